@@ -1,0 +1,73 @@
+// HiGHS (WebAssembly, npm `highs`) backend: passes the sparse arrays straight in, no LP text to write or parse.
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import type { LpModel } from './model.js';
+import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.js';
+
+// Instantiating the Wasm runtime costs ~100 ms, so it happens once per process and is shared by every solve.
+let runtime: Promise<Highs> | undefined;
+
+// The ESM build's default export is the loader, but the CommonJS-flavoured typings place it one `.default` deeper.
+const namespaceDefault = (highsModule as unknown as { default: unknown }).default;
+const loadHighs = (typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default) as () => Promise<Highs>;
+
+export function highsRuntime(): Promise<Highs> {
+  if (!runtime) runtime = loadHighs();
+  return runtime;
+}
+
+const MODEL_STATUS_OPTIMAL = 7;
+const MODEL_STATUS_INFEASIBLE = 8;
+const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
+const MODEL_STATUS_UNBOUNDED = 10;
+const SOLUTION_STATUS_FEASIBLE = 2;
+
+export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
+  const highs = await highsRuntime();
+  const isMip = model.numIntegers > 0;
+  const hm = highs.createModel({
+    numCols: model.numCols,
+    numRows: model.numRows,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: model.numRows,
+      numCols: model.numCols,
+      starts: model.rowStarts,
+      indices: model.rowIndex,
+      values: model.rowValue,
+    },
+    ...(isMip ? { integrality: Int32Array.from(model.integer) } : {}),
+  });
+  try {
+    hm.options.set({ output_flag: false });
+    if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
+    if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
+    hm.run();
+    const status = hm.getModelStatus();
+    if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
+    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE) return empty('unbounded', model);
+    const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
+    if (!hasPrimal) return empty('error', model, `HiGHS model status ${status} without a feasible solution`);
+    const solution = hm.getSolution();
+    const x = solution.colValue;
+    const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
+    return {
+      backend: 'highs',
+      status: status === MODEL_STATUS_OPTIMAL ? 'optimal' : 'feasible',
+      objective: evaluateObjective(model, x),
+      x,
+      ...(isMip ? { mipGap } : { rowDuals: solution.rowDual }),
+    };
+  } finally {
+    hm.dispose();
+  }
+}
+
+function empty(status: LpResult['status'], model: LpModel, message?: string): LpResult {
+  return { backend: 'highs', status, objective: Number.NaN, x: new Float64Array(model.numCols), ...(message ? { message } : {}) };
+}
