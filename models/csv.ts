@@ -1,0 +1,140 @@
+// Parses a user CSV (`timestamp,value[,regressor…]`) into a regular series, with line-numbered errors and gap repair.
+import { inputError } from '../src/errors.js';
+
+export interface CsvSeries {
+  startMs: number;
+  stepMs: number;
+  values: Float64Array;
+  /** Extra regressor columns by name, covering history plus any future rows. */
+  exogNames: string[];
+  exog: Float64Array[];
+  /** Rows after the history with an empty value: future regressor values for the forecast steps. */
+  futureRows: number;
+  /** Whether timestamps were written as epoch numbers (echoed in the same form). */
+  numericTime: boolean;
+  /** Whether ISO timestamps carried no zone (read as UTC wall clock, echoed without zone). */
+  naiveTime: boolean;
+  /** Human-readable notes on repairs (interpolated gaps). */
+  warnings: string[];
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+function parseTime(raw: string, line: number): { ms: number; numeric: boolean; naive: boolean } {
+  const s = raw.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) {
+    const v = Number(s);
+    return { ms: v < 1e11 ? v * 1000 : v, numeric: true, naive: false };
+  }
+  const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(s);
+  const ms = Date.parse(naive ? `${s.replace(' ', 'T')}${s.length > 10 ? '' : 'T00:00'}Z` : s);
+  if (!Number.isFinite(ms)) throw inputError(`line ${line}: timestamp "${raw}" is neither ISO 8601 nor epoch seconds/milliseconds`, { line, field: 'timestamp' });
+  return { ms, numeric: false, naive };
+}
+
+/**
+ * Timestamps must increase strictly with a constant step (the most common difference). Missing steps inside
+ * the history are filled by linear interpolation and reported in `warnings`; anything else is an error that
+ * names the line.
+ */
+export function parseCsvSeries(text: string): CsvSeries {
+  const lines = text.split(/\r?\n/);
+  const header = lines[0]?.split(',').map((h) => h.trim()) ?? [];
+  if (header[0] !== 'timestamp' || header[1] !== 'value') {
+    throw inputError('line 1: header must start with "timestamp,value" (extra columns are regressors)', { line: 1, field: 'header' });
+  }
+  const exogNames = header.slice(2);
+  const times: number[] = [];
+  const vals: number[] = [];
+  const ex: number[][] = exogNames.map(() => []);
+  const lineOf: number[] = [];
+  let numericTime = false;
+  let naiveTime = false;
+  let futureStart = -1;
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    const line = i + 1;
+    const cells = lines[i].split(',');
+    if (cells.length !== header.length) throw inputError(`line ${line}: expected ${header.length} columns, found ${cells.length}`, { line });
+    const t = parseTime(cells[0], line);
+    numericTime = t.numeric;
+    naiveTime = t.naive;
+    const prev = times[times.length - 1];
+    if (prev !== undefined && t.ms === prev) throw inputError(`line ${line}: duplicate timestamp "${cells[0].trim()}"`, { line, field: 'timestamp' });
+    if (prev !== undefined && t.ms < prev) throw inputError(`line ${line}: timestamp "${cells[0].trim()}" is earlier than the line before; sort the file by time`, { line, field: 'timestamp' });
+    const rawValue = cells[1].trim();
+    if (rawValue === '') {
+      if (futureStart < 0) futureStart = times.length;
+      vals.push(NaN);
+    } else {
+      if (futureStart >= 0) throw inputError(`line ${line}: a value follows rows with empty values; empty values are only allowed for future rows at the end`, { line, field: 'value' });
+      if (!NUMBER.test(rawValue)) throw inputError(`line ${line}: value "${rawValue}" is not a number`, { line, field: 'value' });
+      vals.push(Number(rawValue));
+    }
+    for (let e = 0; e < exogNames.length; e++) {
+      const raw = cells[2 + e].trim();
+      if (!NUMBER.test(raw)) throw inputError(`line ${line}: ${exogNames[e]} "${raw}" is not a number`, { line, field: exogNames[e] });
+      ex[e].push(Number(raw));
+    }
+    times.push(t.ms);
+    lineOf.push(line);
+  }
+  if (times.length < 2) throw inputError('the file needs at least two data rows', { field: 'rows' });
+  const stepMs = modeDiff(times);
+  const warnings: string[] = [];
+  const outT: number[] = [times[0]];
+  const outV: number[] = [vals[0]];
+  const outE: number[][] = ex.map((c) => [c[0]]);
+  for (let i = 1; i < times.length; i++) {
+    const gap = (times[i] - times[i - 1]) / stepMs;
+    if (Math.abs(gap - Math.round(gap)) > 1e-6) {
+      throw inputError(`line ${lineOf[i]}: timestamp is ${times[i] - times[i - 1]} ms after the previous one, not a multiple of the ${stepMs} ms step`, { line: lineOf[i], field: 'timestamp' });
+    }
+    const k = Math.round(gap);
+    if (k > 1) {
+      if (Number.isNaN(vals[i])) throw inputError(`line ${lineOf[i]}: future rows must follow each other at the ${stepMs} ms step`, { line: lineOf[i] });
+      warnings.push(`lines ${lineOf[i - 1]}-${lineOf[i]}: ${k - 1} missing step(s) filled by linear interpolation`);
+      for (let j = 1; j < k; j++) {
+        const w = j / k;
+        outT.push(times[i - 1] + j * stepMs);
+        outV.push(vals[i - 1] * (1 - w) + vals[i] * w);
+        ex.forEach((c, e) => outE[e].push(c[i - 1] * (1 - w) + c[i] * w));
+      }
+    }
+    outT.push(times[i]);
+    outV.push(vals[i]);
+    ex.forEach((c, e) => outE[e].push(c[i]));
+  }
+  const history = outV.findIndex((v) => Number.isNaN(v));
+  const n = history < 0 ? outV.length : history;
+  return {
+    startMs: outT[0],
+    stepMs,
+    values: Float64Array.from(outV.slice(0, n)),
+    exogNames,
+    exog: outE.map((c) => Float64Array.from(c)),
+    futureRows: outV.length - n,
+    numericTime,
+    naiveTime,
+    warnings,
+  };
+}
+
+function modeDiff(times: number[]): number {
+  const counts = new Map<number, number>();
+  for (let i = 1; i < times.length; i++) {
+    const d = times[i] - times[i - 1];
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = -1;
+  for (const [d, c] of counts) if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];
+  return best;
+}
+
+/** Formats forecast timestamps the way the input wrote them. */
+export function formatTime(ms: number, series: Pick<CsvSeries, 'numericTime' | 'naiveTime'>): string | number {
+  if (series.numericTime) return ms;
+  const iso = new Date(ms).toISOString();
+  return series.naiveTime ? iso.slice(0, 19) : iso;
+}

@@ -1,0 +1,65 @@
+// Seeded synthetic series (feeder demand, bin fill, traffic counts) for tests and benchmarks; never used to fit defaults.
+import { DAY_MS, dayNumber, weekday } from './calendar.js';
+
+/** Mulberry32: a small seeded generator so fixtures are reproducible without shipping data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+export interface SyntheticDemand {
+  startMs: number;
+  stepMs: number;
+  values: Float64Array;
+  temperature: Float64Array;
+  holidays: string[];
+}
+
+/**
+ * Half-hourly-style demand: morning and evening peaks, lower weekends with a different shape, holidays that
+ * look like Sundays, U-shaped temperature response around 16 °C, slow level drift and AR(1) noise.
+ */
+export function syntheticDemand(opts: { startMs: number; stepMs: number; days: number; seed: number; base?: number }): SyntheticDemand {
+  const rand = rng(opts.seed);
+  const perDay = Math.round(DAY_MS / opts.stepMs);
+  const n = opts.days * perDay;
+  const base = opts.base ?? 1000;
+  const values = new Float64Array(n);
+  const temperature = new Float64Array(n);
+  const holidayDays = new Set<number>();
+  const firstDay = dayNumber(opts.startMs);
+  for (let d = 0; d < opts.days; d++) if (rand() < 0.02 && weekday((firstDay + d) * DAY_MS) !== 0) holidayDays.add(firstDay + d);
+  let weather = 0;
+  let noise = 0;
+  let drift = 0;
+  for (let t = 0; t < n; t++) {
+    const ms = opts.startMs + t * opts.stepMs;
+    const hour = ((ms % DAY_MS) / DAY_MS) * 24;
+    const day = dayNumber(ms);
+    const wd = weekday(ms);
+    const restDay = wd === 0 || wd === 6 || holidayDays.has(day);
+    if (t % perDay === 0) weather = 0.8 * weather + 2.5 * gaussian(rand);
+    const seasonal = 12 - 8 * Math.cos((2 * Math.PI * (day % 365)) / 365);
+    temperature[t] = seasonal + weather + 4 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+    const morning = Math.exp(-((hour - (restDay ? 10 : 8)) ** 2) / 4);
+    const evening = Math.exp(-((hour - 19) ** 2) / 5);
+    const night = 0.55 + 0.1 * Math.cos((2 * Math.PI * (hour - 3)) / 24);
+    const shape = night + (restDay ? 0.2 : 0.35) * morning + 0.45 * evening + (restDay ? 0 : 0.15) * (hour > 8 && hour < 18 ? 1 : 0);
+    const temp = 0.012 * Math.max(0, 16 - temperature[t]) ** 1.3 + 0.02 * Math.max(0, temperature[t] - 22) ** 1.2;
+    drift = 0.999 * drift + 0.002 * gaussian(rand);
+    noise = 0.85 * noise + 0.02 * gaussian(rand);
+    values[t] = base * (shape * (1 + drift) + temp + noise) * (wd === 5 ? 0.97 : 1);
+  }
+  const holidays = [...holidayDays].map((d) => new Date(d * DAY_MS).toISOString().slice(0, 10));
+  return { startMs: opts.startMs, stepMs: opts.stepMs, values, temperature, holidays };
+}
