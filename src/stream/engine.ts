@@ -1,0 +1,299 @@
+// The stream engine: decode, validate, route by key to worker threads in batches, advance watermarks, collect results.
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { SensorCatalog } from '../telemetry/catalog.js';
+import { WireFormatError, batchFromReadings, decodeMessage, type DecodedBatch } from '../telemetry/codec.js';
+import type { DeadLetterSink } from '../telemetry/dead-letter.js';
+import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
+import type { Reading } from '../telemetry/reading.js';
+import { validateBatch, type ValidReadings } from '../telemetry/validate.js';
+import { configError } from '../errors.js';
+import type { WindowResultColumns } from './emit-buffer.js';
+import { LatencyHistogram } from './histogram.js';
+import type { OperatorSpec, WatermarkSpec } from './spec.js';
+import { TaskBuilder, taskTransferList, type WorkerReply, type WorkerTask } from './task.js';
+import { WorkerCore, type WorkerInit } from './worker-core.js';
+import { WatermarkTracker } from './watermark.js';
+
+export interface EngineOptions {
+  catalog: SensorCatalog;
+  operators: OperatorSpec[];
+  watermark: WatermarkSpec;
+  /** Worker threads; 0 runs the operators on the calling thread. */
+  workers: number;
+  /** Readings per task sent to a worker. */
+  batchSize?: number;
+  /** Tasks a worker may have queued before ingest waits (backpressure). */
+  maxInFlight?: number;
+  /** Buffered readings are sent at least this often (processing time), so results are not held back. */
+  flushIntervalMs?: number;
+  maxFutureMs?: number;
+  /** Processing-time clock in ms (event time always comes from the readings). */
+  clock?: () => number;
+  onResults?: (operator: OperatorSpec, columns: WindowResultColumns) => void;
+  deadLetter: DeadLetterSink;
+}
+
+export interface EngineStats {
+  messages: number;
+  readings: number;
+  accepted: number;
+  badQuality: number;
+  unkeyed: number;
+  late: number;
+  results: number;
+  watermark: number;
+  activeWindows: number;
+  emitDelayP50Ms: number;
+  emitDelayP99Ms: number;
+}
+
+interface Route {
+  operator: number;
+  ofSensor: Int32Array;
+}
+
+function defaultWorkerFile(): string {
+  const here = import.meta.url;
+  // Under the test runner this module is TypeScript source; workers always run the compiled build.
+  const url = here.endsWith('.ts') ? new URL('../../dist/src/stream/worker.js', here) : new URL('./worker.js', here);
+  return fileURLToPath(url);
+}
+
+export class StreamEngine {
+  private readonly opts: Required<Omit<EngineOptions, 'onResults'>> & Pick<EngineOptions, 'onResults'>;
+  private readonly routes: Route[][];
+  private readonly builders: TaskBuilder[];
+  private readonly pools: Piscina[] = [];
+  private readonly inline?: WorkerCore;
+  private readonly inFlight: Promise<void>[][];
+  private readonly tracker: WatermarkTracker;
+  private readonly markers: { w: number; at: number }[] = [];
+  private readonly emitDelay = new LatencyHistogram();
+  private readonly activeByWorker: number[];
+  private lastFlush = 0;
+  private failure: Error | undefined;
+  private readonly counters = { messages: 0, readings: 0, accepted: 0, badQuality: 0, unkeyed: 0, late: 0, results: 0 };
+
+  constructor(options: EngineOptions) {
+    this.opts = {
+      batchSize: 16384,
+      maxInFlight: 4,
+      flushIntervalMs: 5,
+      maxFutureMs: 24 * 3600_000,
+      clock: () => performance.timeOrigin + performance.now(),
+      onResults: undefined,
+      ...options,
+    };
+    const { catalog, operators, workers } = this.opts;
+    if (!Number.isInteger(workers) || workers < 0) throw configError(`workers must be a whole number >= 0, got ${workers}`);
+    if (operators.length > 255) throw configError(`at most 255 operators, got ${operators.length}`);
+    this.routes = METRICS.map(() => []);
+    const keyCounts: number[] = [];
+    operators.forEach((spec, i) => {
+      const m = METRIC_INDEX.get(spec.metric);
+      if (m === undefined) throw configError(`operator '${spec.name}': unknown metric '${spec.metric}'`);
+      const grouping = catalog.groupings.get(spec.keyBy);
+      if (!grouping) throw configError(`operator '${spec.name}': keyBy '${spec.keyBy}' is not a grouping of the city (${[...catalog.groupings.keys()].join(', ')})`);
+      this.routes[m].push({ operator: i, ofSensor: grouping.ofSensor });
+      keyCounts.push(grouping.keys.length);
+    });
+    const init: WorkerInit = { operators, keyCounts };
+    const lanes = Math.max(1, workers);
+    this.builders = Array.from({ length: lanes }, () => new TaskBuilder(this.opts.batchSize));
+    this.inFlight = Array.from({ length: lanes }, () => []);
+    this.activeByWorker = new Array<number>(lanes).fill(0);
+    if (workers === 0) this.inline = new WorkerCore(init);
+    else {
+      const filename = defaultWorkerFile();
+      for (let i = 0; i < workers; i++) {
+        this.pools.push(new Piscina({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity, workerData: init }));
+      }
+    }
+    this.tracker = new WatermarkTracker(this.opts.watermark);
+  }
+
+  get watermark(): number {
+    return this.tracker.current;
+  }
+
+  stats(): EngineStats {
+    return {
+      ...this.counters,
+      watermark: this.tracker.current,
+      activeWindows: this.activeByWorker.reduce((a, b) => a + b, 0),
+      emitDelayP50Ms: this.emitDelay.quantile(0.5),
+      emitDelayP99Ms: this.emitDelay.quantile(0.99),
+    };
+  }
+
+  /** One MessagePack message from a source partition; resolves once it is accepted (it may wait for workers). */
+  async ingestMessage(bytes: Uint8Array, partition = 'default'): Promise<void> {
+    this.counters.messages++;
+    let batch: DecodedBatch;
+    try {
+      batch = decodeMessage(bytes);
+    } catch (err) {
+      if (!(err instanceof WireFormatError)) throw err;
+      this.opts.deadLetter({
+        reason: err.reason,
+        detail: err.message,
+        source: partition,
+        payload: Buffer.from(bytes.subarray(0, 512)).toString('base64'),
+      });
+      return;
+    }
+    await this.ingestDecoded(batch, partition);
+  }
+
+  /** Readings produced in-process (the simulator), validated like any message. */
+  async ingestReadings(readings: readonly Reading[], partition = 'default'): Promise<void> {
+    this.counters.messages++;
+    await this.ingestDecoded(batchFromReadings(readings), partition);
+  }
+
+  private async ingestDecoded(batch: DecodedBatch, partition: string): Promise<void> {
+    this.throwIfFailed();
+    const now = this.opts.clock();
+    this.counters.readings += batch.length;
+    const valid = validateBatch(batch, {
+      catalog: this.opts.catalog,
+      nowMs: now,
+      maxFutureMs: this.opts.maxFutureMs,
+      source: partition,
+      deadLetter: this.opts.deadLetter,
+    });
+    await this.route(valid);
+    if (valid.length > 0) {
+      let maxTs = -Infinity;
+      for (let i = 0; i < valid.length; i++) if (valid.ts[i] > maxTs) maxTs = valid.ts[i];
+      this.tracker.observe(partition, maxTs, now);
+    }
+    if (this.tracker.update(now)) this.markWatermark(now);
+    if (now - this.lastFlush >= this.opts.flushIntervalMs) await this.flush();
+  }
+
+  private async route(valid: ValidReadings): Promise<void> {
+    const lanes = this.builders.length;
+    for (let i = 0; i < valid.length; i++) {
+      if (valid.quality[i] === 2) {
+        this.counters.badQuality++;
+        continue;
+      }
+      const routes = this.routes[valid.metric[i]];
+      for (let r = 0; r < routes.length; r++) {
+        const key = routes[r].ofSensor[valid.sensor[i]];
+        if (key < 0) {
+          this.counters.unkeyed++;
+          continue;
+        }
+        const lane = lanes === 1 ? 0 : (Math.imul(key, 0x9e3779b1) >>> 0) % lanes;
+        const b = this.builders[lane];
+        b.push(routes[r].operator, key, valid.ts[i], valid.value[i]);
+        this.counters.accepted++;
+        if (b.full) await this.send(lane);
+      }
+    }
+  }
+
+  private markWatermark(now: number): void {
+    const w = this.tracker.current;
+    for (const b of this.builders) b.mark(w);
+    this.markers.push({ w, at: now });
+    if (this.markers.length > 100_000) this.markers.splice(0, 50_000);
+  }
+
+  /** Processing-time tick: lets idle partitions release the watermark and sends what is buffered. */
+  async tick(): Promise<void> {
+    const now = this.opts.clock();
+    if (this.tracker.update(now)) this.markWatermark(now);
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    this.lastFlush = this.opts.clock();
+    for (let lane = 0; lane < this.builders.length; lane++) {
+      const b = this.builders[lane];
+      if (b.length > 0 || b.markerCount > 0) await this.send(lane);
+    }
+  }
+
+  /** End of input: closes every window, waits for all results. */
+  async finish(): Promise<void> {
+    if (this.tracker.finish()) this.markWatermark(this.opts.clock());
+    await this.flush();
+    await this.drain();
+  }
+
+  /** Waits until every task sent so far has been processed. */
+  async drain(): Promise<void> {
+    for (const q of this.inFlight) await Promise.all(q);
+    this.throwIfFailed();
+  }
+
+  async close(): Promise<void> {
+    await this.drain().catch(() => undefined);
+    await Promise.all(this.pools.map((p) => p.destroy()));
+  }
+
+  private async send(lane: number): Promise<void> {
+    const task = this.builders[lane].take();
+    if (this.inline) {
+      this.handleReply(lane, this.inline.process(task));
+      return;
+    }
+    const queue = this.inFlight[lane];
+    while (queue.length >= this.opts.maxInFlight) await queue[0];
+    const p = this.pools[lane]
+      .run(task, { transferList: taskTransferList(task) as never })
+      .then((reply: WorkerReply) => this.handleReply(lane, reply))
+      .catch((err: Error) => {
+        this.failure ??= err;
+      })
+      .finally(() => queue.splice(queue.indexOf(p), 1));
+    queue.push(p);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private handleReply(lane: number, reply: WorkerReply): void {
+    const now = this.opts.clock();
+    this.activeByWorker[lane] = reply.activeWindows;
+    for (const cols of reply.results) {
+      this.counters.results += cols.key.length;
+      for (let i = 0; i < cols.key.length; i++) if (cols.revision[i] === 0) this.recordDelay(cols.end[i] - 1, now);
+      this.opts.onResults?.(this.opts.operators[cols.operator], cols);
+    }
+    const late = reply.late;
+    for (let i = 0; i < late.op.length; i++) {
+      this.counters.late++;
+      const spec = this.opts.operators[late.op[i]];
+      this.opts.deadLetter({
+        reason: 'late',
+        detail: `event time ${new Date(late.ts[i]).toISOString()} is past every window of operator '${spec.name}' plus its allowed lateness of ${spec.allowedLatenessMs} ms`,
+        source: 'window',
+        operator: spec.name,
+        metric: spec.metric,
+        ts: late.ts[i],
+        value: late.value[i],
+        key: this.opts.catalog.groupings.get(spec.keyBy)!.keys[late.key[i]],
+      });
+    }
+  }
+
+  private recordDelay(windowMaxTs: number, now: number): void {
+    const m = this.markers;
+    let lo = 0;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (m[mid].w >= windowMaxTs) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < m.length && m[lo].w !== Infinity) this.emitDelay.record(now - m[lo].at);
+  }
+}
+
+export type { WorkerTask };

@@ -1,0 +1,97 @@
+// Session windows: per key, readings closer than the gap merge into one window [first ts, last ts + gap).
+import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { EmitBuffer } from './emit-buffer.js';
+import type { WindowOperator } from './operator.js';
+
+interface Session {
+  start: number;
+  end: number;
+  slot: number;
+  emits: number;
+  dirty: boolean;
+}
+
+export class SessionWindowOperator implements WindowOperator {
+  private readonly store: AccumulatorStore;
+  private readonly sessions = new Map<number, Session[]>();
+  watermark = -Infinity;
+  nextDue = Infinity;
+
+  constructor(
+    private readonly aggregates: readonly AggregateName[],
+    private readonly gapMs: number,
+    private readonly latenessMs: number,
+  ) {
+    this.store = new AccumulatorStore(aggregates, 64);
+  }
+
+  get activeWindows(): number {
+    return this.store.liveSlots;
+  }
+
+  add(key: number, ts: number, value: number): boolean {
+    let list = this.sessions.get(key);
+    let start = ts;
+    let end = ts + this.gapMs;
+    const overlapping: Session[] = [];
+    if (list) {
+      for (const s of list) {
+        if (s.start < ts + this.gapMs && ts < s.end) {
+          overlapping.push(s);
+          if (s.start < start) start = s.start;
+          if (s.end > end) end = s.end;
+        }
+      }
+    }
+    if (end - 1 + this.latenessMs <= this.watermark) return false;
+    if (!list) {
+      list = [];
+      this.sessions.set(key, list);
+    }
+    let target: Session;
+    if (overlapping.length === 0) {
+      target = { start, end, slot: this.store.alloc(), emits: 0, dirty: false };
+      list.push(target);
+      list.sort((a, b) => a.start - b.start);
+    } else {
+      // Merge in start order so the accumulator folds the same way wherever the key is processed.
+      target = overlapping[0];
+      for (let i = 1; i < overlapping.length; i++) {
+        const s = overlapping[i];
+        this.store.merge(target.slot, s.slot);
+        this.store.free(s.slot);
+        target.emits = Math.max(target.emits, s.emits);
+        list.splice(list.indexOf(s), 1);
+      }
+      target.start = start;
+      target.end = end;
+    }
+    this.store.add(target.slot, ts, value);
+    target.dirty = true;
+    if (target.end - 1 < this.nextDue) this.nextDue = target.end - 1;
+    return true;
+  }
+
+  advance(out: EmitBuffer): void {
+    const w = this.watermark;
+    let next = Infinity;
+    for (const [key, list] of this.sessions) {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i];
+        if (s.end - 1 > w) continue;
+        if (s.dirty) {
+          s.dirty = false;
+          out.push(key, s.start, s.end, s.emits++);
+          for (let a = 0; a < this.aggregates.length; a++) out.values[a].push(this.store.value(s.slot, this.aggregates[a]));
+        }
+        if (s.end - 1 + this.latenessMs <= w) {
+          this.store.free(s.slot);
+          list.splice(i--, 1);
+        }
+      }
+      for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
+      if (list.length === 0) this.sessions.delete(key);
+    }
+    this.nextDue = next;
+  }
+}

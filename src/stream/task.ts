@@ -1,0 +1,100 @@
+// The unit of work sent to a stream worker: a column-wise run of keyed readings with watermark steps.
+import type { WindowResultColumns } from './emit-buffer.js';
+
+export interface WorkerTask {
+  length: number;
+  op: Uint8Array;
+  key: Uint32Array;
+  ts: Float64Array;
+  value: Float64Array;
+  /** Watermark steps: before reading markerPos[i] is processed, the watermark advances to markerW[i]. */
+  markerCount: number;
+  markerPos: Uint32Array;
+  markerW: Float64Array;
+}
+
+export interface LateReadings {
+  op: Uint8Array;
+  key: Float64Array;
+  ts: Float64Array;
+  value: Float64Array;
+}
+
+export interface WorkerReply {
+  results: WindowResultColumns[];
+  late: LateReadings;
+  activeWindows: number;
+}
+
+/** Growable column buffer the router fills for one worker; `take` hands the columns over for transfer. */
+export class TaskBuilder {
+  length = 0;
+  markerCount = 0;
+  private op: Uint8Array;
+  private key: Uint32Array;
+  private ts: Float64Array;
+  private value: Float64Array;
+  private markerPos: Uint32Array;
+  private markerW: Float64Array;
+
+  constructor(private readonly capacity: number) {
+    this.op = new Uint8Array(capacity);
+    this.key = new Uint32Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.value = new Float64Array(capacity);
+    this.markerPos = new Uint32Array(64);
+    this.markerW = new Float64Array(64);
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  push(op: number, key: number, ts: number, value: number): void {
+    const i = this.length++;
+    this.op[i] = op;
+    this.key[i] = key;
+    this.ts[i] = ts;
+    this.value[i] = value;
+  }
+
+  mark(watermark: number): void {
+    const n = this.markerCount;
+    if (n > 0 && this.markerPos[n - 1] === this.length) {
+      this.markerW[n - 1] = watermark;
+      return;
+    }
+    if (n === this.markerPos.length) {
+      const pos = new Uint32Array(n * 2);
+      pos.set(this.markerPos);
+      const w = new Float64Array(n * 2);
+      w.set(this.markerW);
+      this.markerPos = pos;
+      this.markerW = w;
+    }
+    this.markerPos[n] = this.length;
+    this.markerW[n] = watermark;
+    this.markerCount = n + 1;
+  }
+
+  take(): WorkerTask {
+    const n = this.length;
+    const task: WorkerTask = {
+      length: n,
+      op: this.op.slice(0, n),
+      key: this.key.slice(0, n),
+      ts: this.ts.slice(0, n),
+      value: this.value.slice(0, n),
+      markerCount: this.markerCount,
+      markerPos: this.markerPos.slice(0, this.markerCount),
+      markerW: this.markerW.slice(0, this.markerCount),
+    };
+    this.length = 0;
+    this.markerCount = 0;
+    return task;
+  }
+}
+
+export function taskTransferList(task: WorkerTask): ArrayBuffer[] {
+  return [task.op, task.key, task.ts, task.value, task.markerPos, task.markerW].map((a) => a.buffer as ArrayBuffer);
+}

@@ -1,0 +1,52 @@
+// Event-time watermark: the minimum over active source partitions of (largest event time - out-of-orderness - 1).
+import type { WatermarkSpec } from './spec.js';
+
+interface PartitionClock {
+  maxTs: number;
+  lastSeenMs: number;
+}
+
+/**
+ * A partition silent for longer than the idle timeout (processing time, passed in) stops holding the
+ * watermark back, so one quiet sensor gateway does not stall every window. The watermark never goes back:
+ * readings from a partition that wakes up behind it are late.
+ */
+export class WatermarkTracker {
+  private readonly partitions = new Map<string, PartitionClock>();
+  private value = -Infinity;
+
+  constructor(private readonly spec: WatermarkSpec) {}
+
+  get current(): number {
+    return this.value;
+  }
+
+  observe(partition: string, maxTs: number, nowMs: number): void {
+    let p = this.partitions.get(partition);
+    if (!p) this.partitions.set(partition, (p = { maxTs: -Infinity, lastSeenMs: nowMs }));
+    if (maxTs > p.maxTs) p.maxTs = maxTs;
+    p.lastSeenMs = nowMs;
+  }
+
+  /** Recomputes the watermark at processing time `nowMs`; returns true when it advanced. */
+  update(nowMs: number): boolean {
+    let min = Infinity;
+    for (const p of this.partitions.values()) {
+      if (nowMs - p.lastSeenMs > this.spec.idleTimeoutMs) continue;
+      const w = p.maxTs - this.spec.outOfOrdernessMs - 1;
+      if (w < min) min = w;
+    }
+    if (min !== Infinity && min > this.value) {
+      this.value = min;
+      return true;
+    }
+    return false;
+  }
+
+  /** End of input: every window may close. */
+  finish(): boolean {
+    if (this.value === Infinity) return false;
+    this.value = Infinity;
+    return true;
+  }
+}

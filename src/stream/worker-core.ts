@@ -1,0 +1,58 @@
+// The state a stream worker owns: one window operator per declared operator, fed by tasks in order.
+import { EmitBuffer, type WindowResultColumns } from './emit-buffer.js';
+import { createWindowOperator, type WindowOperator } from './operator.js';
+import type { OperatorSpec } from './spec.js';
+import type { WorkerReply, WorkerTask } from './task.js';
+
+export interface WorkerInit {
+  operators: OperatorSpec[];
+  /** Number of keys of each operator's grouping (dense key ids 0..n-1). */
+  keyCounts: number[];
+}
+
+export class WorkerCore {
+  private readonly operators: WindowOperator[];
+  private readonly out: EmitBuffer[];
+
+  constructor(init: WorkerInit) {
+    this.operators = init.operators.map((spec, i) => createWindowOperator(spec, init.keyCounts[i]));
+    this.out = init.operators.map((spec, i) => new EmitBuffer(i, spec.aggregates.length));
+  }
+
+  get activeWindows(): number {
+    return this.operators.reduce((n, o) => n + o.activeWindows, 0);
+  }
+
+  process(task: WorkerTask): WorkerReply {
+    const late = { op: [] as number[], key: [] as number[], ts: [] as number[], value: [] as number[] };
+    const ops = this.operators;
+    let m = 0;
+    for (let i = 0; i <= task.length; i++) {
+      while (m < task.markerCount && task.markerPos[m] === i) this.advance(task.markerW[m++]);
+      if (i === task.length) break;
+      const o = task.op[i];
+      if (!ops[o].add(task.key[i], task.ts[i], task.value[i])) {
+        late.op.push(o);
+        late.key.push(task.key[i]);
+        late.ts.push(task.ts[i]);
+        late.value.push(task.value[i]);
+      }
+    }
+    const results: WindowResultColumns[] = [];
+    for (const buf of this.out) if (buf.length > 0) results.push(buf.take());
+    return {
+      results,
+      late: { op: Uint8Array.from(late.op), key: Float64Array.from(late.key), ts: Float64Array.from(late.ts), value: Float64Array.from(late.value) },
+      activeWindows: this.activeWindows,
+    };
+  }
+
+  private advance(watermark: number): void {
+    for (let o = 0; o < this.operators.length; o++) {
+      const op = this.operators[o];
+      if (watermark <= op.watermark) continue;
+      op.watermark = watermark;
+      if (watermark >= op.nextDue) op.advance(this.out[o]);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+// MessagePack wire format: a single reading, or a gateway batch laid out column-wise with string dictionaries.
+//
+// Single:  { sensor, metric, ts, value, quality? }
+// Batch:   { sensors: [ids], metrics: [names], sensor: u32[], metric: u8[], ts: f64[], value: f64[], quality?: u8[] }
+//          where each column is a MessagePack array or, faster, a bin of little-endian values; `sensor` and
+//          `metric` index the dictionaries. Decoding a batch is a few copies, not one object per reading.
+import { decode, encode } from '@msgpack/msgpack';
+import { QUALITY_CODES, type Quality, type Reading } from './reading.js';
+
+export interface DecodedBatch {
+  length: number;
+  sensorNames: string[];
+  metricNames: string[];
+  sensor: Uint32Array;
+  metric: Uint32Array;
+  ts: Float64Array;
+  value: Float64Array;
+  quality: Uint8Array;
+  /** Rows whose fields had the wrong type, with what was wrong. */
+  typeErrors: Map<number, string>;
+}
+
+export class WireFormatError extends Error {
+  constructor(readonly reason: 'malformed' | 'bad-batch' | 'bad-type', message: string) {
+    super(message);
+  }
+}
+
+export function encodeReading(r: Reading): Uint8Array {
+  const msg: Record<string, unknown> = { sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value };
+  if (r.quality) msg.quality = r.quality;
+  return encode(msg);
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Encodes readings as one columnar batch message (typed columns as little-endian bins). */
+export function encodeBatch(readings: readonly Reading[]): Uint8Array {
+  const sensors = new Map<string, number>();
+  const metrics = new Map<string, number>();
+  const n = readings.length;
+  const sensor = new Uint32Array(n);
+  const metric = new Uint8Array(n);
+  const ts = new Float64Array(n);
+  const value = new Float64Array(n);
+  const quality = new Uint8Array(n);
+  let anyQuality = false;
+  for (let i = 0; i < n; i++) {
+    const r = readings[i];
+    let s = sensors.get(r.sensor);
+    if (s === undefined) sensors.set(r.sensor, (s = sensors.size));
+    let m = metrics.get(r.metric);
+    if (m === undefined) metrics.set(r.metric, (m = metrics.size));
+    sensor[i] = s;
+    metric[i] = m;
+    ts[i] = r.ts;
+    value[i] = r.value;
+    if (r.quality) {
+      quality[i] = QUALITY_CODES[r.quality];
+      anyQuality = true;
+    }
+  }
+  const msg: Record<string, unknown> = {
+    sensors: [...sensors.keys()],
+    metrics: [...metrics.keys()],
+    sensor: bytesOf(sensor),
+    metric: bytesOf(metric),
+    ts: bytesOf(ts),
+    value: bytesOf(value),
+  };
+  if (anyQuality) msg.quality = bytesOf(quality);
+  return encode(msg);
+}
+
+type Column = 'sensor' | 'metric' | 'ts' | 'value' | 'quality';
+
+function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
+  raw: unknown,
+  name: Column,
+  make: (n: number) => T,
+  width: number,
+  typeErrors: Map<number, string>,
+): T {
+  if (raw instanceof Uint8Array) {
+    if (raw.byteLength % width !== 0) throw new WireFormatError('bad-batch', `column '${name}' has ${raw.byteLength} bytes, not a multiple of ${width}`);
+    const out = make(raw.byteLength / width);
+    // Copy into a fresh, aligned buffer: the bin may sit at any offset of the message.
+    bytesOf(out).set(raw);
+    return out;
+  }
+  if (Array.isArray(raw)) {
+    const out = make(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      if (typeof v === 'number') out[i] = v;
+      else {
+        out[i] = NaN;
+        if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a number, got ${typeof v}`);
+      }
+    }
+    return out;
+  }
+  throw new WireFormatError('bad-batch', `column '${name}' must be an array or a bin, got ${raw === null ? 'null' : typeof raw}`);
+}
+
+function decodeBatch(msg: Record<string, unknown>): DecodedBatch {
+  const { sensors, metrics } = msg;
+  if (!Array.isArray(sensors) || !sensors.every((s) => typeof s === 'string')) throw new WireFormatError('bad-batch', "'sensors' must be an array of sensor id strings");
+  if (!Array.isArray(metrics) || !metrics.every((s) => typeof s === 'string')) throw new WireFormatError('bad-batch', "'metrics' must be an array of metric name strings");
+  const typeErrors = new Map<number, string>();
+  const sensor = numericColumn(msg.sensor, 'sensor', (n) => new Uint32Array(n), 4, typeErrors);
+  const metricRaw = msg.metric;
+  const metric =
+    metricRaw instanceof Uint8Array ? Uint32Array.from(metricRaw) : numericColumn(metricRaw, 'metric', (n) => new Uint32Array(n), 4, typeErrors);
+  const ts = numericColumn(msg.ts, 'ts', (n) => new Float64Array(n), 8, typeErrors);
+  const value = numericColumn(msg.value, 'value', (n) => new Float64Array(n), 8, typeErrors);
+  const length = ts.length;
+  const quality = msg.quality === undefined ? new Uint8Array(length) : numericColumn(msg.quality, 'quality', (n) => new Uint8Array(n), 1, typeErrors);
+  for (const [name, col] of [['sensor', sensor], ['metric', metric], ['value', value], ['quality', quality]] as const) {
+    if (col.length !== length) throw new WireFormatError('bad-batch', `column '${name}' has ${col.length} rows but 'ts' has ${length}`);
+  }
+  return { length, sensorNames: sensors as string[], metricNames: metrics as string[], sensor, metric, ts, value, quality, typeErrors };
+}
+
+function decodeSingle(msg: Record<string, unknown>): DecodedBatch {
+  const typeErrors = new Map<number, string>();
+  const problems: string[] = [];
+  if (typeof msg.sensor !== 'string') problems.push(`sensor must be a string, got ${typeof msg.sensor}`);
+  if (typeof msg.metric !== 'string') problems.push(`metric must be a string, got ${typeof msg.metric}`);
+  if (typeof msg.ts !== 'number') problems.push(`ts must be a number (epoch ms), got ${typeof msg.ts}`);
+  if (typeof msg.value !== 'number') problems.push(`value must be a number, got ${typeof msg.value}`);
+  let quality = 0;
+  if (msg.quality !== undefined) {
+    const q = QUALITY_CODES[msg.quality as Quality];
+    if (q === undefined) problems.push(`quality must be one of good, uncertain, bad, got ${JSON.stringify(msg.quality)}`);
+    else quality = q;
+  }
+  if (problems.length > 0) typeErrors.set(0, problems.join('; '));
+  return {
+    length: 1,
+    sensorNames: [String(msg.sensor)],
+    metricNames: [String(msg.metric)],
+    sensor: Uint32Array.of(0),
+    metric: Uint32Array.of(0),
+    ts: Float64Array.of(typeof msg.ts === 'number' ? msg.ts : NaN),
+    value: Float64Array.of(typeof msg.value === 'number' ? msg.value : NaN),
+    quality: Uint8Array.of(quality),
+    typeErrors,
+  };
+}
+
+/** Decodes one message; throws WireFormatError when nothing in it can be trusted. */
+export function decodeMessage(bytes: Uint8Array): DecodedBatch {
+  let msg: unknown;
+  try {
+    msg = decode(bytes);
+  } catch (err) {
+    throw new WireFormatError('malformed', `not valid MessagePack: ${(err as Error).message}`);
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
+  }
+  const m = msg as Record<string, unknown>;
+  return 'sensors' in m ? decodeBatch(m) : decodeSingle(m);
+}
+
+/** The decoded form of in-process readings (the simulator's path), without a MessagePack round trip. */
+export function batchFromReadings(readings: readonly Reading[]): DecodedBatch {
+  const sensors = new Map<string, number>();
+  const metrics = new Map<string, number>();
+  const n = readings.length;
+  const batch: DecodedBatch = {
+    length: n,
+    sensorNames: [],
+    metricNames: [],
+    sensor: new Uint32Array(n),
+    metric: new Uint32Array(n),
+    ts: new Float64Array(n),
+    value: new Float64Array(n),
+    quality: new Uint8Array(n),
+    typeErrors: new Map(),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = readings[i];
+    let s = sensors.get(r.sensor);
+    if (s === undefined) sensors.set(r.sensor, (s = sensors.size));
+    let m = metrics.get(r.metric);
+    if (m === undefined) metrics.set(r.metric, (m = metrics.size));
+    batch.sensor[i] = s;
+    batch.metric[i] = m;
+    batch.ts[i] = r.ts;
+    batch.value[i] = r.value;
+    batch.quality[i] = r.quality ? QUALITY_CODES[r.quality] : 0;
+  }
+  batch.sensorNames = [...sensors.keys()];
+  batch.metricNames = [...metrics.keys()];
+  return batch;
+}
