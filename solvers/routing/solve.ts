@@ -35,6 +35,7 @@ const POOL_SAMPLE_EVERY = 50;
 const POOL_NEAR_BEST = 0.01;
 const POOL_MAX = 1500;
 const MIP_TIMEOUT_MS = 1000;
+const MIP_MIN_TIMEOUT_MS = 100;
 
 export function solveCvrp(inst: CvrpInstance, opts: SolveOptions): SolveResult {
   const start = opts.now();
@@ -86,7 +87,9 @@ export function solveCvrp(inst: CvrpInstance, opts: SolveOptions): SolveResult {
     cycleLength *= CYCLE_GROWTH;
     if (pool.size > best.routes.length) {
       recombinations++;
-      const chosen = recombine(trimPool(pool, POOL_MAX), inst.n, MIP_TIMEOUT_MS);
+      // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
+      const timeout = Math.max(MIP_MIN_TIMEOUT_MS, Math.min(MIP_TIMEOUT_MS, deadline - opts.now()));
+      const chosen = recombine(trimPool(pool, POOL_MAX), inst.n, timeout);
       if (chosen) {
         const s = new RouteState(inst, chosen);
         localSearch(s, nb, rng, GRANULARITY);

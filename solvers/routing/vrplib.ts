@@ -6,9 +6,8 @@ import { euclideanMatrix, makeInstance, type CvrpInstance } from './instance.js'
 export type EdgeRounding = 'nint' | 'exact';
 
 export interface VrplibInstance {
+  /** Customers keep their CVRPLIB .sol numbers: internal node k is the k-th non-depot node of the file. */
   readonly instance: CvrpInstance;
-  /** CVRPLIB customer number printed for internal node i (labels[0] is the depot, 0). */
-  readonly labels: Int32Array;
   readonly rounding: EdgeRounding;
 }
 
@@ -43,8 +42,11 @@ function num(tok: Token, section: string): number {
   return v;
 }
 
-/** Parses VRPLIB text. `rounding` overrides the convention chosen from the instance name. */
-export function parseVrplib(text: string, options: { name?: string; rounding?: EdgeRounding } = {}): VrplibInstance {
+/**
+ * Parses VRPLIB text. The instance name comes from the NAME line, else `fallbackName` (e.g. the file name);
+ * `rounding` overrides the convention chosen from that name.
+ */
+export function parseVrplib(text: string, options: { fallbackName?: string; rounding?: EdgeRounding } = {}): VrplibInstance {
   const header = new Map<string, { value: string; line: number }>();
   const sections = new Map<string, Token[]>();
   let current: Token[] | null = null;
@@ -72,7 +74,7 @@ export function parseVrplib(text: string, options: { name?: string; rounding?: E
     for (const value of raw.split(/\s+/)) current.push({ value, line: lineNo });
   }
 
-  const name = options.name ?? header.get('NAME')?.value ?? 'instance';
+  const name = header.get('NAME')?.value || options.fallbackName || 'instance';
   const headerNum = (key: string, required: boolean): number | undefined => {
     const h = header.get(key);
     if (!h) {
@@ -129,8 +131,6 @@ export function parseVrplib(text: string, options: { name?: string; rounding?: E
   for (let a = 0; a < dimension; a++) {
     for (let b = 0; b < dimension; b++) dist[a * dimension + b] = fileDist[order[a] * dimension + order[b]];
   }
-  const labels = new Int32Array(dimension);
-  for (let a = 1; a < dimension; a++) labels[a] = a;
   const instance = makeInstance({
     name,
     n: dimension - 1,
@@ -140,7 +140,7 @@ export function parseVrplib(text: string, options: { name?: string; rounding?: E
     maxDuration,
     service: order.map((i) => service[i]),
   });
-  return { instance, labels, rounding };
+  return { instance, rounding };
 }
 
 /** Reads rows "id v1 .. vk" for ids 1..dimension; undefined when the section is absent. */

@@ -1,0 +1,37 @@
+// `urbanflow route FILE.vrp`: solves a VRPLIB/CVRPLIB instance and prints the routes in CVRPLIB numbering.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { inputError } from '../../errors.js';
+import { parseVrplib, solveCvrp } from '../../../solvers/routing/index.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerRouteCommand: RegisterCommand = (program) => {
+  program
+    .command('route')
+    .description('solve a VRPLIB/CVRPLIB capacitated routing instance (customer k is node k+1, depot left out)')
+    .argument('<file>', 'instance file in VRPLIB format (.vrp)')
+    .option('--time-limit <seconds>', 'search time budget in seconds', '10')
+    .option('--seed <n>', 'random seed; a seed and an iteration count fix the result', '1')
+    .option('--json', 'print {"cost": ..., "routes": [[...], ...]} instead of CVRPLIB .sol lines')
+    .action((file: string, opts: { timeLimit: string; seed: string; json?: boolean }) => {
+      const seconds = Number(opts.timeLimit);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw inputError(`--time-limit must be a positive number of seconds, got "${opts.timeLimit}"`, { field: 'time-limit' });
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw inputError(`--seed must be an integer, got "${opts.seed}"`, { field: 'seed' });
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw inputError(`cannot read instance file ${file}: ${(err as Error).message}`, { field: 'file' });
+      }
+      const { instance } = parseVrplib(text, { fallbackName: basename(file).replace(/\.vrp$/i, '') });
+      const result = solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ cost: result.cost, routes: result.routes })}\n`);
+        return;
+      }
+      result.routes.forEach((r, i) => process.stdout.write(`Route #${i + 1}: ${r.join(' ')}\n`));
+      process.stdout.write(`Cost ${result.cost}\n`);
+    });
+};
+
