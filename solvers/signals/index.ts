@@ -1,0 +1,17 @@
+// Signal timing plans: per-intersection planning (Webster cycle, LP splits, HCM performance) and corridor offsets.
+export { planIntersection, DEFAULT_PLANNER_OPTIONS } from './plan.js';
+export { checkPlan } from './check.js';
+export type {
+  IntersectionInput,
+  IntersectionPlan,
+  LaneGroupInput,
+  ApproachInput,
+  PhaseInput,
+  PhasingInput,
+  PhasePlan,
+  LaneGroupPerformance,
+  PlannerOptions,
+  Leg,
+  Turn,
+  Los,
+} from './types.js';

@@ -1,0 +1,88 @@
+// Green splits at a given cycle: the LP that maximizes the common reserve-capacity factor, and Webster's proportional split.
+import lp, { type SolveResult, type SolverAPI } from 'javascript-lp-solver';
+import { UrbanflowError } from '../../src/errors.js';
+import type { CriticalPath } from './cycle.js';
+import type { TimingModel } from './model.js';
+
+// The package's typings describe a CommonJS module while Node loads its ESM build, whose default export is the solver.
+const solver = lp as unknown as SolverAPI;
+
+/** Cap on the reserve factor so an intersection without demand still has a bounded LP. */
+const MAX_RESERVE_FACTOR = 1000;
+
+/** Effective green each lane group receives from `splits` (seconds per phase, yellow and red clearance included). */
+export function laneGroupGreens(model: TimingModel, splits: number[]): number[] {
+  return model.laneGroups.map((g) => g.phases.reduce((s, p) => s + splits[p] - model.phases[p].lostTime, 0));
+}
+
+/** Largest degree of saturation x = y C / g over lane groups. */
+export function maxDegreeOfSaturation(model: TimingModel, cycle: number, splits: number[]): number {
+  const greens = laneGroupGreens(model, splits);
+  return Math.max(0, ...model.laneGroups.map((g, i) => (g.flowRatio === 0 ? 0 : (g.flowRatio * cycle) / greens[i])));
+}
+
+/**
+ * Maximize mu subject to mu * y_i * C <= sum of the effective greens serving lane group i, every split at
+ * least its minimum, and in each barrier group every ring's splits adding up to the same barrier time, the
+ * barrier times adding up to C. The optimum mu is the common reserve factor; 1 / mu is the smallest
+ * achievable largest degree of saturation, so the same LP equalizes saturation when demand exceeds capacity.
+ */
+export function lpSplits(model: TimingModel, cycle: number): number[] {
+  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = { cycle: { equal: cycle }, cap: { max: MAX_RESERVE_FACTOR } };
+  const variables: Record<string, Record<string, number>> = { mu: { mu: 1, cap: 1 } };
+  model.phases.forEach((p, i) => {
+    constraints[`min${i}`] = { min: p.minSplit };
+    variables[`s${i}`] = { [`min${i}`]: 1 };
+  });
+  for (let b = 0; b < model.rings[0].length; b++) {
+    variables[`b${b}`] = { cycle: 1 };
+    model.rings.forEach((ring, r) => {
+      if (ring[b].length === 0) return;
+      const row = `ring${r}_${b}`;
+      constraints[row] = { equal: 0 };
+      variables[`b${b}`][row] = -1;
+      for (const p of ring[b]) variables[`s${p}`][row] = 1;
+    });
+  }
+  model.laneGroups.forEach((g, i) => {
+    if (g.flowRatio === 0) return;
+    const row = `lg${i}`;
+    constraints[row] = { max: -g.phases.reduce((s, p) => s + model.phases[p].lostTime, 0) };
+    variables.mu[row] = g.flowRatio * cycle;
+    for (const p of g.phases) variables[`s${p}`][row] = -1;
+  });
+  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables }) as SolveResult;
+  if (!result.feasible) {
+    throw new UrbanflowError('UF_ERR_INFEASIBLE', `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`, { cycle });
+  }
+  return model.phases.map((_, i) => Number(result[`s${i}`] ?? 0));
+}
+
+/**
+ * Webster's split: each barrier gets its critical ring's lost time plus effective green in proportion to its
+ * flow ratios; inside each ring a barrier's effective green is shared in proportion to the phases' ratios.
+ * Minimums are not enforced; `null` when a ring's lost time does not fit its barrier.
+ */
+export function websterSplits(model: TimingModel, cycle: number, path: CriticalPath): number[] | null {
+  const splits = new Array<number>(model.phases.length).fill(0);
+  const barriers = model.rings[0].length;
+  const green = cycle - path.lostTime;
+  for (let b = 0; b < barriers; b++) {
+    const crit = model.rings[path.criticalRing[b]][b];
+    const yb = crit.reduce((s, p) => s + path.phaseRatio[p], 0);
+    const lb = crit.reduce((s, p) => s + model.phases[p].lostTime, 0);
+    const barrier = lb + (path.flowRatio > 0 ? (green * yb) / path.flowRatio : green / barriers);
+    for (const ring of model.rings) {
+      const phases = ring[b];
+      if (phases.length === 0) continue;
+      const lost = phases.reduce((s, p) => s + model.phases[p].lostTime, 0);
+      const sum = phases.reduce((s, p) => s + path.phaseRatio[p], 0);
+      const effective = barrier - lost;
+      if (effective < 0) return null;
+      for (const p of phases) {
+        splits[p] = model.phases[p].lostTime + (sum > 0 ? (effective * path.phaseRatio[p]) / sum : effective / phases.length);
+      }
+    }
+  }
+  return splits;
+}
