@@ -26,10 +26,17 @@ export function planIntersection(input: IntersectionInput, options: Partial<Plan
   const opts = { ...DEFAULT_PLANNER_OPTIONS, ...options };
   const model = buildModel(input, opts);
   const path = criticalPath(model);
-  const choice = chooseCycle(model, path, opts);
+  let choice = chooseCycle(model, path, opts);
+  let splits = roundSplits(model.rings, lpSplits(model, choice.cycle), choice.cycle);
+  let maxX = maxDegreeOfSaturation(model, choice.cycle, splits);
+  // Minimum greens or shared service can leave a lane group over capacity below Cmax even with Y < 1: same fallback.
+  const cmax = Math.floor(model.cycleMax + 1e-9);
+  if (maxX > 1 && choice.source !== 'fixed' && choice.cycle < cmax) {
+    choice = { cycle: cmax, source: 'oversaturated', webster: choice.webster };
+    splits = roundSplits(model.rings, lpSplits(model, cmax), cmax);
+    maxX = maxDegreeOfSaturation(model, cmax, splits);
+  }
   const cycle = choice.cycle;
-  const splits = roundSplits(model.rings, lpSplits(model, cycle), cycle);
-  const maxX = maxDegreeOfSaturation(model, cycle, splits);
   const laneGroups = performanceOf(model, cycle, splits, opts);
   const totalFlow = laneGroups.reduce((s, g) => s + g.flowRate, 0);
   const delay = totalFlow > 0 ? laneGroups.reduce((s, g) => s + g.controlDelay * g.flowRate, 0) / totalFlow : 0;
