@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inputError } from '../src/errors.js';
-import { checkSolution, parseSolution, parseVrplib, solveCvrp } from '../solvers/routing/index.js';
+import { checkPlan, checkSolution, generateCollectionDay, parseSolution, parseVrplib, planCollection, solveCvrp } from '../solvers/routing/index.js';
 import type { Bench } from './index.js';
 
 const CLASSIC = /^[ABEFMP]-n\d+/;
@@ -23,6 +23,7 @@ export const routingBench: Bench = async (args) => {
   const seed = Number(flag(args, '--seed') ?? '1');
   const only = flag(args, '--only');
   const includeLarge = args.includes('--all');
+  const citySeconds = Number(flag(args, '--city-time-limit') ?? '10');
   if (!existsSync(dir)) throw inputError(`benchmark data directory ${dir} does not exist (pass --data DIR)`, { field: 'data' });
   if (!Number.isFinite(seconds) || seconds <= 0) throw inputError('--time-limit must be a positive number of seconds', { field: 'time-limit' });
 
@@ -52,6 +53,7 @@ export const routingBench: Bench = async (args) => {
     else others.push(gap);
     process.stderr.write(`${name}: cost ${report.cost.toFixed(2)} best ${bks} gap ${(gap * 100).toFixed(2)}% ${report.feasible ? '' : 'INFEASIBLE'} (${result.stats.iterations} iterations)\n`);
   }
+  const city = cityDay(citySeconds, seed);
   return {
     timeLimitSeconds: seconds,
     instances: names.length,
@@ -59,6 +61,24 @@ export const routingBench: Bench = async (args) => {
     x300AvgGap: mean(x300),
     otherAvgGap: mean(others),
     infeasible,
+    ...city,
     gaps,
   };
 };
+
+/** Plans a generated 1,000-bin day for one depot with ten trucks, timed end to end and checked independently. */
+function cityDay(seconds: number, seed: number): Record<string, number> {
+  const req = generateCollectionDay({ bins: 1000, trucks: 10, seed });
+  const start = performance.now();
+  const plan = planCollection(req, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+  const ms = performance.now() - start;
+  const violations = checkPlan(req, plan).length;
+  process.stderr.write(`city day: ${plan.mustCollect.length} must-collect bins, ${plan.trucks.length} trucks, ${plan.distanceKm.toFixed(1)} km, ${violations} violations, ${Math.round(ms)} ms\n`);
+  return {
+    city1000Ms: Math.round(ms),
+    cityTimeLimitSeconds: seconds,
+    cityDistanceKm: Math.round(plan.distanceKm * 10) / 10,
+    cityMustUnassigned: plan.unassigned.filter((u) => u.mustCollect).length,
+    cityViolations: violations,
+  };
+}

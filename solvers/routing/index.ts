@@ -4,3 +4,4 @@ export { parseVrplib, conventionalRounding, type EdgeRounding, type VrplibInstan
 export { solveCvrp, type SolveOptions, type SolveResult } from './solve.js';
 export { checkSolution, type CheckReport } from './check.js';
 export { parseSolution } from './solutionFile.js';
+export * from './collection/index.js';

@@ -1,0 +1,7 @@
+// Public surface of contractor collection planning: bin selection, multi-trip truck routes, checker and map exports.
+export { planCollection, type PlanOptions } from './plan.js';
+export { selectBins, type BinSelection } from './select.js';
+export { checkPlan } from './checkPlan.js';
+export { planToGeoJson, planToGpx, clock } from './export.js';
+export { generateCollectionDay } from './generate.js';
+export type * from './types.js';
