@@ -1,4 +1,5 @@
 // Deterministic random intersections (seeded) for property tests and benchmarks: stage and NEMA layouts, scaled demand.
+import type { CorridorInput } from './corridor-types.js';
 import type { IntersectionInput, LaneGroupInput, Leg, PhaseInput } from './types.js';
 
 /** mulberry32: a small seeded PRNG so generated cases are reproducible from their seed. */
@@ -94,4 +95,20 @@ export function randomIntersection(seed: number, demand = 1): IntersectionInput 
     };
   }
   return { id: `gen-${seed}`, cycle: { min: 40, max: 180 }, approaches, laneGroups, phasing };
+}
+
+/** A chain of `n` generated intersections along an east-west arterial, 15..60 s apart. */
+export function randomCorridor(seed: number, n: number, demand = 1): CorridorInput {
+  const r = rng(seed);
+  const signals = Array.from({ length: n }, (_, i) => {
+    const intersection = randomIntersection(seed * 1000 + i, demand);
+    const layout = intersection.laneGroups.some((g) => g.id === 'WTR');
+    return {
+      intersection,
+      outboundLaneGroup: layout ? 'WTR' : 'W',
+      inboundLaneGroup: layout ? 'ETR' : 'E',
+    };
+  });
+  const links = Array.from({ length: n - 1 }, () => ({ travelTimeS: Math.round((15 + 45 * r()) * 10) / 10 }));
+  return { id: `corridor-${seed}`, signals, links };
 }

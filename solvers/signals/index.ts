@@ -15,3 +15,6 @@ export type {
   Turn,
   Los,
 } from './types.js';
+export { planCorridor } from './corridor.js';
+export { checkCorridor } from './check-corridor.js';
+export type { CorridorInput, CorridorLinkInput, CorridorSignalInput, CorridorPlan } from './corridor-types.js';

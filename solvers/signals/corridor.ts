@@ -1,0 +1,141 @@
+// planCorridor: a common cycle and offsets maximizing two-way through bandwidth (MAXBAND-style MILP on HiGHS).
+import { inputError, UrbanflowError } from '../../src/errors.js';
+import { bandwidth, greenWindow, type GreenWindow } from './band.js';
+import type { CorridorInput, CorridorPlan } from './corridor-types.js';
+import { solveMilp } from './milp.js';
+import { planIntersection } from './plan.js';
+import type { PlannerOptions } from './types.js';
+
+/** Seconds HiGHS may spend on one corridor before returning its best band. */
+const MILP_TIME_LIMIT_S = 5;
+/** Small reward for the narrower band, so ties between equal totals favour balanced directions. */
+const BALANCE_WEIGHT = 0.01;
+
+/**
+ * Method (after Little, Kelson and Gartner's MAXBAND, 1981), with the cycle fixed:
+ * 1. Each signal is planned alone; the common cycle is the longest of those cycles (the critical
+ *    intersection's), or `input.cycle`. Every signal is re-planned at that cycle (LP splits).
+ * 2. For the arterial lane groups, the green windows are the longest serving phase's display green.
+ * 3. With the outbound band leaving signal 0 at time 0 and the inbound band leaving the last signal at D,
+ *    x_i / y_i are where the bands sit inside signal i's outbound / inbound green. Eliminating the offset
+ *    from both timing identities leaves, per signal, y_i - x_i - D - C m_i = T̄_i - T_i + a_i - ā_i with
+ *    integer m_i (whole cycles), x_i + b <= g_i and y_i + b̄ <= ḡ_i. Maximize b + k b̄ (+ a small
+ *    reward for the narrower band). Unlike MAXBAND, a binary per direction may drop that direction's
+ *    band, so a wide one-way band is chosen when it beats two narrow ones.
+ * 4. Offsets follow as (T_i - x_i) mod C, the start of the coordinated (outbound) green relative to signal 0,
+ *    rounded to whole seconds; bandwidths are then re-measured on the rounded offsets.
+ * Limits: the cycle and splits are not optimized jointly with the offsets; phase sequences (lead/lag)
+ * are taken as given; speeds are fixed (no speed-change variables) and queue clearance is ignored; a band
+ * uses one phase's green per signal; the objective is bandwidth, not delay or stops.
+ */
+export async function planCorridor(input: CorridorInput, options: Partial<PlannerOptions> = {}): Promise<CorridorPlan> {
+  const { travel, inbound } = validateCorridor(input);
+  const alone = input.signals.map((s) => planIntersection(s.intersection, options));
+  const cycle = input.cycle ?? Math.max(...alone.map((p) => p.pattern.cycleTime));
+  const plans = input.signals.map((s) => planIntersection(s.intersection, { ...options, cycle }));
+  const out = input.signals.map((s, i) => greenWindow(plans[i], s.outboundLaneGroup));
+  const back = input.signals.map((s, i) => greenWindow(plans[i], s.inboundLaneGroup));
+  const T = cumulative(travel);
+  const Tb = cumulative(inbound.slice().reverse()).reverse();
+
+  const { status, x } = await maxband(cycle, out, back, T, Tb, input.inboundWeight ?? 1);
+  const mod = (v: number): number => ((v % cycle) + cycle) % cycle;
+  const offsets = T.map((t, i) => Math.round(mod(t - x[i] + x[0])) % cycle);
+  const coordinated = input.signals.map((s, i) =>
+    planIntersection(s.intersection, { ...options, cycle }, { coordPhase: out[i].phase, offset: offsets[i] }),
+  );
+  const ref = offsets.map((o, i) => o - out[i].start);
+  return {
+    corridorId: input.id,
+    cycleTime: cycle,
+    outboundBandwidth: bandwidth(cycle, out, ref, T),
+    inboundBandwidth: bandwidth(cycle, back, ref, Tb),
+    plans: coordinated,
+    method: 'maxband-milp',
+    solverStatus: status,
+  };
+}
+
+async function maxband(C: number, out: GreenWindow[], back: GreenWindow[], T: number[], Tb: number[], k: number): Promise<{ status: string; x: number[] }> {
+  const n = out.length;
+  const K = out.map((w, i) => Tb[i] - T[i] + w.start - back[i].start);
+  const f = (v: number): string => (Math.abs(v) < 1e-12 ? '0' : v.toPrecision(12));
+  // Binaries u / ub switch a direction's band on: with it off, that direction's x_i (y_i) are free in [0, C + g],
+  // so one wide one-way band can win over two narrow ones (MAXBAND proper always keeps both).
+  const rows: string[] = [' zb: z - b <= 0', ' zbb: z - bb <= 0', ` bu: b - ${f(C)} u <= 0`, ` bbu: bb - ${f(C)} ub <= 0`];
+  const bounds: string[] = [' D free'];
+  const generals: string[] = [];
+  for (let i = 0; i < n; i++) {
+    rows.push(` out${i}: x${i} + b + ${f(C)} u <= ${f(out[i].length + C)}`, ` in${i}: y${i} + bb + ${f(C)} ub <= ${f(back[i].length + C)}`);
+    if (i === 0) {
+      rows.push(` loop0: y0 - x0 - D = ${f(K[0])}`);
+      continue;
+    }
+    rows.push(` loop${i}: y${i} - x${i} - D - ${f(C)} m${i} = ${f(K[i])}`);
+    const lo = Math.floor((-out[i].length - back[0].length - 2 * C + K[0] - K[i]) / C) - 1;
+    const hi = Math.ceil((back[i].length + out[0].length + 2 * C + K[0] - K[i]) / C) + 1;
+    bounds.push(` ${lo} <= m${i} <= ${hi}`);
+    generals.push(`m${i}`);
+  }
+  const model = [
+    'Maximize',
+    ` obj: b + ${f(k)} bb + ${BALANCE_WEIGHT} z`,
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ...bounds,
+    ...(generals.length > 0 ? ['General', ` ${generals.join(' ')}`] : []),
+    'Binary',
+    ' u ub',
+    'End',
+  ].join('\n');
+  const sol = await solveMilp(model, MILP_TIME_LIMIT_S);
+  const cols = sol.Columns as Record<string, { Primal?: number }>;
+  if (cols.x0?.Primal === undefined) {
+    throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${sol.Status}`, { status: sol.Status });
+  }
+  return { status: sol.Status, x: out.map((_, i) => cols[`x${i}`]?.Primal ?? 0) };
+}
+
+function cumulative(times: number[]): number[] {
+  const out = [0];
+  for (const t of times) out.push(out[out.length - 1] + t);
+  return out;
+}
+
+function validateCorridor(input: CorridorInput): { travel: number[]; inbound: number[] } {
+  if (typeof input !== 'object' || input === null || typeof input.id !== 'string' || input.id === '') {
+    throw inputError('corridor.id must be a non-empty string', { field: 'id' });
+  }
+  const at = `corridor ${input.id}`;
+  if (!Array.isArray(input.signals) || input.signals.length < 2) throw inputError(`${at}: signals must list at least two intersections`);
+  if (!Array.isArray(input.links) || input.links.length !== input.signals.length - 1) {
+    throw inputError(`${at}: links must have one entry per pair of consecutive signals (${input.signals.length - 1})`);
+  }
+  input.signals.forEach((s, i) => {
+    for (const key of ['outboundLaneGroup', 'inboundLaneGroup'] as const) {
+      if (!s.intersection?.laneGroups?.some((g) => g.id === s[key])) {
+        throw inputError(`${at}: signals[${i}].${key} ${JSON.stringify(s[key])} is not a lane group of that intersection`);
+      }
+    }
+  });
+  if (input.cycle !== undefined && (!Number.isInteger(input.cycle) || input.cycle < 20 || input.cycle > 300)) {
+    throw inputError(`${at}: cycle must be a whole number of seconds in [20, 300]`);
+  }
+  if (input.inboundWeight !== undefined && !(input.inboundWeight >= 0 && input.inboundWeight <= 10)) {
+    throw inputError(`${at}: inboundWeight must be in [0, 10]`);
+  }
+  const travel = input.links.map((l, i) => {
+    const t = l.travelTimeS ?? (l.lengthM !== undefined && l.speedKmh ? l.lengthM / (l.speedKmh / 3.6) : undefined);
+    if (t === undefined || !Number.isFinite(t) || t < 0) {
+      throw inputError(`${at}: links[${i}] needs travelTimeS >= 0, or lengthM and speedKmh > 0`);
+    }
+    return t;
+  });
+  const inbound = input.links.map((l, i) => {
+    const t = l.inboundTravelTimeS ?? travel[i];
+    if (!Number.isFinite(t) || t < 0) throw inputError(`${at}: links[${i}].inboundTravelTimeS must be >= 0`);
+    return t;
+  });
+  return { travel, inbound };
+}

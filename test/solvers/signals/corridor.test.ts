@@ -1,0 +1,57 @@
+// Corridor coordination: common cycle, offsets from the MAXBAND MILP, bands re-measured by the checker and by brute force.
+import { describe, expect, it } from 'vitest';
+import { checkCorridor, planCorridor, type CorridorInput } from '../../../solvers/signals/index.js';
+import { bandwidth, greenWindow } from '../../../solvers/signals/band.js';
+import { randomCorridor } from '../../../solvers/signals/generate.js';
+import { UrbanflowError } from '../../../src/errors.js';
+
+describe('planCorridor', () => {
+  it('gives every signal the common cycle and passes the corridor checker', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const input = randomCorridor(seed, 6);
+      const plan = await planCorridor(input);
+      expect(checkCorridor(input, plan), `seed ${seed}`).toEqual([]);
+      expect(plan.cycleTime).toBe(Math.max(...plan.plans.map((p) => p.pattern.cycleTime)));
+      expect(plan.solverStatus).toBe('Optimal');
+    }
+  });
+
+  it('finds bands within rounding of the best whole-second offsets found by brute force (3 signals)', async () => {
+    for (const seed of [11, 12, 13]) {
+      const input = randomCorridor(seed, 3);
+      const plan = await planCorridor(input);
+      const C = plan.cycleTime;
+      const out = input.signals.map((s, i) => greenWindow(plan.plans[i], s.outboundLaneGroup));
+      const back = input.signals.map((s, i) => greenWindow(plan.plans[i], s.inboundLaneGroup));
+      const t = input.links.map((l) => l.travelTimeS!);
+      const T = [0, t[0], t[0] + t[1]];
+      const Tb = [t[0] + t[1], t[1], 0];
+      let best = 0;
+      for (let o1 = 0; o1 < C; o1++) {
+        for (let o2 = 0; o2 < C; o2++) {
+          const ref = [0 - out[0].start, o1 - out[1].start, o2 - out[2].start];
+          best = Math.max(best, bandwidth(C, out, ref, T) + bandwidth(C, back, ref, Tb));
+        }
+      }
+      const total = plan.outboundBandwidth + plan.inboundBandwidth;
+      expect(total, `seed ${seed}`).toBeGreaterThanOrEqual(best - 2);
+      expect(total).toBeLessThanOrEqual(best + 1e-6);
+    }
+  });
+
+  it('aligns an evenly spaced corridor into a full-width one-way band when only outbound counts', async () => {
+    const input = randomCorridor(21, 5);
+    input.inboundWeight = 0;
+    const plan = await planCorridor(input);
+    const narrowest = Math.min(...input.signals.map((s, i) => greenWindow(plan.plans[i], s.outboundLaneGroup).length));
+    expect(plan.outboundBandwidth).toBeGreaterThanOrEqual(narrowest - 1);
+    expect(checkCorridor(input, plan)).toEqual([]);
+  });
+
+  it('rejects a corridor with missing links or unknown arterial lane groups', async () => {
+    const input: CorridorInput = randomCorridor(3, 3);
+    await expect(planCorridor({ ...input, links: input.links.slice(1) })).rejects.toThrow(/links must have one entry per pair/);
+    const wrong = { ...input, signals: input.signals.map((s, i) => (i === 1 ? { ...s, outboundLaneGroup: 'nope' } : s)) };
+    await expect(planCorridor(wrong)).rejects.toBeInstanceOf(UrbanflowError);
+  });
+});
