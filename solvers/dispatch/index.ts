@@ -1,0 +1,8 @@
+// Public surface of demand-response dispatch: validate a request once, then solve it into a plan.
+export { validateDispatchRequest } from './validate.js';
+export { solveDispatch, type DispatchSolveOptions } from './solve.js';
+export { buildDispatchModel, type DispatchModel } from './build.js';
+export type { DispatchProblem } from './problem.js';
+export type { DispatchPlan, FeederPlan, ResourcePlan } from './plan.js';
+export type { OpenAdrEvent } from './openadr.js';
+export type * from './request.js';

@@ -1,0 +1,49 @@
+// The dispatch plan returned to callers: setpoints, costs, shortfall, marginal costs and OpenADR events.
+import type { LpBackendName } from '../lp/index.js';
+import type { OpenAdrEvent } from './openadr.js';
+import type { TimeWindow } from './request.js';
+
+export interface ResourcePlan {
+  readonly id: string;
+  readonly kind: string;
+  readonly feeder?: string;
+  /** Commanded reduction per interval (kW); negative when a battery or EV fleet charges. */
+  readonly setpointKW: number[];
+  /** Effect on load per interval (kW): the setpoint minus HVAC rebound. */
+  readonly netReductionKW: number[];
+  /** Battery state of charge or EV energy owed at the end of each interval (kWh). */
+  readonly stateKWh?: number[];
+  /** Whether the resource is called in each interval (on/off decisions, or a non-zero setpoint). */
+  readonly called: boolean[];
+  readonly calls: number;
+  readonly cost: number;
+}
+
+export interface FeederPlan {
+  readonly id: string;
+  readonly netReductionKW: number[];
+  /** Load above the cap per interval (kW); null when the feeder has no cap. */
+  readonly shortfallKW: number[] | null;
+  readonly marginalCostPerKWh: number[] | null;
+}
+
+export interface DispatchPlan {
+  readonly status: 'optimal' | 'feasible';
+  readonly backend: LpBackendName;
+  readonly mip: boolean;
+  /** Relative gap of a MIP solve (0 when proven optimal). */
+  readonly mipGap?: number;
+  readonly intervals: TimeWindow[];
+  /** Cost plus shortfall penalty: what the optimizer minimized. */
+  readonly objective: number;
+  readonly cost: { readonly total: number; readonly energy: number; readonly calls: number };
+  readonly shortfallPenalty: number;
+  readonly deliveredKW: number[];
+  /** Unmet system target per interval (kW); all zero without a target. */
+  readonly shortfallKW: number[];
+  /** Cost of one more kWh of target in each interval; null when the backend gives no duals (jslp, MIP) or there is no target. */
+  readonly marginalCostPerKWh: number[] | null;
+  readonly feeders: FeederPlan[];
+  readonly resources: ResourcePlan[];
+  readonly events: OpenAdrEvent[];
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { validateDispatchRequest } from '../../../solvers/dispatch/index.js';
+import { isUrbanflowError } from '../../../src/errors.js';
+import { request, START } from './helpers.js';
+
+function fieldOf(raw: unknown): string {
+  try {
+    validateDispatchRequest(raw);
+  } catch (err) {
+    if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT') return String(err.details.field);
+    throw err;
+  }
+  throw new Error('request was accepted');
+}
+
+const industrial = { id: 'mill', kind: 'industrial', maxKW: 100, costPerKWh: 0.2 };
+
+describe('validateDispatchRequest', () => {
+  it('accepts a regular event and resolves its intervals', () => {
+    const p = validateDispatchRequest(request([industrial], [10, 20]));
+    expect(Array.from(p.hours)).toEqual([0.25, 0.25]);
+    expect(p.endMs[1] - p.startMs[0]).toBe(30 * 60_000);
+  });
+
+  it('rejects negative capacities naming the field', () => {
+    expect(fieldOf(request([{ ...industrial, maxKW: -5 }], [10]))).toBe('resources[0].maxKW');
+    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: -1, energyKWh: 10, socKWh: 5 }], [10]))).toBe('resources[0].powerKW');
+  });
+
+  it('rejects overlapping and unsorted intervals', () => {
+    const base = { targetKW: [1, 1], resources: [industrial] };
+    const overlapping = { ...base, intervals: [{ start: START, end: '2026-07-01T16:30:00Z' }, { start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:45:00Z' }] };
+    const unsorted = { ...base, intervals: [{ start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:30:00Z' }, { start: START, end: '2026-07-01T16:15:00Z' }] };
+    expect(fieldOf(overlapping)).toBe('intervals[1]');
+    expect(fieldOf(unsorted)).toBe('intervals[1]');
+    expect(fieldOf({ ...base, targetKW: [1], intervals: [{ start: START, end: START }] })).toBe('intervals[0]');
+  });
+
+  it('rejects overlapping availability windows', () => {
+    const availability = [{ start: START, end: '2026-07-01T17:00:00Z' }, { start: '2026-07-01T16:30:00Z', end: '2026-07-01T18:00:00Z' }];
+    expect(fieldOf(request([{ ...industrial, availability }], [1]))).toBe('resources[0].availability[1]');
+  });
+
+  it('rejects unknown feeders, listing the known ones', () => {
+    try {
+      validateDispatchRequest(request([{ ...industrial, feeder: 'F9' }], [10], { feeders: [{ id: 'F1' }] }));
+      throw new Error('accepted');
+    } catch (err) {
+      expect(isUrbanflowError(err) && err.details.field).toBe('resources[0].feeder');
+      expect((err as Error).message).toContain('F1');
+    }
+  });
+
+  it('rejects a target of the wrong length, a missing target, a cap without forecast, an unknown kind, duplicate ids', () => {
+    expect(fieldOf(request([industrial], [10, 20], { targetKW: [1] }))).toBe('targetKW');
+    expect(fieldOf({ event: { start: START, intervalMinutes: 15, count: 2 }, resources: [industrial] })).toBe('targetKW');
+    expect(fieldOf(request([industrial], [1], { feeders: [{ id: 'F1', capKW: 100 }] }))).toBe('feeders[0].forecastKW');
+    expect(fieldOf(request([{ ...industrial, kind: 'nuclear' }], [1]))).toBe('resources[0].kind');
+    expect(fieldOf(request([industrial, industrial], [1]))).toBe('resources[1].id');
+    expect(fieldOf(request([{ ...industrial, minKW: 200 }], [1]))).toBe('resources[0].minKW');
+    expect(fieldOf({ ...request([industrial], [1]), event: { start: 'yesterday', intervalMinutes: 15, count: 1 } })).toBe('event.start');
+  });
+});
