@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkPlan, planIntersection, type IntersectionInput } from '../../../solvers/signals/index.js';
 
-const example = JSON.parse(readFileSync(new URL('../../fixtures/signals/main-and-first.json', import.meta.url), 'utf8')).intersections[0] as IntersectionInput;
+const example = JSON.parse(readFileSync(new URL('../../fixtures/signals/main-street.json', import.meta.url), 'utf8')).intersections[0] as IntersectionInput;
 
 describe('planIntersection', () => {
   it('plans the shipped NEMA example and the plan passes the checker', () => {
