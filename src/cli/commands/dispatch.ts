@@ -1,0 +1,50 @@
+// `urbanflow dispatch FILE.json [--json]`: solve a demand-response dispatch request and print the plan.
+import { readFileSync } from 'node:fs';
+import { solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
+import { inputError } from '../../errors.js';
+import type { RegisterCommand } from './index.js';
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw inputError(`cannot read dispatch request ${file}: ${(err as Error).message}`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw inputError(`dispatch request ${file} is not valid JSON: ${(err as Error).message}`, { file });
+  }
+}
+
+function summary(plan: DispatchPlan): string {
+  const fmt = (v: number) => v.toFixed(1).padStart(8);
+  const lines = [
+    `status ${plan.status} (${plan.backend}${plan.mip ? `, MIP${plan.mipGap !== undefined ? ` gap ${plan.mipGap.toExponential(1)}` : ''}` : ', LP'})`,
+    `cost ${plan.cost.total.toFixed(2)} (energy ${plan.cost.energy.toFixed(2)}, calls ${plan.cost.calls.toFixed(2)}); shortfall penalty ${plan.shortfallPenalty.toFixed(2)}`,
+    `interval              delivered kW  shortfall kW  marginal /kWh`,
+  ];
+  plan.intervals.forEach((iv, t) => {
+    const mc = plan.marginalCostPerKWh ? plan.marginalCostPerKWh[t].toFixed(3).padStart(14) : '             -';
+    lines.push(`${iv.start.slice(0, 16)}  ${fmt(plan.deliveredKW[t])}      ${fmt(plan.shortfallKW[t])}  ${mc}`);
+  });
+  lines.push('resource              calls   cost     setpoints kW');
+  for (const r of plan.resources) {
+    lines.push(`${r.id.padEnd(20)}  ${String(r.calls).padStart(5)}  ${r.cost.toFixed(2).padStart(7)}  ${r.setpointKW.map((v) => v.toFixed(1)).join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const registerDispatchCommand: RegisterCommand = (program) => {
+  program
+    .command('dispatch')
+    .description('Solve a demand-response dispatch request (JSON): setpoints per resource and interval, costs, shortfall, OpenADR 3 events')
+    .argument('<file>', 'dispatch request JSON file')
+    .option('--json', 'print the whole plan as JSON, OpenADR events included')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const problem = validateDispatchRequest(readJson(file));
+      const plan = await solveDispatch(problem);
+      process.stdout.write(opts.json ? `${JSON.stringify(plan)}\n` : summary(plan));
+    });
+};
