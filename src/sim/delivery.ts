@@ -78,6 +78,8 @@ export class Delivery {
   private readonly lateThreshold: number;
   private silentUntil = new Float64Array(0);
   private seq = 0;
+  /** Readings waiting in the ring; when none, draining skips straight to the next late arrival. */
+  private pending = 0;
   /** Every reading arriving before this time has been handed out; NaN until `start`. */
   private cursor = NaN;
 
@@ -145,6 +147,7 @@ export class Delivery {
       return;
     }
     this.ring[(r.ts + this.delayTable[u & (DELAY_CELLS - 1)]) & this.mask].push(r);
+    this.pending++;
   }
 
   /**
@@ -153,6 +156,10 @@ export class Delivery {
    */
   drain(untilMs: number, out: Reading[] | null): void {
     for (let t = this.cursor; t < untilMs; t++) {
+      if (this.pending === 0) {
+        t = Math.min(untilMs, Math.max(t, this.late.peekArrival()));
+        if (t >= untilMs) break;
+      }
       while (this.late.size > 0 && this.late.peekArrival() <= t) {
         const r = this.late.pop();
         if (out) out.push(r);
@@ -160,6 +167,7 @@ export class Delivery {
       const slot = this.ring[t & this.mask];
       if (slot.length === 0) continue;
       if (out) for (let i = 0; i < slot.length; i++) out.push(slot[i]);
+      this.pending -= slot.length;
       slot.length = 0;
     }
     if (untilMs > this.cursor) this.cursor = untilMs;

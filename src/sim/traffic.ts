@@ -7,7 +7,8 @@ import { CROSSTOWN, INBOUND, OUTBOUND, trafficTables } from './profiles.js';
 
 /** Peak-hour flow per lane by movement, on major (≥ 50 km/h) and minor streets (veh/h/lane). */
 const PEAK_FLOW = { major: { through: 650, left: 180, right: 150 }, minor: { through: 320, left: 100, right: 90 } };
-const SATURATION_PER_LANE = 1900;
+/** Capacity of a signalized lane: saturation flow (1900 veh/h) times a typical green share; speeds fall as flow nears it. */
+const SIGNAL_CAPACITY_PER_LANE = 900;
 /** Vehicle plus detector length: occupancy = flow x this / speed. */
 const EFFECTIVE_LENGTH_M = 6.5;
 const INTERVALS_MS = [20_000, 30_000, 60_000];
@@ -72,7 +73,7 @@ export class TrafficChannel implements Channel {
     const seconds = intervalMs / 1000;
     const count = rng.poisson((this.peakFlow[i] * share * lanes * seconds) / 3600);
     const flowPerLane = (count * 3600) / (lanes * seconds);
-    const x = Math.min(1, flowPerLane / SATURATION_PER_LANE);
+    const x = Math.min(1, flowPerLane / SIGNAL_CAPACITY_PER_LANE);
     const vf = this.freeSpeed[i];
     const sensor = this.sensors[i];
     out.emit(sensor, 'detector.count', ts, count, undefined);

@@ -1,6 +1,5 @@
 // `urbanflow simulate`: runs the embedded simulator over an event-time range and prints the readings in arrival order.
 import { readFileSync } from 'node:fs';
-import { once } from 'node:events';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { inputError } from '../../errors.js';
 import { createSimulator } from '../../sim/index.js';
@@ -72,10 +71,23 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
         batch.length = 0;
         sim.stepInto(t, Math.min(to, t + CHUNK_MS), batch);
         if (batch.length === 0) continue;
-        if (!process.stdout.write(`${batch.map(toLine).join('\n')}\n`)) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
+        if (!process.stdout.write(`${batch.map(toLine).join('\n')}\n`)) await drained();
       }
     });
 };
+
+/** Resolves when stdout can take more, or has closed. */
+function drained(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.stdout.off('drain', done);
+      process.stdout.off('error', done);
+      resolve();
+    };
+    process.stdout.on('drain', done);
+    process.stdout.on('error', done);
+  });
+}
 
 function readText(file: string): string {
   try {
