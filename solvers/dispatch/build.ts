@@ -69,7 +69,7 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
           v.push(-1);
         }
         const rhs = t === 0 ? r.socKWh : 0;
-        b.addRow(c, v, rhs, rhs);
+        b.startBasic(state[t], b.addRow(c, v, rhs, rhs));
         net.push({ cols: [primary[t], secondary[t]], coefs: [1, -1] });
       }
       capacity = () => r.powerKW;
@@ -128,7 +128,7 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
           c.push(state[t - 1]);
           v.push(-1);
         }
-        b.addRow(c, v, 0, 0);
+        b.startBasic(state[t], b.addRow(c, v, 0, 0));
         net.push({ cols: [primary[t], secondary[t]], coefs: [1, -1] });
       }
       capacity = base;
@@ -196,6 +196,10 @@ function gather(net: readonly NetTerms[][], members: readonly number[], t: numbe
   }
 }
 
+/**
+ * The model starts from a basis hint: state columns basic in their dynamics rows and shortfall columns basic in
+ * their target rows, i.e. the plan "dispatch nothing, fall short of everything", which is feasible by construction.
+ */
 export function buildDispatchModel(p: DispatchProblem): DispatchModel {
   const b = new LpBuilder();
   const n = p.hours.length;
@@ -219,7 +223,9 @@ export function buildDispatchModel(p: DispatchProblem): DispatchModel {
       const c = [s[t]];
       const v = [1];
       gather(net, all, t, c, v);
-      return b.addRow(c, v, target[t], Infinity);
+      const row = b.addRow(c, v, target[t], Infinity);
+      b.startBasic(s[t], row);
+      return row;
     });
   }
   const feederShortfall: (Int32Array | undefined)[] = [];

@@ -21,6 +21,8 @@ const MODEL_STATUS_INFEASIBLE = 8;
 const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
 const MODEL_STATUS_UNBOUNDED = 10;
 const SOLUTION_STATUS_FEASIBLE = 2;
+const AT_LOWER = 0;
+const BASIC = 1;
 
 export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
   const highs = await highsRuntime();
@@ -47,6 +49,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {
     hm.options.set({ output_flag: false });
     if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
     if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
+    if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
     hm.run();
     const status = hm.getModelStatus();
     if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
@@ -66,6 +69,20 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {
   } finally {
     hm.dispose();
   }
+}
+
+/**
+ * Installs the model's basis hint. Starting dispatch LPs with the state-of-charge columns basic in their dynamics
+ * rows saves the simplex the ~1 pivot per state column it would otherwise spend (15k to 6k iterations at 200x96).
+ */
+function startBasis(model: LpModel): { colStatus: Int32Array; rowStatus: Int32Array } {
+  const colStatus = new Int32Array(model.numCols);
+  const rowStatus = new Int32Array(model.numRows).fill(BASIC);
+  for (let k = 0; k < model.basicCols.length; k++) {
+    colStatus[model.basicCols[k]] = BASIC;
+    rowStatus[model.basicRows[k]] = AT_LOWER;
+  }
+  return { colStatus, rowStatus };
 }
 
 function empty(status: LpResult['status'], model: LpModel, message?: string): LpResult {

@@ -17,6 +17,12 @@ export interface LpModel {
   readonly rowUpper: Float64Array;
   readonly numIntegers: number;
   readonly numNonzeros: number;
+  /**
+   * A starting basis hint for simplex backends: column `basicCols[k]` starts basic in place of the slack of row
+   * `basicRows[k]`; every other column starts at its lower bound. The pairs must give a nonsingular basis.
+   */
+  readonly basicCols: Int32Array;
+  readonly basicRows: Int32Array;
 }
 
 /** Grows typed arrays while a model is appended to, so building large models allocates O(log n) times, not per entry. */
@@ -49,6 +55,8 @@ export class LpBuilder {
   private readonly value = new Grow(new Float64Array(4096));
   private readonly rLower = new Grow(new Float64Array(1024));
   private readonly rUpper = new Grow(new Float64Array(1024));
+  private readonly hintCols = new Grow(new Int32Array(256));
+  private readonly hintRows = new Grow(new Int32Array(256));
   private ints = 0;
 
   constructor() {
@@ -86,6 +94,12 @@ export class LpBuilder {
     return this.rLower.length - 1;
   }
 
+  /** Hints that column `col` should start basic in place of row `row`'s slack (see LpModel.basicCols). */
+  startBasic(col: number, row: number): void {
+    this.hintCols.push(col);
+    this.hintRows.push(row);
+  }
+
   build(): LpModel {
     return {
       numCols: this.cost.length,
@@ -101,6 +115,8 @@ export class LpBuilder {
       rowUpper: this.rUpper.done(),
       numIntegers: this.ints,
       numNonzeros: this.index.length,
+      basicCols: this.hintCols.done(),
+      basicRows: this.hintRows.done(),
     };
   }
 }
