@@ -68,12 +68,13 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number): In
     return { scale: fill, lo80: -1.2816, hi80: 1.2816, lo95: -1.96, hi95: 1.96, count: z.length };
   }
   z.sort((a, b) => a - b);
+  // The point forecast stays inside its own intervals even when the residuals are one-sided.
   return {
     scale,
-    lo80: quantileSorted(z, 0.1),
-    hi80: quantileSorted(z, 0.9),
-    lo95: quantileSorted(z, 0.025),
-    hi95: quantileSorted(z, 0.975),
+    lo80: Math.min(0, quantileSorted(z, 0.1)),
+    hi80: Math.max(0, quantileSorted(z, 0.9)),
+    lo95: Math.min(0, quantileSorted(z, 0.025)),
+    hi95: Math.max(0, quantileSorted(z, 0.975)),
     count: z.length,
   };
 }
