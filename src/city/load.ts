@@ -13,10 +13,20 @@ function invalid(errors: FieldError[]): UrbanflowError {
   return new UrbanflowError('UF_ERR_CITY_INVALID', `city file is invalid (${errors.length} ${noun}):\n${lines.join('\n')}`, { errors });
 }
 
-/** Every problem in a parsed city file (schema first; cross-references only once the shape is right). */
+/** Every problem in a parsed city file: schema violations, then cross-reference problems of the fields that are well-formed. */
 export function cityErrors(value: unknown): FieldError[] {
   const errors = schemaErrors(value);
-  return errors.length > 0 ? errors : crossReferenceErrors(value as City);
+  if (errors.length === 0) return crossReferenceErrors(value as City);
+  let crossErrors: FieldError[];
+  try {
+    crossErrors = crossReferenceErrors(value as City);
+  } catch {
+    // The shape is too broken to follow references; the schema errors say what to fix first.
+    return errors;
+  }
+  const bad = errors.map((e) => e.path);
+  const related = (path: string): boolean => bad.some((b) => b === '(root)' || path === b || path.startsWith(`${b}.`) || path.startsWith(`${b}[`) || b.startsWith(`${path}.`) || b.startsWith(`${path}[`));
+  return [...errors, ...crossErrors.filter((e) => !related(e.path))];
 }
 
 /** Validates a city given as parsed JSON or as JSON text; throws `UF_ERR_CITY_INVALID` listing every bad field. */

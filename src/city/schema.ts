@@ -172,6 +172,7 @@ export const Feeder = Obj({
   resources: Type.Array(DrResource),
 });
 
+/** A waste contractor; its id is the tenant under which it fetches its routes. */
 export const Contractor = Obj({ id: Id, name: Type.String() });
 
 export const Depot = Obj({ id: Id, name: Type.Optional(Type.String()), location: Location, contractor: Id });

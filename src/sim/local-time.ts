@@ -10,6 +10,8 @@ export class LocalClock {
   private readonly format: Intl.DateTimeFormat;
   private readonly holidays: Set<number>;
   private readonly offsets = new Map<number, number>();
+  private lastDay = NaN;
+  private lastType = WORKDAY;
 
   constructor(timezone: string, holidays: readonly string[]) {
     this.format = new Intl.DateTimeFormat('en-US', {
@@ -41,7 +43,12 @@ export class LocalClock {
     return this.holidays.has(localDay);
   }
 
+  /** Day type of a local day; the last answer is kept because consecutive readings nearly always share the day. */
   dayType(localDay: number): number {
-    return LocalClock.isoWeekday(localDay) >= 6 || this.holidays.has(localDay) ? OFFDAY : WORKDAY;
+    if (localDay !== this.lastDay) {
+      this.lastDay = localDay;
+      this.lastType = LocalClock.isoWeekday(localDay) >= 6 || this.holidays.has(localDay) ? OFFDAY : WORKDAY;
+    }
+    return this.lastType;
   }
 }

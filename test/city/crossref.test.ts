@@ -69,7 +69,6 @@ describe('city cross-references', () => {
     delete x.phases[0].ring;
     city.timezone = 'Mars/Olympus';
     city.holidays = ['2026-02-30'];
-    const feeder = city.feeders.find((f) => f.resources.some((r) => r.type === 'battery'));
     const errors = messages(city);
     expect(errors).toEqual(
       expect.arrayContaining([
@@ -79,12 +78,14 @@ describe('city cross-references', () => {
         'holidays[0]: "2026-02-30" is not a calendar date',
       ]),
     );
-    if (feeder) {
-      const f = city.feeders.indexOf(feeder);
-      const r = feeder.resources.findIndex((x) => x.type === 'battery');
-      const battery = feeder.resources[r] as { soc: number };
-      battery.soc = 0.99;
-      expect(messages(city)).toContain(`feeders[${f}].resources[${r}].soc: must be within [socMin, socMax] = [0.1, 0.95]`);
-    }
+  });
+
+  it('checks a battery state of charge against its bounds', () => {
+    const city = small();
+    city.feeders[1].resources[3] = {
+      id: 'bat-x', sensor: 'dr-bat-x', type: 'battery', powerKw: 100, energyKwh: 200, soc: 0.99, socMin: 0.1, socMax: 0.95,
+      roundTripEfficiency: 0.9, costPerKwh: 0.03,
+    };
+    expect(messages(city)).toEqual(['feeders[1].resources[3].soc: must be within [socMin, socMax] = [0.1, 0.95]']);
   });
 });

@@ -71,6 +71,13 @@ describe('loadCity schema errors', () => {
     );
   });
 
+  it('reports cross-reference problems alongside schema errors', () => {
+    const city = small() as unknown as Record<string, any>;
+    city.intersections[0].approaches[0].speedLimitKmh = -1;
+    city.waste.bins[5].depot = 'depot-x';
+    expect(errorsOf(city)).toEqual(['intersections[0].approaches[0].speedLimitKmh: must be >= 5', 'waste.bins[5].depot: unknown depot "depot-x"']);
+  });
+
   it('reports text that is not JSON', () => {
     expect(errorsOf('{"id": ')[0]).toMatch(/^\(root\): is not valid JSON/);
   });

@@ -28,6 +28,7 @@ describe('sample city', () => {
     }
   });
 
+  // After a generator change, regenerate with `urbanflow city generate > src/city/sample-city.json`.
   it('is the generator output for seed 1 with default sizes', () => {
     expect(readFileSync(SAMPLE_CITY_PATH, 'utf8')).toBe(formatCityJson(generateCity({ seed: 1 })));
   });
