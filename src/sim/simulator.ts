@@ -155,7 +155,7 @@ class CitySimulator implements Simulator {
     const delivery = this.delivery;
     if (!delivery.started) this.start(Math.floor(fromMs));
     if (fromMs < delivery.cursorMs) {
-      throw inputError(`simulator step cannot go back in time: fromMs ${fromMs} is before the previous toMs ${delivery.cursorMs}`);
+      throw inputError(`simulator step cannot go back in time: fromMs ${fromMs} is before the simulator's current time ${delivery.cursorMs} (the previous toMs or the start)`);
     }
     const before = out.length;
     this.advance(Math.floor(fromMs), null);
