@@ -51,7 +51,7 @@ export function lpSplits(model: TimingModel, cycle: number): number[] {
     variables.mu[row] = g.flowRatio * cycle;
     for (const p of g.phases) variables[`s${p}`][row] = -1;
   });
-  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables }) as SolveResult;
+  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables, options: { presolve: false } }) as SolveResult;
   if (!result.feasible) {
     throw new UrbanflowError('UF_ERR_INFEASIBLE', `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`, { cycle });
   }
