@@ -1,7 +1,7 @@
 // A forecaster for any regular series with one declared season: the CLI's model, and the base of the per-kind ones.
 import { autoConfig } from './auto-config.js';
 import { applyIntervals, type Bands } from './intervals.js';
-import { fitSeasonalArx, forecastSeasonalArx, type RegularSeries, type SeasonalArxModel } from './seasonal-arx.js';
+import { fitSeasonalArx, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxModel } from './seasonal-arx.js';
 
 export interface SeriesInput extends RegularSeries {
   season: number;
@@ -35,5 +35,5 @@ export function forecastModel(model: SeasonalArxModel, horizon: number, exogFutu
   const point = forecastSeasonalArx(model, horizon, exogFuture);
   const min = model.config.min ?? -Infinity;
   const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.config.stepMs);
-  return { timestamps, forecast: Array.from(point), ...applyIntervals(point, model.calibration, min) };
+  return { timestamps, forecast: Array.from(point), ...applyIntervals(point, model.calibration, min, Infinity, seasonSlot(timestamps[0] ?? model.endMs, model.config)) };
 }

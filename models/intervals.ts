@@ -3,7 +3,7 @@
 /**
  * Per-step scale times pooled standardized quantiles. A horizon step sees only one residual per origin,
  * too few for a 95% quantile, so each step's spread (RMS, smoothed over neighbouring steps) sets the
- * width and the shape (including skew) comes from all standardized residuals pooled across steps.
+ * width and the tail shape comes from all standardized residuals pooled across steps.
  */
 export interface IntervalCalibration {
   /** Residual scale per horizon step (actual − forecast), length = horizon the model was calibrated for. */
@@ -12,6 +12,8 @@ export interface IntervalCalibration {
   hi80: number;
   lo95: number;
   hi95: number;
+  /** Multiplier of the scale per season slot of the target step (time of day); empty when not calibrated by slot. */
+  slotScale: number[];
   /** Number of residuals the calibration used. */
   count: number;
 }
@@ -23,8 +25,12 @@ export interface Bands {
   upper95: number[];
 }
 
-/** `residuals` is origins × horizon, row-major, NaN where a step has no actual (end of data, collection). */
-export function calibrateIntervals(residuals: Float64Array, horizon: number): IntervalCalibration {
+/**
+ * `residuals` is origins × horizon, row-major, NaN where a step has no actual (end of data, collection).
+ * `slots` (same layout) gives each residual's season slot, in [0, slotCount): errors at a daily peak are
+ * larger than at night, and one width per step would over-cover the night and under-cover the peak.
+ */
+export function calibrateIntervals(residuals: Float64Array, horizon: number, slots?: Uint32Array, slotCount = 0): IntervalCalibration {
   const origins = Math.floor(residuals.length / horizon);
   const sum = new Float64Array(horizon);
   const cnt = new Float64Array(horizon);
@@ -55,28 +61,65 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number): In
     }
     scale[h] = c > 0 ? Math.max(s / c, 1e-9) : NaN;
   }
+  const slotScale = slots && slotCount > 0 ? slotMultipliers(residuals, horizon, scale, slots, slotCount) : [];
   const z: number[] = [];
   for (let o = 0; o < origins; o++) {
     for (let h = 0; h < horizon; h++) {
-      const r = residuals[o * horizon + h];
-      if (r === r && scale[h] === scale[h]) z.push(r / scale[h]);
+      const i = o * horizon + h;
+      const r = residuals[i];
+      if (r === r && scale[h] === scale[h]) z.push(r / scale[h] / (slotScale.length > 0 ? slotScale[slots![i]] : 1));
     }
   }
   if (z.length < 20) {
     // Too few residuals to read tails empirically: fall back to Gaussian multipliers on the per-step RMS.
     const fill = scale.map((s) => (s === s ? s : 1e-9));
-    return { scale: fill, lo80: -1.2816, hi80: 1.2816, lo95: -1.96, hi95: 1.96, count: z.length };
+    return { scale: fill, lo80: -1.2816, hi80: 1.2816, lo95: -1.96, hi95: 1.96, slotScale, count: z.length };
   }
+  // Symmetric quantiles of |z|: the skew of one calibration stretch is mostly that stretch's bias (a warm
+  // fortnight, a level shift), which does not carry over to the next one, while the spread does.
+  for (let i = 0; i < z.length; i++) z[i] = Math.abs(z[i]);
   z.sort((a, b) => a - b);
-  // The point forecast stays inside its own intervals even when the residuals are one-sided.
+  const q80 = quantileSorted(z, 0.8);
+  const q95 = quantileSorted(z, 0.95);
   return {
     scale,
-    lo80: Math.min(0, quantileSorted(z, 0.1)),
-    hi80: Math.max(0, quantileSorted(z, 0.9)),
-    lo95: Math.min(0, quantileSorted(z, 0.025)),
-    hi95: Math.max(0, quantileSorted(z, 0.975)),
+    lo80: -q80,
+    hi80: q80,
+    lo95: -q95,
+    hi95: q95,
+    slotScale,
     count: z.length,
   };
+}
+
+/** RMS of step-standardized residuals per slot, smoothed over neighbouring slots (circularly), mean square 1. */
+function slotMultipliers(residuals: Float64Array, horizon: number, scale: number[], slots: Uint32Array, slotCount: number): number[] {
+  const sum = new Float64Array(slotCount);
+  const cnt = new Float64Array(slotCount);
+  for (let i = 0; i < residuals.length; i++) {
+    const r = residuals[i];
+    const s = scale[i % horizon];
+    if (r !== r || s !== s) continue;
+    sum[slots[i]] += (r / s) ** 2;
+    cnt[slots[i]] += 1;
+  }
+  const half = Math.max(1, Math.round(slotCount / 48));
+  const out: number[] = new Array(slotCount);
+  let total = 0;
+  for (let k = 0; k < slotCount; k++) {
+    let s = 0;
+    let c = 0;
+    for (let j = k - half; j <= k + half; j++) {
+      const m = ((j % slotCount) + slotCount) % slotCount;
+      s += sum[m];
+      c += cnt[m];
+    }
+    out[k] = c > 0 ? s / c : NaN;
+  }
+  const known = out.filter((v) => v === v);
+  for (const v of known) total += v;
+  const meanSq = known.length > 0 ? total / known.length : 1;
+  return out.map((v) => (v === v && meanSq > 0 ? Math.sqrt(v / meanSq) : 1));
 }
 
 export function quantileSorted(sorted: number[], q: number): number {
@@ -86,13 +129,17 @@ export function quantileSorted(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Bands around `forecast`; steps past the calibrated horizon reuse the last step's scale. Optional clamp to [min, max]. */
-export function applyIntervals(forecast: ArrayLike<number>, cal: IntervalCalibration, min = -Infinity, max = Infinity): Bands {
+/**
+ * Bands around `forecast`; steps past the calibrated horizon reuse the last step's scale. `firstSlot` is the
+ * season slot of the first forecast step (used when the calibration has slot multipliers). Clamped to [min, max].
+ */
+export function applyIntervals(forecast: ArrayLike<number>, cal: IntervalCalibration, min = -Infinity, max = Infinity, firstSlot = 0): Bands {
   const n = forecast.length;
   const out: Bands = { lower80: new Array(n), upper80: new Array(n), lower95: new Array(n), upper95: new Array(n) };
   const clamp = (v: number): number => (v < min ? min : v > max ? max : v);
   for (let h = 0; h < n; h++) {
-    const s = cal.scale[Math.min(h, cal.scale.length - 1)];
+    const m = cal.slotScale.length > 0 ? cal.slotScale[(firstSlot + h) % cal.slotScale.length] : 1;
+    const s = cal.scale[Math.min(h, cal.scale.length - 1)] * m;
     const f = forecast[h];
     out.lower80[h] = clamp(f + cal.lo80 * s);
     out.upper80[h] = clamp(f + cal.hi80 * s);

@@ -80,6 +80,11 @@ function layout(cfg: SeasonalArxConfig): Layout {
   return { p: p + cfg.lags.length, lagStart: p, table, holidaySet: new Set(cfg.holidays), changeLagCol, seasonLagIndex, levelCol };
 }
 
+/** Position of the step at `ms` in the primary season (time of day for a daily season). */
+export function seasonSlot(ms: number, cfg: Pick<SeasonalArxConfig, 'stepMs' | 'season'>): number {
+  return ((Math.round(ms / cfg.stepMs) % cfg.season) + cfg.season) % cfg.season;
+}
+
 /** The kind of day for the calendar features: 0 Sunday or holiday, 1–5 weekdays, 6 Saturday. */
 function dayKind(ms: number, holidays: Set<number>): number {
   return holidays.has(dayNumber(ms)) ? 0 : weekday(ms);
@@ -88,7 +93,7 @@ function dayKind(ms: number, holidays: Set<number>): number {
 /** Writes the non-lag features of the step at time `ms` into `out` at `off`; returns false when an exog value is missing. */
 function writeFeatures(cfg: SeasonalArxConfig, lay: Layout, ms: number, exog: ArrayLike<number>[] | undefined, t: number, out: Float64Array, off: number): boolean {
   const k = Math.min(cfg.fourierOrder, Math.floor(cfg.season / 2));
-  const slot = ((Math.round(ms / cfg.stepMs) % cfg.season) + cfg.season) % cfg.season;
+  const slot = seasonSlot(ms, cfg);
   const tb = slot * 2 * k;
   let c = off;
   out[c++] = 1;
@@ -163,6 +168,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
   const stride = Math.max(1, Math.ceil((lastOrigin - firstOrigin + 1) / 150));
   const origins = Math.floor((lastOrigin - firstOrigin) / stride) + 1;
   const residuals = new Float64Array(origins * horizon).fill(NaN);
+  const slots = new Uint32Array(origins * horizon);
   const path = new Float64Array(maxLag + horizon);
   const row = new Float64Array(p);
   for (let oi = 0; oi < origins; oi++) {
@@ -177,6 +183,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
       const f = ok ? predictRow(betaCal, row, cfg.min) : NaN;
       path[maxLag + h] = f;
       residuals[oi * horizon + h] = y[t] - f;
+      slots[oi * horizon + h] = seasonSlot(ms, cfg);
     }
   }
   accumulateRows(ne, x, target, n - hold, n);
@@ -188,7 +195,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
     beta: Array.from(beta),
     endMs: series.startMs + (n - 1) * cfg.stepMs,
     tail: Array.from(y.subarray(n - maxLag)),
-    calibration: calibrateIntervals(residuals, horizon),
+    calibration: calibrateIntervals(residuals, horizon, slots, cfg.season),
   };
 }
 
