@@ -28,6 +28,7 @@ function conflict(a: Mv, b: Mv): boolean {
 
 const DEFAULT_MIN_GREEN = 5;
 const WALKING_SPEED = 1.07;
+const DEFAULT_WALK = 7;
 const TOL = 1e-6;
 
 /** Returns the violated constraints of `plan` for `input` (empty when the plan is valid). */
@@ -61,8 +62,8 @@ export function checkPlan(input: IntersectionInput, plan: IntersectionPlan, lost
     if (green < (ph.minGreen ?? DEFAULT_MIN_GREEN) - TOL) bad.push(`phase ${ph.id}: green ${green} below minimum ${ph.minGreen ?? DEFAULT_MIN_GREEN}`);
     for (const l of ph.pedestrians ?? []) {
       const cross = input.approaches.find((a) => a.leg === l)!.crosswalkM!;
-      if (p.pedestrianClear < cross / WALKING_SPEED - TOL) bad.push(`phase ${ph.id}: pedestrian clearance ${p.pedestrianClear} s too short for ${cross} m`);
-      if (p.walk < 4 || green < p.walk + p.pedestrianClear - TOL) bad.push(`phase ${ph.id}: walk ${p.walk} + clearance ${p.pedestrianClear} do not fit in green ${green}`);
+      if (p.pedestrianClear < cross / (ph.walkingSpeedMps ?? WALKING_SPEED) - TOL) bad.push(`phase ${ph.id}: pedestrian clearance ${p.pedestrianClear} s too short for ${cross} m`);
+      if (p.walk < (ph.walk ?? DEFAULT_WALK) || green < p.walk + p.pedestrianClear - TOL) bad.push(`phase ${ph.id}: walk ${p.walk} + clearance ${p.pedestrianClear} do not fit in green ${green}`);
       if (ph.laneGroups.some((g) => input.laneGroups.find((x) => x.id === g)!.from === l)) bad.push(`phase ${ph.id}: pedestrians cross leg ${l} against entering traffic`);
     }
     const mvs = ph.laneGroups.map((g) => movesOf(input, g));

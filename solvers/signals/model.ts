@@ -76,8 +76,9 @@ export function buildModel(input: IntersectionInput, opts: PlannerOptions): Timi
     const yellow = Math.max(...approaches.map((a) => yellowChange(a.speedKmh, a.gradePercent ?? 0)));
     const red = Math.max(...approaches.map((a) => redClearance(a.speedKmh, a.clearingWidthM)));
     const crosswalks = (ph.pedestrians ?? []).map((l) => input.approaches.find((a) => a.leg === l)!.crosswalkM!);
-    const walk = crosswalks.length > 0 ? opts.walkTime : 0;
-    const pedClear = crosswalks.length > 0 ? Math.max(...crosswalks.map((c) => pedestrianClearance(c, opts.walkingSpeedMps))) : 0;
+    const walk = crosswalks.length > 0 ? (ph.walk ?? opts.walkTime) : 0;
+    const speed = ph.walkingSpeedMps ?? opts.walkingSpeedMps;
+    const pedClear = crosswalks.length > 0 ? Math.max(...crosswalks.map((c) => pedestrianClearance(c, speed))) : 0;
     const minimumGreen = ph.minGreen ?? DEFAULT_MIN_GREEN;
     const green = Math.max(minimumGreen, walk + pedClear);
     return {
@@ -133,7 +134,10 @@ function ringLayout(input: IntersectionInput, phasesIn: PhaseInput[], at: string
     ),
   );
   const missing = phasesIn.find((p) => !seen.has(p.id));
-  if (missing) throw inputError(`${at}: phase ${missing.id} is in no ring; add it to phasing.rings`);
+  if (missing) {
+    const hint = input.phasing.rings ? 'add it to phasing.rings' : 'name NEMA phases "1".."8" or give phasing.rings';
+    throw inputError(`${at}: phase ${missing.id} is in no ring; ${hint}`);
+  }
   rings.forEach((_, bi) => {
     if (rings.every((r) => r[bi].length === 0)) throw inputError(`${at}: barrier group ${bi + 1} has no phases`);
   });

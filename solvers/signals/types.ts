@@ -19,6 +19,8 @@ export interface LaneGroupInput {
   laneWidthM?: number;
   parkingManeuversPerHour?: number;
   busesStoppingPerHour?: number;
+  /** Base saturation flow per lane before adjustments (veh/h/lane); 1900 (HCM) when absent. */
+  baseSaturationFlowPerLane?: number;
   /** Measured saturation flow of the whole lane group (veh/h); replaces the HCM estimate. */
   saturationFlow?: number;
 }
@@ -35,12 +37,15 @@ export interface ApproachInput {
 }
 
 export interface PhaseInput {
-  /** Stage name, or for NEMA the phase number 1..8 as a string. */
+  /** Stage or phase name; NEMA phases without explicit `rings` must be named "1".."8". */
   id: string;
   laneGroups: string[];
   minGreen?: number;
   /** Legs whose crosswalks this phase serves (walk plus pedestrian clearance must fit in its green). */
   pedestrians?: Leg[];
+  /** Walk interval and design walking speed for this phase's crosswalks; planner options when absent. */
+  walk?: number;
+  walkingSpeedMps?: number;
 }
 
 export type PhasingInput =

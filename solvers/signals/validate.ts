@@ -77,6 +77,7 @@ export function validateIntersection(input: IntersectionInput): void {
     if (g.laneWidthM !== undefined) num(g.laneWidthM, `${f}.laneWidthM`, 2, 6);
     if (g.parkingManeuversPerHour !== undefined) num(g.parkingManeuversPerHour, `${f}.parkingManeuversPerHour`, 0, 180);
     if (g.busesStoppingPerHour !== undefined) num(g.busesStoppingPerHour, `${f}.busesStoppingPerHour`, 0, 250);
+    if (g.baseSaturationFlowPerLane !== undefined) num(g.baseSaturationFlowPerLane, `${f}.baseSaturationFlowPerLane`, 500, 2500);
     if (g.saturationFlow !== undefined) num(g.saturationFlow, `${f}.saturationFlow`, 1, 2400 * g.lanes);
   });
   validatePhasing(input, at, seenLegs);
@@ -96,7 +97,6 @@ function validatePhasing(input: IntersectionInput, at: string, legs: Set<string>
     const f = `${at}: ${name} ${ph.id}`;
     if (ids.has(ph.id)) throw inputError(`${f} is defined twice`);
     ids.add(ph.id);
-    if (p.type === 'nema' && !/^[1-8]$/.test(ph.id)) throw inputError(`${f}: NEMA phase ids are "1".."8"`);
     if (!Array.isArray(ph.laneGroups) || ph.laneGroups.length === 0) {
       throw inputError(`${f} has no movements: list at least one lane group in laneGroups`, { phase: ph.id });
     }
@@ -104,6 +104,8 @@ function validatePhasing(input: IntersectionInput, at: string, legs: Set<string>
       if (!input.laneGroups.some((lg) => lg.id === g)) throw inputError(`${f} serves unknown lane group ${JSON.stringify(g)}`);
     }
     if (ph.minGreen !== undefined) num(ph.minGreen, `${f}.minGreen`, 1, 120);
+    if (ph.walk !== undefined) num(ph.walk, `${f}.walk`, 0, 60);
+    if (ph.walkingSpeedMps !== undefined) num(ph.walkingSpeedMps, `${f}.walkingSpeedMps`, 0.5, 2);
     for (const l of ph.pedestrians ?? []) {
       leg(l, `${f}.pedestrians`);
       if (!legs.has(l) || input.approaches.find((a) => a.leg === l)?.crosswalkM === undefined) {
