@@ -18,3 +18,5 @@ export type {
 export { planCorridor } from './corridor.js';
 export { checkCorridor } from './check-corridor.js';
 export type { CorridorInput, CorridorLinkInput, CorridorSignalInput, CorridorPlan } from './corridor-types.js';
+export { intersectionFromCity, corridorFromCity, SHARED_TURN_SHARE } from './from-city.js';
+export type { LaneGroupDemand, IntersectionDemand } from './from-city.js';
