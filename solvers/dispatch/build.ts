@@ -196,6 +196,21 @@ function gather(net: readonly NetTerms[][], members: readonly number[], t: numbe
   }
 }
 
+/** The plan that calls nothing: states stay put and every target falls short; feasible for any valid request. */
+function emptyPlan(p: DispatchProblem, numCols: number, columns: readonly ResourceColumns[], shortfall: Int32Array | undefined, feederShortfall: readonly (Int32Array | undefined)[]): Float64Array {
+  const x = new Float64Array(numCols);
+  p.resources.forEach((rp, i) => {
+    const state = columns[i].state;
+    if (state && rp.resource.kind === 'battery') for (const c of state) x[c] = rp.resource.socKWh;
+  });
+  if (shortfall && p.targetKW) shortfall.forEach((c, t) => c >= 0 && (x[c] = p.targetKW![t]));
+  p.feeders.forEach((f, fi) => {
+    const s = feederShortfall[fi];
+    if (s && f.capKW && f.forecastKW) for (let t = 0; t < s.length; t++) x[s[t]] = Math.max(0, f.forecastKW[t] - f.capKW[t]);
+  });
+  return x;
+}
+
 /**
  * The model starts from a basis hint: state columns basic in their dynamics rows and shortfall columns basic in
  * their target rows, i.e. the plan "dispatch nothing, fall short of everything", which is feasible by construction.
@@ -257,5 +272,5 @@ export function buildDispatchModel(p: DispatchProblem): DispatchModel {
       }
     }
   });
-  return { lp: b.build(), columns, net, shortfall, targetRows, feederShortfall, feederCapRows };
+  return { lp: b.build(emptyPlan(p, b.numCols, columns, shortfall, feederShortfall)), columns, net, shortfall, targetRows, feederShortfall, feederCapRows };
 }

@@ -2,6 +2,7 @@
 import { UrbanflowError } from '../../src/errors.js';
 import { solveLp, type LpResult, type LpSolveOptions } from '../lp/index.js';
 import { buildDispatchModel, type DispatchModel, type NetTerms } from './build.js';
+import { solveDispatchMip } from './mip.js';
 import { openAdrEvent } from './openadr.js';
 import type { DispatchPlan, FeederPlan, ResourcePlan } from './plan.js';
 import type { DispatchProblem } from './problem.js';
@@ -61,7 +62,7 @@ function resourcePlans(p: DispatchProblem, m: DispatchModel, x: Float64Array): R
 /** Solves the problem to optimality (LP) or to the MIP gap; throws UF_ERR_INTERNAL if the backend fails. */
 export async function solveDispatch(p: DispatchProblem, options: DispatchSolveOptions = {}): Promise<DispatchPlan> {
   const m = buildDispatchModel(p);
-  const lp = await solveLp(m.lp, options);
+  const lp = m.lp.numIntegers > 0 ? await solveDispatchMip(p, m, options) : await solveLp(m.lp, options);
   if (lp.status !== 'optimal' && lp.status !== 'feasible') {
     // Every request has the all-zero dispatch with shortfall as a feasible plan, so this is a solver failure.
     throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch solve failed: ${lp.backend} reported ${lp.status}${lp.message ? ` (${lp.message})` : ''}`, { backend: lp.backend, status: lp.status });

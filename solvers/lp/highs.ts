@@ -50,6 +50,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {
     if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
     if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
     if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
+    if (isMip && model.start) hm.setSolution({ colValue: model.start });
     hm.run();
     const status = hm.getModelStatus();
     if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);

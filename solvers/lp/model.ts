@@ -23,6 +23,8 @@ export interface LpModel {
    */
   readonly basicCols: Int32Array;
   readonly basicRows: Int32Array;
+  /** A known feasible solution, if the model's author has one: a MIP search starts from it instead of from nothing. */
+  readonly start?: Float64Array;
 }
 
 /** Grows typed arrays while a model is appended to, so building large models allocates O(log n) times, not per entry. */
@@ -100,7 +102,7 @@ export class LpBuilder {
     this.hintRows.push(row);
   }
 
-  build(): LpModel {
+  build(start?: Float64Array): LpModel {
     return {
       numCols: this.cost.length,
       numRows: this.rLower.length,
@@ -117,6 +119,7 @@ export class LpBuilder {
       numNonzeros: this.index.length,
       basicCols: this.hintCols.done(),
       basicRows: this.hintRows.done(),
+      ...(start ? { start } : {}),
     };
   }
 }
