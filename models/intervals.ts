@@ -62,25 +62,26 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number, slo
     scale[h] = c > 0 ? Math.max(s / c, 1e-9) : NaN;
   }
   const slotScale = slots && slotCount > 0 ? slotMultipliers(residuals, horizon, scale, slots, slotCount) : [];
-  const z: number[] = [];
+  // Symmetric quantiles of |z|: the skew of one calibration stretch is mostly that stretch's bias (a warm
+  // fortnight, a level shift), which does not carry over to the next one, while the spread does.
+  const z = new Float64Array(residuals.length);
+  let m = 0;
   for (let o = 0; o < origins; o++) {
     for (let h = 0; h < horizon; h++) {
       const i = o * horizon + h;
       const r = residuals[i];
-      if (r === r && scale[h] === scale[h]) z.push(r / scale[h] / (slotScale.length > 0 ? slotScale[slots![i]] : 1));
+      if (r === r && scale[h] === scale[h]) z[m++] = Math.abs(r / scale[h] / (slotScale.length > 0 ? slotScale[slots![i]] : 1));
     }
   }
-  if (z.length < 20) {
+  if (m < 20) {
     // Too few residuals to read tails empirically: fall back to Gaussian multipliers on the per-step RMS.
     const fill = scale.map((s) => (s === s ? s : 1e-9));
-    return { scale: fill, lo80: -1.2816, hi80: 1.2816, lo95: -1.96, hi95: 1.96, slotScale, count: z.length };
+    return { scale: fill, lo80: -1.2816, hi80: 1.2816, lo95: -1.96, hi95: 1.96, slotScale, count: m };
   }
-  // Symmetric quantiles of |z|: the skew of one calibration stretch is mostly that stretch's bias (a warm
-  // fortnight, a level shift), which does not carry over to the next one, while the spread does.
-  for (let i = 0; i < z.length; i++) z[i] = Math.abs(z[i]);
-  z.sort((a, b) => a - b);
-  const q80 = quantileSorted(z, 0.8);
-  const q95 = quantileSorted(z, 0.95);
+  const pos95 = 0.95 * (m - 1);
+  const q95 = valueAtRank(z, m, pos95);
+  // Selecting the 95% rank leaves the smaller values left of it, so the 80% rank is selected among those.
+  const q80 = valueAtRank(z, Math.floor(pos95) + 1, 0.8 * (m - 1));
   return {
     scale,
     lo80: -q80,
@@ -88,7 +89,7 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number, slo
     lo95: -q95,
     hi95: q95,
     slotScale,
-    count: z.length,
+    count: m,
   };
 }
 
@@ -122,11 +123,40 @@ function slotMultipliers(residuals: Float64Array, horizon: number, scale: number
   return out.map((v) => (v === v && meanSq > 0 ? Math.sqrt(v / meanSq) : 1));
 }
 
-export function quantileSorted(sorted: number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+/**
+ * The value at fractional rank `pos` (linear interpolation) among a[0, to), by quickselect: O(n) instead of
+ * a sort, since calibration runs per series, thousands of times per refit. Reorders that range.
+ */
+function valueAtRank(a: Float64Array, to: number, pos: number): number {
+  const k = Math.floor(pos);
+  select(a, 0, to - 1, k);
+  const lo = a[k];
+  let next = Infinity;
+  for (let i = k + 1; i < to; i++) if (a[i] < next) next = a[i];
+  return next === Infinity ? lo : lo + (next - lo) * (pos - k);
+}
+
+/** Hoare quickselect: afterwards a[k] holds the k-th smallest of a[left..right], smaller ones left of it. */
+function select(a: Float64Array, left: number, right: number, k: number): void {
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
 }
 
 /**

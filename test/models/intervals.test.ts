@@ -31,6 +31,16 @@ describe('calibrateIntervals', () => {
     expect(Math.abs(in95 / trials - 0.95)).toBeLessThan(0.025);
   });
 
+  it('takes interpolated quantiles of |standardized residuals| exactly', () => {
+    const values = Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 1 : -1) * (100 - i));
+    const cal = calibrateIntervals(Float64Array.from(values), 1);
+    const rms = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
+    expect(cal.scale[0]).toBeCloseTo(rms, 9);
+    expect(cal.hi80 * rms).toBeCloseTo(80.2, 9);
+    expect(cal.hi95 * rms).toBeCloseTo(95.05, 9);
+    expect(cal.lo80).toBe(-cal.hi80);
+  });
+
   it('ignores NaN residuals and keeps the forecast inside its bands', () => {
     const res = new Float64Array([1, NaN, 2, NaN, 3, 4]);
     const cal = calibrateIntervals(res, 2);
