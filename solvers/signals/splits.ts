@@ -26,8 +26,46 @@ export function maxDegreeOfSaturation(model: TimingModel, cycle: number, splits:
  * least its minimum, and in each barrier group every ring's splits adding up to the same barrier time, the
  * barrier times adding up to C. The optimum mu is the common reserve factor; 1 / mu is the smallest
  * achievable largest degree of saturation, so the same LP equalizes saturation when demand exceeds capacity.
+ *
+ * The optimum leaves the spare time of a barrier's non-critical ring at an arbitrary vertex; each ring's
+ * share of a barrier is then re-divided to give its own lane groups the largest common reserve factor.
  */
 export function lpSplits(model: TimingModel, cycle: number): number[] {
+  const splits = solveLevel(model, cycle);
+  for (const ring of model.rings) for (const phases of ring) rebalance(model, cycle, phases, splits);
+  return splits;
+}
+
+/**
+ * Water-filling inside one ring's part of a barrier, its total fixed: the largest t with
+ * sum_p max(minSplit_p, lostTime_p + t * Y_p * C) <= total, where Y_p is the phase's largest flow ratio.
+ * Only done when the phases' lane groups are served by no other phase, so nothing outside changes.
+ */
+function rebalance(model: TimingModel, cycle: number, phases: number[], splits: number[]): void {
+  if (phases.length < 2) return;
+  const own = phases.every((p) => model.phases[p].laneGroups.every((g) => model.laneGroups[g].phases.length === 1));
+  if (!own) return;
+  const total = phases.reduce((s, p) => s + splits[p], 0);
+  const demand = phases.map((p) => Math.max(0, ...model.phases[p].laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle);
+  const need = (t: number): number[] => phases.map((p, k) => Math.max(model.phases[p].minSplit, model.phases[p].lostTime + t * demand[k]));
+  const sum = (xs: number[]): number => xs.reduce((s, v) => s + v, 0);
+  if (demand.every((d) => d === 0)) return;
+  let lo = 0;
+  let hi = 1;
+  while (sum(need(hi)) < total && hi < MAX_RESERVE_FACTOR) hi *= 2;
+  for (let k = 0; k < 60; k++) {
+    const mid = (lo + hi) / 2;
+    if (sum(need(mid)) <= total) lo = mid;
+    else hi = mid;
+  }
+  const next = need(lo);
+  const spare = total - sum(next);
+  // What bisection leaves (or all of it, when every phase sits at its minimum) goes in proportion to demand.
+  const weight = sum(demand);
+  phases.forEach((p, k) => (splits[p] = next[k] + (spare * demand[k]) / weight));
+}
+
+function solveLevel(model: TimingModel, cycle: number): number[] {
   const constraints: Record<string, { min?: number; max?: number; equal?: number }> = { cycle: { equal: cycle }, cap: { max: MAX_RESERVE_FACTOR } };
   const variables: Record<string, Record<string, number>> = { mu: { mu: 1, cap: 1 } };
   model.phases.forEach((p, i) => {

@@ -48,6 +48,31 @@ describe('planCorridor', () => {
     expect(checkCorridor(input, plan)).toEqual([]);
   });
 
+  it('finds full two-way bands when the travel time is half the cycle (alternate progression)', async () => {
+    const signal = (id: string): CorridorInput['signals'][number] => ({
+      intersection: {
+        id,
+        approaches: (['N', 'E', 'S', 'W'] as const).map((leg) => ({ leg, speedKmh: 50, clearingWidthM: 12 })),
+        laneGroups: [
+          { id: 'WB', from: 'E', movements: 'T', lanes: 2, volume: { T: 700 } },
+          { id: 'EB', from: 'W', movements: 'T', lanes: 2, volume: { T: 700 } },
+          { id: 'NB', from: 'S', movements: 'T', lanes: 1, volume: { T: 300 } },
+          { id: 'SB', from: 'N', movements: 'T', lanes: 1, volume: { T: 300 } },
+        ],
+        phasing: { type: 'stage', stages: [{ id: 'EW', laneGroups: ['EB', 'WB'] }, { id: 'NS', laneGroups: ['NB', 'SB'] }] },
+      },
+      outboundLaneGroup: 'EB',
+      inboundLaneGroup: 'WB',
+    });
+    const input: CorridorInput = { id: 'alt', cycle: 60, signals: [signal('a'), signal('b'), signal('c')], links: [{ travelTimeS: 30 }, { travelTimeS: 30 }] };
+    const plan = await planCorridor(input);
+    const green = plan.plans[0].phases[0].green;
+    expect(plan.plans.map((p) => p.pattern.offsetTime)).toEqual([0, 30, 0]);
+    expect(plan.outboundBandwidth).toBeCloseTo(green, 6);
+    expect(plan.inboundBandwidth).toBeCloseTo(green, 6);
+    expect(checkCorridor(input, plan)).toEqual([]);
+  });
+
   it('rejects a corridor with missing links or unknown arterial lane groups', async () => {
     const input: CorridorInput = randomCorridor(3, 3);
     await expect(planCorridor({ ...input, links: input.links.slice(1) })).rejects.toThrow(/links must have one entry per pair/);
