@@ -18,7 +18,19 @@ export interface Forecast extends Bands {
   forecast: number[];
 }
 
-export function fitSeries(input: SeriesInput, horizon: number): SeasonalArxModel {
+/**
+ * Fits on the most recent 84 seasons (12 weeks for a daily season) at most: the daily shape, the weight of
+ * yesterday and the temperature response change with the time of year, so a year-long fit averages regimes
+ * that no longer hold, while 12 weeks still show every weekday a dozen times.
+ */
+export const FIT_WINDOW_SEASONS = 84;
+
+export function fitSeries(full: SeriesInput, horizon: number): SeasonalArxModel {
+  const cut = Math.max(0, full.values.length - FIT_WINDOW_SEASONS * full.season);
+  const input: SeriesInput =
+    cut === 0
+      ? full
+      : { ...full, startMs: full.startMs + cut * full.stepMs, values: full.values.subarray(cut), exog: full.exog?.map((c) => c.subarray(cut)) };
   const cfg = autoConfig({
     stepMs: input.stepMs,
     season: input.season,
