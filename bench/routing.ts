@@ -42,7 +42,7 @@ export const routingBench: Bench = async (args) => {
   for (const name of names) {
     const { instance } = parseVrplib(readFileSync(join(dir, `${name}.vrp`), 'utf8'), { fallbackName: name });
     const bks = parseSolution(readFileSync(join(dir, `${name}.sol`), 'utf8')).cost;
-    const result = solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+    const result = await solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
     const report = checkSolution(instance, result.routes);
     if (!report.feasible) infeasible.push(name);
     const gap = (report.cost - bks) / bks;
@@ -53,7 +53,7 @@ export const routingBench: Bench = async (args) => {
     else others.push(gap);
     process.stderr.write(`${name}: cost ${report.cost.toFixed(2)} best ${bks} gap ${(gap * 100).toFixed(2)}% ${report.feasible ? '' : 'INFEASIBLE'} (${result.stats.iterations} iterations)\n`);
   }
-  const city = cityDay(citySeconds, seed);
+  const city = await cityDay(citySeconds, seed);
   return {
     timeLimitSeconds: seconds,
     instances: names.length,
@@ -67,10 +67,10 @@ export const routingBench: Bench = async (args) => {
 };
 
 /** Plans a generated 1,000-bin day for one depot with ten trucks, timed end to end and checked independently. */
-function cityDay(seconds: number, seed: number): Record<string, number> {
+async function cityDay(seconds: number, seed: number): Promise<Record<string, number>> {
   const req = generateCollectionDay({ bins: 1000, trucks: 10, seed });
   const start = performance.now();
-  const plan = planCollection(req, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+  const plan = await planCollection(req, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
   const ms = performance.now() - start;
   const violations = checkPlan(req, plan).length;
   process.stderr.write(`city day: ${plan.mustCollect.length} must-collect bins, ${plan.trucks.length} trucks, ${plan.distanceKm.toFixed(1)} km, ${violations} violations, ${Math.round(ms)} ms\n`);

@@ -1,8 +1,5 @@
-// Set-partitioning recombination: picks the cheapest exact cover of the customers from a pool of good routes (MIP via javascript-lp-solver).
-import lpImport, { type SolverAPI } from 'javascript-lp-solver';
-
-// The package types describe a CommonJS default while Node loads its ESM build; accept both shapes.
-const lp: SolverAPI = (lpImport as unknown as { default?: SolverAPI }).default ?? (lpImport as unknown as SolverAPI);
+// Set-partitioning recombination: the cheapest exact cover of the customers by routes from a pool of good routes (MIP).
+import { LpBuilder, solveLp } from '../lp/index.js';
 
 export interface PooledRoute {
   readonly route: number[];
@@ -29,29 +26,30 @@ export class RoutePool {
 }
 
 /**
- * Solves min Σ cost·x over routes with every customer 1..n covered exactly once. Returns the chosen routes,
- * or null when the MIP finds nothing within `timeoutMs` (the pool must contain a full solution for that not to happen).
+ * Solves min Σ cost·x over binary route columns with every customer 1..n covered exactly once, starting from the
+ * incumbent (its routes must be in `pool`). Returns the chosen routes, or null when the MIP yields no cover.
  */
-export function recombine(pool: readonly PooledRoute[], n: number, timeoutMs: number): number[][] | null {
-  const constraints: Record<string, { equal: number }> = {};
-  for (let c = 1; c <= n; c++) constraints[`c${c}`] = { equal: 1 };
-  const variables: Record<string, Record<string, number>> = {};
-  const binaries: Record<string, 1> = {};
-  pool.forEach((p, i) => {
-    const v: Record<string, number> = { cost: p.cost };
-    for (const c of p.route) v[`c${c}`] = 1;
-    variables[`r${i}`] = v;
-    binaries[`r${i}`] = 1;
-  });
-  const result = lp.Solve({ optimize: 'cost', opType: 'min', constraints, variables, binaries, options: { timeout: timeoutMs } }) as { feasible: boolean } & Record<string, unknown>;
-  if (!result.feasible) return null;
+export async function recombine(pool: readonly PooledRoute[], n: number, incumbent: readonly (readonly number[])[], timeLimitMs: number): Promise<number[][] | null> {
+  const lp = new LpBuilder();
+  const rows: number[][] = Array.from({ length: n + 1 }, () => []);
+  for (let j = 0; j < pool.length; j++) {
+    lp.addCol(0, 1, pool[j].cost, true);
+    for (const c of pool[j].route) rows[c].push(j);
+  }
+  for (let c = 1; c <= n; c++) lp.addRow(rows[c], new Array<number>(rows[c].length).fill(1), 1, 1);
+  const keyOf = (r: readonly number[]): string => r.slice().sort((a, b) => a - b).join(',');
+  const incumbentKeys = new Set(incumbent.map(keyOf));
+  const start = new Float64Array(pool.length);
+  pool.forEach((p, j) => (start[j] = incumbentKeys.has(keyOf(p.route)) ? 1 : 0));
+  // HiGHS: javascript-lp-solver's branch and bound cannot close set-partitioning MIPs of this size and may stall in its simplex.
+  const result = await solveLp(lp.build(start), { backend: 'highs', timeLimitSeconds: timeLimitMs / 1000 });
+  if (result.status !== 'optimal' && result.status !== 'feasible') return null;
   const chosen: number[][] = [];
   const covered = new Uint8Array(n + 1);
-  for (let i = 0; i < pool.length; i++) {
-    const x = result[`r${i}`];
-    if (typeof x === 'number' && x > 0.5) {
-      chosen.push(pool[i].route.slice());
-      for (const c of pool[i].route) covered[c]++;
+  for (let j = 0; j < pool.length; j++) {
+    if (result.x[j] > 0.5) {
+      chosen.push(pool[j].route.slice());
+      for (const c of pool[j].route) covered[c]++;
     }
   }
   for (let c = 1; c <= n; c++) if (covered[c] !== 1) return null;

@@ -6,7 +6,7 @@ import { nearestNeighbours } from './neighbours.js';
 import { Rng } from './rng.js';
 import { DEFAULT_SISR, recreate, ruin } from './ruinRecreate.js';
 import { savingsConstruction } from './savings.js';
-import { recombine, RoutePool } from './setPartition.js';
+import { recombine, RoutePool, type PooledRoute } from './setPartition.js';
 import { RouteState } from './state.js';
 
 export interface SolveOptions {
@@ -33,11 +33,11 @@ const T_START = 0.1;
 const T_END = 0.002;
 const POOL_SAMPLE_EVERY = 50;
 const POOL_NEAR_BEST = 0.01;
-const POOL_MAX = 1500;
+const POOL_MAX = 4000;
 const MIP_TIMEOUT_MS = 1000;
 const MIP_MIN_TIMEOUT_MS = 100;
 
-export function solveCvrp(inst: CvrpInstance, opts: SolveOptions): SolveResult {
+export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise<SolveResult> {
   const start = opts.now();
   const deadline = start + opts.timeLimitMs;
   const maxIterations = opts.maxIterations ?? Infinity;
@@ -89,7 +89,7 @@ export function solveCvrp(inst: CvrpInstance, opts: SolveOptions): SolveResult {
       recombinations++;
       // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
       const timeout = Math.max(MIP_MIN_TIMEOUT_MS, Math.min(MIP_TIMEOUT_MS, deadline - opts.now()));
-      const chosen = recombine(trimPool(pool, POOL_MAX), inst.n, timeout);
+      const chosen = await recombine(trimPool(pool, POOL_MAX, best), inst.n, best.routes, timeout);
       if (chosen) {
         const s = new RouteState(inst, chosen);
         localSearch(s, nb, rng, GRANULARITY);
@@ -109,11 +109,15 @@ export function solveCvrp(inst: CvrpInstance, opts: SolveOptions): SolveResult {
   return { routes, cost, stats: { iterations, cycles, recombinations, improvedByRecombination, elapsedMs: opts.now() - start } };
 }
 
-/** Keeps the routes that are cheapest per customer served, so the MIP stays small enough to solve quickly. */
-function trimPool(pool: RoutePool, max: number): ReturnType<RoutePool['routes']> {
+/** Keeps the routes that are cheapest per customer served, plus the incumbent's, so the MIP stays small and starts feasible. */
+function trimPool(pool: RoutePool, max: number, incumbent: RouteState): PooledRoute[] {
   const all = pool.routes();
   if (all.length <= max) return all;
-  return all.sort((a, b) => a.cost / a.route.length - b.cost / b.route.length).slice(0, max);
+  const kept = all.sort((a, b) => a.cost / a.route.length - b.cost / b.route.length).slice(0, max);
+  const small = new RoutePool();
+  for (const p of kept) small.add(p.route, p.cost);
+  for (let r = 0; r < incumbent.routes.length; r++) small.add(incumbent.routes[r], incumbent.travel[r]);
+  return small.routes();
 }
 
 /** Rejects instances no solution can satisfy: a demand above capacity or a customer out of reach in one trip. */

@@ -17,7 +17,7 @@ export interface PlanOptions {
 /** Travel time standing in for "no road": large enough that the solver never uses it when it has a choice. */
 const NO_ROAD = 1e7;
 
-export function planCollection(req: CollectionRequest, opts: PlanOptions): CollectionPlan {
+export async function planCollection(req: CollectionRequest, opts: PlanOptions): Promise<CollectionPlan> {
   if (req.trucks.length === 0) throw inputError('trucks: at least one truck is needed to plan collection', { path: 'trucks' });
   if (req.disposalSites.length === 0) throw inputError('disposalSites: at least one disposal site is needed', { path: 'disposalSites' });
   req.trucks.forEach((t, i) => {
@@ -81,7 +81,7 @@ export function planCollection(req: CollectionRequest, opts: PlanOptions): Colle
   const trips: number[][] = [];
   for (const group of groups) {
     const share = (opts.timeLimitMs * group.length) / routable.length;
-    for (const trip of routeGroup(group, nodes, { capM3, capKg, maxTrip: maxShift - overhead }, { ...opts, timeLimitMs: share })) {
+    for (const trip of await routeGroup(group, nodes, { capM3, capKg, maxTrip: maxShift - overhead }, { ...opts, timeLimitMs: share })) {
       trips.push(pruneOptional(trip, nodes, urgency, req.optionalValueMinutes ?? 10, drop));
     }
   }
@@ -119,7 +119,7 @@ export function planCollection(req: CollectionRequest, opts: PlanOptions): Colle
 }
 
 /** Solves the trips of one group as a CVRP from the disposal site; demand is the larger of the volume and weight shares. */
-function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number; capKg: number; maxTrip: number }, opts: PlanOptions): number[][] {
+async function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number; capKg: number; maxTrip: number }, opts: PlanOptions): Promise<number[][]> {
   const size = nodes.travel.size;
   const n = group.length;
   const side = n + 1;
@@ -137,7 +137,7 @@ function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number; capK
   })];
   const service = [0, ...group.map((i) => nodes.bins[i].serviceSeconds / 60)];
   const inst = makeInstance({ name: 'collection', n, dist, demand, capacity: 1, maxDuration: limits.maxTrip, service });
-  const result = solveCvrp(inst, opts);
+  const result = await solveCvrp(inst, opts);
   return result.routes.map((r) => r.map((k) => group[k - 1]));
 }
 

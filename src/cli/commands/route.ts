@@ -13,7 +13,7 @@ export const registerRouteCommand: RegisterCommand = (program) => {
     .option('--time-limit <seconds>', 'search time budget in seconds', '10')
     .option('--seed <n>', 'random seed; a seed and an iteration count fix the result', '1')
     .option('--json', 'print {"cost": ..., "routes": [[...], ...]} instead of CVRPLIB .sol lines')
-    .action((file: string, opts: { timeLimit: string; seed: string; json?: boolean }) => {
+    .action(async (file: string, opts: { timeLimit: string; seed: string; json?: boolean }) => {
       const seconds = Number(opts.timeLimit);
       if (!Number.isFinite(seconds) || seconds <= 0) throw inputError(`--time-limit must be a positive number of seconds, got "${opts.timeLimit}"`, { field: 'time-limit' });
       const seed = Number(opts.seed);
@@ -25,7 +25,7 @@ export const registerRouteCommand: RegisterCommand = (program) => {
         throw inputError(`cannot read instance file ${file}: ${(err as Error).message}`, { field: 'file' });
       }
       const { instance } = parseVrplib(text, { fallbackName: basename(file).replace(/\.vrp$/i, '') });
-      const result = solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+      const result = await solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ cost: result.cost, routes: result.routes })}\n`);
         return;

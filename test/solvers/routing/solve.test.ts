@@ -44,10 +44,10 @@ function optimum(inst: CvrpInstance): number {
 }
 
 describe('solveCvrp', () => {
-  it('finds the proven optimum of small instances', () => {
+  it('finds the proven optimum of small instances', async () => {
     for (const seed of [1, 2, 3]) {
       const inst = parseVrplib(randomVrplib({ name: `T-n10-${seed}`, n: 9, seed, capacity: 60 })).instance;
-      const result = solveCvrp(inst, { timeLimitMs: 60_000, seed, now, maxIterations: 3000 });
+      const result = await solveCvrp(inst, { timeLimitMs: 60_000, seed, now, maxIterations: 3000 });
       const report = checkSolution(inst, result.routes);
       expect(report.violations).toEqual([]);
       expect(report.cost).toBeCloseTo(result.cost, 9);
@@ -55,34 +55,34 @@ describe('solveCvrp', () => {
     }
   });
 
-  it('returns feasible solutions within capacity, route length and service time', () => {
+  it('returns feasible solutions within capacity, route length and service time', async () => {
     const inst = parseVrplib(randomVrplib({ name: 'CMT-like', n: 60, seed: 7, capacity: 100, distance: 2600, serviceTime: 40 })).instance;
-    const result = solveCvrp(inst, { timeLimitMs: 60_000, seed: 3, now, maxIterations: 4000 });
+    const result = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 3, now, maxIterations: 4000 });
     const report = checkSolution(inst, result.routes);
     expect(report.violations).toEqual([]);
     expect(report.cost).toBeCloseTo(result.cost, 6);
   });
 
-  it('is deterministic for a seed and iteration count', () => {
+  it('is deterministic for a seed and iteration count', async () => {
     const inst = parseVrplib(randomVrplib({ name: 'X-like', n: 80, seed: 11, capacity: 90 })).instance;
-    const a = solveCvrp(inst, { timeLimitMs: 60_000, seed: 5, now, maxIterations: 2500 });
-    const b = solveCvrp(inst, { timeLimitMs: 60_000, seed: 5, now, maxIterations: 2500 });
+    const a = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 5, now, maxIterations: 2500 });
+    const b = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 5, now, maxIterations: 2500 });
     expect(a.routes).toEqual(b.routes);
     expect(checkSolution(inst, a.routes).violations).toEqual([]);
   });
 
-  it('improves on the savings start as iterations grow', () => {
+  it('improves on the savings start as iterations grow', async () => {
     const inst = parseVrplib(randomVrplib({ name: 'X-like', n: 100, seed: 5, capacity: 120 })).instance;
-    const short = solveCvrp(inst, { timeLimitMs: 60_000, seed: 1, now, maxIterations: 1 });
-    const long = solveCvrp(inst, { timeLimitMs: 60_000, seed: 1, now, maxIterations: 20_000 });
+    const short = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 1, now, maxIterations: 1 });
+    const long = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 1, now, maxIterations: 20_000 });
     expect(checkSolution(inst, long.routes).violations).toEqual([]);
     expect(long.cost).toBeLessThan(short.cost);
   });
 
-  it('rejects a demand above capacity and a customer out of reach of the route limit', () => {
+  it('rejects a demand above capacity and a customer out of reach of the route limit', async () => {
     const over = parseVrplib(randomVrplib({ name: 'bad', n: 5, seed: 1, capacity: 10 })).instance;
-    expect(() => solveCvrp(over, { timeLimitMs: 1000, now, maxIterations: 10 })).toThrow(/above the vehicle capacity 10/);
+    await expect(solveCvrp(over, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(/above the vehicle capacity 10/);
     const far = parseVrplib(randomVrplib({ name: 'bad', n: 5, seed: 1, capacity: 100, distance: 50 })).instance;
-    expect(() => solveCvrp(far, { timeLimitMs: 1000, now, maxIterations: 10 })).toThrow(/cannot be served within the route limit 50/);
+    await expect(solveCvrp(far, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(/cannot be served within the route limit 50/);
   });
 });
