@@ -2,11 +2,11 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { SensorCatalog } from '../telemetry/catalog.js';
-import { WireFormatError, batchFromReadings, decodeMessage, type DecodedBatch } from '../telemetry/codec.js';
+import { WireFormatError, batchFromReadings, decodeWire, type DecodedBatch, type DecodedMessage } from '../telemetry/codec.js';
 import type { DeadLetterSink } from '../telemetry/dead-letter.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
-import { validateBatch, type ValidReadings } from '../telemetry/validate.js';
+import { validateBatch, validateSingle, type ValidationContext } from '../telemetry/validate.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import { LatencyHistogram } from './histogram.js';
@@ -46,12 +46,16 @@ export interface EngineStats {
   activeWindows: number;
   emitDelayP50Ms: number;
   emitDelayP99Ms: number;
+  /** Tasks sent to workers and not yet answered (bounded by maxInFlight per worker). */
+  tasksInFlight: number;
 }
 
 interface Route {
   operator: number;
   ofSensor: Int32Array;
 }
+
+const DONE: Promise<void> = Promise.resolve();
 
 function defaultWorkerFile(): string {
   const here = import.meta.url;
@@ -72,13 +76,15 @@ export class StreamEngine {
   private readonly emitDelay = new LatencyHistogram();
   private readonly activeByWorker: number[];
   private lastFlush = 0;
+  private readonly fullLanes: number[] = [];
+  private readonly validationContext: ValidationContext;
   private failure: Error | undefined;
   private readonly counters = { messages: 0, readings: 0, accepted: 0, badQuality: 0, unkeyed: 0, late: 0, results: 0 };
 
   constructor(options: EngineOptions) {
     this.opts = {
-      batchSize: 16384,
-      maxInFlight: 4,
+      batchSize: 8192,
+      maxInFlight: 2,
       flushIntervalMs: 5,
       maxFutureMs: 24 * 3600_000,
       clock: () => performance.timeOrigin + performance.now(),
@@ -111,6 +117,7 @@ export class StreamEngine {
       }
     }
     this.tracker = new WatermarkTracker(this.opts.watermark);
+    this.validationContext = { catalog, nowMs: 0, maxFutureMs: this.opts.maxFutureMs, source: '', deadLetter: this.opts.deadLetter };
   }
 
   get watermark(): number {
@@ -124,15 +131,20 @@ export class StreamEngine {
       activeWindows: this.activeByWorker.reduce((a, b) => a + b, 0),
       emitDelayP50Ms: this.emitDelay.quantile(0.5),
       emitDelayP99Ms: this.emitDelay.quantile(0.99),
+      tasksInFlight: this.inFlight.reduce((n, q) => n + q.length, 0),
     };
   }
 
-  /** One MessagePack message from a source partition; resolves once it is accepted (it may wait for workers). */
-  async ingestMessage(bytes: Uint8Array, partition = 'default'): Promise<void> {
+  /**
+   * One MessagePack message from a source partition. The returned promise resolves once the message is
+   * accepted; it waits only when a worker is behind (backpressure), so callers should await it.
+   */
+  ingestMessage(bytes: Uint8Array, partition = 'default'): Promise<void> {
+    this.throwIfFailed();
     this.counters.messages++;
-    let batch: DecodedBatch;
+    let msg: DecodedMessage;
     try {
-      batch = decodeMessage(bytes);
+      msg = decodeWire(bytes);
     } catch (err) {
       if (!(err instanceof WireFormatError)) throw err;
       this.opts.deadLetter({
@@ -141,58 +153,80 @@ export class StreamEngine {
         source: partition,
         payload: Buffer.from(bytes.subarray(0, 512)).toString('base64'),
       });
-      return;
+      return DONE;
     }
-    await this.ingestDecoded(batch, partition);
+    if (msg.kind === 'batch') return this.ingestDecoded(msg.batch, partition);
+    // One reading per message is the costly shape of the wire: no columns, and no promise unless a worker is behind.
+    const now = this.opts.clock();
+    const r = msg.reading;
+    this.counters.readings++;
+    const ids = validateSingle(r, this.validation(now, partition));
+    const maxTs = ids >= 0 ? r.ts : -Infinity;
+    if (ids >= 0) this.routeReading(Math.floor(ids / 256), ids % 256, r.ts, r.value, r.quality);
+    const waiting = this.fullLanes.length > 0 ? this.sendFull() : undefined;
+    if (waiting) return waiting.then(() => this.endMessage(partition, maxTs, now));
+    return this.endMessage(partition, maxTs, now) ?? DONE;
   }
 
   /** Readings produced in-process (the simulator), validated like any message. */
   async ingestReadings(readings: readonly Reading[], partition = 'default'): Promise<void> {
+    this.throwIfFailed();
     this.counters.messages++;
     await this.ingestDecoded(batchFromReadings(readings), partition);
   }
 
-  private async ingestDecoded(batch: DecodedBatch, partition: string): Promise<void> {
-    this.throwIfFailed();
-    const now = this.opts.clock();
-    this.counters.readings += batch.length;
-    const valid = validateBatch(batch, {
-      catalog: this.opts.catalog,
-      nowMs: now,
-      maxFutureMs: this.opts.maxFutureMs,
-      source: partition,
-      deadLetter: this.opts.deadLetter,
-    });
-    await this.route(valid);
-    if (valid.length > 0) {
-      let maxTs = -Infinity;
-      for (let i = 0; i < valid.length; i++) if (valid.ts[i] > maxTs) maxTs = valid.ts[i];
-      this.tracker.observe(partition, maxTs, now);
-    }
-    if (this.tracker.update(now)) this.markWatermark(now);
-    if (now - this.lastFlush >= this.opts.flushIntervalMs) await this.flush();
+  private validation(nowMs: number, source: string): ValidationContext {
+    this.validationContext.nowMs = nowMs;
+    this.validationContext.source = source;
+    return this.validationContext;
   }
 
-  private async route(valid: ValidReadings): Promise<void> {
-    const lanes = this.builders.length;
+  private async ingestDecoded(batch: DecodedBatch, partition: string): Promise<void> {
+    const now = this.opts.clock();
+    this.counters.readings += batch.length;
+    const valid = validateBatch(batch, this.validation(now, partition));
+    let maxTs = -Infinity;
     for (let i = 0; i < valid.length; i++) {
-      if (valid.quality[i] === 2) {
-        this.counters.badQuality++;
+      const ts = valid.ts[i];
+      if (ts > maxTs) maxTs = ts;
+      this.routeReading(valid.sensor[i], valid.metric[i], ts, valid.value[i], valid.quality[i]);
+      if (this.fullLanes.length > 0) await this.sendFull();
+    }
+    await this.endMessage(partition, maxTs, now);
+  }
+
+  /** A message's readings are routed: its event times move the watermark, which marks the end of a step. */
+  private endMessage(partition: string, maxTs: number, now: number): Promise<void> | undefined {
+    if (maxTs > -Infinity) this.tracker.observe(partition, maxTs, now);
+    if (this.tracker.update(now)) this.markWatermark(now);
+    return now - this.lastFlush >= this.opts.flushIntervalMs ? this.flush() : undefined;
+  }
+
+  private routeReading(sensor: number, metric: number, ts: number, value: number, quality: number): void {
+    if (quality === 2) {
+      this.counters.badQuality++;
+      return;
+    }
+    const routes = this.routes[metric];
+    const lanes = this.builders.length;
+    for (let r = 0; r < routes.length; r++) {
+      const key = routes[r].ofSensor[sensor];
+      if (key < 0) {
+        this.counters.unkeyed++;
         continue;
       }
-      const routes = this.routes[valid.metric[i]];
-      for (let r = 0; r < routes.length; r++) {
-        const key = routes[r].ofSensor[valid.sensor[i]];
-        if (key < 0) {
-          this.counters.unkeyed++;
-          continue;
-        }
-        const lane = lanes === 1 ? 0 : (Math.imul(key, 0x9e3779b1) >>> 0) % lanes;
-        const b = this.builders[lane];
-        b.push(routes[r].operator, key, valid.ts[i], valid.value[i]);
-        this.counters.accepted++;
-        if (b.full) await this.send(lane);
-      }
+      const lane = lanes === 1 ? 0 : (Math.imul(key, 0x9e3779b1) >>> 0) % lanes;
+      const b = this.builders[lane];
+      b.push(routes[r].operator, key, ts, value);
+      this.counters.accepted++;
+      if (b.full) this.fullLanes.push(lane);
+    }
+  }
+
+  private async sendFull(): Promise<void> {
+    while (this.fullLanes.length > 0) {
+      const lane = this.fullLanes.pop()!;
+      if (this.builders[lane].full) await this.send(lane);
     }
   }
 
@@ -244,8 +278,11 @@ export class StreamEngine {
     }
     const queue = this.inFlight[lane];
     while (queue.length >= this.opts.maxInFlight) await queue[0];
-    const p = this.pools[lane]
-      .run(task, { transferList: taskTransferList(task) as never })
+    // Each task starts only after the previous one on its lane finished: a key's readings and watermark
+    // steps must reach its worker in order, and the pool's own queue does not promise that.
+    const previous = queue.length > 0 ? queue[queue.length - 1] : Promise.resolve();
+    const p: Promise<void> = previous
+      .then(() => this.pools[lane].run(task, { transferList: taskTransferList(task) as never }))
       .then((reply: WorkerReply) => this.handleReply(lane, reply))
       .catch((err: Error) => {
         this.failure ??= err;
@@ -263,7 +300,14 @@ export class StreamEngine {
     this.activeByWorker[lane] = reply.activeWindows;
     for (const cols of reply.results) {
       this.counters.results += cols.key.length;
-      for (let i = 0; i < cols.key.length; i++) if (cols.revision[i] === 0) this.recordDelay(cols.end[i] - 1, now);
+      // Rows of one window end share one delay: look it up once per run of equal ends.
+      for (let i = 0; i < cols.key.length; ) {
+        let j = i;
+        let first = 0;
+        while (j < cols.key.length && cols.end[j] === cols.end[i]) if (cols.revision[j++] === 0) first++;
+        if (first > 0) this.recordDelay(cols.end[i] - 1, now, first);
+        i = j;
+      }
       this.opts.onResults?.(this.opts.operators[cols.operator], cols);
     }
     const late = reply.late;
@@ -283,7 +327,7 @@ export class StreamEngine {
     }
   }
 
-  private recordDelay(windowMaxTs: number, now: number): void {
+  private recordDelay(windowMaxTs: number, now: number, windows: number): void {
     const m = this.markers;
     let lo = 0;
     let hi = m.length;
@@ -292,7 +336,7 @@ export class StreamEngine {
       if (m[mid].w >= windowMaxTs) hi = mid;
       else lo = mid + 1;
     }
-    if (lo < m.length && m[lo].w !== Infinity) this.emitDelay.record(now - m[lo].at);
+    if (lo < m.length && m[lo].w !== Infinity) this.emitDelay.record(now - m[lo].at, windows);
   }
 }
 

@@ -8,11 +8,11 @@ export class LatencyHistogram {
   count = 0;
   max = 0;
 
-  record(ms: number): void {
+  record(ms: number, times = 1): void {
     const v = Math.max(ms, MIN_MS);
     const i = Math.min(this.counts.length - 1, Math.floor(Math.log2(v / MIN_MS) * BUCKETS_PER_DOUBLING));
-    this.counts[i]++;
-    this.count++;
+    this.counts[i] += times;
+    this.count += times;
     if (ms > this.max) this.max = ms;
   }
 

@@ -51,11 +51,29 @@ export class TaskBuilder {
   }
 
   push(op: number, key: number, ts: number, value: number): void {
+    // `capacity` is when to send; one reading fanned out to several operators may pass it before the send.
+    if (this.length === this.op.length) this.grow();
     const i = this.length++;
     this.op[i] = op;
     this.key[i] = key;
     this.ts[i] = ts;
     this.value[i] = value;
+  }
+
+  private grow(): void {
+    const n = this.op.length * 2;
+    const op = new Uint8Array(n);
+    op.set(this.op);
+    const key = new Uint32Array(n);
+    key.set(this.key);
+    const ts = new Float64Array(n);
+    ts.set(this.ts);
+    const value = new Float64Array(n);
+    value.set(this.value);
+    this.op = op;
+    this.key = key;
+    this.ts = ts;
+    this.value = value;
   }
 
   mark(watermark: number): void {

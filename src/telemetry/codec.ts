@@ -124,35 +124,47 @@ function decodeBatch(msg: Record<string, unknown>): DecodedBatch {
   return { length, sensorNames: sensors as string[], metricNames: metrics as string[], sensor, metric, ts, value, quality, typeErrors };
 }
 
-function decodeSingle(msg: Record<string, unknown>): DecodedBatch {
-  const typeErrors = new Map<number, string>();
-  const problems: string[] = [];
-  if (typeof msg.sensor !== 'string') problems.push(`sensor must be a string, got ${typeof msg.sensor}`);
-  if (typeof msg.metric !== 'string') problems.push(`metric must be a string, got ${typeof msg.metric}`);
-  if (typeof msg.ts !== 'number') problems.push(`ts must be a number (epoch ms), got ${typeof msg.ts}`);
-  if (typeof msg.value !== 'number') problems.push(`value must be a number, got ${typeof msg.value}`);
+/** A single-reading message: the fields as sent, with what was wrong with their types. */
+export interface SingleReading {
+  sensor: string;
+  metric: string;
+  ts: number;
+  value: number;
+  quality: number;
+  typeError?: string;
+}
+
+function decodeSingle(msg: Record<string, unknown>): SingleReading {
+  const { sensor, metric, ts, value } = msg;
   let quality = 0;
+  let typeError: string | undefined;
+  if (typeof sensor !== 'string' || typeof metric !== 'string' || typeof ts !== 'number' || typeof value !== 'number') {
+    const problems: string[] = [];
+    if (typeof sensor !== 'string') problems.push(`sensor must be a string, got ${typeof sensor}`);
+    if (typeof metric !== 'string') problems.push(`metric must be a string, got ${typeof metric}`);
+    if (typeof ts !== 'number') problems.push(`ts must be a number (epoch ms), got ${typeof ts}`);
+    if (typeof value !== 'number') problems.push(`value must be a number, got ${typeof value}`);
+    typeError = problems.join('; ');
+  }
   if (msg.quality !== undefined) {
     const q = QUALITY_CODES[msg.quality as Quality];
-    if (q === undefined) problems.push(`quality must be one of good, uncertain, bad, got ${JSON.stringify(msg.quality)}`);
+    if (q === undefined) typeError = `${typeError ? `${typeError}; ` : ''}quality must be one of good, uncertain, bad, got ${JSON.stringify(msg.quality)}`;
     else quality = q;
   }
-  if (problems.length > 0) typeErrors.set(0, problems.join('; '));
   return {
-    length: 1,
-    sensorNames: [String(msg.sensor)],
-    metricNames: [String(msg.metric)],
-    sensor: Uint32Array.of(0),
-    metric: Uint32Array.of(0),
-    ts: Float64Array.of(typeof msg.ts === 'number' ? msg.ts : NaN),
-    value: Float64Array.of(typeof msg.value === 'number' ? msg.value : NaN),
-    quality: Uint8Array.of(quality),
-    typeErrors,
+    sensor: String(sensor),
+    metric: String(metric),
+    ts: typeof ts === 'number' ? ts : NaN,
+    value: typeof value === 'number' ? value : NaN,
+    quality,
+    typeError,
   };
 }
 
+export type DecodedMessage = { kind: 'batch'; batch: DecodedBatch } | { kind: 'single'; reading: SingleReading };
+
 /** Decodes one message; throws WireFormatError when nothing in it can be trusted. */
-export function decodeMessage(bytes: Uint8Array): DecodedBatch {
+export function decodeWire(bytes: Uint8Array): DecodedMessage {
   let msg: unknown;
   try {
     msg = decode(bytes);
@@ -163,7 +175,7 @@ export function decodeMessage(bytes: Uint8Array): DecodedBatch {
     throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
   }
   const m = msg as Record<string, unknown>;
-  return 'sensors' in m ? decodeBatch(m) : decodeSingle(m);
+  return 'sensors' in m ? { kind: 'batch', batch: decodeBatch(m) } : { kind: 'single', reading: decodeSingle(m) };
 }
 
 /** The decoded form of in-process readings (the simulator's path), without a MessagePack round trip. */

@@ -1,6 +1,6 @@
 // Validation of decoded readings against the catalog and metric registry: good rows pass, bad rows become dead letters.
 import { SENSOR_KINDS, metricKindTable, type SensorCatalog } from './catalog.js';
-import type { DecodedBatch } from './codec.js';
+import type { DecodedBatch, SingleReading } from './codec.js';
 import type { DeadLetterReason, DeadLetterSink } from './dead-letter.js';
 import { METRICS, METRIC_INDEX } from './metrics.js';
 
@@ -26,6 +26,24 @@ export interface ValidationContext {
 const KINDS = SENSOR_KINDS.length;
 const ALLOWED = metricKindTable();
 
+type Problem = [DeadLetterReason, string] | undefined;
+
+/** What is wrong with one reading whose sensor and metric were resolved to ids (-1: unknown), if anything. */
+function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: string, metricName: string, ts: number, value: number, quality: number): Problem {
+  if (s < 0) return ['unknown-sensor', `sensor '${sensorName}' is not in the city model`];
+  if (m < 0) return ['unknown-metric', `metric '${metricName}' is not a known metric`];
+  const kind = ctx.catalog.kind[s];
+  if (!ALLOWED[m * KINDS + kind]) return ['metric-not-for-sensor', `a ${SENSOR_KINDS[kind]} sensor does not report '${metricName}'`];
+  if (!Number.isFinite(ts)) return ['non-finite', `ts is ${ts}`];
+  if (!Number.isFinite(value)) return ['non-finite', `value is ${value}`];
+  if (ts < 0) return ['ts-before-epoch', `ts ${ts} is before 1970-01-01`];
+  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['ts-in-future', `ts ${new Date(ts).toISOString()} is more than ${ctx.maxFutureMs} ms ahead of the engine clock`];
+  const spec = METRICS[m];
+  if (value < spec.min || value > spec.max) return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
+  if (quality > 2) return ['bad-type', `quality code ${quality} is not 0 (good), 1 (uncertain) or 2 (bad)`];
+  return undefined;
+}
+
 export function validateBatch(batch: DecodedBatch, ctx: ValidationContext): ValidReadings {
   const { catalog } = ctx;
   const sensorOf = Int32Array.from(batch.sensorNames, (name) => catalog.index.get(name) ?? -1);
@@ -39,70 +57,20 @@ export function validateBatch(batch: DecodedBatch, ctx: ValidationContext): Vali
     value: new Float64Array(n),
     quality: new Uint8Array(n),
   };
-  const latest = ctx.nowMs + ctx.maxFutureMs;
-  const reject = (i: number, reason: DeadLetterReason, detail: string) => {
-    ctx.deadLetter({
-      reason,
-      detail,
-      source: ctx.source,
-      sensor: batch.sensorNames[batch.sensor[i]],
-      metric: batch.metricNames[batch.metric[i]],
-      ts: batch.ts[i],
-      value: batch.value[i],
-    });
-  };
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const typeError = batch.typeErrors.size > 0 ? batch.typeErrors.get(i) : undefined;
-    if (typeError !== undefined) {
-      reject(i, 'bad-type', typeError);
-      continue;
-    }
     const sd = batch.sensor[i];
     const md = batch.metric[i];
-    if (sd >= sensorOf.length) {
-      reject(i, 'bad-batch', `sensor index ${sd} is outside the batch's sensors dictionary (${sensorOf.length} entries)`);
-      continue;
-    }
-    if (md >= metricOf.length) {
-      reject(i, 'bad-batch', `metric index ${md} is outside the batch's metrics dictionary (${metricOf.length} entries)`);
-      continue;
-    }
+    let problem: Problem = batch.typeErrors.size > 0 && batch.typeErrors.has(i) ? ['bad-type', batch.typeErrors.get(i)!] : undefined;
+    if (!problem && sd >= sensorOf.length) problem = ['bad-batch', `sensor index ${sd} is outside the batch's sensors dictionary (${sensorOf.length} entries)`];
+    if (!problem && md >= metricOf.length) problem = ['bad-batch', `metric index ${md} is outside the batch's metrics dictionary (${metricOf.length} entries)`];
     const s = sensorOf[sd];
     const m = metricOf[md];
-    if (s < 0) {
-      reject(i, 'unknown-sensor', `sensor '${batch.sensorNames[sd]}' is not in the city model`);
-      continue;
-    }
-    if (m < 0) {
-      reject(i, 'unknown-metric', `metric '${batch.metricNames[md]}' is not a known metric`);
-      continue;
-    }
-    if (!ALLOWED[m * KINDS + catalog.kind[s]]) {
-      reject(i, 'metric-not-for-sensor', `a ${SENSOR_KINDS[catalog.kind[s]]} sensor does not report '${METRICS[m].name}'`);
-      continue;
-    }
     const ts = batch.ts[i];
     const value = batch.value[i];
-    if (!Number.isFinite(ts) || !Number.isFinite(value)) {
-      reject(i, 'non-finite', `${Number.isFinite(ts) ? 'value' : 'ts'} is ${Number.isFinite(ts) ? value : ts}`);
-      continue;
-    }
-    if (ts < 0) {
-      reject(i, 'ts-before-epoch', `ts ${ts} is before 1970-01-01`);
-      continue;
-    }
-    if (ts > latest) {
-      reject(i, 'ts-in-future', `ts ${new Date(ts).toISOString()} is more than ${ctx.maxFutureMs} ms ahead of the engine clock`);
-      continue;
-    }
-    const spec = METRICS[m];
-    if (value < spec.min || value > spec.max) {
-      reject(i, 'out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`);
-      continue;
-    }
-    if (batch.quality[i] > 2) {
-      reject(i, 'bad-type', `quality code ${batch.quality[i]} is not 0 (good), 1 (uncertain) or 2 (bad)`);
+    problem ??= rowProblem(ctx, s, m, batch.sensorNames[sd], batch.metricNames[md], ts, value, batch.quality[i]);
+    if (problem) {
+      ctx.deadLetter({ reason: problem[0], detail: problem[1], source: ctx.source, sensor: batch.sensorNames[sd], metric: batch.metricNames[md], ts, value });
       continue;
     }
     out.sensor[k] = s;
@@ -114,4 +82,19 @@ export function validateBatch(batch: DecodedBatch, ctx: ValidationContext): Vali
   }
   out.length = k;
   return out;
+}
+
+/**
+ * Validates a single-reading message. Returns the catalog sensor id times 256 plus the metric id (one
+ * number, so the per-message path allocates nothing), or -1 after dead-lettering the reading.
+ */
+export function validateSingle(r: SingleReading, ctx: ValidationContext): number {
+  const s = ctx.catalog.index.get(r.sensor) ?? -1;
+  const m = METRIC_INDEX.get(r.metric) ?? -1;
+  const problem: Problem = r.typeError !== undefined ? ['bad-type', r.typeError] : rowProblem(ctx, s, m, r.sensor, r.metric, r.ts, r.value, r.quality);
+  if (problem) {
+    ctx.deadLetter({ reason: problem[0], detail: problem[1], source: ctx.source, sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value });
+    return -1;
+  }
+  return s * 256 + m;
 }
