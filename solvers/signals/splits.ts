@@ -37,8 +37,8 @@ export function lpSplits(model: TimingModel, cycle: number): number[] {
 }
 
 /**
- * Water-filling inside one ring's part of a barrier, its total fixed: the largest t with
- * sum_p max(minSplit_p, lostTime_p + t * Y_p * C) <= total, where Y_p is the phase's largest flow ratio.
+ * Water-filling inside one ring's part of a barrier, its total fixed: the t with
+ * sum_p max(minSplit_p, lostTime_p + t * Y_p * C) = total, where Y_p is the phase's largest flow ratio.
  * Only done when the phases' lane groups are served by no other phase, so nothing outside changes.
  */
 function rebalance(model: TimingModel, cycle: number, phases: number[], splits: number[]): void {
@@ -47,22 +47,30 @@ function rebalance(model: TimingModel, cycle: number, phases: number[], splits: 
   if (!own) return;
   const total = phases.reduce((s, p) => s + splits[p], 0);
   const demand = phases.map((p) => Math.max(0, ...model.phases[p].laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle);
-  const need = (t: number): number[] => phases.map((p, k) => Math.max(model.phases[p].minSplit, model.phases[p].lostTime + t * demand[k]));
-  const sum = (xs: number[]): number => xs.reduce((s, v) => s + v, 0);
-  if (demand.every((d) => d === 0)) return;
-  let lo = 0;
-  let hi = 1;
-  while (sum(need(hi)) < total && hi < MAX_RESERVE_FACTOR) hi *= 2;
-  for (let k = 0; k < 60; k++) {
-    const mid = (lo + hi) / 2;
-    if (sum(need(mid)) <= total) lo = mid;
-    else hi = mid;
+  const weight = demand.reduce((s, d) => s + d, 0);
+  if (weight === 0) return;
+  // Start with every phase with demand above its minimum; drop those whose minimum exceeds the level found.
+  const atMin = phases.map((_, k) => demand[k] === 0);
+  let t = 0;
+  for (let round = 0; round <= phases.length; round++) {
+    let fixed = 0;
+    let slope = 0;
+    phases.forEach((p, k) => {
+      if (atMin[k]) fixed += model.phases[p].minSplit;
+      else {
+        fixed += model.phases[p].lostTime;
+        slope += demand[k];
+      }
+    });
+    t = slope > 0 ? (total - fixed) / slope : 0;
+    let changed = false;
+    phases.forEach((p, k) => {
+      if (!atMin[k] && model.phases[p].lostTime + t * demand[k] < model.phases[p].minSplit) [atMin[k], changed] = [true, true];
+    });
+    if (!changed) break;
   }
-  const next = need(lo);
-  const spare = total - sum(next);
-  // What bisection leaves (or all of it, when every phase sits at its minimum) goes in proportion to demand.
-  const weight = sum(demand);
-  phases.forEach((p, k) => (splits[p] = next[k] + (spare * demand[k]) / weight));
+  if (t <= 0) return;
+  phases.forEach((p, k) => (splits[p] = atMin[k] ? model.phases[p].minSplit : model.phases[p].lostTime + t * demand[k]));
 }
 
 function solveLevel(model: TimingModel, cycle: number): number[] {
