@@ -159,7 +159,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
     target[t] = ok && Number.isFinite(y[t]) ? y[t] : NaN;
   }
   const usable = n - maxLag;
-  const hold = Math.min(Math.floor(usable / 3), Math.max(4 * horizon, 14 * cfg.season));
+  const hold = Math.min(Math.floor(usable / 3), Math.max(4 * horizon, 28 * cfg.season));
   const ne = emptyNormalEquations(p);
   accumulateRows(ne, x, target, maxLag, n - hold);
   const betaCal = solveRidge(ne, cfg.lambda);
