@@ -138,7 +138,7 @@ function ringLayout(input: IntersectionInput, phasesIn: PhaseInput[], at: string
     const hint = input.phasing.rings ? 'add it to phasing.rings' : 'name NEMA phases "1".."8" or give phasing.rings';
     throw inputError(`${at}: phase ${missing.id} is in no ring; ${hint}`);
   }
-  rings.forEach((_, bi) => {
+  rings[0].forEach((_, bi) => {
     if (rings.every((r) => r[bi].length === 0)) throw inputError(`${at}: barrier group ${bi + 1} has no phases`);
   });
   return rings.filter((r) => r.some((b) => b.length > 0));

@@ -22,3 +22,42 @@ describe('planIntersection', () => {
     expect(p2.green).toBeGreaterThanOrEqual(p2.walk + p2.pedestrianClear);
   });
 });
+
+describe('NEMA layouts', () => {
+  const tee = (): IntersectionInput => ({
+    id: 'tee',
+    approaches: (['E', 'S', 'W'] as const).map((leg) => ({ leg, speedKmh: 50, clearingWidthM: 14, crosswalkM: 12 })),
+    laneGroups: [
+      { id: 'EB', from: 'W', movements: 'TR', lanes: 2, volume: { T: 600, R: 90 } },
+      { id: 'WB', from: 'E', movements: 'LT', lanes: 2, volume: { L: 80, T: 650 }, leftTurn: 'permitted' },
+      { id: 'NB', from: 'S', movements: 'LR', lanes: 1, volume: { L: 150, R: 120 } },
+    ],
+    phasing: {
+      type: 'nema',
+      phases: [
+        { id: 'east', laneGroups: ['EB'], minGreen: 10 },
+        { id: 'west', laneGroups: ['WB'], minGreen: 10 },
+        { id: 'side', laneGroups: ['NB'], minGreen: 6, pedestrians: ['E'] },
+      ],
+      rings: [
+        [['east'], ['side']],
+        [['west'], []],
+      ],
+    },
+  });
+
+  it('plans a T-junction whose second ring idles through the side-street barrier', () => {
+    const input = tee();
+    const plan = planIntersection(input);
+    expect(checkPlan(input, plan)).toEqual([]);
+    const split = (id: string): number => plan.phases.find((p) => p.phase === id)!.splitTime;
+    expect(split('east')).toBe(split('west'));
+    expect(split('east') + split('side')).toBe(plan.pattern.cycleTime);
+  });
+
+  it('rejects a barrier group with no phases in any ring', () => {
+    const input = tee();
+    if (input.phasing.type === 'nema') input.phasing.rings = [[['east', 'side'], []], [['west'], []]];
+    expect(() => planIntersection(input)).toThrow(/barrier group 2 has no phases/);
+  });
+});
