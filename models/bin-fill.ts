@@ -152,3 +152,15 @@ export function forecastBinFill(model: BinFillModel, horizon: number, threshold 
   for (let h = 0; h < horizon && thresholdEarliestMs === null; h++) if (bands.upper80[h] >= threshold) thresholdEarliestMs = timestamps[h];
   return { timestamps, level, ...bands, thresholdAtMs, thresholdEarliestMs };
 }
+
+/** The model moved forward over readings that arrived after its fit, without refitting (collections included). */
+export function appendBinFill(model: BinFillModel, levels: ArrayLike<number>): BinFillModel {
+  if (levels.length === 0) return model;
+  const all = [model.lastLevel, ...Array.from(levels)];
+  const hits = detectCollections(all, model.options);
+  const collections = [...model.collections];
+  hits.forEach((c, i) => c && collections.push(model.endMs + i * model.stepMs));
+  const last = all[all.length - 1];
+  if (!Number.isFinite(last)) throw inputError('appended bin level is not a finite number', { field: 'levels' });
+  return { ...model, lastLevel: last, endMs: model.endMs + levels.length * model.stepMs, collections };
+}

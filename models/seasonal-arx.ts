@@ -237,3 +237,15 @@ export function forecastSeasonalArx(model: SeasonalArxModel, horizon: number, ex
   }
   return out;
 }
+
+/**
+ * The model moved forward over observations that arrived after its fit (stream window results), without
+ * refitting: forecasts then start after the newest value. `values` must follow `endMs` at the model's step.
+ */
+export function appendSeasonalArx(model: SeasonalArxModel, values: ArrayLike<number>): SeasonalArxModel {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw inputError(`appended value ${i} is not a finite number`, { field: 'values', index: i });
+  }
+  const tail = [...model.tail, ...Array.from(values)].slice(-model.tail.length);
+  return { ...model, tail, endMs: model.endMs + values.length * model.config.stepMs };
+}

@@ -1,6 +1,6 @@
 // Bin fill: collections recognized as events, fill rate fitted within cycles, threshold time and calibrated bands.
 import { describe, expect, it } from 'vitest';
-import { detectCollections, fitBinFill, forecastBinFill } from '../../models/bin-fill.js';
+import { appendBinFill, detectCollections, fitBinFill, forecastBinFill } from '../../models/bin-fill.js';
 import { restoreModel, serializeModel } from '../../models/serialize.js';
 import { syntheticBin } from '../../models/synthetic.js';
 import type { BinFillModel } from '../../models/bin-fill.js';
@@ -85,5 +85,16 @@ describe('bin fill forecaster', () => {
     const restored = restoreModel(serializeModel(model)) as BinFillModel;
     expect(forecastBinFill(restored, 48)).toEqual(forecastBinFill(model, 48));
     expect(() => restoreModel('{"kind":"nope"}')).toThrow(/expected one of/);
+  });
+});
+
+describe('appendBinFill', () => {
+  it('moves the forecast origin and records a collection seen in the new readings', () => {
+    const { levels } = sawtooth(24 * 10, 1, 1000);
+    const model = fitBinFill({ startMs: START, stepMs: HOUR, levels: levels.slice(0, 200) }, 12);
+    const moved = appendBinFill(model, [levels[200], 4, 5]);
+    expect(moved.endMs).toBe(model.endMs + 3 * HOUR);
+    expect(moved.collections).toEqual([...model.collections, model.endMs + 2 * HOUR]);
+    expect(forecastBinFill(moved, 1).level[0]).toBeCloseTo(6, 1);
   });
 });
