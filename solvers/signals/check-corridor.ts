@@ -11,6 +11,8 @@ export function checkCorridor(input: CorridorInput, plan: CorridorPlan): string[
   if (plan.plans.length !== input.signals.length) return [`${plan.plans.length} plans for ${input.signals.length} signals`];
   plan.plans.forEach((p, i) => {
     if (p.pattern.cycleTime !== C) bad.push(`signal ${i}: cycle ${p.pattern.cycleTime}, not the common ${C}`);
+    const cmax = input.signals[i].intersection.cycle?.max ?? 150;
+    if (input.cycle === undefined && C > cmax) bad.push(`signal ${i}: common cycle ${C} exceeds its cycle.max ${cmax}`);
     for (const v of checkPlan(input.signals[i].intersection, p)) bad.push(`signal ${i}: ${v}`);
     const coord = p.phases.find((ph) => ph.phase === p.pattern.coordPhase);
     if (!coord || !coord.laneGroups.includes(input.signals[i].outboundLaneGroup)) bad.push(`signal ${i}: coordinated phase does not serve the outbound lane group`);

@@ -3,6 +3,7 @@ import { inputError, UrbanflowError } from '../../src/errors.js';
 import { bandwidth, greenWindow, type GreenWindow } from './band.js';
 import type { CorridorInput, CorridorPlan } from './corridor-types.js';
 import { solveMilp } from './milp.js';
+import { DEFAULT_CYCLE_MAX } from './model.js';
 import { planIntersection } from './plan.js';
 import type { PlannerOptions } from './types.js';
 
@@ -14,7 +15,8 @@ const BALANCE_WEIGHT = 0.01;
 /**
  * Method (after Little, Kelson and Gartner's MAXBAND, 1981), with the cycle fixed:
  * 1. Each signal is planned alone; the common cycle is the longest of those cycles (the critical
- *    intersection's), or `input.cycle`. Every signal is re-planned at that cycle (LP splits).
+ *    intersection's) capped by the smallest cycle.max, or `input.cycle`. Every signal is re-planned at that
+ *    cycle (LP splits).
  * 2. For the arterial lane groups, the green windows are the longest serving phase's display green.
  * 3. With the outbound band leaving signal 0 at time 0 and the inbound band leaving the last signal at D,
  *    x_i / y_i are where the bands sit inside signal i's outbound / inbound green. Eliminating the offset
@@ -31,7 +33,9 @@ const BALANCE_WEIGHT = 0.01;
 export async function planCorridor(input: CorridorInput, options: Partial<PlannerOptions> = {}): Promise<CorridorPlan> {
   const { travel, inbound } = validateCorridor(input);
   const alone = input.signals.map((s) => planIntersection(s.intersection, options));
-  const cycle = input.cycle ?? Math.max(...alone.map((p) => p.pattern.cycleTime));
+  // The critical intersection's cycle, but no longer than any signal's own cycle.max allows.
+  const ceiling = Math.min(...input.signals.map((s) => Math.floor(s.intersection.cycle?.max ?? DEFAULT_CYCLE_MAX)));
+  const cycle = input.cycle ?? Math.min(ceiling, Math.max(...alone.map((p) => p.pattern.cycleTime)));
   const plans = input.signals.map((s) => planIntersection(s.intersection, { ...options, cycle }));
   const out = input.signals.map((s, i) => greenWindow(plans[i], s.outboundLaneGroup));
   const back = input.signals.map((s, i) => greenWindow(plans[i], s.inboundLaneGroup));

@@ -1,6 +1,6 @@
 // Corridor coordination: common cycle, offsets from the MAXBAND MILP, bands re-measured by the checker and by brute force.
 import { describe, expect, it } from 'vitest';
-import { checkCorridor, planCorridor, type CorridorInput } from '../../../solvers/signals/index.js';
+import { checkCorridor, planCorridor, planIntersection, type CorridorInput } from '../../../solvers/signals/index.js';
 import { bandwidth, greenWindow } from '../../../solvers/signals/band.js';
 import { randomCorridor } from '../../../solvers/signals/generate.js';
 import { UrbanflowError } from '../../../src/errors.js';
@@ -11,9 +11,18 @@ describe('planCorridor', () => {
       const input = randomCorridor(seed, 6);
       const plan = await planCorridor(input);
       expect(checkCorridor(input, plan), `seed ${seed}`).toEqual([]);
-      expect(plan.cycleTime).toBe(Math.max(...plan.plans.map((p) => p.pattern.cycleTime)));
+      expect(plan.plans.every((p) => p.pattern.cycleTime === plan.cycleTime)).toBe(true);
       expect(plan.solverStatus).toBe('Optimal');
     }
+  });
+
+  it('caps the common cycle at the smallest cycle.max of the signals', async () => {
+    const input = randomCorridor(4, 4, 1.6);
+    input.signals[2].intersection.cycle = { min: 40, max: 100 };
+    expect(Math.max(...input.signals.map((s) => planIntersection(s.intersection).pattern.cycleTime))).toBeGreaterThan(100);
+    const plan = await planCorridor(input);
+    expect(plan.cycleTime).toBeLessThanOrEqual(100);
+    expect(checkCorridor(input, plan)).toEqual([]);
   });
 
   it('finds bands within rounding of the best whole-second offsets found by brute force (3 signals)', async () => {
