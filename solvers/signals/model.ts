@@ -168,7 +168,11 @@ function checkConcurrency(rings: number[][][], phases: ModelPhase[], movements: 
           for (const q of rings[r2][b]) {
             for (const gp of phases[p].laneGroups) {
               for (const gq of phases[q].laneGroups) {
-                if (gp !== gq && groupsConflict(movements[gp], movements[gq])) {
+                if (gp === gq) {
+                  // Its green would count twice where the two phases overlap; serve it from one of them.
+                  throw inputError(`${at}: lane group ${input.laneGroups[gp].id} is served by concurrent phases ${phases[p].id} and ${phases[q].id}; list it in one of them`);
+                }
+                if (groupsConflict(movements[gp], movements[gq])) {
                   throw inputError(
                     `${at}: phases ${phases[p].id} and ${phases[q].id} run concurrently (same barrier group, different rings) but serve conflicting movements ${input.laneGroups[gp].id} and ${input.laneGroups[gq].id}`,
                   );

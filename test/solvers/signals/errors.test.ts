@@ -93,6 +93,20 @@ describe('bad intersection input', () => {
     fails(input, 'UF_ERR_INPUT', /phases 2 and 6 run concurrently .* conflicting movements NS and EW/);
   });
 
+  it('rejects a lane group served by two concurrent NEMA phases', () => {
+    const input = base();
+    input.phasing = {
+      type: 'nema',
+      phases: [
+        { id: '2', laneGroups: ['NS'] },
+        { id: '6', laneGroups: ['SN', 'NS'] },
+        { id: '4', laneGroups: ['EW'] },
+        { id: '8', laneGroups: ['WE'] },
+      ],
+    };
+    fails(input, 'UF_ERR_INPUT', /lane group NS is served by concurrent phases 2 and 6/);
+  });
+
   it('rejects a lane group no phase serves and pedestrians walking against entering traffic', () => {
     const unserved = base();
     if (unserved.phasing.type === 'stage') unserved.phasing.stages[1].laneGroups = ['EW'];
