@@ -10,8 +10,8 @@ export interface CsvSeries {
   exog: Float64Array[];
   /** Rows after the history with an empty value: future regressor values for the forecast steps. */
   futureRows: number;
-  /** Whether timestamps were written as epoch numbers (echoed in the same form). */
-  numericTime: boolean;
+  /** Whether timestamps were epoch seconds or milliseconds (echoed in the same unit), or ISO text (null). */
+  numericTime: 'seconds' | 'milliseconds' | null;
   /** Whether ISO timestamps carried no zone (read as UTC wall clock, echoed without zone). */
   naiveTime: boolean;
   /** Human-readable notes on repairs (interpolated gaps). */
@@ -20,16 +20,17 @@ export interface CsvSeries {
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-function parseTime(raw: string, line: number): { ms: number; numeric: boolean; naive: boolean } {
+/** Epoch numbers below 1e11 are seconds (1e11 ms is 1973, 1e11 s is year 5138). */
+function parseTime(raw: string, line: number): { ms: number; numeric: CsvSeries['numericTime']; naive: boolean } {
   const s = raw.trim();
   if (/^\d+(\.\d+)?$/.test(s)) {
     const v = Number(s);
-    return { ms: v < 1e11 ? v * 1000 : v, numeric: true, naive: false };
+    return v < 1e11 ? { ms: v * 1000, numeric: 'seconds', naive: false } : { ms: v, numeric: 'milliseconds', naive: false };
   }
   const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(s);
   const ms = Date.parse(naive ? `${s.replace(' ', 'T')}${s.length > 10 ? '' : 'T00:00'}Z` : s);
   if (!Number.isFinite(ms)) throw inputError(`line ${line}: timestamp "${raw}" is neither ISO 8601 nor epoch seconds/milliseconds`, { line, field: 'timestamp' });
-  return { ms, numeric: false, naive };
+  return { ms, numeric: null, naive };
 }
 
 /**
@@ -48,7 +49,7 @@ export function parseCsvSeries(text: string): CsvSeries {
   const vals: number[] = [];
   const ex: number[][] = exogNames.map(() => []);
   const lineOf: number[] = [];
-  let numericTime = false;
+  let numericTime: CsvSeries['numericTime'] = null;
   let naiveTime = false;
   let futureStart = -1;
   for (let i = 1; i < lines.length; i++) {
@@ -134,7 +135,8 @@ function modeDiff(times: number[]): number {
 
 /** Formats forecast timestamps the way the input wrote them. */
 export function formatTime(ms: number, series: Pick<CsvSeries, 'numericTime' | 'naiveTime'>): string | number {
-  if (series.numericTime) return ms;
+  if (series.numericTime === 'seconds') return ms / 1000;
+  if (series.numericTime === 'milliseconds') return ms;
   const iso = new Date(ms).toISOString();
   return series.naiveTime ? iso.slice(0, 19) : iso;
 }

@@ -1,6 +1,6 @@
 // CSV input: line-numbered errors for bad rows, interpolation of gaps with a warning, future regressor rows.
 import { describe, expect, it } from 'vitest';
-import { parseCsvSeries } from '../../models/csv.js';
+import { formatTime, parseCsvSeries } from '../../models/csv.js';
 import { UrbanflowError } from '../../src/errors.js';
 
 function rows(values: (number | string)[], stepMin = 30): string {
@@ -58,5 +58,14 @@ describe('parseCsvSeries', () => {
     expect(Array.from(s.exog[0])).toEqual([5, 6, 7]);
     expect(s.naiveTime).toBe(true);
     expect(s.startMs).toBe(Date.UTC(2026, 0, 1));
+  });
+});
+
+describe('epoch timestamps', () => {
+  it('reads epoch seconds and echoes them in seconds', () => {
+    const s = parseCsvSeries('timestamp,value\n1767225600,1\n1767229200,2\n');
+    expect(s.startMs).toBe(1767225600000);
+    expect(s.stepMs).toBe(3_600_000);
+    expect(formatTime(s.startMs + 2 * s.stepMs, s)).toBe(1767232800);
   });
 });
