@@ -22,7 +22,7 @@ export interface SolveOptions {
 export interface SolveResult {
   readonly routes: number[][];
   readonly cost: number;
-  readonly stats: { iterations: number; cycles: number; recombinations: number; improvedByRecombination: number; elapsedMs: number };
+  readonly stats: { iterations: number; cycles: number; recombinations: number; improvedByRecombination: number; recombinationMs: number; elapsedMs: number };
 }
 
 const GRANULARITY = 20;
@@ -42,7 +42,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const deadline = start + opts.timeLimitMs;
   const maxIterations = opts.maxIterations ?? Infinity;
   assertSolvable(inst);
-  if (inst.n === 0) return { routes: [], cost: 0, stats: { iterations: 0, cycles: 0, recombinations: 0, improvedByRecombination: 0, elapsedMs: 0 } };
+  if (inst.n === 0) return { routes: [], cost: 0, stats: { iterations: 0, cycles: 0, recombinations: 0, improvedByRecombination: 0, recombinationMs: 0, elapsedMs: 0 } };
   const rng = new Rng(opts.seed ?? 1);
   const nb = nearestNeighbours(inst, 50);
 
@@ -59,6 +59,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   let cycles = 0;
   let recombinations = 0;
   let improvedByRecombination = 0;
+  let recombinationMs = 0;
   let cycleLength = FIRST_CYCLE;
   const outOfTime = (): boolean => iterations >= maxIterations || ((iterations & 15) === 0 && opts.now() >= deadline);
 
@@ -89,7 +90,9 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       recombinations++;
       // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
       const timeout = Math.max(MIP_MIN_TIMEOUT_MS, Math.min(MIP_TIMEOUT_MS, deadline - opts.now()));
+      const mipStart = opts.now();
       const chosen = await recombine(trimPool(pool, POOL_MAX, best), inst.n, best.routes, timeout);
+      recombinationMs += opts.now() - mipStart;
       if (chosen) {
         const s = new RouteState(inst, chosen);
         localSearch(s, nb, rng, GRANULARITY);
@@ -106,7 +109,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const routes = best.routes.filter((r) => r.length > 0).map((r) => r.slice());
   let cost = 0;
   for (const r of routes) cost += routeCost(inst, r);
-  return { routes, cost, stats: { iterations, cycles, recombinations, improvedByRecombination, elapsedMs: opts.now() - start } };
+  return { routes, cost, stats: { iterations, cycles, recombinations, improvedByRecombination, recombinationMs, elapsedMs: opts.now() - start } };
 }
 
 /** Keeps the routes that are cheapest per customer served, plus the incumbent's, so the MIP stays small and starts feasible. */

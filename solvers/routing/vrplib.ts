@@ -32,8 +32,10 @@ interface Token {
   readonly line: number;
 }
 
+/** Line 0 stands for "the file as a whole" (a missing header field or section). */
 function fail(line: number, section: string, what: string): never {
-  throw inputError(`malformed VRPLIB file, line ${line} (${section}): ${what}`, { line, section });
+  const where = line > 0 ? `line ${line} (${section})` : section;
+  throw inputError(`malformed VRPLIB file, ${where}: ${what}`, { line, section });
 }
 
 function num(tok: Token, section: string): number {
@@ -73,6 +75,9 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
     if (!current) fail(lineNo, currentName, `unexpected line "${raw.slice(0, 40)}"`);
     for (const value of raw.split(/\s+/)) current.push({ value, line: lineNo });
   }
+
+  // Report the first bad number in file order before any structural problem.
+  for (const [section, tokens] of sections) for (const tok of tokens) num(tok, section);
 
   const name = header.get('NAME')?.value || options.fallbackName || 'instance';
   const headerNum = (key: string, required: boolean): number | undefined => {

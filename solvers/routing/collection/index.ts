@@ -4,4 +4,5 @@ export { selectBins, type BinSelection } from './select.js';
 export { checkPlan } from './checkPlan.js';
 export { planToGeoJson, planToGpx, clock } from './export.js';
 export { generateCollectionDay } from './generate.js';
+export { collectionRequestForDepot, minutesOf, type BinLevel, type CityWaste } from './fromCity.js';
 export type * from './types.js';
