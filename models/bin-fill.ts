@@ -3,6 +3,7 @@ import { inputError } from '../src/errors.js';
 import { DAY_MS, weekday } from './calendar.js';
 import { applyIntervals, calibrateIntervals, type Bands, type IntervalCalibration } from './intervals.js';
 import { accumulateRows, emptyNormalEquations, solveRidge } from './linalg.js';
+import { assertFinite } from './validate.js';
 
 export interface BinFillInput {
   startMs: number;
@@ -85,6 +86,7 @@ export function fitBinFill(input: BinFillInput, horizon: number, options: BinFil
   const n = y.length;
   const minimum = 3 * (horizon + 10);
   if (n < minimum) throw inputError(`bin history has ${n} readings; horizon ${horizon} needs at least ${minimum}`, { field: 'levels', required: minimum, got: n });
+  assertFinite(y, 'levels');
   const coll = detectCollections(y, options);
   const x = new Float64Array(n * P);
   const inc = new Float64Array(n).fill(NaN);

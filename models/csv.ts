@@ -61,7 +61,10 @@ export function parseCsvSeries(text: string): CsvSeries {
     numericTime = t.numeric;
     naiveTime = t.naive;
     const prev = times[times.length - 1];
-    if (prev !== undefined && t.ms === prev) throw inputError(`line ${line}: duplicate timestamp "${cells[0].trim()}"`, { line, field: 'timestamp' });
+    if (prev !== undefined && t.ms === prev) {
+      const hint = t.naive ? ' (local times around a daylight-saving change? write them with a UTC offset)' : '';
+      throw inputError(`line ${line}: duplicate timestamp "${cells[0].trim()}"${hint}`, { line, field: 'timestamp' });
+    }
     if (prev !== undefined && t.ms < prev) throw inputError(`line ${line}: timestamp "${cells[0].trim()}" is earlier than the line before; sort the file by time`, { line, field: 'timestamp' });
     const rawValue = cells[1].trim();
     if (rawValue === '') {

@@ -3,6 +3,7 @@ import { inputError } from '../src/errors.js';
 import { DAY_MS, dayNumber, weekday } from './calendar.js';
 import { calibrateIntervals, type IntervalCalibration } from './intervals.js';
 import { accumulateRows, emptyNormalEquations, solveRidge } from './linalg.js';
+import { assertFinite } from './validate.js';
 
 export interface SeasonalArxConfig {
   /** Sampling step in milliseconds. */
@@ -149,6 +150,8 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
   if (n < minimumHistory(cfg, horizon)) {
     throw inputError(`need at least ${minimumHistory(cfg, horizon)} observations for season ${cfg.season} and horizon ${horizon}, got ${n}`, { field: 'values', required: minimumHistory(cfg, horizon), got: n });
   }
+  assertFinite(y, 'values');
+  series.exog?.forEach((col, e) => assertFinite(col.subarray(0, n), cfg.exogNames[e] ?? `exog ${e}`));
   const x = new Float64Array(n * p);
   const target = new Float64Array(n);
   const at = (i: number): number => y[i];

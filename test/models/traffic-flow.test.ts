@@ -43,3 +43,11 @@ describe('traffic flow forecaster', () => {
     expect(Math.abs(in95 / count - 0.95)).toBeLessThan(0.05);
   });
 });
+
+describe('traffic flow input', () => {
+  it('refuses a missing count instead of forecasting NaN', () => {
+    const counts = syntheticTraffic({ startMs: START, stepMs: STEP, days: 3, seed: 4 });
+    counts[500] = NaN;
+    expect(() => fitTrafficFlow({ startMs: START, stepMs: STEP, laneGroups: [{ id: 'a', counts }] }, 12)).toThrow(/values\[500\] is NaN/);
+  });
+});
