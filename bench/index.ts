@@ -1,4 +1,9 @@
 // The benchmarks by name; each takes its own flags and returns a flat object of figures.
+import { forecastBench } from './forecast.js';
+import { routingBench } from './routing.js';
+import { dispatchBench } from './dispatch.js';
+import { streamBench } from './stream.js';
+import { signalsBench } from './signals.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = {};
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench };

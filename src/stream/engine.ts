@@ -25,7 +25,7 @@ export interface EngineOptions {
   batchSize?: number;
   /** Tasks a worker may have queued before ingest waits (backpressure). */
   maxInFlight?: number;
-  /** Buffered readings are sent at least this often (processing time), so results are not held back. */
+  /** Buffered readings are sent at least this often (wall-clock ms), so results are not held back. */
   flushIntervalMs?: number;
   maxFutureMs?: number;
   /** Processing-time clock in ms (event time always comes from the readings). */
@@ -198,8 +198,8 @@ export class StreamEngine {
   /** A message's readings are routed: its event times move the watermark, which marks the end of a step. */
   private endMessage(partition: string, maxTs: number, now: number): Promise<void> | undefined {
     if (maxTs > -Infinity) this.tracker.observe(partition, maxTs, now);
-    if (this.tracker.update(now)) this.markWatermark(now);
-    return now - this.lastFlush >= this.opts.flushIntervalMs ? this.flush() : undefined;
+    if (this.tracker.update(now)) this.markWatermark();
+    return performance.now() - this.lastFlush >= this.opts.flushIntervalMs ? this.flush() : undefined;
   }
 
   private routeReading(sensor: number, metric: number, ts: number, value: number, quality: number): void {
@@ -230,22 +230,22 @@ export class StreamEngine {
     }
   }
 
-  private markWatermark(now: number): void {
+  private markWatermark(): void {
     const w = this.tracker.current;
     for (const b of this.builders) b.mark(w);
-    this.markers.push({ w, at: now });
+    this.markers.push({ w, at: performance.now() });
     if (this.markers.length > 100_000) this.markers.splice(0, 50_000);
   }
 
   /** Processing-time tick: lets idle partitions release the watermark and sends what is buffered. */
   async tick(): Promise<void> {
     const now = this.opts.clock();
-    if (this.tracker.update(now)) this.markWatermark(now);
+    if (this.tracker.update(now)) this.markWatermark();
     await this.flush();
   }
 
   async flush(): Promise<void> {
-    this.lastFlush = this.opts.clock();
+    this.lastFlush = performance.now();
     for (let lane = 0; lane < this.builders.length; lane++) {
       const b = this.builders[lane];
       if (b.length > 0 || b.markerCount > 0) await this.send(lane);
@@ -254,7 +254,7 @@ export class StreamEngine {
 
   /** End of input: closes every window, waits for all results. */
   async finish(): Promise<void> {
-    if (this.tracker.finish()) this.markWatermark(this.opts.clock());
+    if (this.tracker.finish()) this.markWatermark();
     await this.flush();
     await this.drain();
   }
@@ -296,7 +296,8 @@ export class StreamEngine {
   }
 
   private handleReply(lane: number, reply: WorkerReply): void {
-    const now = this.opts.clock();
+    // Emit delay is wall-clock time, whatever clock the engine runs on (the simulator's may run faster).
+    const now = performance.now();
     this.activeByWorker[lane] = reply.activeWindows;
     for (const cols of reply.results) {
       this.counters.results += cols.key.length;

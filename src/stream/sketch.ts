@@ -19,6 +19,9 @@ export interface DDSketchData {
   alpha: number;
   zero: number;
   count: number;
+  /** Exact extremes: answers are clamped to them, so a quantile never lies outside the data. */
+  min: number;
+  max: number;
   pos: SketchStore;
   neg: SketchStore;
 }
@@ -26,7 +29,7 @@ export interface DDSketchData {
 export const DEFAULT_SKETCH_ALPHA = 0.01;
 
 export function createSketch(alpha = DEFAULT_SKETCH_ALPHA): DDSketchData {
-  return { alpha, zero: 0, count: 0, pos: { offset: 0, counts: [] }, neg: { offset: 0, counts: [] } };
+  return { alpha, zero: 0, count: 0, min: Infinity, max: -Infinity, pos: { offset: 0, counts: [] }, neg: { offset: 0, counts: [] } };
 }
 
 function gammaLn(alpha: number): number {
@@ -67,6 +70,8 @@ function addToStore(store: SketchStore, index: number, n: number): void {
 
 export function sketchAdd(s: DDSketchData, value: number): void {
   s.count++;
+  if (value < s.min) s.min = value;
+  if (value > s.max) s.max = value;
   const abs = Math.abs(value);
   if (abs < MIN_POSITIVE) {
     s.zero++;
@@ -80,6 +85,8 @@ export function sketchMerge(into: DDSketchData, from: DDSketchData): void {
   if (into.alpha !== from.alpha) throw new Error(`cannot merge sketches with accuracy ${into.alpha} and ${from.alpha}`);
   into.count += from.count;
   into.zero += from.zero;
+  into.min = Math.min(into.min, from.min);
+  into.max = Math.max(into.max, from.max);
   for (const [a, b] of [[into.pos, from.pos], [into.neg, from.neg]] as const) {
     for (let i = 0; i < b.counts.length; i++) if (b.counts[i] > 0) addToStore(a, b.offset + i, b.counts[i]);
   }
@@ -93,6 +100,10 @@ function bucketValue(alpha: number, index: number): number {
 /** The q-quantile (0 <= q <= 1) by rank floor(q * (count - 1)), as the lower quantile definition; NaN when empty. */
 export function sketchQuantile(s: DDSketchData, q: number): number {
   if (s.count === 0) return NaN;
+  return Math.min(s.max, Math.max(s.min, bucketQuantile(s, q)));
+}
+
+function bucketQuantile(s: DDSketchData, q: number): number {
   const rank = Math.floor(q * (s.count - 1));
   let seen = 0;
   for (let i = s.neg.counts.length - 1; i >= 0; i--) {
