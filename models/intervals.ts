@@ -61,6 +61,9 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number, slo
     }
     scale[h] = c > 0 ? Math.max(s / c, 1e-9) : NaN;
   }
+  // Steps no origin reached (a collection always came first) borrow the nearest earlier, else later, width.
+  for (let h = 1; h < horizon; h++) if (scale[h] !== scale[h]) scale[h] = scale[h - 1];
+  for (let h = horizon - 2; h >= 0; h--) if (scale[h] !== scale[h]) scale[h] = scale[h + 1];
   const slotScale = slots && slotCount > 0 ? slotMultipliers(residuals, horizon, scale, slots, slotCount) : [];
   // Symmetric quantiles of |z|: the skew of one calibration stretch is mostly that stretch's bias (a warm
   // fortnight, a level shift), which does not carry over to the next one, while the spread does.

@@ -39,7 +39,7 @@ export interface SeasonalArxModel {
   beta: number[];
   /** Time of the last observation the model was fitted on. */
   endMs: number;
-  /** The last max(lags) observations, oldest first, to forecast from the end of the fit. */
+  /** The last max(lags, levelWindow) observations, oldest first, to forecast from the end of the fit. */
   tail: number[];
   calibration: IntervalCalibration;
 }
@@ -48,7 +48,7 @@ export interface RegularSeries {
   startMs: number;
   stepMs: number;
   values: Float64Array;
-  /** One column per `config.exogNames`, same length as `values`. */
+  /** One column per `config.exogNames`, at least as long as `values`. */
   exog?: Float64Array[];
 }
 

@@ -52,3 +52,15 @@ describe('calibrateIntervals', () => {
     }
   });
 });
+
+describe('calibrateIntervals on sparse residuals', () => {
+  it('gives every step a finite width when early steps were never reached', () => {
+    const h = 6;
+    const rand = rng(2);
+    const res = new Float64Array(50 * h).fill(NaN);
+    for (let o = 0; o < 50; o++) for (let s = 3; s < h; s++) res[o * h + s] = gaussian(rand);
+    const cal = calibrateIntervals(res, h);
+    expect(cal.scale.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    expect(JSON.parse(JSON.stringify(cal))).toEqual(cal);
+  });
+});
