@@ -69,7 +69,7 @@ export function randomStream(seed: number, o: StreamOptions): StreamMessage[] {
     if (r() < 0.03) reading.quality = 'bad';
     else if (r() < 0.05) reading.quality = 'uncertain';
     const v = r() * (invalid / 0.025);
-    if (v < 0.01) reading.sensor = o.partitionOf ? reading.sensor : 'ghost';
+    if (v < 0.01) reading.sensor = 'ghost';
     else if (v < 0.02) reading.value = NaN;
     else if (v < 0.025 && metric === 'detector.speed') reading.value = 999;
     readings.push(reading);
