@@ -123,6 +123,7 @@ export const RESERVED_KAFKA_PROPERTIES = [
   'bootstrap.servers',
   'metadata.broker.list',
   'group.id',
+  'group.instance.id',
   'transactional.id',
   'enable.idempotence',
   'isolation.level',

@@ -1,13 +1,13 @@
 // The HTTP API on Fastify: health, window aggregates and dead letters of the running pipeline.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Pipeline } from '../app/pipeline.js';
+import type { EngineView, Pipeline } from '../app/pipeline.js';
 import { windowRoutes } from './routes/windows.js';
 import { healthRoutes } from './routes/health.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { problem } from './problem.js';
 
 export interface ApiContext {
-  pipeline: Pipeline;
+  pipeline: Pipeline<EngineView>;
   /** What feeds the pipeline, for readiness: `simulator`, `kafka`, `http`. */
   source: string;
   isReady: () => boolean;

@@ -1,6 +1,6 @@
 // The in-process pipeline: engine, result store and dead-letter log wired together for one city.
 import type { City } from '../city/index.js';
-import { StreamEngine, resultRows, type OperatorSpec, type WatermarkSpec, type WindowResult } from '../stream/index.js';
+import { StreamEngine, resultRows, type EngineStats, type OperatorSpec, type WatermarkSpec, type WindowResult } from '../stream/index.js';
 import { DeadLetterLog, type DeadLetter, type DeadLetterSink } from '../telemetry/dead-letter.js';
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { catalogFromCity } from './catalog.js';
@@ -18,11 +18,16 @@ export interface PipelineOptions {
   onDeadLetter?: (letter: DeadLetter) => void;
 }
 
-export interface Pipeline {
+/** What the API reads of the engine: one StreamEngine, or the Kafka processor with an engine per partition. */
+export interface EngineView {
+  stats(): EngineStats;
+}
+
+export interface Pipeline<E extends EngineView = StreamEngine> {
   city: City;
   catalog: SensorCatalog;
   operators: OperatorSpec[];
-  engine: StreamEngine;
+  engine: E;
   results: ResultStore;
   deadLetters: DeadLetterLog;
 }

@@ -1,4 +1,4 @@
-// `urbanflow run`: the engine on the embedded city simulator with the HTTP API (the default of `npm start`).
+// `urbanflow run`: the engine on the embedded city simulator, or on Kafka with --kafka, with the HTTP API (the default of `npm start`).
 import { createWriteStream, readFileSync } from 'node:fs';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { runConfig, type RunFlags } from '../../config.js';
@@ -6,6 +6,11 @@ import { configError } from '../../errors.js';
 import { buildServer } from '../../api/server.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
+import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import type { City } from '../../city/index.js';
+import type { RunConfig } from '../../config.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
 import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
@@ -31,10 +36,54 @@ function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | unde
   return (row) => out.write(`${JSON.stringify(row)}\n`);
 }
 
+function waitForSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** Kafka mode: telemetry from the input topic; results, dead letters and state to topics, exactly once. */
+async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec[]): Promise<void> {
+  const writeResult = ndjsonWriter(config.resultsFile);
+  const log = (line: string) => process.stderr.write(`urbanflow: ${line}\n`);
+  const pipeline = createKafkaPipeline({
+    city,
+    operators,
+    kafka: config.kafka!,
+    outOfOrdernessMs: config.outOfOrdernessMs,
+    workers: config.workers,
+    onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
+    onDeadLetter: ndjsonWriter(config.deadLettersFile),
+    log,
+  });
+  const processor = pipeline.engine;
+  const app = await buildServer({ pipeline, source: 'kafka', isReady: () => processor.ready() });
+  const address = await app.listen({ host: config.host, port: config.port });
+  log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
+  log(`API on ${address}`);
+  try {
+    await processor.start();
+  } catch (err) {
+    await app.close();
+    await processor.stop();
+    throw err;
+  }
+  const failed = processor.done().then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  const outcome = await Promise.race([waitForSignal().then(() => undefined), failed]);
+  log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  await app.close();
+  await processor.stop();
+  if (outcome) process.exitCode = 1;
+}
+
 export const registerRunCommand: RegisterCommand = (program) => {
-  program
+  const cmd = program
     .command('run')
-    .description('run the engine on the embedded city simulator and serve the HTTP API')
+    .description('run the engine on the embedded city simulator (or on Kafka with --kafka) and serve the HTTP API')
     .option('--city <file>', 'city file (default: the shipped sample city)')
     .option('--operators <file>', 'JSON array of stream operator declarations (default: the built-in set)')
     .option('--host <host>', 'API address (default 127.0.0.1)')
@@ -45,8 +94,8 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--out-of-orderness <duration>', 'watermark bound on event-time disorder (default 30s)')
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
-    .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file')
-    .action(async (flags: Record<string, string | undefined>) => {
+    .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file');
+  addKafkaOptions(cmd).action(async (flags: Record<string, string | undefined>) => {
       const config = runConfig(
         {
           cityFile: flags.city,
@@ -62,10 +111,12 @@ export const registerRunCommand: RegisterCommand = (program) => {
           deadLettersFile: flags.deadLettersFile,
         } satisfies RunFlags,
         process.env,
+        kafkaFlags(flags),
       );
       const city = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
       const groupings = [...catalogFromCity(city).groupings.keys()];
       const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
+      if (config.kafka) return runOnKafka(config, city, operators);
       // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
       const startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       let source: SimulatorSource | undefined;
@@ -101,11 +152,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
           `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)\n` +
           `urbanflow: API on ${address}  (try ${address}/v1/operators, ${address}/v1/windows/detector-count-5m/current, ${address}/v1/dead-letters)\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await waitForSignal();
       process.stderr.write('urbanflow: shutting down\n');
       await app.close();
       await source.stop();

@@ -12,8 +12,12 @@ function base(c: KafkaConfig, role: string): Props {
   return { 'client.id': `${c.applicationId}-${role}`, ...c.properties, 'bootstrap.servers': c.brokers };
 }
 
-/** The group member: offsets are only committed inside transactions, and only committed data is read. */
+/**
+ * The group member: offsets are only committed inside transactions, and only committed data is read. With a
+ * stable instance id the member is static: a restarted process takes its partitions back without a rebalance.
+ */
 export function consumerConfig(c: KafkaConfig): Props {
+  const staticMember: Props = c.instanceId ? { 'group.instance.id': `${c.applicationId}-${c.instanceId}` } : {};
   return {
     'partition.assignment.strategy': 'cooperative-sticky',
     'auto.offset.reset': 'earliest',
@@ -21,6 +25,7 @@ export function consumerConfig(c: KafkaConfig): Props {
     'queued.max.messages.kbytes': 16_384,
     'fetch.wait.max.ms': 50,
     ...base(c, 'consumer'),
+    ...staticMember,
     'group.id': c.applicationId,
     'enable.auto.commit': false,
     'enable.auto.offset.store': false,

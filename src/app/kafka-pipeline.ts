@@ -1,0 +1,41 @@
+// The pipeline on Kafka: the processor (an engine per input partition) feeding the result store and dead-letter log once committed.
+import type { City } from '../city/index.js';
+import type { KafkaConfig } from '../config.js';
+import { KafkaProcessor } from '../io/kafka/index.js';
+import type { OperatorSpec, WindowResult } from '../stream/index.js';
+import { DeadLetterLog, type DeadLetter } from '../telemetry/dead-letter.js';
+import { catalogFromCity } from './catalog.js';
+import type { Pipeline } from './pipeline.js';
+import { ResultStore } from './result-store.js';
+
+export interface KafkaPipelineOptions {
+  city: City;
+  operators: OperatorSpec[];
+  kafka: KafkaConfig;
+  outOfOrdernessMs: number;
+  workers: number;
+  onResults?: (rows: WindowResult[]) => void;
+  onDeadLetter?: (letter: DeadLetter) => void;
+  log?: (line: string) => void;
+}
+
+/** The API sees committed results only: what a read_committed consumer of the results topic sees. */
+export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProcessor> {
+  const catalog = catalogFromCity(o.city);
+  const results = new ResultStore();
+  const deadLetters = new DeadLetterLog(5, o.onDeadLetter);
+  const processor = new KafkaProcessor({
+    config: o.kafka,
+    catalog,
+    operators: o.operators,
+    outOfOrdernessMs: o.outOfOrdernessMs,
+    workers: o.workers,
+    log: o.log,
+    onCommitted: (rows) => {
+      results.add(rows);
+      o.onResults?.(rows);
+    },
+    onDeadLetters: (letters) => letters.forEach(deadLetters.add),
+  });
+  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters };
+}
