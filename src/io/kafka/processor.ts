@@ -79,6 +79,7 @@ export class KafkaProcessor {
   private failure: Error | undefined;
   private readonly counters = { commits: 0, aborts: 0, restores: 0, restoredKeys: 0, skippedMessages: 0, pauses: 0 };
   private brokersUp = false;
+  private sinkError: Error | undefined;
   private readonly committedOffsets: Record<number, number> = {};
   private started = false;
   private readonly log: (line: string) => void;
@@ -95,33 +96,19 @@ export class KafkaProcessor {
   /** Connects, initialises transactions (fencing an earlier process with the same instance id), subscribes and starts consuming. */
   async start(): Promise<void> {
     const c = this.c;
-    this.producer = new rd.RdProducer(producerConfig(c, this.transactionalId) as never);
-    await rd.connect(this.producer, 30_000);
-    this.producer.setPollInterval(100);
+    await this.newProducer();
     this.inputPartitions = (await ensureTopics(c, this.producer)).inputPartitions;
-    await rd.txn((cb) => this.producer.initTransactions(c.transactionTimeoutMs * 2, cb));
     this.restorer = new rd.Consumer(restoreConsumerConfig(c) as never, {});
     await rd.connect(this.restorer, 30_000);
     this.restorer.setDefaultConsumeTimeout(100);
     if (this.o.workers > 0) this.pool = new WorkerPool({ operators: this.o.operators, keyCounts: this.o.operators.map((op) => this.o.catalog.groupings.get(op.keyBy)!.keys.length), trackChanges: true }, this.o.workers);
-    const consumerProps = consumerConfig(c);
-    // A topic configuration given to node-rdkafka replaces librdkafka's default one: the reset policy goes there.
-    this.consumer = new rd.Consumer(
-      { ...consumerProps, rebalance_cb: (err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]) => this.onRebalance(err, assignment) } as never,
-      { 'auto.offset.reset': consumerProps['auto.offset.reset'] } as never,
-    );
-    this.consumer.on('event.error', (err) => {
-      if (err.code === rd.ERR.ERR__ALL_BROKERS_DOWN) this.brokersUp = false;
-    });
     if (c.properties.debug) {
       // librdkafka's debug contexts (the `debug` property) come out through the processor's log.
-      for (const [role, client] of [['producer', this.producer], ['restore', this.restorer], ['consumer', this.consumer]] as [string, EventEmitter][]) {
+      for (const [role, client] of [['producer', this.producer], ['restore', this.restorer]] as [string, EventEmitter][]) {
         client.on('event.log', (e: { message: string }) => this.log(`librdkafka ${role}: ${e.message}`));
       }
     }
-    await rd.connect(this.consumer, 30_000);
-    this.consumer.setDefaultConsumeTimeout(100);
-    this.consumer.subscribe([c.inputTopic]);
+    await this.newConsumer();
     await rd.txn((cb) => this.producer.beginTransaction(cb));
     this.brokersUp = true;
     this.probe = setInterval(() => this.probeBrokers(), 2_000);
@@ -131,6 +118,52 @@ export class KafkaProcessor {
     this.lastCommit = performance.now();
     this.loop = this.run().catch((err: Error) => this.fail(err));
     this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.transactionalId}`);
+  }
+
+  /**
+   * A transactional producer with this process's transactional id: initialising it aborts whatever an earlier
+   * producer with the same id left open, and fences that producer for good.
+   */
+  private async newProducer(): Promise<void> {
+    this.producer = new rd.RdProducer(producerConfig(this.c, this.transactionalId) as never);
+    await rd.connect(this.producer, 30_000);
+    this.producer.setPollInterval(100);
+    await rd.txn((cb) => this.producer.initTransactions(this.c.transactionTimeoutMs * 2, cb));
+    this.sinkError = undefined;
+  }
+
+  /** Joins the group; rebalance callbacks of an earlier, replaced consumer only release its partitions. */
+  private async newConsumer(): Promise<void> {
+    const props = consumerConfig(this.c);
+    const consumer: rd.KafkaConsumer = new rd.Consumer(
+      { ...props, rebalance_cb: (err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]) => this.onRebalance(consumer, err, assignment) } as never,
+      // A topic configuration given to node-rdkafka replaces librdkafka's default one: the reset policy goes there.
+      { 'auto.offset.reset': props['auto.offset.reset'] } as never,
+    );
+    consumer.on('event.error', (err) => {
+      if (err.code === rd.ERR.ERR__ALL_BROKERS_DOWN) this.brokersUp = false;
+    });
+    if (this.c.properties.debug) consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
+    this.consumer = consumer;
+    await rd.connect(consumer, 30_000);
+    consumer.setDefaultConsumeTimeout(100);
+    consumer.subscribe([this.c.inputTopic]);
+  }
+
+  /**
+   * A consumer in a fatal state (e.g. a static member the coordinator fenced while a broker restarted) is
+   * replaced: open work is aborted, partitions are dropped and come back, restored, through a new assignment.
+   */
+  private async replaceConsumer(cause: Error): Promise<void> {
+    this.log(`kafka: replacing the consumer: ${cause.message}`);
+    await this.abort();
+    for (const t of this.tasks.values()) await t.close();
+    this.tasks.clear();
+    this.paused = undefined;
+    const old = this.consumer;
+    await this.newConsumer();
+    await rd.disconnect(old);
+    await rd.txn((cb) => this.producer.beginTransaction(cb));
   }
 
   /** Ready while connected to the brokers and not failed. */
@@ -224,7 +257,10 @@ export class KafkaProcessor {
         batch = await rd.consume(this.consumer, MAX_BATCH);
       } catch (err) {
         const e = rd.asError(err);
-        if (e.isFatal) throw e;
+        if (e.isFatal || e.code === rd.ERR.ERR__FATAL) {
+          await this.lock.run(() => this.replaceConsumer(e));
+          continue;
+        }
         // Broker or network trouble: librdkafka reconnects by itself; keep polling.
         this.log(`kafka: consume: ${e.message}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -268,8 +304,14 @@ export class KafkaProcessor {
     if (performance.now() - this.lastCommit >= this.c.commitIntervalMs && !(await this.commit())) await this.reset();
   }
 
+  /** A producer that cannot take a record fails the open transaction, which is then aborted and replayed. */
   private produce(topic: string, partition: number | null, value: Buffer | null, key: string): void {
-    rd.produceBlocking(this.producer, topic, partition, value, key);
+    if (this.sinkError) return;
+    try {
+      rd.produceBlocking(this.producer, topic, partition, value, key);
+    } catch (err) {
+      this.sinkError = rd.asError(err);
+    }
   }
 
   private onResults(spec: OperatorSpec, cols: Parameters<typeof resultRows>[2]): void {
@@ -313,13 +355,12 @@ export class KafkaProcessor {
         for (const [key, value] of changelogRecords(cp, this.keys)) this.produce(changelog, t.partition, value, key);
         this.produce(changelog, t.partition, encodeMeta({ offset: t.nextOffset!, watermark: cp.watermark, operators: this.fingerprints }), META_KEY);
       }
+      if (this.sinkError) throw this.sinkError;
       const offsets = dirty.map((t) => ({ topic: this.c.inputTopic, partition: t.partition, offset: t.nextOffset! }));
       await rd.txn((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, this.c.transactionTimeoutMs, cb));
       await this.commitTransaction();
     } catch (err) {
-      const e = rd.asError(err);
-      if (e.isFatal || e.code === rd.ERR.ERR__FENCED || e.code === rd.ERR.ERR_PRODUCER_FENCED) throw e;
-      this.log(`kafka: transaction failed, aborting: ${e.message}`);
+      this.log(`kafka: transaction failed, aborting: ${rd.asError(err).message}`);
       return false;
     }
     for (const t of dirty) {
@@ -347,7 +388,10 @@ export class KafkaProcessor {
     }
   }
 
-  /** Aborts the open transaction: what it held never becomes visible to read_committed consumers. */
+  /**
+   * Aborts the open transaction: what it held never becomes visible to read_committed consumers. A producer
+   * that hit a fatal error is replaced; initialising its successor aborts the transaction.
+   */
   private async abort(): Promise<void> {
     this.counters.aborts++;
     this.pendingRows = [];
@@ -356,11 +400,22 @@ export class KafkaProcessor {
     for (;;) {
       try {
         await rd.txn((cb) => this.producer.abortTransaction(this.c.transactionTimeoutMs, cb));
+        this.sinkError = undefined;
         return;
       } catch (err) {
         const e = rd.asError(err);
-        if (e.isFatal) throw e;
-        if (Date.now() > deadline) throw e;
+        if (e.isFatal || Date.now() > deadline) {
+          // A coordinator that timed the transaction out (e.g. across a broker restart) bumps the producer
+          // epoch, which librdkafka reports as fencing. A process that really lost its identity to a newer
+          // one is stopped by its consumer (a fenced static member gets a fatal error within a heartbeat),
+          // so wait that long before taking the transactional id back.
+          this.log(`kafka: replacing the producer: ${e.message}`);
+          if (fenced(e)) await new Promise((r) => setTimeout(r, 3_000));
+          if (this.failure) throw this.failure;
+          await rd.disconnect(this.producer);
+          await this.newProducer();
+          return;
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -409,22 +464,23 @@ export class KafkaProcessor {
     return start;
   }
 
-  private onRebalance(err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]): void {
-    const cooperative = this.consumer.rebalanceProtocol() === 'COOPERATIVE';
+  private onRebalance(consumer: rd.KafkaConsumer, err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]): void {
+    const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
     const parts = assignment.filter((a) => a.topic === this.c.inputTopic).map((a) => a.partition);
-    if (this.closing || this.failure) {
+    if (this.closing || this.failure || consumer !== this.consumer) {
       if (err.code === rd.ERR.ERR__REVOKE_PARTITIONS) {
-        if (cooperative) this.consumer.incrementalUnassign(assignment);
-        else this.consumer.unassign();
+        if (cooperative) consumer.incrementalUnassign(assignment);
+        else consumer.unassign();
       }
       return;
     }
-    const work = err.code === rd.ERR.ERR__ASSIGN_PARTITIONS ? () => this.onAssign(parts, assignment, cooperative) : () => this.onRevoke(parts, assignment, cooperative);
+    const work = err.code === rd.ERR.ERR__ASSIGN_PARTITIONS ? () => this.onAssign(consumer, parts, assignment, cooperative) : () => this.onRevoke(consumer, parts, assignment, cooperative);
     this.lock.run(work).catch((e: Error) => this.fail(e));
   }
 
   /** Restores each new partition's state before any of its messages is consumed. */
-  private async onAssign(parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+  private async onAssign(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+    if (consumer !== this.consumer) return;
     const offsets = await this.restore(parts.filter((p) => !this.tasks.has(p)));
     const withOffsets = assignment.map((a) => {
       const at = offsets.get(a.partition) ?? this.tasks.get(a.partition)?.nextOffset;
@@ -436,7 +492,8 @@ export class KafkaProcessor {
   }
 
   /** Finishes in-flight work and commits it before the partitions go; if that fails, drops them unflushed. */
-  private async onRevoke(parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+  private async onRevoke(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+    if (consumer !== this.consumer) return;
     const ok = await this.commit();
     for (const p of parts) {
       await this.tasks.get(p)?.close();
@@ -447,4 +504,9 @@ export class KafkaProcessor {
     else this.consumer.unassign();
     this.log(`kafka: revoked partitions ${parts.join(', ')}`);
   }
+}
+
+/** Another producer took this transactional id, or the coordinator bumped its epoch after a timeout. */
+function fenced(e: { code?: number }): boolean {
+  return e.code === rd.ERR.ERR__FENCED || e.code === rd.ERR.ERR_PRODUCER_FENCED;
 }

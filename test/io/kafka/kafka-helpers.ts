@@ -73,12 +73,34 @@ export async function committedOffsets(brokers: string, group: string, topic: st
   }
 }
 
+/** Polls `check` until true; errors of a check (a coordinator still loading) count as not yet. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+  const admin = rd.AdminClient.create({ 'bootstrap.servers': brokers } as never);
+  await new Promise<void>((resolve, reject) =>
+    admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 15_000, (err) => (err && err.code !== rd.ERR.ERR_TOPIC_ALREADY_EXISTS ? reject(rd.asError(err)) : resolve())),
+  );
+  admin.disconnect();
+  await waitFor(`topic ${topic}`, async () => {
+    const p = new rd.RdProducer({ 'bootstrap.servers': brokers } as never);
+    await rd.connect(p, 10_000);
+    const md = await rd.metadata(p, 10_000);
+    await rd.disconnect(p);
+    return md.topics.some((t) => t.name === topic && t.partitions.length === partitions);
+  });
 }
 
 export function kafkaConfig(brokers: string, over: Partial<KafkaConfig> = {}): KafkaConfig {

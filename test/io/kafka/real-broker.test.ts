@@ -15,7 +15,7 @@ import { SKIP_REAL_KAFKA, startTestBroker } from './broker-fixture.js';
 import { EngineProcess } from './engine-process.js';
 import { identity, sorted } from './expected.js';
 import { PARTITIONS, catalog, chunks, co, produceInput, referenceResults, storedInput, topics, writeCityFile } from './input.js';
-import { committedOffsets, decodeResults, kafkaConfig, produceAll, readTopic, waitFor } from './kafka-helpers.js';
+import { committedOffsets, createTopic, decodeResults, kafkaConfig, produceAll, readTopic, waitFor } from './kafka-helpers.js';
 
 const CLI = fileURLToPath(new URL('../../../bin/urbanflow.js', import.meta.url));
 let broker: KafkaBroker;
@@ -79,7 +79,7 @@ function engine(prefix: string, group: string, instanceId?: string): EngineProce
 
 async function untilCaughtUp(prefix: string, group: string, engines: EngineProcess[]): Promise<void> {
   try {
-    await waitFor(`group ${group} to commit all of ${prefix}`, () => caughtUp(prefix, group), 120_000);
+    await waitFor(`group ${group} to commit all of ${prefix}`, () => caughtUp(prefix, group), 90_000);
   } catch (err) {
     for (const e of engines) process.stderr.write(`engine log:\n  ${e.output.slice(-40).join('\n  ')}\n`);
     throw err;
@@ -168,8 +168,9 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     const e = engine(prefix, 'restart', 'restart-1');
     let exitedEarly = false;
     void e.exited.then(() => (exitedEarly = true));
+    await waitFor('the engine to get its partitions', () => e.assigned, 60_000);
     await produceInput(broker.brokers, prefix, 40, async (chunk) => {
-      if (chunk === 60) await broker.restart();
+      if (chunk === 90) await broker.restart();
     });
     await untilCaughtUp(prefix, 'restart', [e]);
     expect(exitedEarly, `the engine exited during the broker restart:\n${e.output.join('\n')}`).toBe(false);
@@ -195,6 +196,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
       { partition: 0, value: encodeReading({ sensor: sensorOn(1), metric: 'detector.count', ts, value: 3 }) },
       ...Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: encodeReading({ sensor: sensorOn(p), metric: 'detector.count', ts: ts + 86_400_000, value: 1 }) })),
     ];
+    await createTopic(broker.brokers, topics(prefix).input, PARTITIONS);
     await produceAll(broker.brokers, topics(prefix).input, messages);
     const e = engine(prefix, 'poison');
     await untilCaughtUp(prefix, 'poison', [e]);
