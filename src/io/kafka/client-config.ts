@@ -55,7 +55,6 @@ export function producerConfig(c: KafkaConfig, transactionalId: string): Props {
     'queue.buffering.max.kbytes': 1_048_576,
     'compression.codec': 'lz4',
     ...base(c, 'producer'),
-    partitioner: 'murmur2_random',
     'transactional.id': transactionalId,
     'transaction.timeout.ms': c.transactionTimeoutMs,
     'message.timeout.ms': c.transactionTimeoutMs,
@@ -66,3 +65,9 @@ export function producerConfig(c: KafkaConfig, transactionalId: string): Props {
 export function adminConfig(c: KafkaConfig): Props {
   return base(c, 'admin');
 }
+
+/**
+ * Producers' topic configuration. node-rdkafka replaces librdkafka's default topic configuration with the one
+ * it is given, so the partitioner is set here: murmur2 on the key, as the Java client partitions.
+ */
+export const PRODUCER_TOPIC_CONFIG = { partitioner: 'murmur2_random' };

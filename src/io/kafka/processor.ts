@@ -8,7 +8,7 @@ import { resultRows, type EngineStats, type OperatorSpec, type WindowResult } fr
 import { WorkerPool } from '../../stream/worker-pool.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetter } from '../../telemetry/dead-letter.js';
-import { changelogTopic, consumerConfig, producerConfig, restoreConsumerConfig } from './client-config.js';
+import { PRODUCER_TOPIC_CONFIG, changelogTopic, consumerConfig, producerConfig, restoreConsumerConfig } from './client-config.js';
 import { StateKeys, changelogRecords, encodeMeta, operatorFingerprints, readChangelog, META_KEY } from './changelog.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
 import { PartitionTask } from './partition-task.js';
@@ -125,7 +125,7 @@ export class KafkaProcessor {
    * producer with the same id left open, and fences that producer for good.
    */
   private async newProducer(): Promise<void> {
-    this.producer = new rd.RdProducer(producerConfig(this.c, this.transactionalId) as never);
+    this.producer = new rd.RdProducer(producerConfig(this.c, this.transactionalId) as never, PRODUCER_TOPIC_CONFIG as never);
     await rd.connect(this.producer, 30_000);
     this.producer.setPollInterval(100);
     await rd.txn((cb) => this.producer.initTransactions(this.c.transactionTimeoutMs * 2, cb));

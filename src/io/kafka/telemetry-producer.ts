@@ -5,6 +5,7 @@ import type { OperatorSpec } from '../../stream/index.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import { encodeBatch, encodeReading } from '../../telemetry/codec.js';
 import type { Reading } from '../../telemetry/reading.js';
+import { PRODUCER_TOPIC_CONFIG } from './client-config.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
 import * as rd from './rdkafka.js';
 import { ensureInputTopic } from './topics.js';
@@ -43,8 +44,7 @@ export class TelemetryProducer {
       ...o.config.properties,
       'bootstrap.servers': o.config.brokers,
       'enable.idempotence': true,
-      partitioner: 'murmur2_random',
-    } as never);
+    } as never, PRODUCER_TOPIC_CONFIG as never);
     await rd.connect(producer, 30_000);
     producer.setPollInterval(100);
     const partitions = await ensureInputTopic(o.config, producer);

@@ -162,6 +162,25 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     expect(sorted(rows)).toEqual(sorted(clean!));
   });
 
+  it('a second process joining mid-stream: partitions move with their state (cooperative rebalance), still exactly once', async () => {
+    expect(clean, 'the clean run must pass first').toBeDefined();
+    const prefix = 'scale';
+    const a = engine(prefix, 'scale', 'scale-a');
+    let b: EngineProcess | undefined;
+    await waitFor('the first process to get partitions', () => a.assigned, 60_000);
+    await produceInput(broker.brokers, prefix, 40, async (chunk) => {
+      if (chunk === 60) b = engine(prefix, 'scale', 'scale-b');
+    });
+    await untilCaughtUp(prefix, 'scale', [a, b!]);
+    expect(a.output.some((l) => l.includes('revoked partitions')), 'the first process gave partitions up').toBe(true);
+    expect(b!.output.some((l) => /restored: [1-9]\d* keys/.test(l)), `the second process continued from checkpointed state:\n${b!.output.join('\n')}\n${a.output.join('\n')}`).toBe(true);
+    expect(await a.stop()).toBe(0);
+    expect(await b!.stop()).toBe(0);
+    const rows = await output(prefix);
+    expectExactlyOnce(rows);
+    expect(sorted(rows)).toEqual(sorted(clean!));
+  });
+
   it('a broker restart while running: the engine reconnects, loses nothing and duplicates nothing', async () => {
     expect(clean, 'the clean run must pass first').toBeDefined();
     const prefix = 'restart';
