@@ -30,6 +30,9 @@ export function consumerConfig(c: KafkaConfig): Props {
     'enable.auto.commit': false,
     'enable.auto.offset.store': false,
     'isolation.level': 'read_committed',
+    // node-rdkafka's batch consume waits up to its timeout for each further message, so a steady trickle
+    // would hold a batch open until it is full; reaching a partition's end closes the batch instead.
+    'enable.partition.eof': true,
   };
 }
 

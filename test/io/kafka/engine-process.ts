@@ -27,7 +27,8 @@ export class EngineProcess {
     ];
     if (a.instanceId) args.push('--kafka-instance-id', a.instanceId);
     this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.proc.stderr!.on('data', (d: Buffer) => this.output.push(...d.toString().split('\n').filter((l) => l !== '')));
+    const t0 = Date.now();
+    this.proc.stderr!.on('data', (d: Buffer) => this.output.push(...d.toString().split('\n').filter((l) => l !== '').map((l) => `+${Date.now() - t0}ms ${l}`)));
     this.exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
   }
 

@@ -61,9 +61,13 @@ export function decodeResults(messages: rd.Message[]): WindowResult[] {
   return messages.map((m) => decode(m.value!) as WindowResult);
 }
 
-/** Offsets the group has committed (-1001 where none), per partition. */
+/**
+ * Offsets the group has committed (-1001 where none), per partition. Read without `require_stable` (a
+ * read_uncommitted client): a read_committed one waits while a transaction holding offsets is open, and a
+ * running engine nearly always has one open.
+ */
 export async function committedOffsets(brokers: string, group: string, topic: string, partitions: number): Promise<number[]> {
-  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, 'isolation.level': 'read_committed' } as never, {});
+  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, 'isolation.level': 'read_uncommitted' } as never, {});
   await rd.connect(c, 10_000);
   try {
     const got = await rd.committed(c, Array.from({ length: partitions }, (_, partition) => ({ topic, partition })), 10_000);

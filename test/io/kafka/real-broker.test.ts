@@ -127,19 +127,29 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     expect(clean, 'the clean run must pass first').toBeDefined();
     const prefix = 'crash';
     let e = engine(prefix, 'crash', 'crash-1');
+    let produced = false;
+    const producing = produceInput(broker.brokers, prefix, 80).then(() => (produced = true));
     const kills: number[] = [];
-    const killAt = new Set([30, 80, 81, 130, 165]);
-    await produceInput(broker.brokers, prefix, 60, async (chunk) => {
-      if (!killAt.has(chunk)) return;
+    // One kill while the process starts (connecting, restoring), then kills after progress, at random
+    // moments of the commit cycle, while telemetry keeps arriving.
+    await new Promise((r) => setTimeout(r, 700));
+    await e.kill9();
+    e = engine(prefix, 'crash', 'crash-1');
+    while (!produced && kills.length < 4) {
+      const before = await committedTotal(prefix, 'crash');
+      await waitFor('progress after a restart', async () => produced || (await committedTotal(prefix, 'crash')) > before, 60_000);
+      if (produced) break;
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
       kills.push(await committedTotal(prefix, 'crash'));
       await e.kill9();
       e = engine(prefix, 'crash', 'crash-1');
-    });
+    }
+    await producing;
     await untilCaughtUp(prefix, 'crash', [e]);
     expect(await e.stop()).toBe(0);
     // The kills hit a stream in progress: some input committed before them, not all of it.
     const total = (await endOffsets(prefix)).reduce((a, b) => a + b, 0);
-    expect(kills.filter((n) => n > 0 && n < total).length, `committed input at the kills: ${kills.join(', ')} of ${total}`).toBeGreaterThanOrEqual(2);
+    expect(kills.filter((n) => n > 0 && n < total).length, `committed input at the kills: ${kills.join(', ')} of ${total}\n${e.output.join('\n')}`).toBeGreaterThanOrEqual(2);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     expect(sorted(rows)).toEqual(sorted(clean!));
@@ -168,9 +178,10 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     const a = engine(prefix, 'scale', 'scale-a');
     let b: EngineProcess | undefined;
     await waitFor('the first process to get partitions', () => a.assigned, 60_000);
-    await produceInput(broker.brokers, prefix, 40, async (chunk) => {
-      if (chunk === 60) b = engine(prefix, 'scale', 'scale-b');
+    await produceInput(broker.brokers, prefix, 60, async () => {
+      if (!b && (await committedTotal(prefix, 'scale')) > 0) b = engine(prefix, 'scale', 'scale-b');
     });
+    expect(b, 'the second process started while telemetry was arriving').toBeDefined();
     await untilCaughtUp(prefix, 'scale', [a, b!]);
     expect(a.output.some((l) => l.includes('revoked partitions')), 'the first process gave partitions up').toBe(true);
     expect(b!.output.some((l) => /restored: [1-9]\d* keys/.test(l)), `the second process continued from checkpointed state:\n${b!.output.join('\n')}\n${a.output.join('\n')}`).toBe(true);
