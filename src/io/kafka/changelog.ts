@@ -34,15 +34,18 @@ export class StateKeys {
   private readonly opIndex: Map<string, number>;
   private readonly keyIndex: Map<string, number>[];
   private readonly names: string[][];
+  /** Changelog keys built once per key: a checkpoint writes many of them every commit. */
+  private readonly built: (string | undefined)[][];
 
   constructor(private readonly catalog: SensorCatalog, private readonly operators: readonly OperatorSpec[]) {
     this.opIndex = new Map(operators.map((o, i) => [o.name, i]));
     this.names = operators.map((o) => catalog.groupings.get(o.keyBy)!.keys);
     this.keyIndex = this.names.map((keys) => new Map(keys.map((k, i) => [k, i])));
+    this.built = this.names.map(() => []);
   }
 
   key(op: number, key: number): string {
-    return `${STATE_PREFIX}${this.operators[op].name}/${this.names[op][key]}`;
+    return (this.built[op][key] ??= `${STATE_PREFIX}${this.operators[op].name}/${this.names[op][key]}`);
   }
 
   /** [operator, key] of a changelog key; undefined for an operator no longer declared. */
@@ -65,7 +68,8 @@ export function* changelogRecords(cp: EngineCheckpoint, keys: StateKeys): Genera
   for (let i = 0; i < r.count; i++) {
     const start = r.offset[i];
     const end = r.offset[i + 1];
-    yield [keys.key(r.op[i], r.key[i]), end > start ? Buffer.from(buf.subarray(start, end)) : null];
+    // A view, not a copy: librdkafka copies the value when the record is produced.
+    yield [keys.key(r.op[i], r.key[i]), end > start ? buf.subarray(start, end) : null];
   }
 }
 

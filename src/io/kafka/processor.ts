@@ -49,6 +49,7 @@ export interface KafkaStats {
 }
 
 const MAX_BATCH = 2000;
+const EMPTY = new Uint8Array(0);
 /** A backpressure wait longer than this pauses fetching, so librdkafka stops filling its queue. */
 const PAUSE_AFTER_MS = 50;
 
@@ -69,7 +70,8 @@ export class KafkaProcessor {
   private closing = false;
   private loop: Promise<void> = Promise.resolve();
   private lastCommit = 0;
-  private current: KafkaCoordinates | undefined;
+  /** The message being ingested, for the coordinates of its dead letters. */
+  private current: rd.Message | undefined;
   private pendingRows: WindowResult[] = [];
   private pendingLetters: DeadLetter[] = [];
   private probe?: NodeJS.Timeout;
@@ -291,8 +293,8 @@ export class KafkaProcessor {
         continue;
       }
       task.messageTs = m.timestamp ?? 0;
-      this.current = { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
-      const accepted = task.engine.ingestMessage(m.value ?? new Uint8Array(0), task.name);
+      this.current = m;
+      const accepted = task.engine.ingestMessage(m.value ?? EMPTY, task.name);
       this.current = undefined;
       this.waitingSince = performance.now();
       await accepted;
@@ -300,6 +302,13 @@ export class KafkaProcessor {
       if (this.paused) this.resumeFetching();
       task.nextOffset = m.offset + 1;
       task.dirty = true;
+      // Within a batch too: a batch of large gateway messages can hold millions of readings.
+      if (performance.now() - this.lastCommit >= this.c.commitIntervalMs) {
+        if (!(await this.commit())) {
+          await this.reset();
+          return;
+        }
+      }
     }
     if (performance.now() - this.lastCommit >= this.c.commitIntervalMs && !(await this.commit())) await this.reset();
   }
@@ -321,7 +330,9 @@ export class KafkaProcessor {
   }
 
   private onDeadLetter(letter: DeadLetter): void {
-    this.produce(this.c.deadLetterTopic, null, encodeDeadLetter(letter, this.current), deadLetterKey(letter));
+    const m = this.current;
+    const at: KafkaCoordinates | undefined = m && { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
+    this.produce(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
     if (this.o.onDeadLetters) this.pendingLetters.push(letter);
   }
 
