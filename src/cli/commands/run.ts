@@ -95,7 +95,8 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
     .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file');
-  addKafkaOptions(cmd).action(async (flags: Record<string, string | undefined>) => {
+  addKafkaOptions(cmd)
+    .action(async (flags: Record<string, string | undefined>) => {
       const config = runConfig(
         {
           cityFile: flags.city,

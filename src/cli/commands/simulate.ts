@@ -99,7 +99,8 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--operators <file>', 'with --kafka: the operators the engines run, which decide the co-partition units (default: the built-in set)')
     .option('--single', 'with --kafka: one message per reading, keyed by its co-partition unit, instead of gateway batches')
     .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
-  addKafkaOptions(cmd).action(async (opts: SimulateOptions) => {
+  addKafkaOptions(cmd)
+    .action(async (opts: SimulateOptions) => {
       const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
       for (const k of kinds ?? []) if (!KINDS.includes(k)) throw inputError(`--kinds: unknown sensor kind "${k}" (known: ${KINDS.join(', ')})`, { flag: '--kinds' });
