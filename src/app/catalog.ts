@@ -2,12 +2,25 @@
 import { sensorIndex, type City } from '../city/index.js';
 import { buildCatalog, type CatalogSensor, type SensorCatalog } from '../telemetry/catalog.js';
 
+/**
+ * Stream key of an approach or lane group: their ids are local to an intersection ('N', 'N-LT'), so the key
+ * carries the intersection too, or every intersection's north approach would be aggregated as one.
+ */
+export function intersectionPartKey(intersection: string, part: string): string {
+  return `${intersection}/${part}`;
+}
+
 export function catalogFromCity(city: City): SensorCatalog {
   const sensors: CatalogSensor[] = [];
   for (const info of sensorIndex(city).values()) {
     switch (info.kind) {
       case 'detector':
-        sensors.push({ id: info.sensor, kind: info.kind, owners: { intersection: info.intersection, approach: info.approach, laneGroup: info.laneGroup } });
+        sensors.push({ id: info.sensor, kind: info.kind, owners: {
+            intersection: info.intersection,
+            approach: intersectionPartKey(info.intersection, info.approach),
+            laneGroup: intersectionPartKey(info.intersection, info.laneGroup),
+          },
+        });
         break;
       case 'feeder-meter':
         sensors.push({ id: info.sensor, kind: info.kind, owners: { feeder: info.feeder } });

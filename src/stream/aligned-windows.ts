@@ -16,7 +16,8 @@ interface WindowGroup {
 export class AlignedWindowOperator implements WindowOperator {
   private readonly store: AccumulatorStore;
   private readonly groups = new Map<number, WindowGroup>();
-  private readonly emits: number[] = [];
+  /** Revisions emitted so far per slot, grown with the store's slots. */
+  private emits = new Int32Array(1024);
   private readonly dirtyFlag: Uint8Array[] = [];
   watermark = -Infinity;
   nextDue = Infinity;
@@ -54,6 +55,7 @@ export class AlignedWindowOperator implements WindowOperator {
       let slot = group.slotOfKey[key];
       if (slot < 0) {
         slot = this.store.alloc();
+        if (slot >= this.emits.length) this.growEmits(slot);
         group.slotOfKey[key] = slot;
         group.keys.push(key);
         this.emits[slot] = 0;
@@ -64,6 +66,12 @@ export class AlignedWindowOperator implements WindowOperator {
       accepted = true;
     }
     return accepted;
+  }
+
+  private growEmits(slot: number): void {
+    const e = new Int32Array(Math.max(slot + 1, this.emits.length * 2));
+    e.set(this.emits);
+    this.emits = e;
   }
 
   private markDirty(group: WindowGroup, slot: number, key: number): void {
@@ -113,7 +121,7 @@ export class AlignedWindowOperator implements WindowOperator {
     const flags = this.dirtyFlag[slot >>> 16];
     if (flags) flags[slot & 0xffff] = 0;
     out.push(key, g.start, g.end, this.emits[slot]++);
-    for (let i = 0; i < this.aggregates.length; i++) out.values[i].push(this.store.value(slot, this.aggregates[i]));
+    for (let i = 0; i < this.aggregates.length; i++) out.setValue(i, this.store.value(slot, this.aggregates[i]));
   }
 
   private purge(g: WindowGroup): void {
