@@ -140,6 +140,17 @@ export class StreamEngine {
   }
 
   /**
+   * Messages of one source partition in arrival order, as a consumer poll returns them: awaits only where a
+   * message has to wait (backpressure or a due flush), not once per message.
+   */
+  async ingestMessages(messages: readonly Uint8Array[], partition = 'default'): Promise<void> {
+    for (let i = 0; i < messages.length; i++) {
+      const accepted = this.ingestMessage(messages[i], partition);
+      if (accepted !== DONE) await accepted;
+    }
+  }
+
+  /**
    * One MessagePack message from a source partition. The returned promise resolves once the message is
    * accepted; it waits only when a worker is behind (backpressure), so callers should await it.
    */

@@ -21,24 +21,41 @@ const KEY_TS = utf8('ts');
 const KEY_VALUE = utf8('value');
 const KEY_QUALITY = utf8('quality');
 
-/** Open-addressing table from the UTF-8 bytes of a name to its index, compared byte for byte. */
+/**
+ * Open-addressing table from the UTF-8 bytes of a name to its index, compared byte for byte. The names live in
+ * one byte array with offsets, about 20 bytes per name, since a city or a benchmark may declare millions of sensors.
+ */
 class ByteNameTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
-  private readonly names: Uint8Array[];
+  private readonly bytes: Uint8Array;
+  private readonly offsets: Int32Array;
 
   constructor(names: readonly string[]) {
     const enc = new TextEncoder();
-    this.names = names.map((n) => enc.encode(n));
+    this.offsets = new Int32Array(names.length + 1);
+    let buf = new Uint8Array(Math.max(64, names.length * 12));
+    let at = 0;
+    names.forEach((name, id) => {
+      if (buf.length - at < name.length * 3) {
+        const bigger = new Uint8Array(Math.max(buf.length * 2, at + name.length * 3));
+        bigger.set(buf.subarray(0, at));
+        buf = bigger;
+      }
+      at += enc.encodeInto(name, buf.subarray(at)).written;
+      this.offsets[id + 1] = at;
+    });
+    this.bytes = buf.slice(0, at);
     let size = 16;
     while (size < names.length * 2) size *= 2;
     this.slots = new Int32Array(size).fill(-1);
     this.mask = size - 1;
-    this.names.forEach((bytes, id) => {
-      let h = hash(bytes, 0, bytes.length) & this.mask;
+    for (let id = 0; id < names.length; id++) {
+      const from = this.offsets[id];
+      let h = hash(this.bytes, from, this.offsets[id + 1] - from) & this.mask;
       while (this.slots[h] >= 0) h = (h + 1) & this.mask;
       this.slots[h] = id;
-    });
+    }
   }
 
   /** Index of the name stored at bytes[from, from + len), or -1. */
@@ -47,10 +64,16 @@ class ByteNameTable {
     for (;;) {
       const id = this.slots[h];
       if (id < 0) return -1;
-      const name = this.names[id];
-      if (name.length === len && sameBytes(name, bytes, from)) return id;
+      const start = this.offsets[id];
+      if (this.offsets[id + 1] - start === len && this.same(start, bytes, from, len)) return id;
       h = (h + 1) & this.mask;
     }
+  }
+
+  private same(start: number, bytes: Uint8Array, from: number, len: number): boolean {
+    const own = this.bytes;
+    for (let i = 0; i < len; i++) if (own[start + i] !== bytes[from + i]) return false;
+    return true;
   }
 }
 
@@ -71,15 +94,14 @@ function sameBytes(name: Uint8Array, bytes: Uint8Array, from: number): boolean {
  * returns false, and the caller takes the general decoder, which names the problem in a dead letter.
  */
 export class SingleReadingDecoder {
-  private readonly sensors: ByteNameTable;
+  /** Built on the first single-reading message: batch-only sources never pay for it. */
+  private sensors: ByteNameTable | undefined;
   private readonly metrics = new ByteNameTable(METRICS.map((m) => m.name));
   private readonly view = new DataView(new ArrayBuffer(8));
   private pos = 0;
   private strLen = 0;
 
-  constructor(private readonly catalog: SensorCatalog) {
-    this.sensors = new ByteNameTable(catalog.ids);
-  }
+  constructor(private readonly catalog: SensorCatalog) {}
 
   /** Fills `out` and returns true for a valid reading no later than `latestTs`; false means "take the general path". */
   decode(bytes: Uint8Array, latestTs: number, out: FastReading): boolean {
@@ -97,6 +119,7 @@ export class SingleReadingDecoder {
       this.pos = kat + klen;
       if (klen === 6 && sameBytes(KEY_SENSOR, bytes, kat)) {
         if (!this.string(bytes)) return false;
+        this.sensors ??= new ByteNameTable(this.catalog.ids);
         out.sensor = this.sensors.find(bytes, this.pos - this.strLen, this.strLen);
         if (out.sensor < 0) return false;
         seen |= 1;
