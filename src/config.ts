@@ -10,6 +10,8 @@ export interface RunConfig {
   seed: number;
   /** Simulated milliseconds per wall-clock millisecond for the embedded simulator. */
   speed: number;
+  /** Simulated sensors report this many times as often as they naturally do (load tests). */
+  reportRate: number;
   outOfOrdernessMs: number;
   idleTimeoutMs: number;
   resultsFile?: string;
@@ -42,6 +44,7 @@ const ENV: Record<keyof RunConfig, string> = {
   workers: 'URBANFLOW_WORKERS',
   seed: 'URBANFLOW_SEED',
   speed: 'URBANFLOW_SPEED',
+  reportRate: 'URBANFLOW_REPORT_RATE',
   outOfOrdernessMs: 'URBANFLOW_OUT_OF_ORDERNESS',
   idleTimeoutMs: 'URBANFLOW_IDLE_TIMEOUT',
   resultsFile: 'URBANFLOW_RESULTS_FILE',
@@ -59,6 +62,7 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv): RunConfig {
     workers: number(or('workers', '2'), 'workers', 0),
     seed: number(or('seed', '1'), 'seed', 0),
     speed: number(or('speed', '60'), 'speed', 0.001, false),
+    reportRate: number(or('reportRate', '1'), 'report-rate', 0.001, false),
     outOfOrdernessMs: parseDurationMs(or('outOfOrdernessMs', '30s'), 'out-of-orderness'),
     idleTimeoutMs: parseDurationMs(or('idleTimeoutMs', '5m'), 'idle-timeout'),
     resultsFile: get('resultsFile'),

@@ -42,6 +42,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--workers <n>', 'worker threads for window aggregation (default 2; 0 runs them on the main thread)')
     .option('--seed <n>', 'simulator seed (default 1)')
     .option('--speed <x>', 'simulated seconds per wall-clock second (default 60; 1 is real time)')
+    .option('--report-rate <x>', 'simulated sensors report x times as often as they naturally do, for load tests (default 1)')
     .option('--out-of-orderness <duration>', 'watermark bound on event-time disorder (default 30s)')
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
@@ -56,6 +57,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
           workers: flags.workers,
           seed: flags.seed,
           speed: flags.speed,
+          reportRate: flags.reportRate,
           outOfOrdernessMs: flags.outOfOrderness,
           idleTimeoutMs: flags.idleTimeout,
           resultsFile: flags.resultsFile,
@@ -82,7 +84,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         onDeadLetter: writeDead,
       });
       // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
-      const simulator = createSimulator(city, { seed: config.seed, startMs });
+      const simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
       let failed: Error | undefined;
       source = startSimulatorSource({
         simulator,
