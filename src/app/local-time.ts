@@ -36,7 +36,7 @@ export function localDate(timezone: string, ms: number): string {
 export function dayOfDate(date: string, field: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || !Number.isFinite(ms) || new Date(ms).getUTCDate() !== Number(m[3])) {
+  if (!m || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
     throw inputError(`${field} must be a date YYYY-MM-DD, got ${JSON.stringify(date)}`, { field });
   }
   return ms / DAY_MS;

@@ -23,6 +23,7 @@ describe('local time', () => {
 
   it('names a bad date', () => {
     expect(() => dayOfDate('2026-02-30', 'date')).toThrow(/date must be a date YYYY-MM-DD/);
+    expect(() => dayOfDate('2026-13-01', 'date')).toThrow(/date must be a date YYYY-MM-DD/);
     expect(() => utcOffsetMs('Mars/Olympus', 0)).toThrow(/unknown timezone/);
   });
 });

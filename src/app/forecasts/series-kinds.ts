@@ -45,7 +45,7 @@ export const DEFAULT_KIND_SETTINGS: Readonly<Record<SeriesKind, KindSettings>> =
   },
   bin: {
     operator: 'bin-fill-latest', aggregate: 'last', keyBy: 'bin', unit: '%', scale: 100,
-    historyMs: 28 * DAY, maxHorizonMs: 3 * DAY, minHorizonMs: DAY, maxLookaheadMs: 14 * DAY,
+    historyMs: 28 * DAY, maxHorizonMs: 3 * DAY, minHorizonMs: 12 * HOUR, maxLookaheadMs: 14 * DAY,
     gapFill: 'carry-forward', maxGapMs: 2 * DAY, refitEveryMs: DAY, staleAfterMs: 3 * HOUR, maxStaleMs: 2 * DAY,
   },
   laneGroup: {
