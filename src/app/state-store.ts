@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configError } from '../errors.js';
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 export interface StoredSeries {
   id: string;
@@ -16,9 +16,9 @@ function prepare(db: Database.Database) {
   return {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    seriesOf: db.prepare('SELECT id, idx, value FROM observations WHERE kind = ? ORDER BY id, idx'),
-    putObs: db.prepare('INSERT INTO observations (kind, id, idx, value) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id, idx) DO UPDATE SET value = excluded.value'),
-    trimObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ? AND idx < ?'),
+    seriesOf: db.prepare('SELECT id, chunk, data FROM observations WHERE kind = ? ORDER BY id, chunk'),
+    putChunk: db.prepare('INSERT INTO observations (kind, id, chunk, data) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id, chunk) DO UPDATE SET data = excluded.data'),
+    trimObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ? AND chunk < ?'),
     dropObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ?'),
     dropKindObs: db.prepare('DELETE FROM observations WHERE kind = ?'),
     modelsOf: db.prepare('SELECT id, record FROM models WHERE kind = ?'),
@@ -32,8 +32,8 @@ function prepare(db: Database.Database) {
 }
 
 /**
- * Observations are rows (kind, id, step index), so each save writes only the steps that changed since the
- * last one, not whole histories; steps older than a series' bound are deleted as it moves on.
+ * Observations are stored in chunks of consecutive steps (a day of a series' steps, NaN where a window had
+ * no result), so a save rewrites only the chunks that changed and a restart reads a few blobs per series.
  */
 export class StateStore {
   private readonly db: Database.Database;
@@ -49,7 +49,7 @@ export class StateStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS observations (kind TEXT NOT NULL, id TEXT NOT NULL, idx INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (kind, id, idx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS observations (kind TEXT NOT NULL, id TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (kind, id, chunk)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS models (kind TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS documents (namespace TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;
     `);
@@ -77,31 +77,36 @@ export class StateStore {
     this.stmts.setMeta.run(key, value);
   }
 
-  series(kind: string): StoredSeries[] {
+  /** Every stored series of a kind, assembled from chunks of `chunkSize` steps. */
+  series(kind: string, chunkSize: number): StoredSeries[] {
     const out: StoredSeries[] = [];
-    let cur: { id: string; startIdx: number; points: [number, number][] } | undefined;
+    let cur: { id: string; first: number; chunks: { chunk: number; data: Float64Array }[] } | undefined;
     const flush = () => {
       if (!cur) return;
-      const last = cur.points[cur.points.length - 1][0];
-      const values = new Float64Array(last - cur.startIdx + 1).fill(NaN);
-      for (const [idx, v] of cur.points) values[idx - cur.startIdx] = v;
-      out.push({ id: cur.id, startIdx: cur.startIdx, values });
+      const last = cur.chunks[cur.chunks.length - 1].chunk;
+      const values = new Float64Array((last - cur.first + 1) * chunkSize).fill(NaN);
+      for (const c of cur.chunks) values.set(c.data.subarray(0, chunkSize), (c.chunk - cur.first) * chunkSize);
+      out.push({ id: cur.id, startIdx: cur.first * chunkSize, values });
     };
-    for (const row of this.stmts.seriesOf.iterate(kind) as Iterable<{ id: string; idx: number; value: number }>) {
+    for (const row of this.stmts.seriesOf.iterate(kind) as Iterable<{ id: string; chunk: number; data: Buffer }>) {
       if (cur?.id !== row.id) {
         flush();
-        cur = { id: row.id, startIdx: row.idx, points: [] };
+        cur = { id: row.id, first: row.chunk, chunks: [] };
       }
-      cur.points.push([row.idx, row.value]);
+      const bytes = new Uint8Array(row.data);
+      cur.chunks.push({ chunk: row.chunk, data: new Float64Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 8)) });
     }
     flush();
     return out;
   }
 
-  /** Writes the finite values of steps from `fromIdx` and deletes steps before `keepFromIdx`. */
-  saveObservations(kind: string, id: string, fromIdx: number, values: Float64Array, keepFromIdx: number): void {
-    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) this.stmts.putObs.run(kind, id, fromIdx + i, values[i]);
-    this.stmts.trimObs.run(kind, id, keepFromIdx);
+  /** Writes whole chunks of a series (`values` starts at chunk `fromChunk`) and deletes chunks before `keepFromChunk`. */
+  saveChunks(kind: string, id: string, fromChunk: number, chunkSize: number, values: Float64Array, keepFromChunk: number): void {
+    for (let k = 0; k * chunkSize < values.length; k++) {
+      const data = values.slice(k * chunkSize, (k + 1) * chunkSize);
+      this.stmts.putChunk.run(kind, id, fromChunk + k, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    }
+    this.stmts.trimObs.run(kind, id, keepFromChunk);
   }
 
   models(kind: string): { id: string; record: string }[] {

@@ -30,11 +30,25 @@ export class SeriesHistory {
 
   static restore(maxSteps: number, maxGapSteps: number, snap: HistorySnapshot): SeriesHistory {
     const h = new SeriesHistory(maxSteps, maxGapSteps);
-    let last = snap.values.length - 1;
-    while (last >= 0 && !Number.isFinite(snap.values[last])) last--;
-    const from = Math.max(0, last + 1 - maxSteps);
-    for (let i = from; i <= last; i++) if (Number.isFinite(snap.values[i])) h.put(snap.startIdx + i, snap.values[i]);
-    h.dirty = Infinity;
+    const v = snap.values;
+    let first = 0;
+    let last = v.length - 1;
+    while (last >= 0 && v[last] !== v[last]) last--;
+    if (last < 0) return h;
+    first = Math.max(0, last + 1 - maxSteps);
+    while (v[first] !== v[first]) first++;
+    h.buf = v.slice(first, last + 1);
+    h.len = h.buf.length;
+    h.start = snap.startIdx + first;
+    h.runStart = h.start;
+    let gap = 0;
+    for (let i = 0; i < h.len; i++) {
+      if (h.buf[i] === h.buf[i]) {
+        if (gap > maxGapSteps) h.runStart = h.start + i;
+        gap = 0;
+        h.finite++;
+      } else gap++;
+    }
     return h;
   }
 

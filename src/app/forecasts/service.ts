@@ -236,8 +236,10 @@ export class ForecastService {
         for (const [id, s] of ks.series) {
           const h = s.history;
           if (h.dirtyFrom !== Infinity && !h.empty) {
-            const from = Math.max(h.dirtyFrom, h.firstIdx);
-            store.saveObservations(kind, id, from, h.slice(from, h.lastIdx), h.firstIdx);
+            const c = ks.kind.season;
+            const from = Math.floor(Math.max(h.dirtyFrom, h.firstIdx) / c);
+            const to = Math.floor(h.lastIdx / c);
+            store.saveChunks(kind, id, from, c, h.slice(from * c, (to + 1) * c - 1), Math.floor(h.firstIdx / c));
             h.markPersisted();
           }
           if (s.modelDirty && s.record) {
@@ -378,7 +380,7 @@ export class ForecastService {
     for (const ks of this.kinds.values()) {
       const k = ks.kind;
       const gridKey = `grid:${k.kind}`;
-      const grid = `${k.stepMs}/${k.phaseMs}`;
+      const grid = `${k.stepMs}/${k.phaseMs}/${k.season}`;
       const saved = store.meta(gridKey);
       if (saved !== undefined && saved !== grid) {
         // Step indices of another window size mean nothing on this grid.
@@ -386,7 +388,7 @@ export class ForecastService {
         this.counters.discardedOnRestore++;
       }
       store.setMeta(gridKey, grid);
-      for (const row of store.series(k.kind)) {
+      for (const row of store.series(k.kind, k.season)) {
         if (!ks.known.has(row.id)) {
           store.deleteSeries(k.kind, row.id);
           this.counters.discardedOnRestore++;

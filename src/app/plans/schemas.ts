@@ -1,7 +1,7 @@
 // TypeBox schemas of live plan answers (signal plans, collection routes, completed dispatch requests) for the API.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Los = Type.Union(['A', 'B', 'C', 'D', 'E', 'F'].map((l) => Type.Literal(l)));
+const Los = Type.Union((['A', 'B', 'C', 'D', 'E', 'F'] as const).map((l) => Type.Literal(l)));
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 /** The signal planner's IntersectionPlan (solvers/signals/types.ts), in NTCIP 1202 terms. */
@@ -57,7 +57,7 @@ export const IntersectionPlanSchema = Type.Object({
       }),
     ),
   }),
-  cycleSource: Type.Union(['webster', 'cmin', 'cmax', 'minimum-greens', 'oversaturated', 'fixed'].map((s) => Type.Literal(s))),
+  cycleSource: Type.Union((['webster', 'cmin', 'cmax', 'minimum-greens', 'oversaturated', 'fixed'] as const).map((s) => Type.Literal(s))),
   oversaturated: Type.Boolean(),
 });
 
@@ -145,7 +145,15 @@ export const CollectionPlanSchema = Type.Object({
       durationMinutes: Type.Number(),
     }),
   ),
-  unassigned: Type.Array(Type.Object({ bin: Type.String(), mustCollect: Type.Boolean(), reason: Type.String() })),
+  unassigned: Type.Array(
+    Type.Object({
+      bin: Type.String(),
+      mustCollect: Type.Boolean(),
+      reason: Type.Union(
+        (['exceeds truck capacity', 'unreachable', 'time window cannot be met', 'no truck time left', 'optional bin not worth the detour'] as const).map((r) => Type.Literal(r)),
+      ),
+    }),
+  ),
   mustCollect: Type.Array(Type.String()),
   optional: Type.Array(Type.String()),
   distanceKm: Type.Number(),
