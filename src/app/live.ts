@@ -1,5 +1,6 @@
 // The live layer beside a running pipeline: forecasts fed by its results, plans on the forecasts, one state directory.
 import type { DispatchRequest } from '../../solvers/dispatch/index.js';
+import type { City } from '../city/index.js';
 import { ForecastService, type ForecastServiceOptions } from './forecasts/index.js';
 import type { Pipeline } from './pipeline.js';
 import {
@@ -35,12 +36,15 @@ export interface LiveServices {
   collectionRoutes: CollectionRouteService;
   /** A dispatch request with every capped feeder's forecastKW filled from the live forecast. */
   completeDispatch(request: unknown, options?: DispatchCompletionOptions): { request: DispatchRequest; feeders: FeederLoadSource[] };
+  /** Follows a changed city (the pipeline must be rebuilt for its sensors): new series start empty, removed ones are dropped. */
+  setCity(city: City): void;
   /** Stops the timer, waits for running refits and refreshes, saves the state and closes the state file. */
   close(): Promise<void>;
 }
 
 export function startLiveServices(o: LiveOptions): LiveServices {
   const { pipeline, clock } = o;
+  let city = pipeline.city;
   const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
   const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
   const signalPlans = new SignalPlanService(pipeline.city, forecasts, o.signalPlans, store);
@@ -69,7 +73,13 @@ export function startLiveServices(o: LiveOptions): LiveServices {
     forecasts,
     signalPlans,
     collectionRoutes,
-    completeDispatch: (request, options) => completeDispatchRequest(request, pipeline.city, forecasts, clock(), options),
+    completeDispatch: (request, options) => completeDispatchRequest(request, city, forecasts, clock(), options),
+    setCity(next) {
+      city = next;
+      forecasts.setCity(next);
+      signalPlans.setCity(next);
+      collectionRoutes.setCity(next);
+    },
     async close() {
       clearInterval(timer);
       removeListener();

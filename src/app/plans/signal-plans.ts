@@ -132,7 +132,8 @@ export class SignalPlanService {
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
-    const warning = this.failures.get(key);
+    const stuck = this.notReady.get(key);
+    const warning = this.failures.get(key) ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
     return {
       version: e.version,
       etag: e.etag,

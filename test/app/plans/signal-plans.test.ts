@@ -149,6 +149,15 @@ describe('live signal plans', () => {
     expect((restarted.intersection(city.intersections[0].id) as SignalPlanReady).version).toBe(3);
   });
 
+  it('keep serving the last plan with a warning when the flow forecast stops', async () => {
+    const report = await plans.refresh(NOW + 3 * DAY);
+    expect(report.notReady).toBe(city.intersections.length + city.corridors.length);
+    const a = plans.intersection(city.intersections[0].id) as SignalPlanReady;
+    expect(a.status).toBe('ready');
+    expect(a.effectiveUntilMs).toBeLessThan(NOW + 3 * DAY);
+    expect(a.warning).toMatch(/not recomputed for the current period, this plan is older: lane group .*no observation for/);
+  });
+
   it('refuse impossible settings and unknown ids', () => {
     expect(() => new SignalPlanService(city, forecasts, { periodMs: MIN })).toThrow(/period must be between 5 min and 4 h/);
     expect(() => new SignalPlanService(city, forecasts, { leadMs: HOUR })).toThrow(/lead must be/);
