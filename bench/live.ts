@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadSampleCity } from '../src/city/index.js';
 import { DEFAULT_OPERATORS } from '../src/app/operators.js';
 import { ForecastService, SERIES_KINDS, seriesIdsOfCity, type SeriesKind } from '../src/app/forecasts/index.js';
-import { SignalPlanService } from '../src/app/plans/index.js';
+import { SignalPlanService, createPlanPool } from '../src/app/plans/index.js';
 import { StateStore } from '../src/app/state-store.js';
 import type { WindowResult } from '../src/stream/index.js';
 import { syntheticBin, syntheticDemand, syntheticTraffic } from '../models/synthetic.js';
@@ -81,10 +81,15 @@ export const liveBench: Bench = async (args) => {
   }
   const forecastAllMs = performance.now() - t0;
 
-  const plans = new SignalPlanService(city, service);
+  const runner = createPlanPool(1);
+  const plans = new SignalPlanService({ city, forecasts: service, runner });
   t0 = performance.now();
+  const planLoop = monitorEventLoopDelay({ resolution: 10 });
+  planLoop.enable();
   const report = await plans.refresh(end);
   const signalRefreshMs = performance.now() - t0;
+  planLoop.disable();
+  await runner.close();
 
   t0 = performance.now();
   service.persist();
@@ -114,6 +119,7 @@ export const liveBench: Bench = async (args) => {
     forecastsAnswered: answered,
     signalPlans: report.published,
     signalRefreshMs: Math.round(signalRefreshMs),
+    loopDelayMaxMsDuringSignalRefresh: Math.round(planLoop.max / 1e5) / 10,
     persistMs: Math.round(persistMs),
     restoreMs: Math.round(restoreMs),
   };

@@ -7,6 +7,7 @@ import {
   CollectionRouteService,
   SignalPlanService,
   completeDispatchRequest,
+  createPlanPool,
   type CollectionRouteOptions,
   type DispatchCompletionOptions,
   type FeederLoadSource,
@@ -47,8 +48,9 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   let city = pipeline.city;
   const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
   const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
-  const signalPlans = new SignalPlanService(pipeline.city, forecasts, o.signalPlans, store);
-  const collectionRoutes = new CollectionRouteService(pipeline.city, forecasts, { solverClock: () => performance.now(), ...o.collection }, store);
+  const runner = createPlanPool(1);
+  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, options: o.signalPlans });
+  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
   const report = (err: Error) => (o.onError ?? (() => undefined))(err);
   let lastRefresh = -Infinity;
@@ -85,6 +87,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
       removeListener();
       await refreshing;
       await forecasts.close();
+      await runner.close();
       store?.close();
     },
   };

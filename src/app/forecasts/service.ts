@@ -128,7 +128,11 @@ export class ForecastService {
 
   /** Runs every due refit and waits for them: each series with enough history has a model afterwards. */
   async refit(nowMs: number): Promise<void> {
-    while (!this.closed && this.startRefits(nowMs) > 0) await this.idle();
+    while (!this.closed) {
+      const started = this.startRefits(nowMs);
+      if (started === 0 && this.running.size === 0) break;
+      await Promise.race([...this.running]);
+    }
     await this.idle();
   }
 

@@ -1,13 +1,14 @@
 // Live collection routes per (depot, service date), planned on the bin fill forecasts and cached with versions.
 import type { City } from '../../city/index.js';
 import { inputError, notFoundError } from '../../errors.js';
-import { collectionRequestForDepot, planCollection, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
+import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
 import { dayOfDate, localDate } from '../local-time.js';
 import type { StateStore } from '../state-store.js';
 import { binLevelsFor } from './bin-levels.js';
 import { etagOf } from './etag.js';
 import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js';
 import { serviceWindow, type ServiceCalendar } from './service-days.js';
+import type { PlanRunner } from './plan-runner.js';
 import { persistence, type ForecastSource } from './signal-plans.js';
 import { VersionLog } from './versioned.js';
 
@@ -15,7 +16,7 @@ export interface CollectionRouteOptions {
   shiftStart: string;
   /** ISO weekdays with collection; the city's holidays are skipped. */
   serviceDays: number[];
-  /** Solver budget per plan (wall-clock, read through `solverClock`), and an optional iteration cap. */
+  /** Solver budget per plan (wall-clock), and an optional iteration cap that makes plans depend on the seed only. */
   timeLimitMs: number;
   maxIterations?: number;
   seed: number;
@@ -24,11 +25,9 @@ export interface CollectionRouteOptions {
   /** How far ahead a service date may be requested. */
   maxDaysAhead: number;
   tuning: Pick<CollectionRequest, 'optionalLevel' | 'optionalValueMinutes' | 'detourFactor' | 'speedKmh'>;
-  /** Wall clock for the solver's time budget (the edge supplies performance.now). */
-  solverClock: () => number;
 }
 
-export const DEFAULT_COLLECTION_OPTIONS: Omit<CollectionRouteOptions, 'solverClock'> = {
+export const DEFAULT_COLLECTION_OPTIONS: CollectionRouteOptions = {
   shiftStart: '07:00',
   serviceDays: [1, 2, 3, 4, 5, 6],
   timeLimitMs: 5_000,
@@ -43,14 +42,29 @@ const KEEP_DAYS = 7;
 
 type RoutesBody = Omit<CollectionRoutesAnswer, 'status' | 'version' | 'etag' | 'computedAtMs' | 'effectiveFromMs' | 'effectiveUntilMs' | 'frozen'> & { selection: string };
 
+export interface CollectionRouteDeps {
+  city: City;
+  forecasts: ForecastSource;
+  /** Where the routing solver runs (a worker pool in the server: a solve takes seconds). */
+  runner: PlanRunner;
+  store?: StateStore;
+  options?: Partial<CollectionRouteOptions>;
+}
+
 export class CollectionRouteService {
+  private city: City;
+  private readonly forecasts: ForecastSource;
+  private readonly runner: PlanRunner;
   private readonly options: CollectionRouteOptions;
   private readonly log: VersionLog<RoutesBody>;
   private readonly inFlight = new Map<string, Promise<CollectionRoutesAnswer>>();
 
-  constructor(private city: City, private readonly forecasts: ForecastSource, options: Partial<CollectionRouteOptions> & Pick<CollectionRouteOptions, 'solverClock'>, store?: StateStore) {
-    this.options = { ...DEFAULT_COLLECTION_OPTIONS, ...options };
-    this.log = new VersionLog(persistence(store, 'collection-routes'));
+  constructor(deps: CollectionRouteDeps) {
+    this.city = deps.city;
+    this.forecasts = deps.forecasts;
+    this.runner = deps.runner;
+    this.options = { ...DEFAULT_COLLECTION_OPTIONS, ...deps.options };
+    this.log = new VersionLog(persistence(deps.store, 'collection-routes'));
   }
 
   setCity(city: City): void {
@@ -100,10 +114,11 @@ export class CollectionRouteService {
     const selection = etagOf(rows.map((r) => [r.id, r.mustCollect, r.fill >= (this.options.tuning.optionalLevel ?? 0.5)]));
     if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs) return this.answer(cached, frozen);
     const request = collectionRequestForDepot(this.city.waste, query.depot, levels, this.options.shiftStart, this.options.tuning);
-    const plan = await planCollection(request, {
+    const plan = await this.runner.collection({
+      kind: 'collection',
+      request,
       timeLimitMs: this.options.timeLimitMs,
       seed: this.options.seed,
-      now: this.options.solverClock,
       ...(this.options.maxIterations !== undefined ? { maxIterations: this.options.maxIterations } : {}),
     });
     const routed = new Set(plan.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id)));

@@ -4,10 +4,10 @@ import { configError, notFoundError } from '../../errors.js';
 import {
   corridorFromCity,
   intersectionFromCity,
-  planCorridor,
-  planIntersection,
+  type CorridorInput,
   type CorridorPlan,
   type IntersectionDemand,
+  type IntersectionInput,
   type IntersectionPlan,
   type PlannerOptions,
 } from '../../../solvers/signals/index.js';
@@ -15,6 +15,8 @@ import { intersectionKey } from '../catalog.js';
 import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
 import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
+import type { PlanRunner } from './plan-runner.js';
+import { fromTaskError, type SignalReply } from './plan-task.js';
 import type { CorridorPlanAnswer, SignalPlanAnswer } from './schemas.js';
 import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 
@@ -68,7 +70,20 @@ export function persistence(store: StateStore | undefined, namespace: string): V
   return store && { load: () => store.documents(namespace), save: (key, body) => store.saveDocument(namespace, key, body), remove: (key) => store.deleteDocument(namespace, key) };
 }
 
+export interface SignalPlanDeps {
+  city: City;
+  forecasts: ForecastSource;
+  /** Where the planner runs (a worker pool in the server). */
+  runner: PlanRunner;
+  /** Where versions persist. */
+  store?: StateStore;
+  options?: Partial<SignalPlanOptions>;
+}
+
 export class SignalPlanService {
+  private city: City;
+  private readonly forecasts: ForecastSource;
+  private readonly runner: PlanRunner;
   private readonly options: SignalPlanOptions;
   private readonly intersections: VersionLog<IntersectionBody>;
   private readonly corridors: VersionLog<CorridorBody>;
@@ -76,8 +91,12 @@ export class SignalPlanService {
   private readonly failures = new Map<string, string>();
   private running: Promise<RefreshReport> | undefined;
 
-  constructor(private city: City, private readonly forecasts: ForecastSource, options: Partial<SignalPlanOptions> = {}, store?: StateStore) {
-    this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...options };
+  constructor(deps: SignalPlanDeps) {
+    const { store } = deps;
+    this.city = deps.city;
+    this.forecasts = deps.forecasts;
+    this.runner = deps.runner;
+    this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
     const { periodMs, leadMs } = this.options;
     if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
     if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
@@ -150,6 +169,7 @@ export class SignalPlanService {
     const report: RefreshReport = { periodStartMs: startMs, periodEndMs: endMs, published: 0, unchanged: 0, notReady: 0, failed: [] };
     const meta = { computedAtMs: nowMs, effectiveFromMs: Math.max(startMs, nowMs), effectiveUntilMs: endMs };
     const demands = new Map<string, Demand>();
+    const due: { id: string; input: IntersectionInput; body: Omit<IntersectionBody, 'plan'> }[] = [];
     for (const x of this.city.intersections) {
       const d = this.demandOf(x, startMs, endMs, nowMs);
       demands.set(x.id, d);
@@ -166,16 +186,13 @@ export class SignalPlanService {
         continue;
       }
       try {
-        const plan = planIntersection(intersectionFromCity(x, d.demand), this.options.planner);
-        const body: IntersectionBody = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: d.fallback ? 'fallback' : 'ready', demandVehPerHour: d.demand, plan };
-        const { changed } = this.intersections.publish(x.id, body, meta);
-        this.failures.delete(key);
-        if (changed) report.published++;
-        else report.unchanged++;
+        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: d.fallback ? 'fallback' : 'ready', demandVehPerHour: d.demand } as const;
+        due.push({ id: x.id, input: intersectionFromCity(x, d.demand), body });
       } catch (err) {
         this.fail(report, 'intersection', x.id, err as Error);
       }
     }
+    const dueCorridors: { id: string; input: CorridorInput; body: Omit<CorridorBody, 'plan'> }[] = [];
     for (const c of this.city.corridors) {
       const key = `c:${c.id}`;
       const members = c.intersections.map((id) => [id, demands.get(id)] as const);
@@ -199,16 +216,35 @@ export class SignalPlanService {
         continue;
       }
       try {
-        const plan = await planCorridor(corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>), this.options.planner);
-        const body: CorridorBody = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: fallback ? 'fallback' : 'ready', demandVehPerHour: demand, plan };
-        const { changed } = this.corridors.publish(c.id, body, meta);
-        this.failures.delete(key);
-        if (changed) report.published++;
-        else report.unchanged++;
+        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: fallback ? 'fallback' : 'ready', demandVehPerHour: demand } as const;
+        dueCorridors.push({ id: c.id, input: corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>), body });
       } catch (err) {
         this.fail(report, 'corridor', c.id, err as Error);
       }
     }
+    if (due.length + dueCorridors.length === 0) return report;
+    let reply: SignalReply;
+    try {
+      reply = await this.runner.signals({
+        kind: 'signals',
+        intersections: due.map(({ id, input }) => ({ id, input })),
+        corridors: dueCorridors.map(({ id, input }) => ({ id, input })),
+        planner: this.options.planner,
+      });
+    } catch (err) {
+      for (const d of due) this.fail(report, 'intersection', d.id, err as Error);
+      for (const d of dueCorridors) this.fail(report, 'corridor', d.id, err as Error);
+      return report;
+    }
+    const publish = <B>(log: VersionLog<B>, kind: 'intersection' | 'corridor', id: string, body: B | undefined, error: SignalReply['intersections'][number]['error']) => {
+      if (error || body === undefined) return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
+      const { changed } = log.publish(id, body, meta);
+      this.failures.delete(`${kind === 'intersection' ? 'i' : 'c'}:${id}`);
+      if (changed) report.published++;
+      else report.unchanged++;
+    };
+    reply.intersections.forEach((r, i) => publish(this.intersections, 'intersection', r.id, r.plan && { ...due[i].body, plan: r.plan }, r.error));
+    reply.corridors.forEach((r, i) => publish(this.corridors, 'corridor', r.id, r.plan && { ...dueCorridors[i].body, plan: r.plan }, r.error));
     return report;
   }
 

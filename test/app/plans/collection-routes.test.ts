@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { ForecastService, type ForecastReady } from '../../../src/app/forecasts/index.js';
-import { CollectionRouteService, CollectionRoutesAnswerSchema } from '../../../src/app/plans/index.js';
+import { CollectionRouteService, CollectionRoutesAnswerSchema, createPlanPool, inlinePlanRunner, type PlanRunner } from '../../../src/app/plans/index.js';
 import { checkPlan } from '../../../solvers/routing/collection/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
 
@@ -15,18 +15,21 @@ const NEXT = SHIFT + DAY;
 let live: LiveCity;
 let forecasts: ForecastService;
 let routes: CollectionRouteService;
-const options = { solverClock: () => performance.now(), timeLimitMs: 2_000, maxIterations: 300 };
+const options = { timeLimitMs: 2_000, maxIterations: 300 };
+let pool: PlanRunner;
 
 beforeAll(async () => {
   live = liveCity(city, MONDAY, 13);
   forecasts = new ForecastService({ city, operators: live.pipeline.operators });
   live.pipeline.addResultListener((rows) => forecasts.ingest(rows));
   await feedForecasts(live, forecasts, NOW);
-  routes = new CollectionRouteService(city, forecasts, options);
+  pool = createPlanPool(1);
+  routes = new CollectionRouteService({ city, forecasts, runner: pool, options });
 }, 600_000);
 
 afterAll(async () => {
   await forecasts?.close();
+  await pool?.close();
   await live?.close();
 });
 
@@ -91,7 +94,7 @@ describe('live collection routes', () => {
 
   it('list must-collect bins the trucks cannot take as overflow risks, with the reason', async () => {
     const tiny = { ...city, waste: { ...city.waste, trucks: [{ ...city.waste.trucks[0], capacityM3: 1.5, capacityKg: 400, shiftMinutes: 90 }] } };
-    const short = new CollectionRouteService(tiny, forecasts, options);
+    const short = new CollectionRouteService({ city: tiny, forecasts, runner: inlinePlanRunner(() => performance.now()), options });
     const a = await short.routes({ depot, date: '2026-04-10' }, NOW);
     expect(checkPlan(short.requestFor(a), a.plan)).toEqual([]);
     expect(a.overflowRisk.length).toBeGreaterThan(0);
@@ -104,5 +107,8 @@ describe('live collection routes', () => {
     await expect(routes.routes({ depot, date: '2026-04-30' }, NOW)).rejects.toThrow(/more than 7 days ahead/);
     await expect(routes.routes({ depot: 'depot-x', date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_FOUND' });
     await expect(routes.routes({ depot, date: '2026-13-01' }, NOW)).rejects.toThrow(/date must be a date YYYY-MM-DD/);
+    // The planner's typed error comes back from the worker thread with its code.
+    const idle = new CollectionRouteService({ city: { ...city, waste: { ...city.waste, trucks: [] } }, forecasts, runner: pool, options });
+    await expect(idle.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_INPUT', message: expect.stringMatching(/at least one truck/) });
   });
 });

@@ -9,9 +9,12 @@ import {
   CorridorPlanAnswerSchema,
   SignalPlanAnswerSchema,
   SignalPlanService,
+  createPlanPool,
   etagMatches,
+  inlinePlanRunner,
   periodDemand,
   type ForecastSource,
+  type PlanRunner,
   type SignalPlanReady,
 } from '../../../src/app/plans/index.js';
 import { StateStore } from '../../../src/app/state-store.js';
@@ -28,21 +31,26 @@ let forecasts: ForecastService;
 let store: StateStore;
 let early: SignalPlanService;
 let plans: SignalPlanService;
+/** The main service plans in a worker pool, the others on the test's thread. */
+let pool: PlanRunner;
+const inline = inlinePlanRunner(() => performance.now());
 
 beforeAll(async () => {
   live = liveCity(city, MONDAY, 11);
   forecasts = new ForecastService({ city, operators: live.pipeline.operators });
   live.pipeline.addResultListener((rows) => forecasts.ingest(rows));
   await feedForecasts(live, forecasts, MONDAY + 6 * HOUR);
-  early = new SignalPlanService(city, forecasts);
+  early = new SignalPlanService({ city, forecasts, runner: inline });
   await early.refresh(live.now());
   await feedForecasts(live, forecasts, NOW);
   store = StateStore.open(dir);
-  plans = new SignalPlanService(city, forecasts, {}, store);
+  pool = createPlanPool(1);
+  plans = new SignalPlanService({ city, forecasts, runner: pool, store });
 }, 600_000);
 
 afterAll(async () => {
   await forecasts?.close();
+  await pool?.close();
   await live?.close();
   store?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -122,7 +130,7 @@ describe('live signal plans', () => {
         return { ...a, forecast: a.forecast.map((v) => v * 1.6), upper80: a.upper80.map((v) => v * 1.6), upper95: a.upper95.map((v) => v * 1.6) };
       },
     };
-    const s = new SignalPlanService(city, surge, {}, store);
+    const s = new SignalPlanService({ city, forecasts: surge, runner: inline, store });
     const before = s.intersection(busy) as SignalPlanReady;
     const t = NOW + 30 * MIN;
     const report = await s.refresh(t);
@@ -136,7 +144,7 @@ describe('live signal plans', () => {
   });
 
   it('resume versions and ETags from the state directory after a restart', async () => {
-    const restarted = new SignalPlanService(city, forecasts, {}, store);
+    const restarted = new SignalPlanService({ city, forecasts, runner: inline, store });
     for (const x of city.intersections) {
       const a = restarted.intersection(x.id) as SignalPlanReady;
       const b = plans.intersection(x.id) as SignalPlanReady;
@@ -159,8 +167,8 @@ describe('live signal plans', () => {
   });
 
   it('refuse impossible settings and unknown ids', () => {
-    expect(() => new SignalPlanService(city, forecasts, { periodMs: MIN })).toThrow(/period must be between 5 min and 4 h/);
-    expect(() => new SignalPlanService(city, forecasts, { leadMs: HOUR })).toThrow(/lead must be/);
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { periodMs: MIN } })).toThrow(/period must be between 5 min and 4 h/);
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { leadMs: HOUR } })).toThrow(/lead must be/);
     expect(() => plans.intersection('int-999')).toThrow(expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }));
   });
 });
