@@ -8,6 +8,7 @@ import { answerForecast } from './answer.js';
 import { buildFitTask, requiredSteps, type FitData, type FitOutcome, type FitTask } from './fit-task.js';
 import { SeriesHistory } from './history.js';
 import type { ModelRecord } from './online.js';
+import { restoreState, saveState, type KindState, type SeriesState } from './persistence.js';
 import { createRefitPool, type RefitPool } from './refit-pool.js';
 import { refitPriority } from './schedule.js';
 import type { ForecastAnswer, ForecastQuery, SeriesSummary } from './schemas.js';
@@ -26,24 +27,6 @@ export interface ForecastServiceOptions {
   persistEveryMs?: number;
   kinds?: Partial<Record<SeriesKind, Partial<KindSettings>>>;
 }
-
-interface SeriesState {
-  history: SeriesHistory;
-  record?: ModelRecord;
-  inFlight: boolean;
-  modelDirty: boolean;
-  lastError?: { atMs: number; message: string };
-}
-
-interface KindState {
-  kind: ResolvedKind;
-  required: number;
-  /** Series of the current city. */
-  known: Set<string>;
-  series: Map<string, SeriesState>;
-}
-
-const MODEL_KIND: Record<SeriesKind, string> = { feeder: 'feeder-load', bin: 'bin-fill', laneGroup: 'traffic-flow' };
 
 export interface ForecastStats {
   rows: number;
@@ -87,7 +70,12 @@ export class ForecastService {
       this.kinds.set(kind.kind, state);
       this.byOperator.set(kind.operator, state);
     }
-    if (o.store) this.restore(o.store);
+    if (o.store) {
+      const r = restoreState(o.store, this.kinds.values());
+      this.counters.restoredSeries = r.series;
+      this.counters.restoredModels = r.models;
+      this.counters.discardedOnRestore = r.discarded;
+    }
   }
 
   /** Takes window results as the pipeline emits them; a revision replaces the value of its window. */
@@ -232,27 +220,8 @@ export class ForecastService {
 
   /** Saves observations changed since the last save, and models fitted since. */
   persist(): void {
-    const store = this.o.store;
-    if (!store) return;
-    store.transaction(() => {
-      for (const ks of this.kinds.values()) {
-        const kind = ks.kind.kind;
-        for (const [id, s] of ks.series) {
-          const h = s.history;
-          if (h.dirtyFrom !== Infinity && !h.empty) {
-            const c = ks.kind.season;
-            const from = Math.floor(Math.max(h.dirtyFrom, h.firstIdx) / c);
-            const to = Math.floor(h.lastIdx / c);
-            store.saveChunks(kind, id, from, c, h.slice(from * c, (to + 1) * c - 1), Math.floor(h.firstIdx / c));
-            h.markPersisted();
-          }
-          if (s.modelDirty && s.record) {
-            store.saveModel(kind, id, JSON.stringify(s.record));
-            s.modelDirty = false;
-          }
-        }
-      }
-    });
+    if (!this.o.store) return;
+    saveState(this.o.store, this.kinds.values(), false);
     this.counters.persists++;
   }
 
@@ -350,7 +319,7 @@ export class ForecastService {
       .finally(() => {
         for (const b of batch) b.s.inFlight = false;
         this.running.delete(p);
-        if (this.o.store && !this.closed) this.persistModels();
+        if (this.o.store && !this.closed) saveState(this.o.store, this.kinds.values(), true);
       });
     this.running.add(p);
   }
@@ -365,57 +334,5 @@ export class ForecastService {
     s.record = { model: out.model, data, fittedAtMs: nowMs, fitMs: out.fitMs, threadId: out.threadId };
     s.lastError = undefined;
     s.modelDirty = true;
-  }
-
-  private persistModels(): void {
-    const store = this.o.store!;
-    store.transaction(() => {
-      for (const ks of this.kinds.values()) {
-        for (const [id, s] of ks.series) {
-          if (!s.modelDirty || !s.record) continue;
-          store.saveModel(ks.kind.kind, id, JSON.stringify(s.record));
-          s.modelDirty = false;
-        }
-      }
-    });
-  }
-
-  private restore(store: StateStore): void {
-    for (const ks of this.kinds.values()) {
-      const k = ks.kind;
-      const gridKey = `grid:${k.kind}`;
-      const grid = `${k.stepMs}/${k.phaseMs}/${k.season}`;
-      const saved = store.meta(gridKey);
-      if (saved !== undefined && saved !== grid) {
-        // Step indices of another window size mean nothing on this grid.
-        store.deleteKind(k.kind);
-        this.counters.discardedOnRestore++;
-      }
-      store.setMeta(gridKey, grid);
-      for (const row of store.series(k.kind, k.season)) {
-        if (!ks.known.has(row.id)) {
-          store.deleteSeries(k.kind, row.id);
-          this.counters.discardedOnRestore++;
-          continue;
-        }
-        ks.series.set(row.id, { history: SeriesHistory.restore(k.historySteps, k.maxGapSteps, { startIdx: row.startIdx, values: row.values }), inFlight: false, modelDirty: false });
-        this.counters.restoredSeries++;
-      }
-      for (const { id, record } of store.models(k.kind)) {
-        const s = ks.series.get(id);
-        let rec: ModelRecord | undefined;
-        try {
-          rec = JSON.parse(record) as ModelRecord;
-        } catch {
-          rec = undefined;
-        }
-        if (!s || rec?.model?.kind !== MODEL_KIND[k.kind] || typeof rec.fittedAtMs !== 'number' || !rec.data) {
-          this.counters.discardedOnRestore++;
-          continue;
-        }
-        s.record = rec;
-        this.counters.restoredModels++;
-      }
-    }
   }
 }
