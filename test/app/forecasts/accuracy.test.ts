@@ -74,14 +74,12 @@ describe('online forecasts on simulated window results', () => {
 
   it('beats seasonal naive on feeder load, 24 h ahead', () => {
     const s = scores('feeder');
-    console.log('feeder', s);
     expect(s.steps).toBeGreaterThan(500);
     expect(s.model).toBeLessThan(0.8 * s.naive);
   });
 
   it('beats seasonal naive on lane-group flow, 2 h ahead', () => {
     const s = scores('laneGroup');
-    console.log('laneGroup', s);
     expect(s.steps).toBeGreaterThan(5000);
     expect(s.model).toBeLessThan(0.8 * s.naive);
   });
