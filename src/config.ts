@@ -1,4 +1,5 @@
 // The engine's configuration: one typed object built at start-up from flags, then URBANFLOW_* variables, then defaults.
+import { resolve } from 'node:path';
 import { configError } from './errors.js';
 
 export interface RunConfig {
@@ -16,6 +17,8 @@ export interface RunConfig {
   idleTimeoutMs: number;
   resultsFile?: string;
   deadLettersFile?: string;
+  /** Directory where forecast history, fitted models and plan versions persist across restarts. */
+  stateDir: string;
 }
 
 export type RunFlags = Partial<Record<keyof RunConfig, string>>;
@@ -49,9 +52,11 @@ const ENV: Record<keyof RunConfig, string> = {
   idleTimeoutMs: 'URBANFLOW_IDLE_TIMEOUT',
   resultsFile: 'URBANFLOW_RESULTS_FILE',
   deadLettersFile: 'URBANFLOW_DEAD_LETTERS_FILE',
+  stateDir: 'URBANFLOW_STATE_DIR',
 };
 
-export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv): RunConfig {
+/** `cwd` resolves a relative state directory; it is an argument so the config reads no process state. */
+export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.'): RunConfig {
   const get = (k: keyof RunConfig): string | undefined => flags[k] ?? env[ENV[k]];
   const or = (k: keyof RunConfig, fallback: string) => get(k) ?? fallback;
   return {
@@ -67,5 +72,6 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv): RunConfig {
     idleTimeoutMs: parseDurationMs(or('idleTimeoutMs', '5m'), 'idle-timeout'),
     resultsFile: get('resultsFile'),
     deadLettersFile: get('deadLettersFile'),
+    stateDir: resolve(cwd, or('stateDir', '.urbanflow')),
   };
 }

@@ -3,11 +3,11 @@ import { sensorIndex, type City } from '../city/index.js';
 import { buildCatalog, type CatalogSensor, type SensorCatalog } from '../telemetry/catalog.js';
 
 /**
- * Stream key of an approach or lane group: their ids are local to an intersection ('N', 'N-LT'), so the key
- * carries the intersection too, or every intersection's north approach would be aggregated as one.
+ * Approach and lane group ids are unique only within their intersection (every intersection has an `N`
+ * approach), so their stream keys carry the intersection: `int-001/N-LT`. Ids cannot contain '/'.
  */
-export function intersectionPartKey(intersection: string, part: string): string {
-  return `${intersection}/${part}`;
+export function intersectionKey(intersection: string, id: string): string {
+  return `${intersection}/${id}`;
 }
 
 export function catalogFromCity(city: City): SensorCatalog {
@@ -15,12 +15,7 @@ export function catalogFromCity(city: City): SensorCatalog {
   for (const info of sensorIndex(city).values()) {
     switch (info.kind) {
       case 'detector':
-        sensors.push({ id: info.sensor, kind: info.kind, owners: {
-            intersection: info.intersection,
-            approach: intersectionPartKey(info.intersection, info.approach),
-            laneGroup: intersectionPartKey(info.intersection, info.laneGroup),
-          },
-        });
+        sensors.push({ id: info.sensor, kind: info.kind, owners: { intersection: info.intersection, approach: intersectionKey(info.intersection, info.approach), laneGroup: intersectionKey(info.intersection, info.laneGroup) } });
         break;
       case 'feeder-meter':
         sensors.push({ id: info.sensor, kind: info.kind, owners: { feeder: info.feeder } });

@@ -16,7 +16,11 @@ export interface PipelineOptions {
   /** Extra outputs, e.g. NDJSON files. */
   onResults?: (rows: WindowResult[]) => void;
   onDeadLetter?: (letter: DeadLetter) => void;
+  /** A result listener threw: the engine carries on, the other listeners still get the rows. */
+  onListenerError?: (err: Error) => void;
 }
+
+export type ResultListener = (rows: WindowResult[]) => void;
 
 export interface Pipeline {
   city: City;
@@ -25,12 +29,15 @@ export interface Pipeline {
   engine: StreamEngine;
   results: ResultStore;
   deadLetters: DeadLetterLog;
+  /** Adds a consumer of every batch of window results (forecasts, plans); returns its removal. */
+  addResultListener(listener: ResultListener): () => void;
 }
 
 export function createPipeline(o: PipelineOptions): Pipeline {
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter as DeadLetterSink | undefined);
+  const listeners: ResultListener[] = [];
   const engine = new StreamEngine({
     catalog,
     operators: o.operators,
@@ -42,7 +49,21 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       const rows = resultRows(spec, catalog, cols);
       results.add(rows);
       o.onResults?.(rows);
+      for (const listener of listeners) {
+        try {
+          listener(rows);
+        } catch (err) {
+          o.onListenerError?.(err as Error);
+        }
+      }
     },
   });
-  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters };
+  const addResultListener = (listener: ResultListener): (() => void) => {
+    listeners.push(listener);
+    return () => {
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    };
+  };
+  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener };
 }

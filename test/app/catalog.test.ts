@@ -1,6 +1,6 @@
 // The city's sensor catalog: every stream key names one entity of the city, never several.
 import { describe, expect, it } from 'vitest';
-import { catalogFromCity, intersectionPartKey } from '../../src/app/catalog.js';
+import { catalogFromCity, intersectionKey } from '../../src/app/catalog.js';
 import { loadSampleCity } from '../../src/city/index.js';
 
 const city = loadSampleCity();
@@ -8,8 +8,8 @@ const catalog = catalogFromCity(city);
 
 describe('catalogFromCity', () => {
   it('keys lane groups and approaches per intersection, since their ids repeat across intersections', () => {
-    const laneGroups = city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionPartKey(x.id, g.id))));
-    const approaches = city.intersections.flatMap((x) => x.approaches.map((a) => intersectionPartKey(x.id, a.id)));
+    const laneGroups = city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionKey(x.id, g.id))));
+    const approaches = city.intersections.flatMap((x) => x.approaches.map((a) => intersectionKey(x.id, a.id)));
     expect(new Set(laneGroups).size).toBe(laneGroups.length);
     expect([...catalog.groupings.get('laneGroup')!.keys].sort()).toEqual(laneGroups.sort());
     expect([...catalog.groupings.get('approach')!.keys].sort()).toEqual(approaches.sort());
@@ -20,7 +20,7 @@ describe('catalogFromCity', () => {
     for (const x of city.intersections) {
       for (const a of x.approaches) {
         for (const lg of a.laneGroups) {
-          for (const d of lg.detectors) expect(g.keys[g.ofSensor[catalog.index.get(d)!]]).toBe(intersectionPartKey(x.id, lg.id));
+          for (const d of lg.detectors) expect(g.keys[g.ofSensor[catalog.index.get(d)!]]).toBe(intersectionKey(x.id, lg.id));
         }
       }
     }

@@ -6,6 +6,7 @@ import { configError } from '../../errors.js';
 import { buildServer } from '../../api/server.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
+import { startLiveServices } from '../../app/live.js';
 import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
@@ -47,6 +48,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
     .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file')
+    .option('--state-dir <dir>', 'where forecasts and plan versions persist across restarts (default .urbanflow)')
     .action(async (flags: Record<string, string | undefined>) => {
       const config = runConfig(
         {
@@ -62,14 +64,16 @@ export const registerRunCommand: RegisterCommand = (program) => {
           idleTimeoutMs: flags.idleTimeout,
           resultsFile: flags.resultsFile,
           deadLettersFile: flags.deadLettersFile,
+          stateDir: flags.stateDir,
         } satisfies RunFlags,
         process.env,
+        process.cwd(),
       );
       const city = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
       const groupings = [...catalogFromCity(city).groupings.keys()];
       const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
       // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
-      const startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      let startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       let source: SimulatorSource | undefined;
       const clock = () => source?.now() ?? startMs;
       const writeResult = ndjsonWriter(config.resultsFile);
@@ -83,6 +87,15 @@ export const registerRunCommand: RegisterCommand = (program) => {
         onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
         onDeadLetter: writeDead,
       });
+      const live = startLiveServices({
+        pipeline,
+        clock,
+        stateDir: config.stateDir,
+        onError: (err) => process.stderr.write(`urbanflow: live forecasts/plans: ${err.message}\n`),
+      });
+      // Simulated time runs ahead of the wall clock: a restart resumes after the saved state rather than before it.
+      const saved = live.forecasts.latestDataMs();
+      if (saved !== null) startMs = Math.max(startMs, Math.ceil(saved / 3_600_000) * 3_600_000);
       // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
       const simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
       let failed: Error | undefined;
@@ -112,6 +125,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
       await app.close();
       await source.stop();
       await pipeline.engine.flush();
+      await live.close();
       await pipeline.engine.close();
     });
 };
