@@ -13,8 +13,6 @@ function callPattern(p: DispatchProblem, m: DispatchModel, relaxed: Float64Array
   const r = rp.resource;
   const n = on.length;
   const called = Uint8Array.from(on, (c, t) => (rp.available[t] && relaxed[c] > 1e-6 ? 1 : 0));
-  // A ramp slower than the minimum depth can never reach it from zero: such a resource is never called.
-  if (r.kind === 'industrial' && r.rampKWPerInterval !== undefined && r.rampKWPerInterval < (r.minKW ?? 0)) return called.fill(0);
   const minRunMs = r.kind === 'industrial' ? (r.minRunMinutes ?? 0) * MINUTE_MS : 0;
   const runs = (): Array<[number, number]> => {
     const out: Array<[number, number]> = [];
