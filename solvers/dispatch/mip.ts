@@ -1,5 +1,5 @@
 // Relax-and-fix for dispatch MIPs: the LP relaxation gives a bound and a call pattern; the repaired pattern, fixed, gives a plan.
-import { chooseBackend, solveLp, type LpModel, type LpResult, type LpSolveOptions } from '../lp/index.js';
+import { chooseBackend, raceHighs, solveLp, type LpModel, type LpResult, type LpSolveOptions } from '../lp/index.js';
 import type { DispatchModel } from './build.js';
 import type { DispatchProblem } from './problem.js';
 
@@ -68,9 +68,11 @@ export async function solveDispatchMip(p: DispatchProblem, m: DispatchModel, opt
   const lp = m.lp;
   const backend = !options.backend || options.backend === 'auto' ? chooseBackend(lp) : options.backend;
   if (backend !== 'highs') return solveLp(lp, { ...options, backend });
-  // Without the basis hint: it bypasses presolve, which the relaxation's call rows need far more (3x faster at 200x96).
+  // The relaxation's call rows make it degenerate: from the basis hint it takes fewer simplex iterations, with
+  // presolve (which a hint bypasses) each is cheaper, and which wins varies, so both run, one per thread.
   const noHint = new Int32Array(0);
-  const relaxed = await solveLp({ ...lp, integer: new Uint8Array(lp.numCols), numIntegers: 0, basicCols: noHint, basicRows: noHint }, { ...options, backend });
+  const relaxation = { ...lp, integer: new Uint8Array(lp.numCols), numIntegers: 0 };
+  const relaxed = await raceHighs([relaxation, { ...relaxation, basicCols: noHint, basicRows: noHint }], options);
   if (relaxed.status !== 'optimal') return solveLp(lp, { ...options, backend });
   const bound = relaxed.objective;
   const patterns = p.resources.map((_, i) => callPattern(p, m, relaxed.x, i));
