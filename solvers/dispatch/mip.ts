@@ -76,7 +76,9 @@ export async function solveDispatchMip(p: DispatchProblem, m: DispatchModel, opt
   if (relaxed.status !== 'optimal') return solveLp(lp, { ...options, backend });
   const bound = relaxed.objective;
   const patterns = p.resources.map((_, i) => callPattern(p, m, relaxed.x, i));
-  const fixed = await solveLp(withCalls(lp, m, patterns), { ...options, backend });
+  // Fixed calls leave presolve whole blocks of columns and rows to remove, so it races the hint here too.
+  const pinned = withCalls(lp, m, patterns);
+  const fixed = await raceHighs([pinned, { ...pinned, basicCols: noHint, basicRows: noHint }], options);
   const gapOf = (obj: number) => Math.max(0, (obj - bound) / Math.max(Math.abs(obj), 1e-9));
   const wanted = options.mipRelGap ?? 1e-4;
   if (fixed.status === 'optimal' && gapOf(fixed.objective) <= wanted) {
