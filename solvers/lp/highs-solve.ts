@@ -41,6 +41,7 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: LpSolveOptio
     hm.options.set({ output_flag: false });
     if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
     if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
+    if (options.dualEdgeWeights) hm.options.set({ simplex_dual_edge_weight_strategy: options.dualEdgeWeights === 'devex' ? 1 : 2 });
     if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
     if (isMip && model.start) hm.setSolution({ colValue: model.start });
     hm.run();

@@ -63,15 +63,21 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {
   return solveOnHighs(await inProcess, model, options);
 }
 
+/** One way to solve a model: the model itself (e.g. with or without its basis hint) and the options. */
+export interface HighsVariant {
+  readonly model: LpModel;
+  readonly options: LpSolveOptions;
+}
+
 /**
- * Solves the same problem in several forms at once (e.g. with and without a basis hint) and returns the first
- * optimal answer; the other runs are aborted, which ends their threads (the pool starts fresh ones).
+ * Solves the same problem in several ways at once, one per pool thread, and returns the first optimal answer;
+ * the other runs are aborted, which ends their threads (the pool starts fresh ones).
  */
-export async function raceHighs(models: readonly LpModel[], options: LpSolveOptions = {}): Promise<LpResult> {
-  if (models.length === 1 || !highsPool() || POOL_THREADS < 2) return solveWithHighs(models[0], options);
-  const controllers = models.map(() => new AbortController());
-  const runs = models.map((m, k) =>
-    solveWithHighs(m, options, controllers[k].signal).then((r) => {
+export async function raceHighs(variants: readonly HighsVariant[]): Promise<LpResult> {
+  if (variants.length === 1 || !highsPool() || POOL_THREADS < 2) return solveWithHighs(variants[0].model, variants[0].options);
+  const controllers = variants.map(() => new AbortController());
+  const runs = variants.map((v, k) =>
+    solveWithHighs(v.model, v.options, controllers[k].signal).then((r) => {
       if (r.status !== 'optimal') throw Object.assign(new Error('not optimal'), { result: r });
       return r;
     }),

@@ -12,7 +12,10 @@ describe('HiGHS worker pool', () => {
     const lp = dispatchLp();
     const none = new Int32Array(0);
     const plain = await solveLp({ ...lp, basicCols: none, basicRows: none }, { backend: 'highs' });
-    const raced = await raceHighs([lp, { ...lp, basicCols: none, basicRows: none }]);
+    const raced = await raceHighs([
+      { model: lp, options: {} },
+      { model: { ...lp, basicCols: none, basicRows: none }, options: { dualEdgeWeights: 'devex' } },
+    ]);
     expect(plain.status).toBe('optimal');
     expect(raced.status).toBe('optimal');
     expect(Math.abs(raced.objective - plain.objective) / Math.max(1, Math.abs(plain.objective))).toBeLessThan(1e-9);
