@@ -1,0 +1,79 @@
+// Authentication and authorization hooks: every route must declare its access; credentials become a principal.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../problem.js';
+import type { KeyStore } from './key-store.js';
+import { PUBLIC, type Access, type Principal } from './roles.js';
+import { isTokenLike, verifyToken } from './token.js';
+
+export interface GuardOptions {
+  keys: KeyStore;
+  now: () => number;
+  /** Route prefixes served by documentation plugins, public without a declaration of their own. */
+  publicPrefixes: string[];
+}
+
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="urbanflow"' };
+
+/** The credential from `Authorization: Bearer ...` or `X-API-Key`. */
+function credentialOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) throw new HttpProblem('unauthorized', 'the Authorization header must be "Bearer <API key or token>"', { headers: CHALLENGE });
+    return m[1];
+  }
+  const key = request.headers['x-api-key'];
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+}
+
+export function accessOf(request: FastifyRequest): Access | undefined {
+  return request.routeOptions.config?.access;
+}
+
+export function installAccessControl(app: FastifyInstance, o: GuardOptions): void {
+  const tokenSecret = o.keys.tokenSecret();
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access) return;
+    if (o.publicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
+      route.config = { ...route.config, access: PUBLIC };
+      return;
+    }
+    throw new Error(`route ${String(route.method)} ${route.url} declares no access: set config.access to PUBLIC or allow(...roles)`);
+  });
+
+  const authenticate = (credential: string): Principal => {
+    const now = o.now();
+    if (isTokenLike(credential)) {
+      const check = verifyToken(tokenSecret, credential, now);
+      if (!check.ok) throw new HttpProblem('unauthorized', check.reason, { headers: CHALLENGE });
+      const keyProblem = o.keys.keyProblem(check.claims.kid, now);
+      if (keyProblem) throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });
+      const c = check.claims;
+      return { keyId: c.kid, tenant: c.ten, role: c.rol, depots: c.dep, areas: c.are, via: 'token' };
+    }
+    const check = o.keys.verify(credential, now);
+    if (!check.ok) throw new HttpProblem('unauthorized', check.reason, { headers: CHALLENGE });
+    return check.principal;
+  };
+
+  app.addHook('onRequest', async (request) => {
+    const access = accessOf(request);
+    // No declaration only for the not-found handler: it answers 404 whoever asks.
+    if (!access || 'public' in access) return;
+    const credential = credentialOf(request);
+    if (credential === undefined) {
+      throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+    }
+    const principal = authenticate(credential);
+    if (!access.roles.includes(principal.role)) {
+      throw new HttpProblem('forbidden', `role '${principal.role}' may not ${request.method} ${request.routeOptions.url}; allowed roles: ${access.roles.join(', ')}`);
+    }
+    request.principal = principal;
+  });
+}
+
+/** The authenticated caller of a non-public route. */
+export function principal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error(`no principal on ${request.method} ${request.url}: the route is public`);
+  return request.principal;
+}
