@@ -5,15 +5,17 @@ const Num = Type.Number();
 const LatLon = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false });
 const Minutes = Type.Number({ minimum: 0, maximum: 2880, description: 'minutes after local midnight' });
 const NodeId = Type.String({ minLength: 1, maxLength: 128 });
+/** Sites, trucks and bins copied from the city file may keep its other fields (name, depot, sensor, area): they are ignored. */
+const CITY_FIELDS = { additionalProperties: true };
 const Matrix = Type.Array(Type.Array(Type.Union([Num, Type.Null()])));
 
 export const RoutingRequest = Type.Object(
   {
     date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'service day (YYYY-MM-DD), used for GPX times' }),
     depot: Type.Object({ id: NodeId, location: LatLon }, { additionalProperties: false }),
-    disposalSites: Type.Array(Type.Object({ id: NodeId, location: LatLon, unloadMinutes: Type.Number({ minimum: 0 }) }, { additionalProperties: false }), { minItems: 1 }),
+    disposalSites: Type.Array(Type.Object({ id: NodeId, location: LatLon, unloadMinutes: Type.Number({ minimum: 0 }) }, CITY_FIELDS), { minItems: 1 }),
     trucks: Type.Array(
-      Type.Object({ id: NodeId, capacityM3: Type.Number({ exclusiveMinimum: 0 }), capacityKg: Type.Number({ exclusiveMinimum: 0 }), shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }) }, { additionalProperties: false }),
+      Type.Object({ id: NodeId, capacityM3: Type.Number({ exclusiveMinimum: 0 }), capacityKg: Type.Number({ exclusiveMinimum: 0 }), shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }) }, CITY_FIELDS),
       { minItems: 1, maxItems: 500 },
     ),
     bins: Type.Array(
@@ -29,7 +31,7 @@ export const RoutingRequest = Type.Object(
           forecastFill: Type.Number({ minimum: 0, maximum: 10 }),
           timeWindow: Type.Optional(Type.Object({ start: Minutes, end: Minutes }, { additionalProperties: false })),
         },
-        { additionalProperties: false },
+        CITY_FIELDS,
       ),
       { maxItems: 20_000 },
     ),
