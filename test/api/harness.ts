@@ -68,7 +68,7 @@ export async function startHarness(extra: Partial<ServerOptions> & { stateDir?: 
     stateDir,
     clock,
     secrets,
-    auth: (who) => (secrets[who] === undefined ? {} : { authorization: `Bearer ${secrets[who]}` }),
+    auth: (who): Record<string, string> => (secrets[who] === undefined ? {} : { authorization: `Bearer ${secrets[who]}` }),
     close: async (opts = {}) => {
       await app.close();
       await pipeline.engine.close();
