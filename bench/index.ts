@@ -4,6 +4,7 @@ import { routingBench } from './routing.js';
 import { dispatchBench } from './dispatch.js';
 import { streamBench } from './stream.js';
 import { signalsBench } from './signals.js';
+import { apiBench } from './api.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, api: apiBench };

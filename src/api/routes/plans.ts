@@ -49,7 +49,7 @@ function envelopeJson(r: PlanRecord): string {
 
 interface Cached {
   record: PlanRecord;
-  json: string;
+  json: Buffer;
   etag: string;
   packed?: Buffer;
   msgpack: () => Buffer;
@@ -69,7 +69,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       const e = [...checkEnvelope.Errors(doc)].slice(0, 3).map((x) => `${x.path}: ${x.message}`);
       throw new Error(`stored ${def.kind} plan ${r.id} does not match the API contract: ${e.join('; ')}`);
     }
-    const entry: Cached = { record: r, json, etag: `"${r.id}"`, msgpack: () => (entry.packed ??= encodeMsgpack(doc)) };
+    const entry: Cached = { record: r, json: Buffer.from(json), etag: `"${r.id}"`, msgpack: () => (entry.packed ??= encodeMsgpack(doc)) };
     if (r.status !== 'queued') {
       cache.set(r.id, entry);
       if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
