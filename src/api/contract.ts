@@ -29,6 +29,9 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     };
   }
   return (value: unknown) => {
+    // Most requests already fit (no query, or values that need no conversion): skip the costly convert-and-default.
+    // Defaults are therefore declared on required properties, so a value missing one never passes this check.
+    if (check.Check(value)) return { value };
     const converted = Value.Default(schema, Value.Convert(schema, value));
     return check.Check(converted) ? { value: converted } : { error: errorsOf(check, converted) as never };
   };

@@ -115,9 +115,18 @@ export class ApiMetrics {
   }
 
   install(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      this.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    // One labelled child per route, method and status, found without building a label key on every request.
+    const children = new WeakMap<object, Map<number, Histogram.Internal<'method' | 'route' | 'status'>>>();
+    const unmatched = {};
+    app.addHook('onResponse', (request, reply, done) => {
+      const options = request.routeOptions;
+      const config = options.url === undefined ? unmatched : (options.config as object);
+      let byStatus = children.get(config);
+      if (!byStatus) children.set(config, (byStatus = new Map()));
+      let child = byStatus.get(reply.statusCode);
+      if (!child) byStatus.set(reply.statusCode, (child = this.httpDuration.labels({ method: request.method, route: options.url ?? 'unmatched', status: String(reply.statusCode) })));
+      child.observe(reply.elapsedTime / 1000);
+      done();
     });
   }
 }

@@ -91,8 +91,9 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at ${DOCS_PREFIX}`)));
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   installAccessControl(app, { keys, now, publicPrefixes: [DOCS_PREFIX] });

@@ -56,19 +56,24 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
     return check.principal;
   };
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const access = accessOf(request);
     // No declaration only for the not-found handler: it answers 404 whoever asks.
-    if (!access || 'public' in access) return;
-    const credential = credentialOf(request);
-    if (credential === undefined) {
-      throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+    if (!access || 'public' in access) return done();
+    try {
+      const credential = credentialOf(request);
+      if (credential === undefined) {
+        throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+      }
+      const principal = authenticate(credential);
+      if (!access.roles.includes(principal.role)) {
+        throw new HttpProblem('forbidden', `role '${principal.role}' may not ${request.method} ${request.routeOptions.url}; allowed roles: ${access.roles.join(', ')}`);
+      }
+      request.principal = principal;
+      done();
+    } catch (err) {
+      done(err as Error);
     }
-    const principal = authenticate(credential);
-    if (!access.roles.includes(principal.role)) {
-      throw new HttpProblem('forbidden', `role '${principal.role}' may not ${request.method} ${request.routeOptions.url}; allowed roles: ${access.roles.join(', ')}`);
-    }
-    request.principal = principal;
   });
 }
 
