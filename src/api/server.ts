@@ -57,9 +57,16 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   const keys = o.keys ?? KeyStore.open(join(o.stateDir, 'keys.db'));
   const planStore = PlanStore.open(join(o.stateDir, 'plans.db'));
   const pool = new SolverPool({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
-  let metrics: ApiMetrics | undefined;
-  const plans = new PlanService({ store: planStore, pool, now, onSolved: (kind, outcome, s) => metrics?.solverDuration.observe({ kind, outcome }, s) });
-  metrics = new ApiMetrics(o.pipeline, () => planStore.counts());
+  const metrics = new ApiMetrics(o.pipeline, () => planStore.counts());
+  let log: FastifyInstance['log'] | undefined;
+  const plans = new PlanService({
+    store: planStore,
+    pool,
+    now,
+    onSolved: (kind, outcome, s) => metrics.solverDuration.observe({ kind, outcome }, s),
+    // Storing a solve's outcome failed (disk full, store closed): the plan stays queued and is solved again at start.
+    onError: (err) => log?.error({ err }, 'could not store a plan outcome'),
+  });
   const ctx: ApiContext = {
     pipeline: o.pipeline,
     source: o.source,
@@ -83,6 +90,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     return503OnClosing: true,
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
+  log = app.log;
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
   app.setErrorHandler((err, request, reply) => {
