@@ -53,12 +53,6 @@ export function sendProblem(reply: FastifyReply, p: HttpProblem): FastifyReply {
     .send(problemBody(p.type, p.status, p.detail, { ...rest, ...(errors ? { errors } : {}), instance: reply.request.url }));
 }
 
-/** Shorthand for handlers: answer with a problem and stop. */
-export function problem(reply: FastifyReply, status: number, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
-  const type = (Object.entries(PROBLEM_TYPES).find(([, s]) => s === status)?.[0] ?? 'bad-request') as ProblemType;
-  return sendProblem(reply, new HttpProblem(type, detail, { ...extra, status }));
-}
-
 /** `body/event/start` as `body.event.start`, `/0/x` as `[0].x`. */
 export function fieldPath(part: string, pointer: string): string {
   let out = part;

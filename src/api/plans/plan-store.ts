@@ -74,10 +74,6 @@ function toRecord(r: Row): PlanRecord {
   };
 }
 
-export function summaryOf(r: PlanRecord | PlanSummary): PlanSummary {
-  return { id: r.id, kind: r.kind, tenant: r.tenant, scope: r.scope, status: r.status, createdAt: r.createdAt, finishedAt: r.finishedAt };
-}
-
 export class PlanStore {
   private readonly db: Database.Database;
   private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts', Database.Statement>;

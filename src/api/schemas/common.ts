@@ -39,6 +39,3 @@ export function errors(...codes: number[]): Record<number, TSchema> {
 /** Errors every authenticated route can answer with. */
 export const AUTH_ERRORS = [401, 403, 429] as const;
 
-export const EpochMs = Type.Number({ description: 'epoch milliseconds' });
-export const IsoInstant = Type.String({ description: 'ISO 8601 instant' });
-export const PlanId = Type.String({ pattern: '^[a-z]+_[0-9a-f]{24}$', description: 'plan id, e.g. dsp_66a1...' });
