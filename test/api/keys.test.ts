@@ -23,7 +23,7 @@ describe('key store', () => {
       const store = KeyStore.open(join(dir, 'keys.db'));
       const { secret } = store.create({ tenant: 'grid-a', role: 'utility' }, 1000);
       store.close();
-      const secretPart = secret.split('_')[2];
+      const secretPart = secret.slice('ufk_0123456789abcdef_'.length);
       for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f)).includes(secretPart)).toBe(false);
       const again = KeyStore.open(join(dir, 'keys.db'));
       expect(again.verify(secret, 2000)).toMatchObject({ ok: true, principal: { tenant: 'grid-a', role: 'utility' } });
@@ -61,7 +61,7 @@ describe('urbanflow keys', () => {
       const listed = JSON.parse(run('list', '--json'));
       expect(listed).toHaveLength(1);
       expect(listed[0]).toMatchObject({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-1', 'depot-3'], revokedAt: null });
-      expect(JSON.stringify(listed)).not.toContain(secret.split('_')[2]);
+      expect(JSON.stringify(listed)).not.toContain(secret.slice('ufk_0123456789abcdef_'.length));
       run('revoke', listed[0].id);
       expect(JSON.parse(run('list', '--json'))[0].revokedAt).not.toBeNull();
       expect(() => run('create', '--tenant', 'x', '--role', 'mayor')).toThrow();
