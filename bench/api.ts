@@ -1,6 +1,6 @@
 // Benchmark `api`: a stored plan's GET and batched MessagePack ingest, loaded by autocannon against a server process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -30,6 +30,37 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; base: st
     if (m) return { child, base: m[1] };
     if (child.exitCode !== null) throw new Error(`server did not start:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** CPU seconds a process has used (user + system), from /proc: load-independent cost per request. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A bare Fastify process sending the same bytes: what this machine allows, under its current load, without the API. */
+async function baseline(bytes: Buffer, dir: string, seconds: number, connections: number): Promise<number> {
+  const body = join(dir, 'plan.json');
+  writeFileSync(body, bytes);
+  const fastify = new URL('../../node_modules/fastify/fastify.js', import.meta.url).pathname;
+  const script = `import Fastify from '${fastify}'; import { readFileSync } from 'node:fs';
+    const b = readFileSync('${body}'); const app = Fastify();
+    app.get('/plan', async (_, reply) => reply.type('application/json').send(b));
+    const a = await app.listen({ port: 0, host: '127.0.0.1' }); process.stderr.write('API on ' + a + '\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    while (!/API on (\S+)/.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`baseline server did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = `${/API on (\S+)/.exec(stderr)![1]}/plan`;
+    await autocannon({ url, connections, duration: 2 });
+    return Math.round((await autocannon({ url, connections, duration: seconds })).requests.average);
+  } finally {
+    child.kill();
   }
 }
 
@@ -66,11 +97,16 @@ export const apiBench: Bench = async (args) => {
     const created = await fetch(`${base}/v1/signals/plans?wait=60`, { method: 'POST', headers: { ...auth(traffic), ...json }, body });
     if (created.status !== 201) throw new Error(`plan request failed: ${created.status} ${await created.text()}`);
     const planUrl = `${base}${created.headers.get('location')}`;
-    const planBytes = (await (await fetch(planUrl, { headers: auth(traffic) })).arrayBuffer()).byteLength;
+    const planDoc = Buffer.from(await (await fetch(planUrl, { headers: auth(traffic) })).arrayBuffer());
+    const planBytes = planDoc.byteLength;
 
     await autocannon({ url: planUrl, connections, duration: 2, headers: auth(traffic) });
     const load = loadavg()[0];
+    const cpu0 = cpuSeconds(child.pid!);
     const get = await autocannon({ url: planUrl, connections, duration: seconds, headers: auth(traffic) });
+    const serverUsPerGet = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / get.requests.total;
+    const baselineReqPerSec = await baseline(planDoc, dir, seconds, connections);
+    process.stderr.write(`api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`);
     process.stderr.write(`api: GET plan (${planBytes} bytes): ${Math.round(get.requests.average)} req/s, p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, non-2xx ${get.non2xx}, errors ${get.errors}\n`);
 
     const city = (await (await fetch(`${base}/v1/city`, { headers: auth(operator) })).json()) as {
@@ -100,6 +136,8 @@ export const apiBench: Bench = async (args) => {
       planGetNon2xx: get.non2xx + get.errors,
       planBytes,
       connections,
+      planGetServerCpuUsPerReq: Math.round(serverUsPerGet * 10) / 10,
+      bareFastifyReqPerSec: baselineReqPerSec,
       ingestReadingsPerSec: Math.round(ingestReadingsPerSec),
       ingestBatchReadings: perBatch,
       ingestBatchP99Ms: ingest.latency.p99,

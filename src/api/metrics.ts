@@ -1,6 +1,6 @@
 // Prometheus metrics: engine counters read at scrape time, HTTP and solver latency histograms, hooks for sources.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pipeline } from '../app/pipeline.js';
 
 /** Consumer lag per topic partition, reported by a Kafka source at scrape time. */
@@ -114,19 +114,26 @@ export class ApiMetrics {
     this.lagProviders.push(provide);
   }
 
+  /**
+   * Times every matched route with a hook of its own, which holds the route's labelled children: nothing is looked up
+   * per request. Unmatched requests are recorded by the not-found handler through `observeUnmatched`.
+   */
   install(app: FastifyInstance): void {
-    // One labelled child per route, method and status, found without building a label key on every request.
-    const children = new WeakMap<object, Map<number, Histogram.Internal<'method' | 'route' | 'status'>>>();
-    const unmatched = {};
-    app.addHook('onResponse', (request, reply, done) => {
-      const options = request.routeOptions;
-      const config = options.url === undefined ? unmatched : (options.config as object);
-      let byStatus = children.get(config);
-      if (!byStatus) children.set(config, (byStatus = new Map()));
-      let child = byStatus.get(reply.statusCode);
-      if (!child) byStatus.set(reply.statusCode, (child = this.httpDuration.labels({ method: request.method, route: options.url ?? 'unmatched', status: String(reply.statusCode) })));
-      child.observe(reply.elapsedTime / 1000);
-      done();
+    app.addHook('onRoute', (route) => {
+      const byStatus = new Map<number, Histogram.Internal<'method' | 'route' | 'status'>>();
+      const method = String(route.method);
+      const hook = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        let child = byStatus.get(reply.statusCode);
+        if (!child) byStatus.set(reply.statusCode, (child = this.httpDuration.labels({ method, route: route.url, status: String(reply.statusCode) })));
+        child.observe(reply.elapsedTime / 1000);
+        done();
+      };
+      const existing = route.onResponse;
+      route.onResponse = existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
     });
+  }
+
+  observeUnmatched(method: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route: 'unmatched', status: String(status) }, seconds);
   }
 }

@@ -98,7 +98,10 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     return sendProblem(reply, p);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at ${DOCS_PREFIX}`)));
+  app.setNotFoundHandler((request, reply) => {
+    metrics.observeUnmatched(request.method, 404, reply.elapsedTime / 1000);
+    return sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at ${DOCS_PREFIX}`));
+  });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
