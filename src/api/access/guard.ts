@@ -1,8 +1,8 @@
 // Authentication and authorization hooks: every route must declare its access; credentials become a principal.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { HttpProblem } from '../problem.js';
 import type { KeyStore } from './key-store.js';
-import { PUBLIC, type Access, type Principal } from './roles.js';
+import { PUBLIC, type Principal, type Role } from './roles.js';
 import { isTokenLike, verifyToken } from './token.js';
 
 export interface GuardOptions {
@@ -13,6 +13,7 @@ export interface GuardOptions {
 }
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="urbanflow"' };
+const GUARD = Symbol('urbanflow.guard');
 
 /** The credential from `Authorization: Bearer ...` or `X-API-Key`. */
 function credentialOf(request: FastifyRequest): string | undefined {
@@ -26,22 +27,10 @@ function credentialOf(request: FastifyRequest): string | undefined {
   return typeof key === 'string' && key.length > 0 ? key : undefined;
 }
 
-export function accessOf(request: FastifyRequest): Access | undefined {
-  return request.routeOptions.config?.access;
-}
-
 export function installAccessControl(app: FastifyInstance, o: GuardOptions): void {
   const tokenSecret = o.keys.tokenSecret();
   // Declared up front so every request object keeps one shape (a property added later makes V8 deoptimize them).
   app.decorateRequest('principal', undefined);
-  app.addHook('onRoute', (route) => {
-    if (route.config?.access) return;
-    if (o.publicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
-      route.config = { ...route.config, access: PUBLIC };
-      return;
-    }
-    throw new Error(`route ${String(route.method)} ${route.url} declares no access: set config.access to PUBLIC or allow(...roles)`);
-  });
 
   const authenticate = (credential: string): Principal => {
     const now = o.now();
@@ -58,24 +47,39 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
     return check.principal;
   };
 
-  app.addHook('onRequest', (request, _reply, done) => {
-    const access = accessOf(request);
-    // No declaration only for the not-found handler: it answers 404 whoever asks.
-    if (!access || 'public' in access) return done();
-    try {
-      const credential = credentialOf(request);
-      if (credential === undefined) {
-        throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+  /** The route's own first hook: it knows its roles, so nothing is looked up per request. */
+  const guardFor = (roles: readonly Role[], label: string): onRequestHookHandler => {
+    const hook: onRequestHookHandler = (request, _reply, done) => {
+      try {
+        const credential = credentialOf(request);
+        if (credential === undefined) {
+          throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+        }
+        const principal = authenticate(credential);
+        if (!roles.includes(principal.role)) throw new HttpProblem('forbidden', `role '${principal.role}' may not ${label}; allowed roles: ${roles.join(', ')}`);
+        request.principal = principal;
+        done();
+      } catch (err) {
+        done(err as Error);
       }
-      const principal = authenticate(credential);
-      if (!access.roles.includes(principal.role)) {
-        throw new HttpProblem('forbidden', `role '${principal.role}' may not ${request.method} ${request.routeOptions.url}; allowed roles: ${access.roles.join(', ')}`);
+    };
+    return Object.assign(hook, { [GUARD]: true });
+  };
+
+  app.addHook('onRoute', (route) => {
+    let access = route.config?.access;
+    if (!access) {
+      if (!o.publicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access: set config.access to PUBLIC or allow(...roles)`);
       }
-      request.principal = principal;
-      done();
-    } catch (err) {
-      done(err as Error);
+      route.config = { ...route.config, access: (access = PUBLIC) };
     }
+    if ('public' in access) return;
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    // A HEAD route copied from its GET route arrives with the guard already in place.
+    if (existing.some((h) => GUARD in h)) return;
+    const label = `${Array.isArray(route.method) ? route.method.join('/') : route.method} ${route.url}`;
+    route.onRequest = [guardFor(access.roles, label), ...existing];
   });
 }
 
