@@ -63,7 +63,7 @@ export function installResponseValidation(app: FastifyInstance): void {
     const check = checks.get(String(status)) ?? checks.get(`${String(status)[0]}xx`) ?? checks.get('default');
     if (!check || check.Check(payload)) return payload;
     const errors = errorsOf(check, payload).map((e) => ({ path: fieldPath('response', e.instancePath), message: e.message }));
-    request.log.error({ errors, route: request.routeOptions.url, status }, 'response does not match its schema');
+    request.log.error({ errors, route: request.routeOptions.url, status, reqId: request.id }, 'response does not match its schema');
     throw new HttpProblem('internal', `the answer did not match the API contract (a server bug); quote request id ${request.id} when reporting it`);
   });
 }

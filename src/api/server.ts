@@ -51,6 +51,9 @@ export type ApiServer = FastifyInstance & { urbanflow: ApiContext };
 
 export const DOCS_PREFIX = '/docs';
 
+/** Log levels at which Fastify logs every request (and so needs a child logger bound to its id). */
+const PER_REQUEST_LEVELS = new Set(['trace', 'debug', 'info']);
+
 export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...o.limits, ratePerMinute: { ...DEFAULT_LIMITS.ratePerMinute, ...o.limits?.ratePerMinute } };
   const now = o.now ?? Date.now;
@@ -87,6 +90,9 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
+    // Per-request child loggers only where per-request lines are logged (info and below); above, errors name the
+    // request id themselves and a request costs no logger of its own.
+    childLoggerFactory: (logger, bindings, opts) => (PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger),
     return503OnClosing: true,
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
@@ -95,7 +101,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   app.addSchema(Problem);
   app.setErrorHandler((err, request, reply) => {
     const p = toProblem(err as never, request, limits.bodyBytes);
-    if (p.status >= 500) request.log.error({ err }, 'request failed');
+    if (p.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => {
