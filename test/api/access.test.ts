@@ -169,6 +169,18 @@ describe('access control, route by route', () => {
     expect(after.json().detail).toMatch(/revoked/);
   });
 
+  it('notices a key revoked by another process (the CLI) within a second', async () => {
+    const cli = KeyStore.open(join(h.stateDir, 'keys.db'));
+    const { record, secret } = cli.create({ tenant: 'grid-c', role: 'utility' }, h.clock.now);
+    const call = async () => (await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${secret}` } })).statusCode;
+    h.clock.now += 1001;
+    expect(await call()).toBe(200);
+    cli.revoke(record.id, h.clock.now);
+    cli.close();
+    h.clock.now += 1001;
+    expect(await call()).toBe(401);
+  });
+
   it('lists only the plans of the caller\'s tenant or depots', async () => {
     const list = async (url: string, who: Credential) => ((await h.app.inject({ url, headers: h.auth(who) })).json().items as { id: string }[]).map((i) => i.id);
     expect(await list('/v1/routes/plans', 'cleanway')).toContain(ids.route);

@@ -14,6 +14,8 @@ export interface GuardOptions {
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="urbanflow"' };
 const GUARD = Symbol('urbanflow.guard');
+const RECENT_MS = 1000;
+const MAX_RECENT = 10_000;
 
 /** The credential from `Authorization: Bearer ...` or `X-API-Key`. */
 function credentialOf(request: FastifyRequest): string | undefined {
@@ -32,19 +34,39 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
   // Declared up front so every request object keeps one shape (a property added later makes V8 deoptimize them).
   app.decorateRequest('principal', undefined);
 
+  // A credential checked within the last second is not hashed again. Entries die with any key change in this process
+  // (revocation through the API is immediate) and after a second otherwise, the delay the key store already has for
+  // changes made by another process.
+  const recent = new Map<string, { principal: Principal; until: number }>();
+  let keysVersion = o.keys.version;
   const authenticate = (credential: string): Principal => {
     const now = o.now();
-    if (isTokenLike(credential)) {
-      const check = verifyToken(tokenSecret, credential, now);
-      if (!check.ok) throw new HttpProblem('unauthorized', check.reason, { headers: CHALLENGE });
-      const keyProblem = o.keys.keyProblem(check.claims.kid, now);
-      if (keyProblem) throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });
-      const c = check.claims;
-      return { keyId: c.kid, tenant: c.ten, role: c.rol, depots: c.dep, areas: c.are, via: 'token' };
+    o.keys.poll(now);
+    if (keysVersion !== o.keys.version) {
+      recent.clear();
+      keysVersion = o.keys.version;
     }
-    const check = o.keys.verify(credential, now);
-    if (!check.ok) throw new HttpProblem('unauthorized', check.reason, { headers: CHALLENGE });
-    return check.principal;
+    const hit = recent.get(credential);
+    if (hit && hit.until > now) return hit.principal;
+    const checked = check(credential, now);
+    if (recent.size >= MAX_RECENT) recent.clear();
+    recent.set(credential, { principal: checked.principal, until: Math.min(now + RECENT_MS, checked.expiresAt) });
+    return checked.principal;
+  };
+
+  /** The caller behind a credential, and when the credential stops working. */
+  const check = (credential: string, now: number): { principal: Principal; expiresAt: number } => {
+    if (isTokenLike(credential)) {
+      const token = verifyToken(tokenSecret, credential, now);
+      if (!token.ok) throw new HttpProblem('unauthorized', token.reason, { headers: CHALLENGE });
+      const keyProblem = o.keys.keyProblem(token.claims.kid, now);
+      if (keyProblem) throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });
+      const c = token.claims;
+      return { principal: { keyId: c.kid, tenant: c.ten, role: c.rol, depots: c.dep, areas: c.are, via: 'token' }, expiresAt: c.exp * 1000 };
+    }
+    const key = o.keys.verify(credential, now);
+    if (!key.ok) throw new HttpProblem('unauthorized', key.reason, { headers: CHALLENGE });
+    return { principal: key.principal, expiresAt: o.keys.get(key.principal.keyId)?.expiresAt ?? Infinity };
   };
 
   /** The route's own first hook: it knows its roles, so nothing is looked up per request. */

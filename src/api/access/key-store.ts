@@ -70,6 +70,7 @@ export class KeyStore {
   private readonly db: Database.Database;
   private readonly cache = new Map<string, { record: KeyRecord; hash: Buffer }>();
   private dataVersion = -1;
+  private loads = 0;
   private checkedAt = -Infinity;
 
   private constructor(readonly file: string) {
@@ -135,6 +136,16 @@ export class KeyStore {
     return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(toRecord);
   }
 
+  /** Changes whenever the cached keys are reloaded (a key created or revoked here or by another process). */
+  get version(): number {
+    return this.loads;
+  }
+
+  /** Looks for changes by other processes (at most once a second). */
+  poll(nowMs: number): void {
+    this.refresh(nowMs, false);
+  }
+
   get(id: string): KeyRecord | undefined {
     return this.cache.get(id)?.record;
   }
@@ -190,6 +201,7 @@ export class KeyStore {
   }
 
   private reload(): void {
+    this.loads++;
     this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     this.cache.clear();
     for (const row of this.db.prepare('SELECT * FROM api_keys').all() as Row[]) this.cache.set(row.id, { record: toRecord(row), hash: row.hash });
