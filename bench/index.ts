@@ -5,6 +5,7 @@ import { dispatchBench } from './dispatch.js';
 import { streamBench } from './stream.js';
 import { signalsBench } from './signals.js';
 import { liveBench } from './live.js';
+import { apiBench } from './api.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench };

@@ -1,9 +1,11 @@
-// `urbanflow run`: the engine on the embedded city simulator with the HTTP API (the default of `npm start`).
+// `urbanflow run`: the engine on the embedded city simulator (or HTTP ingest only) with the HTTP API (the default of `npm start`).
 import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { runConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
-import { buildServer } from '../../api/server.js';
+import { buildServer, gracefulShutdown, KeyStore, loadManagedCity, type Role } from '../../api/index.js';
+import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
 import { startLiveServices } from '../../app/live.js';
@@ -48,7 +50,13 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
     .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file')
-    .option('--state-dir <dir>', 'where forecasts and plan versions persist across restarts (default .urbanflow)')
+    .option('--source <name>', 'simulator (default) or http: telemetry only from POST /v1/telemetry, on the wall clock')
+    .option('--state-dir <dir>', 'forecast history, models, plan versions, API keys, stored plans and the managed city copy (default .urbanflow)')
+    .option('--solver-threads <n>', 'worker threads for dispatch, route and signal solves (default 1)')
+    .option('--rate-limit <list>', 'requests per minute per API key by role, e.g. utility=600,operator=0 (0: unlimited)')
+    .option('--ingest-limit <size>', 'largest telemetry request body (default 16mb)')
+    .option('--log-level <level>', 'JSON log level: info (default), debug, warn, error, silent')
+    .option('--drain-delay <duration>', 'on SIGTERM, fail readiness this long before closing the listener (default 0s)')
     .action(async (flags: Record<string, string | undefined>) => {
       const config = runConfig(
         {
@@ -64,18 +72,29 @@ export const registerRunCommand: RegisterCommand = (program) => {
           idleTimeoutMs: flags.idleTimeout,
           resultsFile: flags.resultsFile,
           deadLettersFile: flags.deadLettersFile,
+          source: flags.source,
           stateDir: flags.stateDir,
+          solverThreads: flags.solverThreads,
+          rateLimits: flags.rateLimit,
+          ingestLimitBytes: flags.ingestLimit,
+          logLevel: flags.logLevel,
+          drainDelayMs: flags.drainDelay,
         } satisfies RunFlags,
         process.env,
         process.cwd(),
       );
-      const city = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
+      const baseCity = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
+      // Edits made through the API are kept in the state directory and win over the file the city came from.
+      const managed = loadManagedCity(config.stateDir, baseCity.id);
+      if (managed) process.stderr.write(`urbanflow: using the API-managed copy of city ${baseCity.id} from ${config.stateDir}\n`);
+      const city = managed ?? baseCity;
       const groupings = [...catalogFromCity(city).groupings.keys()];
       const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
       // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
       let startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       let source: SimulatorSource | undefined;
-      const clock = () => source?.now() ?? startMs;
+      const simulated = config.source === 'simulator';
+      const clock = simulated ? () => source?.now() ?? startMs : () => Date.now();
       const writeResult = ndjsonWriter(config.resultsFile);
       const writeDead = ndjsonWriter(config.deadLettersFile);
       const pipeline = createPipeline({
@@ -95,37 +114,69 @@ export const registerRunCommand: RegisterCommand = (program) => {
       });
       // Simulated time runs ahead of the wall clock: a restart resumes after the saved state rather than before it.
       const saved = live.forecasts.latestDataMs();
-      if (saved !== null) startMs = Math.max(startMs, Math.ceil(saved / 3_600_000) * 3_600_000);
-      // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
-      const simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
+      if (simulated && saved !== null) startMs = Math.max(startMs, Math.ceil(saved / 3_600_000) * 3_600_000);
       let failed: Error | undefined;
-      source = startSimulatorSource({
-        simulator,
-        engine: pipeline.engine,
-        startMs,
-        speed: config.speed,
-        onError: (err) => {
-          failed ??= err;
-          process.stderr.write(`urbanflow: pipeline stopped: ${err.message}\n`);
-        },
+      let simulator: ReturnType<typeof createSimulator> | undefined;
+      if (simulated) {
+        // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
+        simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
+        source = startSimulatorSource({
+          simulator,
+          engine: pipeline.engine,
+          startMs,
+          speed: config.speed,
+          onError: (err) => {
+            failed ??= err;
+            process.stderr.write(`urbanflow: pipeline stopped: ${err.message}\n`);
+          },
+        });
+      }
+      const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
+      const bootstrap = ensureOperatorKey(keys, Date.now());
+      const app = await buildServer({
+        pipeline,
+        source: config.source,
+        sourceReady: () => failed === undefined,
+        stateDir: config.stateDir,
+        keys,
+        logger: { level: config.logLevel },
+        solverThreads: config.solverThreads,
+        limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
       });
-      const app = await buildServer({ pipeline, source: 'simulator', isReady: () => failed === undefined });
+      // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
+      const ticker = simulated
+        ? undefined
+        : setInterval(() => {
+            if (app.urbanflow.ingest.depth === 0) app.urbanflow.ingest.run(() => pipeline.engine.tick()).catch((err: Error) => (failed ??= err));
+          }, 1000);
       const address = await app.listen({ host: config.host, port: config.port });
+      const feed = simulator ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)` : 'telemetry from POST /v1/telemetry';
       process.stderr.write(
-        `urbanflow: city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, ` +
-          `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)\n` +
-          `urbanflow: API on ${address}  (try ${address}/v1/operators, ${address}/v1/windows/detector-count-5m/current, ${address}/v1/dead-letters)\n`,
+        `urbanflow: city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, ${feed}\n` +
+          `urbanflow: API on ${address}  (docs ${address}/docs, OpenAPI ${address}/openapi.json; state in ${config.stateDir})\n`,
       );
+      if (bootstrap) {
+        process.stderr.write(
+          `urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n` +
+            `urbanflow: try  curl -H "Authorization: Bearer ${bootstrap}" ${address}/v1/operators   (manage keys with \`urbanflow keys\`)\n`,
+        );
+      }
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
       });
       process.stderr.write('urbanflow: shutting down\n');
-      await app.close();
-      await source.stop();
-      await pipeline.engine.flush();
-      await live.close();
-      await pipeline.engine.close();
+      await gracefulShutdown({
+        app,
+        pipeline,
+        stopSources: async () => {
+          clearInterval(ticker);
+          await source?.stop();
+        },
+        closeConsumers: () => live.close(),
+        drainDelayMs: config.drainDelayMs,
+        log: (m) => process.stderr.write(`urbanflow: ${m}\n`),
+      });
+      keys.close();
     });
 };
