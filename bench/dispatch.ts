@@ -1,7 +1,7 @@
 // Benchmark `dispatch`: HiGHS on synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs.
 import { buildDispatchModel, solveDispatch, validateDispatchRequest } from '../solvers/dispatch/index.js';
 import { syntheticDispatchRequest, type SyntheticOptions } from '../solvers/dispatch/synthetic.js';
-import { highsRuntime } from '../solvers/lp/index.js';
+import { warmUpHighs } from '../solvers/lp/index.js';
 import type { Bench } from './index.js';
 
 const MIP_GAP = 0.01;
@@ -22,7 +22,7 @@ async function timed(opts: SyntheticOptions, solve: { mipRelGap?: number; timeLi
 export const dispatchBench: Bench = async () => {
   // Loading the Wasm runtime is a once-per-process cost, kept out of the per-solve figures.
   const t0 = performance.now();
-  await highsRuntime();
+  await warmUpHighs();
   const highsLoadMs = performance.now() - t0;
   const lp200 = await timed({ resources: 200, intervals: 96, seed: 1 });
   const lp1000 = await timed({ resources: 1000, intervals: 96, seed: 1 });

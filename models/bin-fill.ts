@@ -77,6 +77,11 @@ export function detectCollections(levels: ArrayLike<number>, options: BinFillOpt
   return out;
 }
 
+/** The longest horizon (at most `max`) `fitBinFill` calibrates on `length` readings; 0 when it cannot fit. */
+export function binCalibratableHorizon(length: number, max: number): number {
+  return Math.max(0, Math.min(max, Math.floor(length / 3) - 10));
+}
+
 /**
  * The target is the per-step increment; increments across a collection or at a full bin (≥ 99%) are left
  * out, so emptying is recognized as an event and never read as a negative fill rate.

@@ -1,7 +1,7 @@
 // A forecaster for any regular series with one declared season: the CLI's model, and the base of the per-kind ones.
 import { autoConfig } from './auto-config.js';
 import { applyIntervals, type Bands } from './intervals.js';
-import { fitSeasonalArx, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxModel } from './seasonal-arx.js';
+import { fitSeasonalArx, forecastSeasonalArx, minimumHistory, seasonSlot, type RegularSeries, type SeasonalArxModel } from './seasonal-arx.js';
 
 export interface SeriesInput extends RegularSeries {
   season: number;
@@ -40,6 +40,24 @@ export function fitSeries(full: SeriesInput, horizon: number): SeasonalArxModel 
     min: input.min,
   });
   return fitSeasonalArx(input, cfg, horizon);
+}
+
+/**
+ * The longest horizon (at most `max`) whose intervals `fitSeries` can calibrate on `length` observations,
+ * or 0 when it cannot fit at all: online callers fit early with a shorter calibrated horizon and refit as
+ * history grows.
+ */
+export function calibratableHorizon(season: number, stepMs: number, length: number, max: number): number {
+  const used = Math.min(length, FIT_WINDOW_SEASONS * season);
+  const cfg = autoConfig({ stepMs, season, length: used });
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (minimumHistory(cfg, mid) <= used) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Point forecast and 80/95% intervals for `horizon` steps after the end of the fit. */

@@ -1,8 +1,8 @@
 // Forecasting models: pure fit / forecast / serialize functions for feeder load, bin fill, traffic flow and any series.
 export { fitFeederLoad, forecastFeederLoad, type FeederLoadInput, type FeederLoadModel } from './feeder-load.js';
-export { fitBinFill, forecastBinFill, appendBinFill, detectCollections, DEFAULT_BIN_OPTIONS, type BinFillInput, type BinFillModel, type BinFillOptions, type BinFillForecast } from './bin-fill.js';
+export { fitBinFill, forecastBinFill, appendBinFill, detectCollections, binCalibratableHorizon, DEFAULT_BIN_OPTIONS, type BinFillInput, type BinFillModel, type BinFillOptions, type BinFillForecast } from './bin-fill.js';
 export { fitTrafficFlow, forecastTrafficFlow, type TrafficFlowInput, type TrafficFlowModel } from './traffic-flow.js';
-export { fitSeries, forecastModel, type SeriesInput, type Forecast } from './generic.js';
+export { fitSeries, forecastModel, calibratableHorizon, type SeriesInput, type Forecast } from './generic.js';
 export { backtestSeries, type BacktestReport, type Scores } from './backtest.js';
 export { parseCsvSeries, formatTime, type CsvSeries } from './csv.js';
 export { serializeModel, restoreModel, type AnyModel } from './serialize.js';

@@ -140,6 +140,9 @@ export function minimumHistory(cfg: SeasonalArxConfig, horizon: number): number 
   return maxLagOf(cfg) + 3 * (horizon + 10);
 }
 
+/** Refits of the calibration model across the held-out tail. */
+const CALIBRATION_REFITS = 8;
+
 /** Fits on the whole series; intervals are calibrated by rolling-origin forecasts over a held-out tail first. */
 export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): SeasonalArxModel {
   const lay = layout(cfg);
@@ -164,9 +167,8 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
   const usable = n - maxLag;
   const hold = Math.min(Math.floor(usable / 3), Math.max(4 * horizon, 28 * cfg.season));
   const ne = emptyNormalEquations(p);
-  accumulateRows(ne, x, target, maxLag, n - hold);
-  const betaCal = solveRidge(ne, cfg.lambda);
   const firstOrigin = n - hold;
+  accumulateRows(ne, x, target, maxLag, firstOrigin);
   const lastOrigin = n - horizon;
   const stride = Math.max(1, Math.ceil((lastOrigin - firstOrigin + 1) / 150));
   const origins = Math.floor((lastOrigin - firstOrigin) / stride) + 1;
@@ -174,8 +176,19 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
   const slots = new Uint32Array(origins * horizon);
   const path = new Float64Array(maxLag + horizon);
   const row = new Float64Array(p);
+  // The calibration model grows with the origins (refitted at a few points, on all rows before each origin):
+  // one model fitted before the whole tail would be older and smaller than the final fit, and its wider
+  // errors would make every interval too wide.
+  let fittedTo = firstOrigin;
+  let betaCal = solveRidge(ne, cfg.lambda);
+  const refitEvery = Math.max(horizon, Math.ceil(hold / CALIBRATION_REFITS));
   for (let oi = 0; oi < origins; oi++) {
     const o = firstOrigin + oi * stride;
+    if (o - fittedTo >= refitEvery) {
+      accumulateRows(ne, x, target, fittedTo, o);
+      fittedTo = o;
+      betaCal = solveRidge(ne, cfg.lambda);
+    }
     for (let i = 0; i < maxLag; i++) path[i] = y[o - maxLag + i];
     const pathAt = (i: number): number => path[i - o + maxLag];
     for (let h = 0; h < horizon; h++) {
@@ -189,7 +202,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
       slots[oi * horizon + h] = seasonSlot(ms, cfg);
     }
   }
-  accumulateRows(ne, x, target, n - hold, n);
+  accumulateRows(ne, x, target, fittedTo, n);
   const beta = solveRidge(ne, cfg.lambda);
   return {
     kind: 'seasonal-arx',

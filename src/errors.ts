@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'UF_ERR_CITY_INVALID'
   | 'UF_ERR_INPUT'
   | 'UF_ERR_NOT_FOUND'
+  /** The answer needs data that has not arrived yet (a forecast in cold start); retrying later can succeed. */
+  | 'UF_ERR_NOT_READY'
   | 'UF_ERR_INFEASIBLE'
   | 'UF_ERR_BACKPRESSURE'
   | 'UF_ERR_WORKER'
@@ -30,6 +32,14 @@ export function inputError(message: string, details: Record<string, unknown> = {
 
 export function configError(message: string, details: Record<string, unknown> = {}): UrbanflowError {
   return new UrbanflowError('UF_ERR_CONFIG', message, details);
+}
+
+export function notFoundError(message: string, details: Record<string, unknown> = {}): UrbanflowError {
+  return new UrbanflowError('UF_ERR_NOT_FOUND', message, details);
+}
+
+export function notReadyError(message: string, details: Record<string, unknown> = {}): UrbanflowError {
+  return new UrbanflowError('UF_ERR_NOT_READY', message, details);
 }
 
 export function isUrbanflowError(err: unknown): err is UrbanflowError {

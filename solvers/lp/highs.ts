@@ -1,91 +1,96 @@
-// HiGHS (WebAssembly, npm `highs`) backend: passes the sparse arrays straight in, no LP text to write or parse.
-import * as highsModule from 'highs';
+// HiGHS (WebAssembly, npm `highs`) backend: solves run on a small pool of worker threads, off the event loop.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Highs } from 'highs';
+import { Piscina } from 'piscina';
+import { loadHighs, solveOnHighs } from './highs-solve.js';
+import type { HighsTask } from './highs-worker.js';
 import type { LpModel } from './model.js';
-import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.js';
+import type { LpResult, LpSolveOptions } from './result.js';
 
-// Instantiating the Wasm runtime costs ~100 ms, so it happens once per process and is shared by every solve.
-let runtime: Promise<Highs> | undefined;
+// A HiGHS run is one synchronous Wasm call of up to seconds: on the main thread it would stall every request.
+// Two threads match the machines urbanflow runs on and let a MIP race two relaxation strategies.
+const POOL_THREADS = Math.max(1, Math.min(2, availableParallelism()));
 
-// The ESM build's default export is the loader, but the CommonJS-flavoured typings place it one `.default` deeper.
-const namespaceDefault = (highsModule as unknown as { default: unknown }).default;
-const loadHighs = (typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default) as () => Promise<Highs>;
+let pool: Piscina<HighsTask, LpResult> | undefined;
+let inProcess: Promise<Highs> | undefined;
 
-export function highsRuntime(): Promise<Highs> {
-  if (!runtime) runtime = loadHighs();
-  return runtime;
+function workerFile(): string | undefined {
+  const here = import.meta.url;
+  // Under the test runner this module is TypeScript source; workers always run the compiled build.
+  const url = here.endsWith('.ts') ? new URL('../../dist/solvers/lp/highs-worker.js', here) : new URL('./highs-worker.js', here);
+  const file = fileURLToPath(url);
+  return existsSync(file) ? file : undefined;
 }
 
-const MODEL_STATUS_OPTIMAL = 7;
-const MODEL_STATUS_INFEASIBLE = 8;
-const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
-const MODEL_STATUS_UNBOUNDED = 10;
-const SOLUTION_STATUS_FEASIBLE = 2;
-const AT_LOWER = 0;
-const BASIC = 1;
+function highsPool(): Piscina<HighsTask, LpResult> | undefined {
+  if (pool) return pool;
+  const filename = workerFile();
+  // Idle workers are unref'd by piscina, so a CLI or test run exits without closing the pool.
+  if (filename) pool = new Piscina({ filename, minThreads: POOL_THREADS, maxThreads: POOL_THREADS, idleTimeout: 60_000 });
+  return pool;
+}
 
-export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
-  const highs = await highsRuntime();
-  const isMip = model.numIntegers > 0;
-  const hm = highs.createModel({
-    numCols: model.numCols,
-    numRows: model.numRows,
-    colCost: model.colCost,
-    colLower: model.colLower,
-    colUpper: model.colUpper,
-    rowLower: model.rowLower,
-    rowUpper: model.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: model.numRows,
-      numCols: model.numCols,
-      starts: model.rowStarts,
-      indices: model.rowIndex,
-      values: model.rowValue,
-    },
-    ...(isMip ? { integrality: Int32Array.from(model.integer) } : {}),
-  });
-  try {
-    hm.options.set({ output_flag: false });
-    if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
-    if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
-    if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
-    if (isMip && model.start) hm.setSolution({ colValue: model.start });
-    hm.run();
-    const status = hm.getModelStatus();
-    if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
-    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE) return empty('unbounded', model);
-    const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
-    if (!hasPrimal) return empty('error', model, `HiGHS model status ${status} without a feasible solution`);
-    const solution = hm.getSolution();
-    const x = solution.colValue;
-    const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
-    return {
-      backend: 'highs',
-      status: status === MODEL_STATUS_OPTIMAL ? 'optimal' : 'feasible',
-      objective: evaluateObjective(model, x),
-      x,
-      ...(isMip ? { mipGap } : { rowDuals: solution.rowDual }),
-    };
-  } finally {
-    hm.dispose();
+/** Loads HiGHS on every pool thread (or in process when no build exists); the first solve then pays no ~100 ms start-up. */
+export async function warmUpHighs(): Promise<void> {
+  const p = highsPool();
+  const one = (v: number) => new Float64Array([v]);
+  const tiny: LpModel = {
+    numCols: 1, numRows: 0, colCost: one(1), colLower: one(0), colUpper: one(1), integer: new Uint8Array(1),
+    rowStarts: new Int32Array(1), rowIndex: new Int32Array(0), rowValue: new Float64Array(0), rowLower: new Float64Array(0), rowUpper: new Float64Array(0),
+    numIntegers: 0, numNonzeros: 0, basicCols: new Int32Array(0), basicRows: new Int32Array(0),
+  };
+  if (!p) {
+    inProcess ??= loadHighs();
+    await inProcess;
+    return;
   }
+  await Promise.all(Array.from({ length: POOL_THREADS }, () => p.run({ model: tiny, options: {} })));
+}
+
+/** Stops the pool's threads; later solves start a new pool. */
+export async function closeHighsPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.close({ force: true });
+}
+
+export async function solveWithHighs(model: LpModel, options: LpSolveOptions = {}, signal?: AbortSignal): Promise<LpResult> {
+  const p = highsPool();
+  if (p) return p.run({ model, options }, signal ? { signal } : {});
+  inProcess ??= loadHighs();
+  return solveOnHighs(await inProcess, model, options);
+}
+
+/** One way to solve a model: the model itself (e.g. with or without its basis hint) and the options. */
+export interface HighsVariant {
+  readonly model: LpModel;
+  readonly options: LpSolveOptions;
 }
 
 /**
- * Installs the model's basis hint. Starting dispatch LPs with the state-of-charge columns basic in their dynamics
- * rows saves the simplex the ~1 pivot per state column it would otherwise spend (15k to 6k iterations at 200x96).
+ * Solves the same problem in several ways at once, one per pool thread, and returns the first optimal answer;
+ * the other runs are aborted, which ends their threads (the pool starts fresh ones).
  */
-function startBasis(model: LpModel): { colStatus: Int32Array; rowStatus: Int32Array } {
-  const colStatus = new Int32Array(model.numCols);
-  const rowStatus = new Int32Array(model.numRows).fill(BASIC);
-  for (let k = 0; k < model.basicCols.length; k++) {
-    colStatus[model.basicCols[k]] = BASIC;
-    rowStatus[model.basicRows[k]] = AT_LOWER;
+export async function raceHighs(variants: readonly HighsVariant[]): Promise<LpResult> {
+  if (variants.length === 1 || !highsPool() || POOL_THREADS < 2) return solveWithHighs(variants[0].model, variants[0].options);
+  const controllers = variants.map(() => new AbortController());
+  const runs = variants.map((v, k) =>
+    solveWithHighs(v.model, v.options, controllers[k].signal).then((r) => {
+      if (r.status !== 'optimal') throw Object.assign(new Error('not optimal'), { result: r });
+      return r;
+    }),
+  );
+  try {
+    return await Promise.any(runs);
+  } catch (err) {
+    // No run proved optimality: return the first one's own answer (infeasible, time limit, ...).
+    const first = (err as AggregateError).errors?.[0] as { result?: LpResult } | undefined;
+    if (first?.result) return first.result;
+    throw err;
+  } finally {
+    for (const c of controllers) c.abort();
+    await Promise.allSettled(runs);
   }
-  return { colStatus, rowStatus };
-}
-
-function empty(status: LpResult['status'], model: LpModel, message?: string): LpResult {
-  return { backend: 'highs', status, objective: Number.NaN, x: new Float64Array(model.numCols), ...(message ? { message } : {}) };
 }

@@ -6,7 +6,7 @@ import type { LpBackendName, LpResult, LpSolveOptions } from './result.js';
 
 export { LpBuilder, type LpModel } from './model.js';
 export { evaluateObjective, type LpBackendName, type LpResult, type LpSolveOptions, type LpStatus } from './result.js';
-export { highsRuntime } from './highs.js';
+export { closeHighsPool, raceHighs, warmUpHighs, type HighsVariant } from './highs.js';
 
 /**
  * javascript-lp-solver's dense simplex is quick below a few hundred columns and has no start-up cost, but it

@@ -25,6 +25,8 @@ export interface LpSolveOptions {
   /** Stop a MIP once its relative gap is at most this (HiGHS mip_rel_gap). */
   readonly mipRelGap?: number;
   readonly timeLimitSeconds?: number;
+  /** HiGHS dual simplex pricing: steepest edge (HiGHS's choice) or Devex, cheaper per iteration on degenerate models. */
+  readonly dualEdgeWeights?: 'steepest-edge' | 'devex';
 }
 
 export function evaluateObjective(model: LpModel, x: Float64Array): number {

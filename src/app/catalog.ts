@@ -2,12 +2,20 @@
 import { sensorIndex, type City } from '../city/index.js';
 import { buildCatalog, type CatalogSensor, type SensorCatalog } from '../telemetry/catalog.js';
 
+/**
+ * Approach and lane group ids are unique only within their intersection (every intersection has an `N`
+ * approach), so their stream keys carry the intersection: `int-001/N-LT`. Ids cannot contain '/'.
+ */
+export function intersectionKey(intersection: string, id: string): string {
+  return `${intersection}/${id}`;
+}
+
 export function catalogFromCity(city: City): SensorCatalog {
   const sensors: CatalogSensor[] = [];
   for (const info of sensorIndex(city).values()) {
     switch (info.kind) {
       case 'detector':
-        sensors.push({ id: info.sensor, kind: info.kind, owners: { intersection: info.intersection, approach: info.approach, laneGroup: info.laneGroup } });
+        sensors.push({ id: info.sensor, kind: info.kind, owners: { intersection: info.intersection, approach: intersectionKey(info.intersection, info.approach), laneGroup: intersectionKey(info.intersection, info.laneGroup) } });
         break;
       case 'feeder-meter':
         sensors.push({ id: info.sensor, kind: info.kind, owners: { feeder: info.feeder } });

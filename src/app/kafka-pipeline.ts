@@ -5,7 +5,7 @@ import { KafkaProcessor } from '../io/kafka/index.js';
 import type { OperatorSpec, WindowResult } from '../stream/index.js';
 import { DeadLetterLog, type DeadLetter } from '../telemetry/dead-letter.js';
 import { catalogFromCity } from './catalog.js';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline, ResultListener } from './pipeline.js';
 import { ResultStore } from './result-store.js';
 
 export interface KafkaPipelineOptions {
@@ -24,6 +24,7 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProc
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter);
+  const listeners: ResultListener[] = [];
   const processor = new KafkaProcessor({
     config: o.kafka,
     catalog,
@@ -34,8 +35,22 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProc
     onCommitted: (rows) => {
       results.add(rows);
       o.onResults?.(rows);
+      for (const listener of listeners) {
+        try {
+          listener(rows);
+        } catch (err) {
+          o.log?.(`a result listener failed: ${(err as Error).message}`);
+        }
+      }
     },
     onDeadLetters: (letters) => letters.forEach(deadLetters.add),
   });
-  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters };
+  const addResultListener = (listener: ResultListener): (() => void) => {
+    listeners.push(listener);
+    return () => {
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    };
+  };
+  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters, addResultListener };
 }

@@ -1,6 +1,6 @@
 // The in-process pipeline: engine, result store and dead-letter log wired together for one city.
 import type { City } from '../city/index.js';
-import { StreamEngine, resultRows, type EngineStats, type OperatorSpec, type WatermarkSpec, type WindowResult } from '../stream/index.js';
+import { StreamEngine, resultRows, type OperatorSpec, type WatermarkSpec, type WindowResult } from '../stream/index.js';
 import { DeadLetterLog, type DeadLetter, type DeadLetterSink } from '../telemetry/dead-letter.js';
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { catalogFromCity } from './catalog.js';
@@ -16,26 +16,34 @@ export interface PipelineOptions {
   /** Extra outputs, e.g. NDJSON files. */
   onResults?: (rows: WindowResult[]) => void;
   onDeadLetter?: (letter: DeadLetter) => void;
+  /** A result listener threw: the engine carries on, the other listeners still get the rows. */
+  onListenerError?: (err: Error) => void;
 }
 
-/** What the API reads of the engine: one StreamEngine, or the Kafka processor with an engine per partition. */
-export interface EngineView {
-  stats(): EngineStats;
-}
+export type ResultListener = (rows: WindowResult[]) => void;
 
-export interface Pipeline<E extends EngineView = StreamEngine> {
+/**
+ * The engine as the API and the shutdown use it: one StreamEngine, or the Kafka processor with an engine per
+ * input partition (src/io/kafka).
+ */
+export type PipelineEngine = Pick<StreamEngine, 'stats' | 'watermark' | 'ingestMessage' | 'tick' | 'flush' | 'drain' | 'finish' | 'close'>;
+
+export interface Pipeline<E extends PipelineEngine = PipelineEngine> {
   city: City;
   catalog: SensorCatalog;
   operators: OperatorSpec[];
   engine: E;
   results: ResultStore;
   deadLetters: DeadLetterLog;
+  /** Adds a consumer of every batch of window results (forecasts, plans); returns its removal. */
+  addResultListener(listener: ResultListener): () => void;
 }
 
-export function createPipeline(o: PipelineOptions): Pipeline {
+export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter as DeadLetterSink | undefined);
+  const listeners: ResultListener[] = [];
   const engine = new StreamEngine({
     catalog,
     operators: o.operators,
@@ -47,7 +55,21 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       const rows = resultRows(spec, catalog, cols);
       results.add(rows);
       o.onResults?.(rows);
+      for (const listener of listeners) {
+        try {
+          listener(rows);
+        } catch (err) {
+          o.onListenerError?.(err as Error);
+        }
+      }
     },
   });
-  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters };
+  const addResultListener = (listener: ResultListener): (() => void) => {
+    listeners.push(listener);
+    return () => {
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    };
+  };
+  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener };
 }

@@ -22,7 +22,8 @@ interface WindowGroup {
 export class AlignedWindowOperator implements WindowOperator {
   private readonly store: AccumulatorStore;
   private readonly groups = new Map<number, WindowGroup>();
-  private readonly emits: number[] = [];
+  /** Revisions emitted so far per slot, grown with the store's slots. */
+  private emits = new Int32Array(1024);
   private readonly dirtyFlag: Uint8Array[] = [];
   watermark = -Infinity;
   nextDue = Infinity;
@@ -61,6 +62,7 @@ export class AlignedWindowOperator implements WindowOperator {
       let slot = group.slotOfKey[key];
       if (slot < 0) {
         slot = this.store.alloc();
+        if (slot >= this.emits.length) this.growEmits(slot);
         group.slotOfKey[key] = slot;
         group.keys.push(key);
         this.emits[slot] = 0;
@@ -72,6 +74,12 @@ export class AlignedWindowOperator implements WindowOperator {
     }
     if (accepted) this.changes?.touch(key);
     return accepted;
+  }
+
+  private growEmits(slot: number): void {
+    const e = new Int32Array(Math.max(slot + 1, this.emits.length * 2));
+    e.set(this.emits);
+    this.emits = e;
   }
 
   private markDirty(group: WindowGroup, slot: number, key: number): void {
@@ -163,7 +171,7 @@ export class AlignedWindowOperator implements WindowOperator {
     if (flags) flags[slot & 0xffff] = 0;
     this.changes?.touch(key);
     out.push(key, g.start, g.end, this.emits[slot]++);
-    for (let i = 0; i < this.aggregates.length; i++) out.values[i].push(this.store.value(slot, this.aggregates[i]));
+    for (let i = 0; i < this.aggregates.length; i++) out.setValue(i, this.store.value(slot, this.aggregates[i]));
   }
 
   private purge(g: WindowGroup): void {

@@ -10,43 +10,73 @@ export interface WindowResultColumns {
   values: Float64Array[];
 }
 
+function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Growable typed columns: a window boundary can close every key of an operator at once (a burst of
+ * hundreds of thousands of rows), so rows are written in place rather than pushed onto arrays.
+ */
 export class EmitBuffer {
-  key: number[] = [];
-  start: number[] = [];
-  end: number[] = [];
-  revision: number[] = [];
-  values: number[][];
+  length = 0;
+  private capacity = 256;
+  private key: Float64Array<ArrayBuffer> = new Float64Array(this.capacity);
+  private start: Float64Array<ArrayBuffer> = new Float64Array(this.capacity);
+  private end: Float64Array<ArrayBuffer> = new Float64Array(this.capacity);
+  private revision: Float64Array<ArrayBuffer> = new Float64Array(this.capacity);
+  private values: Float64Array<ArrayBuffer>[];
 
-  constructor(readonly operator: number, aggregateCount: number) {
-    this.values = Array.from({ length: aggregateCount }, () => []);
+  constructor(
+    readonly operator: number,
+    aggregateCount: number,
+  ) {
+    this.values = Array.from({ length: aggregateCount }, () => new Float64Array(this.capacity));
   }
 
-  get length(): number {
-    return this.key.length;
-  }
-
+  /** Appends a row; its aggregate values follow through `setValue`. */
   push(key: number, start: number, end: number, revision: number): void {
-    this.key.push(key);
-    this.start.push(start);
-    this.end.push(end);
-    this.revision.push(revision);
+    if (this.length === this.capacity) this.grow();
+    const i = this.length++;
+    this.key[i] = key;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.revision[i] = revision;
   }
 
-  /** Hands the rows over as typed columns and empties the buffer. */
-  take(): WindowResultColumns {
-    const out: WindowResultColumns = {
-      operator: this.operator,
-      key: Float64Array.from(this.key),
-      start: Float64Array.from(this.start),
-      end: Float64Array.from(this.end),
-      revision: Float64Array.from(this.revision),
-      values: this.values.map((v) => Float64Array.from(v)),
-    };
-    this.key = [];
-    this.start = [];
-    this.end = [];
-    this.revision = [];
-    this.values = this.values.map(() => []);
-    return out;
+  /** Sets aggregate `a` of the row pushed last. */
+  setValue(a: number, value: number): void {
+    this.values[a][this.length - 1] = value;
   }
+
+  private grow(): void {
+    const n = this.capacity * 2;
+    this.key = grown(this.key, n);
+    this.start = grown(this.start, n);
+    this.end = grown(this.end, n);
+    this.revision = grown(this.revision, n);
+    this.values = this.values.map((v) => grown(v, n));
+    this.capacity = n;
+  }
+
+  /** Hands the rows over as exactly-sized typed columns (ready to transfer) and empties the buffer. */
+  take(): WindowResultColumns {
+    const n = this.length;
+    this.length = 0;
+    return {
+      operator: this.operator,
+      key: this.key.slice(0, n),
+      start: this.start.slice(0, n),
+      end: this.end.slice(0, n),
+      revision: this.revision.slice(0, n),
+      values: this.values.map((v) => v.slice(0, n)),
+    };
+  }
+}
+
+/** The buffers of result columns, for a zero-copy transfer between threads. */
+export function resultBuffers(cols: WindowResultColumns): ArrayBuffer[] {
+  return [cols.key, cols.start, cols.end, cols.revision, ...cols.values].map((a) => a.buffer as ArrayBuffer);
 }

@@ -5,6 +5,7 @@ import type { DeadLetterSink } from '../telemetry/dead-letter.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
 import { validateBatch, validateSingle, type PartitionOwnership, type ValidationContext } from '../telemetry/validate.js';
+import { SingleReadingDecoder, type FastReading } from '../telemetry/single-decoder.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import { LatencyHistogram } from './histogram.js';
@@ -74,6 +75,7 @@ export class StreamEngine {
   private readonly builders: TaskBuilder[];
   private readonly pool?: WorkerPool;
   private readonly ownsPool: boolean;
+  private readonly owned?: Uint8Array;
   private readonly state: number;
   private readonly inline?: WorkerCore;
   private readonly inFlight: Promise<void>[][];
@@ -84,6 +86,8 @@ export class StreamEngine {
   private lastFlush = 0;
   private readonly fullLanes: number[] = [];
   private readonly validationContext: ValidationContext;
+  private readonly singleDecoder: SingleReadingDecoder;
+  private readonly fast: FastReading = { sensor: 0, metric: 0, ts: 0, value: 0, quality: 0 };
   private failure: Error | undefined;
   private readonly counters = { messages: 0, readings: 0, accepted: 0, badQuality: 0, unkeyed: 0, late: 0, results: 0 };
 
@@ -125,7 +129,9 @@ export class StreamEngine {
     this.activeByWorker = new Array<number>(lanes).fill(0);
     if (!this.pool) this.inline = new WorkerCore(init);
     this.tracker = new WatermarkTracker(this.opts.watermark);
+    this.singleDecoder = new SingleReadingDecoder(catalog);
     this.validationContext = { catalog, nowMs: 0, maxFutureMs: this.opts.maxFutureMs, source: '', deadLetter: this.opts.deadLetter, ownership: options.ownership };
+    this.owned = options.ownership?.accept;
   }
 
   get watermark(): number {
@@ -144,12 +150,35 @@ export class StreamEngine {
   }
 
   /**
+   * Messages of one source partition in arrival order, as a consumer poll returns them: awaits only where a
+   * message has to wait (backpressure or a due flush), not once per message.
+   */
+  async ingestMessages(messages: readonly Uint8Array[], partition = 'default'): Promise<void> {
+    for (let i = 0; i < messages.length; i++) {
+      const accepted = this.ingestMessage(messages[i], partition);
+      if (accepted !== DONE) await accepted;
+    }
+  }
+
+  /**
    * One MessagePack message from a source partition. The returned promise resolves once the message is
    * accepted; it waits only when a worker is behind (backpressure), so callers should await it.
    */
   ingestMessage(bytes: Uint8Array, partition = 'default'): Promise<void> {
     this.throwIfFailed();
     this.counters.messages++;
+    const now = this.opts.clock();
+    const f = this.fast;
+    // One reading per message is the costly shape of the wire: no columns, no strings, and no promise unless a worker is behind.
+    // A sensor this engine does not own takes the full path below, which dead-letters it with the reason.
+    if (this.singleDecoder.decode(bytes, now + this.opts.maxFutureMs, f) && (this.owned === undefined || this.owned[f.sensor] === 1)) {
+      const ts = f.ts;
+      this.counters.readings++;
+      this.routeReading(f.sensor, f.metric, ts, f.value, f.quality);
+      const waiting = this.fullLanes.length > 0 ? this.sendFull() : undefined;
+      if (waiting) return waiting.then(() => this.endMessage(partition, ts, now));
+      return this.endMessage(partition, ts, now) ?? DONE;
+    }
     let msg: DecodedMessage;
     try {
       msg = decodeWire(bytes);
@@ -164,8 +193,6 @@ export class StreamEngine {
       return DONE;
     }
     if (msg.kind === 'batch') return this.ingestDecoded(msg.batch, partition);
-    // One reading per message is the costly shape of the wire: no columns, and no promise unless a worker is behind.
-    const now = this.opts.clock();
     const r = msg.reading;
     this.counters.readings++;
     const ids = validateSingle(r, this.validation(now, partition));

@@ -89,7 +89,7 @@ export class SessionWindowOperator implements WindowOperator {
         if (s.dirty) {
           s.dirty = false;
           out.push(key, s.start, s.end, s.emits++);
-          for (let a = 0; a < this.aggregates.length; a++) out.values[a].push(this.store.value(s.slot, this.aggregates[a]));
+          for (let a = 0; a < this.aggregates.length; a++) out.setValue(a, this.store.value(s.slot, this.aggregates[a]));
         }
         if (s.end - 1 + this.latenessMs <= w) {
           this.store.free(s.slot);

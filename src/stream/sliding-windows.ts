@@ -83,7 +83,7 @@ export class SlidingWindowOperator implements WindowOperator {
     const from = t - this.sizeMs;
     for (let i = 0; i < st.ts.length && st.ts[i] <= t; i++) if (st.ts[i] > from) this.store.add(slot, st.ts[i], st.values[i]);
     out.push(key, from + 1, t + 1, revision);
-    for (let a = 0; a < this.aggregates.length; a++) out.values[a].push(this.store.value(slot, this.aggregates[a]));
+    for (let a = 0; a < this.aggregates.length; a++) out.setValue(a, this.store.value(slot, this.aggregates[a]));
     this.store.free(slot);
   }
 

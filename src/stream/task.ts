@@ -1,5 +1,5 @@
 // The unit of work sent to a stream worker: a column-wise run of keyed readings with watermark steps.
-import type { WindowResultColumns } from './emit-buffer.js';
+import { resultBuffers, type WindowResultColumns } from './emit-buffer.js';
 
 export interface WorkerTask {
   /** Which operator state of the worker the task feeds (one per engine sharing the worker threads). */
@@ -139,4 +139,12 @@ export function laneOfKey(key: number, lanes: number): number {
 
 export function taskTransferList(task: WorkerTask): ArrayBuffer[] {
   return [task.op, task.key, task.ts, task.value, task.markerPos, task.markerW].map((a) => a.buffer as ArrayBuffer);
+}
+
+export function replyTransferList(reply: WorkerReply): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const cols of reply.results) out.push(...resultBuffers(cols));
+  const late = reply.late;
+  for (const a of [late.op, late.key, late.ts, late.value]) if (a.byteLength > 0) out.push(a.buffer as ArrayBuffer);
+  return out;
 }

@@ -1,7 +1,8 @@
 // Piscina worker entry: one WorkerCore per engine state on this thread, built from workerData; tasks arrive in order.
 import { workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { WorkerCore, type WorkerInit } from './worker-core.js';
-import type { StateRecords, WorkerReply, WorkerTask } from './task.js';
+import { replyTransferList, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 
 const init = workerData as WorkerInit;
 const cores = new Map<number, WorkerCore>();
@@ -12,9 +13,10 @@ function core(state: number): WorkerCore {
   return c;
 }
 
-// Replies are small next to tasks (one row per window, not per reading), so they are copied back.
-export default function processTask(task: WorkerTask): WorkerReply {
-  return core(task.state).process(task);
+// A window boundary can emit a row per key at once: the reply's columns move back without a copy.
+export default function processTask(task: WorkerTask): unknown {
+  const reply: WorkerReply = core(task.state).process(task);
+  return Piscina.move({ [Piscina.transferableSymbol]: replyTransferList(reply), [Piscina.valueSymbol]: reply } as never);
 }
 
 export function checkpoint(arg: { state: number }): StateRecords {

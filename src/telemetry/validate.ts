@@ -37,6 +37,11 @@ const ALLOWED = metricKindTable();
 
 type Problem = [DeadLetterReason, string] | undefined;
 
+/** An ISO date where the time is within JavaScript's date range, else the raw number (toISOString would throw). */
+function describeTs(ts: number): string {
+  return Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
+}
+
 /** What is wrong with one reading whose sensor and metric were resolved to ids (-1: unknown), if anything. */
 function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: string, metricName: string, ts: number, value: number, quality: number): Problem {
   if (s < 0) return ['unknown-sensor', `sensor '${sensorName}' is not in the city model`];
@@ -46,7 +51,7 @@ function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: st
   if (!Number.isFinite(ts)) return ['non-finite', `ts is ${ts}`];
   if (!Number.isFinite(value)) return ['non-finite', `value is ${value}`];
   if (ts < 0) return ['ts-before-epoch', `ts ${ts} is before 1970-01-01`];
-  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['ts-in-future', `ts ${new Date(ts).toISOString()} is more than ${ctx.maxFutureMs} ms ahead of the engine clock`];
+  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['ts-in-future', `ts ${describeTs(ts)} is more than ${ctx.maxFutureMs} ms ahead of the engine clock`];
   const spec = METRICS[m];
   if (value < spec.min || value > spec.max) return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
   if (quality > 2) return ['bad-type', `quality code ${quality} is not 0 (good), 1 (uncertain) or 2 (bad)`];

@@ -1,10 +1,14 @@
-// Window aggregates: the operators, the current result per key, and a key's results over a time range.
+// Window aggregates: the operators a caller may read, the current result per key, and a key's results over a time range.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ApiContext } from '../server.js';
-import { problem } from '../problem.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import { ANY_ROLE, principal, type Principal } from '../access/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem } from '../problem.js';
+import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { keyFilter, mayReadOperator } from '../window-scope.js';
 
-const Params = Type.Object({ operator: Type.String() });
+const Params = Type.Object({ operator: Type.String({ description: 'operator name from GET /v1/operators' }) });
 const CurrentQuery = Type.Object({ key: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 }) });
 const RangeQuery = Type.Object({
   key: Type.String({ minLength: 1 }),
@@ -12,39 +16,79 @@ const RangeQuery = Type.Object({
   to: Type.Optional(Type.String({ description: 'ISO date-time or epoch ms; windows ending at or before it' })),
 });
 
-function parseTime(text: string | undefined, name: string): number | string {
+const Operator = Type.Object({
+  name: Type.String(),
+  metric: Type.String(),
+  keyBy: Type.String(),
+  window: Type.Object({ type: Type.String() }, { additionalProperties: true }),
+  aggregates: Type.Array(Type.String()),
+  allowedLatenessMs: Type.Number(),
+});
+const Result = Type.Object({
+  operator: Type.String(),
+  metric: Type.String(),
+  key: Type.String(),
+  start: Type.Number({ description: 'window start, epoch ms' }),
+  end: Type.Number({ description: 'window end (exclusive), epoch ms' }),
+  revision: Type.Integer({ description: '0 when first emitted; n for the n-th revision by late readings' }),
+  values: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
+});
+const Current = Type.Object({ operator: Type.String(), results: Type.Array(Result), total: Type.Integer() });
+const Range = Type.Object({ operator: Type.String(), key: Type.String(), results: Type.Array(Result) });
+
+function parseTime(text: string | undefined, name: string): number {
   if (text === undefined) return name === 'from' ? -Infinity : Infinity;
   const n = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  return Number.isFinite(n) ? n : `query '${name}' must be an ISO date-time or epoch milliseconds, got '${text}'`;
+  if (!Number.isFinite(n)) throw new HttpProblem('validation', `query '${name}' must be an ISO date-time or epoch milliseconds, got '${text}'`, { errors: [{ path: `querystring.${name}`, message: 'must be an ISO date-time or epoch milliseconds' }] });
+  return n;
 }
 
 export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
+  const readable = (p: Principal): OperatorSpec[] => ctx.pipeline.operators.filter((o) => mayReadOperator(p, o));
+  const find = (p: Principal, name: string): OperatorSpec => {
+    const op = readable(p).find((o) => o.name === name);
+    if (!op) throw new HttpProblem('not-found', `unknown operator '${name}'; GET /v1/operators lists the ones your role may read`);
+    return op;
+  };
   return async (app) => {
-    const operators = () => ctx.pipeline.operators;
-    app.get('/operators', async () => ({ operators: operators() }));
+    const tags = ['windows'];
+    app.get(
+      '/operators',
+      { config: { access: ANY_ROLE }, schema: { tags, summary: 'Window operators the caller may read', response: { 200: Type.Object({ operators: Type.Array(Operator) }), ...errors(...AUTH_ERRORS) } } },
+      async (request) => ({ operators: readable(principal(request)) }),
+    );
 
     app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof CurrentQuery> }>(
       '/windows/:operator/current',
-      { schema: { params: Params, querystring: CurrentQuery } },
-      async (request, reply) => {
-        const { operator } = request.params;
-        if (!operators().some((o) => o.name === operator)) return problem(reply, 404, `unknown operator '${operator}'; GET /v1/operators lists them`);
-        const rows = ctx.pipeline.results.current(operator, request.query.key);
-        return { operator, results: rows.slice(0, request.query.limit), total: rows.length };
+      {
+        config: { access: ANY_ROLE },
+        schema: { tags, summary: 'Latest window result per key (scoped to the caller)', params: Params, querystring: CurrentQuery, response: { 200: Current, ...errors(400, 404, ...AUTH_ERRORS) } },
+      },
+      async (request) => {
+        const p = principal(request);
+        const op = find(p, request.params.operator);
+        const allowed = keyFilter(p, op, ctx.city.city);
+        let rows = ctx.pipeline.results.current(op.name, request.query.key);
+        if (allowed) rows = rows.filter((r) => allowed(r.key));
+        return { operator: op.name, results: rows.slice(0, request.query.limit), total: rows.length };
       },
     );
 
     app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof RangeQuery> }>(
       '/windows/:operator',
-      { schema: { params: Params, querystring: RangeQuery } },
-      async (request, reply) => {
-        const { operator } = request.params;
-        if (!operators().some((o) => o.name === operator)) return problem(reply, 404, `unknown operator '${operator}'; GET /v1/operators lists them`);
+      {
+        config: { access: ANY_ROLE },
+        schema: { tags, summary: "A key's window results over a time range", params: Params, querystring: RangeQuery, response: { 200: Range, ...errors(400, 404, ...AUTH_ERRORS) } },
+      },
+      async (request) => {
+        const p = principal(request);
+        const op = find(p, request.params.operator);
+        const { key } = request.query;
+        const allowed = keyFilter(p, op, ctx.city.city);
+        if (allowed && !allowed(key)) throw new HttpProblem('not-found', `no key '${key}' in operator '${op.name}' within your scope`);
         const from = parseTime(request.query.from, 'from');
         const to = parseTime(request.query.to, 'to');
-        if (typeof from === 'string') return problem(reply, 400, from);
-        if (typeof to === 'string') return problem(reply, 400, to);
-        return { operator, key: request.query.key, results: ctx.pipeline.results.range(operator, request.query.key, from, to) };
+        return { operator: op.name, key, results: ctx.pipeline.results.range(op.name, key, from, to) };
       },
     );
   };

@@ -8,7 +8,8 @@ import { registerBacktestCommand } from './backtest.js';
 import { registerDispatchCommand } from './dispatch.js';
 import { registerSignalPlanCommand } from './signal-plan.js';
 import { registerRunCommand } from './run.js';
+import { registerKeysCommand } from './keys.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRunCommand, registerForecastCommand, registerBacktestCommand, registerRouteCommand, registerCityCommand, registerSimulateCommand, registerDispatchCommand, registerSignalPlanCommand];
+export const commands: RegisterCommand[] = [registerRunCommand, registerForecastCommand, registerBacktestCommand, registerRouteCommand, registerCityCommand, registerSimulateCommand, registerDispatchCommand, registerSignalPlanCommand, registerKeysCommand];

@@ -14,6 +14,7 @@ import { coPartitioning, type CoPartitioning } from './partitioner.js';
 import { PartitionTask } from './partition-task.js';
 import { deadLetterKey, encodeDeadLetter, encodeResult, resultKey, type KafkaCoordinates } from './records.js';
 import * as rd from './rdkafka.js';
+import { TelemetryProducer } from './telemetry-producer.js';
 import { ensureTopics } from './topics.js';
 import { Mutex } from './mutex.js';
 
@@ -81,6 +82,8 @@ export class KafkaProcessor {
   private failure: Error | undefined;
   private readonly counters = { commits: 0, aborts: 0, restores: 0, restoredKeys: 0, skippedMessages: 0, pauses: 0 };
   private brokersUp = false;
+  private stopped = false;
+  private forwarder?: Promise<TelemetryProducer>;
   private sinkError: Error | undefined;
   private readonly committedOffsets: Record<number, number> = {};
   private started = false;
@@ -220,8 +223,33 @@ export class KafkaProcessor {
     return this.stats().watermark;
   }
 
+  /**
+   * HTTP ingest on a Kafka process: the message goes to the input topic, each reading on its unit's partition,
+   * and is processed exactly once by whichever process owns that partition.
+   */
+  async ingestMessage(bytes: Uint8Array): Promise<void> {
+    this.forwarder ??= TelemetryProducer.connect({ config: this.c, catalog: this.o.catalog, operators: this.o.operators });
+    (await this.forwarder).sendMessage(bytes);
+  }
+
+  /** The processor drains and commits on its own schedule: nothing to do on request. */
+  async tick(): Promise<void> {}
+
+  async flush(): Promise<void> {}
+
+  async drain(): Promise<void> {}
+
+  /** Open windows are not closed at shutdown: their state is checkpointed and their next owner continues them. */
+  async finish(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
   /** Commits what is processed, leaves the group (its partitions move to the other processes) and disconnects. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.running = false;
     clearInterval(this.probe);
     clearInterval(this.backpressure);
@@ -238,6 +266,7 @@ export class KafkaProcessor {
     if (this.restorer) await rd.disconnect(this.restorer);
     if (this.producer) await rd.disconnect(this.producer);
     await this.pool?.destroy();
+    if (this.forwarder) await (await this.forwarder).close();
   }
 
   private fail(err: Error): void {

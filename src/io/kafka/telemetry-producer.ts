@@ -3,8 +3,8 @@
 import type { KafkaConfig } from '../../config.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
-import { encodeBatch, encodeReading } from '../../telemetry/codec.js';
-import type { Reading } from '../../telemetry/reading.js';
+import { decodeWire, encodeBatch, encodeReading, type DecodedMessage } from '../../telemetry/codec.js';
+import { QUALITY_NAMES, type Reading } from '../../telemetry/reading.js';
 import { PRODUCER_TOPIC_CONFIG } from './client-config.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
 import * as rd from './rdkafka.js';
@@ -80,6 +80,22 @@ export class TelemetryProducer {
     for (const list of byPartition) if (list.length > 0) this.sendBatch(list);
   }
 
+  /**
+   * One wire message as received (e.g. over HTTP): its readings each to their unit's partition. A message
+   * that cannot be decoded goes to partition 0 as it is, where the engine dead-letters it with its offset.
+   */
+  sendMessage(bytes: Uint8Array): void {
+    let msg: DecodedMessage;
+    try {
+      msg = decodeWire(bytes);
+    } catch {
+      rd.produceBlocking(this.producer, this.o.config.inputTopic, 0, Buffer.from(bytes), null);
+      this.sent++;
+      return;
+    }
+    this.send(readingsOf(msg));
+  }
+
   private sendBatch(list: Reading[]): void {
     const s = this.o.catalog.index.get(list[0].sensor);
     const partition = s === undefined ? 0 : this.partitionOf[s];
@@ -97,4 +113,14 @@ export class TelemetryProducer {
     await this.flush();
     await rd.disconnect(this.producer);
   }
+}
+
+function readingsOf(msg: DecodedMessage): Reading[] {
+  const quality = (q: number) => (q ? { quality: QUALITY_NAMES[q] ?? ('bad' as const) } : {});
+  if (msg.kind === 'single') {
+    const r = msg.reading;
+    return [{ sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value, ...quality(r.quality) }];
+  }
+  const b = msg.batch;
+  return Array.from({ length: b.length }, (_, i) => ({ sensor: b.sensorNames[b.sensor[i]], metric: b.metricNames[b.metric[i]], ts: b.ts[i], value: b.value[i], ...quality(b.quality[i]) }));
 }

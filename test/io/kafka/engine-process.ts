@@ -1,5 +1,8 @@
 // Engine processes for the real-broker tests: `urbanflow run --kafka` as a child process, killed with SIGKILL or stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../../bin/urbanflow.js', import.meta.url));
@@ -26,6 +29,8 @@ export class EngineProcess {
       '--kafka-config', 'session.timeout.ms=6000', '--kafka-config', 'heartbeat.interval.ms=500',
     ];
     if (a.instanceId) args.push('--kafka-instance-id', a.instanceId);
+    // Each process keeps its API keys and live forecasts apart, as separate machines would.
+    args.push('--state-dir', mkdtempSync(join(tmpdir(), 'urbanflow-kafka-engine-')), '--log-level', 'warn');
     this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const t0 = Date.now();
     this.proc.stderr!.on('data', (d: Buffer) => this.output.push(...d.toString().split('\n').filter((l) => l !== '').map((l) => `+${Date.now() - t0}ms ${l}`)));

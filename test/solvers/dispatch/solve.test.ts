@@ -60,6 +60,18 @@ describe('solveDispatch', () => {
     expect(plan.shortfallKW[0]).toBe(30);
   });
 
+  it('never calls an industrial load whose ramp cannot reach its minimum depth', async () => {
+    // starting from 0 at 30 kW per interval, 40 kW is out of reach in every interval, however long the event
+    const slow = ind('slow', 100, 0.01, { minKW: 40, rampKWPerInterval: 30 });
+    const fast = ind('fast', 100, 0.5, { minKW: 40, rampKWPerInterval: 40 });
+    const plan = await solveChecked(request([slow, fast], [40, 40, 40]));
+    expect(plan.resources[0].setpointKW).toEqual([0, 0, 0]);
+    expect(plan.resources[0].calls).toBe(0);
+    expect(plan.resources[1].setpointKW).toEqual([40, 40, 40]);
+    const alone = await solveChecked(request([slow], [40, 40, 40]));
+    expect(alone.shortfallKW).toEqual([40, 40, 40]);
+  });
+
   it('limits the number of calls', async () => {
     // two short calls would be cheapest; with one call allowed the mill stays curtailed through the gap
     const mill = ind('mill', 10, 0.1, { minKW: 10, maxEvents: 1 });

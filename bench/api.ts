@@ -1,0 +1,154 @@
+// Benchmark `api`: a stored plan's GET and batched MessagePack ingest, loaded by autocannon against a server process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { KeyStore } from '../src/api/access/index.js';
+import { encodeBatch } from '../src/telemetry/codec.js';
+import type { Reading } from '../src/telemetry/reading.js';
+import { randomIntersection } from '../solvers/signals/generate.js';
+import type { Bench } from './index.js';
+
+const CLI = new URL('../../bin/urbanflow.js', import.meta.url).pathname;
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+async function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '1', '--state-dir', dir, '--log-level', 'warn', '--out-of-orderness', '2m', '--rate-limit', 'traffic-center=0,operator=0'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  for (;;) {
+    const m = /API on (http:\/\/\S+)/.exec(stderr);
+    if (m) return { child, base: m[1] };
+    if (child.exitCode !== null) throw new Error(`server did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** CPU seconds a process has used (user + system), from /proc: load-independent cost per request. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A bare Fastify process sending the same bytes: what this machine allows, under its current load, without the API. */
+async function baseline(bytes: Buffer, dir: string, seconds: number, connections: number): Promise<number> {
+  const body = join(dir, 'plan.json');
+  writeFileSync(body, bytes);
+  const fastify = new URL('../../node_modules/fastify/fastify.js', import.meta.url).pathname;
+  const script = `import Fastify from '${fastify}'; import { readFileSync } from 'node:fs';
+    const b = readFileSync('${body}'); const app = Fastify();
+    app.get('/plan', async (_, reply) => reply.type('application/json').send(b));
+    const a = await app.listen({ port: 0, host: '127.0.0.1' }); process.stderr.write('API on ' + a + '\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    while (!/API on (\S+)/.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`baseline server did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = `${/API on (\S+)/.exec(stderr)![1]}/plan`;
+    await autocannon({ url, connections, duration: 2 });
+    return Math.round((await autocannon({ url, connections, duration: seconds })).requests.average);
+  } finally {
+    child.kill();
+  }
+}
+
+/** Consecutive batches of detector counts, 10 s of event time each, so the watermark moves as in a live feed. */
+function ingestBodies(detectors: string[], batches: number, perBatch: number, startMs: number): Buffer[] {
+  const out: Buffer[] = [];
+  let k = 0;
+  for (let b = 0; b < batches; b++) {
+    const readings: Reading[] = [];
+    const t0 = startMs + b * 10_000;
+    for (let i = 0; i < perBatch; i++) {
+      readings.push({ sensor: detectors[k++ % detectors.length], metric: 'detector.count', ts: t0 + Math.floor((i * 10_000) / perBatch), value: (i * 7) % 23 });
+    }
+    out.push(Buffer.from(encodeBatch(readings)));
+  }
+  return out;
+}
+
+export const apiBench: Bench = async (args) => {
+  const seconds = flag(args, 'seconds', 10);
+  const connections = flag(args, 'connections', 16);
+  const perBatch = flag(args, 'batch', 10_000);
+  const dir = mkdtempSync(join(tmpdir(), 'uf-bench-api-'));
+  const keys = KeyStore.open(join(dir, 'keys.db'));
+  const traffic = keys.create({ tenant: 'tmc', role: 'traffic-center' }, Date.now()).secret;
+  const operator = keys.create({ tenant: 'ops', role: 'operator' }, Date.now()).secret;
+  keys.close();
+  const { child, base } = await startServer(dir);
+  try {
+    const json = { 'content-type': 'application/json' };
+    const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+    // A current plan as a traffic center polls it: one intersection's timing plan (--intersections for larger sets).
+    const body = JSON.stringify({ intersections: Array.from({ length: flag(args, 'intersections', 1) }, (_, i) => randomIntersection(i + 1, 0.7)) });
+    const created = await fetch(`${base}/v1/signals/plans?wait=60`, { method: 'POST', headers: { ...auth(traffic), ...json }, body });
+    if (created.status !== 201) throw new Error(`plan request failed: ${created.status} ${await created.text()}`);
+    const planUrl = `${base}${created.headers.get('location')}`;
+    const planDoc = Buffer.from(await (await fetch(planUrl, { headers: auth(traffic) })).arrayBuffer());
+    const planBytes = planDoc.byteLength;
+
+    await autocannon({ url: planUrl, connections, duration: 2, headers: auth(traffic) });
+    const load = loadavg()[0];
+    const cpu0 = cpuSeconds(child.pid!);
+    const get = await autocannon({ url: planUrl, connections, duration: seconds, headers: auth(traffic) });
+    const serverUsPerGet = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / get.requests.total;
+    const baselineReqPerSec = await baseline(planDoc, dir, seconds, connections);
+    process.stderr.write(`api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`);
+    process.stderr.write(`api: GET plan (${planBytes} bytes): ${Math.round(get.requests.average)} req/s, p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, non-2xx ${get.non2xx}, errors ${get.errors}\n`);
+
+    const city = (await (await fetch(`${base}/v1/city`, { headers: auth(operator) })).json()) as {
+      city: { intersections: { approaches: { laneGroups: { detectors: string[] }[] }[] }[] };
+    };
+    const detectors = city.city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors)));
+    const batches = flag(args, 'batches', 600);
+    const bodies = ingestBodies(detectors, batches, perBatch, Date.now() - 20 * 3_600_000);
+    let next = 0;
+    const stats0 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as { readings: number };
+    const ingest = await autocannon({
+      url: `${base}/v1/telemetry`,
+      connections: 2,
+      amount: bodies.length,
+      requests: [{ method: 'POST', headers: { ...auth(operator), 'content-type': 'application/msgpack' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+    });
+    const stats1 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as { readings: number; late: number; deadLetters: number };
+    const readings = stats1.readings - stats0.readings;
+    const ingestReadingsPerSec = readings / ingest.duration;
+    process.stderr.write(
+      `api: ingest ${ingest['2xx']} batches of ${perBatch} in ${ingest.duration.toFixed(1)} s: ${Math.round(ingestReadingsPerSec)} readings/s (${readings} taken, ${stats1.deadLetters} dead letters), p99 ${ingest.latency.p99} ms, non-2xx ${ingest.non2xx}\n`,
+    );
+    return {
+      planGetReqPerSec: Math.round(get.requests.average),
+      planGetP50Ms: get.latency.p50,
+      planGetP99Ms: get.latency.p99,
+      planGetNon2xx: get.non2xx + get.errors,
+      planBytes,
+      connections,
+      planGetServerCpuUsPerReq: Math.round(serverUsPerGet * 10) / 10,
+      bareFastifyReqPerSec: baselineReqPerSec,
+      ingestReadingsPerSec: Math.round(ingestReadingsPerSec),
+      ingestBatchReadings: perBatch,
+      ingestBatchP99Ms: ingest.latency.p99,
+      ingestNon2xx: ingest.non2xx + ingest.errors,
+      ingestDeadLetters: stats1.deadLetters,
+      loadAvg1m: Math.round(load * 100) / 100,
+      cores: (await import('node:os')).cpus().length,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,84 @@
+// One HiGHS solve of an LpModel on a loaded runtime: passes the sparse arrays straight in, no LP text to write or parse.
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import type { LpModel } from './model.js';
+import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.js';
+
+// The ESM build's default export is the loader, but the CommonJS-flavoured typings place it one `.default` deeper.
+const namespaceDefault = (highsModule as unknown as { default: unknown }).default;
+export const loadHighs = (typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default) as () => Promise<Highs>;
+
+const MODEL_STATUS_OPTIMAL = 7;
+const MODEL_STATUS_INFEASIBLE = 8;
+const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
+const MODEL_STATUS_UNBOUNDED = 10;
+const SOLUTION_STATUS_FEASIBLE = 2;
+const AT_LOWER = 0;
+const BASIC = 1;
+
+/** Solves synchronously on `highs`; callers keep it off the event loop (see pool.ts). */
+export function solveOnHighs(highs: Highs, model: LpModel, options: LpSolveOptions = {}): LpResult {
+  const isMip = model.numIntegers > 0;
+  const hm = highs.createModel({
+    numCols: model.numCols,
+    numRows: model.numRows,
+    colCost: model.colCost,
+    colLower: model.colLower,
+    colUpper: model.colUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: model.numRows,
+      numCols: model.numCols,
+      starts: model.rowStarts,
+      indices: model.rowIndex,
+      values: model.rowValue,
+    },
+    ...(isMip ? { integrality: Int32Array.from(model.integer) } : {}),
+  });
+  try {
+    hm.options.set({ output_flag: false });
+    if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
+    if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
+    if (options.dualEdgeWeights) hm.options.set({ simplex_dual_edge_weight_strategy: options.dualEdgeWeights === 'devex' ? 1 : 2 });
+    if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
+    if (isMip && model.start) hm.setSolution({ colValue: model.start });
+    hm.run();
+    const status = hm.getModelStatus();
+    if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
+    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE) return empty('unbounded', model);
+    const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
+    if (!hasPrimal) return empty('error', model, `HiGHS model status ${status} without a feasible solution`);
+    const solution = hm.getSolution();
+    const x = solution.colValue;
+    const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
+    return {
+      backend: 'highs',
+      status: status === MODEL_STATUS_OPTIMAL ? 'optimal' : 'feasible',
+      objective: evaluateObjective(model, x),
+      x,
+      ...(isMip ? { mipGap } : { rowDuals: solution.rowDual }),
+    };
+  } finally {
+    hm.dispose();
+  }
+}
+
+/**
+ * Installs the model's basis hint. Starting dispatch LPs with the state-of-charge columns basic in their dynamics
+ * rows saves the simplex the ~1 pivot per state column it would otherwise spend (15k to 6k iterations at 200x96).
+ */
+function startBasis(model: LpModel): { colStatus: Int32Array; rowStatus: Int32Array } {
+  const colStatus = new Int32Array(model.numCols);
+  const rowStatus = new Int32Array(model.numRows).fill(BASIC);
+  for (let k = 0; k < model.basicCols.length; k++) {
+    colStatus[model.basicCols[k]] = BASIC;
+    rowStatus[model.basicRows[k]] = AT_LOWER;
+  }
+  return { colStatus, rowStatus };
+}
+
+function empty(status: LpResult['status'], model: LpModel, message?: string): LpResult {
+  return { backend: 'highs', status, objective: Number.NaN, x: new Float64Array(model.numCols), ...(message ? { message } : {}) };
+}

@@ -1,0 +1,90 @@
+// The managed city model: validated edits, persisted atomically, applied live when the sensor catalog is unchanged.
+import { renameSync, writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cityErrors, loadCity, sensorIndex, type City } from '../city/index.js';
+import { UrbanflowError } from '../errors.js';
+import type { Pipeline } from '../app/pipeline.js';
+
+export interface CityChange {
+  revision: number;
+  /** True when the running pipeline uses the new model; false when it waits for a restart. */
+  applied: boolean;
+  detail: string;
+}
+
+/** Where the API keeps its copy of a city; `run` prefers it to the city file it was started with. */
+export function managedCityFile(stateDir: string, cityId: string): string {
+  return join(stateDir, `city-${cityId}.json`);
+}
+
+export function loadManagedCity(stateDir: string, cityId: string): City | undefined {
+  const file = managedCityFile(stateDir, cityId);
+  return existsSync(file) ? loadCity(readFileSync(file, 'utf8')) : undefined;
+}
+
+function sensorSignature(city: City): string {
+  const parts: string[] = [];
+  for (const s of sensorIndex(city).values()) parts.push(JSON.stringify(s));
+  return parts.join('\n');
+}
+
+export class CityModel {
+  private current: City;
+  private rev = 0;
+  private readonly liveSignature: string;
+
+  constructor(private readonly pipeline: Pipeline, private readonly file: string | undefined) {
+    this.current = pipeline.city;
+    this.liveSignature = sensorSignature(pipeline.city);
+  }
+
+  get city(): City {
+    return this.current;
+  }
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** Whether the running pipeline uses the current model (false after a change that waits for a restart). */
+  get live(): boolean {
+    return this.pipeline.city === this.current;
+  }
+
+  /**
+   * Applies an edit to a copy of the model, validates the whole city (schema and cross-references), persists it and
+   * swaps it into the pipeline when its sensors are the same; otherwise the change is staged for the next start.
+   */
+  change(edit: (draft: City) => void): CityChange {
+    const draft = structuredClone(this.current);
+    edit(draft);
+    const errors = cityErrors(draft);
+    if (errors.length > 0) {
+      throw new UrbanflowError('UF_ERR_CITY_INVALID', `the change would make the city invalid: ${errors[0].path}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {
+        errors: errors.map((e) => ({ path: `city.${e.path}`, message: e.message })),
+      });
+    }
+    this.persist(draft);
+    this.current = draft;
+    this.rev++;
+    if (sensorSignature(draft) === this.liveSignature) {
+      this.pipeline.city = draft;
+      return { revision: this.rev, applied: true, detail: 'applied to the running pipeline' };
+    }
+    return {
+      revision: this.rev,
+      applied: false,
+      detail: this.file
+        ? 'sensors were added, removed or moved: the change is saved and the stream pipeline picks it up at the next restart'
+        : 'sensors were added, removed or moved: the change applies at the next restart (no state directory: it is not saved)',
+    };
+  }
+
+  private persist(city: City): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(city, null, 2)}\n`);
+    renameSync(tmp, this.file);
+  }
+}

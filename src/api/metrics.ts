@@ -1,0 +1,139 @@
+// Prometheus metrics: engine counters read at scrape time, HTTP and solver latency histograms, hooks for sources.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pipeline } from '../app/pipeline.js';
+
+/** Consumer lag per topic partition, reported by a Kafka source at scrape time. */
+export type LagProvider = () => { topic: string; partition: number; lag: number }[];
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SOLVER_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+
+function counterFrom(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+export class ApiMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly solverDuration: Histogram<'kind' | 'outcome'>;
+  readonly httpIngestReadings: Counter<'outcome'>;
+  readonly httpIngestRefused: Counter<'reason'>;
+  private readonly lagProviders: LagProvider[] = [];
+
+  constructor(pipeline: Pipeline, planCounts: () => { kind: string; status: string; count: number }[]) {
+    const r = this.registry;
+    collectDefaultMetrics({ register: r, prefix: 'urbanflow_' });
+    const stats = () => pipeline.engine.stats();
+    counterFrom(r, 'urbanflow_ingest_messages_total', 'Messages (single readings or batches) received from every source', () => stats().messages);
+    counterFrom(r, 'urbanflow_ingest_readings_total', 'Readings received from every source', () => stats().readings);
+    counterFrom(r, 'urbanflow_readings_routed_total', 'Valid readings routed to a window operator (one per operator that takes them)', () => stats().accepted);
+    counterFrom(r, 'urbanflow_readings_bad_quality_total', 'Readings flagged bad by their sensor and skipped', () => stats().badQuality);
+    counterFrom(r, 'urbanflow_window_results_total', 'Window results emitted', () => stats().results);
+    new Counter({
+      name: 'urbanflow_dead_letters_total',
+      help: 'Readings or messages refused, by reason',
+      labelNames: ['reason'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const [reason, n] of pipeline.deadLetters.counts) this.inc({ reason }, n);
+      },
+    });
+    new Gauge({
+      name: 'urbanflow_window_emit_delay_seconds',
+      help: 'Wall-clock delay from a watermark passing a window end to its result, by quantile',
+      labelNames: ['quantile'],
+      registers: [r],
+      collect() {
+        const s = stats();
+        this.set({ quantile: '0.5' }, s.emitDelayP50Ms / 1000);
+        this.set({ quantile: '0.99' }, s.emitDelayP99Ms / 1000);
+      },
+    });
+    new Gauge({
+      name: 'urbanflow_watermark_seconds',
+      help: 'Event-time watermark (epoch seconds); absent before the first reading',
+      registers: [r],
+      collect() {
+        const w = stats().watermark;
+        if (Number.isFinite(w)) this.set(w / 1000);
+      },
+    });
+    new Gauge({ name: 'urbanflow_active_windows', help: 'Open windows across workers', registers: [r], collect() { this.set(stats().activeWindows); } });
+    new Gauge({ name: 'urbanflow_worker_tasks_in_flight', help: 'Reading batches sent to stream workers and not yet answered', registers: [r], collect() { this.set(stats().tasksInFlight); } });
+    const lagProviders = this.lagProviders;
+    new Gauge({
+      name: 'urbanflow_consumer_lag',
+      help: 'Messages behind the end of each Kafka topic partition',
+      labelNames: ['topic', 'partition'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const provide of lagProviders) for (const l of provide()) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+      },
+    });
+    new Gauge({
+      name: 'urbanflow_plans',
+      help: 'Stored plans by kind and status',
+      labelNames: ['kind', 'status'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const c of planCounts()) this.set({ kind: c.kind, status: c.status }, c.count);
+      },
+    });
+    this.httpDuration = new Histogram({
+      name: 'urbanflow_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers: [r],
+    });
+    this.solverDuration = new Histogram({
+      name: 'urbanflow_solver_duration_seconds',
+      help: 'Plan solve time in the solver pool by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      buckets: SOLVER_BUCKETS,
+      registers: [r],
+    });
+    this.httpIngestReadings = new Counter({ name: 'urbanflow_http_ingest_readings_total', help: 'Readings received over HTTP by outcome', labelNames: ['outcome'], registers: [r] });
+    this.httpIngestRefused = new Counter({ name: 'urbanflow_http_ingest_refused_total', help: 'HTTP ingest requests refused before reaching the engine, by reason', labelNames: ['reason'], registers: [r] });
+  }
+
+  /** A source (the Kafka consumer) reports its lag through this hook. */
+  addLagProvider(provide: LagProvider): void {
+    this.lagProviders.push(provide);
+  }
+
+  /**
+   * Times every matched route with a hook of its own, which holds the route's labelled children: nothing is looked up
+   * per request. Unmatched requests are recorded by the not-found handler through `observeUnmatched`.
+   */
+  install(app: FastifyInstance): void {
+    app.addHook('onRoute', (route) => {
+      const byStatus = new Map<number, Histogram.Internal<'method' | 'route' | 'status'>>();
+      const method = String(route.method);
+      const hook = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        let child = byStatus.get(reply.statusCode);
+        if (!child) byStatus.set(reply.statusCode, (child = this.httpDuration.labels({ method, route: route.url, status: String(reply.statusCode) })));
+        child.observe(reply.elapsedTime / 1000);
+        done();
+      };
+      const existing = route.onResponse;
+      route.onResponse = existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+    });
+  }
+
+  observeUnmatched(method: string, status: number, seconds: number): void {
+    this.httpDuration.observe({ method, route: 'unmatched', status: String(status) }, seconds);
+  }
+}

@@ -1,0 +1,181 @@
+// Plans in a SQLite file: requests, their status and their results, so plans and pending solves survive a restart.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { PlanKindName, SolveFailure } from './solve.js';
+
+export type PlanStatus = 'queued' | 'done' | 'failed';
+
+export interface PlanRecord {
+  id: string;
+  kind: PlanKindName;
+  tenant: string;
+  keyId: string;
+  /** The depot of a route plan; empty for the other kinds. */
+  scope: string;
+  status: PlanStatus;
+  createdAt: number;
+  finishedAt: number | null;
+  /** JSON text, parsed only where needed: a stored plan is sent as it was written. */
+  requestJson: string;
+  resultJson: string | null;
+  error: SolveFailure | null;
+}
+
+export interface PlanSummary {
+  id: string;
+  kind: PlanKindName;
+  tenant: string;
+  scope: string;
+  status: PlanStatus;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface PlanQuery {
+  kind: PlanKindName;
+  tenant?: string;
+  scopes?: string[];
+  limit: number;
+  /** Plans created strictly before this plan (the page cursor). */
+  before?: { createdAt: number; id: string };
+}
+
+const PREFIX: Record<PlanKindName, string> = { dispatch: 'dsp', route: 'rte', signals: 'sig' };
+
+interface Row {
+  id: string;
+  kind: string;
+  tenant: string;
+  key_id: string;
+  scope: string;
+  status: string;
+  created_at: number;
+  finished_at: number | null;
+  request: string;
+  result: string | null;
+  error: string | null;
+}
+
+function toRecord(r: Row): PlanRecord {
+  return {
+    id: r.id,
+    kind: r.kind as PlanKindName,
+    tenant: r.tenant,
+    keyId: r.key_id,
+    scope: r.scope,
+    status: r.status as PlanStatus,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    requestJson: r.request,
+    resultJson: r.result,
+    error: r.error === null ? null : (JSON.parse(r.error) as SolveFailure),
+  };
+}
+
+export class PlanStore {
+  private readonly db: Database.Database;
+  private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts', Database.Statement>;
+
+  private constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // A committed plan must survive a crash of the process, not only of the machine: NORMAL is enough under WAL.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS plans (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, key_id TEXT NOT NULL, scope TEXT NOT NULL,
+        status TEXT NOT NULL, created_at INTEGER NOT NULL, finished_at INTEGER,
+        request TEXT NOT NULL, result TEXT, error TEXT);
+      CREATE INDEX IF NOT EXISTS plans_by_kind ON plans (kind, created_at DESC, id DESC);
+      CREATE INDEX IF NOT EXISTS plans_pending ON plans (status) WHERE status = 'queued';`);
+    this.stmt = {
+      insert: this.db.prepare('INSERT INTO plans VALUES (@id, @kind, @tenant, @key_id, @scope, @status, @created_at, @finished_at, @request, @result, @error)'),
+      get: this.db.prepare('SELECT * FROM plans WHERE id = ?'),
+      finish: this.db.prepare('UPDATE plans SET status = @status, finished_at = @finished_at, result = @result, error = @error WHERE id = @id'),
+      pending: this.db.prepare("SELECT * FROM plans WHERE status = 'queued' ORDER BY created_at, id"),
+      counts: this.db.prepare('SELECT kind, status, COUNT(*) AS count FROM plans GROUP BY kind, status'),
+    };
+  }
+
+  static open(file: string): PlanStore {
+    return new PlanStore(file);
+  }
+
+  create(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown }, nowMs: number): PlanRecord {
+    const row: Row = {
+      id: `${PREFIX[p.kind]}_${randomBytes(12).toString('hex')}`,
+      kind: p.kind,
+      tenant: p.tenant,
+      key_id: p.keyId,
+      scope: p.scope,
+      status: 'queued',
+      created_at: nowMs,
+      finished_at: null,
+      request: JSON.stringify(p.request),
+      result: null,
+      error: null,
+    };
+    this.stmt.insert.run(row);
+    return toRecord(row);
+  }
+
+  get(id: string): PlanRecord | undefined {
+    const row = this.stmt.get.get(id) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  finish(id: string, outcome: { result: unknown } | { error: SolveFailure }, nowMs: number): void {
+    const ok = 'result' in outcome;
+    this.stmt.finish.run({
+      id,
+      status: ok ? 'done' : 'failed',
+      finished_at: nowMs,
+      result: ok ? JSON.stringify(outcome.result) : null,
+      error: ok ? null : JSON.stringify(outcome.error),
+    });
+  }
+
+  /** Plans accepted but not solved, e.g. when the process stopped mid-solve: they are solved again at start. */
+  pending(): PlanRecord[] {
+    return (this.stmt.pending.all() as Row[]).map(toRecord);
+  }
+
+  list(q: PlanQuery): PlanSummary[] {
+    const where = ['kind = @kind'];
+    const params: Record<string, unknown> = { kind: q.kind, limit: q.limit };
+    if (q.tenant !== undefined) {
+      where.push('tenant = @tenant');
+      params.tenant = q.tenant;
+    }
+    if (q.scopes !== undefined) {
+      where.push(`scope IN (${q.scopes.map((_, i) => `@s${i}`).join(', ') || "''"})`);
+      q.scopes.forEach((s, i) => (params[`s${i}`] = s));
+    }
+    if (q.before) {
+      where.push('(created_at < @bc OR (created_at = @bc AND id < @bi))');
+      params.bc = q.before.createdAt;
+      params.bi = q.before.id;
+    }
+    const sql = `SELECT id, kind, tenant, key_id, scope, status, created_at, finished_at FROM plans WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map((r) => ({
+      id: r.id,
+      kind: r.kind as PlanKindName,
+      tenant: r.tenant,
+      scope: r.scope,
+      status: r.status as PlanStatus,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+    }));
+  }
+
+  counts(): { kind: string; status: string; count: number }[] {
+    return this.stmt.counts.all() as { kind: string; status: string; count: number }[];
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

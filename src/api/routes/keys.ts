@@ -1,0 +1,80 @@
+// Access tokens for any key holder, and API key management for operators (the CLI does the same on the key file).
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { ANY_ROLE, allow, issueToken, MAX_TOKEN_TTL_S, principal, ROLES, type KeyRecord } from '../access/index.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem } from '../problem.js';
+import { AUTH_ERRORS, errors } from '../schemas/common.js';
+
+const TokenRequest = Type.Object({ ttlSeconds: Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_S, default: 3600 }) }, { additionalProperties: false });
+const Token = Type.Object({ token: Type.String(), tokenType: Type.Literal('Bearer'), expiresAt: Type.String(), tenant: Type.String(), role: Type.String() });
+const Key = Type.Object({
+  id: Type.String(),
+  tenant: Type.String(),
+  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  depots: Type.Array(Type.String()),
+  areas: Type.Array(Type.String()),
+  label: Type.String(),
+  createdAt: Type.Number(),
+  expiresAt: Type.Union([Type.Number(), Type.Null()]),
+  revokedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+const NewKey = Type.Object(
+  {
+    tenant: Type.String({ minLength: 1, maxLength: 128 }),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    depots: Type.Optional(Type.Array(Type.String())),
+    areas: Type.Optional(Type.Array(Type.String())),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+    expiresAt: Type.Optional(Type.String({ description: 'ISO 8601 instant' })),
+  },
+  { additionalProperties: false },
+);
+const KeyParams = Type.Object({ id: Type.String() });
+
+export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: Static<typeof TokenRequest> }>(
+      '/tokens',
+      {
+        config: { access: ANY_ROLE },
+        schema: { tags: ['access'], summary: 'A short-lived signed token for the calling API key', body: TokenRequest, response: { 201: Token, ...errors(400, ...AUTH_ERRORS) } },
+      },
+      async (request, reply) => {
+        const p = principal(request);
+        const key = ctx.keys.get(p.keyId);
+        if (!key) throw new HttpProblem('unauthorized', 'the API key behind this request no longer exists');
+        const { token, claims } = issueToken(ctx.keys.tokenSecret(), key, ctx.now(), request.body?.ttlSeconds ?? 3600);
+        return reply.code(201).send({ token, tokenType: 'Bearer' as const, expiresAt: new Date(claims.exp * 1000).toISOString(), tenant: claims.ten, role: claims.rol });
+      },
+    );
+
+    const admin = { access: allow('operator') };
+    const tags = ['access'];
+    app.get('/keys', { config: admin, schema: { tags, summary: 'API keys (never their secrets)', response: { 200: Type.Object({ keys: Type.Array(Key) }), ...errors(...AUTH_ERRORS) } } }, async () => ({
+      keys: ctx.keys.list(),
+    }));
+    app.post<{ Body: Static<typeof NewKey> }>(
+      '/keys',
+      {
+        config: admin,
+        schema: { tags, summary: 'Create an API key; the secret is in this answer only', body: NewKey, response: { 201: Type.Object({ key: Key, secret: Type.String() }), ...errors(400, 422, ...AUTH_ERRORS) } },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const expiresAt = b.expiresAt === undefined ? null : Date.parse(b.expiresAt);
+        if (expiresAt !== null && !Number.isFinite(expiresAt)) throw new HttpProblem('validation', 'expiresAt must be an ISO 8601 instant', { errors: [{ path: 'body.expiresAt', message: 'must be an ISO 8601 instant' }] });
+        const { record, secret } = ctx.keys.create({ ...b, expiresAt }, ctx.now());
+        return reply.code(201).header('cache-control', 'no-store').send({ key: record, secret });
+      },
+    );
+    app.delete<{ Params: Static<typeof KeyParams> }>(
+      '/keys/:id',
+      { config: admin, schema: { tags, summary: 'Revoke an API key and every token issued for it', params: KeyParams, response: { 200: Type.Object({ key: Key }), ...errors(404, ...AUTH_ERRORS) } } },
+      async (request) => {
+        if (!ctx.keys.revoke(request.params.id, ctx.now())) throw new HttpProblem('not-found', `no API key '${request.params.id}'`);
+        return { key: ctx.keys.get(request.params.id) as KeyRecord };
+      },
+    );
+  };
+}

@@ -1,0 +1,200 @@
+// Plans over HTTP for one plan kind: submit (202 + Location, or wait for 201), read by id (cached, ETag), list; tenant-scoped.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { principal } from '../access/index.js';
+import type { ApiContext } from '../context.js';
+import { encodeMsgpack, MSGPACK_TYPES, sendEncoded } from '../content.js';
+import { HttpProblem } from '../problem.js';
+import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import type { PlanKind } from '../plans/kinds.js';
+import { OpenAdrEvent } from '../schemas/dispatch.js';
+import type { PlanRecord } from '../plans/index.js';
+
+const CACHE_SIZE = 512;
+
+const Status = Type.Union([Type.Literal('queued'), Type.Literal('done'), Type.Literal('failed')]);
+const SolveError = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const WaitQuery = Type.Object({ wait: Type.Number({ minimum: 0, maximum: 120, default: 0, description: 'seconds to wait for the solve; 201 with the plan when it finishes in time' }) });
+const GetQuery = Type.Object({ format: Type.Optional(Type.String({ description: 'another representation, e.g. geojson or gpx for route plans' })) });
+const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })) });
+
+function envelope(result: TSchema) {
+  return Type.Object({
+    id: Type.String(),
+    kind: Type.String(),
+    status: Status,
+    tenant: Type.String(),
+    scope: Type.Optional(Type.String()),
+    createdAt: Type.String(),
+    finishedAt: Type.Union([Type.String(), Type.Null()]),
+    plan: Type.Optional(result),
+    error: Type.Optional(SolveError),
+  });
+}
+
+const Summary = Type.Object({ id: Type.String(), status: Status, tenant: Type.String(), scope: Type.Optional(Type.String()), createdAt: Type.String(), finishedAt: Type.Union([Type.String(), Type.Null()]) });
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** The plan document as JSON text, built from the stored JSON without parsing the plan again. */
+function envelopeJson(r: PlanRecord): string {
+  const head = JSON.stringify({ id: r.id, kind: r.kind, status: r.status, tenant: r.tenant, ...(r.scope ? { scope: r.scope } : {}), createdAt: iso(r.createdAt), finishedAt: iso(r.finishedAt) });
+  const tail = r.status === 'done' ? `,"plan":${r.resultJson}` : r.status === 'failed' ? `,"error":${JSON.stringify(r.error)}` : '';
+  return `${head.slice(0, -1)}${tail}}`;
+}
+
+interface Cached {
+  record: PlanRecord;
+  json: Buffer;
+  etag: string;
+  packed?: Buffer;
+  msgpack: () => Buffer;
+}
+
+export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
+  const Envelope = envelope(def.result);
+  const checkEnvelope = TypeCompiler.Compile(Envelope);
+  // Finished plans never change: their documents are built, checked against the contract and kept, once.
+  const cache = new Map<string, Cached>();
+  const cached = (r: PlanRecord): Cached => {
+    const hit = cache.get(r.id);
+    if (hit) return hit;
+    const json = envelopeJson(r);
+    const doc = JSON.parse(json) as unknown;
+    if (!checkEnvelope.Check(doc)) {
+      const e = [...checkEnvelope.Errors(doc)].slice(0, 3).map((x) => `${x.path}: ${x.message}`);
+      throw new Error(`stored ${def.kind} plan ${r.id} does not match the API contract: ${e.join('; ')}`);
+    }
+    const entry: Cached = { record: r, json: Buffer.from(json), etag: `"${r.id}"`, msgpack: () => (entry.packed ??= encodeMsgpack(doc)) };
+    if (r.status !== 'queued') {
+      cache.set(r.id, entry);
+      if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    return entry;
+  };
+
+  const load = (request: FastifyRequest, id: string): Cached => {
+    const hit = cache.get(id);
+    const entry = hit ?? (() => {
+      const r = ctx.plans.store.get(id);
+      return r && r.kind === def.kind ? cached(r) : undefined;
+    })();
+    // Another tenant's plan is answered exactly like a missing one: ids are not an oracle.
+    if (!entry || !def.mayRead(principal(request), entry.record, ctx.city.city)) throw new HttpProblem('not-found', `no ${def.summary} '${id}' for your tenant`);
+    return entry;
+  };
+
+  const send = (request: FastifyRequest, reply: FastifyReply, entry: Cached): FastifyReply => {
+    if (entry.record.status === 'queued') reply.header('retry-after', '1');
+    else reply.header('etag', entry.etag);
+    return sendEncoded(request, reply, entry);
+  };
+
+  return async (app) => {
+    const tags = [def.tag];
+    const config = { access: def.access };
+    app.post<{ Querystring: Static<typeof WaitQuery> }>(
+      def.path,
+      {
+        bodyLimit: ctx.limits.planBodyBytes,
+        config,
+        schema: {
+          tags,
+          summary: `Request a ${def.summary}; solved in a worker thread`,
+          description: '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
+          consumes: ['application/json', ...MSGPACK_TYPES],
+          querystring: WaitQuery,
+          body: def.body,
+          response: { 201: Envelope, 202: Envelope, ...errors(400, 403, 413, 415, 422, ...AUTH_ERRORS, 503) },
+        },
+      },
+      async (request, reply) => {
+        if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down; retry after the restart', { headers: { 'retry-after': '5' } });
+        const p = principal(request);
+        const { scope } = def.admit(request, request.body, ctx.city.city);
+        let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: request.body });
+        const waitMs = Math.min(request.query.wait * 1000, ctx.limits.planWaitMaxMs);
+        if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
+        if (record.status === 'failed') {
+          const e = record.error!;
+          const field = (e.details.field ?? e.details.path) as string | undefined;
+          throw new HttpProblem(e.code === 'UF_ERR_INPUT' || e.code === 'UF_ERR_INFEASIBLE' ? 'invalid-request' : 'internal', e.message, {
+            code: e.code,
+            plan: record.id,
+            ...(field ? { errors: [{ path: `body.${field}`, message: e.message }] } : {}),
+          });
+        }
+        reply.header('location', `/v1${def.path}/${record.id}`);
+        reply.code(record.status === 'done' ? 201 : 202);
+        return send(request, reply, cached(record));
+      },
+    );
+
+    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
+      `${def.path}/:id`,
+      {
+        config,
+        schema: {
+          tags,
+          summary: `A ${def.summary} by id`,
+          description: def.representations ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.` : undefined,
+          params: IdParams,
+          querystring: GetQuery,
+          produces: ['application/json', 'application/msgpack', ...Object.values(def.representations ?? {}).map((r) => r.mediaType)],
+          response: { 200: Envelope, 304: Type.Null(), ...errors(404, 406, ...AUTH_ERRORS) },
+        },
+      },
+      async (request, reply) => {
+        const entry = load(request, request.params.id);
+        const format = request.query.format ?? Object.entries(def.representations ?? {}).find(([, r]) => request.headers.accept?.includes(r.mediaType))?.[0];
+        if (format !== undefined && format !== 'json') {
+          const rep = def.representations?.[format];
+          if (!rep) throw new HttpProblem('not-acceptable', `format '${format}' is not offered; use ${['json', ...Object.keys(def.representations ?? {})].join(', ')}`);
+          if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; the ${format} form exists once it is done`);
+          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record));
+        }
+        if (entry.record.status !== 'queued' && request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
+        return send(request, reply, entry);
+      },
+    );
+
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
+      def.path,
+      {
+        config,
+        schema: { tags, summary: `Your ${def.summary}s, newest first`, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }), ...errors(400, ...AUTH_ERRORS) } },
+      },
+      async (request) => {
+        const p = principal(request);
+        let before: { createdAt: number; id: string } | undefined;
+        if (request.query.before) {
+          const r = ctx.plans.store.get(request.query.before);
+          if (!r || r.kind !== def.kind || !def.mayRead(p, r, ctx.city.city)) throw new HttpProblem('validation', `cursor 'before' is not one of your plans: '${request.query.before}'`, { errors: [{ path: 'querystring.before', message: 'unknown plan id' }] });
+          before = { createdAt: r.createdAt, id: r.id };
+        }
+        const rows = ctx.plans.store.list({ kind: def.kind, ...def.listFilter(p, ctx.city.city), limit: request.query.limit, before });
+        const items = rows.map((r) => ({ id: r.id, status: r.status, tenant: r.tenant, ...(r.scope ? { scope: r.scope } : {}), createdAt: iso(r.createdAt)!, finishedAt: iso(r.finishedAt) }));
+        return { items, ...(rows.length === request.query.limit ? { next: rows[rows.length - 1].id } : {}) };
+      },
+    );
+
+    if (def.kind === 'dispatch') {
+      app.get<{ Params: Static<typeof IdParams> }>(
+        `${def.path}/:id/events`,
+        {
+          config,
+          schema: { tags, summary: "The plan's OpenADR 3 events, ready for a VTN", params: IdParams, response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) } },
+        },
+        async (request) => {
+          const entry = load(request, request.params.id);
+          if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; events exist once it is done`);
+          return { events: (JSON.parse(entry.record.resultJson!) as { events: unknown[] }).events };
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,91 @@
+// The forecast service's state in the state store: each series' history in day chunks and its fitted model.
+import type { StateStore } from '../state-store.js';
+import { SeriesHistory } from './history.js';
+import type { ModelRecord } from './online.js';
+import type { ResolvedKind, SeriesKind } from './series-kinds.js';
+
+export interface SeriesState {
+  history: SeriesHistory;
+  record?: ModelRecord;
+  inFlight: boolean;
+  modelDirty: boolean;
+  lastError?: { atMs: number; message: string };
+}
+
+export interface KindState {
+  kind: ResolvedKind;
+  required: number;
+  /** Series of the current city. */
+  known: Set<string>;
+  series: Map<string, SeriesState>;
+}
+
+const MODEL_KIND: Record<SeriesKind, string> = { feeder: 'feeder-load', bin: 'bin-fill', laneGroup: 'traffic-flow' };
+
+/** Writes the history chunks changed since the last save (unless `modelsOnly`) and the models fitted since, in one transaction. */
+export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsOnly: boolean): void {
+  store.transaction(() => {
+    for (const ks of kinds) {
+      const kind = ks.kind.kind;
+      const c = ks.kind.season;
+      for (const [id, s] of ks.series) {
+        const h = s.history;
+        if (!modelsOnly && h.dirtyFrom !== Infinity && !h.empty) {
+          const from = Math.floor(Math.max(h.dirtyFrom, h.firstIdx) / c);
+          const to = Math.floor(h.lastIdx / c);
+          store.saveChunks(kind, id, from, c, h.slice(from * c, (to + 1) * c - 1), Math.floor(h.firstIdx / c));
+          h.markPersisted();
+        }
+        if (s.modelDirty && s.record) {
+          store.saveModel(kind, id, JSON.stringify(s.record));
+          s.modelDirty = false;
+        }
+      }
+    }
+  });
+}
+
+/**
+ * Loads saved histories and models of the city's series into `kinds`. Series no longer in the city, models
+ * that do not parse or are of another kind, and a kind saved on another step grid are dropped and counted.
+ */
+export function restoreState(store: StateStore, kinds: Iterable<KindState>): { series: number; models: number; discarded: number } {
+  const out = { series: 0, models: 0, discarded: 0 };
+  for (const ks of kinds) {
+    const k = ks.kind;
+    const gridKey = `grid:${k.kind}`;
+    const grid = `${k.stepMs}/${k.phaseMs}/${k.season}`;
+    const saved = store.meta(gridKey);
+    if (saved !== undefined && saved !== grid) {
+      // Step indices of another window size mean nothing on this grid.
+      store.deleteKind(k.kind);
+      out.discarded++;
+    }
+    store.setMeta(gridKey, grid);
+    for (const row of store.series(k.kind, k.season)) {
+      if (!ks.known.has(row.id)) {
+        store.deleteSeries(k.kind, row.id);
+        out.discarded++;
+        continue;
+      }
+      ks.series.set(row.id, { history: SeriesHistory.restore(k.historySteps, k.maxGapSteps, { startIdx: row.startIdx, values: row.values }), inFlight: false, modelDirty: false });
+      out.series++;
+    }
+    for (const { id, record } of store.models(k.kind)) {
+      const s = ks.series.get(id);
+      let rec: ModelRecord | undefined;
+      try {
+        rec = JSON.parse(record) as ModelRecord;
+      } catch {
+        rec = undefined;
+      }
+      if (!s || rec?.model?.kind !== MODEL_KIND[k.kind] || typeof rec.fittedAtMs !== 'number' || !rec.data) {
+        out.discarded++;
+        continue;
+      }
+      s.record = rec;
+      out.models++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+// The live layer beside a running pipeline: forecasts fed by its results, plans on the forecasts, one state directory.
+import type { DispatchRequest } from '../../solvers/dispatch/index.js';
+import type { City } from '../city/index.js';
+import { ForecastService, type ForecastServiceOptions } from './forecasts/index.js';
+import type { Pipeline } from './pipeline.js';
+import {
+  CollectionRouteService,
+  SignalPlanService,
+  completeDispatchRequest,
+  createPlanPool,
+  type CollectionRouteOptions,
+  type DispatchCompletionOptions,
+  type FeederLoadSource,
+  type SignalPlanOptions,
+} from './plans/index.js';
+import { StateStore } from './state-store.js';
+
+export interface LiveOptions {
+  pipeline: Pipeline;
+  /** Service time (the simulator's clock when it drives the pipeline); every schedule below runs on it. */
+  clock: () => number;
+  /** Directory of the state file; null keeps forecasts and plan versions in memory only. */
+  stateDir: string | null;
+  forecasts?: Omit<ForecastServiceOptions, 'city' | 'operators' | 'store'>;
+  signalPlans?: Partial<SignalPlanOptions>;
+  collection?: Partial<CollectionRouteOptions>;
+  /** Service time between signal plan refreshes (default 5 min). */
+  planRefreshEveryMs?: number;
+  /** Wall-clock period of the housekeeping timer (default 1 s). */
+  tickEveryMs?: number;
+  onError?: (err: Error) => void;
+}
+
+export interface LiveServices {
+  forecasts: ForecastService;
+  signalPlans: SignalPlanService;
+  collectionRoutes: CollectionRouteService;
+  /** A dispatch request with every capped feeder's forecastKW filled from the live forecast. */
+  completeDispatch(request: unknown, options?: DispatchCompletionOptions): { request: DispatchRequest; feeders: FeederLoadSource[] };
+  /** Follows a changed city (the pipeline must be rebuilt for its sensors): new series start empty, removed ones are dropped. */
+  setCity(city: City): void;
+  /** Stops the timer, waits for running refits and refreshes, saves the state and closes the state file. */
+  close(): Promise<void>;
+}
+
+export function startLiveServices(o: LiveOptions): LiveServices {
+  const { pipeline, clock } = o;
+  let city = pipeline.city;
+  const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
+  const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
+  const runner = createPlanPool(1);
+  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, options: o.signalPlans });
+  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
+  const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
+  const report = (err: Error) => (o.onError ?? (() => undefined))(err);
+  let lastRefresh = -Infinity;
+  let refreshing: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    const now = clock();
+    try {
+      forecasts.tick(now);
+    } catch (err) {
+      report(err as Error);
+    }
+    if (!refreshing && now - lastRefresh >= (o.planRefreshEveryMs ?? 300_000)) {
+      lastRefresh = now;
+      refreshing = signalPlans
+        .refresh(now)
+        .catch(report)
+        .finally(() => (refreshing = undefined));
+    }
+  }, o.tickEveryMs ?? 1000);
+  timer.unref();
+  return {
+    forecasts,
+    signalPlans,
+    collectionRoutes,
+    completeDispatch: (request, options) => completeDispatchRequest(request, city, forecasts, clock(), options),
+    setCity(next) {
+      city = next;
+      forecasts.setCity(next);
+      signalPlans.setCity(next);
+      collectionRoutes.setCity(next);
+    },
+    async close() {
+      clearInterval(timer);
+      removeListener();
+      await refreshing;
+      await forecasts.close();
+      await runner.close();
+      store?.close();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// Live plans for the API: signal timing per intersection and corridor, collection routes per depot and date, dispatch inputs.
+export { SignalPlanService, DEFAULT_SIGNAL_PLAN_OPTIONS, type SignalPlanDeps, type SignalPlanOptions, type RefreshReport, type ForecastSource } from './signal-plans.js';
+export { CollectionRouteService, DEFAULT_COLLECTION_OPTIONS, type CollectionRouteDeps, type CollectionRouteOptions } from './collection-routes.js';
+export { createPlanPool, inlinePlanRunner, type PlanRunner } from './plan-runner.js';
+export { runPlanTask, type PlanTask, type SignalTask, type CollectionTask, type SignalReply } from './plan-task.js';
+export { completeDispatchRequest, type ObservedSource } from './dispatch-forecast.js';
+export { periodDemand, materialChange, type DemandStatistic } from './lane-demand.js';
+export { binLevelsFor, type BinLevels } from './bin-levels.js';
+export { serviceWindow, nextServiceDay, isServiceDay, type ServiceCalendar } from './service-days.js';
+export { etagOf, etagMatches, canonicalJson } from './etag.js';
+export { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
+export * from './schemas.js';

@@ -1,0 +1,270 @@
+// Live signal timing plans: every intersection and corridor of the city, planned on the lane-group flow forecast.
+import type { City, Intersection } from '../../city/index.js';
+import { configError, notFoundError } from '../../errors.js';
+import {
+  corridorFromCity,
+  intersectionFromCity,
+  type CorridorInput,
+  type CorridorPlan,
+  type IntersectionDemand,
+  type IntersectionInput,
+  type IntersectionPlan,
+  type PlannerOptions,
+} from '../../../solvers/signals/index.js';
+import { intersectionKey } from '../catalog.js';
+import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
+import type { StateStore } from '../state-store.js';
+import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
+import type { PlanRunner } from './plan-runner.js';
+import { fromTaskError, type SignalReply } from './plan-task.js';
+import type { CorridorPlanAnswer, SignalPlanAnswer } from './schemas.js';
+import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
+
+/** What the plans read forecasts from (the forecast service). */
+export interface ForecastSource {
+  forecast(query: ForecastQuery, nowMs: number): ForecastAnswer;
+}
+
+export interface SignalPlanOptions {
+  /** Plans cover consecutive periods of this length (15 min to 2 h is usual). */
+  periodMs: number;
+  /** The next period's plans are published this long before it starts, so controllers can load them. */
+  leadMs: number;
+  demand: DemandStatistic;
+  /** A forecast change at least this large (both) on any lane group recomputes the plan within its period. */
+  material: { relative: number; absoluteVehPerHour: number };
+  planner: Partial<PlannerOptions>;
+}
+
+export const DEFAULT_SIGNAL_PLAN_OPTIONS: SignalPlanOptions = {
+  periodMs: 30 * 60_000,
+  leadMs: 5 * 60_000,
+  demand: 'peak15',
+  material: { relative: 0.15, absoluteVehPerHour: 50 },
+  planner: {},
+};
+
+interface PlanBody<P, D> {
+  periodStartMs: number;
+  periodEndMs: number;
+  forecastStatus: 'ready' | 'fallback';
+  demandVehPerHour: D;
+  plan: P;
+}
+type IntersectionBody = PlanBody<IntersectionPlan, Record<string, number>>;
+type CorridorBody = PlanBody<CorridorPlan, Record<string, Record<string, number>>>;
+
+export interface RefreshReport {
+  periodStartMs: number;
+  periodEndMs: number;
+  /** Plans with new content (a new version), plans recomputed or checked with unchanged content, and the rest. */
+  published: number;
+  unchanged: number;
+  notReady: number;
+  failed: { kind: 'intersection' | 'corridor'; id: string; message: string }[];
+}
+
+type Demand = { demand: Record<string, number>; fallback: boolean } | { missing: string };
+
+export function persistence(store: StateStore | undefined, namespace: string): VersionPersistence | undefined {
+  return store && { load: () => store.documents(namespace), save: (key, body) => store.saveDocument(namespace, key, body), remove: (key) => store.deleteDocument(namespace, key) };
+}
+
+export interface SignalPlanDeps {
+  city: City;
+  forecasts: ForecastSource;
+  /** Where the planner runs (a worker pool in the server). */
+  runner: PlanRunner;
+  /** Where versions persist. */
+  store?: StateStore;
+  options?: Partial<SignalPlanOptions>;
+}
+
+export class SignalPlanService {
+  private city: City;
+  private readonly forecasts: ForecastSource;
+  private readonly runner: PlanRunner;
+  private readonly options: SignalPlanOptions;
+  private readonly intersections: VersionLog<IntersectionBody>;
+  private readonly corridors: VersionLog<CorridorBody>;
+  private readonly notReady = new Map<string, string>();
+  private readonly failures = new Map<string, string>();
+  private running: Promise<RefreshReport> | undefined;
+
+  constructor(deps: SignalPlanDeps) {
+    const { store } = deps;
+    this.city = deps.city;
+    this.forecasts = deps.forecasts;
+    this.runner = deps.runner;
+    this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
+    const { periodMs, leadMs } = this.options;
+    if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
+    if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
+    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'));
+    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'));
+  }
+
+  /** The plan period whose plans are current at `nowMs` (the one that starts within the lead time, or the running one). */
+  period(nowMs: number): { startMs: number; endMs: number } {
+    const p = this.options.periodMs;
+    const startMs = Math.floor((nowMs + this.options.leadMs) / p) * p;
+    return { startMs, endMs: startMs + p };
+  }
+
+  /**
+   * Brings every plan up to date for the current period: a plan is recomputed when its period changed or its
+   * demand forecast moved materially, and gets a new version only when its content changed. One refresh runs at a time.
+   */
+  refresh(nowMs: number): Promise<RefreshReport> {
+    this.running ??= this.refreshNow(nowMs).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  intersection(id: string): SignalPlanAnswer {
+    if (!this.city.intersections.some((x) => x.id === id)) throw notFoundError(`intersection '${id}' is not in city ${this.city.id}`, { intersection: id });
+    const e = this.intersections.get(id);
+    if (!e) return { status: 'not-ready', kind: 'intersection', id, reason: this.notReady.get(`i:${id}`) ?? 'no plan computed yet' };
+    return { status: 'ready', kind: 'intersection', id, ...this.common(e, `i:${id}`), demandVehPerHour: e.body.demandVehPerHour, plan: e.body.plan };
+  }
+
+  corridor(id: string): CorridorPlanAnswer {
+    if (!this.city.corridors.some((c) => c.id === id)) throw notFoundError(`corridor '${id}' is not in city ${this.city.id}`, { corridor: id });
+    const e = this.corridors.get(id);
+    if (!e) return { status: 'not-ready', kind: 'corridor', id, reason: this.notReady.get(`c:${id}`) ?? 'no plan computed yet' };
+    return { status: 'ready', kind: 'corridor', id, ...this.common(e, `c:${id}`), demandVehPerHour: e.body.demandVehPerHour, plan: e.body.plan };
+  }
+
+  /** Version and ETag of every plan, for listings and cheap polling. */
+  list(): { kind: 'intersection' | 'corridor'; id: string; version: number | null; etag: string | null; effectiveFromMs: number | null }[] {
+    const row = (kind: 'intersection' | 'corridor', id: string, e: Versioned<unknown> | undefined) => ({ kind, id, version: e?.version ?? null, etag: e?.etag ?? null, effectiveFromMs: e?.effectiveFromMs ?? null });
+    return [
+      ...this.city.intersections.map((x) => row('intersection', x.id, this.intersections.get(x.id))),
+      ...this.city.corridors.map((c) => row('corridor', c.id, this.corridors.get(c.id))),
+    ];
+  }
+
+  /** Follows a changed city; the next refresh plans its intersections and corridors. */
+  setCity(city: City): void {
+    this.city = city;
+    for (const id of this.intersections.keys()) if (!city.intersections.some((x) => x.id === id)) this.intersections.delete(id);
+    for (const id of this.corridors.keys()) if (!city.corridors.some((c) => c.id === id)) this.corridors.delete(id);
+  }
+
+  private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
+    const stuck = this.notReady.get(key);
+    const warning = this.failures.get(key) ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
+    return {
+      version: e.version,
+      etag: e.etag,
+      computedAtMs: e.computedAtMs,
+      effectiveFromMs: e.effectiveFromMs,
+      effectiveUntilMs: e.effectiveUntilMs,
+      forecastStatus: e.body.forecastStatus,
+      ...(warning ? { warning } : {}),
+    };
+  }
+
+  private async refreshNow(nowMs: number): Promise<RefreshReport> {
+    const { startMs, endMs } = this.period(nowMs);
+    const report: RefreshReport = { periodStartMs: startMs, periodEndMs: endMs, published: 0, unchanged: 0, notReady: 0, failed: [] };
+    const meta = { computedAtMs: nowMs, effectiveFromMs: Math.max(startMs, nowMs), effectiveUntilMs: endMs };
+    const demands = new Map<string, Demand>();
+    const due: { id: string; input: IntersectionInput; body: Omit<IntersectionBody, 'plan'> }[] = [];
+    for (const x of this.city.intersections) {
+      const d = this.demandOf(x, startMs, endMs, nowMs);
+      demands.set(x.id, d);
+      const key = `i:${x.id}`;
+      if ('missing' in d) {
+        this.notReady.set(key, d.missing);
+        report.notReady++;
+        continue;
+      }
+      this.notReady.delete(key);
+      const cur = this.intersections.get(x.id);
+      if (cur && cur.body.periodStartMs === startMs && !materialChange(cur.body.demandVehPerHour, d.demand, this.options.material)) {
+        report.unchanged++;
+        continue;
+      }
+      try {
+        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: d.fallback ? 'fallback' : 'ready', demandVehPerHour: d.demand } as const;
+        due.push({ id: x.id, input: intersectionFromCity(x, d.demand), body });
+      } catch (err) {
+        this.fail(report, 'intersection', x.id, err as Error);
+      }
+    }
+    const dueCorridors: { id: string; input: CorridorInput; body: Omit<CorridorBody, 'plan'> }[] = [];
+    for (const c of this.city.corridors) {
+      const key = `c:${c.id}`;
+      const members = c.intersections.map((id) => [id, demands.get(id)] as const);
+      const missing = members.find(([, d]) => !d || 'missing' in d);
+      if (missing) {
+        this.notReady.set(key, `intersection ${missing[0]}: ${missing[1] && 'missing' in missing[1] ? missing[1].missing : 'not in the city'}`);
+        report.notReady++;
+        continue;
+      }
+      this.notReady.delete(key);
+      const demand: Record<string, Record<string, number>> = {};
+      let fallback = false;
+      for (const [id, d] of members) {
+        const ok = d as { demand: Record<string, number>; fallback: boolean };
+        demand[id] = ok.demand;
+        fallback ||= ok.fallback;
+      }
+      const cur = this.corridors.get(c.id);
+      if (cur && cur.body.periodStartMs === startMs && !members.some(([id]) => materialChange(cur.body.demandVehPerHour[id] ?? {}, demand[id], this.options.material))) {
+        report.unchanged++;
+        continue;
+      }
+      try {
+        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: fallback ? 'fallback' : 'ready', demandVehPerHour: demand } as const;
+        dueCorridors.push({ id: c.id, input: corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>), body });
+      } catch (err) {
+        this.fail(report, 'corridor', c.id, err as Error);
+      }
+    }
+    if (due.length + dueCorridors.length === 0) return report;
+    let reply: SignalReply;
+    try {
+      reply = await this.runner.signals({
+        kind: 'signals',
+        intersections: due.map(({ id, input }) => ({ id, input })),
+        corridors: dueCorridors.map(({ id, input }) => ({ id, input })),
+        planner: this.options.planner,
+      });
+    } catch (err) {
+      for (const d of due) this.fail(report, 'intersection', d.id, err as Error);
+      for (const d of dueCorridors) this.fail(report, 'corridor', d.id, err as Error);
+      return report;
+    }
+    const publish = <B>(log: VersionLog<B>, kind: 'intersection' | 'corridor', id: string, body: B | undefined, error: SignalReply['intersections'][number]['error']) => {
+      if (error || body === undefined) return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
+      const { changed } = log.publish(id, body, meta);
+      this.failures.delete(`${kind === 'intersection' ? 'i' : 'c'}:${id}`);
+      if (changed) report.published++;
+      else report.unchanged++;
+    };
+    reply.intersections.forEach((r, i) => publish(this.intersections, 'intersection', r.id, r.plan && { ...due[i].body, plan: r.plan }, r.error));
+    reply.corridors.forEach((r, i) => publish(this.corridors, 'corridor', r.id, r.plan && { ...dueCorridors[i].body, plan: r.plan }, r.error));
+    return report;
+  }
+
+  private fail(report: RefreshReport, kind: 'intersection' | 'corridor', id: string, err: Error): void {
+    report.failed.push({ kind, id, message: err.message });
+    this.failures.set(`${kind === 'intersection' ? 'i' : 'c'}:${id}`, `the latest recomputation failed, this plan is older: ${err.message}`);
+  }
+
+  /** Demand per lane group (veh/h, whole vehicles) over the period's part still to come, or what is missing. */
+  private demandOf(x: Intersection, startMs: number, endMs: number, nowMs: number): Demand {
+    const demand: Record<string, number> = {};
+    let fallback = false;
+    for (const a of x.approaches) {
+      for (const g of a.laneGroups) {
+        const f = this.forecasts.forecast({ kind: 'laneGroup', id: intersectionKey(x.id, g.id), fromMs: startMs, horizonMs: endMs - startMs }, nowMs);
+        if (f.status === 'not-ready') return { missing: `lane group ${g.id}: ${f.reason}` };
+        fallback ||= f.status === 'fallback';
+        demand[g.id] = Math.round(periodDemand(f, startMs, endMs, this.options.demand));
+      }
+    }
+    return { demand, fallback };
+  }
+}

@@ -1,0 +1,70 @@
+// Versioned results per key: a new version (monotonic) and ETag only when the content changes; survives restarts.
+import { etagOf } from './etag.js';
+
+export interface Versioned<T> {
+  version: number;
+  etag: string;
+  /** Service time the content was computed. */
+  computedAtMs: number;
+  /** When the content takes effect, and until when it was computed for. */
+  effectiveFromMs: number;
+  effectiveUntilMs: number;
+  body: T;
+}
+
+/** Where versions persist: one JSON document per key. */
+export interface VersionPersistence {
+  load(): { key: string; body: string }[];
+  save(key: string, body: string): void;
+  remove(key: string): void;
+}
+
+export class VersionLog<T> {
+  private readonly entries = new Map<string, Versioned<T>>();
+  /** Highest version ever given per key, so a key removed and re-added does not reuse numbers. */
+  private readonly highest = new Map<string, number>();
+
+  constructor(private readonly persistence?: VersionPersistence) {
+    for (const { key, body } of persistence?.load() ?? []) {
+      try {
+        const entry = JSON.parse(body) as Versioned<T>;
+        if (Number.isInteger(entry.version) && typeof entry.etag === 'string') {
+          this.entries.set(key, entry);
+          this.highest.set(key, entry.version);
+        }
+      } catch {
+        // An unreadable document only costs its key a recomputation.
+      }
+    }
+  }
+
+  get(key: string): Versioned<T> | undefined {
+    return this.entries.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /**
+   * Publishes `body` for `key`. The ETag hashes the body and its effective span; when it equals the current
+   * one nothing changes (same version, same effective time), else the version goes up by one.
+   */
+  publish(key: string, body: T, meta: { computedAtMs: number; effectiveFromMs: number; effectiveUntilMs: number }): { entry: Versioned<T>; changed: boolean } {
+    const etag = etagOf({ body, effectiveUntilMs: meta.effectiveUntilMs });
+    const cur = this.entries.get(key);
+    if (cur && cur.etag === etag) return { entry: cur, changed: false };
+    const version = (this.highest.get(key) ?? 0) + 1;
+    const entry: Versioned<T> = { version, etag, ...meta, body };
+    this.entries.set(key, entry);
+    this.highest.set(key, version);
+    this.persistence?.save(key, JSON.stringify(entry));
+    return { entry, changed: true };
+  }
+
+  /** Forgets a key here and in persistence; its version numbers are not reused while this log lives. */
+  delete(key: string): void {
+    this.entries.delete(key);
+    this.persistence?.remove(key);
+  }
+}

@@ -1,0 +1,149 @@
+// The live layer's state directory: series history, fitted models and plan versions in one SQLite file (WAL).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { configError } from '../errors.js';
+
+const SCHEMA_VERSION = '2';
+
+export interface StoredSeries {
+  id: string;
+  startIdx: number;
+  values: Float64Array;
+}
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    seriesOf: db.prepare('SELECT id, chunk, data FROM observations WHERE kind = ? ORDER BY id, chunk'),
+    putChunk: db.prepare('INSERT INTO observations (kind, id, chunk, data) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id, chunk) DO UPDATE SET data = excluded.data'),
+    trimObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ? AND chunk < ?'),
+    dropObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ?'),
+    dropKindObs: db.prepare('DELETE FROM observations WHERE kind = ?'),
+    modelsOf: db.prepare('SELECT id, record FROM models WHERE kind = ?'),
+    putModel: db.prepare('INSERT INTO models (kind, id, record) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET record = excluded.record'),
+    dropModel: db.prepare('DELETE FROM models WHERE kind = ? AND id = ?'),
+    dropKindModels: db.prepare('DELETE FROM models WHERE kind = ?'),
+    docsOf: db.prepare('SELECT key, body FROM documents WHERE namespace = ?'),
+    dropDoc: db.prepare('DELETE FROM documents WHERE namespace = ? AND key = ?'),
+    putDoc: db.prepare('INSERT INTO documents (namespace, key, body) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET body = excluded.body'),
+  };
+}
+
+/**
+ * Observations are stored in chunks of consecutive steps (a day of a series' steps, NaN where a window had
+ * no result), so a save rewrites only the chunks that changed and a restart reads a few blobs per series.
+ */
+export class StateStore {
+  private readonly db: Database.Database;
+  private readonly stmts: ReturnType<typeof prepare>;
+
+  private constructor(readonly file: string) {
+    try {
+      this.db = new Database(file);
+    } catch (err) {
+      throw configError(`cannot open the state file ${file}: ${(err as Error).message}`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS observations (kind TEXT NOT NULL, id TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (kind, id, chunk)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS models (kind TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS documents (namespace TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;
+    `);
+    const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
+    if (version === undefined) this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+    else if (version !== SCHEMA_VERSION) throw configError(`the state file ${file} has schema version ${version}; this urbanflow reads version ${SCHEMA_VERSION}: move it away to start afresh`);
+    this.stmts = prepare(this.db);
+  }
+
+  /** Opens (creating) `<dir>/state.sqlite`. */
+  static open(dir: string): StateStore {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw configError(`cannot create the state directory ${dir}: ${(err as Error).message}`);
+    }
+    return new StateStore(join(dir, 'state.sqlite'));
+  }
+
+  meta(key: string): string | undefined {
+    return this.stmts.getMeta.get(key) as string | undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  /** Every stored series of a kind, assembled from chunks of `chunkSize` steps. */
+  series(kind: string, chunkSize: number): StoredSeries[] {
+    const out: StoredSeries[] = [];
+    let cur: { id: string; first: number; chunks: { chunk: number; data: Float64Array }[] } | undefined;
+    const flush = () => {
+      if (!cur) return;
+      const last = cur.chunks[cur.chunks.length - 1].chunk;
+      const values = new Float64Array((last - cur.first + 1) * chunkSize).fill(NaN);
+      for (const c of cur.chunks) values.set(c.data.subarray(0, chunkSize), (c.chunk - cur.first) * chunkSize);
+      out.push({ id: cur.id, startIdx: cur.first * chunkSize, values });
+    };
+    for (const row of this.stmts.seriesOf.iterate(kind) as Iterable<{ id: string; chunk: number; data: Buffer }>) {
+      if (cur?.id !== row.id) {
+        flush();
+        cur = { id: row.id, first: row.chunk, chunks: [] };
+      }
+      const bytes = new Uint8Array(row.data);
+      cur.chunks.push({ chunk: row.chunk, data: new Float64Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 8)) });
+    }
+    flush();
+    return out;
+  }
+
+  /** Writes whole chunks of a series (`values` starts at chunk `fromChunk`) and deletes chunks before `keepFromChunk`. */
+  saveChunks(kind: string, id: string, fromChunk: number, chunkSize: number, values: Float64Array, keepFromChunk: number): void {
+    for (let k = 0; k * chunkSize < values.length; k++) {
+      const data = values.slice(k * chunkSize, (k + 1) * chunkSize);
+      this.stmts.putChunk.run(kind, id, fromChunk + k, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    }
+    this.stmts.trimObs.run(kind, id, keepFromChunk);
+  }
+
+  models(kind: string): { id: string; record: string }[] {
+    return this.stmts.modelsOf.all(kind) as { id: string; record: string }[];
+  }
+
+  saveModel(kind: string, id: string, record: string): void {
+    this.stmts.putModel.run(kind, id, record);
+  }
+
+  deleteSeries(kind: string, id: string): void {
+    this.stmts.dropObs.run(kind, id);
+    this.stmts.dropModel.run(kind, id);
+  }
+
+  deleteKind(kind: string): void {
+    this.stmts.dropKindObs.run(kind);
+    this.stmts.dropKindModels.run(kind);
+  }
+
+  documents(namespace: string): { key: string; body: string }[] {
+    return this.stmts.docsOf.all(namespace) as { key: string; body: string }[];
+  }
+
+  saveDocument(namespace: string, key: string, body: string): void {
+    this.stmts.putDoc.run(namespace, key, body);
+  }
+
+  deleteDocument(namespace: string, key: string): void {
+    this.stmts.dropDoc.run(namespace, key);
+  }
+
+  transaction(fn: () => void): void {
+    this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

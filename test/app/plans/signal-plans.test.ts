@@ -1,0 +1,174 @@
+// Live signal plans on the lane-group flow forecast of a simulated city: checkers, versions, ETags, recomputation, restarts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Value } from '@sinclair/typebox/value';
+import { ForecastService, type ForecastAnswer, type ForecastQuery, type ForecastReady } from '../../../src/app/forecasts/index.js';
+import {
+  CorridorPlanAnswerSchema,
+  SignalPlanAnswerSchema,
+  SignalPlanService,
+  createPlanPool,
+  etagMatches,
+  inlinePlanRunner,
+  periodDemand,
+  type ForecastSource,
+  type PlanRunner,
+  type SignalPlanReady,
+} from '../../../src/app/plans/index.js';
+import { StateStore } from '../../../src/app/state-store.js';
+import { checkCorridor, checkPlan, corridorFromCity, intersectionFromCity } from '../../../solvers/signals/index.js';
+import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
+
+const MIN = 60_000;
+const city = smallCity(11);
+const dir = mkdtempSync(join(tmpdir(), 'urbanflow-signal-plans-'));
+/** Wednesday 07:00 in Chicago, the morning peak, at 07:00 + 2 min. */
+const NOW = MONDAY + 2 * DAY + 7 * HOUR + 2 * MIN;
+let live: LiveCity;
+let forecasts: ForecastService;
+let store: StateStore;
+let early: SignalPlanService;
+let plans: SignalPlanService;
+/** The main service plans in a worker pool, the others on the test's thread. */
+let pool: PlanRunner;
+const inline = inlinePlanRunner(() => performance.now());
+
+beforeAll(async () => {
+  live = liveCity(city, MONDAY, 11);
+  forecasts = new ForecastService({ city, operators: live.pipeline.operators });
+  live.pipeline.addResultListener((rows) => forecasts.ingest(rows));
+  await feedForecasts(live, forecasts, MONDAY + 6 * HOUR);
+  early = new SignalPlanService({ city, forecasts, runner: inline });
+  await early.refresh(live.now());
+  await feedForecasts(live, forecasts, NOW);
+  store = StateStore.open(dir);
+  pool = createPlanPool(1);
+  plans = new SignalPlanService({ city, forecasts, runner: pool, store });
+}, 600_000);
+
+afterAll(async () => {
+  await forecasts?.close();
+  await pool?.close();
+  await live?.close();
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('live signal plans', () => {
+  it('are not ready while lane-group forecasts are in cold start, and say why', () => {
+    const a = early.intersection(city.intersections[0].id);
+    expect(a.status).toBe('not-ready');
+    expect(a.status === 'not-ready' && a.reason).toMatch(/cold start/);
+    expect(early.corridor(city.corridors[0].id).status).toBe('not-ready');
+    expect(Value.Check(SignalPlanAnswerSchema, a)).toBe(true);
+  });
+
+  it('plan every intersection and corridor; each plan passes the checkers', async () => {
+    const report = await plans.refresh(NOW);
+    expect(report.failed).toEqual([]);
+    expect(report.published).toBe(city.intersections.length + city.corridors.length);
+    // 07:02 with a 5-minute lead: the running period 07:00-07:30.
+    expect(report.periodStartMs).toBe(MONDAY + 2 * DAY + 7 * HOUR);
+    for (const x of city.intersections) {
+      const a = plans.intersection(x.id);
+      expect(Value.Check(SignalPlanAnswerSchema, a), x.id).toBe(true);
+      expect(a.status).toBe('ready');
+      const p = a as SignalPlanReady;
+      expect(checkPlan(intersectionFromCity(x, p.demandVehPerHour), p.plan), x.id).toEqual([]);
+      expect(p.version).toBe(1);
+      expect(p.effectiveFromMs).toBe(NOW);
+      expect(p.effectiveUntilMs).toBe(report.periodEndMs);
+      expect(p.forecastStatus).toBe('ready');
+    }
+    for (const c of city.corridors) {
+      const a = plans.corridor(c.id);
+      expect(Value.Check(CorridorPlanAnswerSchema, a), c.id).toBe(true);
+      if (a.status !== 'ready') throw new Error(a.reason);
+      expect(checkCorridor(corridorFromCity(c, city.intersections, a.demandVehPerHour), a.plan), c.id).toEqual([]);
+      expect(a.plan.plans.map((p) => p.intersectionId)).toEqual(c.intersections);
+    }
+  });
+
+  it('size demand on the peak 15 minutes of the period from the flow forecast, in veh/h', () => {
+    const x = city.intersections[1];
+    const g = x.approaches[0].laneGroups[0];
+    const a = plans.intersection(x.id) as SignalPlanReady;
+    const f = forecasts.forecast({ kind: 'laneGroup', id: `${x.id}/${g.id}`, fromMs: a.effectiveFromMs, horizonMs: 30 * MIN }, NOW) as ForecastReady;
+    expect(a.demandVehPerHour[g.id]).toBe(Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'peak15')));
+    expect(a.demandVehPerHour[g.id]).toBeGreaterThanOrEqual(Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'mean')));
+    expect(Object.values(a.demandVehPerHour).reduce((s, v) => s + v, 0)).toBeGreaterThan(200);
+  });
+
+  it('keep version and ETag while nothing material changes, and publish the next period ahead of its start', async () => {
+    const before = plans.intersection(city.intersections[0].id) as SignalPlanReady;
+    const again = await plans.refresh(NOW + 8 * MIN);
+    expect(again.published).toBe(0);
+    const same = plans.intersection(city.intersections[0].id) as SignalPlanReady;
+    expect(same.version).toBe(before.version);
+    expect(same.etag).toBe(before.etag);
+    expect(etagMatches(`W/${before.etag}, "other"`, same.etag)).toBe(true);
+    await feedForecasts(live, forecasts, NOW + 24 * MIN);
+    const next = await plans.refresh(NOW + 24 * MIN);
+    expect(next.periodStartMs).toBe(MONDAY + 2 * DAY + 7.5 * HOUR);
+    expect(next.published).toBe(city.intersections.length + city.corridors.length);
+    const after = plans.intersection(city.intersections[0].id) as SignalPlanReady;
+    expect(after.version).toBe(before.version + 1);
+    expect(after.etag).not.toBe(before.etag);
+    expect(etagMatches(before.etag, after.etag)).toBe(false);
+    expect(after.effectiveFromMs).toBe(next.periodStartMs);
+    expect(plans.list().every((r) => r.version === 2)).toBe(true);
+  });
+
+  it('recompute within the period when the forecast moves materially, effective at once', async () => {
+    const busy = city.intersections[2].id;
+    const surge: ForecastSource = {
+      forecast(q: ForecastQuery, now: number): ForecastAnswer {
+        const a = forecasts.forecast(q, now);
+        if (a.status === 'not-ready' || !q.id.startsWith(`${busy}/`)) return a;
+        return { ...a, forecast: a.forecast.map((v) => v * 1.6), upper80: a.upper80.map((v) => v * 1.6), upper95: a.upper95.map((v) => v * 1.6) };
+      },
+    };
+    const s = new SignalPlanService({ city, forecasts: surge, runner: inline, store });
+    const before = s.intersection(busy) as SignalPlanReady;
+    const t = NOW + 30 * MIN;
+    const report = await s.refresh(t);
+    expect(report.published).toBeGreaterThanOrEqual(1);
+    const after = s.intersection(busy) as SignalPlanReady;
+    expect(after.version).toBe(before.version + 1);
+    expect(after.effectiveFromMs).toBe(t);
+    expect(after.plan.performance.criticalFlowRatio).toBeGreaterThan(before.plan.performance.criticalFlowRatio);
+    expect((s.intersection(city.intersections[0].id) as SignalPlanReady).version).toBe(before.version);
+    expect(checkPlan(intersectionFromCity(city.intersections[2], after.demandVehPerHour), after.plan)).toEqual([]);
+  });
+
+  it('resume versions and ETags from the state directory after a restart', async () => {
+    const restarted = new SignalPlanService({ city, forecasts, runner: inline, store });
+    for (const x of city.intersections) {
+      const a = restarted.intersection(x.id) as SignalPlanReady;
+      const b = plans.intersection(x.id) as SignalPlanReady;
+      if (x.id === city.intersections[2].id) continue;
+      expect(a.etag).toBe(b.etag);
+      expect(a.version).toBe(b.version);
+    }
+    await feedForecasts(live, forecasts, NOW + 54 * MIN);
+    await restarted.refresh(NOW + 54 * MIN);
+    expect((restarted.intersection(city.intersections[0].id) as SignalPlanReady).version).toBe(3);
+  });
+
+  it('keep serving the last plan with a warning when the flow forecast stops', async () => {
+    const report = await plans.refresh(NOW + 3 * DAY);
+    expect(report.notReady).toBe(city.intersections.length + city.corridors.length);
+    const a = plans.intersection(city.intersections[0].id) as SignalPlanReady;
+    expect(a.status).toBe('ready');
+    expect(a.effectiveUntilMs).toBeLessThan(NOW + 3 * DAY);
+    expect(a.warning).toMatch(/not recomputed for the current period, this plan is older: lane group .*no observation for/);
+  });
+
+  it('refuse impossible settings and unknown ids', () => {
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { periodMs: MIN } })).toThrow(/period must be between 5 min and 4 h/);
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { leadMs: HOUR } })).toThrow(/lead must be/);
+    expect(() => plans.intersection('int-999')).toThrow(expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }));
+  });
+});
