@@ -10,6 +10,8 @@ import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import { LatencyHistogram } from './histogram.js';
 import type { OperatorSpec, WatermarkSpec } from './spec.js';
+import { concatEntries, type StateEntries } from './state-log.js';
+import { stateLayout, type StateLayout } from './state-layout.js';
 import { TaskBuilder, laneOfKey, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 import { WorkerCore, type WorkerInit } from './worker-core.js';
 import { WorkerPool } from './worker-pool.js';
@@ -34,16 +36,26 @@ export interface EngineOptions {
   deadLetter: DeadLetterSink;
   /** Worker threads shared with other engines (e.g. one engine per Kafka partition); `workers` is then ignored. */
   pool?: WorkerPool;
-  /** Track changed keys so that `checkpoint()` can return their state (a shared pool must be built with trackChanges). */
+  /** Track changed keys so that `checkpoint()` can return their state (a shared pool must be built with a state layout). */
   checkpoints?: boolean;
+  /** Buckets of checkpointed state (default: `stateLayout(catalog, operators)`); a shared pool brings its own. */
+  stateLayout?: StateLayout;
   /** Sensors this engine owns; readings of other sensors are dead letters (`wrong-partition`). */
   ownership?: PartitionOwnership;
 }
 
-/** What `checkpoint()` returns and `restore()` takes: the watermark and the changed keys' window state. */
+/** What `checkpoint()` returns: the watermark and the state log entries of the keys that changed. */
 export interface EngineCheckpoint {
   watermark: WatermarkState;
+  entries: StateEntries;
+}
+
+/** What `restore()` takes: the watermark and each key's state, as replayed from the state log. */
+export interface EngineRestore {
+  watermark: WatermarkState;
   records: StateRecords;
+  /** Write every restored key at the next checkpoint (the log was written under another bucket layout). */
+  rewrite?: boolean;
 }
 
 export interface EngineStats {
@@ -65,13 +77,18 @@ export interface EngineStats {
 interface Route {
   operator: number;
   ofSensor: Int32Array;
+  /** Worker lane of each key (with several lanes): all keys of a state bucket share one. */
+  laneOf: Uint8Array;
 }
 
-const DONE: Promise<void> = Promise.resolve();
+/** What `ingestMessage` returns when the message was taken without waiting: callers may skip the await. */
+export const ACCEPTED: Promise<void> = Promise.resolve();
+const DONE = ACCEPTED;
 
 export class StreamEngine {
-  private readonly opts: Required<Omit<EngineOptions, 'onResults' | 'pool' | 'checkpoints' | 'ownership'>> & Pick<EngineOptions, 'onResults'>;
+  private readonly opts: Required<Omit<EngineOptions, 'onResults' | 'pool' | 'checkpoints' | 'ownership' | 'stateLayout'>> & Pick<EngineOptions, 'onResults'>;
   private readonly routes: Route[][];
+  private readonly laneOf: Uint8Array[];
   private readonly builders: TaskBuilder[];
   private readonly pool?: WorkerPool;
   private readonly ownsPool: boolean;
@@ -89,6 +106,8 @@ export class StreamEngine {
   private readonly singleDecoder: SingleReadingDecoder;
   private readonly fast: FastReading = { sensor: 0, metric: 0, ts: 0, value: 0, quality: 0 };
   private failure: Error | undefined;
+  private epochCount = 0;
+  private replyEpoch = -1;
   private readonly counters = { messages: 0, readings: 0, accepted: 0, badQuality: 0, unkeyed: 0, late: 0, results: 0 };
 
   constructor(options: EngineOptions) {
@@ -106,24 +125,31 @@ export class StreamEngine {
     if (operators.length > 255) throw configError(`at most 255 operators, got ${operators.length}`);
     this.routes = METRICS.map(() => []);
     const keyCounts: number[] = [];
-    operators.forEach((spec, i) => {
-      const m = METRIC_INDEX.get(spec.metric);
-      if (m === undefined) throw configError(`operator '${spec.name}': unknown metric '${spec.metric}'`);
+    const groupings = operators.map((spec) => {
+      if (METRIC_INDEX.get(spec.metric) === undefined) throw configError(`operator '${spec.name}': unknown metric '${spec.metric}'`);
       const grouping = catalog.groupings.get(spec.keyBy);
       if (!grouping) throw configError(`operator '${spec.name}': keyBy '${spec.keyBy}' is not a grouping of the city (${[...catalog.groupings.keys()].join(', ')})`);
-      this.routes[m].push({ operator: i, ofSensor: grouping.ofSensor });
       keyCounts.push(grouping.keys.length);
+      return grouping;
     });
-    const init: WorkerInit = { operators, keyCounts, trackChanges: options.checkpoints ?? false };
+    let layout = options.checkpoints ? (options.pool?.init.layout ?? options.stateLayout ?? stateLayout(catalog, operators)) : undefined;
     if (options.pool) {
       const shared = options.pool.init;
       if (JSON.stringify([shared.operators, shared.keyCounts]) !== JSON.stringify([operators, keyCounts])) throw configError('a shared worker pool must be built for the same operators and catalog as the engine');
-      if (options.checkpoints && !shared.trackChanges) throw configError('checkpoints need a worker pool built with trackChanges');
+      if (options.checkpoints && !shared.layout) throw configError('checkpoints need a worker pool built with a state layout');
+      layout = shared.layout;
     }
+    const init: WorkerInit = { operators, keyCounts, layout };
     this.pool = options.pool ?? (workers > 0 ? new WorkerPool(init, workers) : undefined);
     this.ownsPool = this.pool !== undefined && options.pool === undefined;
     this.state = options.pool ? options.pool.newState() : 0;
     const lanes = this.pool ? this.pool.lanes : 1;
+    this.laneOf = groupings.map((g, i) => {
+      const of = new Uint8Array(lanes > 1 ? g.keys.length : 0);
+      for (let k = 0; k < of.length; k++) of[k] = laneOfKey(layout ? layout.bucketOf[i][k] : k, lanes);
+      return of;
+    });
+    operators.forEach((spec, i) => this.routes[METRIC_INDEX.get(spec.metric)!].push({ operator: i, ofSensor: groupings[i].ofSensor, laneOf: this.laneOf[i] }));
     this.builders = Array.from({ length: lanes }, () => new TaskBuilder(this.opts.batchSize, this.state));
     this.inFlight = Array.from({ length: lanes }, () => []);
     this.activeByWorker = new Array<number>(lanes).fill(0);
@@ -136,6 +162,19 @@ export class StreamEngine {
 
   get watermark(): number {
     return this.tracker.current;
+  }
+
+  /** Checkpoints begun so far: readings ingested after the n-th belong to epoch n. */
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  /**
+   * The epoch of what `onResults` and `deadLetter` are being called for: the epoch of the readings a worker
+   * reply answers, or the current one for what ingest refuses.
+   */
+  get outputEpoch(): number {
+    return this.replyEpoch >= 0 ? this.replyEpoch : this.epochCount;
   }
 
   stats(): EngineStats {
@@ -250,7 +289,7 @@ export class StreamEngine {
         this.counters.unkeyed++;
         continue;
       }
-      const lane = laneOfKey(key, lanes);
+      const lane = lanes === 1 ? 0 : routes[r].laneOf[key];
       const b = this.builders[lane];
       b.push(routes[r].operator, key, ts, value);
       this.counters.accepted++;
@@ -309,41 +348,67 @@ export class StreamEngine {
   }
 
   /**
-   * Processes everything ingested so far and returns the watermark and the window state of every key that
-   * changed since the previous checkpoint (engines built with `checkpoints`). Callers must not ingest meanwhile.
+   * Queues a checkpoint of everything ingested so far behind the work already sent to each lane and returns
+   * once it is queued: ingest may go on at once, in the next epoch. `state` resolves with the watermark as of
+   * this call and the state log entries of the keys changed since the previous checkpoint (engines built with
+   * `checkpoints`). Callers must not ingest until this returns.
    */
-  async checkpoint(): Promise<EngineCheckpoint> {
+  async beginCheckpoint(): Promise<{ state: Promise<EngineCheckpoint> }> {
     await this.flush();
-    await this.drain();
-    const pool = this.pool;
-    const lanes = pool ? await Promise.all(this.builders.map((_, lane) => pool.checkpoint(lane, this.state))) : [this.inline!.checkpoint()];
-    return { watermark: this.tracker.snapshot(), records: concatRecords(lanes) };
+    const watermark = this.tracker.snapshot();
+    this.epochCount++;
+    if (this.inline) return { state: Promise.resolve({ watermark, entries: this.inline.checkpoint() }) };
+    const pool = this.pool!;
+    const lanes = this.builders.map((_, lane) => {
+      const queue = this.inFlight[lane];
+      const previous = queue.length > 0 ? queue[queue.length - 1] : Promise.resolve();
+      const entries = previous.then(() => pool.checkpoint(lane, this.state));
+      const queued: Promise<void> = entries
+        .then(
+          () => undefined,
+          (err: Error) => {
+            this.failure ??= err;
+          },
+        )
+        .finally(() => queue.splice(queue.indexOf(queued), 1));
+      queue.push(queued);
+      return entries;
+    });
+    return { state: Promise.all(lanes).then((parts) => ({ watermark, entries: concatEntries(parts) })) };
   }
 
-  /** Loads a checkpoint (the latest record per key, merged by the caller) into an engine that has not ingested anything. */
-  async restore(cp: EngineCheckpoint): Promise<void> {
+  /** Processes everything ingested so far and returns its checkpoint (see `beginCheckpoint`). */
+  async checkpoint(): Promise<EngineCheckpoint> {
+    return (await this.beginCheckpoint()).state;
+  }
+
+  /** Loads each key's state (replayed from the state log) into an engine that has not ingested anything. */
+  async restore(cp: EngineRestore): Promise<void> {
     if (this.counters.messages > 0) throw new Error('restore() must come before the first message');
     this.tracker.restore(cp.watermark, this.opts.clock());
-    const lanes = splitRecords(cp.records, this.builders.length, (i) => {
-      const route = this.opts.operators[cp.records.op[i]];
-      if (!route) throw configError(`checkpointed state names operator #${cp.records.op[i]}, but there are ${this.opts.operators.length}`);
-      return laneOfKey(cp.records.key[i], this.builders.length);
+    const lanes = this.builders.length;
+    const split = splitRecords(cp.records, lanes, (i) => {
+      const op = cp.records.op[i];
+      if (!this.opts.operators[op]) throw configError(`checkpointed state names operator #${op}, but there are ${this.opts.operators.length}`);
+      return lanes === 1 ? 0 : this.laneOf[op][cp.records.key[i]];
     });
     const w = this.tracker.current;
+    const rewrite = cp.rewrite ?? false;
     const pool = this.pool;
     if (!pool) {
-      this.inline!.restore(lanes[0], w);
+      this.inline!.restore(split[0], w, rewrite);
       this.activeByWorker[0] = this.inline!.activeWindows;
       return;
     }
-    const active = await Promise.all(lanes.map((records, lane) => pool.restore(lane, this.state, records, w)));
+    const active = await Promise.all(split.map((records, lane) => pool.restore(lane, this.state, records, w, rewrite)));
     active.forEach((n, lane) => (this.activeByWorker[lane] = n));
   }
 
   private async send(lane: number): Promise<void> {
     const task = this.builders[lane].take();
+    const epoch = this.epochCount;
     if (this.inline) {
-      this.handleReply(lane, this.inline.process(task));
+      this.handleReply(lane, this.inline.process(task), epoch);
       return;
     }
     const pool = this.pool!;
@@ -354,7 +419,7 @@ export class StreamEngine {
     const previous = queue.length > 0 ? queue[queue.length - 1] : Promise.resolve();
     const p: Promise<void> = previous
       .then(() => pool.run(lane, task))
-      .then((reply: WorkerReply) => this.handleReply(lane, reply))
+      .then((reply: WorkerReply) => this.handleReply(lane, reply, epoch))
       .catch((err: Error) => {
         this.failure ??= err;
       })
@@ -366,7 +431,16 @@ export class StreamEngine {
     if (this.failure) throw this.failure;
   }
 
-  private handleReply(lane: number, reply: WorkerReply): void {
+  private handleReply(lane: number, reply: WorkerReply, epoch: number): void {
+    this.replyEpoch = epoch;
+    try {
+      this.emitReply(lane, reply);
+    } finally {
+      this.replyEpoch = -1;
+    }
+  }
+
+  private emitReply(lane: number, reply: WorkerReply): void {
     // Emit delay is wall-clock time, whatever clock the engine runs on (the simulator's may run faster).
     const now = performance.now();
     this.activeByWorker[lane] = reply.activeWindows;
@@ -414,24 +488,6 @@ export class StreamEngine {
 
 export type { WorkerTask };
 
-function concatRecords(parts: StateRecords[]): StateRecords {
-  if (parts.length === 1) return parts[0];
-  const count = parts.reduce((n, p) => n + p.count, 0);
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.bytes.length, 0));
-  const out: StateRecords = { count, op: new Uint8Array(count), key: new Uint32Array(count), offset: new Uint32Array(count + 1), bytes };
-  let i = 0;
-  let base = 0;
-  for (const p of parts) {
-    out.op.set(p.op, i);
-    out.key.set(p.key, i);
-    for (let j = 0; j < p.count; j++) out.offset[i + j + 1] = base + p.offset[j + 1];
-    bytes.set(p.bytes, base);
-    base += p.bytes.length;
-    i += p.count;
-  }
-  return out;
-}
-
 function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number) => number): StateRecords[] {
   const of = new Uint32Array(r.count);
   const counts = new Array<number>(lanes).fill(0);
@@ -441,12 +497,13 @@ function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number) => num
     counts[of[i]]++;
     sizes[of[i]] += r.offset[i + 1] - r.offset[i];
   }
-  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]) }));
+  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]), live: new Uint8Array(n) }));
   for (let i = 0; i < r.count; i++) {
     const o = out[of[i]];
     const k = o.count++;
     o.op[k] = r.op[i];
     o.key[k] = r.key[i];
+    o.live![k] = r.live?.[i] ?? 0;
     const start = o.offset[k];
     o.bytes.set(r.bytes.subarray(r.offset[i], r.offset[i + 1]), start);
     o.offset[k + 1] = start + r.offset[i + 1] - r.offset[i];

@@ -26,10 +26,32 @@ export class StateWriter {
     this.buf[this.length++] = v;
   }
 
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.length, v, true);
+    this.length += 2;
+  }
+
   u32(v: number): void {
     this.ensure(4);
     this.view.setUint32(this.length, v, true);
     this.length += 4;
+  }
+
+  /** Overwrites a u32 written earlier (a length known only once what follows it is written). */
+  setU32(at: number, v: number): void {
+    this.view.setUint32(at, v, true);
+  }
+
+  raw(src: Uint8Array, from: number, to: number): void {
+    this.ensure(to - from);
+    this.buf.set(src.subarray(from, to), this.length);
+    this.length += to - from;
+  }
+
+  /** Drops what was written after `length` (a record that turned out not to be needed). */
+  truncate(length: number): void {
+    this.length = length;
   }
 
   i32(v: number): void {
@@ -69,6 +91,21 @@ export class StateReader {
   u8(): number {
     this.need(1);
     return this.buf[this.pos++];
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+
+  /** A view of the next `n` bytes. */
+  raw(n: number): Uint8Array {
+    this.need(n);
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 
   u32(): number {

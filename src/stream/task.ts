@@ -16,8 +16,9 @@ export interface WorkerTask {
 }
 
 /**
- * Window state of some keys, as checkpointed or restored: record i is operator op[i], key key[i], with the
- * bytes bytes[offset[i], offset[i + 1]); an empty range is a key that holds no state (a tombstone).
+ * Window state of some keys, as restored: record i is operator op[i], key key[i], with the bytes
+ * bytes[offset[i], offset[i + 1]); an empty range is a key that holds no state. `live[i]` is 1 where the
+ * state log holds a key record of it (see state-log.ts).
  */
 export interface StateRecords {
   count: number;
@@ -25,10 +26,11 @@ export interface StateRecords {
   key: Uint32Array;
   offset: Uint32Array;
   bytes: Uint8Array;
+  live?: Uint8Array;
 }
 
 export function stateRecordsTransferList(r: StateRecords): ArrayBuffer[] {
-  return [r.op, r.key, r.offset, r.bytes].map((a) => a.buffer as ArrayBuffer);
+  return [r.op, r.key, r.offset, r.bytes, ...(r.live ? [r.live] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
 export interface LateReadings {

@@ -1,25 +1,31 @@
 // The state a stream worker owns: one window operator per declared operator, fed by tasks in order.
+import { CheckpointWriter, restoreMembership } from './checkpoint-writer.js';
 import { EmitBuffer, type WindowResultColumns } from './emit-buffer.js';
 import { createWindowOperator, type WindowOperator } from './operator.js';
 import type { OperatorSpec } from './spec.js';
-import { StateReader, StateWriter } from './state-codec.js';
+import { StateReader } from './state-codec.js';
+import type { StateLayout } from './state-layout.js';
+import { NO_ENTRIES, type StateEntries } from './state-log.js';
 import type { StateRecords, WorkerReply, WorkerTask } from './task.js';
 
 export interface WorkerInit {
   operators: OperatorSpec[];
   /** Number of keys of each operator's grouping (dense key ids 0..n-1). */
   keyCounts: number[];
-  /** Track which keys changed, for checkpoints of their state. */
-  trackChanges?: boolean;
+  /** Buckets of checkpointed state; with it, changed keys are tracked for checkpoints. */
+  layout?: StateLayout;
 }
 
 export class WorkerCore {
   private readonly operators: WindowOperator[];
   private readonly out: EmitBuffer[];
+  private readonly writer?: CheckpointWriter;
 
   constructor(init: WorkerInit) {
-    this.operators = init.operators.map((spec, i) => createWindowOperator(spec, init.keyCounts[i], init.trackChanges ?? false));
+    const track = init.layout !== undefined;
+    this.operators = init.operators.map((spec, i) => createWindowOperator(spec, init.keyCounts[i], track));
     this.out = init.operators.map((spec, i) => new EmitBuffer(i, spec.aggregates.length));
+    if (init.layout) this.writer = new CheckpointWriter(init.layout, init.keyCounts);
   }
 
   get activeWindows(): number {
@@ -50,25 +56,17 @@ export class WorkerCore {
     };
   }
 
-  /** The state of every key that changed since the last checkpoint (an empty record where a key holds none). */
-  checkpoint(): StateRecords {
-    const w = new StateWriter();
-    const op: number[] = [];
-    const key: number[] = [];
-    const offset: number[] = [0];
-    this.operators.forEach((o, i) => {
-      for (const k of o.takeChanges()) {
-        o.writeKey(k, w);
-        op.push(i);
-        key.push(k);
-        offset.push(w.length);
-      }
-    });
-    return { count: op.length, op: Uint8Array.from(op), key: Uint32Array.from(key), offset: Uint32Array.from(offset), bytes: w.bytes() };
+  /** The state of the keys that changed since the last checkpoint, as bucket and key records (see state-log.ts). */
+  checkpoint(): StateEntries {
+    return this.writer ? this.writer.write(this.operators) : NO_ENTRIES;
   }
 
-  /** Loads checkpointed keys into operators that hold nothing yet; every operator takes the watermark the state had. */
-  restore(records: StateRecords, watermark: number): void {
+  /**
+   * Loads checkpointed keys into operators that hold nothing yet; every operator takes the watermark the state
+   * had. `rewrite` makes the next checkpoint write every restored key (state read from an older bucket layout).
+   */
+  restore(records: StateRecords, watermark: number, rewrite = false): void {
+    if (this.writer) restoreMembership(this.writer, records, rewrite);
     for (let i = 0; i < records.count; i++) {
       const start = records.offset[i];
       const end = records.offset[i + 1];

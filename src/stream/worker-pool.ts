@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { configError } from '../errors.js';
+import type { StateEntries } from './state-log.js';
 import { stateRecordsTransferList, taskTransferList, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 import type { WorkerInit } from './worker-core.js';
 
@@ -41,13 +42,13 @@ export class WorkerPool {
     return this.pools[lane].run(task, { transferList: taskTransferList(task) as never });
   }
 
-  checkpoint(lane: number, state: number): Promise<StateRecords> {
+  checkpoint(lane: number, state: number): Promise<StateEntries> {
     return this.pools[lane].run({ state }, { name: 'checkpoint' });
   }
 
   /** Loads state into a lane; resolves with the lane's open windows of that state. */
-  restore(lane: number, state: number, records: StateRecords, watermark: number): Promise<number> {
-    return this.pools[lane].run({ state, records, watermark }, { name: 'restore', transferList: stateRecordsTransferList(records) as never });
+  restore(lane: number, state: number, records: StateRecords, watermark: number, rewrite: boolean): Promise<number> {
+    return this.pools[lane].run({ state, records, watermark, rewrite }, { name: 'restore', transferList: stateRecordsTransferList(records) as never });
   }
 
   drop(lane: number, state: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WorkerCore, type WorkerInit } from './worker-core.js';
+import { stateEntriesTransferList } from './state-log.js';
 import { replyTransferList, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 
 const init = workerData as WorkerInit;
@@ -19,12 +20,13 @@ export default function processTask(task: WorkerTask): unknown {
   return Piscina.move({ [Piscina.transferableSymbol]: replyTransferList(reply), [Piscina.valueSymbol]: reply } as never);
 }
 
-export function checkpoint(arg: { state: number }): StateRecords {
-  return core(arg.state).checkpoint();
+export function checkpoint(arg: { state: number }): unknown {
+  const entries = core(arg.state).checkpoint();
+  return Piscina.move({ [Piscina.transferableSymbol]: stateEntriesTransferList(entries), [Piscina.valueSymbol]: entries } as never);
 }
 
-export function restore(arg: { state: number; records: StateRecords; watermark: number }): number {
-  core(arg.state).restore(arg.records, arg.watermark);
+export function restore(arg: { state: number; records: StateRecords; watermark: number; rewrite: boolean }): number {
+  core(arg.state).restore(arg.records, arg.watermark, arg.rewrite);
   return core(arg.state).activeWindows;
 }
 

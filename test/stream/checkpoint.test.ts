@@ -1,47 +1,77 @@
-// Window state checkpoints: an engine restored from the changed-key records of earlier checkpoints continues
-// exactly as an engine that never stopped (same windows, same revisions, the same values bit for bit).
+// Window state checkpoints: an engine restored from a compacted log of earlier checkpoints (bucket and key
+// records, replayed in order) continues exactly as an engine that never stopped (same windows, same revisions,
+// the same values bit for bit), whatever the log compaction removed and whatever bucket layout wrote the log.
 import { describe, expect, it } from 'vitest';
 import { DeadLetterLog } from '../../src/telemetry/dead-letter.js';
 import { StreamEngine, resultRows, type WindowResult } from '../../src/stream/index.js';
-import type { EngineCheckpoint } from '../../src/stream/engine.js';
-import type { StateRecords } from '../../src/stream/task.js';
+import type { EngineCheckpoint, EngineRestore } from '../../src/stream/engine.js';
+import { ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE, ENTRY_KEY, ENTRY_KEY_TOMBSTONE, StateReplay } from '../../src/stream/state-log.js';
+import { stateLayout, type StateLayout } from '../../src/stream/state-layout.js';
 import { CATALOG, OPERATORS, randomStream, type StreamMessage } from '../helpers/telemetry-stream.js';
 import { rng } from '../helpers/rng.js';
 
 const NOW = 1_750_000_000_000 + 86_400_000;
 const WM = { outOfOrdernessMs: 2_000, idleTimeoutMs: Number.MAX_SAFE_INTEGER };
+/** Few keys a bucket, so that the test catalog has several buckets and both record kinds occur. */
+const LAYOUT = stateLayout(CATALOG, OPERATORS, { keysPerBucket: 2 });
 
-/** The latest record per (operator, key), as a compacted changelog keeps them. */
-class Changelog {
-  readonly entries = new Map<string, { op: number; key: number; bytes: Uint8Array }>();
-  watermark: EngineCheckpoint['watermark'] = { value: -Infinity, partitions: [] };
+interface LogRecord {
+  key: string;
+  value: Uint8Array | null;
+}
+
+/**
+ * A compacted topic in memory: records appended in checkpoint order; compaction drops records that a later
+ * record of the same key supersedes, and tombstones that no earlier record of their key survives.
+ */
+class CompactedLog {
+  records: LogRecord[] = [];
+  /** Records of an older bucket layout found at the last restore: tombstoned before the next checkpoint, as the Kafka processor does. */
+  private stale: string[] = [];
+  watermark: EngineRestore['watermark'] = { value: -Infinity, partitions: [] };
+  readonly kinds = new Set<number>();
+
+  /** `layout` is the bucket layout of the engine writing now (bucket record keys name their bucket count). */
+  constructor(public layout: StateLayout) {}
 
   apply(cp: EngineCheckpoint): void {
-    const r = cp.records;
-    for (let i = 0; i < r.count; i++) {
-      const id = `${r.op[i]}/${r.key[i]}`;
-      const bytes = r.bytes.slice(r.offset[i], r.offset[i + 1]);
-      if (bytes.length === 0) this.entries.delete(id);
-      else this.entries.set(id, { op: r.op[i], key: r.key[i], bytes });
+    for (const key of this.stale.splice(0)) this.records.push({ key, value: null });
+    const e = cp.entries;
+    for (let i = 0; i < e.count; i++) {
+      const kind = e.kind[i];
+      this.kinds.add(kind);
+      const bucketKey = kind === ENTRY_BUCKET || kind === ENTRY_BUCKET_TOMBSTONE;
+      const key = bucketKey ? `b/${e.op[i]}/${this.layout.bucketCount[e.op[i]]}/${e.id[i]}` : `k/${e.op[i]}/${e.id[i]}`;
+      const tombstone = kind === ENTRY_KEY_TOMBSTONE || kind === ENTRY_BUCKET_TOMBSTONE;
+      this.records.push({ key, value: tombstone ? null : e.bytes.slice(e.offset[i], e.offset[i + 1]) });
     }
     this.watermark = cp.watermark;
   }
 
-  checkpoint(): EngineCheckpoint {
-    const list = [...this.entries.values()];
-    const size = list.reduce((n, e) => n + e.bytes.length, 0);
-    const records: StateRecords = { count: list.length, op: new Uint8Array(list.length), key: new Uint32Array(list.length), offset: new Uint32Array(list.length + 1), bytes: new Uint8Array(size) };
-    list.forEach((e, i) => {
-      records.op[i] = e.op;
-      records.key[i] = e.key;
-      records.bytes.set(e.bytes, records.offset[i]);
-      records.offset[i + 1] = records.offset[i] + e.bytes.length;
-    });
-    return { watermark: this.watermark, records };
+  compact(r: () => number): void {
+    const last = new Map<string, number>();
+    this.records.forEach((rec, i) => last.set(rec.key, i));
+    const kept = this.records.filter((rec, i) => last.get(rec.key) !== i && r() < 0.3 ? false : true);
+    const first = new Map<string, number>();
+    kept.forEach((rec, i) => first.has(rec.key) || first.set(rec.key, i));
+    this.records = kept.filter((rec, i) => !(rec.value === null && first.get(rec.key) === i && r() < 0.5));
+  }
+
+  /** The state a restore reads: the log replayed in order under `layout`. */
+  restore(layout: StateLayout): EngineRestore & { staleBuckets: number } {
+    const replay = new StateReplay(layout, (op, name) => CATALOG.groupings.get(OPERATORS[op].keyBy)!.keys.indexOf(name));
+    for (const rec of this.records) {
+      const [kind, op, a, b] = rec.key.split('/');
+      if (kind === 'k') replay.key(Number(op), Number(a), rec.value);
+      else replay.bucket(Number(op), Number(a), Number(b), rec.value);
+    }
+    const r = replay.result();
+    this.stale = r.staleBuckets.map((s) => `b/${s.op}/${s.buckets}/${s.bucket}`);
+    return { watermark: this.watermark, records: r.records, rewrite: r.staleBuckets.length > 0, staleBuckets: r.staleBuckets.length };
   }
 }
 
-function engine(workers: number, rows: WindowResult[], dead: DeadLetterLog): StreamEngine {
+function engine(workers: number, rows: WindowResult[], dead: DeadLetterLog, layout = LAYOUT): StreamEngine {
   return new StreamEngine({
     catalog: CATALOG,
     operators: OPERATORS,
@@ -51,6 +81,7 @@ function engine(workers: number, rows: WindowResult[], dead: DeadLetterLog): Str
     flushIntervalMs: 0,
     clock: () => NOW,
     checkpoints: true,
+    stateLayout: layout,
     deadLetter: dead.add,
     onResults: (spec, cols) => rows.push(...resultRows(spec, CATALOG, cols)),
   });
@@ -70,18 +101,21 @@ async function uninterrupted(messages: StreamMessage[], workers: number): Promis
 
 /**
  * Checkpoints every few messages; at each crash point the running engine is thrown away together with
- * whatever it emitted after its last checkpoint, and a fresh engine restored from the changelog replays
- * the input from that checkpoint.
+ * whatever it emitted after its last checkpoint, the log is compacted at random, and a fresh engine restored
+ * from it replays the input from that checkpoint. `layouts` gives the bucket layout of each incarnation.
  */
-async function withCrashes(messages: StreamMessage[], workers: number, seed: number): Promise<WindowResult[]> {
+async function withCrashes(messages: StreamMessage[], workers: number, seed: number, layouts: (n: number) => StateLayout = () => LAYOUT): Promise<{ rows: WindowResult[]; log: CompactedLog }> {
   const r = rng(seed);
   const committed: WindowResult[] = [];
-  const log = new Changelog();
+  const log = new CompactedLog(layouts(0));
   let from = 0;
   for (let crashes = 0; from < messages.length; crashes++) {
     const rows: WindowResult[] = [];
-    const e = engine(workers, rows, new DeadLetterLog());
-    await e.restore(log.checkpoint());
+    const layout = layouts(crashes);
+    log.layout = layout;
+    const e = engine(workers, rows, new DeadLetterLog(), layout);
+    log.compact(r);
+    await e.restore(log.restore(layout));
     const crashAt = crashes < 4 ? from + 1 + Math.floor(r() * messages.length * 0.3) : Infinity;
     let i = from;
     for (; i < messages.length && i < crashAt; i++) {
@@ -99,37 +133,74 @@ async function withCrashes(messages: StreamMessage[], workers: number, seed: num
     }
     await e.close();
   }
-  return committed.sort(order);
+  return { rows: committed.sort(order), log };
 }
 
 describe('window state checkpoints', () => {
+  const kindsSeen = new Set<number>();
   for (const seed of [11, 12, 13, 14, 15, 16]) {
-    it(`seed ${seed}: crashing and restoring from checkpoints gives the uninterrupted results, inline and on workers`, async () => {
+    it(`seed ${seed}: crashing and restoring from a compacted log gives the uninterrupted results, inline and on workers`, async () => {
       const messages = randomStream(seed, { readings: 900 });
       for (const workers of [0, 2]) {
         const want = await uninterrupted(messages, workers);
         expect(want.length).toBeGreaterThan(50);
         expect(want.some((x) => x.revision > 0)).toBe(true);
         const got = await withCrashes(messages, workers, seed * 7 + workers);
-        expect(got).toEqual(want);
+        expect(got.rows).toEqual(want);
+        for (const k of got.log.kinds) kindsSeen.add(k);
       }
     });
   }
 
-  it('a checkpoint holds only keys that changed since the previous one, and a tombstone for keys whose state is gone', async () => {
+  it('the runs above wrote bucket records and key records, and tombstones of each', () => {
+    expect([...kindsSeen].sort()).toEqual([ENTRY_KEY, ENTRY_KEY_TOMBSTONE, ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE].sort());
+  });
+
+  it('a log written under another bucket layout is restored exactly, and rewritten under the new one at the next checkpoint', async () => {
+    const messages = randomStream(21, { readings: 900 });
+    const fine = stateLayout(CATALOG, OPERATORS, { keysPerBucket: 1 });
+    const coarse = stateLayout(CATALOG, OPERATORS, { keysPerBucket: 8 });
+    expect(fine.bucketCount).not.toEqual(coarse.bucketCount);
+    const want = await uninterrupted(messages, 0);
+    for (const workers of [0, 2]) {
+      const got = await withCrashes(messages, workers, 99 + workers, (n) => (n % 2 === 0 ? fine : coarse));
+      expect(got.rows).toEqual(want);
+    }
+    // After one checkpoint under the new layout, nothing of the old one is live.
+    const log = new CompactedLog(fine);
+    const rows: WindowResult[] = [];
+    const first = engine(0, rows, new DeadLetterLog(), fine);
+    for (const m of messages.slice(0, 300)) await first.ingestMessage(m.bytes, m.partition);
+    log.apply(await first.checkpoint());
+    const second = engine(0, rows, new DeadLetterLog(), coarse);
+    const restored = log.restore(coarse);
+    expect(restored.staleBuckets).toBeGreaterThan(0);
+    await second.restore(restored);
+    log.layout = coarse;
+    log.apply(await second.checkpoint());
+    expect(log.restore(coarse).staleBuckets).toBe(0);
+    expect(log.restore(coarse).records.count).toBe(restored.records.count);
+  });
+
+  it('a checkpoint holds only keys that changed since the previous one, and once every window is gone the log holds no state', async () => {
     const rows: WindowResult[] = [];
     const e = engine(0, rows, new DeadLetterLog());
+    const log = new CompactedLog(LAYOUT);
     const messages = randomStream(3, { readings: 400 });
     for (const m of messages) await e.ingestMessage(m.bytes, m.partition);
     const first = await e.checkpoint();
-    expect(first.records.count).toBeGreaterThan(0);
+    expect(first.entries.count).toBeGreaterThan(0);
+    log.apply(first);
+    expect(log.restore(LAYOUT).records.count).toBeGreaterThan(0);
     const again = await e.checkpoint();
-    expect(again.records.count).toBe(0);
+    expect(again.entries.count).toBe(0);
     await e.finish();
     const last = await e.checkpoint();
-    // At the end of input every window closed and was dropped: every key that held state is now a tombstone.
-    expect(last.records.count).toBeGreaterThan(0);
-    for (let i = 0; i < last.records.count; i++) expect(last.records.offset[i + 1] - last.records.offset[i]).toBe(0);
+    expect(last.entries.count).toBeGreaterThan(0);
+    log.apply(last);
+    // At the end of input every window closed and was dropped: no key holds state any more.
+    const end = log.restore(LAYOUT).records;
+    for (let i = 0; i < end.count; i++) expect(end.offset[i + 1] - end.offset[i]).toBe(0);
     await e.close();
   });
 });

@@ -1,16 +1,19 @@
-// The changelog of the window state store: one compacted record per (operator, key) holding all of that key's
-// windows, plus one meta record per partition with the input offset and watermark the state belongs to.
+// The changelog of the window state store: bucket records (the complete state of a bucket of keys) and key
+// records (one key) as src/stream/state-log.ts defines them, plus one meta record per partition with the input
+// offset and watermark the state belongs to.
 import { decode, encode } from '@msgpack/msgpack';
 import { configError } from '../../errors.js';
-import type { EngineCheckpoint } from '../../stream/engine.js';
+import type { EngineCheckpoint, EngineRestore } from '../../stream/engine.js';
 import type { OperatorSpec } from '../../stream/index.js';
-import type { StateRecords } from '../../stream/task.js';
+import { ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE, ENTRY_KEY, StateReplay } from '../../stream/state-log.js';
+import type { StateLayout } from '../../stream/state-layout.js';
 import type { WatermarkState } from '../../stream/watermark.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import { consume, type KafkaConsumer, type Message } from './rdkafka.js';
 
 export const META_KEY = 'meta';
-const STATE_PREFIX = 'w/';
+const KEY_PREFIX = 'k/';
+const BUCKET_PREFIX = 'b/';
 
 export interface PartitionMeta {
   /** Next input offset to process: the one committed with this state in the same transaction. */
@@ -29,77 +32,85 @@ export function encodeMeta(meta: PartitionMeta): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Names of operators and entities to and from the dense ids the engine uses. */
-export class StateKeys {
+/**
+ * Changelog keys: `k/<operator>/<entity>` for a key record, `b/<operator>/<buckets>/<bucket>` for a bucket
+ * record (the bucket count in the key, so a record of another layout is recognised), and `meta`.
+ */
+export class ChangelogKeys {
   private readonly opIndex: Map<string, number>;
   private readonly keyIndex: Map<string, number>[];
   private readonly names: string[][];
-  /** Changelog keys built once per key: a checkpoint writes many of them every commit. */
-  private readonly built: (string | undefined)[][];
+  /** Keys built once: a checkpoint writes many of them every commit. */
+  private readonly keyKeys: (string | undefined)[][];
+  private readonly bucketKeys: (string | undefined)[][];
 
-  constructor(private readonly catalog: SensorCatalog, private readonly operators: readonly OperatorSpec[]) {
+  constructor(catalog: SensorCatalog, private readonly operators: readonly OperatorSpec[], private readonly layout: StateLayout) {
     this.opIndex = new Map(operators.map((o, i) => [o.name, i]));
     this.names = operators.map((o) => catalog.groupings.get(o.keyBy)!.keys);
     this.keyIndex = this.names.map((keys) => new Map(keys.map((k, i) => [k, i])));
-    this.built = this.names.map(() => []);
+    this.keyKeys = this.names.map(() => []);
+    this.bucketKeys = this.names.map(() => []);
   }
 
   key(op: number, key: number): string {
-    return (this.built[op][key] ??= `${STATE_PREFIX}${this.operators[op].name}/${this.names[op][key]}`);
+    return (this.keyKeys[op][key] ??= `${KEY_PREFIX}${this.operators[op].name}/${this.names[op][key]}`);
   }
 
-  /** [operator, key] of a changelog key; undefined for an operator no longer declared. */
-  parse(text: string): [number, number] | undefined {
-    if (!text.startsWith(STATE_PREFIX)) throw configError(`changelog key "${text}" is not a window state key`);
-    const slash = text.indexOf('/', STATE_PREFIX.length);
-    const op = this.opIndex.get(text.slice(STATE_PREFIX.length, slash));
-    if (op === undefined) return undefined;
-    const entity = text.slice(slash + 1);
+  bucket(op: number, bucket: number): string {
+    return (this.bucketKeys[op][bucket] ??= `${BUCKET_PREFIX}${this.operators[op].name}/${this.layout.bucketCount[op]}/${bucket}`);
+  }
+
+  staleBucket(op: number, buckets: number, bucket: number): string {
+    return `${BUCKET_PREFIX}${this.operators[op].name}/${buckets}/${bucket}`;
+  }
+
+  /** The key of an operator's entity; a name the city lacks is an error that says what to do. */
+  resolve(op: number, entity: string): number {
     const key = this.keyIndex[op].get(entity);
     if (key === undefined) throw configError(`the changelog holds state of ${this.operators[op].keyBy} '${entity}', which is not in the city model; start under a new group id or restore the city file`);
-    return [op, key];
+    return key;
+  }
+
+  /** Feeds one changelog record to a replay; records of operators no longer declared are skipped. */
+  replay(replay: StateReplay, text: string, value: Uint8Array | null): void {
+    const bucket = text.startsWith(BUCKET_PREFIX);
+    if (!bucket && !text.startsWith(KEY_PREFIX)) throw configError(`changelog key "${text}" is not a window state key of this version; start under a new group id`);
+    const from = KEY_PREFIX.length;
+    const slash = text.indexOf('/', from);
+    const op = slash < 0 ? undefined : this.opIndex.get(text.slice(from, slash));
+    if (op === undefined) return;
+    const rest = text.slice(slash + 1);
+    if (!bucket) {
+      replay.key(op, this.resolve(op, rest), value);
+      return;
+    }
+    const [buckets, id] = rest.split('/').map(Number);
+    replay.bucket(op, buckets, id, value);
   }
 }
 
-/** Changelog messages (topic, partition, key, value) of a checkpoint; an empty state is a tombstone. */
-export function* changelogRecords(cp: EngineCheckpoint, keys: StateKeys): Generator<[string, Buffer | null]> {
-  const r = cp.records;
-  const buf = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-  for (let i = 0; i < r.count; i++) {
-    const start = r.offset[i];
-    const end = r.offset[i + 1];
+/** Changelog messages (key, value) of a checkpoint, in order; tombstones have a null value. */
+export function* changelogRecords(cp: EngineCheckpoint, keys: ChangelogKeys): Generator<[string, Buffer | null]> {
+  const e = cp.entries;
+  const buf = Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength);
+  for (let i = 0; i < e.count; i++) {
+    const kind = e.kind[i];
+    const bucket = kind === ENTRY_BUCKET || kind === ENTRY_BUCKET_TOMBSTONE;
+    const key = bucket ? keys.bucket(e.op[i], e.id[i]) : keys.key(e.op[i], e.id[i]);
     // A view, not a copy: librdkafka copies the value when the record is produced.
-    yield [keys.key(r.op[i], r.key[i]), end > start ? buf.subarray(start, end) : null];
+    yield [key, kind === ENTRY_KEY || kind === ENTRY_BUCKET ? buf.subarray(e.offset[i], e.offset[i + 1]) : null];
   }
 }
 
 export interface RestoredState {
-  checkpoint: EngineCheckpoint;
+  restore: EngineRestore;
   meta?: PartitionMeta;
-  /** Live state records read (after compaction of the partition's history in memory). */
+  /** Keys holding state. */
   keys: number;
   /** Changelog messages read. */
   messages: number;
-}
-
-function toRecords(latest: Map<string, Buffer>, keys: StateKeys): StateRecords {
-  const parsed: [number, number, Buffer][] = [];
-  let size = 0;
-  for (const [k, v] of latest) {
-    const ids = keys.parse(k);
-    if (!ids) continue;
-    parsed.push([ids[0], ids[1], v]);
-    size += v.length;
-  }
-  const n = parsed.length;
-  const out: StateRecords = { count: n, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(size) };
-  parsed.forEach(([op, key, v], i) => {
-    out.op[i] = op;
-    out.key[i] = key;
-    out.bytes.set(v, out.offset[i]);
-    out.offset[i + 1] = out.offset[i] + v.length;
-  });
-  return out;
+  /** Bucket records of an older layout: tombstoned at the next commit, before their keys are rewritten. */
+  staleKeys: string[];
 }
 
 /**
@@ -112,11 +123,13 @@ export async function readChangelog(
   consumer: KafkaConsumer,
   topic: string,
   expectOffsets: Map<number, number | undefined>,
-  keys: StateKeys,
+  keys: ChangelogKeys,
+  layout: StateLayout,
   operators: readonly OperatorSpec[],
   timeoutMs: number,
 ): Promise<Map<number, RestoredState>> {
-  const parts = new Map([...expectOffsets].map(([p, expect]) => [p, { expect, latest: new Map<string, Buffer>(), meta: undefined as PartitionMeta | undefined, messages: 0, atEnd: false }]));
+  const replayOf = () => new StateReplay(layout, (op, entity) => keys.resolve(op, entity));
+  const parts = new Map([...expectOffsets].map(([p, expect]) => [p, { expect, replay: replayOf(), meta: undefined as PartitionMeta | undefined, messages: 0, atEnd: false }]));
   const onEof = (e: { topic: string; partition: number }) => {
     const p = e.topic === topic ? parts.get(e.partition) : undefined;
     if (p) p.atEnd = true;
@@ -134,8 +147,7 @@ export async function readChangelog(
         p.messages++;
         const k = m.key === undefined || m.key === null ? '' : m.key.toString();
         if (k === META_KEY) p.meta = decode(m.value!) as PartitionMeta;
-        else if (m.value === null || m.value === undefined || m.value.length === 0) p.latest.delete(k);
-        else p.latest.set(k, Buffer.from(m.value));
+        else keys.replay(p.replay, k, m.value ?? null);
       }
       if (batch.length === 0 && complete()) break;
       if (Date.now() > deadline) {
@@ -159,7 +171,14 @@ export async function readChangelog(
       }
     }
     const watermark = p.meta?.watermark ?? { value: -Infinity, partitions: [] };
-    out.set(n, { checkpoint: { watermark, records: toRecords(p.latest, keys) }, meta: p.meta, keys: p.latest.size, messages: p.messages });
+    const r = p.replay.result();
+    out.set(n, {
+      restore: { watermark, records: r.records, rewrite: r.staleBuckets.length > 0 },
+      meta: p.meta,
+      keys: r.keys,
+      messages: p.messages,
+      staleKeys: r.staleBuckets.map((s) => keys.staleBucket(s.op, s.buckets, s.bucket)),
+    });
   }
   return out;
 }

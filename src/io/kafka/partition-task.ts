@@ -1,6 +1,7 @@
 // One input partition's share of the work: its own engine (watermark and window state), its offset, and its clock.
 import { StreamEngine, type EngineStats, type OperatorSpec } from '../../stream/index.js';
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
+import type { StateLayout } from '../../stream/state-layout.js';
 import type { WorkerPool } from '../../stream/worker-pool.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetterSink } from '../../telemetry/dead-letter.js';
@@ -14,6 +15,7 @@ export interface PartitionTaskOptions {
   outOfOrdernessMs: number;
   maxFutureMs: number;
   pool?: WorkerPool;
+  layout: StateLayout;
   ownership: PartitionOwnership;
   onResults: (spec: OperatorSpec, cols: WindowResultColumns) => void;
   deadLetter: DeadLetterSink;
@@ -31,6 +33,10 @@ export class PartitionTask {
   nextOffset: number | undefined;
   /** Input processed since the last commit. */
   dirty = false;
+  /** Changelog records of an older bucket layout, tombstoned at the next commit. */
+  staleKeys: string[] = [];
+  /** While a transaction commits: output of this engine epoch and later belongs to the next transaction. */
+  holdFrom = 0;
   messageTs = 0;
 
   constructor(readonly o: PartitionTaskOptions) {
@@ -42,9 +48,12 @@ export class PartitionTask {
       workers: 0,
       pool: o.pool,
       checkpoints: true,
+      stateLayout: o.layout,
       ownership: o.ownership,
       maxFutureMs: o.maxFutureMs,
       clock: () => this.messageTs,
+      // Results become visible when their transaction commits, so readings wait for a full task rather than a timer.
+      flushIntervalMs: 50,
       onResults: o.onResults,
       deadLetter: o.deadLetter,
     });

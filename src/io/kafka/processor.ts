@@ -5,18 +5,24 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KafkaConfig } from '../../config.js';
 import { resultRows, type EngineStats, type OperatorSpec, type WindowResult } from '../../stream/index.js';
+import { ACCEPTED } from '../../stream/engine.js';
+import type { WindowResultColumns } from '../../stream/emit-buffer.js';
+import { stateLayout } from '../../stream/state-layout.js';
 import { WorkerPool } from '../../stream/worker-pool.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetter } from '../../telemetry/dead-letter.js';
-import { PRODUCER_TOPIC_CONFIG, changelogTopic, consumerConfig, producerConfig, restoreConsumerConfig } from './client-config.js';
-import { StateKeys, changelogRecords, encodeMeta, operatorFingerprints, readChangelog, META_KEY } from './changelog.js';
+import { changelogTopic, consumerConfig, restoreConsumerConfig } from './client-config.js';
+import { ChangelogKeys, changelogRecords, encodeMeta, operatorFingerprints, META_KEY } from './changelog.js';
+import { Mutex } from './mutex.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
-import { PartitionTask } from './partition-task.js';
-import { deadLetterKey, encodeDeadLetter, encodeResult, resultKey, type KafkaCoordinates } from './records.js';
+import { Partitions } from './partitions.js';
+import type { PartitionTask } from './partition-task.js';
+import { Poller, type Batch } from './poller.js';
 import * as rd from './rdkafka.js';
+import { ResultEncoder, deadLetterKey, encodeDeadLetter, type KafkaCoordinates } from './records.js';
 import { TelemetryProducer } from './telemetry-producer.js';
 import { ensureTopics } from './topics.js';
-import { Mutex } from './mutex.js';
+import { Transactions } from './transactions.js';
 
 export interface KafkaProcessorOptions {
   config: KafkaConfig;
@@ -39,7 +45,7 @@ export interface KafkaStats {
   aborts: number;
   restores: number;
   restoredKeys: number;
-  /** Messages skipped because their partition was revoked or already processed. */
+  /** Messages skipped because their partition was revoked or already processed, or their poll preceded a seek. */
   skippedMessages: number;
   pauses: number;
   /** Input offset committed last by this process, per partition. */
@@ -49,42 +55,65 @@ export interface KafkaStats {
   brokersUp: boolean;
 }
 
-const MAX_BATCH = 2000;
+/** Messages a poll returns at most. */
+const POLL_BATCH = 2000;
 const EMPTY = new Uint8Array(0);
 /** A backpressure wait longer than this pauses fetching, so librdkafka stops filling its queue. */
 const PAUSE_AFTER_MS = 50;
+/** Output held for the next transaction beyond this makes processing wait for the commit under way. */
+const MAX_HELD = 500_000;
+
+/** A partition's part of the transaction being completed. */
+interface Checkpointing {
+  task: PartitionTask;
+  /** The next input offset: committed with this state. */
+  offset: number;
+  state: ReturnType<PartitionTask['engine']['checkpoint']>;
+  staleKeys: string[];
+}
+
+/** Window results and dead letters for the `onCommitted`/`onDeadLetters` callbacks, per transaction. */
+class Committed {
+  rows: WindowResult[] = [];
+  letters: DeadLetter[] = [];
+}
 
 export class KafkaProcessor {
   private readonly c: KafkaConfig;
   private readonly co: CoPartitioning;
-  private readonly keys: StateKeys;
   private readonly fingerprints: Record<string, string>;
-  private readonly transactionalId: string;
+  private readonly txn: Transactions;
+  private readonly results: ResultEncoder;
   private consumer!: rd.KafkaConsumer;
   private restorer!: rd.KafkaConsumer;
-  private producer!: rd.Producer;
+  private poller!: Poller;
+  private parts!: Partitions;
+  private keys!: ChangelogKeys;
   private pool?: WorkerPool;
-  private readonly tasks = new Map<number, PartitionTask>();
   private readonly lock = new Mutex();
   private inputPartitions = 0;
   private running = false;
   private closing = false;
   private loop: Promise<void> = Promise.resolve();
   private lastCommit = 0;
+  /** The transaction being completed while processing goes on, and its outcome once known. */
+  private commitDone: Promise<boolean> | undefined;
+  private commitOutcome: boolean | undefined;
+  /** Output of partitions' later epochs is held while a transaction completes. */
+  private holding = false;
+  private pending = new Committed();
+  private held = new Committed();
   /** The message being ingested, for the coordinates of its dead letters. */
   private current: rd.Message | undefined;
-  private pendingRows: WindowResult[] = [];
-  private pendingLetters: DeadLetter[] = [];
   private probe?: NodeJS.Timeout;
   private backpressure?: NodeJS.Timeout;
   private waitingSince = 0;
   private paused: { topic: string; partition: number }[] | undefined;
   private failure: Error | undefined;
-  private readonly counters = { commits: 0, aborts: 0, restores: 0, restoredKeys: 0, skippedMessages: 0, pauses: 0 };
+  private readonly counters = { commits: 0, aborts: 0, skippedMessages: 0, pauses: 0 };
   private brokersUp = false;
   private stopped = false;
   private forwarder?: Promise<TelemetryProducer>;
-  private sinkError: Error | undefined;
   private readonly committedOffsets: Record<number, number> = {};
   private started = false;
   private readonly log: (line: string) => void;
@@ -92,29 +121,50 @@ export class KafkaProcessor {
   constructor(private readonly o: KafkaProcessorOptions) {
     this.c = o.config;
     this.co = coPartitioning(o.catalog, o.operators);
-    this.keys = new StateKeys(o.catalog, o.operators);
     this.fingerprints = operatorFingerprints(o.operators);
-    this.transactionalId = `${this.c.applicationId}-${this.c.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`;
     this.log = o.log ?? (() => undefined);
+    this.txn = new Transactions(this.c, `${this.c.applicationId}-${this.c.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`, this.log);
+    this.results = new ResultEncoder(o.catalog, o.operators);
   }
 
   /** Connects, initialises transactions (fencing an earlier process with the same instance id), subscribes and starts consuming. */
   async start(): Promise<void> {
     const c = this.c;
-    await this.newProducer();
-    this.inputPartitions = (await ensureTopics(c, this.producer)).inputPartitions;
+    await this.txn.connect();
+    this.inputPartitions = (await ensureTopics(c, this.txn.producer)).inputPartitions;
+    // Buckets of about 32 keys a partition: the layout is fixed by the city, the operators and the partition count.
+    const layout = stateLayout(this.o.catalog, this.o.operators, { partitions: this.inputPartitions });
+    this.keys = new ChangelogKeys(this.o.catalog, this.o.operators, layout);
     this.restorer = new rd.Consumer(restoreConsumerConfig(c) as never, {});
     await rd.connect(this.restorer, 30_000);
     this.restorer.setDefaultConsumeTimeout(100);
-    if (this.o.workers > 0) this.pool = new WorkerPool({ operators: this.o.operators, keyCounts: this.o.operators.map((op) => this.o.catalog.groupings.get(op.keyBy)!.keys.length), trackChanges: true }, this.o.workers);
+    const keyCounts = this.o.operators.map((op) => this.o.catalog.groupings.get(op.keyBy)!.keys.length);
+    if (this.o.workers > 0) this.pool = new WorkerPool({ operators: this.o.operators, keyCounts, layout }, this.o.workers);
+    this.parts = new Partitions({
+      config: c,
+      catalog: this.o.catalog,
+      operators: this.o.operators,
+      outOfOrdernessMs: this.o.outOfOrdernessMs,
+      maxFutureMs: this.o.maxFutureMs ?? 24 * 3_600_000,
+      pool: this.pool,
+      layout,
+      keys: this.keys,
+      co: this.co,
+      inputPartitions: this.inputPartitions,
+      restorer: this.restorer,
+      onResults: (task, spec, cols) => this.onResults(task, spec, cols),
+      deadLetter: (task, letter) => this.onDeadLetter(task, letter),
+      log: this.log,
+    });
     if (c.properties.debug) {
       // librdkafka's debug contexts (the `debug` property) come out through the processor's log.
-      for (const [role, client] of [['producer', this.producer], ['restore', this.restorer]] as [string, EventEmitter][]) {
+      for (const [role, client] of [['producer', this.txn.producer], ['restore', this.restorer]] as [string, EventEmitter][]) {
         client.on('event.log', (e: { message: string }) => this.log(`librdkafka ${role}: ${e.message}`));
       }
     }
     await this.newConsumer();
-    await rd.txn((cb) => this.producer.beginTransaction(cb));
+    this.poller = new Poller(this.consumer, POLL_BATCH);
+    await this.txn.begin();
     this.brokersUp = true;
     this.probe = setInterval(() => this.probeBrokers(), 2_000);
     this.backpressure = setInterval(() => this.watchBackpressure(), PAUSE_AFTER_MS / 2);
@@ -122,19 +172,7 @@ export class KafkaProcessor {
     this.started = true;
     this.lastCommit = performance.now();
     this.loop = this.run().catch((err: Error) => this.fail(err));
-    this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.transactionalId}`);
-  }
-
-  /**
-   * A transactional producer with this process's transactional id: initialising it aborts whatever an earlier
-   * producer with the same id left open, and fences that producer for good.
-   */
-  private async newProducer(): Promise<void> {
-    this.producer = new rd.RdProducer(producerConfig(this.c, this.transactionalId) as never, PRODUCER_TOPIC_CONFIG as never);
-    await rd.connect(this.producer, 30_000);
-    this.producer.setPollInterval(100);
-    await rd.txn((cb) => this.producer.initTransactions(this.c.transactionTimeoutMs * 2, cb));
-    this.sinkError = undefined;
+    this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.txn.transactionalId}`);
   }
 
   /** Joins the group; rebalance callbacks of an earlier, replaced consumer only release its partitions. */
@@ -161,14 +199,16 @@ export class KafkaProcessor {
    */
   private async replaceConsumer(cause: Error): Promise<void> {
     this.log(`kafka: replacing the consumer: ${cause.message}`);
+    await this.settleCommit();
+    await this.poller.drop();
     await this.abort();
-    for (const t of this.tasks.values()) await t.close();
-    this.tasks.clear();
+    await this.parts.close();
     this.paused = undefined;
     const old = this.consumer;
     await this.newConsumer();
+    await this.poller.replace(this.consumer);
     await rd.disconnect(old);
-    await rd.txn((cb) => this.producer.beginTransaction(cb));
+    await this.txn.begin();
   }
 
   /** Ready while connected to the brokers and not failed. */
@@ -187,8 +227,9 @@ export class KafkaProcessor {
   }
 
   kafkaStats(): KafkaStats {
+    const tasks = this.parts ? [...this.parts.tasks.values()] : [];
     let lag = 0;
-    for (const t of this.tasks.values()) {
+    for (const t of tasks) {
       try {
         const w = this.consumer.getWatermarkOffsets(this.c.inputTopic, t.partition);
         if (t.nextOffset !== undefined && w.highOffset >= 0) lag += Math.max(0, w.highOffset - t.nextOffset);
@@ -196,12 +237,20 @@ export class KafkaProcessor {
         // No fetch has reported this partition's end yet.
       }
     }
-    return { assignedPartitions: [...this.tasks.keys()].sort((a, b) => a - b), ...this.counters, committed: { ...this.committedOffsets }, lag, brokersUp: this.brokersUp };
+    return {
+      assignedPartitions: tasks.map((t) => t.partition).sort((a, b) => a - b),
+      ...this.counters,
+      restores: this.parts?.counters.restores ?? 0,
+      restoredKeys: this.parts?.counters.restoredKeys ?? 0,
+      committed: { ...this.committedOffsets },
+      lag,
+      brokersUp: this.brokersUp,
+    };
   }
 
   /** The engine counters summed over partitions; the watermark is the smallest partition watermark. */
   stats(): EngineStats {
-    const all = [...this.tasks.values()].map((t) => t.stats());
+    const all = this.parts ? [...this.parts.tasks.values()].map((t) => t.stats()) : [];
     const sum = (k: keyof EngineStats) => all.reduce((n, s) => n + (s[k] as number), 0);
     return {
       messages: sum('messages'),
@@ -256,15 +305,15 @@ export class KafkaProcessor {
     await this.loop;
     if (this.started && !this.failure) {
       await this.lock.run(async () => {
-        if (!(await this.commit())) await this.abort();
+        if (!(await this.commitNow())) await this.abort();
       });
     }
     this.closing = true;
-    for (const t of this.tasks.values()) await t.close();
-    this.tasks.clear();
+    await this.poller?.stop();
+    await this.parts?.close();
     if (this.consumer) await rd.disconnect(this.consumer);
     if (this.restorer) await rd.disconnect(this.restorer);
-    if (this.producer) await rd.disconnect(this.producer);
+    await this.txn.close();
     await this.pool?.destroy();
     if (this.forwarder) await (await this.forwarder).close();
   }
@@ -283,9 +332,9 @@ export class KafkaProcessor {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let batch: rd.Message[];
+      let batch: Batch;
       try {
-        batch = await rd.consume(this.consumer, MAX_BATCH);
+        batch = await this.poller.next();
       } catch (err) {
         const e = rd.asError(err);
         if (e.isFatal || e.code === rd.ERR.ERR__FATAL) {
@@ -314,10 +363,16 @@ export class KafkaProcessor {
     this.paused = undefined;
   }
 
-  private async process(batch: rd.Message[]): Promise<void> {
-    for (const m of batch) {
-      const task = this.tasks.get(m.partition);
-      if (!task || m.topic !== this.c.inputTopic || (task.nextOffset !== undefined && m.offset < task.nextOffset)) {
+  private async process(batch: Batch): Promise<void> {
+    if (!this.poller.current(batch)) {
+      this.counters.skippedMessages += batch.messages.length;
+      return;
+    }
+    const topic = this.c.inputTopic;
+    for (const m of batch.messages) {
+      if ((this.commitOutcome !== undefined || this.txn.heldCount > MAX_HELD) && !(await this.settleOrReset())) return;
+      const task = this.parts.get(m.partition);
+      if (!task || m.topic !== topic || (task.nextOffset !== undefined && m.offset < task.nextOffset)) {
         this.counters.skippedMessages++;
         continue;
       }
@@ -325,183 +380,153 @@ export class KafkaProcessor {
       this.current = m;
       const accepted = task.engine.ingestMessage(m.value ?? EMPTY, task.name);
       this.current = undefined;
-      this.waitingSince = performance.now();
-      await accepted;
-      this.waitingSince = 0;
-      if (this.paused) this.resumeFetching();
+      if (accepted !== ACCEPTED) {
+        this.waitingSince = performance.now();
+        await accepted;
+        this.waitingSince = 0;
+        if (this.paused) this.resumeFetching();
+      }
       task.nextOffset = m.offset + 1;
       task.dirty = true;
       // Within a batch too: a batch of large gateway messages can hold millions of readings.
-      if (performance.now() - this.lastCommit >= this.c.commitIntervalMs) {
-        if (!(await this.commit())) {
-          await this.reset();
-          return;
-        }
-      }
+      if (this.commitDone === undefined && performance.now() - this.lastCommit >= this.c.commitIntervalMs) await this.beginCommit();
     }
-    if (performance.now() - this.lastCommit >= this.c.commitIntervalMs && !(await this.commit())) await this.reset();
+    if (this.commitOutcome !== undefined && !(await this.settleOrReset())) return;
+    if (this.commitDone === undefined && performance.now() - this.lastCommit >= this.c.commitIntervalMs) await this.beginCommit();
   }
 
-  /** A producer that cannot take a record fails the open transaction, which is then aborted and replayed. */
-  private produce(topic: string, partition: number | null, value: Buffer | null, key: string): void {
-    if (this.sinkError) return;
-    try {
-      rd.produceBlocking(this.producer, topic, partition, value, key);
-    } catch (err) {
-      this.sinkError = rd.asError(err);
+  /** Waits for the transaction under way; when it failed, rebuilds every partition (false: the batch is stale). */
+  private async settleOrReset(): Promise<boolean> {
+    if (await this.settleCommit()) return true;
+    await this.reset();
+    return false;
+  }
+
+  private onResults(task: PartitionTask, spec: OperatorSpec, cols: WindowResultColumns): void {
+    const hold = this.holding && task.engine.outputEpoch >= task.holdFrom;
+    const topic = this.c.resultsTopic;
+    const enc = this.results;
+    for (let i = 0; i < cols.key.length; i++) {
+      const value = enc.encode(cols, i);
+      const key = enc.key(cols.operator, cols.key[i]);
+      if (hold) this.txn.hold(topic, null, value, key);
+      else this.txn.produce(topic, null, value, key);
     }
+    if (this.o.onCommitted) (hold ? this.held : this.pending).rows.push(...resultRows(spec, this.o.catalog, cols));
   }
 
-  private onResults(spec: OperatorSpec, cols: Parameters<typeof resultRows>[2]): void {
-    const rows = resultRows(spec, this.o.catalog, cols);
-    for (const r of rows) this.produce(this.c.resultsTopic, null, encodeResult(r), resultKey(r));
-    if (this.o.onCommitted) for (const r of rows) this.pendingRows.push(r);
-  }
-
-  private onDeadLetter(letter: DeadLetter): void {
+  private onDeadLetter(task: PartitionTask, letter: DeadLetter): void {
     const m = this.current;
     const at: KafkaCoordinates | undefined = m && { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
-    this.produce(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
-    if (this.o.onDeadLetters) this.pendingLetters.push(letter);
-  }
-
-  private newTask(partition: number): PartitionTask {
-    return new PartitionTask({
-      topic: this.c.inputTopic,
-      partition,
-      catalog: this.o.catalog,
-      operators: this.o.operators,
-      outOfOrdernessMs: this.o.outOfOrdernessMs,
-      maxFutureMs: this.o.maxFutureMs ?? 24 * 3_600_000,
-      pool: this.pool,
-      ownership: this.co.ownership(partition, this.inputPartitions),
-      onResults: (spec, cols) => this.onResults(spec, cols),
-      deadLetter: (letter) => this.onDeadLetter(letter),
-    });
+    const hold = this.holding && task.engine.outputEpoch >= task.holdFrom;
+    if (hold) this.txn.hold(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
+    else this.txn.produce(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
+    if (this.o.onDeadLetters) (hold ? this.held : this.pending).letters.push(letter);
   }
 
   /**
-   * Checkpoints every partition that processed input, then commits results, dead letters, changelog records
-   * and offsets as one transaction and opens the next. False when the transaction could not commit.
+   * Starts a commit (under the lock): each partition that processed input queues a checkpoint of its state at
+   * its current offset, and the transaction is completed while processing goes on; what later input emits is
+   * held for the next transaction.
    */
-  private async commit(): Promise<boolean> {
+  private async beginCommit(): Promise<void> {
     this.lastCommit = performance.now();
-    const dirty = [...this.tasks.values()].filter((t) => t.dirty);
-    if (dirty.length === 0) return true;
+    const dirty = [...this.parts.tasks.values()].filter((t) => t.dirty);
+    if (dirty.length === 0) return;
+    const parts: Checkpointing[] = [];
+    for (const task of dirty) {
+      task.dirty = false;
+      const offset = task.nextOffset!;
+      const { state } = await task.engine.beginCheckpoint();
+      parts.push({ task, offset, state, staleKeys: task.staleKeys.splice(0) });
+    }
+    for (const t of this.parts.tasks.values()) t.holdFrom = t.engine.epoch;
+    this.holding = true;
+    this.commitOutcome = undefined;
+    this.commitDone = this.completeCommit(parts).then((ok) => (this.commitOutcome = ok));
+  }
+
+  /**
+   * Writes the checkpoints to the changelog, sends the offsets and commits; then opens the next transaction
+   * and produces what was held into it. False when the transaction could not commit.
+   */
+  private async completeCommit(parts: Checkpointing[]): Promise<boolean> {
     const changelog = changelogTopic(this.c);
     try {
-      for (const t of dirty) {
-        const cp = await t.engine.checkpoint();
-        for (const [key, value] of changelogRecords(cp, this.keys)) this.produce(changelog, t.partition, value, key);
-        this.produce(changelog, t.partition, encodeMeta({ offset: t.nextOffset!, watermark: cp.watermark, operators: this.fingerprints }), META_KEY);
+      for (const p of parts) {
+        const cp = await p.state;
+        const partition = p.task.partition;
+        // Records of an older bucket layout go first: their tombstones must not clear what the new records hold.
+        for (const key of p.staleKeys) this.txn.produce(changelog, partition, null, key);
+        for (const [key, value] of changelogRecords(cp, this.keys)) this.txn.produce(changelog, partition, value, key);
+        this.txn.produce(changelog, partition, encodeMeta({ offset: p.offset, watermark: cp.watermark, operators: this.fingerprints }), META_KEY);
       }
-      if (this.sinkError) throw this.sinkError;
-      const offsets = dirty.map((t) => ({ topic: this.c.inputTopic, partition: t.partition, offset: t.nextOffset! }));
-      await rd.txn((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, this.c.transactionTimeoutMs, cb));
-      await this.commitTransaction();
+      await this.txn.sendOffsets(parts.map((p) => ({ topic: this.c.inputTopic, partition: p.task.partition, offset: p.offset })), this.consumer);
+      await this.txn.commit();
     } catch (err) {
       this.log(`kafka: transaction failed, aborting: ${rd.asError(err).message}`);
       return false;
     }
-    for (const t of dirty) {
-      t.dirty = false;
-      this.committedOffsets[t.partition] = t.nextOffset!;
-    }
+    for (const p of parts) this.committedOffsets[p.task.partition] = p.offset;
     this.counters.commits++;
-    if (this.pendingRows.length > 0) this.o.onCommitted?.(this.pendingRows.splice(0));
-    if (this.pendingLetters.length > 0) this.o.onDeadLetters?.(this.pendingLetters.splice(0));
-    await rd.txn((cb) => this.producer.beginTransaction(cb));
+    const done = this.pending;
+    this.pending = this.held;
+    this.held = new Committed();
+    if (done.rows.length > 0) this.o.onCommitted?.(done.rows);
+    if (done.letters.length > 0) this.o.onDeadLetters?.(done.letters);
+    try {
+      await this.txn.begin();
+    } catch (err) {
+      this.log(`kafka: could not begin a transaction: ${rd.asError(err).message}`);
+      return false;
+    }
+    this.holding = false;
+    this.txn.releaseHeld();
     return true;
   }
 
-  /** Retries a commit that timed out (e.g. while a broker restarts); anything else is the caller's to handle. */
-  private async commitTransaction(): Promise<void> {
-    const deadline = Date.now() + this.c.transactionTimeoutMs * 3;
-    for (;;) {
-      try {
-        await rd.txn((cb) => this.producer.commitTransaction(this.c.transactionTimeoutMs, cb));
-        return;
-      } catch (err) {
-        const e = rd.asError(err);
-        if (!e.isRetriable || e.isTxnRequiresAbort || Date.now() > deadline) throw e;
-      }
-    }
+  /** Waits for the transaction under way, if any; false when it failed (the caller resets). */
+  private async settleCommit(): Promise<boolean> {
+    const done = this.commitDone;
+    if (done === undefined) return true;
+    await done;
+    this.commitDone = undefined;
+    const ok = this.commitOutcome!;
+    this.commitOutcome = undefined;
+    return ok;
   }
 
-  /**
-   * Aborts the open transaction: what it held never becomes visible to read_committed consumers. A producer
-   * that hit a fatal error is replaced; initialising its successor aborts the transaction.
-   */
+  /** A commit of everything processed so far, waited for. */
+  private async commitNow(): Promise<boolean> {
+    if (!(await this.settleCommit())) return false;
+    await this.beginCommit();
+    return this.settleCommit();
+  }
+
+  /** Aborts the open transaction: nothing it or the held output holds becomes visible. */
   private async abort(): Promise<void> {
     this.counters.aborts++;
-    this.pendingRows = [];
-    this.pendingLetters = [];
-    const deadline = Date.now() + this.c.transactionTimeoutMs * 3;
-    for (;;) {
-      try {
-        await rd.txn((cb) => this.producer.abortTransaction(this.c.transactionTimeoutMs, cb));
-        this.sinkError = undefined;
-        return;
-      } catch (err) {
-        const e = rd.asError(err);
-        if (e.isFatal || Date.now() > deadline) {
-          // A coordinator that timed the transaction out (e.g. across a broker restart) bumps the producer
-          // epoch, which librdkafka reports as fencing. A process that really lost its identity to a newer
-          // one is stopped by its consumer (a fenced static member gets a fatal error within a heartbeat),
-          // so wait that long before taking the transactional id back.
-          this.log(`kafka: replacing the producer: ${e.message}`);
-          if (fenced(e)) await new Promise((r) => setTimeout(r, 3_000));
-          if (this.failure) throw this.failure;
-          await rd.disconnect(this.producer);
-          await this.newProducer();
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    this.holding = false;
+    this.pending = new Committed();
+    this.held = new Committed();
+    await this.txn.abort(() => this.failure);
   }
 
   /**
    * After an aborted transaction every engine is ahead of what Kafka holds: rebuild each partition from its
-   * changelog and rewind the consumer to the offset committed with that state.
+   * changelog and rewind the consumer to the offset committed with that state (batches polled before are stale).
    */
   private async reset(): Promise<void> {
+    await this.poller.drop();
     await this.abort();
-    const partitions = [...this.tasks.keys()];
-    for (const t of this.tasks.values()) await t.close();
-    this.tasks.clear();
-    const offsets = await this.restore(partitions);
+    const partitions = [...this.parts.tasks.keys()];
+    await this.parts.close();
+    const offsets = await this.parts.restore(this.consumer, partitions);
     for (const p of partitions) {
       const offset = offsets.get(p);
       await rd.seek(this.consumer, { topic: this.c.inputTopic, partition: p, offset: offset ?? -2 }, 10_000);
     }
-    await rd.txn((cb) => this.producer.beginTransaction(cb));
-  }
-
-  /** Restores partitions from the changelog; returns the input offset each continues from. */
-  private async restore(partitions: number[]): Promise<Map<number, number | undefined>> {
-    const start = new Map<number, number | undefined>();
-    if (partitions.length === 0) return start;
-    // Committed offsets first: the fetch waits until no transaction holding offsets of these partitions is
-    // pending, so the changelog read after it sees the state that goes with them.
-    const committed = await rd.committed(this.consumer, partitions.map((partition) => ({ topic: this.c.inputTopic, partition })), 60_000);
-    const expect = new Map(partitions.map((p) => {
-      const at = committed.find((x) => x.partition === p)?.offset;
-      return [p, at !== undefined && at >= 0 ? at : undefined];
-    }));
-    const restored = await readChangelog(this.restorer, changelogTopic(this.c), expect, this.keys, this.o.operators, this.c.transactionTimeoutMs * 3);
-    for (const p of partitions) {
-      const r = restored.get(p)!;
-      const task = this.newTask(p);
-      await task.engine.restore(r.checkpoint);
-      task.nextOffset = expect.get(p) ?? r.meta?.offset;
-      this.tasks.set(p, task);
-      start.set(p, task.nextOffset);
-      this.counters.restores++;
-      this.counters.restoredKeys += r.keys;
-      this.log(`kafka: partition ${p} restored: ${r.keys} keys from ${r.messages} changelog records, continuing at offset ${task.nextOffset ?? 'start'}`);
-    }
-    return start;
+    await this.txn.begin();
   }
 
   private onRebalance(consumer: rd.KafkaConsumer, err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]): void {
@@ -521,9 +546,10 @@ export class KafkaProcessor {
   /** Restores each new partition's state before any of its messages is consumed. */
   private async onAssign(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
     if (consumer !== this.consumer) return;
-    const offsets = await this.restore(parts.filter((p) => !this.tasks.has(p)));
+    if (!(await this.settleCommit())) await this.reset();
+    const offsets = await this.parts.restore(this.consumer, parts.filter((p) => !this.parts.tasks.has(p)));
     const withOffsets = assignment.map((a) => {
-      const at = offsets.get(a.partition) ?? this.tasks.get(a.partition)?.nextOffset;
+      const at = offsets.get(a.partition) ?? this.parts.get(a.partition)?.nextOffset;
       return at === undefined ? { topic: a.topic, partition: a.partition } : { topic: a.topic, partition: a.partition, offset: at };
     });
     if (cooperative) this.consumer.incrementalAssign(withOffsets as never);
@@ -534,19 +560,11 @@ export class KafkaProcessor {
   /** Finishes in-flight work and commits it before the partitions go; if that fails, drops them unflushed. */
   private async onRevoke(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
     if (consumer !== this.consumer) return;
-    const ok = await this.commit();
-    for (const p of parts) {
-      await this.tasks.get(p)?.close();
-      this.tasks.delete(p);
-    }
+    const ok = await this.commitNow();
+    await this.parts.close(parts);
     if (!ok) await this.reset();
     if (cooperative) this.consumer.incrementalUnassign(assignment);
     else this.consumer.unassign();
     this.log(`kafka: revoked partitions ${parts.join(', ')}`);
   }
-}
-
-/** Another producer took this transactional id, or the coordinator bumped its epoch after a timeout. */
-function fenced(e: { code?: number }): boolean {
-  return e.code === rd.ERR.ERR__FENCED || e.code === rd.ERR.ERR_PRODUCER_FENCED;
 }

@@ -246,10 +246,12 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     expectEqualsReference(await output(prefix), ref.results);
   });
 
-  it('the changelog is compacted and keyed by operator and entity, with a meta record per partition', async () => {
+  it('the changelog holds bucket records keyed by operator, layout and bucket, key records keyed by operator and entity, and a meta record per partition', async () => {
     const msgs = await readTopic(broker.brokers, changelogTopic(kafkaConfig(broker.brokers, { applicationId: 'clean' })), PARTITIONS);
     const keys = new Set(msgs.map((m) => m.key!.toString()));
     expect(keys.has('meta')).toBe(true);
-    expect([...keys].filter((k) => k !== 'meta').every((k) => /^w\/[a-z0-9.-]+\/.+/.test(k))).toBe(true);
+    const state = [...keys].filter((k) => k !== 'meta');
+    expect(state.filter((k) => !/^(k\/[a-z0-9.-]+\/.+|b\/[a-z0-9.-]+\/\d+\/\d+)$/i.test(k))).toEqual([]);
+    expect(state.some((k) => k.startsWith('b/'))).toBe(true);
   });
 });
