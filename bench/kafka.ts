@@ -1,6 +1,7 @@
 // Kafka benchmark on a real broker it starts itself: end-to-end readings/s from the input topic to committed
 // results (gateway batches and single-reading messages), node-rdkafka's raw consume rate on the same broker as
 // the ceiling, and the consumer lag while telemetry arrives at half the measured rate.
+import { loadavg } from 'node:os';
 import type { KafkaConfig } from '../src/config.js';
 import { KafkaProcessor, coPartitioning } from '../src/io/kafka/index.js';
 import * as rd from '../src/io/kafka/rdkafka.js';
@@ -122,8 +123,12 @@ async function rawConsume(brokers: string, w: Workload, partitions: number): Pro
   return n / s;
 }
 
-/** Input topic to committed results: time from the first consumed message until every offset is committed. */
-async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, partitions: number, workers: number, commitIntervalMs: number): Promise<{ readingsPerSec: number; messagesPerSec: number; commits: number; results: number }> {
+/**
+ * Input topic to committed results: time from the first consumed message until every offset is committed (the
+ * results, dead letters and changelog records of a transaction become visible with its offsets), and the CPU
+ * this process used per reading over that time (main thread, workers and librdkafka's threads together).
+ */
+async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, partitions: number, workers: number, commitIntervalMs: number): Promise<{ readingsPerSec: number; messagesPerSec: number; commits: number; results: number; cpuMicrosPerReading: number }> {
   const ends: Record<number, number> = {};
   const probe = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': 'probe' } as never, {});
   await rd.connect(probe, 30_000);
@@ -141,21 +146,26 @@ async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, pa
   });
   await proc.start();
   let start = 0;
+  let cpu = process.cpuUsage();
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
     const s = proc.stats();
-    if (start === 0 && s.messages > 0) start = performance.now();
+    if (start === 0 && s.messages > 0) {
+      start = performance.now();
+      cpu = process.cpuUsage();
+    }
     const committed = proc.kafkaStats().committed;
     if (Object.entries(ends).every(([p, end]) => end === 0 || committed[Number(p)] === end)) break;
     if (proc.error) throw proc.error;
   }
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   const k = proc.kafkaStats();
   const results = proc.stats().results;
   // The workload is all on time and valid: a dead letter would mean the figures measure something else.
   if (proc.stats().late > 0) throw new Error(`benchmark input produced ${proc.stats().late} late readings`);
   await proc.stop();
-  return { readingsPerSec: w.readings / seconds, messagesPerSec: w.messages / seconds, commits: k.commits, results };
+  return { readingsPerSec: w.readings / seconds, messagesPerSec: w.messages / seconds, commits: k.commits, results, cpuMicrosPerReading: (used.user + used.system) / w.readings };
 }
 
 /** Telemetry arriving live at `rate` readings/s in batches; the processor's lag sampled every 100 ms. */
@@ -189,13 +199,15 @@ async function lagAt(brokers: string, catalog: SensorCatalog, partitions: number
 export const kafkaBench: Bench = async (args) => {
   const keys = flag(args, 'keys', 100_000);
   const readings = flag(args, 'readings', 6_000_000);
-  const singles = flag(args, 'single-readings', 1_500_000);
+  // The same 60 s of event time as the batches: windows close during the run, so the results path is measured too.
+  const singles = flag(args, 'single-readings', 6_000_000);
   const perMessage = flag(args, 'batch', 4096);
   const partitions = flag(args, 'partitions', 4);
   const workers = flag(args, 'workers', 1);
   const commitIntervalMs = flag(args, 'commit-interval-ms', 1000);
   const lagSeconds = flag(args, 'lag-seconds', 20);
   const catalog = buildCatalog(Array.from({ length: keys }, (_, i) => ({ id: `d${i}`, kind: 'detector' as const, owners: { site: `s${Math.floor(i / PER_SITE)}` } })));
+  const loadStart = loadavg()[0];
   log('starting a Kafka broker');
   const broker = await KafkaBroker.start({ heapMb: 1024, log });
   try {
@@ -212,6 +224,9 @@ export const kafkaBench: Bench = async (args) => {
     const liveRate = Math.round(b.readingsPerSec / 2);
     const maxLag = await lagAt(broker.brokers, catalog, partitions, workers, commitIntervalMs, liveRate, lagSeconds, 1024);
     log(`live at ${liveRate} readings/s for ${lagSeconds} s: max lag ${maxLag} messages`);
+    // Other work on the machine takes CPU from the engine and the broker: the figures are only comparable at similar load.
+    const loadEnd = loadavg()[0];
+    log(`load average (1 min): ${loadStart.toFixed(2)} at the start, ${loadEnd.toFixed(2)} at the end`);
     return {
       batchedReadingsPerSec: Math.round(b.readingsPerSec),
       singleMessagesPerSec: Math.round(s.messagesPerSec),
@@ -221,6 +236,8 @@ export const kafkaBench: Bench = async (args) => {
       batchedToRawRatio: Number((b.messagesPerSec / rawBatched).toFixed(3)),
       batchedWindowResults: b.results,
       singleWindowResults: s.results,
+      batchedCpuMicrosPerReading: Number(b.cpuMicrosPerReading.toFixed(3)),
+      singleCpuMicrosPerReading: Number(s.cpuMicrosPerReading.toFixed(3)),
       maxLagMessages: maxLag,
       lagRateReadingsPerSec: liveRate,
       lagSeconds,
@@ -232,6 +249,8 @@ export const kafkaBench: Bench = async (args) => {
       partitions,
       workers,
       commitIntervalMs,
+      loadAverageStart: Number(loadStart.toFixed(2)),
+      loadAverageEnd: Number(loadEnd.toFixed(2)),
     };
   } finally {
     await broker.destroy();

@@ -12,7 +12,7 @@ import { LatencyHistogram } from './histogram.js';
 import type { OperatorSpec, WatermarkSpec } from './spec.js';
 import { concatEntries, type StateEntries } from './state-log.js';
 import { stateLayout, type StateLayout } from './state-layout.js';
-import { TaskBuilder, laneOfKey, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
+import { TaskBuilder, laneOfKey, splitRecords, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 import { WorkerCore, type WorkerInit } from './worker-core.js';
 import { WorkerPool } from './worker-pool.js';
 import { WatermarkTracker, type WatermarkState } from './watermark.js';
@@ -144,6 +144,7 @@ export class StreamEngine {
     this.ownsPool = this.pool !== undefined && options.pool === undefined;
     this.state = options.pool ? options.pool.newState() : 0;
     const lanes = this.pool ? this.pool.lanes : 1;
+    if (lanes > 255) throw configError(`at most 255 worker threads, got ${lanes}`);
     this.laneOf = groupings.map((g, i) => {
       const of = new Uint8Array(lanes > 1 ? g.keys.length : 0);
       for (let k = 0; k < of.length; k++) of[k] = laneOfKey(layout ? layout.bucketOf[i][k] : k, lanes);
@@ -487,26 +488,3 @@ export class StreamEngine {
 }
 
 export type { WorkerTask };
-
-function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number) => number): StateRecords[] {
-  const of = new Uint32Array(r.count);
-  const counts = new Array<number>(lanes).fill(0);
-  const sizes = new Array<number>(lanes).fill(0);
-  for (let i = 0; i < r.count; i++) {
-    of[i] = laneOf(i);
-    counts[of[i]]++;
-    sizes[of[i]] += r.offset[i + 1] - r.offset[i];
-  }
-  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]), live: new Uint8Array(n) }));
-  for (let i = 0; i < r.count; i++) {
-    const o = out[of[i]];
-    const k = o.count++;
-    o.op[k] = r.op[i];
-    o.key[k] = r.key[i];
-    o.live![k] = r.live?.[i] ?? 0;
-    const start = o.offset[k];
-    o.bytes.set(r.bytes.subarray(r.offset[i], r.offset[i + 1]), start);
-    o.offset[k + 1] = start + r.offset[i + 1] - r.offset[i];
-  }
-  return out;
-}

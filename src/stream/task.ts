@@ -29,6 +29,30 @@ export interface StateRecords {
   live?: Uint8Array;
 }
 
+/** Records split by worker lane (`laneOf(i)` for record i), each lane's in a buffer of its own. */
+export function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number) => number): StateRecords[] {
+  const of = new Uint32Array(r.count);
+  const counts = new Array<number>(lanes).fill(0);
+  const sizes = new Array<number>(lanes).fill(0);
+  for (let i = 0; i < r.count; i++) {
+    of[i] = laneOf(i);
+    counts[of[i]]++;
+    sizes[of[i]] += r.offset[i + 1] - r.offset[i];
+  }
+  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]), live: new Uint8Array(n) }));
+  for (let i = 0; i < r.count; i++) {
+    const o = out[of[i]];
+    const k = o.count++;
+    o.op[k] = r.op[i];
+    o.key[k] = r.key[i];
+    o.live![k] = r.live?.[i] ?? 0;
+    const start = o.offset[k];
+    o.bytes.set(r.bytes.subarray(r.offset[i], r.offset[i + 1]), start);
+    o.offset[k + 1] = start + r.offset[i + 1] - r.offset[i];
+  }
+  return out;
+}
+
 export function stateRecordsTransferList(r: StateRecords): ArrayBuffer[] {
   return [r.op, r.key, r.offset, r.bytes, ...(r.live ? [r.live] : [])].map((a) => a.buffer as ArrayBuffer);
 }

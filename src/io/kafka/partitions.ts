@@ -1,6 +1,6 @@
 // The input partitions this process owns: a PartitionTask each, restored from the changelog before its first message.
 import type { KafkaConfig } from '../../config.js';
-import type { OperatorSpec } from '../../stream/index.js';
+import type { EngineStats, OperatorSpec } from '../../stream/index.js';
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
 import type { StateLayout } from '../../stream/state-layout.js';
 import type { WorkerPool } from '../../stream/worker-pool.js';
@@ -93,6 +93,20 @@ export class Partitions {
     return start;
   }
 
+  /** Messages behind the end of the input, summed over the partitions (from the consumer's last fetch). */
+  lag(consumer: rd.KafkaConsumer): number {
+    let lag = 0;
+    for (const t of this.tasks.values()) {
+      try {
+        const w = consumer.getWatermarkOffsets(this.o.config.inputTopic, t.partition);
+        if (t.nextOffset !== undefined && w.highOffset >= 0) lag += Math.max(0, w.highOffset - t.nextOffset);
+      } catch {
+        // No fetch has reported this partition's end yet.
+      }
+    }
+    return lag;
+  }
+
   /** Drops partitions (all of them by default), finishing what their engines have in flight. */
   async close(partitions: number[] = [...this.tasks.keys()]): Promise<void> {
     for (const p of partitions) {
@@ -100,4 +114,23 @@ export class Partitions {
       this.tasks.delete(p);
     }
   }
+}
+
+/** Engine counters summed over partitions; the watermark is the smallest partition watermark. */
+export function engineStats(all: EngineStats[]): EngineStats {
+  const sum = (k: keyof EngineStats) => all.reduce((n, s) => n + (s[k] as number), 0);
+  return {
+    messages: sum('messages'),
+    readings: sum('readings'),
+    accepted: sum('accepted'),
+    badQuality: sum('badQuality'),
+    unkeyed: sum('unkeyed'),
+    late: sum('late'),
+    results: sum('results'),
+    watermark: all.length > 0 ? Math.min(...all.map((s) => s.watermark)) : -Infinity,
+    activeWindows: sum('activeWindows'),
+    emitDelayP50Ms: Math.max(0, ...all.map((s) => s.emitDelayP50Ms)),
+    emitDelayP99Ms: Math.max(0, ...all.map((s) => s.emitDelayP99Ms)),
+    tasksInFlight: sum('tasksInFlight'),
+  };
 }

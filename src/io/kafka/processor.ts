@@ -4,24 +4,24 @@ import type { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KafkaConfig } from '../../config.js';
-import { resultRows, type EngineStats, type OperatorSpec, type WindowResult } from '../../stream/index.js';
+import type { EngineStats, OperatorSpec, WindowResult } from '../../stream/index.js';
 import { ACCEPTED } from '../../stream/engine.js';
-import type { WindowResultColumns } from '../../stream/emit-buffer.js';
 import { stateLayout } from '../../stream/state-layout.js';
 import { WorkerPool } from '../../stream/worker-pool.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetter } from '../../telemetry/dead-letter.js';
-import { changelogTopic, consumerConfig, restoreConsumerConfig } from './client-config.js';
-import { ChangelogKeys, changelogRecords, encodeMeta, operatorFingerprints, META_KEY } from './changelog.js';
+import { consumerConfig, restoreConsumerConfig } from './client-config.js';
+import { ChangelogKeys, operatorFingerprints } from './changelog.js';
 import { Mutex } from './mutex.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
-import { Partitions } from './partitions.js';
+import { Partitions, engineStats } from './partitions.js';
 import type { PartitionTask } from './partition-task.js';
 import { Poller, type Batch } from './poller.js';
 import * as rd from './rdkafka.js';
-import { ResultEncoder, deadLetterKey, encodeDeadLetter, type KafkaCoordinates } from './records.js';
+import type { KafkaCoordinates } from './records.js';
 import { TelemetryProducer } from './telemetry-producer.js';
 import { ensureTopics } from './topics.js';
+import { TransactionCycle } from './transaction-cycle.js';
 import { Transactions } from './transactions.js';
 
 export interface KafkaProcessorOptions {
@@ -60,30 +60,13 @@ const POLL_BATCH = 2000;
 const EMPTY = new Uint8Array(0);
 /** A backpressure wait longer than this pauses fetching, so librdkafka stops filling its queue. */
 const PAUSE_AFTER_MS = 50;
-/** Output held for the next transaction beyond this makes processing wait for the commit under way. */
-const MAX_HELD = 500_000;
-
-/** A partition's part of the transaction being completed. */
-interface Checkpointing {
-  task: PartitionTask;
-  /** The next input offset: committed with this state. */
-  offset: number;
-  state: ReturnType<PartitionTask['engine']['checkpoint']>;
-  staleKeys: string[];
-}
-
-/** Window results and dead letters for the `onCommitted`/`onDeadLetters` callbacks, per transaction. */
-class Committed {
-  rows: WindowResult[] = [];
-  letters: DeadLetter[] = [];
-}
 
 export class KafkaProcessor {
   private readonly c: KafkaConfig;
   private readonly co: CoPartitioning;
   private readonly fingerprints: Record<string, string>;
   private readonly txn: Transactions;
-  private readonly results: ResultEncoder;
+  private cycle!: TransactionCycle;
   private consumer!: rd.KafkaConsumer;
   private restorer!: rd.KafkaConsumer;
   private poller!: Poller;
@@ -95,14 +78,6 @@ export class KafkaProcessor {
   private running = false;
   private closing = false;
   private loop: Promise<void> = Promise.resolve();
-  private lastCommit = 0;
-  /** The transaction being completed while processing goes on, and its outcome once known. */
-  private commitDone: Promise<boolean> | undefined;
-  private commitOutcome: boolean | undefined;
-  /** Output of partitions' later epochs is held while a transaction completes. */
-  private holding = false;
-  private pending = new Committed();
-  private held = new Committed();
   /** The message being ingested, for the coordinates of its dead letters. */
   private current: rd.Message | undefined;
   private probe?: NodeJS.Timeout;
@@ -110,11 +85,10 @@ export class KafkaProcessor {
   private waitingSince = 0;
   private paused: { topic: string; partition: number }[] | undefined;
   private failure: Error | undefined;
-  private readonly counters = { commits: 0, aborts: 0, skippedMessages: 0, pauses: 0 };
+  private readonly counters = { skippedMessages: 0, pauses: 0 };
   private brokersUp = false;
   private stopped = false;
   private forwarder?: Promise<TelemetryProducer>;
-  private readonly committedOffsets: Record<number, number> = {};
   private started = false;
   private readonly log: (line: string) => void;
 
@@ -124,7 +98,6 @@ export class KafkaProcessor {
     this.fingerprints = operatorFingerprints(o.operators);
     this.log = o.log ?? (() => undefined);
     this.txn = new Transactions(this.c, `${this.c.applicationId}-${this.c.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`, this.log);
-    this.results = new ResultEncoder(o.catalog, o.operators);
   }
 
   /** Connects, initialises transactions (fencing an earlier process with the same instance id), subscribes and starts consuming. */
@@ -152,8 +125,21 @@ export class KafkaProcessor {
       co: this.co,
       inputPartitions: this.inputPartitions,
       restorer: this.restorer,
-      onResults: (task, spec, cols) => this.onResults(task, spec, cols),
+      onResults: (task, spec, cols) => this.cycle.emitResults(task, spec, cols),
       deadLetter: (task, letter) => this.onDeadLetter(task, letter),
+      log: this.log,
+    });
+    this.cycle = new TransactionCycle({
+      config: c,
+      catalog: this.o.catalog,
+      operators: this.o.operators,
+      txn: this.txn,
+      keys: this.keys,
+      fingerprints: this.fingerprints,
+      consumer: () => this.consumer,
+      tasks: () => this.parts.tasks.values(),
+      onCommitted: this.o.onCommitted,
+      onDeadLetters: this.o.onDeadLetters,
       log: this.log,
     });
     if (c.properties.debug) {
@@ -170,7 +156,6 @@ export class KafkaProcessor {
     this.backpressure = setInterval(() => this.watchBackpressure(), PAUSE_AFTER_MS / 2);
     this.running = true;
     this.started = true;
-    this.lastCommit = performance.now();
     this.loop = this.run().catch((err: Error) => this.fail(err));
     this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.txn.transactionalId}`);
   }
@@ -199,7 +184,7 @@ export class KafkaProcessor {
    */
   private async replaceConsumer(cause: Error): Promise<void> {
     this.log(`kafka: replacing the consumer: ${cause.message}`);
-    await this.settleCommit();
+    await this.cycle.settle();
     await this.poller.drop();
     await this.abort();
     await this.parts.close();
@@ -227,45 +212,22 @@ export class KafkaProcessor {
   }
 
   kafkaStats(): KafkaStats {
-    const tasks = this.parts ? [...this.parts.tasks.values()] : [];
-    let lag = 0;
-    for (const t of tasks) {
-      try {
-        const w = this.consumer.getWatermarkOffsets(this.c.inputTopic, t.partition);
-        if (t.nextOffset !== undefined && w.highOffset >= 0) lag += Math.max(0, w.highOffset - t.nextOffset);
-      } catch {
-        // No fetch has reported this partition's end yet.
-      }
-    }
     return {
-      assignedPartitions: tasks.map((t) => t.partition).sort((a, b) => a - b),
+      assignedPartitions: this.parts ? [...this.parts.tasks.keys()].sort((a, b) => a - b) : [],
       ...this.counters,
+      commits: this.cycle?.counters.commits ?? 0,
+      aborts: this.cycle?.counters.aborts ?? 0,
       restores: this.parts?.counters.restores ?? 0,
       restoredKeys: this.parts?.counters.restoredKeys ?? 0,
-      committed: { ...this.committedOffsets },
-      lag,
+      committed: { ...this.cycle?.committed },
+      lag: this.parts ? this.parts.lag(this.consumer) : 0,
       brokersUp: this.brokersUp,
     };
   }
 
   /** The engine counters summed over partitions; the watermark is the smallest partition watermark. */
   stats(): EngineStats {
-    const all = this.parts ? [...this.parts.tasks.values()].map((t) => t.stats()) : [];
-    const sum = (k: keyof EngineStats) => all.reduce((n, s) => n + (s[k] as number), 0);
-    return {
-      messages: sum('messages'),
-      readings: sum('readings'),
-      accepted: sum('accepted'),
-      badQuality: sum('badQuality'),
-      unkeyed: sum('unkeyed'),
-      late: sum('late'),
-      results: sum('results'),
-      watermark: all.length > 0 ? Math.min(...all.map((s) => s.watermark)) : -Infinity,
-      activeWindows: sum('activeWindows'),
-      emitDelayP50Ms: Math.max(0, ...all.map((s) => s.emitDelayP50Ms)),
-      emitDelayP99Ms: Math.max(0, ...all.map((s) => s.emitDelayP99Ms)),
-      tasksInFlight: sum('tasksInFlight'),
-    };
+    return engineStats(this.parts ? [...this.parts.tasks.values()].map((t) => t.stats()) : []);
   }
 
   get watermark(): number {
@@ -305,7 +267,7 @@ export class KafkaProcessor {
     await this.loop;
     if (this.started && !this.failure) {
       await this.lock.run(async () => {
-        if (!(await this.commitNow())) await this.abort();
+        if (!(await this.cycle.commitNow())) await this.abort();
       });
     }
     this.closing = true;
@@ -370,7 +332,7 @@ export class KafkaProcessor {
     }
     const topic = this.c.inputTopic;
     for (const m of batch.messages) {
-      if ((this.commitOutcome !== undefined || this.txn.heldCount > MAX_HELD) && !(await this.settleOrReset())) return;
+      if (this.cycle.mustSettle && !(await this.settleOrReset())) return;
       const task = this.parts.get(m.partition);
       if (!task || m.topic !== topic || (task.nextOffset !== undefined && m.offset < task.nextOffset)) {
         this.counters.skippedMessages++;
@@ -389,127 +351,27 @@ export class KafkaProcessor {
       task.nextOffset = m.offset + 1;
       task.dirty = true;
       // Within a batch too: a batch of large gateway messages can hold millions of readings.
-      if (this.commitDone === undefined && performance.now() - this.lastCommit >= this.c.commitIntervalMs) await this.beginCommit();
+      if (this.cycle.due) await this.cycle.begin();
     }
-    if (this.commitOutcome !== undefined && !(await this.settleOrReset())) return;
-    if (this.commitDone === undefined && performance.now() - this.lastCommit >= this.c.commitIntervalMs) await this.beginCommit();
+    if (this.cycle.mustSettle && !(await this.settleOrReset())) return;
+    if (this.cycle.due) await this.cycle.begin();
   }
 
   /** Waits for the transaction under way; when it failed, rebuilds every partition (false: the batch is stale). */
   private async settleOrReset(): Promise<boolean> {
-    if (await this.settleCommit()) return true;
+    if (await this.cycle.settle()) return true;
     await this.reset();
     return false;
-  }
-
-  private onResults(task: PartitionTask, spec: OperatorSpec, cols: WindowResultColumns): void {
-    const hold = this.holding && task.engine.outputEpoch >= task.holdFrom;
-    const topic = this.c.resultsTopic;
-    const enc = this.results;
-    for (let i = 0; i < cols.key.length; i++) {
-      const value = enc.encode(cols, i);
-      const key = enc.key(cols.operator, cols.key[i]);
-      if (hold) this.txn.hold(topic, null, value, key);
-      else this.txn.produce(topic, null, value, key);
-    }
-    if (this.o.onCommitted) (hold ? this.held : this.pending).rows.push(...resultRows(spec, this.o.catalog, cols));
   }
 
   private onDeadLetter(task: PartitionTask, letter: DeadLetter): void {
     const m = this.current;
     const at: KafkaCoordinates | undefined = m && { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
-    const hold = this.holding && task.engine.outputEpoch >= task.holdFrom;
-    if (hold) this.txn.hold(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
-    else this.txn.produce(this.c.deadLetterTopic, null, encodeDeadLetter(letter, at), deadLetterKey(letter));
-    if (this.o.onDeadLetters) (hold ? this.held : this.pending).letters.push(letter);
+    this.cycle.emitDeadLetter(task, letter, at);
   }
 
-  /**
-   * Starts a commit (under the lock): each partition that processed input queues a checkpoint of its state at
-   * its current offset, and the transaction is completed while processing goes on; what later input emits is
-   * held for the next transaction.
-   */
-  private async beginCommit(): Promise<void> {
-    this.lastCommit = performance.now();
-    const dirty = [...this.parts.tasks.values()].filter((t) => t.dirty);
-    if (dirty.length === 0) return;
-    const parts: Checkpointing[] = [];
-    for (const task of dirty) {
-      task.dirty = false;
-      const offset = task.nextOffset!;
-      const { state } = await task.engine.beginCheckpoint();
-      parts.push({ task, offset, state, staleKeys: task.staleKeys.splice(0) });
-    }
-    for (const t of this.parts.tasks.values()) t.holdFrom = t.engine.epoch;
-    this.holding = true;
-    this.commitOutcome = undefined;
-    this.commitDone = this.completeCommit(parts).then((ok) => (this.commitOutcome = ok));
-  }
-
-  /**
-   * Writes the checkpoints to the changelog, sends the offsets and commits; then opens the next transaction
-   * and produces what was held into it. False when the transaction could not commit.
-   */
-  private async completeCommit(parts: Checkpointing[]): Promise<boolean> {
-    const changelog = changelogTopic(this.c);
-    try {
-      for (const p of parts) {
-        const cp = await p.state;
-        const partition = p.task.partition;
-        // Records of an older bucket layout go first: their tombstones must not clear what the new records hold.
-        for (const key of p.staleKeys) this.txn.produce(changelog, partition, null, key);
-        for (const [key, value] of changelogRecords(cp, this.keys)) this.txn.produce(changelog, partition, value, key);
-        this.txn.produce(changelog, partition, encodeMeta({ offset: p.offset, watermark: cp.watermark, operators: this.fingerprints }), META_KEY);
-      }
-      await this.txn.sendOffsets(parts.map((p) => ({ topic: this.c.inputTopic, partition: p.task.partition, offset: p.offset })), this.consumer);
-      await this.txn.commit();
-    } catch (err) {
-      this.log(`kafka: transaction failed, aborting: ${rd.asError(err).message}`);
-      return false;
-    }
-    for (const p of parts) this.committedOffsets[p.task.partition] = p.offset;
-    this.counters.commits++;
-    const done = this.pending;
-    this.pending = this.held;
-    this.held = new Committed();
-    if (done.rows.length > 0) this.o.onCommitted?.(done.rows);
-    if (done.letters.length > 0) this.o.onDeadLetters?.(done.letters);
-    try {
-      await this.txn.begin();
-    } catch (err) {
-      this.log(`kafka: could not begin a transaction: ${rd.asError(err).message}`);
-      return false;
-    }
-    this.holding = false;
-    this.txn.releaseHeld();
-    return true;
-  }
-
-  /** Waits for the transaction under way, if any; false when it failed (the caller resets). */
-  private async settleCommit(): Promise<boolean> {
-    const done = this.commitDone;
-    if (done === undefined) return true;
-    await done;
-    this.commitDone = undefined;
-    const ok = this.commitOutcome!;
-    this.commitOutcome = undefined;
-    return ok;
-  }
-
-  /** A commit of everything processed so far, waited for. */
-  private async commitNow(): Promise<boolean> {
-    if (!(await this.settleCommit())) return false;
-    await this.beginCommit();
-    return this.settleCommit();
-  }
-
-  /** Aborts the open transaction: nothing it or the held output holds becomes visible. */
-  private async abort(): Promise<void> {
-    this.counters.aborts++;
-    this.holding = false;
-    this.pending = new Committed();
-    this.held = new Committed();
-    await this.txn.abort(() => this.failure);
+  private abort(): Promise<void> {
+    return this.cycle.abort(() => this.failure);
   }
 
   /**
@@ -546,7 +408,7 @@ export class KafkaProcessor {
   /** Restores each new partition's state before any of its messages is consumed. */
   private async onAssign(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
     if (consumer !== this.consumer) return;
-    if (!(await this.settleCommit())) await this.reset();
+    if (!(await this.cycle.settle())) await this.reset();
     const offsets = await this.parts.restore(this.consumer, parts.filter((p) => !this.parts.tasks.has(p)));
     const withOffsets = assignment.map((a) => {
       const at = offsets.get(a.partition) ?? this.parts.get(a.partition)?.nextOffset;
@@ -560,7 +422,7 @@ export class KafkaProcessor {
   /** Finishes in-flight work and commits it before the partitions go; if that fails, drops them unflushed. */
   private async onRevoke(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
     if (consumer !== this.consumer) return;
-    const ok = await this.commitNow();
+    const ok = await this.cycle.commitNow();
     await this.parts.close(parts);
     if (!ok) await this.reset();
     if (cooperative) this.consumer.incrementalUnassign(assignment);
