@@ -1,18 +1,18 @@
 // Kafka benchmark on a real broker it starts itself: end-to-end readings/s from the input topic to committed
 // results (gateway batches and single-reading messages), node-rdkafka's raw consume rate on the same broker as
 // the ceiling, and the consumer lag while telemetry arrives at half the measured rate.
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { KafkaConfig } from '../src/config.js';
 import { KafkaProcessor, coPartitioning } from '../src/io/kafka/index.js';
 import * as rd from '../src/io/kafka/rdkafka.js';
-import type { OperatorSpec } from '../src/stream/index.js';
-import { buildCatalog, type SensorCatalog } from '../src/telemetry/catalog.js';
+import type { SensorCatalog } from '../src/telemetry/catalog.js';
 import { encodeBatch, encodeReading } from '../src/telemetry/codec.js';
-import type { Reading } from '../src/telemetry/reading.js';
 import type { Bench } from './index.js';
 import { KafkaBroker } from './kafka-broker.js';
-
-const T0 = Date.UTC(2026, 0, 5, 6);
+import type { LiveProducerArgs } from './kafka-live-producer.js';
+import { OPERATORS, OUT_OF_ORDERNESS_MS, PER_SITE, benchCatalog, gatewayOrder, telemetryProducer } from './kafka-workload.js';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -20,42 +20,6 @@ function flag(args: string[], name: string, fallback: number): number {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** The product default: a gateway batch spans 16 s of event time, well within it. */
-const OUT_OF_ORDERNESS_MS = 30_000;
-
-/** Sensors per gateway (a site): the site is also a grouping key, so a site's sensors share a partition. */
-const PER_SITE = 256;
-
-/** Per sensor and per site, 10-s windows: each key closes a window every 10 s of event time. */
-const OPERATORS: OperatorSpec[] = [
-  { name: 'count', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['count', 'sum', 'mean'], allowedLatenessMs: 0 },
-  { name: 'site-count', metric: 'detector.count', keyBy: 'site', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['sum'], allowedLatenessMs: 0 },
-];
-
-/** Every sensor reports once per event-time second, up to 1 s late: a live city's shape, not a stress pattern. */
-function reading(sensor: number, second: number): Reading {
-  return { sensor: `d${sensor}`, metric: 'detector.count', ts: T0 + second * 1000 + ((sensor * 7919 + second * 31) % 1000), value: (sensor + second) % 17 };
-}
-
-/**
- * Readings in the order gateways send them: for each block of event time, each site's gateway sends the
- * readings of its sensors over that block as one batch of `perMessage` (or one message per reading).
- */
-function* gatewayOrder(keys: number, readings: number, perMessage: number): Generator<Reading[]> {
-  const sites = Math.ceil(keys / PER_SITE);
-  const seconds = Math.max(1, Math.floor(perMessage / PER_SITE));
-  let n = 0;
-  for (let second = 0; n < readings; second += seconds) {
-    for (let site = 0; site < sites && n < readings; site++) {
-      const batch: Reading[] = [];
-      for (let t = second; t < second + seconds; t++) {
-        for (let s = site * PER_SITE; s < Math.min(keys, (site + 1) * PER_SITE) && n < readings; s++, n++) batch.push(reading(s, t));
-      }
-      yield batch;
-    }
-  }
-}
 
 interface Workload {
   topic: string;
@@ -78,13 +42,6 @@ function config(brokers: string, topic: string, group: string, partitions: numbe
   };
 }
 
-async function producer(brokers: string): Promise<rd.Producer> {
-  const p = new rd.RdProducer({ 'bootstrap.servers': brokers, 'linger.ms': 20, 'batch.size': 1_000_000, 'compression.codec': 'lz4', 'queue.buffering.max.kbytes': 1_048_576, 'queue.buffering.max.messages': 2_000_000 } as never);
-  await rd.connect(p, 30_000);
-  p.setPollInterval(50);
-  return p;
-}
-
 async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
   const admin = rd.AdminClient.create({ 'bootstrap.servers': brokers } as never);
   await new Promise<void>((resolve, reject) => admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) => (err ? reject(rd.asError(err)) : resolve())));
@@ -96,7 +53,7 @@ async function createTopic(brokers: string, topic: string, partitions: number): 
 async function fill(brokers: string, catalog: SensorCatalog, topic: string, partitions: number, readings: number, perMessage: number): Promise<Workload> {
   await createTopic(brokers, topic, partitions);
   const of = coPartitioning(catalog, OPERATORS).partitionOfSensor(partitions);
-  const p = await producer(brokers);
+  const p = await telemetryProducer(brokers);
   let messages = 0;
   for (const batch of gatewayOrder(catalog.ids.length, readings, perMessage)) {
     const part = of[catalog.index.get(batch[0].sensor)!];
@@ -168,32 +125,31 @@ async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, pa
   return { readingsPerSec: w.readings / seconds, messagesPerSec: w.messages / seconds, commits: k.commits, results, cpuMicrosPerReading: (used.user + used.system) / w.readings };
 }
 
-/** Telemetry arriving live at `rate` readings/s in batches; the processor's lag sampled every 100 ms. */
-async function lagAt(brokers: string, catalog: SensorCatalog, partitions: number, workers: number, commitIntervalMs: number, rate: number, seconds: number, perMessage: number): Promise<number> {
+/**
+ * Telemetry arriving live at `rate` readings/s in batches, from a producer process of its own (producing must
+ * not take the engine's main thread); the processor's lag sampled every 100 ms, and the rate really produced.
+ */
+async function lagAt(brokers: string, catalog: SensorCatalog, partitions: number, workers: number, commitIntervalMs: number, rate: number, seconds: number, perMessage: number): Promise<{ maxLag: number; endLag: number; producedRate: number }> {
   const topic = 'bench.live';
   await createTopic(brokers, topic, partitions);
   const proc = new KafkaProcessor({ config: config(brokers, topic, 'live', partitions, commitIntervalMs), catalog, operators: OPERATORS, outOfOrdernessMs: OUT_OF_ORDERNESS_MS, workers, maxFutureMs: 365 * 86_400_000 });
   await proc.start();
-  const of = coPartitioning(catalog, OPERATORS).partitionOfSensor(partitions);
-  const p = await producer(brokers);
-  const batches = gatewayOrder(catalog.ids.length, Number.MAX_SAFE_INTEGER, perMessage);
+  const args: LiveProducerArgs = { brokers, topic, partitions, keys: catalog.ids.length, rate, seconds, perMessage };
+  const child = fork(fileURLToPath(new URL('./kafka-live-producer.js', import.meta.url)), [JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const produced = new Promise<{ sent: number; seconds: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { sent: number; seconds: number }));
+    child.once('exit', (code) => reject(new Error(`the live producer exited with code ${code} before reporting`)));
+  });
   let maxLag = 0;
-  let sent = 0;
-  const start = performance.now();
   const sampler = setInterval(() => (maxLag = Math.max(maxLag, proc.kafkaStats().lag)), 100);
-  while (performance.now() - start < seconds * 1000) {
-    const due = ((performance.now() - start) / 1000) * rate;
-    while (sent < due) {
-      const batch = batches.next().value as Reading[];
-      rd.produceBlocking(p, topic, of[catalog.index.get(batch[0].sensor)!], Buffer.from(encodeBatch(batch)), null);
-      sent += batch.length;
-    }
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    const r = await produced;
+    return { maxLag, endLag: proc.kafkaStats().lag, producedRate: r.sent / r.seconds };
+  } finally {
+    clearInterval(sampler);
+    child.kill();
+    await proc.stop();
   }
-  clearInterval(sampler);
-  await rd.disconnect(p);
-  await proc.stop();
-  return maxLag;
 }
 
 export const kafkaBench: Bench = async (args) => {
@@ -206,7 +162,7 @@ export const kafkaBench: Bench = async (args) => {
   const workers = flag(args, 'workers', 1);
   const commitIntervalMs = flag(args, 'commit-interval-ms', 1000);
   const lagSeconds = flag(args, 'lag-seconds', 20);
-  const catalog = buildCatalog(Array.from({ length: keys }, (_, i) => ({ id: `d${i}`, kind: 'detector' as const, owners: { site: `s${Math.floor(i / PER_SITE)}` } })));
+  const catalog = benchCatalog(keys);
   const loadStart = loadavg()[0];
   log('starting a Kafka broker');
   const broker = await KafkaBroker.start({ heapMb: 1024, log });
@@ -222,8 +178,8 @@ export const kafkaBench: Bench = async (args) => {
     const s = await endToEnd(broker.brokers, catalog, single, partitions, workers, commitIntervalMs);
     log(`end to end, single-reading messages: ${Math.round(s.messagesPerSec)} messages/s (${s.commits} transactions, ${s.results} window results)`);
     const liveRate = Math.round(b.readingsPerSec / 2);
-    const maxLag = await lagAt(broker.brokers, catalog, partitions, workers, commitIntervalMs, liveRate, lagSeconds, 1024);
-    log(`live at ${liveRate} readings/s for ${lagSeconds} s: max lag ${maxLag} messages`);
+    const live = await lagAt(broker.brokers, catalog, partitions, workers, commitIntervalMs, liveRate, lagSeconds, 1024);
+    log(`live at ${liveRate} readings/s (${Math.round(live.producedRate)} produced) for ${lagSeconds} s: max lag ${live.maxLag} messages, ${live.endLag} at the end`);
     // Other work on the machine takes CPU from the engine and the broker: the figures are only comparable at similar load.
     const loadEnd = loadavg()[0];
     log(`load average (1 min): ${loadStart.toFixed(2)} at the start, ${loadEnd.toFixed(2)} at the end`);
@@ -238,8 +194,10 @@ export const kafkaBench: Bench = async (args) => {
       singleWindowResults: s.results,
       batchedCpuMicrosPerReading: Number(b.cpuMicrosPerReading.toFixed(3)),
       singleCpuMicrosPerReading: Number(s.cpuMicrosPerReading.toFixed(3)),
-      maxLagMessages: maxLag,
+      maxLagMessages: live.maxLag,
+      lagAtEndMessages: live.endLag,
       lagRateReadingsPerSec: liveRate,
+      lagProducedReadingsPerSec: Math.round(live.producedRate),
       lagSeconds,
       keys,
       sensorsPerSite: PER_SITE,
