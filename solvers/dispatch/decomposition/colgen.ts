@@ -1,0 +1,244 @@
+// Dantzig-Wolfe column generation for the dispatch LP: exact block best responses priced against one warm master.
+import type { DispatchProblem } from '../problem.js';
+import { blockOf, columnCosts, netOf, type Block } from './block.js';
+import { Coupling } from './coupling.js';
+import { GubSimplex } from './gub-simplex.js';
+import { isSeparable, oracleFor, type Oracle, type Plan } from './oracle.js';
+import { SeparableColumns } from './separable.js';
+
+export interface ColgenOptions {
+  /** Replaces primary bounds per resource (a MIP's fixed calls); undefined entries keep the resource's own. */
+  readonly primaryLo?: readonly (Float64Array | undefined)[];
+  readonly primaryHi?: readonly (Float64Array | undefined)[];
+  /** Stop once the master objective and the Lagrangian bound agree to this relative gap. */
+  readonly relGap?: number;
+  readonly maxRounds?: number;
+  /** Wentges smoothing weight of the best dual point so far (0 disables smoothing). */
+  readonly smoothing?: number;
+  /** Duals of the coupling rows to price every block at before the first master solve. */
+  readonly seedDuals?: Float64Array;
+  /** For per-phase timings in the statistics; without it only counts are kept. */
+  readonly clock?: () => number;
+}
+
+export interface ColgenStats {
+  rounds: number;
+  columns: number;
+  masterIterations: number;
+  masterMs: number;
+  oracleMs: number;
+  mispricings: number;
+}
+
+export interface ColgenResult {
+  readonly optimal: boolean;
+  readonly objective: number;
+  readonly lowerBound: number;
+  /** Per resource: primary and (battery, EV) secondary per interval. */
+  readonly primary: Float64Array[];
+  readonly secondary: (Float64Array | undefined)[];
+  /** Shortfall per target interval (0 without a target row) and per capped feeder. */
+  readonly shortfall: Float64Array;
+  readonly feederShortfall: (Float64Array | undefined)[];
+  /** Duals of the target rows per interval and of each feeder's cap rows (undefined without the rows). */
+  readonly targetDual: Float64Array;
+  readonly feederCapDual: (Float64Array | undefined)[];
+  readonly stats: ColgenStats;
+}
+
+/** A resource priced by column generation: its columns are whole plans, mixed convexly in the master. */
+interface DwBlock {
+  readonly block: Block;
+  readonly oracle: Oracle;
+  readonly set: number;
+  readonly cols: number[];
+  readonly primaries: Float64Array[];
+  readonly secondaries: (Float64Array | undefined)[];
+}
+
+const DEFAULT_REL_GAP = 1e-7;
+const DEFAULT_MAX_ROUNDS = 2000;
+const DEFAULT_SMOOTHING = 0.5;
+/** Rounds a plan may stay out of the master's basis before pricing stops looking at it. */
+const RETIRE_AFTER_ROUNDS = 4;
+
+export class Colgen {
+  private readonly coupling: Coupling;
+  readonly master: GubSimplex;
+  private readonly dw: DwBlock[] = [];
+  private readonly separable: SeparableColumns;
+  private readonly shortfallCol: number[] = [];
+  private readonly n: number;
+  private readonly stats: ColgenStats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0 };
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly price: Float64Array;
+  private readonly net: Float64Array;
+  private readonly scratch: { primary: Float64Array; secondary: Float64Array };
+  private readonly scratchPrimary: { primary: Float64Array };
+
+  constructor(
+    private readonly p: DispatchProblem,
+    private readonly options: ColgenOptions = {},
+  ) {
+    const n = (this.n = p.hours.length);
+    this.a = new Float64Array(n);
+    this.b = new Float64Array(n);
+    this.price = new Float64Array(n);
+    this.net = new Float64Array(n);
+    this.scratch = { primary: new Float64Array(n), secondary: new Float64Array(n) };
+    this.scratchPrimary = { primary: this.scratch.primary };
+    const coupling = (this.coupling = new Coupling(p));
+    const master = (this.master = new GubSimplex(coupling.rowLower, coupling.rowUpper));
+    coupling.shortfallRow.forEach((r, k) => {
+      this.shortfallCol.push(master.addColumn(coupling.shortfallCost[k], 0, Infinity, -1));
+      master.cols.entry(r, 1);
+    });
+    const blocks = p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i]));
+    const active = blocks.filter((b) => b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0));
+    this.separable = new SeparableColumns(active.filter(isSeparable));
+    this.separable.addTo(master, coupling);
+    for (const blk of active.filter((b) => !isSeparable(b))) {
+      const d: DwBlock = { block: blk, oracle: oracleFor(blk), set: master.addSet(), cols: [], primaries: [], secondaries: [] };
+      this.dw.push(d);
+      // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
+      this.addColumn(d, new Float64Array(n), blk.hi2 ? new Float64Array(n) : undefined);
+    }
+    master.crash();
+  }
+
+  private addColumn(d: DwBlock, primary: Float64Array, secondary: Float64Array | undefined): void {
+    const blk = d.block;
+    let cost = 0;
+    for (let t = 0; t < this.n; t++) cost += blk.unitCost[t] * primary[t];
+    d.cols.push(this.master.addColumn(cost, 0, Infinity, d.set));
+    this.coupling.addNet(this.master.cols, blk.feeder, netOf(blk, primary, secondary, this.net));
+    d.primaries.push(primary);
+    d.secondaries.push(secondary);
+    this.stats.columns++;
+  }
+
+  private now(): number {
+    return this.options.clock ? this.options.clock() : 0;
+  }
+
+  /**
+   * Prices every block at `dual`; adds columns whose reduced cost against the master's own duals `out` is negative.
+   * Returns the Lagrangian bound at `dual` and the number of columns added.
+   */
+  private priceAll(dual: Float64Array, out: Float64Array, tol: number): { bound: number; added: number } {
+    const { a, b, price, n, master } = this;
+    let bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling);
+    let added = 0;
+    for (const d of this.dw) {
+      const blk = d.block;
+      this.coupling.netPrice(dual, blk.feeder, price);
+      columnCosts(blk, price, undefined, a, b);
+      const plan: Plan = blk.hi2 ? this.scratch : this.scratchPrimary;
+      bound += d.oracle.solve(a, b, plan);
+      // reduced cost against the master's duals decides whether the plan is a new column
+      let rc = -master.setDual(d.set);
+      if (dual !== out) {
+        this.coupling.netPrice(out, blk.feeder, price);
+        columnCosts(blk, price, undefined, a, b);
+      }
+      for (let t = 0; t < n; t++) rc += a[t] * plan.primary[t] + (plan.secondary ? b[t] * plan.secondary[t] : 0);
+      if (rc < -tol) {
+        this.addColumn(d, plan.primary.slice(), plan.secondary?.slice());
+        added++;
+      }
+    }
+    return { bound, added };
+  }
+
+  solve(): ColgenResult {
+    const { options, stats, coupling, master } = this;
+    const relGap = options.relGap ?? DEFAULT_REL_GAP;
+    const alpha = options.smoothing ?? DEFAULT_SMOOTHING;
+    const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+    let lowerBound = -Infinity;
+    let center: Float64Array | undefined;
+    let optimal = false;
+    if (options.seedDuals) {
+      const seed = options.seedDuals.slice();
+      coupling.sanitize(seed);
+      this.priceAll(seed, seed, -Infinity);
+    }
+    let masterOptimal = this.solveMaster();
+    while (masterOptimal && stats.rounds < maxRounds) {
+      stats.rounds++;
+      const out = master.pi.slice();
+      coupling.sanitize(out);
+      const upperBound = master.objective();
+      const tol = 1e-9 * Math.max(1, Math.abs(upperBound));
+      let dual = out;
+      if (center && alpha > 0) {
+        dual = out.slice();
+        for (let r = 0; r < center.length; r++) dual[r] = alpha * center[r] + (1 - alpha) * out[r];
+        coupling.sanitize(dual);
+      }
+      const t0 = this.now();
+      let priced = this.priceAll(dual, out, tol);
+      if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = dual);
+      if (priced.added === 0 && dual !== out) {
+        stats.mispricings++;
+        priced = this.priceAll(out, out, tol);
+        if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = out);
+      }
+      stats.oracleMs += this.now() - t0;
+      if (priced.added === 0 || upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))) {
+        optimal = true;
+        break;
+      }
+      master.retireIdle(RETIRE_AFTER_ROUNDS);
+      masterOptimal = this.solveMaster();
+    }
+    return this.result(optimal && masterOptimal, lowerBound);
+  }
+
+  private solveMaster(): boolean {
+    const t0 = this.now();
+    const r = this.master.solve();
+    this.stats.masterMs += this.now() - t0;
+    this.stats.masterIterations += r.iterations;
+    return r.optimal;
+  }
+
+  private result(optimal: boolean, lowerBound: number): ColgenResult {
+    const { p, n, coupling, master } = this;
+    master.refactor();
+    const x = master.x;
+    const primary = p.resources.map(() => new Float64Array(n));
+    const secondary: (Float64Array | undefined)[] = p.resources.map(() => undefined);
+    for (const d of this.dw) {
+      const i = d.block.resource;
+      const sec = d.block.hi2 ? (secondary[i] = new Float64Array(n)) : undefined;
+      d.cols.forEach((c, k) => {
+        const w = x[c];
+        if (!(w > 0)) return;
+        const pr = d.primaries[k];
+        const se = d.secondaries[k];
+        for (let t = 0; t < n; t++) {
+          primary[i][t] += w * pr[t];
+          if (sec && se) sec[t] += w * se[t];
+        }
+      });
+    }
+    this.separable.read(x, primary);
+    const shortfall = new Float64Array(n);
+    const targetDual = new Float64Array(n);
+    let k = 0;
+    coupling.targetRow.forEach((r, t) => {
+      if (r < 0) return;
+      shortfall[t] = x[this.shortfallCol[k++]];
+      targetDual[t] = master.pi[r];
+    });
+    const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, () => x[this.shortfallCol[k++]]) : undefined));
+    const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
+    return { optimal, objective: master.objective(), lowerBound, primary, secondary, shortfall, feederShortfall, targetDual, feederCapDual, stats: { ...this.stats } };
+  }
+}
+
+export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions = {}): ColgenResult {
+  return new Colgen(p, options).solve();
+}

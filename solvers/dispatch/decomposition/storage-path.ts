@@ -1,0 +1,159 @@
+// Exact best response of a storage (battery, EV fleet): min Σ a_t·primary_t + b_t·secondary_t under state dynamics.
+import { ConvexPl, PlTape } from './pl.js';
+import type { Storage } from './block.js';
+
+/**
+ * Forward dynamic programming over the state: F_t = (F_{t−1} □ g_t) on [lo_t, hi_t], where g_t(Δ) is the cheapest
+ * way to move the state by Δ in interval t: the lower hull of the box of (primary, secondary) mapped to
+ * (Δ, cost), at most three segments. Infimal convolution of convex piecewise-linear functions merges their slope
+ * sequences; recorded stages let the backward pass split each state into the previous state and the move.
+ */
+export class StoragePath {
+  private readonly f = new ConvexPl(256);
+  private readonly tape: PlTape;
+  private readonly m = { lo: 0, hi: 0, value: 0 };
+  /** Per interval: hull vertex count, Δ, primary, secondary and cost of each vertex (at most four), in Δ order. */
+  private readonly hullCount: Int32Array;
+  private readonly hullD: Float64Array;
+  private readonly hullP: Float64Array;
+  private readonly hullS: Float64Array;
+  private readonly hullC: Float64Array;
+  private readonly candD = new Float64Array(4);
+  private readonly candC = new Float64Array(4);
+  private readonly candP = new Float64Array(4);
+  private readonly candS = new Float64Array(4);
+  private readonly segLen = new Float64Array(3);
+  private readonly segSlope = new Float64Array(3);
+  private readonly state: Float64Array;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly hi1: Float64Array,
+    private readonly hi2: Float64Array,
+  ) {
+    const n = hi1.length;
+    this.tape = new PlTape(n);
+    this.hullCount = new Int32Array(n);
+    this.hullD = new Float64Array(4 * n);
+    this.hullP = new Float64Array(4 * n);
+    this.hullS = new Float64Array(4 * n);
+    this.hullC = new Float64Array(4 * n);
+    this.state = new Float64Array(n);
+  }
+
+  /** Lower hull of the box corners in the (Δ, cost) plane, stored for interval t (no allocation: this runs per pricing). */
+  private hull(t: number, a: number, b: number): void {
+    const s = this.storage;
+    const p1 = this.hi1[t];
+    const p2 = this.hi2[t];
+    const r1 = s.primaryRate[t];
+    const r2 = s.secondaryRate[t];
+    let m = this.candidate(0, 0, 0, 0, 0);
+    if (p1 > 0) m = this.candidate(m, r1 * p1, a * p1, p1, 0);
+    if (p2 > 0) m = this.candidate(m, r2 * p2, b * p2, 0, p2);
+    if (p1 > 0 && p2 > 0) m = this.candidate(m, r1 * p1 + r2 * p2, a * p1 + b * p2, p1, p2);
+    const cd = this.candD;
+    const cc = this.candC;
+    const o = 4 * t;
+    const hd = this.hullD;
+    const hc = this.hullC;
+    let k = 0;
+    for (let q = 0; q < m; q++) {
+      if (k > 0 && hd[o + k - 1] === cd[q]) continue;
+      // pop while the last vertex lies on or above the segment from the one before it to this candidate
+      while (k >= 2) {
+        const d1 = hd[o + k - 1] - hd[o + k - 2];
+        const d2 = cd[q] - hd[o + k - 2];
+        const c1 = hc[o + k - 1] - hc[o + k - 2];
+        const c2 = cc[q] - hc[o + k - 2];
+        if (c1 * d2 >= c2 * d1) k--;
+        else break;
+      }
+      hd[o + k] = cd[q];
+      hc[o + k] = cc[q];
+      this.hullP[o + k] = this.candP[q];
+      this.hullS[o + k] = this.candS[q];
+      k++;
+    }
+    this.hullCount[t] = k;
+  }
+
+  /** Inserts a box corner among the first m candidates, ordered by (Δ, cost); returns the new count. */
+  private candidate(m: number, d: number, c: number, x1: number, x2: number): number {
+    const { candD: cd, candC: cc, candP: cp, candS: cs } = this;
+    let j = m;
+    while (j > 0 && (cd[j - 1] > d || (cd[j - 1] === d && cc[j - 1] > c))) {
+      cd[j] = cd[j - 1];
+      cc[j] = cc[j - 1];
+      cp[j] = cp[j - 1];
+      cs[j] = cs[j - 1];
+      j--;
+    }
+    cd[j] = d;
+    cc[j] = c;
+    cp[j] = x1;
+    cs[j] = x2;
+    return m + 1;
+  }
+
+  /** g_t as segments (into segLen/segSlope); returns the segment count. */
+  private segments(t: number): number {
+    const o = 4 * t;
+    const k = this.hullCount[t];
+    for (let j = 0; j + 1 < k; j++) {
+      const dd = this.hullD[o + j + 1] - this.hullD[o + j];
+      this.segLen[j] = dd;
+      this.segSlope[j] = (this.hullC[o + j + 1] - this.hullC[o + j]) / dd;
+    }
+    return Math.max(0, k - 1);
+  }
+
+  /** Writes the optimal plan and returns its cost. */
+  solve(a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array): number {
+    const { f, tape, storage: s, m } = this;
+    const n = a.length;
+    f.setPoint(s.initial);
+    tape.reset();
+    for (let t = 0; t < n; t++) {
+      tape.record(t, f);
+      this.hull(t, a[t], b[t]);
+      const o = 4 * t;
+      f.x0 += this.hullD[o];
+      f.f0 += this.hullC[o];
+      const k = this.segments(t);
+      for (let j = 0; j < k; j++) f.insert(this.segLen[j], this.segSlope[j]);
+      if (!f.restrict(s.lo[t], s.hi[t])) throw new Error(`storage path infeasible at interval ${t}`);
+    }
+    f.minimum(m);
+    let y = m.lo;
+    let cost = 0;
+    for (let t = n - 1; t >= 0; t--) {
+      this.state[t] = y;
+      const k = this.segments(t);
+      const o = 4 * t;
+      const x = t === 0 ? s.initial : tape.split(t, y, this.hullD[o], this.segLen, this.segSlope, k);
+      this.move(t, y - x, primary, secondary);
+      cost += a[t] * primary[t] + b[t] * secondary[t];
+      y = x;
+    }
+    return cost;
+  }
+
+  /** The hull point of interval t at state change Δ, as primary and secondary. */
+  private move(t: number, delta: number, primary: Float64Array, secondary: Float64Array): void {
+    const o = 4 * t;
+    const k = this.hullCount[t];
+    let j = 0;
+    while (j + 2 < k && this.hullD[o + j + 1] < delta) j++;
+    if (k === 1) {
+      primary[t] = this.hullP[o];
+      secondary[t] = this.hullS[o];
+      return;
+    }
+    const d0 = this.hullD[o + j];
+    const d1 = this.hullD[o + j + 1];
+    const w = Math.min(1, Math.max(0, (delta - d0) / (d1 - d0)));
+    primary[t] = this.hullP[o + j] + w * (this.hullP[o + j + 1] - this.hullP[o + j]);
+    secondary[t] = this.hullS[o + j] + w * (this.hullS[o + j + 1] - this.hullS[o + j]);
+  }
+}
