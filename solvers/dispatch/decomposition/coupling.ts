@@ -36,6 +36,13 @@ export class Coupling {
     this.maxRow = p.feeders.map((f, fi) => (f.maxReductionKW !== undefined && hasMembers[fi] ? Int32Array.from({ length: n }, () => row(-Infinity, f.maxReductionKW!)) : undefined));
   }
 
+  /** The coupling rows of interval t in a fixed order (target, then each feeder's cap and limit rows), -1 where absent. */
+  rowsAt(t: number): number[] {
+    const out = [this.targetRow[t]];
+    for (let f = 0; f < this.capRow.length; f++) out.push(this.capRow[f]?.[t] ?? -1, this.maxRow[f]?.[t] ?? -1);
+    return out;
+  }
+
   get numRows(): number {
     return this.rowLower.length;
   }

@@ -531,6 +531,11 @@ export class GubSimplex {
     }
   }
 
+  /** Changes a column's cost; call refactor() before the next solve so duals follow. */
+  setCost(j: number, cost: number): void {
+    this.cols.cost[j] = cost;
+  }
+
   objective(): number {
     let s = 0;
     for (let j = 0; j < this.cols.count; j++) if (this.x[j] !== 0) s += this.cols.cost[j] * this.x[j];

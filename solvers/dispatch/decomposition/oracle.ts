@@ -1,6 +1,7 @@
 // Picks each block's exact best-response method, and the local rows that method leaves to the master.
-import { rampRows, type Block, type LocalRow } from './block.js';
+import { rampRows, type Block } from './block.js';
 import { RampPath, solveBoxes } from './ramp-path.js';
+import { RowGeneration, type BlockMethod } from './row-generation.js';
 import { RunLimitPath } from './run-limit.js';
 import { StoragePath } from './storage-path.js';
 
@@ -10,12 +11,14 @@ export interface Plan {
   readonly secondary?: Float64Array;
 }
 
-/** Minimizes Σ a·primary + Σ b·secondary over the block's polytope (less `leftRows`), writes the plan, returns the minimum. */
+export type OracleMethod = 'boxes' | 'ramp-path' | 'storage-path' | 'run-limit';
+
+/** Minimizes Σ a·primary + Σ b·secondary over the block's polytope, writes the plan, returns the minimum (or a lower bound on it equal at convergence). */
 export interface Oracle {
-  readonly method: 'boxes' | 'ramp-path' | 'storage-path' | 'run-limit';
+  /** The path method; with `rowGeneration` it solves a relaxation and the block's remaining rules are generated. */
+  readonly method: OracleMethod;
+  readonly rowGeneration: boolean;
   solve(a: Float64Array, b: Float64Array, plan: Plan): number;
-  /** Rules of the block this method does not enforce: the master holds them as rows, added when violated. */
-  readonly leftRows: readonly LocalRow[];
 }
 
 /** True when the block has no rule linking its intervals: its columns can sit in the master as they are. */
@@ -23,19 +26,26 @@ export function isSeparable(blk: Block): boolean {
   return !blk.storage && blk.ramp === undefined && blk.windows.length === 0;
 }
 
-export function oracleFor(blk: Block): Oracle {
-  const ramps = rampRows(blk);
+function baseMethod(blk: Block): { method: OracleMethod; solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
   if (blk.storage) {
     const path = new StoragePath(blk.storage, blk.hi, blk.hi2!);
-    return { method: 'storage-path', leftRows: ramps, solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!) };
+    return { method: 'storage-path', solve: (a, b, x, y) => path.solve(a, b, x, y!), handlesRamp: false, handlesWindows: true };
   }
   if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.lo.every((v) => v === 0)) {
     const path = new RunLimitPath(blk.hi, blk.runLimit);
-    return { method: 'run-limit', leftRows: ramps, solve: (a, _b, plan) => path.solve(a, plan.primary) };
+    return { method: 'run-limit', solve: (a, _b, x) => path.solve(a, x), handlesRamp: false, handlesWindows: true };
   }
   if (blk.ramp !== undefined && blk.windows.length === 0) {
     const path = new RampPath(blk.lo, blk.hi, blk.ramp);
-    return { method: 'ramp-path', leftRows: [], solve: (a, _b, plan) => path.solve(a, plan.primary) };
+    return { method: 'ramp-path', solve: (a, _b, x) => path.solve(a, x), handlesRamp: true, handlesWindows: true };
   }
-  return { method: 'boxes', leftRows: [...blk.windows, ...ramps], solve: (a, _b, plan) => solveBoxes(a, blk.lo, blk.hi, plan.primary) };
+  return { method: 'boxes', solve: (a, _b, x) => solveBoxes(a, blk.lo, blk.hi, x), handlesRamp: false, handlesWindows: false };
+}
+
+export function oracleFor(blk: Block): Oracle {
+  const base = baseMethod(blk);
+  const left = [...(base.handlesWindows ? [] : blk.windows), ...(base.handlesRamp ? [] : rampRows(blk))];
+  if (left.length === 0) return { method: base.method, rowGeneration: false, solve: (a, b, plan) => base.solve(a, b, plan.primary, plan.secondary) };
+  const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined);
+  return { method: base.method, rowGeneration: true, solve: (a, b, plan) => rg.solve(a, b, plan.primary, plan.secondary) };
 }

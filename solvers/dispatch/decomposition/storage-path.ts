@@ -66,7 +66,13 @@ export class StoragePath {
         const d2 = cd[q] - hd[o + k - 2];
         const c1 = hc[o + k - 1] - hc[o + k - 2];
         const c2 = cc[q] - hc[o + k - 2];
-        if (c1 * d2 >= c2 * d1) k--;
+        // Drop the last vertex if it lies above the segment, and the charging-while-discharging corner also if it lies
+        // on it (within round-off): points on a segment do not change g, but interpolating between them is the plan,
+        // and no device both charges and discharges unless that strictly pays.
+        const above = c1 * d2 - c2 * d1;
+        const tol = 1e-12 * (Math.abs(c1 * d2) + Math.abs(c2 * d1));
+        const both = this.hullP[o + k - 1] > 0 && this.hullS[o + k - 1] > 0;
+        if (above > tol || (both && above >= -tol)) k--;
         else break;
       }
       hd[o + k] = cd[q];

@@ -1,0 +1,33 @@
+// Runs decomposition solves on a worker thread (the compiled build), or in process under the test runner.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { DispatchProblem } from '../problem.js';
+import type { DispatchSolution } from '../solution.js';
+import { solveDecomposed } from './solve.js';
+
+let pool: Piscina<DispatchProblem, DispatchSolution | undefined> | undefined;
+
+function workerFile(): string | undefined {
+  const here = import.meta.url;
+  // Under the test runner this module is TypeScript source; workers always run the compiled build.
+  const url = here.endsWith('.ts') ? new URL('../../../dist/solvers/dispatch/decomposition/worker.js', here) : new URL('./worker.js', here);
+  const file = fileURLToPath(url);
+  return existsSync(file) ? file : undefined;
+}
+
+/** Solves on the pool's thread; idle threads are unref'd so CLIs and tests exit without closing it. */
+export async function runDecomposition(p: DispatchProblem): Promise<DispatchSolution | undefined> {
+  if (!pool) {
+    const filename = workerFile();
+    if (!filename) return solveDecomposed(p);
+    pool = new Piscina({ filename, minThreads: 1, maxThreads: 2, idleTimeout: 60_000 });
+  }
+  return pool.run(p);
+}
+
+export async function closeDecompositionPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.close({ force: true });
+}
