@@ -1,4 +1,4 @@
-// Benchmark `dispatch`: HiGHS on synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs.
+// Benchmark `dispatch`: synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs, each by the method solveDispatch picks.
 import { buildDispatchModel, solveDispatch, validateDispatchRequest } from '../solvers/dispatch/index.js';
 import { syntheticDispatchRequest, type SyntheticOptions } from '../solvers/dispatch/synthetic.js';
 import { warmUpHighs } from '../solvers/lp/index.js';
@@ -12,10 +12,11 @@ async function timed(opts: SyntheticOptions, solve: { mipRelGap?: number; timeLi
   const request = syntheticDispatchRequest(opts);
   const t0 = performance.now();
   const problem = validateDispatchRequest(request);
-  const plan = await solveDispatch(problem, { backend: 'highs', ...solve });
+  const plan = await solveDispatch(problem, solve);
   const ms = performance.now() - t0;
   const model = buildDispatchModel(problem).lp;
-  process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}\n`);
+  const dw = plan.decomposition ? `, ${JSON.stringify(plan.decomposition)}` : '';
+  process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${dw}\n`);
   return { ms, plan };
 }
 
@@ -29,6 +30,11 @@ export const dispatchBench: Bench = async () => {
   const mip200 = await timed({ resources: 200, intervals: 96, integer: true, seed: 1 }, { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS });
   return {
     highsLoadMs: Math.round(highsLoadMs),
+    lp1000x96Method: lp1000.plan.method,
+    lp200x96Method: lp200.plan.method,
+    mip200x96Method: mip200.plan.method,
+    lp1000x96Rounds: lp1000.plan.decomposition?.rounds ?? null,
+    lp200x96Rounds: lp200.plan.decomposition?.rounds ?? null,
     lp1000x96Ms: Math.round(lp1000.ms),
     lp200x96Ms: Math.round(lp200.ms),
     mip200x96Ms: Math.round(mip200.ms),

@@ -3,6 +3,13 @@ import type { DispatchProblem } from '../problem.js';
 
 const MINUTE_MS = 60_000;
 
+/** Float64Array of f(i) for i < n (a plain loop: the from() iterator protocol is slow on hot paths). */
+function fill(n: number, f: (i: number) => number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(i);
+  return out;
+}
+
 /** State dynamics: state_t = state_{t−1} + primaryRate_t·primary_t + secondaryRate_t·secondary_t within [lo_t, hi_t]. */
 export interface Storage {
   readonly initial: number;
@@ -14,8 +21,8 @@ export interface Storage {
 
 /** Rows lo ≤ Σ coef·setpoint ≤ hi over a few intervals of one resource (ramps, HVAC duration windows). */
 export interface LocalRow {
-  readonly t: Int32Array;
-  readonly coef: Float64Array;
+  readonly t: readonly number[];
+  readonly coef: readonly number[];
   readonly lo: number;
   readonly hi: number;
 }
@@ -55,9 +62,9 @@ function hvacWindows(p: DispatchProblem, maxMs: number, capKWh: number): LocalRo
     let m = t;
     while (m < n && p.endMs[m] - p.startMs[t] <= maxMs) m++;
     if (m >= n) break;
-    const ts = new Int32Array(m - t + 1);
-    const coef = new Float64Array(m - t + 1);
-    for (let k = t; k <= m; k++) (ts[k - t] = k), (coef[k - t] = p.hours[k]);
+    const ts: number[] = [];
+    const coef: number[] = [];
+    for (let k = t; k <= m; k++) ts.push(k), coef.push(p.hours[k]);
     rows.push({ t: ts, coef, lo: -Infinity, hi: capKWh });
   }
   return rows;
@@ -81,10 +88,10 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
   const n = p.hours.length;
   const av = rp.available;
   const h = p.hours;
-  const unitCost = Float64Array.from(h, (ht) => (r.costPerKWh ?? 0) * ht);
+  const unitCost = fill(n, (t) => (r.costPerKWh ?? 0) * h[t]);
   const lo = primaryLo ?? new Float64Array(n);
   const base = { resource: i, kind: r.kind, n, feeder: rp.feeder, unitCost, lo, ...(r.rampKWPerInterval !== undefined ? { ramp: r.rampKWPerInterval } : {}) };
-  const upper = (cap: (t: number) => number) => primaryHi ?? Float64Array.from(av, (a, t) => (a ? cap(t) : 0));
+  const upper = (cap: (t: number) => number) => primaryHi ?? fill(n, (t) => (av[t] ? cap(t) : 0));
   switch (r.kind) {
     case 'battery': {
       const eta = Math.sqrt(r.roundTripEfficiency ?? 1);
@@ -92,10 +99,10 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
         initial: r.socKWh,
         lo: new Float64Array(n).fill(r.minSocKWh ?? 0),
         hi: new Float64Array(n).fill(r.energyKWh),
-        primaryRate: Float64Array.from(h, (ht) => -ht / eta),
-        secondaryRate: Float64Array.from(h, (ht) => eta * ht),
+        primaryRate: fill(n, (t) => -h[t] / eta),
+        secondaryRate: fill(n, (t) => eta * h[t]),
       };
-      return { ...base, hi: upper(() => r.powerKW), hi2: Float64Array.from(av, (a) => (a ? r.powerKW : 0)), storage, windows: [] };
+      return { ...base, hi: upper(() => r.powerKW), hi2: fill(n, (t) => (av[t] ? r.powerKW : 0)), storage, windows: [] };
     }
     case 'ev': {
       const b = (t: number) => (typeof r.baselineKW === 'number' ? r.baselineKW : r.baselineKW[t]);
@@ -109,11 +116,11 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
       const storage: Storage = {
         initial: 0,
         lo: new Float64Array(n),
-        hi: Float64Array.from({ length: n }, (_, t) => (t >= clearFrom ? 0 : r.shiftableKWh)),
-        primaryRate: Float64Array.from(h),
-        secondaryRate: Float64Array.from(h, (ht) => -ht),
+        hi: fill(n, (t) => (t >= clearFrom ? 0 : r.shiftableKWh)),
+        primaryRate: h.slice(),
+        secondaryRate: fill(n, (t) => -h[t]),
       };
-      return { ...base, hi: upper(b), hi2: Float64Array.from(av, (a, t) => (a ? Math.max(0, r.maxChargeKW - b(t)) : 0)), storage, windows: [] };
+      return { ...base, hi: upper(b), hi2: fill(n, (t) => (av[t] ? Math.max(0, r.maxChargeKW - b(t)) : 0)), storage, windows: [] };
     }
     case 'hvac': {
       const from: number[] = [];
@@ -145,9 +152,14 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
 /** Ramp rows on the setpoint: −ramp ≤ sp_t − sp_{t−1} ≤ ramp, from sp_{−1} = 0. */
 export function rampRows(b: Block): LocalRow[] {
   if (b.ramp === undefined) return [];
+  // a ramp at least the widest possible swing of the setpoint (full charge to full discharge) never binds
+  const down = (t: number) => (b.hi2 ? b.hi2[t] : 0) - (b.lo[t] > 0 ? b.lo[t] : 0);
+  let swing = 0;
+  for (let t = 0; t < b.n; t++) swing = Math.max(swing, t === 0 ? Math.max(b.hi[0], down(0)) : Math.max(b.hi[t] + down(t - 1), b.hi[t - 1] + down(t)));
+  if (b.ramp >= swing) return [];
   const rows: LocalRow[] = [];
   for (let t = 0; t < b.n; t++) {
-    rows.push(t === 0 ? { t: Int32Array.of(0), coef: Float64Array.of(1), lo: -b.ramp, hi: b.ramp } : { t: Int32Array.of(t - 1, t), coef: Float64Array.of(-1, 1), lo: -b.ramp, hi: b.ramp });
+    rows.push(t === 0 ? { t: [0], coef: [1], lo: -b.ramp, hi: b.ramp } : { t: [t - 1, t], coef: [-1, 1], lo: -b.ramp, hi: b.ramp });
   }
   return rows;
 }

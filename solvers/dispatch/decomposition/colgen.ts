@@ -62,6 +62,9 @@ const DEFAULT_MAX_ROUNDS = 2000;
 const DEFAULT_SMOOTHING = 0.5;
 /** Rounds a plan may stay out of the master's basis before pricing stops looking at it. */
 const RETIRE_AFTER_ROUNDS = 4;
+/** Relative gap above which row-generation blocks get EARLY_BUDGET pricing iterations per round instead of exactness. */
+const EARLY_GAP = 1e-3;
+const EARLY_BUDGET = 2;
 /** The coarse solve only needs approximate prices. */
 const COARSE_REL_GAP = 1e-4;
 
@@ -129,16 +132,18 @@ export class Colgen {
    * Prices every block at `dual`; adds columns whose reduced cost against the master's own duals `out` is negative.
    * Returns the Lagrangian bound at `dual` and the number of columns added.
    */
-  private priceAll(dual: Float64Array, out: Float64Array, tol: number): { bound: number; added: number } {
+  private priceAll(dual: Float64Array, out: Float64Array, tol: number, budget?: number): { bound: number; added: number; exact: boolean } {
     const { a, b, price, n, master } = this;
     let bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling);
     let added = 0;
+    let exact = true;
     for (const d of this.dw) {
       const blk = d.block;
       this.coupling.netPrice(dual, blk.feeder, price);
       columnCosts(blk, price, undefined, a, b);
       const plan: Plan = blk.hi2 ? this.scratch : this.scratchPrimary;
-      bound += d.oracle.solve(a, b, plan);
+      bound += d.oracle.solve(a, b, plan, budget);
+      exact &&= d.oracle.exact;
       // reduced cost against the master's duals decides whether the plan is a new column
       let rc = -master.setDual(d.set);
       if (dual !== out) {
@@ -151,7 +156,7 @@ export class Colgen {
         added++;
       }
     }
-    return { bound, added };
+    return { bound, added, exact };
   }
 
   solve(): ColgenResult {
@@ -182,15 +187,19 @@ export class Colgen {
         coupling.sanitize(dual);
       }
       const t0 = this.now();
-      let priced = this.priceAll(dual, out, tol);
+      // Blocks priced by row generation may stop early while the master is far from its optimum (their plans are
+      // feasible columns, their bounds valid); near it they are priced exactly, and only exact rounds may end the loop.
+      const budget = upperBound - lowerBound > EARLY_GAP * Math.max(1, Math.abs(upperBound)) ? EARLY_BUDGET : undefined;
+      let priced = this.priceAll(dual, out, tol, budget);
       if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = dual);
       if (priced.added === 0 && dual !== out) {
         stats.mispricings++;
         priced = this.priceAll(out, out, tol);
         if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = out);
       }
+      if (priced.added === 0 && !priced.exact) priced = this.priceAll(out, out, tol);
       stats.oracleMs += this.now() - t0;
-      if (priced.added === 0 || upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))) {
+      if ((priced.added === 0 && priced.exact) || upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))) {
         optimal = true;
         break;
       }

@@ -18,7 +18,10 @@ export interface Oracle {
   /** The path method; with `rowGeneration` it solves a relaxation and the block's remaining rules are generated. */
   readonly method: OracleMethod;
   readonly rowGeneration: boolean;
-  solve(a: Float64Array, b: Float64Array, plan: Plan): number;
+  /** `budget` limits the pricing iterations of row generation (an inexact answer then: see `exact`). */
+  solve(a: Float64Array, b: Float64Array, plan: Plan, budget?: number): number;
+  /** Whether the last solve() was proved optimal (always, without row generation). */
+  readonly exact: boolean;
 }
 
 /** True when the block has no rule linking its intervals: its columns can sit in the master as they are. */
@@ -45,7 +48,14 @@ function baseMethod(blk: Block): { method: OracleMethod; solve: BlockMethod; han
 export function oracleFor(blk: Block): Oracle {
   const base = baseMethod(blk);
   const left = [...(base.handlesWindows ? [] : blk.windows), ...(base.handlesRamp ? [] : rampRows(blk))];
-  if (left.length === 0) return { method: base.method, rowGeneration: false, solve: (a, b, plan) => base.solve(a, b, plan.primary, plan.secondary) };
+  if (left.length === 0) return { method: base.method, rowGeneration: false, exact: true, solve: (a, b, plan) => base.solve(a, b, plan.primary, plan.secondary) };
   const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined);
-  return { method: base.method, rowGeneration: true, solve: (a, b, plan) => rg.solve(a, b, plan.primary, plan.secondary) };
+  return {
+    method: base.method,
+    rowGeneration: true,
+    get exact() {
+      return rg.exact;
+    },
+    solve: (a, b, plan, budget) => rg.solve(a, b, plan.primary, plan.secondary, budget),
+  };
 }

@@ -7,6 +7,8 @@
 export class ConvexPl {
   x0 = 0;
   f0 = 0;
+  /** Σ len, kept up to date by every operation (the right end of the domain is x0 + total). */
+  total = 0;
   head = 0;
   count = 0;
   len: Float64Array;
@@ -21,6 +23,7 @@ export class ConvexPl {
   setPoint(x: number): void {
     this.x0 = x;
     this.f0 = 0;
+    this.total = 0;
     this.head = 0;
     this.count = 0;
   }
@@ -29,6 +32,7 @@ export class ConvexPl {
     this.reserve(o.count + 1);
     this.x0 = o.x0;
     this.f0 = o.f0;
+    this.total = o.total;
     this.head = 0;
     this.count = o.count;
     this.len.set(o.len.subarray(o.head, o.head + o.count));
@@ -36,9 +40,7 @@ export class ConvexPl {
   }
 
   width(): number {
-    let w = 0;
-    for (let k = this.head, e = this.head + this.count; k < e; k++) w += this.len[k];
-    return w;
+    return this.total;
   }
 
   /** Makes room for `extra` more segments, compacting to head 0. */
@@ -70,6 +72,7 @@ export class ConvexPl {
   /** Inserts a segment of the given slope in slope order (merging an equal slope); the domain grows by `len`. */
   insert(len: number, slope: number): void {
     if (!(len > 0)) return;
+    this.total += len;
     const { head } = this;
     let k = head;
     const e = head + this.count;
@@ -105,6 +108,7 @@ export class ConvexPl {
       if (l <= d) {
         this.f0 += l * s;
         this.x0 += l;
+        this.total -= l;
         d -= l;
         this.head++;
         this.count--;
@@ -112,21 +116,25 @@ export class ConvexPl {
         this.f0 += d * s;
         this.x0 = lo;
         this.len[this.head] = l - d;
+        this.total -= d;
         d = 0;
       }
     }
-    let over = this.x0 + this.width() - hi;
+    let over = this.x0 + this.total - hi;
     while (over > 0) {
       if (this.count === 0) return this.x0 <= hi;
       const last = this.head + this.count - 1;
       if (this.len[last] <= over) {
         over -= this.len[last];
+        this.total -= this.len[last];
         this.count--;
       } else {
         this.len[last] -= over;
+        this.total -= over;
         over = 0;
       }
     }
+    if (this.count === 0) this.total = 0;
     return true;
   }
 
@@ -178,8 +186,12 @@ export class PlTape {
     }
     this.x0[stage] = f.x0;
     this.start[stage] = this.used;
-    this.len.set(f.len.subarray(f.head, f.head + f.count), this.used);
-    this.slope.set(f.slope.subarray(f.head, f.head + f.count), this.used);
+    // plain loops: subarray views would allocate on every stage of every pricing call
+    const { len, slope } = this;
+    for (let k = 0, u = this.used, h = f.head; k < f.count; k++, u++, h++) {
+      len[u] = f.len[h];
+      slope[u] = f.slope[h];
+    }
     this.used += f.count;
     this.start[stage + 1] = this.used;
   }

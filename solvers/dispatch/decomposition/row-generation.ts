@@ -1,6 +1,6 @@
 // Exact best response of a block whose method leaves some of its rules aside: a small column generation per block.
 import type { LocalRow } from './block.js';
-import { GubSimplex } from './gub-simplex.js';
+import { SmallLp } from './small-lp.js';
 
 /** Minimizes Σ a·primary + Σ b·secondary over the polytope the method knows; writes the plan, returns the minimum. */
 export type BlockMethod = (a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array | undefined) => number;
@@ -19,7 +19,7 @@ export class RowGeneration {
   private readonly primaries: Float64Array[] = [];
   private readonly secondaries: (Float64Array | undefined)[] = [];
   private readonly active: number[] = [];
-  private master!: GubSimplex;
+  private master!: SmallLp;
   private readonly a2: Float64Array;
   private readonly b2: Float64Array;
   private readonly sp: Float64Array;
@@ -52,19 +52,11 @@ export class RowGeneration {
     return v;
   }
 
-  /** A fresh master over the active rows and the kept plans (rows are few and found early, so this is rare). */
+  /** A fresh master over the active rows and the kept plans. */
   private rebuild(): void {
-    const rows = this.active.map((r) => this.rows[r]);
-    const m = new GubSimplex(
-      rows.map((r) => r.lo),
-      rows.map((r) => r.hi),
-    );
-    const set = m.addSet();
-    for (let k = 0; k < this.primaries.length; k++) {
-      m.addColumn(0, 0, Infinity, set);
-      rows.forEach((row, i) => m.cols.entry(i, this.activity(row, k)));
-    }
-    m.crash();
+    const m = new SmallLp(this.rows.length, Math.max(16, this.primaries.length + 8));
+    for (const r of this.active) m.addRow(this.rows[r].lo, this.rows[r].hi, () => 0);
+    for (let k = 0; k < this.primaries.length; k++) m.addPlan(0, (row) => this.activity(this.rows[this.active[row - 1]], k));
     this.master = m;
   }
 
@@ -76,33 +68,40 @@ export class RowGeneration {
     return c;
   }
 
-  /** Adds the rows the master's current mix violates; returns how many. */
+  /** Adds the rows the master's current mix violates to it; returns how many (−1 if the master had to be rebuilt). */
   private separate(): number {
     const { sp, master } = this;
     sp.fill(0);
-    const col0 = master.m;
     for (let k = 0; k < this.primaries.length; k++) {
-      const w = master.x[col0 + k];
+      const w = master.weight(k);
       if (!(w > 0)) continue;
       const pr = this.primaries[k];
       const se = this.secondaries[k];
       for (let t = 0; t < sp.length; t++) sp[t] += w * (pr[t] - (se ? se[t] : 0));
     }
-    let added = 0;
+    const violated: number[] = [];
     this.rows.forEach((row, r) => {
       let v = 0;
       for (let j = 0; j < row.t.length; j++) v += row.coef[j] * sp[row.t[j]];
       const tol = 1e-9 * Math.max(1, Number.isFinite(row.lo) ? Math.abs(row.lo) : 0, Number.isFinite(row.hi) ? Math.abs(row.hi) : 0);
-      if ((v < row.lo - tol || v > row.hi + tol) && !this.active.includes(r)) this.active.push(r), added++;
+      if ((v < row.lo - tol || v > row.hi + tol) && !this.active.includes(r)) violated.push(r);
     });
-    return added;
+    for (const r of violated) {
+      this.active.push(r);
+      const row = this.rows[r];
+      if (!master.addRow(row.lo, row.hi, (k) => this.activity(row, k))) {
+        this.prune();
+        this.rebuild();
+        return -1;
+      }
+    }
+    return violated.length;
   }
 
   /** Drops old plans the master does not use, keeping the zero plan, before a rebuild. */
   private prune(): void {
     if (this.primaries.length <= MAX_PLANS) return;
-    const col0 = this.master.m;
-    const keep = this.primaries.map((_, k) => k === 0 || this.master.x[col0 + k] > 0 || k >= this.primaries.length - MAX_PLANS / 2);
+    const keep = this.primaries.map((_, k) => k === 0 || this.master.weight(k) > 0 || k >= this.primaries.length - MAX_PLANS / 2);
     for (let k = this.primaries.length - 1; k >= 0; k--) {
       if (keep[k]) continue;
       this.primaries.splice(k, 1);
@@ -110,22 +109,32 @@ export class RowGeneration {
     }
   }
 
-  /** Writes the optimal plan of the block LP under costs (a, b) and returns a lower bound on its value (equal at the optimum). */
-  solve(a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array | undefined): number {
+  /** Whether the last solve() proved its plan optimal (it stops early when given an iteration budget). */
+  exact = true;
+
+  /**
+   * Writes the optimal plan of the block LP under costs (a, b) and returns a lower bound on its value, equal at the
+   * optimum. With a `budget` of pricing iterations it may stop before: the plan is then feasible, not optimal.
+   */
+  solve(a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array | undefined, budget = MAX_ITERATIONS): number {
     const { a2, b2 } = this;
     let dirty = true;
+    let bestBound = -Infinity;
     for (let it = 0; it < MAX_ITERATIONS; it++) {
       this.iterations++;
       const m = this.master;
       if (dirty) {
-        for (let k = 0; k < this.primaries.length; k++) m.setCost(m.m + k, this.planCost(k, a, b));
+        for (let k = 0; k < this.primaries.length; k++) m.setCost(k, this.planCost(k, a, b));
         m.refactor();
         dirty = false;
       }
-      if (!m.solve().optimal) throw new Error('block master did not converge');
-      if (this.separate() > 0) {
-        this.prune();
-        this.rebuild();
+      if (!m.solve()) throw new Error('block master did not converge');
+      let added = this.separate();
+      while (added > 0) {
+        if (!m.solve()) throw new Error('block master did not converge');
+        added = this.separate();
+      }
+      if (added < 0) {
         dirty = true;
         continue;
       }
@@ -135,7 +144,7 @@ export class RowGeneration {
       let bound = 0;
       this.active.forEach((r, i) => {
         const row = this.rows[r];
-        const nu = m.pi[i];
+        const nu = m.dual(i + 1);
         // a dual pointing at an infinite bound is round-off on a slack row: it prices nothing
         if (nu === 0 || (nu > 0 ? row.lo : row.hi) === (nu > 0 ? -Infinity : Infinity)) return;
         bound += nu * (nu > 0 ? row.lo : row.hi);
@@ -144,25 +153,43 @@ export class RowGeneration {
       const value = this.method(a2, b2, this.p, this.s);
       const objective = m.objective();
       bound += value;
-      if (value - m.setDual(0) >= -1e-10 * Math.max(1, Math.abs(objective))) {
+      bestBound = Math.max(bestBound, bound);
+      if (value - m.convexityDual >= -1e-9 * Math.max(1, Math.abs(objective), Math.abs(value)) || this.known(this.p, this.s)) {
+        this.exact = true;
         this.mix(primary, secondary);
-        return Math.min(objective, bound);
+        return Math.min(objective, bestBound);
+      }
+      if (it + 1 >= budget) {
+        this.exact = false;
+        this.mix(primary, secondary);
+        return Math.min(objective, bestBound);
       }
       this.primaries.push(this.p.slice());
       this.secondaries.push(this.s?.slice());
-      m.addColumn(this.planCost(this.primaries.length - 1, a, b), 0, Infinity, 0);
       const k = this.primaries.length - 1;
-      this.active.forEach((r, i) => m.cols.entry(i, this.activity(this.rows[r], k)));
+      m.addPlan(this.planCost(k, a, b), (row) => this.activity(this.rows[this.active[row - 1]], k));
     }
     throw new Error('block column generation did not converge');
   }
 
+  /** Whether the plan is already in the master (round-off can make a known plan look improving). */
+  private known(p: Float64Array, s: Float64Array | undefined): boolean {
+    const last = this.primaries.length - 1;
+    for (let k = last; k >= Math.max(0, last - 8); k--) {
+      const pr = this.primaries[k];
+      const se = this.secondaries[k];
+      let same = true;
+      for (let t = 0; t < p.length && same; t++) same = Math.abs(pr[t] - p[t]) <= 1e-9 * (1 + Math.abs(p[t])) && (!s || !se || Math.abs(se[t] - s[t]) <= 1e-9 * (1 + Math.abs(s[t])));
+      if (same) return true;
+    }
+    return false;
+  }
+
   private mix(primary: Float64Array, secondary: Float64Array | undefined): void {
-    const col0 = this.master.m;
     primary.fill(0);
     secondary?.fill(0);
     for (let k = 0; k < this.primaries.length; k++) {
-      const w = this.master.x[col0 + k];
+      const w = this.master.weight(k);
       if (!(w > 0)) continue;
       const pr = this.primaries[k];
       const se = this.secondaries[k];

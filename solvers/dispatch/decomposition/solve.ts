@@ -19,7 +19,13 @@ const DEFAULT_COARSE_FACTOR = 8;
 
 /** The LP optimum by column generation, or undefined if it did not prove one (the caller then solves the full model). */
 export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = {}): DispatchSolution | undefined {
-  const r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, ...options });
+  let r: ReturnType<typeof solveByColumnGeneration>;
+  try {
+    r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, ...options });
+  } catch {
+    // a numerical failure of the specialised simplex: the full model is the safe answer
+    return undefined;
+  }
   if (!r.optimal) return undefined;
   const { stats } = r;
   return {

@@ -18,10 +18,10 @@ export class StoragePath {
   private readonly hullP: Float64Array;
   private readonly hullS: Float64Array;
   private readonly hullC: Float64Array;
-  private readonly candD = new Float64Array(4);
-  private readonly candC = new Float64Array(4);
-  private readonly candP = new Float64Array(4);
-  private readonly candS = new Float64Array(4);
+  private readonly cornerCount: Int32Array;
+  private readonly cornerD: Float64Array;
+  private readonly cornerP: Float64Array;
+  private readonly cornerS: Float64Array;
   private readonly segLen = new Float64Array(3);
   private readonly segSlope = new Float64Array(3);
   private readonly state: Float64Array;
@@ -39,33 +39,32 @@ export class StoragePath {
     this.hullS = new Float64Array(4 * n);
     this.hullC = new Float64Array(4 * n);
     this.state = new Float64Array(n);
+    this.cornerCount = new Int32Array(n);
+    this.cornerD = new Float64Array(4 * n);
+    this.cornerP = new Float64Array(4 * n);
+    this.cornerS = new Float64Array(4 * n);
+    this.corners();
   }
 
   /** Lower hull of the box corners in the (Δ, cost) plane, stored for interval t (no allocation: this runs per pricing). */
   private hull(t: number, a: number, b: number): void {
-    const s = this.storage;
-    const p1 = this.hi1[t];
-    const p2 = this.hi2[t];
-    const r1 = s.primaryRate[t];
-    const r2 = s.secondaryRate[t];
-    let m = this.candidate(0, 0, 0, 0, 0);
-    if (p1 > 0) m = this.candidate(m, r1 * p1, a * p1, p1, 0);
-    if (p2 > 0) m = this.candidate(m, r2 * p2, b * p2, 0, p2);
-    if (p1 > 0 && p2 > 0) m = this.candidate(m, r1 * p1 + r2 * p2, a * p1 + b * p2, p1, p2);
-    const cd = this.candD;
-    const cc = this.candC;
     const o = 4 * t;
     const hd = this.hullD;
     const hc = this.hullC;
     let k = 0;
-    for (let q = 0; q < m; q++) {
-      if (k > 0 && hd[o + k - 1] === cd[q]) continue;
-      // pop while the last vertex lies on or above the segment from the one before it to this candidate
+    for (let q = o, e = o + this.cornerCount[t]; q < e; q++) {
+      const d = this.cornerD[q];
+      const c = a * this.cornerP[q] + b * this.cornerS[q];
+      if (k > 0 && hd[o + k - 1] === d) {
+        // same state change: keep the cheaper corner (the earlier, plainer one on a tie)
+        if (c >= hc[o + k - 1]) continue;
+        k--;
+      }
       while (k >= 2) {
         const d1 = hd[o + k - 1] - hd[o + k - 2];
-        const d2 = cd[q] - hd[o + k - 2];
+        const d2 = d - hd[o + k - 2];
         const c1 = hc[o + k - 1] - hc[o + k - 2];
-        const c2 = cc[q] - hc[o + k - 2];
+        const c2 = c - hc[o + k - 2];
         // Drop the last vertex if it lies above the segment, and the charging-while-discharging corner also if it lies
         // on it (within round-off): points on a segment do not change g, but interpolating between them is the plan,
         // and no device both charges and discharges unless that strictly pays.
@@ -75,31 +74,36 @@ export class StoragePath {
         if (above > tol || (both && above >= -tol)) k--;
         else break;
       }
-      hd[o + k] = cd[q];
-      hc[o + k] = cc[q];
-      this.hullP[o + k] = this.candP[q];
-      this.hullS[o + k] = this.candS[q];
+      hd[o + k] = d;
+      hc[o + k] = c;
+      this.hullP[o + k] = this.cornerP[q];
+      this.hullS[o + k] = this.cornerS[q];
       k++;
     }
     this.hullCount[t] = k;
   }
 
-  /** Inserts a box corner among the first m candidates, ordered by (Δ, cost); returns the new count. */
-  private candidate(m: number, d: number, c: number, x1: number, x2: number): number {
-    const { candD: cd, candC: cc, candP: cp, candS: cs } = this;
-    let j = m;
-    while (j > 0 && (cd[j - 1] > d || (cd[j - 1] === d && cc[j - 1] > c))) {
-      cd[j] = cd[j - 1];
-      cc[j] = cc[j - 1];
-      cp[j] = cp[j - 1];
-      cs[j] = cs[j - 1];
-      j--;
+  /** The box corners of each interval in the Δ order the hull walks; prices only change their costs. */
+  private corners(): void {
+    const s = this.storage;
+    for (let t = 0; t < this.hi1.length; t++) {
+      const p1 = this.hi1[t];
+      const p2 = this.hi2[t];
+      const r1 = s.primaryRate[t];
+      const r2 = s.secondaryRate[t];
+      const list: Array<[number, number, number]> = [[0, 0, 0]];
+      if (p1 > 0) list.push([r1 * p1, p1, 0]);
+      if (p2 > 0) list.push([r2 * p2, 0, p2]);
+      if (p1 > 0 && p2 > 0) list.push([r1 * p1 + r2 * p2, p1, p2]);
+      // stable sort: on equal Δ the plainer corner comes first
+      list.sort((u, v) => u[0] - v[0]);
+      list.forEach(([d, x1, x2], q) => {
+        this.cornerD[4 * t + q] = d;
+        this.cornerP[4 * t + q] = x1;
+        this.cornerS[4 * t + q] = x2;
+      });
+      this.cornerCount[t] = list.length;
     }
-    cd[j] = d;
-    cc[j] = c;
-    cp[j] = x1;
-    cs[j] = x2;
-    return m + 1;
   }
 
   /** g_t as segments (into segLen/segSlope); returns the segment count. */
