@@ -1,10 +1,12 @@
 // Dantzig-Wolfe column generation for the dispatch LP: exact block best responses priced against one warm master.
 import type { DispatchProblem } from '../problem.js';
-import { blockOf, columnCosts, netOf, netSimultaneous, type Block } from './block.js';
+import { blockOf, netOf, netSimultaneous, type Block } from './block.js';
 import { coarsen, refineDuals } from './coarse.js';
 import { Coupling } from './coupling.js';
 import { GubSimplex } from './gub-simplex.js';
-import { isSeparable, oracleFor, type Oracle, type Plan } from './oracle.js';
+import { isSeparable } from './oracle.js';
+import { BlockPricer, pricedBlocks, splitBlocks, type PricedPlan } from './pricer.js';
+import { RemotePricer } from './remote-pricer.js';
 import { SeparableColumns } from './separable.js';
 
 export interface ColgenOptions {
@@ -20,6 +22,8 @@ export interface ColgenOptions {
   readonly seedDuals?: Float64Array;
   /** For per-phase timings in the statistics; without it only counts are kept. */
   readonly clock?: () => number;
+  /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
+  readonly remote?: { readonly pricer: RemotePricer; readonly ids: readonly number[] };
 }
 
 export interface ColgenStats {
@@ -50,7 +54,6 @@ export interface ColgenResult {
 /** A resource priced by column generation: its columns are whole plans, mixed convexly in the master. */
 interface DwBlock {
   readonly block: Block;
-  readonly oracle: Oracle;
   readonly set: number;
   readonly cols: number[];
   readonly primaries: Float64Array[];
@@ -76,24 +79,15 @@ export class Colgen {
   private readonly shortfallCol: number[] = [];
   private readonly n: number;
   private readonly stats: ColgenStats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0 };
-  private readonly a: Float64Array;
-  private readonly b: Float64Array;
-  private readonly price: Float64Array;
   private readonly net: Float64Array;
-  private readonly scratch: { primary: Float64Array; secondary: Float64Array };
-  private readonly scratchPrimary: { primary: Float64Array };
+  private readonly local: BlockPricer;
 
   constructor(
     private readonly p: DispatchProblem,
     private readonly options: ColgenOptions = {},
   ) {
     const n = (this.n = p.hours.length);
-    this.a = new Float64Array(n);
-    this.b = new Float64Array(n);
-    this.price = new Float64Array(n);
     this.net = new Float64Array(n);
-    this.scratch = { primary: new Float64Array(n), secondary: new Float64Array(n) };
-    this.scratchPrimary = { primary: this.scratch.primary };
     const coupling = (this.coupling = new Coupling(p));
     const master = (this.master = new GubSimplex(coupling.rowLower, coupling.rowUpper));
     coupling.shortfallRow.forEach((r, k) => {
@@ -104,8 +98,17 @@ export class Colgen {
     const active = blocks.filter((b) => b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0));
     this.separable = new SeparableColumns(active.filter(isSeparable));
     this.separable.addTo(master, coupling);
-    for (const blk of active.filter((b) => !isSeparable(b))) {
-      const d: DwBlock = { block: blk, oracle: oracleFor(blk), set: master.addSet(), cols: [], primaries: [], secondaries: [] };
+    const priced = pricedBlocks(blocks, isSeparable);
+    const remote = new Set(options.remote?.ids ?? []);
+    const localIds = priced.map((_, k) => k).filter((k) => !remote.has(k));
+    this.local = new BlockPricer(
+      p,
+      localIds.map((k) => priced[k]),
+      localIds,
+      coupling,
+    );
+    for (const blk of priced) {
+      const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [] };
       this.dw.push(d);
       // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
       this.addColumn(d, new Float64Array(n), blk.hi2 ? new Float64Array(n) : undefined);
@@ -129,34 +132,22 @@ export class Colgen {
   }
 
   /**
-   * Prices every block at `dual`; adds columns whose reduced cost against the master's own duals `out` is negative.
-   * Returns the Lagrangian bound at `dual` and the number of columns added.
+   * Prices every block at `dual` (half of them on the second thread when there is one); adds columns whose reduced
+   * cost against the master's own duals `out` is negative. Returns the Lagrangian bound at `dual`.
    */
   private priceAll(dual: Float64Array, out: Float64Array, tol: number, budget?: number): { bound: number; added: number; exact: boolean } {
-    const { a, b, price, n, master } = this;
-    let bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling);
-    let added = 0;
-    let exact = true;
-    for (const d of this.dw) {
-      const blk = d.block;
-      this.coupling.netPrice(dual, blk.feeder, price);
-      columnCosts(blk, price, undefined, a, b);
-      const plan: Plan = blk.hi2 ? this.scratch : this.scratchPrimary;
-      bound += d.oracle.solve(a, b, plan, budget);
-      exact &&= d.oracle.exact;
-      // reduced cost against the master's duals decides whether the plan is a new column
-      let rc = -master.setDual(d.set);
-      if (dual !== out) {
-        this.coupling.netPrice(out, blk.feeder, price);
-        columnCosts(blk, price, undefined, a, b);
-      }
-      for (let t = 0; t < n; t++) rc += a[t] * plan.primary[t] + (plan.secondary ? b[t] * plan.secondary[t] : 0);
-      if (rc < -tol) {
-        this.addColumn(d, plan.primary.slice(), plan.secondary?.slice());
-        added++;
-      }
+    const { master } = this;
+    const remote = this.options.remote?.pricer;
+    if (remote) {
+      const setDual = Float64Array.from(this.dw, (d) => master.setDual(d.set));
+      remote.send({ dual, ...(dual !== out ? { out } : {}), setDual, tol, ...(budget !== undefined ? { budget } : {}) });
     }
-    return { bound, added, exact };
+    const local = this.local.price(dual, out, (id) => master.setDual(this.dw[id].set), tol, budget);
+    const far = remote?.receive();
+    const plans: PricedPlan[] = far ? [...local.plans, ...far.plans] : local.plans;
+    for (const pl of plans) this.addColumn(this.dw[pl.block], pl.primary, pl.secondary);
+    const bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling) + local.bound + (far?.bound ?? 0);
+    return { bound, added: plans.length, exact: local.exact && (far?.exact ?? true) };
   }
 
   solve(): ColgenResult {
@@ -268,15 +259,30 @@ export class Colgen {
  * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
  * (on the synthetic 200 × 96 LP: master iterations 8.8k → 1.5-2k).
  */
-export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number } = {}): ColgenResult & { readonly coarseRounds: number } {
+export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number } = {}): ColgenResult & { readonly coarseRounds: number } {
   const factor = options.coarseFactor ?? 0;
-  if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
-    const coarse = new Colgen(coarsen(p, factor), { ...options, smoothing: 0, relGap: COARSE_REL_GAP });
-    const c = coarse.solve();
-    const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
-    const fine = new Colgen(p, { ...options, seedDuals }).solve();
-    const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
-    return { ...fine, coarseRounds: c.stats.rounds, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
+  // The second thread starts first: it builds its blocks while this one solves the coarse problem.
+  let remote: ColgenOptions['remote'];
+  if ((options.threads ?? 1) > 1) {
+    const priced = pricedBlocks(
+      p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i])),
+      isSeparable,
+    );
+    const ids = splitBlocks(priced, (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1))[1];
+    const pricer = RemotePricer.start(p, ids, { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
+    if (pricer) remote = { pricer, ids };
   }
-  return { ...new Colgen(p, options).solve(), coarseRounds: 0 };
+  try {
+    if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
+      const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
+      const c = coarse.solve();
+      const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
+      const fine = new Colgen(p, { ...options, remote, seedDuals }).solve();
+      const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
+      return { ...fine, coarseRounds: c.stats.rounds, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
+    }
+    return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0 };
+  } finally {
+    remote?.pricer.close();
+  }
 }

@@ -8,6 +8,8 @@ export interface DecomposeOptions {
   readonly clock?: () => number;
   /** Intervals merged per interval of the seeding coarse solve (0 or 1: no coarse solve). */
   readonly coarseFactor?: number;
+  /** Pricing threads: 2 prices half of the blocks on a second thread (when a compiled build can start one). */
+  readonly threads?: number;
 }
 
 /** Whether column generation can solve the problem exactly: LPs only (call decisions make a MIP). */
@@ -16,12 +18,14 @@ export function canDecompose(p: DispatchProblem): boolean {
 }
 
 const DEFAULT_COARSE_FACTOR = 8;
+/** The machines urbanflow runs on have two cores; the master and half the pricing use one, the other half the second. */
+const DEFAULT_THREADS = 2;
 
 /** The LP optimum by column generation, or undefined if it did not prove one (the caller then solves the full model). */
 export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = {}): DispatchSolution | undefined {
   let r: ReturnType<typeof solveByColumnGeneration>;
   try {
-    r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, ...options });
+    r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, threads: DEFAULT_THREADS, ...options });
   } catch {
     // a numerical failure of the specialised simplex: the full model is the safe answer
     return undefined;
