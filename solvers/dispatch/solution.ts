@@ -10,6 +10,8 @@ export interface DecompositionStats {
   readonly masterIterations: number;
   /** Lagrangian lower bound proving the optimum (LP) or the MIP's bound. */
   readonly lowerBound: number;
+  /** Threads that priced the blocks (2: half of them on a second thread). */
+  readonly pricingThreads: number;
   readonly masterMs?: number;
   readonly oracleMs?: number;
 }

@@ -9,8 +9,9 @@ import type { DispatchMethod, DispatchSolution } from './solution.js';
 
 export interface DispatchSolveOptions extends LpSolveOptions {
   /**
-   * 'auto' (default): column generation for LPs of at least DECOMPOSE_FROM resource-intervals, unless a backend is
-   * named; the full model otherwise. 'decomposition' falls back to the full model for what it cannot solve (MIPs).
+   * 'auto' (default): column generation for problems of at least DECOMPOSE_FROM resource-intervals, unless a backend is
+   * named; the full model otherwise. 'decomposition' falls back to the full model for what it cannot solve (call
+   * decisions of batteries and EV fleets) and for MIPs whose gap it does not prove within mipRelGap.
    */
   readonly method?: 'auto' | DispatchMethod;
 }
@@ -20,6 +21,9 @@ export interface DispatchSolveOptions extends LpSolveOptions {
  * generation (synthetic 60 × 48: full model ~0.1 s).
  */
 export const DECOMPOSE_FROM = 4000;
+
+/** The gap a MIP is solved to unless the caller names one (the full model's HiGHS runs use the same). */
+const DEFAULT_MIP_REL_GAP = 1e-4;
 
 export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions = {}): DispatchMethod {
   const wanted = options.method ?? 'auto';
@@ -32,7 +36,11 @@ export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions =
 /** Solves the problem to optimality (LP) or to the MIP gap; throws UF_ERR_INTERNAL if the backend fails. */
 export async function solveDispatch(p: DispatchProblem, options: DispatchSolveOptions = {}): Promise<DispatchPlan> {
   let s: DispatchSolution | undefined;
-  if (chooseMethod(p, options) === 'decomposition') s = await runDecomposition(p);
+  if (chooseMethod(p, options) === 'decomposition') {
+    s = await runDecomposition(p, options.mipRelGap);
+    // a MIP plan not proven within the requested gap goes to the full model's branch and bound
+    if (s?.mipGap !== undefined && s.mipGap > (options.mipRelGap ?? DEFAULT_MIP_REL_GAP)) s = undefined;
+  }
   s ??= await solveFullModel(p, options);
   return readPlan(p, s);
 }

@@ -27,6 +27,17 @@ export interface LocalRow {
   readonly hi: number;
 }
 
+/** Call decisions of a MIP resource (validation marks them): per-call cost, event limit, minimum depth and run. */
+export interface CallRules {
+  readonly costPerCall: number;
+  /** Calls allowed (Infinity without a limit). */
+  readonly maxEvents: number;
+  /** Industrial minimum depth when on (0 otherwise). */
+  readonly minKW: number;
+  /** The last interval a call started at t must stay on through (t itself without a minimum run). */
+  readonly forcedUntil: Int32Array;
+}
+
 export interface Block {
   /** Index into DispatchProblem.resources. */
   readonly resource: number;
@@ -53,6 +64,8 @@ export interface Block {
    * length divides the maximum duration), the window polytope has vertices at 0 or full shed only.
    */
   readonly runLimit?: number;
+  /** Present when the resource has call decisions (a MIP) and its calls are not fixed by the caller. */
+  readonly calls?: CallRules;
 }
 
 function hvacWindows(p: DispatchProblem, maxMs: number, capKWh: number): LocalRow[] {
@@ -81,8 +94,25 @@ function runLimitOf(p: DispatchProblem, windows: readonly LocalRow[], maxMs: num
   return windows.every((w) => w.t.length === limit + 1) ? limit : undefined;
 }
 
-/** The block of resource `i`; `primaryLo`/`primaryHi` replace the primary bounds (a MIP's fixed calls). */
+function callRules(p: DispatchProblem, i: number): CallRules {
+  const r = p.resources[i].resource;
+  const n = p.hours.length;
+  const minRunMs = r.kind === 'industrial' ? (r.minRunMinutes ?? 0) * MINUTE_MS : 0;
+  const forcedUntil = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    let e = s;
+    while (e + 1 < n && p.startMs[e + 1] < p.startMs[s] + minRunMs) e++;
+    forcedUntil[s] = e;
+  }
+  return { costPerCall: r.costPerCall ?? 0, maxEvents: r.maxEvents ?? Infinity, minKW: r.kind === 'industrial' ? (r.minKW ?? 0) : 0, forcedUntil };
+}
+
+/**
+ * The block of resource `i`. `primaryLo`/`primaryHi` replace the primary bounds: a MIP's fixed calls, after which
+ * the block is an LP (no call rules).
+ */
 export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array, primaryHi?: Float64Array): Block {
+  const calls = p.resources[i].callDecisions && !primaryHi ? { calls: callRules(p, i) } : {};
   const rp = p.resources[i];
   const r = rp.resource;
   const n = p.hours.length;
@@ -90,7 +120,7 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
   const h = p.hours;
   const unitCost = fill(n, (t) => (r.costPerKWh ?? 0) * h[t]);
   const lo = primaryLo ?? new Float64Array(n);
-  const base = { resource: i, kind: r.kind, n, feeder: rp.feeder, unitCost, lo, ...(r.rampKWPerInterval !== undefined ? { ramp: r.rampKWPerInterval } : {}) };
+  const base = { resource: i, kind: r.kind, n, feeder: rp.feeder, unitCost, lo, ...(r.rampKWPerInterval !== undefined ? { ramp: r.rampKWPerInterval } : {}), ...calls };
   const upper = (cap: (t: number) => number) => primaryHi ?? fill(n, (t) => (av[t] ? cap(t) : 0));
   switch (r.kind) {
     case 'battery': {

@@ -24,7 +24,8 @@ function mean(v: Float64Array, g: Array<[number, number]>, hours: Float64Array):
  * Merges every `factor` intervals into one. Targets, caps and forecasts become hours-weighted means, a group is
  * available where all its intervals are, EV baselines are averaged, and ramps on storages and HVAC are dropped
  * (their rows are the costly part of pricing, and only approximate prices are wanted); ramps on industrial loads
- * scale with the group length. The result is an approximation used only to seed duals, never as an answer.
+ * scale with the group length, and call decisions are relaxed away. The result is an approximation used only to seed
+ * duals, never as an answer.
  */
 export function coarsen(p: DispatchProblem, factor: number): DispatchProblem {
   const n = p.hours.length;
@@ -42,7 +43,8 @@ export function coarsen(p: DispatchProblem, factor: number): DispatchProblem {
     const baseline = r.kind === 'ev' && typeof r.baselineKW !== 'number' ? { baselineKW: Array.from(mean(Float64Array.from(r.baselineKW), g, p.hours)) } : {};
     const resource = { ...r, ...ramp, ...baseline } as DrResource;
     const available = Uint8Array.from(g, ([s, e]) => (rp.available.subarray(s, e).every((a) => a === 1) ? 1 : 0));
-    return { ...rp, resource, available };
+    // call decisions are left out: the coarse problem is an LP that only prices
+    return { ...rp, resource, available, callDecisions: false };
   });
   return {
     request: p.request,

@@ -20,6 +20,8 @@ export interface ColgenOptions {
   readonly smoothing?: number;
   /** Duals of the coupling rows to price every block at before the first master solve. */
   readonly seedDuals?: Float64Array;
+  /** Plans known feasible for a resource (by resource index), added as columns before the first master solve. */
+  readonly seedPlans?: (resource: number) => readonly SeedPlan[];
   /** For per-phase timings in the statistics; without it only counts are kept. */
   readonly clock?: () => number;
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
@@ -42,13 +44,27 @@ export interface ColgenResult {
   /** Per resource: primary and (battery, EV) secondary per interval. */
   readonly primary: Float64Array[];
   readonly secondary: (Float64Array | undefined)[];
+  /** Per resource with call decisions: the master's mix of call patterns (fractional where it mixes). */
+  readonly on: (Float64Array | undefined)[];
   /** Shortfall per target interval (0 without a target row) and per capped feeder. */
   readonly shortfall: Float64Array;
   readonly feederShortfall: (Float64Array | undefined)[];
   /** Duals of the target rows per interval and of each feeder's cap rows (undefined without the rows). */
   readonly targetDual: Float64Array;
   readonly feederCapDual: (Float64Array | undefined)[];
+  /** The master's final duals of all coupling rows (to seed a related solve). */
+  readonly duals: Float64Array;
+  /** Every column the master held, by resource (to seed a related solve). */
+  readonly plans: (resource: number) => SeedPlan[];
   readonly stats: ColgenStats;
+}
+
+/** A plan of one resource from a related solve. */
+export interface SeedPlan {
+  readonly primary: Float64Array;
+  readonly secondary?: Float64Array;
+  readonly on?: Float64Array;
+  readonly callCost: number;
 }
 
 /** A resource priced by column generation: its columns are whole plans, mixed convexly in the master. */
@@ -58,6 +74,7 @@ interface DwBlock {
   readonly cols: number[];
   readonly primaries: Float64Array[];
   readonly secondaries: (Float64Array | undefined)[];
+  readonly ons: (Float64Array | undefined)[];
 }
 
 const DEFAULT_REL_GAP = 1e-7;
@@ -68,6 +85,8 @@ const RETIRE_AFTER_ROUNDS = 4;
 /** Relative gap above which row-generation blocks get EARLY_BUDGET pricing iterations per round instead of exactness. */
 const EARLY_GAP = 1e-3;
 const EARLY_BUDGET = 2;
+/** Priced blocks from which a second pricing thread pays for its start. */
+const MIN_BLOCKS_FOR_THREAD = 64;
 /** The coarse solve only needs approximate prices. */
 const COARSE_REL_GAP = 1e-4;
 
@@ -108,22 +127,24 @@ export class Colgen {
       coupling,
     );
     for (const blk of priced) {
-      const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [] };
+      const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
       this.dw.push(d);
       // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
-      this.addColumn(d, new Float64Array(n), blk.hi2 ? new Float64Array(n) : undefined);
+      this.addColumn(d, new Float64Array(n), blk.hi2 ? new Float64Array(n) : undefined, blk.calls ? new Float64Array(n) : undefined, 0);
+      for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
   }
 
-  private addColumn(d: DwBlock, primary: Float64Array, secondary: Float64Array | undefined): void {
+  private addColumn(d: DwBlock, primary: Float64Array, secondary: Float64Array | undefined, on: Float64Array | undefined, callCost: number): void {
     const blk = d.block;
-    let cost = 0;
+    let cost = callCost;
     for (let t = 0; t < this.n; t++) cost += blk.unitCost[t] * primary[t];
     d.cols.push(this.master.addColumn(cost, 0, Infinity, d.set));
     this.coupling.addNet(this.master.cols, blk.feeder, netOf(blk, primary, secondary, this.net));
     d.primaries.push(primary);
     d.secondaries.push(secondary);
+    d.ons.push(on);
     this.stats.columns++;
   }
 
@@ -145,7 +166,7 @@ export class Colgen {
     const local = this.local.price(dual, out, (id) => master.setDual(this.dw[id].set), tol, budget);
     const far = remote?.receive();
     const plans: PricedPlan[] = far ? [...local.plans, ...far.plans] : local.plans;
-    for (const pl of plans) this.addColumn(this.dw[pl.block], pl.primary, pl.secondary);
+    for (const pl of plans) this.addColumn(this.dw[pl.block], pl.primary, pl.secondary, pl.on, pl.callCost);
     const bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling) + local.bound + (far?.bound ?? 0);
     return { bound, added: plans.length, exact: local.exact && (far?.exact ?? true) };
   }
@@ -208,23 +229,40 @@ export class Colgen {
     return r.optimal;
   }
 
+  private plansOf(resource: number): SeedPlan[] {
+    const d = this.dw.find((b) => b.block.resource === resource);
+    if (!d) return [];
+    return d.cols.map((c, k) => {
+      const primary = d.primaries[k];
+      let cost = 0;
+      for (let t = 0; t < this.n; t++) cost += d.block.unitCost[t] * primary[t];
+      const secondary = d.secondaries[k];
+      const on = d.ons[k];
+      return { primary, ...(secondary ? { secondary } : {}), ...(on ? { on } : {}), callCost: this.master.cols.cost[c] - cost };
+    });
+  }
+
   private result(optimal: boolean, lowerBound: number): ColgenResult {
     const { p, n, coupling, master } = this;
     master.refactor();
     const x = master.x;
     const primary = p.resources.map(() => new Float64Array(n));
     const secondary: (Float64Array | undefined)[] = p.resources.map(() => undefined);
+    const on: (Float64Array | undefined)[] = p.resources.map(() => undefined);
     for (const d of this.dw) {
       const i = d.block.resource;
       const sec = d.block.hi2 ? (secondary[i] = new Float64Array(n)) : undefined;
+      const mixOn = d.block.calls ? (on[i] = new Float64Array(n)) : undefined;
       d.cols.forEach((c, k) => {
         const w = x[c];
         if (!(w > 0)) return;
         const pr = d.primaries[k];
         const se = d.secondaries[k];
+        const o = d.ons[k];
         for (let t = 0; t < n; t++) {
           primary[i][t] += w * pr[t];
           if (sec && se) sec[t] += w * se[t];
+          if (mixOn && o) mixOn[t] += w * o[t];
         }
       });
     }
@@ -250,7 +288,7 @@ export class Colgen {
     });
     const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, () => x[this.shortfallCol[k++]]) : undefined));
     const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
-    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, shortfall, feederShortfall, targetDual, feederCapDual, stats: { ...this.stats } };
+    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
   }
 }
 
@@ -259,15 +297,13 @@ export class Colgen {
  * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
  * (on the synthetic 200 × 96 LP: master iterations 8.8k → 1.5-2k).
  */
-export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number } = {}): ColgenResult & { readonly coarseRounds: number } {
+export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number } = {}): ColgenResult & { readonly coarseRounds: number; readonly threads: number } {
   const factor = options.coarseFactor ?? 0;
   // The second thread starts first: it builds its blocks while this one solves the coarse problem.
   let remote: ColgenOptions['remote'];
-  if ((options.threads ?? 1) > 1) {
-    const priced = pricedBlocks(
-      p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i])),
-      isSeparable,
-    );
+  const priced = (options.threads ?? 1) > 1 ? pricedBlocks(p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i])), isSeparable) : [];
+  // a thread costs tens of milliseconds to start: worth it only where pricing takes longer
+  if (priced.length >= MIN_BLOCKS_FOR_THREAD) {
     const ids = splitBlocks(priced, (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1))[1];
     const pricer = RemotePricer.start(p, ids, { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
     if (pricer) remote = { pricer, ids };
@@ -279,9 +315,9 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
       const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
       const fine = new Colgen(p, { ...options, remote, seedDuals }).solve();
       const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
-      return { ...fine, coarseRounds: c.stats.rounds, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
+      return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
     }
-    return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0 };
+    return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
   } finally {
     remote?.pricer.close();
   }

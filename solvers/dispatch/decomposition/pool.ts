@@ -5,8 +5,9 @@ import { Piscina } from 'piscina';
 import type { DispatchProblem } from '../problem.js';
 import type { DispatchSolution } from '../solution.js';
 import { solveDecomposed } from './solve.js';
+import type { DecompositionTask } from './worker.js';
 
-let pool: Piscina<DispatchProblem, DispatchSolution | undefined> | undefined;
+let pool: Piscina<DecompositionTask, DispatchSolution | undefined> | undefined;
 
 function workerFile(): string | undefined {
   const here = import.meta.url;
@@ -17,13 +18,14 @@ function workerFile(): string | undefined {
 }
 
 /** Solves on the pool's thread; idle threads are unref'd so CLIs and tests exit without closing it. */
-export async function runDecomposition(p: DispatchProblem): Promise<DispatchSolution | undefined> {
+export async function runDecomposition(p: DispatchProblem, mipRelGap?: number): Promise<DispatchSolution | undefined> {
+  const task: DecompositionTask = { problem: p, ...(mipRelGap !== undefined ? { mipRelGap } : {}) };
   if (!pool) {
     const filename = workerFile();
-    if (!filename) return solveDecomposed(p);
+    if (!filename) return solveDecomposed(p, task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {});
     pool = new Piscina({ filename, minThreads: 1, maxThreads: 2, idleTimeout: 60_000 });
   }
-  return pool.run(p);
+  return pool.run(task);
 }
 
 export async function closeDecompositionPool(): Promise<void> {

@@ -9,6 +9,9 @@ export interface PricedPlan {
   readonly block: number;
   readonly primary: Float64Array;
   readonly secondary?: Float64Array;
+  /** Call pattern (MIP blocks; a mix of patterns is fractional) and the cost of its calls. */
+  readonly on?: Float64Array;
+  readonly callCost: number;
 }
 
 export interface PricingResult {
@@ -25,7 +28,7 @@ export class BlockPricer {
   private readonly a: Float64Array;
   private readonly b: Float64Array;
   private readonly netPrice: Float64Array;
-  private readonly plan: { primary: Float64Array; secondary: Float64Array };
+  private readonly plans: Plan[];
 
   constructor(
     p: DispatchProblem,
@@ -39,7 +42,7 @@ export class BlockPricer {
     this.a = new Float64Array(n);
     this.b = new Float64Array(n);
     this.netPrice = new Float64Array(n);
-    this.plan = { primary: new Float64Array(n), secondary: new Float64Array(n) };
+    this.plans = blocks.map((b) => ({ primary: new Float64Array(n), ...(b.hi2 ? { secondary: new Float64Array(n) } : {}), ...(b.calls ? { on: new Float64Array(n) } : {}), callCost: 0 }));
   }
 
   /**
@@ -55,16 +58,24 @@ export class BlockPricer {
       const oracle = this.oracles[k];
       coupling.netPrice(dual, blk.feeder, price);
       columnCosts(blk, price, undefined, a, b);
-      const plan: Plan = blk.hi2 ? this.plan : { primary: this.plan.primary };
+      const plan = this.plans[k];
       bound += oracle.solve(a, b, plan, budget);
       exact &&= oracle.exact;
       if (dual !== out) {
         coupling.netPrice(out, blk.feeder, price);
         columnCosts(blk, price, undefined, a, b);
       }
-      let rc = -setDual(this.ids[k]);
+      let rc = plan.callCost - setDual(this.ids[k]);
       for (let t = 0; t < blk.n; t++) rc += a[t] * plan.primary[t] + (plan.secondary ? b[t] * plan.secondary[t] : 0);
-      if (rc < -tol) plans.push({ block: this.ids[k], primary: plan.primary.slice(), ...(plan.secondary ? { secondary: plan.secondary.slice() } : {}) });
+      if (rc < -tol) {
+        plans.push({
+          block: this.ids[k],
+          primary: plan.primary.slice(),
+          ...(plan.secondary ? { secondary: plan.secondary.slice() } : {}),
+          ...(plan.on ? { on: plan.on.slice() } : {}),
+          callCost: plan.callCost,
+        });
+      }
     });
     return { bound, plans, exact };
   }

@@ -44,7 +44,7 @@ if (parentPort && init?.port) {
     const dual = req.dual;
     const out = req.out ?? dual;
     const r: PricingResult = pricer.price(dual, out, (id) => req.setDual[id], req.tol, req.budget);
-    init.port.postMessage(r, r.plans.flatMap((pl) => [pl.primary.buffer, ...(pl.secondary ? [pl.secondary.buffer] : [])]) as ArrayBuffer[]);
+    init.port.postMessage(r, r.plans.flatMap((pl) => [pl.primary.buffer, ...(pl.secondary ? [pl.secondary.buffer] : []), ...(pl.on ? [pl.on.buffer] : [])]) as ArrayBuffer[]);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   });

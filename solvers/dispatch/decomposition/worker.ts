@@ -3,6 +3,11 @@ import type { DispatchProblem } from '../problem.js';
 import type { DispatchSolution } from '../solution.js';
 import { solveDecomposed } from './solve.js';
 
-export default function solveTask(p: DispatchProblem): DispatchSolution | undefined {
-  return solveDecomposed(p, { clock: () => performance.now() });
+export interface DecompositionTask {
+  readonly problem: DispatchProblem;
+  readonly mipRelGap?: number;
+}
+
+export default function solveTask(task: DecompositionTask): DispatchSolution | undefined {
+  return solveDecomposed(task.problem, { clock: () => performance.now(), ...(task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {}) });
 }

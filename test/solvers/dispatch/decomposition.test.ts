@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chooseMethod, solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
-import { solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
+import { canDecompose, solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
+import { buildDispatchModel } from '../../../solvers/dispatch/index.js';
+import { solveLp } from '../../../solvers/lp/index.js';
 import { syntheticDispatchRequest } from '../../../solvers/dispatch/synthetic.js';
 import { checkPlan } from './check.js';
 import { rng, START } from './helpers.js';
@@ -93,12 +95,18 @@ describe('column generation', () => {
     }
   });
 
-  it('equals the full model on a synthetic 60 x 48 request in target and feeder-cap mode', async () => {
-    for (const feederCaps of [false, true]) {
-      const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources: 60, intervals: 48, seed: 17, feederCaps })));
+  it('equals the full model on synthetic requests in target and feeder-cap mode, priced on one thread and on two', async () => {
+    for (const [resources, intervals, feederCaps] of [
+      [60, 48, false],
+      [60, 48, true],
+      [120, 24, false],
+    ] as const) {
+      const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources, intervals, seed: 17, feederCaps })));
       const { full, dw } = await both(req);
       expect(relDiff(dw.objective, full.objective)).toBeLessThan(1e-6);
       expect(checkPlan(req, dw)).toEqual([]);
+      // blocks enough for a second pricing thread (the compiled build's worker starts one)
+      if (resources > 100) expect(dw.decomposition!.pricingThreads).toBe(2);
     }
   });
 
@@ -116,13 +124,70 @@ describe('column generation', () => {
     expect(slope).toBeGreaterThanOrEqual(price - 1e-6);
   });
 
-  it('is chosen automatically for large LPs only, and never for MIPs or when a backend is named', () => {
+  it('is chosen automatically for large problems only, not when a backend is named nor for calls it cannot price', () => {
     const large = validateDispatchRequest(syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1 }));
     const small = validateDispatchRequest(syntheticDispatchRequest({ resources: 10, intervals: 24, seed: 1 }));
     const mip = validateDispatchRequest(syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1, integer: true }));
     expect(chooseMethod(large)).toBe('decomposition');
     expect(chooseMethod(large, { backend: 'highs' })).toBe('full-model');
     expect(chooseMethod(small)).toBe('full-model');
-    expect(chooseMethod(mip)).toBe('full-model');
+    expect(chooseMethod(mip)).toBe('decomposition');
+    // a battery with a per-call cost has no call dynamic program: the full model solves it
+    const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1 })));
+    req.resources[0].costPerCall = 5;
+    expect(chooseMethod(validateDispatchRequest(req))).toBe('full-model');
+  });
+});
+
+/** Random MIP requests: industrial loads and HVAC with calls (per-call cost, event limits, minimum depth and run, notice). */
+function randomMipRequest(seed: number): Req {
+  const req = randomRequest(seed);
+  const rand = rng(seed + 1000);
+  delete req.intervals;
+  req.event = { start: START, intervalMinutes: 15, count: req.targetKW?.length ?? req.feeders[0].forecastKW?.length ?? 12 };
+  for (const r of req.resources) {
+    if (r.kind === 'industrial' && rand() < 0.8) {
+      Object.assign(r, { minKW: Math.round(r.maxKW * (0.2 + 0.4 * rand())), minRunMinutes: 15 * (1 + Math.floor(rand() * 4)), costPerCall: Math.round(rand() * 30), maxEvents: 1 + Math.floor(rand() * 2), noticeMinutes: 15 * Math.floor(rand() * 2) });
+      if (r.rampKWPerInterval !== undefined && r.rampKWPerInterval < r.minKW) r.rampKWPerInterval = r.minKW + 10;
+    }
+    if (r.kind === 'hvac' && rand() < 0.8) Object.assign(r, { maxDurationMinutes: 15 * (1 + Math.floor(rand() * 4)), costPerCall: Math.round(rand() * 30), ...(rand() < 0.7 ? { maxEvents: 1 + Math.floor(rand() * 2) } : {}) });
+  }
+  return req;
+}
+
+describe('column generation for MIPs', () => {
+  it('brackets the MIP optimum: its bound is at most, its plan at least the optimum, and the plan passes the checker', async () => {
+    for (let seed = 1; seed <= 16; seed++) {
+      const req = randomMipRequest(seed);
+      const p = validateDispatchRequest(req);
+      expect(canDecompose(p), `seed ${seed}`).toBe(true);
+      const exact = await solveDispatch(p, { method: 'full-model', backend: 'highs', mipRelGap: 0 });
+      const dw = await solveDispatch(p, { method: 'decomposition', mipRelGap: 1 });
+      expect(dw.method, `seed ${seed}`).toBe('decomposition');
+      expect(dw.mip).toBe(true);
+      const scale = Math.max(1, Math.abs(exact.objective));
+      expect(dw.decomposition!.lowerBound, `seed ${seed}`).toBeLessThanOrEqual(exact.objective + 1e-6 * scale);
+      expect(dw.objective, `seed ${seed}`).toBeGreaterThanOrEqual(exact.objective - 1e-6 * scale);
+      expect(dw.mipGap!).toBeCloseTo((dw.objective - dw.decomposition!.lowerBound) / Math.max(1e-9, Math.abs(dw.objective)), 9);
+      expect(checkPlan(req, dw), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('bounds at least as tightly as the LP relaxation (the integer plans of each resource convexified)', async () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const p = validateDispatchRequest(randomMipRequest(seed));
+      const m = buildDispatchModel(p).lp;
+      const relaxation = await solveLp({ ...m, integer: new Uint8Array(m.numCols), numIntegers: 0 }, { backend: 'highs' });
+      const dw = solveDecomposed(p, { mipRelGap: 4e-7 })!;
+      expect(dw.decomposition!.lowerBound, `seed ${seed}`).toBeGreaterThanOrEqual(relaxation.objective - 1e-6 * Math.max(1, Math.abs(relaxation.objective)));
+    }
+  });
+
+  it('leaves a plan outside the requested gap to the full model', async () => {
+    const req = randomMipRequest(3);
+    const plan = await solveDispatch(validateDispatchRequest(req), { method: 'decomposition', mipRelGap: 0 });
+    // either column generation proved optimality outright, or branch and bound of the full model ran
+    expect(plan.method === 'full-model' || plan.mipGap === 0).toBe(true);
+    expect(checkPlan(req, plan)).toEqual([]);
   });
 });

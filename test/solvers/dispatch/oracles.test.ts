@@ -3,6 +3,7 @@ import { buildDispatchModel, validateDispatchRequest, type DispatchProblem } fro
 import { blockOf, columnCosts, netOf } from '../../../solvers/dispatch/decomposition/block.js';
 import { RampPath, solveBoxes } from '../../../solvers/dispatch/decomposition/ramp-path.js';
 import { RunLimitPath } from '../../../solvers/dispatch/decomposition/run-limit.js';
+import { HvacCalls, IndustrialCalls } from '../../../solvers/dispatch/decomposition/calls.js';
 import { StoragePath } from '../../../solvers/dispatch/decomposition/storage-path.js';
 import { solveLp } from '../../../solvers/lp/index.js';
 import { rng, START } from './helpers.js';
@@ -15,7 +16,7 @@ async function reference(p: DispatchProblem, netPrice: Float64Array, spPrice: Fl
   m.net[0].forEach((term, t) => term.cols.forEach((c, k) => (cost[c] -= netPrice[t] * term.coefs[k])));
   cols.primary.forEach((c, t) => (cost[c] -= spPrice[t]));
   cols.secondary?.forEach((c, t) => (cost[c] += spPrice[t]));
-  const r = await solveLp({ ...m.lp, colCost: cost }, { backend: 'highs' });
+  const r = await solveLp({ ...m.lp, colCost: cost }, { backend: 'highs', mipRelGap: 0 });
   expect(r.status).toBe('optimal');
   return r.objective;
 }
@@ -149,6 +150,68 @@ describe('block best responses equal HiGHS on random blocks', () => {
       close(got, await reference(p, netPrice, spPrice));
       const net = netOf(blk, x, undefined, new Float64Array(n));
       expect(net.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('industrial loads with calls: minimum depth and run, notice, event limit, per-call cost (call dynamic program)', async () => {
+    const rand = rng(106);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 4 + Math.floor(rand() * 20);
+      const maxKW = 50 + Math.round(rand() * 200);
+      const resource = {
+        id: 'i',
+        kind: 'industrial',
+        maxKW,
+        costPerKWh: Math.round(rand() * 6) / 10,
+        ...(rand() < 0.7 ? { minKW: Math.round(maxKW * (0.2 + 0.5 * rand())) } : {}),
+        ...(rand() < 0.7 ? { minRunMinutes: 15 * (1 + Math.floor(rand() * 6)) } : {}),
+        ...(rand() < 0.6 ? { maxEvents: Math.floor(rand() * 3) } : {}),
+        ...(rand() < 0.7 ? { costPerCall: Math.round(rand() * 40) } : {}),
+        ...(rand() < 0.3 ? { noticeMinutes: 15 * Math.floor(rand() * 3) } : {}),
+        ...availability(rand, n),
+      };
+      const p = problemOf(resource, n);
+      const blk = blockOf(p, 0);
+      if (!blk.calls) continue;
+      const netPrice = prices(rand, n, 0.25);
+      const a = new Float64Array(n);
+      columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
+      const plan = { primary: new Float64Array(n), on: new Float64Array(n), callCost: 0 };
+      const got = new IndustrialCalls(blk.calls, blk.hi).solve(a, plan);
+      const want = await reference(p, netPrice, new Float64Array(n));
+      expect(Math.abs(got - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-7);
+      for (let t = 0; t < n; t++) {
+        if (plan.on[t]) expect(plan.primary[t]).toBeGreaterThanOrEqual(blk.calls.minKW - 1e-9);
+        else expect(plan.primary[t]).toBe(0);
+      }
+    }
+  });
+
+  it('HVAC with calls and run-limit windows (call dynamic program)', async () => {
+    const rand = rng(107);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 4 + Math.floor(rand() * 20);
+      const resource = {
+        id: 'h',
+        kind: 'hvac',
+        shedKW: 20 + Math.round(rand() * 120),
+        maxDurationMinutes: 15 * (1 + Math.floor(rand() * 5)),
+        reboundFraction: Math.round(rand() * 6) / 10,
+        reboundMinutes: 15 + 15 * Math.floor(rand() * 4),
+        costPerKWh: Math.round(rand() * 6) / 10,
+        costPerCall: Math.round(rand() * 30),
+        ...(rand() < 0.7 ? { maxEvents: Math.floor(rand() * 3) } : {}),
+        ...availability(rand, n),
+      };
+      const p = problemOf(resource, n);
+      const blk = blockOf(p, 0);
+      const netPrice = prices(rand, n, 0.25);
+      const a = new Float64Array(n);
+      columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
+      const plan = { primary: new Float64Array(n), on: new Float64Array(n), callCost: 0 };
+      const got = new HvacCalls(blk.calls!, blk.hi, blk.runLimit ?? n).solve(a, plan);
+      const want = await reference(p, netPrice, new Float64Array(n));
+      expect(Math.abs(got - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-7);
     }
   });
 
