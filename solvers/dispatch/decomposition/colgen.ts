@@ -308,17 +308,13 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
     const pricer = RemotePricer.start(p, ids, { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
     if (pricer) remote = { pricer, ids };
   }
-  try {
-    if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
-      const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
-      const c = coarse.solve();
-      const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
-      const fine = new Colgen(p, { ...options, remote, seedDuals }).solve();
-      const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
-      return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
-    }
-    return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
-  } finally {
-    remote?.pricer.close();
+  if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
+    const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
+    const c = coarse.solve();
+    const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
+    const fine = new Colgen(p, { ...options, remote, seedDuals }).solve();
+    const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
+    return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
   }
+  return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
 }

@@ -28,6 +28,22 @@ export async function runDecomposition(p: DispatchProblem, mipRelGap?: number): 
   return pool.run(task);
 }
 
+/** Starts the pool's thread and loads the solver there, so a first solve pays no thread start-up. */
+export async function warmUpDecomposition(): Promise<void> {
+  const hours = Float64Array.of(0.25);
+  const problem: DispatchProblem = {
+    request: { resources: [] },
+    startMs: Float64Array.of(0),
+    endMs: Float64Array.of(900_000),
+    hours,
+    targetKW: Float64Array.of(1),
+    feeders: [],
+    penaltyPerKWh: 1,
+    resources: [{ resource: { id: 'r', kind: 'industrial', maxKW: 1 }, feeder: -1, available: Uint8Array.of(1), callDecisions: false }],
+  };
+  await runDecomposition(problem);
+}
+
 export async function closeDecompositionPool(): Promise<void> {
   const p = pool;
   pool = undefined;
