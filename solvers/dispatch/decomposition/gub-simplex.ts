@@ -1,5 +1,6 @@
 // Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
 import { ColumnStore } from './columns.js';
+import { exchangeColumn, invert } from './dense.js';
 
 const AT_LOWER = -2;
 const AT_UPPER = -3;
@@ -58,7 +59,6 @@ export class GubSimplex {
   private age = new Int32Array(256);
   private scanAt = 0;
   iterations = 0;
-  readonly counts = { degenerate: 0, flips: 0, keys: 0, refills: 0 };
 
   constructor(rowLower: ArrayLike<number>, rowUpper: ArrayLike<number>) {
     const m = (this.m = rowLower.length);
@@ -176,39 +176,7 @@ export class GubSimplex {
       for (let r = 0; r < m; r++) w[r * m + p] = this.tmp[r];
       this.cW[p] = this.transformedCost(wCol[p]);
     }
-    inv.fill(0);
-    for (let r = 0; r < m; r++) inv[r * m + r] = 1;
-    // Gauss-Jordan on [W | I] with row pivoting leaves [I | W⁻¹]; W⁻¹ maps coupling rows to W positions
-    for (let c = 0; c < m; c++) {
-      let piv = c;
-      for (let r = c + 1; r < m; r++) if (Math.abs(w[r * m + c]) > Math.abs(w[piv * m + c])) piv = r;
-      const pv = w[piv * m + c];
-      if (Math.abs(pv) < 1e-12) throw new Error('master working basis is singular');
-      if (piv !== c) {
-        for (let k = 0; k < m; k++) {
-          let t = w[c * m + k];
-          w[c * m + k] = w[piv * m + k];
-          w[piv * m + k] = t;
-          t = inv[c * m + k];
-          inv[c * m + k] = inv[piv * m + k];
-          inv[piv * m + k] = t;
-        }
-      }
-      const f = 1 / pv;
-      for (let k = 0; k < m; k++) {
-        w[c * m + k] *= f;
-        inv[c * m + k] *= f;
-      }
-      for (let r = 0; r < m; r++) {
-        if (r === c) continue;
-        const g = w[r * m + c];
-        if (g === 0) continue;
-        for (let k = 0; k < m; k++) {
-          w[r * m + k] -= g * w[c * m + k];
-          inv[r * m + k] -= g * inv[c * m + k];
-        }
-      }
-    }
+    invert(w, m, inv, m);
     this.updates = 0;
     this.recomputeValues();
     this.recomputeDuals();
@@ -310,7 +278,6 @@ export class GubSimplex {
    * found or every column has been seen; an empty result after a full cycle proves optimality.
    */
   private refill(): void {
-    this.counts.refills++;
     const active = this.active;
     const total = active.length;
     const cand: number[] = [];
@@ -417,8 +384,6 @@ export class GubSimplex {
       theta = Math.max(0, theta);
     }
     // move
-    if (theta < 1e-7) this.counts.degenerate++;
-    if (leave === -2) this.counts.flips++; else if (leave < -2) this.counts.keys++;
     x[q] += sigma * theta;
     for (let p = 0; p < m; p++) x[this.wCol[p]] -= sigma * theta * alpha[p];
     for (const s of touched) x[this.key[s]] += theta * this.setRate[s];
@@ -448,17 +413,7 @@ export class GubSimplex {
 
   /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
   private replace(p: number, q: number): void {
-    const { m, inv, alpha } = this;
-    const piv = alpha[p];
-    const rowP = p * m;
-    for (let k = 0; k < m; k++) inv[rowP + k] /= piv;
-    for (let i = 0; i < m; i++) {
-      if (i === p) continue;
-      const f = alpha[i];
-      if (f === 0) continue;
-      const row = i * m;
-      for (let k = 0; k < m; k++) inv[row + k] -= f * inv[rowP + k];
-    }
+    exchangeColumn(this.inv, this.m, this.m, this.alpha, p);
     this.wCol[p] = q;
     this.status[q] = p;
     this.cW[p] = this.transformedCost(q);

@@ -14,13 +14,8 @@ export interface Plan {
   callCost: number;
 }
 
-export type OracleMethod = 'boxes' | 'ramp-path' | 'storage-path' | 'run-limit' | 'calls';
-
 /** Minimizes Σ a·primary + Σ b·secondary over the block's polytope, writes the plan, returns the minimum (or a lower bound on it equal at convergence). */
 export interface Oracle {
-  /** The path method; with `rowGeneration` it solves a relaxation and the block's remaining rules are generated. */
-  readonly method: OracleMethod;
-  readonly rowGeneration: boolean;
   /** `budget` limits the pricing iterations of row generation (an inexact answer then: see `exact`). */
   solve(a: Float64Array, b: Float64Array, plan: Plan, budget?: number): number;
   /** Whether the last solve() was proved optimal (always, without row generation). */
@@ -38,30 +33,30 @@ export function supportsCalls(blk: Block): boolean {
   return blk.kind === 'industrial' || (blk.kind === 'hvac' && (blk.windows.length === 0 || blk.runLimit !== undefined));
 }
 
-function baseMethod(blk: Block): { method: OracleMethod; solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
+function baseMethod(blk: Block): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
   const calls = blk.calls;
   if (calls && blk.kind === 'industrial') {
     const dp = new IndustrialCalls(calls, blk.hi);
-    return { method: 'calls', solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
+    return { solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
   }
   if (calls) {
     if (!supportsCalls(blk)) throw new Error(`no exact best response for calls of a ${blk.kind} resource`);
     const dp = new HvacCalls(calls, blk.hi, blk.runLimit ?? blk.n);
-    return { method: 'calls', solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
+    return { solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
   }
   if (blk.storage) {
     const path = new StoragePath(blk.storage, blk.hi, blk.hi2!);
-    return { method: 'storage-path', solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!), handlesRamp: false, handlesWindows: true };
+    return { solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!), handlesRamp: false, handlesWindows: true };
   }
   if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.lo.every((v) => v === 0)) {
     const path = new RunLimitPath(blk.hi, blk.runLimit);
-    return { method: 'run-limit', solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: false, handlesWindows: true };
+    return { solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: false, handlesWindows: true };
   }
   if (blk.ramp !== undefined && blk.windows.length === 0) {
     const path = new RampPath(blk.lo, blk.hi, blk.ramp);
-    return { method: 'ramp-path', solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: true, handlesWindows: true };
+    return { solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: true, handlesWindows: true };
   }
-  return { method: 'boxes', solve: (a, _b, plan) => solveBoxes(a, blk.lo, blk.hi, plan.primary), handlesRamp: false, handlesWindows: false };
+  return { solve: (a, _b, plan) => solveBoxes(a, blk.lo, blk.hi, plan.primary), handlesRamp: false, handlesWindows: false };
 }
 
 export function oracleFor(blk: Block): Oracle {
@@ -69,8 +64,6 @@ export function oracleFor(blk: Block): Oracle {
   const left = [...(base.handlesWindows ? [] : blk.windows), ...(base.handlesRamp ? [] : rampRows(blk))];
   if (left.length === 0) {
     return {
-      method: base.method,
-      rowGeneration: false,
       exact: true,
       solve: (a, b, plan, _budget) => {
         plan.callCost = 0;
@@ -80,8 +73,6 @@ export function oracleFor(blk: Block): Oracle {
   }
   const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined, blk.calls !== undefined);
   return {
-    method: base.method,
-    rowGeneration: true,
     get exact() {
       return rg.exact;
     },

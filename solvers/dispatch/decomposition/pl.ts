@@ -28,21 +28,6 @@ export class ConvexPl {
     this.count = 0;
   }
 
-  copyFrom(o: ConvexPl): void {
-    this.reserve(o.count + 1);
-    this.x0 = o.x0;
-    this.f0 = o.f0;
-    this.total = o.total;
-    this.head = 0;
-    this.count = o.count;
-    this.len.set(o.len.subarray(o.head, o.head + o.count));
-    this.slope.set(o.slope.subarray(o.head, o.head + o.count));
-  }
-
-  width(): number {
-    return this.total;
-  }
-
   /** Makes room for `extra` more segments, compacting to head 0. */
   private reserve(extra: number): void {
     const need = this.count + extra + 2;

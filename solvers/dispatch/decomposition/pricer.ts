@@ -54,7 +54,8 @@ export class BlockPricer {
     let bound = 0;
     let exact = true;
     const plans: PricedPlan[] = [];
-    this.blocks.forEach((blk, k) => {
+    for (let k = 0; k < this.blocks.length; k++) {
+      const blk = this.blocks[k];
       const oracle = this.oracles[k];
       coupling.netPrice(dual, blk.feeder, price);
       columnCosts(blk, price, undefined, a, b);
@@ -76,7 +77,7 @@ export class BlockPricer {
           callCost: plan.callCost,
         });
       }
-    });
+    }
     return { bound, plans, exact };
   }
 }

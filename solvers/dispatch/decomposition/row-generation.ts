@@ -32,7 +32,6 @@ export class RowGeneration {
   private readonly b2: Float64Array;
   private readonly sp: Float64Array;
   private readonly scratch: Plan;
-  iterations = 0;
   /** Whether the last solve() proved its plan optimal (it stops early when given an iteration budget). */
   exact = true;
 
@@ -134,7 +133,6 @@ export class RowGeneration {
     let dirty = true;
     let bestBound = -Infinity;
     for (let it = 0; it < MAX_ITERATIONS; it++) {
-      this.iterations++;
       const m = this.master;
       if (dirty) {
         for (let k = 0; k < this.plans.length; k++) m.setCost(k, this.planCost(k, a, b));

@@ -1,4 +1,5 @@
 // A dense simplex for the tiny mixing LPs of one block: a few dozen plans and rows, solved thousands of times.
+import { exchangeColumn, invert } from './dense.js';
 
 const FEAS_TOL = 1e-9;
 const PIVOT_TOL = 1e-9;
@@ -164,30 +165,7 @@ export class SmallLp {
       this.column(this.basis[p], this.col);
       for (let r = 0; r < rows; r++) w[r * rows + p] = this.col[r];
     }
-    for (let r = 0; r < rows; r++) for (let q = 0; q < rows; q++) inv[r * stride + q] = r === q ? 1 : 0;
-    for (let c = 0; c < rows; c++) {
-      let piv = c;
-      for (let r = c + 1; r < rows; r++) if (Math.abs(w[r * rows + c]) > Math.abs(w[piv * rows + c])) piv = r;
-      const pv = w[piv * rows + c];
-      if (Math.abs(pv) < 1e-12) throw new Error('block mixing basis is singular');
-      if (piv !== c) {
-        for (let q = 0; q < rows; q++) {
-          let t = w[c * rows + q];
-          w[c * rows + q] = w[piv * rows + q];
-          w[piv * rows + q] = t;
-          t = inv[c * stride + q];
-          inv[c * stride + q] = inv[piv * stride + q];
-          inv[piv * stride + q] = t;
-        }
-      }
-      const f = 1 / pv;
-      for (let q = 0; q < rows; q++) (w[c * rows + q] *= f), (inv[c * stride + q] *= f);
-      for (let r = 0; r < rows; r++) {
-        const g = r === c ? 0 : w[r * rows + c];
-        if (g === 0) continue;
-        for (let q = 0; q < rows; q++) (w[r * rows + q] -= g * w[c * rows + q]), (inv[r * stride + q] -= g * inv[c * stride + q]);
-      }
-    }
+    invert(w, rows, inv, stride);
     this.updates = 0;
     // B·x_B = rhs: 1 in the convexity row, and the bound of each nonbasic logical moved to its row
     const rhs = this.col;
@@ -361,6 +339,7 @@ export class SmallLp {
   /** Basis exchange at position `leave`, the leaving variable going to its upper (toUpper) or lower bound. */
   private exchange(leave: number, enter: number, enterValue: number, toUpper: boolean): void {
     const { stride, inv, alpha, rows } = this;
+    const dq = this.reduced(enter);
     const out = this.basis[leave];
     if (out >= 0) this.planPos[out] = -1;
     else this.logicalPos[-out] = toUpper ? -2 : -1;
@@ -368,16 +347,13 @@ export class SmallLp {
     this.basis[leave] = enter;
     if (enter >= 0) this.planPos[enter] = leave;
     else this.logicalPos[-enter] = leave;
-    const piv = alpha[leave];
+    exchangeColumn(inv, stride, rows, alpha, leave);
     const row = leave * stride;
-    for (let q = 0; q < rows; q++) inv[row + q] /= piv;
-    for (let p = 0; p < rows; p++) {
-      if (p === leave || alpha[p] === 0) continue;
-      const f = alpha[p];
-      for (let q = 0; q < rows; q++) inv[p * stride + q] -= f * inv[row + q];
-    }
     if (++this.updates >= 4 * rows) this.refactor();
-    else this.duals();
+    else {
+      // the entering reduced cost becomes 0: π moves along row `leave` of the new inverse
+      for (let r = 0; r < rows; r++) this.pi[r] += dq * inv[row + r];
+    }
   }
 
   /** Weight of plan j in the current solution. */

@@ -86,23 +86,25 @@ export class StoragePath {
   /** The box corners of each interval in the Δ order the hull walks; prices only change their costs. */
   private corners(): void {
     const s = this.storage;
+    const { cornerD: cd, cornerP: cp, cornerS: cs } = this;
     for (let t = 0; t < this.hi1.length; t++) {
       const p1 = this.hi1[t];
       const p2 = this.hi2[t];
-      const r1 = s.primaryRate[t];
-      const r2 = s.secondaryRate[t];
-      const list: Array<[number, number, number]> = [[0, 0, 0]];
-      if (p1 > 0) list.push([r1 * p1, p1, 0]);
-      if (p2 > 0) list.push([r2 * p2, 0, p2]);
-      if (p1 > 0 && p2 > 0) list.push([r1 * p1 + r2 * p2, p1, p2]);
-      // stable sort: on equal Δ the plainer corner comes first
-      list.sort((u, v) => u[0] - v[0]);
-      list.forEach(([d, x1, x2], q) => {
-        this.cornerD[4 * t + q] = d;
-        this.cornerP[4 * t + q] = x1;
-        this.cornerS[4 * t + q] = x2;
-      });
-      this.cornerCount[t] = list.length;
+      const o = 4 * t;
+      let m = 0;
+      const put = (d: number, x1: number, x2: number) => {
+        // insertion by Δ, stable: on equal Δ the plainer corner (added earlier) stays first
+        let j = m++;
+        while (j > 0 && cd[o + j - 1] > d) (cd[o + j] = cd[o + j - 1]), (cp[o + j] = cp[o + j - 1]), (cs[o + j] = cs[o + j - 1]), j--;
+        cd[o + j] = d;
+        cp[o + j] = x1;
+        cs[o + j] = x2;
+      };
+      put(0, 0, 0);
+      if (p1 > 0) put(s.primaryRate[t] * p1, p1, 0);
+      if (p2 > 0) put(s.secondaryRate[t] * p2, 0, p2);
+      if (p1 > 0 && p2 > 0) put(s.primaryRate[t] * p1 + s.secondaryRate[t] * p2, p1, p2);
+      this.cornerCount[t] = m;
     }
   }
 
