@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { DispatchProblem } from '../problem.js';
 import type { DispatchSolution } from '../solution.js';
+import { syntheticDispatchRequest } from '../synthetic.js';
+import { validateDispatchRequest } from '../validate.js';
 import { solveDecomposed } from './solve.js';
 import type { DecompositionTask } from './worker.js';
 
@@ -28,20 +30,13 @@ export async function runDecomposition(p: DispatchProblem, mipRelGap?: number): 
   return pool.run(task);
 }
 
-/** Starts the pool's thread and loads the solver there, so a first solve pays no thread start-up. */
+/**
+ * Starts the pool's thread and its pricing thread and runs a small LP and MIP there, so that a first real solve pays
+ * neither thread start-up nor the compilation of the pricing and simplex code (a few hundred milliseconds cold).
+ */
 export async function warmUpDecomposition(): Promise<void> {
-  const hours = Float64Array.of(0.25);
-  const problem: DispatchProblem = {
-    request: { resources: [] },
-    startMs: Float64Array.of(0),
-    endMs: Float64Array.of(900_000),
-    hours,
-    targetKW: Float64Array.of(1),
-    feeders: [],
-    penaltyPerKWh: 1,
-    resources: [{ resource: { id: 'r', kind: 'industrial', maxKW: 1 }, feeder: -1, available: Uint8Array.of(1), callDecisions: false }],
-  };
-  await runDecomposition(problem);
+  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })));
+  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true })), 0.01);
 }
 
 export async function closeDecompositionPool(): Promise<void> {

@@ -13,7 +13,7 @@ const PIVOT_TOL = 1e-9;
 export class SmallLp {
   /** Rows in use (convexity row included) and the row capacity every column and the inverse are laid out for. */
   private rows = 1;
-  private readonly stride: number;
+  private stride: number;
   private cols = 0;
   private cap: number;
   /** Plan columns, dense, column j at j·stride. */
@@ -22,19 +22,23 @@ export class SmallLp {
   private readonly lo: number[] = [1];
   private readonly hi: number[] = [1];
   /** Basic variable per position: plans 0…cols−1, the logical of row r as −r (r ≥ 1). */
-  private readonly basis: Int32Array;
+  private basis: Int32Array;
   /** Per plan: basic position or −1 (at 0). Per row: its logical's position, −1 (at lower) or −2 (at upper). */
   private planPos: Int32Array;
-  private readonly logicalPos: Int32Array;
-  private readonly inv: Float64Array;
-  private readonly value: Float64Array;
-  readonly pi: Float64Array;
-  private readonly col: Float64Array;
-  private readonly alpha: Float64Array;
+  private logicalPos: Int32Array;
+  private inv: Float64Array;
+  private value: Float64Array;
+  pi: Float64Array;
+  private col: Float64Array;
+  private alpha: Float64Array;
   private updates = 0;
 
-  constructor(maxRows: number, capacity = 32) {
-    const stride = (this.stride = maxRows + 1);
+  constructor(
+    private readonly maxRows: number,
+    capacity = 32,
+  ) {
+    // room for a few rows at first: most blocks need a handful, and the layout doubles when more come
+    const stride = (this.stride = Math.min(maxRows + 1, 16));
     this.cap = capacity;
     this.a = new Float64Array(capacity * stride);
     this.cost = new Float64Array(capacity);
@@ -99,9 +103,10 @@ export class SmallLp {
    * feasibility by dual simplex. Returns false if that did not finish (the caller then rebuilds).
    */
   addRow(lo: number, hi: number, activity: (plan: number) => number): boolean {
+    if (this.rows >= this.stride) this.grow();
     const { stride, inv } = this;
     const r = this.rows++;
-    if (r >= stride) throw new Error('block mixing LP is out of row capacity');
+    if (r > this.maxRows) throw new Error('block mixing LP is out of row capacity');
     this.lo.push(lo);
     this.hi.push(hi);
     if (this.cols === 0) return true;
@@ -128,6 +133,29 @@ export class SmallLp {
     this.value[r] = act;
     this.pi[r] = 0;
     return this.dualSimplex(200);
+  }
+
+  /** Doubles the row capacity, laying columns and the inverse out again. */
+  private grow(): void {
+    const old = this.stride;
+    const stride = (this.stride = Math.min(this.maxRows + 1, old * 2));
+    const a = new Float64Array(this.cap * stride);
+    for (let j = 0; j < this.cols; j++) for (let r = 0; r < this.rows; r++) a[j * stride + r] = this.a[j * old + r];
+    this.a = a;
+    const inv = new Float64Array(stride * stride);
+    for (let p = 0; p < this.rows; p++) for (let q = 0; q < this.rows; q++) inv[p * stride + q] = this.inv[p * old + q];
+    this.inv = inv;
+    const widen = <T extends Int32Array | Float64Array>(x: T): T => {
+      const y = new (x.constructor as new (n: number) => T)(stride);
+      y.set(x);
+      return y;
+    };
+    this.basis = widen(this.basis);
+    this.logicalPos = widen(this.logicalPos);
+    this.value = widen(this.value);
+    this.pi = widen(this.pi);
+    this.col = widen(this.col);
+    this.alpha = widen(this.alpha);
   }
 
   /** Column of variable v (plan ≥ 0, logical −r) into out. */
