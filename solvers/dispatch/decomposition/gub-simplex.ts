@@ -42,6 +42,7 @@ export class GubSimplex {
   readonly pi: Float64Array;
   private readonly tmp: Float64Array;
   private readonly alpha: Float64Array;
+  private readonly nz: Int32Array;
   private readonly zrow: Float64Array;
   private readonly zrow2: Float64Array;
   private setRate = new Float64Array(64);
@@ -68,6 +69,7 @@ export class GubSimplex {
     this.pi = new Float64Array(m);
     this.tmp = new Float64Array(m);
     this.alpha = new Float64Array(m);
+    this.nz = new Int32Array(m);
     this.zrow = new Float64Array(m);
     this.zrow2 = new Float64Array(m);
     for (let r = 0; r < m; r++) {
@@ -327,10 +329,14 @@ export class GubSimplex {
     const sigma = this.status[q] === AT_LOWER ? 1 : -1;
     const aq = this.tmp;
     this.transformed(q, aq);
+    // α = W⁻¹·â_q over â_q's nonzeros only (shortfall and merged columns have one or two)
+    const nz = this.nz;
+    let k = 0;
+    for (let r = 0; r < m; r++) if (aq[r] !== 0) nz[k++] = r;
     for (let p = 0; p < m; p++) {
       let v = 0;
       const row = p * m;
-      for (let r = 0; r < m; r++) v += inv[row + r] * aq[r];
+      for (let j = 0; j < k; j++) v += inv[row + nz[j]] * aq[nz[j]];
       alpha[p] = v;
     }
     // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums

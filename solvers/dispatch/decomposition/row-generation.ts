@@ -136,7 +136,7 @@ export class RowGeneration {
       const m = this.master;
       if (dirty) {
         for (let k = 0; k < this.plans.length; k++) m.setCost(k, this.planCost(k, a, b));
-        m.refactor();
+        m.repriced();
         dirty = false;
       }
       if (!m.solve()) throw new Error('block master did not converge');

@@ -98,6 +98,11 @@ export class SmallLp {
     this.cost[j] = cost;
   }
 
+  /** After setCost: the basis (and its inverse and values) stay; only the duals follow the new costs. */
+  repriced(): void {
+    this.duals();
+  }
+
   /**
    * Adds row lo ≤ Σ A_rj μ_j ≤ hi with its logical basic (activity per plan from `activity`), then restores
    * feasibility by dual simplex. Returns false if that did not finish (the caller then rebuilds).
