@@ -21,11 +21,11 @@ function resourcePlans(p: DispatchProblem, s: DispatchSolution): ResourcePlan[] 
   const n = p.hours.length;
   return p.resources.map((rp, i) => {
     const r = rp.resource;
-    const blk = blockOf(p, i);
     const primary = s.primary[i];
     const secondary = s.secondary[i];
     const on = s.on[i];
-    const net = netOf(blk, primary, secondary, new Float64Array(n));
+    const blk = s.net && s.state ? undefined : blockOf(p, i);
+    const net = s.net?.[i] ?? netOf(blk!, primary, secondary, new Float64Array(n));
     const setpointKW: number[] = [];
     const called: boolean[] = [];
     let energy = 0;
@@ -38,7 +38,8 @@ function resourcePlans(p: DispatchProblem, s: DispatchSolution): ResourcePlan[] 
     }
     const cost = (r.costPerKWh ?? 0) * energy + (on ? (r.costPerCall ?? 0) * calls : 0);
     const feeder = rp.feeder >= 0 ? p.feeders[rp.feeder].id : undefined;
-    const state = blk.storage && secondary ? Array.from(stateOf(blk.storage, primary, secondary, new Float64Array(n)), clean) : undefined;
+    const stateKWh = s.state ? s.state[i] : blk!.storage && secondary ? stateOf(blk!.storage, primary, secondary, new Float64Array(n)) : undefined;
+    const state = stateKWh ? Array.from(stateKWh, clean) : undefined;
     return { id: r.id, kind: r.kind, ...(feeder ? { feeder } : {}), setpointKW, netReductionKW: Array.from(net, clean), ...(state ? { stateKWh: state } : {}), called, calls, cost };
   });
 }

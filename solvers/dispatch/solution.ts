@@ -27,6 +27,10 @@ export interface DispatchSolution {
   readonly primary: readonly Float64Array[];
   /** Per resource: battery charging or EV catch-up per interval; undefined for other kinds. */
   readonly secondary: readonly (Float64Array | undefined)[];
+  /** Per resource: net reduction per interval, where the method has it at hand (the plan reader computes it otherwise). */
+  readonly net?: readonly Float64Array[];
+  /** Per resource: battery state of charge or EV energy owed per interval, likewise. */
+  readonly state?: readonly (Float64Array | undefined)[];
   /** Per resource with call decisions: on (1) or off (0) per interval. */
   readonly on: readonly (Uint8Array | undefined)[];
   /** Unmet system target per interval (0 where there is no target). */

@@ -1,6 +1,6 @@
 // Dantzig-Wolfe column generation for the dispatch LP: exact block best responses priced against one warm master.
 import type { DispatchProblem } from '../problem.js';
-import { blockOf, netOf, netSimultaneous, type Block } from './block.js';
+import { blockOf, netOf, netSimultaneous, stateOf, type Block } from './block.js';
 import { coarsen, refineDuals } from './coarse.js';
 import { Coupling } from './coupling.js';
 import { GubSimplex } from './gub-simplex.js';
@@ -44,6 +44,9 @@ export interface ColgenResult {
   /** Per resource: primary and (battery, EV) secondary per interval. */
   readonly primary: Float64Array[];
   readonly secondary: (Float64Array | undefined)[];
+  /** Per resource: net reduction and (storages) state per interval of the plan. */
+  readonly net: Float64Array[];
+  readonly state: (Float64Array | undefined)[];
   /** Per resource with call decisions: the master's mix of call patterns (fractional where it mixes). */
   readonly on: (Float64Array | undefined)[];
   /** Shortfall per target interval (0 without a target row) and per capped feeder. */
@@ -100,6 +103,7 @@ export class Colgen {
   private readonly stats: ColgenStats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0 };
   private readonly net: Float64Array;
   private readonly local: BlockPricer;
+  private readonly blocks: Block[];
 
   constructor(
     private readonly p: DispatchProblem,
@@ -117,6 +121,7 @@ export class Colgen {
     const active = blocks.filter((b) => b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0));
     this.separable = new SeparableColumns(active.filter(isSeparable));
     this.separable.addTo(master, coupling);
+    this.blocks = blocks;
     const priced = pricedBlocks(blocks, isSeparable);
     const remote = new Set(options.remote?.ids ?? []);
     const localIds = priced.map((_, k) => k).filter((k) => !remote.has(k));
@@ -288,7 +293,9 @@ export class Colgen {
     });
     const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, () => x[this.shortfallCol[k++]]) : undefined));
     const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
-    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
+    const net = this.blocks.map((blk, i) => netOf(blk, primary[i], secondary[i], new Float64Array(n)));
+    const state = this.blocks.map((blk, i) => (blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined));
+    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
   }
 }
 

@@ -57,6 +57,8 @@ function solution(p: DispatchProblem, r: Run, extra: Partial<DispatchSolution> &
     method: 'decomposition',
     primary: r.primary,
     secondary: r.secondary,
+    net: r.net,
+    state: r.state,
     shortfall: r.shortfall,
     feederShortfall: r.feederShortfall,
     targetDual: extra.mip ? null : r.targetDual,
