@@ -22,9 +22,6 @@ export interface DispatchSolveOptions extends LpSolveOptions {
  */
 export const DECOMPOSE_FROM = 4000;
 
-/** The gap a MIP is solved to unless the caller names one (the full model's HiGHS runs use the same). */
-const DEFAULT_MIP_REL_GAP = 1e-4;
-
 export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions = {}): DispatchMethod {
   const wanted = options.method ?? 'auto';
   if (!canDecompose(p)) return 'full-model';
@@ -34,12 +31,14 @@ export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions =
 }
 
 /** Solves the problem to optimality (LP) or to the MIP gap; throws UF_ERR_INTERNAL if the backend fails. */
-export async function solveDispatch(p: DispatchProblem, options: DispatchSolveOptions = {}): Promise<DispatchPlan> {
+export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSolveOptions = {}): Promise<DispatchPlan> {
+  // The request's gap and time budget hold unless the caller (a benchmark, a test) overrides them.
+  const options: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
   let s: DispatchSolution | undefined;
   if (chooseMethod(p, options) === 'decomposition') {
     s = await runDecomposition(p, options.mipRelGap);
     // a MIP plan not proven within the requested gap goes to the full model's branch and bound
-    if (s?.mipGap !== undefined && s.mipGap > (options.mipRelGap ?? DEFAULT_MIP_REL_GAP)) s = undefined;
+    if (s?.mipGap !== undefined && s.mipGap > options.mipRelGap!) s = undefined;
   }
   s ??= await solveFullModel(p, options);
   return readPlan(p, s);

@@ -54,6 +54,8 @@ export function coarsen(p: DispatchProblem, factor: number): DispatchProblem {
     ...(p.targetKW ? { targetKW: mean(p.targetKW, g, p.hours) } : {}),
     feeders,
     penaltyPerKWh: p.penaltyPerKWh,
+    mipGap: p.mipGap,
+    timeLimitSeconds: p.timeLimitSeconds,
     resources,
   };
 }

@@ -38,6 +38,8 @@ export const DispatchRequest = Type.Object(
       ),
     ),
     shortfallPenaltyPerKWh: Type.Optional(Num),
+    mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005)' })),
+    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
     resources: Type.Array(Resource, { maxItems: 20_000 }),
   },
   { additionalProperties: false, description: 'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json`' },
