@@ -2,12 +2,12 @@
 import type { City } from '../../city/index.js';
 import { inputError, notFoundError } from '../../errors.js';
 import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
-import { dayOfDate, localDate } from '../local-time.js';
+import { dateOfDay, dayOfDate, localDate, localInstant } from '../local-time.js';
 import type { StateStore } from '../state-store.js';
 import { binLevelsFor } from './bin-levels.js';
 import { etagOf } from './etag.js';
 import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js';
-import { serviceWindow, type ServiceCalendar } from './service-days.js';
+import { isServiceDay, serviceWindow, shiftMinutes, type ServiceCalendar } from './service-days.js';
 import type { PlanRunner } from './plan-runner.js';
 import { persistence, type ForecastSource } from './signal-plans.js';
 import { VersionLog } from './versioned.js';
@@ -89,6 +89,24 @@ export class CollectionRouteService {
       this.inFlight.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * The service dates that may be requested at `nowMs` (today, local to the city, through maxDaysAhead days
+   * ahead), each with its shift start and, for `depot`, the version of the plan cached for it (none computed here).
+   */
+  serviceDates(depot: string, nowMs: number): { date: string; shiftStartMs: number; plan: { version: number; etag: string; computedAtMs: number; frozen: boolean } | null }[] {
+    const cal = this.calendar();
+    const today = dayOfDate(localDate(this.city.timezone, nowMs), 'now');
+    const out: ReturnType<CollectionRouteService['serviceDates']> = [];
+    for (let day = today; day <= today + this.options.maxDaysAhead; day++) {
+      if (!isServiceDay(cal, day)) continue;
+      const date = dateOfDay(day);
+      const shiftStartMs = localInstant(cal.timezone, day, shiftMinutes(cal));
+      const e = this.log.get(`${depot}|${date}`);
+      out.push({ date, shiftStartMs, plan: e ? { version: e.version, etag: e.etag, computedAtMs: e.computedAtMs, frozen: nowMs >= shiftStartMs } : null });
+    }
+    return out;
   }
 
   /** The routing request a cached answer was planned from, rebuilt from its bin levels (for checking a plan). */

@@ -77,6 +77,12 @@ describe('live collection routes', () => {
     const later = await routes.routes({ depot, date: '2026-04-10' }, SHIFT + 30 * 60_000);
     expect(later.frozen).toBe(true);
     expect(later.etag).toBe(first.etag);
+    // The dates a contractor may ask for: Friday through the next Friday, without the Sunday; only Friday is planned so far.
+    const dates = routes.serviceDates(depot, NOW);
+    expect(dates.map((d) => d.date)).toEqual(['2026-04-10', '2026-04-11', '2026-04-13', '2026-04-14', '2026-04-15', '2026-04-16', '2026-04-17']);
+    expect(dates[0]).toEqual({ date: '2026-04-10', shiftStartMs: SHIFT, plan: { version: first.version, etag: first.etag, computedAtMs: first.computedAtMs, frozen: false } });
+    expect(dates.slice(1).every((d) => d.plan === null)).toBe(true);
+    expect(routes.serviceDates(depot, SHIFT + 60_000)[0].plan?.frozen).toBe(true);
   });
 
   it('plan a Saturday against the Monday after it, skipping Sunday', async () => {
