@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { runConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
-import { buildServer, gracefulShutdown, KeyStore, loadManagedCity, type Role } from '../../api/index.js';
+import { buildServer, gracefulShutdown, KeyStore, liveRoutes, loadManagedCity, type Role } from '../../api/index.js';
 import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
@@ -142,6 +142,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         logger: { level: config.logLevel },
         solverThreads: config.solverThreads,
         limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+        plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
       });
       // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
       const ticker = simulated
