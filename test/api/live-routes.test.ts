@@ -132,3 +132,31 @@ describe('live collection routes', () => {
     expect((await get('/v1/routes/depots/depot-1', 'cleanway')).json().dates[0].plan.frozen).toBe(true);
   });
 });
+
+describe('live collection routes before the fill forecasts are ready', () => {
+  it('answer 503 with Retry-After and the bins still missing, then plan on the cold-start forecasts', async () => {
+    const cold = await startHarness({ live: { days: 0 } });
+    try {
+      const url = `/v1/routes/depots/depot-1/${DATE}`;
+      const res = await cold.app.inject({ url, headers: cold.auth('cleanway') });
+      expect(res.statusCode).toBe(503);
+      const p = res.json();
+      expect(p.detail).toMatch(/no collection routes for depot depot-1 on 2026-06-03 yet: none of its \d+ bins has a fill forecast/);
+      const own = cold.city.waste.bins.filter((b) => b.depot === 'depot-1').map((b) => b.id);
+      expect(p.missing.map((m: { id: string }) => m.id).sort()).toEqual(own.sort());
+      const m = p.missing[0];
+      expect(res.headers['retry-after']).toBe(String(Math.min(3600, (m.required - m.observations) * 3600)));
+      // The other contractor still learns nothing about this depot.
+      expect((await cold.app.inject({ url, headers: cold.auth('metro') })).statusCode).toBe(404);
+      await cold.simulate(T0 + 6.5 * HOUR);
+      const ready = await cold.app.inject({ url, headers: cold.auth('cleanway') });
+      expect(ready.statusCode, ready.body).toBe(200);
+      const a = ready.json() as CollectionRoutesAnswer;
+      expect(a.bins.length).toBeGreaterThan(0);
+      expect(a.bins.every((b) => b.forecast === 'fallback')).toBe(true);
+      expect(checkPlan(cold.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
+    } finally {
+      await cold.close();
+    }
+  });
+});

@@ -115,6 +115,13 @@ describe('live signal plans', () => {
     expect(put.statusCode).toBe(200);
     const row = ((await get('/v1/signals/corridors')).json().items as Record<string, any>[]).find((r) => r.id === 'cor-test');
     expect(row).toMatchObject({ status: 'not-ready', version: null, intersections: ['int-001', 'int-002'] });
+    // A new intersection adds detectors: staged for the next start, so not planned (nor listed) before then.
+    const x = { ...structuredClone(h.city.intersections[0]), id: 'int-new' };
+    x.approaches.forEach((a) => a.laneGroups.forEach((g) => (g.detectors = g.detectors.map((d) => `${d}-new`))));
+    expect((await h.app.inject({ method: 'PUT', url: '/v1/city/intersections/int-new', headers: h.auth('operator'), payload: x })).statusCode).toBe(202);
+    const listed = await get('/v1/signals/intersections');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items.map((r: { id: string }) => r.id)).not.toContain('int-new');
     const waiting = await get('/v1/signals/corridors/cor-test/plan');
     expect(waiting.statusCode).toBe(503);
     // The lane-group forecasts are ready: only the next refresh is missing.

@@ -11,6 +11,7 @@ import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 import { derivedTag, EncodedAnswers, sendConditional } from './conditional.js';
+import { missingOf, notReady, waitFor, type MissingSeries } from './not-ready.js';
 import type { LiveApi } from './plugin.js';
 import { DepotCalendar, DepotDateParams, DepotParams, FormatQuery } from './schemas.js';
 import type { ServiceTime } from './service-time.js';
@@ -53,6 +54,20 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
     return d;
   };
 
+  /** Routes planned on no bin at all would read as "nothing to collect": 503 until some bin has a fill forecast. */
+  const noForecasts = (a: CollectionRoutesAnswer, now: number) => {
+    const stepMs = live.forecasts.kindInfo('bin').stepMs;
+    const missing = a.unknownBins.map(({ id, reason }): MissingSeries => {
+      try {
+        return missingOf(live.forecasts.forecast({ kind: 'bin', id, horizonMs: stepMs }, now)) ?? { kind: 'bin', id, observations: 0, required: 0, reason };
+      } catch {
+        return { kind: 'bin', id, observations: 0, required: 0, reason };
+      }
+    });
+    const waitMs = Math.max(...missing.map((m) => waitFor(m, stepMs)));
+    return notReady(time, `no collection routes for depot ${a.depot} on ${a.date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`, waitMs, missing);
+  };
+
   return async (app) => {
     const access = allow('waste-contractor', 'operator');
     const tags = ['routes'];
@@ -88,8 +103,8 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             'bins left out with the reason, and must-collect bins the trucks could not take (overflowRisk). ?format=geojson or gpx (or the matching Accept) ' +
             'for maps and navigation devices. The first request for a date plans it (seconds); later ones answer the cached plan, recomputed when the set of ' +
             'bins to collect changes. Routes freeze when the shift starts. ETag per representation (the JSON one changes once more when the routes ' +
-            'freeze); If-None-Match answers 304. A date without service, in ' +
-            'the past or too far ahead is 422 naming why.',
+            'freeze); If-None-Match answers 304. A date without service, in the past or too far ahead is 422 naming why. Bins without a fill ' +
+            'forecast yet are listed in unknownBins; while no bin of the depot has one the answer is 503 with Retry-After.',
           params: DepotDateParams,
           querystring: FormatQuery,
           produces: ['application/json', 'application/msgpack', ...Object.values(FORMATS)],
@@ -111,6 +126,7 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
           throw err;
         }
         // The JSON form says whether the routes are frozen, so freezing gives it a tag of its own (pollers learn it once).
+        if (a.bins.length === 0 && a.unknownBins.length > 0) throw noForecasts(a, now);
         const etag = format !== 'json' ? derivedTag(a.etag, format) : a.frozen ? derivedTag(a.etag, 'frozen') : a.etag;
         const headers = { 'x-plan-version': String(a.version), 'x-effective-from': new Date(a.shiftStartMs).toISOString(), 'x-effective-until': new Date(a.effectiveUntilMs).toISOString() };
         // Frozen routes no longer change; before the shift a GET revalidates, which recomputes when the bins to collect changed.

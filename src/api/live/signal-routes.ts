@@ -2,7 +2,6 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { City } from '../../city/index.js';
 import { intersectionKey } from '../../app/catalog.js';
 import { CorridorPlanReadySchema, SignalPlanReadySchema, etagOf, type CorridorPlanReady, type PlanNotReady, type SignalPlanReady } from '../../app/plans/index.js';
 import { allow } from '../access/index.js';
@@ -32,7 +31,8 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
   const plans = live.signalPlans;
   const refreshMs = live.planRefreshEveryMs;
   const at = (kind: Kind, id: string, now: number) => (kind === 'intersection' ? plans.intersectionAt(id, now) : plans.corridorAt(id, now));
-  const ids = (kind: Kind, city: City): string[] => (kind === 'intersection' ? city.intersections.map((x) => x.id) : city.corridors.map((c) => c.id));
+  // The planner's own city: a change staged for the next start (new sensors) is not planned yet.
+  const ids = (kind: Kind): string[] => plans.list().filter((r) => r.kind === kind).map((r) => r.id);
 
   /** Service time the answer can stay cached: it may change at the next refresh, when it ends, or when the next plan starts. */
   const freshFor = (current: Ready, next: Ready | null, now: number): number =>
@@ -117,7 +117,7 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
         },
         async (request, reply) => {
           const now = time.now();
-          const items = ids(kind, ctx.city.city).map((id) => row(kind, id, now));
+          const items = ids(kind).map((id) => row(kind, id, now));
           const etag = etagOf(items);
           let fresh = refreshMs;
           for (const r of items) {
