@@ -1,6 +1,5 @@
 // Live signal timing plans for traffic centers: the plan in effect per intersection and corridor, conditional GETs, listings.
-import type { Static } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { intersectionKey } from '../../app/catalog.js';
 import { CorridorPlanReadySchema, SignalPlanReadySchema, etagOf, type CorridorPlanReady, type PlanNotReady, type SignalPlanReady } from '../../app/plans/index.js';
