@@ -8,6 +8,8 @@ import { encodeMsgpack, sendEncoded } from '../content.js';
 export interface Encoded {
   json: Buffer;
   msgpack: () => Buffer;
+  /** Headers that depend only on the document, built with it. */
+  headers: Record<string, string>;
 }
 
 /**
@@ -23,7 +25,7 @@ export class EncodedAnswers {
     this.check = TypeCompiler.Compile(schema);
   }
 
-  get(key: string, tag: string, doc: () => unknown): Encoded {
+  get(key: string, tag: string, doc: () => unknown, headers: (doc: unknown) => Record<string, string> = () => ({})): Encoded {
     const hit = this.entries.get(key);
     if (hit && hit.tag === tag) return hit.encoded;
     const value = doc();
@@ -32,7 +34,7 @@ export class EncodedAnswers {
       throw new Error(`${this.what} '${key}' does not match the API contract: ${e.join('; ')}`);
     }
     let packed: Buffer | undefined;
-    const encoded: Encoded = { json: Buffer.from(JSON.stringify(value)), msgpack: () => (packed ??= encodeMsgpack(value)) };
+    const encoded: Encoded = { json: Buffer.from(JSON.stringify(value)), msgpack: () => (packed ??= encodeMsgpack(value)), headers: headers(value) };
     this.entries.set(key, { tag, encoded });
     return encoded;
   }

@@ -128,7 +128,7 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
         // The JSON form says whether the routes are frozen, so freezing gives it a tag of its own (pollers learn it once).
         if (a.bins.length === 0 && a.unknownBins.length > 0) throw noForecasts(a, now);
         const etag = format !== 'json' ? derivedTag(a.etag, format) : a.frozen ? derivedTag(a.etag, 'frozen') : a.etag;
-        const headers = { 'x-plan-version': String(a.version), 'x-effective-from': new Date(a.shiftStartMs).toISOString(), 'x-effective-until': new Date(a.effectiveUntilMs).toISOString() };
+        const headers = { 'x-plan-version': String(a.version), 'x-effective-from': new Date(a.effectiveFromMs).toISOString(), 'x-effective-until': new Date(a.effectiveUntilMs).toISOString() };
         // Frozen routes no longer change; before the shift a GET revalidates, which recomputes when the bins to collect changed.
         const cacheControl = a.frozen ? time.cacheControl(DAY) : 'private, no-cache';
         const v = { etag, lastModifiedMs: a.computedAtMs, cacheControl, headers };

@@ -6,11 +6,13 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
+// Optional without a default: a request without it passes validation as it is (no conversion per request).
 export const PeriodQuery = Type.Object({
-  period: Type.Union([Type.Literal('current'), Type.Literal('next')], {
-    default: 'current',
-    description: "current: the plan in effect now; next: the next period's plan, published shortly before the period starts",
-  }),
+  period: Type.Optional(
+    Type.Union([Type.Literal('current'), Type.Literal('next')], {
+      description: "current (default): the plan in effect now; next: the next period's plan, published shortly before the period starts",
+    }),
+  ),
 });
 
 const PlanRef = Type.Object({

@@ -26,6 +26,11 @@ function tagOf(a: Ready): string {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+function planHeaders(doc: unknown): Record<string, string> {
+  const a = doc as Ready;
+  return { 'x-plan-version': String(a.version), 'x-effective-from': iso(a.effectiveFromMs), 'x-effective-until': iso(a.effectiveUntilMs) };
+}
+
 export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime): FastifyPluginAsync {
   const plans = live.signalPlans;
   const refreshMs = live.planRefreshEveryMs;
@@ -151,17 +156,17 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
           const { current, next } = at(kind, id, now);
           if (current.status === 'not-ready') throw notReadyProblem(kind, current, now);
           const wantsNext = request.query.period === 'next';
+          const period = wantsNext ? 'next' : 'current';
           if (wantsNext && !next) {
             throw new HttpProblem('not-found', `the next period's plan for ${kind} ${id} is not published yet; it is published shortly before the current plan ends (${iso(current.effectiveUntilMs)})`);
           }
           const a = (wantsNext ? next : current) as Ready;
           const etag = tagOf(a);
-          const headers: Record<string, string> = { 'x-plan-version': String(a.version), 'x-effective-from': iso(a.effectiveFromMs), 'x-effective-until': iso(a.effectiveUntilMs) };
-          if (!wantsNext && next) headers.link = `</v1${path}/${encodeURIComponent(id)}/plan?period=next>; rel="next"`;
+          // Encoded (and its headers built) once per version; a poll costs a map lookup.
+          const encoded = answers.get(`${id}|${period}`, etag, () => a, planHeaders);
+          if (!wantsNext && next) reply.header('link', `</v1${path}/${encodeURIComponent(id)}/plan?period=next>; rel="next"`);
           const fresh = wantsNext ? Math.min(refreshMs, a.effectiveFromMs - now) : freshFor(a, next, now);
-          return sendConditional(request, reply, { etag, lastModifiedMs: a.computedAtMs, cacheControl: time.cacheControl(fresh), headers }, ctx.now(), () =>
-            answers.get(`${id}|${request.query.period}`, etag, () => a),
-          );
+          return sendConditional(request, reply, { etag, lastModifiedMs: a.computedAtMs, cacheControl: time.cacheControl(fresh), headers: encoded.headers }, ctx.now(), () => encoded);
         },
       );
     }
