@@ -6,6 +6,7 @@ import { streamBench } from './stream.js';
 import { signalsBench } from './signals.js';
 import { liveBench } from './live.js';
 import { apiBench } from './api.js';
+import { kafkaBench } from './kafka.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench };

@@ -1,6 +1,29 @@
 // The engine's configuration: one typed object built at start-up from flags, then URBANFLOW_* variables, then defaults.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configError } from './errors.js';
+
+/** Kafka in and out (see src/io/kafka/README.md). */
+export interface KafkaConfig {
+  /** Bootstrap servers, `host:port,host:port`. */
+  brokers: string;
+  /** Telemetry in: MessagePack single readings or gateway batches. */
+  inputTopic: string;
+  resultsTopic: string;
+  deadLetterTopic: string;
+  /** Consumer group id; also names the changelog topic and prefixes transactional ids. */
+  applicationId: string;
+  /** Stable id of this process (e.g. a pod name): a restart fences its previous incarnation at once. */
+  instanceId?: string;
+  commitIntervalMs: number;
+  transactionTimeoutMs: number;
+  /** Partitions of topics the engine creates when they are missing (the changelog always copies the input's). */
+  partitions: number;
+  /** Replication factor of created topics; -1 takes the broker default. */
+  replicationFactor: number;
+  /** librdkafka properties passed through (security.protocol, sasl.*, ssl.*, client tuning). */
+  properties: Record<string, string>;
+}
 
 export interface RunConfig {
   cityFile?: string;
@@ -27,9 +50,17 @@ export interface RunConfig {
   ingestLimitBytes: number;
   logLevel: string;
   drainDelayMs: number;
+  /** Present when telemetry comes from Kafka instead of the embedded simulator. */
+  kafka?: KafkaConfig;
 }
 
-export type RunFlags = Partial<Record<keyof RunConfig, string>>;
+export type RunFlags = Partial<Record<Exclude<keyof RunConfig, 'kafka'>, string>>;
+
+export type KafkaFlags = Partial<Record<Exclude<keyof KafkaConfig, 'properties'>, string>> & {
+  /** `key=value` librdkafka properties from repeated --kafka-config flags. */
+  properties?: string[];
+  propertiesFile?: string;
+};
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -52,7 +83,7 @@ function oneOf(text: string, name: string, allowed: readonly string[]): string {
   return text;
 }
 
-const ENV: Record<keyof RunConfig, string> = {
+const ENV: Record<keyof RunFlags, string> = {
   cityFile: 'URBANFLOW_CITY',
   operatorsFile: 'URBANFLOW_OPERATORS',
   host: 'URBANFLOW_HOST',
@@ -101,10 +132,13 @@ export function stateDirConfig(flag: string | undefined, env: NodeJS.ProcessEnv)
   return flag ?? env.URBANFLOW_STATE_DIR ?? '.urbanflow';
 }
 
-/** `cwd` resolves a relative state directory; it is an argument so the config reads no process state. */
-export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.'): RunConfig {
-  const get = (k: keyof RunConfig): string | undefined => flags[k] ?? env[ENV[k]];
-  const or = (k: keyof RunConfig, fallback: string) => get(k) ?? fallback;
+/**
+ * `cwd` resolves a relative state directory; it is an argument so the config reads no process state. Kafka
+ * flags come apart (repeatable properties); with brokers given, telemetry comes from Kafka.
+ */
+export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.', kafka: KafkaFlags = {}): RunConfig {
+  const get = (k: keyof RunFlags): string | undefined => flags[k] ?? env[ENV[k]];
+  const or = (k: keyof RunFlags, fallback: string) => get(k) ?? fallback;
   return {
     cityFile: get('cityFile'),
     operatorsFile: get('operatorsFile'),
@@ -125,5 +159,106 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.'): R
     ingestLimitBytes: parseSizeBytes(or('ingestLimitBytes', '16mb'), 'ingest-limit'),
     logLevel: oneOf(or('logLevel', 'info'), 'log-level', LOG_LEVELS),
     drainDelayMs: parseDurationMs(or('drainDelayMs', '0s'), 'drain-delay'),
+    kafka: kafkaConfig(kafka, env),
+  };
+}
+
+const KAFKA_ENV: Record<Exclude<keyof KafkaFlags, 'properties'>, string> = {
+  brokers: 'URBANFLOW_KAFKA_BROKERS',
+  inputTopic: 'URBANFLOW_KAFKA_TOPIC',
+  resultsTopic: 'URBANFLOW_KAFKA_RESULTS_TOPIC',
+  deadLetterTopic: 'URBANFLOW_KAFKA_DEAD_LETTER_TOPIC',
+  applicationId: 'URBANFLOW_KAFKA_GROUP',
+  instanceId: 'URBANFLOW_KAFKA_INSTANCE_ID',
+  commitIntervalMs: 'URBANFLOW_KAFKA_COMMIT_INTERVAL',
+  transactionTimeoutMs: 'URBANFLOW_KAFKA_TRANSACTION_TIMEOUT',
+  partitions: 'URBANFLOW_KAFKA_PARTITIONS',
+  replicationFactor: 'URBANFLOW_KAFKA_REPLICATION',
+  propertiesFile: 'URBANFLOW_KAFKA_CONFIG_FILE',
+};
+
+/** Environment variables `URBANFLOW_LIBRDKAFKA_SASL_USERNAME=...` pass `sasl.username` (`_` is `.`, `__` is `_`). */
+const LIBRDKAFKA_ENV_PREFIX = 'URBANFLOW_LIBRDKAFKA_';
+
+/**
+ * Properties the engine sets itself because exactly-once depends on them; passing one is refused rather
+ * than silently ignored.
+ */
+export const RESERVED_KAFKA_PROPERTIES = [
+  'bootstrap.servers',
+  'metadata.broker.list',
+  'group.id',
+  'group.instance.id',
+  'transactional.id',
+  'enable.idempotence',
+  'isolation.level',
+  'enable.auto.commit',
+  'enable.auto.offset.store',
+  'rebalance_cb',
+  'offset_commit_cb',
+];
+
+function parseProperty(line: string, where: string): [string, string] {
+  const eq = line.indexOf('=');
+  if (eq <= 0) throw configError(`${where}: expected key=value, got "${line}"`);
+  return [line.slice(0, eq).trim(), line.slice(eq + 1).trim()];
+}
+
+/** Java-style properties: `key=value` lines, `#` or `!` comments, blank lines. */
+function readProperties(file: string): [string, string][] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw configError(`cannot read the Kafka properties file ${file}: ${(err as Error).message}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l, i) => [l.trim(), i + 1] as const)
+    .filter(([l]) => l !== '' && !l.startsWith('#') && !l.startsWith('!'))
+    .map(([l, n]) => parseProperty(l, `${file} line ${n}`));
+}
+
+/** The Kafka configuration when brokers are given by --kafka or URBANFLOW_KAFKA_BROKERS; undefined otherwise. */
+export function kafkaConfig(flags: KafkaFlags, env: NodeJS.ProcessEnv): KafkaConfig | undefined {
+  const get = (k: Exclude<keyof KafkaFlags, 'properties'>): string | undefined => flags[k] ?? env[KAFKA_ENV[k]];
+  const brokers = get('brokers');
+  if (brokers === undefined) return undefined;
+  if (!/^[^\s,]+(,[^\s,]+)*$/.test(brokers)) throw configError(`Kafka brokers must be host:port[,host:port...] (got "${brokers}")`);
+  const or = (k: Exclude<keyof KafkaFlags, 'properties'>, fallback: string) => get(k) ?? fallback;
+  const topic = (k: Exclude<keyof KafkaFlags, 'properties'>, fallback: string) => {
+    const name = or(k, fallback);
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name)) throw configError(`${KAFKA_ENV[k]}: "${name}" is not a valid Kafka topic name (letters, digits, '.', '_', '-')`);
+    return name;
+  };
+  const properties: Record<string, string> = {};
+  const file = get('propertiesFile');
+  for (const [k, v] of file ? readProperties(file) : []) properties[k] = v;
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(LIBRDKAFKA_ENV_PREFIX) || value === undefined) continue;
+    const key = name.slice(LIBRDKAFKA_ENV_PREFIX.length).toLowerCase().replace(/__/g, '\0').replace(/_/g, '.').replace(/\0/g, '_');
+    properties[key] = value;
+  }
+  for (const line of flags.properties ?? []) {
+    const [k, v] = parseProperty(line, '--kafka-config');
+    properties[k] = v;
+  }
+  for (const k of Object.keys(properties)) {
+    if (RESERVED_KAFKA_PROPERTIES.includes(k)) throw configError(`the Kafka property ${k} is set by urbanflow (exactly-once depends on it); remove it from the passed-through configuration`);
+  }
+  const applicationId = or('applicationId', 'urbanflow');
+  if (!/^[a-zA-Z0-9._-]{1,200}$/.test(applicationId)) throw configError(`the Kafka group id must use letters, digits, '.', '_', '-' (got "${applicationId}")`);
+  return {
+    brokers,
+    inputTopic: topic('inputTopic', 'urbanflow.telemetry'),
+    resultsTopic: topic('resultsTopic', 'urbanflow.window-results'),
+    deadLetterTopic: topic('deadLetterTopic', 'urbanflow.dead-letters'),
+    applicationId,
+    instanceId: get('instanceId'),
+    commitIntervalMs: parseDurationMs(or('commitIntervalMs', '500ms'), 'Kafka commit interval'),
+    transactionTimeoutMs: parseDurationMs(or('transactionTimeoutMs', '10s'), 'Kafka transaction timeout'),
+    partitions: number(or('partitions', '6'), 'Kafka partitions', 1),
+    replicationFactor: number(or('replicationFactor', '-1'), 'Kafka replication factor', -1),
+    properties,
   };
 }

@@ -22,18 +22,24 @@ export interface PipelineOptions {
 
 export type ResultListener = (rows: WindowResult[]) => void;
 
-export interface Pipeline {
+/**
+ * The engine as the API and the shutdown use it: one StreamEngine, or the Kafka processor with an engine per
+ * input partition (src/io/kafka).
+ */
+export type PipelineEngine = Pick<StreamEngine, 'stats' | 'watermark' | 'ingestMessage' | 'tick' | 'flush' | 'drain' | 'finish' | 'close'>;
+
+export interface Pipeline<E extends PipelineEngine = PipelineEngine> {
   city: City;
   catalog: SensorCatalog;
   operators: OperatorSpec[];
-  engine: StreamEngine;
+  engine: E;
   results: ResultStore;
   deadLetters: DeadLetterLog;
   /** Adds a consumer of every batch of window results (forecasts, plans); returns its removal. */
   addResultListener(listener: ResultListener): () => void;
 }
 
-export function createPipeline(o: PipelineOptions): Pipeline {
+export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter as DeadLetterSink | undefined);

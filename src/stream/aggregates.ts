@@ -1,5 +1,6 @@
 // Mergeable window accumulators kept column-wise in typed arrays: one slot per (key, window).
-import { createSketch, sketchAdd, sketchMerge, sketchQuantile, type DDSketchData } from './sketch.js';
+import { createSketch, readSketch, sketchAdd, sketchMerge, sketchQuantile, writeSketch, type DDSketchData } from './sketch.js';
+import type { StateReader, StateWriter } from './state-codec.js';
 
 export const AGGREGATES = ['count', 'sum', 'min', 'max', 'mean', 'variance', 'last', 'p50', 'p95', 'p99'] as const;
 export type AggregateName = (typeof AGGREGATES)[number];
@@ -155,6 +156,46 @@ export class AccumulatorStore {
       this.lastTs[into] = this.lastTs[from];
     }
     if (this.needSketch) sketchMerge(this.sketches[into]!, this.sketches[from]!);
+  }
+
+  /** Writes the columns this store keeps for one slot, bit for bit. */
+  writeSlot(slot: number, w: StateWriter): void {
+    w.f64(this.count[slot]);
+    if (this.needSum) w.f64(this.sum[slot]);
+    if (this.needMinMax) {
+      w.f64(this.min[slot]);
+      w.f64(this.max[slot]);
+    }
+    if (this.needWelford) {
+      w.f64(this.wMean[slot]);
+      w.f64(this.wM2[slot]);
+    }
+    if (this.needLast) {
+      w.f64(this.last[slot]);
+      w.f64(this.lastTs[slot]);
+    }
+    if (this.needSketch) writeSketch(this.sketches[slot]!, w);
+  }
+
+  /** A new slot holding what `writeSlot` wrote (same aggregates, so the same columns). */
+  readSlot(r: StateReader): number {
+    const slot = this.alloc();
+    this.count[slot] = r.f64();
+    if (this.needSum) this.sum[slot] = r.f64();
+    if (this.needMinMax) {
+      this.min[slot] = r.f64();
+      this.max[slot] = r.f64();
+    }
+    if (this.needWelford) {
+      this.wMean[slot] = r.f64();
+      this.wM2[slot] = r.f64();
+    }
+    if (this.needLast) {
+      this.last[slot] = r.f64();
+      this.lastTs[slot] = r.f64();
+    }
+    if (this.needSketch) this.sketches[slot] = readSketch(r);
+    return slot;
   }
 
   /** The value of one aggregate for a slot; variance is the sample variance (n - 1), NaN below two values. */

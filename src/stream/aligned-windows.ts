@@ -1,7 +1,13 @@
 // Tumbling and hopping windows: boundaries aligned for all keys, so a window is one group of per-key slots.
 import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import type { StateReader, StateWriter } from './state-codec.js';
+
+const FIRED = 1;
+const DIRTY = 2;
+const NO_CHANGES = new Uint32Array(0);
 
 interface WindowGroup {
   start: number;
@@ -30,6 +36,7 @@ export class AlignedWindowOperator implements WindowOperator {
     private readonly offsetMs: number,
     private readonly latenessMs: number,
     private readonly keyCount: number,
+    private readonly changes?: ChangeSet,
   ) {
     this.store = new AccumulatorStore(aggregates);
   }
@@ -65,6 +72,7 @@ export class AlignedWindowOperator implements WindowOperator {
       if (group.fired) this.markDirty(group, slot, key);
       accepted = true;
     }
+    if (accepted) this.changes?.touch(key);
     return accepted;
   }
 
@@ -111,21 +119,66 @@ export class AlignedWindowOperator implements WindowOperator {
       }
       if (g.end - 1 + this.latenessMs <= w) this.purge(g);
     }
+    this.restored();
+  }
+
+  /** Recomputes when `advance` next has work: a window to fire or revise, or one to drop. */
+  restored(): void {
     let next = Infinity;
     for (const g of this.groups.values()) next = Math.min(next, g.fired && g.dirty.length === 0 ? g.end - 1 + this.latenessMs : g.end - 1);
     this.nextDue = next;
+  }
+
+  takeChanges(): Uint32Array {
+    return this.changes ? this.changes.take() : NO_CHANGES;
+  }
+
+  writeKey(key: number, w: StateWriter): boolean {
+    let n = 0;
+    for (const g of this.groups.values()) if (g.slotOfKey[key] >= 0) n++;
+    if (n === 0) return false;
+    w.u32(n);
+    for (const g of this.groups.values()) {
+      const slot = g.slotOfKey[key];
+      if (slot < 0) continue;
+      const flags = this.dirtyFlag[slot >>> 16];
+      w.f64(g.start);
+      w.u8((g.fired ? FIRED : 0) | (flags && flags[slot & 0xffff] ? DIRTY : 0));
+      w.u32(this.emits[slot]);
+      this.store.writeSlot(slot, w);
+    }
+    return true;
+  }
+
+  readKey(key: number, r: StateReader): void {
+    for (let n = r.u32(); n > 0; n--) {
+      const start = r.f64();
+      const flags = r.u8();
+      const emits = r.u32();
+      const group = this.group(start);
+      group.fired = (flags & FIRED) !== 0;
+      const slot = this.store.readSlot(r);
+      group.slotOfKey[key] = slot;
+      group.keys.push(key);
+      this.emits[slot] = emits;
+      if (flags & DIRTY) this.markDirty(group, slot, key);
+    }
   }
 
   private emit(g: WindowGroup, key: number, out: EmitBuffer): void {
     const slot = g.slotOfKey[key];
     const flags = this.dirtyFlag[slot >>> 16];
     if (flags) flags[slot & 0xffff] = 0;
+    this.changes?.touch(key);
     out.push(key, g.start, g.end, this.emits[slot]++);
     for (let i = 0; i < this.aggregates.length; i++) out.setValue(i, this.store.value(slot, this.aggregates[i]));
   }
 
   private purge(g: WindowGroup): void {
-    for (const key of g.keys) this.store.free(g.slotOfKey[key]);
+    for (const key of g.keys) {
+      this.store.free(g.slotOfKey[key]);
+      this.changes?.touch(key);
+    }
     this.groups.delete(g.start);
     if (this.lastGroup === g) this.lastGroup = undefined;
   }

@@ -1,20 +1,19 @@
 // The stream engine: decode, validate, route by key to worker threads in batches, advance watermarks, collect results.
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { WireFormatError, batchFromReadings, decodeWire, type DecodedBatch, type DecodedMessage } from '../telemetry/codec.js';
 import type { DeadLetterSink } from '../telemetry/dead-letter.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
-import { validateBatch, validateSingle, type ValidationContext } from '../telemetry/validate.js';
+import { validateBatch, validateSingle, type PartitionOwnership, type ValidationContext } from '../telemetry/validate.js';
 import { SingleReadingDecoder, type FastReading } from '../telemetry/single-decoder.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import { LatencyHistogram } from './histogram.js';
 import type { OperatorSpec, WatermarkSpec } from './spec.js';
-import { TaskBuilder, taskTransferList, type WorkerReply, type WorkerTask } from './task.js';
+import { TaskBuilder, laneOfKey, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 import { WorkerCore, type WorkerInit } from './worker-core.js';
-import { WatermarkTracker } from './watermark.js';
+import { WorkerPool } from './worker-pool.js';
+import { WatermarkTracker, type WatermarkState } from './watermark.js';
 
 export interface EngineOptions {
   catalog: SensorCatalog;
@@ -33,6 +32,18 @@ export interface EngineOptions {
   clock?: () => number;
   onResults?: (operator: OperatorSpec, columns: WindowResultColumns) => void;
   deadLetter: DeadLetterSink;
+  /** Worker threads shared with other engines (e.g. one engine per Kafka partition); `workers` is then ignored. */
+  pool?: WorkerPool;
+  /** Track changed keys so that `checkpoint()` can return their state (a shared pool must be built with trackChanges). */
+  checkpoints?: boolean;
+  /** Sensors this engine owns; readings of other sensors are dead letters (`wrong-partition`). */
+  ownership?: PartitionOwnership;
+}
+
+/** What `checkpoint()` returns and `restore()` takes: the watermark and the changed keys' window state. */
+export interface EngineCheckpoint {
+  watermark: WatermarkState;
+  records: StateRecords;
 }
 
 export interface EngineStats {
@@ -58,18 +69,14 @@ interface Route {
 
 const DONE: Promise<void> = Promise.resolve();
 
-function defaultWorkerFile(): string {
-  const here = import.meta.url;
-  // Under the test runner this module is TypeScript source; workers always run the compiled build.
-  const url = here.endsWith('.ts') ? new URL('../../dist/src/stream/worker.js', here) : new URL('./worker.js', here);
-  return fileURLToPath(url);
-}
-
 export class StreamEngine {
-  private readonly opts: Required<Omit<EngineOptions, 'onResults'>> & Pick<EngineOptions, 'onResults'>;
+  private readonly opts: Required<Omit<EngineOptions, 'onResults' | 'pool' | 'checkpoints' | 'ownership'>> & Pick<EngineOptions, 'onResults'>;
   private readonly routes: Route[][];
   private readonly builders: TaskBuilder[];
-  private readonly pools: Piscina[] = [];
+  private readonly pool?: WorkerPool;
+  private readonly ownsPool: boolean;
+  private readonly owned?: Uint8Array;
+  private readonly state: number;
   private readonly inline?: WorkerCore;
   private readonly inFlight: Promise<void>[][];
   private readonly tracker: WatermarkTracker;
@@ -107,21 +114,24 @@ export class StreamEngine {
       this.routes[m].push({ operator: i, ofSensor: grouping.ofSensor });
       keyCounts.push(grouping.keys.length);
     });
-    const init: WorkerInit = { operators, keyCounts };
-    const lanes = Math.max(1, workers);
-    this.builders = Array.from({ length: lanes }, () => new TaskBuilder(this.opts.batchSize));
+    const init: WorkerInit = { operators, keyCounts, trackChanges: options.checkpoints ?? false };
+    if (options.pool) {
+      const shared = options.pool.init;
+      if (JSON.stringify([shared.operators, shared.keyCounts]) !== JSON.stringify([operators, keyCounts])) throw configError('a shared worker pool must be built for the same operators and catalog as the engine');
+      if (options.checkpoints && !shared.trackChanges) throw configError('checkpoints need a worker pool built with trackChanges');
+    }
+    this.pool = options.pool ?? (workers > 0 ? new WorkerPool(init, workers) : undefined);
+    this.ownsPool = this.pool !== undefined && options.pool === undefined;
+    this.state = options.pool ? options.pool.newState() : 0;
+    const lanes = this.pool ? this.pool.lanes : 1;
+    this.builders = Array.from({ length: lanes }, () => new TaskBuilder(this.opts.batchSize, this.state));
     this.inFlight = Array.from({ length: lanes }, () => []);
     this.activeByWorker = new Array<number>(lanes).fill(0);
-    if (workers === 0) this.inline = new WorkerCore(init);
-    else {
-      const filename = defaultWorkerFile();
-      for (let i = 0; i < workers; i++) {
-        this.pools.push(new Piscina({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity, workerData: init }));
-      }
-    }
+    if (!this.pool) this.inline = new WorkerCore(init);
     this.tracker = new WatermarkTracker(this.opts.watermark);
     this.singleDecoder = new SingleReadingDecoder(catalog);
-    this.validationContext = { catalog, nowMs: 0, maxFutureMs: this.opts.maxFutureMs, source: '', deadLetter: this.opts.deadLetter };
+    this.validationContext = { catalog, nowMs: 0, maxFutureMs: this.opts.maxFutureMs, source: '', deadLetter: this.opts.deadLetter, ownership: options.ownership };
+    this.owned = options.ownership?.accept;
   }
 
   get watermark(): number {
@@ -160,7 +170,8 @@ export class StreamEngine {
     const now = this.opts.clock();
     const f = this.fast;
     // One reading per message is the costly shape of the wire: no columns, no strings, and no promise unless a worker is behind.
-    if (this.singleDecoder.decode(bytes, now + this.opts.maxFutureMs, f)) {
+    // A sensor this engine does not own takes the full path below, which dead-letters it with the reason.
+    if (this.singleDecoder.decode(bytes, now + this.opts.maxFutureMs, f) && (this.owned === undefined || this.owned[f.sensor] === 1)) {
       const ts = f.ts;
       this.counters.readings++;
       this.routeReading(f.sensor, f.metric, ts, f.value, f.quality);
@@ -239,7 +250,7 @@ export class StreamEngine {
         this.counters.unkeyed++;
         continue;
       }
-      const lane = lanes === 1 ? 0 : (Math.imul(key, 0x9e3779b1) >>> 0) % lanes;
+      const lane = laneOfKey(key, lanes);
       const b = this.builders[lane];
       b.push(routes[r].operator, key, ts, value);
       this.counters.accepted++;
@@ -291,7 +302,42 @@ export class StreamEngine {
 
   async close(): Promise<void> {
     await this.drain().catch(() => undefined);
-    await Promise.all(this.pools.map((p) => p.destroy()));
+    const pool = this.pool;
+    if (!pool) return;
+    if (this.ownsPool) await pool.destroy();
+    else await Promise.all(this.builders.map((_, lane) => pool.drop(lane, this.state)));
+  }
+
+  /**
+   * Processes everything ingested so far and returns the watermark and the window state of every key that
+   * changed since the previous checkpoint (engines built with `checkpoints`). Callers must not ingest meanwhile.
+   */
+  async checkpoint(): Promise<EngineCheckpoint> {
+    await this.flush();
+    await this.drain();
+    const pool = this.pool;
+    const lanes = pool ? await Promise.all(this.builders.map((_, lane) => pool.checkpoint(lane, this.state))) : [this.inline!.checkpoint()];
+    return { watermark: this.tracker.snapshot(), records: concatRecords(lanes) };
+  }
+
+  /** Loads a checkpoint (the latest record per key, merged by the caller) into an engine that has not ingested anything. */
+  async restore(cp: EngineCheckpoint): Promise<void> {
+    if (this.counters.messages > 0) throw new Error('restore() must come before the first message');
+    this.tracker.restore(cp.watermark, this.opts.clock());
+    const lanes = splitRecords(cp.records, this.builders.length, (i) => {
+      const route = this.opts.operators[cp.records.op[i]];
+      if (!route) throw configError(`checkpointed state names operator #${cp.records.op[i]}, but there are ${this.opts.operators.length}`);
+      return laneOfKey(cp.records.key[i], this.builders.length);
+    });
+    const w = this.tracker.current;
+    const pool = this.pool;
+    if (!pool) {
+      this.inline!.restore(lanes[0], w);
+      this.activeByWorker[0] = this.inline!.activeWindows;
+      return;
+    }
+    const active = await Promise.all(lanes.map((records, lane) => pool.restore(lane, this.state, records, w)));
+    active.forEach((n, lane) => (this.activeByWorker[lane] = n));
   }
 
   private async send(lane: number): Promise<void> {
@@ -300,13 +346,14 @@ export class StreamEngine {
       this.handleReply(lane, this.inline.process(task));
       return;
     }
+    const pool = this.pool!;
     const queue = this.inFlight[lane];
     while (queue.length >= this.opts.maxInFlight) await queue[0];
     // Each task starts only after the previous one on its lane finished: a key's readings and watermark
     // steps must reach its worker in order, and the pool's own queue does not promise that.
     const previous = queue.length > 0 ? queue[queue.length - 1] : Promise.resolve();
     const p: Promise<void> = previous
-      .then(() => this.pools[lane].run(task, { transferList: taskTransferList(task) as never }))
+      .then(() => pool.run(lane, task))
       .then((reply: WorkerReply) => this.handleReply(lane, reply))
       .catch((err: Error) => {
         this.failure ??= err;
@@ -366,3 +413,43 @@ export class StreamEngine {
 }
 
 export type { WorkerTask };
+
+function concatRecords(parts: StateRecords[]): StateRecords {
+  if (parts.length === 1) return parts[0];
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.bytes.length, 0));
+  const out: StateRecords = { count, op: new Uint8Array(count), key: new Uint32Array(count), offset: new Uint32Array(count + 1), bytes };
+  let i = 0;
+  let base = 0;
+  for (const p of parts) {
+    out.op.set(p.op, i);
+    out.key.set(p.key, i);
+    for (let j = 0; j < p.count; j++) out.offset[i + j + 1] = base + p.offset[j + 1];
+    bytes.set(p.bytes, base);
+    base += p.bytes.length;
+    i += p.count;
+  }
+  return out;
+}
+
+function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number) => number): StateRecords[] {
+  const of = new Uint32Array(r.count);
+  const counts = new Array<number>(lanes).fill(0);
+  const sizes = new Array<number>(lanes).fill(0);
+  for (let i = 0; i < r.count; i++) {
+    of[i] = laneOf(i);
+    counts[of[i]]++;
+    sizes[of[i]] += r.offset[i + 1] - r.offset[i];
+  }
+  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]) }));
+  for (let i = 0; i < r.count; i++) {
+    const o = out[of[i]];
+    const k = o.count++;
+    o.op[k] = r.op[i];
+    o.key[k] = r.key[i];
+    const start = o.offset[k];
+    o.bytes.set(r.bytes.subarray(r.offset[i], r.offset[i + 1]), start);
+    o.offset[k + 1] = start + r.offset[i + 1] - r.offset[i];
+  }
+  return out;
+}

@@ -1,7 +1,11 @@
 // Session windows: per key, readings closer than the gap merge into one window [first ts, last ts + gap).
 import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import type { StateReader, StateWriter } from './state-codec.js';
+
+const NO_CHANGES = new Uint32Array(0);
 
 interface Session {
   start: number;
@@ -21,6 +25,7 @@ export class SessionWindowOperator implements WindowOperator {
     private readonly aggregates: readonly AggregateName[],
     private readonly gapMs: number,
     private readonly latenessMs: number,
+    private readonly changes?: ChangeSet,
   ) {
     this.store = new AccumulatorStore(aggregates, 64);
   }
@@ -68,6 +73,7 @@ export class SessionWindowOperator implements WindowOperator {
     }
     this.store.add(target.slot, ts, value);
     target.dirty = true;
+    this.changes?.touch(key);
     if (target.end - 1 < this.nextDue) this.nextDue = target.end - 1;
     return true;
   }
@@ -79,6 +85,7 @@ export class SessionWindowOperator implements WindowOperator {
       for (let i = 0; i < list.length; i++) {
         const s = list[i];
         if (s.end - 1 > w) continue;
+        this.changes?.touch(key);
         if (s.dirty) {
           s.dirty = false;
           out.push(key, s.start, s.end, s.emits++);
@@ -89,9 +96,45 @@ export class SessionWindowOperator implements WindowOperator {
           list.splice(i--, 1);
         }
       }
-      for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
       if (list.length === 0) this.sessions.delete(key);
     }
+    this.restored();
+  }
+
+  /** Recomputes when `advance` next has work: a session to emit, or one to drop. */
+  restored(): void {
+    let next = Infinity;
+    for (const list of this.sessions.values()) for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
     this.nextDue = next;
+  }
+
+  takeChanges(): Uint32Array {
+    return this.changes ? this.changes.take() : NO_CHANGES;
+  }
+
+  writeKey(key: number, w: StateWriter): boolean {
+    const list = this.sessions.get(key);
+    if (!list) return false;
+    w.u32(list.length);
+    for (const s of list) {
+      w.f64(s.start);
+      w.f64(s.end);
+      w.u32(s.emits);
+      w.u8(s.dirty ? 1 : 0);
+      this.store.writeSlot(s.slot, w);
+    }
+    return true;
+  }
+
+  readKey(key: number, r: StateReader): void {
+    const list: Session[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const start = r.f64();
+      const end = r.f64();
+      const emits = r.u32();
+      const dirty = r.u8() === 1;
+      list.push({ start, end, emits, dirty, slot: this.store.readSlot(r) });
+    }
+    if (list.length > 0) this.sessions.set(key, list);
   }
 }

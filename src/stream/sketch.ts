@@ -118,3 +118,32 @@ function bucketQuantile(s: DDSketchData, q: number): number {
   }
   return bucketValue(s.alpha, s.pos.offset + s.pos.counts.length - 1);
 }
+
+/** Writes a sketch exactly (bucket counts and extremes), so a restored sketch answers as the original did. */
+export function writeSketch(s: DDSketchData, w: { f64(v: number): void; i32(v: number): void; u32(v: number): void }): void {
+  w.f64(s.alpha);
+  w.f64(s.zero);
+  w.f64(s.count);
+  w.f64(s.min);
+  w.f64(s.max);
+  for (const store of [s.pos, s.neg]) {
+    w.i32(store.offset);
+    w.u32(store.counts.length);
+    for (const c of store.counts) w.f64(c);
+  }
+}
+
+export function readSketch(r: { f64(): number; i32(): number; u32(): number }): DDSketchData {
+  const s = createSketch(r.f64());
+  s.zero = r.f64();
+  s.count = r.f64();
+  s.min = r.f64();
+  s.max = r.f64();
+  for (const store of [s.pos, s.neg]) {
+    store.offset = r.i32();
+    const n = r.u32();
+    if (n > MAX_BUCKETS) throw new RangeError(`a sketch store holds at most ${MAX_BUCKETS} buckets, the record says ${n}`);
+    for (let i = 0; i < n; i++) store.counts.push(r.f64());
+  }
+  return s;
+}

@@ -3,8 +3,12 @@
 // from the key's retained readings (cost: readings per window), which suits the low-rate metrics this
 // window type is meant for.
 import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import type { StateReader, StateWriter } from './state-codec.js';
+
+const NO_CHANGES = new Uint32Array(0);
 
 interface KeyState {
   ts: number[];
@@ -27,6 +31,7 @@ export class SlidingWindowOperator implements WindowOperator {
     private readonly aggregates: readonly AggregateName[],
     private readonly sizeMs: number,
     private readonly latenessMs: number,
+    private readonly changes?: ChangeSet,
   ) {
     this.store = new AccumulatorStore(aggregates, 4);
   }
@@ -51,6 +56,7 @@ export class SlidingWindowOperator implements WindowOperator {
     st.pending.add(ts);
     for (let j = i + 1; j < st.ts.length && st.ts[j] < ts + this.sizeMs; j++) st.pending.add(st.ts[j]);
     this.pendingKeys.add(key);
+    this.changes?.touch(key);
     if (ts < this.nextDue) this.nextDue = ts;
     return true;
   }
@@ -60,6 +66,7 @@ export class SlidingWindowOperator implements WindowOperator {
     for (const key of this.pendingKeys) {
       const st = this.keys.get(key)!;
       const due = [...st.pending].filter((t) => t <= w).sort((a, b) => a - b);
+      if (due.length > 0) this.changes?.touch(key);
       for (const t of due) {
         st.pending.delete(t);
         const rev = st.emits.get(t) ?? 0;
@@ -81,7 +88,6 @@ export class SlidingWindowOperator implements WindowOperator {
   }
 
   private evict(w: number): void {
-    let next = Infinity;
     for (const [key, st] of this.keys) {
       let drop = 0;
       while (drop < st.ts.length && st.ts[drop] + this.sizeMs - 1 + this.latenessMs <= w) drop++;
@@ -89,13 +95,61 @@ export class SlidingWindowOperator implements WindowOperator {
         st.ts.splice(0, drop);
         st.values.splice(0, drop);
         this.readings -= drop;
+        this.changes?.touch(key);
       }
-      for (const t of st.emits.keys()) if (t + this.latenessMs <= w) st.emits.delete(t);
+      for (const t of st.emits.keys()) {
+        if (t + this.latenessMs > w) continue;
+        st.emits.delete(t);
+        this.changes?.touch(key);
+      }
       if (st.ts.length === 0 && st.pending.size === 0) this.keys.delete(key);
+    }
+    this.restored();
+  }
+
+  /** Recomputes when `advance` next has work: a pending window, a reading or an emission count to drop. */
+  restored(): void {
+    let next = Infinity;
+    for (const st of this.keys.values()) {
       for (const t of st.pending) next = Math.min(next, t);
       if (st.ts.length > 0) next = Math.min(next, st.ts[0] + this.sizeMs - 1 + this.latenessMs);
       for (const t of st.emits.keys()) next = Math.min(next, t + this.latenessMs);
     }
     this.nextDue = next;
+  }
+
+  takeChanges(): Uint32Array {
+    return this.changes ? this.changes.take() : NO_CHANGES;
+  }
+
+  writeKey(key: number, w: StateWriter): boolean {
+    const st = this.keys.get(key);
+    if (!st) return false;
+    w.u32(st.ts.length);
+    for (let i = 0; i < st.ts.length; i++) {
+      w.f64(st.ts[i]);
+      w.f64(st.values[i]);
+    }
+    w.u32(st.pending.size);
+    for (const t of st.pending) w.f64(t);
+    w.u32(st.emits.size);
+    for (const [t, n] of st.emits) {
+      w.f64(t);
+      w.u32(n);
+    }
+    return true;
+  }
+
+  readKey(key: number, r: StateReader): void {
+    const st: KeyState = { ts: [], values: [], pending: new Set(), emits: new Map() };
+    for (let n = r.u32(); n > 0; n--) {
+      st.ts.push(r.f64());
+      st.values.push(r.f64());
+    }
+    for (let n = r.u32(); n > 0; n--) st.pending.add(r.f64());
+    for (let n = r.u32(); n > 0; n--) st.emits.set(r.f64(), r.u32());
+    this.keys.set(key, st);
+    this.readings += st.ts.length;
+    if (st.pending.size > 0) this.pendingKeys.add(key);
   }
 }

@@ -2,6 +2,8 @@
 import { resultBuffers, type WindowResultColumns } from './emit-buffer.js';
 
 export interface WorkerTask {
+  /** Which operator state of the worker the task feeds (one per engine sharing the worker threads). */
+  state: number;
   length: number;
   op: Uint8Array;
   key: Uint32Array;
@@ -11,6 +13,22 @@ export interface WorkerTask {
   markerCount: number;
   markerPos: Uint32Array;
   markerW: Float64Array;
+}
+
+/**
+ * Window state of some keys, as checkpointed or restored: record i is operator op[i], key key[i], with the
+ * bytes bytes[offset[i], offset[i + 1]); an empty range is a key that holds no state (a tombstone).
+ */
+export interface StateRecords {
+  count: number;
+  op: Uint8Array;
+  key: Uint32Array;
+  offset: Uint32Array;
+  bytes: Uint8Array;
+}
+
+export function stateRecordsTransferList(r: StateRecords): ArrayBuffer[] {
+  return [r.op, r.key, r.offset, r.bytes].map((a) => a.buffer as ArrayBuffer);
 }
 
 export interface LateReadings {
@@ -37,7 +55,7 @@ export class TaskBuilder {
   private markerPos: Uint32Array;
   private markerW: Float64Array;
 
-  constructor(private readonly capacity: number) {
+  constructor(private readonly capacity: number, private readonly state = 0) {
     this.op = new Uint8Array(capacity);
     this.key = new Uint32Array(capacity);
     this.ts = new Float64Array(capacity);
@@ -98,6 +116,7 @@ export class TaskBuilder {
   take(): WorkerTask {
     const n = this.length;
     const task: WorkerTask = {
+      state: this.state,
       length: n,
       op: this.op.slice(0, n),
       key: this.key.slice(0, n),
@@ -111,6 +130,11 @@ export class TaskBuilder {
     this.markerCount = 0;
     return task;
   }
+}
+
+/** The worker lane of a key: fixed for the life of an engine, so a key's readings stay in order. */
+export function laneOfKey(key: number, lanes: number): number {
+  return lanes === 1 ? 0 : (Math.imul(key, 0x9e3779b1) >>> 0) % lanes;
 }
 
 export function taskTransferList(task: WorkerTask): ArrayBuffer[] {

@@ -1,6 +1,12 @@
 // Event-time watermark: the minimum over active source partitions of (largest event time - out-of-orderness - 1).
 import type { WatermarkSpec } from './spec.js';
 
+/** A tracker's state for checkpoints: the watermark and each partition's largest event time. */
+export interface WatermarkState {
+  value: number;
+  partitions: [string, number][];
+}
+
 interface PartitionClock {
   maxTs: number;
   lastSeenMs: number;
@@ -41,6 +47,17 @@ export class WatermarkTracker {
       return true;
     }
     return false;
+  }
+
+  snapshot(): WatermarkState {
+    return { value: this.value, partitions: [...this.partitions].map(([name, p]) => [name, p.maxTs]) };
+  }
+
+  /** Continues from a snapshot; restored partitions count as seen at `nowMs` (processing time restarts). */
+  restore(state: WatermarkState, nowMs = 0): void {
+    this.value = state.value;
+    this.partitions.clear();
+    for (const [name, maxTs] of state.partitions) this.partitions.set(name, { maxTs, lastSeenMs: nowMs });
   }
 
   /** End of input: every window may close. */

@@ -2,12 +2,15 @@
 import { EmitBuffer, type WindowResultColumns } from './emit-buffer.js';
 import { createWindowOperator, type WindowOperator } from './operator.js';
 import type { OperatorSpec } from './spec.js';
-import type { WorkerReply, WorkerTask } from './task.js';
+import { StateReader, StateWriter } from './state-codec.js';
+import type { StateRecords, WorkerReply, WorkerTask } from './task.js';
 
 export interface WorkerInit {
   operators: OperatorSpec[];
   /** Number of keys of each operator's grouping (dense key ids 0..n-1). */
   keyCounts: number[];
+  /** Track which keys changed, for checkpoints of their state. */
+  trackChanges?: boolean;
 }
 
 export class WorkerCore {
@@ -15,7 +18,7 @@ export class WorkerCore {
   private readonly out: EmitBuffer[];
 
   constructor(init: WorkerInit) {
-    this.operators = init.operators.map((spec, i) => createWindowOperator(spec, init.keyCounts[i]));
+    this.operators = init.operators.map((spec, i) => createWindowOperator(spec, init.keyCounts[i], init.trackChanges ?? false));
     this.out = init.operators.map((spec, i) => new EmitBuffer(i, spec.aggregates.length));
   }
 
@@ -45,6 +48,41 @@ export class WorkerCore {
       late: { op: Uint8Array.from(late.op), key: Float64Array.from(late.key), ts: Float64Array.from(late.ts), value: Float64Array.from(late.value) },
       activeWindows: this.activeWindows,
     };
+  }
+
+  /** The state of every key that changed since the last checkpoint (an empty record where a key holds none). */
+  checkpoint(): StateRecords {
+    const w = new StateWriter();
+    const op: number[] = [];
+    const key: number[] = [];
+    const offset: number[] = [0];
+    this.operators.forEach((o, i) => {
+      for (const k of o.takeChanges()) {
+        o.writeKey(k, w);
+        op.push(i);
+        key.push(k);
+        offset.push(w.length);
+      }
+    });
+    return { count: op.length, op: Uint8Array.from(op), key: Uint32Array.from(key), offset: Uint32Array.from(offset), bytes: w.bytes() };
+  }
+
+  /** Loads checkpointed keys into operators that hold nothing yet; every operator takes the watermark the state had. */
+  restore(records: StateRecords, watermark: number): void {
+    for (let i = 0; i < records.count; i++) {
+      const start = records.offset[i];
+      const end = records.offset[i + 1];
+      if (end === start) continue;
+      const o = this.operators[records.op[i]];
+      if (!o) throw new RangeError(`window state record for operator #${records.op[i]}, but there are ${this.operators.length} operators`);
+      const r = new StateReader(records.bytes, start, end);
+      o.readKey(records.key[i], r);
+      if (!r.done) throw new RangeError(`window state record of operator #${records.op[i]}, key #${records.key[i]} has ${end - r.pos} bytes left over`);
+    }
+    for (const o of this.operators) {
+      o.watermark = watermark;
+      o.restored();
+    }
   }
 
   private advance(watermark: number): void {

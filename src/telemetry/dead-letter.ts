@@ -12,6 +12,7 @@ export const DEAD_LETTER_REASONS = [
   'ts-before-epoch',
   'ts-in-future',
   'late',
+  'wrong-partition',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

@@ -13,6 +13,14 @@ export interface ValidReadings {
   quality: Uint8Array;
 }
 
+/** Which sensors a source partition may carry, when keys are co-partitioned (see src/io/kafka). */
+export interface PartitionOwnership {
+  /** 1 for a sensor whose readings belong to this partition. */
+  accept: Uint8Array;
+  /** Why a sensor's reading does not belong here, for the dead letter. */
+  explain(sensor: number): string;
+}
+
 export interface ValidationContext {
   catalog: SensorCatalog;
   /** Processing time, for the far-future check. */
@@ -21,6 +29,7 @@ export interface ValidationContext {
   maxFutureMs: number;
   source: string;
   deadLetter: DeadLetterSink;
+  ownership?: PartitionOwnership;
 }
 
 const KINDS = SENSOR_KINDS.length;
@@ -46,6 +55,7 @@ function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: st
   const spec = METRICS[m];
   if (value < spec.min || value > spec.max) return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
   if (quality > 2) return ['bad-type', `quality code ${quality} is not 0 (good), 1 (uncertain) or 2 (bad)`];
+  if (ctx.ownership && ctx.ownership.accept[s] !== 1) return ['wrong-partition', ctx.ownership.explain(s)];
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { generateCity } from '../../src/city/index.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { createPipeline, type Pipeline } from '../../src/app/pipeline.js';
+import type { StreamEngine } from '../../src/stream/index.js';
 import { DEFAULT_OPERATORS } from '../../src/app/operators.js';
 import { buildServer } from '../../src/api/server.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 
 const START = Date.UTC(2026, 5, 3, 5);
-let pipeline: Pipeline;
+let pipeline: Pipeline<StreamEngine>;
 let app: FastifyInstance;
 let stateDir: string;
 let auth: { authorization: string };

@@ -1,13 +1,17 @@
-// `urbanflow run`: the engine on the embedded city simulator (or HTTP ingest only) with the HTTP API (the default of `npm start`).
+// `urbanflow run`: the engine on the embedded city simulator (or HTTP ingest only, or Kafka) with the HTTP API (the default of `npm start`).
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCity, loadSampleCity } from '../../city/index.js';
-import { runConfig, type RunFlags } from '../../config.js';
+import { runConfig, type RunConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
 import { buildServer, gracefulShutdown, KeyStore, liveRoutes, loadManagedCity, type Role } from '../../api/index.js';
 import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
+import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import type { City } from '../../city/index.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
 import { startLiveServices } from '../../app/live.js';
 import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
@@ -34,10 +38,77 @@ function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | unde
   return (row) => out.write(`${JSON.stringify(row)}\n`);
 }
 
+/**
+ * Kafka mode: telemetry from the input topic (HTTP ingest forwards to it); results, dead letters and window
+ * state to topics, exactly once. The API, live forecasts and plans see committed results only.
+ */
+async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec[]): Promise<void> {
+  const log = (line: string) => process.stderr.write(`urbanflow: ${line}\n`);
+  const writeResult = ndjsonWriter(config.resultsFile);
+  const pipeline = createKafkaPipeline({
+    city,
+    operators,
+    kafka: config.kafka!,
+    outOfOrdernessMs: config.outOfOrdernessMs,
+    workers: config.workers,
+    onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
+    onDeadLetter: ndjsonWriter(config.deadLettersFile),
+    log,
+  });
+  const processor = pipeline.engine;
+  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
+  const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
+  const bootstrap = ensureOperatorKey(keys, Date.now());
+  const app = await buildServer({
+    pipeline,
+    source: 'kafka',
+    sourceReady: () => processor.ready(),
+    stateDir: config.stateDir,
+    keys,
+    logger: { level: config.logLevel },
+    solverThreads: config.solverThreads,
+    limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
+  log(`API on ${address}  (docs ${address}/docs; state in ${config.stateDir})`);
+  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+  try {
+    await processor.start();
+  } catch (err) {
+    await app.close();
+    await processor.stop();
+    keys.close();
+    throw err;
+  }
+  const failed = processor.done().then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  const stop = new Promise<undefined>((resolve) => {
+    process.once('SIGINT', () => resolve(undefined));
+    process.once('SIGTERM', () => resolve(undefined));
+  });
+  const outcome = await Promise.race([stop, failed]);
+  log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  await gracefulShutdown({
+    app,
+    pipeline,
+    stopSources: async () => undefined,
+    // Committing and leaving the group is the Kafka source's checkpoint: open windows stay open for the next owner.
+    checkpoints: [() => processor.stop()],
+    closeConsumers: () => live.close(),
+    drainDelayMs: config.drainDelayMs,
+    log,
+  });
+  keys.close();
+  if (outcome) process.exitCode = 1;
+}
+
 export const registerRunCommand: RegisterCommand = (program) => {
-  program
+  const cmd = program
     .command('run')
-    .description('run the engine on the embedded city simulator and serve the HTTP API')
+    .description('run the engine on the embedded city simulator (or on Kafka with --kafka) and serve the HTTP API')
     .option('--city <file>', 'city file (default: the shipped sample city)')
     .option('--operators <file>', 'JSON array of stream operator declarations (default: the built-in set)')
     .option('--host <host>', 'API address (default 127.0.0.1)')
@@ -56,7 +127,8 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--rate-limit <list>', 'requests per minute per API key by role, e.g. utility=600,operator=0 (0: unlimited)')
     .option('--ingest-limit <size>', 'largest telemetry request body (default 16mb)')
     .option('--log-level <level>', 'JSON log level: info (default), debug, warn, error, silent')
-    .option('--drain-delay <duration>', 'on SIGTERM, fail readiness this long before closing the listener (default 0s)')
+    .option('--drain-delay <duration>', 'on SIGTERM, fail readiness this long before closing the listener (default 0s)');
+  addKafkaOptions(cmd)
     .action(async (flags: Record<string, string | undefined>) => {
       const config = runConfig(
         {
@@ -82,6 +154,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         } satisfies RunFlags,
         process.env,
         process.cwd(),
+        kafkaFlags(flags),
       );
       const baseCity = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
       // Edits made through the API are kept in the state directory and win over the file the city came from.
@@ -90,6 +163,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
       const city = managed ?? baseCity;
       const groupings = [...catalogFromCity(city).groupings.keys()];
       const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
+      if (config.kafka) return runOnKafka(config, city, operators);
       // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
       let startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
       let source: SimulatorSource | undefined;

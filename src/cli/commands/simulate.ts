@@ -1,7 +1,15 @@
-// `urbanflow simulate`: runs the embedded simulator over an event-time range and prints the readings in arrival order.
+// `urbanflow simulate`: runs the embedded simulator over an event-time range and prints the readings in arrival
+// order, or with --kafka produces them into the telemetry topic, each on its co-partition unit's partition.
 import { readFileSync } from 'node:fs';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { inputError } from '../../errors.js';
+import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
+import { catalogFromCity } from '../../app/catalog.js';
+import type { City } from '../../city/index.js';
+import { kafkaConfig, type KafkaConfig } from '../../config.js';
+import { TelemetryProducer } from '../../io/kafka/index.js';
+import type { Simulator } from '../../sim/index.js';
+import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
 import { createSimulator } from '../../sim/index.js';
 import type { SensorKind } from '../../telemetry/metrics.js';
 import type { Reading } from '../../telemetry/reading.js';
@@ -36,10 +44,48 @@ function toLine(r: Reading): string {
   return r.quality === undefined ? JSON.stringify({ sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value }) : JSON.stringify(r);
 }
 
-interface SimulateOptions { city?: string; seed: string; from?: string; duration: string; speed: string; kinds?: string; collection: string; ndjson?: boolean }
+interface SimulateOptions {
+  city?: string;
+  seed: string;
+  from?: string;
+  duration: string;
+  speed: string;
+  kinds?: string;
+  collection: string;
+  ndjson?: boolean;
+  operators?: string;
+  single?: boolean;
+  pace?: string;
+  [kafka: string]: unknown;
+}
+
+/** Produces the range into Kafka; with --pace, simulated time runs that many times the wall clock. */
+async function produceToKafka(config: KafkaConfig, city: City, sim: Simulator, from: number, to: number, opts: SimulateOptions): Promise<void> {
+  const catalog = catalogFromCity(city);
+  const operators = opts.operators ? parseOperators(JSON.parse(readText(opts.operators)), [...catalog.groupings.keys()]) : DEFAULT_OPERATORS;
+  const producer = await TelemetryProducer.connect({ config, catalog, operators, single: opts.single });
+  const pace = opts.pace === undefined ? undefined : Number(opts.pace);
+  if (pace !== undefined && !(pace > 0)) throw inputError(`--pace must be a positive number (got "${opts.pace}")`, { flag: '--pace' });
+  const wallStart = Date.now();
+  const step = pace === undefined ? CHUNK_MS : Math.max(100, Math.min(CHUNK_MS, pace * 200));
+  const batch: Reading[] = [];
+  let readings = 0;
+  for (let t = from; t < to; t += step) {
+    if (pace !== undefined) {
+      const due = wallStart + (t - from) / pace;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    batch.length = 0;
+    sim.stepInto(t, Math.min(to, t + step), batch);
+    producer.send(batch);
+    readings += batch.length;
+  }
+  await producer.close();
+  process.stderr.write(`urbanflow: ${readings} readings in ${producer.messages} messages to ${config.inputTopic} (${producer.partitions} partitions) on ${config.brokers}\n`);
+}
 
 export const registerSimulateCommand: RegisterCommand = (program) => {
-  program
+  const cmd = program
     .command('simulate')
     .description('Print simulated readings (arrival order, each with its event time ts) for a city over a time range')
     .option('--city <file>', 'city file (the shipped sample city when absent)')
@@ -50,6 +96,10 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--kinds <list>', `only these sensor kinds, comma-separated (${KINDS.join(', ')})`)
     .option('--collection <policy>', 'bin emptying: default (service schedule) or manual', 'default')
     .option('--ndjson', 'one JSON reading per line (the default format)')
+    .option('--operators <file>', 'with --kafka: the operators the engines run, which decide the co-partition units (default: the built-in set)')
+    .option('--single', 'with --kafka: one message per reading, keyed by its co-partition unit, instead of gateway batches')
+    .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
+  addKafkaOptions(cmd)
     .action(async (opts: SimulateOptions) => {
       const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
@@ -60,6 +110,8 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
       const from = parseTime(opts.from);
       const to = from + parseDuration(opts.duration, '--duration');
       const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
+      const kafka = kafkaConfig(kafkaFlags(opts), process.env);
+      if (kafka) return produceToKafka(kafka, city, sim, from, to, opts);
       // A closed pipe (e.g. `| head`) ends the run quietly.
       let closed = false;
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,0 +1,239 @@
+// Kafka benchmark on a real broker it starts itself: end-to-end readings/s from the input topic to committed
+// results (gateway batches and single-reading messages), node-rdkafka's raw consume rate on the same broker as
+// the ceiling, and the consumer lag while telemetry arrives at half the measured rate.
+import type { KafkaConfig } from '../src/config.js';
+import { KafkaProcessor, coPartitioning } from '../src/io/kafka/index.js';
+import * as rd from '../src/io/kafka/rdkafka.js';
+import type { OperatorSpec } from '../src/stream/index.js';
+import { buildCatalog, type SensorCatalog } from '../src/telemetry/catalog.js';
+import { encodeBatch, encodeReading } from '../src/telemetry/codec.js';
+import type { Reading } from '../src/telemetry/reading.js';
+import type { Bench } from './index.js';
+import { KafkaBroker } from './kafka-broker.js';
+
+const T0 = Date.UTC(2026, 0, 5, 6);
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The product default: a gateway batch spans 16 s of event time, well within it. */
+const OUT_OF_ORDERNESS_MS = 30_000;
+
+/** Sensors per gateway (a site): the site is also a grouping key, so a site's sensors share a partition. */
+const PER_SITE = 256;
+
+/** Per sensor and per site, 10-s windows: each key closes a window every 10 s of event time. */
+const OPERATORS: OperatorSpec[] = [
+  { name: 'count', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['count', 'sum', 'mean'], allowedLatenessMs: 0 },
+  { name: 'site-count', metric: 'detector.count', keyBy: 'site', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['sum'], allowedLatenessMs: 0 },
+];
+
+/** Every sensor reports once per event-time second, up to 1 s late: a live city's shape, not a stress pattern. */
+function reading(sensor: number, second: number): Reading {
+  return { sensor: `d${sensor}`, metric: 'detector.count', ts: T0 + second * 1000 + ((sensor * 7919 + second * 31) % 1000), value: (sensor + second) % 17 };
+}
+
+/**
+ * Readings in the order gateways send them: for each block of event time, each site's gateway sends the
+ * readings of its sensors over that block as one batch of `perMessage` (or one message per reading).
+ */
+function* gatewayOrder(keys: number, readings: number, perMessage: number): Generator<Reading[]> {
+  const sites = Math.ceil(keys / PER_SITE);
+  const seconds = Math.max(1, Math.floor(perMessage / PER_SITE));
+  let n = 0;
+  for (let second = 0; n < readings; second += seconds) {
+    for (let site = 0; site < sites && n < readings; site++) {
+      const batch: Reading[] = [];
+      for (let t = second; t < second + seconds; t++) {
+        for (let s = site * PER_SITE; s < Math.min(keys, (site + 1) * PER_SITE) && n < readings; s++, n++) batch.push(reading(s, t));
+      }
+      yield batch;
+    }
+  }
+}
+
+interface Workload {
+  topic: string;
+  messages: number;
+  readings: number;
+}
+
+function config(brokers: string, topic: string, group: string, partitions: number, commitIntervalMs: number): KafkaConfig {
+  return {
+    brokers,
+    inputTopic: topic,
+    resultsTopic: `${topic}.results`,
+    deadLetterTopic: `${topic}.dead-letters`,
+    applicationId: group,
+    commitIntervalMs,
+    transactionTimeoutMs: 30_000,
+    partitions,
+    replicationFactor: 1,
+    properties: {},
+  };
+}
+
+async function producer(brokers: string): Promise<rd.Producer> {
+  const p = new rd.RdProducer({ 'bootstrap.servers': brokers, 'linger.ms': 20, 'batch.size': 1_000_000, 'compression.codec': 'lz4', 'queue.buffering.max.kbytes': 1_048_576, 'queue.buffering.max.messages': 2_000_000 } as never);
+  await rd.connect(p, 30_000);
+  p.setPollInterval(50);
+  return p;
+}
+
+async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
+  const admin = rd.AdminClient.create({ 'bootstrap.servers': brokers } as never);
+  await new Promise<void>((resolve, reject) => admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) => (err ? reject(rd.asError(err)) : resolve())));
+  admin.disconnect();
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
+/** Fills a topic with gateway batches, or one message per reading, each on its site's partition. */
+async function fill(brokers: string, catalog: SensorCatalog, topic: string, partitions: number, readings: number, perMessage: number): Promise<Workload> {
+  await createTopic(brokers, topic, partitions);
+  const of = coPartitioning(catalog, OPERATORS).partitionOfSensor(partitions);
+  const p = await producer(brokers);
+  let messages = 0;
+  for (const batch of gatewayOrder(catalog.ids.length, readings, perMessage)) {
+    const part = of[catalog.index.get(batch[0].sensor)!];
+    if (perMessage === 1) for (const r of batch) rd.produceBlocking(p, topic, part, Buffer.from(encodeReading(r)), null);
+    else rd.produceBlocking(p, topic, part, Buffer.from(encodeBatch(batch)), null);
+    messages += perMessage === 1 ? batch.length : 1;
+  }
+  await rd.flush(p, 300_000);
+  await rd.disconnect(p);
+  return { topic, messages, readings };
+}
+
+/** node-rdkafka's own consume loop over the whole topic, doing nothing with the messages: the ceiling. */
+async function rawConsume(brokers: string, w: Workload, partitions: number): Promise<number> {
+  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': `raw-${w.topic}`, 'enable.auto.commit': false, 'isolation.level': 'read_committed', 'queued.max.messages.kbytes': 16_384, 'fetch.wait.max.ms': 50 } as never, {});
+  await rd.connect(c, 30_000);
+  c.setDefaultConsumeTimeout(100);
+  c.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: w.topic, partition, offset: 0 })));
+  let n = 0;
+  const start = performance.now();
+  while (n < w.messages) n += (await rd.consume(c, 2000)).length;
+  const s = (performance.now() - start) / 1000;
+  await rd.disconnect(c);
+  return n / s;
+}
+
+/** Input topic to committed results: time from the first consumed message until every offset is committed. */
+async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, partitions: number, workers: number, commitIntervalMs: number): Promise<{ readingsPerSec: number; messagesPerSec: number; commits: number; results: number }> {
+  const ends: Record<number, number> = {};
+  const probe = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': 'probe' } as never, {});
+  await rd.connect(probe, 30_000);
+  for (let p = 0; p < partitions; p++) {
+    ends[p] = await new Promise<number>((resolve, reject) => probe.queryWatermarkOffsets(w.topic, p, 10_000, (err, o) => (err ? reject(rd.asError(err)) : resolve(o.highOffset))));
+  }
+  await rd.disconnect(probe);
+  const proc = new KafkaProcessor({
+    config: config(brokers, w.topic, `e2e-${w.topic}`, partitions, commitIntervalMs),
+    catalog,
+    operators: OPERATORS,
+    outOfOrdernessMs: OUT_OF_ORDERNESS_MS,
+    workers,
+    maxFutureMs: 365 * 86_400_000,
+  });
+  await proc.start();
+  let start = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 20));
+    const s = proc.stats();
+    if (start === 0 && s.messages > 0) start = performance.now();
+    const committed = proc.kafkaStats().committed;
+    if (Object.entries(ends).every(([p, end]) => end === 0 || committed[Number(p)] === end)) break;
+    if (proc.error) throw proc.error;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const k = proc.kafkaStats();
+  const results = proc.stats().results;
+  // The workload is all on time and valid: a dead letter would mean the figures measure something else.
+  if (proc.stats().late > 0) throw new Error(`benchmark input produced ${proc.stats().late} late readings`);
+  await proc.stop();
+  return { readingsPerSec: w.readings / seconds, messagesPerSec: w.messages / seconds, commits: k.commits, results };
+}
+
+/** Telemetry arriving live at `rate` readings/s in batches; the processor's lag sampled every 100 ms. */
+async function lagAt(brokers: string, catalog: SensorCatalog, partitions: number, workers: number, commitIntervalMs: number, rate: number, seconds: number, perMessage: number): Promise<number> {
+  const topic = 'bench.live';
+  await createTopic(brokers, topic, partitions);
+  const proc = new KafkaProcessor({ config: config(brokers, topic, 'live', partitions, commitIntervalMs), catalog, operators: OPERATORS, outOfOrdernessMs: OUT_OF_ORDERNESS_MS, workers, maxFutureMs: 365 * 86_400_000 });
+  await proc.start();
+  const of = coPartitioning(catalog, OPERATORS).partitionOfSensor(partitions);
+  const p = await producer(brokers);
+  const batches = gatewayOrder(catalog.ids.length, Number.MAX_SAFE_INTEGER, perMessage);
+  let maxLag = 0;
+  let sent = 0;
+  const start = performance.now();
+  const sampler = setInterval(() => (maxLag = Math.max(maxLag, proc.kafkaStats().lag)), 100);
+  while (performance.now() - start < seconds * 1000) {
+    const due = ((performance.now() - start) / 1000) * rate;
+    while (sent < due) {
+      const batch = batches.next().value as Reading[];
+      rd.produceBlocking(p, topic, of[catalog.index.get(batch[0].sensor)!], Buffer.from(encodeBatch(batch)), null);
+      sent += batch.length;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  clearInterval(sampler);
+  await rd.disconnect(p);
+  await proc.stop();
+  return maxLag;
+}
+
+export const kafkaBench: Bench = async (args) => {
+  const keys = flag(args, 'keys', 100_000);
+  const readings = flag(args, 'readings', 6_000_000);
+  const singles = flag(args, 'single-readings', 1_500_000);
+  const perMessage = flag(args, 'batch', 4096);
+  const partitions = flag(args, 'partitions', 4);
+  const workers = flag(args, 'workers', 1);
+  const commitIntervalMs = flag(args, 'commit-interval-ms', 1000);
+  const lagSeconds = flag(args, 'lag-seconds', 20);
+  const catalog = buildCatalog(Array.from({ length: keys }, (_, i) => ({ id: `d${i}`, kind: 'detector' as const, owners: { site: `s${Math.floor(i / PER_SITE)}` } })));
+  log('starting a Kafka broker');
+  const broker = await KafkaBroker.start({ heapMb: 1024, log });
+  try {
+    log(`filling: ${readings} readings in batches of ${perMessage}, ${singles} single-reading messages, ${keys} sensors, ${partitions} partitions`);
+    const batched = await fill(broker.brokers, catalog, 'bench.batched', partitions, readings, perMessage);
+    const single = await fill(broker.brokers, catalog, 'bench.single', partitions, singles, 1);
+    const rawBatched = await rawConsume(broker.brokers, batched, partitions);
+    const rawSingle = await rawConsume(broker.brokers, single, partitions);
+    log(`raw consume: ${Math.round(rawSingle)} single-reading messages/s, ${Math.round(rawBatched)} batch messages/s (${Math.round(rawBatched * perMessage)} readings/s)`);
+    const b = await endToEnd(broker.brokers, catalog, batched, partitions, workers, commitIntervalMs);
+    log(`end to end, batched: ${Math.round(b.readingsPerSec)} readings/s (${b.commits} transactions, ${b.results} window results)`);
+    const s = await endToEnd(broker.brokers, catalog, single, partitions, workers, commitIntervalMs);
+    log(`end to end, single-reading messages: ${Math.round(s.messagesPerSec)} messages/s (${s.commits} transactions, ${s.results} window results)`);
+    const liveRate = Math.round(b.readingsPerSec / 2);
+    const maxLag = await lagAt(broker.brokers, catalog, partitions, workers, commitIntervalMs, liveRate, lagSeconds, 1024);
+    log(`live at ${liveRate} readings/s for ${lagSeconds} s: max lag ${maxLag} messages`);
+    return {
+      batchedReadingsPerSec: Math.round(b.readingsPerSec),
+      singleMessagesPerSec: Math.round(s.messagesPerSec),
+      rawConsumeMessagesPerSec: Math.round(rawSingle),
+      rawConsumeBatchMessagesPerSec: Math.round(rawBatched),
+      singleToRawRatio: Number((s.messagesPerSec / rawSingle).toFixed(3)),
+      batchedToRawRatio: Number((b.messagesPerSec / rawBatched).toFixed(3)),
+      batchedWindowResults: b.results,
+      singleWindowResults: s.results,
+      maxLagMessages: maxLag,
+      lagRateReadingsPerSec: liveRate,
+      lagSeconds,
+      keys,
+      sensorsPerSite: PER_SITE,
+      readings,
+      singleReadings: singles,
+      batchSize: perMessage,
+      partitions,
+      workers,
+      commitIntervalMs,
+    };
+  } finally {
+    await broker.destroy();
+  }
+};

@@ -1,0 +1,56 @@
+// The pipeline on Kafka: the processor (an engine per input partition) feeding the result store and dead-letter log once committed.
+import type { City } from '../city/index.js';
+import type { KafkaConfig } from '../config.js';
+import { KafkaProcessor } from '../io/kafka/index.js';
+import type { OperatorSpec, WindowResult } from '../stream/index.js';
+import { DeadLetterLog, type DeadLetter } from '../telemetry/dead-letter.js';
+import { catalogFromCity } from './catalog.js';
+import type { Pipeline, ResultListener } from './pipeline.js';
+import { ResultStore } from './result-store.js';
+
+export interface KafkaPipelineOptions {
+  city: City;
+  operators: OperatorSpec[];
+  kafka: KafkaConfig;
+  outOfOrdernessMs: number;
+  workers: number;
+  onResults?: (rows: WindowResult[]) => void;
+  onDeadLetter?: (letter: DeadLetter) => void;
+  log?: (line: string) => void;
+}
+
+/** The API sees committed results only: what a read_committed consumer of the results topic sees. */
+export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProcessor> {
+  const catalog = catalogFromCity(o.city);
+  const results = new ResultStore();
+  const deadLetters = new DeadLetterLog(5, o.onDeadLetter);
+  const listeners: ResultListener[] = [];
+  const processor = new KafkaProcessor({
+    config: o.kafka,
+    catalog,
+    operators: o.operators,
+    outOfOrdernessMs: o.outOfOrdernessMs,
+    workers: o.workers,
+    log: o.log,
+    onCommitted: (rows) => {
+      results.add(rows);
+      o.onResults?.(rows);
+      for (const listener of listeners) {
+        try {
+          listener(rows);
+        } catch (err) {
+          o.log?.(`a result listener failed: ${(err as Error).message}`);
+        }
+      }
+    },
+    onDeadLetters: (letters) => letters.forEach(deadLetters.add),
+  });
+  const addResultListener = (listener: ResultListener): (() => void) => {
+    listeners.push(listener);
+    return () => {
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    };
+  };
+  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters, addResultListener };
+}
