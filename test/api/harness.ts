@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCity, type City } from '../../src/city/index.js';
-import { createPipeline, type Pipeline } from '../../src/app/pipeline.js';
+import { createPipeline } from '../../src/app/pipeline.js';
 import { DEFAULT_OPERATORS } from '../../src/app/operators.js';
 import { buildServer, liveRoutes, type ApiServer, type ServerOptions } from '../../src/api/index.js';
 import { startLiveServices, type LiveOptions, type LiveServices } from '../../src/app/live.js';
@@ -24,7 +24,7 @@ export function liveTestCity(): City {
   return generateCity({ seed: 3, intersections: 5, feeders: 2, resourcesPerFeeder: 2, bins: 30, depots: 2, trucksPerDepot: 1, weatherStations: 1 });
 }
 
-export function testPipeline(city: City, clock: () => number): Pipeline {
+export function testPipeline(city: City, clock: () => number): ReturnType<typeof createPipeline> {
   return createPipeline({ city, operators: DEFAULT_OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock });
 }
 
@@ -33,7 +33,7 @@ export type Credential = 'none' | 'bad' | 'revoked' | 'expired-key' | 'expired-t
 export interface Harness {
   app: ApiServer;
   city: City;
-  pipeline: Pipeline;
+  pipeline: ReturnType<typeof createPipeline>;
   /** With `live`: the live services behind the live routes. */
   live?: LiveServices;
   /** With `live`: simulates on to `untilMs` (10-minute steps, forecasts refitted as due), then refreshes the signal plans. */

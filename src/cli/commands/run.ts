@@ -68,6 +68,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     logger: { level: config.logLevel },
     solverThreads: config.solverThreads,
     limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+    plugins: [liveRoutes(live)],
   });
   const address = await app.listen({ host: config.host, port: config.port });
   log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
