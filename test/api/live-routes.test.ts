@@ -146,7 +146,8 @@ describe('live collection routes before the fill forecasts are ready', () => {
       expect(p.missing.map((m: { id: string }) => m.id).sort()).toEqual(own.sort());
       const m = p.missing[0];
       expect(res.headers['retry-after']).toBe(String(Math.min(3600, (m.required - m.observations) * 3600)));
-      // The other contractor still learns nothing about this depot.
+      // Nothing was planned, and the other contractor still learns nothing about this depot.
+      expect((await cold.app.inject({ url: '/v1/routes/depots/depot-1', headers: cold.auth('cleanway') })).json().dates[0]).toMatchObject({ date: DATE, plan: null });
       expect((await cold.app.inject({ url, headers: cold.auth('metro') })).statusCode).toBe(404);
       await cold.simulate(T0 + 6.5 * HOUR);
       const ready = await cold.app.inject({ url, headers: cold.auth('cleanway') });

@@ -54,10 +54,10 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
     return d;
   };
 
-  /** Routes planned on no bin at all would read as "nothing to collect": 503 until some bin has a fill forecast. */
-  const noForecasts = (a: CollectionRoutesAnswer, now: number) => {
+  /** No bin of the depot has a fill forecast yet: 503 with the bins and the wait. */
+  const noForecasts = (depot: string, date: string, unknownBins: { id: string; reason: string }[], now: number) => {
     const stepMs = live.forecasts.kindInfo('bin').stepMs;
-    const missing = a.unknownBins.map(({ id, reason }): MissingSeries => {
+    const missing = unknownBins.map(({ id, reason }): MissingSeries => {
       try {
         return missingOf(live.forecasts.forecast({ kind: 'bin', id, horizonMs: stepMs }, now)) ?? { kind: 'bin', id, observations: 0, required: 0, reason };
       } catch {
@@ -65,7 +65,7 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
       }
     });
     const waitMs = Math.max(...missing.map((m) => waitFor(m, stepMs)));
-    return notReady(time, `no collection routes for depot ${a.depot} on ${a.date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`, waitMs, missing);
+    return notReady(time, `no collection routes for depot ${depot} on ${date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`, waitMs, missing);
   };
 
   return async (app) => {
@@ -123,10 +123,12 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
           if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT' && err.details.field === 'date') {
             throw new HttpProblem('invalid-request', err.message, { errors: [{ path: 'params.date', message: err.message }] });
           }
+          if (isUrbanflowError(err) && err.code === 'UF_ERR_NOT_READY' && Array.isArray(err.details.unknownBins)) {
+            throw noForecasts(depot, date, err.details.unknownBins as { id: string; reason: string }[], now);
+          }
           throw err;
         }
         // The JSON form says whether the routes are frozen, so freezing gives it a tag of its own (pollers learn it once).
-        if (a.bins.length === 0 && a.unknownBins.length > 0) throw noForecasts(a, now);
         const etag = format !== 'json' ? derivedTag(a.etag, format) : a.frozen ? derivedTag(a.etag, 'frozen') : a.etag;
         const headers = { 'x-plan-version': String(a.version), 'x-effective-from': new Date(a.effectiveFromMs).toISOString(), 'x-effective-until': new Date(a.effectiveUntilMs).toISOString() };
         // Frozen routes no longer change; before the shift a GET revalidates, which recomputes when the bins to collect changed.

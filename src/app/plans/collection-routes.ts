@@ -1,6 +1,6 @@
 // Live collection routes per (depot, service date), planned on the bin fill forecasts and cached with versions.
 import type { City } from '../../city/index.js';
-import { inputError, notFoundError } from '../../errors.js';
+import { inputError, notFoundError, notReadyError } from '../../errors.js';
 import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
 import { dateOfDay, dayOfDate, localDate, localInstant } from '../local-time.js';
 import type { StateStore } from '../state-store.js';
@@ -129,6 +129,11 @@ export class CollectionRouteService {
     if (win.day > today + this.options.maxDaysAhead) throw inputError(`date ${query.date} is more than ${this.options.maxDaysAhead} days ahead: the fill forecasts do not reach it`, { field: 'date' });
     const bins = this.city.waste.bins.filter((b) => b.depot === query.depot);
     const { levels, rows, unknown } = binLevelsFor(this.forecasts, bins, win.shiftStartMs, win.nextStartMs, nowMs);
+    if (rows.length === 0 && unknown.length > 0) {
+      // Routes on no bin would read as "nothing to collect": keep the last plan, or wait for the forecasts.
+      if (cached) return this.answer(cached, frozen);
+      throw notReadyError(`no bin of depot ${query.depot} has a fill forecast yet (${unknown[0].id}: ${unknown[0].reason}); retry later`, { depot: query.depot, unknownBins: unknown });
+    }
     const selection = etagOf(rows.map((r) => [r.id, r.mustCollect, r.fill >= (this.options.tuning.optionalLevel ?? 0.5)]));
     if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs) return this.answer(cached, frozen);
     const request = collectionRequestForDepot(this.city.waste, query.depot, levels, this.options.shiftStart, this.options.tuning);

@@ -113,6 +113,14 @@ describe('live collection routes', () => {
     await expect(routes.routes({ depot, date: '2026-04-30' }, NOW)).rejects.toThrow(/more than 7 days ahead/);
     await expect(routes.routes({ depot: 'depot-x', date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_FOUND' });
     await expect(routes.routes({ depot, date: '2026-13-01' }, NOW)).rejects.toThrow(/date must be a date YYYY-MM-DD/);
+    // Without any fill forecast there is nothing to plan on: not ready, naming the bins.
+    const cold = new ForecastService({ city, operators: live.pipeline.operators });
+    try {
+      const waiting = new CollectionRouteService({ city, forecasts: cold, runner: pool, options });
+      await expect(waiting.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_READY', details: { depot, unknownBins: expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/no results yet/) })]) } });
+    } finally {
+      await cold.close();
+    }
     // The planner's typed error comes back from the worker thread with its code.
     const idle = new CollectionRouteService({ city: { ...city, waste: { ...city.waste, trucks: [] } }, forecasts, runner: pool, options });
     await expect(idle.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_INPUT', message: expect.stringMatching(/at least one truck/) });
