@@ -135,7 +135,8 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
     const target = req.targetKW ? val(req.targetKW, t) : 0;
     const want = target > 0 ? Math.max(0, target - delivered[t]) : 0;
     if (Math.abs(plan.shortfallKW[t] - want) > tol * 10) bad(`interval ${t}: shortfall ${plan.shortfallKW[t]} but target minus delivered is ${want}`);
-    penaltyCost += penalty * want * h[t];
+    // A shortfall or overage within the tolerance is numerically zero (an LP solver meets rows to ~1e-7 kW): no penalty.
+    penaltyCost += penalty * (want > tol ? want : 0) * h[t];
   }
   for (const f of (req.feeders ?? []) as Any[]) {
     const net = netByFeeder.get(f.id) ?? new Array(n).fill(0);
@@ -145,7 +146,7 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
       if (f.capKW !== undefined) {
         const over = Math.max(0, f.forecastKW[t] - net[t] - val(f.capKW, t));
         if (!fp?.shortfallKW || Math.abs(fp.shortfallKW[t] - over) > tol * 10) bad(`feeder ${f.id}: reports ${fp?.shortfallKW?.[t]} kW over cap, rules give ${over} at ${t}`);
-        penaltyCost += penalty * over * h[t];
+        penaltyCost += penalty * (over > tol ? over : 0) * h[t];
       }
     }
   }
