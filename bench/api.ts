@@ -1,4 +1,4 @@
-// Benchmark `api`: a stored plan's GET and batched MessagePack ingest, loaded by autocannon against a server process.
+// Benchmark `api`: GET of a stored and of a live signal plan, and batched MessagePack ingest, loaded by autocannon against a server process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { encodeBatch } from '../src/telemetry/codec.js';
 import type { Reading } from '../src/telemetry/reading.js';
 import { randomIntersection } from '../solvers/signals/generate.js';
 import type { Bench } from './index.js';
+import { seedLiveSignalPlans } from './live-state.js';
 
 const CLI = new URL('../../bin/urbanflow.js', import.meta.url).pathname;
 
@@ -79,6 +80,30 @@ function ingestBodies(detectors: string[], batches: number, perBatch: number, st
   return out;
 }
 
+interface GetFigures {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answers other than the expected status, plus connection errors. */
+  unexpected: number;
+  serverCpuUsPerReq: number;
+}
+
+/** Loads one GET (2 s warm-up, then `seconds`), counting answers of the expected status and the server's CPU per request. */
+async function measureGet(url: string, headers: Record<string, string>, expect: 200 | 304, seconds: number, connections: number, pid: number): Promise<GetFigures> {
+  await autocannon({ url, connections, duration: 2, headers });
+  const cpu0 = cpuSeconds(pid);
+  const r = await autocannon({ url, connections, duration: seconds, headers });
+  const expected = expect === 200 ? r['2xx'] : r['3xx'];
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    unexpected: r.requests.total - expected + r.errors,
+    serverCpuUsPerReq: Math.round((((cpuSeconds(pid) - cpu0) * 1e6) / r.requests.total) * 10) / 10,
+  };
+}
+
 export const apiBench: Bench = async (args) => {
   const seconds = flag(args, 'seconds', 10);
   const connections = flag(args, 'connections', 16);
@@ -88,6 +113,8 @@ export const apiBench: Bench = async (args) => {
   const traffic = keys.create({ tenant: 'tmc', role: 'traffic-center' }, Date.now()).secret;
   const operator = keys.create({ tenant: 'ops', role: 'operator' }, Date.now()).secret;
   keys.close();
+  // Lane-group history up to now and the signal plans on it, as a running server would have left them.
+  const intersections = await seedLiveSignalPlans(dir, Date.now());
   const { child, base } = await startServer(dir);
   try {
     const json = { 'content-type': 'application/json' };
@@ -108,6 +135,18 @@ export const apiBench: Bench = async (args) => {
     const baselineReqPerSec = await baseline(planDoc, dir, seconds, connections);
     process.stderr.write(`api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`);
     process.stderr.write(`api: GET plan (${planBytes} bytes): ${Math.round(get.requests.average)} req/s, p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, non-2xx ${get.non2xx}, errors ${get.errors}\n`);
+
+    // The live plan a traffic center polls: the plan in effect for one intersection, then the same GET with its ETag (304).
+    const liveUrl = `${base}/v1/signals/intersections/${intersections[0]}/plan`;
+    const first = await fetch(liveUrl, { headers: auth(traffic) });
+    if (first.status !== 200) throw new Error(`live plan GET failed: ${first.status} ${await first.text()}`);
+    const livePlanBytes = (await first.arrayBuffer()).byteLength;
+    const live = await measureGet(liveUrl, auth(traffic), 200, seconds, connections, child.pid!);
+    const live304 = await measureGet(liveUrl, { ...auth(traffic), 'if-none-match': first.headers.get('etag')! }, 304, seconds, connections, child.pid!);
+    process.stderr.write(
+      `api: GET live plan (${livePlanBytes} bytes): ${live.reqPerSec} req/s, p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, ${live.serverCpuUsPerReq} us server CPU, unexpected ${live.unexpected}; ` +
+        `with If-None-Match (304): ${live304.reqPerSec} req/s, p99 ${live304.p99Ms} ms, ${live304.serverCpuUsPerReq} us, unexpected ${live304.unexpected}\n`,
+    );
 
     const city = (await (await fetch(`${base}/v1/city`, { headers: auth(operator) })).json()) as {
       city: { intersections: { approaches: { laneGroups: { detectors: string[] }[] }[] }[] };
@@ -137,6 +176,16 @@ export const apiBench: Bench = async (args) => {
       planBytes,
       connections,
       planGetServerCpuUsPerReq: Math.round(serverUsPerGet * 10) / 10,
+      livePlanGetReqPerSec: live.reqPerSec,
+      livePlanGetP50Ms: live.p50Ms,
+      livePlanGetP99Ms: live.p99Ms,
+      livePlanGetUnexpected: live.unexpected,
+      livePlanBytes,
+      livePlanGetServerCpuUsPerReq: live.serverCpuUsPerReq,
+      livePlan304ReqPerSec: live304.reqPerSec,
+      livePlan304P99Ms: live304.p99Ms,
+      livePlan304Unexpected: live304.unexpected,
+      livePlan304ServerCpuUsPerReq: live304.serverCpuUsPerReq,
       bareFastifyReqPerSec: baselineReqPerSec,
       ingestReadingsPerSec: Math.round(ingestReadingsPerSec),
       ingestBatchReadings: perBatch,

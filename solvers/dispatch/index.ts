@@ -1,8 +1,10 @@
 // Public surface of demand-response dispatch: validate a request once, then solve it into a plan.
 export { validateDispatchRequest } from './validate.js';
-export { solveDispatch, type DispatchSolveOptions } from './solve.js';
+export { chooseMethod, DECOMPOSE_FROM, solveDispatch, type DispatchSolveOptions } from './solve.js';
+export { closeDecompositionPool, warmUpDecomposition } from './decomposition/index.js';
 export { buildDispatchModel, type DispatchModel } from './build.js';
 export type { DispatchProblem } from './problem.js';
 export type { DispatchPlan, FeederPlan, ResourcePlan } from './plan.js';
+export type { DecompositionStats, DispatchMethod } from './solution.js';
 export type { OpenAdrEvent } from './openadr.js';
 export type * from './request.js';

@@ -1,51 +1,13 @@
 // Relax-and-fix for dispatch MIPs: the LP relaxation gives a bound and a call pattern; the repaired pattern, fixed, gives a plan.
 import { chooseBackend, raceHighs, solveLp, type LpModel, type LpResult, type LpSolveOptions } from '../lp/index.js';
 import type { DispatchModel } from './build.js';
+import { repairCalls } from './call-pattern.js';
 import type { DispatchProblem } from './problem.js';
 
-const MINUTE_MS = 60_000;
-
-/** Calls every interval where the relaxation is on at all, then repairs minimum runs and event limits. */
+/** The repaired call pattern of resource i from the relaxation's on values. */
 function callPattern(p: DispatchProblem, m: DispatchModel, relaxed: Float64Array, i: number): Uint8Array | undefined {
   const on = m.columns[i].on;
-  if (!on) return undefined;
-  const rp = p.resources[i];
-  const r = rp.resource;
-  const n = on.length;
-  const called = Uint8Array.from(on, (c, t) => (rp.available[t] && relaxed[c] > 1e-6 ? 1 : 0));
-  const minRunMs = r.kind === 'industrial' ? (r.minRunMinutes ?? 0) * MINUTE_MS : 0;
-  const runs = (): Array<[number, number]> => {
-    const out: Array<[number, number]> = [];
-    for (let t = 0; t < n; t++) {
-      if (!called[t] || (t > 0 && called[t - 1])) continue;
-      let e = t;
-      while (e + 1 < n && called[e + 1]) e++;
-      out.push([t, e]);
-    }
-    return out;
-  };
-  for (const [s] of runs()) {
-    let ok = true;
-    for (let t = s; t < n && p.startMs[t] < p.startMs[s] + minRunMs; t++) if (!rp.available[t]) ok = false;
-    for (let t = s; t < n && p.startMs[t] < p.startMs[s] + minRunMs; t++) called[t] = ok ? 1 : 0;
-  }
-  const limit = r.maxEvents;
-  for (let rs = runs(); limit !== undefined && rs.length > limit; rs = runs()) {
-    // Bridge the shortest gap if every interval in it is available; otherwise drop the shortest run.
-    let best = -1;
-    for (let k = 0; k + 1 < rs.length; k++) {
-      let bridgeable = true;
-      for (let t = rs[k][1] + 1; t < rs[k + 1][0]; t++) if (!rp.available[t]) bridgeable = false;
-      if (bridgeable && (best < 0 || rs[k + 1][0] - rs[k][1] < rs[best + 1][0] - rs[best][1])) best = k;
-    }
-    if (best >= 0) {
-      for (let t = rs[best][1] + 1; t < rs[best + 1][0]; t++) called[t] = 1;
-    } else {
-      const shortest = rs.reduce((a, b) => (b[1] - b[0] < a[1] - a[0] ? b : a));
-      for (let t = shortest[0]; t <= shortest[1]; t++) called[t] = 0;
-    }
-  }
-  return called;
+  return on ? repairCalls(p, i, Float64Array.from(on, (c) => relaxed[c])) : undefined;
 }
 
 function withCalls(lp: LpModel, m: DispatchModel, patterns: readonly (Uint8Array | undefined)[]): LpModel {

@@ -1,6 +1,7 @@
 // The dispatch plan returned to callers: setpoints, costs, shortfall, marginal costs and OpenADR events.
 import type { LpBackendName } from '../lp/index.js';
 import type { OpenAdrEvent } from './openadr.js';
+import type { DecompositionStats, DispatchMethod } from './solution.js';
 import type { TimeWindow } from './request.js';
 
 export interface ResourcePlan {
@@ -29,10 +30,14 @@ export interface FeederPlan {
 
 export interface DispatchPlan {
   readonly status: 'optimal' | 'feasible';
-  readonly backend: LpBackendName;
+  readonly backend: LpBackendName | 'decomposition';
+  /** How it was solved: one LP/MIP of the whole request, or column generation over the DR resources. */
+  readonly method: DispatchMethod;
   readonly mip: boolean;
   /** Relative gap of a MIP solve (0 when proven optimal). */
   readonly mipGap?: number;
+  /** Rounds, columns and the proving bound of a decomposition solve. */
+  readonly decomposition?: DecompositionStats;
   readonly intervals: TimeWindow[];
   /** Cost plus shortfall penalty: what the optimizer minimized. */
   readonly objective: number;

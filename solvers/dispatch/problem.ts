@@ -28,7 +28,15 @@ export interface DispatchProblem {
   readonly targetKW?: Float64Array;
   readonly feeders: readonly FeederProblem[];
   readonly penaltyPerKWh: number;
+  readonly mipGap: number;
+  readonly timeLimitSeconds: number;
   readonly resources: readonly ResourceProblem[];
 }
 
 export const DEFAULT_SHORTFALL_PENALTY_PER_KWH = 1000;
+/**
+ * Operational dispatch needs a plan in seconds: half a percent of the objective is well inside the uncertainty of
+ * the load forecast, and proving 1e-4 can take branch and bound minutes on a few hundred resources.
+ */
+export const DEFAULT_MIP_GAP = 0.005;
+export const DEFAULT_TIME_LIMIT_SECONDS = 120;

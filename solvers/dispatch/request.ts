@@ -95,5 +95,9 @@ export interface DispatchRequest {
   readonly feeders?: readonly Feeder[];
   /** Penalty per kWh of unmet target or cap excess; default 1000. */
   readonly shortfallPenaltyPerKWh?: number;
+  /** Relative gap at which a MIP plan (call decisions) is accepted; default 0.005. LPs are always solved to optimality. */
+  readonly mipGap?: number;
+  /** Wall-clock budget of a MIP search; when it runs out the best plan found is returned with its proven gap. Default 120. */
+  readonly timeLimitSeconds?: number;
   readonly resources: readonly DrResource[];
 }

@@ -1,6 +1,6 @@
 // Validates a dispatch request once, at the boundary, and resolves its times; every error names the bad field.
 import { inputError } from '../../src/errors.js';
-import { DEFAULT_SHORTFALL_PENALTY_PER_KWH, type DispatchProblem, type FeederProblem, type ResourceProblem } from './problem.js';
+import { DEFAULT_MIP_GAP, DEFAULT_SHORTFALL_PENALTY_PER_KWH, DEFAULT_TIME_LIMIT_SECONDS, type DispatchProblem, type FeederProblem, type ResourceProblem } from './problem.js';
 import type { DispatchRequest, DrResource } from './request.js';
 
 const MAX_INTERVALS = 10_000;
@@ -190,10 +190,12 @@ export function validateDispatchRequest(raw: unknown): DispatchProblem {
     fail('targetKW', 'give a reduction target per interval, or a feeder with capKW and forecastKW (feeder-cap mode)');
   }
   const penaltyPerKWh = r.shortfallPenaltyPerKWh === undefined ? DEFAULT_SHORTFALL_PENALTY_PER_KWH : num(r.shortfallPenaltyPerKWh, 'shortfallPenaltyPerKWh', { positive: true });
+  const mipGap = r.mipGap === undefined ? DEFAULT_MIP_GAP : num(r.mipGap, 'mipGap', { min: 0, max: 0.5 });
+  const timeLimitSeconds = r.timeLimitSeconds === undefined ? DEFAULT_TIME_LIMIT_SECONDS : num(r.timeLimitSeconds, 'timeLimitSeconds', { positive: true, max: 3600 });
   const noticeFromMs = r.issuedAt === undefined ? startMs[0] : instant(r.issuedAt, 'issuedAt');
   if (r.programId !== undefined && typeof r.programId !== 'string') fail('programId', 'must be a string');
   if (!Array.isArray(r.resources)) fail('resources', 'must be an array of DR resources');
   const ctx = { ids: new Set<string>(), feederIds: fs.map((f) => f.id), startMs, endMs, noticeFromMs };
   const resources = r.resources.map((v: unknown, i: number) => resource(v, i, ctx));
-  return { request: r as unknown as DispatchRequest, startMs, endMs, hours, targetKW, feeders: fs, penaltyPerKWh, resources };
+  return { request: r as unknown as DispatchRequest, startMs, endMs, hours, targetKW, feeders: fs, penaltyPerKWh, mipGap, timeLimitSeconds, resources };
 }

@@ -32,6 +32,7 @@ export class CityModel {
   private current: City;
   private rev = 0;
   private readonly liveSignature: string;
+  private readonly listeners: ((city: City) => void)[] = [];
 
   constructor(private readonly pipeline: Pipeline, private readonly file: string | undefined) {
     this.current = pipeline.city;
@@ -49,6 +50,11 @@ export class CityModel {
   /** Whether the running pipeline uses the current model (false after a change that waits for a restart). */
   get live(): boolean {
     return this.pipeline.city === this.current;
+  }
+
+  /** Calls `listener` with the new model after every change the running pipeline takes (services that follow it). */
+  onApplied(listener: (city: City) => void): void {
+    this.listeners.push(listener);
   }
 
   /**
@@ -69,6 +75,7 @@ export class CityModel {
     this.rev++;
     if (sensorSignature(draft) === this.liveSignature) {
       this.pipeline.city = draft;
+      for (const listener of this.listeners) listener(draft);
       return { revision: this.rev, applied: true, detail: 'applied to the running pipeline' };
     }
     return {

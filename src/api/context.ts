@@ -5,6 +5,8 @@ import type { CityModel } from './city-model.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { ApiMetrics } from './metrics.js';
 import type { PlanService } from './plans/index.js';
+import type { PlanInputStep } from './plans/kinds.js';
+import type { PlanKindName } from './plans/solve.js';
 
 export interface ApiLimits {
   /** Body limit of ordinary requests. */
@@ -39,6 +41,8 @@ export interface ApiContext {
   city: CityModel;
   keys: KeyStore;
   plans: PlanService;
+  /** Steps that complete plan requests of a kind before they are checked (registered by plugins, e.g. live forecasts). */
+  planInputs: Map<PlanKindName, PlanInputStep>;
   metrics: ApiMetrics;
   ingest: IngestQueue;
   limits: ApiLimits;

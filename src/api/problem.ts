@@ -74,6 +74,8 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
   if (isUrbanflowError(err)) {
     if (err.code === 'UF_ERR_NOT_FOUND') return new HttpProblem('not-found', err.message);
     if (err.code === 'UF_ERR_BACKPRESSURE') return new HttpProblem('unavailable', err.message, { headers: { 'retry-after': '1' } });
+    // Data an answer needs has not arrived yet (a forecast in cold start): retrying later can succeed.
+    if (err.code === 'UF_ERR_NOT_READY') return new HttpProblem('unavailable', err.message, { code: err.code, headers: { 'retry-after': '60' } });
     if (err.code === 'UF_ERR_INPUT' || err.code === 'UF_ERR_CITY_INVALID' || err.code === 'UF_ERR_INFEASIBLE') {
       const listed = err.details.errors as FieldProblem[] | undefined;
       const field = (err.details.field ?? err.details.path) as string | undefined;
@@ -90,6 +92,10 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
       return new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem('bad-request', 'Content-Length does not match the body');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpProblem('bad-request', 'a path segment is longer than 100 characters; no id is that long', { status: 414 });
+    case 'FST_ERR_BAD_URL':
+      return new HttpProblem('bad-request', 'the URL is malformed (check its percent-encoding)');
   }
   const status = err.statusCode;
   if (status === 429) return new HttpProblem('rate-limited', err.message, { headers: {} });

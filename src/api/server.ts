@@ -77,6 +77,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     city: new CityModel(o.pipeline, managedCityFile(o.stateDir, o.pipeline.city.id)),
     keys,
     plans,
+    planInputs: new Map(),
     metrics,
     ingest: new IngestQueue(limits.ingestQueue),
     limits,
@@ -94,6 +95,8 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     // request id themselves and a request costs no logger of its own.
     childLoggerFactory: (logger, bindings, opts) => (PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger),
     return503OnClosing: true,
+    // The router's own refusals (an over-long path parameter, a malformed URL) are problem documents too.
+    frameworkErrors: (err, request, reply) => sendProblem(reply, toProblem(err as never, request, limits.bodyBytes)),
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
   log = app.log;

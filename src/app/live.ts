@@ -32,6 +32,10 @@ export interface LiveOptions {
 }
 
 export interface LiveServices {
+  /** Service time, as the schedules below see it. */
+  clock: () => number;
+  /** Service time between signal plan refreshes. */
+  planRefreshEveryMs: number;
   forecasts: ForecastService;
   signalPlans: SignalPlanService;
   collectionRoutes: CollectionRouteService;
@@ -53,6 +57,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
   const report = (err: Error) => (o.onError ?? (() => undefined))(err);
+  const planRefreshEveryMs = o.planRefreshEveryMs ?? 300_000;
   let lastRefresh = -Infinity;
   let refreshing: Promise<unknown> | undefined;
   const timer = setInterval(() => {
@@ -62,7 +67,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
     } catch (err) {
       report(err as Error);
     }
-    if (!refreshing && now - lastRefresh >= (o.planRefreshEveryMs ?? 300_000)) {
+    if (!refreshing && now - lastRefresh >= planRefreshEveryMs) {
       lastRefresh = now;
       refreshing = signalPlans
         .refresh(now)
@@ -72,6 +77,8 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   }, o.tickEveryMs ?? 1000);
   timer.unref();
   return {
+    clock,
+    planRefreshEveryMs,
     forecasts,
     signalPlans,
     collectionRoutes,

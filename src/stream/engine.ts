@@ -189,6 +189,11 @@ export class StreamEngine {
     };
   }
 
+  /** A copy of the emit-delay histogram since start; `later.since(earlier)` gives the delays of an interval. */
+  emitDelayHistogram(): LatencyHistogram {
+    return this.emitDelay.clone();
+  }
+
   /**
    * Messages of one source partition in arrival order, as a consumer poll returns them: awaits only where a
    * message has to wait (backpressure or a due flush), not once per message.

@@ -16,6 +16,25 @@ export class LatencyHistogram {
     if (ms > this.max) this.max = ms;
   }
 
+  /** A copy, to take the difference over an interval later (`since`). */
+  clone(): LatencyHistogram {
+    const c = new LatencyHistogram();
+    c.counts.set(this.counts);
+    c.count = this.count;
+    c.max = this.max;
+    return c;
+  }
+
+  /** What was recorded after `earlier` (a clone of this histogram), e.g. a steady state after start-up. */
+  since(earlier: LatencyHistogram): LatencyHistogram {
+    const d = new LatencyHistogram();
+    for (let i = 0; i < this.counts.length; i++) d.counts[i] = this.counts[i] - earlier.counts[i];
+    d.count = this.count - earlier.count;
+    // The largest value of the interval is unknown; the top bucket's edge bounds it.
+    d.max = Infinity;
+    return d;
+  }
+
   /** Upper edge of the bucket holding the q-quantile; 0 when empty. */
   quantile(q: number): number {
     if (this.count === 0) return 0;

@@ -27,7 +27,8 @@ const ids: Record<string, string> = {};
 const all = (status: number): Row['ok'] => Object.fromEntries(ROLE_CREDENTIALS.map((c) => [c, status]));
 
 beforeAll(async () => {
-  h = await startHarness();
+  // With the live routes, on three simulated days of telemetry so that their answers are ready.
+  h = await startHarness({ live: { days: 3 } });
   const post = async (url: string, who: Credential, body: unknown) => {
     const res = await h.app.inject({ method: 'POST', url, headers: h.auth(who), payload: body as object });
     expect(res.statusCode, res.body).toBe(201);
@@ -52,6 +53,9 @@ function rows(): Row[] {
   const resource = { ...structuredClone(city.feeders[0].resources[0]), id: 'res-test', sensor: 'res-test-sensor' };
   const bin = { ...structuredClone(city.waste.bins[0]), id: 'bin-test', sensor: 'bin-test-sensor' };
   const cleanBin = city.waste.bins.find((b) => b.depot === 'depot-1')!.id;
+  const laneGroup = `${city.intersections[0].id}/${city.intersections[0].approaches[0].laneGroups[0].id}`;
+  const corridor = city.corridors[0].id;
+  const ownDepot: Row['ok'] = { cleanway: 200, 'cleanway-token': 200, metro: 404, operator: 200 };
   const traffic: Row['ok'] = { traffic: 200, operator: 200 };
   const grid: Row['ok'] = { utility: 200, operator: 200 };
   const waste: Row['ok'] = { cleanway: 200, metro: 200, 'cleanway-token': 200, operator: 200 };
@@ -110,6 +114,18 @@ function rows(): Row[] {
     r('POST', '/v1/signals/plans', '/v1/signals/plans', { traffic: 202, operator: 202 }, signalsRequest),
     r('GET', '/v1/signals/plans', '/v1/signals/plans', traffic),
     r('GET', '/v1/signals/plans/{id}', () => `/v1/signals/plans/${ids.signals}`, traffic),
+    r('GET', '/v1/signals/intersections', '/v1/signals/intersections', traffic),
+    r('GET', '/v1/signals/intersections/{id}/plan', '/v1/signals/intersections/int-001/plan', traffic),
+    r('GET', '/v1/signals/corridors', '/v1/signals/corridors', traffic),
+    r('GET', '/v1/signals/corridors/{id}/plan', `/v1/signals/corridors/${corridor}/plan`, traffic),
+    r('GET', '/v1/routes/depots/{depot}', '/v1/routes/depots/depot-1', ownDepot),
+    r('GET', '/v1/routes/depots/{depot}/{date}', '/v1/routes/depots/depot-1/2026-06-03', ownDepot),
+    r('GET', '/v1/forecasts/feeders', '/v1/forecasts/feeders', grid),
+    r('GET', '/v1/forecasts/feeders/{id}', '/v1/forecasts/feeders/fdr-001?horizon=6h', grid),
+    r('GET', '/v1/forecasts/bins', '/v1/forecasts/bins', waste),
+    r('GET', '/v1/forecasts/bins/{id}', `/v1/forecasts/bins/${cleanBin}`, ownDepot),
+    r('GET', '/v1/forecasts/lane-groups', '/v1/forecasts/lane-groups', traffic),
+    r('GET', '/v1/forecasts/lane-groups/{intersection}/{laneGroup}', `/v1/forecasts/lane-groups/${laneGroup}`, traffic),
   ];
 }
 

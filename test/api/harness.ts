@@ -1,11 +1,14 @@
-// A test API over a small generated city: temp state directory, keys for every role, fixtures for plan requests.
+// A test API over a small generated city: temp state directory, keys for every role, fixtures for plan requests;
+// optionally with the live services, fed by the simulator for some simulated days before the keys are made.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCity, type City } from '../../src/city/index.js';
-import { createPipeline, type Pipeline } from '../../src/app/pipeline.js';
+import { createPipeline } from '../../src/app/pipeline.js';
 import { DEFAULT_OPERATORS } from '../../src/app/operators.js';
-import { buildServer, type ApiServer, type ServerOptions } from '../../src/api/index.js';
+import { buildServer, liveRoutes, type ApiServer, type ServerOptions } from '../../src/api/index.js';
+import { startLiveServices, type LiveOptions, type LiveServices } from '../../src/app/live.js';
+import { createSimulator } from '../../src/sim/index.js';
 import { issueToken } from '../../src/api/access/index.js';
 import { collectionRequestForDepot } from '../../solvers/routing/index.js';
 import { rng } from '../helpers/rng.js';
@@ -16,7 +19,12 @@ export function testCity(): City {
   return generateCity({ seed: 3, intersections: 4, feeders: 2, resourcesPerFeeder: 2, bins: 30, depots: 2, trucksPerDepot: 1, weatherStations: 1 });
 }
 
-export function testPipeline(city: City, clock: () => number): Pipeline {
+/** The test city with one more intersection, which gives it two corridors (for the live signal plans). */
+export function liveTestCity(): City {
+  return generateCity({ seed: 3, intersections: 5, feeders: 2, resourcesPerFeeder: 2, bins: 30, depots: 2, trucksPerDepot: 1, weatherStations: 1 });
+}
+
+export function testPipeline(city: City, clock: () => number): ReturnType<typeof createPipeline> {
   return createPipeline({ city, operators: DEFAULT_OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock });
 }
 
@@ -25,7 +33,11 @@ export type Credential = 'none' | 'bad' | 'revoked' | 'expired-key' | 'expired-t
 export interface Harness {
   app: ApiServer;
   city: City;
-  pipeline: Pipeline;
+  pipeline: ReturnType<typeof createPipeline>;
+  /** With `live`: the live services behind the live routes. */
+  live?: LiveServices;
+  /** With `live`: simulates on to `untilMs` (10-minute steps, forecasts refitted as due), then refreshes the signal plans. */
+  simulate: (untilMs: number) => Promise<void>;
   stateDir: string;
   clock: { now: number };
   secrets: Record<Credential, string | undefined>;
@@ -33,12 +45,45 @@ export interface Harness {
   close: (opts?: { keepState?: boolean }) => Promise<void>;
 }
 
-export async function startHarness(extra: Partial<ServerOptions> & { stateDir?: string; city?: City } = {}): Promise<Harness> {
+export interface LiveHarnessOptions {
+  /** Simulated days of telemetry before T0 (0: every forecast in cold start). */
+  days: number;
+  serviceRate?: number;
+  options?: Partial<Omit<LiveOptions, 'pipeline' | 'clock' | 'stateDir'>>;
+}
+
+const SIM_STEP = 10 * 60_000;
+
+export async function startHarness(extra: Partial<ServerOptions> & { stateDir?: string; city?: City; live?: LiveHarnessOptions } = {}): Promise<Harness> {
   const stateDir = extra.stateDir ?? mkdtempSync(join(tmpdir(), 'uf-api-'));
-  const city = extra.city ?? testCity();
-  const clock = { now: T0 };
+  const city = extra.city ?? (extra.live ? liveTestCity() : testCity());
+  const clock = { now: extra.live ? T0 - extra.live.days * 86_400_000 : T0 };
   const pipeline = testPipeline(city, () => clock.now);
-  const app = await buildServer({ pipeline, source: 'test', stateDir, now: () => clock.now, ...extra });
+  let live: LiveServices | undefined;
+  let simulate: Harness['simulate'] = async () => {
+    throw new Error('the harness runs without live services');
+  };
+  if (extra.live) {
+    const sim = createSimulator(city, { seed: 3, startMs: clock.now, sensorKinds: ['feeder-meter', 'detector', 'bin'] });
+    // The live timer stays out of the way: the harness refits and refreshes as simulated time passes.
+    const services = startLiveServices({ pipeline, clock: () => clock.now, stateDir, tickEveryMs: 3_600_000, collection: { timeLimitMs: 1_000, maxIterations: 200 }, ...extra.live.options });
+    live = services;
+    simulate = async (untilMs) => {
+      while (clock.now < untilMs) {
+        const to = Math.min(untilMs, clock.now + SIM_STEP);
+        const readings = sim.step(clock.now, to);
+        clock.now = to;
+        await pipeline.engine.ingestReadings(readings, 'simulator');
+        await pipeline.engine.tick();
+        services.forecasts.tick(clock.now);
+        await services.forecasts.idle();
+      }
+      await services.signalPlans.refresh(clock.now);
+    };
+    await simulate(T0);
+  }
+  const plugins = [...(live ? [liveRoutes(live, { serviceRate: extra.live?.serviceRate })] : []), ...(extra.plugins ?? [])];
+  const app = await buildServer({ pipeline, source: 'test', stateDir, now: () => clock.now, ...extra, plugins });
   const keys = app.urbanflow.keys;
   const mk = (tenant: string, role: Parameters<typeof keys.create>[0]['role'], more: object = {}) => keys.create({ tenant, role, ...more }, clock.now);
   const revoked = mk('grid-a', 'utility');
@@ -65,12 +110,15 @@ export async function startHarness(extra: Partial<ServerOptions> & { stateDir?: 
     app,
     city,
     pipeline,
+    live,
+    simulate,
     stateDir,
     clock,
     secrets,
     auth: (who): Record<string, string> => (secrets[who] === undefined ? {} : { authorization: `Bearer ${secrets[who]}` }),
     close: async (opts = {}) => {
       await app.close();
+      await live?.close();
       await pipeline.engine.close();
       if (!opts.keepState) rmSync(stateDir, { recursive: true, force: true });
     },

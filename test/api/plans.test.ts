@@ -4,7 +4,10 @@ import { checkPlan as checkDispatch } from '../solvers/dispatch/check.js';
 import { checkPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
 import { checkCorridor, checkPlan as checkSignals, type CorridorInput, type IntersectionInput } from '../../solvers/signals/index.js';
 import { PlanStore } from '../../src/api/plans/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { dispatchRequest, routeRequest, signalsRequest, startHarness, type Credential, type Harness } from './harness.js';
 
 let h: Harness;
@@ -150,6 +153,30 @@ describe('restarts', () => {
       expect(checkDispatch(dispatchRequest(), resumed.plan)).toEqual([]);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('plan store', () => {
+  it('opens a store written before plans recorded their derived inputs, and records them from then on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-plans-'));
+    try {
+      const file = join(dir, 'plans.db');
+      const old = new Database(file);
+      old.exec(`CREATE TABLE plans (id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, key_id TEXT NOT NULL, scope TEXT NOT NULL,
+        status TEXT NOT NULL, created_at INTEGER NOT NULL, finished_at INTEGER, request TEXT NOT NULL, result TEXT, error TEXT)`);
+      old.prepare("INSERT INTO plans VALUES ('dsp_old', 'dispatch', 'grid-a', 'k', '', 'done', 1, 2, '{}', '{\"ok\":true}', NULL)").run();
+      old.close();
+      const store = PlanStore.open(file);
+      expect(store.get('dsp_old')).toMatchObject({ status: 'done', inputsJson: null, resultJson: '{"ok":true}' });
+      const fresh = store.create({ kind: 'dispatch', tenant: 'grid-a', keyId: 'k', scope: '', request: {}, inputs: { band: 'upper80' } }, 3);
+      expect(store.get(fresh.id)!.inputsJson).toBe('{"band":"upper80"}');
+      store.close();
+      const reopened = PlanStore.open(file);
+      expect(reopened.get(fresh.id)!.inputsJson).toBe('{"band":"upper80"}');
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,32 +1,19 @@
 // Property-style check: the engine (inline and on worker threads, any batch size) emits exactly what the
 // single-threaded reference emits, on random disordered streams with late, duplicate and invalid readings.
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, type CatalogSensor } from '../../src/telemetry/catalog.js';
-import { encodeBatch, encodeReading } from '../../src/telemetry/codec.js';
+import { encodeBatch } from '../../src/telemetry/codec.js';
 import { DeadLetterLog } from '../../src/telemetry/dead-letter.js';
 import type { Reading } from '../../src/telemetry/reading.js';
-import { StreamEngine, resultRows, type OperatorSpec, type WindowResult } from '../../src/stream/index.js';
+import { StreamEngine, resultRows, type WindowResult } from '../../src/stream/index.js';
 import { DEFAULT_SKETCH_ALPHA } from '../../src/stream/sketch.js';
 import { runReference, type RefMessage } from '../reference/stream-reference.js';
 import { rng } from '../helpers/rng.js';
+import { CATALOG, OPERATORS, T0, randomStream as randomTelemetry } from '../helpers/telemetry-stream.js';
 
-const T0 = 1_750_000_000_000;
 const NOW = T0 + 86_400_000;
 const WM = { outOfOrdernessMs: 2_000, idleTimeoutMs: Number.MAX_SAFE_INTEGER };
-
-const sensors: CatalogSensor[] = [
-  ...Array.from({ length: 12 }, (_, i) => ({ id: `det-${i}`, kind: 'detector' as const, owners: { intersection: `I${i % 3}` } })),
-  ...Array.from({ length: 4 }, (_, i) => ({ id: `fm-${i}`, kind: 'feeder-meter' as const, owners: { feeder: `F${i % 2}` } })),
-];
-const catalog = buildCatalog(sensors);
-
-const operators: OperatorSpec[] = [
-  { name: 'count10s', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['count', 'sum', 'min', 'max', 'mean', 'variance', 'last', 'p50', 'p95', 'p99'], allowedLatenessMs: 5_000 },
-  { name: 'speed20s', metric: 'detector.speed', keyBy: 'intersection', window: { type: 'hopping', sizeMs: 20_000, slideMs: 5_000 }, aggregates: ['count', 'mean', 'max', 'p95'], allowedLatenessMs: 3_000 },
-  { name: 'kwSession', metric: 'feeder.kw', keyBy: 'sensor', window: { type: 'session', gapMs: 4_000 }, aggregates: ['count', 'sum', 'last', 'min', 'p50'], allowedLatenessMs: 6_000 },
-  { name: 'kwSliding', metric: 'feeder.kw', keyBy: 'feeder', window: { type: 'sliding', sizeMs: 8_000 }, aggregates: ['count', 'sum', 'max', 'variance'], allowedLatenessMs: 4_000 },
-  { name: 'countStrict', metric: 'detector.count', keyBy: 'intersection', window: { type: 'tumbling', sizeMs: 15_000, offsetMs: 1_000 }, aggregates: ['sum', 'count'], allowedLatenessMs: 0 },
-];
+const catalog = CATALOG;
+const operators = OPERATORS;
 
 interface Stream {
   messages: RefMessage[];
@@ -34,53 +21,8 @@ interface Stream {
 }
 
 function randomStream(seed: number): Stream {
-  const r = rng(seed);
-  const readings: Reading[] = [];
-  let t = T0;
-  for (let i = 0; i < 700; i++) {
-    t += Math.floor(r() * 400);
-    const u = r();
-    let sensor: string;
-    let metric: string;
-    let value: number;
-    if (u < 0.5) {
-      sensor = `det-${Math.floor(r() * 12)}`;
-      metric = 'detector.count';
-      value = Math.floor(r() * 30);
-    } else if (u < 0.8) {
-      sensor = `det-${Math.floor(r() * 12)}`;
-      metric = 'detector.speed';
-      value = 20 + r() * 60;
-    } else {
-      // bursty feeder meters so that sessions open and close
-      if (Math.floor(t / 9_000) % 2 === 1) continue;
-      sensor = `fm-${Math.floor(r() * 4)}`;
-      metric = 'feeder.kw';
-      value = -50 + r() * 900;
-    }
-    const late = r() < 0.06;
-    const delay = late ? 3_000 + r() * 14_000 : Math.min(1_999, -Math.log(1 - r()) * 500);
-    const reading: Reading = { sensor, metric, ts: Math.round(t - delay), value };
-    if (r() < 0.03) reading.quality = 'bad';
-    else if (r() < 0.05) reading.quality = 'uncertain';
-    const v = r();
-    if (v < 0.01) reading.sensor = 'ghost';
-    else if (v < 0.02) reading.value = NaN;
-    else if (v < 0.025 && metric === 'detector.speed') reading.value = 999;
-    readings.push(reading);
-    if (r() < 0.03) readings.push({ ...reading });
-  }
-  const messages: RefMessage[] = [];
-  const encoded: Stream['encoded'] = [];
-  for (let i = 0; i < readings.length; ) {
-    const n = 1 + Math.floor(r() * 15);
-    const chunk = readings.slice(i, i + n);
-    i += n;
-    const partition = r() < 0.5 ? 'p0' : 'p1';
-    messages.push({ partition, readings: chunk });
-    encoded.push({ partition, bytes: chunk.length === 1 ? encodeReading(chunk[0]) : encodeBatch(chunk) });
-  }
-  return { messages, encoded };
+  const messages = randomTelemetry(seed, { readings: 700 });
+  return { messages, encoded: messages };
 }
 
 async function runEngine(stream: Stream, workers: number, batchSize: number, flushIntervalMs: number) {

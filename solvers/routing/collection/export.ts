@@ -26,13 +26,17 @@ export function planToGeoJson(plan: CollectionPlan): { type: 'FeatureCollection'
   return { type: 'FeatureCollection', features };
 }
 
-/** GPX 1.1: one track per truck; times are written as minutes after midnight on `date` (YYYY-MM-DD, UTC). */
-export function planToGpx(plan: CollectionPlan, date: string): string {
+/**
+ * GPX 1.1: one track per truck. Stop times are minutes after midnight of `date` (YYYY-MM-DD); `instantOf` turns
+ * them into instants (epoch ms), e.g. on the city's local clock; without it midnight is taken as UTC.
+ */
+export function planToGpx(plan: CollectionPlan, date: string, instantOf?: (minutes: number) => number): string {
+  const timeOf = (minutes: number): string => (instantOf ? new Date(Math.round(instantOf(minutes) / 1000) * 1000).toISOString().replace('.000Z', 'Z') : isoTime(date, minutes));
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<gpx version="1.1" creator="urbanflow" xmlns="http://www.topografix.com/GPX/1/1">'];
   for (const t of plan.trucks) {
     lines.push(`  <trk><name>${xml(t.truck)}</name><trkseg>`);
     for (const s of t.stops) {
-      lines.push(`    <trkpt lat="${s.location.lat.toFixed(6)}" lon="${s.location.lon.toFixed(6)}"><time>${isoTime(date, s.arrival)}</time><name>${xml(`${s.kind} ${s.id}`)}</name></trkpt>`);
+      lines.push(`    <trkpt lat="${s.location.lat.toFixed(6)}" lon="${s.location.lon.toFixed(6)}"><time>${timeOf(s.arrival)}</time><name>${xml(`${s.kind} ${s.id}`)}</name></trkpt>`);
     }
     lines.push('  </trkseg></trk>');
   }

@@ -1,5 +1,5 @@
 // The plan kinds served over HTTP: who may ask, how a request is checked and scoped, and the extra representations.
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
 import { validateDispatchRequest } from '../../../solvers/dispatch/index.js';
@@ -7,7 +7,7 @@ import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
 import { HttpProblem } from '../problem.js';
-import { DispatchPlan, DispatchRequest } from '../schemas/dispatch.js';
+import { DispatchInputs, DispatchPlan, DispatchRequest, LoadBand } from '../schemas/dispatch.js';
 import { CollectionPlan as CollectionPlanSchema, RoutingRequest } from '../schemas/routing.js';
 import { SignalPlans, SignalsRequest } from '../schemas/signals.js';
 import type { PlanRecord } from './plan-store.js';
@@ -18,6 +18,12 @@ export interface Representation {
   render: (result: unknown, record: PlanRecord) => string;
 }
 
+/**
+ * A step that fills in what a request left out before it is checked and stored (e.g. a feeder's load from the live
+ * forecast), registered by a plugin under `ctx.planInputs`; `inputs` records where the filled values came from.
+ */
+export type PlanInputStep = (body: unknown, query: Record<string, unknown>) => { body: unknown; inputs?: unknown };
+
 export interface PlanKind {
   kind: PlanKindName;
   /** Under /v1, e.g. `/dispatch/plans`. */
@@ -27,6 +33,10 @@ export interface PlanKind {
   access: Access;
   body: TSchema;
   result: TSchema;
+  /** Schema of the inputs a plan input step records (shown with the plan). */
+  inputs?: TSchema;
+  /** Query parameters of the submit route besides `wait`, read by the plan input step. */
+  submitQuery?: TProperties;
   /** Checks the request for this caller; the scope stored with the plan (a route plan's depot). */
   admit: (request: FastifyRequest, body: unknown, city: City) => { scope: string };
   mayRead: (p: Principal, record: { tenant: string; scope: string }, city: City) => boolean;
@@ -55,6 +65,8 @@ export const DISPATCH: PlanKind = {
   access: allow('utility', 'operator'),
   body: DispatchRequest,
   result: DispatchPlan,
+  inputs: DispatchInputs,
+  submitQuery: { band: Type.Optional(LoadBand) },
   admit: (_request, body) => {
     try {
       validateDispatchRequest(body);

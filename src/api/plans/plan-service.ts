@@ -27,7 +27,7 @@ export class PlanService {
   }
 
   /** Stores the request and starts solving it; refuses with 503 when the solver queue is full. */
-  submit(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown }): PlanRecord {
+  submit(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown }): PlanRecord {
     if (this.closing) throw new HttpProblem('unavailable', 'the server is shutting down; retry against another instance or after the restart', { headers: { 'retry-after': '5' } });
     if (this.o.pool.full) {
       throw new HttpProblem('unavailable', `the solver queue is full (${this.o.pool.load} solves waiting or running); retry later`, { headers: { 'retry-after': '5' } });

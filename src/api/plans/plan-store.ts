@@ -19,6 +19,8 @@ export interface PlanRecord {
   finishedAt: number | null;
   /** JSON text, parsed only where needed: a stored plan is sent as it was written. */
   requestJson: string;
+  /** Where inputs the request left out came from (a feeder's load forecast), as JSON text; null when none were filled. */
+  inputsJson: string | null;
   resultJson: string | null;
   error: SolveFailure | null;
 }
@@ -54,6 +56,7 @@ interface Row {
   created_at: number;
   finished_at: number | null;
   request: string;
+  inputs: string | null;
   result: string | null;
   error: string | null;
 }
@@ -69,6 +72,7 @@ function toRecord(r: Row): PlanRecord {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     requestJson: r.request,
+    inputsJson: r.inputs ?? null,
     resultJson: r.result,
     error: r.error === null ? null : (JSON.parse(r.error) as SolveFailure),
   };
@@ -91,8 +95,13 @@ export class PlanStore {
         request TEXT NOT NULL, result TEXT, error TEXT);
       CREATE INDEX IF NOT EXISTS plans_by_kind ON plans (kind, created_at DESC, id DESC);
       CREATE INDEX IF NOT EXISTS plans_pending ON plans (status) WHERE status = 'queued';`);
+    // Stores written before plans recorded their derived inputs get the column, empty for their plans.
+    if (!(this.db.pragma('table_info(plans)') as { name: string }[]).some((c) => c.name === 'inputs')) this.db.exec('ALTER TABLE plans ADD COLUMN inputs TEXT');
     this.stmt = {
-      insert: this.db.prepare('INSERT INTO plans VALUES (@id, @kind, @tenant, @key_id, @scope, @status, @created_at, @finished_at, @request, @result, @error)'),
+      insert: this.db.prepare(
+        'INSERT INTO plans (id, kind, tenant, key_id, scope, status, created_at, finished_at, request, inputs, result, error) ' +
+          'VALUES (@id, @kind, @tenant, @key_id, @scope, @status, @created_at, @finished_at, @request, @inputs, @result, @error)',
+      ),
       get: this.db.prepare('SELECT * FROM plans WHERE id = ?'),
       finish: this.db.prepare('UPDATE plans SET status = @status, finished_at = @finished_at, result = @result, error = @error WHERE id = @id'),
       pending: this.db.prepare("SELECT * FROM plans WHERE status = 'queued' ORDER BY created_at, id"),
@@ -104,7 +113,7 @@ export class PlanStore {
     return new PlanStore(file);
   }
 
-  create(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown }, nowMs: number): PlanRecord {
+  create(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown }, nowMs: number): PlanRecord {
     const row: Row = {
       id: `${PREFIX[p.kind]}_${randomBytes(12).toString('hex')}`,
       kind: p.kind,
@@ -115,6 +124,7 @@ export class PlanStore {
       created_at: nowMs,
       finished_at: null,
       request: JSON.stringify(p.request),
+      inputs: p.inputs === undefined ? null : JSON.stringify(p.inputs),
       result: null,
       error: null,
     };

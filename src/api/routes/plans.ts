@@ -20,7 +20,7 @@ const WaitQuery = Type.Object({ wait: Type.Number({ minimum: 0, maximum: 120, de
 const GetQuery = Type.Object({ format: Type.Optional(Type.String({ description: 'another representation, e.g. geojson or gpx for route plans' })) });
 const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })) });
 
-function envelope(result: TSchema) {
+function envelope(result: TSchema, inputs: TSchema | undefined) {
   return Type.Object({
     id: Type.String(),
     kind: Type.String(),
@@ -31,6 +31,7 @@ function envelope(result: TSchema) {
     finishedAt: Type.Union([Type.String(), Type.Null()]),
     plan: Type.Optional(result),
     error: Type.Optional(SolveError),
+    ...(inputs ? { inputs: Type.Optional(inputs) } : {}),
   });
 }
 
@@ -44,7 +45,8 @@ function iso(ms: number | null): string | null {
 function envelopeJson(r: PlanRecord): string {
   const head = JSON.stringify({ id: r.id, kind: r.kind, status: r.status, tenant: r.tenant, ...(r.scope ? { scope: r.scope } : {}), createdAt: iso(r.createdAt), finishedAt: iso(r.finishedAt) });
   const tail = r.status === 'done' ? `,"plan":${r.resultJson}` : r.status === 'failed' ? `,"error":${JSON.stringify(r.error)}` : '';
-  return `${head.slice(0, -1)}${tail}}`;
+  const inputs = r.inputsJson === null ? '' : `,"inputs":${r.inputsJson}`;
+  return `${head.slice(0, -1)}${tail}${inputs}}`;
 }
 
 interface Cached {
@@ -56,7 +58,8 @@ interface Cached {
 }
 
 export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
-  const Envelope = envelope(def.result);
+  const Envelope = envelope(def.result, def.inputs);
+  const SubmitQuery = Type.Object({ ...WaitQuery.properties, ...def.submitQuery });
   const checkEnvelope = TypeCompiler.Compile(Envelope);
   // Finished plans never change: their documents are built, checked against the contract and kept, once.
   const cache = new Map<string, Cached>();
@@ -97,7 +100,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
   return async (app) => {
     const tags = [def.tag];
     const config = { access: def.access };
-    app.post<{ Querystring: Static<typeof WaitQuery> }>(
+    app.post<{ Querystring: Static<typeof WaitQuery> & Record<string, unknown> }>(
       def.path,
       {
         bodyLimit: ctx.limits.planBodyBytes,
@@ -107,7 +110,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
           summary: `Request a ${def.summary}; solved in a worker thread`,
           description: '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
           consumes: ['application/json', ...MSGPACK_TYPES],
-          querystring: WaitQuery,
+          querystring: SubmitQuery,
           body: def.body,
           response: { 201: Envelope, 202: Envelope, ...errors(400, 403, 413, 415, 422, ...AUTH_ERRORS, 503) },
         },
@@ -115,8 +118,11 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       async (request, reply) => {
         if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down; retry after the restart', { headers: { 'retry-after': '5' } });
         const p = principal(request);
-        const { scope } = def.admit(request, request.body, ctx.city.city);
-        let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: request.body });
+        // A plugin may fill in what the request left out (a capped feeder's load from the live forecast) before the checks.
+        const step = ctx.planInputs.get(def.kind);
+        const { body, inputs } = step ? step(request.body, request.query) : { body: request.body, inputs: undefined };
+        const { scope } = def.admit(request, body, ctx.city.city);
+        let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: body, inputs });
         const waitMs = Math.min(request.query.wait * 1000, ctx.limits.planWaitMaxMs);
         if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
         if (record.status === 'failed') {

@@ -26,7 +26,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'Unsupported Content-Type',
   422: 'Well-formed but invalid request (field paths in errors)',
   429: 'Rate limit of the API key exceeded (Retry-After)',
-  503: 'Overloaded or shutting down (Retry-After)',
+  503: 'Overloaded, shutting down, or the data the answer needs has not arrived yet (Retry-After)',
 };
 
 /** Response schemas of the errors a route can answer with, so they appear in the OpenAPI document. */

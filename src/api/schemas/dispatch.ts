@@ -38,6 +38,8 @@ export const DispatchRequest = Type.Object(
       ),
     ),
     shortfallPenaltyPerKWh: Type.Optional(Num),
+    mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005)' })),
+    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
     resources: Type.Array(Resource, { maxItems: 20_000 }),
   },
   { additionalProperties: false, description: 'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json`' },
@@ -89,3 +91,26 @@ export const DispatchPlan = Type.Object({
   ),
   events: Type.Array(OpenAdrEvent),
 });
+
+export const LoadBand = Type.Union([Type.Literal('forecast'), Type.Literal('upper80'), Type.Literal('upper95')], {
+  description: "which load a capped feeder's missing forecastKW is taken from: the point forecast (default) or an upper band, for a cautious cap",
+});
+
+export const DispatchInputs = Type.Object(
+  {
+    completedAtMs: Type.Number({ description: 'service time (epoch ms) at which the missing loads were taken from the live forecasts' }),
+    band: LoadBand,
+    feeders: Type.Array(
+      Type.Object({
+        feeder: Type.String(),
+        source: Type.Literal('forecast'),
+        method: Type.String({ description: 'forecast method: seasonal-arx (fitted model) or seasonal-naive (cold-start fallback)' }),
+        fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time the model was fitted; null for the fallback' }),
+        lastObservationMs: Type.Number({ description: 'start of the newest measured 30-minute window the forecast followed' }),
+        observedIntervals: Type.Integer({ description: 'event intervals (partly) covered by measured load instead of forecast' }),
+        forecastKW: Type.Array(Num, { description: 'the load per event interval the plan was solved against' }),
+      }),
+    ),
+  },
+  { description: 'Inputs the request left out and the service filled: the load forecast of each capped feeder given without forecastKW' },
+);

@@ -1,13 +1,13 @@
 // Live collection routes per (depot, service date), planned on the bin fill forecasts and cached with versions.
 import type { City } from '../../city/index.js';
-import { inputError, notFoundError } from '../../errors.js';
+import { inputError, notFoundError, notReadyError } from '../../errors.js';
 import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
-import { dayOfDate, localDate } from '../local-time.js';
+import { dateOfDay, dayOfDate, localDate, localInstant } from '../local-time.js';
 import type { StateStore } from '../state-store.js';
 import { binLevelsFor } from './bin-levels.js';
 import { etagOf } from './etag.js';
 import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js';
-import { serviceWindow, type ServiceCalendar } from './service-days.js';
+import { isServiceDay, serviceWindow, shiftMinutes, type ServiceCalendar } from './service-days.js';
 import type { PlanRunner } from './plan-runner.js';
 import { persistence, type ForecastSource } from './signal-plans.js';
 import { VersionLog } from './versioned.js';
@@ -91,6 +91,24 @@ export class CollectionRouteService {
     return p;
   }
 
+  /**
+   * The service dates that may be requested at `nowMs` (today, local to the city, through maxDaysAhead days
+   * ahead), each with its shift start and, for `depot`, the version of the plan cached for it (none computed here).
+   */
+  serviceDates(depot: string, nowMs: number): { date: string; shiftStartMs: number; plan: { version: number; etag: string; computedAtMs: number; frozen: boolean } | null }[] {
+    const cal = this.calendar();
+    const today = dayOfDate(localDate(this.city.timezone, nowMs), 'now');
+    const out: ReturnType<CollectionRouteService['serviceDates']> = [];
+    for (let day = today; day <= today + this.options.maxDaysAhead; day++) {
+      if (!isServiceDay(cal, day)) continue;
+      const date = dateOfDay(day);
+      const shiftStartMs = localInstant(cal.timezone, day, shiftMinutes(cal));
+      const e = this.log.get(`${depot}|${date}`);
+      out.push({ date, shiftStartMs, plan: e ? { version: e.version, etag: e.etag, computedAtMs: e.computedAtMs, frozen: nowMs >= shiftStartMs } : null });
+    }
+    return out;
+  }
+
   /** The routing request a cached answer was planned from, rebuilt from its bin levels (for checking a plan). */
   requestFor(answer: CollectionRoutesAnswer): CollectionRequest {
     const levels = new Map(answer.bins.map((b) => [b.id, { fill: b.fill, forecastFill: b.forecastFill }]));
@@ -111,6 +129,11 @@ export class CollectionRouteService {
     if (win.day > today + this.options.maxDaysAhead) throw inputError(`date ${query.date} is more than ${this.options.maxDaysAhead} days ahead: the fill forecasts do not reach it`, { field: 'date' });
     const bins = this.city.waste.bins.filter((b) => b.depot === query.depot);
     const { levels, rows, unknown } = binLevelsFor(this.forecasts, bins, win.shiftStartMs, win.nextStartMs, nowMs);
+    if (rows.length === 0 && unknown.length > 0) {
+      // Routes on no bin would read as "nothing to collect": keep the last plan, or wait for the forecasts.
+      if (cached) return this.answer(cached, frozen);
+      throw notReadyError(`no bin of depot ${query.depot} has a fill forecast yet (${unknown[0].id}: ${unknown[0].reason}); retry later`, { depot: query.depot, unknownBins: unknown });
+    }
     const selection = etagOf(rows.map((r) => [r.id, r.mustCollect, r.fill >= (this.options.tuning.optionalLevel ?? 0.5)]));
     if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs) return this.answer(cached, frozen);
     const request = collectionRequestForDepot(this.city.waste, query.depot, levels, this.options.shiftStart, this.options.tuning);

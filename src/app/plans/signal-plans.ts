@@ -17,7 +17,7 @@ import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
 import type { PlanRunner } from './plan-runner.js';
 import { fromTaskError, type SignalReply } from './plan-task.js';
-import type { CorridorPlanAnswer, SignalPlanAnswer } from './schemas.js';
+import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
 import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 
 /** What the plans read forecasts from (the forecast service). */
@@ -100,8 +100,9 @@ export class SignalPlanService {
     const { periodMs, leadMs } = this.options;
     if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
     if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
-    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'));
-    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'));
+    // The plan in effect stays readable while the next period's plan is published ahead of its start.
+    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'), { keepPrevious: true });
+    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'), { keepPrevious: true });
   }
 
   /** The plan period whose plans are current at `nowMs` (the one that starts within the lead time, or the running one). */
@@ -134,6 +135,25 @@ export class SignalPlanService {
     return { status: 'ready', kind: 'corridor', id, ...this.common(e, `c:${id}`), demandVehPerHour: e.body.demandVehPerHour, plan: e.body.plan };
   }
 
+  /**
+   * The intersection's plan in effect at `nowMs`, and the next period's plan when it is already published (within
+   * the lead time before its start). `intersection(id)` answers the latest plan, whichever period it is for.
+   */
+  intersectionAt(id: string, nowMs: number): { current: SignalPlanAnswer; next: SignalPlanReady | null } {
+    const latest = this.intersection(id);
+    const prior = this.inEffect(this.intersections, id, nowMs);
+    if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
+    return { current: { status: 'ready', kind: 'intersection', id, ...this.common(prior, `i:${id}`), demandVehPerHour: prior.body.demandVehPerHour, plan: prior.body.plan }, next: latest };
+  }
+
+  /** The corridor's plan in effect at `nowMs`, and the next period's plan when it is already published. */
+  corridorAt(id: string, nowMs: number): { current: CorridorPlanAnswer; next: CorridorPlanReady | null } {
+    const latest = this.corridor(id);
+    const prior = this.inEffect(this.corridors, id, nowMs);
+    if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
+    return { current: { status: 'ready', kind: 'corridor', id, ...this.common(prior, `c:${id}`), demandVehPerHour: prior.body.demandVehPerHour, plan: prior.body.plan }, next: latest };
+  }
+
   /** Version and ETag of every plan, for listings and cheap polling. */
   list(): { kind: 'intersection' | 'corridor'; id: string; version: number | null; etag: string | null; effectiveFromMs: number | null }[] {
     const row = (kind: 'intersection' | 'corridor', id: string, e: Versioned<unknown> | undefined) => ({ kind, id, version: e?.version ?? null, etag: e?.etag ?? null, effectiveFromMs: e?.effectiveFromMs ?? null });
@@ -148,6 +168,14 @@ export class SignalPlanService {
     this.city = city;
     for (const id of this.intersections.keys()) if (!city.intersections.some((x) => x.id === id)) this.intersections.delete(id);
     for (const id of this.corridors.keys()) if (!city.corridors.some((c) => c.id === id)) this.corridors.delete(id);
+  }
+
+  /** The replaced plan when the latest one starts after `nowMs` and the replaced one is still in effect then. */
+  private inEffect<B>(log: VersionLog<B>, id: string, nowMs: number): Versioned<B> | undefined {
+    const latest = log.get(id);
+    const prior = log.previousOf(id);
+    if (!latest || !prior || latest.effectiveFromMs <= nowMs) return undefined;
+    return prior.effectiveFromMs <= nowMs && nowMs < prior.effectiveUntilMs ? prior : undefined;
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {

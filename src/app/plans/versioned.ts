@@ -19,19 +19,35 @@ export interface VersionPersistence {
   remove(key: string): void;
 }
 
+export interface VersionLogOptions {
+  /**
+   * Also keep the entry a publish replaced, e.g. the plan still in effect while the next period's plan is
+   * published ahead of its start. It is saved in the same document as the current entry.
+   */
+  keepPrevious?: boolean;
+}
+
+function isEntry(v: unknown): v is Versioned<unknown> {
+  return typeof v === 'object' && v !== null && Number.isInteger((v as Versioned<unknown>).version) && typeof (v as Versioned<unknown>).etag === 'string';
+}
+
 export class VersionLog<T> {
   private readonly entries = new Map<string, Versioned<T>>();
+  private readonly previous = new Map<string, Versioned<T>>();
   /** Highest version ever given per key, so a key removed and re-added does not reuse numbers. */
   private readonly highest = new Map<string, number>();
 
-  constructor(private readonly persistence?: VersionPersistence) {
+  constructor(
+    private readonly persistence?: VersionPersistence,
+    private readonly options: VersionLogOptions = {},
+  ) {
     for (const { key, body } of persistence?.load() ?? []) {
       try {
-        const entry = JSON.parse(body) as Versioned<T>;
-        if (Number.isInteger(entry.version) && typeof entry.etag === 'string') {
-          this.entries.set(key, entry);
-          this.highest.set(key, entry.version);
-        }
+        const { previous, ...entry } = JSON.parse(body) as Versioned<T> & { previous?: Versioned<T> };
+        if (!isEntry(entry)) continue;
+        this.entries.set(key, entry);
+        this.highest.set(key, entry.version);
+        if (options.keepPrevious && isEntry(previous)) this.previous.set(key, previous);
       } catch {
         // An unreadable document only costs its key a recomputation.
       }
@@ -40,6 +56,11 @@ export class VersionLog<T> {
 
   get(key: string): Versioned<T> | undefined {
     return this.entries.get(key);
+  }
+
+  /** The entry the latest publish replaced (with `keepPrevious`), or undefined. */
+  previousOf(key: string): Versioned<T> | undefined {
+    return this.previous.get(key);
   }
 
   keys(): string[] {
@@ -58,13 +79,16 @@ export class VersionLog<T> {
     const entry: Versioned<T> = { version, etag, ...meta, body };
     this.entries.set(key, entry);
     this.highest.set(key, version);
-    this.persistence?.save(key, JSON.stringify(entry));
+    if (this.options.keepPrevious && cur) this.previous.set(key, cur);
+    const previous = this.previous.get(key);
+    this.persistence?.save(key, JSON.stringify(previous ? { ...entry, previous } : entry));
     return { entry, changed: true };
   }
 
   /** Forgets a key here and in persistence; its version numbers are not reused while this log lives. */
   delete(key: string): void {
     this.entries.delete(key);
+    this.previous.delete(key);
     this.persistence?.remove(key);
   }
 }

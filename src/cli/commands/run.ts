@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { runConfig, type RunConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
-import { buildServer, gracefulShutdown, KeyStore, loadManagedCity, type Role } from '../../api/index.js';
+import { buildServer, gracefulShutdown, KeyStore, liveRoutes, loadManagedCity, type Role } from '../../api/index.js';
 import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
@@ -68,6 +68,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     logger: { level: config.logLevel },
     solverThreads: config.solverThreads,
     limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+    plugins: [liveRoutes(live)],
   });
   const address = await app.listen({ host: config.host, port: config.port });
   log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
@@ -216,6 +217,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         logger: { level: config.logLevel },
         solverThreads: config.solverThreads,
         limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+        plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
       });
       // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
       const ticker = simulated

@@ -77,6 +77,12 @@ describe('live collection routes', () => {
     const later = await routes.routes({ depot, date: '2026-04-10' }, SHIFT + 30 * 60_000);
     expect(later.frozen).toBe(true);
     expect(later.etag).toBe(first.etag);
+    // The dates a contractor may ask for: Friday through the next Friday, without the Sunday; only Friday is planned so far.
+    const dates = routes.serviceDates(depot, NOW);
+    expect(dates.map((d) => d.date)).toEqual(['2026-04-10', '2026-04-11', '2026-04-13', '2026-04-14', '2026-04-15', '2026-04-16', '2026-04-17']);
+    expect(dates[0]).toEqual({ date: '2026-04-10', shiftStartMs: SHIFT, plan: { version: first.version, etag: first.etag, computedAtMs: first.computedAtMs, frozen: false } });
+    expect(dates.slice(1).every((d) => d.plan === null)).toBe(true);
+    expect(routes.serviceDates(depot, SHIFT + 60_000)[0].plan?.frozen).toBe(true);
   });
 
   it('plan a Saturday against the Monday after it, skipping Sunday', async () => {
@@ -107,6 +113,14 @@ describe('live collection routes', () => {
     await expect(routes.routes({ depot, date: '2026-04-30' }, NOW)).rejects.toThrow(/more than 7 days ahead/);
     await expect(routes.routes({ depot: 'depot-x', date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_FOUND' });
     await expect(routes.routes({ depot, date: '2026-13-01' }, NOW)).rejects.toThrow(/date must be a date YYYY-MM-DD/);
+    // Without any fill forecast there is nothing to plan on: not ready, naming the bins.
+    const cold = new ForecastService({ city, operators: live.pipeline.operators });
+    try {
+      const waiting = new CollectionRouteService({ city, forecasts: cold, runner: pool, options });
+      await expect(waiting.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_READY', details: { depot, unknownBins: expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/no results yet/) })]) } });
+    } finally {
+      await cold.close();
+    }
     // The planner's typed error comes back from the worker thread with its code.
     const idle = new CollectionRouteService({ city: { ...city, waste: { ...city.waste, trucks: [] } }, forecasts, runner: pool, options });
     await expect(idle.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_INPUT', message: expect.stringMatching(/at least one truck/) });

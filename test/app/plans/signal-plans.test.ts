@@ -119,6 +119,18 @@ describe('live signal plans', () => {
     expect(etagMatches(before.etag, after.etag)).toBe(false);
     expect(after.effectiveFromMs).toBe(next.periodStartMs);
     expect(plans.list().every((r) => r.version === 2)).toBe(true);
+    // Until the next period starts, the plan in effect is still the first one; the next one is published beside it.
+    const ahead = plans.intersectionAt(city.intersections[0].id, NOW + 24 * MIN);
+    expect(ahead.current).toEqual(before);
+    expect(ahead.next).toEqual(after);
+    const started = plans.intersectionAt(city.intersections[0].id, next.periodStartMs);
+    expect(started).toEqual({ current: after, next: null });
+    const corridor = plans.corridorAt(city.corridors[0].id, NOW + 24 * MIN);
+    expect(corridor.current.status === 'ready' && corridor.current.effectiveUntilMs).toBe(next.periodStartMs);
+    expect(corridor.next?.effectiveFromMs).toBe(next.periodStartMs);
+    // The replaced plan is saved with the new one: a restart within the lead time still answers the plan in effect.
+    const restarted = new SignalPlanService({ city, forecasts, runner: inline, store });
+    expect(restarted.intersectionAt(city.intersections[0].id, NOW + 24 * MIN)).toEqual(ahead);
   });
 
   it('recompute within the period when the forecast moves materially, effective at once', async () => {

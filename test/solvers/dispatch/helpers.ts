@@ -16,3 +16,14 @@ export async function solveChecked(req: Record<string, unknown>, backend: LpBack
   if (errors.length) throw new Error(`checker rejected the ${plan.backend} plan:\n${errors.slice(0, 10).join('\n')}`);
   return plan;
 }
+
+/** A seeded xorshift generator in [0, 1), so random cases are the same on every run. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}

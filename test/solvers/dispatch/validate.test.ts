@@ -61,3 +61,19 @@ describe('validateDispatchRequest', () => {
     expect(fieldOf({ ...request([industrial], [1]), event: { start: 'yesterday', intervalMinutes: 15, count: 1 } })).toBe('event.start');
   });
 });
+
+describe('validateDispatchRequest solve settings', () => {
+  it('takes the MIP gap and time budget from the request, with defaults', () => {
+    const p = validateDispatchRequest(request([industrial], [10]));
+    expect(p.mipGap).toBe(0.005);
+    expect(p.timeLimitSeconds).toBe(120);
+    const q = validateDispatchRequest({ ...request([industrial], [10]), mipGap: 0.01, timeLimitSeconds: 5 });
+    expect([q.mipGap, q.timeLimitSeconds]).toEqual([0.01, 5]);
+  });
+
+  it('names a bad gap or budget', () => {
+    expect(fieldOf({ ...request([industrial], [10]), mipGap: -0.1 })).toBe('mipGap');
+    expect(fieldOf({ ...request([industrial], [10]), mipGap: 'tight' })).toBe('mipGap');
+    expect(fieldOf({ ...request([industrial], [10]), timeLimitSeconds: 0 })).toBe('timeLimitSeconds');
+  });
+});

@@ -1,0 +1,505 @@
+// Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
+import { ColumnStore } from './columns.js';
+import { exchangeColumn, invert } from './dense.js';
+
+const AT_LOWER = -2;
+const AT_UPPER = -3;
+const KEY = -1;
+/** Basis changes between refactorizations of the working basis. */
+const REFACTOR_EVERY = 128;
+const CANDIDATES = 128;
+/** Attractive columns a partial pricing pass looks for before it stops. */
+const SECTION = 32;
+const PIVOT_TOL = 1e-9;
+const FEAS_TOL = 1e-9;
+
+export interface GubSolveResult {
+  readonly optimal: boolean;
+  readonly iterations: number;
+}
+
+/**
+ * min c·x subject to Σ_j a_j·x_j − w = 0 (one logical w_r ∈ [rowLower_r, rowUpper_r] per coupling row), bounds on
+ * x, and Σ over each convexity set of x_j = 1. Every basis holds one key column per set; the other basic columns
+ * form the working basis W, an m×m matrix over the coupling rows only, whose columns are a_j minus the key column
+ * of j's set. W's inverse is kept dense (m is the number of intervals, about a hundred) and updated in place, so an
+ * iteration costs O(m²) plus the pricing of a short candidate list; a full pricing pass over all columns refills it.
+ * Logical columns occupy indices 0 … m−1.
+ */
+export class GubSimplex {
+  readonly m: number;
+  readonly cols = new ColumnStore();
+  /** Per column: W position (≥ 0), KEY, AT_LOWER or AT_UPPER. */
+  private status = new Int32Array(256);
+  /** Column values. */
+  x = new Float64Array(256);
+  private key = new Int32Array(64);
+  numSets = 0;
+  private readonly wCol: Int32Array;
+  private readonly cW: Float64Array;
+  private readonly inv: Float64Array;
+  /** Row duals (d objective / d row bound). */
+  readonly pi: Float64Array;
+  private readonly tmp: Float64Array;
+  private readonly alpha: Float64Array;
+  private readonly nz: Int32Array;
+  private readonly zrow: Float64Array;
+  private readonly zrow2: Float64Array;
+  private setRate = new Float64Array(64);
+  private setMark = new Int32Array(64);
+  private setTouched: number[] = [];
+  private uStamp = new Int32Array(64);
+  private uValue = new Float64Array(64);
+  private stamp = 1;
+  private updates = 0;
+  private cand: number[] = [];
+  /** Columns added since the last choice of an entering column. */
+  private readonly fresh: number[] = [];
+  /** Columns that pricing considers (retired columns leave this list). */
+  private readonly active: number[] = [];
+  private age = new Int32Array(256);
+  private scanAt = 0;
+  iterations = 0;
+
+  constructor(rowLower: ArrayLike<number>, rowUpper: ArrayLike<number>) {
+    const m = (this.m = rowLower.length);
+    this.wCol = new Int32Array(m);
+    this.cW = new Float64Array(m);
+    this.inv = new Float64Array(m * m);
+    this.pi = new Float64Array(m);
+    this.tmp = new Float64Array(m);
+    this.alpha = new Float64Array(m);
+    this.nz = new Int32Array(m);
+    this.zrow = new Float64Array(m);
+    this.zrow2 = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const j = this.addColumn(0, rowLower[r], rowUpper[r], -1);
+      this.cols.entry(r, -1);
+      this.status[j] = r;
+      this.wCol[r] = j;
+      this.inv[r * m + r] = -1;
+    }
+  }
+
+  /** A new convexity set; its first column becomes its key (give the zero plan, which keeps the basis feasible). */
+  addSet(): number {
+    if (this.numSets >= this.key.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.key = grow(this.key);
+      this.setRate = grow(this.setRate);
+      this.setMark = grow(this.setMark);
+      this.uStamp = grow(this.uStamp);
+      this.uValue = grow(this.uValue);
+    }
+    this.key[this.numSets] = -1;
+    return this.numSets++;
+  }
+
+  /** Appends a column at its lower bound (or as its set's key); follow with cols.entry() for its coupling entries. */
+  addColumn(cost: number, lower: number, upper: number, set: number): number {
+    const j = this.cols.add(cost, lower, upper, set);
+    if (j >= this.status.length) {
+      const s = new Int32Array(this.status.length * 2);
+      s.set(this.status);
+      this.status = s;
+      const x = new Float64Array(this.x.length * 2);
+      x.set(this.x);
+      this.x = x;
+      const age = new Int32Array(this.age.length * 2);
+      age.set(this.age);
+      this.age = age;
+    }
+    if (set >= 0 && this.key[set] < 0) {
+      this.key[set] = j;
+      this.status[j] = KEY;
+      this.x[j] = 1;
+    } else {
+      this.status[j] = AT_LOWER;
+      this.x[j] = Number.isFinite(lower) ? lower : 0;
+    }
+    this.fresh.push(j);
+    this.active.push(j);
+    this.age[j] = 0;
+    return j;
+  }
+
+  /**
+   * Makes the basis primal feasible where a logical sits outside its row bounds by swapping in a unit column of that
+   * row (a shortfall column): the working basis stays diagonal. Throws if some row has none.
+   */
+  crash(): void {
+    this.refactor();
+    const { m, cols } = this;
+    for (let p = 0; p < m; p++) {
+      const r = this.wCol[p];
+      if (r >= m) continue;
+      const v = this.x[r];
+      const lo = cols.lower[r];
+      const hi = cols.upper[r];
+      if (v >= lo - FEAS_TOL && v <= hi + FEAS_TOL) continue;
+      let unit = -1;
+      for (let j = m; j < cols.count && unit < 0; j++) {
+        if (cols.set[j] >= 0 || this.status[j] !== AT_LOWER || cols.start[j + 1] - cols.start[j] !== 1) continue;
+        const k = cols.start[j];
+        if (cols.index[k] === r && (v < lo ? cols.value[k] > 0 : cols.value[k] < 0) && cols.upper[j] === Infinity) unit = j;
+      }
+      if (unit < 0) throw new Error(`master row ${r} cannot be made feasible`);
+      this.status[r] = v < lo ? AT_LOWER : AT_UPPER;
+      this.x[r] = v < lo ? lo : hi;
+      this.status[unit] = p;
+      this.wCol[p] = unit;
+    }
+    this.refactor();
+  }
+
+  /** Transformed column of j into out (dense over rows): a_j, minus its set's key column. */
+  private transformed(j: number, out: Float64Array): void {
+    out.fill(0);
+    this.cols.scatter(j, 1, out);
+    const s = this.cols.set[j];
+    if (s >= 0) this.cols.scatter(this.key[s], -1, out);
+  }
+
+  private transformedCost(j: number): number {
+    const s = this.cols.set[j];
+    return this.cols.cost[j] - (s >= 0 ? this.cols.cost[this.key[s]] : 0);
+  }
+
+  /** Rebuilds W⁻¹ by Gauss-Jordan elimination and recomputes values and duals from scratch. */
+  refactor(): void {
+    const { m, inv, wCol } = this;
+    const w = new Float64Array(m * m);
+    for (let p = 0; p < m; p++) {
+      this.transformed(wCol[p], this.tmp);
+      for (let r = 0; r < m; r++) w[r * m + p] = this.tmp[r];
+      this.cW[p] = this.transformedCost(wCol[p]);
+    }
+    invert(w, m, inv, m);
+    this.updates = 0;
+    this.recomputeValues();
+    this.recomputeDuals();
+  }
+
+  private recomputeValues(): void {
+    const { m, cols, x, inv } = this;
+    const beta = this.tmp;
+    beta.fill(0);
+    for (let i = 0; i < this.numSets; i++) cols.scatter(this.key[i], -1, beta);
+    for (let j = 0; j < cols.count; j++) {
+      const st = this.status[j];
+      if ((st === AT_LOWER || st === AT_UPPER) && x[j] !== 0) cols.scatter(j, -x[j], beta);
+    }
+    for (let p = 0; p < m; p++) {
+      let v = 0;
+      for (let r = 0; r < m; r++) v += inv[p * m + r] * beta[r];
+      x[this.wCol[p]] = v;
+    }
+    for (let i = 0; i < this.numSets; i++) x[this.key[i]] = 1;
+    for (let p = 0; p < m; p++) {
+      const j = this.wCol[p];
+      const s = cols.set[j];
+      if (s >= 0) x[this.key[s]] -= x[j];
+    }
+  }
+
+  private recomputeDuals(): void {
+    const { m, inv, cW, pi } = this;
+    pi.fill(0);
+    for (let p = 0; p < m; p++) {
+      const c = cW[p];
+      if (c === 0) continue;
+      for (let k = 0; k < m; k++) pi[k] += c * inv[p * m + k];
+    }
+    this.stamp++;
+  }
+
+  /** Dual of convexity set i: the key's cost less its priced coupling entries. */
+  setDual(i: number): number {
+    if (this.uStamp[i] !== this.stamp) {
+      const k = this.key[i];
+      this.uValue[i] = this.cols.cost[k] - this.cols.dot(k, this.pi);
+      this.uStamp[i] = this.stamp;
+    }
+    return this.uValue[i];
+  }
+
+  reducedCost(j: number): number {
+    const s = this.cols.set[j];
+    return this.cols.cost[j] - this.cols.dot(j, this.pi) - (s >= 0 ? this.setDual(s) : 0);
+  }
+
+  /** Signed attractiveness of a nonbasic column: > 0 when moving it off its bound lowers the objective. */
+  private gain(j: number): number {
+    const st = this.status[j];
+    if (st >= 0 || st === KEY) return 0;
+    const d = this.reducedCost(j);
+    const tol = 1e-9 * (1 + Math.abs(this.cols.cost[j]));
+    const scale = this.cols.scale(j);
+    if (st === AT_LOWER) return d < -tol && this.cols.upper[j] > this.cols.lower[j] ? -d * scale : 0;
+    return d > tol ? d * scale : 0;
+  }
+
+  /** Picks the entering column from the candidate list, refilling it by a partial pass when it runs dry. */
+  private choose(): number {
+    if (this.fresh.length) this.takeFresh();
+    for (let pass = 0; pass < 2; pass++) {
+      let best = -1;
+      let bestGain = 0;
+      const cand = this.cand;
+      let kept = 0;
+      for (let k = 0; k < cand.length; k++) {
+        const j = cand[k];
+        const g = this.gain(j);
+        if (g <= 0) continue;
+        cand[kept++] = j;
+        if (g > bestGain) (bestGain = g), (best = j);
+      }
+      cand.length = kept;
+      if (best >= 0) return best;
+      if (pass === 0) this.refill();
+    }
+    return -1;
+  }
+
+  /** New columns join the candidates; the list keeps its best CANDIDATES. */
+  private takeFresh(): void {
+    for (const j of this.fresh) this.cand.push(j);
+    this.fresh.length = 0;
+    if (this.cand.length <= CANDIDATES) return;
+    const gains = this.cand.map((j) => this.gain(j));
+    const order = this.cand.map((_, k) => k).sort((a, b) => gains[b] - gains[a]);
+    this.cand = order.slice(0, CANDIDATES).filter((k) => gains[k] > 0).map((k) => this.cand[k]);
+  }
+
+  /**
+   * Partial pricing: scans the active columns from where the last scan stopped until SECTION attractive ones are
+   * found or every column has been seen; an empty result after a full cycle proves optimality.
+   */
+  private refill(): void {
+    const active = this.active;
+    const total = active.length;
+    const cand: number[] = [];
+    let k = this.scanAt;
+    for (let seen = 0; seen < total && cand.length < SECTION; seen++) {
+      if (k >= total) k = 0;
+      const j = active[k++];
+      if (this.gain(j) > 0) cand.push(j);
+    }
+    this.scanAt = k;
+    this.cand = cand;
+  }
+
+  /**
+   * Removes set columns that have stayed out of the basis for `maxAge` calls, so pricing passes stay short. The
+   * column generation regenerates any of them that become attractive again.
+   */
+  retireIdle(maxAge: number): void {
+    const { active, status, age, cols } = this;
+    let kept = 0;
+    for (let k = 0; k < active.length; k++) {
+      const j = active[k];
+      const st = status[j];
+      if (st >= 0 || st === KEY) age[j] = 0;
+      else if (cols.set[j] >= 0 && ++age[j] > maxAge) continue;
+      active[kept++] = j;
+    }
+    active.length = kept;
+    this.cand = this.cand.filter((j) => age[j] <= maxAge || cols.set[j] < 0);
+    if (this.scanAt > kept) this.scanAt = 0;
+  }
+
+  /** Runs primal simplex iterations to optimality (or the iteration limit). */
+  solve(maxIterations = 1_000_000): GubSolveResult {
+    const start = this.iterations;
+    while (this.iterations - start < maxIterations) {
+      const q = this.choose();
+      if (q < 0) return { optimal: true, iterations: this.iterations - start };
+      this.iterate(q);
+      this.iterations++;
+    }
+    return { optimal: false, iterations: this.iterations - start };
+  }
+
+  private iterate(q: number): void {
+    const { m, cols, x, inv, alpha } = this;
+    const sigma = this.status[q] === AT_LOWER ? 1 : -1;
+    const aq = this.tmp;
+    this.transformed(q, aq);
+    // α = W⁻¹·â_q over â_q's nonzeros only (shortfall and merged columns have one or two)
+    const nz = this.nz;
+    let k = 0;
+    for (let r = 0; r < m; r++) if (aq[r] !== 0) nz[k++] = r;
+    for (let p = 0; p < m; p++) {
+      let v = 0;
+      const row = p * m;
+      for (let j = 0; j < k; j++) v += inv[row + nz[j]] * aq[nz[j]];
+      alpha[p] = v;
+    }
+    // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums
+    const qs = cols.set[q];
+    const touched = this.setTouched;
+    const setRate = this.setRate;
+    touched.length = 0;
+    for (let p = 0; p < m; p++) {
+      const s = cols.set[this.wCol[p]];
+      if (s < 0 || alpha[p] === 0) continue;
+      if (this.setMark[s] !== this.iterations + 1) (this.setMark[s] = this.iterations + 1), touched.push(s);
+      setRate[s] += sigma * alpha[p];
+    }
+    if (qs >= 0) {
+      if (this.setMark[qs] !== this.iterations + 1) (this.setMark[qs] = this.iterations + 1), touched.push(qs);
+      setRate[qs] -= sigma;
+    }
+    // Harris ratio test: the largest step within tolerance-relaxed bounds, then the largest pivot below it
+    let thetaMax = Infinity;
+    const range = cols.upper[q] - cols.lower[q];
+    for (let p = 0; p < m; p++) {
+      const rate = -sigma * alpha[p];
+      if (Math.abs(rate) < PIVOT_TOL) continue;
+      const j = this.wCol[p];
+      const lim = rate < 0 ? (x[j] - cols.lower[j] + FEAS_TOL) / -rate : (cols.upper[j] - x[j] + FEAS_TOL) / rate;
+      if (lim < thetaMax) thetaMax = lim;
+    }
+    for (const s of touched) {
+      const rate = this.setRate[s];
+      if (rate < -PIVOT_TOL) thetaMax = Math.min(thetaMax, (x[this.key[s]] + FEAS_TOL) / -rate);
+    }
+    let leave = -2; // -2: bound flip, ≥ 0: W position, < -2: key of set −leave − 3
+    let theta = range;
+    let bestPivot = 0;
+    if (!(range <= thetaMax)) {
+      theta = Infinity;
+      for (let p = 0; p < m; p++) {
+        const rate = -sigma * alpha[p];
+        if (Math.abs(rate) < PIVOT_TOL) continue;
+        const j = this.wCol[p];
+        const lim = rate < 0 ? (x[j] - cols.lower[j]) / -rate : (cols.upper[j] - x[j]) / rate;
+        if (lim <= thetaMax && Math.abs(rate) > bestPivot) (bestPivot = Math.abs(rate)), (leave = p), (theta = lim);
+      }
+      for (const s of touched) {
+        const rate = this.setRate[s];
+        if (rate >= -PIVOT_TOL) continue;
+        const lim = x[this.key[s]] / -rate;
+        if (lim <= thetaMax && -rate > bestPivot) (bestPivot = -rate), (leave = -s - 3), (theta = lim);
+      }
+      if (leave === -2) throw new Error('master LP is unbounded');
+      theta = Math.max(0, theta);
+    }
+    // move
+    x[q] += sigma * theta;
+    for (let p = 0; p < m; p++) x[this.wCol[p]] -= sigma * theta * alpha[p];
+    for (const s of touched) x[this.key[s]] += theta * this.setRate[s];
+    for (const s of touched) this.setRate[s] = 0;
+
+    if (leave === -2) {
+      this.status[q] = sigma > 0 ? AT_UPPER : AT_LOWER;
+      x[q] = sigma > 0 ? cols.upper[q] : cols.lower[q];
+      return;
+    }
+    const dq = this.reducedCost(q);
+    if (leave >= 0) {
+      const j = this.wCol[leave];
+      const toUpper = -sigma * alpha[leave] > 0;
+      this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
+      x[j] = toUpper ? cols.upper[j] : cols.lower[j];
+      this.replace(leave, q);
+    } else this.changeKey(-leave - 3, q);
+    if (++this.updates >= REFACTOR_EVERY) this.refactor();
+    else if (leave >= 0) {
+      // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
+      const row = leave * m;
+      for (let k = 0; k < m; k++) this.pi[k] += dq * inv[row + k];
+      this.stamp++;
+    } else this.recomputeDuals();
+  }
+
+  /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
+  private replace(p: number, q: number): void {
+    exchangeColumn(this.inv, this.m, this.m, this.alpha, p);
+    this.wCol[p] = q;
+    this.status[q] = p;
+    this.cW[p] = this.transformedCost(q);
+  }
+
+  /** The key of set s leaves the basis as q enters. */
+  private changeKey(s: number, q: number): void {
+    const { m, cols, inv, alpha, x } = this;
+    const old = this.key[s];
+    const members: number[] = [];
+    for (let p = 0; p < m; p++) if (cols.set[this.wCol[p]] === s) members.push(p);
+    if (cols.set[q] === s) {
+      // q becomes the key: every member's transformed column loses q's (relative to the old key)
+      const cq = this.transformedCost(q);
+      this.rankOneSetUpdate(members, alpha, -1);
+      this.key[s] = q;
+      this.status[q] = KEY;
+      for (const p of members) this.cW[p] -= cq;
+    } else {
+      // the member with the largest pivot becomes the key; q takes its place in W
+      let star = -1;
+      for (const p of members) if (star < 0 || Math.abs(alpha[p]) > Math.abs(alpha[star])) star = p;
+      if (star < 0 || Math.abs(alpha[star]) < 1e-12) throw new Error('master key change without a pivot');
+      const js = this.wCol[star];
+      const oldCol = this.zrow2;
+      this.transformed(js, oldCol);
+      const cs = this.cW[star];
+      this.replace(star, q);
+      const rest = members.filter((p) => p !== star);
+      // the other members are re-expressed against the new key: W'' = W' − oldCol·1ᵀ over their positions
+      const y = this.alpha;
+      for (let p = 0; p < m; p++) {
+        let v = 0;
+        const row = p * m;
+        for (let r = 0; r < m; r++) v += inv[row + r] * oldCol[r];
+        y[p] = v;
+      }
+      this.rankOneSetUpdate(rest, y, -1);
+      this.key[s] = js;
+      this.status[js] = KEY;
+      for (const p of rest) this.cW[p] -= cs;
+    }
+    this.status[old] = AT_LOWER;
+    x[old] = 0;
+  }
+
+  /**
+   * W ← W + sign·u·1ᵀ over positions `members`, given y = W⁻¹u: Sherman–Morrison,
+   * W⁻¹ ← W⁻¹ − sign·y·zᵀ / (1 + sign·Σ_members y_p), z = Σ_members (row p of W⁻¹).
+   */
+  private rankOneSetUpdate(members: number[], y: Float64Array, sign: number): void {
+    if (members.length === 0) return;
+    const { m, inv } = this;
+    const z = this.zrow;
+    z.fill(0);
+    let vy = 0;
+    for (const p of members) {
+      vy += y[p];
+      const row = p * m;
+      for (let k = 0; k < m; k++) z[k] += inv[row + k];
+    }
+    const denom = 1 + sign * vy;
+    if (Math.abs(denom) < 1e-12) throw new Error('master key change is singular');
+    const f = sign / denom;
+    for (let p = 0; p < m; p++) {
+      const g = y[p] * f;
+      if (g === 0) continue;
+      const row = p * m;
+      for (let k = 0; k < m; k++) inv[row + k] -= g * z[k];
+    }
+  }
+
+  /** Changes a column's cost; call refactor() before the next solve so duals follow. */
+  setCost(j: number, cost: number): void {
+    this.cols.cost[j] = cost;
+  }
+
+  objective(): number {
+    let s = 0;
+    for (let j = 0; j < this.cols.count; j++) if (this.x[j] !== 0) s += this.cols.cost[j] * this.x[j];
+    return s;
+  }
+}

@@ -1,0 +1,89 @@
+// Resources with no rule across intervals sit in the master as plain bounded columns, merged where interchangeable.
+import { netOf, type Block } from './block.js';
+import type { Coupling } from './coupling.js';
+import type { GubSimplex } from './gub-simplex.js';
+
+/** One master column: the primaries of one or more resources in one interval that cost and count the same. */
+interface Group {
+  readonly cost: number;
+  lo: number;
+  hi: number;
+  readonly members: Array<{ readonly resource: number; readonly t: number; readonly lo: number; readonly hi: number }>;
+  /** Net reduction of one kW of this primary per interval (rebound spreads it over later intervals). */
+  readonly net: Float64Array;
+  readonly feeder: number;
+}
+
+/**
+ * Columns of a separable resource differ only in cost and bounds, so resources on the same feeder at the same cost
+ * in the same interval (and without rebound) are one column whose bounds add up: the master then sees one merit-order
+ * step per cost instead of one column per resource, which saves it many bound-flip iterations.
+ */
+export class SeparableColumns {
+  private readonly groups: Group[] = [];
+  private firstCol = -1;
+  /** Price per interval for each feeder that has columns here (scratch for lagrangian). */
+  private readonly prices = new Map<number, Float64Array>();
+
+  constructor(blocks: readonly Block[]) {
+    const n = blocks[0]?.n ?? 0;
+    const byKey = new Map<string, Group>();
+    const unit = new Float64Array(n);
+    for (const blk of blocks) {
+      for (let t = 0; t < n; t++) {
+        if (blk.hi[t] <= 0 && blk.lo[t] <= 0) continue;
+        const member = { resource: blk.resource, t, lo: blk.lo[t], hi: blk.hi[t] };
+        const key = blk.rebound ? undefined : `${blk.feeder}:${t}:${blk.unitCost[t]}`;
+        const known = key !== undefined ? byKey.get(key) : undefined;
+        if (known) {
+          known.lo += member.lo;
+          known.hi += member.hi;
+          known.members.push(member);
+          continue;
+        }
+        unit.fill(0);
+        unit[t] = 1;
+        const g: Group = { cost: blk.unitCost[t], lo: member.lo, hi: member.hi, members: [member], net: netOf(blk, unit, undefined, new Float64Array(n)), feeder: blk.feeder };
+        this.groups.push(g);
+        if (!this.prices.has(blk.feeder)) this.prices.set(blk.feeder, new Float64Array(n));
+        if (key !== undefined) byKey.set(key, g);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.groups.length;
+  }
+
+  /** Appends the columns to the master, recording where they start. */
+  addTo(master: GubSimplex, coupling: Coupling): void {
+    this.firstCol = master.cols.count;
+    for (const g of this.groups) {
+      master.addColumn(g.cost, g.lo, g.hi, -1);
+      coupling.addNet(master.cols, g.feeder, g.net);
+    }
+  }
+
+  /** Σ over columns of min over their bounds of the reduced cost under `dual` times the column. */
+  lagrangian(dual: Float64Array, coupling: Coupling): number {
+    for (const [feeder, price] of this.prices) coupling.netPrice(dual, feeder, price);
+    let s = 0;
+    for (const g of this.groups) {
+      const price = this.prices.get(g.feeder)!;
+      let d = g.cost;
+      for (let t = 0; t < g.net.length; t++) if (g.net[t] !== 0) d -= price[t] * g.net[t];
+      s += d * (d < 0 ? g.hi : g.lo);
+    }
+    return s;
+  }
+
+  /** Writes each member's primary from the master solution, splitting a merged column in proportion to the ranges. */
+  read(x: Float64Array, primary: readonly Float64Array[]): void {
+    this.groups.forEach((g, k) => {
+      const v = x[this.firstCol + k];
+      const range = g.hi - g.lo;
+      const share = range > 0 ? Math.min(1, Math.max(0, (v - g.lo) / range)) : 0;
+      for (const m of g.members) primary[m.resource][m.t] = m.lo + share * (m.hi - m.lo);
+    });
+  }
+}

@@ -1,0 +1,171 @@
+// Exact best response of a storage (battery, EV fleet): min Σ a_t·primary_t + b_t·secondary_t under state dynamics.
+import { ConvexPl, PlTape } from './pl.js';
+import type { Storage } from './block.js';
+
+/**
+ * Forward dynamic programming over the state: F_t = (F_{t−1} □ g_t) on [lo_t, hi_t], where g_t(Δ) is the cheapest
+ * way to move the state by Δ in interval t: the lower hull of the box of (primary, secondary) mapped to
+ * (Δ, cost), at most three segments. Infimal convolution of convex piecewise-linear functions merges their slope
+ * sequences; recorded stages let the backward pass split each state into the previous state and the move.
+ */
+export class StoragePath {
+  private readonly f = new ConvexPl(256);
+  private readonly tape: PlTape;
+  private readonly m = { lo: 0, hi: 0, value: 0 };
+  /** Per interval: hull vertex count, Δ, primary, secondary and cost of each vertex (at most four), in Δ order. */
+  private readonly hullCount: Int32Array;
+  private readonly hullD: Float64Array;
+  private readonly hullP: Float64Array;
+  private readonly hullS: Float64Array;
+  private readonly hullC: Float64Array;
+  private readonly cornerCount: Int32Array;
+  private readonly cornerD: Float64Array;
+  private readonly cornerP: Float64Array;
+  private readonly cornerS: Float64Array;
+  private readonly segLen = new Float64Array(3);
+  private readonly segSlope = new Float64Array(3);
+  private readonly state: Float64Array;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly hi1: Float64Array,
+    private readonly hi2: Float64Array,
+  ) {
+    const n = hi1.length;
+    this.tape = new PlTape(n);
+    this.hullCount = new Int32Array(n);
+    this.hullD = new Float64Array(4 * n);
+    this.hullP = new Float64Array(4 * n);
+    this.hullS = new Float64Array(4 * n);
+    this.hullC = new Float64Array(4 * n);
+    this.state = new Float64Array(n);
+    this.cornerCount = new Int32Array(n);
+    this.cornerD = new Float64Array(4 * n);
+    this.cornerP = new Float64Array(4 * n);
+    this.cornerS = new Float64Array(4 * n);
+    this.corners();
+  }
+
+  /** Lower hull of the box corners in the (Δ, cost) plane, stored for interval t (no allocation: this runs per pricing). */
+  private hull(t: number, a: number, b: number): void {
+    const o = 4 * t;
+    const hd = this.hullD;
+    const hc = this.hullC;
+    let k = 0;
+    for (let q = o, e = o + this.cornerCount[t]; q < e; q++) {
+      const d = this.cornerD[q];
+      const c = a * this.cornerP[q] + b * this.cornerS[q];
+      if (k > 0 && hd[o + k - 1] === d) {
+        // same state change: keep the cheaper corner (the earlier, plainer one on a tie)
+        if (c >= hc[o + k - 1]) continue;
+        k--;
+      }
+      while (k >= 2) {
+        const d1 = hd[o + k - 1] - hd[o + k - 2];
+        const d2 = d - hd[o + k - 2];
+        const c1 = hc[o + k - 1] - hc[o + k - 2];
+        const c2 = c - hc[o + k - 2];
+        // Drop the last vertex if it lies above the segment, and the charging-while-discharging corner also if it lies
+        // on it (within round-off): points on a segment do not change g, but interpolating between them is the plan,
+        // and no device both charges and discharges unless that strictly pays.
+        const above = c1 * d2 - c2 * d1;
+        const tol = 1e-12 * (Math.abs(c1 * d2) + Math.abs(c2 * d1));
+        const both = this.hullP[o + k - 1] > 0 && this.hullS[o + k - 1] > 0;
+        if (above > tol || (both && above >= -tol)) k--;
+        else break;
+      }
+      hd[o + k] = d;
+      hc[o + k] = c;
+      this.hullP[o + k] = this.cornerP[q];
+      this.hullS[o + k] = this.cornerS[q];
+      k++;
+    }
+    this.hullCount[t] = k;
+  }
+
+  /** The box corners of each interval in the Δ order the hull walks; prices only change their costs. */
+  private corners(): void {
+    const s = this.storage;
+    const { cornerD: cd, cornerP: cp, cornerS: cs } = this;
+    for (let t = 0; t < this.hi1.length; t++) {
+      const p1 = this.hi1[t];
+      const p2 = this.hi2[t];
+      const o = 4 * t;
+      let m = 0;
+      const put = (d: number, x1: number, x2: number) => {
+        // insertion by Δ, stable: on equal Δ the plainer corner (added earlier) stays first
+        let j = m++;
+        while (j > 0 && cd[o + j - 1] > d) (cd[o + j] = cd[o + j - 1]), (cp[o + j] = cp[o + j - 1]), (cs[o + j] = cs[o + j - 1]), j--;
+        cd[o + j] = d;
+        cp[o + j] = x1;
+        cs[o + j] = x2;
+      };
+      put(0, 0, 0);
+      if (p1 > 0) put(s.primaryRate[t] * p1, p1, 0);
+      if (p2 > 0) put(s.secondaryRate[t] * p2, 0, p2);
+      if (p1 > 0 && p2 > 0) put(s.primaryRate[t] * p1 + s.secondaryRate[t] * p2, p1, p2);
+      this.cornerCount[t] = m;
+    }
+  }
+
+  /** g_t as segments (into segLen/segSlope); returns the segment count. */
+  private segments(t: number): number {
+    const o = 4 * t;
+    const k = this.hullCount[t];
+    for (let j = 0; j + 1 < k; j++) {
+      const dd = this.hullD[o + j + 1] - this.hullD[o + j];
+      this.segLen[j] = dd;
+      this.segSlope[j] = (this.hullC[o + j + 1] - this.hullC[o + j]) / dd;
+    }
+    return Math.max(0, k - 1);
+  }
+
+  /** Writes the optimal plan and returns its cost. */
+  solve(a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array): number {
+    const { f, tape, storage: s, m } = this;
+    const n = a.length;
+    f.setPoint(s.initial);
+    tape.reset();
+    for (let t = 0; t < n; t++) {
+      tape.record(t, f);
+      this.hull(t, a[t], b[t]);
+      const o = 4 * t;
+      f.x0 += this.hullD[o];
+      f.f0 += this.hullC[o];
+      const k = this.segments(t);
+      for (let j = 0; j < k; j++) f.insert(this.segLen[j], this.segSlope[j]);
+      if (!f.restrict(s.lo[t], s.hi[t])) throw new Error(`storage path infeasible at interval ${t}`);
+    }
+    f.minimum(m);
+    let y = m.lo;
+    let cost = 0;
+    for (let t = n - 1; t >= 0; t--) {
+      this.state[t] = y;
+      const k = this.segments(t);
+      const o = 4 * t;
+      const x = t === 0 ? s.initial : tape.split(t, y, this.hullD[o], this.segLen, this.segSlope, k);
+      this.move(t, y - x, primary, secondary);
+      cost += a[t] * primary[t] + b[t] * secondary[t];
+      y = x;
+    }
+    return cost;
+  }
+
+  /** The hull point of interval t at state change Δ, as primary and secondary. */
+  private move(t: number, delta: number, primary: Float64Array, secondary: Float64Array): void {
+    const o = 4 * t;
+    const k = this.hullCount[t];
+    let j = 0;
+    while (j + 2 < k && this.hullD[o + j + 1] < delta) j++;
+    if (k === 1) {
+      primary[t] = this.hullP[o];
+      secondary[t] = this.hullS[o];
+      return;
+    }
+    const d0 = this.hullD[o + j];
+    const d1 = this.hullD[o + j + 1];
+    const w = Math.min(1, Math.max(0, (delta - d0) / (d1 - d0)));
+    primary[t] = this.hullP[o + j] + w * (this.hullP[o + j + 1] - this.hullP[o + j]);
+    secondary[t] = this.hullS[o + j] + w * (this.hullS[o + j + 1] - this.hullS[o + j]);
+  }
+}

@@ -1,0 +1,44 @@
+// What a dispatch solve produces before it becomes a plan: values per resource and interval, whichever method solved it.
+import type { LpBackendName } from '../lp/index.js';
+
+export type DispatchMethod = 'full-model' | 'decomposition';
+
+/** Statistics of a decomposition solve (counts; times only when the caller passed a clock). */
+export interface DecompositionStats {
+  readonly rounds: number;
+  readonly columns: number;
+  readonly masterIterations: number;
+  /** Lagrangian lower bound proving the optimum (LP) or the MIP's bound. */
+  readonly lowerBound: number;
+  /** Threads that priced the blocks (2: half of them on a second thread). */
+  readonly pricingThreads: number;
+  readonly masterMs?: number;
+  readonly oracleMs?: number;
+}
+
+export interface DispatchSolution {
+  readonly status: 'optimal' | 'feasible';
+  readonly backend: LpBackendName | 'decomposition';
+  readonly method: DispatchMethod;
+  readonly mip: boolean;
+  readonly mipGap?: number;
+  readonly objective: number;
+  /** Per resource: primary column per interval (discharge, shed, deferral, curtailment). */
+  readonly primary: readonly Float64Array[];
+  /** Per resource: battery charging or EV catch-up per interval; undefined for other kinds. */
+  readonly secondary: readonly (Float64Array | undefined)[];
+  /** Per resource: net reduction per interval, where the method has it at hand (the plan reader computes it otherwise). */
+  readonly net?: readonly Float64Array[];
+  /** Per resource: battery state of charge or EV energy owed per interval, likewise. */
+  readonly state?: readonly (Float64Array | undefined)[];
+  /** Per resource with call decisions: on (1) or off (0) per interval. */
+  readonly on: readonly (Uint8Array | undefined)[];
+  /** Unmet system target per interval (0 where there is no target). */
+  readonly shortfall: Float64Array;
+  /** Per feeder: load above its cap per interval; undefined for feeders without a cap. */
+  readonly feederShortfall: readonly (Float64Array | undefined)[];
+  /** Duals of the target rows per interval (cost per kW over the interval), null when the method gives none. */
+  readonly targetDual: Float64Array | null;
+  readonly feederCapDual: readonly (Float64Array | undefined)[] | null;
+  readonly decomposition?: DecompositionStats;
+}
