@@ -44,6 +44,8 @@ export interface ServerOptions {
   limits?: Partial<Omit<ApiLimits, 'ratePerMinute'>> & { ratePerMinute?: Partial<Record<Role, number>> };
   solverThreads?: number;
   solveTimeoutMs?: number;
+  /** Compile the solvers on a worker thread at start (the service); tests leave it off to save the CPU. */
+  warmSolvers?: boolean;
   plugins?: ApiPlugin[];
 }
 
@@ -100,6 +102,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
   log = app.log;
+  if (o.warmSolvers) pool.warmUp((err) => app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'));
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
   app.setErrorHandler((err, request, reply) => {

@@ -112,27 +112,43 @@ function callRules(p: DispatchProblem, i: number): CallRules {
  * the block is an LP (no call rules).
  */
 export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array, primaryHi?: Float64Array): Block {
-  const calls = p.resources[i].callDecisions && !primaryHi ? { calls: callRules(p, i) } : {};
   const rp = p.resources[i];
   const r = rp.resource;
   const n = p.hours.length;
   const av = rp.available;
   const h = p.hours;
   const unitCost = fill(n, (t) => (r.costPerKWh ?? 0) * h[t]);
-  const lo = primaryLo ?? new Float64Array(n);
-  const base = { resource: i, kind: r.kind, n, feeder: rp.feeder, unitCost, lo, ...(r.rampKWPerInterval !== undefined ? { ramp: r.rampKWPerInterval } : {}), ...calls };
   const upper = (cap: (t: number) => number) => primaryHi ?? fill(n, (t) => (av[t] ? cap(t) : 0));
+  // Every block has every field (undefined where absent): one object shape keeps the hot loops' property reads monomorphic.
+  const block = {
+    resource: i,
+    kind: r.kind,
+    n,
+    feeder: rp.feeder,
+    unitCost,
+    lo: primaryLo ?? new Float64Array(n),
+    hi: undefined as unknown as Float64Array,
+    hi2: undefined as Float64Array | undefined,
+    storage: undefined as Storage | undefined,
+    rebound: undefined as Block['rebound'],
+    ramp: r.rampKWPerInterval,
+    windows: [] as readonly LocalRow[],
+    runLimit: undefined as number | undefined,
+    calls: rp.callDecisions && !primaryHi ? callRules(p, i) : undefined,
+  };
   switch (r.kind) {
     case 'battery': {
       const eta = Math.sqrt(r.roundTripEfficiency ?? 1);
-      const storage: Storage = {
+      block.storage = {
         initial: r.socKWh,
         lo: new Float64Array(n).fill(r.minSocKWh ?? 0),
         hi: new Float64Array(n).fill(r.energyKWh),
         primaryRate: fill(n, (t) => -h[t] / eta),
         secondaryRate: fill(n, (t) => eta * h[t]),
       };
-      return { ...base, hi: upper(() => r.powerKW), hi2: fill(n, (t) => (av[t] ? r.powerKW : 0)), storage, windows: [] };
+      block.hi = upper(() => r.powerKW);
+      block.hi2 = fill(n, (t) => (av[t] ? r.powerKW : 0));
+      return block;
     }
     case 'ev': {
       const b = (t: number) => (typeof r.baselineKW === 'number' ? r.baselineKW : r.baselineKW[t]);
@@ -143,14 +159,16 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
         while (clearFrom + 1 < n && p.endMs[clearFrom + 1] <= deadlineMs) clearFrom++;
         if (p.endMs[clearFrom] > deadlineMs) clearFrom = 0;
       }
-      const storage: Storage = {
+      block.storage = {
         initial: 0,
         lo: new Float64Array(n),
         hi: fill(n, (t) => (t >= clearFrom ? 0 : r.shiftableKWh)),
         primaryRate: h.slice(),
         secondaryRate: fill(n, (t) => -h[t]),
       };
-      return { ...base, hi: upper(b), hi2: fill(n, (t) => (av[t] ? Math.max(0, r.maxChargeKW - b(t)) : 0)), storage, windows: [] };
+      block.hi = upper(b);
+      block.hi2 = fill(n, (t) => (av[t] ? Math.max(0, r.maxChargeKW - b(t)) : 0));
+      return block;
     }
     case 'hvac': {
       const from: number[] = [];
@@ -164,18 +182,16 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
       const maxMs = r.maxDurationMinutes * MINUTE_MS;
       const windows = hvacWindows(p, maxMs, (r.shedKW * maxMs) / 3_600_000);
       const hi = upper(() => r.shedKW);
+      block.hi = hi;
+      if (from.length) block.rebound = { from: Int32Array.from(from), to: Int32Array.from(to), coef: Float64Array.from(coef) };
+      block.windows = windows;
       // Vertices stay at 0 or full shed only while every bound is one of the two.
-      const runLimit = hi.every((v) => v === 0 || v === r.shedKW) ? runLimitOf(p, windows, maxMs) : undefined;
-      return {
-        ...base,
-        hi,
-        ...(from.length ? { rebound: { from: Int32Array.from(from), to: Int32Array.from(to), coef: Float64Array.from(coef) } } : {}),
-        windows,
-        ...(runLimit !== undefined ? { runLimit } : {}),
-      };
+      block.runLimit = hi.every((v) => v === 0 || v === r.shedKW) ? runLimitOf(p, windows, maxMs) : undefined;
+      return block;
     }
     case 'industrial':
-      return { ...base, hi: upper(() => r.maxKW), windows: [] };
+      block.hi = upper(() => r.maxKW);
+      return block;
   }
 }
 

@@ -24,6 +24,8 @@ export interface ColgenOptions {
   readonly seedPlans?: (resource: number) => readonly SeedPlan[];
   /** For per-phase timings in the statistics; without it only counts are kept. */
   readonly clock?: () => number;
+  /** The problem's blocks (built here when absent). */
+  readonly blocks?: readonly Block[];
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
   readonly remote?: { readonly pricer: RemotePricer; readonly ids: readonly number[] };
 }
@@ -103,7 +105,7 @@ export class Colgen {
   private readonly stats: ColgenStats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0 };
   private readonly net: Float64Array;
   private readonly local: BlockPricer;
-  private readonly blocks: Block[];
+  private readonly blocks: readonly Block[];
 
   constructor(
     private readonly p: DispatchProblem,
@@ -117,7 +119,7 @@ export class Colgen {
       this.shortfallCol.push(master.addColumn(coupling.shortfallCost[k], 0, Infinity, -1));
       master.cols.entry(r, 1);
     });
-    const blocks = p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i]));
+    const blocks = options.blocks ?? blocksOf(p, options);
     const active = blocks.filter((b) => b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0));
     this.separable = new SeparableColumns(active.filter(isSeparable));
     this.separable.addTo(master, coupling);
@@ -131,11 +133,13 @@ export class Colgen {
       localIds,
       coupling,
     );
+    // one zero plan for all (plans are never written once they are columns)
+    const zero = new Float64Array(n);
     for (const blk of priced) {
       const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
       this.dw.push(d);
       // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
-      this.addColumn(d, new Float64Array(n), blk.hi2 ? new Float64Array(n) : undefined, blk.calls ? new Float64Array(n) : undefined, 0);
+      this.addColumn(d, zero, blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
       for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
@@ -299,6 +303,11 @@ export class Colgen {
   }
 }
 
+/** Every resource's block, with the primary bounds the options replace. */
+function blocksOf(p: DispatchProblem, options: Pick<ColgenOptions, 'primaryLo' | 'primaryHi'>): Block[] {
+  return p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i]));
+}
+
 /**
  * Column generation seeded by a coarse solve: `coarseFactor` intervals merged into one give a problem that solves
  * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
@@ -308,20 +317,21 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
   const factor = options.coarseFactor ?? 0;
   // The second thread starts first: it builds its blocks while this one solves the coarse problem.
   let remote: ColgenOptions['remote'];
-  const priced = (options.threads ?? 1) > 1 ? pricedBlocks(p.resources.map((_, i) => blockOf(p, i, options.primaryLo?.[i], options.primaryHi?.[i])), isSeparable) : [];
+  const blocks = blocksOf(p, options);
+  const priced = (options.threads ?? 1) > 1 ? pricedBlocks(blocks, isSeparable) : [];
   // a thread costs tens of milliseconds to start: worth it only where pricing takes longer
   if (priced.length >= MIN_BLOCKS_FOR_THREAD) {
     const ids = splitBlocks(priced, (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1))[1];
-    const pricer = RemotePricer.start(p, ids, { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
+    const pricer = RemotePricer.start(p, ids, ids.map((k) => priced[k].resource), { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
     if (pricer) remote = { pricer, ids };
   }
   if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
     const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
     const c = coarse.solve();
     const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
-    const fine = new Colgen(p, { ...options, remote, seedDuals }).solve();
+    const fine = new Colgen(p, { ...options, blocks, remote, seedDuals }).solve();
     const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
     return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
   }
-  return { ...new Colgen(p, { ...options, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
+  return { ...new Colgen(p, { ...options, blocks, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
 }

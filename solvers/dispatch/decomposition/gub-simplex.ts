@@ -45,6 +45,11 @@ export class GubSimplex {
   private readonly nz: Int32Array;
   private readonly zrow: Float64Array;
   private readonly zrow2: Float64Array;
+  /** Scratch: nonzero positions for the sparse updates of the inverse, and the refactorization's matrices. */
+  private readonly nzBuf: Int32Array;
+  private readonly work: Float64Array;
+  private readonly invTmp: Float64Array;
+  private readonly order: Int32Array;
   private setRate = new Float64Array(64);
   private setMark = new Int32Array(64);
   private setTouched: number[] = [];
@@ -72,6 +77,10 @@ export class GubSimplex {
     this.nz = new Int32Array(m);
     this.zrow = new Float64Array(m);
     this.zrow2 = new Float64Array(m);
+    this.nzBuf = new Int32Array(2 * m);
+    this.work = new Float64Array(m * m);
+    this.invTmp = new Float64Array(m * m);
+    this.order = new Int32Array(m);
     for (let r = 0; r < m; r++) {
       const j = this.addColumn(0, rowLower[r], rowUpper[r], -1);
       this.cols.entry(r, -1);
@@ -169,16 +178,30 @@ export class GubSimplex {
     return this.cols.cost[j] - (s >= 0 ? this.cols.cost[this.key[s]] : 0);
   }
 
-  /** Rebuilds W⁻¹ by Gauss-Jordan elimination and recomputes values and duals from scratch. */
+  /**
+   * Rebuilds W⁻¹ by Gauss-Jordan and recomputes values and duals from scratch. Unit columns (logicals, shortfall,
+   * most merged columns) are eliminated first: they cause no fill, and the inverse keeps the zeros the updates skip.
+   */
   refactor(): void {
-    const { m, inv, wCol } = this;
-    const w = new Float64Array(m * m);
+    const { m, inv, wCol, order, tmp } = this;
+    const w = this.work;
+    let units = 0;
+    let rest = m;
     for (let p = 0; p < m; p++) {
-      this.transformed(wCol[p], this.tmp);
-      for (let r = 0; r < m; r++) w[r * m + p] = this.tmp[r];
+      const j = wCol[p];
+      const single = this.cols.set[j] < 0 && this.cols.start[j + 1] - this.cols.start[j] === 1;
+      if (single) order[units++] = p;
+      else order[--rest] = p;
+    }
+    for (let c = 0; c < m; c++) {
+      const p = order[c];
+      this.transformed(wCol[p], tmp);
+      for (let r = 0; r < m; r++) w[r * m + c] = tmp[r];
       this.cW[p] = this.transformedCost(wCol[p]);
     }
-    invert(w, m, inv, m);
+    // (W·P)⁻¹ = P⁻¹·W⁻¹: row c of the permuted inverse is row order[c] of W⁻¹
+    invert(w, m, this.invTmp, m, this.nzBuf);
+    for (let c = 0; c < m; c++) inv.set(this.invTmp.subarray(c * m, c * m + m), order[c] * m);
     this.updates = 0;
     this.recomputeValues();
     this.recomputeDuals();
@@ -401,32 +424,33 @@ export class GubSimplex {
       return;
     }
     const dq = this.reducedCost(q);
+    let changed: number[] | undefined;
     if (leave >= 0) {
       const j = this.wCol[leave];
       const toUpper = -sigma * alpha[leave] > 0;
       this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
-    } else this.changeKey(-leave - 3, q);
+    } else changed = this.changeKey(-leave - 3, q);
     if (++this.updates >= REFACTOR_EVERY) this.refactor();
     else if (leave >= 0) {
       // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
       const row = leave * m;
       for (let k = 0; k < m; k++) this.pi[k] += dq * inv[row + k];
       this.stamp++;
-    } else this.recomputeDuals();
+    } else this.repairDuals(changed!);
   }
 
   /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
   private replace(p: number, q: number): void {
-    exchangeColumn(this.inv, this.m, this.m, this.alpha, p);
+    exchangeColumn(this.inv, this.m, this.m, this.alpha, p, this.nzBuf);
     this.wCol[p] = q;
     this.status[q] = p;
     this.cW[p] = this.transformedCost(q);
   }
 
   /** The key of set s leaves the basis as q enters. */
-  private changeKey(s: number, q: number): void {
+  private changeKey(s: number, q: number): number[] {
     const { m, cols, inv, alpha, x } = this;
     const old = this.key[s];
     const members: number[] = [];
@@ -451,10 +475,13 @@ export class GubSimplex {
       const rest = members.filter((p) => p !== star);
       // the other members are re-expressed against the new key: W'' = W' − oldCol·1ᵀ over their positions
       const y = this.alpha;
+      const nz = this.nzBuf;
+      let k = 0;
+      for (let r = 0; r < m; r++) if (oldCol[r] !== 0) nz[k++] = r;
       for (let p = 0; p < m; p++) {
         let v = 0;
         const row = p * m;
-        for (let r = 0; r < m; r++) v += inv[row + r] * oldCol[r];
+        for (let i = 0; i < k; i++) v += inv[row + nz[i]] * oldCol[nz[i]];
         y[p] = v;
       }
       this.rankOneSetUpdate(rest, y, -1);
@@ -464,6 +491,29 @@ export class GubSimplex {
     }
     this.status[old] = AT_LOWER;
     x[old] = 0;
+    return members;
+  }
+
+  /**
+   * Duals after a key change, from the old ones: only the W positions in `changed` have new columns or costs, so
+   * their residuals r_p = c_p − π·w_p give π' = π + Σ r_p × (row p of W⁻¹).
+   */
+  private repairDuals(changed: readonly number[]): void {
+    const { m, inv, pi, cols, wCol } = this;
+    const r = this.zrow;
+    for (let k = 0; k < changed.length; k++) {
+      const p = changed[k];
+      const j = wCol[p];
+      const s = cols.set[j];
+      r[k] = this.cW[p] - cols.dot(j, pi) + (s >= 0 ? cols.dot(this.key[s], pi) : 0);
+    }
+    for (let k = 0; k < changed.length; k++) {
+      const f = r[k];
+      if (f === 0) continue;
+      const row = changed[k] * m;
+      for (let i = 0; i < m; i++) pi[i] += f * inv[row + i];
+    }
+    this.stamp++;
   }
 
   /**
@@ -484,11 +534,14 @@ export class GubSimplex {
     const denom = 1 + sign * vy;
     if (Math.abs(denom) < 1e-12) throw new Error('master key change is singular');
     const f = sign / denom;
+    const nz = this.nzBuf;
+    let nnz = 0;
+    for (let k = 0; k < m; k++) if (z[k] !== 0) nz[nnz++] = k;
     for (let p = 0; p < m; p++) {
       const g = y[p] * f;
       if (g === 0) continue;
       const row = p * m;
-      for (let k = 0; k < m; k++) inv[row + k] -= g * z[k];
+      for (let k = 0; k < nnz; k++) inv[row + nz[k]] -= g * z[nz[k]];
     }
   }
 

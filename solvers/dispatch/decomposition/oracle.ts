@@ -2,9 +2,9 @@
 import { rampRows, type Block } from './block.js';
 import { HvacCalls, IndustrialCalls, type CallPlan } from './calls.js';
 import { RampPath, solveBoxes } from './ramp-path.js';
-import { RowGeneration, type BlockMethod } from './row-generation.js';
+import { RowGeneration, RowScratch, type BlockMethod } from './row-generation.js';
 import { RunLimitPath } from './run-limit.js';
-import { StoragePath } from './storage-path.js';
+import { StoragePath, StorageScratch } from './storage-path.js';
 
 /** A block plan: primary per interval, secondary for batteries and EV fleets, the call pattern and its cost for MIP blocks. */
 export interface Plan {
@@ -22,6 +22,17 @@ export interface Oracle {
   readonly exact: boolean;
 }
 
+/** Working memory shared by the oracles of one thread (they solve one at a time). */
+export class OracleScratch {
+  readonly storage: StorageScratch;
+  readonly rows: RowScratch;
+
+  constructor(readonly n: number) {
+    this.storage = new StorageScratch(n);
+    this.rows = new RowScratch(n);
+  }
+}
+
 /** True when the block has no rule linking its intervals: its columns can sit in the master as they are. */
 export function isSeparable(blk: Block): boolean {
   return !blk.storage && blk.ramp === undefined && blk.windows.length === 0 && !blk.calls;
@@ -33,7 +44,7 @@ export function supportsCalls(blk: Block): boolean {
   return blk.kind === 'industrial' || (blk.kind === 'hvac' && (blk.windows.length === 0 || blk.runLimit !== undefined));
 }
 
-function baseMethod(blk: Block): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
+function baseMethod(blk: Block, scratch: OracleScratch): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
   const calls = blk.calls;
   if (calls && blk.kind === 'industrial') {
     const dp = new IndustrialCalls(calls, blk.hi);
@@ -45,7 +56,7 @@ function baseMethod(blk: Block): { solve: BlockMethod; handlesRamp: boolean; han
     return { solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
   }
   if (blk.storage) {
-    const path = new StoragePath(blk.storage, blk.hi, blk.hi2!);
+    const path = new StoragePath(blk.storage, blk.hi, blk.hi2!, scratch.storage);
     return { solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!), handlesRamp: false, handlesWindows: true };
   }
   if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.lo.every((v) => v === 0)) {
@@ -59,8 +70,8 @@ function baseMethod(blk: Block): { solve: BlockMethod; handlesRamp: boolean; han
   return { solve: (a, _b, plan) => solveBoxes(a, blk.lo, blk.hi, plan.primary), handlesRamp: false, handlesWindows: false };
 }
 
-export function oracleFor(blk: Block): Oracle {
-  const base = baseMethod(blk);
+export function oracleFor(blk: Block, scratch: OracleScratch = new OracleScratch(blk.n)): Oracle {
+  const base = baseMethod(blk, scratch);
   const left = [...(base.handlesWindows ? [] : blk.windows), ...(base.handlesRamp ? [] : rampRows(blk))];
   if (left.length === 0) {
     return {
@@ -71,7 +82,7 @@ export function oracleFor(blk: Block): Oracle {
       },
     };
   }
-  const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined, blk.calls !== undefined);
+  const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined, blk.calls !== undefined, scratch.rows);
   return {
     get exact() {
       return rg.exact;

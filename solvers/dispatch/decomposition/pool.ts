@@ -36,6 +36,8 @@ export async function runDecomposition(p: DispatchProblem, mipRelGap?: number): 
  */
 export async function warmUpDecomposition(): Promise<void> {
   await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })));
+  // a day at 15 minutes: the oracles and the master are compiled for the array sizes real requests have
+  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 120, intervals: 96, seed: 7 })));
   await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true })), 0.01);
 }
 

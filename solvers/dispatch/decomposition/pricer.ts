@@ -2,7 +2,7 @@
 import type { DispatchProblem } from '../problem.js';
 import { columnCosts, type Block } from './block.js';
 import type { Coupling } from './coupling.js';
-import { oracleFor, type Oracle, type Plan } from './oracle.js';
+import { OracleScratch, oracleFor, type Oracle, type Plan } from './oracle.js';
 
 /** A block's new plan; `block` is its index in the column generation's list of priced blocks. */
 export interface PricedPlan {
@@ -38,11 +38,16 @@ export class BlockPricer {
     private readonly coupling: Coupling,
   ) {
     const n = p.hours.length;
-    this.oracles = blocks.map(oracleFor);
+    const scratch = new OracleScratch(n);
+    this.oracles = blocks.map((b) => oracleFor(b, scratch));
     this.a = new Float64Array(n);
     this.b = new Float64Array(n);
     this.netPrice = new Float64Array(n);
-    this.plans = blocks.map((b) => ({ primary: new Float64Array(n), ...(b.hi2 ? { secondary: new Float64Array(n) } : {}), ...(b.calls ? { on: new Float64Array(n) } : {}), callCost: 0 }));
+    // one plan's values at a time: a block's plan is copied out before the next block is priced
+    const primary = new Float64Array(n);
+    const secondary = new Float64Array(n);
+    const on = new Float64Array(n);
+    this.plans = blocks.map((b) => ({ primary, ...(b.hi2 ? { secondary } : {}), ...(b.calls ? { on } : {}), callCost: 0 }));
   }
 
   /**

@@ -3,8 +3,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { DispatchProblem } from '../problem.js';
 import { blockOf } from './block.js';
 import { Coupling } from './coupling.js';
-import { isSeparable } from './oracle.js';
-import { BlockPricer, pricedBlocks, type PricingResult } from './pricer.js';
+import { BlockPricer, type PricingResult } from './pricer.js';
 
 /** The thread's lifetime channel: requests come on `port`; it sets the Int32 in `flag` to 1 when an answer is posted. */
 export interface PricingThreadInit {
@@ -19,6 +18,8 @@ export interface PricingSetup {
   readonly primaryLo?: readonly (Float64Array | undefined)[];
   readonly primaryHi?: readonly (Float64Array | undefined)[];
   readonly ids: readonly number[];
+  /** The resource of each of those blocks. */
+  readonly resources: readonly number[];
 }
 
 export interface PricingRequest {
@@ -39,13 +40,9 @@ if (parentPort && init?.port) {
   init.port.on('message', (msg: PricingSetup | PricingRequest) => {
     if (msg.kind === 'setup') {
       const p = msg.problem;
-      const blocks = pricedBlocks(
-        p.resources.map((_, i) => blockOf(p, i, msg.primaryLo?.[i], msg.primaryHi?.[i])),
-        isSeparable,
-      );
       pricer = new BlockPricer(
         p,
-        msg.ids.map((k) => blocks[k]),
+        msg.resources.map((i) => blockOf(p, i, msg.primaryLo?.[i], msg.primaryHi?.[i])),
         msg.ids,
         new Coupling(p),
       );

@@ -47,11 +47,11 @@ export class RemotePricer {
   private constructor(private readonly t: Thread) {}
 
   /** Hands the thread its blocks (it builds them while the caller does other work), or undefined where it cannot run. */
-  static start(problem: DispatchProblem, ids: readonly number[], bounds: Pick<PricingSetup, 'primaryLo' | 'primaryHi'> = {}): RemotePricer | undefined {
+  static start(problem: DispatchProblem, ids: readonly number[], resources: readonly number[], bounds: Pick<PricingSetup, 'primaryLo' | 'primaryHi'> = {}): RemotePricer | undefined {
     const file = threadFile();
     if (!file || ids.length === 0) return undefined;
     const t = thread(file);
-    const setup: PricingSetup = { kind: 'setup', problem, ids, ...bounds };
+    const setup: PricingSetup = { kind: 'setup', problem, ids, resources, ...bounds };
     t.port.postMessage(setup);
     return new RemotePricer(t);
   }

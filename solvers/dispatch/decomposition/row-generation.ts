@@ -17,6 +17,25 @@ interface Kept {
   readonly callCost: number;
 }
 
+/** Working memory of row generation, shared by the blocks one thread prices (one solves at a time). */
+export class RowScratch {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly sp: Float64Array;
+  readonly primary: Float64Array;
+  readonly secondary: Float64Array;
+  readonly on: Float64Array;
+
+  constructor(readonly n: number) {
+    this.a = new Float64Array(n);
+    this.b = new Float64Array(n);
+    this.sp = new Float64Array(n);
+    this.primary = new Float64Array(n);
+    this.secondary = new Float64Array(n);
+    this.on = new Float64Array(n);
+  }
+}
+
 /**
  * The block LP is min over conv(P) ∩ R, where `method` solves min over P exactly (a path dynamic program, or a call
  * pattern program for MIP blocks) and R are local rows it cannot take (ramps on storages, HVAC and called loads;
@@ -41,11 +60,13 @@ export class RowGeneration {
     n: number,
     secondary: boolean,
     calls: boolean,
+    shared: RowScratch = new RowScratch(n),
   ) {
-    this.a2 = new Float64Array(n);
-    this.b2 = new Float64Array(n);
-    this.sp = new Float64Array(n);
-    this.scratch = { primary: new Float64Array(n), ...(secondary ? { secondary: new Float64Array(n) } : {}), ...(calls ? { on: new Float64Array(n) } : {}), callCost: 0 };
+    if (shared.n < n) throw new Error('row generation scratch is shorter than the horizon');
+    this.a2 = shared.a;
+    this.b2 = shared.b;
+    this.sp = shared.sp;
+    this.scratch = { primary: shared.primary, ...(secondary ? { secondary: shared.secondary } : {}), ...(calls ? { on: shared.on } : {}), callCost: 0 };
     // doing nothing satisfies every ramp and window: the first plan, and the first basis of the master
     this.plans.push({ primary: new Float64Array(n), ...(secondary ? { secondary: new Float64Array(n) } : {}), ...(calls ? { on: new Float64Array(n) } : {}), callCost: 0 });
     this.rebuild();

@@ -27,14 +27,15 @@ export class SeparableColumns {
 
   constructor(blocks: readonly Block[]) {
     const n = blocks[0]?.n ?? 0;
-    const byKey = new Map<string, Group>();
+    // mergeable groups by (feeder, interval), then by cost
+    const byKey: Map<number, Group>[] = [];
     const unit = new Float64Array(n);
     for (const blk of blocks) {
       for (let t = 0; t < n; t++) {
         if (blk.hi[t] <= 0 && blk.lo[t] <= 0) continue;
         const member = { resource: blk.resource, t, lo: blk.lo[t], hi: blk.hi[t] };
-        const key = blk.rebound ? undefined : `${blk.feeder}:${t}:${blk.unitCost[t]}`;
-        const known = key !== undefined ? byKey.get(key) : undefined;
+        const slot = blk.rebound ? undefined : (byKey[(blk.feeder + 1) * n + t] ??= new Map());
+        const known = slot?.get(blk.unitCost[t]);
         if (known) {
           known.lo += member.lo;
           known.hi += member.hi;
@@ -46,7 +47,7 @@ export class SeparableColumns {
         const g: Group = { cost: blk.unitCost[t], lo: member.lo, hi: member.hi, members: [member], net: netOf(blk, unit, undefined, new Float64Array(n)), feeder: blk.feeder };
         this.groups.push(g);
         if (!this.prices.has(blk.feeder)) this.prices.set(blk.feeder, new Float64Array(n));
-        if (key !== undefined) byKey.set(key, g);
+        slot?.set(blk.unitCost[t], g);
       }
     }
   }

@@ -31,6 +31,8 @@ export class SmallLp {
   pi: Float64Array;
   private col: Float64Array;
   private alpha: Float64Array;
+  /** Scratch of the inverse's sparse updates. */
+  private nz: Int32Array;
   private updates = 0;
 
   constructor(
@@ -50,6 +52,7 @@ export class SmallLp {
     this.pi = new Float64Array(stride);
     this.col = new Float64Array(stride);
     this.alpha = new Float64Array(stride);
+    this.nz = new Int32Array(2 * stride);
   }
 
   get numPlans(): number {
@@ -161,6 +164,7 @@ export class SmallLp {
     this.pi = widen(this.pi);
     this.col = widen(this.col);
     this.alpha = widen(this.alpha);
+    this.nz = new Int32Array(2 * stride);
   }
 
   /** Column of variable v (plan ≥ 0, logical −r) into out. */
@@ -198,7 +202,7 @@ export class SmallLp {
       this.column(this.basis[p], this.col);
       for (let r = 0; r < rows; r++) w[r * rows + p] = this.col[r];
     }
-    invert(w, rows, inv, stride);
+    invert(w, rows, inv, stride, this.nz);
     this.updates = 0;
     // B·x_B = rhs: 1 in the convexity row, and the bound of each nonbasic logical moved to its row
     const rhs = this.col;
@@ -380,7 +384,7 @@ export class SmallLp {
     this.basis[leave] = enter;
     if (enter >= 0) this.planPos[enter] = leave;
     else this.logicalPos[-enter] = leave;
-    exchangeColumn(inv, stride, rows, alpha, leave);
+    exchangeColumn(inv, stride, rows, alpha, leave, this.nz);
     const row = leave * stride;
     if (++this.updates >= 4 * rows) this.refactor();
     else {

@@ -3,46 +3,61 @@ import { ConvexPl, PlTape } from './pl.js';
 import type { Storage } from './block.js';
 
 /**
- * Forward dynamic programming over the state: F_t = (F_{t−1} □ g_t) on [lo_t, hi_t], where g_t(Δ) is the cheapest
- * way to move the state by Δ in interval t: the lower hull of the box of (primary, secondary) mapped to
- * (Δ, cost), at most three segments. Infimal convolution of convex piecewise-linear functions merges their slope
- * sequences; recorded stages let the backward pass split each state into the previous state and the move.
+ * Working memory of the storage dynamic program, shared by every storage a thread prices (one solve runs at a time):
+ * the value function, its tape and the per-interval hulls. Sized for the horizon and grown on demand.
  */
-export class StoragePath {
-  private readonly f = new ConvexPl(256);
-  private readonly tape: PlTape;
-  private readonly m = { lo: 0, hi: 0, value: 0 };
+export class StorageScratch {
+  readonly f = new ConvexPl(256);
+  readonly tape: PlTape;
+  readonly m = { lo: 0, hi: 0, value: 0 };
   /** Per interval: hull vertex count, Δ, primary, secondary and cost of each vertex (at most four), in Δ order. */
-  private readonly hullCount: Int32Array;
-  private readonly hullD: Float64Array;
-  private readonly hullP: Float64Array;
-  private readonly hullS: Float64Array;
-  private readonly hullC: Float64Array;
-  private readonly cornerCount: Int32Array;
-  private readonly cornerD: Float64Array;
-  private readonly cornerP: Float64Array;
-  private readonly cornerS: Float64Array;
-  private readonly segLen = new Float64Array(3);
-  private readonly segSlope = new Float64Array(3);
-  private readonly state: Float64Array;
+  readonly hullCount: Int32Array;
+  readonly hullD: Float64Array;
+  readonly hullP: Float64Array;
+  readonly hullS: Float64Array;
+  readonly hullC: Float64Array;
+  readonly segLen = new Float64Array(3);
+  readonly segSlope = new Float64Array(3);
 
-  constructor(
-    private readonly storage: Storage,
-    private readonly hi1: Float64Array,
-    private readonly hi2: Float64Array,
-  ) {
-    const n = hi1.length;
+  constructor(readonly n: number) {
     this.tape = new PlTape(n);
     this.hullCount = new Int32Array(n);
     this.hullD = new Float64Array(4 * n);
     this.hullP = new Float64Array(4 * n);
     this.hullS = new Float64Array(4 * n);
     this.hullC = new Float64Array(4 * n);
-    this.state = new Float64Array(n);
-    this.cornerCount = new Int32Array(n);
-    this.cornerD = new Float64Array(4 * n);
-    this.cornerP = new Float64Array(4 * n);
-    this.cornerS = new Float64Array(4 * n);
+  }
+}
+
+/**
+ * Forward dynamic programming over the state: F_t = (F_{t−1} □ g_t) on [lo_t, hi_t], where g_t(Δ) is the cheapest
+ * way to move the state by Δ in interval t: the lower hull of the box of (primary, secondary) mapped to
+ * (Δ, cost), at most three segments. Infimal convolution of convex piecewise-linear functions merges their slope
+ * sequences; recorded stages let the backward pass split each state into the previous state and the move.
+ */
+export class StoragePath {
+  /** Per interval t, from 4t: the box corners' Δ, primary and secondary in the Δ order the hull walks (prices only change their costs). */
+  private readonly cornerCount: Uint8Array;
+  private readonly corner: Float64Array;
+  private readonly hullCount: Int32Array;
+  private readonly hullD: Float64Array;
+  private readonly hullP: Float64Array;
+  private readonly hullS: Float64Array;
+  private readonly hullC: Float64Array;
+  private readonly segLen: Float64Array;
+  private readonly segSlope: Float64Array;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly hi1: Float64Array,
+    private readonly hi2: Float64Array,
+    private readonly scratch: StorageScratch = new StorageScratch(hi1.length),
+  ) {
+    const n = hi1.length;
+    if (scratch.n < n) throw new Error('storage scratch is shorter than the horizon');
+    ({ hullCount: this.hullCount, hullD: this.hullD, hullP: this.hullP, hullS: this.hullS, hullC: this.hullC, segLen: this.segLen, segSlope: this.segSlope } = scratch);
+    this.cornerCount = new Uint8Array(n);
+    this.corner = new Float64Array(12 * n);
     this.corners();
   }
 
@@ -52,9 +67,10 @@ export class StoragePath {
     const hd = this.hullD;
     const hc = this.hullC;
     let k = 0;
-    for (let q = o, e = o + this.cornerCount[t]; q < e; q++) {
-      const d = this.cornerD[q];
-      const c = a * this.cornerP[q] + b * this.cornerS[q];
+    const cr = this.corner;
+    for (let q = 12 * t, e = q + this.cornerCount[t]; q < e; q++) {
+      const d = cr[q];
+      const c = a * cr[q + 4] + b * cr[q + 8];
       if (k > 0 && hd[o + k - 1] === d) {
         // same state change: keep the cheaper corner (the earlier, plainer one on a tie)
         if (c >= hc[o + k - 1]) continue;
@@ -76,34 +92,34 @@ export class StoragePath {
       }
       hd[o + k] = d;
       hc[o + k] = c;
-      this.hullP[o + k] = this.cornerP[q];
-      this.hullS[o + k] = this.cornerS[q];
+      this.hullP[o + k] = cr[q + 4];
+      this.hullS[o + k] = cr[q + 8];
       k++;
     }
     this.hullCount[t] = k;
   }
 
-  /** The box corners of each interval in the Δ order the hull walks; prices only change their costs. */
+  /** The box corners of each interval, sorted by Δ: at 12t the Δs, at 12t + 4 the primaries, at 12t + 8 the secondaries. */
   private corners(): void {
     const s = this.storage;
-    const { cornerD: cd, cornerP: cp, cornerS: cs } = this;
+    const c = this.corner;
     for (let t = 0; t < this.hi1.length; t++) {
       const p1 = this.hi1[t];
       const p2 = this.hi2[t];
-      const o = 4 * t;
+      const o = 12 * t;
       let m = 0;
-      const put = (d: number, x1: number, x2: number) => {
+      for (let k = 0; k < 4; k++) {
+        const x1 = k & 1 ? p1 : 0;
+        const x2 = k & 2 ? p2 : 0;
+        if ((k & 1 && !(p1 > 0)) || (k & 2 && !(p2 > 0))) continue;
+        const d = s.primaryRate[t] * x1 + s.secondaryRate[t] * x2;
         // insertion by Δ, stable: on equal Δ the plainer corner (added earlier) stays first
         let j = m++;
-        while (j > 0 && cd[o + j - 1] > d) (cd[o + j] = cd[o + j - 1]), (cp[o + j] = cp[o + j - 1]), (cs[o + j] = cs[o + j - 1]), j--;
-        cd[o + j] = d;
-        cp[o + j] = x1;
-        cs[o + j] = x2;
-      };
-      put(0, 0, 0);
-      if (p1 > 0) put(s.primaryRate[t] * p1, p1, 0);
-      if (p2 > 0) put(s.secondaryRate[t] * p2, 0, p2);
-      if (p1 > 0 && p2 > 0) put(s.primaryRate[t] * p1 + s.secondaryRate[t] * p2, p1, p2);
+        while (j > 0 && c[o + j - 1] > d) (c[o + j] = c[o + j - 1]), (c[o + 4 + j] = c[o + 3 + j]), (c[o + 8 + j] = c[o + 7 + j]), j--;
+        c[o + j] = d;
+        c[o + 4 + j] = x1;
+        c[o + 8 + j] = x2;
+      }
       this.cornerCount[t] = m;
     }
   }
@@ -122,7 +138,8 @@ export class StoragePath {
 
   /** Writes the optimal plan and returns its cost. */
   solve(a: Float64Array, b: Float64Array, primary: Float64Array, secondary: Float64Array): number {
-    const { f, tape, storage: s, m } = this;
+    const { f, tape, m } = this.scratch;
+    const s = this.storage;
     const n = a.length;
     f.setPoint(s.initial);
     tape.reset();
@@ -140,7 +157,6 @@ export class StoragePath {
     let y = m.lo;
     let cost = 0;
     for (let t = n - 1; t >= 0; t--) {
-      this.state[t] = y;
       const k = this.segments(t);
       const o = 4 * t;
       const x = t === 0 ? s.initial : tape.split(t, y, this.hullD[o], this.segLen, this.segSlope, k);

@@ -67,6 +67,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     keys,
     logger: { level: config.logLevel },
     solverThreads: config.solverThreads,
+    warmSolvers: true,
     limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
     plugins: [liveRoutes(live)],
   });
@@ -216,6 +217,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         keys,
         logger: { level: config.logLevel },
         solverThreads: config.solverThreads,
+        warmSolvers: true,
         limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
         plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
       });
