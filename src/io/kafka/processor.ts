@@ -60,6 +60,8 @@ const POLL_BATCH = 2000;
 const EMPTY = new Uint8Array(0);
 /** A backpressure wait longer than this pauses fetching, so librdkafka stops filling its queue. */
 const PAUSE_AFTER_MS = 50;
+/** Input waiting while nothing was ingested or committed for this long is reported, with what the loop waits on. */
+const STALL_REPORT_MS = 20_000;
 
 export class KafkaProcessor {
   private readonly c: KafkaConfig;
@@ -83,6 +85,10 @@ export class KafkaProcessor {
   private probe?: NodeJS.Timeout;
   private backpressure?: NodeJS.Timeout;
   private waitingSince = 0;
+  private lastIngestAt = performance.now();
+  private lastStallReport = 0;
+  /** When the brokers were last found unreachable (performance.now()). */
+  private brokerTroubleAt = 0;
   private paused: { topic: string; partition: number }[] | undefined;
   private failure: Error | undefined;
   private readonly counters = { skippedMessages: 0, pauses: 0 };
@@ -169,7 +175,10 @@ export class KafkaProcessor {
       { 'auto.offset.reset': props['auto.offset.reset'] } as never,
     );
     consumer.on('event.error', (err) => {
-      if (err.code === rd.ERR.ERR__ALL_BROKERS_DOWN) this.brokersUp = false;
+      if (err.code === rd.ERR.ERR__ALL_BROKERS_DOWN) {
+        this.brokersUp = false;
+        this.brokerTroubleAt = performance.now();
+      }
     });
     if (this.c.properties.debug) consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
     this.consumer = consumer;
@@ -289,7 +298,53 @@ export class KafkaProcessor {
   }
 
   private probeBrokers(): void {
-    this.consumer.getMetadata({ topic: this.c.inputTopic, timeout: 2_000 }, (err) => (this.brokersUp = !err));
+    this.consumer.getMetadata({ topic: this.c.inputTopic, timeout: 2_000 }, (err) => {
+      this.brokersUp = !err;
+      if (err) this.brokerTroubleAt = performance.now();
+    });
+    this.reportStall();
+  }
+
+  /**
+   * Input waiting on the broker while nothing was fetched or committed for a while. librdkafka can leave a consumer
+   * that reconnected after a broker restart never fetching again (its partitions stay "not fetchable"); a new
+   * consumer, restored through a new assignment like a fenced one, fetches again. The broker's own watermarks are
+   * asked (through the restore client), since the consumer's cached ones stop with its fetches.
+   */
+  private reportStall(): void {
+    const now = performance.now();
+    const idle = now - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
+    if (idle < STALL_REPORT_MS || now - this.lastStallReport < STALL_REPORT_MS || this.waitingSince !== 0 || !this.running) return;
+    this.lastStallReport = now;
+    // The consumer's fetch position, not the last message's offset + 1: transaction markers take offsets too. A
+    // partition with no position yet is not counted.
+    let positions: Map<number, number>;
+    try {
+      positions = new Map(this.consumer.position().map((p) => [p.partition, p.offset]));
+    } catch {
+      return;
+    }
+    const tasks = [...this.parts.tasks.values()].filter((t) => (positions.get(t.partition) ?? -1) >= 0);
+    const brokerTrouble = this.brokerTroubleAt > Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
+    Promise.all(tasks.map((t) => rd.watermarks(this.restorer, this.c.inputTopic, t.partition, 5_000).then((w) => Math.max(0, w.highOffset - positions.get(t.partition)!))))
+      .then((behind) => {
+        const waiting = behind.reduce((a, b) => a + b, 0);
+        if (waiting === 0 || !this.running || performance.now() - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt) < STALL_REPORT_MS) return;
+        const since = this.cycle.underWaySince;
+        this.log(
+          `kafka: no progress for ${Math.round(idle / 1000)} s with ${waiting} messages waiting on the broker: ` +
+            `${since === undefined ? 'no commit under way' : `a commit under way for ${Math.round((now - since) / 1000)} s`}, ` +
+            `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.paused ? 'paused' : 'active'}, ` +
+            `partitions ${tasks.map((t) => t.partition).join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
+        );
+        // Without broker trouble since the last progress, the input may be held by a producer's open transaction.
+        if (since !== undefined || this.paused || !brokerTrouble) return;
+        // counted as progress, so one outage replaces the consumer once
+        this.lastIngestAt = performance.now();
+        this.lock.run(() => this.replaceConsumer(new Error(`no messages fetched for ${Math.round(idle / 1000)} s while ${waiting} wait`))).catch((e: Error) => this.fail(e));
+      })
+      // The broker cannot be asked (e.g. it is down): nothing to compare with; asked again next time.
+      .catch(() => undefined);
   }
 
   private async run(): Promise<void> {
@@ -340,6 +395,7 @@ export class KafkaProcessor {
       }
       task.messageTs = m.timestamp ?? 0;
       this.current = m;
+      this.lastIngestAt = performance.now();
       const accepted = task.engine.ingestMessage(m.value ?? EMPTY, task.name);
       this.current = undefined;
       if (accepted !== ACCEPTED) {

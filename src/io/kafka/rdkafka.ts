@@ -50,6 +50,11 @@ export function seek(consumer: KafkaConsumer, tpo: TopicPartitionOffset, timeout
   return new Promise((resolve, reject) => consumer.seek(tpo, timeoutMs, (err) => (err ? reject(asError(err)) : resolve())));
 }
 
+/** A partition's low and high watermark as the broker has them now (not librdkafka's last fetch). */
+export function watermarks(client: KafkaConsumer, topic: string, partition: number, timeoutMs: number): Promise<{ lowOffset: number; highOffset: number }> {
+  return new Promise((resolve, reject) => client.queryWatermarkOffsets(topic, partition, timeoutMs, (err, o) => (err ? reject(asError(err)) : resolve(o))));
+}
+
 export function txn(run: (cb: (err: LibrdKafkaError) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err) => (err ? reject(asError(err)) : resolve())));
 }

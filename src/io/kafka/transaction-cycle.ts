@@ -52,6 +52,9 @@ export class TransactionCycle {
   readonly committed: Record<number, number> = {};
   private readonly results: ResultEncoder;
   private lastCommit = performance.now();
+  /** When the transaction under way began completing, and when one last committed (performance.now()). */
+  underWaySince: number | undefined;
+  lastCommittedAt = performance.now();
   /** The transaction being completed while processing goes on, and its outcome once known. */
   private done: Promise<boolean> | undefined;
   private outcome: boolean | undefined;
@@ -119,6 +122,7 @@ export class TransactionCycle {
     for (const t of tasks) t.holdFrom = t.engine.epoch;
     this.holding = true;
     this.outcome = undefined;
+    this.underWaySince = performance.now();
     this.done = this.complete(parts).then((ok) => (this.outcome = ok));
   }
 
@@ -146,6 +150,7 @@ export class TransactionCycle {
     }
     for (const p of parts) this.committed[p.task.partition] = p.offset;
     this.counters.commits++;
+    this.lastCommittedAt = performance.now();
     const done = this.pending;
     this.pending = this.held;
     this.held = new Committed();
@@ -168,6 +173,7 @@ export class TransactionCycle {
     if (done === undefined) return true;
     await done;
     this.done = undefined;
+    this.underWaySince = undefined;
     const ok = this.outcome!;
     this.outcome = undefined;
     return ok;
