@@ -7,15 +7,19 @@ import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetterSink } from '../../telemetry/dead-letter.js';
 import type { PartitionOwnership } from '../../telemetry/validate.js';
 
-export interface PartitionTaskOptions {
-  topic: string;
-  partition: number;
+/** What every partition's engine is built from: the same for all partitions of a process. */
+export interface PartitionEngineOptions {
   catalog: SensorCatalog;
   operators: OperatorSpec[];
   outOfOrdernessMs: number;
   maxFutureMs: number;
   pool?: WorkerPool;
   layout: StateLayout;
+}
+
+export interface PartitionTaskOptions extends PartitionEngineOptions {
+  topic: string;
+  partition: number;
   ownership: PartitionOwnership;
   onResults: (spec: OperatorSpec, cols: WindowResultColumns) => void;
   deadLetter: DeadLetterSink;

@@ -2,24 +2,15 @@
 import type { KafkaConfig } from '../../config.js';
 import type { EngineStats, OperatorSpec } from '../../stream/index.js';
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
-import type { StateLayout } from '../../stream/state-layout.js';
-import type { WorkerPool } from '../../stream/worker-pool.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetter } from '../../telemetry/dead-letter.js';
 import { changelogTopic } from './client-config.js';
 import { readChangelog, type ChangelogKeys } from './changelog.js';
 import type { CoPartitioning } from './partitioner.js';
-import { PartitionTask } from './partition-task.js';
+import { PartitionTask, type PartitionEngineOptions } from './partition-task.js';
 import * as rd from './rdkafka.js';
 
-export interface PartitionsOptions {
+export interface PartitionsOptions extends PartitionEngineOptions {
   config: KafkaConfig;
-  catalog: SensorCatalog;
-  operators: OperatorSpec[];
-  outOfOrdernessMs: number;
-  maxFutureMs: number;
-  pool?: WorkerPool;
-  layout: StateLayout;
   keys: ChangelogKeys;
   co: CoPartitioning;
   inputPartitions: number;
