@@ -21,6 +21,7 @@ import * as rd from './rdkafka.js';
 import type { KafkaCoordinates } from './records.js';
 import { TelemetryProducer } from './telemetry-producer.js';
 import { ensureTopics } from './topics.js';
+import { STALL_REPORT_MS, stallAction } from './stall.js';
 import { TransactionCycle } from './transaction-cycle.js';
 import { Transactions } from './transactions.js';
 
@@ -60,8 +61,6 @@ const POLL_BATCH = 2000;
 const EMPTY = new Uint8Array(0);
 /** A backpressure wait longer than this pauses fetching, so librdkafka stops filling its queue. */
 const PAUSE_AFTER_MS = 50;
-/** Input waiting while nothing was ingested or committed for this long is reported, with what the loop waits on. */
-const STALL_REPORT_MS = 20_000;
 
 export class KafkaProcessor {
   private readonly c: KafkaConfig;
@@ -306,39 +305,48 @@ export class KafkaProcessor {
   }
 
   /**
-   * Input waiting on the broker while nothing was fetched or committed for a while. librdkafka can leave a consumer
-   * that reconnected after a broker restart never fetching again (its partitions stay "not fetchable"); a new
-   * consumer, restored through a new assignment like a fenced one, fetches again. The broker's own watermarks are
-   * asked (through the restore client), since the consumer's cached ones stop with its fetches.
+   * Input waiting on the broker while nothing was fetched or committed for a while (see stall.ts). The broker's own
+   * watermarks are asked (through the restore client), since the consumer's cached ones stop with its fetches; a
+   * replaced consumer is restored through a new assignment, like a fenced one.
    */
   private reportStall(): void {
     const now = performance.now();
     const idle = now - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
     if (idle < STALL_REPORT_MS || now - this.lastStallReport < STALL_REPORT_MS || this.waitingSince !== 0 || !this.running) return;
     this.lastStallReport = now;
-    // The consumer's fetch position, not the last message's offset + 1: transaction markers take offsets too. A
-    // partition with no position yet is not counted.
+    // The consumer's position where it has one (transaction markers take offsets, so the last message's offset + 1
+    // can stay one short of the end), else the partition's own; a partition with neither is not counted.
     let positions: Map<number, number>;
     try {
       positions = new Map(this.consumer.position().map((p) => [p.partition, p.offset]));
     } catch {
       return;
     }
-    const tasks = [...this.parts.tasks.values()].filter((t) => (positions.get(t.partition) ?? -1) >= 0);
+    const at = (t: PartitionTask): number => {
+      const p = positions.get(t.partition);
+      return p !== undefined && p >= 0 ? p : (t.nextOffset ?? -1);
+    };
+    const tasks = [...this.parts.tasks.values()].filter((t) => at(t) >= 0);
     const brokerTrouble = this.brokerTroubleAt > Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
-    Promise.all(tasks.map((t) => rd.watermarks(this.restorer, this.c.inputTopic, t.partition, 5_000).then((w) => Math.max(0, w.highOffset - positions.get(t.partition)!))))
+    Promise.all(tasks.map((t) => rd.watermarks(this.restorer, this.c.inputTopic, t.partition, 5_000).then((w) => Math.max(0, w.highOffset - at(t)))))
       .then((behind) => {
         const waiting = behind.reduce((a, b) => a + b, 0);
-        if (waiting === 0 || !this.running || performance.now() - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt) < STALL_REPORT_MS) return;
         const since = this.cycle.underWaySince;
+        const action = stallAction({
+          idleMs: performance.now() - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt),
+          waiting,
+          commitUnderWay: since !== undefined,
+          fetchingPaused: this.paused !== undefined,
+          brokerTroubleSince: brokerTrouble,
+        });
+        if (action === 'none' || !this.running) return;
         this.log(
           `kafka: no progress for ${Math.round(idle / 1000)} s with ${waiting} messages waiting on the broker: ` +
             `${since === undefined ? 'no commit under way' : `a commit under way for ${Math.round((now - since) / 1000)} s`}, ` +
             `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.paused ? 'paused' : 'active'}, ` +
             `partitions ${tasks.map((t) => t.partition).join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
         );
-        // Without broker trouble since the last progress, the input may be held by a producer's open transaction.
-        if (since !== undefined || this.paused || !brokerTrouble) return;
+        if (action !== 'replace-consumer') return;
         // counted as progress, so one outage replaces the consumer once
         this.lastIngestAt = performance.now();
         this.lock.run(() => this.replaceConsumer(new Error(`no messages fetched for ${Math.round(idle / 1000)} s while ${waiting} wait`))).catch((e: Error) => this.fail(e));
