@@ -5,7 +5,8 @@ import { KafkaProcessor } from '../io/kafka/index.js';
 import type { OperatorSpec, WindowResult } from '../stream/index.js';
 import { DeadLetterLog, type DeadLetter } from '../telemetry/dead-letter.js';
 import { catalogFromCity } from './catalog.js';
-import type { Pipeline, ResultListener } from './pipeline.js';
+import type { Pipeline } from './pipeline.js';
+import { ResultFanOut } from './result-fan-out.js';
 import { ResultStore } from './result-store.js';
 
 export interface KafkaPipelineOptions {
@@ -24,7 +25,7 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProc
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter);
-  const listeners: ResultListener[] = [];
+  const fanOut = new ResultFanOut(results, o.onResults, (err) => o.log?.(`a result listener failed: ${err.message}`));
   const processor = new KafkaProcessor({
     config: o.kafka,
     catalog,
@@ -32,25 +33,8 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProc
     outOfOrdernessMs: o.outOfOrdernessMs,
     workers: o.workers,
     log: o.log,
-    onCommitted: (rows) => {
-      results.add(rows);
-      o.onResults?.(rows);
-      for (const listener of listeners) {
-        try {
-          listener(rows);
-        } catch (err) {
-          o.log?.(`a result listener failed: ${(err as Error).message}`);
-        }
-      }
-    },
+    onCommitted: (rows) => fanOut.publish(rows),
     onDeadLetters: (letters) => letters.forEach(deadLetters.add),
   });
-  const addResultListener = (listener: ResultListener): (() => void) => {
-    listeners.push(listener);
-    return () => {
-      const i = listeners.indexOf(listener);
-      if (i >= 0) listeners.splice(i, 1);
-    };
-  };
-  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters, addResultListener };
+  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters, addResultListener: (l) => fanOut.add(l) };
 }

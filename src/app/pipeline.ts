@@ -4,7 +4,10 @@ import { StreamEngine, resultRows, type OperatorSpec, type WatermarkSpec, type W
 import { DeadLetterLog, type DeadLetter, type DeadLetterSink } from '../telemetry/dead-letter.js';
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { catalogFromCity } from './catalog.js';
+import { ResultFanOut, type ResultListener } from './result-fan-out.js';
 import { ResultStore } from './result-store.js';
+
+export type { ResultListener } from './result-fan-out.js';
 
 export interface PipelineOptions {
   city: City;
@@ -19,8 +22,6 @@ export interface PipelineOptions {
   /** A result listener threw: the engine carries on, the other listeners still get the rows. */
   onListenerError?: (err: Error) => void;
 }
-
-export type ResultListener = (rows: WindowResult[]) => void;
 
 /**
  * The engine as the API and the shutdown use it: one StreamEngine, or the Kafka processor with an engine per
@@ -43,7 +44,7 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
   const catalog = catalogFromCity(o.city);
   const results = new ResultStore();
   const deadLetters = new DeadLetterLog(5, o.onDeadLetter as DeadLetterSink | undefined);
-  const listeners: ResultListener[] = [];
+  const fanOut = new ResultFanOut(results, o.onResults, (err) => o.onListenerError?.(err));
   const engine = new StreamEngine({
     catalog,
     operators: o.operators,
@@ -51,25 +52,7 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
     workers: o.workers,
     clock: o.clock,
     deadLetter: deadLetters.add,
-    onResults: (spec, cols) => {
-      const rows = resultRows(spec, catalog, cols);
-      results.add(rows);
-      o.onResults?.(rows);
-      for (const listener of listeners) {
-        try {
-          listener(rows);
-        } catch (err) {
-          o.onListenerError?.(err as Error);
-        }
-      }
-    },
+    onResults: (spec, cols) => fanOut.publish(resultRows(spec, catalog, cols)),
   });
-  const addResultListener = (listener: ResultListener): (() => void) => {
-    listeners.push(listener);
-    return () => {
-      const i = listeners.indexOf(listener);
-      if (i >= 0) listeners.splice(i, 1);
-    };
-  };
-  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener };
+  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener: (l) => fanOut.add(l) };
 }
