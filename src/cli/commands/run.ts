@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadCity, loadSampleCity } from '../../city/index.js';
 import { runConfig, type RunConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
-import { buildServer, gracefulShutdown, KeyStore, liveRoutes, loadManagedCity, type Role } from '../../api/index.js';
+import { buildServer, gracefulShutdown, KeyStore, liveRoutes, loadManagedCity, type Role, type ServerOptions } from '../../api/index.js';
 import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
@@ -38,6 +38,19 @@ function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | unde
   return (row) => out.write(`${JSON.stringify(row)}\n`);
 }
 
+/** What the API server takes from the run configuration, whatever the source. */
+function serviceOptions(config: RunConfig, keys: KeyStore): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solverThreads' | 'warmSolvers' | 'limits'> {
+  return {
+    stateDir: config.stateDir,
+    keys,
+    logger: { level: config.logLevel },
+    solverThreads: config.solverThreads,
+    // a service: its first plan request should not pay the solvers' compilation
+    warmSolvers: true,
+    limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+  };
+}
+
 /**
  * Kafka mode: telemetry from the input topic (HTTP ingest forwards to it); results, dead letters and window
  * state to topics, exactly once. The API, live forecasts and plans see committed results only.
@@ -63,12 +76,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     pipeline,
     source: 'kafka',
     sourceReady: () => processor.ready(),
-    stateDir: config.stateDir,
-    keys,
-    logger: { level: config.logLevel },
-    solverThreads: config.solverThreads,
-    warmSolvers: true,
-    limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+    ...serviceOptions(config, keys),
     plugins: [liveRoutes(live)],
   });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -213,12 +221,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
         pipeline,
         source: config.source,
         sourceReady: () => failed === undefined,
-        stateDir: config.stateDir,
-        keys,
-        logger: { level: config.logLevel },
-        solverThreads: config.solverThreads,
-        warmSolvers: true,
-        limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+        ...serviceOptions(config, keys),
         plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
       });
       // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
