@@ -11,7 +11,8 @@ export interface SyntheticOptions {
   readonly seed?: number;
 }
 
-function rng(seed: number): () => number {
+/** A seeded xorshift generator in [0, 1), so generated requests and random test cases are the same on every run. */
+export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;

@@ -17,13 +17,4 @@ export async function solveChecked(req: Record<string, unknown>, backend: LpBack
   return plan;
 }
 
-/** A seeded xorshift generator in [0, 1), so random cases are the same on every run. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../../solvers/dispatch/synthetic.js';
