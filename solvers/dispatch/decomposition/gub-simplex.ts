@@ -42,11 +42,10 @@ export class GubSimplex {
   readonly pi: Float64Array;
   private readonly tmp: Float64Array;
   private readonly alpha: Float64Array;
-  private readonly nz: Int32Array;
   private readonly zrow: Float64Array;
   private readonly zrow2: Float64Array;
-  /** Scratch: nonzero positions for the sparse updates of the inverse, and the refactorization's matrices. */
-  private readonly nzBuf: Int32Array;
+  /** Scratch: nonzero positions for the sparse products and updates of the inverse (2m for the inversion), and the refactorization's matrices. */
+  private readonly nz: Int32Array;
   private readonly work: Float64Array;
   private readonly invTmp: Float64Array;
   private readonly order: Int32Array;
@@ -74,10 +73,9 @@ export class GubSimplex {
     this.pi = new Float64Array(m);
     this.tmp = new Float64Array(m);
     this.alpha = new Float64Array(m);
-    this.nz = new Int32Array(m);
     this.zrow = new Float64Array(m);
     this.zrow2 = new Float64Array(m);
-    this.nzBuf = new Int32Array(2 * m);
+    this.nz = new Int32Array(2 * m);
     this.work = new Float64Array(m * m);
     this.invTmp = new Float64Array(m * m);
     this.order = new Int32Array(m);
@@ -200,7 +198,7 @@ export class GubSimplex {
       this.cW[p] = this.transformedCost(wCol[p]);
     }
     // (W·P)⁻¹ = P⁻¹·W⁻¹: row c of the permuted inverse is row order[c] of W⁻¹
-    invert(w, m, this.invTmp, m, this.nzBuf);
+    invert(w, m, this.invTmp, m, this.nz);
     for (let c = 0; c < m; c++) inv.set(this.invTmp.subarray(c * m, c * m + m), order[c] * m);
     this.updates = 0;
     this.recomputeValues();
@@ -352,16 +350,8 @@ export class GubSimplex {
     const sigma = this.status[q] === AT_LOWER ? 1 : -1;
     const aq = this.tmp;
     this.transformed(q, aq);
-    // α = W⁻¹·â_q over â_q's nonzeros only (shortfall and merged columns have one or two)
-    const nz = this.nz;
-    let k = 0;
-    for (let r = 0; r < m; r++) if (aq[r] !== 0) nz[k++] = r;
-    for (let p = 0; p < m; p++) {
-      let v = 0;
-      const row = p * m;
-      for (let j = 0; j < k; j++) v += inv[row + nz[j]] * aq[nz[j]];
-      alpha[p] = v;
-    }
+    // α = W⁻¹·â_q (shortfall and merged columns have one or two nonzeros)
+    this.timesInverse(aq, alpha);
     // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums
     const qs = cols.set[q];
     const touched = this.setTouched;
@@ -441,9 +431,22 @@ export class GubSimplex {
     } else this.repairDuals(changed!);
   }
 
+  /** out = W⁻¹·v, over v's nonzeros only. */
+  private timesInverse(v: Float64Array, out: Float64Array): void {
+    const { m, inv, nz } = this;
+    let k = 0;
+    for (let r = 0; r < m; r++) if (v[r] !== 0) nz[k++] = r;
+    for (let p = 0; p < m; p++) {
+      let sum = 0;
+      const row = p * m;
+      for (let j = 0; j < k; j++) sum += inv[row + nz[j]] * v[nz[j]];
+      out[p] = sum;
+    }
+  }
+
   /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
   private replace(p: number, q: number): void {
-    exchangeColumn(this.inv, this.m, this.m, this.alpha, p, this.nzBuf);
+    exchangeColumn(this.inv, this.m, this.m, this.alpha, p, this.nz);
     this.wCol[p] = q;
     this.status[q] = p;
     this.cW[p] = this.transformedCost(q);
@@ -451,7 +454,7 @@ export class GubSimplex {
 
   /** The key of set s leaves the basis as q enters. */
   private changeKey(s: number, q: number): number[] {
-    const { m, cols, inv, alpha, x } = this;
+    const { m, cols, alpha, x } = this;
     const old = this.key[s];
     const members: number[] = [];
     for (let p = 0; p < m; p++) if (cols.set[this.wCol[p]] === s) members.push(p);
@@ -475,15 +478,7 @@ export class GubSimplex {
       const rest = members.filter((p) => p !== star);
       // the other members are re-expressed against the new key: W'' = W' − oldCol·1ᵀ over their positions
       const y = this.alpha;
-      const nz = this.nzBuf;
-      let k = 0;
-      for (let r = 0; r < m; r++) if (oldCol[r] !== 0) nz[k++] = r;
-      for (let p = 0; p < m; p++) {
-        let v = 0;
-        const row = p * m;
-        for (let i = 0; i < k; i++) v += inv[row + nz[i]] * oldCol[nz[i]];
-        y[p] = v;
-      }
+      this.timesInverse(oldCol, y);
       this.rankOneSetUpdate(rest, y, -1);
       this.key[s] = js;
       this.status[js] = KEY;
@@ -534,7 +529,7 @@ export class GubSimplex {
     const denom = 1 + sign * vy;
     if (Math.abs(denom) < 1e-12) throw new Error('master key change is singular');
     const f = sign / denom;
-    const nz = this.nzBuf;
+    const nz = this.nz;
     let nnz = 0;
     for (let k = 0; k < m; k++) if (z[k] !== 0) nz[nnz++] = k;
     for (let p = 0; p < m; p++) {
