@@ -51,9 +51,9 @@ export class TransactionCycle {
   /** Input offset committed last, per partition. */
   readonly committed: Record<number, number> = {};
   private readonly results: ResultEncoder;
+  /** When the last commit began (performance.now()). */
   private lastCommit = performance.now();
-  /** When the transaction under way began completing, and when one last committed (performance.now()). */
-  underWaySince: number | undefined;
+  /** When a transaction last committed. */
   lastCommittedAt = performance.now();
   /** The transaction being completed while processing goes on, and its outcome once known. */
   private done: Promise<boolean> | undefined;
@@ -65,6 +65,11 @@ export class TransactionCycle {
 
   constructor(private readonly o: TransactionCycleOptions) {
     this.results = new ResultEncoder(o.catalog, o.operators);
+  }
+
+  /** When the commit under way began, if one is. */
+  get underWaySince(): number | undefined {
+    return this.done === undefined ? undefined : this.lastCommit;
   }
 
   /** The commit interval has passed and no commit is under way. */
@@ -122,7 +127,6 @@ export class TransactionCycle {
     for (const t of tasks) t.holdFrom = t.engine.epoch;
     this.holding = true;
     this.outcome = undefined;
-    this.underWaySince = performance.now();
     this.done = this.complete(parts).then((ok) => (this.outcome = ok));
   }
 
@@ -173,7 +177,6 @@ export class TransactionCycle {
     if (done === undefined) return true;
     await done;
     this.done = undefined;
-    this.underWaySince = undefined;
     const ok = this.outcome!;
     this.outcome = undefined;
     return ok;
