@@ -86,8 +86,11 @@ export class KafkaProcessor {
   private waitingSince = 0;
   private lastIngestAt = performance.now();
   private lastStallReport = 0;
-  /** When the brokers were last found unreachable (performance.now()). */
+  /** When the brokers were last found unreachable, and when partitions were last revoked (performance.now()). */
   private brokerTroubleAt = 0;
+  private revokedAt = 0;
+  /** The group's committed input offsets at the last stall check of a process without partitions. */
+  private groupOffsetsSeen = '';
   private paused: { topic: string; partition: number }[] | undefined;
   private failure: Error | undefined;
   private readonly counters = { skippedMessages: 0, pauses: 0 };
@@ -314,37 +317,23 @@ export class KafkaProcessor {
     const idle = now - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
     if (idle < STALL_REPORT_MS || now - this.lastStallReport < STALL_REPORT_MS || this.waitingSince !== 0 || !this.running) return;
     this.lastStallReport = now;
-    // The consumer's position where it has one (transaction markers take offsets, so the last message's offset + 1
-    // can stay one short of the end), else the partition's own; a partition with neither is not counted.
-    let positions: Map<number, number>;
-    try {
-      positions = new Map(this.consumer.position().map((p) => [p.partition, p.offset]));
-    } catch {
-      return;
-    }
-    const at = (t: PartitionTask): number => {
-      const p = positions.get(t.partition);
-      return p !== undefined && p >= 0 ? p : (t.nextOffset ?? -1);
-    };
-    const tasks = [...this.parts.tasks.values()].filter((t) => at(t) >= 0);
-    const brokerTrouble = this.brokerTroubleAt > Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
-    Promise.all(tasks.map((t) => rd.watermarks(this.restorer, this.c.inputTopic, t.partition, 5_000).then((w) => Math.max(0, w.highOffset - at(t)))))
-      .then((behind) => {
-        const waiting = behind.reduce((a, b) => a + b, 0);
+    const troubleSince = Math.max(this.brokerTroubleAt, this.revokedAt) > Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
+    this.waitingOnBroker(troubleSince)
+      .then((waiting) => {
         const since = this.cycle.underWaySince;
         const action = stallAction({
           idleMs: performance.now() - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt),
           waiting,
           commitUnderWay: since !== undefined,
           fetchingPaused: this.paused !== undefined,
-          brokerTroubleSince: brokerTrouble,
+          brokerTroubleSince: troubleSince,
         });
         if (action === 'none' || !this.running) return;
         this.log(
           `kafka: no progress for ${Math.round(idle / 1000)} s with ${waiting} messages waiting on the broker: ` +
             `${since === undefined ? 'no commit under way' : `a commit under way for ${Math.round((now - since) / 1000)} s`}, ` +
             `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.paused ? 'paused' : 'active'}, ` +
-            `partitions ${tasks.map((t) => t.partition).join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
+            `partitions ${[...this.parts.tasks.keys()].join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
         );
         if (action !== 'replace-consumer') return;
         // counted as progress, so one outage replaces the consumer once
@@ -353,6 +342,45 @@ export class KafkaProcessor {
       })
       // The broker cannot be asked (e.g. it is down): nothing to compare with; asked again next time.
       .catch(() => undefined);
+  }
+
+  /**
+   * Messages on the broker that this process should be reading and is not. With partitions: beyond the consumer's
+   * positions (or the partitions' own, before a first message; transaction markers take offsets, so the last
+   * message's offset + 1 can stay one short of the end). With none, only after broker trouble or a revocation (e.g. a
+   * rejoin that never completed after a broker outage): beyond the group's committed offsets, counted while those
+   * have not moved since the last look (other processes may own every partition and be reading them), and only
+   * where more than one offset waits (the one may be a transaction marker).
+   */
+  private async waitingOnBroker(troubleSince: boolean): Promise<number> {
+    const topic = this.c.inputTopic;
+    const high = (p: number) => rd.watermarks(this.restorer, topic, p, 5_000);
+    if (this.parts.tasks.size > 0) {
+      const positions = new Map(this.consumer.position().map((p) => [p.partition, p.offset]));
+      const behind = await Promise.all(
+        [...this.parts.tasks.values()].map(async (t) => {
+          const p = positions.get(t.partition);
+          const at = p !== undefined && p >= 0 ? p : t.nextOffset;
+          return at === undefined ? 0 : Math.max(0, (await high(t.partition)).highOffset - at);
+        }),
+      );
+      return behind.reduce((a, b) => a + b, 0);
+    }
+    if (!troubleSince) return 0;
+    const all = Array.from({ length: this.inputPartitions }, (_, partition) => ({ topic, partition }));
+    const committed = await rd.committed(this.consumer, all, 5_000);
+    const key = committed.map((c) => c.offset).join(',');
+    const moved = key !== this.groupOffsetsSeen;
+    this.groupOffsetsSeen = key;
+    if (moved) return 0;
+    const behind = await Promise.all(
+      committed.map(async (c) => {
+        const w = await high(c.partition);
+        const waiting = w.highOffset - (c.offset !== undefined && c.offset >= 0 ? c.offset : w.lowOffset);
+        return waiting > 1 ? waiting : 0;
+      }),
+    );
+    return behind.reduce((a, b) => a + b, 0);
   }
 
   private async run(): Promise<void> {
@@ -491,6 +519,10 @@ export class KafkaProcessor {
     if (!ok) await this.reset();
     if (cooperative) this.consumer.incrementalUnassign(assignment);
     else this.consumer.unassign();
+    this.revokedAt = performance.now();
+    // paused partitions that left are no longer this consumer's to resume
+    const paused = this.paused?.filter((p) => !parts.includes(p.partition));
+    this.paused = paused?.length ? paused : undefined;
     this.log(`kafka: revoked partitions ${parts.join(', ')}`);
   }
 }

@@ -10,7 +10,7 @@ export interface StallFacts {
   waiting: number;
   commitUnderWay: boolean;
   fetchingPaused: boolean;
-  /** The brokers were found unreachable after the last progress. */
+  /** The brokers were found unreachable, or partitions were revoked, after the last progress. */
   brokerTroubleSince: boolean;
 }
 
@@ -18,8 +18,9 @@ export type StallAction = 'none' | 'report' | 'replace-consumer';
 
 /**
  * A consumer behind the broker's end that neither fetches nor commits is reported. It is replaced only when the
- * brokers were unreachable since its last progress (librdkafka can leave a consumer that reconnected after a broker
- * restart never fetching again) and nothing else explains the wait: a commit under way or paused fetching has its
+ * brokers were unreachable or partitions were revoked since its last progress (librdkafka can leave a consumer that
+ * reconnected after a broker restart never fetching again, or never completing its rejoin) and nothing else explains
+ * the wait: a commit under way or paused fetching has its
  * own way out, and without broker trouble a producer's open transaction may be holding the input back.
  */
 export function stallAction(f: StallFacts): StallAction {
