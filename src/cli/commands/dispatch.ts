@@ -1,13 +1,13 @@
 // `urbanflow dispatch FILE.json [--json]`: solve a demand-response dispatch request and print the plan.
-import { readFileSync } from 'node:fs';
-import { solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
+import type { DispatchPlan } from '../../../solvers/dispatch/index.js';
 import { inputError } from '../../errors.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
 function readJson(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read dispatch request ${file}: ${(err as Error).message}`, { file });
   }
@@ -43,6 +43,7 @@ export const registerDispatchCommand: RegisterCommand = (program) => {
     .argument('<file>', 'dispatch request JSON file')
     .option('--json', 'print the whole plan as JSON, OpenADR events included')
     .action(async (file: string, opts: { json?: boolean }) => {
+      const { solveDispatch, validateDispatchRequest } = await import('../../../solvers/dispatch/index.js');
       const problem = validateDispatchRequest(readJson(file));
       const plan = await solveDispatch(problem);
       process.stdout.write(opts.json ? `${JSON.stringify(plan)}\n` : summary(plan));

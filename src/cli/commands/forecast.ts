@@ -1,15 +1,14 @@
 // `urbanflow forecast`: fits the series forecaster on a CSV and prints the next H steps with 80/95% intervals.
-import { readFileSync } from 'node:fs';
 import { inputError } from '../../errors.js';
-import { formatTime, parseCsvSeries, type CsvSeries } from '../../../models/csv.js';
-import { positiveInt, seriesInput } from '../../../models/csv-input.js';
-import { fitSeries, forecastModel } from '../../../models/generic.js';
+import { readTextFile } from '../../io/read-text-file.js';
+import type { CsvSeries } from '../../../models/csv.js';
 import type { RegisterCommand } from './index.js';
 
-export function readCsv(file: string): CsvSeries {
+export async function readCsv(file: string): Promise<CsvSeries> {
+  const { parseCsvSeries } = await import('../../../models/csv.js');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read --csv ${file}: ${(err as Error).message}`, { field: 'csv' });
   }
@@ -27,10 +26,13 @@ export const registerForecastCommand: RegisterCommand = (program) => {
     .requiredOption('--season <n>', 'steps per season (48 for a daily season at 30 min)')
     .requiredOption('--horizon <h>', 'steps to forecast')
     .option('--json', 'print JSON')
-    .action((opts: { csv: string; season: string; horizon: string; json?: boolean }) => {
+    .action(async (opts: { csv: string; season: string; horizon: string; json?: boolean }) => {
+      const { positiveInt, seriesInput } = await import('../../../models/csv-input.js');
+      const { fitSeries, forecastModel } = await import('../../../models/generic.js');
+      const { formatTime } = await import('../../../models/csv.js');
       const season = positiveInt(opts.season, '--season', 2);
       const horizon = positiveInt(opts.horizon, '--horizon');
-      const csv = readCsv(opts.csv);
+      const csv = await readCsv(opts.csv);
       if (csv.exogNames.length > 0 && csv.futureRows < horizon) {
         throw inputError(`regressor column(s) ${csv.exogNames.join(', ')} need ${horizon} future rows (empty value) after the history, found ${csv.futureRows}`, { field: 'rows' });
       }

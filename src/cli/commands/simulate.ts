@@ -1,16 +1,11 @@
 // `urbanflow simulate`: runs the embedded simulator over an event-time range and prints the readings in arrival
 // order, or with --kafka produces them into the telemetry topic, each on its co-partition unit's partition.
-import { readFileSync } from 'node:fs';
-import { loadCity, loadSampleCity } from '../../city/index.js';
 import { inputError } from '../../errors.js';
-import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
-import { catalogFromCity } from '../../app/catalog.js';
 import type { City } from '../../city/index.js';
 import { kafkaConfig, type KafkaConfig } from '../../config.js';
-import { TelemetryProducer } from '../../io/kafka/index.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { Simulator } from '../../sim/index.js';
 import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
-import { createSimulator } from '../../sim/index.js';
 import type { SensorKind } from '../../telemetry/metrics.js';
 import type { Reading } from '../../telemetry/reading.js';
 import type { RegisterCommand } from './index.js';
@@ -61,6 +56,10 @@ interface SimulateOptions {
 
 /** Produces the range into Kafka; with --pace, simulated time runs that many times the wall clock. */
 async function produceToKafka(config: KafkaConfig, city: City, sim: Simulator, from: number, to: number, opts: SimulateOptions): Promise<void> {
+  // Kafka's client (native) is loaded only when the readings go to Kafka.
+  const { TelemetryProducer } = await import('../../io/kafka/index.js');
+  const { parseOperators, DEFAULT_OPERATORS } = await import('../../app/operators.js');
+  const { catalogFromCity } = await import('../../app/catalog.js');
   const catalog = catalogFromCity(city);
   const operators = opts.operators ? parseOperators(JSON.parse(readText(opts.operators)), [...catalog.groupings.keys()]) : DEFAULT_OPERATORS;
   const producer = await TelemetryProducer.connect({ config, catalog, operators, single: opts.single });
@@ -101,6 +100,8 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
   addKafkaOptions(cmd)
     .action(async (opts: SimulateOptions) => {
+      const { loadCity, loadSampleCity } = await import('../../city/index.js');
+      const { createSimulator } = await import('../../sim/index.js');
       const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
       for (const k of kinds ?? []) if (!KINDS.includes(k)) throw inputError(`--kinds: unknown sensor kind "${k}" (known: ${KINDS.join(', ')})`, { flag: '--kinds' });
@@ -143,7 +144,7 @@ function drained(): Promise<void> {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read city file ${file}: ${(err as Error).message}`, { file });
   }
