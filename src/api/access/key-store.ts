@@ -164,6 +164,15 @@ export class KeyStore {
     return false;
   }
 
+  /** True when `id` is the only usable operator key: revoking it would lock every operator out of a running server. */
+  isLastActiveOperator(id: string, nowMs: number): boolean {
+    this.refresh(nowMs, true);
+    const target = this.cache.get(id)?.record;
+    if (!target || target.role !== 'operator' || usable(target, nowMs) !== undefined) return false;
+    for (const { record } of this.cache.values()) if (record.id !== id && record.role === 'operator' && usable(record, nowMs) === undefined) return false;
+    return true;
+  }
+
   /** Checks a presented key in constant time against the stored hash. */
   verify(presented: string, nowMs: number): KeyCheck {
     const m = KEY_PATTERN.exec(presented);
