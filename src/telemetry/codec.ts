@@ -92,10 +92,15 @@ function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
   }
   if (Array.isArray(raw)) {
     const out = make(raw.length);
+    // Index and code columns hold whole numbers: a typed array would silently truncate 0.5 to 0 (another sensor).
+    const maxInteger = out instanceof Float64Array ? undefined : 2 ** (8 * width) - 1;
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
-      if (typeof v === 'number') out[i] = v;
-      else {
+      if (typeof v === 'number' && (maxInteger === undefined || (Number.isInteger(v) && v >= 0 && v <= maxInteger))) out[i] = v;
+      else if (typeof v === 'number') {
+        out[i] = NaN;
+        if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a whole number from 0 to ${maxInteger}, got ${v}`);
+      } else {
         out[i] = NaN;
         if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a number, got ${typeof v}`);
       }

@@ -61,6 +61,13 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           body: Body,
           response: { 202: Accepted, ...errors(400, 413, 415, ...AUTH_ERRORS, 503) },
         },
+        // An empty request carries no reading: refused here rather than read as one empty reading (a dead letter).
+        preValidation: async (request) => {
+          const body = request.body;
+          if (body === undefined || body === null || (body instanceof Uint8Array && body.byteLength === 0)) {
+            throw new HttpProblem('bad-request', 'the body is empty; send readings as JSON (application/json) or MessagePack (application/msgpack)');
+          }
+        },
       },
       async (request, reply) => {
         if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down and no longer takes telemetry; send it to another instance or retry after the restart', { headers: { 'retry-after': '5' } });
