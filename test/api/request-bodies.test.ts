@@ -77,7 +77,7 @@ describe('request bodies', () => {
 
   it('refuses an empty telemetry request instead of dead-lettering it', async () => {
     const before = h.pipeline.deadLetters.total;
-    for (const headers of [{}, { 'content-type': 'application/msgpack' }, { 'content-type': 'application/json' }]) {
+    for (const headers of [{}, { 'content-type': 'application/msgpack' }, { 'content-type': 'application/json' }] as Record<string, string>[]) {
       const res = await post('/v1/telemetry', headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(400);
       expect(res.json().detail).toMatch(/the body is empty/);
