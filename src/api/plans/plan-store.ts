@@ -1,8 +1,7 @@
 // Plans in a SQLite file: requests, their status and their results, so plans and pending solves survive a restart.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateDatabase } from '../../io/private-files.js';
 import type { PlanKindName, SolveFailure } from './solve.js';
 
 export type PlanStatus = 'queued' | 'done' | 'failed';
@@ -83,7 +82,7 @@ export class PlanStore {
   private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts', Database.Statement>;
 
   private constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    preparePrivateDatabase(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // A committed plan must survive a crash of the process, not only of the machine: NORMAL is enough under WAL.
