@@ -2,6 +2,7 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
+import { dayOfDate, localDateTime } from '../../app/local-time.js';
 import { validateDispatchRequest } from '../../../solvers/dispatch/index.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
@@ -15,7 +16,7 @@ import type { PlanKindName, RouteRequest } from './solve.js';
 
 export interface Representation {
   mediaType: string;
-  render: (result: unknown, record: PlanRecord) => string;
+  render: (result: unknown, record: PlanRecord, city: City) => string;
 }
 
 /**
@@ -89,6 +90,12 @@ export const ROUTE: PlanKind = {
   result: CollectionPlanSchema,
   admit: (request, body, city) => {
     const p = principal(request);
+    // The date places the GPX times on the city's clock: a day that does not exist (2026-02-30) is refused now, not when the plan is read.
+    try {
+      dayOfDate((body as RouteRequest).date, 'date');
+    } catch (err) {
+      asBodyProblem(err);
+    }
     const depot = (body as RouteRequest).depot.id;
     if (!mayUseDepot(p, city, depot)) {
       const own = [...contractorDepots(p, city)];
@@ -101,7 +108,14 @@ export const ROUTE: PlanKind = {
   listFilter: (p, city) => (p.role === 'operator' ? {} : { scopes: [...contractorDepots(p, city)] }),
   representations: {
     geojson: { mediaType: 'application/geo+json', render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)) },
-    gpx: { mediaType: 'application/gpx+xml', render: (result, record) => planToGpx(result as CollectionPlan, (JSON.parse(record.requestJson) as RouteRequest).date) },
+    // Times on the city's local clock with its offset, as the live routes give them.
+    gpx: {
+      mediaType: 'application/gpx+xml',
+      render: (result, record, city) => {
+        const day = dayOfDate((JSON.parse(record.requestJson) as RouteRequest).date, 'date');
+        return planToGpx(result as CollectionPlan, (minutes) => localDateTime(city.timezone, day, minutes));
+      },
+    },
   },
 };
 

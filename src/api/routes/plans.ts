@@ -161,7 +161,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
           const rep = def.representations?.[format];
           if (!rep) throw new HttpProblem('not-acceptable', `format '${format}' is not offered; use ${['json', ...Object.keys(def.representations ?? {})].join(', ')}`);
           if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; the ${format} form exists once it is done`);
-          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record));
+          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record, ctx.city.city));
         }
         if (entry.record.status !== 'queued' && request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
         return send(request, reply, entry);
