@@ -38,6 +38,8 @@ describe('request bodies', () => {
     }
     const packed = await post('/v1/telemetry', { 'content-type': 'application/msgpack', 'content-encoding': 'gzip' }, gzipSync(Buffer.from(encode(reading()))));
     expect(packed.json()).toMatchObject({ readings: 1, accepted: 1 });
+    const charset = await post('/v1/keys', { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ tenant: 'plain', role: 'utility' }));
+    expect(charset.statusCode).toBe(201);
     const key = await post('/v1/keys', { 'content-type': 'application/json', 'content-encoding': 'br' }, brotliCompressSync(Buffer.from(JSON.stringify({ tenant: 'zipped', role: 'utility' }))));
     expect(key.statusCode).toBe(201);
   });
