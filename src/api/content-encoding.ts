@@ -25,6 +25,9 @@ export function installContentEncoding(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
     const header = request.headers['content-encoding'];
     if (header === undefined) return payload;
+    // A request without a body (a GET that copies its client's default headers) has nothing to decode.
+    const length = request.headers['content-length'];
+    if (request.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return payload;
     const codings = codingsOf(header);
     if (codings.length === 0) return payload;
     const unsupported = codings.find((c) => !(c in DECODERS));

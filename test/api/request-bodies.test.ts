@@ -59,6 +59,8 @@ describe('request bodies', () => {
     const stacked = await post('/v1/keys', { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip' }, gzipSync(gzipSync(Buffer.from('{}'))));
     expect(stacked.statusCode).toBe(415);
 
+    // Without a body there is nothing to decode, whatever the header says.
+    expect((await h.app.inject({ url: '/v1/operators', headers: { ...h.auth('operator'), 'content-encoding': 'compress' } })).statusCode).toBe(200);
     const broken = await post('/v1/keys', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, Buffer.from('not gzip at all'));
     expect(broken.statusCode).toBe(400);
     expect(broken.json().detail).toMatch(/not valid gzip data/);
