@@ -10,7 +10,7 @@ export const DEAD_LETTER_REASONS = [
   'non-finite',
   'out-of-range',
   'ts-before-epoch',
-  'ts-in-future',
+  'future',
   'late',
   'wrong-partition',
 ] as const;
