@@ -55,6 +55,8 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
     clock: o.clock,
     ...(o.maxFutureSkewMs === undefined ? {} : { maxFutureMs: o.maxFutureSkewMs }),
     deadLetter: deadLetters.add,
+    // A batch of junk leaves a few letters per reason and a count, not a letter per row (the Kafka topic keeps them all).
+    deadLetterSamples: 100,
     onResults: (spec, cols) => fanOut.publish(resultRows(spec, catalog, cols)),
   });
   return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener: (l) => fanOut.add(l) };

@@ -2,6 +2,7 @@
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { WireFormatError, batchFromReadings, decodeWire, type DecodedBatch, type DecodedMessage } from '../telemetry/codec.js';
 import type { DeadLetterSink } from '../telemetry/dead-letter.js';
+import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MS, validateBatch, validateSingle, type PartitionOwnership, type ValidReadings, type ValidationContext } from '../telemetry/validate.js';
@@ -38,6 +39,11 @@ export interface EngineOptions {
   clock?: () => number;
   onResults?: (operator: OperatorSpec, columns: WindowResultColumns) => void;
   deadLetter: DeadLetterSink;
+  /**
+   * Dead letters of one message passed on per reason; the rest of the message's refused rows are counted in one
+   * letter (DeadLetterSampler), so a batch of junk does not become a letter per row. Default: every letter.
+   */
+  deadLetterSamples?: number;
   /** Worker threads shared with other engines (e.g. one engine per Kafka partition); `workers` is then ignored. */
   pool?: WorkerPool;
   /** Track changed keys so that `checkpoint()` can return their state (a shared pool must be built with a state layout). */
@@ -120,6 +126,7 @@ export class StreamEngine {
       maxInFlight: 2,
       flushIntervalMs: 5,
       maxFutureMs: DEFAULT_MAX_FUTURE_SKEW_MS,
+      deadLetterSamples: Infinity,
       clock: () => performance.timeOrigin + performance.now(),
       onResults: undefined,
       ...options,
@@ -268,7 +275,19 @@ export class StreamEngine {
   private async ingestDecoded(batch: DecodedBatch, partition: string): Promise<void> {
     const now = this.opts.clock();
     this.counters.readings += batch.length;
-    await this.routeValid(validateBatch(batch, this.validation(now, partition)), partition);
+    const ctx = this.validation(now, partition);
+    let valid: ValidReadings;
+    if (batch.length > this.opts.deadLetterSamples) {
+      const sampler = new DeadLetterSampler(this.opts.deadLetter, this.opts.deadLetterSamples);
+      ctx.deadLetter = sampler.add;
+      try {
+        valid = validateBatch(batch, ctx);
+      } finally {
+        ctx.deadLetter = this.opts.deadLetter;
+      }
+      sampler.flush();
+    } else valid = validateBatch(batch, ctx);
+    await this.routeValid(valid, partition);
   }
 
   /**

@@ -54,9 +54,9 @@ describe('HTTP ingest', () => {
       });
       expect(res.statusCode, res.body).toBe(202);
       const body = res.json();
-      expect(body.readings).toBe(readings.length);
+      expect(body.readings, JSON.stringify(body) + i).toBe(readings.length);
       // The simulator sends some bad readings of its own; ours are among the dead letters.
-      expect(body.deadLettersByReason['unknown-sensor']).toBeGreaterThanOrEqual(1);
+      expect(body.deadLettersByReason['unknown-sensor'], JSON.stringify(body) + i).toBeGreaterThanOrEqual(1);
       expect(body.deadLettersByReason['out-of-range']).toBeGreaterThanOrEqual(1);
       expect(body.deadLettered).toBe(Object.values(body.deadLettersByReason as Record<string, number>).reduce((a, b) => a + b, 0));
       accepted += body.accepted;
