@@ -6,7 +6,7 @@ import type { Pipeline } from '../../src/app/pipeline.js';
 import { startHarness, T0, testPipeline, type Harness } from './harness.js';
 
 let h: Harness;
-let direct: Pipeline;
+let direct: ReturnType<typeof testPipeline>;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -37,7 +37,7 @@ describe('event time against hostile HTTP input', () => {
       steps.push({ to, readings: sim.step(from, to) });
       from = to;
     }
-    const feed = async (p: Pipeline, setNow: (t: number) => void, step: (typeof steps)[number]) => {
+    const feed = async (p: ReturnType<typeof testPipeline>, setNow: (t: number) => void, step: (typeof steps)[number]) => {
       setNow(step.to);
       await p.engine.ingestReadings(step.readings, 'simulator');
       await p.engine.tick();
@@ -72,5 +72,34 @@ describe('event time against hostile HTTP input', () => {
     // The junk is counted, not kept: a few samples and one letter standing for the rest.
     const samples = h.pipeline.deadLetters.summary().byReason['bad-type'].samples;
     expect(samples.length).toBeLessThanOrEqual(5);
+  });
+
+  it('shows late drops far above normal in /readyz and /metrics while staying ready', async () => {
+    const fresh = await startHarness();
+    try {
+      const sim = createSimulator(fresh.city, { seed: 4, startMs: T0 });
+      for (let t = T0; t < T0 + 10 * 60_000; t += 60_000) {
+        fresh.clock.now = t + 60_000;
+        await fresh.pipeline.engine.ingestReadings(sim.step(t, t + 60_000), 'simulator');
+        await fresh.pipeline.engine.tick();
+      }
+      const quiet = (await fresh.app.inject({ url: '/readyz' })).json();
+      expect(quiet.lateDrops.abnormal).toBe(false);
+      // A client whose readings are an hour old: every one is late for every window operator of its metric.
+      const stale = Array.from({ length: 300 }, (_, i) => ({ sensor: fresh.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: T0 + i, value: 20 }));
+      const res = await fresh.app.inject({ method: 'POST', url: '/v1/telemetry', headers: { ...fresh.auth('operator'), 'content-type': 'application/json' }, payload: stale });
+      expect(res.json()).toMatchObject({ accepted: 300 });
+      await fresh.pipeline.engine.flush();
+      const ready = await fresh.app.inject({ url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().lateDrops).toMatchObject({ abnormal: true });
+      expect(ready.json().lateDrops.recentLate).toBeGreaterThanOrEqual(300);
+      expect(ready.json().detail).toMatch(/late drops far above normal/);
+      const metrics = (await fresh.app.inject({ url: '/metrics', headers: fresh.auth('operator') })).body;
+      expect(metrics).toContain('urbanflow_late_drops_abnormal 1');
+      expect(metrics).toMatch(/urbanflow_late_readings_total \d+/);
+    } finally {
+      await fresh.close();
+    }
   });
 });
