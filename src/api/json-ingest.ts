@@ -103,18 +103,24 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
         good.push(e);
         continue;
       }
+      readings++;
       if (typeof e !== 'object' || e === null || Array.isArray(e)) {
-        readings++;
-        sampler.add({ reason: 'malformed', detail: NOT_AN_OBJECT, source: t.partition });
+        if (sampler.wants('malformed')) sampler.add({ reason: 'malformed', detail: NOT_AN_OBJECT, source: t.partition });
+        else sampler.count('malformed');
         continue;
       }
       const o = e as Record<string, unknown>;
       if (!('sensors' in o)) {
-        readings++;
+        // Junk is counted; only the sampled few get a letter with the detail worked out.
+        if (!sampler.wants('bad-type')) {
+          sampler.count('bad-type');
+          continue;
+        }
         const r = decodeSingle(o);
         sampler.add({ reason: 'bad-type', detail: r.typeError ?? 'not a reading', source: t.partition, sensor: r.sensor, metric: r.metric });
         continue;
       }
+      readings--;
       // A columnar batch as an element of the array: its rows are readings like the others.
       const message = encode(o);
       if (!ctx) {

@@ -28,6 +28,18 @@ export class DeadLetterSampler {
     this.forward(letter);
   };
 
+  /** Whether a letter of `reason` would still be passed on: when not, `count` saves building it. */
+  wants(reason: DeadLetterReason): boolean {
+    const s = this.byReason.get(reason);
+    return s === undefined || s.letters < this.samplesPerReason;
+  }
+
+  /** Counts a refused record that `wants` said would not be passed on. */
+  count(reason: DeadLetterReason): void {
+    this.total++;
+    this.byReason.get(reason)!.count++;
+  }
+
   /** Refused records so far, all reasons. */
   get refused(): number {
     return this.total;
