@@ -29,6 +29,28 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/**
+ * Whether arrays or objects nest deeper than `depth` anywhere in the body (strings skipped): a byte scan, no parsing,
+ * so a large body can be judged before JSON.parse would build every object in it.
+ */
+export function nestsDeeperThan(bytes: Uint8Array, depth: number): boolean {
+  let d = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === BACKSLASH) escaped = true;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      if (++d > depth) return true;
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) d--;
+  }
+  return false;
+}
+
 /** Whether the body's first non-blank byte opens an array. */
 export function isJsonArray(bytes: Uint8Array): boolean {
   let i = 0;

@@ -1,6 +1,6 @@
 // The chunked JSON array reader: the same elements as JSON.parse, whatever the chunking, and JSON's errors refused whole.
 import { describe, expect, it } from 'vitest';
-import { JsonBodyError, isJsonArray, readJsonArray } from '../../src/api/json-array-reader.js';
+import { JsonBodyError, isJsonArray, nestsDeeperThan, readJsonArray } from '../../src/api/json-array-reader.js';
 import { rng } from '../helpers/rng.js';
 
 async function read(text: string, o: { elementsPerChunk?: number; bytesPerChunk?: number; maxElementBytes?: number; maxDepth?: number } = {}) {
@@ -54,5 +54,10 @@ describe('readJsonArray', () => {
     const got = await read(`[1, "${'x'.repeat(5000)}", 2, 3]`, { maxElementBytes: 1000, elementsPerChunk: 2 });
     expect(got.elements).toEqual([1, 2, 3]);
     expect(got.oversized).toEqual([5003]);
+  });
+
+  it('tells a flat columnar batch from nested junk without parsing', () => {
+    expect(nestsDeeperThan(Buffer.from('{"sensors":["a","{[["],"ts":[1,2],"value":[3,4]}'), 2)).toBe(false);
+    expect(nestsDeeperThan(Buffer.from('{"x":[{},{}]}'), 2)).toBe(true);
   });
 });

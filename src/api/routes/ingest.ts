@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { MSGPACK_TYPES } from '../content.js';
-import { JsonBodyError, isJsonArray } from '../json-array-reader.js';
+import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
@@ -24,6 +24,9 @@ const Accepted = Type.Object({
   deadLettered: Type.Integer({ description: 'readings or messages refused at validation, see GET /v1/dead-letters' }),
   deadLettersByReason: Type.Record(Type.String(), Type.Integer()),
 });
+
+/** JSON object bodies above this size are checked for nesting before they are parsed. */
+const LARGE_OBJECT_BYTES = 64 * 1024;
 
 function isMsgpack(request: FastifyRequest): boolean {
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -87,6 +90,11 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
             if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message);
             throw err;
           });
+        } else if (!isMsgpack(request) && raw.length > LARGE_OBJECT_BYTES && nestsDeeperThan(raw, 2)) {
+          // A large object can only be a columnar batch, whose columns are flat arrays: anything nested deeper is junk
+          // that JSON.parse would spend seconds turning into objects, so it is refused unparsed.
+          dead.add({ reason: 'malformed', detail: `a JSON object body of ${raw.length} bytes nests objects or arrays; a large body is a columnar batch of flat arrays or an array of readings`, source: partition });
+          counts = { readings: 1, deadLettered: 1, byReason: { malformed: 1 } };
         } else {
           const message = isMsgpack(request) ? raw : encode(parseJsonObject(raw));
           counts = await ctx.ingest.run(async () => {
