@@ -139,7 +139,8 @@ export interface SingleReading {
   typeError?: string;
 }
 
-function decodeSingle(msg: Record<string, unknown>): SingleReading {
+/** The fields of a single-reading message as sent (from MessagePack or JSON), with what is wrong with their types. */
+export function decodeSingle(msg: Record<string, unknown>): SingleReading {
   const { sensor, metric, ts, value } = msg;
   let quality = 0;
   let typeError: string | undefined;
@@ -170,6 +171,10 @@ export type DecodedMessage = { kind: 'batch'; batch: DecodedBatch } | { kind: 's
 
 /** Decodes one message; throws WireFormatError when nothing in it can be trusted. */
 export function decodeWire(bytes: Uint8Array): DecodedMessage {
+  // Anything but a map is refused before decoding: a 16 MB array of junk would otherwise become millions of objects.
+  const head = bytes[0];
+  if (bytes.length === 0) throw new WireFormatError('malformed', 'the message is empty');
+  if (!((head >= 0x80 && head <= 0x8f) || head === 0xde || head === 0xdf)) throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
   let msg: unknown;
   try {
     msg = decode(bytes);

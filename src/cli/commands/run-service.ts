@@ -64,6 +64,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     operators,
     kafka: config.kafka!,
     outOfOrdernessMs: config.outOfOrdernessMs,
+    maxFutureSkewMs: config.maxFutureSkewMs,
     workers: config.workers,
     onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
     onDeadLetter: ndjsonWriter(config.deadLettersFile),
@@ -126,6 +127,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
       reportRate: flags.reportRate,
       outOfOrdernessMs: flags.outOfOrderness,
       idleTimeoutMs: flags.idleTimeout,
+      maxFutureSkewMs: flags.maxFutureSkew,
       resultsFile: flags.resultsFile,
       deadLettersFile: flags.deadLettersFile,
       source: flags.source,
@@ -151,14 +153,17 @@ export async function runService(flags: Record<string, string | undefined>, stop
   let source: SimulatorSource | undefined;
   const simulated = config.source === 'simulator';
   const clock = simulated ? () => source?.now() ?? startMs : () => Date.now();
+  // The engine judges event time against what the simulator has delivered (its clock at its pace), not the wall.
+  const ingestClock = simulated ? () => source?.delivered() ?? startMs : clock;
   const writeResult = ndjsonWriter(config.resultsFile);
   const writeDead = ndjsonWriter(config.deadLettersFile);
   const pipeline = createPipeline({
     city,
     operators,
     watermark: { outOfOrdernessMs: config.outOfOrdernessMs, idleTimeoutMs: config.idleTimeoutMs },
+    maxFutureSkewMs: config.maxFutureSkewMs,
     workers: config.workers,
-    clock,
+    clock: ingestClock,
     onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
     onDeadLetter: writeDead,
   });

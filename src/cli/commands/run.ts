@@ -17,6 +17,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--report-rate <x>', 'simulated sensors report x times as often as they naturally do, for load tests (default 1)')
     .option('--out-of-orderness <duration>', 'watermark bound on event-time disorder (default 30s)')
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')
+    .option('--max-future-skew <duration>', 'readings further ahead of the ingest clock are `future` dead letters and move no watermark (default 5m)')
     .option('--results-file <file>', 'also append every window result to this NDJSON file')
     .option('--dead-letters-file <file>', 'also append every dead letter to this NDJSON file')
     .option('--source <name>', 'simulator (default) or http: telemetry only from POST /v1/telemetry, on the wall clock')

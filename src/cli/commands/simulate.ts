@@ -89,7 +89,7 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .description('Print simulated readings (arrival order, each with its event time ts) for a city over a time range')
     .option('--city <file>', 'city file (the shipped sample city when absent)')
     .option('--seed <n>', 'random seed', '1')
-    .option('--from <iso>', 'start of the range (event and arrival time); the current hour when absent')
+    .option('--from <iso>', 'start of the range (event and arrival time); the current hour when absent (with --kafka: the range ends now)')
     .option('--duration <d>', 'length of the range, e.g. 90s, 15m, 1h, 2d', '1h')
     .option('--speed <x>', 'reporting intervals divided by this (1 = natural)', '1')
     .option('--kinds <list>', `only these sensor kinds, comma-separated (${KINDS.join(', ')})`)
@@ -108,10 +108,13 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
       const speed = Number(opts.speed);
       if (!(speed > 0)) throw inputError(`--speed must be a positive number (got "${opts.speed}")`, { flag: '--speed' });
       if (opts.collection !== 'default' && opts.collection !== 'manual') throw inputError(`--collection must be default or manual (got "${opts.collection}")`, { flag: '--collection' });
-      const from = parseTime(opts.from);
-      const to = from + parseDuration(opts.duration, '--duration');
-      const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
+      const duration = parseDuration(opts.duration, '--duration');
       const kafka = kafkaConfig(kafkaFlags(opts), process.env);
+      // On Kafka the engine judges event time against each message's timestamp (the wall clock when produced): a
+      // range that ends now is never ahead of it, at any --pace, where one starting now would be `future` dead letters.
+      const from = kafka && opts.from === undefined ? Math.floor((Date.now() - duration) / 60_000) * 60_000 : parseTime(opts.from);
+      const to = from + duration;
+      const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
       if (kafka) return produceToKafka(kafka, city, sim, from, to, opts);
       // A closed pipe (e.g. `| head`) ends the run quietly.
       let closed = false;
