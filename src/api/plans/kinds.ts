@@ -2,7 +2,7 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
-import { validateDispatchRequest } from '../../../solvers/dispatch/index.js';
+import { checkDispatchRules, type DispatchRequest as DispatchRequestBody } from '../../../solvers/dispatch/index.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
@@ -49,7 +49,7 @@ export interface PlanKind {
 /** A solver's input error as a 422 whose field paths point into the body. */
 function asBodyProblem(err: unknown): never {
   if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT') {
-    const field = (err.details.field ?? err.details.path) as string | undefined;
+    const field = err.details.field as string | undefined;
     throw new HttpProblem('invalid-request', err.message, { code: err.code, ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}) });
   }
   throw err;
@@ -68,8 +68,9 @@ export const DISPATCH: PlanKind = {
   inputs: DispatchInputs,
   submitQuery: { band: Type.Optional(LoadBand) },
   admit: (_request, body) => {
+    // The body passed the schema on arrival; what no schema can say is checked here, once.
     try {
-      validateDispatchRequest(body);
+      checkDispatchRules(body as DispatchRequestBody);
     } catch (err) {
       asBodyProblem(err);
     }

@@ -127,7 +127,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
         if (record.status === 'failed') {
           const e = record.error!;
-          const field = (e.details.field ?? e.details.path) as string | undefined;
+          const field = e.details.field as string | undefined;
           throw new HttpProblem(e.code === 'UF_ERR_INPUT' || e.code === 'UF_ERR_INFEASIBLE' ? 'invalid-request' : 'internal', e.message, {
             code: e.code,
             plan: record.id,

@@ -1,49 +1,12 @@
-// Contract of dispatch plans: the request (solvers/dispatch checks the semantics) and the plan with OpenADR events.
+// Contract of dispatch plans over HTTP: the request (its schema is the solver's), the plan with OpenADR events, the inputs filled in.
 import { Type } from '@sinclair/typebox';
+import { DispatchRequestSchema } from '../../../solvers/dispatch/request.js';
 
 const Num = Type.Number();
-const NumOrSeries = Type.Union([Type.Number(), Type.Array(Type.Number())], { description: 'one value for every interval, or one per interval' });
 const Window = Type.Object({ start: Type.String({ description: 'ISO 8601 instant' }), end: Type.String() }, { additionalProperties: false });
 
-const common = {
-  id: Type.String({ minLength: 1 }),
-  feeder: Type.Optional(Type.String()),
-  costPerKWh: Type.Optional(Num),
-  costPerCall: Type.Optional(Num),
-  rampKWPerInterval: Type.Optional(Num),
-  availability: Type.Optional(Type.Array(Window)),
-  maxEvents: Type.Optional(Type.Integer()),
-};
-
-const Resource = Type.Union([
-  Type.Object({ ...common, kind: Type.Literal('battery'), powerKW: Num, energyKWh: Num, socKWh: Num, minSocKWh: Type.Optional(Num), roundTripEfficiency: Type.Optional(Num) }, { additionalProperties: false }),
-  Type.Object({ ...common, kind: Type.Literal('hvac'), shedKW: Num, maxDurationMinutes: Num, reboundFraction: Type.Optional(Num), reboundMinutes: Type.Optional(Num) }, { additionalProperties: false }),
-  Type.Object({ ...common, kind: Type.Literal('ev'), baselineKW: NumOrSeries, maxChargeKW: Num, shiftableKWh: Num, deadline: Type.String() }, { additionalProperties: false }),
-  Type.Object(
-    { ...common, kind: Type.Literal('industrial'), minKW: Type.Optional(Num), maxKW: Num, noticeMinutes: Type.Optional(Num), minRunMinutes: Type.Optional(Num) },
-    { additionalProperties: false },
-  ),
-]);
-
-export const DispatchRequest = Type.Object(
-  {
-    issuedAt: Type.Optional(Type.String()),
-    programId: Type.Optional(Type.String()),
-    event: Type.Optional(Type.Object({ start: Type.String(), intervalMinutes: Num, count: Type.Integer() }, { additionalProperties: false })),
-    intervals: Type.Optional(Type.Array(Window, { maxItems: 10_000 })),
-    targetKW: Type.Optional(Type.Array(Num, { maxItems: 10_000 })),
-    feeders: Type.Optional(
-      Type.Array(
-        Type.Object({ id: Type.String(), capKW: Type.Optional(NumOrSeries), forecastKW: Type.Optional(Type.Array(Num)), maxReductionKW: Type.Optional(Num) }, { additionalProperties: false }),
-      ),
-    ),
-    shortfallPenaltyPerKWh: Type.Optional(Num),
-    mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005)' })),
-    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
-    resources: Type.Array(Resource, { maxItems: 20_000 }),
-  },
-  { additionalProperties: false, description: 'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json`' },
-);
+/** The request's one schema lives with the solver (solvers/dispatch/request.ts); the API documents and checks it. */
+export const DispatchRequest = DispatchRequestSchema;
 
 const Setpoint = Type.Object({ type: Type.Literal('DISPATCH_SETPOINT'), values: Type.Array(Num) });
 
