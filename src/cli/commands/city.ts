@@ -25,7 +25,7 @@ export const registerCityCommand: RegisterCommand = (program) => {
     .description('Validate a city file; prints OK with counts, or every bad field by path (exit 2)')
     .argument('<file>', 'city JSON file')
     .action((file: string) => {
-      const c = loadCity(readText(file));
+      const c = loadCity(readText(file), (message) => process.stderr.write(`warning: ${file}: ${message}\n`));
       const sensors = sensorCounts(sensorIndex(c));
       const resources = c.feeders.reduce((s, f) => s + f.resources.length, 0);
       const w = c.waste;

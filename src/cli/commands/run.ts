@@ -166,9 +166,10 @@ export const registerRunCommand: RegisterCommand = (program) => {
         process.cwd(),
         kafkaFlags(flags),
       );
-      const baseCity = config.cityFile ? loadCity(readJson(config.cityFile, 'city')) : loadSampleCity();
+      const deprecated = (file: string) => (message: string) => process.stderr.write(`urbanflow: warning: ${file}: ${message}\n`);
+      const baseCity = config.cityFile ? loadCity(readJson(config.cityFile, 'city'), deprecated(config.cityFile)) : loadSampleCity();
       // Edits made through the API are kept in the state directory and win over the file the city came from.
-      const managed = loadManagedCity(config.stateDir, baseCity.id);
+      const managed = loadManagedCity(config.stateDir, baseCity.id, deprecated(`the managed copy of city ${baseCity.id}`));
       if (managed) process.stderr.write(`urbanflow: using the API-managed copy of city ${baseCity.id} from ${config.stateDir}\n`);
       const city = managed ?? baseCity;
       const groupings = [...catalogFromCity(city).groupings.keys()];

@@ -101,7 +101,7 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
   addKafkaOptions(cmd)
     .action(async (opts: SimulateOptions) => {
-      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
+      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city), (message) => process.stderr.write(`warning: ${opts.city}: ${message}\n`));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
       for (const k of kinds ?? []) if (!KINDS.includes(k)) throw inputError(`--kinds: unknown sensor kind "${k}" (known: ${KINDS.join(', ')})`, { flag: '--kinds' });
       const speed = Number(opts.speed);
