@@ -1,5 +1,5 @@
 // Public surface of demand-response dispatch: validate a request once, then solve it into a plan.
-export { checkDispatchRules, checkDispatchSchema, validateDispatchRequest } from './validate.js';
+export { checkDispatchInput, checkDispatchRules, checkDispatchSchema, validateDispatchRequest } from './validate.js';
 export { dispatchProblem } from './resolve.js';
 export { chooseMethod, DECOMPOSE_FROM, solveDispatch, type DispatchSolveOptions } from './solve.js';
 export { closeDecompositionPool, warmUpDecomposition } from './decomposition/index.js';

@@ -4,7 +4,7 @@ import { inputError } from '../../src/errors.js';
 import { fieldErrors } from '../../src/validation/field-errors.js';
 import { dispatchProblem } from './resolve.js';
 import type { DispatchProblem } from './problem.js';
-import { DispatchRequestSchema, isCityReference, type DispatchRequest, type DrResource, type TimeWindow } from './request.js';
+import { DispatchRequestSchema, isCityReference, type DispatchRequest, type DispatchRequestInput, type DrResource, type TimeWindow } from './request.js';
 
 /** The latest instant a JavaScript date can hold (±8.64e15 ms). */
 const MAX_DATE_MS = 8.64e15;
@@ -103,18 +103,23 @@ export function checkDispatchRules(r: DispatchRequest): void {
   });
 }
 
-/** The schema check alone: a typed request, or UF_ERR_INPUT naming the first bad field (others in the message). */
-export function checkDispatchSchema(raw: unknown): DispatchRequest {
+/** The schema check alone: a typed request (city references allowed), or UF_ERR_INPUT naming the first bad field (others in the message). */
+export function checkDispatchInput(raw: unknown): DispatchRequestInput {
   const errors = fieldErrors(DispatchRequestSchema, raw);
   if (errors.length > 0) {
     const [first, ...rest] = errors;
     const more = rest.length ? `; and ${rest.map((e) => `${e.path}: ${e.message}`).join('; ')}` : '';
     throw inputError(`${first.path}: ${first.message}${more}`, { field: first.path });
   }
-  const r = raw as DispatchRequest;
-  const ref = (r.resources as Parameters<typeof isCityReference>[0][]).findIndex(isCityReference);
-  if (ref >= 0) fail(`resources[${ref}]`, 'names a DR resource of the city file: only the service (POST /v1/dispatch/plans) or `urbanflow dispatch --city FILE` can resolve it');
-  return r;
+  return raw as DispatchRequestInput;
+}
+
+/** The schema check of a request whose resources are all given in full (no city to resolve references against). */
+export function checkDispatchSchema(raw: unknown): DispatchRequest {
+  const r = checkDispatchInput(raw);
+  const ref = r.resources.findIndex(isCityReference);
+  if (ref >= 0) fail(`resources[${ref}]`, 'names a DR resource of the city file: only the service (POST /v1/dispatch/plans) or `urbanflow dispatch FILE --city CITY.json` can resolve it');
+  return r as DispatchRequest;
 }
 
 /** Validates an untrusted request (parsed JSON) and returns the resolved problem, or throws UF_ERR_INPUT naming the field. */

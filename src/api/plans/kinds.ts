@@ -2,7 +2,8 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
-import { checkDispatchRules, type DispatchRequest as DispatchRequestBody } from '../../../solvers/dispatch/index.js';
+import { checkDispatchRules, type DispatchRequest as DispatchRequestBody, type DispatchRequestInput } from '../../../solvers/dispatch/index.js';
+import { resolveCityResources } from '../../app/plans/dispatch-resources.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
@@ -37,6 +38,8 @@ export interface PlanKind {
   inputs?: TSchema;
   /** Query parameters of the submit route besides `wait`, read by the plan input step. */
   submitQuery?: TProperties;
+  /** Resolves what the request names from the city model (a dispatch request's city DR resources) before the input step. */
+  prepare?: (body: unknown, city: City) => { body: unknown; inputs?: Record<string, unknown> };
   /** Checks the request for this caller; the scope stored with the plan (a route plan's depot). */
   admit: (request: FastifyRequest, body: unknown, city: City) => { scope: string };
   mayRead: (p: Principal, record: { tenant: string; scope: string }, city: City) => boolean;
@@ -67,6 +70,15 @@ export const DISPATCH: PlanKind = {
   result: DispatchPlan,
   inputs: DispatchInputs,
   submitQuery: { band: Type.Optional(LoadBand) },
+  prepare: (body, city) => {
+    try {
+      const resolved = resolveCityResources(body as DispatchRequestInput, city);
+      if (resolved.taken.length === 0 && resolved.leftOut.length === 0) return { body };
+      return { body: resolved.request, inputs: { cityResources: { city: city.id, taken: resolved.taken, leftOut: resolved.leftOut } } };
+    } catch (err) {
+      asBodyProblem(err);
+    }
+  },
   admit: (_request, body) => {
     // The body passed the schema on arrival; what no schema can say is checked here, once.
     try {

@@ -59,21 +59,40 @@ export const LoadBand = Type.Union([Type.Literal('forecast'), Type.Literal('uppe
   description: "which load a capped feeder's missing forecastKW is taken from: the point forecast (default) or an upper band, for a cautious cap",
 });
 
-export const DispatchInputs = Type.Object(
+export const CityResourcesInput = Type.Object(
   {
-    completedAtMs: Type.Number({ description: 'service time (epoch ms) at which the missing loads were taken from the live forecasts' }),
-    band: LoadBand,
-    feeders: Type.Array(
+    city: Type.String({ description: 'the city model the references were resolved against' }),
+    taken: Type.Array(
       Type.Object({
-        feeder: Type.String(),
-        source: Type.Literal('forecast'),
-        method: Type.String({ description: 'forecast method: seasonal-arx (fitted model) or seasonal-naive (cold-start fallback)' }),
-        fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time the model was fitted; null for the fallback' }),
-        lastObservationMs: Type.Number({ description: 'start of the newest measured 30-minute window the forecast followed' }),
-        observedIntervals: Type.Integer({ description: 'event intervals (partly) covered by measured load instead of forecast' }),
-        forecastKW: Type.Array(Num, { description: 'the load per event interval the plan was solved against' }),
+        id: Type.String(),
+        feeder: Type.String({ description: 'its feeder in the city (the plan attaches it there only when the request lists that feeder)' }),
+        kind: Type.String(),
+        via: Type.Union([Type.Literal('ref'), Type.Literal('feeder')]),
       }),
     ),
+    leftOut: Type.Array(Type.Object({ id: Type.String(), feeder: Type.String(), reason: Type.String() }), { description: 'resources of a named feeder not dispatched, and why' }),
   },
-  { description: 'Inputs the request left out and the service filled: the load forecast of each capped feeder given without forecastKW' },
+  { description: 'DR resources of the city file the request named by { ref } or { feeder }, as the plan used them' },
+);
+
+export const DispatchInputs = Type.Object(
+  {
+    completedAtMs: Type.Optional(Type.Number({ description: 'service time (epoch ms) at which the missing loads were taken from the live forecasts' })),
+    band: Type.Optional(LoadBand),
+    feeders: Type.Optional(
+      Type.Array(
+        Type.Object({
+          feeder: Type.String(),
+          source: Type.Literal('forecast'),
+          method: Type.String({ description: 'forecast method: seasonal-arx (fitted model) or seasonal-naive (cold-start fallback)' }),
+          fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time the model was fitted; null for the fallback' }),
+          lastObservationMs: Type.Number({ description: 'start of the newest measured 30-minute window the forecast followed' }),
+          observedIntervals: Type.Integer({ description: 'event intervals (partly) covered by measured load instead of forecast' }),
+          forecastKW: Type.Array(Num, { description: 'the load per event interval the plan was solved against' }),
+        }),
+      ),
+    ),
+    cityResources: Type.Optional(CityResourcesInput),
+  },
+  { description: 'Inputs the request left out or named and the service filled: the load forecast of each capped feeder given without forecastKW, the DR resources named from the city file' },
 );
