@@ -132,3 +132,33 @@ describe('the plan store', () => {
     }
   });
 });
+
+describe('dispatch requests naming the city DR resources', () => {
+  const event = { start: '2026-06-03T18:00:00Z', intervalMinutes: 30, count: 4 };
+
+  it('resolves { feeder } and { ref } against the live city model and records what it took', async () => {
+    const f = h.city.feeders[0];
+    const other = h.city.feeders[1].resources.find((r) => r.type !== 'ev')!;
+    const req = { event, targetKW: [100, 200, 200, 100], feeders: [{ id: f.id, maxReductionKW: 5000 }], resources: [{ feeder: f.id }, { ref: other.id }] };
+    const res = await post('/v1/dispatch/plans?wait=60', 'utility', req);
+    expect(res.statusCode, res.body).toBe(201);
+    const doc = res.json();
+    const taken = doc.inputs.cityResources.taken as { id: string; via: string }[];
+    const evs = f.resources.filter((r) => r.type === 'ev').map((r) => r.id);
+    expect(taken.map((t) => t.id).sort()).toEqual([...f.resources.filter((r) => r.type !== 'ev').map((r) => r.id), other.id].sort());
+    expect(doc.inputs.cityResources.leftOut.map((l: { id: string }) => l.id)).toEqual(evs);
+    const planned = new Map((doc.plan.resources as { id: string; feeder?: string }[]).map((r) => [r.id, r.feeder]));
+    expect(planned.get(other.id)).toBeUndefined();
+    for (const t of taken) if (t.id !== other.id) expect(planned.get(t.id)).toBe(f.id);
+    const stored = await h.app.inject({ url: res.headers.location as string, headers: h.auth('utility') });
+    expect(stored.json().inputs).toEqual(doc.inputs);
+  });
+
+  it('answers 422 naming every unknown id', async () => {
+    const res = await post('/v1/dispatch/plans', 'utility', { event, targetKW: [1, 1, 1, 1], resources: [{ ref: 'bat-404' }, { feeder: 'fdr-404' }] });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].path).toBe('body.resources[0].ref');
+    expect(res.json().detail).toContain('"bat-404"');
+    expect(res.json().detail).toContain('"fdr-404"');
+  });
+});
