@@ -1,6 +1,9 @@
 // The runnable requests of examples/, one per user, posted to a live server over loopback HTTP exactly as README's
 // curl lines post them: each answers 2xx with the documented shape, and each plan passes its independent checker.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCityResources } from '../../src/app/plans/dispatch-resources.js';
@@ -110,5 +113,29 @@ describe('examples/', () => {
     expect(doc.plan.trucks.length).toBeGreaterThan(0);
     const { date: _d, timeLimitSeconds: _t, seed: _s, ...collection } = req;
     expect(checkRoute(collection as unknown as CollectionRequest, doc.plan)).toEqual([]);
+  });
+});
+
+describe('examples/ through the CLI', () => {
+  const cli = new URL('bin/urbanflow.js', root).pathname;
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root.pathname, encoding: 'utf8' });
+
+  it('urbanflow dispatch solves the feeder-cap example against the sample city and the checker accepts the plan', () => {
+    const out = run('dispatch', 'examples/dispatch-feeder-caps.json', '--json');
+    expect(out.status, out.stderr).toBe(0);
+    const plan = JSON.parse(out.stdout);
+    const resolved = resolveCityResources(checkDispatchInput(example('dispatch-feeder-caps.json')), city).request;
+    expect(plan.resources.map((r: { id: string }) => r.id)).toEqual(resolved.resources.map((r) => r.id));
+    expect(checkDispatch(resolved, plan)).toEqual([]);
+  });
+
+  it('urbanflow dispatch names a misspelled field and the closest known one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-example-'));
+    const file = join(dir, 'misspelled.json');
+    writeFileSync(file, JSON.stringify({ ...example('dispatch-targets.json'), shortfallPenaltyPerKwh: 10 }));
+    const bad = run('dispatch', file);
+    rmSync(dir, { recursive: true, force: true });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('shortfallPenaltyPerKwh: is not a known field; did you mean shortfallPenaltyPerKWh?');
   });
 });
