@@ -1,5 +1,5 @@
-// The dispatch request contract over HTTP: bounds and misspellings answered 4xx at the field, and every plan kind
-// stored and served for extreme but valid inputs (no plan is stored that cannot be served).
+// Plan request contracts over HTTP: bounds and misspellings answered 4xx at the field, city DR resources named in
+// dispatch requests, and every plan kind stored and served for extreme but valid inputs (only servable plans stored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,16 @@ describe('dispatch request bounds and names over HTTP', () => {
     const res = await post('/v1/dispatch/plans', 'utility', r);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].path).toBe('body.targetKW');
+  });
+});
+
+describe('signal plan request bounds over HTTP', () => {
+  it.each(['lengthM', 'travelTimeS'])('answers 400 naming a corridor link %s of 1e308', async (key) => {
+    const req = signalsRequest() as Record<string, any>;
+    req.corridors[0].links[0] = key === 'lengthM' ? { lengthM: 1e308, speedKmh: 50 } : { travelTimeS: 1e308 };
+    const res = await post('/v1/signals/plans?wait=30', 'traffic', req);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe(`body.corridors[0].links[0].${key}`);
   });
 });
 
