@@ -1,7 +1,7 @@
 // Checks a dispatch request at the boundary: the schema (request.ts) for shapes and bounds, then by hand only what a
 // schema cannot say (times, lengths per interval, references between fields); every error names the field.
 import { inputError } from '../../src/errors.js';
-import { fieldErrors } from '../../src/validation/field-errors.js';
+import { fieldErrors } from '../../src/validation/index.js';
 import { dispatchProblem } from './resolve.js';
 import type { DispatchProblem } from './problem.js';
 import { DispatchRequestSchema, isCityReference, type DispatchRequest, type DispatchRequestInput, type DrResource, type TimeWindow } from './request.js';

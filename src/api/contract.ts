@@ -3,7 +3,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
-import { fieldErrors } from '../validation/field-errors.js';
+import { fieldErrors } from '../validation/index.js';
 import { fieldPath, HttpProblem } from './problem.js';
 
 const MAX_ERRORS = 20;

@@ -2,7 +2,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { closestName } from '../validation/closest-name.js';
+import { closestName } from '../validation/index.js';
 import { City, DR_RESOURCE_SCHEMAS } from './schema.js';
 
 export interface FieldError {
