@@ -138,7 +138,15 @@ function chooseVariant(union: Schema, value: unknown, pointer: string): { varian
     const missing = ((v.required as string[] | undefined) ?? []).filter((k) => !(k in o)).length;
     return keys.filter((k) => props.includes(k)).length * 100 - missing;
   };
-  return { variant: candidates.reduce((a, b) => (score(b) > score(a) ? b : a)) };
+  const best = candidates.reduce((a, b) => (score(b) > score(a) ? b : a));
+  const [tag] = discriminators(candidates[0]);
+  if (score(best) < 100 && tag) {
+    // Nothing in the value points to a variant: the field that would have chosen one is what is missing.
+    const allowed = candidates.flatMap((v) => discriminators(v).filter(([k]) => k === tag[0]).map(([, c]) => JSON.stringify(c)));
+    const at = `${pointer}/${tag[0]}`;
+    return { error: { pointer: at, path: pointerToPath(at), message: `is required: one of ${allowed.join(', ')}` } };
+  }
+  return { variant: best };
 }
 
 function collect(check: TypeCheck<TSchema>, value: unknown, prefix: string, out: FieldError[], limit: number): void {

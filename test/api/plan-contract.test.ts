@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPlan as checkDispatch } from '../solvers/dispatch/check.js';
 import { PlanStore } from '../../src/api/plans/index.js';
+import { DispatchRequestSchema, MAX_KW } from '../../solvers/dispatch/index.js';
 import { dispatchRequest, routeRequest, signalsRequest, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -58,6 +59,17 @@ describe('dispatch request bounds and names over HTTP', () => {
     const res = await post('/v1/dispatch/plans', 'utility', r);
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].path).toBe('body.targetKW');
+  });
+});
+
+describe('one schema for the dispatch request', () => {
+  it('documents in OpenAPI the schema the solver and the CLI check against', async () => {
+    const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+    const body = doc.paths['/v1/dispatch/plans'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.event.properties.intervalMinutes).toMatchObject({ minimum: 1, maximum: 1440 });
+    expect(body.properties.targetKW.items.maximum).toBe(MAX_KW);
+    expect(body.properties.resources.items.anyOf).toHaveLength(DispatchRequestSchema.properties.resources.items.anyOf.length);
+    expect(body.additionalProperties).toBe(false);
   });
 });
 

@@ -119,6 +119,10 @@ describe('validateDispatchRequest bounds and field names (the request schema)', 
     expect(fieldOf(request([{ id: 'e', kind: 'ev', baselineKW: 'lots', maxChargeKW: 1, shiftableKWh: 1, deadline: START }], [1]))).toBe('resources[0].baselineKW');
   });
 
+  it('asks for the kind of a resource that says nothing of what it is', () => {
+    expect(fieldOf(request([{}], [1]))).toBe('resources[0].kind');
+  });
+
   it('refuses city references where no city can resolve them', () => {
     expect(fieldOf(request([{ ref: 'fdr-001-r01' }], [1]))).toBe('resources[0]');
     expect(fieldOf(request([{ feeder: 'fdr-001' }], [1]))).toBe('resources[0]');
