@@ -18,9 +18,9 @@ export function managedCityFile(stateDir: string, cityId: string): string {
   return join(stateDir, `city-${cityId}.json`);
 }
 
-export function loadManagedCity(stateDir: string, cityId: string): City | undefined {
+export function loadManagedCity(stateDir: string, cityId: string, warn?: (message: string) => void): City | undefined {
   const file = managedCityFile(stateDir, cityId);
-  return existsSync(file) ? loadCity(readFileSync(file, 'utf8')) : undefined;
+  return existsSync(file) ? loadCity(readFileSync(file, 'utf8'), warn) : undefined;
 }
 
 function sensorSignature(city: City): string {

@@ -79,7 +79,7 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
     if (err.code === 'UF_ERR_NOT_READY') return new HttpProblem('unavailable', err.message, { code: err.code, headers: { 'retry-after': '60' } });
     if (err.code === 'UF_ERR_INPUT' || err.code === 'UF_ERR_CITY_INVALID' || err.code === 'UF_ERR_INFEASIBLE') {
       const listed = err.details.errors as FieldProblem[] | undefined;
-      const field = (err.details.field ?? err.details.path) as string | undefined;
+      const field = err.details.field as string | undefined;
       const errors = listed ?? (field ? [{ path: field, message: err.message }] : undefined);
       return new HttpProblem('invalid-request', err.message, { code: err.code, ...(errors ? { errors } : {}) });
     }

@@ -26,7 +26,7 @@ export const registerCityCommand: RegisterCommand = (program) => {
     .argument('<file>', 'city JSON file')
     .action(async (file: string) => {
       const { loadCity, sensorCounts, sensorIndex } = await import('../../city/index.js');
-      const c = loadCity(readText(file));
+      const c = loadCity(readText(file), (message) => process.stderr.write(`warning: ${file}: ${message}\n`));
       const sensors = sensorCounts(sensorIndex(c));
       const resources = c.feeders.reduce((s, f) => s + f.resources.length, 0);
       const w = c.waste;

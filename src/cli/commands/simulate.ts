@@ -102,7 +102,7 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .action(async (opts: SimulateOptions) => {
       const { loadCity, loadSampleCity } = await import('../../city/index.js');
       const { createSimulator } = await import('../../sim/index.js');
-      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
+      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city), (message) => process.stderr.write(`warning: ${opts.city}: ${message}\n`));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
       for (const k of kinds ?? []) if (!KINDS.includes(k)) throw inputError(`--kinds: unknown sensor kind "${k}" (known: ${KINDS.join(', ')})`, { flag: '--kinds' });
       const speed = Number(opts.speed);
