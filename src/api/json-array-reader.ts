@@ -1,8 +1,18 @@
 // A JSON array body read a few thousand elements at a time, the event loop running every few ms: a 16 MB array of
 // junk neither blocks the API for seconds nor holds millions of parsed objects at once.
 
+import { forbiddenKeyPath, forbiddenKeyRefusal, maySpellForbiddenKey } from './json-body.js';
+
 /** Why a JSON body could not be read; the route answers 400 with it and nothing of the body is taken. */
-export class JsonBodyError extends Error {}
+export class JsonBodyError extends Error {
+  constructor(
+    message: string,
+    /** The refused fields by path, where one is to blame. */
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
 
 export interface JsonArrayOptions {
   /** Elements parsed at once (a chunk also ends after `bytesPerChunk` bytes). */
@@ -84,14 +94,27 @@ export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unkno
   let escaped = false;
   let end = -1;
   let elements = 0;
+  // Index in the body's array of the next element to parse (oversized elements count, though they are not parsed).
+  let nextIndex = 0;
   const parse = (from: number, to: number) => {
-    let parsed: unknown;
+    let parsed: unknown[];
+    const text = buf.toString('utf8', from, to);
     try {
-      parsed = JSON.parse(`[${buf.toString('utf8', from, to)}]`);
+      parsed = JSON.parse(`[${text}]`) as unknown[];
     } catch (err) {
       throw new JsonBodyError(`the body is not valid JSON (in the array elements from byte ${from}): ${(err as Error).message}`);
     }
-    onChunk(parsed as unknown[]);
+    if (maySpellForbiddenKey(text)) {
+      for (let k = 0; k < parsed.length; k++) {
+        const path = forbiddenKeyPath(parsed[k], `body[${nextIndex + k}]`);
+        if (path !== undefined) {
+          const refusal = forbiddenKeyRefusal(path);
+          throw new JsonBodyError(refusal.detail, refusal.errors);
+        }
+      }
+    }
+    nextIndex += parsed.length;
+    onChunk(parsed);
   };
   // An element too large to be a reading is left out of its chunk: the chunk is cut before and resumes after it.
   // Returns whether it is time to let the event loop run (a plain function: this runs once per element).
@@ -101,6 +124,7 @@ export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unkno
     if (at - elementStart > maxElement) {
       if (elementStart > chunkStart) parse(chunkStart, elementStart - 1);
       onOversized(at - elementStart);
+      nextIndex++;
       chunkStart = at + 1;
       inChunk = 0;
     } else if (++inChunk >= perChunk || at - chunkStart >= bytesPerChunk) {

@@ -87,7 +87,7 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (!isMsgpack(request) && isJsonArray(raw)) {
           // An array of readings: read in chunks with the event loop running in between, refused records sampled.
           counts = await ctx.ingest.run(() => ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(refuseIfStopped)).catch((err: unknown) => {
-            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message);
+            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message, err.errors ? { errors: err.errors } : {});
             throw err;
           });
         } else if (!isMsgpack(request) && raw.length > LARGE_OBJECT_BYTES && nestsDeeperThan(raw, 2)) {
