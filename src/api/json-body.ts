@@ -5,9 +5,20 @@ import { HttpProblem } from './problem.js';
 
 const FORBIDDEN_KEYS = ['__proto__', 'constructor'];
 
+/** Whether a JSON text may hold a forbidden key (spelled out, or hidden behind a \u escape). */
+export function mayHoldForbiddenKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
+}
+
+/** The problem refusing a forbidden key at `path`. */
+export function forbiddenKeyProblem(path: string): HttpProblem {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  return new HttpProblem('bad-request', `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, { errors: [{ path, message: `key "${key}" is not allowed` }] });
+}
+
 /** The path of the first forbidden key in a parsed document (iterative: bodies may nest deeply), or undefined. */
-function forbiddenKeyPath(root: unknown): string | undefined {
-  const stack: [unknown, string][] = [[root, 'body']];
+export function forbiddenKeyPath(root: unknown, rootPath = 'body'): string | undefined {
+  const stack: [unknown, string][] = [[root, rootPath]];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
@@ -40,10 +51,9 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     // Only a body that spells one of the keys (or escapes characters) needs the walk.
-    const path = body.includes('__proto__') || body.includes('constructor') || body.includes('\\u') ? forbiddenKeyPath(value) : undefined;
+    const path = mayHoldForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
     if (path !== undefined) {
-      const key = path.slice(path.lastIndexOf('.') + 1);
-      done(new HttpProblem('bad-request', `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, { errors: [{ path, message: `key "${key}" is not allowed` }] }), undefined);
+      done(forbiddenKeyProblem(path), undefined);
       return;
     }
     done(null, value);
