@@ -5,15 +5,15 @@ import { HttpProblem } from './problem.js';
 
 const FORBIDDEN_KEYS = ['__proto__', 'constructor'];
 
-/** Whether a JSON text may spell a forbidden key (directly or with escapes): only such a text needs the walk. */
-export function maySpellForbiddenKey(text: string): boolean {
+/** Whether a JSON text may hold a forbidden key (spelled out, or hidden behind a \u escape). */
+export function mayHoldForbiddenKey(text: string): boolean {
   return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
 }
 
-/** Why a forbidden key is refused, and the error entry naming its path. */
-export function forbiddenKeyRefusal(path: string): { detail: string; errors: { path: string; message: string }[] } {
+/** The problem refusing a forbidden key at `path`. */
+export function forbiddenKeyProblem(path: string): HttpProblem {
   const key = path.slice(path.lastIndexOf('.') + 1);
-  return { detail: `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, errors: [{ path, message: `key "${key}" is not allowed` }] };
+  return new HttpProblem('bad-request', `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, { errors: [{ path, message: `key "${key}" is not allowed` }] });
 }
 
 /** The path of the first forbidden key in a parsed document (iterative: bodies may nest deeply), or undefined. */
@@ -51,10 +51,9 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     // Only a body that spells one of the keys (or escapes characters) needs the walk.
-    const path = maySpellForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
+    const path = mayHoldForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
     if (path !== undefined) {
-      const refusal = forbiddenKeyRefusal(path);
-      done(new HttpProblem('bad-request', refusal.detail, { errors: refusal.errors }), undefined);
+      done(forbiddenKeyProblem(path), undefined);
       return;
     }
     done(null, value);

@@ -6,6 +6,7 @@ import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { MSGPACK_TYPES } from '../content.js';
 import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
+import { forbiddenKeyPath, forbiddenKeyProblem } from '../json-body.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
@@ -43,6 +44,8 @@ function parseJsonObject(raw: Buffer): unknown {
     throw new HttpProblem('bad-request', `the body is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof body !== 'object' || body === null) throw new HttpProblem('bad-request', 'the body must be a JSON object (one reading or a columnar batch) or an array of readings');
+  const path = raw.includes('__proto__') || raw.includes('constructor') || raw.includes('\\u') ? forbiddenKeyPath(body) : undefined;
+  if (path !== undefined) throw forbiddenKeyProblem(path);
   return body;
 }
 
@@ -87,7 +90,7 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (!isMsgpack(request) && isJsonArray(raw)) {
           // An array of readings: read in chunks with the event loop running in between, refused records sampled.
           counts = await ctx.ingest.run(() => ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(refuseIfStopped)).catch((err: unknown) => {
-            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message, err.errors ? { errors: err.errors } : {});
+            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message);
             throw err;
           });
         } else if (!isMsgpack(request) && raw.length > LARGE_OBJECT_BYTES && nestsDeeperThan(raw, 2)) {
