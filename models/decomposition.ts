@@ -29,8 +29,8 @@ export interface DecompositionModel {
 }
 
 /** Half-lives, in cycles, of the profiles' exponential weights: the daily shape follows the season's light within weeks. */
-const DAILY_HALF_LIFE_DAYS = 10;
-const WEEKLY_HALF_LIFE_WEEKS = 4;
+const DAILY_HALF_LIFE_DAYS = 5;
+const WEEKLY_HALF_LIFE_WEEKS = 2;
 const ITERATIONS = 2;
 
 export function decompositionMinimumHistory(season: number): number {
@@ -51,16 +51,20 @@ function seasonalAt(model: Pick<DecompositionModel, 'daily' | 'weekly' | 'config
   return model.daily[slot] + model.weekly[dayKind(ms, holidays) * model.config.season + slot];
 }
 
-/** Centered moving average over one day (the ends use the nearest full window). */
-function dailyTrend(z: Float64Array, season: number): Float64Array {
+/**
+ * Centered moving average over `window` steps (the ends use the nearest full window). The window is a week: a
+ * shorter one would follow each day's level and leave the weekday effects in the trend instead of the profile.
+ */
+function movingTrend(z: Float64Array, window: number): Float64Array {
   const n = z.length;
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + z[i];
   const out = new Float64Array(n);
-  const half = Math.floor(season / 2);
+  const w = Math.min(window, n);
+  const half = Math.floor(w / 2);
   for (let t = 0; t < n; t++) {
-    const from = Math.min(Math.max(0, t - half), n - season);
-    out[t] = (prefix[from + season] - prefix[from]) / season;
+    const from = Math.min(Math.max(0, t - half), n - w);
+    out[t] = (prefix[from + w] - prefix[from]) / w;
   }
   return out;
 }
@@ -104,7 +108,7 @@ export function fitDecomposition(startMs: number, values: Float64Array, cfg: Dec
   const d = new Float64Array(n);
   for (let it = 0; it < ITERATIONS; it++) {
     for (let t = 0; t < n; t++) z[t] = values[t] - daily[daySlot[t]] - weekly[weekPhase[t]];
-    const trend = dailyTrend(z, season);
+    const trend = movingTrend(z, 7 * season);
     for (let t = 0; t < n; t++) d[t] = values[t] - trend[t] - weekly[weekPhase[t]];
     daily = profile(d, daySlot, season, ageDays, DAILY_HALF_LIFE_DAYS);
     for (let t = 0; t < n; t++) d[t] = values[t] - trend[t] - daily[daySlot[t]];

@@ -4,6 +4,8 @@ import { inputError } from '../../errors.js';
 import { formatTime, parseCsvSeries, type CsvSeries } from '../../../models/csv.js';
 import { positiveInt, seriesInput } from '../../../models/csv-input.js';
 import { fitSeries, forecastModel } from '../../../models/generic.js';
+import { dayNumber, holidayDays } from '../../../models/calendar.js';
+import { calendarHolidayDates, holidayCalendarProblem } from '../../city/holiday-calendar.js';
 import type { RegisterCommand } from './index.js';
 
 export function readCsv(file: string): CsvSeries {
@@ -18,23 +20,62 @@ export function readCsv(file: string): CsvSeries {
   return csv;
 }
 
+export interface HolidayOptions {
+  holidays?: string;
+  holidayCalendar?: string;
+}
+
+/**
+ * Holiday day numbers from `--holidays FILE` (one YYYY-MM-DD per line, a `date` header, blank and # lines
+ * allowed; further comma-separated cells such as a name are ignored) and `--holiday-calendar CC[-REGION]`
+ * (the built-in calendar for the years the series and its horizon span).
+ */
+export function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon: number): number[] {
+  const out: number[] = [];
+  if (opts.holidays) {
+    let text: string;
+    try {
+      text = readFileSync(opts.holidays, 'utf8');
+    } catch (err) {
+      throw inputError(`cannot read --holidays ${opts.holidays}: ${(err as Error).message}`, { field: 'holidays' });
+    }
+    const dates = text.split(/\r?\n/).map((l) => l.split(',')[0].trim()).filter((d, i) => d !== '' && !d.startsWith('#') && !(i === 0 && d === 'date'));
+    out.push(...holidayDays(dates));
+  }
+  if (opts.holidayCalendar) {
+    const [country, region] = opts.holidayCalendar.split('-', 2);
+    const spec = region === undefined ? { country } : { country, region };
+    const problem = holidayCalendarProblem(spec);
+    if (problem) throw inputError(`--holiday-calendar ${opts.holidayCalendar}: ${problem}`, { field: 'holidayCalendar' });
+    const endMs = csv.startMs + (csv.values.length + horizon) * csv.stepMs;
+    const dates = calendarHolidayDates(spec, new Date(csv.startMs).getUTCFullYear(), new Date(endMs).getUTCFullYear());
+    out.push(...dates.map((d) => dayNumber(Date.parse(`${d}T00:00:00Z`))));
+  }
+  return out;
+}
+
+export const HOLIDAYS_FLAG = ['--holidays <file>', 'special days, one YYYY-MM-DD per line (a "holiday" CSV column of 1/0 flags works too)'] as const;
+export const HOLIDAY_CALENDAR_FLAG = ['--holiday-calendar <code>', 'built-in public holidays of a country or region, e.g. GB-ENG, US, AU-VIC'] as const;
+
 export const registerForecastCommand: RegisterCommand = (program) => {
   program
     .command('forecast')
-    .description('Fit on a CSV (timestamp,value[,regressors…]) and forecast the next H steps with 80% and 95% intervals. '
+    .description('Fit on a CSV (timestamp,value[,holiday][,regressors…]) and forecast the next H steps with 80% and 95% intervals. '
       + 'Regressor columns need H future rows at the end with an empty value. Gaps are filled by linear interpolation (with a warning).')
     .requiredOption('--csv <file>', 'CSV file with header timestamp,value')
     .requiredOption('--season <n>', 'steps per season (48 for a daily season at 30 min)')
     .requiredOption('--horizon <h>', 'steps to forecast')
+    .option(...HOLIDAYS_FLAG)
+    .option(...HOLIDAY_CALENDAR_FLAG)
     .option('--json', 'print JSON')
-    .action((opts: { csv: string; season: string; horizon: string; json?: boolean }) => {
+    .action((opts: { csv: string; season: string; horizon: string; json?: boolean } & HolidayOptions) => {
       const season = positiveInt(opts.season, '--season', 2);
       const horizon = positiveInt(opts.horizon, '--horizon');
       const csv = readCsv(opts.csv);
       if (csv.exogNames.length > 0 && csv.futureRows < horizon) {
         throw inputError(`regressor column(s) ${csv.exogNames.join(', ')} need ${horizon} future rows (empty value) after the history, found ${csv.futureRows}`, { field: 'rows' });
       }
-      const input = seriesInput(csv, season, horizon);
+      const input = seriesInput(csv, season, horizon, 0, readHolidays(opts, csv, horizon));
       const n = csv.values.length;
       const model = fitSeries(input, horizon);
       const fc = forecastModel(model, horizon, csv.exog.map((c) => c.subarray(n, n + horizon)));
