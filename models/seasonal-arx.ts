@@ -180,7 +180,9 @@ export function fitSeasonalArxHeldOut(series: RegularSeries, cfg: SeasonalArxCon
     target[t] = ok && Number.isFinite(y[t]) ? y[t] : NaN;
   }
   const usable = n - maxLag;
-  const hold = Math.min(Math.floor(usable / 3), Math.max(4 * horizon, 28 * cfg.season));
+  // Six weeks held out (half of a 12-week fit): the interval quantiles and the choice among candidates both come
+  // from these errors, and with four weeks a few bad days moved them by several points of coverage.
+  const hold = Math.min(Math.floor(usable / 2), Math.max(4 * horizon, 42 * cfg.season));
   const ne = emptyNormalEquations(p);
   const firstOrigin = n - hold;
   accumulateRows(ne, x, target, maxLag, firstOrigin);
