@@ -72,10 +72,11 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
   const min = model.min ?? -Infinity;
   const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.stepMs);
   const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
-  const bands = applyIntervals(point, model.calibration, min, Infinity, firstSlot);
+  const cal = model.recentScale > 1 ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) } : model.calibration;
+  const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
   const holidays = new Set(model.holidays);
   const special = timestamps.map((t) => holidays.has(dayNumber(t)));
-  if (special.includes(true)) widenSpecialDays(model, bands, point, special, min, exogFuture, firstSlot);
+  if (special.includes(true)) widenSpecialDays({ ...model, calibration: cal }, bands, point, special, min, exogFuture, firstSlot);
   return { timestamps, forecast: Array.from(point), ...bands };
 }
 

@@ -30,6 +30,12 @@ export interface SeriesModel {
    * holiday, and then a special day's band reaches out to the ordinary-day forecast as well (see forecastSeriesModel).
    */
   specialDayScale: number | null;
+  /**
+   * Width multiplier (at least 1) from the errors on the most recent day of the held-out tail against all of them:
+   * when the series has just left its usual pattern (the week between Christmas and New Year) the next forecasts
+   * err as the last ones did, and quantiles of the whole tail would cover far less than nominal.
+   */
+  recentScale: number;
   /** Mean absolute held-out error of every candidate scored, best first: why the method was chosen. */
   selection: { method: SeriesMethod; mae: number }[];
 }
@@ -119,6 +125,7 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     decomposition: usesDecomposition ? fitDecomposition(series.startMs, y, decCfg) : null,
     calibration,
     specialDayScale: specialScale(residuals, special, calibration, slots, horizon, season),
+    recentScale: recentScale(residuals, origins, calibration, slots, horizon, n - season),
     selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
   };
 }
@@ -162,6 +169,29 @@ function specialScale(residuals: Float64Array, special: Uint8Array, cal: Interva
   }
   if (cSpecial < MIN_SPECIAL_RESIDUALS_DAYS * season || cOther === 0) return null;
   return Math.max(1, Math.sqrt(sSpecial / cSpecial / (sOther / cOther)));
+}
+
+/** RMS of standardized held-out errors on steps from `fromStep` on, over that of all of them; at least 1, at most 3. */
+function recentScale(residuals: Float64Array, origins: number[], cal: IntervalCalibration, slots: Uint32Array, horizon: number, fromStep: number): number {
+  let sRecent = 0;
+  let cRecent = 0;
+  let sAll = 0;
+  let cAll = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    const r = residuals[i];
+    if (r !== r) continue;
+    const h = i % horizon;
+    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
+    const z = (r / (cal.scale[h] * m)) ** 2;
+    sAll += z;
+    cAll++;
+    if (origins[(i - h) / horizon] + h >= fromStep) {
+      sRecent += z;
+      cRecent++;
+    }
+  }
+  if (cRecent === 0 || sAll === 0) return 1;
+  return Math.min(3, Math.max(1, Math.sqrt(sRecent / cRecent / (sAll / cAll))));
 }
 
 /** Point forecast of the chosen method; `holidays` overrides the fitted calendar (to forecast a special day as an ordinary one). */
