@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { backtestSeries } from '../../models/backtest.js';
 import { DAY_MS, dayNumber, holidayDays, weekday } from '../../models/calendar.js';
 import { fitSeries, forecastModel } from '../../models/generic.js';
-import { seriesPoint } from '../../models/series-model.js';
+import { restoreModel, serializeModel } from '../../models/serialize.js';
+import { seriesPoint, type SeriesModel } from '../../models/series-model.js';
 import { gaussian, rng, syntheticDemand } from '../../models/synthetic.js';
 
 const STEP = 1_800_000;
@@ -65,6 +66,8 @@ describe('fitSeries', () => {
     expect(['weekly-naive', 'decomposition', 'arx+decomposition']).toContain(model.method);
     const naive = model.selection.find((s) => s.method === 'weekly-naive')!;
     expect(model.selection[0].mae).toBeLessThanOrEqual(naive.mae);
+    const restored = restoreModel(serializeModel(model)) as SeriesModel;
+    expect(forecastModel(restored, 2 * H)).toEqual(forecastModel(model, 2 * H));
   });
 
   it('widens the band of a special day the history never showed out to the ordinary-day forecast', () => {
