@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { KeyStore } from '../src/api/access/index.js';
+import { DEFAULT_LIMITS } from '../src/api/context.js';
 import { encodeBatch } from '../src/telemetry/codec.js';
 import type { Reading } from '../src/telemetry/reading.js';
 import { randomIntersection } from '../solvers/signals/generate.js';
@@ -78,6 +79,58 @@ function ingestBodies(detectors: string[], batches: number, perBatch: number, st
     out.push(Buffer.from(encodeBatch(readings)));
   }
   return out;
+}
+
+/** The largest body the server takes, all dead letters: `[{}, {}, ...]` up to the ingest limit. */
+function junkBody(limitBytes: number): { body: Buffer; elements: number } {
+  const elements = Math.floor((limitBytes - 2) / 4);
+  return { body: Buffer.from(`[${'{}, '.repeat(elements - 1)}{}]`), elements };
+}
+
+/** Resident memory of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+  return Math.round((pages * 4096) / 1e6);
+}
+
+/**
+ * Junk bodies of the largest allowed size posted back to back on one connection while /healthz is probed 100 times a
+ * second: how long a liveness probe waits while the server reads junk, and how fast it gets through it.
+ */
+async function junkIngest(base: string, operatorKey: string, seconds: number, pid: number) {
+  const { body, elements } = junkBody(DEFAULT_LIMITS.ingestBodyBytes);
+  const rssBefore = rssMb(pid);
+  let stop = false;
+  let readings = 0;
+  let bodies = 0;
+  let refused = 0;
+  const t0 = performance.now();
+  const poster = (async () => {
+    while (!stop) {
+      const res = await fetch(`${base}/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' }, body: new Uint8Array(body) });
+      const answer = (await res.json()) as { readings?: number };
+      if (res.status === 202) {
+        readings += answer.readings ?? 0;
+        bodies++;
+      } else refused++;
+    }
+  })();
+  const health = await autocannon({ url: `${base}/healthz`, connections: 1, overallRate: 100, duration: seconds });
+  stop = true;
+  await poster;
+  const elapsed = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 5_000));
+  return {
+    healthP99Ms: health.latency.p99,
+    healthMaxMs: health.latency.max,
+    readingsPerSec: Math.round(readings / elapsed),
+    bodies,
+    refused,
+    bodyBytes: body.length,
+    elements,
+    rssBefore,
+    rssPeak: rssMb(pid),
+  };
 }
 
 interface GetFigures {
@@ -168,7 +221,17 @@ export const apiBench: Bench = async (args) => {
     process.stderr.write(
       `api: ingest ${ingest['2xx']} batches of ${perBatch} in ${ingest.duration.toFixed(1)} s: ${Math.round(ingestReadingsPerSec)} readings/s (${readings} taken, ${stats1.deadLetters} dead letters), p99 ${ingest.latency.p99} ms, non-2xx ${ingest.non2xx}\n`,
     );
+    const junk = await junkIngest(base, operator, flag(args, 'junk-seconds', 10), child.pid!);
+    process.stderr.write(
+      `api: junk ingest ${junk.bodies} bodies of ${junk.bodyBytes} bytes (${junk.elements} {} each, ${junk.refused} refused): ${junk.readingsPerSec} readings/s; /healthz meanwhile p99 ${junk.healthP99Ms} ms, max ${junk.healthMaxMs} ms; RSS ${junk.rssBefore} MB before, ${junk.rssPeak} MB 5 s after\n`,
+    );
     return {
+      healthP99DuringIngestMs: junk.healthP99Ms,
+      healthMaxDuringIngestMs: junk.healthMaxMs,
+      junkIngestReadingsPerSec: junk.readingsPerSec,
+      junkIngestBodyBytes: junk.bodyBytes,
+      junkIngestRssBeforeMb: junk.rssBefore,
+      junkIngestRssAfterMb: junk.rssPeak,
       planGetReqPerSec: Math.round(get.requests.average),
       planGetP50Ms: get.latency.p50,
       planGetP99Ms: get.latency.p99,

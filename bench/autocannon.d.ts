@@ -13,6 +13,8 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second over all connections (paced instead of back to back). */
+    overallRate?: number;
     method?: string;
     headers?: Record<string, string>;
     requests?: Request[];

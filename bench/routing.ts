@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inputError } from '../src/errors.js';
 import { checkPlan, checkSolution, generateCollectionDay, parseSolution, parseVrplib, planCollection, solveCvrp } from '../solvers/routing/index.js';
+import { cliMs } from './cli.js';
 import type { Bench } from './index.js';
 
 const CLASSIC = /^[ABEFMP]-n\d+/;
@@ -62,6 +63,8 @@ export const routingBench: Bench = async (args) => {
     otherAvgGap: mean(others),
     infeasible,
     ...city,
+    // What `urbanflow --help` (and so every command) waits before doing anything: median of 5 fresh processes.
+    helpMs: cliMs(['--help'], 5),
     gaps,
   };
 };

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configError } from './errors.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from './telemetry/validate.js';
 
 /** Kafka in and out (see src/io/kafka/README.md). */
 export interface KafkaConfig {
@@ -38,6 +39,11 @@ export interface RunConfig {
   reportRate: number;
   outOfOrdernessMs: number;
   idleTimeoutMs: number;
+  /**
+   * How far a reading's event time may be ahead of the ingest clock (the wall clock for HTTP, the simulator's clock,
+   * the message timestamp on Kafka) before it is a `future` dead letter that moves no watermark.
+   */
+  maxFutureSkewMs: number;
   resultsFile?: string;
   deadLettersFile?: string;
   /** Forecast history, fitted models, plan versions, the key store, the plan store and the managed city copy. */
@@ -94,6 +100,7 @@ const ENV: Record<keyof RunFlags, string> = {
   reportRate: 'URBANFLOW_REPORT_RATE',
   outOfOrdernessMs: 'URBANFLOW_OUT_OF_ORDERNESS',
   idleTimeoutMs: 'URBANFLOW_IDLE_TIMEOUT',
+  maxFutureSkewMs: 'URBANFLOW_MAX_FUTURE_SKEW',
   resultsFile: 'URBANFLOW_RESULTS_FILE',
   deadLettersFile: 'URBANFLOW_DEAD_LETTERS_FILE',
   stateDir: 'URBANFLOW_STATE_DIR',
@@ -150,6 +157,7 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.', ka
     reportRate: number(or('reportRate', '1'), 'report-rate', 0.001, false),
     outOfOrdernessMs: parseDurationMs(or('outOfOrdernessMs', '30s'), 'out-of-orderness'),
     idleTimeoutMs: parseDurationMs(or('idleTimeoutMs', '5m'), 'idle-timeout'),
+    maxFutureSkewMs: parseDurationMs(or('maxFutureSkewMs', `${DEFAULT_MAX_FUTURE_SKEW_MS / 60_000}m`), 'max-future-skew'),
     resultsFile: get('resultsFile'),
     deadLettersFile: get('deadLettersFile'),
     stateDir: resolve(cwd, or('stateDir', '.urbanflow')),

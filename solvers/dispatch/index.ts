@@ -1,5 +1,6 @@
 // Public surface of demand-response dispatch: validate a request once, then solve it into a plan.
-export { validateDispatchRequest } from './validate.js';
+export { checkDispatchInput, checkDispatchRules, checkDispatchSchema, validateDispatchRequest } from './validate.js';
+export { dispatchProblem } from './resolve.js';
 export { chooseMethod, DECOMPOSE_FROM, solveDispatch, type DispatchSolveOptions } from './solve.js';
 export { closeDecompositionPool, warmUpDecomposition } from './decomposition/index.js';
 export { buildDispatchModel, type DispatchModel } from './build.js';
@@ -7,4 +8,4 @@ export type { DispatchProblem } from './problem.js';
 export type { DispatchPlan, FeederPlan, ResourcePlan } from './plan.js';
 export type { DecompositionStats, DispatchMethod } from './solution.js';
 export type { OpenAdrEvent } from './openadr.js';
-export type * from './request.js';
+export * from './request.js';

@@ -1,103 +1,150 @@
-// The dispatch request: event intervals, targets or feeder caps, and the DR resources that can be called.
+// The dispatch request contract (TypeBox): event intervals, targets or feeder caps, and the DR resources that can be
+// called. The one source of the request's types, its OpenAPI document and the schema checks of the API and the CLI.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-/** A half-open time span [start, end), ISO 8601 instants. */
-export interface TimeWindow {
-  readonly start: string;
-  readonly end: string;
+/**
+ * Physical bounds: far above any real feeder or program, far below what makes the LP numerically meaningless
+ * (a 1e15 kW target made the simplex report a feasible model infeasible).
+ */
+export const MAX_KW = 1e7;
+export const MAX_KWH = 1e9;
+export const MAX_COST_PER_KWH = 1e4;
+export const MAX_COST_PER_CALL = 1e7;
+export const MAX_PENALTY_PER_KWH = 1e5;
+/** A week: longer than any duration, notice or minimum run of a DR program. */
+export const MAX_MINUTES = 10_080;
+export const MAX_INTERVALS = 10_000;
+export const MAX_RESOURCES = 20_000;
+export const MAX_FEEDERS = 1_000;
+export const MAX_WINDOWS = 1_000;
+
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+const Instant = Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant, e.g. 2026-07-01T16:00:00Z' });
+const KW = (description?: string) => Type.Number({ minimum: 0, maximum: MAX_KW, ...(description ? { description } : {}) });
+const KWh = (description?: string) => Type.Number({ minimum: 0, maximum: MAX_KWH, ...(description ? { description } : {}) });
+const Minutes = (minimum: number, description: string) => Type.Number({ minimum, maximum: MAX_MINUTES, description });
+const Series = (description: string) => Type.Array(KW(), { minItems: 1, maxItems: MAX_INTERVALS, description });
+const KWOrSeries = (description: string) =>
+  Type.Union([KW(), Type.Array(KW(), { minItems: 1, maxItems: MAX_INTERVALS })], { description: `${description}: one value for every interval, or one per interval` });
+
+function Obj<T extends Record<string, TSchema>>(props: T, description?: string) {
+  return Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
 }
+
+/** A half-open time span [start, end). */
+export const TimeWindowSchema = Obj({ start: Instant, end: Instant });
 
 /** Regular intervals: `count` intervals of `intervalMinutes` from `start`. */
-export interface RegularEvent {
-  readonly start: string;
-  readonly intervalMinutes: number;
-  readonly count: number;
-}
+export const RegularEventSchema = Obj({
+  start: Instant,
+  intervalMinutes: Type.Number({ minimum: 1, maximum: 1440, description: 'length of each interval, 1 minute to 1 day' }),
+  count: Type.Integer({ minimum: 1, maximum: MAX_INTERVALS }),
+});
 
-export interface Feeder {
-  readonly id: string;
-  /** Feeder-cap mode: the feeder's net load must stay at or below this (kW, scalar or per interval). */
-  readonly capKW?: number | readonly number[];
-  /** Load forecast per interval (kW) without DR; required with capKW. */
-  readonly forecastKW?: readonly number[];
-  /** Upper limit on the net DR reduction on this feeder per interval (kW), e.g. for protection settings. */
-  readonly maxReductionKW?: number;
-}
+export const FeederSchema = Obj({
+  id: Id,
+  capKW: Type.Optional(KWOrSeries("feeder-cap mode: the feeder's net load must stay at or below this (kW)")),
+  forecastKW: Type.Optional(Series('load forecast per interval without DR (kW); required with capKW (the service fills it from its live forecast when left out)')),
+  maxReductionKW: Type.Optional(KW('upper limit on the net DR reduction on this feeder per interval (kW), e.g. for protection settings')),
+});
 
-interface ResourceBase {
-  readonly id: string;
-  readonly feeder?: string;
-  /** Cost per kWh of reduction delivered (battery: per kWh discharged). */
-  readonly costPerKWh?: number;
-  /** Cost each time the resource is called (an off→on transition); makes the model a MIP. */
-  readonly costPerCall?: number;
-  /** Largest change of the setpoint between consecutive intervals (kW); the event starts from 0. */
-  readonly rampKWPerInterval?: number;
-  /** The resource may be called only in intervals lying wholly inside one of these windows (sorted, disjoint). */
-  readonly availability?: readonly TimeWindow[];
-  /** Calls still allowed in the current day or season (the caller subtracts calls already made); a MIP. */
-  readonly maxEvents?: number;
-}
+const common = {
+  id: Id,
+  feeder: Type.Optional(Type.String({ maxLength: 128, description: 'the id of one of the request’s feeders' })),
+  costPerKWh: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_COST_PER_KWH, description: 'cost per kWh of reduction delivered (battery: per kWh discharged)' })),
+  costPerCall: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_COST_PER_CALL, description: 'cost each time the resource is called (an off→on transition); makes the model a MIP' })),
+  rampKWPerInterval: Type.Optional(KW('largest change of the setpoint between consecutive intervals (kW); the event starts from 0')),
+  availability: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: MAX_WINDOWS, description: 'the resource may be called only in intervals lying wholly inside one of these windows (sorted, disjoint)' })),
+  maxEvents: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'calls still allowed in the current day or season (the caller subtracts calls already made); a MIP' })),
+};
 
-export interface BatteryResource extends ResourceBase {
-  readonly kind: 'battery';
-  readonly powerKW: number;
-  readonly energyKWh: number;
-  readonly socKWh: number;
-  readonly minSocKWh?: number;
-  /** Round-trip efficiency in (0, 1]; split evenly (square root) between charging and discharging. */
-  readonly roundTripEfficiency?: number;
-}
+export const BatterySchema = Obj({
+  ...common,
+  kind: Type.Literal('battery'),
+  powerKW: KW(),
+  energyKWh: KWh(),
+  socKWh: KWh('state of charge at the start of the event, between minSocKWh and energyKWh'),
+  minSocKWh: Type.Optional(KWh()),
+  roundTripEfficiency: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1, description: 'split evenly (square root) between charging and discharging; default 1' })),
+});
 
-export interface HvacResource extends ResourceBase {
-  readonly kind: 'hvac';
-  readonly shedKW: number;
-  /** Longest shed at full depth; any maxDuration + one interval window holds at most maxDuration of shed energy. */
-  readonly maxDurationMinutes: number;
-  /** Fraction of the shed energy paid back after release. */
-  readonly reboundFraction?: number;
-  /** The payback of each interval's shed is spread evenly over this many following minutes. */
-  readonly reboundMinutes?: number;
-}
+export const HvacSchema = Obj({
+  ...common,
+  kind: Type.Literal('hvac'),
+  shedKW: KW(),
+  maxDurationMinutes: Minutes(1, 'longest shed at full depth; any window of maxDurationMinutes plus one interval holds at most maxDurationMinutes of shed energy'),
+  reboundFraction: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: 'fraction of the shed energy paid back after release' })),
+  reboundMinutes: Type.Optional(Minutes(1, 'the payback of each interval’s shed is spread over this many following minutes')),
+});
 
-export interface EvResource extends ResourceBase {
-  readonly kind: 'ev';
-  /** Charging the fleet would draw without DR (kW, scalar or per interval). */
-  readonly baselineKW: number | readonly number[];
-  readonly maxChargeKW: number;
-  /** Most energy that may be owed at any moment (deferred and not yet caught up), kWh. */
-  readonly shiftableKWh: number;
-  /** By this instant every deferred kWh must have been caught up; at or after the event end means "after the plan". */
-  readonly deadline: string;
-}
+export const EvSchema = Obj({
+  ...common,
+  kind: Type.Literal('ev'),
+  baselineKW: KWOrSeries('charging the fleet would draw without DR (kW)'),
+  maxChargeKW: KW(),
+  shiftableKWh: KWh('most energy that may be owed at any moment (deferred and not yet caught up)'),
+  deadline: Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant by which every deferred kWh must have been caught up' }),
+});
 
-export interface IndustrialResource extends ResourceBase {
-  readonly kind: 'industrial';
-  /** Curtailment depth when called: between minKW (a MIP when > 0) and maxKW. */
-  readonly minKW?: number;
-  readonly maxKW: number;
-  /** Intervals starting before issuedAt + notice cannot be called. */
-  readonly noticeMinutes?: number;
-  /** Once called, stays curtailed at least this long (a MIP). */
-  readonly minRunMinutes?: number;
-}
+export const IndustrialSchema = Obj({
+  ...common,
+  kind: Type.Literal('industrial'),
+  minKW: Type.Optional(KW('curtailment depth when called is between minKW (a MIP when > 0) and maxKW')),
+  maxKW: KW(),
+  noticeMinutes: Type.Optional(Minutes(0, 'intervals starting before issuedAt + notice cannot be called')),
+  minRunMinutes: Type.Optional(Minutes(0, 'once called, stays curtailed at least this long (a MIP)')),
+});
 
-export type DrResource = BatteryResource | HvacResource | EvResource | IndustrialResource;
+export const DrResourceSchema = Type.Union([BatterySchema, HvacSchema, EvSchema, IndustrialSchema]);
 
-export interface DispatchRequest {
-  /** When the plan is requested; notice times count from here. Defaults to the first interval's start. */
-  readonly issuedAt?: string;
-  readonly programId?: string;
-  /** Either a regular event or explicit intervals (sorted, non-overlapping). */
-  readonly event?: RegularEvent;
-  readonly intervals?: readonly TimeWindow[];
-  /** System-wide net reduction target per interval (kW); a zero target asks for nothing, so rebound may land there. */
-  readonly targetKW?: readonly number[];
-  readonly feeders?: readonly Feeder[];
-  /** Penalty per kWh of unmet target or cap excess; default 1000. */
-  readonly shortfallPenaltyPerKWh?: number;
-  /** Relative gap at which a MIP plan (call decisions) is accepted; default 0.005. LPs are always solved to optimality. */
-  readonly mipGap?: number;
-  /** Wall-clock budget of a MIP search; when it runs out the best plan found is returned with its proven gap. Default 120. */
-  readonly timeLimitSeconds?: number;
-  readonly resources: readonly DrResource[];
+/** One DR resource the city file declares, by id; the service resolves it against the live city model. */
+export const CityResourceRefSchema = Obj(
+  {
+    ref: Id,
+    socKWh: Type.Optional(KWh('a battery’s state of charge at the start of the event, when known (default: the city file’s soc)')),
+    baselineKW: Type.Optional(KWOrSeries('an EV fleet’s charging without DR (kW); required for EV fleets, which the city file gives no baseline')),
+  },
+  'a DR resource of the city file, by id',
+);
+
+/** Every DR resource of one of the city's feeders. */
+export const CityFeederResourcesSchema = Obj({ feeder: Id }, 'every DR resource of a city feeder (EV fleets need a baseline and are taken only by ref)');
+
+export const RequestResourceSchema = Type.Union([BatterySchema, HvacSchema, EvSchema, IndustrialSchema, CityResourceRefSchema, CityFeederResourcesSchema]);
+
+export const DispatchRequestSchema = Obj(
+  {
+    issuedAt: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'when the plan is requested; notice times count from here (default: the first interval’s start)' })),
+    programId: Type.Optional(Type.String({ maxLength: 128 })),
+    event: Type.Optional(RegularEventSchema),
+    intervals: Type.Optional(Type.Array(TimeWindowSchema, { minItems: 1, maxItems: MAX_INTERVALS, description: 'explicit intervals, sorted and non-overlapping (instead of event)' })),
+    targetKW: Type.Optional(Series('system-wide net reduction target per interval (kW); a zero target asks for nothing, so rebound may land there')),
+    feeders: Type.Optional(Type.Array(FeederSchema, { maxItems: MAX_FEEDERS })),
+    shortfallPenaltyPerKWh: Type.Optional(Type.Number({ minimum: 0.001, maximum: MAX_PENALTY_PER_KWH, description: 'penalty per kWh of unmet target or cap excess (default 1000)' })),
+    mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005); LPs are solved to optimality' })),
+    timeLimitSeconds: Type.Optional(Type.Number({ minimum: 0.001, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
+    resources: Type.Array(RequestResourceSchema, { minItems: 1, maxItems: MAX_RESOURCES }),
+  },
+  'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json` and POST /v1/dispatch/plans',
+);
+
+export type TimeWindow = Static<typeof TimeWindowSchema>;
+export type RegularEvent = Static<typeof RegularEventSchema>;
+export type Feeder = Static<typeof FeederSchema>;
+export type BatteryResource = Static<typeof BatterySchema>;
+export type HvacResource = Static<typeof HvacSchema>;
+export type EvResource = Static<typeof EvSchema>;
+export type IndustrialResource = Static<typeof IndustrialSchema>;
+export type DrResource = Static<typeof DrResourceSchema>;
+export type CityResourceRef = Static<typeof CityResourceRefSchema>;
+export type CityFeederResources = Static<typeof CityFeederResourcesSchema>;
+export type RequestResource = Static<typeof RequestResourceSchema>;
+/** A request as sent: its resources may still name DR resources of the city file. */
+export type DispatchRequestInput = Static<typeof DispatchRequestSchema>;
+/** A request whose resources are all given in full: what the solver works on. */
+export type DispatchRequest = Omit<DispatchRequestInput, 'resources'> & { resources: DrResource[] };
+
+/** Whether a request resource refers to the city file instead of being given in full. */
+export function isCityReference(r: RequestResource): r is CityResourceRef | CityFeederResources {
+  return !('kind' in r);
 }

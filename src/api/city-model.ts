@@ -1,8 +1,9 @@
 // The managed city model: validated edits, persisted atomically, applied live when the sensor catalog is unchanged.
-import { renameSync, writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cityErrors, loadCity, sensorIndex, type City } from '../city/index.js';
 import { UrbanflowError } from '../errors.js';
+import { writePrivateFile } from '../io/private-files.js';
 import type { Pipeline } from '../app/pipeline.js';
 
 export interface CityChange {
@@ -17,9 +18,9 @@ export function managedCityFile(stateDir: string, cityId: string): string {
   return join(stateDir, `city-${cityId}.json`);
 }
 
-export function loadManagedCity(stateDir: string, cityId: string): City | undefined {
+export function loadManagedCity(stateDir: string, cityId: string, warn?: (message: string) => void): City | undefined {
   const file = managedCityFile(stateDir, cityId);
-  return existsSync(file) ? loadCity(readFileSync(file, 'utf8')) : undefined;
+  return existsSync(file) ? loadCity(readFileSync(file, 'utf8'), warn) : undefined;
 }
 
 function sensorSignature(city: City): string {
@@ -89,9 +90,6 @@ export class CityModel {
 
   private persist(city: City): void {
     if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(city, null, 2)}\n`);
-    renameSync(tmp, this.file);
+    writePrivateFile(this.file, `${JSON.stringify(city, null, 2)}\n`);
   }
 }

@@ -1,6 +1,8 @@
 // Content negotiation: MessagePack or JSON bodies by Content-Type, MessagePack or JSON answers by Accept.
 import { decode, encode } from '@msgpack/msgpack';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { installContentEncoding } from './content-encoding.js';
+import { installJsonBodyParser } from './json-body.js';
 import { HttpProblem } from './problem.js';
 
 export const MSGPACK_TYPES = ['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack'];
@@ -43,6 +45,10 @@ export function sendEncoded(request: FastifyRequest, reply: FastifyReply, cached
 }
 
 export function installContentNegotiation(app: FastifyInstance): void {
+  // Bodies are JSON or MessagePack only: Fastify's built-in text/plain parser would hand a string to the schema ("Expected object").
+  app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
+  installContentEncoding(app);
   app.addContentTypeParser(MSGPACK_TYPES, { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
     if (request.routeOptions.config?.rawMsgpack) {

@@ -1,5 +1,6 @@
 // What the routes work with: the pipeline, the managed city, key and plan stores, metrics, limits and the clock.
 import type { Pipeline } from '../app/pipeline.js';
+import type { LateRateStatus } from '../stream/index.js';
 import type { KeyStore, Role } from './access/index.js';
 import type { CityModel } from './city-model.js';
 import type { IngestQueue } from './ingest-queue.js';
@@ -49,6 +50,8 @@ export interface ApiContext {
   now: () => number;
   /** True once shutdown began: ingest and plan requests get 503. */
   draining: boolean;
+  /** Late drops of the last minute against the usual share (sampled every second; readiness and metrics show it). */
+  lateDrops: () => LateRateStatus;
   /** Set when the engine refused work because a stream worker failed; readiness reports it. */
   pipelineFailure?: Error;
 }

@@ -3,6 +3,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import { fieldErrors } from '../validation/index.js';
 import { fieldPath, HttpProblem } from './problem.js';
 
 const MAX_ERRORS = 20;
@@ -25,7 +26,9 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
       if (value instanceof Uint8Array) return { value };
       // No body reads as an empty object, so the errors name the missing fields.
       const body = Value.Default(schema, value === undefined || value === null ? {} : value);
-      return check.Check(body) ? { value: body } : { error: errorsOf(check, body) as never };
+      if (check.Check(body)) return { value: body };
+      // Errors at the field the sender meant: union variants chosen by their literal, misspellings named.
+      return { error: fieldErrors(schema, body, MAX_ERRORS).map((e) => ({ instancePath: e.pointer, message: e.message })) as never };
     };
   }
   return (value: unknown) => {

@@ -2,6 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pipeline } from '../app/pipeline.js';
+import type { LateRateStatus } from '../stream/index.js';
 
 /** Consumer lag per topic partition, reported by a Kafka source at scrape time. */
 export type LagProvider = () => { topic: string; partition: number; lag: number }[];
@@ -29,7 +30,7 @@ export class ApiMetrics {
   readonly httpIngestRefused: Counter<'reason'>;
   private readonly lagProviders: LagProvider[] = [];
 
-  constructor(pipeline: Pipeline, planCounts: () => { kind: string; status: string; count: number }[]) {
+  constructor(pipeline: Pipeline, planCounts: () => { kind: string; status: string; count: number }[], lateDrops: () => LateRateStatus) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'urbanflow_' });
     const stats = () => pipeline.engine.stats();
@@ -37,6 +38,23 @@ export class ApiMetrics {
     counterFrom(r, 'urbanflow_ingest_readings_total', 'Readings received from every source', () => stats().readings);
     counterFrom(r, 'urbanflow_readings_routed_total', 'Valid readings routed to a window operator (one per operator that takes them)', () => stats().accepted);
     counterFrom(r, 'urbanflow_readings_bad_quality_total', 'Readings flagged bad by their sensor and skipped', () => stats().badQuality);
+    counterFrom(r, 'urbanflow_late_readings_total', 'Readings refused as late by a window operator (one per operator), all sources', () => stats().late);
+    new Gauge({
+      name: 'urbanflow_late_drop_ratio',
+      help: 'Late readings per routed reading over the last minute',
+      registers: [r],
+      collect() {
+        this.set(lateDrops().recentRatio);
+      },
+    });
+    new Gauge({
+      name: 'urbanflow_late_drops_abnormal',
+      help: '1 while the late share of the last minute is far above the usual one (a source clock or the out-of-orderness bound may be wrong)',
+      registers: [r],
+      collect() {
+        this.set(lateDrops().abnormal ? 1 : 0);
+      },
+    });
     counterFrom(r, 'urbanflow_window_results_total', 'Window results emitted', () => stats().results);
     new Counter({
       name: 'urbanflow_dead_letters_total',

@@ -12,6 +12,7 @@ export const PROBLEM_TYPES = {
   'not-acceptable': 406,
   conflict: 409,
   'payload-too-large': 413,
+  'uri-too-long': 414,
   'unsupported-media-type': 415,
   'invalid-request': 422,
   'rate-limited': 429,
@@ -78,7 +79,7 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
     if (err.code === 'UF_ERR_NOT_READY') return new HttpProblem('unavailable', err.message, { code: err.code, headers: { 'retry-after': '60' } });
     if (err.code === 'UF_ERR_INPUT' || err.code === 'UF_ERR_CITY_INVALID' || err.code === 'UF_ERR_INFEASIBLE') {
       const listed = err.details.errors as FieldProblem[] | undefined;
-      const field = (err.details.field ?? err.details.path) as string | undefined;
+      const field = err.details.field as string | undefined;
       const errors = listed ?? (field ? [{ path: field, message: err.message }] : undefined);
       return new HttpProblem('invalid-request', err.message, { code: err.code, ...(errors ? { errors } : {}) });
     }
@@ -93,7 +94,7 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem('bad-request', 'Content-Length does not match the body');
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpProblem('bad-request', 'a path segment is longer than 100 characters; no id is that long', { status: 414 });
+      return new HttpProblem('uri-too-long', 'a path segment is longer than 100 characters; no id is that long');
     case 'FST_ERR_BAD_URL':
       return new HttpProblem('bad-request', 'the URL is malformed (check its percent-encoding)');
   }

@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Pipeline } from '../app/pipeline.js';
+import { LateRateMonitor } from '../stream/index.js';
 import { installAccessControl, KeyStore, PUBLIC, type Role } from './access/index.js';
 import { CityModel, managedCityFile } from './city-model.js';
 import { installContentNegotiation } from './content.js';
@@ -62,7 +63,19 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   const keys = o.keys ?? KeyStore.open(join(o.stateDir, 'keys.db'));
   const planStore = PlanStore.open(join(o.stateDir, 'plans.db'));
   const pool = new SolverPool({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
-  const metrics = new ApiMetrics(o.pipeline, () => planStore.counts());
+  const lateRate = new LateRateMonitor();
+  const sampleLateRate = () => {
+    const s = o.pipeline.engine.stats();
+    lateRate.sample(performance.now(), s.late, s.accepted);
+  };
+  sampleLateRate();
+  const lateTimer = setInterval(sampleLateRate, 1000);
+  lateTimer.unref();
+  const lateDrops = () => {
+    sampleLateRate();
+    return lateRate.status();
+  };
+  const metrics = new ApiMetrics(o.pipeline, () => planStore.counts(), lateDrops);
   let log: FastifyInstance['log'] | undefined;
   const plans = new PlanService({
     store: planStore,
@@ -85,6 +98,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     limits,
     now,
     draining: false,
+    lateDrops,
   };
 
   const app = Fastify({
@@ -170,6 +184,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
 
   app.addHook('onClose', async () => {
     ctx.draining = true;
+    clearInterval(lateTimer);
     await plans.close(30_000);
     planStore.close();
     if (!o.keys) keys.close();

@@ -14,6 +14,8 @@ export interface KafkaPipelineOptions {
   operators: OperatorSpec[];
   kafka: KafkaConfig;
   outOfOrdernessMs: number;
+  /** How far ahead of its message's Kafka timestamp a reading may be before it is a `future` dead letter. */
+  maxFutureSkewMs?: number;
   workers: number;
   onResults?: (rows: WindowResult[]) => void;
   onDeadLetter?: (letter: DeadLetter) => void;
@@ -31,6 +33,7 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): Pipeline<KafkaProc
     catalog,
     operators: o.operators,
     outOfOrdernessMs: o.outOfOrdernessMs,
+    maxFutureMs: o.maxFutureSkewMs,
     workers: o.workers,
     log: o.log,
     onCommitted: (rows) => fanOut.publish(rows),

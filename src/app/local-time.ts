@@ -62,3 +62,16 @@ export function localInstant(timezone: string, day: number, minutes: number): nu
   const valid = [first, second].filter((c) => c + utcOffsetMs(timezone, c) === wall);
   return valid.length > 0 ? Math.min(...valid) : Math.max(first, second);
 }
+
+/**
+ * The local date-time, with the city's UTC offset, at which the clock shows `minutes` after midnight of local day
+ * `day` (later minutes run into the next days), to the second: e.g. 2026-06-04T07:00:00-05:00. One rule for every
+ * time the service writes for people on the ground (GPX stop times of custom and live routes alike).
+ */
+export function localDateTime(timezone: string, day: number, minutes: number): string {
+  const at = Math.round(localInstant(timezone, day, minutes) / 1000) * 1000;
+  const offset = utcOffsetMs(timezone, at);
+  const abs = Math.round(Math.abs(offset) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${new Date(at + offset).toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

@@ -13,6 +13,8 @@ export interface PipelineOptions {
   city: City;
   operators: OperatorSpec[];
   watermark: WatermarkSpec;
+  /** How far ahead of the clock a reading may be before it is a `future` dead letter (default 5 minutes). */
+  maxFutureSkewMs?: number;
   workers: number;
   /** Processing-time clock; with the simulator this is simulated time, so event time and clock agree. */
   clock: () => number;
@@ -51,7 +53,10 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
     watermark: o.watermark,
     workers: o.workers,
     clock: o.clock,
+    ...(o.maxFutureSkewMs === undefined ? {} : { maxFutureMs: o.maxFutureSkewMs }),
     deadLetter: deadLetters.add,
+    // A batch of junk leaves a few letters per reason and a count, not a letter per row (the Kafka topic keeps them all).
+    deadLetterSamples: 100,
     onResults: (spec, cols) => fanOut.publish(resultRows(spec, catalog, cols)),
   });
   return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener: (l) => fanOut.add(l) };

@@ -1,8 +1,8 @@
 // The live layer's state directory: series history, fitted models and plan versions in one SQLite file (WAL).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configError } from '../errors.js';
+import { ensurePrivateDir, preparePrivateDatabase } from '../io/private-files.js';
 
 const SCHEMA_VERSION = '2';
 
@@ -62,7 +62,8 @@ export class StateStore {
   /** Opens (creating) `<dir>/state.sqlite`. */
   static open(dir: string): StateStore {
     try {
-      mkdirSync(dir, { recursive: true });
+      ensurePrivateDir(dir);
+      preparePrivateDatabase(join(dir, 'state.sqlite'));
     } catch (err) {
       throw configError(`cannot create the state directory ${dir}: ${(err as Error).message}`);
     }

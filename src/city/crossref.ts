@@ -101,7 +101,7 @@ function checkFeeders(city: City, stations: Set<string>, out: FieldError[]): voi
         if (lo > hi) out.push({ path: `${rp}.socMin`, message: `must be <= socMax (${hi})` });
         else if (r.soc < lo || r.soc > hi) out.push({ path: `${rp}.soc`, message: `must be within [socMin, socMax] = [${lo}, ${hi}]` });
       }
-      if (r.type === 'industrial' && r.minKw > r.maxKw) out.push({ path: `${rp}.minKw`, message: `must be <= maxKw (${r.maxKw})` });
+      if (r.type === 'industrial' && r.minKW > r.maxKW) out.push({ path: `${rp}.minKW`, message: `must be <= maxKW (${r.maxKW})` });
     });
   });
 }

@@ -2,6 +2,7 @@
 export * from './schema.js';
 export type { FieldError } from './schema-errors.js';
 export { loadCity, cityErrors } from './load.js';
+export { currentCitySpelling, currentFeederSpelling, currentResourceSpelling, DEPRECATED_FEEDER_FIELDS, DEPRECATED_RESOURCE_FIELDS } from './spellings.js';
 export { sensorIndex, sensorCounts } from './sensors.js';
 export type { SensorInfo, SensorIndex, DetectorSensor, FeederMeterSensor, DrResourceSensor, BinSensor, WeatherSensor } from './sensors.js';
 export { generateCity, GENERATE_DEFAULTS, type GenerateCityOptions } from './generate.js';

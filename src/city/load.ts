@@ -3,6 +3,7 @@ import { UrbanflowError } from '../errors.js';
 import { crossReferenceErrors } from './crossref.js';
 import type { City } from './schema.js';
 import { schemaErrors, type FieldError } from './schema-errors.js';
+import { currentCitySpelling } from './spellings.js';
 
 const MAX_LISTED = 200;
 
@@ -29,8 +30,11 @@ export function cityErrors(value: unknown): FieldError[] {
   return [...errors, ...crossErrors.filter((e) => !related(e.path))];
 }
 
-/** Validates a city given as parsed JSON or as JSON text; throws `UF_ERR_CITY_INVALID` listing every bad field. */
-export function loadCity(json: unknown): City {
+/**
+ * Validates a city given as parsed JSON or as JSON text; throws `UF_ERR_CITY_INVALID` listing every bad field.
+ * Deprecated field spellings are read as the current ones and each reported once through `warn`.
+ */
+export function loadCity(json: unknown, warn?: (message: string) => void): City {
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -39,7 +43,9 @@ export function loadCity(json: unknown): City {
       throw invalid([{ path: '(root)', message: `is not valid JSON: ${(err as Error).message}` }]);
     }
   }
-  const errors = cityErrors(value);
+  const current = currentCitySpelling(value);
+  const errors = cityErrors(current.value);
   if (errors.length > 0) throw invalid(errors);
-  return value as City;
+  if (warn) for (const d of current.deprecations) warn(d);
+  return current.value as City;
 }

@@ -2,6 +2,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { closestName } from '../validation/index.js';
 import { City, DR_RESOURCE_SCHEMAS } from './schema.js';
 
 export interface FieldError {
@@ -72,8 +73,10 @@ function describe(error: ValueError): string {
       return `must be ${PATTERN_NAMES[String(s.pattern)] ?? `a string matching ${s.pattern}`}`;
     case ValueErrorType.ObjectRequiredProperty:
       return 'is required';
-    case ValueErrorType.ObjectAdditionalProperties:
-      return 'is not a known field (check its spelling)';
+    case ValueErrorType.ObjectAdditionalProperties: {
+      const near = closestName(error.path.split('/').pop() ?? '', Object.keys((s.properties as Record<string, unknown> | undefined) ?? {}));
+      return near ? `is not a known field; did you mean ${near}?` : 'is not a known field (check its spelling)';
+    }
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(s.const)}`;
     case ValueErrorType.Union: {

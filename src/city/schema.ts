@@ -8,6 +8,15 @@ const Lon = Type.Number({ minimum: -180, maximum: 180 });
 const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 const NonNegative = Type.Number({ minimum: 0 });
 const Positive = Type.Number({ exclusiveMinimum: 0 });
+/** The bounds of DR quantities are those of a dispatch request (solvers/dispatch/request.ts), so a city resource is always a valid one. */
+const KW = Type.Number({ exclusiveMinimum: 0, maximum: 1e7 });
+const KWOrZero = Type.Number({ minimum: 0, maximum: 1e7 });
+const KWh = Type.Number({ minimum: 0, maximum: 1e9 });
+const PositiveKWh = Type.Number({ exclusiveMinimum: 0, maximum: 1e9 });
+const CostPerKWh = Type.Number({ minimum: 0, maximum: 1e4 });
+const CostPerCall = Type.Number({ minimum: 0, maximum: 1e7 });
+const Minutes = Type.Number({ minimum: 0, maximum: 10_080 });
+const PositiveMinutes = Type.Number({ minimum: 1, maximum: 10_080 });
 /** Local wall-clock time of day in the city's timezone. */
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
 const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
@@ -109,42 +118,42 @@ const resourceCommon = {
   id: Id,
   name: Type.Optional(Type.String()),
   sensor: SensorId,
-  costPerKwh: NonNegative,
-  costPerCall: Type.Optional(NonNegative),
+  costPerKWh: CostPerKWh,
+  costPerCall: Type.Optional(CostPerCall),
   /** Largest change of power between consecutive minutes. */
-  rampKwPerMin: Type.Optional(Positive),
+  rampKWPerMinute: Type.Optional(KW),
   /** Windows in which the resource may be called; always available when absent. */
   availability: Type.Optional(Type.Array(Availability)),
-  maxEventsPerDay: Type.Optional(Type.Integer({ minimum: 0 })),
-  maxEventsPerSeason: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxEventsPerDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  maxEventsPerSeason: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
 };
 
 export const Battery = Obj({
   ...resourceCommon,
   type: Type.Literal('battery'),
-  powerKw: Positive,
-  energyKwh: Positive,
+  powerKW: KW,
+  energyKWh: PositiveKWh,
   soc: Fraction,
   socMin: Type.Optional(Fraction),
   socMax: Type.Optional(Fraction),
-  roundTripEfficiency: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  roundTripEfficiency: Type.Number({ minimum: 0.01, maximum: 1 }),
 });
 
 export const HvacGroup = Obj({
   ...resourceCommon,
   type: Type.Literal('hvac'),
-  shedKw: Positive,
-  maxDurationMin: Positive,
+  shedKW: KW,
+  maxDurationMinutes: PositiveMinutes,
   /** Share of the shed energy paid back after release. */
-  reboundFactor: Type.Number({ minimum: 0, maximum: 2 }),
-  reboundDurationMin: Positive,
+  reboundFraction: Type.Number({ minimum: 0, maximum: 2 }),
+  reboundMinutes: PositiveMinutes,
 });
 
 export const EvCharging = Obj({
   ...resourceCommon,
   type: Type.Literal('ev'),
-  maxPowerKw: Positive,
-  shiftableKwh: NonNegative,
+  maxChargeKW: KW,
+  shiftableKWh: KWh,
   /** Local time by which the shiftable energy must be delivered. */
   deadline: ClockTime,
 });
@@ -152,10 +161,10 @@ export const EvCharging = Obj({
 export const IndustrialLoad = Obj({
   ...resourceCommon,
   type: Type.Literal('industrial'),
-  minKw: NonNegative,
-  maxKw: Positive,
-  noticeMin: NonNegative,
-  minRunMin: NonNegative,
+  minKW: KWOrZero,
+  maxKW: KW,
+  noticeMinutes: Minutes,
+  minRunMinutes: Minutes,
 });
 
 export const DR_RESOURCE_SCHEMAS = { battery: Battery, hvac: HvacGroup, ev: EvCharging, industrial: IndustrialLoad } as const;
@@ -165,7 +174,7 @@ export const Feeder = Obj({
   id: Id,
   name: Type.Optional(Type.String()),
   substation: Id,
-  capacityKw: Positive,
+  capacityKW: KW,
   meterSensor: SensorId,
   /** The station whose temperature drives this feeder's load; the city's first station when absent. */
   weatherStation: Type.Optional(Id),

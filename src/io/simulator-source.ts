@@ -14,8 +14,14 @@ export interface SimulatorSourceOptions {
 }
 
 export interface SimulatorSource {
-  /** The simulated time now: the engine's processing clock. */
+  /** The simulated time now, at the simulator's pace (service time for the live layer). */
   now(): number;
+  /**
+   * The simulated time the simulator has handed to the engine: the engine's ingest clock. It stands still while the
+   * process cannot run the simulator (an event-loop stall), so a stall never makes the simulator look idle to the
+   * watermark, and its catch-up readings are judged against the clock they were produced for.
+   */
+  delivered(): number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export function startSimulatorSource(o: SimulatorSourceOptions): SimulatorSource
     const simTo = now();
     if (simTo <= simFrom) return;
     const readings = o.simulator.step(simFrom, simTo);
+    // The engine's clock moves to simTo now: the simulator's own batch counts as in progress (never idle) meanwhile.
     simFrom = simTo;
     if (readings.length > 0) await o.engine.ingestReadings(readings, 'simulator');
     await o.engine.tick();
@@ -44,6 +51,7 @@ export function startSimulatorSource(o: SimulatorSourceOptions): SimulatorSource
   }, o.tickMs ?? 200);
   return {
     now,
+    delivered: () => simFrom,
     async stop() {
       running = false;
       clearInterval(timer);

@@ -37,7 +37,7 @@ export class FeederChannel implements Channel {
   constructor(city: City, private readonly ctx: SimContext) {
     this.sensors = city.feeders.map((f) => f.meterSensor);
     this.intervalsMs = this.sensors.map(() => INTERVAL_MS);
-    this.capacity = city.feeders.map((f) => f.capacityKw);
+    this.capacity = city.feeders.map((f) => f.capacityKW);
     this.commercial = city.feeders.map((_, k) => 0.2 + 0.6 * hashFloat(ctx.seed ^ 0xfeed, k));
     this.station = city.feeders.map((f) => stationIndex(city, f.weatherStation));
   }
@@ -98,28 +98,28 @@ export class DrResourceChannel implements Channel {
         kw = 0;
         if (hour < 5) {
           soc = lo + ((hi - lo) * hour) / 5;
-          kw = Math.min(r.powerKw, ((hi - lo) * r.energyKwh) / 5 / eff);
+          kw = Math.min(r.powerKW, ((hi - lo) * r.energyKWh) / 5 / eff);
         } else if (hour < 17) soc = hi;
         else if (hour < 20) {
           soc = hi - ((hi - lo) * (hour - 17)) / 3;
-          kw = -Math.min(r.powerKw, (((hi - lo) * r.energyKwh) / 3) * eff);
+          kw = -Math.min(r.powerKW, (((hi - lo) * r.energyKWh) / 3) * eff);
         }
-        kw += 0.002 * r.powerKw * rng.normal();
+        kw += 0.002 * r.powerKW * rng.normal();
         out.emit(sensor, 'battery.soc', ts, Math.round(Math.min(1, Math.max(0, soc)) * 1000) / 1000, undefined);
         break;
       }
       case 'hvac': {
         const temp = this.ctx.temperature.at(this.station[i], local);
         const occ = this.occupancy[this.ctx.clock.dayType(day)][minute];
-        kw = r.shedKw * (0.9 + 0.12 * Math.max(0, temp - 18)) * occ * (1 + 0.03 * rng.normal());
+        kw = r.shedKW * (0.9 + 0.12 * Math.max(0, temp - 18)) * occ * (1 + 0.03 * rng.normal());
         break;
       }
       case 'ev':
-        kw = Math.min(r.maxPowerKw, r.maxPowerKw * this.ev[minute] * (1 + 0.05 * rng.normal()));
+        kw = Math.min(r.maxChargeKW, r.maxChargeKW * this.ev[minute] * (1 + 0.05 * rng.normal()));
         break;
       case 'industrial': {
         const working = this.ctx.clock.dayType(day) === 0 && hour >= 7 && hour < 19;
-        kw = Math.min(r.maxKw, (working ? 0.85 * r.maxKw : Math.max(r.minKw * 1.1, 1)) * (1 + 0.03 * rng.normal()));
+        kw = Math.min(r.maxKW, (working ? 0.85 * r.maxKW : Math.max(r.minKW * 1.1, 1)) * (1 + 0.03 * rng.normal()));
         break;
       }
     }

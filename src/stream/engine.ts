@@ -2,9 +2,10 @@
 import type { SensorCatalog } from '../telemetry/catalog.js';
 import { WireFormatError, batchFromReadings, decodeWire, type DecodedBatch, type DecodedMessage } from '../telemetry/codec.js';
 import type { DeadLetterSink } from '../telemetry/dead-letter.js';
+import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
-import { validateBatch, validateSingle, type PartitionOwnership, type ValidationContext } from '../telemetry/validate.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS, validateBatch, validateSingle, type PartitionOwnership, type ValidReadings, type ValidationContext } from '../telemetry/validate.js';
 import { SingleReadingDecoder, type FastReading } from '../telemetry/single-decoder.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
@@ -29,11 +30,20 @@ export interface EngineOptions {
   maxInFlight?: number;
   /** Buffered readings are sent at least this often (wall-clock ms), so results are not held back. */
   flushIntervalMs?: number;
+  /**
+   * How far ahead of the clock an event time may be (default 5 minutes); further is a `future` dead letter and
+   * moves no watermark, so one reading with a wrong clock cannot close everyone's windows.
+   */
   maxFutureMs?: number;
   /** Processing-time clock in ms (event time always comes from the readings). */
   clock?: () => number;
   onResults?: (operator: OperatorSpec, columns: WindowResultColumns) => void;
   deadLetter: DeadLetterSink;
+  /**
+   * Dead letters of one message passed on per reason; the rest of the message's refused rows are counted in one
+   * letter (DeadLetterSampler), so a batch of junk does not become a letter per row. Default: every letter.
+   */
+  deadLetterSamples?: number;
   /** Worker threads shared with other engines (e.g. one engine per Kafka partition); `workers` is then ignored. */
   pool?: WorkerPool;
   /** Track changed keys so that `checkpoint()` can return their state (a shared pool must be built with a state layout). */
@@ -115,7 +125,8 @@ export class StreamEngine {
       batchSize: 8192,
       maxInFlight: 2,
       flushIntervalMs: 5,
-      maxFutureMs: 24 * 3600_000,
+      maxFutureMs: DEFAULT_MAX_FUTURE_SKEW_MS,
+      deadLetterSamples: Infinity,
       clock: () => performance.timeOrigin + performance.now(),
       onResults: undefined,
       ...options,
@@ -264,15 +275,53 @@ export class StreamEngine {
   private async ingestDecoded(batch: DecodedBatch, partition: string): Promise<void> {
     const now = this.opts.clock();
     this.counters.readings += batch.length;
-    const valid = validateBatch(batch, this.validation(now, partition));
+    const ctx = this.validation(now, partition);
+    let valid: ValidReadings;
+    if (batch.length > this.opts.deadLetterSamples) {
+      const sampler = new DeadLetterSampler(this.opts.deadLetter, this.opts.deadLetterSamples);
+      ctx.deadLetter = sampler.add;
+      try {
+        valid = validateBatch(batch, ctx);
+      } finally {
+        ctx.deadLetter = this.opts.deadLetter;
+      }
+      sampler.flush();
+    } else valid = validateBatch(batch, ctx);
+    await this.routeValid(valid, partition);
+  }
+
+  /**
+   * Readings validated elsewhere (the HTTP ingest decodes and validates large bodies off the event loop, against
+   * `ingestClock()`): routed like a message of `partition`, `readings` counting the refused ones too. Between chunks of
+   * `yieldEvery` rows the event loop runs other work; the watermark moves once, after the last row, as for one message.
+   */
+  async ingestValidated(valid: ValidReadings, readings: number, partition: string, yieldEvery = 8192): Promise<void> {
+    this.throwIfFailed();
+    this.counters.messages++;
+    this.counters.readings += readings;
+    await this.routeValid(valid, partition, yieldEvery);
+  }
+
+  /** The clock and future bound that readings validated outside the engine are judged against. */
+  ingestClock(): { nowMs: number; maxFutureMs: number } {
+    return { nowMs: this.opts.clock(), maxFutureMs: this.opts.maxFutureMs };
+  }
+
+  private async routeValid(valid: ValidReadings, partition: string, yieldEvery = Infinity): Promise<void> {
     let maxTs = -Infinity;
-    for (let i = 0; i < valid.length; i++) {
-      const ts = valid.ts[i];
-      if (ts > maxTs) maxTs = ts;
-      this.routeReading(valid.sensor[i], valid.metric[i], ts, valid.value[i], valid.quality[i]);
-      if (this.fullLanes.length > 0) await this.sendFull();
+    this.tracker.begin(partition);
+    try {
+      for (let i = 0; i < valid.length; i++) {
+        const ts = valid.ts[i];
+        if (ts > maxTs) maxTs = ts;
+        this.routeReading(valid.sensor[i], valid.metric[i], ts, valid.value[i], valid.quality[i]);
+        if (this.fullLanes.length > 0) await this.sendFull();
+        if (i % yieldEvery === yieldEvery - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.tracker.end(partition);
     }
-    await this.endMessage(partition, maxTs, now);
+    await this.endMessage(partition, maxTs, this.opts.clock());
   }
 
   /** A message's readings are routed: its event times move the watermark, which marks the end of a step. */

@@ -1,4 +1,4 @@
-// Event-time watermark: the minimum over active source partitions of (largest event time - out-of-orderness - 1).
+// Event-time watermark: the minimum over active sources of (largest event time - out-of-orderness - 1).
 import type { WatermarkSpec } from './spec.js';
 
 /** A tracker's state for checkpoints: the watermark and each partition's largest event time. */
@@ -13,12 +13,17 @@ interface PartitionClock {
 }
 
 /**
- * A partition silent for longer than the idle timeout (processing time, passed in) stops holding the
- * watermark back, so one quiet sensor gateway does not stall every window. The watermark never goes back:
- * readings from a partition that wakes up behind it are late.
+ * Each source (partition: an HTTP client's key, the simulator, a Kafka partition) has its own watermark, and the
+ * engine's is their minimum, as Flink combines per-split watermarks: a source whose readings run ahead (within the
+ * future bound of validation) cannot close the windows of the others. A source silent for longer than the idle
+ * timeout (processing time, passed in) stops holding the watermark back, so one quiet sensor gateway does not stall
+ * every window; a source with a message still being taken in (`begin`/`end`, e.g. waiting on busy workers) is not
+ * silent. The watermark never goes back: readings from a source that wakes up behind it are late.
  */
 export class WatermarkTracker {
   private readonly partitions = new Map<string, PartitionClock>();
+  /** Sources with messages in progress, and how many. */
+  private readonly busy = new Map<string, number>();
   private value = -Infinity;
 
   constructor(private readonly spec: WatermarkSpec) {}
@@ -34,11 +39,22 @@ export class WatermarkTracker {
     p.lastSeenMs = nowMs;
   }
 
+  /** A message of `partition` is being taken in: the source counts as active until `end`. */
+  begin(partition: string): void {
+    this.busy.set(partition, (this.busy.get(partition) ?? 0) + 1);
+  }
+
+  end(partition: string): void {
+    const n = (this.busy.get(partition) ?? 1) - 1;
+    if (n > 0) this.busy.set(partition, n);
+    else this.busy.delete(partition);
+  }
+
   /** Recomputes the watermark at processing time `nowMs`; returns true when it advanced. */
   update(nowMs: number): boolean {
     let min = Infinity;
-    for (const p of this.partitions.values()) {
-      if (nowMs - p.lastSeenMs > this.spec.idleTimeoutMs) continue;
+    for (const [name, p] of this.partitions) {
+      if (nowMs - p.lastSeenMs > this.spec.idleTimeoutMs && !this.busy.has(name)) continue;
       const w = p.maxTs - this.spec.outOfOrdernessMs - 1;
       if (w < min) min = w;
     }

@@ -92,10 +92,15 @@ function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
   }
   if (Array.isArray(raw)) {
     const out = make(raw.length);
+    // Index and code columns hold whole numbers: a typed array would silently truncate 0.5 to 0 (another sensor).
+    const maxInteger = out instanceof Float64Array ? undefined : 2 ** (8 * width) - 1;
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
-      if (typeof v === 'number') out[i] = v;
-      else {
+      if (typeof v === 'number' && (maxInteger === undefined || (Number.isInteger(v) && v >= 0 && v <= maxInteger))) out[i] = v;
+      else if (typeof v === 'number') {
+        out[i] = NaN;
+        if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a whole number from 0 to ${maxInteger}, got ${v}`);
+      } else {
         out[i] = NaN;
         if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a number, got ${typeof v}`);
       }
@@ -134,7 +139,8 @@ export interface SingleReading {
   typeError?: string;
 }
 
-function decodeSingle(msg: Record<string, unknown>): SingleReading {
+/** The fields of a single-reading message as sent (from MessagePack or JSON), with what is wrong with their types. */
+export function decodeSingle(msg: Record<string, unknown>): SingleReading {
   const { sensor, metric, ts, value } = msg;
   let quality = 0;
   let typeError: string | undefined;
@@ -165,6 +171,10 @@ export type DecodedMessage = { kind: 'batch'; batch: DecodedBatch } | { kind: 's
 
 /** Decodes one message; throws WireFormatError when nothing in it can be trusted. */
 export function decodeWire(bytes: Uint8Array): DecodedMessage {
+  // Anything but a map is refused before decoding: a 16 MB array of junk would otherwise become millions of objects.
+  const head = bytes[0];
+  if (bytes.length === 0) throw new WireFormatError('malformed', 'the message is empty');
+  if (!((head >= 0x80 && head <= 0x8f) || head === 0xde || head === 0xdf)) throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
   let msg: unknown;
   try {
     msg = decode(bytes);

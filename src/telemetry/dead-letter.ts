@@ -10,7 +10,7 @@ export const DEAD_LETTER_REASONS = [
   'non-finite',
   'out-of-range',
   'ts-before-epoch',
-  'ts-in-future',
+  'future',
   'late',
   'wrong-partition',
 ] as const;
@@ -30,6 +30,8 @@ export interface DeadLetter {
   key?: string;
   /** The offending bytes (base64, first 512) when the message could not be decoded. */
   payload?: string;
+  /** Refused records this letter stands for, when more than one (the rest of a message's junk, see DeadLetterSampler). */
+  count?: number;
 }
 
 export type DeadLetterSink = (letter: DeadLetter) => void;
@@ -42,7 +44,7 @@ export class DeadLetterLog {
   constructor(private readonly samplesPerReason = 5, private readonly forward?: DeadLetterSink) {}
 
   readonly add: DeadLetterSink = (letter) => {
-    this.counts.set(letter.reason, (this.counts.get(letter.reason) ?? 0) + 1);
+    this.counts.set(letter.reason, (this.counts.get(letter.reason) ?? 0) + (letter.count ?? 1));
     let list = this.samples.get(letter.reason);
     if (!list) this.samples.set(letter.reason, (list = []));
     list.push(letter);

@@ -25,12 +25,15 @@ export interface ValidationContext {
   catalog: SensorCatalog;
   /** Processing time, for the far-future check. */
   nowMs: number;
-  /** How far ahead of `nowMs` an event time may be before it counts as a clock error. */
+  /** How far ahead of `nowMs` an event time may be before it counts as a clock error (a `future` dead letter). */
   maxFutureMs: number;
   source: string;
   deadLetter: DeadLetterSink;
   ownership?: PartitionOwnership;
 }
+
+/** A sensor clock may run a little fast; a reading further ahead of the ingest clock is a clock error, not the future. */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 const KINDS = SENSOR_KINDS.length;
 const ALLOWED = metricKindTable();
@@ -51,7 +54,7 @@ function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: st
   if (!Number.isFinite(ts)) return ['non-finite', `ts is ${ts}`];
   if (!Number.isFinite(value)) return ['non-finite', `value is ${value}`];
   if (ts < 0) return ['ts-before-epoch', `ts ${ts} is before 1970-01-01`];
-  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['ts-in-future', `ts ${describeTs(ts)} is more than ${ctx.maxFutureMs} ms ahead of the engine clock`];
+  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['future', `ts ${describeTs(ts)} is more than ${ctx.maxFutureMs} ms ahead of the ingest clock (${describeTs(ctx.nowMs)}); it moves no watermark`];
   const spec = METRICS[m];
   if (value < spec.min || value > spec.max) return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
   if (quality > 2) return ['bad-type', `quality code ${quality} is not 0 (good), 1 (uncertain) or 2 (bad)`];

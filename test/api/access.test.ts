@@ -76,7 +76,8 @@ function rows(): Row[] {
     r('GET', '/v1/windows/{operator}', '/v1/windows/temperature-1h-sliding?key=wx-1', all(200)),
     r('GET', '/v1/dead-letters', '/v1/dead-letters', admin(200)),
     r('GET', '/v1/stats', '/v1/stats', admin(200)),
-    r('POST', '/v1/tokens', '/v1/tokens', all(201), () => ({ ttlSeconds: 600 })),
+    // Only keys mint tokens: a token asking for another is refused.
+    r('POST', '/v1/tokens', '/v1/tokens', { ...all(201), 'cleanway-token': 403 }, () => ({ ttlSeconds: 600 })),
     r('GET', '/v1/keys', '/v1/keys', admin(200)),
     r('POST', '/v1/keys', '/v1/keys', admin(201), () => ({ tenant: 'new', role: 'traffic-center' })),
     r('DELETE', '/v1/keys/{id}', () => `/v1/keys/${ids.key}`, admin(200)),

@@ -70,11 +70,11 @@ describe('city management', () => {
 
   it('upserts DR resources on a feeder and reads feeders back for utilities', async () => {
     const r = { ...structuredClone(h.city.feeders[0].resources[0]) };
-    (r as { costPerKwh: number }).costPerKwh = 0.5;
+    (r as { costPerKWh: number }).costPerKWh = 0.5;
     const res = await put(`/v1/city/feeders/${h.city.feeders[0].id}/resources/${r.id}`, r);
     expect(res.statusCode).toBe(200);
     const feeder = (await h.app.inject({ url: `/v1/city/feeders/${h.city.feeders[0].id}`, headers: h.auth('utility') })).json();
-    expect(feeder.resources[0].costPerKwh).toBe(0.5);
+    expect(feeder.resources[0].costPerKWh).toBe(0.5);
     expect((await put(`/v1/city/feeders/nope/resources/${r.id}`, r)).statusCode).toBe(404);
   });
 

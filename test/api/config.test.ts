@@ -23,4 +23,11 @@ describe('API settings', () => {
     expect(stateDirConfig(undefined, {})).toBe('.urbanflow');
     expect(stateDirConfig('/x', env)).toBe('/x');
   });
+
+  it('bounds the future skew of event time: 5 minutes by default, --max-future-skew or URBANFLOW_MAX_FUTURE_SKEW', () => {
+    expect(runConfig({}, {}).maxFutureSkewMs).toBe(300_000);
+    expect(runConfig({}, { URBANFLOW_MAX_FUTURE_SKEW: '90s' }).maxFutureSkewMs).toBe(90_000);
+    expect(runConfig({ maxFutureSkewMs: '1h' }, { URBANFLOW_MAX_FUTURE_SKEW: '90s' }).maxFutureSkewMs).toBe(3_600_000);
+    expect(() => runConfig({ maxFutureSkewMs: 'soon' }, {})).toThrow(/max-future-skew must be a duration/);
+  });
 });

@@ -54,9 +54,9 @@ describe('HTTP ingest', () => {
       });
       expect(res.statusCode, res.body).toBe(202);
       const body = res.json();
-      expect(body.readings).toBe(readings.length);
+      expect(body.readings, JSON.stringify(body) + i).toBe(readings.length);
       // The simulator sends some bad readings of its own; ours are among the dead letters.
-      expect(body.deadLettersByReason['unknown-sensor']).toBeGreaterThanOrEqual(1);
+      expect(body.deadLettersByReason['unknown-sensor'], JSON.stringify(body) + i).toBeGreaterThanOrEqual(1);
       expect(body.deadLettersByReason['out-of-range']).toBeGreaterThanOrEqual(1);
       expect(body.deadLettered).toBe(Object.values(body.deadLettersByReason as Record<string, number>).reduce((a, b) => a + b, 0));
       accepted += body.accepted;
@@ -91,6 +91,27 @@ describe('HTTP ingest', () => {
     });
     expect(single.json()).toMatchObject({ readings: 1, accepted: 1, deadLettered: 0 });
     await h.close();
+  });
+
+  it('refuses empty and broken JSON whole, and large nested objects unparsed', async () => {
+    const h = await startHarness();
+    try {
+      const headers = { ...h.auth('operator'), 'content-type': 'application/json' };
+      const good = { sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: h.clock.now - 1000, value: 20 };
+      const readings0 = h.pipeline.engine.stats().readings;
+      for (const payload of ['', `[${JSON.stringify(good)}, {"sensor": `, `[${JSON.stringify(good)},]`, `${'['.repeat(100)}${']'.repeat(100)}`]) {
+        const res = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers, payload });
+        expect(res.statusCode, payload.slice(0, 40)).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+      // Nothing of a refused body was taken, not even its good first reading.
+      expect(h.pipeline.engine.stats().readings).toBe(readings0);
+      const nested = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers, payload: `{"sensors": [${Array(40_000).fill('{}').join(',')}]}` });
+      expect(nested.statusCode).toBe(202);
+      expect(nested.json()).toMatchObject({ readings: 1, accepted: 0, deadLettersByReason: { malformed: 1 } });
+    } finally {
+      await h.close();
+    }
   });
 
   it('refuses telemetry with 503 and Retry-After while shutting down', async () => {

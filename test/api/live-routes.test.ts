@@ -70,10 +70,10 @@ describe('live collection routes', () => {
     const gpx = await get(`/v1/routes/depots/depot-1/${DATE}?format=gpx`, 'cleanway');
     expect(gpx.headers['content-type']).toContain('application/gpx+xml');
     expect((gpx.body.match(/<trk>/g) ?? []).length).toBe(a.plan.trucks.length);
-    // Times on the city's clock: the first stop of a truck leaving at 07:00 CDT is at 12:00Z.
+    // Times on the city's local clock with its offset: a truck leaving at 07:00 CDT leaves at 07:00-05:00 (12:00Z).
     const first = a.plan.trucks[0].stops[0];
-    const at = new Date(T0 + Math.round(first.arrival * 60) * 1000).toISOString().replace('.000Z', 'Z');
-    expect(gpx.body).toContain(`<time>${at}</time>`);
+    const local = new Date(Date.UTC(2026, 5, 3) + Math.round(first.arrival * 60) * 1000).toISOString().slice(0, 19);
+    expect(gpx.body).toContain(`<time>${local}-05:00</time>`);
     expect((await get(`/v1/routes/depots/depot-1/${DATE}?format=pdf`, 'cleanway')).statusCode).toBe(406);
   });
 

@@ -80,7 +80,14 @@ describe('route plans', () => {
     const gpx = await h.app.inject({ url, headers: { ...h.auth('cleanway'), accept: 'application/gpx+xml' } });
     expect(gpx.headers['content-type']).toContain('application/gpx+xml');
     expect(gpx.body).toContain('<trk>');
-    expect(gpx.body).toContain('2026-06-04T');
+    // The city's local time with its offset (America/Chicago, CDT), the rule of the live routes: shift start 06:00 is 06:00-05:00, not 06:00Z.
+    const depart = doc.plan.trucks[0].stops[0];
+    expect(depart.arrival).toBe(360);
+    expect(gpx.body).toContain('<time>2026-06-04T06:00:00-05:00</time>');
+    expect(gpx.body).not.toMatch(/<time>[^<]*Z<\/time>/);
+    const noSuchDay = await h.app.inject({ method: 'POST', url: '/v1/routes/plans', headers: h.auth('cleanway'), payload: { ...req, date: '2026-02-30' } });
+    expect(noSuchDay.statusCode).toBe(422);
+    expect(noSuchDay.json().errors[0].path).toBe('body.date');
     // The other contractor: no plan, no forms, nothing in its list, and no planning for this depot.
     for (const u of [url, `${url}?format=geojson`, `${url}?format=gpx`]) expect((await h.app.inject({ url: u, headers: h.auth('metro') })).statusCode).toBe(404);
     const list = (await h.app.inject({ url: '/v1/routes/plans', headers: h.auth('metro') })).json().items as { id: string }[];

@@ -57,4 +57,27 @@ describe('urbanflow run over HTTP', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('exits cleanly (status 0, not killed) on a SIGTERM at any moment of start-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-run-'));
+    try {
+      // From the first line on, the handlers are in place: before loading the service, opening stores, listening.
+      for (const delayMs of [0, 150, 600, 1500]) {
+        const child = spawn(process.execPath, [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '1', '--state-dir', dir, '--log-level', 'silent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+        while (!/urbanflow: starting/.test(stderr)) {
+          if (child.exitCode !== null) throw new Error(stderr);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await new Promise((r) => setTimeout(r, delayMs));
+        child.kill('SIGTERM');
+        expect({ delayMs, ...(await exited) }).toEqual({ delayMs, code: 0, signal: null });
+        expect(stderr).toMatch(/stopped: \d+ readings/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

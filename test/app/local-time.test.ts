@@ -1,6 +1,6 @@
 // Local time of the city: offsets across DST, local dates, and local times of day as instants.
 import { describe, expect, it } from 'vitest';
-import { dayOfDate, isoWeekday, localDate, localInstant, utcOffsetMs } from '../../src/app/local-time.js';
+import { dayOfDate, isoWeekday, localDate, localDateTime, localInstant, utcOffsetMs } from '../../src/app/local-time.js';
 
 const H = 3_600_000;
 
@@ -25,5 +25,16 @@ describe('local time', () => {
     expect(() => dayOfDate('2026-02-30', 'date')).toThrow(/date must be a date YYYY-MM-DD/);
     expect(() => dayOfDate('2026-13-01', 'date')).toThrow(/date must be a date YYYY-MM-DD/);
     expect(() => utcOffsetMs('Mars/Olympus', 0)).toThrow(/unknown timezone/);
+  });
+
+  it('writes local date-times with the offset in force, across DST and past midnight', () => {
+    const day = dayOfDate('2026-06-04', 'd');
+    expect(localDateTime('America/Chicago', day, 420)).toBe('2026-06-04T07:00:00-05:00');
+    expect(localDateTime('America/Chicago', dayOfDate('2026-01-15', 'd'), 420.5)).toBe('2026-01-15T07:00:30-06:00');
+    expect(localDateTime('America/Chicago', day, 24 * 60 + 30)).toBe('2026-06-05T00:30:00-05:00');
+    expect(localDateTime('Asia/Kolkata', day, 0)).toBe('2026-06-04T00:00:00+05:30');
+    expect(localDateTime('UTC', day, 61)).toBe('2026-06-04T01:01:00+00:00');
+    // 02:30 does not exist on 2026-03-08 in Chicago: as localInstant, half an hour after the jump, at the new offset.
+    expect(localDateTime('America/Chicago', dayOfDate('2026-03-08', 'd'), 150)).toBe('2026-03-08T03:30:00-05:00');
   });
 });

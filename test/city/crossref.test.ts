@@ -83,8 +83,8 @@ describe('city cross-references', () => {
   it('checks a battery state of charge against its bounds', () => {
     const city = small();
     city.feeders[1].resources[3] = {
-      id: 'bat-x', sensor: 'dr-bat-x', type: 'battery', powerKw: 100, energyKwh: 200, soc: 0.99, socMin: 0.1, socMax: 0.95,
-      roundTripEfficiency: 0.9, costPerKwh: 0.03,
+      id: 'bat-x', sensor: 'dr-bat-x', type: 'battery', powerKW: 100, energyKWh: 200, soc: 0.99, socMin: 0.1, socMax: 0.95,
+      roundTripEfficiency: 0.9, costPerKWh: 0.03,
     };
     expect(messages(city)).toEqual(['feeders[1].resources[3].soc: must be within [socMin, socMax] = [0.1, 0.95]']);
   });

@@ -61,11 +61,11 @@ describe('loadCity schema errors', () => {
     const battery = feeder.resources.findIndex((r) => r.type === 'battery');
     const other = feeder.resources.findIndex((r) => r.type !== 'battery');
     expect(battery).toBeGreaterThanOrEqual(0);
-    (feeder.resources[battery] as unknown as Record<string, unknown>).energyKwh = -5;
+    (feeder.resources[battery] as unknown as Record<string, unknown>).energyKWh = -5;
     (feeder.resources[other] as unknown as Record<string, unknown>).type = 'flywheel';
     expect(errorsOf(city).sort()).toEqual(
       [
-        `feeders[0].resources[${battery}].energyKwh: must be > 0`,
+        `feeders[0].resources[${battery}].energyKWh: must be > 0`,
         `feeders[0].resources[${other}].type: must be one of "battery", "hvac", "ev", "industrial"`,
       ].sort(),
     );

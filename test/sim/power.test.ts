@@ -70,9 +70,9 @@ describe('DR resource telemetry', () => {
         return;
       }
       expect(r.metric).toBe('dr.kw');
-      if (res.type === 'battery') expect(Math.abs(r.value)).toBeLessThanOrEqual(res.powerKw * 1.05);
-      if (res.type === 'ev') expect(r.value).toBeLessThanOrEqual(res.maxPowerKw);
-      if (res.type === 'industrial') expect(r.value).toBeLessThanOrEqual(res.maxKw);
+      if (res.type === 'battery') expect(Math.abs(r.value)).toBeLessThanOrEqual(res.powerKW * 1.05);
+      if (res.type === 'ev') expect(r.value).toBeLessThanOrEqual(res.maxChargeKW);
+      if (res.type === 'industrial') expect(r.value).toBeLessThanOrEqual(res.maxKW);
       if (res.type !== 'battery') expect(r.value).toBeGreaterThanOrEqual(0);
     });
     expect(seen.size).toBe(resources.size);

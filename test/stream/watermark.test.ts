@@ -23,4 +23,21 @@ describe('WatermarkTracker', () => {
     expect(wm.finish()).toBe(true);
     expect(wm.current).toBe(Infinity);
   });
+
+  it('keeps a source with a message in progress active however long it takes', () => {
+    const wm = new WatermarkTracker({ outOfOrdernessMs: 100, idleTimeoutMs: 1_000 });
+    wm.observe('sim', 10_000, 0);
+    wm.observe('http', 50_000, 0);
+    wm.update(0);
+    expect(wm.current).toBe(9_899);
+    // The simulator's next batch waits on busy workers for longer than the idle timeout while HTTP keeps talking.
+    wm.begin('sim');
+    wm.observe('http', 60_000, 5_000);
+    expect(wm.update(5_000)).toBe(false);
+    expect(wm.current).toBe(9_899);
+    wm.end('sim');
+    wm.observe('sim', 12_000, 5_000);
+    expect(wm.update(5_000)).toBe(true);
+    expect(wm.current).toBe(11_899);
+  });
 });

@@ -82,7 +82,7 @@ describe('validation', () => {
       'metric-not-for-sensor': 1,
       'non-finite': 2,
       'ts-before-epoch': 1,
-      'ts-in-future': 1,
+      future: 1,
       'out-of-range': 1,
     });
     const sample = log.summary().byReason['unknown-sensor'].samples[0];

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Launches npm's own node-gyp for the native addons (node-rdkafka, better-sqlite3) with two defaults:
 // the headers of the Node.js that runs the install when they sit beside it (Debian's and the official
-// tarballs' `<prefix>/include/node`), so no header download is needed on a machine without internet, and
-// one compile job per core. Explicit settings (`npm_config_nodedir`, `npm_config_jobs`) always win.
+// tarballs' `<prefix>/include/node`), so no header download is needed on a machine without internet. An
+// explicit `npm_config_nodedir` always wins. (Parallel make jobs are not set: node-rdkafka's build of
+// librdkafka has an undeclared dependency on its configure step and fails under `make -j`.)
 // npm puts the project's node_modules/.bin ahead of its own node-gyp on the PATH of install scripts, and
 // `install-links=true` in .npmrc makes this package a regular (not symlinked) dependency, so its bin is
 // linked before those scripts run.
@@ -40,7 +41,6 @@ if (!env.npm_config_nodedir) {
     process.stderr.write('node-gyp: no local Node.js headers of this version; node-gyp fetches them\n');
   }
 }
-if (!env.npm_config_jobs) env.npm_config_jobs = 'max';
 
 const result = spawnSync(process.execPath, [npmNodeGyp(), ...process.argv.slice(2)], { stdio: 'inherit', env });
 if (result.error) throw result.error;

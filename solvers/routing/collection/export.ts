@@ -27,11 +27,10 @@ export function planToGeoJson(plan: CollectionPlan): { type: 'FeatureCollection'
 }
 
 /**
- * GPX 1.1: one track per truck. Stop times are minutes after midnight of `date` (YYYY-MM-DD); `instantOf` turns
- * them into instants (epoch ms), e.g. on the city's local clock; without it midnight is taken as UTC.
+ * GPX 1.1: one track per truck. Stop times are minutes after the shift day's midnight; `timeOf` writes them as the
+ * caller's clock says (the service: the city's local time with its UTC offset).
  */
-export function planToGpx(plan: CollectionPlan, date: string, instantOf?: (minutes: number) => number): string {
-  const timeOf = (minutes: number): string => (instantOf ? new Date(Math.round(instantOf(minutes) / 1000) * 1000).toISOString().replace('.000Z', 'Z') : isoTime(date, minutes));
+export function planToGpx(plan: CollectionPlan, timeOf: (minutes: number) => string): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<gpx version="1.1" creator="urbanflow" xmlns="http://www.topografix.com/GPX/1/1">'];
   for (const t of plan.trucks) {
     lines.push(`  <trk><name>${xml(t.truck)}</name><trkseg>`);
@@ -48,10 +47,6 @@ export function planToGpx(plan: CollectionPlan, date: string, instantOf?: (minut
 export function clock(minutes: number): string {
   const m = Math.round(minutes);
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
-function isoTime(date: string, minutes: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + Math.round(minutes * 60) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function round(v: number): number {

@@ -18,10 +18,10 @@ export interface PlanOptions {
 const NO_ROAD = 1e7;
 
 export async function planCollection(req: CollectionRequest, opts: PlanOptions): Promise<CollectionPlan> {
-  if (req.trucks.length === 0) throw inputError('trucks: at least one truck is needed to plan collection', { path: 'trucks' });
-  if (req.disposalSites.length === 0) throw inputError('disposalSites: at least one disposal site is needed', { path: 'disposalSites' });
+  if (req.trucks.length === 0) throw inputError('trucks: at least one truck is needed to plan collection', { field: 'trucks' });
+  if (req.disposalSites.length === 0) throw inputError('disposalSites: at least one disposal site is needed', { field: 'disposalSites' });
   req.trucks.forEach((t, i) => {
-    if (!(t.capacityM3 > 0 && t.capacityKg > 0 && t.shiftMinutes > 0)) throw inputError(`trucks[${i}] (${t.id}): capacities and shiftMinutes must be positive`, { path: `trucks[${i}]` });
+    if (!(t.capacityM3 > 0 && t.capacityKg > 0 && t.shiftMinutes > 0)) throw inputError(`trucks[${i}] (${t.id}): capacities and shiftMinutes must be positive`, { field: `trucks[${i}]` });
   });
   const selection = selectBins(req.bins, req.optionalLevel ?? 0.5);
   const urgency = new Map<string, number>(selection.optional.map((o) => [o.bin.id, o.urgency]));
@@ -72,7 +72,7 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
     else if (alone + overhead > maxShift) drop(i, 'no truck time left');
     else routable.push(i);
   });
-  if (!Number.isFinite(overhead)) throw inputError(`disposal site ${site.id} cannot be reached from depot ${req.depot.id} and back`, { path: 'disposalSites' });
+  if (!Number.isFinite(overhead)) throw inputError(`disposal site ${site.id} cannot be reached from depot ${req.depot.id} and back`, { field: 'disposalSites' });
 
   // Bins with a time window get their own trips, driven first in the day.
   const windowed = routable.filter((i) => bins[i].timeWindow);

@@ -38,7 +38,7 @@ export function matrixTravel(matrix: TravelMatrix, ids: readonly string[]): Trav
   const index = new Map(matrix.ids.map((id, i) => [id, i]));
   const rows = ids.map((id) => {
     const r = index.get(id);
-    if (r === undefined) throw inputError(`matrix.ids has no entry for "${id}"`, { path: 'matrix.ids', id });
+    if (r === undefined) throw inputError(`matrix.ids has no entry for "${id}"`, { field: 'matrix.ids', id });
     return r;
   });
   const size = ids.length;
@@ -47,7 +47,7 @@ export function matrixTravel(matrix: TravelMatrix, ids: readonly string[]): Trav
   const cell = (table: TravelMatrix['km'], name: string, a: number, b: number): number => {
     const v = table[a]?.[b];
     if (v === null) return Infinity;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw inputError(`matrix.${name}[${a}][${b}] must be a non-negative number or null`, { path: `matrix.${name}[${a}][${b}]` });
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw inputError(`matrix.${name}[${a}][${b}] must be a non-negative number or null`, { field: `matrix.${name}[${a}][${b}]` });
     return v;
   };
   for (let i = 0; i < size; i++) {

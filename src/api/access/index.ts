@@ -4,4 +4,4 @@ export { KeyStore, principalOf, type KeyRecord, type NewKey } from './key-store.
 export { issueToken, verifyToken, MAX_TOKEN_TTL_S, type TokenClaims } from './token.js';
 export { installAccessControl, principal } from './guard.js';
 export { ensureOperatorKey } from './bootstrap.js';
-export { contractorDepots, mayUseDepot, mayReadBin, mayReadTenant } from './scope.js';
+export { contractorDepots, mayUseDepot, mayReadBin, mayReadTenant, unknownScope } from './scope.js';

@@ -1,9 +1,8 @@
 // API keys in a SQLite file: only a SHA-256 of each key's secret is kept; lookups are cached and follow other writers.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { inputError } from '../../errors.js';
+import { preparePrivateDatabase } from '../../io/private-files.js';
 import { isRole, ROLES, type Principal, type Role } from './roles.js';
 
 export interface KeyRecord {
@@ -74,7 +73,8 @@ export class KeyStore {
   private checkedAt = -Infinity;
 
   private constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    // The store holds key hashes and the token signing secret: readable by its owner only.
+    preparePrivateDatabase(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 2000');
@@ -84,8 +84,6 @@ export class KeyStore {
         depots TEXT NOT NULL, areas TEXT NOT NULL, label TEXT NOT NULL,
         created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER);
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);`);
-    // The store holds key hashes and the token signing secret: readable by its owner only.
-    chmodSync(file, 0o600);
     this.db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('token-secret', randomBytes(32));
     this.reload();
   }
@@ -162,6 +160,15 @@ export class KeyStore {
     this.refresh(nowMs, true);
     for (const { record } of this.cache.values()) if (record.role === role && usable(record, nowMs) === undefined) return true;
     return false;
+  }
+
+  /** True when `id` is the only usable operator key: revoking it would lock every operator out of a running server. */
+  isLastActiveOperator(id: string, nowMs: number): boolean {
+    this.refresh(nowMs, true);
+    const target = this.cache.get(id)?.record;
+    if (!target || target.role !== 'operator' || usable(target, nowMs) !== undefined) return false;
+    for (const { record } of this.cache.values()) if (record.id !== id && record.role === 'operator' && usable(record, nowMs) === undefined) return false;
+    return true;
   }
 
   /** Checks a presented key in constant time against the stored hash. */

@@ -1,7 +1,7 @@
 // Live collection routes for waste contractors: a depot's service dates, and its routes for one date as JSON, GeoJSON or GPX.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { dayOfDate, localInstant } from '../../app/local-time.js';
+import { dayOfDate, localDateTime } from '../../app/local-time.js';
 import { CollectionRoutesAnswerSchema, type CollectionRoutesAnswer } from '../../app/plans/index.js';
 import type { City } from '../../city/index.js';
 import { isUrbanflowError } from '../../errors.js';
@@ -138,7 +138,7 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
         const city = ctx.city.city;
         const day = dayOfDate(date, 'date');
         return sendConditional(request, reply.type(FORMATS[format]), v, ctx.now(), () =>
-          format === 'geojson' ? geoJson(a, city) : planToGpx(a.plan, date, (minutes) => localInstant(city.timezone, day, minutes)),
+          format === 'geojson' ? geoJson(a, city) : planToGpx(a.plan, (minutes) => localDateTime(city.timezone, day, minutes)),
         );
       },
     );

@@ -2,7 +2,9 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
-import { validateDispatchRequest } from '../../../solvers/dispatch/index.js';
+import { dayOfDate, localDateTime } from '../../app/local-time.js';
+import { checkDispatchRules, type DispatchRequest as DispatchRequestBody, type DispatchRequestInput } from '../../../solvers/dispatch/index.js';
+import { resolveCityResources } from '../../app/plans/dispatch-resources.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
@@ -15,7 +17,7 @@ import type { PlanKindName, RouteRequest } from './solve.js';
 
 export interface Representation {
   mediaType: string;
-  render: (result: unknown, record: PlanRecord) => string;
+  render: (result: unknown, record: PlanRecord, city: City) => string;
 }
 
 /**
@@ -37,6 +39,8 @@ export interface PlanKind {
   inputs?: TSchema;
   /** Query parameters of the submit route besides `wait`, read by the plan input step. */
   submitQuery?: TProperties;
+  /** Resolves what the request names from the city model (a dispatch request's city DR resources) before the input step. */
+  prepare?: (body: unknown, city: City) => { body: unknown; inputs?: Record<string, unknown> };
   /** Checks the request for this caller; the scope stored with the plan (a route plan's depot). */
   admit: (request: FastifyRequest, body: unknown, city: City) => { scope: string };
   mayRead: (p: Principal, record: { tenant: string; scope: string }, city: City) => boolean;
@@ -49,7 +53,7 @@ export interface PlanKind {
 /** A solver's input error as a 422 whose field paths point into the body. */
 function asBodyProblem(err: unknown): never {
   if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT') {
-    const field = (err.details.field ?? err.details.path) as string | undefined;
+    const field = err.details.field as string | undefined;
     throw new HttpProblem('invalid-request', err.message, { code: err.code, ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}) });
   }
   throw err;
@@ -67,9 +71,19 @@ export const DISPATCH: PlanKind = {
   result: DispatchPlan,
   inputs: DispatchInputs,
   submitQuery: { band: Type.Optional(LoadBand) },
-  admit: (_request, body) => {
+  prepare: (body, city) => {
     try {
-      validateDispatchRequest(body);
+      const resolved = resolveCityResources(body as DispatchRequestInput, city);
+      if (resolved.taken.length === 0 && resolved.leftOut.length === 0) return { body };
+      return { body: resolved.request, inputs: { cityResources: { city: city.id, taken: resolved.taken, leftOut: resolved.leftOut } } };
+    } catch (err) {
+      asBodyProblem(err);
+    }
+  },
+  admit: (_request, body) => {
+    // The body passed the schema on arrival; what no schema can say is checked here, once.
+    try {
+      checkDispatchRules(body as DispatchRequestBody);
     } catch (err) {
       asBodyProblem(err);
     }
@@ -89,6 +103,12 @@ export const ROUTE: PlanKind = {
   result: CollectionPlanSchema,
   admit: (request, body, city) => {
     const p = principal(request);
+    // The date places the GPX times on the city's clock: a day that does not exist (2026-02-30) is refused now, not when the plan is read.
+    try {
+      dayOfDate((body as RouteRequest).date, 'date');
+    } catch (err) {
+      asBodyProblem(err);
+    }
     const depot = (body as RouteRequest).depot.id;
     if (!mayUseDepot(p, city, depot)) {
       const own = [...contractorDepots(p, city)];
@@ -101,7 +121,14 @@ export const ROUTE: PlanKind = {
   listFilter: (p, city) => (p.role === 'operator' ? {} : { scopes: [...contractorDepots(p, city)] }),
   representations: {
     geojson: { mediaType: 'application/geo+json', render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)) },
-    gpx: { mediaType: 'application/gpx+xml', render: (result, record) => planToGpx(result as CollectionPlan, (JSON.parse(record.requestJson) as RouteRequest).date) },
+    // Times on the city's local clock with its offset, as the live routes give them.
+    gpx: {
+      mediaType: 'application/gpx+xml',
+      render: (result, record, city) => {
+        const day = dayOfDate((JSON.parse(record.requestJson) as RouteRequest).date, 'date');
+        return planToGpx(result as CollectionPlan, (minutes) => localDateTime(city.timezone, day, minutes));
+      },
+    },
   },
 };
 

@@ -71,8 +71,8 @@ export class PlanService {
       .then((outcome: SolveOutcome) => {
         // A solve cut off by shutdown is not a failed plan: it stays queued and is solved after the restart.
         if (this.closing && !outcome.ok && outcome.error.code === 'UF_ERR_WORKER') return;
-        this.o.store.finish(record.id, outcome.ok ? { result: outcome.result } : { error: outcome.error }, this.o.now());
-        this.o.onSolved?.(record.kind, outcome.ok ? 'done' : 'failed', (performance.now() - begin) / 1000);
+        const status = this.o.store.finish(record.id, outcome.ok ? { result: outcome.result } : { error: outcome.error }, this.o.now());
+        this.o.onSolved?.(record.kind, status, (performance.now() - begin) / 1000);
       })
       .catch((err: Error) => this.o.onError?.(err))
       .finally(() => this.running.delete(record.id));

@@ -1,8 +1,8 @@
 // Plans in a SQLite file: requests, their status and their results, so plans and pending solves survive a restart.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateDatabase } from '../../io/private-files.js';
+import { unservablePath } from './servable.js';
 import type { PlanKindName, SolveFailure } from './solve.js';
 
 export type PlanStatus = 'queued' | 'done' | 'failed';
@@ -83,7 +83,7 @@ export class PlanStore {
   private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts', Database.Statement>;
 
   private constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    preparePrivateDatabase(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // A committed plan must survive a crash of the process, not only of the machine: NORMAL is enough under WAL.
@@ -137,15 +137,26 @@ export class PlanStore {
     return row && toRecord(row);
   }
 
-  finish(id: string, outcome: { result: unknown } | { error: SolveFailure }, nowMs: number): void {
-    const ok = 'result' in outcome;
+  /**
+   * Records the outcome of a solve. A result that JSON cannot carry (a NaN or infinite number) is never stored as a
+   * plan, which could then not be served: it is recorded as a failure naming the value. Returns the status stored.
+   */
+  finish(id: string, outcome: { result: unknown } | { error: SolveFailure }, nowMs: number): 'done' | 'failed' {
+    const bad = 'result' in outcome ? unservablePath(outcome.result) : undefined;
+    const error: SolveFailure | null =
+      'error' in outcome
+        ? outcome.error
+        : bad !== undefined
+          ? { code: 'UF_ERR_INTERNAL', message: `the solver returned a plan whose ${bad} is not a finite number; it was not stored (a solver bug: report the request)`, details: { field: bad } }
+          : null;
     this.stmt.finish.run({
       id,
-      status: ok ? 'done' : 'failed',
+      status: error ? 'failed' : 'done',
       finished_at: nowMs,
-      result: ok ? JSON.stringify(outcome.result) : null,
-      error: ok ? null : JSON.stringify(outcome.error),
+      result: error ? null : JSON.stringify((outcome as { result: unknown }).result),
+      error: error ? JSON.stringify(error) : null,
     });
+    return error ? 'failed' : 'done';
   }
 
   /** Plans accepted but not solved, e.g. when the process stopped mid-solve: they are solved again at start. */

@@ -1,5 +1,5 @@
 // Runs one plan request through its solver; used inside the solver worker threads, never on the API's event loop.
-import { solveDispatch, validateDispatchRequest } from '../../../solvers/dispatch/index.js';
+import { dispatchProblem, solveDispatch, type DispatchRequest } from '../../../solvers/dispatch/index.js';
 import { planCollection, type CollectionRequest } from '../../../solvers/routing/index.js';
 import { planCorridor, planIntersection, type CorridorInput, type CorridorPlan, type IntersectionInput } from '../../../solvers/signals/index.js';
 import { inputError, isUrbanflowError } from '../../errors.js';
@@ -49,7 +49,8 @@ async function solveSignals(req: SignalsRequest): Promise<{ plans: unknown[]; co
 async function solve(task: SolveTask): Promise<unknown> {
   switch (task.kind) {
     case 'dispatch':
-      return solveDispatch(validateDispatchRequest(task.request));
+      // Admitted requests passed the schema and the rules on arrival (kinds.ts): only their times are resolved here.
+      return solveDispatch(dispatchProblem(task.request as DispatchRequest));
     case 'route': {
       const { date: _date, timeLimitSeconds, seed, ...request } = task.request as RouteRequest;
       return planCollection(request, { timeLimitMs: (timeLimitSeconds ?? 5) * 1000, seed: seed ?? 1, now: () => performance.now() });

@@ -1,7 +1,7 @@
 // City-model management: read the city (scoped by role), upsert and delete intersections, corridors, feeders, DR resources, bins.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { City, Corridor, Depot, DrResource, Feeder, Bin, Intersection, type City as CityT } from '../../city/index.js';
+import { City, Corridor, Depot, DrResource, Feeder, Bin, Intersection, currentFeederSpelling, currentResourceSpelling, type City as CityT } from '../../city/index.js';
 import { allow, contractorDepots, mayReadBin, principal, type Role } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
@@ -14,6 +14,8 @@ interface Collection {
   schema: TSchema;
   readers: Role[];
   items: (city: CityT) => { id: string }[];
+  /** Renames deprecated field spellings of a body before validation (feeders: `capacityKw`, `costPerKwh`, …). */
+  spelling?: (body: unknown) => { value: unknown; deprecations: string[] };
   /** Entities the caller may read (contractors see their own depots and bins). */
   visible?: (request: FastifyRequest, city: CityT, item: { id: string }) => boolean;
 }
@@ -21,7 +23,7 @@ interface Collection {
 const COLLECTIONS: Collection[] = [
   { name: 'intersections', noun: 'intersection', schema: Intersection, readers: ['traffic-center', 'operator'], items: (c) => c.intersections },
   { name: 'corridors', noun: 'corridor', schema: Corridor, readers: ['traffic-center', 'operator'], items: (c) => c.corridors },
-  { name: 'feeders', noun: 'feeder', schema: Feeder, readers: ['utility', 'operator'], items: (c) => c.feeders },
+  { name: 'feeders', noun: 'feeder', schema: Feeder, readers: ['utility', 'operator'], items: (c) => c.feeders, spelling: (b) => currentFeederSpelling(b, 'body') },
   {
     name: 'bins',
     noun: 'bin',
@@ -44,7 +46,28 @@ const Change = Type.Object({
   revision: Type.Integer({ description: 'revision of the managed city after the change' }),
   applied: Type.Boolean({ description: 'true: the running pipeline uses it; false: staged until the next restart' }),
   detail: Type.String(),
+  deprecations: Type.Optional(Type.Array(Type.String(), { description: 'deprecated field spellings the body used (read as their current names); update the client' })),
 });
+
+/** Deprecated spellings found in a request body, kept for the answer. */
+const bodyDeprecations = new WeakMap<FastifyRequest, string[]>();
+
+/** A preValidation hook that renames deprecated spellings, so the schema sees only current names. */
+function currentSpelling(spelling: (body: unknown) => { value: unknown; deprecations: string[] }) {
+  return async (request: FastifyRequest) => {
+    const { value, deprecations } = spelling(request.body);
+    request.body = value;
+    if (deprecations.length) {
+      bodyDeprecations.set(request, deprecations);
+      request.log.warn({ deprecations, route: request.routeOptions.url }, 'deprecated city field spellings');
+    }
+  };
+}
+
+function withDeprecations<T extends object>(request: FastifyRequest, change: T): T & { deprecations?: string[] } {
+  const deprecations = bodyDeprecations.get(request);
+  return deprecations ? { ...change, deprecations } : change;
+}
 const CHANGE_TEXT = '200 when the running pipeline uses the change; 202 when it is saved and staged for the next restart (sensors added, removed or moved).';
 const IdParams = Type.Object({ id: Type.String() });
 const ResourceParams = Type.Object({ feeder: Type.String(), id: Type.String() });
@@ -94,12 +117,13 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
         `${path}/:id`,
         {
           config: admin,
+          ...(col.spelling ? { preValidation: currentSpelling(col.spelling) } : {}),
           schema: { tags, summary: `Create or replace a ${col.noun} (validated with the whole city)`, description: CHANGE_TEXT, params: IdParams, body: col.schema, response: { 200: Change, 202: Change, ...errors(400, 422, ...AUTH_ERRORS) } },
         },
         async (request, reply) => {
           bodyId(request.body, request.params.id);
           const change = ctx.city.change((draft) => upsertInto(col.items(draft), request.body));
-          return reply.code(change.applied ? 200 : 202).send(change);
+          return reply.code(change.applied ? 200 : 202).send(withDeprecations(request, change));
         },
       );
       app.delete<{ Params: Static<typeof IdParams> }>(
@@ -125,13 +149,14 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       '/city/feeders/:feeder/resources/:id',
       {
         config: admin,
+        preValidation: currentSpelling((b) => currentResourceSpelling(b, 'body')),
         schema: { tags, summary: "Create or replace a DR resource on a feeder", params: ResourceParams, body: DrResource, response: { 200: Change, 202: Change, ...errors(400, 404, 422, ...AUTH_ERRORS) } },
       },
       async (request, reply) => {
         bodyId(request.body, request.params.id);
         feederOf(ctx.city.city, request.params.feeder);
         const change = ctx.city.change((draft) => upsertInto(feederOf(draft, request.params.feeder).resources as { id: string }[], request.body));
-        return reply.code(change.applied ? 200 : 202).send(change);
+        return reply.code(change.applied ? 200 : 202).send(withDeprecations(request, change));
       },
     );
     app.delete<{ Params: Static<typeof ResourceParams> }>(

@@ -1,12 +1,12 @@
 // Telemetry over HTTP: MessagePack messages or JSON readings into the same engine as the simulator and Kafka.
 import { encode } from '@msgpack/msgpack';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import { encodeBatch } from '../../telemetry/codec.js';
-import { QUALITY_CODES, type Reading } from '../../telemetry/reading.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { MSGPACK_TYPES } from '../content.js';
+import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
+import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
@@ -25,29 +25,32 @@ const Accepted = Type.Object({
   deadLettersByReason: Type.Record(Type.String(), Type.Integer()),
 });
 
-function wellTyped(r: unknown): r is Reading {
-  if (typeof r !== 'object' || r === null) return false;
-  const o = r as Record<string, unknown>;
-  return (
-    typeof o.sensor === 'string' &&
-    typeof o.metric === 'string' &&
-    typeof o.ts === 'number' &&
-    typeof o.value === 'number' &&
-    (o.quality === undefined || (typeof o.quality === 'string' && o.quality in QUALITY_CODES))
-  );
+/** JSON object bodies above this size are checked for nesting before they are parsed. */
+const LARGE_OBJECT_BYTES = 64 * 1024;
+
+function isMsgpack(request: FastifyRequest): boolean {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return MSGPACK_TYPES.includes(type);
 }
 
-/** The wire messages a JSON body stands for: well-typed readings as one columnar batch, the rest one by one (to be dead-lettered with their reason). */
-function messagesOfJson(body: unknown): Uint8Array[] {
-  if (!Array.isArray(body)) return [encode(body)];
-  const good = body.filter(wellTyped);
-  const out = good.length > 0 ? [encodeBatch(good)] : [];
-  for (const r of body) if (!wellTyped(r)) out.push(encode(r));
-  return out;
+/** A JSON body that is not an array: one reading or a columnar batch, parsed whole (an object, at most the body limit). */
+function parseJsonObject(raw: Buffer): unknown {
+  if (raw.length === 0) throw new HttpProblem('bad-request', 'the body is empty: send one reading, an array of readings or a columnar batch');
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new HttpProblem('bad-request', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null) throw new HttpProblem('bad-request', 'the body must be a JSON object (one reading or a columnar batch) or an array of readings');
+  return body;
 }
 
 export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
+    // Telemetry JSON is read here, not by the server's parser: arrays in chunks, without blocking the event loop.
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: ctx.limits.ingestBodyBytes }, (_request, body, done) => done(null, body));
     app.post(
       '/telemetry',
       {
@@ -61,37 +64,57 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           body: Body,
           response: { 202: Accepted, ...errors(400, 413, 415, ...AUTH_ERRORS, 503) },
         },
+        // An empty request carries no reading: refused here rather than read as one empty reading (a dead letter).
+        preValidation: async (request) => {
+          const body = request.body;
+          if (body === undefined || body === null || (body instanceof Uint8Array && body.byteLength === 0)) {
+            throw new HttpProblem('bad-request', 'the body is empty; send readings as JSON (application/json) or MessagePack (application/msgpack)');
+          }
+        },
       },
       async (request, reply) => {
         if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down and no longer takes telemetry; send it to another instance or retry after the restart', { headers: { 'retry-after': '5' } });
-        const raw = request.body;
-        const messages = raw instanceof Uint8Array ? [raw] : messagesOfJson(raw);
+        const raw = request.body as Buffer;
         const partition = `http:${principal(request).keyId}`;
         const engine = ctx.pipeline.engine;
         const dead = ctx.pipeline.deadLetters;
-        const counts = await ctx.ingest.run(async () => {
-          let readings = 0;
-          let deadLettered = 0;
-          const byReason: Record<string, number> = {};
-          for (const m of messages) {
+        const refuseIfStopped = (err: unknown): never => {
+          if (err instanceof HttpProblem || err instanceof JsonBodyError) throw err;
+          ctx.pipelineFailure ??= err as Error;
+          throw new HttpProblem('unavailable', `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`, { headers: { 'retry-after': '30' } });
+        };
+        let counts: JsonIngestOutcome;
+        if (!isMsgpack(request) && isJsonArray(raw)) {
+          // An array of readings: read in chunks with the event loop running in between, refused records sampled.
+          counts = await ctx.ingest.run(() => ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(refuseIfStopped)).catch((err: unknown) => {
+            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message, err.errors ? { errors: err.errors } : {});
+            throw err;
+          });
+        } else if (!isMsgpack(request) && raw.length > LARGE_OBJECT_BYTES && nestsDeeperThan(raw, 2)) {
+          // A large object can only be a columnar batch, whose columns are flat arrays: anything nested deeper is junk
+          // that JSON.parse would spend seconds turning into objects, so it is refused unparsed.
+          dead.add({ reason: 'malformed', detail: `a JSON object body of ${raw.length} bytes nests objects or arrays; a large body is a columnar batch of flat arrays or an array of readings`, source: partition });
+          counts = { readings: 1, deadLettered: 1, byReason: { malformed: 1 } };
+        } else {
+          const message = isMsgpack(request) ? raw : encode(parseJsonObject(raw));
+          counts = await ctx.ingest.run(async () => {
             const before = new Map(dead.counts);
             const readings0 = engine.stats().readings;
             const dead0 = dead.total;
             let done: Promise<void>;
             try {
-              done = engine.ingestMessage(m, partition);
+              done = engine.ingestMessage(message, partition);
             } catch (err) {
-              ctx.pipelineFailure ??= err as Error;
-              throw new HttpProblem('unavailable', `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`, { headers: { 'retry-after': '30' } });
+              return refuseIfStopped(err);
             }
             // Validation runs before the engine's first await: the counters now hold this message's outcome alone.
-            readings += engine.stats().readings - readings0;
-            deadLettered += dead.total - dead0;
-            for (const [reason, n] of dead.counts) if (n !== (before.get(reason) ?? 0)) byReason[reason] = (byReason[reason] ?? 0) + n - (before.get(reason) ?? 0);
+            const byReason: Record<string, number> = {};
+            for (const [reason, n] of dead.counts) if (n !== (before.get(reason) ?? 0)) byReason[reason] = n - (before.get(reason) ?? 0);
+            const outcome = { readings: engine.stats().readings - readings0, deadLettered: dead.total - dead0, byReason };
             await done;
-          }
-          return { readings, deadLettered, byReason };
-        });
+            return outcome;
+          });
+        }
         // A message that could not be decoded counts as one refused message, not as readings.
         const readings = Math.max(counts.readings, counts.deadLettered);
         ctx.metrics.httpIngestReadings.inc({ outcome: 'accepted' }, readings - counts.deadLettered);

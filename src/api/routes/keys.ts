@@ -1,7 +1,7 @@
 // Access tokens for any key holder, and API key management for operators (the CLI does the same on the key file).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { ANY_ROLE, allow, issueToken, MAX_TOKEN_TTL_S, principal, ROLES, type KeyRecord } from '../access/index.js';
+import { ANY_ROLE, allow, issueToken, MAX_TOKEN_TTL_S, principal, ROLES, unknownScope, type KeyRecord } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
@@ -31,6 +31,10 @@ const NewKey = Type.Object(
   { additionalProperties: false },
 );
 const KeyParams = Type.Object({ id: Type.String() });
+const RevokeQuery = Type.Object(
+  { confirm: Type.Optional(Type.Literal('self', { description: 'required to revoke the key this request is made with' })) },
+  { additionalProperties: false },
+);
 
 export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
@@ -38,10 +42,19 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
       '/tokens',
       {
         config: { access: ANY_ROLE },
-        schema: { tags: ['access'], summary: 'A short-lived signed token for the calling API key', body: TokenRequest, response: { 201: Token, ...errors(400, ...AUTH_ERRORS) } },
+        schema: {
+          tags: ['access'],
+          summary: 'A short-lived signed token for the calling API key',
+          description: 'Only an API key mints tokens: a request made with a token is refused (403), so a leaked token ends at its expiry.',
+          body: TokenRequest,
+          response: { 201: Token, ...errors(400, ...AUTH_ERRORS) },
+        },
       },
       async (request, reply) => {
         const p = principal(request);
+        if (p.via === 'token') {
+          throw new HttpProblem('forbidden', 'an access token cannot mint tokens (a leaked token would renew itself forever); request tokens with the API key itself');
+        }
         const key = ctx.keys.get(p.keyId);
         if (!key) throw new HttpProblem('unauthorized', 'the API key behind this request no longer exists');
         const { token, claims } = issueToken(ctx.keys.tokenSecret(), key, ctx.now(), request.body?.ttlSeconds ?? 3600);
@@ -64,15 +77,38 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
         const b = request.body;
         const expiresAt = b.expiresAt === undefined ? null : Date.parse(b.expiresAt);
         if (expiresAt !== null && !Number.isFinite(expiresAt)) throw new HttpProblem('validation', 'expiresAt must be an ISO 8601 instant', { errors: [{ path: 'body.expiresAt', message: 'must be an ISO 8601 instant' }] });
+        const scope = unknownScope(ctx.city.city, b);
+        if (scope) throw new HttpProblem('invalid-request', scope.message, { errors: [{ path: `body.${scope.field}`, message: scope.message }] });
         const { record, secret } = ctx.keys.create({ ...b, expiresAt }, ctx.now());
         return reply.code(201).header('cache-control', 'no-store').send({ key: record, secret });
       },
     );
-    app.delete<{ Params: Static<typeof KeyParams> }>(
+    app.delete<{ Params: Static<typeof KeyParams>; Querystring: Static<typeof RevokeQuery> }>(
       '/keys/:id',
-      { config: admin, schema: { tags, summary: 'Revoke an API key and every token issued for it', params: KeyParams, response: { 200: Type.Object({ key: Key }), ...errors(404, ...AUTH_ERRORS) } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Revoke an API key and every token issued for it',
+          description: 'The last active operator key cannot be revoked (409): create another first. Revoking the key the request is made with needs ?confirm=self.',
+          params: KeyParams,
+          querystring: RevokeQuery,
+          response: { 200: Type.Object({ key: Key }), ...errors(400, 404, 409, ...AUTH_ERRORS) },
+        },
+      },
       async (request) => {
-        if (!ctx.keys.revoke(request.params.id, ctx.now())) throw new HttpProblem('not-found', `no API key '${request.params.id}'`);
+        const { id } = request.params;
+        const now = ctx.now();
+        // Reads the store afresh, so keys created or revoked by the CLI a moment ago count.
+        const last = ctx.keys.isLastActiveOperator(id, now);
+        if (!ctx.keys.get(id)) throw new HttpProblem('not-found', `no API key '${id}'`);
+        if (last) {
+          throw new HttpProblem('conflict', `key ${id} is the last active operator key; revoking it would lock every operator out. Create another operator key first`);
+        }
+        if (id === principal(request).keyId && request.query.confirm !== 'self') {
+          throw new HttpProblem('conflict', `key ${id} is the key this request is made with; to revoke it anyway, add ?confirm=self`);
+        }
+        if (!ctx.keys.revoke(id, now)) throw new HttpProblem('not-found', `no API key '${id}'`);
         return { key: ctx.keys.get(request.params.id) as KeyRecord };
       },
     );

@@ -119,15 +119,18 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down; retry after the restart', { headers: { 'retry-after': '5' } });
         const p = principal(request);
         // A plugin may fill in what the request left out (a capped feeder's load from the live forecast) before the checks.
+        const prepared = def.prepare ? def.prepare(request.body, ctx.city.city) : { body: request.body };
         const step = ctx.planInputs.get(def.kind);
-        const { body, inputs } = step ? step(request.body, request.query) : { body: request.body, inputs: undefined };
+        const completed = step ? step(prepared.body, request.query) : { body: prepared.body, inputs: undefined };
+        const body = completed.body;
+        const inputs = prepared.inputs ? { ...(completed.inputs as object | undefined), ...prepared.inputs } : completed.inputs;
         const { scope } = def.admit(request, body, ctx.city.city);
         let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: body, inputs });
         const waitMs = Math.min(request.query.wait * 1000, ctx.limits.planWaitMaxMs);
         if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
         if (record.status === 'failed') {
           const e = record.error!;
-          const field = (e.details.field ?? e.details.path) as string | undefined;
+          const field = e.details.field as string | undefined;
           throw new HttpProblem(e.code === 'UF_ERR_INPUT' || e.code === 'UF_ERR_INFEASIBLE' ? 'invalid-request' : 'internal', e.message, {
             code: e.code,
             plan: record.id,
@@ -161,7 +164,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
           const rep = def.representations?.[format];
           if (!rep) throw new HttpProblem('not-acceptable', `format '${format}' is not offered; use ${['json', ...Object.keys(def.representations ?? {})].join(', ')}`);
           if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; the ${format} form exists once it is done`);
-          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record));
+          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record, ctx.city.city));
         }
         if (entry.record.status !== 'queued' && request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
         return send(request, reply, entry);

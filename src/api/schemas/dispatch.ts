@@ -1,49 +1,12 @@
-// Contract of dispatch plans: the request (solvers/dispatch checks the semantics) and the plan with OpenADR events.
+// Contract of dispatch plans over HTTP: the request (its schema is the solver's), the plan with OpenADR events, the inputs filled in.
 import { Type } from '@sinclair/typebox';
+import { DispatchRequestSchema } from '../../../solvers/dispatch/request.js';
 
 const Num = Type.Number();
-const NumOrSeries = Type.Union([Type.Number(), Type.Array(Type.Number())], { description: 'one value for every interval, or one per interval' });
 const Window = Type.Object({ start: Type.String({ description: 'ISO 8601 instant' }), end: Type.String() }, { additionalProperties: false });
 
-const common = {
-  id: Type.String({ minLength: 1 }),
-  feeder: Type.Optional(Type.String()),
-  costPerKWh: Type.Optional(Num),
-  costPerCall: Type.Optional(Num),
-  rampKWPerInterval: Type.Optional(Num),
-  availability: Type.Optional(Type.Array(Window)),
-  maxEvents: Type.Optional(Type.Integer()),
-};
-
-const Resource = Type.Union([
-  Type.Object({ ...common, kind: Type.Literal('battery'), powerKW: Num, energyKWh: Num, socKWh: Num, minSocKWh: Type.Optional(Num), roundTripEfficiency: Type.Optional(Num) }, { additionalProperties: false }),
-  Type.Object({ ...common, kind: Type.Literal('hvac'), shedKW: Num, maxDurationMinutes: Num, reboundFraction: Type.Optional(Num), reboundMinutes: Type.Optional(Num) }, { additionalProperties: false }),
-  Type.Object({ ...common, kind: Type.Literal('ev'), baselineKW: NumOrSeries, maxChargeKW: Num, shiftableKWh: Num, deadline: Type.String() }, { additionalProperties: false }),
-  Type.Object(
-    { ...common, kind: Type.Literal('industrial'), minKW: Type.Optional(Num), maxKW: Num, noticeMinutes: Type.Optional(Num), minRunMinutes: Type.Optional(Num) },
-    { additionalProperties: false },
-  ),
-]);
-
-export const DispatchRequest = Type.Object(
-  {
-    issuedAt: Type.Optional(Type.String()),
-    programId: Type.Optional(Type.String()),
-    event: Type.Optional(Type.Object({ start: Type.String(), intervalMinutes: Num, count: Type.Integer() }, { additionalProperties: false })),
-    intervals: Type.Optional(Type.Array(Window, { maxItems: 10_000 })),
-    targetKW: Type.Optional(Type.Array(Num, { maxItems: 10_000 })),
-    feeders: Type.Optional(
-      Type.Array(
-        Type.Object({ id: Type.String(), capKW: Type.Optional(NumOrSeries), forecastKW: Type.Optional(Type.Array(Num)), maxReductionKW: Type.Optional(Num) }, { additionalProperties: false }),
-      ),
-    ),
-    shortfallPenaltyPerKWh: Type.Optional(Num),
-    mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005)' })),
-    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
-    resources: Type.Array(Resource, { maxItems: 20_000 }),
-  },
-  { additionalProperties: false, description: 'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json`' },
-);
+/** The request's one schema lives with the solver (solvers/dispatch/request.ts); the API documents and checks it. */
+export const DispatchRequest = DispatchRequestSchema;
 
 const Setpoint = Type.Object({ type: Type.Literal('DISPATCH_SETPOINT'), values: Type.Array(Num) });
 
@@ -96,21 +59,40 @@ export const LoadBand = Type.Union([Type.Literal('forecast'), Type.Literal('uppe
   description: "which load a capped feeder's missing forecastKW is taken from: the point forecast (default) or an upper band, for a cautious cap",
 });
 
-export const DispatchInputs = Type.Object(
+export const CityResourcesInput = Type.Object(
   {
-    completedAtMs: Type.Number({ description: 'service time (epoch ms) at which the missing loads were taken from the live forecasts' }),
-    band: LoadBand,
-    feeders: Type.Array(
+    city: Type.String({ description: 'the city model the references were resolved against' }),
+    taken: Type.Array(
       Type.Object({
-        feeder: Type.String(),
-        source: Type.Literal('forecast'),
-        method: Type.String({ description: 'forecast method: seasonal-arx (fitted model) or seasonal-naive (cold-start fallback)' }),
-        fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time the model was fitted; null for the fallback' }),
-        lastObservationMs: Type.Number({ description: 'start of the newest measured 30-minute window the forecast followed' }),
-        observedIntervals: Type.Integer({ description: 'event intervals (partly) covered by measured load instead of forecast' }),
-        forecastKW: Type.Array(Num, { description: 'the load per event interval the plan was solved against' }),
+        id: Type.String(),
+        feeder: Type.String({ description: 'its feeder in the city (the plan attaches it there only when the request lists that feeder)' }),
+        kind: Type.String(),
+        via: Type.Union([Type.Literal('ref'), Type.Literal('feeder')]),
       }),
     ),
+    leftOut: Type.Array(Type.Object({ id: Type.String(), feeder: Type.String(), reason: Type.String() }), { description: 'resources of a named feeder not dispatched, and why' }),
   },
-  { description: 'Inputs the request left out and the service filled: the load forecast of each capped feeder given without forecastKW' },
+  { description: 'DR resources of the city file the request named by { ref } or { feeder }, as the plan used them' },
+);
+
+export const DispatchInputs = Type.Object(
+  {
+    completedAtMs: Type.Optional(Type.Number({ description: 'service time (epoch ms) at which the missing loads were taken from the live forecasts' })),
+    band: Type.Optional(LoadBand),
+    feeders: Type.Optional(
+      Type.Array(
+        Type.Object({
+          feeder: Type.String(),
+          source: Type.Literal('forecast'),
+          method: Type.String({ description: 'forecast method: seasonal-arx (fitted model) or seasonal-naive (cold-start fallback)' }),
+          fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time the model was fitted; null for the fallback' }),
+          lastObservationMs: Type.Number({ description: 'start of the newest measured 30-minute window the forecast followed' }),
+          observedIntervals: Type.Integer({ description: 'event intervals (partly) covered by measured load instead of forecast' }),
+          forecastKW: Type.Array(Num, { description: 'the load per event interval the plan was solved against' }),
+        }),
+      ),
+    ),
+    cityResources: Type.Optional(CityResourcesInput),
+  },
+  { description: 'Inputs the request left out or named and the service filled: the load forecast of each capped feeder given without forecastKW, the DR resources named from the city file' },
 );

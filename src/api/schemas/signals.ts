@@ -23,7 +23,19 @@ export const SignalsRequest = Type.Object(
           {
             id: Type.String({ minLength: 1 }),
             signals: Type.Array(Type.Object({ intersection: Type.String(), outboundLaneGroup: Type.String(), inboundLaneGroup: Type.String() }, { additionalProperties: false }), { minItems: 2 }),
-            links: Type.Array(Type.Object({ travelTimeS: Type.Optional(Num), inboundTravelTimeS: Type.Optional(Num), lengthM: Type.Optional(Num), speedKmh: Type.Optional(Num) }, { additionalProperties: false })),
+            // Bounds of a city street between two signals: a 1e308 m link reached the MILP and failed inside HiGHS.
+            links: Type.Array(
+              Type.Object(
+                {
+                  travelTimeS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600, description: 'outbound travel time to the next signal (s)' })),
+                  inboundTravelTimeS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
+                  lengthM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000, description: 'link length (m), with speedKmh instead of travel times' })),
+                  speedKmh: Type.Optional(Type.Number({ minimum: 5, maximum: 130 })),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 200 },
+            ),
             cycle: Type.Optional(Num),
             inboundWeight: Type.Optional(Num),
           },

@@ -4,6 +4,7 @@ export { CollectionRouteService, DEFAULT_COLLECTION_OPTIONS, type CollectionRout
 export { createPlanPool, inlinePlanRunner, type PlanRunner } from './plan-runner.js';
 export { runPlanTask, type PlanTask, type SignalTask, type CollectionTask, type SignalReply } from './plan-task.js';
 export { completeDispatchRequest, type ObservedSource } from './dispatch-forecast.js';
+export { resolveCityResources, type CityResourceLeftOut, type CityResourceTaken, type ResolvedCityResources } from './dispatch-resources.js';
 export { periodDemand, materialChange, type DemandStatistic } from './lane-demand.js';
 export { binLevelsFor, type BinLevels } from './bin-levels.js';
 export { serviceWindow, nextServiceDay, isServiceDay, type ServiceCalendar } from './service-days.js';

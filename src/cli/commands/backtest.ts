@@ -1,7 +1,4 @@
 // `urbanflow backtest`: rolling-origin evaluation of the series forecaster against the seasonal-naive baseline.
-import { positiveInt, seriesInput } from '../../../models/csv-input.js';
-import { backtestSeries } from '../../../models/backtest.js';
-import { formatTime } from '../../../models/csv.js';
 import { HOLIDAY_CALENDAR_FLAG, HOLIDAYS_FLAG, readCsv, readHolidays, type HolidayOptions } from './forecast.js';
 import type { RegisterCommand } from './index.js';
 
@@ -16,12 +13,15 @@ export const registerBacktestCommand: RegisterCommand = (program) => {
     .option(...HOLIDAYS_FLAG)
     .option(...HOLIDAY_CALENDAR_FLAG)
     .option('--json', 'print JSON')
-    .action((opts: { csv: string; season: string; horizon: string; origins: string; json?: boolean } & HolidayOptions) => {
+    .action(async (opts: { csv: string; season: string; horizon: string; origins: string; json?: boolean } & HolidayOptions) => {
+      const { positiveInt, seriesInput } = await import('../../../models/csv-input.js');
+      const { backtestSeries } = await import('../../../models/backtest.js');
+      const { formatTime } = await import('../../../models/csv.js');
       const season = positiveInt(opts.season, '--season', 2);
       const horizon = positiveInt(opts.horizon, '--horizon');
       const origins = positiveInt(opts.origins, '--origins');
-      const csv = readCsv(opts.csv);
-      const input = seriesInput(csv, season, horizon, origins * horizon, readHolidays(opts, csv, 0));
+      const csv = await readCsv(opts.csv);
+      const input = seriesInput(csv, season, horizon, origins * horizon, await readHolidays(opts, csv, 0));
       const report = backtestSeries(input, horizon, origins);
       const out = { ...report, originTimes: report.originTimes.map((t) => formatTime(t, csv)) };
       if (opts.json) {

@@ -1,12 +1,12 @@
 // `urbanflow city validate|generate`: check a city file and name every bad field, or write a generated city.
-import { readFileSync } from 'node:fs';
-import { formatCityJson, generateCity, GENERATE_DEFAULTS, loadCity, sensorCounts, sensorIndex } from '../../city/index.js';
+import { GENERATE_DEFAULTS } from '../../city/generate.js';
 import { inputError } from '../../errors.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read city file ${file}: ${(err as Error).message}`, { file });
   }
@@ -24,8 +24,9 @@ export const registerCityCommand: RegisterCommand = (program) => {
     .command('validate')
     .description('Validate a city file; prints OK with counts, or every bad field by path (exit 2)')
     .argument('<file>', 'city JSON file')
-    .action((file: string) => {
-      const c = loadCity(readText(file));
+    .action(async (file: string) => {
+      const { loadCity, sensorCounts, sensorIndex } = await import('../../city/index.js');
+      const c = loadCity(readText(file), (message) => process.stderr.write(`warning: ${file}: ${message}\n`));
       const sensors = sensorCounts(sensorIndex(c));
       const resources = c.feeders.reduce((s, f) => s + f.resources.length, 0);
       const w = c.waste;
@@ -44,7 +45,8 @@ export const registerCityCommand: RegisterCommand = (program) => {
     .option('--resources-per-feeder <n>', 'DR resources per feeder', String(GENERATE_DEFAULTS.resourcesPerFeeder))
     .option('--bins <n>', 'waste bins', String(GENERATE_DEFAULTS.bins))
     .option('--depots <n>', 'waste depots', String(GENERATE_DEFAULTS.depots))
-    .action((opts: { seed: string; intersections: string; feeders: string; resourcesPerFeeder: string; bins: string; depots: string }) => {
+    .action(async (opts: { seed: string; intersections: string; feeders: string; resourcesPerFeeder: string; bins: string; depots: string }) => {
+      const { formatCityJson, generateCity, loadCity } = await import('../../city/index.js');
       const generated = generateCity({
         seed: count(opts.seed, '--seed', 0),
         intersections: count(opts.intersections, '--intersections', 0),

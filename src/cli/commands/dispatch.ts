@@ -1,20 +1,20 @@
 // `urbanflow dispatch FILE.json [--json]`: solve a demand-response dispatch request and print the plan.
-import { readFileSync } from 'node:fs';
-import { solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
+import type { DispatchPlan, DispatchRequest } from '../../../solvers/dispatch/index.js';
 import { inputError } from '../../errors.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
-function readJson(file: string): unknown {
+function readJson(file: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (err) {
-    throw inputError(`cannot read dispatch request ${file}: ${(err as Error).message}`, { file });
+    throw inputError(`cannot read ${what} ${file}: ${(err as Error).message}`, { file });
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw inputError(`dispatch request ${file} is not valid JSON: ${(err as Error).message}`, { file });
+    throw inputError(`${what} ${file} is not valid JSON: ${(err as Error).message}`, { file });
   }
 }
 
@@ -42,9 +42,22 @@ export const registerDispatchCommand: RegisterCommand = (program) => {
     .description('Solve a demand-response dispatch request (JSON): setpoints per resource and interval, costs, shortfall, OpenADR 3 events')
     .argument('<file>', 'dispatch request JSON file')
     .option('--json', 'print the whole plan as JSON, OpenADR events included')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const problem = validateDispatchRequest(readJson(file));
-      const plan = await solveDispatch(problem);
+    .option('--city <file>', 'city file whose DR resources the request names by { "ref": id } or { "feeder": id } (default: the sample city)')
+    .action(async (file: string, opts: { json?: boolean; city?: string }) => {
+      const { checkDispatchInput, checkDispatchRules, dispatchProblem, isCityReference, solveDispatch } = await import('../../../solvers/dispatch/index.js');
+      const input = checkDispatchInput(readJson(file, 'dispatch request'));
+      let request = input as DispatchRequest;
+      if (input.resources.some(isCityReference)) {
+        const { resolveCityResources } = await import('../../app/plans/dispatch-resources.js');
+        const { loadCity, loadSampleCity } = await import('../../city/index.js');
+        const warn = (message: string) => process.stderr.write(`warning: ${opts.city}: ${message}\n`);
+        const city = opts.city === undefined ? loadSampleCity() : loadCity(readJson(opts.city, 'city file'), warn);
+        const resolved = resolveCityResources(input, city);
+        for (const l of resolved.leftOut) process.stderr.write(`note: ${l.id} (feeder ${l.feeder}) left out: ${l.reason}\n`);
+        request = resolved.request;
+      }
+      checkDispatchRules(request);
+      const plan = await solveDispatch(dispatchProblem(request));
       process.stdout.write(opts.json ? `${JSON.stringify(plan)}\n` : summary(plan));
     });
 };

@@ -1,17 +1,14 @@
 // `urbanflow forecast`: fits the series forecaster on a CSV and prints the next H steps with 80/95% intervals.
-import { readFileSync } from 'node:fs';
 import { inputError } from '../../errors.js';
-import { formatTime, parseCsvSeries, type CsvSeries } from '../../../models/csv.js';
-import { positiveInt, seriesInput } from '../../../models/csv-input.js';
-import { fitSeries, forecastModel } from '../../../models/generic.js';
-import { dayNumber, holidayDays } from '../../../models/calendar.js';
-import { calendarHolidayDates, holidayCalendarProblem } from '../../city/holiday-calendar.js';
+import { readTextFile } from '../../io/read-text-file.js';
+import type { CsvSeries } from '../../../models/csv.js';
 import type { RegisterCommand } from './index.js';
 
-export function readCsv(file: string): CsvSeries {
+export async function readCsv(file: string): Promise<CsvSeries> {
+  const { parseCsvSeries } = await import('../../../models/csv.js');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read --csv ${file}: ${(err as Error).message}`, { field: 'csv' });
   }
@@ -30,12 +27,13 @@ export interface HolidayOptions {
  * allowed; further comma-separated cells such as a name are ignored) and `--holiday-calendar CC[-REGION]`
  * (the built-in calendar for the years the series and its horizon span).
  */
-export function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon: number): number[] {
+export async function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon: number): Promise<number[]> {
+  const { dayNumber, holidayDays } = await import('../../../models/calendar.js');
   const out: number[] = [];
   if (opts.holidays) {
     let text: string;
     try {
-      text = readFileSync(opts.holidays, 'utf8');
+      text = readTextFile(opts.holidays);
     } catch (err) {
       throw inputError(`cannot read --holidays ${opts.holidays}: ${(err as Error).message}`, { field: 'holidays' });
     }
@@ -43,6 +41,8 @@ export function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon: numb
     out.push(...holidayDays(dates));
   }
   if (opts.holidayCalendar) {
+    // The calendar library holds every country's rules: loaded only when a calendar is asked for.
+    const { calendarHolidayDates, holidayCalendarProblem } = await import('../../city/holiday-calendar.js');
     const [country, region] = opts.holidayCalendar.split('-', 2);
     const spec = region === undefined ? { country } : { country, region };
     const problem = holidayCalendarProblem(spec);
@@ -68,14 +68,17 @@ export const registerForecastCommand: RegisterCommand = (program) => {
     .option(...HOLIDAYS_FLAG)
     .option(...HOLIDAY_CALENDAR_FLAG)
     .option('--json', 'print JSON')
-    .action((opts: { csv: string; season: string; horizon: string; json?: boolean } & HolidayOptions) => {
+    .action(async (opts: { csv: string; season: string; horizon: string; json?: boolean } & HolidayOptions) => {
+      const { positiveInt, seriesInput } = await import('../../../models/csv-input.js');
+      const { fitSeries, forecastModel } = await import('../../../models/generic.js');
+      const { formatTime } = await import('../../../models/csv.js');
       const season = positiveInt(opts.season, '--season', 2);
       const horizon = positiveInt(opts.horizon, '--horizon');
-      const csv = readCsv(opts.csv);
+      const csv = await readCsv(opts.csv);
       if (csv.exogNames.length > 0 && csv.futureRows < horizon) {
         throw inputError(`regressor column(s) ${csv.exogNames.join(', ')} need ${horizon} future rows (empty value) after the history, found ${csv.futureRows}`, { field: 'rows' });
       }
-      const input = seriesInput(csv, season, horizon, 0, readHolidays(opts, csv, horizon));
+      const input = seriesInput(csv, season, horizon, 0, await readHolidays(opts, csv, horizon));
       const n = csv.values.length;
       const model = fitSeries(input, horizon);
       const fc = forecastModel(model, horizon, csv.exog.map((c) => c.subarray(n, n + horizon)));

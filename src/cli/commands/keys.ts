@@ -1,16 +1,19 @@
 // `urbanflow keys create|list|revoke`: API keys in the state directory's key store (a running server sees changes within a second).
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { KeyStore, ROLES, type KeyRecord, type Role } from '../../api/access/index.js';
+import type { KeyStore, KeyRecord } from '../../api/access/key-store.js';
+import { ROLES, type Role } from '../../api/access/roles.js';
 import { stateDirConfig } from '../../config.js';
 import { inputError } from '../../errors.js';
+import { loadServedCity } from '../served-city.js';
 import type { RegisterCommand } from './index.js';
 
 function list(text: string | undefined): string[] {
   return text ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
-function withStore<T>(dir: string | undefined, fn: (keys: KeyStore) => T): T {
+async function withStore<T>(dir: string | undefined, fn: (keys: KeyStore) => T): Promise<T> {
+  const { KeyStore } = await import('../../api/access/key-store.js');
   const keys = KeyStore.open(join(stateDirConfig(dir, process.env), 'keys.db'));
   try {
     return fn(keys);
@@ -38,12 +41,21 @@ export const registerKeysCommand: RegisterCommand = (program) => {
     .option('--label <text>', 'what the key is for')
     .option('--expires <instant>', 'ISO 8601 expiry (default: none)')
     .option('--state-dir <dir>', 'state directory (default URBANFLOW_STATE_DIR or .urbanflow)')
+    .option('--city <file>', 'the city the server runs, to check --depots and --areas (default URBANFLOW_CITY, else the sample city; its API-managed copy in the state directory wins)')
     .option('--json', 'print {"key": ..., "secret": ...}')
-    .action((o: { tenant: string; role: string; depots?: string; areas?: string; label?: string; expires?: string; stateDir?: string; json?: boolean }) => {
+    .action(async (o: { tenant: string; role: string; depots?: string; areas?: string; label?: string; expires?: string; stateDir?: string; city?: string; json?: boolean }) => {
       const expiresAt = o.expires === undefined ? null : Date.parse(o.expires);
       if (expiresAt !== null && !Number.isFinite(expiresAt)) throw inputError(`--expires must be an ISO 8601 instant (got "${o.expires}")`, { field: 'expires' });
-      const { record, secret } = withStore(o.stateDir, (s) =>
-        s.create({ tenant: o.tenant, role: o.role as Role, depots: list(o.depots), areas: list(o.areas), label: o.label, expiresAt }, Date.now()),
+      const depots = list(o.depots);
+      const areas = list(o.areas);
+      if (depots.length > 0 || areas.length > 0) {
+        const { unknownScope } = await import('../../api/access/scope.js');
+        const served = await loadServedCity(o.city ?? process.env.URBANFLOW_CITY, stateDirConfig(o.stateDir, process.env));
+        const problem = unknownScope(served.city, { depots, areas });
+        if (problem) throw inputError(`--${problem.field}: ${problem.message}; checked against ${served.origin} (--city names another)`, { field: problem.field });
+      }
+      const { record, secret } = await withStore(o.stateDir, (s) =>
+        s.create({ tenant: o.tenant, role: o.role as Role, depots, areas, label: o.label, expiresAt }, Date.now()),
       );
       if (o.json) process.stdout.write(`${JSON.stringify({ key: record, secret })}\n`);
       else process.stdout.write(`${secret}\n`);
@@ -54,8 +66,8 @@ export const registerKeysCommand: RegisterCommand = (program) => {
     .description('list keys (never their secrets)')
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print a JSON array')
-    .action((o: { stateDir?: string; json?: boolean }) => {
-      const all = withStore(o.stateDir, (s) => s.list());
+    .action(async (o: { stateDir?: string; json?: boolean }) => {
+      const all = await withStore(o.stateDir, (s) => s.list());
       const now = Date.now();
       process.stdout.write(o.json ? `${JSON.stringify(all)}\n` : all.map((k) => `${row(k, now)}\n`).join(''));
     });
@@ -64,8 +76,15 @@ export const registerKeysCommand: RegisterCommand = (program) => {
     .description('revoke a key and every token issued for it')
     .argument('<id>', 'key id (the part after ufk_, as `keys list` shows)')
     .option('--state-dir <dir>', 'state directory')
-    .action((id: string, o: { stateDir?: string }) => {
-      if (!withStore(o.stateDir, (s) => s.revoke(id, Date.now()))) throw inputError(`no key with id "${id}"`, { field: 'id' });
+    .option('--force', 'revoke even the last active operator key (a running server then has no operator until a restart creates one)')
+    .action(async (id: string, o: { stateDir?: string; force?: boolean }) => {
+      await withStore(o.stateDir, (s) => {
+        const now = Date.now();
+        if (!o.force && s.isLastActiveOperator(id, now)) {
+          throw inputError(`key ${id} is the last active operator key: nobody could manage keys, the city or ingest any more. Create another operator key first, or pass --force`, { field: 'id' });
+        }
+        if (!s.revoke(id, now)) throw inputError(`no key with id "${id}"`, { field: 'id' });
+      });
       process.stderr.write(`revoked key ${id}\n`);
     });
 };

@@ -1,8 +1,7 @@
 // `urbanflow route FILE.vrp`: solves a VRPLIB/CVRPLIB instance and prints the routes in CVRPLIB numbering.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inputError } from '../../errors.js';
-import { parseVrplib, solveCvrp } from '../../../solvers/routing/index.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerRouteCommand: RegisterCommand = (program) => {
@@ -20,10 +19,12 @@ export const registerRouteCommand: RegisterCommand = (program) => {
       if (!Number.isInteger(seed)) throw inputError(`--seed must be an integer, got "${opts.seed}"`, { field: 'seed' });
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = readTextFile(file);
       } catch (err) {
         throw inputError(`cannot read instance file ${file}: ${(err as Error).message}`, { field: 'file' });
       }
+      // Loaded when the command runs, so other commands and --help do not pay for the solver.
+      const { parseVrplib, solveCvrp } = await import('../../../solvers/routing/index.js');
       const { instance } = parseVrplib(text, { fallbackName: basename(file).replace(/\.vrp$/i, '') });
       const result = await solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
       if (opts.json) {

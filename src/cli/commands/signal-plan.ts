@@ -1,13 +1,11 @@
 // `urbanflow signal-plan FILE.json`: timing plans for the intersections and corridors a JSON file describes.
-import { readFileSync } from 'node:fs';
 import { inputError } from '../../errors.js';
-import {
-  planCorridor,
-  planIntersection,
-  type CorridorInput,
-  type CorridorPlan,
-  type IntersectionInput,
-  type IntersectionPlan,
+import { readTextFile } from '../../io/read-text-file.js';
+import type {
+  CorridorInput,
+  CorridorPlan,
+  IntersectionInput,
+  IntersectionPlan,
 } from '../../../solvers/signals/index.js';
 import type { RegisterCommand } from './index.js';
 
@@ -20,7 +18,7 @@ interface SignalPlanFile {
 function readPlanFile(file: string): SignalPlanFile {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readTextFile(file));
   } catch (err) {
     throw inputError(`cannot read ${file} as JSON: ${(err as Error).message}`, { file });
   }
@@ -52,6 +50,7 @@ export const registerSignalPlanCommand: RegisterCommand = (program) => {
     .option('--json', 'print the plans as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const input = readPlanFile(file);
+      const { planCorridor, planIntersection } = await import('../../../solvers/signals/index.js');
       const plans = input.intersections.map((i) => planIntersection(i));
       const byId = new Map(input.intersections.map((i) => [i.id, i]));
       const corridors: CorridorPlan[] = [];

@@ -1,16 +1,11 @@
 // `urbanflow simulate`: runs the embedded simulator over an event-time range and prints the readings in arrival
 // order, or with --kafka produces them into the telemetry topic, each on its co-partition unit's partition.
-import { readFileSync } from 'node:fs';
-import { loadCity, loadSampleCity } from '../../city/index.js';
 import { inputError } from '../../errors.js';
-import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
-import { catalogFromCity } from '../../app/catalog.js';
 import type { City } from '../../city/index.js';
 import { kafkaConfig, type KafkaConfig } from '../../config.js';
-import { TelemetryProducer } from '../../io/kafka/index.js';
+import { readTextFile } from '../../io/read-text-file.js';
 import type { Simulator } from '../../sim/index.js';
 import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
-import { createSimulator } from '../../sim/index.js';
 import type { SensorKind } from '../../telemetry/metrics.js';
 import type { Reading } from '../../telemetry/reading.js';
 import type { RegisterCommand } from './index.js';
@@ -61,6 +56,10 @@ interface SimulateOptions {
 
 /** Produces the range into Kafka; with --pace, simulated time runs that many times the wall clock. */
 async function produceToKafka(config: KafkaConfig, city: City, sim: Simulator, from: number, to: number, opts: SimulateOptions): Promise<void> {
+  // Kafka's client (native) is loaded only when the readings go to Kafka.
+  const { TelemetryProducer } = await import('../../io/kafka/index.js');
+  const { parseOperators, DEFAULT_OPERATORS } = await import('../../app/operators.js');
+  const { catalogFromCity } = await import('../../app/catalog.js');
   const catalog = catalogFromCity(city);
   const operators = opts.operators ? parseOperators(JSON.parse(readText(opts.operators)), [...catalog.groupings.keys()]) : DEFAULT_OPERATORS;
   const producer = await TelemetryProducer.connect({ config, catalog, operators, single: opts.single });
@@ -90,7 +89,7 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .description('Print simulated readings (arrival order, each with its event time ts) for a city over a time range')
     .option('--city <file>', 'city file (the shipped sample city when absent)')
     .option('--seed <n>', 'random seed', '1')
-    .option('--from <iso>', 'start of the range (event and arrival time); the current hour when absent')
+    .option('--from <iso>', 'start of the range (event and arrival time); the current hour when absent (with --kafka: the range ends now)')
     .option('--duration <d>', 'length of the range, e.g. 90s, 15m, 1h, 2d', '1h')
     .option('--speed <x>', 'reporting intervals divided by this (1 = natural)', '1')
     .option('--kinds <list>', `only these sensor kinds, comma-separated (${KINDS.join(', ')})`)
@@ -101,16 +100,21 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
   addKafkaOptions(cmd)
     .action(async (opts: SimulateOptions) => {
-      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city));
+      const { loadCity, loadSampleCity } = await import('../../city/index.js');
+      const { createSimulator } = await import('../../sim/index.js');
+      const city = opts.city === undefined ? loadSampleCity() : loadCity(readText(opts.city), (message) => process.stderr.write(`warning: ${opts.city}: ${message}\n`));
       const kinds = opts.kinds?.split(',').map((k) => k.trim()) as SensorKind[] | undefined;
       for (const k of kinds ?? []) if (!KINDS.includes(k)) throw inputError(`--kinds: unknown sensor kind "${k}" (known: ${KINDS.join(', ')})`, { flag: '--kinds' });
       const speed = Number(opts.speed);
       if (!(speed > 0)) throw inputError(`--speed must be a positive number (got "${opts.speed}")`, { flag: '--speed' });
       if (opts.collection !== 'default' && opts.collection !== 'manual') throw inputError(`--collection must be default or manual (got "${opts.collection}")`, { flag: '--collection' });
-      const from = parseTime(opts.from);
-      const to = from + parseDuration(opts.duration, '--duration');
-      const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
+      const duration = parseDuration(opts.duration, '--duration');
       const kafka = kafkaConfig(kafkaFlags(opts), process.env);
+      // On Kafka the engine judges event time against each message's timestamp (the wall clock when produced): a
+      // range that ends now is never ahead of it, at any --pace, where one starting now would be `future` dead letters.
+      const from = kafka && opts.from === undefined ? Math.floor((Date.now() - duration) / 60_000) * 60_000 : parseTime(opts.from);
+      const to = from + duration;
+      const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
       if (kafka) return produceToKafka(kafka, city, sim, from, to, opts);
       // A closed pipe (e.g. `| head`) ends the run quietly.
       let closed = false;
@@ -143,7 +147,7 @@ function drained(): Promise<void> {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTextFile(file);
   } catch (err) {
     throw inputError(`cannot read city file ${file}: ${(err as Error).message}`, { file });
   }

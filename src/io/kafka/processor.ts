@@ -10,6 +10,7 @@ import { stateLayout } from '../../stream/state-layout.js';
 import { WorkerPool } from '../../stream/worker-pool.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import type { DeadLetter } from '../../telemetry/dead-letter.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from '../../telemetry/validate.js';
 import { consumerConfig, restoreConsumerConfig } from './client-config.js';
 import { ChangelogKeys, operatorFingerprints } from './changelog.js';
 import { Mutex } from './mutex.js';
@@ -32,6 +33,7 @@ export interface KafkaProcessorOptions {
   outOfOrdernessMs: number;
   /** Worker threads shared by the partitions' engines; 0 runs the operators on the main thread. */
   workers: number;
+  /** How far ahead of its message's Kafka timestamp a reading's event time may be (default 5 minutes). */
   maxFutureMs?: number;
   /** Window results once their transaction committed (e.g. for the API's result store). */
   onCommitted?: (rows: WindowResult[]) => void;
@@ -126,7 +128,7 @@ export class KafkaProcessor {
       catalog: this.o.catalog,
       operators: this.o.operators,
       outOfOrdernessMs: this.o.outOfOrdernessMs,
-      maxFutureMs: this.o.maxFutureMs ?? 24 * 3_600_000,
+      maxFutureMs: this.o.maxFutureMs ?? DEFAULT_MAX_FUTURE_SKEW_MS,
       pool: this.pool,
       layout,
       keys: this.keys,

@@ -77,3 +77,54 @@ describe('validateDispatchRequest solve settings', () => {
     expect(fieldOf({ ...request([industrial], [10]), timeLimitSeconds: 0 })).toBe('timeLimitSeconds');
   });
 });
+
+describe('validateDispatchRequest bounds and field names (the request schema)', () => {
+  it('refuses values outside physical bounds, naming the field', () => {
+    const base = request([industrial], [10, 20]);
+    const event = base.event as Record<string, unknown>;
+    expect(fieldOf({ ...base, event: { ...event, intervalMinutes: 5e-324 } })).toBe('event.intervalMinutes');
+    expect(fieldOf({ ...base, event: { ...event, intervalMinutes: 1e15 } })).toBe('event.intervalMinutes');
+    expect(fieldOf({ ...base, event: { ...event, intervalMinutes: 2 ** 53 + 1 } })).toBe('event.intervalMinutes');
+    expect(fieldOf({ ...base, targetKW: [1e15, 1] })).toBe('targetKW[0]');
+    expect(fieldOf({ ...base, feeders: [{ id: 'F', capKW: 10, forecastKW: [1e15, 1] }] })).toBe('feeders[0].forecastKW[0]');
+    expect(fieldOf(request([{ ...industrial, costPerKWh: 1e300 }], [1]))).toBe('resources[0].costPerKWh');
+    expect(fieldOf(request([{ ...industrial, maxKW: 1e8 }], [1]))).toBe('resources[0].maxKW');
+    expect(fieldOf({ ...request([industrial], [1]), shortfallPenaltyPerKWh: 1e30 })).toBe('shortfallPenaltyPerKWh');
+  });
+
+  it('refuses unknown and misspelled fields with the closest known name', () => {
+    const err = (raw: unknown) => {
+      try {
+        validateDispatchRequest(raw);
+      } catch (e) {
+        return e as Error & { details: Record<string, unknown> };
+      }
+      throw new Error('accepted');
+    };
+    const ramp = err(request([{ ...industrial, rampKwPerInterval: 5 }], [1]));
+    expect(ramp.details.field).toBe('resources[0].rampKwPerInterval');
+    expect(ramp.message).toContain('did you mean rampKWPerInterval');
+    const top = err({ ...request([industrial], [1]), shortfallPenaltyPerKwh: 5 });
+    expect(top.details.field).toBe('shortfallPenaltyPerKwh');
+    expect(top.message).toContain('did you mean shortfallPenaltyPerKWh');
+    expect(err({ ...request([industrial], [1]), colour: 'red' }).details.field).toBe('colour');
+  });
+
+  it('refuses an empty resource list', () => {
+    expect(fieldOf(request([], [1]))).toBe('resources');
+  });
+
+  it('names the field of the variant a resource meant (its kind), not the union', () => {
+    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: 10, energyKWh: 10 }], [1]))).toBe('resources[0].socKWh');
+    expect(fieldOf(request([{ id: 'e', kind: 'ev', baselineKW: 'lots', maxChargeKW: 1, shiftableKWh: 1, deadline: START }], [1]))).toBe('resources[0].baselineKW');
+  });
+
+  it('asks for the kind of a resource that says nothing of what it is', () => {
+    expect(fieldOf(request([{}], [1]))).toBe('resources[0].kind');
+  });
+
+  it('refuses city references where no city can resolve them', () => {
+    expect(fieldOf(request([{ ref: 'fdr-001-r01' }], [1]))).toBe('resources[0]');
+    expect(fieldOf(request([{ feeder: 'fdr-001' }], [1]))).toBe('resources[0]');
+  });
+});

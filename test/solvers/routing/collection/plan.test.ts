@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan, generateCollectionDay, planCollection, planToGeoJson, planToGpx, type CollectionRequest } from '../../../../solvers/routing/index.js';
+import { checkPlan, clock, generateCollectionDay, planCollection, planToGeoJson, planToGpx, type CollectionRequest } from '../../../../solvers/routing/index.js';
 
 let tick = 0;
 const now = (): number => tick++ * 1e-6;
@@ -73,9 +73,9 @@ describe('planCollection', () => {
     const stops = plan.trucks.reduce((n, t) => n + t.stops.length, 0);
     expect(geo.features.filter((f) => f.geometry.type === 'LineString').length).toBe(plan.trucks.length);
     expect(geo.features.filter((f) => f.geometry.type === 'Point').length).toBe(stops);
-    const gpx = planToGpx(plan, '2026-03-02');
+    const gpx = planToGpx(plan, (minutes) => `2026-03-02T${clock(minutes)}:00+01:00`);
     expect(gpx.match(/<trk>/g)?.length).toBe(plan.trucks.length);
     expect(gpx.match(/<trkpt /g)?.length).toBe(stops);
-    expect(gpx).toContain('<time>2026-03-02T06:00:00Z</time>');
+    expect(gpx).toContain('<time>2026-03-02T06:00:00+01:00</time>');
   });
 });

@@ -1,0 +1,62 @@
+// JSON request bodies: parsed once, with an error that says what is wrong (the parser's message with its position,
+// or the `__proto__` / `constructor` key refused because it could poison object prototypes downstream).
+import type { FastifyInstance } from 'fastify';
+import { HttpProblem } from './problem.js';
+
+const FORBIDDEN_KEYS = ['__proto__', 'constructor'];
+
+/** Whether a JSON text may spell a forbidden key (directly or with escapes): only such a text needs the walk. */
+export function maySpellForbiddenKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
+}
+
+/** Why a forbidden key is refused, and the error entry naming its path. */
+export function forbiddenKeyRefusal(path: string): { detail: string; errors: { path: string; message: string }[] } {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  return { detail: `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, errors: [{ path, message: `key "${key}" is not allowed` }] };
+}
+
+/** The path of the first forbidden key in a parsed document (iterative: bodies may nest deeply), or undefined. */
+export function forbiddenKeyPath(root: unknown, rootPath = 'body'): string | undefined {
+  const stack: [unknown, string][] = [[root, rootPath]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.includes(key)) return `${path}.${key}`;
+      stack.push([(value as Record<string, unknown>)[key], `${path}.${key}`]);
+    }
+  }
+  return undefined;
+}
+
+export function installJsonBodyParser(app: FastifyInstance): void {
+  // Replaces Fastify's default JSON parser, which answers every refusal with the same "not valid JSON".
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const body = text as string;
+    if (body.length === 0) {
+      done(new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document'), undefined);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (err) {
+      done(new HttpProblem('bad-request', `the body is not valid JSON: ${(err as SyntaxError).message}`), undefined);
+      return;
+    }
+    // Only a body that spells one of the keys (or escapes characters) needs the walk.
+    const path = maySpellForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
+    if (path !== undefined) {
+      const refusal = forbiddenKeyRefusal(path);
+      done(new HttpProblem('bad-request', refusal.detail, { errors: refusal.errors }), undefined);
+      return;
+    }
+    done(null, value);
+  });
+}

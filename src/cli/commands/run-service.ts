@@ -1,0 +1,242 @@
+// What `urbanflow run` starts: the stream pipeline on its source, the live services and the API; and the clean shutdown.
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { runConfig, type RunConfig, type RunFlags } from '../../config.js';
+import { configError } from '../../errors.js';
+import { readTextFile } from '../../io/read-text-file.js';
+import { buildServer, gracefulShutdown, KeyStore, liveRoutes, type Role, type ServerOptions } from '../../api/index.js';
+import { ensureOperatorKey } from '../../api/access/index.js';
+import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
+import { createPipeline } from '../../app/pipeline.js';
+import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import type { City } from '../../city/index.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import { kafkaFlags } from '../kafka-options.js';
+import { loadServedCity } from '../served-city.js';
+import { startLiveServices } from '../../app/live.js';
+import { catalogFromCity } from '../../app/catalog.js';
+import { createSimulator } from '../../sim/index.js';
+import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
+import type { StopSignal } from '../stop-signal.js';
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readTextFile(file);
+  } catch (err) {
+    throw configError(`cannot read the ${what} file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw configError(`the ${what} file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | undefined {
+  if (!file) return undefined;
+  const out = createWriteStream(file, { flags: 'a' });
+  return (row) => out.write(`${JSON.stringify(row)}\n`);
+}
+
+/** What the API server takes from the run configuration, whatever the source. */
+function serviceOptions(config: RunConfig, keys: KeyStore): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solverThreads' | 'warmSolvers' | 'limits'> {
+  return {
+    stateDir: config.stateDir,
+    keys,
+    logger: { level: config.logLevel },
+    solverThreads: config.solverThreads,
+    // a service: its first plan request should not pay the solvers' compilation
+    warmSolvers: true,
+    limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+  };
+}
+
+/**
+ * Kafka mode: telemetry from the input topic (HTTP ingest forwards to it); results, dead letters and window
+ * state to topics, exactly once. The API, live forecasts and plans see committed results only.
+ */
+async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec[], stop: StopSignal): Promise<void> {
+  const log = (line: string) => process.stderr.write(`urbanflow: ${line}\n`);
+  const writeResult = ndjsonWriter(config.resultsFile);
+  const pipeline = createKafkaPipeline({
+    city,
+    operators,
+    kafka: config.kafka!,
+    outOfOrdernessMs: config.outOfOrdernessMs,
+    maxFutureSkewMs: config.maxFutureSkewMs,
+    workers: config.workers,
+    onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
+    onDeadLetter: ndjsonWriter(config.deadLettersFile),
+    log,
+  });
+  const processor = pipeline.engine;
+  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
+  const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
+  const bootstrap = ensureOperatorKey(keys, Date.now());
+  const app = await buildServer({
+    pipeline,
+    source: 'kafka',
+    sourceReady: () => processor.ready(),
+    ...serviceOptions(config, keys),
+    plugins: [liveRoutes(live)],
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
+  log(`API on ${address}  (docs ${address}/docs; state in ${config.stateDir})`);
+  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+  try {
+    await processor.start();
+  } catch (err) {
+    await app.close();
+    await processor.stop();
+    keys.close();
+    throw err;
+  }
+  const failed = processor.done().then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  const outcome = await Promise.race([stop.stopped.then(() => undefined), failed]);
+  log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  await gracefulShutdown({
+    app,
+    pipeline,
+    stopSources: async () => undefined,
+    // Committing and leaving the group is the Kafka source's checkpoint: open windows stay open for the next owner.
+    checkpoints: [() => processor.stop()],
+    closeConsumers: () => live.close(),
+    drainDelayMs: config.drainDelayMs,
+    log,
+  });
+  keys.close();
+  if (outcome) process.exitCode = 1;
+}
+
+
+export async function runService(flags: Record<string, string | undefined>, stop: StopSignal): Promise<void> {
+  const config = runConfig(
+    {
+      cityFile: flags.city,
+      operatorsFile: flags.operators,
+      host: flags.host,
+      port: flags.port,
+      workers: flags.workers,
+      seed: flags.seed,
+      speed: flags.speed,
+      reportRate: flags.reportRate,
+      outOfOrdernessMs: flags.outOfOrderness,
+      idleTimeoutMs: flags.idleTimeout,
+      maxFutureSkewMs: flags.maxFutureSkew,
+      resultsFile: flags.resultsFile,
+      deadLettersFile: flags.deadLettersFile,
+      source: flags.source,
+      stateDir: flags.stateDir,
+      solverThreads: flags.solverThreads,
+      rateLimits: flags.rateLimit,
+      ingestLimitBytes: flags.ingestLimit,
+      logLevel: flags.logLevel,
+      drainDelayMs: flags.drainDelay,
+    } satisfies RunFlags,
+    process.env,
+    process.cwd(),
+    kafkaFlags(flags),
+  );
+  const served = await loadServedCity(config.cityFile, config.stateDir);
+  if (served.managed) process.stderr.write(`urbanflow: using ${served.origin}\n`);
+  const city = served.city;
+  const groupings = [...catalogFromCity(city).groupings.keys()];
+  const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
+  if (config.kafka) return runOnKafka(config, city, operators, stop);
+  // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
+  let startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  let source: SimulatorSource | undefined;
+  const simulated = config.source === 'simulator';
+  const clock = simulated ? () => source?.now() ?? startMs : () => Date.now();
+  // The engine judges event time against what the simulator has delivered (its clock at its pace), not the wall.
+  const ingestClock = simulated ? () => source?.delivered() ?? startMs : clock;
+  const writeResult = ndjsonWriter(config.resultsFile);
+  const writeDead = ndjsonWriter(config.deadLettersFile);
+  const pipeline = createPipeline({
+    city,
+    operators,
+    watermark: { outOfOrdernessMs: config.outOfOrdernessMs, idleTimeoutMs: config.idleTimeoutMs },
+    maxFutureSkewMs: config.maxFutureSkewMs,
+    workers: config.workers,
+    clock: ingestClock,
+    onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
+    onDeadLetter: writeDead,
+  });
+  const live = startLiveServices({
+    pipeline,
+    clock,
+    stateDir: config.stateDir,
+    onError: (err) => process.stderr.write(`urbanflow: live forecasts/plans: ${err.message}\n`),
+  });
+  // Simulated time runs ahead of the wall clock: a restart resumes after the saved state rather than before it.
+  const saved = live.forecasts.latestDataMs();
+  if (simulated && saved !== null) startMs = Math.max(startMs, Math.ceil(saved / 3_600_000) * 3_600_000);
+  let failed: Error | undefined;
+  let simulator: ReturnType<typeof createSimulator> | undefined;
+  if (simulated) {
+    // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
+    simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
+    source = startSimulatorSource({
+      simulator,
+      engine: pipeline.engine,
+      startMs,
+      speed: config.speed,
+      onError: (err) => {
+        failed ??= err;
+        process.stderr.write(`urbanflow: pipeline stopped: ${err.message}\n`);
+      },
+    });
+  }
+  const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
+  const bootstrap = ensureOperatorKey(keys, Date.now());
+  const app = await buildServer({
+    pipeline,
+    source: config.source,
+    sourceReady: () => failed === undefined,
+    ...serviceOptions(config, keys),
+    plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
+  });
+  // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
+  const ticker = simulated
+    ? undefined
+    : setInterval(() => {
+        if (app.urbanflow.ingest.depth === 0) app.urbanflow.ingest.run(() => pipeline.engine.tick()).catch((err: Error) => (failed ??= err));
+      }, 1000);
+  // A signal during start-up: what started is stopped the same way, without ever listening.
+  if (stop.received === undefined) {
+    const address = await app.listen({ host: config.host, port: config.port });
+    const feed = simulator ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)` : 'telemetry from POST /v1/telemetry';
+    process.stderr.write(
+      `urbanflow: city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, ${feed}\n` +
+        `urbanflow: API on ${address}  (docs ${address}/docs, OpenAPI ${address}/openapi.json; state in ${config.stateDir})\n`,
+    );
+    if (bootstrap) {
+      process.stderr.write(
+        `urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n` +
+          `urbanflow: try  curl -H "Authorization: Bearer ${bootstrap}" ${address}/v1/operators   (manage keys with \`urbanflow keys\`)\n`,
+      );
+    }
+  } else if (bootstrap) {
+    // The key exists now; shown even though the API never listened, since it is shown only once.
+    process.stderr.write(`urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n`);
+  }
+  await stop.stopped;
+  process.stderr.write('urbanflow: shutting down\n');
+  await gracefulShutdown({
+    app,
+    pipeline,
+    stopSources: async () => {
+      clearInterval(ticker);
+      await source?.stop();
+    },
+    closeConsumers: () => live.close(),
+    drainDelayMs: config.drainDelayMs,
+    log: (m) => process.stderr.write(`urbanflow: ${m}\n`),
+  });
+  keys.close();
+}
