@@ -1,15 +1,26 @@
-// Rolling-origin backtest of the series forecaster against the seasonal-naive baseline.
+// Rolling-origin backtest of the series forecaster against seasonal naive, weekly naive and the day-and-week decomposition.
 import { inputError } from '../src/errors.js';
-import { fitSeries, forecastModel, type SeriesInput } from './generic.js';
+import { DAY_MS, dayNumber } from './calendar.js';
+import { decompositionMinimumHistory, fitDecomposition, forecastDecomposition } from './decomposition.js';
+import { FIT_WINDOW_SEASONS, fitSeries, forecastModel, type SeriesInput } from './generic.js';
 import { coverage, mae, naiveScale, smape } from './metrics.js';
 import { seasonalNaiveWithIntervals } from './seasonal-naive.js';
+import type { SeriesMethod } from './series-model.js';
 
-export interface Scores {
+export interface PointScores {
   mae: number;
   smape: number;
   mase: number;
+}
+
+export interface Scores extends PointScores {
   coverage80: number;
   coverage95: number;
+}
+
+/** The model's scores on the steps that fall on special days (holidays), pooled over origins. */
+export interface SpecialDayScores extends Scores {
+  steps: number;
 }
 
 export interface BacktestReport {
@@ -17,10 +28,24 @@ export interface BacktestReport {
   origins: number;
   /** Epoch milliseconds of each origin (the last observation the forecast saw). */
   originTimes: number[];
+  /** The method each origin's fit chose. */
+  methods: SeriesMethod[];
   model: Scores;
   seasonalNaive: Scores;
+  /** Same step one week earlier; null when the season is not a day or a fit sees less than two weeks. */
+  weeklyNaive: Scores | null;
+  /** The day-and-week decomposition alone (point forecast); null where weekly naive is. */
+  decomposition: PointScores | null;
   /** model MASE / seasonal-naive MASE. */
   maseRatio: number;
+  seasonalNaiveMase: number;
+  weeklyNaiveMase: number | null;
+  decompositionMase: number | null;
+  /** The smallest baseline MASE, and the model's MASE over it (below 1: the model beats every baseline). */
+  bestBaselineMase: number;
+  ratioToBestBaseline: number;
+  /** Null when no tested step falls on a special day. */
+  specialDays: SpecialDayScores | null;
 }
 
 /**
@@ -34,8 +59,13 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
   if (needed < 2 * input.season) {
     throw inputError(`${origins} origins × horizon ${horizon} leave ${needed} observations to fit; reduce --origins or supply more history`, { field: 'origins' });
   }
-  const acc = { model: zero(), naive: zero() };
+  const daily = input.season * input.stepMs === DAY_MS;
+  const weekly = daily && needed >= decompositionMinimumHistory(input.season);
+  const acc = { model: zero(), naive: zero(), week: zero(), dec: zero() };
+  const special = { ...zero(), steps: 0 };
+  const holidays = new Set(input.holidays ?? []);
   const originTimes: number[] = [];
+  const methods: SeriesMethod[] = [];
   for (let k = origins; k >= 1; k--) {
     const o = n - k * horizon;
     const sub = (a: Float64Array): Float64Array => a.subarray(0, o);
@@ -44,18 +74,61 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
     const fc = forecastModel(model, horizon, input.exog?.map((c) => c.subarray(o, o + horizon)));
     const actual = input.values.subarray(o, o + horizon);
     const scale = naiveScale(train.values, input.season);
-    const base = seasonalNaiveWithIntervals(train.values, input.season, horizon, Math.min(o - input.season - horizon, 14 * input.season));
+    const window = Math.min(o - input.season - horizon, 14 * input.season);
+    const base = seasonalNaiveWithIntervals(train.values, input.season, horizon, window);
     add(acc.model, actual, fc.forecast, fc, scale);
     add(acc.naive, actual, base.forecast, base, scale);
+    if (weekly) {
+      const week = seasonalNaiveWithIntervals(train.values, 7 * input.season, horizon, window);
+      add(acc.week, actual, week.forecast, week, scale);
+      const from = Math.max(0, o - FIT_WINDOW_SEASONS * input.season);
+      const dec = fitDecomposition(input.startMs + from * input.stepMs, input.values.subarray(from, o), { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null });
+      const p = forecastDecomposition(dec, horizon);
+      add(acc.dec, actual, p, { lower80: p, upper80: p, lower95: p, upper95: p }, scale);
+    }
+    for (let h = 0; h < horizon; h++) {
+      if (!holidays.has(dayNumber(fc.timestamps[h]))) continue;
+      const a = actual[h];
+      special.steps++;
+      special.mae += Math.abs(a - fc.forecast[h]);
+      special.smape += smape([a], [fc.forecast[h]]);
+      special.mase += Math.abs(a - fc.forecast[h]) / scale;
+      special.coverage80 += a >= fc.lower80[h] && a <= fc.upper80[h] ? 1 : 0;
+      special.coverage95 += a >= fc.lower95[h] && a <= fc.upper95[h] ? 1 : 0;
+    }
     originTimes.push(model.endMs);
+    methods.push(model.method);
   }
   const model = mean(acc.model, origins);
   const seasonalNaive = mean(acc.naive, origins);
-  return { horizon, origins, originTimes, model, seasonalNaive, maseRatio: model.mase / seasonalNaive.mase };
+  const weeklyNaive = weekly ? mean(acc.week, origins) : null;
+  const decomposition = weekly ? pointOnly(mean(acc.dec, origins)) : null;
+  const bestBaselineMase = Math.min(seasonalNaive.mase, weeklyNaive?.mase ?? Infinity, decomposition?.mase ?? Infinity);
+  return {
+    horizon,
+    origins,
+    originTimes,
+    methods,
+    model,
+    seasonalNaive,
+    weeklyNaive,
+    decomposition,
+    maseRatio: model.mase / seasonalNaive.mase,
+    seasonalNaiveMase: seasonalNaive.mase,
+    weeklyNaiveMase: weeklyNaive?.mase ?? null,
+    decompositionMase: decomposition?.mase ?? null,
+    bestBaselineMase,
+    ratioToBestBaseline: model.mase / bestBaselineMase,
+    specialDays: special.steps > 0 ? { ...mean(special, special.steps), steps: special.steps } : null,
+  };
 }
 
 function zero(): Scores {
   return { mae: 0, smape: 0, mase: 0, coverage80: 0, coverage95: 0 };
+}
+
+function pointOnly(s: Scores): PointScores {
+  return { mae: s.mae, smape: s.smape, mase: s.mase };
 }
 
 function add(s: Scores, actual: Float64Array, f: ArrayLike<number>, b: { lower80: ArrayLike<number>; upper80: ArrayLike<number>; lower95: ArrayLike<number>; upper95: ArrayLike<number> }, scale: number): void {

@@ -1,4 +1,4 @@
-// Turns a parsed CSV series and the CLI's --season/--horizon into a checked forecaster input.
+// Turns a parsed CSV series, the CLI's --season/--horizon and the holidays given into a checked forecaster input.
 import { inputError } from '../src/errors.js';
 import type { CsvSeries } from './csv.js';
 import type { SeriesInput } from './generic.js';
@@ -15,7 +15,7 @@ export function positiveInt(raw: string | number, flag: string, min = 1): number
  * A series that never goes negative keeps a floor at 0 in its forecasts and intervals. `extraHistory` is what a
  * backtest holds out on top of one fit; the needed length is in the error, so the user knows how much to add.
  */
-export function seriesInput(csv: CsvSeries, season: number, horizon: number, extraHistory = 0): SeriesInput {
+export function seriesInput(csv: CsvSeries, season: number, horizon: number, extraHistory = 0, holidays: readonly number[] = []): SeriesInput {
   const n = csv.values.length;
   const need = minimumHistory(autoConfig({ stepMs: csv.stepMs, season, length: n - extraHistory }), horizon) + extraHistory;
   if (n < need) {
@@ -30,6 +30,7 @@ export function seriesInput(csv: CsvSeries, season: number, horizon: number, ext
     exog: csv.exog,
     exogNames: csv.exogNames,
     season,
+    holidays: [...new Set([...csv.holidays, ...holidays])].sort((a, b) => a - b),
     min: nonNegative ? 0 : null,
   };
 }

@@ -1,5 +1,6 @@
-// Parses a user CSV (`timestamp,value[,regressor…]`) into a regular series, with line-numbered errors and gap repair.
+// Parses a user CSV (`timestamp,value[,holiday][,regressor…]`) into a regular series, with line-numbered errors and gap repair.
 import { inputError } from '../src/errors.js';
+import { dayNumber } from './calendar.js';
 
 export interface CsvSeries {
   startMs: number;
@@ -8,6 +9,8 @@ export interface CsvSeries {
   /** Extra regressor columns by name, covering history plus any future rows. */
   exogNames: string[];
   exog: Float64Array[];
+  /** Day numbers of the rows flagged in a `holiday` column (history and future rows), sorted. */
+  holidays: number[];
   /** Rows after the history with an empty value: future regressor values for the forecast steps. */
   futureRows: number;
   /** Whether timestamps were epoch seconds or milliseconds (echoed in the same unit), or ISO text (null). */
@@ -19,6 +22,10 @@ export interface CsvSeries {
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** The column that flags special days rather than carrying a regressor. */
+const HOLIDAY_COLUMN = 'holiday';
+const FLAGS = new Map([['1', true], ['0', false], ['true', true], ['false', false], ['', false]]);
 
 /** Epoch numbers below 1e11 are seconds (1e11 ms is 1973, 1e11 s is year 5138). */
 function parseTime(raw: string, line: number): { ms: number; numeric: CsvSeries['numericTime']; naive: boolean } {
@@ -42,9 +49,12 @@ export function parseCsvSeries(text: string): CsvSeries {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.split(',').map((h) => h.trim()) ?? [];
   if (header[0] !== 'timestamp' || header[1] !== 'value') {
-    throw inputError('line 1: header must start with "timestamp,value" (extra columns are regressors)', { line: 1, field: 'header' });
+    throw inputError('line 1: header must start with "timestamp,value" (a "holiday" column flags special days, other extra columns are regressors)', { line: 1, field: 'header' });
   }
-  const exogNames = header.slice(2);
+  const holidayCol = header.indexOf(HOLIDAY_COLUMN, 2);
+  const exogCols = header.map((_, i) => i).filter((i) => i >= 2 && i !== holidayCol);
+  const exogNames = exogCols.map((i) => header[i]);
+  const holidays = new Set<number>();
   const times: number[] = [];
   const vals: number[] = [];
   const ex: number[][] = exogNames.map(() => []);
@@ -75,8 +85,13 @@ export function parseCsvSeries(text: string): CsvSeries {
       if (!NUMBER.test(rawValue)) throw inputError(`line ${line}: value "${rawValue}" is not a number`, { line, field: 'value' });
       vals.push(Number(rawValue));
     }
+    if (holidayCol >= 0) {
+      const flag = FLAGS.get(cells[holidayCol].trim().toLowerCase());
+      if (flag === undefined) throw inputError(`line ${line}: holiday "${cells[holidayCol].trim()}" is not 1, 0, true or false`, { line, field: HOLIDAY_COLUMN });
+      if (flag) holidays.add(dayNumber(t.ms));
+    }
     for (let e = 0; e < exogNames.length; e++) {
-      const raw = cells[2 + e].trim();
+      const raw = cells[exogCols[e]].trim();
       if (!NUMBER.test(raw)) throw inputError(`line ${line}: ${exogNames[e]} "${raw}" is not a number`, { line, field: exogNames[e] });
       ex[e].push(Number(raw));
     }
@@ -117,6 +132,7 @@ export function parseCsvSeries(text: string): CsvSeries {
     values: Float64Array.from(outV.slice(0, n)),
     exogNames,
     exog: outE.map((c) => Float64Array.from(c)),
+    holidays: [...holidays].sort((a, b) => a - b),
     futureRows: outV.length - n,
     numericTime,
     naiveTime,

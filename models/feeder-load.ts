@@ -2,7 +2,7 @@
 import { inputError } from '../src/errors.js';
 import { DAY_MS, holidayDays } from './calendar.js';
 import { fitSeries, forecastModel, type Forecast } from './generic.js';
-import type { SeasonalArxModel } from './seasonal-arx.js';
+import type { SeriesModel } from './series-model.js';
 
 export interface FeederLoadInput {
   startMs: number;
@@ -18,7 +18,7 @@ export interface FeederLoadInput {
 export interface FeederLoadModel {
   kind: 'feeder-load';
   usesTemperature: boolean;
-  arx: SeasonalArxModel;
+  series: SeriesModel;
 }
 
 /**
@@ -42,7 +42,7 @@ export function fitFeederLoad(input: FeederLoadInput, horizon: number): FeederLo
     throw inputError(`temperature has ${input.temperature.length} values for ${input.values.length} load values`, { field: 'temperature' });
   }
   const usesTemperature = input.temperature !== undefined;
-  const arx = fitSeries(
+  const series = fitSeries(
     {
       startMs: input.startMs,
       stepMs: input.stepMs,
@@ -55,7 +55,7 @@ export function fitFeederLoad(input: FeederLoadInput, horizon: number): FeederLo
     },
     horizon,
   );
-  return { kind: 'feeder-load', usesTemperature, arx };
+  return { kind: 'feeder-load', usesTemperature, series };
 }
 
 /** `temperatureFuture` (°C per forecast step) is required when the model was fitted with temperature. */
@@ -63,5 +63,5 @@ export function forecastFeederLoad(model: FeederLoadModel, horizon: number, temp
   if (model.usesTemperature && (!temperatureFuture || temperatureFuture.length < horizon)) {
     throw inputError(`the feeder model uses temperature: supply a temperature forecast for all ${horizon} steps`, { field: 'temperature', required: horizon });
   }
-  return forecastModel(model.arx, horizon, model.usesTemperature ? temperatureColumns(temperatureFuture!) : undefined);
+  return forecastModel(model.series, horizon, model.usesTemperature ? temperatureColumns(temperatureFuture!) : undefined);
 }

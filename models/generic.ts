@@ -1,7 +1,9 @@
-// A forecaster for any regular series with one declared season: the CLI's model, and the base of the per-kind ones.
+// A forecaster for any regular series with a declared season: the CLI's model, and the base of the per-kind ones.
 import { autoConfig } from './auto-config.js';
+import { dayNumber } from './calendar.js';
 import { applyIntervals, type Bands } from './intervals.js';
-import { fitSeasonalArx, forecastSeasonalArx, minimumHistory, seasonSlot, type RegularSeries, type SeasonalArxModel } from './seasonal-arx.js';
+import { minimumHistory, seasonSlot, type RegularSeries } from './seasonal-arx.js';
+import { fitSeriesModel, seriesPoint, type SeriesModel } from './series-model.js';
 
 export interface SeriesInput extends RegularSeries {
   season: number;
@@ -25,7 +27,7 @@ export interface Forecast extends Bands {
  */
 export const FIT_WINDOW_SEASONS = 84;
 
-export function fitSeries(full: SeriesInput, horizon: number): SeasonalArxModel {
+export function fitSeries(full: SeriesInput, horizon: number): SeriesModel {
   const cut = Math.max(0, full.values.length - FIT_WINDOW_SEASONS * full.season);
   const input: SeriesInput =
     cut === 0
@@ -39,7 +41,7 @@ export function fitSeries(full: SeriesInput, horizon: number): SeasonalArxModel 
     holidays: input.holidays,
     min: input.min,
   });
-  return fitSeasonalArx(input, cfg, horizon);
+  return fitSeriesModel(input, cfg, horizon);
 }
 
 /**
@@ -60,10 +62,44 @@ export function calibratableHorizon(season: number, stepMs: number, length: numb
   return lo;
 }
 
-/** Point forecast and 80/95% intervals for `horizon` steps after the end of the fit. */
-export function forecastModel(model: SeasonalArxModel, horizon: number, exogFuture?: ArrayLike<number>[]): Forecast {
-  const point = forecastSeasonalArx(model, horizon, exogFuture);
-  const min = model.config.min ?? -Infinity;
-  const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.config.stepMs);
-  return { timestamps, forecast: Array.from(point), ...applyIntervals(point, model.calibration, min, Infinity, seasonSlot(timestamps[0] ?? model.endMs, model.config)) };
+/**
+ * Point forecast and 80/95% intervals for `horizon` steps after the end of the fit. On special days the band is
+ * widened by what held-out special days showed or, with none held out, reaches out to the forecast of the same
+ * day as an ordinary one: without history, whether a holiday behaves like a Sunday is itself uncertain.
+ */
+export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: ArrayLike<number>[]): Forecast {
+  const point = seriesPoint(model, horizon, exogFuture);
+  const min = model.min ?? -Infinity;
+  const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.stepMs);
+  const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
+  const cal = model.recentScale > 1 ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) } : model.calibration;
+  const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
+  const holidays = new Set(model.holidays);
+  const special = timestamps.map((t) => holidays.has(dayNumber(t)));
+  if (special.includes(true)) widenSpecialDays({ ...model, calibration: cal }, bands, point, special, min, exogFuture, firstSlot);
+  return { timestamps, forecast: Array.from(point), ...bands };
+}
+
+function widenSpecialDays(model: SeriesModel, bands: Bands, point: Float64Array, special: boolean[], min: number, exogFuture: ArrayLike<number>[] | undefined, firstSlot: number): void {
+  const k = model.specialDayScale;
+  const ordinary = k === null ? seriesPoint(model, point.length, exogFuture, []) : null;
+  const alt = ordinary ? applyIntervals(ordinary, model.calibration, min, Infinity, firstSlot) : null;
+  for (let h = 0; h < point.length; h++) {
+    if (!special[h]) continue;
+    if (alt) {
+      bands.lower80[h] = Math.min(bands.lower80[h], alt.lower80[h]);
+      bands.upper80[h] = Math.max(bands.upper80[h], alt.upper80[h]);
+      bands.lower95[h] = Math.min(bands.lower95[h], alt.lower95[h]);
+      bands.upper95[h] = Math.max(bands.upper95[h], alt.upper95[h]);
+    } else {
+      const f = point[h];
+      // Quantiles are symmetric, and only the lower band can have been clamped (at `min`).
+      const w80 = (bands.upper80[h] - f) * k!;
+      const w95 = (bands.upper95[h] - f) * k!;
+      bands.lower80[h] = Math.max(min, f - w80);
+      bands.upper80[h] = f + w80;
+      bands.lower95[h] = Math.max(min, f - w95);
+      bands.upper95[h] = f + w95;
+    }
+  }
 }

@@ -8,4 +8,6 @@ export { parseCsvSeries, formatTime, type CsvSeries } from './csv.js';
 export { serializeModel, restoreModel, type AnyModel } from './serialize.js';
 export { holidayDays } from './calendar.js';
 export { appendSeasonalArx, type SeasonalArxModel, type SeasonalArxConfig } from './seasonal-arx.js';
+export { appendSeriesModel, type SeriesModel, type SeriesMethod } from './series-model.js';
+export { fitDecomposition, forecastDecomposition, type DecompositionModel } from './decomposition.js';
 export type { IntervalCalibration, Bands } from './intervals.js';

@@ -143,8 +143,23 @@ export function minimumHistory(cfg: SeasonalArxConfig, horizon: number): number 
 /** Refits of the calibration model across the held-out tail. */
 const CALIBRATION_REFITS = 8;
 
+/**
+ * Rolling-origin forecasts over the held-out tail of a fit: `forecasts` is origins × horizon, row-major; origin `k`
+ * forecasts steps `origins[k]` … `origins[k] + horizon − 1` from a model fitted on the steps before `fittedTo[k]`.
+ */
+export interface HeldOutForecasts {
+  origins: number[];
+  fittedTo: number[];
+  forecasts: Float64Array;
+}
+
 /** Fits on the whole series; intervals are calibrated by rolling-origin forecasts over a held-out tail first. */
 export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): SeasonalArxModel {
+  return fitSeasonalArxHeldOut(series, cfg, horizon).model;
+}
+
+/** `fitSeasonalArx` with its held-out forecasts, so other candidates can be scored at the same origins. */
+export function fitSeasonalArxHeldOut(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): { model: SeasonalArxModel; heldOut: HeldOutForecasts } {
   const lay = layout(cfg);
   const { p } = lay;
   const y = series.values;
@@ -165,7 +180,9 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
     target[t] = ok && Number.isFinite(y[t]) ? y[t] : NaN;
   }
   const usable = n - maxLag;
-  const hold = Math.min(Math.floor(usable / 3), Math.max(4 * horizon, 28 * cfg.season));
+  // Six weeks held out (half of a 12-week fit): the interval quantiles and the choice among candidates both come
+  // from these errors, and with four weeks a few bad days moved them by several points of coverage.
+  const hold = Math.min(Math.floor(usable / 2), Math.max(4 * horizon, 42 * cfg.season));
   const ne = emptyNormalEquations(p);
   const firstOrigin = n - hold;
   accumulateRows(ne, x, target, maxLag, firstOrigin);
@@ -173,6 +190,8 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
   const stride = Math.max(1, Math.ceil((lastOrigin - firstOrigin + 1) / 150));
   const origins = Math.floor((lastOrigin - firstOrigin) / stride) + 1;
   const residuals = new Float64Array(origins * horizon).fill(NaN);
+  const forecasts = new Float64Array(origins * horizon).fill(NaN);
+  const heldOut: HeldOutForecasts = { origins: [], fittedTo: [], forecasts };
   const slots = new Uint32Array(origins * horizon);
   const path = new Float64Array(maxLag + horizon);
   const row = new Float64Array(p);
@@ -189,6 +208,8 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
       fittedTo = o;
       betaCal = solveRidge(ne, cfg.lambda);
     }
+    heldOut.origins.push(o);
+    heldOut.fittedTo.push(fittedTo);
     for (let i = 0; i < maxLag; i++) path[i] = y[o - maxLag + i];
     const pathAt = (i: number): number => path[i - o + maxLag];
     for (let h = 0; h < horizon; h++) {
@@ -198,13 +219,14 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
       writeLags(cfg, lay, ms, pathAt, t, row, 0);
       const f = ok ? predictRow(betaCal, row, cfg.min) : NaN;
       path[maxLag + h] = f;
+      forecasts[oi * horizon + h] = f;
       residuals[oi * horizon + h] = y[t] - f;
       slots[oi * horizon + h] = seasonSlot(ms, cfg);
     }
   }
   accumulateRows(ne, x, target, fittedTo, n);
   const beta = solveRidge(ne, cfg.lambda);
-  return {
+  const model: SeasonalArxModel = {
     kind: 'seasonal-arx',
     version: 1,
     config: cfg,
@@ -213,6 +235,7 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
     tail: Array.from(y.subarray(n - maxLag)),
     calibration: calibrateIntervals(residuals, horizon, slots, cfg.season),
   };
+  return { model, heldOut };
 }
 
 function predictRow(beta: ArrayLike<number>, row: Float64Array, min: number | null): number {

@@ -3,11 +3,12 @@ import { inputError } from '../src/errors.js';
 import type { BinFillModel } from './bin-fill.js';
 import type { FeederLoadModel } from './feeder-load.js';
 import type { SeasonalArxModel } from './seasonal-arx.js';
+import type { SeriesModel } from './series-model.js';
 import type { TrafficFlowModel } from './traffic-flow.js';
 
-export type AnyModel = SeasonalArxModel | FeederLoadModel | TrafficFlowModel | BinFillModel;
+export type AnyModel = SeriesModel | SeasonalArxModel | FeederLoadModel | TrafficFlowModel | BinFillModel;
 
-const KINDS = new Set(['seasonal-arx', 'feeder-load', 'traffic-flow', 'bin-fill']);
+const KINDS = new Set(['series', 'seasonal-arx', 'feeder-load', 'traffic-flow', 'bin-fill']);
 
 /** Models hold only numbers, strings, booleans and arrays, so JSON round-trips them exactly (non-finite numbers excepted). */
 export function serializeModel(model: AnyModel): string {

@@ -2,7 +2,7 @@
 import { inputError } from '../src/errors.js';
 import { DAY_MS, holidayDays } from './calendar.js';
 import { fitSeries, forecastModel, type Forecast } from './generic.js';
-import type { SeasonalArxModel } from './seasonal-arx.js';
+import type { SeriesModel } from './series-model.js';
 
 export interface TrafficFlowInput {
   startMs: number;
@@ -15,7 +15,7 @@ export interface TrafficFlowInput {
 
 export interface TrafficFlowModel {
   kind: 'traffic-flow';
-  groups: { id: string; arx: SeasonalArxModel }[];
+  groups: { id: string; series: SeriesModel }[];
 }
 
 export function fitTrafficFlow(input: TrafficFlowInput, horizon: number): TrafficFlowModel {
@@ -26,12 +26,12 @@ export function fitTrafficFlow(input: TrafficFlowInput, horizon: number): Traffi
     kind: 'traffic-flow',
     groups: input.laneGroups.map((g) => ({
       id: g.id,
-      arx: fitSeries({ startMs: input.startMs, stepMs: input.stepMs, values: g.counts, season, holidays, min: 0 }, horizon),
+      series: fitSeries({ startMs: input.startMs, stepMs: input.stepMs, values: g.counts, season, holidays, min: 0 }, horizon),
     })),
   };
 }
 
 /** Counts per step for each lane group, with 80/95% intervals floored at zero. */
 export function forecastTrafficFlow(model: TrafficFlowModel, horizon: number): { id: string; forecast: Forecast }[] {
-  return model.groups.map((g) => ({ id: g.id, forecast: forecastModel(g.arx, horizon) }));
+  return model.groups.map((g) => ({ id: g.id, forecast: forecastModel(g.series, horizon) }));
 }

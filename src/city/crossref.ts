@@ -1,6 +1,7 @@
 // Checks a schema-valid city for consistency the schema cannot express: unique ids, references, ranges.
 import type { City } from './schema.js';
 import type { FieldError } from './schema-errors.js';
+import { holidayCalendarProblem } from './holiday-calendar.js';
 
 /** Reports every id seen twice among `items`, at the later item's path. */
 function uniqueIds(items: readonly { id: string }[], basePath: string, what: string, out: FieldError[]): Set<string> {
@@ -146,6 +147,8 @@ export function sensorDeclarations(city: City): { sensor: string; path: string }
 export function crossReferenceErrors(city: City): FieldError[] {
   const out: FieldError[] = [];
   if (!validTimezone(city.timezone)) out.push({ path: 'timezone', message: `unknown IANA timezone "${city.timezone}" (e.g. "America/Chicago")` });
+  const calendarProblem = city.holidayCalendar ? holidayCalendarProblem(city.holidayCalendar) : null;
+  if (calendarProblem) out.push({ path: 'holidayCalendar', message: calendarProblem });
   city.holidays.forEach((h, i) => {
     if (!realDate(h)) out.push({ path: `holidays[${i}]`, message: `"${h}" is not a calendar date` });
   });

@@ -9,3 +9,4 @@ export { generateCity, GENERATE_DEFAULTS, type GenerateCityOptions } from './gen
 export { formatCityJson } from './format.js';
 export { haversineM, offset } from './geo.js';
 export { loadSampleCity, SAMPLE_CITY_PATH } from './sample.js';
+export { cityHolidayDates, calendarHolidayDates, holidayCalendarProblem, type HolidayCalendarSpec } from './holiday-calendar.js';

@@ -230,6 +230,8 @@ export const City = Obj({
   /** IANA timezone; peaks, weekdays and holidays are in local time. */
   timezone: Type.String({ minLength: 1 }),
   holidays: Type.Array(IsoDate),
+  /** Built-in public holidays of a country (ISO 3166-1 alpha-2) and optional region, added to `holidays`. */
+  holidayCalendar: Type.Optional(Obj({ country: Type.String({ pattern: '^[A-Z]{2}$' }), region: Type.Optional(Type.String({ minLength: 1 })) })),
   weatherStations: Type.Array(WeatherStation, { minItems: 1 }),
   intersections: Type.Array(Intersection),
   corridors: Type.Array(Corridor),

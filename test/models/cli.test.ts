@@ -70,5 +70,19 @@ describe('urbanflow backtest', () => {
       for (const k of ['mae', 'smape', 'mase', 'coverage80', 'coverage95']) expect(Number.isFinite(s[k])).toBe(true);
     }
     expect(out.maseRatio).toBeCloseTo(out.model.mase / out.seasonalNaive.mase, 10);
+    for (const k of ['seasonalNaiveMase', 'weeklyNaiveMase', 'decompositionMase', 'bestBaselineMase', 'ratioToBestBaseline']) expect(Number.isFinite(out[k])).toBe(true);
+    expect(out.specialDays).toBeNull();
+  });
+
+  it('takes special days from --holidays and a built-in calendar, and scores them apart', async () => {
+    const file = demandCsv(60, 3);
+    // The series ends on 2025-12-04; the last two test days become holidays.
+    const list = join(dir, 'holidays.txt');
+    writeFileSync(list, 'date\n# closures\n2025-12-03,closure\n2025-12-04\n');
+    const out = JSON.parse(await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--holidays', list, '--json']));
+    expect(out.specialDays.steps).toBe(96);
+    const cal = JSON.parse(await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--holiday-calendar', 'US', '--json']));
+    expect(cal.specialDays).toBeNull();
+    await expect(run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--holiday-calendar', 'US-XX', '--json'])).rejects.toThrow(/region "XX" of US/);
   });
 });

@@ -68,4 +68,15 @@ describe('epoch timestamps', () => {
     expect(s.stepMs).toBe(3_600_000);
     expect(formatTime(s.startMs + 2 * s.stepMs, s)).toBe(1767232800);
   });
+
+  it('reads a holiday column as special days, not as a regressor, future rows included', () => {
+    const start = Date.UTC(2026, 0, 5);
+    const line = (i: number, v: string, flag: string, temp: number): string => `${new Date(start + i * 12 * 3_600_000).toISOString()},${v},${flag},${temp}`;
+    const s = parseCsvSeries(['timestamp,value,holiday,temp', line(0, '1', '0', 5), line(1, '2', '', 6), line(2, '3', '1', 7), line(3, '', 'true', 8)].join('\n'));
+    expect(s.exogNames).toEqual(['temp']);
+    expect(Array.from(s.exog[0])).toEqual([5, 6, 7, 8]);
+    expect(s.holidays).toEqual([Math.floor(start / 86_400_000) + 1]);
+    const err = errorOf(['timestamp,value,holiday', line(0, '1', 'yes', 0).replace(/,0$/, '')].join('\n'));
+    expect(err.message).toMatch(/line 2: holiday "yes" is not 1, 0, true or false/);
+  });
 });

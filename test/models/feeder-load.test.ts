@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitFeederLoad, forecastFeederLoad } from '../../models/feeder-load.js';
 import { restoreModel, serializeModel } from '../../models/serialize.js';
-import { appendSeasonalArx } from '../../models/seasonal-arx.js';
+import { appendSeriesModel } from '../../models/series-model.js';
 import { syntheticDemand } from '../../models/synthetic.js';
 import type { FeederLoadModel } from '../../models/feeder-load.js';
 
@@ -71,14 +71,25 @@ describe('feeder load forecaster', () => {
   });
 });
 
-describe('appendSeasonalArx', () => {
-  it('forecasts from appended observations exactly as a model whose tail already held them', () => {
+describe('appendSeriesModel', () => {
+  it('forecasts from appended observations exactly as a model whose tails already held them', () => {
     const d = syntheticDemand({ startMs: Date.UTC(2025, 3, 7), stepMs: STEP, days: 30, seed: 12 });
     const n = d.values.length - 10;
     const model = fitFeederLoad({ startMs: d.startMs, stepMs: STEP, values: d.values.slice(0, n) }, H);
-    const moved = { ...model, arx: appendSeasonalArx(model.arx, d.values.slice(n)) };
-    const maxLag = model.arx.tail.length;
-    const direct = { ...model, arx: { ...model.arx, tail: Array.from(d.values.slice(d.values.length - maxLag)), endMs: d.startMs + (d.values.length - 1) * STEP } };
+    const s = model.series;
+    const moved = { ...model, series: appendSeriesModel(s, d.values.slice(n)) };
+    const endMs = d.startMs + (d.values.length - 1) * STEP;
+    const last = (k: number): number[] => Array.from(d.values.slice(d.values.length - k));
+    const direct = {
+      ...model,
+      series: {
+        ...s,
+        endMs,
+        tail: last(s.tail.length),
+        arx: { ...s.arx, tail: last(s.arx.tail.length), endMs },
+        decomposition: s.decomposition && { ...s.decomposition, tail: last(s.decomposition.tail.length), endMs },
+      },
+    };
     expect(forecastFeederLoad(moved, H)).toEqual(forecastFeederLoad(direct, H));
     expect(forecastFeederLoad(moved, H).timestamps[0]).toBe(d.startMs + d.values.length * STEP);
   });

@@ -15,6 +15,21 @@ import type { ResolvedKind, SeriesKind } from './series-kinds.js';
 
 export type LiveModel = FeederLoadModel | TrafficFlowModel | BinFillModel;
 
+/**
+ * Whether a saved model has the current shape: feeder and lane-group models saved before the series forecaster
+ * held a bare seasonal ARX (`arx`), which is refitted rather than misread.
+ */
+export function isCurrentModel(model: LiveModel): boolean {
+  switch (model.kind) {
+    case 'feeder-load':
+      return model.series?.kind === 'series';
+    case 'traffic-flow':
+      return Array.isArray(model.groups) && model.groups.every((g) => g.series?.kind === 'series');
+    case 'bin-fill':
+      return true;
+  }
+}
+
 /** Plain data sent to a refit worker (the values buffer is transferred). */
 export interface FitTask {
   kind: SeriesKind;

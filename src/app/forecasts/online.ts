@@ -1,7 +1,7 @@
 // Online use of a fitted model: observations that arrived after the fit are appended (no refit), then it forecasts.
 import {
   appendBinFill,
-  appendSeasonalArx,
+  appendSeriesModel,
   forecastBinFill,
   forecastFeederLoad,
   forecastTrafficFlow,
@@ -33,9 +33,9 @@ function appendTo(model: LiveModel, values: Float64Array): LiveModel {
   if (values.length === 0) return model;
   switch (model.kind) {
     case 'feeder-load':
-      return { ...model, arx: appendSeasonalArx(model.arx, values) };
+      return { ...model, series: appendSeriesModel(model.series, values) };
     case 'traffic-flow':
-      return { ...model, groups: model.groups.map((g) => ({ ...g, arx: appendSeasonalArx(g.arx, values) })) };
+      return { ...model, groups: model.groups.map((g) => ({ ...g, series: appendSeriesModel(g.series, values) })) };
     case 'bin-fill':
       return appendBinFill(model, values);
   }

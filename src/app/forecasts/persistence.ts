@@ -1,6 +1,7 @@
 // The forecast service's state in the state store: each series' history in day chunks and its fitted model.
 import type { StateStore } from '../state-store.js';
 import { SeriesHistory } from './history.js';
+import { isCurrentModel } from './fit-task.js';
 import type { ModelRecord } from './online.js';
 import type { ResolvedKind, SeriesKind } from './series-kinds.js';
 
@@ -79,7 +80,7 @@ export function restoreState(store: StateStore, kinds: Iterable<KindState>): { s
       } catch {
         rec = undefined;
       }
-      if (!s || rec?.model?.kind !== MODEL_KIND[k.kind] || typeof rec.fittedAtMs !== 'number' || !rec.data) {
+      if (!s || rec?.model?.kind !== MODEL_KIND[k.kind] || !isCurrentModel(rec.model) || typeof rec.fittedAtMs !== 'number' || !rec.data) {
         out.discarded++;
         continue;
       }

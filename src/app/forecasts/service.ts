@@ -1,5 +1,5 @@
 // The forecast service: fed by window results, refits in worker threads on a schedule, answers forecast queries.
-import type { City } from '../../city/index.js';
+import { cityHolidayDates, type City } from '../../city/index.js';
 import { inputError, notFoundError } from '../../errors.js';
 import type { OperatorSpec, WindowResult } from '../../stream/index.js';
 import { utcOffsetMs } from '../local-time.js';
@@ -54,6 +54,7 @@ export class ForecastService {
   private readonly running = new Set<Promise<void>>();
   private pool: RefitPool | undefined;
   private city: City;
+  private holidayCache: { city: City; year: number; dates: string[] } | undefined;
   private lastPersistMs = -Infinity;
   private closed = false;
   private readonly counters = {
@@ -288,13 +289,14 @@ export class ForecastService {
     if (due.length === 0) return 0;
     due.sort((a, b) => a.priority - b.priority || a.fittedAt - b.fittedAt);
     const per = Math.max(1, this.o.refitBatchSeries ?? 32);
+    const holidays = this.holidaysAround(nowMs);
     let started = 0;
     for (let b = 0; b < free && b * per < due.length; b++) {
       const batch: { task: FitTask; data: FitData; s: SeriesState }[] = [];
       for (const d of due.slice(b * per, (b + 1) * per)) {
         const h = d.s.history;
         const shift = utcOffsetMs(this.city.timezone, h.lastIdx * d.ks.kind.stepMs + d.ks.kind.phaseMs);
-        const built = buildFitTask(d.ks.kind, d.id, h, shift, this.city.holidays);
+        const built = buildFitTask(d.ks.kind, d.id, h, shift, holidays);
         if (!built) continue;
         d.s.inFlight = true;
         batch.push({ ...built, s: d.s });
@@ -304,6 +306,18 @@ export class ForecastService {
       this.runBatch(batch, nowMs);
     }
     return started;
+  }
+
+  /**
+   * The city's holidays from a year before `nowMs` to a year after (fits reach back 12 weeks, forecasts 14 days),
+   * kept until the city or the year changes: the built-in calendar is computed once a year, not once a refit.
+   */
+  private holidaysAround(nowMs: number): string[] {
+    const year = new Date(nowMs).getUTCFullYear();
+    if (this.holidayCache?.city !== this.city || this.holidayCache.year !== year) {
+      this.holidayCache = { city: this.city, year, dates: cityHolidayDates(this.city, year - 1, year + 1) };
+    }
+    return this.holidayCache.dates;
   }
 
   private runBatch(batch: { task: FitTask; data: FitData; s: SeriesState }[], nowMs: number): void {

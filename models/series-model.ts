@@ -1,0 +1,228 @@
+// The series forecaster: candidates scored at the same held-out origins, the best one kept, intervals calibrated on its errors.
+import { dayNumber } from './calendar.js';
+import { appendDecomposition, decompositionMinimumHistory, fitDecomposition, forecastDecomposition, type DecompositionModel } from './decomposition.js';
+import { calibrateIntervals, type IntervalCalibration } from './intervals.js';
+import { appendSeasonalArx, fitSeasonalArxHeldOut, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxConfig, type SeasonalArxModel } from './seasonal-arx.js';
+
+export type SeriesMethod = 'seasonal-arx' | 'decomposition' | 'arx+decomposition' | 'weekly-naive' | 'seasonal-naive';
+
+/** A fitted series forecaster: plain JSON, restorable with no other state. */
+export interface SeriesModel {
+  kind: 'series';
+  version: 1;
+  /** The candidate with the smallest held-out error, the one that forecasts. */
+  method: SeriesMethod;
+  stepMs: number;
+  /** Steps per primary season (a day for calendar series). */
+  season: number;
+  holidays: number[];
+  min: number | null;
+  endMs: number;
+  /** The last week (or season) of observations, for the naive methods. */
+  tail: number[];
+  arx: SeasonalArxModel;
+  /** Present when the method uses it. */
+  decomposition: DecompositionModel | null;
+  /** Conformal calibration on the chosen method's held-out errors, per horizon step. */
+  calibration: IntervalCalibration;
+  /**
+   * Width multiplier on special days, from the held-out errors on holidays; null when the held-out tail had no
+   * holiday, and then a special day's band reaches out to the ordinary-day forecast as well (see forecastSeriesModel).
+   */
+  specialDayScale: number | null;
+  /**
+   * Width multiplier (at least 1) from the errors on the most recent day of the held-out tail against all of them:
+   * when the series has just left its usual pattern (the week between Christmas and New Year) the next forecasts
+   * err as the last ones did, and quantiles of the whole tail would cover far less than nominal.
+   */
+  recentScale: number;
+  /** Mean absolute held-out error of every candidate scored, best first: why the method was chosen. */
+  selection: { method: SeriesMethod; mae: number }[];
+}
+
+/** Fewest held-out special-day errors that set their own width (a quarter of a day's steps). */
+const MIN_SPECIAL_RESIDUALS_DAYS = 0.25;
+
+function naivePoint(tail: ArrayLike<number>, lag: number, horizon: number, out: Float64Array, off: number): void {
+  const n = tail.length;
+  for (let h = 0; h < horizon; h++) out[off + h] = tail[n - lag + (h % lag)];
+}
+
+interface Candidate {
+  method: SeriesMethod;
+  forecasts: Float64Array;
+}
+
+/**
+ * Fits the ARX (with its rolling-origin held-out forecasts) and scores the other candidates at the same origins:
+ * the decomposition refitted at the same points, their average, weekly naive and seasonal naive. Candidates need
+ * two weeks before the first origin (weekly ones) or one season; the ARX is always a candidate.
+ */
+export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): SeriesModel {
+  const { model: arx, heldOut } = fitSeasonalArxHeldOut(series, cfg, horizon);
+  const y = series.values;
+  const n = y.length;
+  const { season, stepMs } = cfg;
+  const week = 7 * season;
+  const origins = heldOut.origins;
+  const count = origins.length;
+  const first = origins[0] ?? n;
+  const candidates: Candidate[] = [{ method: 'seasonal-arx', forecasts: heldOut.forecasts }];
+  const decCfg = { stepMs, season, holidays: cfg.holidays, min: cfg.min };
+  const weekly = cfg.calendar && first >= decompositionMinimumHistory(season);
+  if (weekly) {
+    const dec = new Float64Array(count * horizon);
+    let fitted: DecompositionModel | null = null;
+    let fittedTo = -1;
+    for (let k = 0; k < count; k++) {
+      if (heldOut.fittedTo[k] !== fittedTo) {
+        fittedTo = heldOut.fittedTo[k];
+        fitted = fitDecomposition(series.startMs, y.subarray(0, fittedTo), decCfg);
+      }
+      const o = origins[k];
+      const m = fitted!.tail.length;
+      const moved = { ...fitted!, tail: Array.from(y.subarray(o - m, o)), endMs: series.startMs + (o - 1) * stepMs };
+      dec.set(forecastDecomposition(moved, horizon), k * horizon);
+    }
+    const avg = dec.map((v, i) => 0.5 * (v + heldOut.forecasts[i]));
+    const wn = new Float64Array(count * horizon);
+    for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), week, horizon, wn, k * horizon);
+    candidates.push({ method: 'decomposition', forecasts: dec }, { method: 'arx+decomposition', forecasts: avg }, { method: 'weekly-naive', forecasts: wn });
+  }
+  const sn = new Float64Array(count * horizon);
+  for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), season, horizon, sn, k * horizon);
+  candidates.push({ method: 'seasonal-naive', forecasts: sn });
+
+  const scored = candidates.map((c) => ({ c, mae: heldOutMae(y, origins, horizon, c.forecasts) }));
+  scored.sort((a, b) => a.mae - b.mae);
+  const best = scored[0].c;
+  const residuals = new Float64Array(count * horizon);
+  const slots = new Uint32Array(count * horizon);
+  const special = new Uint8Array(count * horizon);
+  const holidaySet = new Set(cfg.holidays);
+  for (let k = 0; k < count; k++) {
+    for (let h = 0; h < horizon; h++) {
+      const t = origins[k] + h;
+      const ms = series.startMs + t * stepMs;
+      residuals[k * horizon + h] = y[t] - best.forecasts[k * horizon + h];
+      slots[k * horizon + h] = seasonSlot(ms, cfg);
+      special[k * horizon + h] = holidaySet.has(dayNumber(ms)) ? 1 : 0;
+    }
+  }
+  const calibration = calibrateIntervals(residuals, horizon, slots, season);
+  const usesDecomposition = best.method === 'decomposition' || best.method === 'arx+decomposition';
+  return {
+    kind: 'series',
+    version: 1,
+    method: best.method,
+    stepMs,
+    season,
+    holidays: cfg.holidays,
+    min: cfg.min,
+    endMs: arx.endMs,
+    tail: Array.from(y.subarray(Math.max(0, n - (weekly ? week : season)))),
+    arx,
+    decomposition: usesDecomposition ? fitDecomposition(series.startMs, y, decCfg) : null,
+    calibration,
+    specialDayScale: specialScale(residuals, special, calibration, slots, horizon, season),
+    recentScale: recentScale(residuals, origins, calibration, slots, horizon, n - season),
+    selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
+  };
+}
+
+function heldOutMae(y: Float64Array, origins: number[], horizon: number, forecasts: Float64Array): number {
+  let s = 0;
+  let c = 0;
+  for (let k = 0; k < origins.length; k++) {
+    for (let h = 0; h < horizon; h++) {
+      const e = Math.abs(y[origins[k] + h] - forecasts[k * horizon + h]);
+      if (e === e) {
+        s += e;
+        c++;
+      }
+    }
+  }
+  return c > 0 ? s / c : Infinity;
+}
+
+/**
+ * How much wider special days' errors were than the calibrated width predicted (RMS of their standardized errors
+ * against everyone else's), at least 1; null with too few special-day errors to tell.
+ */
+function specialScale(residuals: Float64Array, special: Uint8Array, cal: IntervalCalibration, slots: Uint32Array, horizon: number, season: number): number | null {
+  let sSpecial = 0;
+  let cSpecial = 0;
+  let sOther = 0;
+  let cOther = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    const r = residuals[i];
+    if (r !== r) continue;
+    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
+    const z = (r / (cal.scale[i % horizon] * m)) ** 2;
+    if (special[i]) {
+      sSpecial += z;
+      cSpecial++;
+    } else {
+      sOther += z;
+      cOther++;
+    }
+  }
+  if (cSpecial < MIN_SPECIAL_RESIDUALS_DAYS * season || cOther === 0) return null;
+  return Math.max(1, Math.sqrt(sSpecial / cSpecial / (sOther / cOther)));
+}
+
+/** RMS of standardized held-out errors on steps from `fromStep` on, over that of all of them; at least 1, at most 3. */
+function recentScale(residuals: Float64Array, origins: number[], cal: IntervalCalibration, slots: Uint32Array, horizon: number, fromStep: number): number {
+  let sRecent = 0;
+  let cRecent = 0;
+  let sAll = 0;
+  let cAll = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    const r = residuals[i];
+    if (r !== r) continue;
+    const h = i % horizon;
+    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
+    const z = (r / (cal.scale[h] * m)) ** 2;
+    sAll += z;
+    cAll++;
+    if (origins[(i - h) / horizon] + h >= fromStep) {
+      sRecent += z;
+      cRecent++;
+    }
+  }
+  if (cRecent === 0 || sAll === 0) return 1;
+  return Math.min(3, Math.max(1, Math.sqrt(sRecent / cRecent / (sAll / cAll))));
+}
+
+/** Point forecast of the chosen method; `holidays` overrides the fitted calendar (to forecast a special day as an ordinary one). */
+export function seriesPoint(model: SeriesModel, horizon: number, exogFuture?: ArrayLike<number>[], holidays: number[] = model.holidays): Float64Array {
+  const arxModel = (): SeasonalArxModel => (holidays === model.holidays ? model.arx : { ...model.arx, config: { ...model.arx.config, holidays } });
+  switch (model.method) {
+    case 'seasonal-arx':
+      return forecastSeasonalArx(arxModel(), horizon, exogFuture);
+    case 'decomposition':
+      return forecastDecomposition(model.decomposition!, horizon, holidays);
+    case 'arx+decomposition': {
+      const a = forecastSeasonalArx(arxModel(), horizon, exogFuture);
+      const d = forecastDecomposition(model.decomposition!, horizon, holidays);
+      return a.map((v, i) => 0.5 * (v + d[i]));
+    }
+    case 'weekly-naive':
+    case 'seasonal-naive': {
+      const out = new Float64Array(horizon);
+      naivePoint(model.tail, model.method === 'weekly-naive' ? 7 * model.season : model.season, horizon, out, 0);
+      return out;
+    }
+  }
+}
+
+/** The model moved over observations after its fit, without refitting (every part keeps its own tail). */
+export function appendSeriesModel(model: SeriesModel, values: ArrayLike<number>): SeriesModel {
+  return {
+    ...model,
+    arx: appendSeasonalArx(model.arx, values),
+    decomposition: model.decomposition ? appendDecomposition(model.decomposition, values) : null,
+    tail: [...model.tail, ...Array.from(values)].slice(-model.tail.length),
+    endMs: model.endMs + values.length * model.stepMs,
+  };
+}

@@ -1,0 +1,28 @@
+// Refit tasks: the holidays a task carries reach the fitted model, and saved models of the older shape are recognised.
+import { describe, expect, it } from 'vitest';
+import { isCurrentModel, runFit } from '../../../src/app/forecasts/fit-task.js';
+import { holidayDays } from '../../../models/calendar.js';
+import { syntheticDemand } from '../../../models/synthetic.js';
+
+describe('runFit', () => {
+  const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: 1_800_000, days: 21, seed: 2 });
+  const holidays = ['2025-01-20', '2025-02-17'];
+
+  it('fits a feeder with the holidays of its task, as day numbers, in every part of the model', () => {
+    const model = runFit({ kind: 'feeder', id: 'f', startMs: d.startMs, stepMs: d.stepMs, values: d.values, horizon: 48, holidays });
+    expect(model.kind).toBe('feeder-load');
+    if (model.kind !== 'feeder-load') return;
+    expect(model.series.holidays).toEqual(holidayDays(holidays));
+    expect(model.series.arx.config.holidays).toEqual(holidayDays(holidays));
+    expect(isCurrentModel(model)).toBe(true);
+  });
+
+  it('tells a saved model of the older shape (a bare seasonal ARX) from a current one', () => {
+    const model = runFit({ kind: 'laneGroup', id: 'i/l', startMs: d.startMs, stepMs: d.stepMs, values: d.values, horizon: 4, holidays: [] });
+    expect(isCurrentModel(model)).toBe(true);
+    if (model.kind !== 'traffic-flow') throw new Error('expected a traffic-flow model');
+    const old = { kind: 'traffic-flow', groups: [{ id: 'i/l', arx: model.groups[0].series.arx }] } as unknown as typeof model;
+    expect(isCurrentModel(old)).toBe(false);
+    expect(isCurrentModel({ kind: 'feeder-load', usesTemperature: false, arx: model.groups[0].series.arx } as never)).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+// The series forecaster: candidates chosen by held-out error, baselines in the backtest, special days' intervals.
+import { describe, expect, it } from 'vitest';
+import { backtestSeries } from '../../models/backtest.js';
+import { DAY_MS, dayNumber, holidayDays, weekday } from '../../models/calendar.js';
+import { fitSeries, forecastModel } from '../../models/generic.js';
+import { restoreModel, serializeModel } from '../../models/serialize.js';
+import { seriesPoint, type SeriesModel } from '../../models/series-model.js';
+import { gaussian, rng, syntheticDemand } from '../../models/synthetic.js';
+
+const STEP = 1_800_000;
+const H = 48;
+
+describe('backtest against seasonal naive, weekly naive and the decomposition', () => {
+  // 16 weeks with weekends and five holidays, four of them in the fitted history and one (2025-04-17) in the test days.
+  const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 112, seed: 14 });
+  const holidays = holidayDays(d.holidays);
+  const K = 20;
+  const report = backtestSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays, min: 0 }, H, K);
+
+  it('reports every baseline and the ratio to the best one', () => {
+    expect(report.weeklyNaiveMase).not.toBeNull();
+    expect(report.decompositionMase).not.toBeNull();
+    expect(report.bestBaselineMase).toBe(Math.min(report.seasonalNaiveMase, report.weeklyNaiveMase!, report.decompositionMase!));
+    expect(report.ratioToBestBaseline).toBeCloseTo(report.model.mase / report.bestBaselineMase, 12);
+    expect(report.methods).toHaveLength(K);
+  });
+
+  it('recomputes weekly naive as a direct computation would', () => {
+    const n = d.values.length;
+    let mase = 0;
+    for (let k = K; k >= 1; k--) {
+      const o = n - k * H;
+      let scale = 0;
+      for (let t = 48; t < o; t++) scale += Math.abs(d.values[t] - d.values[t - 48]);
+      scale /= o - 48;
+      let e = 0;
+      for (let h = 0; h < H; h++) e += Math.abs(d.values[o + h] - d.values[o + h - 336]);
+      mase += e / H / scale / K;
+    }
+    expect(report.weeklyNaiveMase).toBeCloseTo(mase, 9);
+  });
+
+  it('is not worse than the best baseline, and its intervals cover within 5 points of nominal', () => {
+    expect(report.ratioToBestBaseline).toBeLessThanOrEqual(1);
+    expect(Math.abs(report.model.coverage80 - 0.8)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(report.model.coverage95 - 0.95)).toBeLessThanOrEqual(0.05);
+  });
+
+  it('scores the special day apart', () => {
+    expect(report.specialDays?.steps).toBe(48);
+    expect(report.specialDays!.coverage95).toBeGreaterThanOrEqual(0.9);
+    expect(report.specialDays!.mase).toBeLessThan(report.seasonalNaiveMase);
+  });
+});
+
+describe('fitSeries', () => {
+  it('keeps the candidate with the smallest held-out error, and a week that repeats exactly goes to a weekly method', () => {
+    const rand = rng(5);
+    const days = 42;
+    const week = Float64Array.from({ length: 336 }, () => 100 + 50 * rand());
+    const values = Float64Array.from({ length: days * 48 }, (_, t) => week[t % 336] + 0.1 * gaussian(rand));
+    const model = fitSeries({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, values, season: 48 }, H);
+    const maes = model.selection.map((s) => s.mae);
+    expect(maes).toEqual([...maes].sort((a, b) => a - b));
+    expect(model.method).toBe(model.selection[0].method);
+    expect(['weekly-naive', 'decomposition', 'arx+decomposition']).toContain(model.method);
+    const naive = model.selection.find((s) => s.method === 'weekly-naive')!;
+    expect(model.selection[0].mae).toBeLessThanOrEqual(naive.mae);
+    const restored = restoreModel(serializeModel(model)) as SeriesModel;
+    expect(forecastModel(restored, 2 * H)).toEqual(forecastModel(model, 2 * H));
+  });
+
+  it('widens the band of a special day the history never showed out to the ordinary-day forecast', () => {
+    const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 42, seed: 3 });
+    const endMs = d.startMs + (d.values.length - 1) * STEP;
+    // The next day after the history that is a weekday becomes a holiday.
+    let next = dayNumber(endMs) + 1;
+    while (weekday(next * DAY_MS) === 0 || weekday(next * DAY_MS) === 6) next++;
+    const lead = Math.round((next * DAY_MS - endMs) / STEP) - 1;
+    const horizon = lead + 48;
+    const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 }, H);
+    expect(model.specialDayScale).toBeNull();
+    const fc = forecastModel(model, horizon);
+    const ordinary = seriesPoint(model, horizon, undefined, []);
+    const plain = forecastModel({ ...model, holidays: [] }, horizon);
+    let differs = 0;
+    for (let h = 0; h < horizon; h++) {
+      if (h < lead) {
+        expect(fc.upper80[h] - fc.lower80[h]).toBeCloseTo(plain.upper80[h] - plain.lower80[h], 9);
+        continue;
+      }
+      const lo = Math.min(fc.forecast[h], ordinary[h]);
+      const hi = Math.max(fc.forecast[h], ordinary[h]);
+      expect(fc.lower80[h]).toBeLessThanOrEqual(lo);
+      expect(fc.upper80[h]).toBeGreaterThanOrEqual(hi);
+      expect(fc.upper95[h]).toBeGreaterThanOrEqual(fc.upper80[h]);
+      if (Math.abs(fc.forecast[h] - ordinary[h]) > 1) differs++;
+    }
+    // The holiday is forecast like a Sunday, not like the weekday it falls on.
+    expect(differs).toBeGreaterThan(24);
+  });
+});
