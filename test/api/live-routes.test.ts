@@ -143,7 +143,11 @@ describe('live collection routes before the fill forecasts are ready', () => {
       const p = res.json();
       expect(p.detail).toMatch(/no collection routes for depot depot-1 on 2026-06-03 yet: none of its \d+ bins has a fill forecast/);
       const own = cold.city.waste.bins.filter((b) => b.depot === 'depot-1').map((b) => b.id);
-      expect(p.missing.map((m: { id: string }) => m.id).sort()).toEqual(own.sort());
+      // The count of the bins still missing and the first few of them, not a list as long as the depot.
+      expect(p.missingCount).toBe(own.length);
+      expect(own.length).toBeGreaterThan(5);
+      expect(p.missing).toHaveLength(5);
+      expect(p.missing.map((m: { id: string }) => m.id)).toEqual(own.slice(0, 5));
       const m = p.missing[0];
       expect(res.headers['retry-after']).toBe(String(Math.min(3600, (m.required - m.observations) * 3600)));
       // Nothing was planned, and the other contractor still learns nothing about this depot.

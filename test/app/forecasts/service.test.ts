@@ -72,7 +72,7 @@ describe('cold start', () => {
       // The window ending at 12:00 is still open to late readings: 23 half-hours have been emitted.
       expect(f12.observations).toBe(23);
       expect(f12.required).toBe(48 + 12);
-      expect(f12.reason).toMatch(/cold start: 23 of 60 0.5 h windows/);
+      expect(f12.reason).toMatch(/cold start: 23 of 60 30-minute windows/);
     }
     const f32 = early.get('32h/feeder')!;
     expect(f32.status).toBe('fallback');
