@@ -87,6 +87,14 @@ describe('cold start', () => {
     expect(Value.Check(ForecastAnswerSchema, now)).toBe(true);
   });
 
+  it('says how much data every kind needs before its first forecast: a warm start replays at least that', () => {
+    // Feeders: a day of half-hours plus 12 more; lane groups a day of 5-minute windows plus 12; bins 6 hourly readings.
+    expect(service.firstForecastSpanMs()).toBe(30 * HOUR);
+    // 32 h in, feeders and lane groups both answer.
+    expect(early.get('32h/feeder')!.status).not.toBe('not-ready');
+    expect(early.get('32h/laneGroup')!.status).not.toBe('not-ready');
+  });
+
   it('gives every feeder, lane group and bin a forecast after half a week, with ordered bands', () => {
     for (const kind of ['feeder', 'laneGroup', 'bin'] as SeriesKind[]) {
       for (const s of service.series(kind)) {
