@@ -45,6 +45,10 @@ describe('live collection routes', () => {
     expect(calendar).toMatchObject({ depot: 'depot-1', contractor: 'cleanway', timezone: h.city.timezone });
     expect(calendar.dates[0]).toEqual({ date: DATE, shiftStartMs: SHIFT, plan: { version: a.version, etag: a.etag, computedAtMs: a.computedAtMs, frozen: false } });
     expect(calendar.dates.map((d: { date: string }) => d.date)).not.toContain('2026-06-07');
+    // 'next' is the next service date whose shift has not started: today's, before 07:00.
+    const next = await get('/v1/routes/depots/depot-1/next', 'cleanway');
+    expect(next.statusCode, next.body).toBe(200);
+    expect(next.json()).toEqual(a);
   });
 
   it('serve the same routes with 304 to If-None-Match, and as GeoJSON and GPX with their own tags', async () => {
@@ -130,6 +134,10 @@ describe('live collection routes', () => {
     const geo = await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway');
     expect(geo.statusCode).toBe(200);
     expect((await get('/v1/routes/depots/depot-1', 'cleanway')).json().dates[0].plan.frozen).toBe(true);
+    // Once today's shift has started, 'next' is tomorrow's service.
+    const next = await get('/v1/routes/depots/depot-1/next', 'cleanway');
+    expect(next.statusCode, next.body).toBe(200);
+    expect(next.json()).toMatchObject({ date: '2026-06-04', frozen: false });
   });
 });
 
