@@ -37,10 +37,12 @@ describe('startSimulatorSource with a replay of history', () => {
     let now = () => 0;
     const rec = recordingEngine(() => now());
     const source = startSimulatorSource({ simulator: createSimulator(city, { seed: 7, startMs: replayFromMs }), engine: rec.engine, startMs: START, replayFromMs, speed: 36_000, tickMs: 5, onError: (err) => { throw err; } });
-    now = () => source.now();
+    // The engine's ingest clock is what the simulator has delivered.
+    now = () => source.delivered();
     try {
       expect(source.replaying()).toBe(true);
       expect(source.now()).toBeLessThan(START);
+      expect(source.delivered()).toBe(source.now());
       const stats = await source.live;
       expect(source.replaying()).toBe(false);
       expect(source.replayProgress()).toBeUndefined();
