@@ -191,7 +191,10 @@ export async function runService(flags: Record<string, string | undefined>, stop
   if (simulated && saved !== null) startMs = Math.max(startMs, Math.ceil(saved / HOUR) * HOUR);
   // A warm start replays the simulated city's recent past (only what the saved state does not cover).
   const warmSpanMs = Math.ceil((live.forecasts.firstForecastSpanMs() + WARM_START_MARGIN_MS) / HOUR) * HOUR;
-  const replayFromMs = config.cold ? startMs : Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR);
+  // Load tests (--report-rate above 1) start cold: the replay's cost grows with the report rate.
+  const warm = simulated && !config.cold && config.reportRate <= 1;
+  if (simulated && !config.cold && !warm) process.stderr.write(`urbanflow: starting cold: with --report-rate ${config.reportRate} a warm start would replay ${config.reportRate}x the readings\n`);
+  const replayFromMs = warm ? Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR) : startMs;
   let failed: Error | undefined;
   let simulator: ReturnType<typeof createSimulator> | undefined;
   if (simulated) {
