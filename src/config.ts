@@ -37,6 +37,11 @@ export interface RunConfig {
   speed: number;
   /** Simulated sensors report this many times as often as they naturally do (load tests). */
   reportRate: number;
+  /**
+   * Start the simulator without history; otherwise `urbanflow run` first replays the simulator's own output for
+   * the recent past at full speed, so forecasts and plans exist at once.
+   */
+  cold: boolean;
   outOfOrdernessMs: number;
   idleTimeoutMs: number;
   /**
@@ -84,6 +89,13 @@ function number(text: string, name: string, min: number, integer = true): number
   return n;
 }
 
+function flag(text: string, name: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
+  throw configError(`${name} must be true or false (got "${text}")`);
+}
+
 function oneOf(text: string, name: string, allowed: readonly string[]): string {
   if (!allowed.includes(text)) throw configError(`${name} must be one of ${allowed.join(', ')} (got "${text}")`);
   return text;
@@ -98,6 +110,7 @@ const ENV: Record<keyof RunFlags, string> = {
   seed: 'URBANFLOW_SEED',
   speed: 'URBANFLOW_SPEED',
   reportRate: 'URBANFLOW_REPORT_RATE',
+  cold: 'URBANFLOW_COLD',
   outOfOrdernessMs: 'URBANFLOW_OUT_OF_ORDERNESS',
   idleTimeoutMs: 'URBANFLOW_IDLE_TIMEOUT',
   maxFutureSkewMs: 'URBANFLOW_MAX_FUTURE_SKEW',
@@ -155,6 +168,7 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.', ka
     seed: number(or('seed', '1'), 'seed', 0),
     speed: number(or('speed', '60'), 'speed', 0.001, false),
     reportRate: number(or('reportRate', '1'), 'report-rate', 0.001, false),
+    cold: flag(or('cold', 'false'), 'cold'),
     outOfOrdernessMs: parseDurationMs(or('outOfOrdernessMs', '30s'), 'out-of-orderness'),
     idleTimeoutMs: parseDurationMs(or('idleTimeoutMs', '5m'), 'idle-timeout'),
     maxFutureSkewMs: parseDurationMs(or('maxFutureSkewMs', `${DEFAULT_MAX_FUTURE_SKEW_MS / 60_000}m`), 'max-future-skew'),

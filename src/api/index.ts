@@ -8,4 +8,4 @@ export type { PlanInputStep } from './plans/kinds.js';
 export { errors, AUTH_ERRORS } from './schemas/common.js';
 export { loadManagedCity, managedCityFile } from './city-model.js';
 export { gracefulShutdown, type ShutdownParts } from './shutdown.js';
-export { liveRoutes, type LiveApi, type LiveRouteOptions } from './live/index.js';
+export { liveRoutes, type LiveApi, type LiveRouteOptions, type WarmUpProgress } from './live/index.js';

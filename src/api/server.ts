@@ -121,7 +121,9 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   app.addSchema(Problem);
   app.setErrorHandler((err, request, reply) => {
     const p = toProblem(err as never, request, limits.bodyBytes);
-    if (p.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
+    // Data an answer waits for (a cold start, a replay of history) is expected, not a failure: no stack, no error.
+    if (p.extra.code === 'UF_ERR_NOT_READY') request.log.info({ reqId: request.id, code: p.extra.code, detail: p.detail }, 'not ready yet');
+    else if (p.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
     return sendProblem(reply, p);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -28,6 +28,12 @@ export interface LiveOptions {
   planRefreshEveryMs?: number;
   /** Wall-clock period of the housekeeping timer (default 1 s). */
   tickEveryMs?: number;
+  /**
+   * Housekeeping (refits, saves, signal plan refreshes) waits while this answers true: while the simulator
+   * replays history, service time races through days, and refitting and planning every replayed hour would
+   * only slow the replay; they run once on the whole history when it ends.
+   */
+  holdWhile?: () => boolean;
   onError?: (err: Error) => void;
 }
 
@@ -61,6 +67,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   let lastRefresh = -Infinity;
   let refreshing: Promise<unknown> | undefined;
   const timer = setInterval(() => {
+    if (o.holdWhile?.()) return;
     const now = clock();
     try {
       forecasts.tick(now);

@@ -30,4 +30,12 @@ describe('API settings', () => {
     expect(runConfig({ maxFutureSkewMs: '1h' }, { URBANFLOW_MAX_FUTURE_SKEW: '90s' }).maxFutureSkewMs).toBe(3_600_000);
     expect(() => runConfig({ maxFutureSkewMs: 'soon' }, {})).toThrow(/max-future-skew must be a duration/);
   });
+
+  it('starts warm unless --cold or URBANFLOW_COLD says otherwise', () => {
+    expect(runConfig({}, {}).cold).toBe(false);
+    expect(runConfig({ cold: 'true' }, {}).cold).toBe(true);
+    expect(runConfig({}, { URBANFLOW_COLD: '1' }).cold).toBe(true);
+    expect(runConfig({}, { URBANFLOW_COLD: 'false' }).cold).toBe(false);
+    expect(() => runConfig({}, { URBANFLOW_COLD: 'sometimes' })).toThrow(/cold must be true or false \(got "sometimes"\)/);
+  });
 });

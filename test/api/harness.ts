@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generateCity, type City } from '../../src/city/index.js';
 import { createPipeline } from '../../src/app/pipeline.js';
 import { DEFAULT_OPERATORS } from '../../src/app/operators.js';
-import { buildServer, liveRoutes, type ApiServer, type ServerOptions } from '../../src/api/index.js';
+import { buildServer, liveRoutes, type ApiServer, type LiveRouteOptions, type ServerOptions } from '../../src/api/index.js';
 import { startLiveServices, type LiveOptions, type LiveServices } from '../../src/app/live.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { issueToken } from '../../src/api/access/index.js';
@@ -49,6 +49,7 @@ export interface LiveHarnessOptions {
   /** Simulated days of telemetry before T0 (0: every forecast in cold start). */
   days: number;
   serviceRate?: number;
+  warmUp?: LiveRouteOptions['warmUp'];
   options?: Partial<Omit<LiveOptions, 'pipeline' | 'clock' | 'stateDir'>>;
 }
 
@@ -82,7 +83,7 @@ export async function startHarness(extra: Partial<ServerOptions> & { stateDir?: 
     };
     await simulate(T0);
   }
-  const plugins = [...(live ? [liveRoutes(live, { serviceRate: extra.live?.serviceRate })] : []), ...(extra.plugins ?? [])];
+  const plugins = [...(live ? [liveRoutes(live, { serviceRate: extra.live?.serviceRate, warmUp: extra.live?.warmUp })] : []), ...(extra.plugins ?? [])];
   const app = await buildServer({ pipeline, source: 'test', stateDir, now: () => clock.now, ...extra, plugins });
   const keys = app.urbanflow.keys;
   const mk = (tenant: string, role: Parameters<typeof keys.create>[0]['role'], more: object = {}) => keys.create({ tenant, role, ...more }, clock.now);

@@ -207,6 +207,9 @@ describe('before the forecasts are ready', () => {
       expect(lane.statusCode).toBe(503);
       const m = lane.json().missing[0];
       expect(m.observations).toBeGreaterThan(60);
+      // The window length as people say it: not "0.1 h" for five minutes.
+      expect(m.reason).toMatch(new RegExp(`cold start: ${m.observations} of ${m.required} 5-minute windows`));
+      expect(lane.json().missingCount).toBe(1);
       expect(lane.headers['retry-after']).toBe(String(Math.min(3600, (m.required - m.observations) * 300)));
     } finally {
       await cold.close();

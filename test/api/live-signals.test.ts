@@ -155,7 +155,8 @@ describe('live signal plans before the forecasts are ready', () => {
       expect(p.type).toBe('urn:urbanflow:problem:unavailable');
       expect(p.detail).toMatch(/no signal plan for intersection int-001 yet: lane group .*: no results yet/);
       const groups = cold.city.intersections[0].approaches.flatMap((a) => a.laneGroups.map((g) => `int-001/${g.id}`));
-      expect(p.missing.map((m: { id: string }) => m.id)).toEqual(groups);
+      expect(p.missingCount).toBe(groups.length);
+      expect(p.missing.map((m: { id: string }) => m.id)).toEqual(groups.slice(0, 5));
       const m = p.missing[0];
       expect(m).toMatchObject({ kind: 'laneGroup', observations: 0 });
       expect(m.required).toBeGreaterThan(288);
@@ -165,7 +166,8 @@ describe('live signal plans before the forecasts are ready', () => {
       expect(p.retryAfterSeconds).toBe(expected);
       const corridor = await cold.app.inject({ url: `/v1/signals/corridors/${cold.city.corridors[0].id}/plan`, headers: cold.auth('traffic') });
       expect(corridor.statusCode).toBe(503);
-      expect(corridor.json().missing.length).toBeGreaterThan(groups.length);
+      expect(corridor.json().missingCount).toBeGreaterThan(groups.length);
+      expect(corridor.json().missing).toHaveLength(5);
       const list = (await cold.app.inject({ url: '/v1/signals/intersections', headers: cold.auth('traffic') })).json();
       expect(list.items.every((r: { status: string; reason?: string }) => r.status === 'not-ready' && /no results yet/.test(r.reason!))).toBe(true);
 

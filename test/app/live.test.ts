@@ -54,6 +54,26 @@ describe('startLiveServices', () => {
   });
 });
 
+describe('startLiveServices while history is replayed', () => {
+  it('holds refits, saves and plan refreshes while told to, and runs them once released', async () => {
+    const city = smallCity(21);
+    const sim = liveCity(city, MONDAY, 21);
+    let held = true;
+    const live = startLiveServices({ pipeline: sim.pipeline, clock: sim.now, stateDir: mkdtempSync(join(dir, 'held-')), tickEveryMs: 2, holdWhile: () => held });
+    try {
+      await sim.runUntil(MONDAY + 26 * HOUR, () => new Promise((r) => setTimeout(r, 1)));
+      expect(live.forecasts.stats()).toMatchObject({ persists: 0, refitBatches: 0 });
+      expect(live.signalPlans.list().every((p) => p.version === null)).toBe(true);
+      held = false;
+      await until(() => live.forecasts.stats().persists > 0);
+      await until(() => live.signalPlans.list().some((p) => p.version !== null));
+    } finally {
+      await live.close();
+      await sim.close();
+    }
+  });
+});
+
 describe('run configuration', () => {
   it('keeps state under .urbanflow in the working directory unless told otherwise', () => {
     expect(runConfig({}, {}, '/srv/app').stateDir).toBe('/srv/app/.urbanflow');

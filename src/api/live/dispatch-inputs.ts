@@ -7,13 +7,15 @@ import type { DispatchInputs, LoadBand } from '../schemas/dispatch.js';
 import { notReady, waitFor } from './not-ready.js';
 import type { LiveApi } from './plugin.js';
 import type { ServiceTime } from './service-time.js';
+import { warmUpProblem, type WarmUpProgress } from './warm-up.js';
 
 /**
  * The plan input step of dispatch plans: fills forecastKW of every capped feeder that has none (measured load for
  * intervals already observed, else the forecast `band`) and records which forecast each came from. A feeder whose
- * forecast is not ready is a 503 naming it, with Retry-After; a feeder outside the city a 422 at its field.
+ * forecast is not ready is a 503 naming it, with Retry-After; a feeder outside the city a 422 at its field. While
+ * history is replayed at start, a request that needs the forecast is a 503 saying so.
  */
-export function dispatchInputs(live: LiveApi, time: ServiceTime): PlanInputStep {
+export function dispatchInputs(live: LiveApi, time: ServiceTime, warmUp: () => WarmUpProgress | undefined = () => undefined): PlanInputStep {
   return (body, query) => {
     const band = (query.band as Static<typeof LoadBand> | undefined) ?? 'forecast';
     let completed: ReturnType<LiveApi['completeDispatch']>;
@@ -23,6 +25,8 @@ export function dispatchInputs(live: LiveApi, time: ServiceTime): PlanInputStep 
       if (!isUrbanflowError(err)) throw err;
       const field = err.details.field as string | undefined;
       if (err.code === 'UF_ERR_NOT_READY') {
+        const progress = warmUp();
+        if (progress) throw warmUpProblem(progress);
         const feeder = /^feeders\[(\d+)\]/.exec(field ?? '');
         const id = feeder ? String((body as { feeders: { id: unknown }[] }).feeders[Number(feeder[1])]?.id) : 'unknown';
         const observations = Number(err.details.observations ?? 0);
@@ -35,6 +39,8 @@ export function dispatchInputs(live: LiveApi, time: ServiceTime): PlanInputStep 
     }
     const filled = completed.feeders.filter((f) => f.source === 'forecast');
     if (filled.length === 0) return { body };
+    const progress = warmUp();
+    if (progress) throw warmUpProblem(progress);
     const forecastKW = new Map((completed.request.feeders ?? []).map((f) => [f.id, f.forecastKW ?? []]));
     const inputs: Static<typeof DispatchInputs> = {
       completedAtMs: time.now(),

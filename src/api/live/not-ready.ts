@@ -25,13 +25,20 @@ export function missingOf(answer: ForecastAnswer): MissingSeries | undefined {
   return { kind: answer.kind, id: answer.id, observations: answer.observations, required: answer.required, reason: answer.reason };
 }
 
-/** 503 with Retry-After (wall-clock seconds for `waitMs` of service time) and the missing series listed. */
+/** Missing series an answer lists: a depot waits on hundreds of bins, and their count says as much as their ids. */
+export const MISSING_LISTED = 5;
+
+/**
+ * 503 with Retry-After (wall-clock seconds for `waitMs` of service time), the number of missing series and the
+ * first `MISSING_LISTED` of them.
+ */
 export function notReady(time: ServiceTime, detail: string, waitMs: number, missing: MissingSeries[], extra: Record<string, unknown> = {}): HttpProblem {
   const retryAfterSeconds = time.retryAfter(waitMs);
   return new HttpProblem('unavailable', `${detail}; retry in ${retryAfterSeconds} s`, {
     code: 'UF_ERR_NOT_READY',
     retryAfterSeconds,
-    missing,
+    missingCount: missing.length,
+    missing: missing.slice(0, MISSING_LISTED),
     ...extra,
     headers: { 'retry-after': String(retryAfterSeconds) },
   });

@@ -68,6 +68,13 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
     return notReady(time, `no collection routes for depot ${depot} on ${date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`, waitMs, missing);
   };
 
+  /** The next service date whose shift has not started: what a contractor plans for without reading a calendar. */
+  const nextServiceDate = (depot: string, now: number): string => {
+    const next = routes.serviceDates(depot, now).find((d) => d.shiftStartMs > now);
+    if (!next) throw new HttpProblem('invalid-request', `depot ${depot} has no service date ahead within the planning horizon`, { errors: [{ path: 'params.date', message: 'no service date ahead' }] });
+    return next.date;
+  };
+
   return async (app) => {
     const access = allow('waste-contractor', 'operator');
     const tags = ['routes'];
@@ -102,7 +109,7 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             'Per truck the ordered stops with arrival times (minutes after local midnight), load after each stop, disposal trips, distance and duration; ' +
             'bins left out with the reason, and must-collect bins the trucks could not take (overflowRisk). ?format=geojson or gpx (or the matching Accept) ' +
             'for maps and navigation devices. The first request for a date plans it (seconds); later ones answer the cached plan, recomputed when the set of ' +
-            'bins to collect changes. Routes freeze when the shift starts. ETag per representation (the JSON one changes once more when the routes ' +
+            'bins to collect changes. The date `next` is the next service date whose shift has not started. Routes freeze when the shift starts. ETag per representation (the JSON one changes once more when the routes ' +
             'freeze); If-None-Match answers 304. A date without service, in the past or too far ahead is 422 naming why. Bins without a fill ' +
             'forecast yet are listed in unknownBins; while no bin of the depot has one the answer is 503 with Retry-After.',
           params: DepotDateParams,
@@ -112,10 +119,10 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
         },
       },
       async (request, reply) => {
-        const { date } = request.params;
         const depot = depotInScope(request, request.params.depot).id;
         const format = formatOf(request);
         const now = time.now();
+        const date = request.params.date === 'next' ? nextServiceDate(depot, now) : request.params.date;
         let a: CollectionRoutesAnswer;
         try {
           a = await routes.routes({ depot, date }, now);

@@ -45,7 +45,7 @@ export const DepotParams = Type.Object({ depot: Type.String({ minLength: 1, maxL
 
 export const DepotDateParams = Type.Object({
   depot: Type.String({ minLength: 1, maxLength: 200 }),
-  date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'service date YYYY-MM-DD, local to the city' }),
+  date: Type.String({ pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2}|next)$', description: "service date YYYY-MM-DD, local to the city, or 'next': the next service date whose shift has not started" }),
 });
 
 export const FormatQuery = Type.Object({

@@ -29,6 +29,11 @@ function hours(ms: number): string {
   return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
 }
 
+/** A window length as people say it: "5-minute", "30-minute", "1-hour", "1.5-hour". */
+export function windowLength(ms: number): string {
+  return ms < 3_600_000 ? `${Math.round((ms / 60_000) * 10) / 10}-minute` : `${Math.round((ms / 3_600_000) * 10) / 10}-hour`;
+}
+
 export function answerForecast(a: AnswerInput): ForecastAnswer {
   const { kind, id, history } = a;
   const idxMs = (idx: number): number => idx * kind.stepMs + kind.phaseMs;
@@ -71,7 +76,7 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
     const range = usableRange(history)!;
     const need = fallbackRequired(kind);
     if (range.values.length < need) {
-      return notReady(range.values.length, need, `cold start: ${range.values.length} of ${need} ${hours(kind.stepMs)} windows since the last long gap`);
+      return notReady(range.values.length, need, `cold start: ${range.values.length} of ${need} ${windowLength(kind.stepMs)} windows since the last long gap`);
     }
     const { values, filled } = fillGaps(range.values, kind.gapFill, kind.season);
     path = kind.kind === 'bin' ? fillRatePath(values, lead + steps, kind.stepMs, lastMs, threshold) : seasonalNaivePath(values, kind.season, lead + steps);

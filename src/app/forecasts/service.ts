@@ -4,7 +4,7 @@ import { inputError, notFoundError } from '../../errors.js';
 import type { OperatorSpec, WindowResult } from '../../stream/index.js';
 import { utcOffsetMs } from '../local-time.js';
 import type { StateStore } from '../state-store.js';
-import { answerForecast } from './answer.js';
+import { answerForecast, fallbackRequired } from './answer.js';
 import { buildFitTask, requiredSteps, type FitData, type FitOutcome, type FitTask } from './fit-task.js';
 import { SeriesHistory } from './history.js';
 import type { ModelRecord } from './online.js';
@@ -204,6 +204,13 @@ export class ForecastService {
   /** The steps and units of each kind the running operators feed. */
   kindInfo(kind: SeriesKind): ResolvedKind {
     return this.kindState(kind).kind;
+  }
+
+  /** Data time every enabled kind needs before its first (cold-start fallback) forecast: what a warm start replays at least. */
+  firstForecastSpanMs(): number {
+    let span = 0;
+    for (const ks of this.kinds.values()) span = Math.max(span, fallbackRequired(ks.kind) * ks.kind.stepMs);
+    return span;
   }
 
   /** Follows a changed city: new series start empty, removed ones are dropped here and in the state directory. */

@@ -19,6 +19,17 @@ import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
 import type { StopSignal } from '../stop-signal.js';
 
+
+const HOUR = 3_600_000;
+/**
+ * A warm start replays what the first forecast of every kind needs (30 h for the feeders' half-hourly loads with
+ * the default operators) plus this margin, for windows a dropout or the open window at the end leave empty.
+ */
+const WARM_START_MARGIN_MS = 6 * HOUR;
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');
+const hoursOf = (ms: number) => Math.round(ms / HOUR);
+
 function readJson(file: string, what: string): unknown {
   let text: string;
   try {
@@ -125,6 +136,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
       seed: flags.seed,
       speed: flags.speed,
       reportRate: flags.reportRate,
+      cold: flags.cold === undefined ? undefined : String(flags.cold),
       outOfOrdernessMs: flags.outOfOrderness,
       idleTimeoutMs: flags.idleTimeout,
       maxFutureSkewMs: flags.maxFutureSkew,
@@ -149,7 +161,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
   if (config.kafka) return runOnKafka(config, city, operators, stop);
   // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
-  let startMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  let startMs = Math.floor(Date.now() / HOUR) * HOUR;
   let source: SimulatorSource | undefined;
   const simulated = config.source === 'simulator';
   const clock = simulated ? () => source?.now() ?? startMs : () => Date.now();
@@ -171,20 +183,28 @@ export async function runService(flags: Record<string, string | undefined>, stop
     pipeline,
     clock,
     stateDir: config.stateDir,
+    holdWhile: () => source?.replaying() ?? simulated,
     onError: (err) => process.stderr.write(`urbanflow: live forecasts/plans: ${err.message}\n`),
   });
   // Simulated time runs ahead of the wall clock: a restart resumes after the saved state rather than before it.
   const saved = live.forecasts.latestDataMs();
-  if (simulated && saved !== null) startMs = Math.max(startMs, Math.ceil(saved / 3_600_000) * 3_600_000);
+  if (simulated && saved !== null) startMs = Math.max(startMs, Math.ceil(saved / HOUR) * HOUR);
+  // A warm start replays the simulated city's recent past (only what the saved state does not cover).
+  const warmSpanMs = Math.ceil((live.forecasts.firstForecastSpanMs() + WARM_START_MARGIN_MS) / HOUR) * HOUR;
+  // Load tests (--report-rate above 1) start cold: the replay's cost grows with the report rate.
+  const warm = simulated && !config.cold && config.reportRate <= 1;
+  if (simulated && !config.cold && !warm) process.stderr.write(`urbanflow: starting cold: with --report-rate ${config.reportRate} a warm start would replay ${config.reportRate}x the readings\n`);
+  const replayFromMs = warm ? Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR) : startMs;
   let failed: Error | undefined;
   let simulator: ReturnType<typeof createSimulator> | undefined;
   if (simulated) {
     // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
-    simulator = createSimulator(city, { seed: config.seed, startMs, speed: config.reportRate });
+    simulator = createSimulator(city, { seed: config.seed, startMs: replayFromMs, speed: config.reportRate });
     source = startSimulatorSource({
       simulator,
       engine: pipeline.engine,
       startMs,
+      replayFromMs,
       speed: config.speed,
       onError: (err) => {
         failed ??= err;
@@ -197,9 +217,10 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const app = await buildServer({
     pipeline,
     source: config.source,
-    sourceReady: () => failed === undefined,
+    // Replaying history is not ready yet: the live routes would answer on part of it.
+    sourceReady: () => failed === undefined && !(source?.replaying() ?? false),
     ...serviceOptions(config, keys),
-    plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1 })],
+    plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1, warmUp: () => source?.replayProgress() })],
   });
   // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
   const ticker = simulated
@@ -220,6 +241,12 @@ export async function runService(flags: Record<string, string | undefined>, stop
         `urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n` +
           `urbanflow: try  curl -H "Authorization: Bearer ${bootstrap}" ${address}/v1/operators   (manage keys with \`urbanflow keys\`)\n`,
       );
+    }
+    if (source?.replaying()) {
+      process.stderr.write(`urbanflow: replaying the simulated city from ${iso(replayFromMs)} to ${iso(startMs)} at full speed (--cold starts without it)\n`);
+      void source.live.then((r) => {
+        if (r) process.stderr.write(`urbanflow: replayed ${hoursOf(r.toMs - r.fromMs)} h (${r.readings.toLocaleString('en-US')} readings) in ${(r.wallMs / 1000).toFixed(1)} s; live from ${iso(r.toMs)} at ${config.speed}x\n`);
+      });
     }
   } else if (bootstrap) {
     // The key exists now; shown even though the API never listened, since it is shown only once.

@@ -14,6 +14,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--workers <n>', 'worker threads for window aggregation (default 2; 0 runs them on the main thread)')
     .option('--seed <n>', 'simulator seed (default 1)')
     .option('--speed <x>', 'simulated seconds per wall-clock second (default 60; 1 is real time)')
+    .option('--cold', "start the simulator without history (default: first replay the simulated city's last day and a half at full speed, so forecasts and plans exist at once)")
     .option('--report-rate <x>', 'simulated sensors report x times as often as they naturally do, for load tests (default 1)')
     .option('--out-of-orderness <duration>', 'watermark bound on event-time disorder (default 30s)')
     .option('--idle-timeout <duration>', 'a silent source stops holding the watermark after this (default 5m)')

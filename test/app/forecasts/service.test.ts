@@ -72,7 +72,7 @@ describe('cold start', () => {
       // The window ending at 12:00 is still open to late readings: 23 half-hours have been emitted.
       expect(f12.observations).toBe(23);
       expect(f12.required).toBe(48 + 12);
-      expect(f12.reason).toMatch(/cold start: 23 of 60 0.5 h windows/);
+      expect(f12.reason).toMatch(/cold start: 23 of 60 30-minute windows/);
     }
     const f32 = early.get('32h/feeder')!;
     expect(f32.status).toBe('fallback');
@@ -85,6 +85,14 @@ describe('cold start', () => {
     expect(now.status).toBe('ready');
     for (const a of early.values()) expect(Value.Check(ForecastAnswerSchema, a)).toBe(true);
     expect(Value.Check(ForecastAnswerSchema, now)).toBe(true);
+  });
+
+  it('says how much data every kind needs before its first forecast: a warm start replays at least that', () => {
+    // Feeders: a day of half-hours plus 12 more; lane groups a day of 5-minute windows plus 12; bins 6 hourly readings.
+    expect(service.firstForecastSpanMs()).toBe(30 * HOUR);
+    // 32 h in, feeders and lane groups both answer.
+    expect(early.get('32h/feeder')!.status).not.toBe('not-ready');
+    expect(early.get('32h/laneGroup')!.status).not.toBe('not-ready');
   });
 
   it('gives every feeder, lane group and bin a forecast after half a week, with ordered bands', () => {
