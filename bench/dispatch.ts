@@ -1,5 +1,5 @@
 // Benchmark `dispatch`: synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs, each by the method solveDispatch picks.
-import { buildDispatchModel, solveDispatch, validateDispatchRequest, warmUpDecomposition, type DispatchPlan } from '../solvers/dispatch/index.js';
+import { buildDispatchModel, checkDispatchPlan, solveDispatch, validateDispatchRequest, warmUpDecomposition, type DispatchPlan } from '../solvers/dispatch/index.js';
 import { syntheticDispatchRequest, type SyntheticOptions } from '../solvers/dispatch/synthetic.js';
 import { warmUpHighs } from '../solvers/lp/index.js';
 import type { Bench } from './index.js';
@@ -14,6 +14,9 @@ async function timed(opts: SyntheticOptions, solve: { mipRelGap?: number; timeLi
   const problem = validateDispatchRequest(request);
   const plan = await solveDispatch(problem, solve);
   const ms = performance.now() - t0;
+  // the service checks every plan it returns; checking again here keeps a figure from ever timing a wrong plan
+  const violations = checkDispatchPlan(request, plan);
+  if (violations.length > 0) throw new Error(`dispatch ${opts.resources}x${opts.intervals}: plan rejected by the checker: ${violations.slice(0, 5).join('; ')}`);
   const model = buildDispatchModel(problem).lp;
   const dw = plan.decomposition ? `, ${JSON.stringify(plan.decomposition)}` : '';
   process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${dw}\n`);

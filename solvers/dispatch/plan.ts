@@ -38,6 +38,8 @@ export interface DispatchPlan {
   readonly mipGap?: number;
   /** Rounds, columns and the proving bound of a decomposition solve. */
   readonly decomposition?: DecompositionStats;
+  /** Present when a first plan broke a rule of the request (checked independently) and the full model replaced it. */
+  readonly rejectedPlan?: { readonly method: DispatchMethod; readonly violations: readonly string[] };
   readonly intervals: TimeWindow[];
   /** Cost plus shortfall penalty: what the optimizer minimized. */
   readonly objective: number;

@@ -138,8 +138,10 @@ export class Colgen {
     for (const blk of priced) {
       const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
       this.dw.push(d);
-      // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
-      this.addColumn(d, zero, blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
+      // Each set's first column (its key) is the resource's plan at its lower bounds: calling nothing, or under fixed
+      // calls each called interval at its minimum depth. Any plan below that (the zero plan of a called load) would
+      // mix into setpoints under the minimum depth.
+      this.addColumn(d, floorPlan(blk, zero), blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
       for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
@@ -301,6 +303,15 @@ export class Colgen {
     const state = this.blocks.map((blk, i) => (blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined));
     return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
   }
+}
+
+/**
+ * The block's plan at its primary lower bounds (zero but for the minimum depths of fixed calls). It keeps every rule
+ * of the block: a ramp is at least the minimum depth of a resource that can be called (validation), and the
+ * convexity set's other columns may then mix with it without leaving the block's polytope.
+ */
+function floorPlan(blk: Block, zero: Float64Array): Float64Array {
+  return blk.lo.some((v) => v > 0) ? blk.lo : zero;
 }
 
 /** Every resource's block, with the primary bounds the options replace. */

@@ -66,6 +66,12 @@ export const DispatchPlan = Type.Object({
   backend: Type.String(),
   mip: Type.Boolean(),
   mipGap: Type.Optional(Num),
+  rejectedPlan: Type.Optional(
+    Type.Object(
+      { method: Type.String(), violations: Type.Array(Type.String()) },
+      { description: "a first plan broke a rule of the request (the service's independent checker) and the full model's plan replaced it" },
+    ),
+  ),
   intervals: Type.Array(Window),
   objective: Num,
   cost: Type.Object({ total: Num, energy: Num, calls: Num }),

@@ -1,5 +1,6 @@
-// Independent constraint checker for dispatch plans: re-derives every rule from the raw request, sharing no code with the solver.
-import type { DispatchPlan } from '../../../solvers/dispatch/index.js';
+// Independent constraint checker for dispatch plans: re-derives every rule from the request, sharing no code with the solver.
+import type { DispatchPlan } from './plan.js';
+import type { DispatchRequest } from './request.js';
 
 type Any = Record<string, any>;
 
@@ -14,8 +15,13 @@ function intervalsOf(req: Any): Array<[number, number]> {
 
 const val = (v: number | number[], t: number) => (Array.isArray(v) ? v[t] : v);
 
-/** Returns a list of violated rules (empty when the plan is valid). `tol` is an absolute tolerance in kW / kWh / cost units. */
-export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
+/**
+ * Returns a list of violated rules (empty when the plan is valid). `tol` is an absolute tolerance in kW / kWh / cost
+ * units. It reads the request as plain data (the documented semantics, not the solver's model), so the service can
+ * refuse a plan its solver got wrong.
+ */
+export function checkDispatchPlan(request: DispatchRequest | Record<string, unknown>, plan: DispatchPlan, tol = 1e-4): string[] {
+  const req = request as Any;
   const errs: string[] = [];
   const bad = (msg: string) => errs.push(msg);
   const spans = intervalsOf(req);
@@ -30,9 +36,10 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
   let cost = 0;
   const netByFeeder = new Map<string, number[]>();
   const delivered = new Array(n).fill(0);
+  const planned = new Map(plan.resources.map((x) => [x.id, x]));
 
   for (const r of req.resources as Any[]) {
-    const p = plan.resources.find((x) => x.id === r.id);
+    const p = planned.get(r.id);
     if (!p) {
       bad(`resource ${r.id} missing from plan`);
       continue;
@@ -156,8 +163,9 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
   // off by the resources' rounding, each interval costing that at the penalty rate.
   const rounding = (req.resources.length + 1) * 1e-6 * penalty * h.reduce((a: number, b: number) => a + b, 0) * (1 + (req.feeders?.length ?? 0));
   if (Math.abs(plan.objective - objective) > 1e-5 * Math.max(1, objective) + rounding) bad(`objective ${plan.objective} but cost + penalty is ${objective}`);
+  const events = new Map(plan.events.map((e) => [e.targets[0].values[0], e]));
   for (const p of plan.resources) {
-    const ev = plan.events.find((e) => e.targets[0].values[0] === p.id);
+    const ev = events.get(p.id);
     const active = p.setpointKW.some((v) => v !== 0);
     if (active !== Boolean(ev)) bad(`${p.id}: OpenADR event ${ev ? 'present' : 'missing'} for setpoints ${active ? 'non-zero' : 'all zero'}`);
     if (ev) {
