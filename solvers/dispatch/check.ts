@@ -80,10 +80,16 @@ export function checkDispatchPlan(request: DispatchRequest | Record<string, unkn
           if (e > (r.shedKW * maxMs) / 3_600_000 + tol) bad(`${id}: ${e} kWh shed in the window from interval ${t}, above the duration limit`);
         }
       }
+      // the payback of each interval's shed comes at an even rate over reboundMinutes (default 60) of wall time after
+      // it; later intervals take what overlaps them, gaps and the time after the plan take the rest
       const frac = r.reboundFraction ?? 0;
+      const spanMs = (r.reboundMinutes ?? 60) * MIN;
       for (let k = 0; k < n && frac > 0; k++) {
-        const spread = Math.max(1, Math.round((r.reboundMinutes ?? 60) / (h[k] * 60)));
-        for (let j = 1; j <= spread && k + j < n; j++) net[k + j] -= (frac * sp[k] * h[k]) / spread / h[k + j];
+        const kW = (frac * sp[k] * h[k]) / (spanMs / 3_600_000);
+        for (let j = k + 1; j < n; j++) {
+          const overlap = Math.min(spans[k][1] + spanMs, spans[j][1]) - Math.max(spans[k][1], spans[j][0]);
+          if (overlap > 0) net[j] -= (kW * overlap) / 3_600_000 / h[j];
+        }
       }
     } else if (r.kind === 'ev') {
       const deadline = Date.parse(r.deadline);
@@ -99,6 +105,7 @@ export function checkDispatchPlan(request: DispatchRequest | Record<string, unkn
         if (charge < -tol || charge > Math.max(b, r.maxChargeKW) + tol) bad(`${id}: charging ${charge} kW out of range at ${t}`);
         owed += sp[t] * h[t];
         if (owed < -tol || owed > r.shiftableKWh + tol) bad(`${id}: owes ${owed} kWh at ${t}, outside [0, shiftable]`);
+        // a deadline at the event end is inside the plan: nothing may be owed when the last interval ends
         if (deadline <= last && t >= lastByDeadline && Math.abs(owed) > tol) bad(`${id}: still owes ${owed} kWh at interval ${t}, past the deadline`);
         energy += Math.max(0, sp[t]) * h[t];
       }

@@ -55,7 +55,10 @@ export interface HvacResource extends ResourceBase {
   readonly maxDurationMinutes: number;
   /** Fraction of the shed energy paid back after release. */
   readonly reboundFraction?: number;
-  /** The payback of each interval's shed is spread evenly over this many following minutes. */
+  /**
+   * The payback of each interval's shed comes at an even rate over this many minutes of wall time after the interval
+   * ends (default 60); each later interval takes the part it overlaps, gaps and the time after the plan the rest.
+   */
   readonly reboundMinutes?: number;
 }
 
@@ -66,7 +69,11 @@ export interface EvResource extends ResourceBase {
   readonly maxChargeKW: number;
   /** Most energy that may be owed at any moment (deferred and not yet caught up), kWh. */
   readonly shiftableKWh: number;
-  /** By this instant every deferred kWh must have been caught up; at or after the event end means "after the plan". */
+  /**
+   * By this instant every deferred kWh must have been caught up: nothing is owed from the end of the last interval
+   * ending at or before it. A deadline at the event end is inside the plan (nothing owed when it ends); only a later
+   * one leaves the catch-up to after the plan.
+   */
   readonly deadline: string;
 }
 
