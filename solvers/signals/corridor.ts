@@ -3,6 +3,7 @@ import { inputError, UrbanflowError } from '../../src/errors.js';
 import { bandwidth, greenWindow, type GreenWindow } from './band.js';
 import type { CorridorInput, CorridorPlan } from './corridor-types.js';
 import { solveMilp } from './milp.js';
+import { wholeSecondOffsets } from './whole-offsets.js';
 import { DEFAULT_CYCLE_MAX } from './model.js';
 import { planIntersection } from './plan.js';
 import type { PlannerOptions } from './types.js';
@@ -24,9 +25,9 @@ const BALANCE_WEIGHT = 0.01;
  *    integer m_i (whole cycles), x_i + b <= g_i and y_i + b̄ <= ḡ_i. Maximize b + k b̄ (+ a small
  *    reward for the narrower band). Unlike MAXBAND, a binary per direction may drop that direction's
  *    band, so a wide one-way band is chosen when it beats two narrow ones.
- * 4. Offsets follow as (T_i - x_i) mod C, the start of the coordinated (outbound) green relative to signal 0;
- *    the MILP keeps them whole seconds (integer o_i = T_i - x_i + x_0 + C q_i), so the band is the best over
- *    whole-second offsets; bandwidths are then re-measured on the offsets.
+ * 4. Offsets follow as (T_i - x_i) mod C, the start of the coordinated (outbound) green relative to signal 0,
+ *    rounded to whole seconds and then moved a second or two at a time while the measured bands widen
+ *    (whole-offsets.ts); bandwidths are measured on those offsets.
  * Limits: the cycle and splits are not optimized jointly with the offsets; phase sequences (lead/lag)
  * are taken as given; speeds are fixed (no speed-change variables) and queue clearance is ignored; a band
  * uses one phase's green per signal; the objective is bandwidth, not delay or stops.
@@ -45,7 +46,8 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
 
   const { status, x } = await maxband(cycle, out, back, T, Tb, input.inboundWeight ?? 1);
   const mod = (v: number): number => ((v % cycle) + cycle) % cycle;
-  const offsets = T.map((t, i) => Math.round(mod(t - x[i] + x[0])) % cycle);
+  const geometry = { cycle, out, back, T, Tb, inboundWeight: input.inboundWeight ?? 1, balanceWeight: BALANCE_WEIGHT };
+  const offsets = wholeSecondOffsets(geometry, T.map((t, i) => mod(t - x[i] + x[0])));
   const coordinated = input.signals.map((s, i) =>
     planIntersection(s.intersection, { ...options, cycle }, { coordPhase: out[i].phase, offset: offsets[i] }),
   );
@@ -81,11 +83,6 @@ async function maxband(C: number, out: GreenWindow[], back: GreenWindow[], T: nu
     const hi = Math.ceil((back[i].length + out[0].length + 2 * C + K[0] - K[i]) / C) + 1;
     bounds.push(` ${lo} <= m${i} <= ${hi}`);
     generals.push(`m${i}`);
-    // Whole-second offsets: o_i = T_i - x_i + x_0 + C q_i is an integer in [0, C), so the band is the best one over
-    // integer offsets, not a fractional optimum rounded afterwards (which lost up to 0.7 s of band).
-    rows.push(` off${i}: o${i} + x${i} - x0 - ${f(C)} q${i} = ${f(T[i])}`);
-    bounds.push(` 0 <= o${i} <= ${f(C - 1)}`, ` ${Math.floor((-T[i] - C - out[0].length) / C) - 1} <= q${i} <= ${Math.ceil((2 * C + out[i].length - T[i]) / C) + 1}`);
-    generals.push(`o${i}`, `q${i}`);
   }
   const model = [
     'Maximize',
