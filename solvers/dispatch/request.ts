@@ -104,7 +104,7 @@ export interface DispatchRequest {
   readonly shortfallPenaltyPerKWh?: number;
   /** Relative gap at which a MIP plan (call decisions) is accepted; default 0.005. LPs are always solved to optimality. */
   readonly mipGap?: number;
-  /** Wall-clock budget of a MIP search; when it runs out the best plan found is returned with its proven gap. Default 120. */
+  /** Wall-clock budget of the solve; when it runs out the best plan found is returned with its proven bound (plan.timeLimit). Default 120. */
   readonly timeLimitSeconds?: number;
   readonly resources: readonly DrResource[];
 }

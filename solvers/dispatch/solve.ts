@@ -45,9 +45,9 @@ export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSo
   const options: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
   let rejectedPlan: DispatchPlan['rejectedPlan'];
   if (chooseMethod(p, options) === 'decomposition') {
-    const s = await runDecomposition(p, options.mipRelGap);
-    // a MIP plan not proven within the requested gap goes to the full model's branch and bound
-    if (s && !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!)) {
+    const s = await runDecomposition(p, options.mipRelGap, options.timeLimitSeconds);
+    // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
+    if (s && (s.timeLimit || !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!))) {
       const plan = readPlan(p, s);
       const violations = checkDispatchPlan(p.request, plan);
       if (violations.length === 0) return plan;

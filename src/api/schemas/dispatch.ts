@@ -39,7 +39,7 @@ export const DispatchRequest = Type.Object(
     ),
     shortfallPenaltyPerKWh: Type.Optional(Num),
     mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005)' })),
-    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
+    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'time budget of the solve; when it runs out the best plan found is returned with its proven bound in timeLimit (default 120)' })),
     resources: Type.Array(Resource, { maxItems: 20_000 }),
   },
   { additionalProperties: false, description: 'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json`' },
@@ -66,6 +66,12 @@ export const DispatchPlan = Type.Object({
   backend: Type.String(),
   mip: Type.Boolean(),
   mipGap: Type.Optional(Num),
+  timeLimit: Type.Optional(
+    Type.Object(
+      { seconds: Num, lowerBound: Type.Union([Num, Type.Null()]), gap: Type.Union([Num, Type.Null()]) },
+      { description: 'the time budget ran out first: the best plan found, with the lower bound proven by then and the gap to it' },
+    ),
+  ),
   rejectedPlan: Type.Optional(
     Type.Object(
       { method: Type.String(), violations: Type.Array(Type.String()) },
