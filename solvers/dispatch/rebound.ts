@@ -29,7 +29,8 @@ export function reboundTerms(p: Pick<DispatchProblem, 'startMs' | 'endMs' | 'hou
     for (let j = k + 1; j < n && p.startMs[j] < e; j++) {
       const overlapMs = Math.min(e, p.endMs[j]) - Math.max(s, p.startMs[j]);
       if (overlapMs <= 0) continue;
-      from.push(k), to.push(j), coef.push((fraction * p.hours[k] * (overlapMs / spanMs)) / p.hours[j]);
+      // written as fraction·h_k / (spans per overlap · h_j): bit for bit the equal shares of regular intervals
+      from.push(k), to.push(j), coef.push((fraction * p.hours[k]) / ((spanMs / overlapMs) * p.hours[j]));
     }
   }
   return { from: Int32Array.from(from), to: Int32Array.from(to), coef: Float64Array.from(coef) };
