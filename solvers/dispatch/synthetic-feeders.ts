@@ -15,9 +15,11 @@ export interface SyntheticFeederOptions {
 /**
  * The synthetic resources (synthetic.ts) on `feeders` feeders of uneven size, with a system target and feeder rules
  * as a utility sends them: a third of the feeders capped, their load taken from a forecast's upper band (the point
- * forecast × 1.1) that peaks above the cap, so DR must shave the evening peak; about 40 % of the feeders with a
- * reduction limit (protection settings) at 40-70 % of their members' capacity. Every cap and limit row is a coupling
- * row of the decomposition's master: 1,000 × 96 on 25 feeders has about 1,900 of them.
+ * forecast × 1.1) that peaks above the cap by 30-40 % of the feeder's DR capacity, so DR must shave the evening peak
+ * there beyond the system target's share; about 40 % of the feeders with a reduction limit (protection settings) at
+ * 30-45 % of their members' capacity, below the target's share at the peak, so other feeders must make up for
+ * them. Every cap and limit row is a coupling row of the decomposition's master: 1,000 × 96 on 25 feeders has
+ * about 1,900 of them.
  */
 export function syntheticFeederRequest(o: SyntheticFeederOptions): DispatchRequest {
   const base = syntheticDispatchRequest({ resources: o.resources, intervals: o.intervals, ...(o.integer ? { integer: true } : {}), seed: o.seed ?? 1 });
@@ -44,12 +46,12 @@ export function syntheticFeederRequest(o: SyntheticFeederOptions): DispatchReque
   const round = (v: number) => Math.round(v * 10) / 10;
   const feeders: Feeder[] = capacity.map((c, f) => {
     const id = `fdr-${f}`;
-    const limit = rand() < 0.4 ? { maxReductionKW: round(c * (0.4 + 0.3 * rand())) } : {};
+    const limit = rand() < 0.4 ? { maxReductionKW: round(c * (0.3 + 0.15 * rand())) } : {};
     if (f % 3 !== 0) return { id, ...limit };
-    // base load several times the DR capacity; the upper band's evening peak exceeds the cap by 15-35 % of it
+    // base load several times the DR capacity; the upper band's evening peak exceeds the cap by 30-40 % of it
     const baseKW = 3 * c;
     const forecastKW = shape.map((s) => round(1.1 * (baseKW + 0.8 * c * s)));
-    const capKW = round(Math.max(...forecastKW) - c * (0.15 + 0.2 * rand()));
+    const capKW = round(Math.max(...forecastKW) - c * (0.3 + 0.1 * rand()));
     return { id, capKW, forecastKW, ...limit };
   });
   return { ...base, programId: 'synthetic-feeders', feeders, resources };
