@@ -1,5 +1,6 @@
-// Benchmark `dispatch`: synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs, each by the method solveDispatch picks.
-import { buildDispatchModel, solveDispatch, validateDispatchRequest, warmUpDecomposition, type DispatchPlan } from '../solvers/dispatch/index.js';
+// Benchmark `dispatch`: synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs, and the same with feeder caps and limits, each by the method solveDispatch picks.
+import { buildDispatchModel, checkDispatchPlan, solveDispatch, validateDispatchRequest, warmUpDecomposition, type DispatchPlan } from '../solvers/dispatch/index.js';
+import { syntheticFeederRequest } from '../solvers/dispatch/synthetic-feeders.js';
 import { syntheticDispatchRequest, type SyntheticOptions } from '../solvers/dispatch/synthetic.js';
 import { warmUpHighs } from '../solvers/lp/index.js';
 import type { Bench } from './index.js';
@@ -8,15 +9,21 @@ const MIP_GAP = 0.01;
 /** The target is 10 s; this limit only stops a slow or busy machine from hanging the run. */
 const MIP_TIME_LIMIT_SECONDS = 60;
 
-async function timed(opts: SyntheticOptions, solve: { mipRelGap?: number; timeLimitSeconds?: number } = {}) {
-  const request = syntheticDispatchRequest(opts);
+/** Each feeder-structured solve's budget: a figure above it is reported as reached, with the plan's gap, not waited for. */
+const FEEDERS_TIME_LIMIT_SECONDS = 60;
+
+async function timed(opts: SyntheticOptions & { feeders?: number }, solve: { mipRelGap?: number; timeLimitSeconds?: number } = {}) {
+  const request = opts.feeders !== undefined ? syntheticFeederRequest({ ...opts, feeders: opts.feeders }) : syntheticDispatchRequest(opts);
   const t0 = performance.now();
   const problem = validateDispatchRequest(request);
   const plan = await solveDispatch(problem, solve);
   const ms = performance.now() - t0;
+  // the service checks every plan it returns; checking again here keeps a figure from ever timing a wrong plan
+  const violations = checkDispatchPlan(request, plan);
+  if (violations.length > 0) throw new Error(`dispatch ${opts.resources}x${opts.intervals}: plan rejected by the checker: ${violations.slice(0, 5).join('; ')}`);
   const model = buildDispatchModel(problem).lp;
   const dw = plan.decomposition ? `, ${JSON.stringify(plan.decomposition)}` : '';
-  process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${dw}\n`);
+  process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}${opts.feeders !== undefined ? ` on ${opts.feeders} feeders` : ''}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${plan.timeLimit ? `, time limit reached, gap ${plan.timeLimit.gap}` : ''}${dw}\n`);
   return { ms, plan };
 }
 
@@ -43,6 +50,12 @@ export const dispatchBench: Bench = async () => {
   const lp200 = await timed({ resources: 200, intervals: 96, seed: 1 });
   const lp1000 = await timed({ resources: 1000, intervals: 96, seed: 1 });
   const mip200 = await timed({ resources: 200, intervals: 96, integer: true, seed: 1 }, { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS });
+  // a utility's structure: feeders of 25-50 resources, caps on a third, reduction limits on some (synthetic-feeders.ts)
+  const budget = { timeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS };
+  const lpFeeders200 = await timed({ resources: 200, intervals: 96, seed: 1, feeders: 6 }, budget);
+  const mipFeeders200 = await timed({ resources: 200, intervals: 96, integer: true, seed: 1, feeders: 6 }, { ...budget, mipRelGap: MIP_GAP });
+  const lpFeeders1000 = await timed({ resources: 1000, intervals: 96, seed: 1, feeders: 25 }, budget);
+  const gapOf = (plan: DispatchPlan) => plan.timeLimit?.gap ?? plan.mipGap ?? 0;
   return {
     highsLoadMs: Math.round(highsLoadMs),
     decompositionStartMs: Math.round(decompositionStartMs),
@@ -57,6 +70,16 @@ export const dispatchBench: Bench = async () => {
     mip200x96Ms: Math.round(mip200.ms),
     mip200x96Gap: mip200.plan.mipGap ?? null,
     mip200x96Status: mip200.plan.status,
+    lpFeeders1000x96Ms: Math.round(lpFeeders1000.ms),
+    lpFeeders200x96Ms: Math.round(lpFeeders200.ms),
+    mipFeeders200x96Ms: Math.round(mipFeeders200.ms),
+    mipFeeders200x96Gap: gapOf(mipFeeders200.plan),
+    lpFeeders1000x96Gap: gapOf(lpFeeders1000.plan),
+    lpFeeders200x96Gap: gapOf(lpFeeders200.plan),
+    feedersTimeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS,
+    ...phases('lpFeeders1000x96', lpFeeders1000.plan),
+    ...phases('lpFeeders200x96', lpFeeders200.plan),
+    ...phases('mipFeeders200x96', mipFeeders200.plan),
     lp1000x96Objective: lp1000.plan.objective,
     lp200x96Objective: lp200.plan.objective,
     mip200x96Objective: mip200.plan.objective,

@@ -1,6 +1,8 @@
 // Builds the dispatch LP/MIP from a validated problem: columns per resource and interval, rows for every rule.
 import { LpBuilder, type LpModel } from '../lp/index.js';
 import type { DispatchProblem, ResourceProblem } from './problem.js';
+import { owedClearFrom } from './ev-deadline.js';
+import { DEFAULT_REBOUND_MINUTES, reboundTerms } from './rebound.js';
 
 /** Column indices of one resource, one entry per interval (-1 where the resource has no such column). */
 export interface ResourceColumns {
@@ -79,15 +81,10 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
     case 'hvac': {
       const primary = cols(n, (t) => b.addCol(0, av[t] ? r.shedKW : 0, costPerKWh * hours[t]));
       for (let t = 0; t < n; t++) net.push({ cols: [primary[t]], coefs: [1] });
-      const frac = r.reboundFraction ?? 0;
-      if (frac > 0) {
-        for (let k = 0; k < n; k++) {
-          const spread = Math.max(1, Math.round((r.reboundMinutes ?? 60) / (hours[k] * 60)));
-          for (let j = 1; j <= spread && k + j < n; j++) {
-            net[k + j].cols.push(primary[k]);
-            net[k + j].coefs.push(-(frac * hours[k]) / (spread * hours[k + j]));
-          }
-        }
+      const rb = reboundTerms(p, r.reboundFraction ?? 0, r.reboundMinutes ?? DEFAULT_REBOUND_MINUTES);
+      for (let k = 0; k < rb.from.length; k++) {
+        net[rb.to[k]].cols.push(primary[rb.from[k]]);
+        net[rb.to[k]].coefs.push(-rb.coef[k]);
       }
       // Any run of intervals from t lasting just over maxDuration holds at most maxDuration of full-depth shed.
       const maxMs = r.maxDurationMinutes * MINUTE_MS;
@@ -111,14 +108,7 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
       const base = (t: number) => perInterval(r.baselineKW, t);
       const primary = cols(n, (t) => b.addCol(0, av[t] ? base(t) : 0, costPerKWh * hours[t]));
       const secondary = cols(n, (t) => b.addCol(0, av[t] ? Math.max(0, r.maxChargeKW - base(t)) : 0, 0));
-      const deadlineMs = Date.parse(r.deadline);
-      const lastEnd = p.endMs[n - 1];
-      let clearFrom = n;
-      if (deadlineMs <= lastEnd) {
-        clearFrom = 0;
-        while (clearFrom + 1 < n && p.endMs[clearFrom + 1] <= deadlineMs) clearFrom++;
-        if (p.endMs[clearFrom] > deadlineMs) clearFrom = 0;
-      }
+      const clearFrom = owedClearFrom(p, Date.parse(r.deadline));
       const state = cols(n, (t) => b.addCol(0, t >= clearFrom ? 0 : r.shiftableKWh, 0));
       for (let t = 0; t < n; t++) {
         // owed_t - owed_{t-1} - h·defer + h·catchUp = 0, owing nothing before the event

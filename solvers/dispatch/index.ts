@@ -1,6 +1,7 @@
 // Public surface of demand-response dispatch: validate a request once, then solve it into a plan.
 export { checkDispatchInput, checkDispatchRules, checkDispatchSchema, validateDispatchRequest } from './validate.js';
 export { dispatchProblem } from './resolve.js';
+export { checkDispatchPlan } from './check.js';
 export { chooseMethod, DECOMPOSE_FROM, solveDispatch, type DispatchSolveOptions } from './solve.js';
 export { closeDecompositionPool, warmUpDecomposition } from './decomposition/index.js';
 export { buildDispatchModel, type DispatchModel } from './build.js';

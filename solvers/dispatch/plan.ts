@@ -38,6 +38,13 @@ export interface DispatchPlan {
   readonly mipGap?: number;
   /** Rounds, columns and the proving bound of a decomposition solve. */
   readonly decomposition?: DecompositionStats;
+  /** Present when a first plan broke a rule of the request (checked independently) and the full model replaced it. */
+  readonly rejectedPlan?: { readonly method: DispatchMethod; readonly violations: readonly string[] };
+  /**
+   * Present when the request's time budget (timeLimitSeconds) ran out before the plan was proven: the best plan found,
+   * the lower bound on the optimal objective proven by then (null if none yet) and the relative gap between them.
+   */
+  readonly timeLimit?: { readonly seconds: number; readonly lowerBound: number | null; readonly gap: number | null };
   readonly intervals: TimeWindow[];
   /** Cost plus shortfall penalty: what the optimizer minimized. */
   readonly objective: number;

@@ -74,6 +74,7 @@ export function readPlan(p: DispatchProblem, s: DispatchSolution): DispatchPlan 
     mip: s.mip,
     ...(s.mipGap !== undefined ? { mipGap: s.mipGap } : {}),
     ...(s.decomposition ? { decomposition: s.decomposition } : {}),
+    ...(s.timeLimit ? { timeLimit: { ...s.timeLimit, gap: s.timeLimit.lowerBound === null ? null : Math.max(0, (s.objective - s.timeLimit.lowerBound) / Math.max(Math.abs(s.objective), 1e-9)) } } : {}),
     intervals: Array.from(p.startMs, (st, t) => ({ start: new Date(st).toISOString(), end: new Date(p.endMs[t]).toISOString() })),
     objective: s.objective,
     cost: { total, energy, calls: total - energy },

@@ -74,7 +74,7 @@ export const HvacSchema = Obj({
   shedKW: KW(),
   maxDurationMinutes: Minutes(1, 'longest shed at full depth; any window of maxDurationMinutes plus one interval holds at most maxDurationMinutes of shed energy'),
   reboundFraction: Type.Optional(Type.Number({ minimum: 0, maximum: 2, description: 'fraction of the shed energy paid back after release' })),
-  reboundMinutes: Type.Optional(Minutes(1, 'the payback of each interval’s shed is spread over this many following minutes')),
+  reboundMinutes: Type.Optional(Minutes(1, 'the payback of each interval’s shed comes at an even rate over this many minutes of wall time after the interval ends (default 60); each later interval takes the part it overlaps, gaps and the time after the plan the rest')),
 });
 
 export const EvSchema = Obj({
@@ -83,7 +83,7 @@ export const EvSchema = Obj({
   baselineKW: KWOrSeries('charging the fleet would draw without DR (kW)'),
   maxChargeKW: KW(),
   shiftableKWh: KWh('most energy that may be owed at any moment (deferred and not yet caught up)'),
-  deadline: Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant by which every deferred kWh must have been caught up' }),
+  deadline: Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant by which every deferred kWh must have been caught up: nothing is owed from the end of the last interval ending at or before it; a deadline at the event end is inside the plan (nothing owed when it ends), only a later one leaves the catch-up to after the plan' }),
 });
 
 export const IndustrialSchema = Obj({
@@ -122,7 +122,7 @@ export const DispatchRequestSchema = Obj(
     feeders: Type.Optional(Type.Array(FeederSchema, { maxItems: MAX_FEEDERS })),
     shortfallPenaltyPerKWh: Type.Optional(Type.Number({ minimum: 0.001, maximum: MAX_PENALTY_PER_KWH, description: 'penalty per kWh of unmet target or cap excess (default 1000)' })),
     mipGap: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'relative gap at which a MIP plan is accepted (default 0.005); LPs are solved to optimality' })),
-    timeLimitSeconds: Type.Optional(Type.Number({ minimum: 0.001, maximum: 3600, description: 'budget of a MIP search; the best plan found is returned with its gap (default 120)' })),
+    timeLimitSeconds: Type.Optional(Type.Number({ minimum: 0.001, maximum: 3600, description: 'wall-clock budget of the solve; when it runs out the best plan found is returned with its proven bound (plan.timeLimit); default 120' })),
     resources: Type.Array(RequestResourceSchema, { minItems: 1, maxItems: MAX_RESOURCES }),
   },
   'A demand-response dispatch request, as read by `urbanflow dispatch FILE.json` and POST /v1/dispatch/plans',

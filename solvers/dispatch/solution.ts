@@ -41,4 +41,12 @@ export interface DispatchSolution {
   readonly targetDual: Float64Array | null;
   readonly feederCapDual: readonly (Float64Array | undefined)[] | null;
   readonly decomposition?: DecompositionStats;
+  /** Present when the time budget ran out first: the plan is the best found, `lowerBound` the best proven bound. */
+  readonly timeLimit?: TimeLimitReached;
+}
+
+export interface TimeLimitReached {
+  readonly seconds: number;
+  /** Lower bound on the optimal objective proven when the budget ran out; null if none was yet. */
+  readonly lowerBound: number | null;
 }

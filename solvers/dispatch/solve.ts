@@ -1,11 +1,13 @@
 // Solves a validated dispatch problem by the method that suits it and reads the solution back into a plan.
+import { UrbanflowError } from '../../src/errors.js';
 import type { LpSolveOptions } from '../lp/index.js';
+import { checkDispatchPlan } from './check.js';
 import { canDecompose, runDecomposition } from './decomposition/index.js';
 import { solveFullModel } from './full-model.js';
 import type { DispatchPlan } from './plan.js';
 import type { DispatchProblem } from './problem.js';
 import { readPlan } from './read-plan.js';
-import type { DispatchMethod, DispatchSolution } from './solution.js';
+import type { DispatchMethod } from './solution.js';
 
 export interface DispatchSolveOptions extends LpSolveOptions {
   /**
@@ -30,16 +32,32 @@ export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions =
   return p.resources.length * p.hours.length >= DECOMPOSE_FROM ? 'decomposition' : 'full-model';
 }
 
-/** Solves the problem to optimality (LP) or to the MIP gap; throws UF_ERR_INTERNAL if the backend fails. */
+/** Violations listed in an error or a plan's note: enough to find the rule, not the whole list. */
+const LISTED_VIOLATIONS = 5;
+
+/**
+ * Solves the problem to optimality (LP) or to the MIP gap. Every plan passes the independent checker before it is
+ * returned: a decomposition plan that breaks a rule is set aside for the full model's (the plan then says so in
+ * `rejectedPlan`), and a full-model plan that breaks one is an error (UF_ERR_INTERNAL), as is a failing backend.
+ */
 export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSolveOptions = {}): Promise<DispatchPlan> {
   // The request's gap and time budget hold unless the caller (a benchmark, a test) overrides them.
   const options: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
-  let s: DispatchSolution | undefined;
+  let rejectedPlan: DispatchPlan['rejectedPlan'];
   if (chooseMethod(p, options) === 'decomposition') {
-    s = await runDecomposition(p, options.mipRelGap);
-    // a MIP plan not proven within the requested gap goes to the full model's branch and bound
-    if (s?.mipGap !== undefined && s.mipGap > options.mipRelGap!) s = undefined;
+    const s = await runDecomposition(p, options.mipRelGap, options.timeLimitSeconds);
+    // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
+    if (s && (s.timeLimit || !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!))) {
+      const plan = readPlan(p, s);
+      const violations = checkDispatchPlan(p.request, plan);
+      if (violations.length === 0) return plan;
+      rejectedPlan = { method: 'decomposition', violations: violations.slice(0, LISTED_VIOLATIONS) };
+    }
   }
-  s ??= await solveFullModel(p, options);
-  return readPlan(p, s);
+  const plan = readPlan(p, await solveFullModel(p, options));
+  const violations = checkDispatchPlan(p.request, plan);
+  if (violations.length > 0) {
+    throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch plan rejected by its checker: ${violations.slice(0, LISTED_VIOLATIONS).join('; ')}`, { violations: violations.length, backend: plan.backend });
+  }
+  return rejectedPlan ? { ...plan, rejectedPlan } : plan;
 }

@@ -3,6 +3,7 @@ import { inputError, UrbanflowError } from '../../src/errors.js';
 import { bandwidth, greenWindow, type GreenWindow } from './band.js';
 import type { CorridorInput, CorridorPlan } from './corridor-types.js';
 import { solveMilp } from './milp.js';
+import { wholeSecondOffsets } from './whole-offsets.js';
 import { DEFAULT_CYCLE_MAX } from './model.js';
 import { planIntersection } from './plan.js';
 import type { PlannerOptions } from './types.js';
@@ -25,7 +26,8 @@ const BALANCE_WEIGHT = 0.01;
  *    reward for the narrower band). Unlike MAXBAND, a binary per direction may drop that direction's
  *    band, so a wide one-way band is chosen when it beats two narrow ones.
  * 4. Offsets follow as (T_i - x_i) mod C, the start of the coordinated (outbound) green relative to signal 0,
- *    rounded to whole seconds; bandwidths are then re-measured on the rounded offsets.
+ *    rounded to whole seconds and then moved a second or two at a time while the measured bands widen
+ *    (whole-offsets.ts); bandwidths are measured on those offsets.
  * Limits: the cycle and splits are not optimized jointly with the offsets; phase sequences (lead/lag)
  * are taken as given; speeds are fixed (no speed-change variables) and queue clearance is ignored; a band
  * uses one phase's green per signal; the objective is bandwidth, not delay or stops.
@@ -44,7 +46,8 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
 
   const { status, x } = await maxband(cycle, out, back, T, Tb, input.inboundWeight ?? 1);
   const mod = (v: number): number => ((v % cycle) + cycle) % cycle;
-  const offsets = T.map((t, i) => Math.round(mod(t - x[i] + x[0])) % cycle);
+  const geometry = { cycle, out, back, T, Tb, inboundWeight: input.inboundWeight ?? 1, balanceWeight: BALANCE_WEIGHT };
+  const offsets = wholeSecondOffsets(geometry, T.map((t, i) => mod(t - x[i] + x[0])));
   const coordinated = input.signals.map((s, i) =>
     planIntersection(s.intersection, { ...options, cycle }, { coordPhase: out[i].phase, offset: offsets[i] }),
   );

@@ -2,8 +2,8 @@
 import { chooseCycle, criticalPath } from './cycle.js';
 import { buildModel, type TimingModel } from './model.js';
 import { controlDelay, levelOfService } from './performance.js';
-import { roundSplits } from './rounding.js';
 import { laneGroupGreens, lpSplits, maxDegreeOfSaturation } from './splits.js';
+import { wholeSecondSplits } from './whole-seconds.js';
 import type { IntersectionInput, IntersectionPlan, LaneGroupPerformance, PhasePlan, PlannerOptions } from './types.js';
 
 export const DEFAULT_PLANNER_OPTIONS: PlannerOptions = {
@@ -27,13 +27,13 @@ export function planIntersection(input: IntersectionInput, options: Partial<Plan
   const model = buildModel(input, opts);
   const path = criticalPath(model);
   let choice = chooseCycle(model, path, opts);
-  let splits = roundSplits(model.rings, lpSplits(model, choice.cycle), choice.cycle);
+  let splits = wholeSecondSplits(model, choice.cycle, lpSplits(model, choice.cycle));
   let maxX = maxDegreeOfSaturation(model, choice.cycle, splits);
   // Minimum greens or shared service can leave a lane group over capacity below Cmax even with Y < 1: same fallback.
   const cmax = Math.floor(model.cycleMax + 1e-9);
   if (maxX > 1 && choice.source !== 'fixed' && choice.cycle < cmax) {
     choice = { cycle: cmax, source: 'oversaturated', webster: choice.webster };
-    splits = roundSplits(model.rings, lpSplits(model, cmax), cmax);
+    splits = wholeSecondSplits(model, cmax, lpSplits(model, cmax));
     maxX = maxDegreeOfSaturation(model, cmax, splits);
   }
   const cycle = choice.cycle;

@@ -73,7 +73,15 @@ function rebalance(model: TimingModel, cycle: number, phases: number[], splits: 
   phases.forEach((p, k) => (splits[p] = atMin[k] ? model.phases[p].minSplit : model.phases[p].lostTime + t * demand[k]));
 }
 
-function solveLevel(model: TimingModel, cycle: number): number[] {
+/**
+ * The same LP with every split and barrier time a whole number of seconds (a small MILP, branch and bound in
+ * javascript-lp-solver): the whole-second splits with the smallest possible largest degree of saturation.
+ */
+export function wholeSecondLevel(model: TimingModel, cycle: number): number[] {
+  return solveLevel(model, cycle, true).map((v) => Math.round(v));
+}
+
+function solveLevel(model: TimingModel, cycle: number, integer = false): number[] {
   const constraints: Record<string, { min?: number; max?: number; equal?: number }> = { cycle: { equal: cycle }, cap: { max: MAX_RESERVE_FACTOR } };
   const variables: Record<string, Record<string, number>> = { mu: { mu: 1, cap: 1 } };
   model.phases.forEach((p, i) => {
@@ -97,7 +105,8 @@ function solveLevel(model: TimingModel, cycle: number): number[] {
     variables.mu[row] = g.flowRatio * cycle;
     for (const p of g.phases) variables[`s${p}`][row] = -1;
   });
-  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables, options: { presolve: false } }) as SolveResult;
+  const ints = integer ? Object.fromEntries(Object.keys(variables).filter((v) => v !== 'mu').map((v) => [v, 1 as const])) : undefined;
+  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables, ...(ints ? { ints } : {}), options: { presolve: false } }) as SolveResult;
   if (!result.feasible) {
     throw new UrbanflowError('UF_ERR_INFEASIBLE', `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`, { cycle });
   }

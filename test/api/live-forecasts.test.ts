@@ -1,6 +1,6 @@
 // Forecast queries and feeder-cap dispatch over HTTP: intervals, horizons, role and contractor scope, cold start, plans from forecasts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPlan } from '../solvers/dispatch/check.js';
+import { checkDispatchPlan } from '../../solvers/dispatch/index.js';
 import type { ForecastReady } from '../../src/app/forecasts/index.js';
 import { rng } from '../helpers/rng.js';
 import { startHarness, T0, type Credential, type Harness } from './harness.js';
@@ -151,7 +151,7 @@ describe('feeder-cap dispatch from the live load forecast', () => {
     // Each 15-minute interval lies in one 30-minute forecast window.
     used.forecastKW.forEach((kw: number, t: number) => expect(kw).toBeCloseTo(f.forecast[Math.floor(t / 2)], 9));
     const solved = { ...capRequest(start, cap), feeders: [{ id: 'fdr-001', capKW: cap, forecastKW: used.forecastKW }] };
-    expect(checkPlan(solved, doc.plan)).toEqual([]);
+    expect(checkDispatchPlan(solved, doc.plan)).toEqual([]);
     expect(Math.max(...doc.plan.feeders[0].shortfallKW)).toBeLessThan(1e-6);
     expect(Math.max(...doc.plan.feeders[0].netReductionKW)).toBeGreaterThan(0);
     // The record is stored with the plan.
@@ -162,7 +162,7 @@ describe('feeder-cap dispatch from the live load forecast', () => {
     const upper = cautious.json().inputs;
     expect(upper.band).toBe('upper95');
     upper.feeders[0].forecastKW.forEach((kw: number, t: number) => expect(kw).toBeGreaterThan(used.forecastKW[t]));
-    expect(checkPlan({ ...solved, feeders: [{ id: 'fdr-001', capKW: cap, forecastKW: upper.feeders[0].forecastKW }] }, cautious.json().plan)).toEqual([]);
+    expect(checkDispatchPlan({ ...solved, feeders: [{ id: 'fdr-001', capKW: cap, forecastKW: upper.feeders[0].forecastKW }] }, cautious.json().plan)).toEqual([]);
   });
 
   it('leaves requests that carry their own load alone, and names a feeder outside the city at its field', async () => {
@@ -170,7 +170,7 @@ describe('feeder-cap dispatch from the live load forecast', () => {
     const res = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans?wait=60', headers: h.auth('utility'), payload: own });
     expect(res.statusCode).toBe(201);
     expect(res.json().inputs).toBeUndefined();
-    expect(checkPlan(own, res.json().plan)).toEqual([]);
+    expect(checkDispatchPlan(own, res.json().plan)).toEqual([]);
     const outside = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: h.auth('utility'), payload: capRequest(T0 + HOUR, 100, 'fdr-999') });
     expect(outside.statusCode).toBe(422);
     expect(outside.json().errors[0].path).toBe('body.feeders[0].forecastKW');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPlan as checkDispatch } from '../solvers/dispatch/check.js';
+import { checkDispatchPlan as checkDispatch } from '../../solvers/dispatch/index.js';
 import { PlanStore } from '../../src/api/plans/index.js';
 import { DispatchRequestSchema, MAX_KW } from '../../solvers/dispatch/index.js';
 import { dispatchRequest, routeRequest, signalsRequest, startHarness, type Harness } from './harness.js';

@@ -12,7 +12,7 @@ import { checkDispatchInput } from '../../solvers/dispatch/index.js';
 import { checkPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
 import { checkCorridor, checkPlan as checkSignals, type CorridorInput, type IntersectionInput } from '../../solvers/signals/index.js';
 import { startHarness, type Harness } from '../api/harness.js';
-import { checkPlan as checkDispatch } from '../solvers/dispatch/check.js';
+import { checkDispatchPlan as checkDispatch } from '../../solvers/dispatch/index.js';
 
 const root = new URL('../../', import.meta.url);
 const city = loadSampleCity();

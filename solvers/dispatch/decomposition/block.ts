@@ -1,5 +1,7 @@
 // One DR resource as an independent block of the dispatch LP: its bounds, dynamics and local rules per interval.
 import type { DispatchProblem } from '../problem.js';
+import { owedClearFrom } from '../ev-deadline.js';
+import { DEFAULT_REBOUND_MINUTES, reboundTerms } from '../rebound.js';
 
 const MINUTE_MS = 60_000;
 
@@ -152,13 +154,7 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
     }
     case 'ev': {
       const b = (t: number) => (typeof r.baselineKW === 'number' ? r.baselineKW : r.baselineKW[t]);
-      const deadlineMs = Date.parse(r.deadline);
-      let clearFrom = n;
-      if (deadlineMs <= p.endMs[n - 1]) {
-        clearFrom = 0;
-        while (clearFrom + 1 < n && p.endMs[clearFrom + 1] <= deadlineMs) clearFrom++;
-        if (p.endMs[clearFrom] > deadlineMs) clearFrom = 0;
-      }
+      const clearFrom = owedClearFrom(p, Date.parse(r.deadline));
       block.storage = {
         initial: 0,
         lo: new Float64Array(n),
@@ -171,19 +167,12 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
       return block;
     }
     case 'hvac': {
-      const from: number[] = [];
-      const to: number[] = [];
-      const coef: number[] = [];
-      const frac = r.reboundFraction ?? 0;
-      for (let k = 0; k < n && frac > 0; k++) {
-        const spread = Math.max(1, Math.round((r.reboundMinutes ?? 60) / (h[k] * 60)));
-        for (let j = 1; j <= spread && k + j < n; j++) from.push(k), to.push(k + j), coef.push((frac * h[k]) / (spread * h[k + j]));
-      }
+      const rb = reboundTerms(p, r.reboundFraction ?? 0, r.reboundMinutes ?? DEFAULT_REBOUND_MINUTES);
       const maxMs = r.maxDurationMinutes * MINUTE_MS;
       const windows = hvacWindows(p, maxMs, (r.shedKW * maxMs) / 3_600_000);
       const hi = upper(() => r.shedKW);
       block.hi = hi;
-      if (from.length) block.rebound = { from: Int32Array.from(from), to: Int32Array.from(to), coef: Float64Array.from(coef) };
+      if (rb.from.length) block.rebound = rb;
       block.windows = windows;
       // Vertices stay at 0 or full shed only while every bound is one of the two.
       block.runLimit = hi.every((v) => v === 0 || v === r.shedKW) ? runLimitOf(p, windows, maxMs) : undefined;

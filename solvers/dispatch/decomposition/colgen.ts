@@ -22,8 +22,10 @@ export interface ColgenOptions {
   readonly seedDuals?: Float64Array;
   /** Plans known feasible for a resource (by resource index), added as columns before the first master solve. */
   readonly seedPlans?: (resource: number) => readonly SeedPlan[];
-  /** For per-phase timings in the statistics; without it only counts are kept. */
+  /** For per-phase timings in the statistics and the time budget; without it only counts are kept. */
   readonly clock?: () => number;
+  /** Clock reading at which to stop with the master's current (feasible) plan and the best bound so far. */
+  readonly stopAt?: number;
   /** The problem's blocks (built here when absent). */
   readonly blocks?: readonly Block[];
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
@@ -41,6 +43,8 @@ export interface ColgenStats {
 
 export interface ColgenResult {
   readonly optimal: boolean;
+  /** Stopped at `stopAt`: the plan is feasible, `lowerBound` proves how far from optimal it can be. */
+  readonly timedOut: boolean;
   readonly objective: number;
   readonly lowerBound: number;
   /** Per resource: primary and (battery, EV) secondary per interval. */
@@ -138,8 +142,10 @@ export class Colgen {
     for (const blk of priced) {
       const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
       this.dw.push(d);
-      // Calling nothing is a plan of every resource: as each set's first column (its key) it keeps the master feasible.
-      this.addColumn(d, zero, blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
+      // Each set's first column (its key) is the resource's plan at its lower bounds: calling nothing, or under fixed
+      // calls each called interval at its minimum depth. Any plan below that (the zero plan of a called load) would
+      // mix into setpoints under the minimum depth.
+      this.addColumn(d, floorPlan(blk, zero), blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
       for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
@@ -195,7 +201,7 @@ export class Colgen {
       center = seed;
     }
     let masterOptimal = this.solveMaster();
-    while (masterOptimal && stats.rounds < maxRounds) {
+    while (masterOptimal && stats.rounds < maxRounds && !this.outOfTime()) {
       stats.rounds++;
       const out = master.pi.slice();
       coupling.sanitize(out);
@@ -227,12 +233,16 @@ export class Colgen {
       master.retireIdle(RETIRE_AFTER_ROUNDS);
       masterOptimal = this.solveMaster();
     }
-    return this.result(optimal && masterOptimal, lowerBound);
+    return this.result(optimal && masterOptimal, lowerBound, !(optimal && masterOptimal) && this.outOfTime());
+  }
+
+  private outOfTime(): boolean {
+    return this.options.stopAt !== undefined && this.now() >= this.options.stopAt;
   }
 
   private solveMaster(): boolean {
     const t0 = this.now();
-    const r = this.master.solve();
+    const r = this.master.solve(undefined, this.options.stopAt !== undefined ? () => this.outOfTime() : undefined);
     this.stats.masterMs += this.now() - t0;
     this.stats.masterIterations += r.iterations;
     return r.optimal;
@@ -251,7 +261,7 @@ export class Colgen {
     });
   }
 
-  private result(optimal: boolean, lowerBound: number): ColgenResult {
+  private result(optimal: boolean, lowerBound: number, timedOut: boolean): ColgenResult {
     const { p, n, coupling, master } = this;
     master.refactor();
     const x = master.x;
@@ -299,8 +309,17 @@ export class Colgen {
     const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
     const net = this.blocks.map((blk, i) => netOf(blk, primary[i], secondary[i], new Float64Array(n)));
     const state = this.blocks.map((blk, i) => (blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined));
-    return { optimal, objective: master.objective() - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
+    return { optimal, timedOut, objective: master.objective() - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
   }
+}
+
+/**
+ * The block's plan at its primary lower bounds (zero but for the minimum depths of fixed calls). It keeps every rule
+ * of the block: a ramp is at least the minimum depth of a resource that can be called (validation), and the
+ * convexity set's other columns may then mix with it without leaving the block's polytope.
+ */
+function floorPlan(blk: Block, zero: Float64Array): Float64Array {
+  return blk.lo.some((v) => v > 0) ? blk.lo : zero;
 }
 
 /** Every resource's block, with the primary bounds the options replace. */

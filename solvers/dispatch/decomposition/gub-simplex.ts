@@ -334,9 +334,11 @@ export class GubSimplex {
   }
 
   /** Runs primal simplex iterations to optimality (or the iteration limit). */
-  solve(maxIterations = 1_000_000): GubSolveResult {
+  /** Iterates to optimality; `stop` (asked every 64 iterations) ends it early with the basis still primal feasible. */
+  solve(maxIterations = 1_000_000, stop?: () => boolean): GubSolveResult {
     const start = this.iterations;
     while (this.iterations - start < maxIterations) {
+      if (stop && (this.iterations & 63) === 0 && stop()) break;
       const q = this.choose();
       if (q < 0) return { optimal: true, iterations: this.iterations - start };
       this.iterate(q);

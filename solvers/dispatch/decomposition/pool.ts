@@ -6,8 +6,7 @@ import type { DispatchProblem } from '../problem.js';
 import type { DispatchSolution } from '../solution.js';
 import { syntheticDispatchRequest } from '../synthetic.js';
 import { validateDispatchRequest } from '../validate.js';
-import { solveDecomposed } from './solve.js';
-import type { DecompositionTask } from './worker.js';
+import solveTask, { type DecompositionTask } from './worker.js';
 
 let pool: Piscina<DecompositionTask, DispatchSolution | undefined> | undefined;
 
@@ -20,11 +19,11 @@ function workerFile(): string | undefined {
 }
 
 /** Solves on the pool's thread; idle threads are unref'd so CLIs and tests exit without closing it. */
-export async function runDecomposition(p: DispatchProblem, mipRelGap?: number): Promise<DispatchSolution | undefined> {
-  const task: DecompositionTask = { problem: p, ...(mipRelGap !== undefined ? { mipRelGap } : {}) };
+export async function runDecomposition(p: DispatchProblem, mipRelGap?: number, timeLimitSeconds?: number): Promise<DispatchSolution | undefined> {
+  const task: DecompositionTask = { problem: p, ...(mipRelGap !== undefined ? { mipRelGap } : {}), ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) };
   if (!pool) {
     const filename = workerFile();
-    if (!filename) return solveDecomposed(p, task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {});
+    if (!filename) return solveTask(task);
     pool = new Piscina({ filename, minThreads: 1, maxThreads: 2, idleTimeout: 60_000 });
   }
   return pool.run(task);

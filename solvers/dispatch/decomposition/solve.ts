@@ -15,7 +15,16 @@ export interface DecomposeOptions {
   readonly threads?: number;
   /** The gap a MIP should be proven within (default 1e-4): the column generation's bound is taken to a quarter of it. */
   readonly mipRelGap?: number;
+  /**
+   * Time budget (needs `clock`): when it runs out the master's current plan, always feasible, is returned with the
+   * best bound found (`timeLimit` in the solution). A MIP's fixed-call LP gets a quarter of the budget more to turn
+   * the bound's calls into a plan.
+   */
+  readonly timeLimitMs?: number;
 }
+
+/** Share of the budget a MIP's fixed-call LP may run past it. */
+const FIXED_CALLS_GRACE = 0.25;
 
 /** Whether column generation solves the problem: every LP, and MIPs whose call decisions have an exact best response. */
 export function canDecompose(p: DispatchProblem): boolean {
@@ -32,7 +41,7 @@ type Run = ColgenResult & { readonly coarseRounds: number; readonly threads: num
 function run(p: DispatchProblem, options: DecomposeOptions, extra: Parameters<typeof solveByColumnGeneration>[1] = {}): Run | undefined {
   try {
     const r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, threads: DEFAULT_THREADS, ...options, ...extra });
-    return r.optimal ? r : undefined;
+    return r.optimal || r.timedOut ? r : undefined;
   } catch {
     // a numerical failure of the specialised simplex: the full model is the safe answer
     return undefined;
@@ -74,7 +83,8 @@ function solution(p: DispatchProblem, r: Run, extra: Partial<DispatchSolution> &
  */
 function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSolution | undefined {
   const wanted = options.mipRelGap ?? DEFAULT_MIP_REL_GAP;
-  const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4) });
+  const stopAt = stopTime(options);
+  const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4), ...(stopAt !== undefined ? { stopAt } : {}) });
   if (!relaxed) return undefined;
   const n = p.hours.length;
   const on = p.resources.map((rp, i) => (rp.callDecisions ? repairCalls(p, i, relaxed.on[i] ?? new Float64Array(n)) : undefined));
@@ -98,7 +108,8 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
       if (!pl.on || pl.on.some((o, t) => o !== pattern[t])) return [];
       return [{ primary: pl.primary, ...(pl.secondary ? { secondary: pl.secondary } : {}), callCost: 0 }];
     });
-  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans });
+  const grace = stopAt !== undefined ? { stopAt: stopAt + FIXED_CALLS_GRACE * options.timeLimitMs! } : {};
+  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, ...grace });
   if (!fixed) return undefined;
   let callCost = 0;
   p.resources.forEach((rp, i) => {
@@ -106,14 +117,28 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
     if (pattern) for (let t = 0; t < n; t++) if (pattern[t] && (t === 0 || !pattern[t - 1])) callCost += rp.resource.costPerCall ?? 0;
   });
   const objective = fixed.objective + callCost;
-  const gap = Math.max(0, (objective - relaxed.lowerBound) / Math.max(Math.abs(objective), 1e-9));
-  return solution(p, fixed, { status: 'feasible', mip: true, mipGap: gap, objective, on, decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined) });
+  // before any bound (a budget spent in the first master solve) nothing is proven: a gap of 100 %
+  const gap = Number.isFinite(relaxed.lowerBound) ? Math.max(0, (objective - relaxed.lowerBound) / Math.max(Math.abs(objective), 1e-9)) : 1;
+  const timeLimit = relaxed.timedOut || fixed.timedOut ? limitReached(options, relaxed.lowerBound) : {};
+  return solution(p, fixed, { status: 'feasible', mip: true, mipGap: gap, objective, on, ...timeLimit, decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined) });
+}
+
+function stopTime(options: DecomposeOptions): number | undefined {
+  return options.timeLimitMs !== undefined && options.clock ? options.clock() + options.timeLimitMs : undefined;
+}
+
+/** The budget and the bound a plan stopped by it is proven against (null before any bound was found). */
+function limitReached(options: DecomposeOptions, lowerBound: number): Pick<DispatchSolution, 'timeLimit'> {
+  return { timeLimit: { seconds: options.timeLimitMs! / 1000, lowerBound: Number.isFinite(lowerBound) ? lowerBound : null } };
 }
 
 /** The LP optimum, or a MIP plan with its proven gap, by column generation; undefined if it failed (the caller then solves the full model). */
 export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = {}): DispatchSolution | undefined {
   if (p.resources.some((r) => r.callDecisions)) return solveMip(p, options);
-  const r = run(p, options);
+  const stopAt = stopTime(options);
+  const r = run(p, options, stopAt !== undefined ? { stopAt } : {});
   if (!r) return undefined;
-  return solution(p, r, { status: 'optimal', mip: false, objective: r.objective, on: p.resources.map(() => undefined), decomposition: stats([r], r.lowerBound, options.clock !== undefined) });
+  const status = r.optimal ? 'optimal' : 'feasible';
+  const timeLimit = r.timedOut ? limitReached(options, r.lowerBound) : {};
+  return solution(p, r, { status, mip: false, objective: r.objective, on: p.resources.map(() => undefined), ...timeLimit, decomposition: stats([r], r.lowerBound, options.clock !== undefined) });
 }

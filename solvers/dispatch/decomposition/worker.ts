@@ -6,8 +6,13 @@ import { solveDecomposed } from './solve.js';
 export interface DecompositionTask {
   readonly problem: DispatchProblem;
   readonly mipRelGap?: number;
+  readonly timeLimitSeconds?: number;
 }
 
 export default function solveTask(task: DecompositionTask): DispatchSolution | undefined {
-  return solveDecomposed(task.problem, { clock: () => performance.now(), ...(task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {}) });
+  return solveDecomposed(task.problem, {
+    clock: () => performance.now(),
+    ...(task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {}),
+    ...(task.timeLimitSeconds !== undefined ? { timeLimitMs: task.timeLimitSeconds * 1000 } : {}),
+  });
 }

@@ -29,6 +29,18 @@ export const DispatchPlan = Type.Object({
   backend: Type.String(),
   mip: Type.Boolean(),
   mipGap: Type.Optional(Num),
+  timeLimit: Type.Optional(
+    Type.Object(
+      { seconds: Num, lowerBound: Type.Union([Num, Type.Null()]), gap: Type.Union([Num, Type.Null()]) },
+      { description: 'the time budget ran out first: the best plan found, with the lower bound proven by then and the gap to it' },
+    ),
+  ),
+  rejectedPlan: Type.Optional(
+    Type.Object(
+      { method: Type.String(), violations: Type.Array(Type.String()) },
+      { description: "a first plan broke a rule of the request (the service's independent checker) and the full model's plan replaced it" },
+    ),
+  ),
   intervals: Type.Array(Window),
   objective: Num,
   cost: Type.Object({ total: Num, energy: Num, calls: Num }),

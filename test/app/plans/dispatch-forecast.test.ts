@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForecastService, type ForecastReady } from '../../../src/app/forecasts/index.js';
 import { completeDispatchRequest } from '../../../src/app/plans/index.js';
 import { solveDispatch, validateDispatchRequest } from '../../../solvers/dispatch/index.js';
-import { checkPlan } from '../../solvers/dispatch/check.js';
+import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
 
 const MIN = 60_000;
@@ -55,7 +55,7 @@ describe('completeDispatchRequest', () => {
     expect(feeders).toEqual([{ feeder, source: 'forecast', method: 'seasonal-arx', fittedAtMs: f.model.fittedAtMs, lastObservationMs: f.lastObservationMs, observedIntervals: 0 }]);
     const problem = validateDispatchRequest(request);
     const plan = await solveDispatch(problem);
-    expect(checkPlan(request, plan)).toEqual([]);
+    expect(checkDispatchPlan(request, plan)).toEqual([]);
     const over = kw.map((v) => Math.max(0, v - cap));
     expect(Math.max(...over)).toBeGreaterThan(0);
     expect(Math.max(...plan.feeders[0].shortfallKW!)).toBeLessThan(1e-6);

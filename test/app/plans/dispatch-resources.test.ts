@@ -4,7 +4,7 @@ import { resolveCityResources } from '../../../src/app/plans/dispatch-resources.
 import { loadSampleCity } from '../../../src/city/index.js';
 import { isUrbanflowError } from '../../../src/errors.js';
 import { checkDispatchInput, checkDispatchRules, dispatchProblem, solveDispatch } from '../../../solvers/dispatch/index.js';
-import { checkPlan } from '../../solvers/dispatch/check.js';
+import { checkDispatchPlan as checkPlan } from '../../../solvers/dispatch/index.js';
 
 const city = loadSampleCity();
 const fdr = city.feeders[0];

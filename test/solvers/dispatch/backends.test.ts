@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDispatchModel, solveDispatch, validateDispatchRequest } from '../../../solvers/dispatch/index.js';
 import { syntheticDispatchRequest } from '../../../solvers/dispatch/synthetic.js';
 import { chooseBackend } from '../../../solvers/lp/index.js';
-import { checkPlan } from './check.js';
+import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
 
 const shared = [
   { name: 'LP, system target', opts: { resources: 8, intervals: 8, seed: 3 } },
@@ -19,8 +19,8 @@ describe('both backends on shared small models', () => {
       const hi = await solveDispatch(p, { backend: 'highs' });
       expect(js.backend).toBe('jslp');
       expect(hi.backend).toBe('highs');
-      expect(checkPlan(req, js)).toEqual([]);
-      expect(checkPlan(req, hi)).toEqual([]);
+      expect(checkDispatchPlan(req, js)).toEqual([]);
+      expect(checkDispatchPlan(req, hi)).toEqual([]);
       expect(Math.abs(js.objective - hi.objective) / Math.max(1, Math.abs(hi.objective))).toBeLessThan(1e-6);
     });
   }
@@ -34,7 +34,7 @@ describe('larger synthetic plans', () => {
     const plan = await solveDispatch(p);
     expect(plan.status).toBe('optimal');
     expect(plan.marginalCostPerKWh).not.toBeNull();
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkDispatchPlan(req, plan)).toEqual([]);
   });
 
   it('a 30 x 32 MIP in feeder-cap mode passes the checker within its gap', async () => {
@@ -42,7 +42,7 @@ describe('larger synthetic plans', () => {
     const plan = await solveDispatch(validateDispatchRequest(req), { mipRelGap: 1e-4 });
     expect(plan.mip).toBe(true);
     expect(plan.mipGap).toBeLessThanOrEqual(1e-4);
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkDispatchPlan(req, plan)).toEqual([]);
   });
 });
 
@@ -53,8 +53,8 @@ describe('the shipped example request', () => {
     const p = validateDispatchRequest(req);
     const js = await solveDispatch(p, { backend: 'jslp' });
     const hi = await solveDispatch(p, { backend: 'highs' });
-    expect(checkPlan(req, js)).toEqual([]);
-    expect(checkPlan(req, hi)).toEqual([]);
+    expect(checkDispatchPlan(req, js)).toEqual([]);
+    expect(checkDispatchPlan(req, hi)).toEqual([]);
     expect(Math.abs(js.objective - hi.objective) / Math.max(1, hi.objective)).toBeLessThan(1e-6);
   });
 });

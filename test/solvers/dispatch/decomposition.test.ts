@@ -4,7 +4,8 @@ import { canDecompose, solveDecomposed } from '../../../solvers/dispatch/decompo
 import { buildDispatchModel } from '../../../solvers/dispatch/index.js';
 import { solveLp } from '../../../solvers/lp/index.js';
 import { syntheticDispatchRequest } from '../../../solvers/dispatch/synthetic.js';
-import { checkPlan } from './check.js';
+import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
+import { readPlan } from '../../../solvers/dispatch/read-plan.js';
 import { rng, START } from './helpers.js';
 
 type Req = Record<string, any>;
@@ -87,8 +88,8 @@ describe('column generation', () => {
       expect(dw.method, `seed ${seed}`).toBe('decomposition');
       expect(full.method).toBe('full-model');
       expect(relDiff(dw.objective, full.objective), `seed ${seed}: ${dw.objective} vs ${full.objective}`).toBeLessThan(1e-6);
-      expect(checkPlan(req, dw), `seed ${seed}`).toEqual([]);
-      expect(checkPlan(req, full), `seed ${seed}`).toEqual([]);
+      expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
+      expect(checkDispatchPlan(req, full), `seed ${seed}`).toEqual([]);
       // the bound that proves the optimum
       expect(dw.decomposition!.lowerBound).toBeLessThanOrEqual(dw.objective + 1e-7 * Math.max(1, dw.objective));
       expect(relDiff(dw.decomposition!.lowerBound, dw.objective), `seed ${seed}: ${dw.decomposition!.lowerBound} ${dw.objective}`).toBeLessThan(1e-6);
@@ -104,7 +105,7 @@ describe('column generation', () => {
       const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources, intervals, seed: 17, feederCaps })));
       const { full, dw } = await both(req);
       expect(relDiff(dw.objective, full.objective)).toBeLessThan(1e-6);
-      expect(checkPlan(req, dw)).toEqual([]);
+      expect(checkDispatchPlan(req, dw)).toEqual([]);
       // blocks enough for a second pricing thread (the compiled build's worker starts one)
       if (resources > 100) expect(dw.decomposition!.pricingThreads).toBe(2);
     }
@@ -169,7 +170,7 @@ describe('column generation for MIPs', () => {
       expect(dw.decomposition!.lowerBound, `seed ${seed}`).toBeLessThanOrEqual(exact.objective + 1e-6 * scale);
       expect(dw.objective, `seed ${seed}`).toBeGreaterThanOrEqual(exact.objective - 1e-6 * scale);
       expect(dw.mipGap!).toBeCloseTo((dw.objective - dw.decomposition!.lowerBound) / Math.max(1e-9, Math.abs(dw.objective)), 9);
-      expect(checkPlan(req, dw), `seed ${seed}`).toEqual([]);
+      expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
     }
   });
 
@@ -183,11 +184,27 @@ describe('column generation for MIPs', () => {
     }
   });
 
+  it('keeps minimum depths under fixed calls: no called load is mixed with its zero plan', async () => {
+    // Synthetic 60 x 32 with feeder caps: r43 (minKW 50.4, ramp 68.9) was reported called at 26.7 kW, a mix of its
+    // minimum-depth plan with the zero plan that each resource's convexity set started from.
+    const req = syntheticDispatchRequest({ resources: 60, intervals: 32, integer: true, feederCaps: true, seed: 1 });
+    const p = validateDispatchRequest(req);
+    const plan = readPlan(p, solveDecomposed(p, { mipRelGap: 0.01, threads: 1 })!);
+    expect(checkDispatchPlan(req, plan)).toEqual([]);
+    const r43 = plan.resources.find((r) => r.id === 'r43')!;
+    expect(r43.called.some((c) => c)).toBe(true);
+    r43.setpointKW.forEach((v, t) => expect(r43.called[t] ? v : 50.4).toBeGreaterThanOrEqual(50.4 - 1e-6));
+    // through the service: the decomposition's own plan is returned, not the full model's replacement of it
+    const served = await solveDispatch(p, { method: 'decomposition', mipRelGap: 0.05 });
+    expect(served.rejectedPlan).toBeUndefined();
+    expect(served.method).toBe('decomposition');
+  });
+
   it('leaves a plan outside the requested gap to the full model', async () => {
     const req = randomMipRequest(3);
     const plan = await solveDispatch(validateDispatchRequest(req), { method: 'decomposition', mipRelGap: 0 });
     // either column generation proved optimality outright, or branch and bound of the full model ran
     expect(plan.method === 'full-model' || plan.mipGap === 0).toBe(true);
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkDispatchPlan(req, plan)).toEqual([]);
   });
 });

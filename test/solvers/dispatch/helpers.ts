@@ -1,7 +1,7 @@
 // Small request builders for the dispatch tests.
 import { solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
 import type { LpBackendName } from '../../../solvers/lp/index.js';
-import { checkPlan } from './check.js';
+import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
 
 export const START = '2026-07-01T16:00:00.000Z';
 
@@ -12,7 +12,7 @@ export function request(resources: unknown[], targetKW: number[], extra: Record<
 /** Validates, solves with the given backend, and asserts the independent checker accepts the plan. */
 export async function solveChecked(req: Record<string, unknown>, backend: LpBackendName | 'auto' = 'auto'): Promise<DispatchPlan> {
   const plan = await solveDispatch(validateDispatchRequest(req), { backend });
-  const errors = checkPlan(req, plan);
+  const errors = checkDispatchPlan(req, plan);
   if (errors.length) throw new Error(`checker rejected the ${plan.backend} plan:\n${errors.slice(0, 10).join('\n')}`);
   return plan;
 }

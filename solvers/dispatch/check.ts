@@ -1,5 +1,6 @@
-// Independent constraint checker for dispatch plans: re-derives every rule from the raw request, sharing no code with the solver.
-import type { DispatchPlan } from '../../../solvers/dispatch/index.js';
+// Independent constraint checker for dispatch plans: re-derives every rule from the request, sharing no code with the solver.
+import type { DispatchPlan } from './plan.js';
+import type { DispatchRequest } from './request.js';
 
 type Any = Record<string, any>;
 
@@ -14,8 +15,13 @@ function intervalsOf(req: Any): Array<[number, number]> {
 
 const val = (v: number | number[], t: number) => (Array.isArray(v) ? v[t] : v);
 
-/** Returns a list of violated rules (empty when the plan is valid). `tol` is an absolute tolerance in kW / kWh / cost units. */
-export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
+/**
+ * Returns a list of violated rules (empty when the plan is valid). `tol` is an absolute tolerance in kW / kWh / cost
+ * units. It reads the request as plain data (the documented semantics, not the solver's model), so the service can
+ * refuse a plan its solver got wrong.
+ */
+export function checkDispatchPlan(request: DispatchRequest | Record<string, unknown>, plan: DispatchPlan, tol = 1e-4): string[] {
+  const req = request as Any;
   const errs: string[] = [];
   const bad = (msg: string) => errs.push(msg);
   const spans = intervalsOf(req);
@@ -30,9 +36,10 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
   let cost = 0;
   const netByFeeder = new Map<string, number[]>();
   const delivered = new Array(n).fill(0);
+  const planned = new Map(plan.resources.map((x) => [x.id, x]));
 
   for (const r of req.resources as Any[]) {
-    const p = plan.resources.find((x) => x.id === r.id);
+    const p = planned.get(r.id);
     if (!p) {
       bad(`resource ${r.id} missing from plan`);
       continue;
@@ -73,10 +80,16 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
           if (e > (r.shedKW * maxMs) / 3_600_000 + tol) bad(`${id}: ${e} kWh shed in the window from interval ${t}, above the duration limit`);
         }
       }
+      // the payback of each interval's shed comes at an even rate over reboundMinutes (default 60) of wall time after
+      // it; later intervals take what overlaps them, gaps and the time after the plan take the rest
       const frac = r.reboundFraction ?? 0;
+      const spanMs = (r.reboundMinutes ?? 60) * MIN;
       for (let k = 0; k < n && frac > 0; k++) {
-        const spread = Math.max(1, Math.round((r.reboundMinutes ?? 60) / (h[k] * 60)));
-        for (let j = 1; j <= spread && k + j < n; j++) net[k + j] -= (frac * sp[k] * h[k]) / spread / h[k + j];
+        const kW = (frac * sp[k] * h[k]) / (spanMs / 3_600_000);
+        for (let j = k + 1; j < n; j++) {
+          const overlap = Math.min(spans[k][1] + spanMs, spans[j][1]) - Math.max(spans[k][1], spans[j][0]);
+          if (overlap > 0) net[j] -= (kW * overlap) / 3_600_000 / h[j];
+        }
       }
     } else if (r.kind === 'ev') {
       const deadline = Date.parse(r.deadline);
@@ -92,6 +105,7 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
         if (charge < -tol || charge > Math.max(b, r.maxChargeKW) + tol) bad(`${id}: charging ${charge} kW out of range at ${t}`);
         owed += sp[t] * h[t];
         if (owed < -tol || owed > r.shiftableKWh + tol) bad(`${id}: owes ${owed} kWh at ${t}, outside [0, shiftable]`);
+        // a deadline at the event end is inside the plan: nothing may be owed when the last interval ends
         if (deadline <= last && t >= lastByDeadline && Math.abs(owed) > tol) bad(`${id}: still owes ${owed} kWh at interval ${t}, past the deadline`);
         energy += Math.max(0, sp[t]) * h[t];
       }
@@ -156,8 +170,9 @@ export function checkPlan(req: Any, plan: DispatchPlan, tol = 1e-4): string[] {
   // off by the resources' rounding, each interval costing that at the penalty rate.
   const rounding = (req.resources.length + 1) * 1e-6 * penalty * h.reduce((a: number, b: number) => a + b, 0) * (1 + (req.feeders?.length ?? 0));
   if (Math.abs(plan.objective - objective) > 1e-5 * Math.max(1, objective) + rounding) bad(`objective ${plan.objective} but cost + penalty is ${objective}`);
+  const events = new Map(plan.events.map((e) => [e.targets[0].values[0], e]));
   for (const p of plan.resources) {
-    const ev = plan.events.find((e) => e.targets[0].values[0] === p.id);
+    const ev = events.get(p.id);
     const active = p.setpointKW.some((v) => v !== 0);
     if (active !== Boolean(ev)) bad(`${p.id}: OpenADR event ${ev ? 'present' : 'missing'} for setpoints ${active ? 'non-zero' : 'all zero'}`);
     if (ev) {
