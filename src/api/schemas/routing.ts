@@ -1,5 +1,6 @@
 // Contract of contractor collection plans: a custom routing request and the per-truck plan (GeoJSON and GPX on request).
 import { Type } from '@sinclair/typebox';
+import { CalendarDate } from '../../formats.js';
 
 const Num = Type.Number();
 const LatLon = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false });
@@ -11,7 +12,7 @@ const Matrix = Type.Array(Type.Array(Type.Union([Num, Type.Null()])));
 
 export const RoutingRequest = Type.Object(
   {
-    date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'service day (YYYY-MM-DD), used for GPX times' }),
+    date: CalendarDate({ description: 'service day (YYYY-MM-DD), used for GPX times' }),
     depot: Type.Object({ id: NodeId, location: LatLon }, { additionalProperties: false }),
     disposalSites: Type.Array(Type.Object({ id: NodeId, location: LatLon, unloadMinutes: Type.Number({ minimum: 0 }) }, CITY_FIELDS), { minItems: 1 }),
     trucks: Type.Array(
