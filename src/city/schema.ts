@@ -1,6 +1,5 @@
 // The city file's schema (TypeBox): the one contract for the CLI, the API, the simulator and the planners.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { CalendarDate } from '../formats.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
 const SensorId = Id;
@@ -11,7 +10,7 @@ const NonNegative = Type.Number({ minimum: 0 });
 const Positive = Type.Number({ exclusiveMinimum: 0 });
 /** Local wall-clock time of day in the city's timezone. */
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-const IsoDate = CalendarDate();
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
 
 function Obj<T extends Record<string, TSchema>>(props: T) {
   return Type.Object(props, { additionalProperties: false });

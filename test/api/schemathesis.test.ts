@@ -72,7 +72,8 @@ describe('Schemathesis against urbanflow run', () => {
     let code = 0;
     try {
       const env = { ...process.env, SCHEMATHESIS_HOOKS: HOOKS, UF_SCHEMATHESIS_KEY_ID: key.split('_')[1] };
-      out = (await run(BIN, args, { timeout: 330_000, maxBuffer: 64 << 20, env })).stdout;
+      // Run in the state directory: Schemathesis keeps its crash cache in the working directory.
+      out = (await run(BIN, args, { timeout: 330_000, maxBuffer: 64 << 20, env, cwd: stateDir })).stdout;
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; code?: number | string; killed?: boolean };
       out = `${e.stdout ?? ''}\n${e.stderr ?? ''}${e.killed ? '\n(schemathesis ran out of time and was stopped)' : ''}`;
