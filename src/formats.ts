@@ -1,12 +1,14 @@
 // String formats the TypeBox schemas check (`date`, `date-time`), registered once for the API, the CLI and the city file.
-import { FormatRegistry, Type, type StringOptions, type TString } from '@sinclair/typebox';
+import { FormatRegistry, Type, type StringOptions, type TString, type TUnion } from '@sinclair/typebox';
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-29 does not): RFC 3339 full-date, what OpenAPI calls `date`. */
 export function isCalendarDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
+  // setUTCFullYear, unlike Date.UTC, takes years 0-99 as they are.
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
@@ -30,4 +32,9 @@ export function DateTime(options: StringOptions = {}): TString {
 /** A string that must be an existing calendar date. */
 export function CalendarDate(options: StringOptions = {}): TString {
   return Type.String({ ...options, format: 'date' });
+}
+
+/** An instant given as epoch milliseconds (digits) or an RFC 3339 date-time, as query parameters take it. */
+export function Instant(options: StringOptions = {}): TUnion<[TString, TString]> {
+  return Type.Union([Type.String({ pattern: '^[0-9]{1,15}$' }), DateTime()], { errorMessage: 'must be an ISO date-time (RFC 3339) or epoch milliseconds', ...options });
 }

@@ -12,7 +12,8 @@ const MAX_ERRORS = 20;
 function errorsOf(check: TypeCheck<TSchema>, value: unknown): { instancePath: string; message: string }[] {
   const out: { instancePath: string; message: string }[] = [];
   for (const e of check.Errors(value)) {
-    out.push({ instancePath: e.path, message: e.message });
+    // A schema may say in words what it wants (a pattern or a union reads badly as TypeBox's message).
+    out.push({ instancePath: e.path, message: (e.schema as { errorMessage?: string }).errorMessage ?? e.message });
     if (out.length >= MAX_ERRORS) break;
   }
   return out;

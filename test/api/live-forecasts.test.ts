@@ -88,9 +88,12 @@ describe('forecast queries', () => {
   });
 
   it('name the query parameter of a bad horizon or instant', async () => {
+    // Well-formed but empty: refused as such.
+    const zero = await get('/v1/forecasts/feeders/fdr-002?horizon=0h', 'utility');
+    expect(zero.statusCode).toBe(422);
+    expect(zero.json().errors[0].path).toBe('querystring.horizon');
     for (const [q, path, why] of [
       ['horizon=soon', 'querystring.horizon', /positive duration/],
-      ['horizon=0h', 'querystring.horizon', /positive duration/],
       ['horizon=30d', 'querystring.horizon', /at most 168 h ahead/],
       ['from=yesterday', 'querystring.from', /ISO date-time/],
     ] as const) {

@@ -1,7 +1,7 @@
 // Contract of the live-city routes: parameters, listings and the answers the live services give (their own schemas).
 import { Type, type TSchema } from '@sinclair/typebox';
 import { SeriesSummarySchema } from '../../app/forecasts/index.js';
-import { CalendarDate, DateTime } from '../../formats.js';
+import { CalendarDate, Instant } from '../../formats.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -87,13 +87,12 @@ export const ForecastQueryString = Type.Object({
   horizon: Type.Optional(
     Type.String({
       pattern: DURATION_PATTERN,
+      errorMessage: 'must be a positive duration such as 90m, 6h, 2d or PT6H',
       description: 'span to forecast: 90m, 6h, 2d or ISO 8601 (PT6H, P1DT12H); default 24h for feeders, 48h for bins, 2h for lane groups',
     }),
   ),
   from: Type.Optional(
-    Type.Union([Type.String({ pattern: '^[0-9]{1,15}$' }), DateTime()], {
-      description: 'first step: the window containing this instant (RFC 3339 date-time or epoch ms); default now',
-    }),
+    Instant({ description: 'first step: the window containing this instant (RFC 3339 date-time or epoch ms); default now' }),
   ),
 });
 
