@@ -9,6 +9,7 @@ export const PROBLEM_TYPES = {
   unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
+  'method-not-allowed': 405,
   'not-acceptable': 406,
   conflict: 409,
   'payload-too-large': 413,
@@ -20,6 +21,9 @@ export const PROBLEM_TYPES = {
   unavailable: 503,
 } as const;
 export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+/** Longest path segment the router takes (414 beyond); route schemas bound their ids well below it. */
+export const MAX_PARAM_LENGTH = 500;
 
 export interface FieldProblem {
   path: string;
@@ -94,7 +98,7 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem('bad-request', 'Content-Length does not match the body');
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpProblem('uri-too-long', 'a path segment is longer than 100 characters; no id is that long');
+      return new HttpProblem('uri-too-long', `a path segment is longer than ${MAX_PARAM_LENGTH} characters; no id is that long`);
     case 'FST_ERR_BAD_URL':
       return new HttpProblem('bad-request', 'the URL is malformed (check its percent-encoding)');
   }

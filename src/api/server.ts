@@ -1,7 +1,7 @@
 // The HTTP API on Fastify: contract, access control, negotiation, rate limits and metrics around every route.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,12 +11,14 @@ import { installAccessControl, KeyStore, PUBLIC, type Role } from './access/inde
 import { CityModel, managedCityFile } from './city-model.js';
 import { installContentNegotiation } from './content.js';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './context.js';
-import { installResponseValidation, validatorCompiler } from './contract.js';
+import { documentFrameworkErrors, installResponseValidation, readAbsentBodies, validatorCompiler } from './contract.js';
 import { IngestQueue } from './ingest-queue.js';
+import { openapiOptions } from './openapi.js';
+import { AllowedMethods, clientErrorHandler } from './allowed-methods.js';
 import { ApiMetrics } from './metrics.js';
 import { PlanService, PlanStore, SolverPool } from './plans/index.js';
 import { PLAN_KIND_DEFS } from './plans/kinds.js';
-import { HttpProblem, sendProblem, toProblem } from './problem.js';
+import { HttpProblem, MAX_PARAM_LENGTH, sendProblem, toProblem } from './problem.js';
 import { Problem } from './schemas/common.js';
 import { cityRoutes } from './routes/city.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -101,6 +103,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     lateDrops,
   };
 
+  const allowed = new AllowedMethods();
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: limits.bodyBytes,
@@ -111,6 +114,10 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     // request id themselves and a request costs no logger of its own.
     childLoggerFactory: (logger, bindings, opts) => (PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger),
     return503OnClosing: true,
+    // Ids are checked by their routes' schemas (a 400 naming the parameter); the router only refuses absurd lengths.
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A method the HTTP parser does not know is a 405 with Allow when the path exists, like a known method the path lacks.
+    clientErrorHandler: clientErrorHandler(allowed),
     // The router's own refusals (an over-long path parameter, a malformed URL) are problem documents too.
     frameworkErrors: (err, request, reply) => sendProblem(reply, toProblem(err as never, request, limits.bodyBytes)),
   }) as unknown as ApiServer;
@@ -119,41 +126,42 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   if (o.warmSolvers) pool.warmUp((err) => app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'));
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
+  /** No route of this method: 405 with Allow when the path has other methods (204 for OPTIONS), else 404. */
+  const unmatched = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = request.url.split('?')[0];
+    const methods = allowed.of(path);
+    const status = methods.length === 0 ? 404 : request.method === 'OPTIONS' ? 204 : 405;
+    metrics.observeUnmatched(request.method, status, reply.elapsedTime / 1000);
+    if (status === 404) return sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${path}; the API is described at ${DOCS_PREFIX}`));
+    const allow = methods.join(', ');
+    if (status === 204) return reply.code(204).header('allow', allow).send();
+    return sendProblem(reply, new HttpProblem('method-not-allowed', `${request.method} is not a method of ${path}; it answers ${allow}`, { headers: { allow } }));
+  };
   app.setErrorHandler((err, request, reply) => {
+    // A request that matched no route failed before the not-found handler (its body could not be parsed): the
+    // missing route is the answer.
+    if (request.is404) return unmatched(request, reply);
     const p = toProblem(err as never, request, limits.bodyBytes);
     // Data an answer waits for (a cold start, a replay of history) is expected, not a failure: no stack, no error.
     if (p.extra.code === 'UF_ERR_NOT_READY') request.log.info({ reqId: request.id, code: p.extra.code, detail: p.detail }, 'not ready yet');
     else if (p.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
     return sendProblem(reply, p);
   });
-  app.setNotFoundHandler((request, reply) => {
-    metrics.observeUnmatched(request.method, 404, reply.elapsedTime / 1000);
-    return sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at ${DOCS_PREFIX}`));
-  });
+  app.setNotFoundHandler(unmatched);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
 
+  allowed.install(app);
   installAccessControl(app, { keys, now, publicPrefixes: [DOCS_PREFIX] });
   installResponseValidation(app);
+  documentFrameworkErrors(app);
+  readAbsentBodies(app);
   installContentNegotiation(app);
   metrics.install(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'urbanflow API', version: '1', description: 'Smart-city telemetry, window aggregates, city model and dispatch, route and signal plans. Errors are application/problem+json.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'API key (ufk_...) or access token (uft....)' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
-      security: [{ bearer: [] }, { apiKey: [] }],
-    },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
+  await app.register(swagger, openapiOptions());
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   await app.register(rateLimit, {
     global: true,

@@ -81,15 +81,19 @@ describe('forecast queries', () => {
     const all = h.live!.forecasts.series('laneGroup').map((s) => s.id);
     expect([...page1.items, ...page2.items].map((s: { id: string }) => s.id)).toEqual(all.slice(0, 10));
     expect(page1.total).toBe(all.length);
+    // A well-formed cursor that names no series of the caller is refused as such (422), not as malformed.
     const bad = await get('/v1/forecasts/lane-groups?after=zzz', 'traffic');
-    expect(bad.statusCode).toBe(400);
+    expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0].path).toBe('querystring.after');
   });
 
   it('name the query parameter of a bad horizon or instant', async () => {
+    // Well-formed but empty: refused as such.
+    const zero = await get('/v1/forecasts/feeders/fdr-002?horizon=0h', 'utility');
+    expect(zero.statusCode).toBe(422);
+    expect(zero.json().errors[0].path).toBe('querystring.horizon');
     for (const [q, path, why] of [
       ['horizon=soon', 'querystring.horizon', /positive duration/],
-      ['horizon=0h', 'querystring.horizon', /positive duration/],
       ['horizon=30d', 'querystring.horizon', /at most 168 h ahead/],
       ['from=yesterday', 'querystring.from', /ISO date-time/],
     ] as const) {

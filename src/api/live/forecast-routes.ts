@@ -101,7 +101,7 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             tags,
             summary: `Every ${k.noun} series the caller may read, with its data and model state`,
             querystring: SeriesListQuery,
-            response: { 200: SeriesList, ...errors(400, 404, ...AUTH_ERRORS) },
+            response: { 200: SeriesList, ...errors(400, 404, 422, ...AUTH_ERRORS) },
           },
         },
         async (request) => {
@@ -111,7 +111,7 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
           let start = 0;
           if (request.query.after !== undefined) {
             const i = all.findIndex((s) => s.id === request.query.after);
-            if (i < 0) throw new HttpProblem('validation', `cursor 'after' is not one of your ${k.noun} series: '${request.query.after}'`, { errors: [{ path: 'querystring.after', message: 'unknown series id' }] });
+            if (i < 0) throw new HttpProblem('invalid-request', `cursor 'after' is not one of your ${k.noun} series: '${request.query.after}'`, { errors: [{ path: 'querystring.after', message: 'unknown series id' }] });
             start = i + 1;
           }
           const page = all.slice(start, start + request.query.limit);
@@ -135,7 +135,7 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             params: k.params,
             querystring: ForecastQueryString,
             produces: ['application/json', 'application/msgpack'],
-            response: { 200: ForecastReadySchema, 304: Type.Null(), ...errors(400, 404, ...AUTH_ERRORS, 503) },
+            response: { 200: ForecastReadySchema, 304: Type.Null(), ...errors(400, 404, 422, ...AUTH_ERRORS, 503) },
           },
         },
         async (request: FastifyRequest<{ Params: Record<string, string>; Querystring: Static<typeof ForecastQueryString> }>, reply: FastifyReply) => {

@@ -16,7 +16,12 @@ export function parseDuration(text: string, name: string): number {
     const iso = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?)?$/.exec(text);
     if (iso && text !== 'P' && !text.endsWith('T')) ms = Number(iso[1] ?? 0) * UNIT_MS.d + Number(iso[2] ?? 0) * UNIT_MS.h + Number(iso[3] ?? 0) * UNIT_MS.m;
   }
-  if (!(ms > 0) || !Number.isFinite(ms)) throw invalid(name, 'must be a positive duration such as 90m, 6h, 2d or PT6H', text);
+  if (Number.isNaN(ms)) throw invalid(name, 'must be a positive duration such as 90m, 6h, 2d or PT6H', text);
+  // Well-formed but empty or endless: nothing to forecast.
+  if (!(ms > 0) || !Number.isFinite(ms)) {
+    const message = 'must be a positive, finite duration';
+    throw new HttpProblem('invalid-request', `query '${name}' ${message}, got '${text}'`, { errors: [{ path: `querystring.${name}`, message }] });
+  }
   return ms;
 }
 

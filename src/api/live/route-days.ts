@@ -10,6 +10,7 @@ import { allow, mayUseDepot, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { GeoJson } from '../schemas/routing.js';
 import { derivedTag, EncodedAnswers, sendConditional } from './conditional.js';
 import { missingOf, notReady, waitFor, type MissingSeries } from './not-ready.js';
 import type { LiveApi } from './plugin.js';
@@ -26,9 +27,7 @@ type Format = 'json' | keyof typeof FORMATS;
 
 function formatOf(request: FastifyRequest<{ Querystring: Static<typeof FormatQuery> }>): Format {
   const asked = request.query.format ?? (Object.keys(FORMATS) as (keyof typeof FORMATS)[]).find((f) => request.headers.accept?.includes(FORMATS[f]));
-  if (asked === undefined || asked === 'json') return 'json';
-  if (asked in FORMATS) return asked as Format;
-  throw new HttpProblem('not-acceptable', `format '${asked}' is not offered; use json, geojson or gpx`);
+  return asked ?? 'json';
 }
 
 /** The routes as GeoJSON: truck lines and stops, plus a point per bin left out, with the reason and whether it risks overflowing. */
@@ -114,8 +113,16 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             'forecast yet are listed in unknownBins; while no bin of the depot has one the answer is 503 with Retry-After.',
           params: DepotDateParams,
           querystring: FormatQuery,
-          produces: ['application/json', 'application/msgpack', ...Object.values(FORMATS)],
-          response: { 200: CollectionRoutesAnswerSchema, 304: Type.Null(), ...errors(400, 404, 406, 422, ...AUTH_ERRORS, 503) },
+          response: {
+            200: {
+              description: 'the routes (JSON or MessagePack by Accept), or GeoJSON or GPX by ?format= or Accept',
+              content: {
+                'application/json': { schema: CollectionRoutesAnswerSchema },
+                'application/msgpack': { schema: CollectionRoutesAnswerSchema },
+                [FORMATS.geojson]: { schema: GeoJson },
+                [FORMATS.gpx]: { schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }) },
+              },
+            }, 304: Type.Null(), ...errors(400, 404, 422, ...AUTH_ERRORS, 503) },
         },
       },
       async (request, reply) => {

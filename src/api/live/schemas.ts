@@ -1,6 +1,7 @@
 // Contract of the live-city routes: parameters, listings and the answers the live services give (their own schemas).
 import { Type, type TSchema } from '@sinclair/typebox';
 import { SeriesSummarySchema } from '../../app/forecasts/index.js';
+import { CalendarDate, Instant } from '../../formats.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -45,11 +46,15 @@ export const DepotParams = Type.Object({ depot: Type.String({ minLength: 1, maxL
 
 export const DepotDateParams = Type.Object({
   depot: Type.String({ minLength: 1, maxLength: 200 }),
-  date: Type.String({ pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2}|next)$', description: "service date YYYY-MM-DD, local to the city, or 'next': the next service date whose shift has not started" }),
+  date: Type.Union([CalendarDate(), Type.Literal('next')], { description: "service date YYYY-MM-DD, local to the city, or 'next': the next service date whose shift has not started" }),
 });
 
 export const FormatQuery = Type.Object({
-  format: Type.Optional(Type.String({ description: 'json (default), geojson or gpx; or ask with Accept: application/geo+json or application/gpx+xml' })),
+  format: Type.Optional(
+    Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('gpx')], {
+      description: 'json (default), geojson or gpx; or ask with Accept: application/geo+json or application/gpx+xml',
+    }),
+  ),
 });
 
 export const DepotCalendar = Type.Object({
@@ -73,9 +78,22 @@ export const DepotCalendar = Type.Object({
   ),
 });
 
+const N = '[0-9]+(\\.[0-9]+)?';
+
+/** The durations parseDuration reads: 90m, 6h, 1.5d, or ISO 8601 days, hours and minutes (PT6H, P1DT12H). */
+export const DURATION_PATTERN = `^(${N}(m|min|h|d)|P(${N}D(T(${N}H(${N}M)?|${N}M))?|T(${N}H(${N}M)?|${N}M)))$`;
+
 export const ForecastQueryString = Type.Object({
-  horizon: Type.Optional(Type.String({ description: 'span to forecast: 90m, 6h, 2d or ISO 8601 (PT6H, P1DT12H); default 24h for feeders, 48h for bins, 2h for lane groups' })),
-  from: Type.Optional(Type.String({ description: 'first step: the window containing this instant (ISO date-time or epoch ms); default now' })),
+  horizon: Type.Optional(
+    Type.String({
+      pattern: DURATION_PATTERN,
+      errorMessage: 'must be a positive duration such as 90m, 6h, 2d or PT6H',
+      description: 'span to forecast: 90m, 6h, 2d or ISO 8601 (PT6H, P1DT12H); default 24h for feeders, 48h for bins, 2h for lane groups',
+    }),
+  ),
+  from: Type.Optional(
+    Instant({ description: 'first step: the window containing this instant (RFC 3339 date-time or epoch ms); default now' }),
+  ),
 });
 
 export const LaneGroupParams = Type.Object({

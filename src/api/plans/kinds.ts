@@ -10,13 +10,16 @@ import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
 import { HttpProblem } from '../problem.js';
 import { DispatchInputs, DispatchPlan, DispatchRequest, LoadBand } from '../schemas/dispatch.js';
-import { CollectionPlan as CollectionPlanSchema, RoutingRequest } from '../schemas/routing.js';
+import { CollectionPlanSchema } from '../../app/plans/schemas.js';
+import { GeoJson, RoutingRequest } from '../schemas/routing.js';
 import { SignalPlans, SignalsRequest } from '../schemas/signals.js';
 import type { PlanRecord } from './plan-store.js';
 import type { PlanKindName, RouteRequest } from './solve.js';
 
 export interface Representation {
   mediaType: string;
+  /** What the representation holds, for the OpenAPI document. */
+  schema: TSchema;
   render: (result: unknown, record: PlanRecord, city: City) => string;
 }
 
@@ -120,10 +123,11 @@ export const ROUTE: PlanKind = {
   mayRead: (p, r, city) => p.role === 'operator' || (p.role === 'waste-contractor' && contractorDepots(p, city).has(r.scope)),
   listFilter: (p, city) => (p.role === 'operator' ? {} : { scopes: [...contractorDepots(p, city)] }),
   representations: {
-    geojson: { mediaType: 'application/geo+json', render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)) },
+    geojson: { mediaType: 'application/geo+json', schema: GeoJson, render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)) },
     // Times on the city's local clock with its offset, as the live routes give them.
     gpx: {
       mediaType: 'application/gpx+xml',
+      schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }),
       render: (result, record, city) => {
         const day = dayOfDate((JSON.parse(record.requestJson) as RouteRequest).date, 'date');
         return planToGpx(result as CollectionPlan, (minutes) => localDateTime(city.timezone, day, minutes));

@@ -69,8 +69,9 @@ function withDeprecations<T extends object>(request: FastifyRequest, change: T):
   return deprecations ? { ...change, deprecations } : change;
 }
 const CHANGE_TEXT = '200 when the running pipeline uses the change; 202 when it is saved and staged for the next restart (sensors added, removed or moved).';
-const IdParams = Type.Object({ id: Type.String() });
-const ResourceParams = Type.Object({ feeder: Type.String(), id: Type.String() });
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const IdParams = Type.Object({ id: Id });
+const ResourceParams = Type.Object({ feeder: Id, id: Id });
 const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }) });
 
 function upsertInto<T extends { id: string }>(list: T[], item: T): void {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ANY_ROLE, allow, issueToken, MAX_TOKEN_TTL_S, principal, ROLES, unknownScope, type KeyRecord } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
+import { DateTime } from '../../formats.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
 const TokenRequest = Type.Object({ ttlSeconds: Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_S, default: 3600 }) }, { additionalProperties: false });
@@ -26,11 +27,11 @@ const NewKey = Type.Object(
     depots: Type.Optional(Type.Array(Type.String())),
     areas: Type.Optional(Type.Array(Type.String())),
     label: Type.Optional(Type.String({ maxLength: 200 })),
-    expiresAt: Type.Optional(Type.String({ description: 'ISO 8601 instant' })),
+    expiresAt: Type.Optional(DateTime({ description: 'RFC 3339 instant, e.g. 2027-01-01T00:00:00Z' })),
   },
   { additionalProperties: false },
 );
-const KeyParams = Type.Object({ id: Type.String() });
+const KeyParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const RevokeQuery = Type.Object(
   { confirm: Type.Optional(Type.Literal('self', { description: 'required to revoke the key this request is made with' })) },
   { additionalProperties: false },

@@ -16,8 +16,13 @@ const CACHE_SIZE = 512;
 const Status = Type.Union([Type.Literal('queued'), Type.Literal('done'), Type.Literal('failed')]);
 const SolveError = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const WaitQuery = Type.Object({ wait: Type.Number({ minimum: 0, maximum: 120, default: 0, description: 'seconds to wait for the solve; 201 with the plan when it finishes in time' }) });
-const GetQuery = Type.Object({ format: Type.Optional(Type.String({ description: 'another representation, e.g. geojson or gpx for route plans' })) });
+const waitQuery = (maxSeconds: number) =>
+  Type.Object({ wait: Type.Number({ minimum: 0, maximum: maxSeconds, default: 0, description: 'seconds to wait for the solve; 201 with the plan when it finishes in time' }) });
+type WaitQuery = Static<ReturnType<typeof waitQuery>>;
+const getQuery = (formats: string[]) =>
+  Type.Object({
+    format: Type.Optional(Type.Union(formats.map((f) => Type.Literal(f)), { description: 'the representation: json (default) or, for route plans, geojson or gpx' })),
+  });
 const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })) });
 
 function envelope(result: TSchema, inputs: TSchema | undefined) {
@@ -59,7 +64,8 @@ interface Cached {
 
 export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
   const Envelope = envelope(def.result, def.inputs);
-  const SubmitQuery = Type.Object({ ...WaitQuery.properties, ...def.submitQuery });
+  const SubmitQuery = Type.Object({ ...waitQuery(ctx.limits.planWaitMaxMs / 1000).properties, ...def.submitQuery });
+  const GetQuery = getQuery(['json', ...Object.keys(def.representations ?? {})]);
   const checkEnvelope = TypeCompiler.Compile(Envelope);
   // Finished plans never change: their documents are built, checked against the contract and kept, once.
   const cache = new Map<string, Cached>();
@@ -97,15 +103,33 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
     return sendEncoded(request, reply, entry);
   };
 
+  // Operation ids name the kind (getDispatchPlan); links tell clients (and stateful testers) which id feeds which read.
+  const name = `${def.kind[0].toUpperCase()}${def.kind.slice(1)}Plan`;
+  const byId = (from: string) => ({
+    [`get${name}`]: { operationId: `get${name}`, parameters: { id: from }, description: 'the plan' },
+    ...(def.kind === 'dispatch' ? { [`get${name}Events`]: { operationId: `get${name}Events`, parameters: { id: from }, description: "the plan's OpenADR events" } } : {}),
+  });
+  const submitted = byId('$response.body#/id');
+  const planContent = {
+    description: 'the plan (JSON or MessagePack by Accept) or, when done, another representation by ?format=',
+    content: {
+      'application/json': { schema: Envelope },
+      'application/msgpack': { schema: Envelope },
+      ...Object.fromEntries(Object.values(def.representations ?? {}).map((r) => [r.mediaType, { schema: r.schema }])),
+    },
+  };
+
   return async (app) => {
     const tags = [def.tag];
     const config = { access: def.access };
-    app.post<{ Querystring: Static<typeof WaitQuery> & Record<string, unknown> }>(
+    app.post<{ Querystring: WaitQuery & Record<string, unknown> }>(
       def.path,
       {
         bodyLimit: ctx.limits.planBodyBytes,
         config,
+        links: { 201: submitted, 202: submitted },
         schema: {
+          operationId: `submit${name}`,
           tags,
           summary: `Request a ${def.summary}; solved in a worker thread`,
           description: '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
@@ -126,7 +150,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         const inputs = prepared.inputs ? { ...(completed.inputs as object | undefined), ...prepared.inputs } : completed.inputs;
         const { scope } = def.admit(request, body, ctx.city.city);
         let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: body, inputs });
-        const waitMs = Math.min(request.query.wait * 1000, ctx.limits.planWaitMaxMs);
+        const waitMs = request.query.wait * 1000;
         if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
         if (record.status === 'failed') {
           const e = record.error!;
@@ -143,18 +167,18 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       },
     );
 
-    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
+    app.get<{ Params: Static<typeof IdParams>; Querystring: { format?: string } }>(
       `${def.path}/:id`,
       {
         config,
         schema: {
+          operationId: `get${name}`,
           tags,
           summary: `A ${def.summary} by id`,
           description: def.representations ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.` : undefined,
           params: IdParams,
           querystring: GetQuery,
-          produces: ['application/json', 'application/msgpack', ...Object.values(def.representations ?? {}).map((r) => r.mediaType)],
-          response: { 200: Envelope, 304: Type.Null(), ...errors(404, 406, ...AUTH_ERRORS) },
+          response: { 200: planContent, 304: Type.Null(), ...errors(404, 406, ...AUTH_ERRORS) },
         },
       },
       async (request, reply) => {
@@ -175,14 +199,15 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       def.path,
       {
         config,
-        schema: { tags, summary: `Your ${def.summary}s, newest first`, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }), ...errors(400, ...AUTH_ERRORS) } },
+        links: { 200: byId('$response.body#/items/0/id') },
+        schema: { operationId: `list${name}s`, tags, summary: `Your ${def.summary}s, newest first`, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }), ...errors(400, 422, ...AUTH_ERRORS) } },
       },
       async (request) => {
         const p = principal(request);
         let before: { createdAt: number; id: string } | undefined;
         if (request.query.before) {
           const r = ctx.plans.store.get(request.query.before);
-          if (!r || r.kind !== def.kind || !def.mayRead(p, r, ctx.city.city)) throw new HttpProblem('validation', `cursor 'before' is not one of your plans: '${request.query.before}'`, { errors: [{ path: 'querystring.before', message: 'unknown plan id' }] });
+          if (!r || r.kind !== def.kind || !def.mayRead(p, r, ctx.city.city)) throw new HttpProblem('invalid-request', `cursor 'before' is not one of your plans: '${request.query.before}'`, { errors: [{ path: 'querystring.before', message: 'unknown plan id' }] });
           before = { createdAt: r.createdAt, id: r.id };
         }
         const rows = ctx.plans.store.list({ kind: def.kind, ...def.listFilter(p, ctx.city.city), limit: request.query.limit, before });
@@ -196,7 +221,7 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         `${def.path}/:id/events`,
         {
           config,
-          schema: { tags, summary: "The plan's OpenADR 3 events, ready for a VTN", params: IdParams, response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) } },
+          schema: { operationId: `get${name}Events`, tags, summary: "The plan's OpenADR 3 events, ready for a VTN", params: IdParams, response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) } },
         },
         async (request) => {
           const entry = load(request, request.params.id);

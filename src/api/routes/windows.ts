@@ -5,6 +5,7 @@ import type { OperatorSpec } from '../../stream/index.js';
 import { ANY_ROLE, principal, type Principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
+import { Instant } from '../../formats.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 import { keyFilter, mayReadOperator } from '../window-scope.js';
 
@@ -12,8 +13,8 @@ const Params = Type.Object({ operator: Type.String({ description: 'operator name
 const CurrentQuery = Type.Object({ key: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 }) });
 const RangeQuery = Type.Object({
   key: Type.String({ minLength: 1 }),
-  from: Type.Optional(Type.String({ description: 'ISO date-time or epoch ms; windows ending after it' })),
-  to: Type.Optional(Type.String({ description: 'ISO date-time or epoch ms; windows ending at or before it' })),
+  from: Type.Optional(Instant({ description: 'RFC 3339 date-time or epoch ms; windows ending after it' })),
+  to: Type.Optional(Instant({ description: 'RFC 3339 date-time or epoch ms; windows ending at or before it' })),
 });
 
 const Operator = Type.Object({

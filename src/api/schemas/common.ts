@@ -21,6 +21,8 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing, unknown, revoked or expired credentials',
   403: "The caller's role or tenant scope does not allow this",
   404: 'No such resource (or not visible to this tenant)',
+  405: 'The resource has no such method (Allow lists those it has)',
+  406: 'No representation in the requested format',
   409: 'Conflict with the current state',
   413: 'Body larger than the route limit',
   415: 'Unsupported Content-Type',
@@ -29,10 +31,18 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'Overloaded, shutting down, or the data the answer needs has not arrived yet (Retry-After)',
 };
 
-/** Response schemas of the errors a route can answer with, so they appear in the OpenAPI document. */
-export function errors(...codes: number[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const c of codes) out[c] = Type.Unsafe({ ...problemRef, description: ERROR_TEXT[c] ?? 'Error' });
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/** A response documented per media type (Fastify and the OpenAPI document both read this form). */
+export interface MediaResponse {
+  description: string;
+  content: Record<string, { schema: TSchema }>;
+}
+
+/** Response schemas of the errors a route can answer with, as the problem documents they are sent as. */
+export function errors(...codes: number[]): Record<number, MediaResponse> {
+  const out: Record<number, MediaResponse> = {};
+  for (const c of codes) out[c] = { description: ERROR_TEXT[c] ?? 'Error', content: { [PROBLEM_MEDIA_TYPE]: { schema: problemRef } } };
   return out;
 }
 

@@ -1,14 +1,24 @@
 // Contract of signal timing plans: the `urbanflow signal-plan` file format in, NTCIP-style plans and corridor offsets out.
 import { Type } from '@sinclair/typebox';
+import { CorridorPlanSchema, IntersectionPlanSchema } from '../../app/plans/schemas.js';
+import { MAX_VOLUME_PER_LANE } from '../../../solvers/signals/validate.js';
 
-const Num = Type.Number();
 const Open = { additionalProperties: true };
+
+// Physical bounds, the planner's own (solvers/signals/validate.ts): a number outside them is a 400 naming the field
+// before any solver sees it.
+const Speed = Type.Number({ minimum: 5, maximum: 130, description: 'km/h' });
+const Seconds = Type.Number({ minimum: 0, maximum: 3600, description: 'seconds' });
+const VehPerHour = Type.Number({ minimum: 0, maximum: MAX_VOLUME_PER_LANE * 8, description: 'veh/h' });
 
 const IntersectionInput = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
-    approaches: Type.Array(Type.Object({ leg: Type.String(), speedKmh: Num }, Open)),
-    laneGroups: Type.Array(Type.Object({ id: Type.String(), from: Type.String(), movements: Type.String(), lanes: Num, volume: Type.Record(Type.String(), Num) }, Open)),
+    approaches: Type.Array(Type.Object({ leg: Type.String(), speedKmh: Speed, clearingWidthM: Type.Number({ minimum: 0, maximum: 200 }), crosswalkM: Type.Optional(Type.Number({ minimum: 0, maximum: 200 })) }, Open), { maxItems: 4 }),
+    laneGroups: Type.Array(
+      Type.Object({ id: Type.String(), from: Type.String(), movements: Type.String(), lanes: Type.Integer({ minimum: 1, maximum: 8 }), volume: Type.Record(Type.String(), VehPerHour) }, Open),
+      { maxItems: 64 },
+    ),
     phasing: Type.Object({ type: Type.Union([Type.Literal('stage'), Type.Literal('nema')]) }, Open),
   },
   { ...Open, description: 'geometry, demand per lane group and phasing; solvers/signals/README.md has every field' },
@@ -27,17 +37,16 @@ export const SignalsRequest = Type.Object(
             links: Type.Array(
               Type.Object(
                 {
-                  travelTimeS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600, description: 'outbound travel time to the next signal (s)' })),
-                  inboundTravelTimeS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600 })),
-                  lengthM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000, description: 'link length (m), with speedKmh instead of travel times' })),
-                  speedKmh: Type.Optional(Type.Number({ minimum: 5, maximum: 130 })),
+                  travelTimeS: Type.Optional(Seconds),
+                  inboundTravelTimeS: Type.Optional(Seconds),
+                  lengthM: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 50_000, description: 'metres between the two signals' })),
+                  speedKmh: Type.Optional(Speed),
                 },
                 { additionalProperties: false },
               ),
-              { maxItems: 200 },
             ),
-            cycle: Type.Optional(Num),
-            inboundWeight: Type.Optional(Num),
+            cycle: Type.Optional(Type.Integer({ minimum: 20, maximum: 300, description: 'common cycle, seconds' })),
+            inboundWeight: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
           },
           { additionalProperties: false },
         ),
@@ -48,53 +57,8 @@ export const SignalsRequest = Type.Object(
   { additionalProperties: false, description: 'The `urbanflow signal-plan FILE.json` format' },
 );
 
-const PhasePlan = Type.Object({
-  phase: Type.String(),
-  ring: Type.Integer(),
-  barrier: Type.Integer(),
-  start: Num,
-  splitTime: Num,
-  green: Num,
-  minimumGreen: Num,
-  walk: Num,
-  pedestrianClear: Num,
-  yellowChange: Num,
-  redClear: Num,
-  effectiveGreen: Num,
-  lostTime: Num,
-  laneGroups: Type.Array(Type.String()),
-  splitMode: Type.String(),
-});
-
-const IntersectionPlan = Type.Object({
-  intersectionId: Type.String(),
-  pattern: Type.Object({ cycleTime: Num, offsetTime: Num, coordPhase: Type.Union([Type.String(), Type.Null()]), sequence: Type.Array(Type.Array(Type.Array(Type.String()))) }),
-  phases: Type.Array(PhasePlan),
-  performance: Type.Object({
-    criticalFlowRatio: Num,
-    lostTime: Num,
-    websterCycle: Type.Union([Num, Type.Null()]),
-    maxDegreeOfSaturation: Num,
-    reserveCapacityPercent: Type.Union([Num, Type.Null()]),
-    controlDelay: Num,
-    los: Type.String(),
-    laneGroups: Type.Array(Type.Object({ id: Type.String(), vc: Num, controlDelay: Num, los: Type.String() }, Open)),
-  }),
-  cycleSource: Type.String(),
-  oversaturated: Type.Boolean(),
-});
-
+/** The planner's output, as the live signal plans serve it too (one schema: app/plans/schemas.ts). */
 export const SignalPlans = Type.Object({
-  plans: Type.Array(IntersectionPlan),
-  corridors: Type.Array(
-    Type.Object({
-      corridorId: Type.String(),
-      cycleTime: Num,
-      outboundBandwidth: Num,
-      inboundBandwidth: Num,
-      plans: Type.Array(IntersectionPlan),
-      method: Type.String(),
-      solverStatus: Type.String(),
-    }),
-  ),
+  plans: Type.Array(IntersectionPlanSchema),
+  corridors: Type.Array(CorridorPlanSchema),
 });

@@ -1,5 +1,6 @@
 // TypeBox schemas of live plan answers (signal plans, collection routes, completed dispatch requests) for the API.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CalendarDate } from '../../formats.js';
 
 const Los = Type.Union((['A', 'B', 'C', 'D', 'E', 'F'] as const).map((l) => Type.Literal(l)));
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -162,7 +163,7 @@ export const CollectionPlanSchema = Type.Object({
 export const CollectionRoutesQuerySchema = Type.Object(
   {
     depot: Type.String({ minLength: 1 }),
-    date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'service date, local to the city' }),
+    date: CalendarDate({ description: 'service date, local to the city' }),
   },
   { additionalProperties: false },
 );
