@@ -86,7 +86,7 @@ describe('route plans', () => {
     expect(gpx.body).toContain('<time>2026-06-04T06:00:00-05:00</time>');
     expect(gpx.body).not.toMatch(/<time>[^<]*Z<\/time>/);
     const noSuchDay = await h.app.inject({ method: 'POST', url: '/v1/routes/plans', headers: h.auth('cleanway'), payload: { ...req, date: '2026-02-30' } });
-    expect(noSuchDay.statusCode).toBe(422);
+    expect(noSuchDay.statusCode).toBe(400);
     expect(noSuchDay.json().errors[0].path).toBe('body.date');
     // The other contractor: no plan, no forms, nothing in its list, and no planning for this depot.
     for (const u of [url, `${url}?format=geojson`, `${url}?format=gpx`]) expect((await h.app.inject({ url: u, headers: h.auth('metro') })).statusCode).toBe(404);

@@ -8,7 +8,8 @@ import { MSGPACK_TYPES } from '../content.js';
 import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
 import { forbiddenKeyPath, forbiddenKeyProblem } from '../json-body.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
-import { HttpProblem } from '../problem.js';
+import { MAX_BODY_DEPTH, tooDeepAt } from '../nesting.js';
+import { fieldPath, HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
 const JsonReading = Type.Object(
@@ -35,6 +36,23 @@ function isMsgpack(request: FastifyRequest): boolean {
 }
 
 /** A JSON body that is not an array: one reading or a columnar batch, parsed whole (an object, at most the body limit). */
+/** Bodies up to this size are parsed to name where they nest too deep; a larger one is refused as a whole. */
+const LOCATE_DEPTH_BYTES = 1 << 20;
+
+function tooDeepProblem(raw: Buffer): HttpProblem {
+  let pointer = '';
+  if (raw.length <= LOCATE_DEPTH_BYTES) {
+    try {
+      pointer = tooDeepAt(JSON.parse(raw.toString('utf8'))) ?? '';
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+    }
+  }
+  const path = fieldPath('body', pointer);
+  const message = `nested more than ${MAX_BODY_DEPTH} levels deep; no request of this API nests that deep`;
+  return new HttpProblem('bad-request', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
 function parseJsonObject(raw: Buffer): unknown {
   if (raw.length === 0) throw new HttpProblem('bad-request', 'the body is empty: send one reading, an array of readings or a columnar batch');
   let body: unknown;
@@ -86,6 +104,9 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           ctx.pipelineFailure ??= err as Error;
           throw new HttpProblem('unavailable', `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`, { headers: { 'retry-after': '30' } });
         };
+        // Refused like every other route's body, naming where it nests too deep (a byte scan first: no parsing of junk).
+        // Larger arrays are judged by the chunked reader as it goes, so the event loop never scans megabytes at once.
+        if (!isMsgpack(request) && raw.length <= LOCATE_DEPTH_BYTES && nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw tooDeepProblem(raw);
         let counts: JsonIngestOutcome;
         if (!isMsgpack(request) && isJsonArray(raw)) {
           // An array of readings: read in chunks with the event loop running in between, refused records sampled.
