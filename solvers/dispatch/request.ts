@@ -18,8 +18,13 @@ export const MAX_RESOURCES = 20_000;
 export const MAX_FEEDERS = 1_000;
 export const MAX_WINDOWS = 1_000;
 
-const Id = Type.String({ minLength: 1, maxLength: 128 });
-const Instant = Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant, e.g. 2026-07-01T16:00:00Z' });
+/**
+ * Characters of the Basic Multilingual Plane only: a length limit then means the same in JavaScript (UTF-16 code
+ * units) and in JSON Schema (code points), so a client that checks the published schema is never refused by it.
+ */
+const BMP = '^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$';
+const Id = Type.String({ minLength: 1, maxLength: 128, pattern: BMP });
+const Instant = Type.String({ minLength: 1, maxLength: 64, pattern: BMP, description: 'ISO 8601 instant, e.g. 2026-07-01T16:00:00Z' });
 const KW = (description?: string) => Type.Number({ minimum: 0, maximum: MAX_KW, ...(description ? { description } : {}) });
 const KWh = (description?: string) => Type.Number({ minimum: 0, maximum: MAX_KWH, ...(description ? { description } : {}) });
 const Minutes = (minimum: number, description: string) => Type.Number({ minimum, maximum: MAX_MINUTES, description });
@@ -50,7 +55,7 @@ export const FeederSchema = Obj({
 
 const common = {
   id: Id,
-  feeder: Type.Optional(Type.String({ maxLength: 128, description: 'the id of one of the request’s feeders' })),
+  feeder: Type.Optional(Type.String({ maxLength: 128, pattern: BMP, description: 'the id of one of the request’s feeders' })),
   costPerKWh: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_COST_PER_KWH, description: 'cost per kWh of reduction delivered (battery: per kWh discharged)' })),
   costPerCall: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_COST_PER_CALL, description: 'cost each time the resource is called (an off→on transition); makes the model a MIP' })),
   rampKWPerInterval: Type.Optional(KW('largest change of the setpoint between consecutive intervals (kW); the event starts from 0')),
@@ -83,7 +88,7 @@ export const EvSchema = Obj({
   baselineKW: KWOrSeries('charging the fleet would draw without DR (kW)'),
   maxChargeKW: KW(),
   shiftableKWh: KWh('most energy that may be owed at any moment (deferred and not yet caught up)'),
-  deadline: Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 instant by which every deferred kWh must have been caught up: nothing is owed from the end of the last interval ending at or before it; a deadline at the event end is inside the plan (nothing owed when it ends), only a later one leaves the catch-up to after the plan' }),
+  deadline: Type.String({ minLength: 1, maxLength: 64, pattern: BMP, description: 'ISO 8601 instant by which every deferred kWh must have been caught up: nothing is owed from the end of the last interval ending at or before it; a deadline at the event end is inside the plan (nothing owed when it ends), only a later one leaves the catch-up to after the plan' }),
 });
 
 export const IndustrialSchema = Obj({
@@ -114,8 +119,8 @@ export const RequestResourceSchema = Type.Union([BatterySchema, HvacSchema, EvSc
 
 export const DispatchRequestSchema = Obj(
   {
-    issuedAt: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'when the plan is requested; notice times count from here (default: the first interval’s start)' })),
-    programId: Type.Optional(Type.String({ maxLength: 128 })),
+    issuedAt: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: BMP, description: 'when the plan is requested; notice times count from here (default: the first interval’s start)' })),
+    programId: Type.Optional(Type.String({ maxLength: 128, pattern: BMP })),
     event: Type.Optional(RegularEventSchema),
     intervals: Type.Optional(Type.Array(TimeWindowSchema, { minItems: 1, maxItems: MAX_INTERVALS, description: 'explicit intervals, sorted and non-overlapping (instead of event)' })),
     targetKW: Type.Optional(Series('system-wide net reduction target per interval (kW); a zero target asks for nothing, so rebound may land there')),

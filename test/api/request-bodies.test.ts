@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '@msgpack/msgpack';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { startHarness, type Harness } from './harness.js';
+import { MAX_PARAM_LENGTH } from '../../src/api/problem.js';
 
 let h: Harness;
 
@@ -100,7 +101,7 @@ describe('request bodies', () => {
   });
 
   it('gives an over-long path its own problem type', async () => {
-    const res = await h.app.inject({ url: `/v1/city/bins/${'b'.repeat(200)}`, headers: h.auth('operator') });
+    const res = await h.app.inject({ url: `/v1/city/bins/${'b'.repeat(MAX_PARAM_LENGTH + 1)}`, headers: h.auth('operator') });
     expect(res.statusCode).toBe(414);
     expect(res.json().type).toBe('urn:urbanflow:problem:uri-too-long');
   });
