@@ -5,7 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { errors } from './schemas/common.js';
 import type { FastifyInstance, FastifySchemaCompiler, preValidationHookHandler } from 'fastify';
 import { fieldErrors } from '../validation/index.js';
-import { MAX_BODY_DEPTH, tooDeepAt } from './nesting.js';
+import { TOO_DEEP, tooDeepAt } from './nesting.js';
 import { fieldPath, HttpProblem } from './problem.js';
 
 const MAX_ERRORS = 20;
@@ -48,7 +48,7 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
       if (value instanceof Uint8Array) return { value };
       // Before any recursive check: a body nested thousands of levels deep would overflow the stack.
       const deep = tooDeepAt(value);
-      if (deep !== undefined) return { error: [{ instancePath: deep, message: `nested more than ${MAX_BODY_DEPTH} levels deep; no request of this API nests that deep` }] as never };
+      if (deep !== undefined) return { error: [{ instancePath: deep, message: TOO_DEEP }] as never };
       // Fastify passes an absent body as null, like a JSON `null` (readAbsentBodies turned absent object bodies into {}).
       if (value === null && schema.type !== 'object') return { error: [{ instancePath: '', message: 'the request has no body (or a null one); send one as the OpenAPI document says' }] as never };
       const body = Value.Default(schema, value);

@@ -6,7 +6,7 @@ import { HttpProblem } from './problem.js';
 const FORBIDDEN_KEYS = ['__proto__', 'constructor'];
 
 /** Whether a JSON text may hold a forbidden key (spelled out, or hidden behind a \u escape). */
-export function mayHoldForbiddenKey(text: string): boolean {
+export function mayHoldForbiddenKey(text: string | Buffer): boolean {
   return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
 }
 

@@ -7,6 +7,9 @@
  */
 export const MAX_BODY_DEPTH = 64;
 
+/** Why a body nested deeper than MAX_BODY_DEPTH is refused, the same on every route. */
+export const TOO_DEEP = `nested more than ${MAX_BODY_DEPTH} levels deep; no request of this API nests that deep`;
+
 function isContainer(v: unknown): v is object {
   return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v);
 }

@@ -2,7 +2,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { closestName } from '../validation/index.js';
+import { closestName, pointerToPath } from '../validation/index.js';
 import { City, DR_RESOURCE_SCHEMAS } from './schema.js';
 
 export interface FieldError {
@@ -21,16 +21,6 @@ const PATTERN_NAMES: Record<string, string> = {
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': 'a local time HH:MM',
   '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$': 'a date YYYY-MM-DD',
 };
-
-/** `/a/3/b` (JSON pointer) to `a[3].b`. */
-export function pointerToPath(pointer: string): string {
-  let out = '';
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    out += /^[0-9]+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
-  }
-  return out === '' ? '(root)' : out;
-}
 
 function describe(error: ValueError): string {
   const s = error.schema as Record<string, unknown>;

@@ -6,9 +6,9 @@ import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { MSGPACK_TYPES } from '../content.js';
 import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
-import { forbiddenKeyPath, forbiddenKeyProblem } from '../json-body.js';
+import { forbiddenKeyPath, forbiddenKeyProblem, mayHoldForbiddenKey } from '../json-body.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
-import { MAX_BODY_DEPTH, tooDeepAt } from '../nesting.js';
+import { MAX_BODY_DEPTH, TOO_DEEP, tooDeepAt } from '../nesting.js';
 import { fieldPath, HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
@@ -49,8 +49,7 @@ function tooDeepProblem(raw: Buffer): HttpProblem {
     }
   }
   const path = fieldPath('body', pointer);
-  const message = `nested more than ${MAX_BODY_DEPTH} levels deep; no request of this API nests that deep`;
-  return new HttpProblem('bad-request', `${path}: ${message}`, { errors: [{ path, message }] });
+  return new HttpProblem('bad-request', `${path}: ${TOO_DEEP}`, { errors: [{ path, message: TOO_DEEP }] });
 }
 
 function parseJsonObject(raw: Buffer): unknown {
@@ -62,7 +61,7 @@ function parseJsonObject(raw: Buffer): unknown {
     throw new HttpProblem('bad-request', `the body is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof body !== 'object' || body === null) throw new HttpProblem('bad-request', 'the body must be a JSON object (one reading or a columnar batch) or an array of readings');
-  const path = raw.includes('__proto__') || raw.includes('constructor') || raw.includes('\\u') ? forbiddenKeyPath(body) : undefined;
+  const path = mayHoldForbiddenKey(raw) ? forbiddenKeyPath(body) : undefined;
   if (path !== undefined) throw forbiddenKeyProblem(path);
   return body;
 }
