@@ -5,7 +5,7 @@ import { encodeBatch } from '../../src/telemetry/codec.js';
 import { DeadLetterLog } from '../../src/telemetry/dead-letter.js';
 import type { Reading } from '../../src/telemetry/reading.js';
 import { StreamEngine, resultRows, type WindowResult } from '../../src/stream/index.js';
-import { DEFAULT_SKETCH_ALPHA } from '../../src/stream/sketch.js';
+import { expectSameResults } from '../reference/expect-same-results.js';
 import { runReference, type RefMessage } from '../reference/stream-reference.js';
 import { rng } from '../helpers/rng.js';
 import { CATALOG, OPERATORS, T0, randomStream as randomTelemetry } from '../helpers/telemetry-stream.js';
@@ -46,29 +46,6 @@ async function runEngine(stream: Stream, workers: number, batchSize: number, flu
     return { rows, dead, stats: engine.stats() };
   } finally {
     await engine.close();
-  }
-}
-
-const order = (a: WindowResult, b: WindowResult) =>
-  a.operator.localeCompare(b.operator) || a.key.localeCompare(b.key) || a.start - b.start || a.end - b.end || a.revision - b.revision;
-
-function expectSameResults(actual: WindowResult[], expected: WindowResult[]): void {
-  const a = [...actual].sort(order);
-  const e = [...expected].sort(order);
-  expect(a.map((x) => [x.operator, x.key, x.start, x.end, x.revision])).toEqual(e.map((x) => [x.operator, x.key, x.start, x.end, x.revision]));
-  for (let i = 0; i < a.length; i++) {
-    for (const [agg, want] of Object.entries(e[i].values)) {
-      const got = a[i].values[agg];
-      const where = `${a[i].operator} ${a[i].key} [${a[i].start}, ${a[i].end}) rev ${a[i].revision} ${agg}`;
-      if (want === null) {
-        expect(got, where).toBeNull();
-        continue;
-      }
-      expect(got, where).not.toBeNull();
-      // Quantiles come from the sketch: within its relative error of the exact order statistic.
-      const tol = agg.startsWith('p') ? DEFAULT_SKETCH_ALPHA * Math.abs(want) + 1e-9 : 1e-9 * Math.max(1, Math.abs(want));
-      expect(Math.abs(got! - want), `${where}: got ${got}, want ${want}`).toBeLessThanOrEqual(tol);
-    }
   }
 }
 

@@ -7,7 +7,7 @@ import { encodeBatch, encodeReading } from '../../src/telemetry/codec.js';
 import { DeadLetterLog, type DeadLetter } from '../../src/telemetry/dead-letter.js';
 import type { Reading } from '../../src/telemetry/reading.js';
 import { StreamEngine, resultRows, type WindowResult } from '../../src/stream/index.js';
-import { DEFAULT_SKETCH_ALPHA } from '../../src/stream/sketch.js';
+import { expectSameResults } from '../reference/expect-same-results.js';
 import { runReference } from '../reference/stream-reference.js';
 import { rng } from '../helpers/rng.js';
 import { OPERATORS, SENSORS, randomStream } from '../helpers/telemetry-stream.js';
@@ -90,25 +90,6 @@ async function run(messages: Timed[], workers: number) {
   return { rows, letters, log };
 }
 
-const order = (a: WindowResult, b: WindowResult) =>
-  a.operator.localeCompare(b.operator) || a.key.localeCompare(b.key) || a.start - b.start || a.end - b.end || a.revision - b.revision;
-
-function expectSame(actual: WindowResult[], expected: WindowResult[]): void {
-  const a = [...actual].sort(order);
-  const e = [...expected].sort(order);
-  expect(a.map((x) => [x.operator, x.key, x.start, x.end, x.revision])).toEqual(e.map((x) => [x.operator, x.key, x.start, x.end, x.revision]));
-  for (let i = 0; i < a.length; i++) {
-    for (const [agg, want] of Object.entries(e[i].values)) {
-      const got = a[i].values[agg];
-      if (want === null) expect(got).toBeNull();
-      else {
-        const tol = agg.startsWith('p') ? DEFAULT_SKETCH_ALPHA * Math.abs(want) + 1e-9 : 1e-9 * Math.max(1, Math.abs(want));
-        expect(Math.abs(got! - want), `${a[i].operator} ${a[i].key} ${agg}`).toBeLessThanOrEqual(tol);
-      }
-    }
-  }
-}
-
 describe('a misbehaving source cannot change the results of the others', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`seed ${seed}: far-future, slightly ahead and past readings of one source, inline and on a worker`, async () => {
@@ -118,7 +99,7 @@ describe('a misbehaving source cannot change the results of the others', () => {
       expect(ref.results.some((r) => r.revision > 0)).toBe(true);
       for (const workers of [0, 1]) {
         const got = await run(messages, workers);
-        expectSame(got.rows.filter((r) => !rogueKeys.has(r.key)), ref.results);
+        expectSameResults(got.rows.filter((r) => !rogueKeys.has(r.key)), ref.results);
         const othersLate = got.letters.filter((l) => l.reason === 'late' && !rogueKeys.has(l.key!)).length;
         expect(othersLate).toBe(ref.late);
         // Every far-future reading of the rogue, and nothing else, is refused as `future`.
