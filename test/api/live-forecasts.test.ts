@@ -151,7 +151,7 @@ describe('feeder-cap dispatch from the live load forecast', () => {
     const doc = res.json();
     expect(doc.inputs).toMatchObject({ completedAtMs: h.clock.now, band: 'forecast' });
     const used = doc.inputs.feeders[0];
-    expect(used).toMatchObject({ feeder: 'fdr-001', source: 'forecast', method: 'seasonal-arx', fittedAtMs: f.model.fittedAtMs, lastObservationMs: f.lastObservationMs, observedIntervals: 0 });
+    expect(used).toMatchObject({ feeder: 'fdr-001', source: 'forecast', method: f.method, fittedAtMs: f.model.fittedAtMs, lastObservationMs: f.lastObservationMs, observedIntervals: 0 });
     // Each 15-minute interval lies in one 30-minute forecast window.
     used.forecastKW.forEach((kw: number, t: number) => expect(kw).toBeCloseTo(f.forecast[Math.floor(t / 2)], 9));
     const solved = { ...capRequest(start, cap), feeders: [{ id: 'fdr-001', capKW: cap, forecastKW: used.forecastKW }] };

@@ -4,7 +4,7 @@ import { FILL_RATE_MIN_STEPS, NAIVE_MIN_RESIDUALS, fillRatePath, seasonalNaivePa
 import { requiredSteps, usableRange } from './fit-task.js';
 import { fillGaps } from './gaps.js';
 import type { SeriesHistory } from './history.js';
-import { advanceModel, forecastPath, type ModelRecord, type PathForecast } from './online.js';
+import { advanceModel, forecastPath, modelMethod, type ModelRecord, type PathForecast } from './online.js';
 import type { ForecastAnswer, ForecastReady } from './schemas.js';
 import type { ResolvedKind } from './series-kinds.js';
 
@@ -61,7 +61,7 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
   if (a.record && advanced) {
     const d = a.record.data;
     path = forecastPath(advanced.model, lead + steps, threshold);
-    method = kind.kind === 'bin' ? 'bin-fill' : 'seasonal-arx';
+    method = modelMethod(advanced.model);
     shiftMs = d.shiftMs;
     info = {
       fittedAtMs: a.record.fittedAtMs,

@@ -6,6 +6,7 @@ import {
   forecastFeederLoad,
   forecastTrafficFlow,
   type Bands,
+  type SeriesMethod,
 } from '../../../models/index.js';
 import type { FitData, LiveModel } from './fit-task.js';
 import { fillGaps } from './gaps.js';
@@ -59,6 +60,21 @@ export function advanceModel(kind: ResolvedKind, rec: ModelRecord, history: Seri
   let filled = 0;
   for (let i = 0; i < fresh.length; i++) if (fresh[i] !== fresh[i]) filled++;
   return { model: appendTo(rec.model, values.subarray(end + 1 - from)), endIdx: last, appended: last - end, filled };
+}
+
+/**
+ * The method that forecasts with a fitted model: the candidate the series forecaster chose on its held-out origins
+ * (feeders, lane groups), or the bin fill-rate model.
+ */
+export function modelMethod(model: LiveModel): SeriesMethod | 'bin-fill' {
+  switch (model.kind) {
+    case 'feeder-load':
+      return model.series.method;
+    case 'traffic-flow':
+      return model.groups[0].series.method;
+    case 'bin-fill':
+      return 'bin-fill';
+  }
 }
 
 export interface PathForecast extends Bands {

@@ -52,7 +52,7 @@ describe('completeDispatchRequest', () => {
     // Each 15-minute interval lies inside one half-hour window: it gets that window's forecast.
     expect(kw).toHaveLength(8);
     kw.forEach((v, t) => expect(v).toBeCloseTo(f.forecast[Math.floor(t / 2)], 9));
-    expect(feeders).toEqual([{ feeder, source: 'forecast', method: 'seasonal-arx', fittedAtMs: f.model.fittedAtMs, lastObservationMs: f.lastObservationMs, observedIntervals: 0 }]);
+    expect(feeders).toEqual([{ feeder, source: 'forecast', method: f.method, fittedAtMs: f.model.fittedAtMs, lastObservationMs: f.lastObservationMs, observedIntervals: 0 }]);
     const problem = validateDispatchRequest(request);
     const plan = await solveDispatch(problem);
     expect(checkDispatchPlan(request, plan)).toEqual([]);
