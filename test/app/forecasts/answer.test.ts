@@ -17,11 +17,12 @@ const firstIdx = d.startMs / STEP;
 d.values.forEach((v, i) => history.put(firstIdx + i, v));
 const lastMs = (firstIdx + d.values.length - 1) * STEP;
 const fit = buildFitTask(feeder, 'f', history, 0, [])!;
-const model = runFit(fit.task);
-if (model.kind !== 'feeder-load') throw new Error('expected a feeder model');
+const fitted = runFit(fit.task);
+if (fitted.kind !== 'feeder-load') throw new Error('expected a feeder model');
+const model = fitted;
 
 function answer(method: SeriesMethod) {
-  const record: ModelRecord = { model: { ...model, series: { ...model.series, method } } as typeof model, data: fit.data, fittedAtMs: lastMs, fitMs: 1, threadId: 0 };
+  const record: ModelRecord = { model: { ...model, series: { ...model.series, method } }, data: fit.data, fittedAtMs: lastMs, fitMs: 1, threadId: 0 };
   return answerForecast({ kind: feeder, id: 'f', history, record, nowMs: lastMs + STEP, fromMs: lastMs + STEP, horizonMs: 6 * 3_600_000 });
 }
 
