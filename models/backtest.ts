@@ -1,4 +1,4 @@
-// Rolling-origin backtest of the series forecaster against seasonal naive, weekly naive and the day-and-week decomposition.
+// Rolling-origin backtest of the series forecaster against seasonal naive, weekly naive and the classical day-and-week decomposition.
 import { inputError } from '../src/errors.js';
 import { DAY_MS, dayNumber } from './calendar.js';
 import { decompositionMinimumHistory, fitDecomposition, forecastDecomposition } from './decomposition.js';
@@ -82,7 +82,7 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
       const week = seasonalNaiveWithIntervals(train.values, 7 * input.season, horizon, window);
       add(acc.week, actual, week.forecast, week, scale);
       const from = Math.max(0, o - FIT_WINDOW_SEASONS * input.season);
-      const dec = fitDecomposition(input.startMs + from * input.stepMs, input.values.subarray(from, o), { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null });
+      const dec = fitDecomposition(input.startMs + from * input.stepMs, input.values.subarray(from, o), { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null }, 'classical');
       const p = forecastDecomposition(dec, horizon);
       add(acc.dec, actual, p, { lower80: p, upper80: p, lower95: p, upper95: p }, scale);
     }

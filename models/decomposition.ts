@@ -37,6 +37,19 @@ export function decompositionMinimumHistory(season: number): number {
   return 14 * season;
 }
 
+/**
+ * Lags of the remainder autoregression. `classical`: 1, 2, 3 and a day, the textbook MSTL + AR that serves as the
+ * backtest's decomposition baseline (on the England and Wales series it scores what statsmodels' MSTL + ARIMA does).
+ * `neighbours`: also the steps either side of a day and a week back and the week itself, so a remainder that
+ * recurs at the same time a day or a week later (a warm spell, a shift of the evening peak) carries over; with
+ * the day lag alone the recursion decays to the profile within hours.
+ */
+export function remainderLags(season: number, kind: 'classical' | 'neighbours'): number[] {
+  const near = (c: number): number[] => [c - 1, c, c + 1];
+  const lags = kind === 'classical' ? [1, 2, 3, season] : [1, 2, 3, ...near(season), ...near(7 * season)];
+  return [...new Set(lags.filter((l) => l >= 1))].sort((a, b) => a - b);
+}
+
 function dayKind(ms: number, holidays: Set<number>): number {
   return holidays.has(dayNumber(ms)) ? 0 : weekday(ms);
 }
@@ -85,10 +98,11 @@ function profile(d: Float64Array, phaseOf: Int32Array, phases: number, ageCycles
 
 /**
  * Profiles by iterated smoothing: the daily profile of the detrended series less the weekly one, then the weekly
- * profile of what the daily one leaves, twice. The seasonally adjusted series follows an AR on lags 1, 2, 3 and
- * one day, fitted by least squares, which carries weather-like level swings over the horizon.
+ * profile of what the daily one leaves, twice. The seasonally adjusted series follows an AR on `remainderLags`,
+ * fitted by least squares, which carries weather-like level swings over the horizon. Without the week lags'
+ * history (a week and a day plus a week of rows) the neighbours' lags stop at the day.
  */
-export function fitDecomposition(startMs: number, values: Float64Array, cfg: DecompositionConfig): DecompositionModel {
+export function fitDecomposition(startMs: number, values: Float64Array, cfg: DecompositionConfig, lagKind: 'classical' | 'neighbours' = 'neighbours'): DecompositionModel {
   const n = values.length;
   const { season } = cfg;
   const holidays = new Set(cfg.holidays);
@@ -114,7 +128,7 @@ export function fitDecomposition(startMs: number, values: Float64Array, cfg: Dec
     for (let t = 0; t < n; t++) d[t] = values[t] - trend[t] - daily[daySlot[t]];
     weekly = profile(d, weekPhase, 7 * season, ageWeeks, WEEKLY_HALF_LIFE_WEEKS);
   }
-  const lags = [...new Set([1, 2, 3, season])].sort((a, b) => a - b);
+  const lags = remainderLags(season, lagKind).filter((l) => l <= n - 7 * season);
   const maxLag = lags[lags.length - 1];
   for (let t = 0; t < n; t++) z[t] = values[t] - daily[daySlot[t]] - weekly[weekPhase[t]];
   const p = lags.length + 1;

@@ -4,12 +4,16 @@ import { appendDecomposition, decompositionMinimumHistory, fitDecomposition, for
 import { calibrateIntervals, type IntervalCalibration } from './intervals.js';
 import { appendSeasonalArx, fitSeasonalArxHeldOut, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxConfig, type SeasonalArxModel } from './seasonal-arx.js';
 
-export type SeriesMethod = 'seasonal-arx' | 'decomposition' | 'arx+decomposition' | 'weekly-naive' | 'seasonal-naive';
+export type SeriesMethod = 'seasonal-arx' | 'decomposition' | 'combination' | 'weekly-naive' | 'seasonal-naive';
+
+/** The single methods a combination weighs, in the order of `SeriesModel.weights`. */
+export const COMBINED: readonly SeriesMethod[] = ['seasonal-arx', 'decomposition', 'weekly-naive', 'seasonal-naive'];
 
 /** A fitted series forecaster: plain JSON, restorable with no other state. */
 export interface SeriesModel {
   kind: 'series';
-  version: 1;
+  /** 2: the weighted combination replaced the fixed ARX + decomposition average. */
+  version: 2;
   /** The candidate with the smallest held-out error, the one that forecasts. */
   method: SeriesMethod;
   stepMs: number;
@@ -23,6 +27,8 @@ export interface SeriesModel {
   arx: SeasonalArxModel;
   /** Present when the method uses it. */
   decomposition: DecompositionModel | null;
+  /** Combination only: the weight of each method of COMBINED (non-negative, summing to 1); null otherwise. */
+  weights: number[] | null;
   /** Conformal calibration on the chosen method's held-out errors, per horizon step. */
   calibration: IntervalCalibration;
   /**
@@ -84,14 +90,21 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
       const moved = { ...fitted!, tail: Array.from(y.subarray(o - m, o)), endMs: series.startMs + (o - 1) * stepMs };
       dec.set(forecastDecomposition(moved, horizon), k * horizon);
     }
-    const avg = dec.map((v, i) => 0.5 * (v + heldOut.forecasts[i]));
     const wn = new Float64Array(count * horizon);
     for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), week, horizon, wn, k * horizon);
-    candidates.push({ method: 'decomposition', forecasts: dec }, { method: 'arx+decomposition', forecasts: avg }, { method: 'weekly-naive', forecasts: wn });
+    candidates.push({ method: 'decomposition', forecasts: dec }, { method: 'weekly-naive', forecasts: wn });
   }
   const sn = new Float64Array(count * horizon);
   for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), season, horizon, sn, k * horizon);
   candidates.push({ method: 'seasonal-naive', forecasts: sn });
+  let weights: number[] | null = null;
+  if (weekly) {
+    weights = combinationWeights(y, origins, horizon, COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts));
+    const parts = COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts);
+    const comb = new Float64Array(count * horizon);
+    for (let j = 0; j < parts.length; j++) if (weights[j] > 0) for (let i = 0; i < comb.length; i++) comb[i] += weights[j] * parts[j][i];
+    candidates.push({ method: 'combination', forecasts: comb });
+  }
 
   const scored = candidates.map((c) => ({ c, mae: heldOutMae(y, origins, horizon, c.forecasts) }));
   scored.sort((a, b) => a.mae - b.mae);
@@ -110,10 +123,10 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     }
   }
   const calibration = calibrateIntervals(residuals, horizon, slots, season);
-  const usesDecomposition = best.method === 'decomposition' || best.method === 'arx+decomposition';
+  const usesDecomposition = best.method === 'decomposition' || (best.method === 'combination' && weights![1] > 0);
   return {
     kind: 'series',
-    version: 1,
+    version: 2,
     method: best.method,
     stepMs,
     season,
@@ -123,11 +136,60 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     tail: Array.from(y.subarray(Math.max(0, n - (weekly ? week : season)))),
     arx,
     decomposition: usesDecomposition ? fitDecomposition(series.startMs, y, decCfg) : null,
+    weights: best.method === 'combination' ? weights : null,
     calibration,
     specialDayScale: specialScale(residuals, special, calibration, slots, horizon, season),
     recentScale: recentScale(residuals, origins, calibration, slots, horizon, n - season),
     selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
   };
+}
+
+/** Grid step of the combination weights. */
+const WEIGHT_STEP = 0.05;
+
+/**
+ * Weights on the simplex (a grid of WEIGHT_STEP) that minimize the held-out squared error of the weighted forecast:
+ * from the Gram matrix of the candidates' errors, so each grid point costs p² operations, not a pass over the origins.
+ */
+function combinationWeights(y: Float64Array, origins: number[], horizon: number, parts: Float64Array[]): number[] {
+  const p = parts.length;
+  const gram = new Float64Array(p * p);
+  const e = new Float64Array(p);
+  for (let k = 0; k < origins.length; k++) {
+    for (let h = 0; h < horizon; h++) {
+      const i = k * horizon + h;
+      const a = y[origins[k] + h];
+      let ok = a === a;
+      for (let j = 0; j < p && ok; j++) {
+        e[j] = a - parts[j][i];
+        ok = e[j] === e[j];
+      }
+      if (!ok) continue;
+      for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) gram[r * p + c] += e[r] * e[c];
+    }
+  }
+  const units = Math.round(1 / WEIGHT_STEP);
+  const w = new Array<number>(p).fill(0);
+  let best = Infinity;
+  let bestW = w.slice();
+  const visit = (j: number, left: number): void => {
+    if (j === p - 1) {
+      w[j] = left * WEIGHT_STEP;
+      let s = 0;
+      for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) s += w[r] * w[c] * gram[r * p + c];
+      if (s < best) {
+        best = s;
+        bestW = w.slice();
+      }
+      return;
+    }
+    for (let u = 0; u <= left; u++) {
+      w[j] = u * WEIGHT_STEP;
+      visit(j + 1, left - u);
+    }
+  };
+  visit(0, units);
+  return bestW;
 }
 
 function heldOutMae(y: Float64Array, origins: number[], horizon: number, forecasts: Float64Array): number {
@@ -202,10 +264,15 @@ export function seriesPoint(model: SeriesModel, horizon: number, exogFuture?: Ar
       return forecastSeasonalArx(arxModel(), horizon, exogFuture);
     case 'decomposition':
       return forecastDecomposition(model.decomposition!, horizon, holidays);
-    case 'arx+decomposition': {
-      const a = forecastSeasonalArx(arxModel(), horizon, exogFuture);
-      const d = forecastDecomposition(model.decomposition!, horizon, holidays);
-      return a.map((v, i) => 0.5 * (v + d[i]));
+    case 'combination': {
+      const out = new Float64Array(horizon);
+      COMBINED.forEach((m, j) => {
+        const w = model.weights![j];
+        if (w === 0) return;
+        const part = seriesPoint({ ...model, method: m }, horizon, exogFuture, holidays);
+        for (let h = 0; h < horizon; h++) out[h] += w * part[h];
+      });
+      return out;
     }
     case 'weekly-naive':
     case 'seasonal-naive': {

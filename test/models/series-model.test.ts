@@ -4,7 +4,7 @@ import { backtestSeries } from '../../models/backtest.js';
 import { DAY_MS, dayNumber, holidayDays, weekday } from '../../models/calendar.js';
 import { fitSeries, forecastModel } from '../../models/generic.js';
 import { restoreModel, serializeModel } from '../../models/serialize.js';
-import { seriesPoint, type SeriesModel } from '../../models/series-model.js';
+import { COMBINED, seriesPoint, type SeriesModel } from '../../models/series-model.js';
 import { gaussian, rng, syntheticDemand } from '../../models/synthetic.js';
 
 const STEP = 1_800_000;
@@ -63,11 +63,29 @@ describe('fitSeries', () => {
     const maes = model.selection.map((s) => s.mae);
     expect(maes).toEqual([...maes].sort((a, b) => a - b));
     expect(model.method).toBe(model.selection[0].method);
-    expect(['weekly-naive', 'decomposition', 'arx+decomposition']).toContain(model.method);
+    expect(['weekly-naive', 'decomposition', 'combination']).toContain(model.method);
     const naive = model.selection.find((s) => s.method === 'weekly-naive')!;
     expect(model.selection[0].mae).toBeLessThanOrEqual(naive.mae);
     const restored = restoreModel(serializeModel(model)) as SeriesModel;
     expect(forecastModel(restored, 2 * H)).toEqual(forecastModel(model, 2 * H));
+  });
+
+  it('weighs ARX, decomposition and the naive methods with held-out weights that no single method beats', () => {
+    const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 42, seed: 8 });
+    const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, min: 0 }, H);
+    const comb = model.selection.find((s) => s.method === 'combination')!;
+    // The weights minimize held-out squared error over a grid that contains every single method, so their
+    // combination's absolute error stays near the best single one's and, on noisy demand, below it.
+    const singles = model.selection.filter((s) => s.method !== 'combination').map((s) => s.mae);
+    expect(comb.mae).toBeLessThan(Math.min(...singles));
+    expect(model.method).toBe('combination');
+    const w = model.weights!;
+    expect(w).toHaveLength(COMBINED.length);
+    expect(w.every((x) => x >= 0)).toBe(true);
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const parts = COMBINED.map((m) => seriesPoint({ ...model, method: m }, H));
+    const point = seriesPoint(model, H);
+    point.forEach((v, h) => expect(v).toBeCloseTo(parts.reduce((s, p, j) => s + w[j] * p[h], 0), 9));
   });
 
   it('widens the band of a special day the history never showed out to the ordinary-day forecast', () => {

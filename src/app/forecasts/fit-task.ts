@@ -17,14 +17,16 @@ export type LiveModel = FeederLoadModel | TrafficFlowModel | BinFillModel;
 
 /**
  * Whether a saved model has the current shape: feeder and lane-group models saved before the series forecaster
- * held a bare seasonal ARX (`arx`), which is refitted rather than misread.
+ * held a bare seasonal ARX (`arx`), and series models before version 2 a method that no longer exists; both are
+ * refitted rather than misread.
  */
 export function isCurrentModel(model: LiveModel): boolean {
+  const current = (s: { kind?: string; version?: number } | undefined): boolean => s?.kind === 'series' && s.version === 2;
   switch (model.kind) {
     case 'feeder-load':
-      return model.series?.kind === 'series';
+      return current(model.series);
     case 'traffic-flow':
-      return Array.isArray(model.groups) && model.groups.every((g) => g.series?.kind === 'series');
+      return Array.isArray(model.groups) && model.groups.every((g) => current(g.series));
     case 'bin-fill':
       return true;
   }

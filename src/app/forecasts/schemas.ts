@@ -36,7 +36,7 @@ export const ForecastReadySchema = Type.Object({
     [
       Type.Literal('seasonal-arx'),
       Type.Literal('decomposition'),
-      Type.Literal('arx+decomposition'),
+      Type.Literal('combination'),
       Type.Literal('weekly-naive'),
       Type.Literal('seasonal-naive'),
       Type.Literal('bin-fill'),
