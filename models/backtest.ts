@@ -4,7 +4,7 @@ import { DAY_MS, dayNumber } from './calendar.js';
 import { decompositionMinimumHistory, fitDecomposition, forecastDecomposition } from './decomposition.js';
 import { FIT_WINDOW_SEASONS, fitSeries, forecastModel, type SeriesInput } from './generic.js';
 import { coverage, mae, naiveScale, smape } from './metrics.js';
-import { seasonalNaiveWithIntervals } from './seasonal-naive.js';
+import { seasonalNaive } from './seasonal-naive.js';
 import type { SeriesMethod } from './series-model.js';
 
 export interface PointScores {
@@ -75,11 +75,11 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
     const actual = input.values.subarray(o, o + horizon);
     const scale = naiveScale(train.values, input.season);
     const window = Math.min(o - input.season - horizon, 14 * input.season);
-    const base = seasonalNaiveWithIntervals(train.values, input.season, horizon, window);
+    const base = seasonalNaive(train.values, input.season, horizon, window);
     add(acc.model, actual, fc.forecast, fc, scale);
     add(acc.naive, actual, base.forecast, base, scale);
     if (weekly) {
-      const week = seasonalNaiveWithIntervals(train.values, 7 * input.season, horizon, window);
+      const week = seasonalNaive(train.values, 7 * input.season, horizon, window);
       add(acc.week, actual, week.forecast, week, scale);
       const from = Math.max(0, o - FIT_WINDOW_SEASONS * input.season);
       const dec = fitDecomposition(input.startMs + from * input.stepMs, input.values.subarray(from, o), { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null }, 'classical');
@@ -100,21 +100,21 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
     methods.push(model.method);
   }
   const model = mean(acc.model, origins);
-  const seasonalNaive = mean(acc.naive, origins);
+  const naive = mean(acc.naive, origins);
   const weeklyNaive = weekly ? mean(acc.week, origins) : null;
   const decomposition = weekly ? pointOnly(mean(acc.dec, origins)) : null;
-  const bestBaselineMase = Math.min(seasonalNaive.mase, weeklyNaive?.mase ?? Infinity, decomposition?.mase ?? Infinity);
+  const bestBaselineMase = Math.min(naive.mase, weeklyNaive?.mase ?? Infinity, decomposition?.mase ?? Infinity);
   return {
     horizon,
     origins,
     originTimes,
     methods,
     model,
-    seasonalNaive,
+    seasonalNaive: naive,
     weeklyNaive,
     decomposition,
-    maseRatio: model.mase / seasonalNaive.mase,
-    seasonalNaiveMase: seasonalNaive.mase,
+    maseRatio: model.mase / naive.mase,
+    seasonalNaiveMase: naive.mase,
     weeklyNaiveMase: weeklyNaive?.mase ?? null,
     decompositionMase: decomposition?.mase ?? null,
     bestBaselineMase,

@@ -31,10 +31,6 @@ export function accumulateRows(ne: NormalEquations, x: Float64Array, y: Float64A
   }
 }
 
-export function cloneNormalEquations(ne: NormalEquations): NormalEquations {
-  return { p: ne.p, xtx: ne.xtx.slice(), xty: ne.xty.slice() };
-}
-
 /**
  * Solves (X'X + λ·diag(X'X) on non-intercept columns) β = X'y by Cholesky.
  * The ridge term is relative to each column's own scale, so it needs no feature standardization,

@@ -1,23 +1,39 @@
-// The seasonal-naive baseline: each step repeats the value one season earlier, with backtest-calibrated intervals.
-import { applyIntervals, calibrateIntervals, type Bands } from './intervals.js';
+// Seasonal naive: each step repeats the value one season (a day, or a week for weekly naive) earlier, with intervals.
+import type { Bands } from './intervals.js';
 
-export function seasonalNaiveForecast(history: ArrayLike<number>, season: number, horizon: number): Float64Array {
-  const n = history.length;
-  const out = new Float64Array(horizon);
-  for (let h = 0; h < horizon; h++) out[h] = history[n - season + (h % season)];
-  return out;
+function quantileAbs(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const k = Math.floor(pos);
+  return k + 1 < sorted.length ? sorted[k] + (sorted[k + 1] - sorted[k]) * (pos - k) : sorted[k];
 }
 
-/** Intervals from the baseline's own rolling-origin errors over the last `window` origins of the history. */
-export function seasonalNaiveWithIntervals(history: ArrayLike<number>, season: number, horizon: number, window: number): { forecast: Float64Array } & Bands {
+/**
+ * The forecast and its 80/95% bands: the quantiles of the absolute season-on-season changes over the last
+ * `window` steps (all of the history by default). Each such change is the error the method would have made
+ * forecasting that step, at any horizon up to a season, so one pool serves every step and the method needs
+ * only a season and a few steps to answer (the live cold start) as well as serving as the backtest's baseline.
+ * `min` floors the forecast's bands (0 for loads).
+ */
+export function seasonalNaive(history: ArrayLike<number>, season: number, horizon: number, window = Infinity, min = -Infinity): { forecast: number[] } & Bands {
   const n = history.length;
-  const first = Math.max(season, n - window - horizon);
-  const origins = Math.max(0, n - horizon - first + 1);
-  const res = new Float64Array(origins * horizon);
-  for (let o = 0; o < origins; o++) {
-    const origin = first + o;
-    for (let h = 0; h < horizon; h++) res[o * horizon + h] = history[origin + h] - history[origin - season + (h % season)];
+  const from = Math.max(season, n - window);
+  const changes = new Float64Array(Math.max(0, n - from));
+  let c = 0;
+  for (let t = from; t < n; t++) {
+    const d = Math.abs(history[t] - history[t - season]);
+    if (d === d) changes[c++] = d;
   }
-  const forecast = seasonalNaiveForecast(history, season, horizon);
-  return { forecast, ...applyIntervals(forecast, calibrateIntervals(res, horizon)) };
+  const sorted = changes.subarray(0, c).sort();
+  const q80 = quantileAbs(sorted, 0.8);
+  const q95 = quantileAbs(sorted, 0.95);
+  const forecast = Array.from({ length: horizon }, (_, h) => history[n - season + (h % season)]);
+  const lo = (v: number): number => Math.max(min, v);
+  return {
+    forecast,
+    lower80: forecast.map((f) => lo(f - q80)),
+    upper80: forecast.map((f) => f + q80),
+    lower95: forecast.map((f) => lo(f - q95)),
+    upper95: forecast.map((f) => f + q95),
+  };
 }

@@ -123,6 +123,7 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     }
   }
   const calibration = calibrateIntervals(residuals, horizon, slots, season);
+  const z = standardizedSquares(residuals, calibration, slots, horizon);
   const usesDecomposition = best.method === 'decomposition' || (best.method === 'combination' && weights![1] > 0);
   return {
     kind: 'series',
@@ -138,8 +139,8 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     decomposition: usesDecomposition ? fitDecomposition(series.startMs, y, decCfg) : null,
     weights: best.method === 'combination' ? weights : null,
     calibration,
-    specialDayScale: specialScale(residuals, special, calibration, slots, horizon, season),
-    recentScale: recentScale(residuals, origins, calibration, slots, horizon, n - season),
+    specialDayScale: specialScale(z, special, season),
+    recentScale: recentScale(z, origins, horizon, n - season),
     selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
   };
 }
@@ -207,53 +208,50 @@ function heldOutMae(y: Float64Array, origins: number[], horizon: number, forecas
   return c > 0 ? s / c : Infinity;
 }
 
+/** Each held-out error's square in units of its calibrated width (NaN where the step had no actual). */
+function standardizedSquares(residuals: Float64Array, cal: IntervalCalibration, slots: Uint32Array, horizon: number): Float64Array {
+  const z = new Float64Array(residuals.length);
+  for (let i = 0; i < residuals.length; i++) {
+    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
+    z[i] = (residuals[i] / (cal.scale[i % horizon] * m)) ** 2;
+  }
+  return z;
+}
+
+/** RMS of the standardized errors where `pick` holds over that of the rest (`against: 'rest'`) or of all of them. */
+function rmsRatio(z: Float64Array, pick: (i: number) => boolean, against: 'rest' | 'all'): { ratio: number; picked: number; others: number } {
+  let sIn = 0;
+  let cIn = 0;
+  let sOut = 0;
+  let cOut = 0;
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i];
+    if (v !== v) continue;
+    if (pick(i)) {
+      sIn += v;
+      cIn++;
+      if (against === 'rest') continue;
+    }
+    sOut += v;
+    cOut++;
+  }
+  return { ratio: cIn > 0 && sOut > 0 ? Math.sqrt(sIn / cIn / (sOut / cOut)) : NaN, picked: cIn, others: cOut };
+}
+
 /**
  * How much wider special days' errors were than the calibrated width predicted (RMS of their standardized errors
  * against everyone else's), at least 1; null with too few special-day errors to tell.
  */
-function specialScale(residuals: Float64Array, special: Uint8Array, cal: IntervalCalibration, slots: Uint32Array, horizon: number, season: number): number | null {
-  let sSpecial = 0;
-  let cSpecial = 0;
-  let sOther = 0;
-  let cOther = 0;
-  for (let i = 0; i < residuals.length; i++) {
-    const r = residuals[i];
-    if (r !== r) continue;
-    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
-    const z = (r / (cal.scale[i % horizon] * m)) ** 2;
-    if (special[i]) {
-      sSpecial += z;
-      cSpecial++;
-    } else {
-      sOther += z;
-      cOther++;
-    }
-  }
-  if (cSpecial < MIN_SPECIAL_RESIDUALS_DAYS * season || cOther === 0) return null;
-  return Math.max(1, Math.sqrt(sSpecial / cSpecial / (sOther / cOther)));
+function specialScale(z: Float64Array, special: Uint8Array, season: number): number | null {
+  const r = rmsRatio(z, (i) => special[i] === 1, 'rest');
+  if (r.picked < MIN_SPECIAL_RESIDUALS_DAYS * season || r.others === 0) return null;
+  return Math.max(1, r.ratio || 0);
 }
 
 /** RMS of standardized held-out errors on steps from `fromStep` on, over that of all of them; at least 1, at most 3. */
-function recentScale(residuals: Float64Array, origins: number[], cal: IntervalCalibration, slots: Uint32Array, horizon: number, fromStep: number): number {
-  let sRecent = 0;
-  let cRecent = 0;
-  let sAll = 0;
-  let cAll = 0;
-  for (let i = 0; i < residuals.length; i++) {
-    const r = residuals[i];
-    if (r !== r) continue;
-    const h = i % horizon;
-    const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
-    const z = (r / (cal.scale[h] * m)) ** 2;
-    sAll += z;
-    cAll++;
-    if (origins[(i - h) / horizon] + h >= fromStep) {
-      sRecent += z;
-      cRecent++;
-    }
-  }
-  if (cRecent === 0 || sAll === 0) return 1;
-  return Math.min(3, Math.max(1, Math.sqrt(sRecent / cRecent / (sAll / cAll))));
+function recentScale(z: Float64Array, origins: number[], horizon: number, fromStep: number): number {
+  const r = rmsRatio(z, (i) => origins[Math.floor(i / horizon)] + (i % horizon) >= fromStep, 'all');
+  return r.picked === 0 || !(r.ratio === r.ratio) ? 1 : Math.min(3, Math.max(1, r.ratio));
 }
 
 /** Point forecast of the chosen method; `holidays` overrides the fitted calendar (to forecast a special day as an ordinary one). */

@@ -1,6 +1,7 @@
 // Answers a forecast query for one series from its history and fitted model: ready, cold-start fallback, or not ready.
 import { inputError } from '../../errors.js';
-import { FILL_RATE_MIN_STEPS, NAIVE_MIN_RESIDUALS, fillRatePath, seasonalNaivePath } from './fallback.js';
+import { seasonalNaive } from '../../../models/index.js';
+import { FILL_RATE_MIN_STEPS, NAIVE_MIN_RESIDUALS, fillRatePath } from './fallback.js';
 import { requiredSteps, usableRange } from './fit-task.js';
 import { fillGaps } from './gaps.js';
 import type { SeriesHistory } from './history.js';
@@ -79,7 +80,7 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
       return notReady(range.values.length, need, `cold start: ${range.values.length} of ${need} ${windowLength(kind.stepMs)} windows since the last long gap`);
     }
     const { values, filled } = fillGaps(range.values, kind.gapFill, kind.season);
-    path = kind.kind === 'bin' ? fillRatePath(values, lead + steps, kind.stepMs, lastMs, threshold) : seasonalNaivePath(values, kind.season, lead + steps);
+    path = kind.kind === 'bin' ? fillRatePath(values, lead + steps, kind.stepMs, lastMs, threshold) : seasonalNaive(values, kind.season, lead + steps, Infinity, 0);
     method = kind.kind === 'bin' ? 'fill-rate' : 'seasonal-naive';
     requiredForModel = requiredSteps(kind);
     info = {

@@ -1,4 +1,4 @@
-// Cold-start forecasts from the history there is, before a model can be fitted: seasonal naive, or a bin's mean fill rate.
+// Cold-start forecasts from the history there is, before a model can be fitted: a bin's mean fill rate (series use models' seasonal naive).
 import { detectCollections, DEFAULT_BIN_OPTIONS } from '../../../models/index.js';
 import type { PathForecast } from './online.js';
 
@@ -10,34 +10,6 @@ export const NAIVE_MIN_RESIDUALS = 12;
 
 /** Needs this many readings for a bin's fill rate. */
 export const FILL_RATE_MIN_STEPS = 6;
-
-function quantileAbs(r: number[], q: number): number {
-  const a = r.map(Math.abs).sort((x, y) => x - y);
-  const pos = q * (a.length - 1);
-  const k = Math.floor(pos);
-  return k + 1 < a.length ? a[k] + (a[k + 1] - a[k]) * (pos - k) : a[k];
-}
-
-/**
- * Each step repeats the value one season earlier; the bands are the 80/95% quantiles of the absolute
- * season-on-season changes seen so far, the same width at every step (too few origins to grow them).
- */
-export function seasonalNaivePath(values: Float64Array, season: number, steps: number, min = 0): PathForecast {
-  const n = values.length;
-  const res: number[] = [];
-  for (let t = season; t < n; t++) res.push(values[t] - values[t - season]);
-  const q80 = quantileAbs(res, 0.8);
-  const q95 = quantileAbs(res, 0.95);
-  const forecast = Array.from({ length: steps }, (_, h) => values[n - season + (h % season)]);
-  const lo = (v: number): number => Math.max(min, v);
-  return {
-    forecast,
-    lower80: forecast.map((f) => lo(f - q80)),
-    upper80: forecast.map((f) => f + q80),
-    lower95: forecast.map((f) => lo(f - q95)),
-    upper95: forecast.map((f) => f + q95),
-  };
-}
 
 /**
  * A bin's level rising at its mean fill rate per step (increments across collections and at a full bin
