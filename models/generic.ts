@@ -65,7 +65,10 @@ export function calibratableHorizon(season: number, stepMs: number, length: numb
 /**
  * Point forecast and 80/95% intervals for `horizon` steps after the end of the fit. On special days the band is
  * widened by what held-out special days showed or, with none held out, reaches out to the forecast of the same
- * day as an ordinary one: without history, whether a holiday behaves like a Sunday is itself uncertain.
+ * day as an ordinary one: without history, whether a holiday behaves like a Sunday is itself uncertain. Days next
+ * to a holiday (its eve, a bridge day, the days between Christmas and New Year) are forecast as ordinary days,
+ * but their band reaches out to the forecast of the day taken as a holiday: many people take them off, and how
+ * many the calendar cannot say.
  */
 export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: ArrayLike<number>[]): Forecast {
   const point = seriesPoint(model, horizon, exogFuture);
@@ -75,31 +78,42 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
   const cal = model.recentScale > 1 ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) } : model.calibration;
   const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
   const holidays = new Set(model.holidays);
-  const special = timestamps.map((t) => holidays.has(dayNumber(t)));
-  if (special.includes(true)) widenSpecialDays({ ...model, calibration: cal }, bands, point, special, min, exogFuture, firstSlot);
+  const days = timestamps.map((t) => dayNumber(t));
+  const special = days.map((d) => holidays.has(d));
+  const k = model.specialDayScale;
+  if (special.includes(true)) {
+    if (k === null) reachOut(bands, applyIntervals(seriesPoint(model, horizon, exogFuture, []), cal, min, Infinity, firstSlot), special);
+    else widenBy(bands, point, special, k, min);
+  }
+  const nextToHoliday = days.map((d) => !holidays.has(d) && (holidays.has(d - 1) || holidays.has(d + 1)));
+  if (nextToHoliday.includes(true)) {
+    const asHolidays = [...model.holidays, ...new Set(days.filter((_, h) => nextToHoliday[h]))].sort((a, b) => a - b);
+    reachOut(bands, applyIntervals(seriesPoint(model, horizon, exogFuture, asHolidays), cal, min, Infinity, firstSlot), nextToHoliday);
+  }
   return { timestamps, forecast: Array.from(point), ...bands };
 }
 
-function widenSpecialDays(model: SeriesModel, bands: Bands, point: Float64Array, special: boolean[], min: number, exogFuture: ArrayLike<number>[] | undefined, firstSlot: number): void {
-  const k = model.specialDayScale;
-  const ordinary = k === null ? seriesPoint(model, point.length, exogFuture, []) : null;
-  const alt = ordinary ? applyIntervals(ordinary, model.calibration, min, Infinity, firstSlot) : null;
-  for (let h = 0; h < point.length; h++) {
-    if (!special[h]) continue;
-    if (alt) {
-      bands.lower80[h] = Math.min(bands.lower80[h], alt.lower80[h]);
-      bands.upper80[h] = Math.max(bands.upper80[h], alt.upper80[h]);
-      bands.lower95[h] = Math.min(bands.lower95[h], alt.lower95[h]);
-      bands.upper95[h] = Math.max(bands.upper95[h], alt.upper95[h]);
-    } else {
-      const f = point[h];
-      // Quantiles are symmetric, and only the lower band can have been clamped (at `min`).
-      const w80 = (bands.upper80[h] - f) * k!;
-      const w95 = (bands.upper95[h] - f) * k!;
-      bands.lower80[h] = Math.max(min, f - w80);
-      bands.upper80[h] = f + w80;
-      bands.lower95[h] = Math.max(min, f - w95);
-      bands.upper95[h] = f + w95;
-    }
+/** Where `mask` holds, each band spans its own and the alternative forecast's band. */
+function reachOut(bands: Bands, alt: Bands, mask: boolean[]): void {
+  for (let h = 0; h < mask.length; h++) {
+    if (!mask[h]) continue;
+    bands.lower80[h] = Math.min(bands.lower80[h], alt.lower80[h]);
+    bands.upper80[h] = Math.max(bands.upper80[h], alt.upper80[h]);
+    bands.lower95[h] = Math.min(bands.lower95[h], alt.lower95[h]);
+    bands.upper95[h] = Math.max(bands.upper95[h], alt.upper95[h]);
+  }
+}
+
+/** Where `mask` holds, the band's half-widths times `k` (quantiles are symmetric; only the lower band can have been clamped at `min`). */
+function widenBy(bands: Bands, point: Float64Array, mask: boolean[], k: number, min: number): void {
+  for (let h = 0; h < mask.length; h++) {
+    if (!mask[h]) continue;
+    const f = point[h];
+    const w80 = (bands.upper80[h] - f) * k;
+    const w95 = (bands.upper95[h] - f) * k;
+    bands.lower80[h] = Math.max(min, f - w80);
+    bands.upper80[h] = f + w80;
+    bands.lower95[h] = Math.max(min, f - w95);
+    bands.upper95[h] = f + w95;
   }
 }
