@@ -24,5 +24,7 @@ describe('runFit', () => {
     const old = { kind: 'traffic-flow', groups: [{ id: 'i/l', arx: model.groups[0].series.arx }] } as unknown as typeof model;
     expect(isCurrentModel(old)).toBe(false);
     expect(isCurrentModel({ kind: 'feeder-load', usesTemperature: false, arx: model.groups[0].series.arx } as never)).toBe(false);
+    // Version 1 series models could hold the fixed ARX + decomposition average, a method that no longer exists.
+    expect(isCurrentModel({ ...model, groups: [{ ...model.groups[0], series: { ...model.groups[0].series, version: 1, method: 'arx+decomposition' } }] } as never)).toBe(false);
   });
 });
