@@ -157,18 +157,27 @@ export function fitDecomposition(startMs: number, values: Float64Array, cfg: Dec
 
 /** Point forecast for `horizon` steps after the model's last observation (`holidays` overrides the fitted calendar). */
 export function forecastDecomposition(model: DecompositionModel, horizon: number, holidays: readonly number[] = model.config.holidays): Float64Array {
+  return forecastDecompositionAfter(model, model.tail, model.endMs, horizon, holidays);
+}
+
+/**
+ * Point forecast after `recent` (at least max(lags) observations, the last one at `endMs`) with the model's
+ * profiles and AR: the held-out origins reuse one fit without copying a tail per origin.
+ */
+export function forecastDecompositionAfter(model: DecompositionModel, recent: ArrayLike<number>, endMs: number, horizon: number, holidays: readonly number[] = model.config.holidays): Float64Array {
   const set = new Set(holidays);
   const cfg = model.config;
-  const m = model.tail.length;
+  const m = Math.max(...model.lags);
+  const off = recent.length - m;
   const z = new Float64Array(m + horizon);
-  for (let i = 0; i < m; i++) z[i] = model.tail[i] - seasonalAt(model, model.endMs - (m - 1 - i) * cfg.stepMs, set);
+  for (let i = 0; i < m; i++) z[i] = recent[off + i] - seasonalAt(model, endMs - (m - 1 - i) * cfg.stepMs, set);
   const out = new Float64Array(horizon);
   const min = cfg.min ?? -Infinity;
   for (let h = 0; h < horizon; h++) {
     let s = model.coef[0];
     for (let l = 0; l < model.lags.length; l++) s += model.coef[l + 1] * z[m + h - model.lags[l]];
     z[m + h] = s;
-    const f = s + seasonalAt(model, model.endMs + (h + 1) * cfg.stepMs, set);
+    const f = s + seasonalAt(model, endMs + (h + 1) * cfg.stepMs, set);
     out[h] = f < min ? min : f;
   }
   return out;

@@ -1,6 +1,6 @@
 // The series forecaster: candidates scored at the same held-out origins, the best one kept, intervals calibrated on its errors.
 import { dayNumber } from './calendar.js';
-import { appendDecomposition, decompositionMinimumHistory, fitDecomposition, forecastDecomposition, type DecompositionModel } from './decomposition.js';
+import { appendDecomposition, decompositionMinimumHistory, fitDecomposition, forecastDecomposition, forecastDecompositionAfter, type DecompositionModel } from './decomposition.js';
 import { calibrateIntervals, type IntervalCalibration } from './intervals.js';
 import { appendSeasonalArx, fitSeasonalArxHeldOut, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxConfig, type SeasonalArxModel } from './seasonal-arx.js';
 
@@ -86,9 +86,7 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
         fitted = fitDecomposition(series.startMs, y.subarray(0, fittedTo), decCfg);
       }
       const o = origins[k];
-      const m = fitted!.tail.length;
-      const moved = { ...fitted!, tail: Array.from(y.subarray(o - m, o)), endMs: series.startMs + (o - 1) * stepMs };
-      dec.set(forecastDecomposition(moved, horizon), k * horizon);
+      dec.set(forecastDecompositionAfter(fitted!, y.subarray(0, o), series.startMs + (o - 1) * stepMs, horizon), k * horizon);
     }
     const wn = new Float64Array(count * horizon);
     for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), week, horizon, wn, k * horizon);
