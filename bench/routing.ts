@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inputError } from '../src/errors.js';
-import { checkPlan, checkSolution, generateCollectionDay, parseSolution, parseVrplib, planCollection, solveCvrp } from '../solvers/routing/index.js';
+import { checkCollectionPlan, checkSolution, generateCollectionDay, parseSolution, parseVrplib, planCollection, solveCvrp } from '../solvers/routing/index.js';
 import { cliMs } from './cli.js';
 import type { Bench } from './index.js';
 
@@ -75,7 +75,7 @@ async function cityDay(seconds: number, seed: number): Promise<Record<string, nu
   const start = performance.now();
   const plan = await planCollection(req, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
   const ms = performance.now() - start;
-  const violations = checkPlan(req, plan).length;
+  const violations = checkCollectionPlan(req, plan).length;
   process.stderr.write(`city day: ${plan.mustCollect.length} must-collect bins, ${plan.trucks.length} trucks, ${plan.distanceKm.toFixed(1)} km, ${violations} violations, ${Math.round(ms)} ms\n`);
   return {
     city1000Ms: Math.round(ms),
