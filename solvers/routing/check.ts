@@ -1,4 +1,4 @@
-// Independent feasibility check and cost recomputation for CVRP solutions; shares no code with the solver.
+// Independent feasibility check and cost recomputation for routing solutions; shares no code with the solver.
 import type { CvrpInstance } from './instance.js';
 
 export interface CheckReport {
@@ -8,7 +8,11 @@ export interface CheckReport {
   readonly violations: string[];
 }
 
-/** Checks that every customer is visited exactly once and each route keeps to capacity and the duration limit. */
+/**
+ * Checks that every customer is visited exactly once, each route keeps to capacity and the duration limit, starts
+ * service within every time window (waiting when early) and is back before the depot closes, and that no more
+ * routes are used than there are vehicles.
+ */
 export function checkSolution(inst: CvrpInstance, routes: readonly (readonly number[])[]): CheckReport {
   const violations: string[] = [];
   const n = inst.n;
@@ -37,8 +41,19 @@ export function checkSolution(inst: CvrpInstance, routes: readonly (readonly num
     }
     if (demand > inst.capacity + 1e-9) violations.push(`route ${r} carries ${demand}, above capacity ${inst.capacity}`);
     if (length + service > inst.maxDuration + 1e-6) violations.push(`route ${r} lasts ${length + service}, above the limit ${inst.maxDuration}`);
+    let clock = inst.readyTime[0];
+    for (let i = 1; i < stops.length; i++) {
+      const node = stops[i];
+      const arrival = clock + inst.dist[stops[i - 1] * side + node];
+      const begin = Math.max(arrival, inst.readyTime[node]);
+      if (begin > inst.dueTime[node] + 1e-6) {
+        violations.push(node === 0 ? `route ${r} returns to the depot at ${begin}, after it closes at ${inst.dueTime[0]}` : `route ${r} reaches customer ${node} at ${begin}, after its window closes at ${inst.dueTime[node]}`);
+      }
+      clock = begin + inst.service[node];
+    }
     total += length;
   });
+  if (routes.length > inst.maxVehicles) violations.push(`${routes.length} routes, more than the ${inst.maxVehicles} vehicles`);
   for (let c = 1; c <= n; c++) {
     if (seen[c] !== 1) violations.push(`customer ${c} is visited ${seen[c]} times`);
   }

@@ -1,4 +1,5 @@
-// The capacitated routing instance the solver works on: a dense distance matrix over depot (node 0) and customers.
+// The routing instance the solver works on: a dense distance matrix over depot (node 0) and customers, with
+// capacity, an optional route-length limit, optional time windows and an optional limit on the number of vehicles.
 
 /** Immutable problem data. Node 0 is the depot; customers are 1..n. */
 export interface CvrpInstance {
@@ -14,12 +15,14 @@ export interface CvrpInstance {
   readonly maxDuration: number;
   /** Service duration per node; service[0] is 0. */
   readonly service: Float64Array;
-}
-
-/** A solution as routes of customer node ids (1..n), depot left out. */
-export interface CvrpSolution {
-  readonly routes: number[][];
-  readonly cost: number;
+  /** Earliest start of service per node (node 0: the depot opens); 0 when there are no windows. */
+  readonly readyTime: Float64Array;
+  /** Latest start of service per node (node 0: the latest return to the depot); Infinity when unlimited. */
+  readonly dueTime: Float64Array;
+  /** True when some window is binding, so the search tracks arrival times. */
+  readonly hasTimeWindows: boolean;
+  /** Most routes a solution may use; Infinity when the fleet is unlimited. */
+  readonly maxVehicles: number;
 }
 
 export function makeInstance(fields: {
@@ -30,12 +33,19 @@ export function makeInstance(fields: {
   capacity: number;
   maxDuration?: number;
   service?: ArrayLike<number>;
+  readyTime?: ArrayLike<number>;
+  dueTime?: ArrayLike<number>;
+  maxVehicles?: number;
 }): CvrpInstance {
   const size = fields.n + 1;
   const demand = Float64Array.from(fields.demand);
   demand[0] = 0;
   const service = fields.service ? Float64Array.from(fields.service) : new Float64Array(size);
   service[0] = 0;
+  const readyTime = fields.readyTime ? Float64Array.from(fields.readyTime) : new Float64Array(size);
+  const dueTime = fields.dueTime ? Float64Array.from(fields.dueTime) : new Float64Array(size).fill(Infinity);
+  let hasTimeWindows = false;
+  for (let i = 0; i < size; i++) if (readyTime[i] > readyTime[0] || dueTime[i] < Infinity) hasTimeWindows = true;
   return {
     name: fields.name,
     n: fields.n,
@@ -44,6 +54,10 @@ export function makeInstance(fields: {
     capacity: fields.capacity,
     maxDuration: fields.maxDuration ?? Infinity,
     service,
+    readyTime,
+    dueTime,
+    hasTimeWindows,
+    maxVehicles: fields.maxVehicles ?? Infinity,
   };
 }
 
@@ -73,10 +87,4 @@ export function routeCost(inst: CvrpInstance, route: readonly number[]): number 
     prev = c;
   }
   return cost + inst.dist[prev * size];
-}
-
-export function solutionCost(inst: CvrpInstance, routes: readonly (readonly number[])[]): number {
-  let cost = 0;
-  for (const r of routes) cost += routeCost(inst, r);
-  return cost;
 }

@@ -1,8 +1,9 @@
 // Clarke-Wright parallel savings: the construction the metaheuristic starts from.
 import type { CvrpInstance } from './instance.js';
 import type { NeighbourLists } from './neighbours.js';
+import { routeTimeWarp } from './time-warp.js';
 
-/** Routes built by merging out-and-back tours in decreasing order of saving, within capacity and duration. */
+/** Routes built by merging out-and-back tours in decreasing order of saving, within capacity, duration and time windows. */
 export function savingsConstruction(inst: CvrpInstance, nb: NeighbourLists): number[][] {
   const { n, dist, demand, service, capacity, maxDuration } = inst;
   const size = n + 1;
@@ -41,6 +42,7 @@ export function savingsConstruction(inst: CvrpInstance, nb: NeighbourLists): num
     const first = aEnd === 1 ? a : a.slice().reverse();
     const second = bEnd === 0 ? b : b.slice().reverse();
     const merged = first.concat(second);
+    if (inst.hasTimeWindows && routeTimeWarp(inst, merged) > 0) continue;
     routes[ri] = merged;
     routes[rj] = null;
     load[ri] += load[rj];

@@ -1,13 +1,15 @@
-// The CVRP metaheuristic: savings, local search, SISR ruin-and-recreate under simulated annealing, set-partitioning recombination.
+// The VRP metaheuristic: savings, local search, SISR ruin-and-recreate under simulated annealing, set-partitioning
+// recombination; time windows are searched with penalised time warp and only solutions that keep them are returned.
 import { inputError } from '../../src/errors.js';
 import { routeCost, type CvrpInstance } from './instance.js';
-import { localSearch } from './localSearch.js';
+import { localSearch } from './local-search.js';
 import { nearestNeighbours } from './neighbours.js';
 import { Rng } from './rng.js';
-import { DEFAULT_SISR, recreate, ruin } from './ruinRecreate.js';
+import { DEFAULT_SISR, recreate, ruin } from './ruin-recreate.js';
 import { savingsConstruction } from './savings.js';
-import { recombine, RoutePool, type PooledRoute } from './setPartition.js';
+import { recombine, RoutePool, type PooledRoute } from './set-partition.js';
 import { RouteState } from './state.js';
+import { routeTimeWarp } from './time-warp.js';
 
 export interface SolveOptions {
   /** Wall-clock budget; the search stops at the first check after it. */
@@ -22,12 +24,27 @@ export interface SolveOptions {
 export interface SolveResult {
   readonly routes: number[][];
   readonly cost: number;
-  readonly stats: { iterations: number; cycles: number; recombinations: number; improvedByRecombination: number; recombinationMs: number; elapsedMs: number };
+  /** False only when no solution within the vehicle limit was found (the routes then use more vehicles than allowed). */
+  readonly feasible: boolean;
+  readonly stats: {
+    iterations: number;
+    cycles: number;
+    recombinations: number;
+    improvedByRecombination: number;
+    recombinationMs: number;
+    elapsedMs: number;
+    /** Cost per unit of time warp at the end of the search (time windows only). */
+    warpPenalty: number;
+  };
 }
 
 const GRANULARITY = 20;
 const FIRST_CYCLE = 20_000;
 const CYCLE_GROWTH = 1.5;
+const CALIBRATION_ITERATIONS = 200;
+const MIN_CYCLE = 1000;
+/** With growth 1.5 the first cycle takes 40 % of the budget and the second the rest, less the recombinations. */
+const FIRST_CYCLE_SHARE = 0.35;
 /** Temperatures as fractions of the mean edge of the first solution, so the schedule is scale-free. */
 const T_START = 0.1;
 const T_END = 0.002;
@@ -36,24 +53,47 @@ const POOL_NEAR_BEST = 0.01;
 const POOL_MAX = 4000;
 const MIP_TIMEOUT_MS = 1000;
 const MIP_MIN_TIMEOUT_MS = 100;
+/**
+ * Penalty management for time windows (as HGS and PyVRP do it): every PENALTY_WINDOW candidates the penalty per
+ * unit of time warp grows when too few candidates kept every window and shrinks when nearly all did, so the search
+ * crosses infeasible ground without settling there.
+ */
+const PENALTY_WINDOW = 100;
+const TARGET_FEASIBLE_LOW = 0.25;
+const TARGET_FEASIBLE_HIGH = 0.5;
+const PENALTY_UP = 1.3;
+const PENALTY_DOWN = 0.85;
+/** A penalty no time warp can pay for: local search with it keeps every window. */
+const FEASIBLE_ONLY = 1e9;
+const WARP_EPS = 1e-9;
+const EXTRA_ROUTE_EDGES = 100;
 
 export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise<SolveResult> {
   const start = opts.now();
   const deadline = start + opts.timeLimitMs;
   const maxIterations = opts.maxIterations ?? Infinity;
   assertSolvable(inst);
-  if (inst.n === 0) return { routes: [], cost: 0, stats: { iterations: 0, cycles: 0, recombinations: 0, improvedByRecombination: 0, recombinationMs: 0, elapsedMs: 0 } };
+  if (inst.n === 0) return { routes: [], cost: 0, feasible: true, stats: { iterations: 0, cycles: 0, recombinations: 0, improvedByRecombination: 0, recombinationMs: 0, elapsedMs: 0, warpPenalty: 0 } };
   const rng = new Rng(opts.seed ?? 1);
   const nb = nearestNeighbours(inst, 50);
+  const timed = inst.hasTimeWindows;
+  const excess = (s: RouteState): number => Math.max(0, s.routes.length - inst.maxVehicles);
+  /** Lexicographic: fewer vehicles over the limit first, then shorter. Only solutions that keep every window compete. */
+  const beats = (a: RouteState, b: RouteState): boolean =>
+    a.totalTimeWarp() <= WARP_EPS && (excess(a) < excess(b) || (excess(a) === excess(b) && a.cost < b.cost - 1e-9));
 
   let best = new RouteState(inst, savingsConstruction(inst, nb));
-  localSearch(best, nb, rng, GRANULARITY);
+  localSearch(best, nb, rng, GRANULARITY, FEASIBLE_ONLY);
   let pool = new RoutePool();
   const remember = (s: RouteState): void => {
-    for (let r = 0; r < s.routes.length; r++) pool.add(s.routes[r], s.travel[r]);
+    for (let r = 0; r < s.routes.length; r++) if (s.timeWarp[r] <= WARP_EPS) pool.add(s.routes[r], s.travel[r]);
   };
   remember(best);
   const meanEdge = best.cost / (inst.n + best.routes.length);
+  let warpPenalty = 1;
+  // A route beyond the fleet costs as much as many edges, so the annealing gives routes up until the fleet suffices.
+  const extraRoute = EXTRA_ROUTE_EDGES * meanEdge;
+  let feasibleCandidates = 0;
   let cur = best.clone();
   let iterations = 0;
   let cycles = 0;
@@ -63,23 +103,43 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   let cycleLength = FIRST_CYCLE;
   const outOfTime = (): boolean => iterations >= maxIterations || ((iterations & 15) === 0 && opts.now() >= deadline);
 
+  const loopStart = opts.now();
   while (!outOfTime()) {
     const t0 = T_START * meanEdge;
     const ratio = T_END / T_START;
-    const length = Math.floor(cycleLength);
+    let length = Math.floor(cycleLength);
     for (let it = 0; it < length; it++) {
       if (outOfTime()) break;
       iterations++;
+      if (timed && cycles === 0 && it === CALIBRATION_ITERATIONS) {
+        // Time-window iterations cost more, so the first cycle is sized from the measured pace: two cycles fill the budget.
+        const perMs = it / Math.max(opts.now() - loopStart, 1e-6);
+        cycleLength = Math.max(MIN_CYCLE, Math.min(FIRST_CYCLE, FIRST_CYCLE_SHARE * perMs * (deadline - loopStart)));
+        length = Math.floor(cycleLength);
+      }
       const temp = t0 * Math.pow(ratio, it / length);
       const cand = cur.clone();
       const removed = ruin(cand, nb, rng, DEFAULT_SISR);
-      recreate(cand, removed, rng, DEFAULT_SISR);
-      if (cand.cost < best.cost - 1e-9) {
-        localSearch(cand, nb, rng, GRANULARITY);
-        best = cand.clone();
-        remember(best);
+      recreate(cand, removed, rng, DEFAULT_SISR, { warp: warpPenalty, extraRoute });
+      if (timed) {
+        if (cand.totalTimeWarp() <= WARP_EPS) feasibleCandidates++;
+        if (iterations % PENALTY_WINDOW === 0) {
+          const share = feasibleCandidates / PENALTY_WINDOW;
+          if (share < TARGET_FEASIBLE_LOW) warpPenalty = Math.min(warpPenalty * PENALTY_UP, 1e6);
+          else if (share > TARGET_FEASIBLE_HIGH) warpPenalty = Math.max(warpPenalty * PENALTY_DOWN, 1e-3);
+          feasibleCandidates = 0;
+        }
       }
-      if (cand.cost < cur.cost - temp * Math.log(rng.next() + 1e-300)) {
+      // Local search polishes new bests only (as in SISR); late candidates travel on through the annealing.
+      if (cand.cost < best.cost - 1e-9 && cand.totalTimeWarp() <= WARP_EPS) {
+        localSearch(cand, nb, rng, GRANULARITY, FEASIBLE_ONLY);
+        if (beats(cand, best)) {
+          best = cand.clone();
+          remember(best);
+        }
+      }
+      const penalties = { warp: warpPenalty, extraRoute };
+      if (cand.penalisedCost(penalties) < cur.penalisedCost(penalties) - temp * Math.log(rng.next() + 1e-300)) {
         cur = cand;
         if (iterations % POOL_SAMPLE_EVERY === 0 && cur.cost <= best.cost * (1 + POOL_NEAR_BEST)) remember(cur);
       }
@@ -95,8 +155,8 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       recombinationMs += opts.now() - mipStart;
       if (chosen) {
         const s = new RouteState(inst, chosen);
-        localSearch(s, nb, rng, GRANULARITY);
-        if (s.cost < best.cost - 1e-9) {
+        localSearch(s, nb, rng, GRANULARITY, FEASIBLE_ONLY);
+        if (beats(s, best)) {
           best = s;
           improvedByRecombination++;
         }
@@ -109,7 +169,12 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const routes = best.routes.filter((r) => r.length > 0).map((r) => r.slice());
   let cost = 0;
   for (const r of routes) cost += routeCost(inst, r);
-  return { routes, cost, stats: { iterations, cycles, recombinations, improvedByRecombination, recombinationMs, elapsedMs: opts.now() - start } };
+  return {
+    routes,
+    cost,
+    feasible: excess(best) === 0 && best.totalTimeWarp() <= WARP_EPS,
+    stats: { iterations, cycles, recombinations, improvedByRecombination, recombinationMs, elapsedMs: opts.now() - start, warpPenalty: timed ? warpPenalty : 0 },
+  };
 }
 
 /** Keeps the routes that are cheapest per customer served, plus the incumbent's, so the MIP stays small and starts feasible. */
@@ -123,7 +188,7 @@ function trimPool(pool: RoutePool, max: number, incumbent: RouteState): PooledRo
   return small.routes();
 }
 
-/** Rejects instances no solution can satisfy: a demand above capacity or a customer out of reach in one trip. */
+/** Rejects instances no solution can satisfy: a demand above capacity or a customer out of reach in one trip or in its window. */
 function assertSolvable(inst: CvrpInstance): void {
   const size = inst.n + 1;
   for (let c = 1; c <= inst.n; c++) {
@@ -134,6 +199,10 @@ function assertSolvable(inst: CvrpInstance): void {
     const alone = inst.dist[c] + inst.dist[c * size] + inst.service[c];
     if (alone > inst.maxDuration) {
       throw inputError(`customer ${c} cannot be served within the route limit ${inst.maxDuration} (an out-and-back trip takes ${alone})`, { customer: c });
+    }
+    if (inst.readyTime[c] > inst.dueTime[c]) throw inputError(`customer ${c} has a time window that closes (${inst.dueTime[c]}) before it opens (${inst.readyTime[c]})`, { customer: c });
+    if (inst.hasTimeWindows && routeTimeWarp(inst, [c]) > 0) {
+      throw inputError(`customer ${c} cannot be served within its time window [${inst.readyTime[c]}, ${inst.dueTime[c]}] on a trip from the depot and back before it closes at ${inst.dueTime[0]}`, { customer: c });
     }
   }
 }

@@ -1,15 +1,30 @@
-// Mutable working solution for the search: routes with their load, travel cost and service time kept in step.
+// Mutable working solution for the search: routes with their load, travel cost, service time and time warp kept in step.
 import type { CvrpInstance } from './instance.js';
+import { routeTimes, type RouteTimes } from './time-warp.js';
+
+const NO_TIMES: RouteTimes = { departPrev: new Float64Array(1), warpPrev: new Float64Array(1), suffixWarp: new Float64Array(1), suffixLatest: new Float64Array(1) };
+
+/** Prices of infeasibility during search: per unit of time warp and per route beyond the vehicle limit. */
+export interface Penalties {
+  readonly warp: number;
+  readonly extraRoute: number;
+}
 
 export class RouteState {
   routes: number[][];
   load: number[];
   travel: number[];
-  svc: number[];
+  /** Total service time of each route. */
+  serviceTime: number[];
+  /** Time warp of each route (0 without time windows): how late, summed over its stops, it would be. */
+  timeWarp: number[];
+  /** Per-route arrival summaries for O(1) insertion checks; only kept when the instance has time windows. */
+  times: RouteTimes[];
   /** routeOf[c] is the index in `routes` of customer c, -1 while it is unrouted. */
   routeOf: Int32Array;
-  /** pos[c] is the index of c in its route; kept current by `refresh` only (recreate leaves it stale). */
-  pos: Int32Array;
+  /** positionOf[c] is the index of c in its route; kept current by `refresh` only (recreate leaves it stale). */
+  positionOf: Int32Array;
+  /** Total travel cost of all routes. */
   cost: number;
 
   constructor(
@@ -19,9 +34,11 @@ export class RouteState {
     this.routes = [];
     this.load = [];
     this.travel = [];
-    this.svc = [];
+    this.serviceTime = [];
+    this.timeWarp = [];
+    this.times = [];
     this.routeOf = new Int32Array(inst.n + 1).fill(-1);
-    this.pos = new Int32Array(inst.n + 1);
+    this.positionOf = new Int32Array(inst.n + 1);
     this.cost = 0;
     for (const r of routes) if (r.length > 0) this.addRoute(r.slice());
   }
@@ -32,9 +49,12 @@ export class RouteState {
     copy.routes = this.routes.map((r) => r.slice());
     copy.load = this.load.slice();
     copy.travel = this.travel.slice();
-    copy.svc = this.svc.slice();
+    copy.serviceTime = this.serviceTime.slice();
+    copy.timeWarp = this.timeWarp.slice();
+    // Summaries are replaced, never mutated, so the copy may share them.
+    copy.times = this.times.slice();
     copy.routeOf = this.routeOf.slice();
-    copy.pos = this.pos.slice();
+    copy.positionOf = this.positionOf.slice();
     copy.cost = this.cost;
     return copy;
   }
@@ -44,7 +64,9 @@ export class RouteState {
     this.routes.push(route);
     this.load.push(0);
     this.travel.push(0);
-    this.svc.push(0);
+    this.serviceTime.push(0);
+    this.timeWarp.push(0);
+    this.times.push(NO_TIMES);
     this.refresh(idx);
     return idx;
   }
@@ -57,13 +79,13 @@ export class RouteState {
     let prev = 0;
     let travel = 0;
     let load = 0;
-    let svc = 0;
+    let serviceSum = 0;
     for (let i = 0; i < r.length; i++) {
       const c = r[i];
-      this.pos[c] = i;
+      this.positionOf[c] = i;
       travel += dist[prev * size + c];
       load += demand[c];
-      svc += service[c];
+      serviceSum += service[c];
       this.routeOf[c] = idx;
       prev = c;
     }
@@ -71,7 +93,24 @@ export class RouteState {
     this.cost += travel - this.travel[idx];
     this.travel[idx] = travel;
     this.load[idx] = load;
-    this.svc[idx] = svc;
+    this.serviceTime[idx] = serviceSum;
+    if (this.inst.hasTimeWindows) {
+      const times = routeTimes(this.inst, r);
+      this.times[idx] = times;
+      this.timeWarp[idx] = r.length > 0 ? times.warpPrev[r.length] + Math.max(times.departPrev[r.length] + dist[prev * size] - this.inst.dueTime[0], 0) : 0;
+    }
+  }
+
+  /** Sum of the routes' time warp; 0 means every window is kept. */
+  totalTimeWarp(): number {
+    let w = 0;
+    for (const x of this.timeWarp) w += x;
+    return w;
+  }
+
+  /** Travel cost plus the penalties of broken windows and of routes beyond the fleet: what the search minimises. */
+  penalisedCost(penalties: Penalties): number {
+    return this.cost + penalties.warp * this.totalTimeWarp() + penalties.extraRoute * Math.max(0, this.routes.length - this.inst.maxVehicles);
   }
 
   /** Drops empty routes, moving the last route into each hole. */
@@ -83,13 +122,17 @@ export class RouteState {
         this.routes[i] = this.routes[last];
         this.load[i] = this.load[last];
         this.travel[i] = this.travel[last];
-        this.svc[i] = this.svc[last];
+        this.serviceTime[i] = this.serviceTime[last];
+        this.timeWarp[i] = this.timeWarp[last];
+        this.times[i] = this.times[last];
         for (const c of this.routes[i]) this.routeOf[c] = i;
       }
       this.routes.pop();
       this.load.pop();
       this.travel.pop();
-      this.svc.pop();
+      this.serviceTime.pop();
+      this.timeWarp.pop();
+      this.times.pop();
     }
   }
 

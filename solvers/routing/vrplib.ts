@@ -24,6 +24,7 @@ const SECTIONS = new Set([
   'DEPOT_SECTION',
   'EDGE_WEIGHT_SECTION',
   'SERVICE_TIME_SECTION',
+  'TIME_WINDOW_SECTION',
   'DISPLAY_DATA_SECTION',
 ]);
 
@@ -95,6 +96,8 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
   const capacity = headerNum('CAPACITY', true)!;
   if (capacity <= 0) fail(header.get('CAPACITY')!.line, 'header', 'CAPACITY must be positive');
   const maxDuration = headerNum('DISTANCE', false) ?? Infinity;
+  const vehicles = headerNum('VEHICLES', false) ?? Infinity;
+  if (vehicles !== Infinity && (!Number.isInteger(vehicles) || vehicles < 1)) fail(header.get('VEHICLES')!.line, 'header', 'VEHICLES must be a positive integer');
   const serviceTime = headerNum('SERVICE_TIME', false) ?? 0;
   const weightType = (header.get('EDGE_WEIGHT_TYPE')?.value ?? '').toUpperCase();
   const rounding = options.rounding ?? conventionalRounding(name);
@@ -104,6 +107,10 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
   const service = new Float64Array(dimension).fill(serviceTime);
   const serviceRows = readIndexed(sections.get('SERVICE_TIME_SECTION'), 'SERVICE_TIME_SECTION', dimension, 1);
   if (serviceRows) serviceRows.forEach((r, i) => (service[i] = r[0]));
+  const windows = readIndexed(sections.get('TIME_WINDOW_SECTION'), 'TIME_WINDOW_SECTION', dimension, 2);
+  windows?.forEach(([early, late], i) => {
+    if (late < early) fail(0, 'TIME_WINDOW_SECTION', `node ${i + 1} has a window that closes (${late}) before it opens (${early})`);
+  });
 
   let depot = 0;
   const depotTokens = sections.get('DEPOT_SECTION');
@@ -144,6 +151,8 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
     capacity,
     maxDuration,
     service: order.map((i) => service[i]),
+    ...(windows ? { readyTime: order.map((i) => windows[i][0]), dueTime: order.map((i) => windows[i][1]) } : {}),
+    maxVehicles: vehicles,
   });
   return { instance, rounding };
 }

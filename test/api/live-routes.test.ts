@@ -1,6 +1,6 @@
 // Live collection routes over HTTP: the routing checker, JSON/GeoJSON/GPX with ETags, contractor isolation, calendar refusals, frozen shifts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPlan } from '../../solvers/routing/index.js';
+import { checkCollectionPlan } from '../../solvers/routing/index.js';
 import type { CollectionRoutesAnswer } from '../../src/app/plans/index.js';
 import { startHarness, T0, type Credential, type Harness } from './harness.js';
 
@@ -26,7 +26,7 @@ describe('live collection routes', () => {
     expect(res.statusCode, res.body).toBe(200);
     const a = res.json() as CollectionRoutesAnswer;
     expect(a).toMatchObject({ depot: 'depot-1', date: DATE, shiftStartMs: SHIFT, nextServiceDate: '2026-06-04', frozen: false });
-    expect(checkPlan(h.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
+    expect(checkCollectionPlan(h.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
     const own = h.city.waste.bins.filter((b) => b.depot === 'depot-1').map((b) => b.id);
     expect(a.bins.map((b) => b.id).sort()).toEqual(own.sort());
     expect(a.plan.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id)).every((id) => own.includes(id))).toBe(true);
@@ -97,7 +97,7 @@ describe('live collection routes', () => {
     expect((await get('/v1/routes/depots/depot-2/2026-06-07', 'cleanway')).statusCode).toBe(404);
     const metro = await get(`/v1/routes/depots/depot-2/${DATE}`, 'metro');
     expect(metro.statusCode).toBe(200);
-    expect(checkPlan(h.live!.collectionRoutes.requestFor(metro.json()), metro.json().plan)).toEqual([]);
+    expect(checkCollectionPlan(h.live!.collectionRoutes.requestFor(metro.json()), metro.json().plan)).toEqual([]);
     expect((await get(`/v1/routes/depots/depot-2/${DATE}`, 'operator')).statusCode).toBe(200);
     // A key limited to other depots does not see its tenant's depots.
     const { secret } = h.app.urbanflow.keys.create({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-2'] }, h.clock.now);
@@ -172,7 +172,7 @@ describe('live collection routes before the fill forecasts are ready', () => {
       const a = ready.json() as CollectionRoutesAnswer;
       expect(a.bins.length).toBeGreaterThan(0);
       expect(a.bins.every((b) => b.forecast === 'fallback')).toBe(true);
-      expect(checkPlan(cold.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
+      expect(checkCollectionPlan(cold.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
     } finally {
       await cold.close();
     }

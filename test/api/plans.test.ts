@@ -1,7 +1,7 @@
 // Plans over HTTP: solved in worker threads, checked independently, scoped to tenants and depots, kept across restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDispatchPlan as checkDispatch } from '../../solvers/dispatch/index.js';
-import { checkPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
+import { checkCollectionPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
 import { checkCorridor, checkPlan as checkSignals, type CorridorInput, type IntersectionInput } from '../../solvers/signals/index.js';
 import { PlanStore } from '../../src/api/plans/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';

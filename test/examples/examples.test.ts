@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCityResources } from '../../src/app/plans/dispatch-resources.js';
 import { loadSampleCity } from '../../src/city/index.js';
 import { checkDispatchInput } from '../../solvers/dispatch/index.js';
-import { checkPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
+import { checkCollectionPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
 import { checkCorridor, checkPlan as checkSignals, type CorridorInput, type IntersectionInput } from '../../solvers/signals/index.js';
 import { startHarness, type Harness } from '../api/harness.js';
 import { checkDispatchPlan as checkDispatch } from '../../solvers/dispatch/index.js';

@@ -1,7 +1,8 @@
 // Plans a contractor's collection day: selects bins, routes trips with the CVRP solver, packs trips into truck shifts.
-import { inputError } from '../../../src/errors.js';
+import { inputError, UrbanflowError } from '../../../src/errors.js';
 import { makeInstance } from '../instance.js';
 import { solveCvrp } from '../solve.js';
+import { checkCollectionPlan } from './check-collection-plan.js';
 import { binLoad, simulateDay, type Nodes } from './schedule.js';
 import { selectBins } from './select.js';
 import { geoTravel, matrixTravel, type Travel } from './travel.js';
@@ -109,13 +110,19 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
     totalKm += day.distanceKm;
     plans.push({ truck: truck.id, stops: day.stops, trips: tripsOf.length, distanceKm: day.distanceKm, durationMinutes: day.durationMinutes });
   });
-  return {
+  const plan: CollectionPlan = {
     trucks: plans,
     unassigned,
     mustCollect: selection.must.map((b) => b.id),
     optional: selection.optional.map((o) => o.bin.id),
     distanceKm: totalKm,
   };
+  // The plan leaves only after the independent checker accepts it: a rejected plan is a bug, never an answer.
+  const violations = checkCollectionPlan(req, plan);
+  if (violations.length > 0) {
+    throw new UrbanflowError('UF_ERR_INTERNAL', `the collection plan failed its independent check: ${violations.slice(0, 3).join('; ')}`, { violations });
+  }
+  return plan;
 }
 
 /** Solves the trips of one group as a CVRP from the disposal site; demand is the larger of the volume and weight shares. */

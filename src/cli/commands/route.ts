@@ -1,14 +1,14 @@
-// `urbanflow route FILE.vrp`: solves a VRPLIB/CVRPLIB instance and prints the routes in CVRPLIB numbering.
+// `urbanflow route FILE`: solves a VRPLIB/CVRPLIB or Solomon VRPTW instance and prints the routes in the file's numbering.
 import { basename } from 'node:path';
-import { inputError } from '../../errors.js';
+import { inputError, UrbanflowError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerRouteCommand: RegisterCommand = (program) => {
   program
     .command('route')
-    .description('solve a VRPLIB/CVRPLIB capacitated routing instance (customer k is node k+1, depot left out)')
-    .argument('<file>', 'instance file in VRPLIB format (.vrp)')
+    .description('solve a VRPLIB/CVRPLIB routing instance (customer k is node k+1) or a Solomon VRPTW file (customer k is row k), depot left out')
+    .argument('<file>', 'instance file in VRPLIB format (.vrp) or Solomon format (.txt); the format is told from its sections')
     .option('--time-limit <seconds>', 'search time budget in seconds', '10')
     .option('--seed <n>', 'random seed; a seed and an iteration count fix the result', '1')
     .option('--json', 'print {"cost": ..., "routes": [[...], ...]} instead of CVRPLIB .sol lines')
@@ -24,11 +24,16 @@ export const registerRouteCommand: RegisterCommand = (program) => {
         throw inputError(`cannot read instance file ${file}: ${(err as Error).message}`, { field: 'file' });
       }
       // Loaded when the command runs, so other commands and --help do not pay for the solver.
-      const { parseVrplib, solveCvrp } = await import('../../../solvers/routing/index.js');
-      const { instance } = parseVrplib(text, { fallbackName: basename(file).replace(/\.vrp$/i, '') });
+      const { checkSolution, parseInstance, solveCvrp } = await import('../../../solvers/routing/index.js');
+      const { instance } = parseInstance(text, basename(file).replace(/\.(vrp|txt)$/i, ''));
       const result = await solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
+      // Printed only after the independent checker agrees; a vehicle count beyond the fleet is reported, not hidden.
+      const overFleet = `${result.routes.length} routes, more than the ${instance.maxVehicles} vehicles`;
+      const violations = checkSolution(instance, result.routes).violations.filter((v) => v !== overFleet);
+      if (violations.length > 0) throw new UrbanflowError('UF_ERR_INTERNAL', `the solution failed its independent check: ${violations.slice(0, 3).join('; ')}`, { violations });
+      if (!result.feasible) process.stderr.write(`route: no solution within the ${instance.maxVehicles} vehicles was found; the routes below use ${result.routes.length}\n`);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ cost: result.cost, routes: result.routes })}\n`);
+        process.stdout.write(`${JSON.stringify({ cost: result.cost, feasible: result.feasible, routes: result.routes })}\n`);
         return;
       }
       result.routes.forEach((r, i) => process.stdout.write(`Route #${i + 1}: ${r.join(' ')}\n`));

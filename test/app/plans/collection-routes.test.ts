@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { ForecastService, type ForecastReady } from '../../../src/app/forecasts/index.js';
 import { CollectionRouteService, CollectionRoutesAnswerSchema, createPlanPool, inlinePlanRunner, type PlanRunner } from '../../../src/app/plans/index.js';
-import { checkPlan } from '../../../solvers/routing/collection/index.js';
+import { checkCollectionPlan } from '../../../solvers/routing/collection/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
 
 const city = smallCity(13);
@@ -48,7 +48,7 @@ describe('live collection routes', () => {
     expect(a.nextServiceStartMs).toBe(NEXT);
     expect(a.unknownBins).toEqual([]);
     expect(a.bins.every((b) => b.forecast === 'ready')).toBe(true);
-    expect(checkPlan(routes.requestFor(a), a.plan)).toEqual([]);
+    expect(checkCollectionPlan(routes.requestFor(a), a.plan)).toEqual([]);
     const served = new Set(a.plan.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id)));
     const bins = city.waste.bins.filter((b) => b.depot === depot);
     let due = 0;
@@ -89,7 +89,7 @@ describe('live collection routes', () => {
     const a = await routes.routes({ depot, date: '2026-04-11' }, NOW);
     expect(a.nextServiceDate).toBe('2026-04-13');
     expect(a.effectiveUntilMs).toBe(a.nextServiceStartMs);
-    expect(checkPlan(routes.requestFor(a), a.plan)).toEqual([]);
+    expect(checkCollectionPlan(routes.requestFor(a), a.plan)).toEqual([]);
     const monday = NEXT + 2 * DAY;
     expect(a.nextServiceStartMs).toBe(monday);
     for (const b of city.waste.bins.filter((x) => x.depot === depot)) {
@@ -102,7 +102,7 @@ describe('live collection routes', () => {
     const tiny = { ...city, waste: { ...city.waste, trucks: [{ ...city.waste.trucks[0], capacityM3: 1.5, capacityKg: 400, shiftMinutes: 90 }] } };
     const short = new CollectionRouteService({ city: tiny, forecasts, runner: inlinePlanRunner(() => performance.now()), options });
     const a = await short.routes({ depot, date: '2026-04-10' }, NOW);
-    expect(checkPlan(short.requestFor(a), a.plan)).toEqual([]);
+    expect(checkCollectionPlan(short.requestFor(a), a.plan)).toEqual([]);
     expect(a.overflowRisk.length).toBeGreaterThan(0);
     for (const id of a.overflowRisk) expect(a.plan.unassigned.find((u) => u.bin === id)?.reason).toMatch(/no truck time left|capacity/);
   });

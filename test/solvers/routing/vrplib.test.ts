@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseVrplib } from '../../../solvers/routing/index.js';
+import { parseSolomon, parseVrplib } from '../../../solvers/routing/index.js';
 
 const coords = (name: string): string =>
   [`NAME : ${name}`, 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EUC_2D', 'CAPACITY : 10', 'NODE_COORD_SECTION', '1 0 0', '2 1 1', '3 3 4', 'DEMAND_SECTION', '1 0', '2 4', '3 5', 'DEPOT_SECTION', '1', '-1', 'EOF'].join('\n');
@@ -64,5 +65,29 @@ describe('parseVrplib', () => {
     expect(() => parseVrplib(coords('A').replace('DIMENSION : 3', 'DIMENSION : 3\nhello world'))).toThrow(/line 3 \(header\)/);
     const lower = ['NAME : m', 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EXPLICIT', 'EDGE_WEIGHT_FORMAT : LOWER_ROW', 'CAPACITY : 5', 'EDGE_WEIGHT_SECTION', '1 2', 'DEMAND_SECTION', '1 0', '2 1', '3 1'].join('\n');
     expect(() => parseVrplib(lower)).toThrow(/LOWER_ROW with DIMENSION 3 needs 3 numbers, found 2/);
+  });
+});
+
+describe('parseVrplib with time windows and a fleet size', () => {
+  it('reads VEHICLES and TIME_WINDOW_SECTION into the same instance as the Solomon reader', () => {
+    const solomon = parseSolomon(readFileSync(new URL('../../fixtures/routing/tw-n25.txt', import.meta.url).pathname, 'utf8'));
+    const size = solomon.n + 1;
+    const lines = ['NAME : UF25', 'TYPE : VRPTW', `DIMENSION : ${size}`, `VEHICLES : ${solomon.maxVehicles}`, `CAPACITY : ${solomon.capacity}`];
+    lines.push('EDGE_WEIGHT_TYPE : EXPLICIT', 'EDGE_WEIGHT_FORMAT : FULL_MATRIX', 'EDGE_WEIGHT_SECTION');
+    for (let i = 0; i < size; i++) lines.push(Array.from(solomon.dist.subarray(i * size, (i + 1) * size)).join(' '));
+    lines.push('DEMAND_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.demand[i]}`));
+    lines.push('TIME_WINDOW_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.readyTime[i]} ${solomon.dueTime[i]}`));
+    lines.push('SERVICE_TIME_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.service[i]}`));
+    lines.push('DEPOT_SECTION', '1', '-1', 'EOF');
+    const { instance } = parseVrplib(lines.join('\n'));
+    expect(instance.maxVehicles).toBe(solomon.maxVehicles);
+    expect(instance.hasTimeWindows).toBe(true);
+    for (const field of ['dist', 'demand', 'service', 'readyTime', 'dueTime'] as const) expect(Array.from(instance[field])).toEqual(Array.from(solomon[field]));
+  });
+
+  it('refuses a window that closes before it opens and a fleet that is not a positive integer', () => {
+    const base = ['NAME : T', 'DIMENSION : 2', 'CAPACITY : 5', 'EDGE_WEIGHT_TYPE : EUC_2D', 'NODE_COORD_SECTION', '1 0 0', '2 3 4', 'DEMAND_SECTION', '1 0', '2 1'];
+    expect(() => parseVrplib([...base, 'TIME_WINDOW_SECTION', '1 0 100', '2 50 40', 'EOF'].join('\n'))).toThrow(/node 2 has a window that closes \(40\) before it opens \(50\)/);
+    expect(() => parseVrplib(['VEHICLES : 1.5', ...base, 'EOF'].join('\n'))).toThrow(/VEHICLES must be a positive integer/);
   });
 });

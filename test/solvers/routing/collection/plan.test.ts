@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan, clock, generateCollectionDay, planCollection, planToGeoJson, planToGpx, type CollectionRequest } from '../../../../solvers/routing/index.js';
+import { checkCollectionPlan, clock, generateCollectionDay, planCollection, planToGeoJson, planToGpx, type CollectionRequest } from '../../../../solvers/routing/index.js';
 
 let tick = 0;
 const now = (): number => tick++ * 1e-6;
@@ -9,7 +9,7 @@ describe('planCollection', () => {
   it('routes every must-collect bin of a small day within capacity, shifts and time windows', async () => {
     const req = generateCollectionDay({ bins: 60, trucks: 3, seed: 4, windowShare: 0.2 });
     const plan = await planCollection(req, opts);
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkCollectionPlan(req, plan)).toEqual([]);
     expect(plan.unassigned.filter((u) => u.mustCollect)).toEqual([]);
     const routed = new Set(plan.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id)));
     for (const id of plan.mustCollect) expect(routed.has(id)).toBe(true);
@@ -20,7 +20,7 @@ describe('planCollection', () => {
     const base = generateCollectionDay({ bins: 40, trucks: 1, seed: 9 });
     const req: CollectionRequest = { ...base, trucks: [{ id: 'small', capacityM3: 6, capacityKg: 4000, shiftMinutes: 900 }] };
     const plan = await planCollection(req, opts);
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkCollectionPlan(req, plan)).toEqual([]);
     const truck = plan.trucks[0];
     expect(truck.trips).toBeGreaterThan(1);
     expect(truck.stops.filter((s) => s.kind === 'disposal').length).toBe(truck.trips);
@@ -42,7 +42,7 @@ describe('planCollection', () => {
     const matrixReq = { ...base, bins: bins.slice(1), matrix: { ids, minutes, km: minutes } };
     const unreachable = await planCollection(matrixReq, opts);
     expect(unreachable.unassigned).toEqual([{ bin: bins[bins.length - 1].id, mustCollect: true, reason: 'unreachable' }]);
-    expect(checkPlan(matrixReq, unreachable)).toEqual([]);
+    expect(checkCollectionPlan(matrixReq, unreachable)).toEqual([]);
 
     const shortShift = { ...base, bins: bins.slice(1), trucks: [{ id: 't', capacityM3: 50, capacityKg: 9000, shiftMinutes: 5 }] };
     const late = await planCollection(shortShift, opts);
@@ -63,7 +63,7 @@ describe('planCollection', () => {
     const plan = await planCollection(req, opts);
     expect(plan.optional).toEqual(['far']);
     expect(plan.unassigned).toEqual([{ bin: 'far', mustCollect: false, reason: 'optional bin not worth the detour' }]);
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkCollectionPlan(req, plan)).toEqual([]);
   });
 
   it('exports routes as GeoJSON lines and points and as GPX tracks', async () => {

@@ -1,12 +1,17 @@
 // Neighbour-list local search: relocate, swap, or-opt, 2-opt and 2-opt* moves, first improvement, until no move improves.
+// Moves are screened by their change in distance less the time warp they could remove, then measured exactly.
 import type { NeighbourLists } from './neighbours.js';
 import type { Rng } from './rng.js';
 import type { RouteState } from './state.js';
+import { routeTimeWarp } from './time-warp.js';
 
 const EPS = 1e-7;
 
-/** Improves `s` in place; only moves within capacity and duration limits are applied. */
-export function localSearch(s: RouteState, nb: NeighbourLists, rng: Rng, granularity: number): void {
+/**
+ * Improves `s` in place; only moves within capacity and duration limits are applied. Time windows count as travel
+ * plus `warpPenalty` per unit of time warp, so a move may trade distance for lateness.
+ */
+export function localSearch(s: RouteState, nb: NeighbourLists, rng: Rng, granularity: number, warpPenalty: number): void {
   const n = s.inst.n;
   const k = Math.min(granularity, nb.k);
   for (let r = 0; r < s.routes.length; r++) s.refresh(r);
@@ -18,7 +23,7 @@ export function localSearch(s: RouteState, nb: NeighbourLists, rng: Rng, granula
     rng.shuffle(order);
     for (const u of order) {
       for (let t = 0; t < k; t++) {
-        if (tryMoves(s, u, nb.list[u * nb.k + t])) improved = true;
+        if (tryMoves(s, u, nb.list[u * nb.k + t], warpPenalty)) improved = true;
       }
     }
   }
@@ -26,16 +31,19 @@ export function localSearch(s: RouteState, nb: NeighbourLists, rng: Rng, granula
   s.resum();
 }
 
-function tryMoves(s: RouteState, u: number, v: number): boolean {
+function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boolean {
   const { dist, n } = s.inst;
   const size = n + 1;
-  const d = (a: number, b: number): number => dist[a * size + b];
   const ru = s.routeOf[u];
   const rv = s.routeOf[v];
+  // A move can at best remove all the warp of the two routes, so its distance change must beat that.
+  const slack = warpPenalty * (s.timeWarp[ru] + (ru === rv ? 0 : s.timeWarp[rv]));
+  const d = (a: number, b: number): number => dist[a * size + b];
+  const apply = (ra: number, rb: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean => applyMove(s, ra, rb, warpPenalty, build);
   const U = s.routes[ru];
   const V = s.routes[rv];
-  const pu = s.pos[u];
-  const pv = s.pos[v];
+  const pu = s.positionOf[u];
+  const pv = s.positionOf[v];
   const predU = pu > 0 ? U[pu - 1] : 0;
   const succU = pu + 1 < U.length ? U[pu + 1] : 0;
   const predV = pv > 0 ? V[pv - 1] : 0;
@@ -44,16 +52,16 @@ function tryMoves(s: RouteState, u: number, v: number): boolean {
   const removeU = d(predU, succU) - d(predU, u) - d(u, succU);
 
   // Relocate u after v, then before v.
-  if (succV !== u && removeU + d(v, u) + d(u, succV) - d(v, succV) < -EPS) {
-    if (apply(s, ru, rv, (a, b) => moveSegment(a, b, pu, 1, v, true, false))) return true;
+  if (succV !== u && removeU + d(v, u) + d(u, succV) - d(v, succV) < slack - EPS) {
+    if (apply(ru, rv, (a, b) => moveSegment(a, b, pu, 1, v, true, false))) return true;
   }
-  if (predV !== u && removeU + d(predV, u) + d(u, v) - d(predV, v) < -EPS) {
-    if (apply(s, ru, rv, (a, b) => moveSegment(a, b, pu, 1, v, false, false))) return true;
+  if (predV !== u && removeU + d(predV, u) + d(u, v) - d(predV, v) < slack - EPS) {
+    if (apply(ru, rv, (a, b) => moveSegment(a, b, pu, 1, v, false, false))) return true;
   }
   // Swap u and v.
   if (succU !== v && predU !== v) {
     const delta = d(predU, v) + d(v, succU) - d(predU, u) - d(u, succU) + d(predV, u) + d(u, succV) - d(predV, v) - d(v, succV);
-    if (delta < -EPS && apply(s, ru, rv, (a, b) => swap(a, b, pu, pv))) return true;
+    if (delta < slack - EPS && apply(ru, rv, (a, b) => swap(a, b, pu, pv))) return true;
   }
   // Or-opt: the segment of 2 or 3 starting at u moved after v, kept or reversed.
   for (let len = 2; len <= 3; len++) {
@@ -62,29 +70,29 @@ function tryMoves(s: RouteState, u: number, v: number): boolean {
     const last = U[pu + len - 1];
     const after = pu + len < U.length ? U[pu + len] : 0;
     const out = d(predU, after) - d(predU, u) - d(last, after) - d(v, succV);
-    if (out + d(v, u) + d(last, succV) < -EPS && apply(s, ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, false))) return true;
-    if (out + d(v, last) + d(u, succV) < -EPS && apply(s, ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, true))) return true;
+    if (out + d(v, u) + d(last, succV) < slack - EPS && apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, false))) return true;
+    if (out + d(v, last) + d(u, succV) < slack - EPS && apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, true))) return true;
   }
   if (same) {
     // 2-opt: make u and v adjacent by reversing the stretch between them.
-    if (pu < pv && d(u, v) + d(succU, succV) - d(u, succU) - d(v, succV) < -EPS) {
-      if (apply(s, ru, rv, (a) => [reverse(a, pu + 1, pv), a])) return true;
+    if (pu < pv && d(u, v) + d(succU, succV) - d(u, succU) - d(v, succV) < slack - EPS) {
+      if (apply(ru, rv, (a) => [reverse(a, pu + 1, pv), a])) return true;
     }
-    if (pv < pu && d(predV, predU) + d(v, u) - d(predV, v) - d(predU, u) < -EPS) {
-      if (apply(s, ru, rv, (a) => [reverse(a, pv, pu - 1), a])) return true;
+    if (pv < pu && d(predV, predU) + d(v, u) - d(predV, v) - d(predU, u) < slack - EPS) {
+      if (apply(ru, rv, (a) => [reverse(a, pv, pu - 1), a])) return true;
     }
     return false;
   }
   // 2-opt*: u followed by v's tail, or u joined to v with both heads reversed.
-  if (d(u, v) + d(predV, succU) - d(u, succU) - d(predV, v) < -EPS) {
-    if (apply(s, ru, rv, (a, b) => [a.slice(0, pu + 1).concat(b.slice(pv)), b.slice(0, pv).concat(a.slice(pu + 1))])) return true;
+  if (d(u, v) + d(predV, succU) - d(u, succU) - d(predV, v) < slack - EPS) {
+    if (apply(ru, rv, (a, b) => [a.slice(0, pu + 1).concat(b.slice(pv)), b.slice(0, pv).concat(a.slice(pu + 1))])) return true;
   }
-  if (d(u, v) + d(succU, succV) - d(u, succU) - d(v, succV) < -EPS) {
+  if (d(u, v) + d(succU, succV) - d(u, succU) - d(v, succV) < slack - EPS) {
     const tails = (a: number[], b: number[]): [number[], number[]] => [
       a.slice(0, pu + 1).concat(b.slice(0, pv + 1).reverse()),
       a.slice(pu + 1).reverse().concat(b.slice(pv + 1)),
     ];
-    if (apply(s, ru, rv, tails)) return true;
+    if (apply(ru, rv, tails)) return true;
   }
   return false;
 }
@@ -125,18 +133,18 @@ function moveSegment(a: number[], b: number[], pa: number, len: number, v: numbe
 }
 
 /** Applies the candidate routes when they are feasible and strictly cheaper, measured exactly. */
-function apply(s: RouteState, ru: number, rv: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean {
+function applyMove(s: RouteState, ru: number, rv: number, warpPenalty: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean {
   const [na, nb] = build(s.routes[ru], s.routes[rv]);
-  const before = s.travel[ru] + (ru === rv ? 0 : s.travel[rv]);
-  const ta = measure(s, na);
-  if (ta < 0) return false;
-  let after = ta;
+  if (!measure(s, na)) return false;
+  let travelChange = measured.travel - s.travel[ru];
+  let warpChange = measured.warp - s.timeWarp[ru];
   if (ru !== rv) {
-    const tb = measure(s, nb);
-    if (tb < 0) return false;
-    after += tb;
+    if (!measure(s, nb)) return false;
+    travelChange += measured.travel - s.travel[rv];
+    warpChange += measured.warp - s.timeWarp[rv];
   }
-  if (after > before - EPS) return false;
+  // Changes, not totals, are compared: a large penalty times the warp would swamp the tolerance.
+  if (travelChange + warpPenalty * warpChange > -EPS) return false;
   s.routes[ru] = na;
   s.refresh(ru);
   if (ru !== rv) {
@@ -146,21 +154,26 @@ function apply(s: RouteState, ru: number, rv: number, build: (a: number[], b: nu
   return true;
 }
 
-/** Travel cost of a route, or -1 when it breaks capacity or the duration limit. */
-function measure(s: RouteState, r: number[]): number {
+/** Scratch output of `measure`, reused so the inner loop allocates no result objects. */
+const measured = { travel: 0, warp: 0 };
+
+/** Sets `measured` to the route's travel cost and time warp; false when it breaks capacity or the duration limit. */
+function measure(s: RouteState, r: number[]): boolean {
   const { dist, demand, service, capacity, maxDuration, n } = s.inst;
   const size = n + 1;
   let prev = 0;
   let travel = 0;
   let load = 0;
-  let svc = 0;
+  let serviceSum = 0;
   for (const c of r) {
     travel += dist[prev * size + c];
     load += demand[c];
-    svc += service[c];
+    serviceSum += service[c];
     prev = c;
   }
   if (r.length > 0) travel += dist[prev * size];
-  if (load > capacity + 1e-9 || travel + svc > maxDuration + 1e-9) return -1;
-  return travel;
+  if (load > capacity + 1e-9 || travel + serviceSum > maxDuration + 1e-9) return false;
+  measured.travel = travel;
+  measured.warp = s.inst.hasTimeWindows ? routeTimeWarp(s.inst, r) : 0;
+  return true;
 }

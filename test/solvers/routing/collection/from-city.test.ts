@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateCity } from '../../../../src/city/index.js';
-import { checkPlan, collectionRequestForDepot, planCollection, type BinLevel } from '../../../../solvers/routing/index.js';
+import { checkCollectionPlan, collectionRequestForDepot, planCollection, type BinLevel } from '../../../../solvers/routing/index.js';
 
 let tick = 0;
 const now = (): number => tick++ * 1e-6;
@@ -14,7 +14,7 @@ describe('collectionRequestForDepot', () => {
     expect(req.bins.length).toBe(city.waste.bins.filter((b) => b.depot === 'depot-1').length);
     expect(req.trucks.map((t) => t.id)).toEqual(city.waste.trucks.filter((t) => t.depot === 'depot-1').map((t) => t.id));
     const plan = await planCollection(req, { timeLimitMs: 60_000, seed: 2, now, maxIterations: 1000 });
-    expect(checkPlan(req, plan)).toEqual([]);
+    expect(checkCollectionPlan(req, plan)).toEqual([]);
     expect(plan.trucks.length).toBeGreaterThan(0);
   });
 

@@ -2,7 +2,7 @@
 import type { CollectionPlan, CollectionRequest, LatLon } from './types.js';
 
 /** Returns the violations found; an empty list means the plan is feasible and complete. */
-export function checkPlan(req: CollectionRequest, plan: CollectionPlan): string[] {
+export function checkCollectionPlan(req: CollectionRequest, plan: CollectionPlan): string[] {
   const out: string[] = [];
   const bins = new Map(req.bins.map((b) => [b.id, b]));
   const sites = new Map(req.disposalSites.map((s) => [s.id, s]));

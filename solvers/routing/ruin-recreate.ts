@@ -1,7 +1,8 @@
 // SISR ruin-and-recreate (Christiaens & Vanden Berghe 2020): remove adjacent strings, reinsert greedily with blinks.
 import type { NeighbourLists } from './neighbours.js';
 import type { Rng } from './rng.js';
-import type { RouteState } from './state.js';
+import type { Penalties, RouteState } from './state.js';
+import { warpWithInsertion } from './time-warp.js';
 
 export interface SisrParams {
   /** Average number of customers removed per ruin. */
@@ -64,9 +65,14 @@ function removeSplitString(route: number[], pos: number, l: number, rng: Rng, ou
   route.splice(start, 0, ...kept);
 }
 
-/** Greedy blink insertion of `removed` into `s`, opening a new route when no route can take a customer. */
-export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrParams): void {
-  const { dist, demand, service, capacity, maxDuration, n } = s.inst;
+/**
+ * Greedy blink insertion of `removed` into `s`, opening a new route when no route can take a customer. With time
+ * windows an insertion costs its detour plus the warp penalty per unit of added time warp, and a new route is opened
+ * when that is cheaper than any late insertion (plus the extra-route penalty once the fleet is used up).
+ */
+export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrParams, penalties: Penalties): void {
+  const { dist, demand, service, capacity, maxDuration, n, hasTimeWindows, maxVehicles } = s.inst;
+  const warpPenalty = penalties.warp;
   const size = n + 1;
   sortRemoved(s, removed, rng);
   for (const c of removed) {
@@ -80,13 +86,14 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
       if (s.load[r] + dc > capacity) continue;
       const route = s.routes[r];
       if (route.length === 0) continue;
-      const slack = maxDuration - s.travel[r] - s.svc[r] - sc;
+      const slack = maxDuration - s.travel[r] - s.serviceTime[r] - sc;
       let prev = 0;
       for (let i = 0; i <= route.length; i++) {
         const next = i < route.length ? route[i] : 0;
         if (rng.next() >= p.blink) {
-          const delta = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
-          if (delta < bestDelta && delta <= slack) {
+          const detour = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
+          const delta = hasTimeWindows && detour < bestDelta ? detour + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r]) : detour;
+          if (delta < bestDelta && detour <= slack) {
             bestDelta = delta;
             bestRoute = r;
             bestPos = i;
@@ -95,14 +102,19 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
         prev = next;
       }
     }
-    if (bestRoute < 0) {
+    const opening = dist[c] + dist[rowC] + (s.routes.length >= maxVehicles ? penalties.extraRoute : 0);
+    if (bestRoute < 0 || (hasTimeWindows && bestDelta > opening)) {
       s.addRoute([c]);
       continue;
     }
     s.routes[bestRoute].splice(bestPos, 0, c);
+    if (hasTimeWindows) {
+      s.refresh(bestRoute);
+      continue;
+    }
     s.routeOf[c] = bestRoute;
     s.load[bestRoute] += dc;
-    s.svc[bestRoute] += sc;
+    s.serviceTime[bestRoute] += sc;
     s.travel[bestRoute] += bestDelta;
     s.cost += bestDelta;
   }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkSolution, parseVrplib } from '../../../solvers/routing/index.js';
+import { checkSolution, parseSolomon, parseVrplib } from '../../../solvers/routing/index.js';
 import { registerRouteCommand } from '../../../src/cli/commands/route.js';
 
 const FIXTURE = new URL('../../fixtures/routing/tiny-n8.vrp', import.meta.url).pathname;
+const SOLOMON = new URL('../../fixtures/routing/tw-n25.txt', import.meta.url).pathname;
 
 async function run(args: string[]): Promise<string> {
   const chunks: string[] = [];
@@ -32,6 +33,14 @@ describe('urbanflow route', () => {
     expect(report.violations).toEqual([]);
     expect(out.cost).toBe(report.cost);
     expect(out.routes.flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('tells a Solomon VRPTW file by its sections and keeps its windows', async () => {
+    const out = JSON.parse(await run([SOLOMON, '--time-limit', '0.5', '--json'])) as { cost: number; feasible: boolean; routes: number[][] };
+    const report = checkSolution(parseSolomon(readFileSync(SOLOMON, 'utf8')), out.routes);
+    expect(report.violations).toEqual([]);
+    expect(out.feasible).toBe(true);
+    expect(out.cost).toBe(report.cost);
   });
 
   it('rejects a bad time limit', async () => {
