@@ -1,15 +1,11 @@
-// The MILP solver behind corridor coordination: HiGHS compiled to WebAssembly, loaded once per process.
-import highsModule, { type Highs, type InitOptions } from 'highs';
+// The MILP solver behind corridor coordination: HiGHS of the LP layer on the solver's own thread (a corridor MILP
+// is a few dozen columns, solved in milliseconds: no thread hop is worth it).
+import { highsOnThisThread, type Highs } from '../lp/index.js';
 
-// The typings describe a CommonJS module while Node loads the ESM build, whose default export is the loader.
-const highsLoader = highsModule as unknown as (options?: InitOptions) => Promise<Highs>;
 export type MilpSolution = ReturnType<Highs['solve']>;
 
-let loading: Promise<Highs> | undefined;
-
-/** Solves a CPLEX LP-format model; the WebAssembly runtime is instantiated on first use and reused after. */
+/** Solves a CPLEX LP-format model. */
 export async function solveMilp(lpText: string, timeLimitS: number): Promise<MilpSolution> {
-  loading ??= highsLoader();
-  const highs = await loading;
+  const highs = await highsOnThisThread();
   return highs.solve(lpText, { output_flag: false, time_limit: timeLimitS });
 }
