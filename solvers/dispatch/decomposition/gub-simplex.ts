@@ -387,7 +387,8 @@ export class GubSimplex {
     let leave = -2; // -2: bound flip, ≥ 0: W position, < -2: key of set −leave − 3
     let theta = range;
     let bestPivot = 0;
-    if (!(range <= thetaMax)) {
+    // an unbounded column that no row limits has no bound to flip to: the ray below reports it
+    if (!(range < Infinity && range <= thetaMax)) {
       theta = Infinity;
       for (let p = 0; p < m; p++) {
         const rate = -sigma * alpha[p];
