@@ -8,16 +8,11 @@ const loader = (typeof namespaceDefault === 'function' ? namespaceDefault : (nam
 
 export type { Highs };
 
-/** A fresh HiGHS WebAssembly runtime (about 100 ms to instantiate). */
-export function loadHighs(): Promise<Highs> {
-  return loader();
-}
-
 let threadRuntime: Promise<Highs> | undefined;
 
 /**
  * This thread's HiGHS runtime, instantiated on first use like a module import: an immutable code image with a heap
- * that holds nothing between solves, so it needs no owner. Thread pools are never created here (see highs.ts).
+ * that holds nothing between solves, so it needs no owner (about 100 ms to instantiate). Thread pools are never created here (see highs.ts).
  */
 export function highsOnThisThread(): Promise<Highs> {
   threadRuntime ??= loader();

@@ -33,7 +33,7 @@ function task(model: LpModel, options: LpSolveOptions): HighsTask {
 }
 
 /** A model small enough to load HiGHS with. */
-export function tinyLp(): LpModel {
+function tinyLp(): LpModel {
   const one = (v: number) => new Float64Array([v]);
   return {
     numCols: 1, numRows: 0, colCost: one(1), colLower: one(0), colUpper: one(1), integer: new Uint8Array(1),

@@ -7,7 +7,7 @@ import type { LpBackendName, LpResult, LpSolveOptions } from './result.js';
 export { LpBuilder, type LpModel } from './model.js';
 export { evaluateObjective, type LpBackendName, type LpResult, type LpSolveOptions, type LpStatus } from './result.js';
 export { HIGHS_ON_THIS_THREAD, raceHighs, warmUpHighs, type HighsExecutor, type HighsTask, type HighsVariant } from './highs.js';
-export { highsOnThisThread, loadHighs, type Highs } from './highs-module.js';
+export { highsOnThisThread, type Highs } from './highs-module.js';
 export { jsLpSolver, type SolveResult } from './jslp-module.js';
 
 /**
