@@ -2,6 +2,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
+  checkDispatchPlan,
   DecompositionNumericalError,
   solveDecompositionTask,
   solveDispatch,
@@ -55,6 +56,24 @@ describe('decomposition fallback', () => {
     const own = await solveDispatch(p, { method: 'decomposition' });
     expect(own.method).toBe('decomposition');
     expect(own.decomposition?.fallback).toBeUndefined();
+  }, 120_000);
+
+  it("refuses a decomposition plan its checker rejects: the full model's plan is served, saying why", async () => {
+    const p = problem();
+    // a decomposition whose plan sets every resource far above its limit in the first interval
+    const wrong: DecompositionExecutor = {
+      run: async (task) => {
+        const outcome = solveDecompositionTask(task);
+        if ('solution' in outcome) for (const primary of outcome.solution.primary) primary[0] += 1e4;
+        return outcome;
+      },
+    };
+    const plan = await solveDispatch(p, { method: 'decomposition', decomposition: wrong });
+    expect(plan.method).toBe('full-model');
+    expect(plan.rejectedPlan?.method).toBe('decomposition');
+    expect(plan.rejectedPlan?.violations.length).toBeGreaterThan(0);
+    expect(plan.decomposition?.fallback?.reason).toBe('plan-rejected');
+    expect(checkDispatchPlan(p.request, plan)).toEqual([]);
   }, 120_000);
 
   it('propagates an executor failure that is not a fallback', async () => {
