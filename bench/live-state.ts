@@ -2,7 +2,8 @@
 import { loadSampleCity } from '../src/city/index.js';
 import { DEFAULT_OPERATORS } from '../src/app/operators.js';
 import { ForecastService, seriesIdsOfCity } from '../src/app/forecasts/index.js';
-import { SignalPlanService, createPlanPool } from '../src/app/plans/index.js';
+import { SignalPlanService, planRunnerOn } from '../src/app/plans/index.js';
+import { SolverRuntime } from '../src/runtime/index.js';
 import { StateStore } from '../src/app/state-store.js';
 import type { WindowResult } from '../src/stream/index.js';
 import { syntheticTraffic } from '../models/synthetic.js';
@@ -22,7 +23,8 @@ export async function seedLiveSignalPlans(dir: string, nowMs: number, days = 2):
   const values = ids.map((_, i) => syntheticTraffic({ startMs: start, stepMs: STEP, days, seed: i + 1, peak: 40 }));
   const store = StateStore.open(dir);
   const forecasts = new ForecastService({ city, operators: DEFAULT_OPERATORS, store });
-  const runner = createPlanPool(1);
+  const solvers = new SolverRuntime({ threads: 1 });
+  const runner = planRunnerOn(solvers);
   try {
     for (let t = start; t < end; t += STEP) {
       const idx = (t - start) / STEP;
@@ -34,7 +36,7 @@ export async function seedLiveSignalPlans(dir: string, nowMs: number, days = 2):
     if (report.published !== city.intersections.length + city.corridors.length) throw new Error(`seeding planned ${report.published} plans: ${JSON.stringify(report.failed.slice(0, 3))}`);
     return city.intersections.map((x) => x.id);
   } finally {
-    await runner.close();
+    await solvers.close();
     await forecasts.close();
     store.close();
   }

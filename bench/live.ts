@@ -6,7 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadSampleCity } from '../src/city/index.js';
 import { DEFAULT_OPERATORS } from '../src/app/operators.js';
 import { ForecastService, SERIES_KINDS, seriesIdsOfCity, type SeriesKind } from '../src/app/forecasts/index.js';
-import { SignalPlanService, createPlanPool } from '../src/app/plans/index.js';
+import { SignalPlanService, planRunnerOn } from '../src/app/plans/index.js';
+import { SolverRuntime } from '../src/runtime/index.js';
 import { StateStore } from '../src/app/state-store.js';
 import type { WindowResult } from '../src/stream/index.js';
 import { syntheticBin, syntheticDemand, syntheticTraffic } from '../models/synthetic.js';
@@ -81,7 +82,8 @@ export const liveBench: Bench = async (args) => {
   }
   const forecastAllMs = performance.now() - t0;
 
-  const runner = createPlanPool(1);
+  const solvers = new SolverRuntime({ threads: 1 });
+  const runner = planRunnerOn(solvers);
   const plans = new SignalPlanService({ city, forecasts: service, runner });
   t0 = performance.now();
   const planLoop = monitorEventLoopDelay({ resolution: 10 });
@@ -89,7 +91,7 @@ export const liveBench: Bench = async (args) => {
   const report = await plans.refresh(end);
   const signalRefreshMs = performance.now() - t0;
   planLoop.disable();
-  await runner.close();
+  await solvers.close();
 
   t0 = performance.now();
   service.persist();

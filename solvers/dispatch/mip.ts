@@ -39,7 +39,7 @@ export async function solveDispatchMip(p: DispatchProblem, m: DispatchModel, opt
   const relaxed = await raceHighs([
     { model: relaxation, options: devex },
     { model: { ...relaxation, basicCols: noHint, basicRows: noHint }, options: devex },
-  ]);
+  ], options.highs);
   if (relaxed.status !== 'optimal') return solveLp(lp, { ...options, backend });
   const bound = relaxed.objective;
   const patterns = p.resources.map((_, i) => callPattern(p, m, relaxed.x, i));
@@ -48,7 +48,7 @@ export async function solveDispatchMip(p: DispatchProblem, m: DispatchModel, opt
   const fixed = await raceHighs([
     { model: pinned, options },
     { model: { ...pinned, basicCols: noHint, basicRows: noHint }, options },
-  ]);
+  ], options.highs);
   const gapOf = (obj: number) => Math.max(0, (obj - bound) / Math.max(Math.abs(obj), 1e-9));
   const wanted = options.mipRelGap ?? 1e-4;
   if (fixed.status === 'optimal' && gapOf(fixed.objective) <= wanted) {

@@ -1,7 +1,7 @@
 // The dispatch plan returned to callers: setpoints, costs, shortfall, marginal costs and OpenADR events.
 import type { LpBackendName } from '../lp/index.js';
 import type { OpenAdrEvent } from './openadr.js';
-import type { DecompositionStats, DispatchMethod } from './solution.js';
+import type { DecompositionFallback, DecompositionStats, DispatchMethod } from './solution.js';
 import type { TimeWindow } from './request.js';
 
 export interface ResourcePlan {
@@ -36,8 +36,11 @@ export interface DispatchPlan {
   readonly mip: boolean;
   /** Relative gap of a MIP solve (0 when proven optimal). */
   readonly mipGap?: number;
-  /** Rounds, columns and the proving bound of a decomposition solve. */
-  readonly decomposition?: DecompositionStats;
+  /**
+   * Rounds, columns and the proving bound of a decomposition solve; on a full-model plan of a problem meant for the
+   * decomposition, why it fell back (`fallback`).
+   */
+  readonly decomposition?: Partial<DecompositionStats> & { readonly fallback?: DecompositionFallback };
   /** Present when a first plan broke a rule of the request (checked independently) and the full model replaced it. */
   readonly rejectedPlan?: { readonly method: DispatchMethod; readonly violations: readonly string[] };
   /**

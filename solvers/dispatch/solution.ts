@@ -1,5 +1,6 @@
 // What a dispatch solve produces before it becomes a plan: values per resource and interval, whichever method solved it.
 import type { LpBackendName } from '../lp/index.js';
+import { NUMERICAL_REASONS } from './decomposition/numerical-error.js';
 
 export type DispatchMethod = 'full-model' | 'decomposition';
 
@@ -50,3 +51,18 @@ export interface TimeLimitReached {
   /** Lower bound on the optimal objective proven when the budget ran out; null if none was yet. */
   readonly lowerBound: number | null;
 }
+
+/**
+ * Why a problem meant for the decomposition was solved by the full model: numerical trouble in its simplexes, column
+ * generation that stopped short of its optimum, a MIP gap it did not prove, or a plan the checker rejected.
+ */
+export const DECOMPOSITION_FALLBACK_REASONS = [...NUMERICAL_REASONS, 'not-converged', 'gap-not-proven', 'plan-rejected'] as const;
+export type DecompositionFallbackReason = (typeof DECOMPOSITION_FALLBACK_REASONS)[number];
+
+export interface DecompositionFallback {
+  readonly reason: DecompositionFallbackReason;
+  readonly message: string;
+}
+
+/** A decomposition solve's answer: its solution, or why the full model has to solve the problem instead. */
+export type DecompositionOutcome = { readonly solution: DispatchSolution } | { readonly fallback: DecompositionFallback };

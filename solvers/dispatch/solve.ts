@@ -2,12 +2,12 @@
 import { UrbanflowError } from '../../src/errors.js';
 import type { LpSolveOptions } from '../lp/index.js';
 import { checkDispatchPlan } from './check.js';
-import { canDecompose, runDecomposition } from './decomposition/index.js';
+import { canDecompose, DECOMPOSITION_ON_THIS_THREAD, type DecompositionExecutor } from './decomposition/index.js';
 import { solveFullModel } from './full-model.js';
 import type { DispatchPlan } from './plan.js';
 import type { DispatchProblem } from './problem.js';
 import { readPlan } from './read-plan.js';
-import type { DispatchMethod } from './solution.js';
+import type { DecompositionFallback, DispatchMethod } from './solution.js';
 
 export interface DispatchSolveOptions extends LpSolveOptions {
   /**
@@ -16,6 +16,8 @@ export interface DispatchSolveOptions extends LpSolveOptions {
    * decisions of batteries and EV fleets) and for MIPs whose gap it does not prove within mipRelGap.
    */
   readonly method?: 'auto' | DispatchMethod;
+  /** Where decomposition solves run (the solver runtime's threads); on the calling thread when absent. */
+  readonly decomposition?: DecompositionExecutor;
 }
 
 /**
@@ -39,19 +41,25 @@ const LISTED_VIOLATIONS = 5;
  * Solves the problem to optimality (LP) or to the MIP gap. Every plan passes the independent checker before it is
  * returned: a decomposition plan that breaks a rule is set aside for the full model's (the plan then says so in
  * `rejectedPlan`), and a full-model plan that breaks one is an error (UF_ERR_INTERNAL), as is a failing backend.
+ * A problem meant for the decomposition that the full model solved says why in `decomposition.fallback`.
  */
 export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSolveOptions = {}): Promise<DispatchPlan> {
   // The request's gap and time budget hold unless the caller (a benchmark, a test) overrides them.
-  const options: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
+  const { decomposition: executor = DECOMPOSITION_ON_THIS_THREAD, ...options }: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
   let rejectedPlan: DispatchPlan['rejectedPlan'];
+  let fallback: DecompositionFallback | undefined;
   if (chooseMethod(p, options) === 'decomposition') {
-    const s = await runDecomposition(p, options.mipRelGap, options.timeLimitSeconds);
-    // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
-    if (s && (s.timeLimit || !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!))) {
-      const plan = readPlan(p, s);
+    const outcome = await executor.run({ problem: p, mipRelGap: options.mipRelGap, timeLimitSeconds: options.timeLimitSeconds });
+    if ('fallback' in outcome) fallback = outcome.fallback;
+    else if (!outcome.solution.timeLimit && outcome.solution.mipGap !== undefined && outcome.solution.mipGap > options.mipRelGap!) {
+      // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
+      fallback = { reason: 'gap-not-proven', message: `the decomposition proved a gap of ${outcome.solution.mipGap}, above the requested ${options.mipRelGap}` };
+    } else {
+      const plan = readPlan(p, outcome.solution);
       const violations = checkDispatchPlan(p.request, plan);
       if (violations.length === 0) return plan;
       rejectedPlan = { method: 'decomposition', violations: violations.slice(0, LISTED_VIOLATIONS) };
+      fallback = { reason: 'plan-rejected', message: `the decomposition's plan broke ${violations.length} rule(s) of the request` };
     }
   }
   const plan = readPlan(p, await solveFullModel(p, options));
@@ -59,5 +67,5 @@ export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSo
   if (violations.length > 0) {
     throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch plan rejected by its checker: ${violations.slice(0, LISTED_VIOLATIONS).join('; ')}`, { violations: violations.length, backend: plan.backend });
   }
-  return rejectedPlan ? { ...plan, rejectedPlan } : plan;
+  return { ...plan, ...(rejectedPlan ? { rejectedPlan } : {}), ...(fallback ? { decomposition: { fallback } } : {}) };
 }

@@ -1,12 +1,10 @@
 // One HiGHS solve of an LpModel on a loaded runtime: passes the sparse arrays straight in, no LP text to write or parse.
-import * as highsModule from 'highs';
-import type { Highs } from 'highs';
+import type { Highs } from './highs-module.js';
 import type { LpModel } from './model.js';
 import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.js';
 
-// The ESM build's default export is the loader, but the CommonJS-flavoured typings place it one `.default` deeper.
-const namespaceDefault = (highsModule as unknown as { default: unknown }).default;
-export const loadHighs = (typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default) as () => Promise<Highs>;
+/** The options a HiGHS run reads: plain data, so they cross to a solver thread (no executor). */
+export type HighsSolveOptions = Omit<LpSolveOptions, 'highs'>;
 
 const MODEL_STATUS_OPTIMAL = 7;
 const MODEL_STATUS_INFEASIBLE = 8;
@@ -16,8 +14,8 @@ const SOLUTION_STATUS_FEASIBLE = 2;
 const AT_LOWER = 0;
 const BASIC = 1;
 
-/** Solves synchronously on `highs`; callers keep it off the event loop (see pool.ts). */
-export function solveOnHighs(highs: Highs, model: LpModel, options: LpSolveOptions = {}): LpResult {
+/** Solves synchronously on `highs`; callers keep it off the event loop (a HighsExecutor's threads, see highs.ts). */
+export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOptions = {}): LpResult {
   const isMip = model.numIntegers > 0;
   const hm = highs.createModel({
     numCols: model.numCols,

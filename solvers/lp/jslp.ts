@@ -1,12 +1,7 @@
 // javascript-lp-solver backend: pure JavaScript, no start-up cost, the right tool for small models.
-import * as jslp from 'javascript-lp-solver';
+import { jsLpSolver as solver } from './jslp-module.js';
 import type { LpModel } from './model.js';
 import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.js';
-
-// The ESM build's default export is the solver, but the CommonJS-flavoured typings place it one `.default` deeper.
-type JsSolver = { Solve(model: unknown): unknown };
-const namespaceDefault = (jslp as unknown as { default: JsSolver | { default: JsSolver } }).default;
-const solver: JsSolver = 'Solve' in namespaceDefault ? namespaceDefault : namespaceDefault.default;
 
 type Coefs = Record<string, number>;
 type Bound = { min?: number; max?: number; equal?: number };

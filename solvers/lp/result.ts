@@ -1,4 +1,5 @@
 // What every LP/MIP backend returns, and the objective evaluated from the primal values.
+import type { HighsExecutor } from './highs.js';
 import type { LpModel } from './model.js';
 
 export type LpBackendName = 'jslp' | 'highs';
@@ -27,6 +28,8 @@ export interface LpSolveOptions {
   readonly timeLimitSeconds?: number;
   /** HiGHS dual simplex pricing: steepest edge (HiGHS's choice) or Devex, cheaper per iteration on degenerate models. */
   readonly dualEdgeWeights?: 'steepest-edge' | 'devex';
+  /** Where HiGHS runs (a thread pool the caller owns); on the calling thread when absent. */
+  readonly highs?: HighsExecutor;
 }
 
 export function evaluateObjective(model: LpModel, x: Float64Array): number {

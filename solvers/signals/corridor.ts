@@ -2,7 +2,7 @@
 import { inputError, UrbanflowError } from '../../src/errors.js';
 import { bandwidth, greenWindow, type GreenWindow } from './band.js';
 import type { CorridorInput, CorridorPlan } from './corridor-types.js';
-import { solveMilp } from './milp.js';
+import { solveLpFormat } from '../lp/index.js';
 import { wholeSecondOffsets } from './whole-offsets.js';
 import { DEFAULT_CYCLE_MAX } from './model.js';
 import { planIntersection } from './plan.js';
@@ -96,7 +96,7 @@ async function maxband(C: number, out: GreenWindow[], back: GreenWindow[], T: nu
     ' u ub',
     'End',
   ].join('\n');
-  const sol = await solveMilp(model, MILP_TIME_LIMIT_S);
+  const sol = await solveLpFormat(model, { timeLimitSeconds: MILP_TIME_LIMIT_S });
   const cols = sol.Columns as Record<string, { Primal?: number }>;
   if (cols.x0?.Primal === undefined) {
     throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${sol.Status}`, { status: sol.Status });

@@ -1,11 +1,8 @@
 // Green splits at a given cycle: the LP that maximizes the common reserve-capacity factor, and Webster's proportional split.
-import lp, { type SolveResult, type SolverAPI } from 'javascript-lp-solver';
 import { UrbanflowError } from '../../src/errors.js';
+import { jsLpSolver as solver, type SolveResult } from '../lp/index.js';
 import type { CriticalPath } from './cycle.js';
 import type { TimingModel } from './model.js';
-
-// The package's typings describe a CommonJS module while Node loads its ESM build, whose default export is the solver.
-const solver = lp as unknown as SolverAPI;
 
 /** Cap on the reserve factor so an intersection without demand still has a bounded LP. */
 const MAX_RESERVE_FACTOR = 1000;

@@ -7,7 +7,7 @@ import type { IngestQueue } from './ingest-queue.js';
 import type { ApiMetrics } from './metrics.js';
 import type { PlanService } from './plans/index.js';
 import type { PlanInputStep } from './plans/kinds.js';
-import type { PlanKindName } from './plans/solve.js';
+import type { PlanKindName } from '../runtime/index.js';
 
 export interface ApiLimits {
   /** Body limit of ordinary requests. */

@@ -28,6 +28,8 @@ export class ApiMetrics {
   readonly solverDuration: Histogram<'kind' | 'outcome'>;
   readonly httpIngestReadings: Counter<'outcome'>;
   readonly httpIngestRefused: Counter<'reason'>;
+  /** Dispatch plans meant for the decomposition that the full model solved, by the plan's `decomposition.fallback.reason`. */
+  readonly decompositionFallbacks: Counter<'reason'>;
   private readonly lagProviders: LagProvider[] = [];
 
   constructor(pipeline: Pipeline, planCounts: () => { kind: string; status: string; count: number }[], lateDrops: () => LateRateStatus) {
@@ -125,6 +127,12 @@ export class ApiMetrics {
     });
     this.httpIngestReadings = new Counter({ name: 'urbanflow_http_ingest_readings_total', help: 'Readings received over HTTP by outcome', labelNames: ['outcome'], registers: [r] });
     this.httpIngestRefused = new Counter({ name: 'urbanflow_http_ingest_refused_total', help: 'HTTP ingest requests refused before reaching the engine, by reason', labelNames: ['reason'], registers: [r] });
+    this.decompositionFallbacks = new Counter({
+      name: 'urbanflow_dispatch_decomposition_fallbacks_total',
+      help: 'Dispatch plans meant for the decomposition that the full model solved instead, by reason (numerical trouble, not converged, gap not proven, plan rejected)',
+      labelNames: ['reason'],
+      registers: [r],
+    });
   }
 
   /** A source (the Kafka consumer) reports its lag through this hook. */
@@ -149,6 +157,13 @@ export class ApiMetrics {
       const existing = route.onResponse;
       route.onResponse = existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
     });
+  }
+
+  /** One finished plan solve: its time, and a dispatch plan's fallback from the decomposition when it had one. */
+  observeSolve(kind: string, outcome: 'done' | 'failed', seconds: number, result?: unknown): void {
+    this.solverDuration.observe({ kind, outcome }, seconds);
+    const reason = kind === 'dispatch' ? (result as { decomposition?: { fallback?: { reason?: string } } } | undefined)?.decomposition?.fallback?.reason : undefined;
+    if (reason) this.decompositionFallbacks.inc({ reason });
   }
 
   observeUnmatched(method: string, status: number, seconds: number): void {

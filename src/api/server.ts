@@ -16,7 +16,8 @@ import { IngestQueue } from './ingest-queue.js';
 import { openapiOptions } from './openapi.js';
 import { AllowedMethods, clientErrorHandler } from './allowed-methods.js';
 import { ApiMetrics } from './metrics.js';
-import { PlanService, PlanStore, SolverPool } from './plans/index.js';
+import { PlanService, PlanStore } from './plans/index.js';
+import { SolverRuntime } from '../runtime/index.js';
 import { PLAN_KIND_DEFS } from './plans/kinds.js';
 import { HttpProblem, MAX_PARAM_LENGTH, sendProblem, toProblem } from './problem.js';
 import { Problem } from './schemas/common.js';
@@ -45,6 +46,8 @@ export interface ServerOptions {
   now?: () => number;
   logger?: FastifyServerOptions['logger'];
   limits?: Partial<Omit<ApiLimits, 'ratePerMinute'>> & { ratePerMinute?: Partial<Record<Role, number>> };
+  /** The solver runtime to share with the live plans; without it the server starts (and closes) its own. */
+  solvers?: SolverRuntime;
   solverThreads?: number;
   solveTimeoutMs?: number;
   /** Compile the solvers on a worker thread at start (the service); tests leave it off to save the CPU. */
@@ -64,7 +67,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   const now = o.now ?? Date.now;
   const keys = o.keys ?? KeyStore.open(join(o.stateDir, 'keys.db'));
   const planStore = PlanStore.open(join(o.stateDir, 'plans.db'));
-  const pool = new SolverPool({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
+  const solvers = o.solvers ?? new SolverRuntime({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
   const lateRate = new LateRateMonitor();
   const sampleLateRate = () => {
     const s = o.pipeline.engine.stats();
@@ -81,9 +84,9 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   let log: FastifyInstance['log'] | undefined;
   const plans = new PlanService({
     store: planStore,
-    pool,
+    solvers,
     now,
-    onSolved: (kind, outcome, s) => metrics.solverDuration.observe({ kind, outcome }, s),
+    onSolved: (kind, outcome, s, result) => metrics.observeSolve(kind, outcome, s, result),
     // Storing a solve's outcome failed (disk full, store closed): the plan stays queued and is solved again at start.
     onError: (err) => log?.error({ err }, 'could not store a plan outcome'),
   });
@@ -123,7 +126,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
   log = app.log;
-  if (o.warmSolvers) pool.warmUp((err) => app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'));
+  if (o.warmSolvers) solvers.warmUp((err) => app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'));
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
   /** No route of this method: 405 with Allow when the path has other methods (204 for OPTIONS), else 404. */
@@ -196,6 +199,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     ctx.draining = true;
     clearInterval(lateTimer);
     await plans.close(30_000);
+    if (!o.solvers) await solvers.close();
     planStore.close();
     if (!o.keys) keys.close();
   });

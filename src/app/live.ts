@@ -7,12 +7,13 @@ import {
   CollectionRouteService,
   SignalPlanService,
   completeDispatchRequest,
-  createPlanPool,
+  planRunnerOn,
   type CollectionRouteOptions,
   type DispatchCompletionOptions,
   type FeederLoadSource,
   type SignalPlanOptions,
 } from './plans/index.js';
+import { SolverRuntime } from '../runtime/index.js';
 import { StateStore } from './state-store.js';
 
 export interface LiveOptions {
@@ -34,6 +35,8 @@ export interface LiveOptions {
    * only slow the replay; they run once on the whole history when it ends.
    */
   holdWhile?: () => boolean;
+  /** The solver runtime the plans run on, shared with the API; without it the live layer starts (and closes) its own. */
+  solvers?: SolverRuntime;
   onError?: (err: Error) => void;
 }
 
@@ -58,7 +61,8 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   let city = pipeline.city;
   const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
   const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
-  const runner = createPlanPool(1);
+  const solvers = o.solvers ?? new SolverRuntime({ threads: 1 });
+  const runner = planRunnerOn(solvers);
   const signalPlans = new SignalPlanService({ city, forecasts, runner, store, options: o.signalPlans });
   const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
@@ -101,7 +105,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
       removeListener();
       await refreshing;
       await forecasts.close();
-      await runner.close();
+      if (!o.solvers) await solvers.close();
       store?.close();
     },
   };

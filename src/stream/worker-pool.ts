@@ -1,17 +1,10 @@
 // The stream worker threads: one single-threaded piscina pool per lane, shareable by several engines.
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { configError } from '../errors.js';
+import { workerFile } from '../worker-file.js';
 import type { StateEntries } from './state-log.js';
 import { stateRecordsTransferList, taskTransferList, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
 import type { WorkerInit } from './worker-core.js';
-
-function defaultWorkerFile(): string {
-  const here = import.meta.url;
-  // Under the test runner this module is TypeScript source; workers always run the compiled build.
-  const url = here.endsWith('.ts') ? new URL('../../dist/src/stream/worker.js', here) : new URL('./worker.js', here);
-  return fileURLToPath(url);
-}
 
 /**
  * Each lane is one thread holding one operator state per engine that uses it (an engine per Kafka
@@ -23,7 +16,7 @@ export class WorkerPool {
 
   constructor(readonly init: WorkerInit, threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw configError(`a worker pool needs a whole number >= 1 of threads, got ${threads}`);
-    const filename = defaultWorkerFile();
+    const filename = workerFile(import.meta.url, './worker.js');
     for (let i = 0; i < threads; i++) {
       this.pools.push(new Piscina({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity, workerData: init }));
     }

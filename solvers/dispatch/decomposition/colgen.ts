@@ -6,7 +6,7 @@ import { Coupling } from './coupling.js';
 import { GubSimplex } from './gub-simplex.js';
 import { isSeparable } from './oracle.js';
 import { BlockPricer, pricedBlocks, splitBlocks, type PricedPlan } from './pricer.js';
-import { RemotePricer } from './remote-pricer.js';
+import { RemotePricer, type PricingThread } from './remote-pricer.js';
 import { SeparableColumns } from './separable.js';
 
 export interface ColgenOptions {
@@ -332,7 +332,7 @@ function blocksOf(p: DispatchProblem, options: Pick<ColgenOptions, 'primaryLo' |
  * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
  * (on the synthetic 200 × 96 LP: master iterations 8.8k → 1.5-2k).
  */
-export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number } = {}): ColgenResult & { readonly coarseRounds: number; readonly threads: number } {
+export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number; readonly pricingThread?: PricingThread } = {}): ColgenResult & { readonly coarseRounds: number; readonly threads: number } {
   const factor = options.coarseFactor ?? 0;
   // The second thread starts first: it builds its blocks while this one solves the coarse problem.
   let remote: ColgenOptions['remote'];
@@ -341,7 +341,7 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
   // a thread costs tens of milliseconds to start: worth it only where pricing takes longer
   if (priced.length >= MIN_BLOCKS_FOR_THREAD) {
     const ids = splitBlocks(priced, (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1))[1];
-    const pricer = RemotePricer.start(p, ids, ids.map((k) => priced[k].resource), { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
+    const pricer = RemotePricer.start(options.pricingThread, p, ids, ids.map((k) => priced[k].resource), { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
     if (pricer) remote = { pricer, ids };
   }
   if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {

@@ -1,6 +1,7 @@
 // Dense basis inverses for the two small simplexes: inversion by Gauss-Jordan and the eta update of a column exchange.
 // Both skip zeros: the master's working basis is mostly unit columns, so its inverse is mostly zeros and an update
 // touches only the nonzeros of its pivot row.
+import { DecompositionNumericalError } from './numerical-error.js';
 
 /**
  * Writes the inverse of the m×m matrix w (row-major, row stride m; destroyed) into inv (row stride `stride`).
@@ -13,7 +14,7 @@ export function invert(w: Float64Array, m: number, inv: Float64Array, stride: nu
     let piv = c;
     for (let r = c + 1; r < m; r++) if (Math.abs(w[r * m + c]) > Math.abs(w[piv * m + c])) piv = r;
     const pv = w[piv * m + c];
-    if (Math.abs(pv) < 1e-12) throw new Error('basis matrix is singular');
+    if (Math.abs(pv) < 1e-12) throw new DecompositionNumericalError('singular-basis', 'basis matrix is singular');
     if (piv !== c) {
       for (let q = 0; q < m; q++) {
         let t = w[c * m + q];

@@ -1,6 +1,7 @@
 // Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
 import { ColumnStore } from './columns.js';
 import { exchangeColumn, invert } from './dense.js';
+import { DecompositionNumericalError } from './numerical-error.js';
 
 const AT_LOWER = -2;
 const AT_UPPER = -3;
@@ -154,7 +155,7 @@ export class GubSimplex {
         const k = cols.start[j];
         if (cols.index[k] === r && (v < lo ? cols.value[k] > 0 : cols.value[k] < 0) && cols.upper[j] === Infinity) unit = j;
       }
-      if (unit < 0) throw new Error(`master row ${r} cannot be made feasible`);
+      if (unit < 0) throw new DecompositionNumericalError('infeasible-master', `master row ${r} cannot be made feasible`);
       this.status[r] = v < lo ? AT_LOWER : AT_UPPER;
       this.x[r] = v < lo ? lo : hi;
       this.status[unit] = p;
@@ -386,7 +387,8 @@ export class GubSimplex {
     let leave = -2; // -2: bound flip, ≥ 0: W position, < -2: key of set −leave − 3
     let theta = range;
     let bestPivot = 0;
-    if (!(range <= thetaMax)) {
+    // an unbounded column that no row limits has no bound to flip to: the ray below reports it
+    if (!(range < Infinity && range <= thetaMax)) {
       theta = Infinity;
       for (let p = 0; p < m; p++) {
         const rate = -sigma * alpha[p];
@@ -401,7 +403,7 @@ export class GubSimplex {
         const lim = x[this.key[s]] / -rate;
         if (lim <= thetaMax && -rate > bestPivot) (bestPivot = -rate), (leave = -s - 3), (theta = lim);
       }
-      if (leave === -2) throw new Error('master LP is unbounded');
+      if (leave === -2) throw new DecompositionNumericalError('unbounded', 'master LP is unbounded');
       theta = Math.max(0, theta);
     }
     // move
@@ -471,7 +473,7 @@ export class GubSimplex {
       // the member with the largest pivot becomes the key; q takes its place in W
       let star = -1;
       for (const p of members) if (star < 0 || Math.abs(alpha[p]) > Math.abs(alpha[star])) star = p;
-      if (star < 0 || Math.abs(alpha[star]) < 1e-12) throw new Error('master key change without a pivot');
+      if (star < 0 || Math.abs(alpha[star]) < 1e-12) throw new DecompositionNumericalError('singular-basis', 'master key change without a pivot');
       const js = this.wCol[star];
       const oldCol = this.zrow2;
       this.transformed(js, oldCol);
@@ -529,7 +531,7 @@ export class GubSimplex {
       for (let k = 0; k < m; k++) z[k] += inv[row + k];
     }
     const denom = 1 + sign * vy;
-    if (Math.abs(denom) < 1e-12) throw new Error('master key change is singular');
+    if (Math.abs(denom) < 1e-12) throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
     const f = sign / denom;
     const nz = this.nz;
     let nnz = 0;

@@ -1,47 +1,45 @@
-// Runs decomposition solves on a worker thread (the compiled build), or in process under the test runner.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+// Where decomposition solves run: an executor the caller owns (the solver runtime's worker threads), or this thread.
 import type { DispatchProblem } from '../problem.js';
-import type { DispatchSolution } from '../solution.js';
+import type { DecompositionOutcome } from '../solution.js';
 import { syntheticDispatchRequest } from '../synthetic.js';
 import { validateDispatchRequest } from '../validate.js';
-import solveTask, { type DecompositionTask } from './worker.js';
+import type { PricingThread } from './remote-pricer.js';
+import { solveDecomposed } from './solve.js';
 
-let pool: Piscina<DecompositionTask, DispatchSolution | undefined> | undefined;
-
-function workerFile(): string | undefined {
-  const here = import.meta.url;
-  // Under the test runner this module is TypeScript source; workers always run the compiled build.
-  const url = here.endsWith('.ts') ? new URL('../../../dist/solvers/dispatch/decomposition/worker.js', here) : new URL('./worker.js', here);
-  const file = fileURLToPath(url);
-  return existsSync(file) ? file : undefined;
+/** One decomposition solve as plain data: what crosses to a solver thread. */
+export interface DecompositionTask {
+  readonly problem: DispatchProblem;
+  readonly mipRelGap?: number;
+  readonly timeLimitSeconds?: number;
 }
 
-/** Solves on the pool's thread; idle threads are unref'd so CLIs and tests exit without closing it. */
-export async function runDecomposition(p: DispatchProblem, mipRelGap?: number, timeLimitSeconds?: number): Promise<DispatchSolution | undefined> {
-  const task: DecompositionTask = { problem: p, ...(mipRelGap !== undefined ? { mipRelGap } : {}), ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) };
-  if (!pool) {
-    const filename = workerFile();
-    if (!filename) return solveTask(task);
-    pool = new Piscina({ filename, minThreads: 1, maxThreads: 2, idleTimeout: 60_000 });
-  }
-  return pool.run(task);
+/** Runs decomposition tasks; its owner starts and closes whatever threads it uses. */
+export interface DecompositionExecutor {
+  run(task: DecompositionTask): Promise<DecompositionOutcome>;
 }
+
+/** One task on this thread, with `pricing` as the second pricing thread when there is one. */
+export function solveDecompositionTask(task: DecompositionTask, pricing?: PricingThread): DecompositionOutcome {
+  return solveDecomposed(task.problem, {
+    clock: () => performance.now(),
+    ...(pricing ? { pricingThread: pricing } : {}),
+    ...(task.mipRelGap !== undefined ? { mipRelGap: task.mipRelGap } : {}),
+    ...(task.timeLimitSeconds !== undefined ? { timeLimitMs: task.timeLimitSeconds * 1000 } : {}),
+  });
+}
+
+/** Solves on the calling thread with one pricing thread (tools and tests): blocks it for the solve. */
+export const DECOMPOSITION_ON_THIS_THREAD: DecompositionExecutor = {
+  run: async (task) => solveDecompositionTask(task),
+};
 
 /**
- * Starts the pool's thread and its pricing thread and runs a small LP and MIP there, so that a first real solve pays
- * neither thread start-up nor the compilation of the pricing and simplex code (a few hundred milliseconds cold).
+ * Runs a small LP and MIP on the executor, so that a first real solve pays neither thread start-up nor the
+ * compilation of the pricing and simplex code (a few hundred milliseconds cold).
  */
-export async function warmUpDecomposition(): Promise<void> {
-  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })));
+export async function warmUpDecomposition(executor: DecompositionExecutor): Promise<void> {
+  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })) });
   // a day at 15 minutes: the oracles and the master are compiled for the array sizes real requests have
-  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 120, intervals: 96, seed: 7 })));
-  await runDecomposition(validateDispatchRequest(syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true })), 0.01);
-}
-
-export async function closeDecompositionPool(): Promise<void> {
-  const p = pool;
-  pool = undefined;
-  await p?.close({ force: true });
+  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 120, intervals: 96, seed: 7 })) });
+  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true })), mipRelGap: 0.01 });
 }

@@ -1,59 +1,64 @@
 // The master's side of the second pricing thread: sends duals, prices its own share meanwhile, then waits for the answer.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DispatchProblem } from '../problem.js';
+import { DecompositionNumericalError } from './numerical-error.js';
 import type { PricingResult } from './pricer.js';
 import type { PricingRequest, PricingSetup, PricingThreadInit } from './pricing-thread.js';
 
-/** The compiled thread entry; undefined under the test runner without a build (pricing then stays on one thread). */
-function threadFile(): string | undefined {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return undefined;
-  const file = fileURLToPath(new URL('./pricing-thread.js', here));
-  return existsSync(file) ? file : undefined;
-}
+/**
+ * A second pricing thread, started by its owner (the solver runtime, one per thread that runs column generation) from
+ * the compiled entry `pricing-thread.js`, and kept for later solves until the owner closes it.
+ */
+export class PricingThread {
+  private alive = true;
 
-/** One pricing thread per thread that runs column generation, started on first use and kept (unref'd) for later solves. */
-interface Thread {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly flag: Int32Array;
-  alive: boolean;
-}
+  private constructor(
+    private readonly worker: Worker,
+    readonly port: MessagePort,
+    readonly flag: Int32Array,
+  ) {
+    const gone = () => (this.alive = false);
+    worker.on('error', gone);
+    worker.on('exit', gone);
+  }
 
-let shared: Thread | undefined;
+  /** `file`: the compiled pricing-thread.js. The thread is unref'd: it never keeps a process alive by itself. */
+  static start(file: string): PricingThread {
+    const channel = new MessageChannel();
+    const buffer = new SharedArrayBuffer(4);
+    const init: PricingThreadInit = { port: channel.port2, flag: buffer };
+    const worker = new Worker(file, { workerData: init, transferList: [channel.port2] });
+    worker.unref();
+    channel.port1.unref();
+    return new PricingThread(worker, channel.port1, new Int32Array(buffer));
+  }
 
-function thread(file: string): Thread {
-  if (shared) return shared;
-  const channel = new MessageChannel();
-  const buffer = new SharedArrayBuffer(4);
-  const init: PricingThreadInit = { port: channel.port2, flag: buffer };
-  const worker = new Worker(file, { workerData: init, transferList: [channel.port2] });
-  worker.unref();
-  channel.port1.unref();
-  const t: Thread = { worker, port: channel.port1, flag: new Int32Array(buffer), alive: true };
-  const gone = () => {
-    t.alive = false;
-    if (shared === t) shared = undefined;
-  };
-  worker.on('error', gone);
-  worker.on('exit', gone);
-  shared = t;
-  return t;
+  get running(): boolean {
+    return this.alive;
+  }
+
+  async close(): Promise<void> {
+    this.alive = false;
+    this.port.close();
+    await this.worker.terminate();
+  }
 }
 
 export class RemotePricer {
-  private constructor(private readonly t: Thread) {}
+  private constructor(private readonly t: PricingThread) {}
 
-  /** Hands the thread its blocks (it builds them while the caller does other work), or undefined where it cannot run. */
-  static start(problem: DispatchProblem, ids: readonly number[], resources: readonly number[], bounds: Pick<PricingSetup, 'primaryLo' | 'primaryHi'> = {}): RemotePricer | undefined {
-    const file = threadFile();
-    if (!file || ids.length === 0) return undefined;
-    const t = thread(file);
+  /** Hands the thread its blocks (it builds them while the caller does other work), or undefined without a running thread. */
+  static start(
+    thread: PricingThread | undefined,
+    problem: DispatchProblem,
+    ids: readonly number[],
+    resources: readonly number[],
+    bounds: Pick<PricingSetup, 'primaryLo' | 'primaryHi'> = {},
+  ): RemotePricer | undefined {
+    if (!thread?.running || ids.length === 0) return undefined;
     const setup: PricingSetup = { kind: 'setup', problem, ids, resources, ...bounds };
-    t.port.postMessage(setup);
-    return new RemotePricer(t);
+    thread.port.postMessage(setup);
+    return new RemotePricer(thread);
   }
 
   send(req: Omit<PricingRequest, 'kind'>): void {
@@ -67,7 +72,7 @@ export class RemotePricer {
       const m = receiveMessageOnPort(this.t.port);
       if (m) return m.message as PricingResult;
       // Exit events need this thread's event loop, which is blocked here: a silent minute means the thread is gone.
-      if (!this.t.alive || waited > 60_000) throw new Error('pricing thread stopped');
+      if (!this.t.running || waited > 60_000) throw new DecompositionNumericalError('pricing-thread-stopped', 'pricing thread stopped');
       Atomics.wait(this.t.flag, 0, 0, 50);
     }
   }

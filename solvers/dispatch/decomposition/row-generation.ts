@@ -2,6 +2,7 @@
 import type { LocalRow } from './block.js';
 import type { Plan } from './oracle.js';
 import { SmallLp } from './small-lp.js';
+import { DecompositionNumericalError } from './numerical-error.js';
 
 /** Minimizes Σ a·primary + Σ b·secondary (+ call costs) over the set the method knows; writes the plan, returns the minimum. */
 export type BlockMethod = (a: Float64Array, b: Float64Array, plan: Plan) => number;
@@ -160,10 +161,10 @@ export class RowGeneration {
         m.repriced();
         dirty = false;
       }
-      if (!m.solve()) throw new Error('block master did not converge');
+      if (!m.solve()) throw new DecompositionNumericalError('no-convergence', 'block master did not converge');
       let added = this.separate();
       while (added > 0) {
-        if (!m.solve()) throw new Error('block master did not converge');
+        if (!m.solve()) throw new DecompositionNumericalError('no-convergence', 'block master did not converge');
         added = this.separate();
       }
       if (added < 0) {
@@ -200,7 +201,7 @@ export class RowGeneration {
       const k = this.plans.length - 1;
       m.addPlan(this.planCost(k, a, b), (row) => this.activity(this.rows[this.active[row - 1]], k));
     }
-    throw new Error('block column generation did not converge');
+    throw new DecompositionNumericalError('no-convergence', 'block column generation did not converge');
   }
 
   /** The master's mix of plans: primary, secondary and call pattern weighted alike, and the mixed call cost. */

@@ -1,5 +1,6 @@
 // A dense simplex for the tiny mixing LPs of one block: a few dozen plans and rows, solved thousands of times.
 import { exchangeColumn, invert } from './dense.js';
+import { DecompositionNumericalError } from './numerical-error.js';
 
 const FEAS_TOL = 1e-9;
 const PIVOT_TOL = 1e-9;
@@ -313,7 +314,7 @@ export class SmallLp {
         if (l <= thetaMax && (leave < 0 || this.rank(this.basis[p]) < this.rank(this.basis[leave]))) (leave = p), (theta = Math.max(0, l));
       } else if (l <= thetaMax && Math.abs(alpha[p]) > bestPivot) (bestPivot = Math.abs(alpha[p])), (leave = p), (theta = Math.max(0, l));
     }
-    if (leave < 0) throw new Error('block mixing LP is unbounded');
+    if (leave < 0) throw new DecompositionNumericalError('unbounded', 'block mixing LP is unbounded');
     for (let p = 0; p < rows; p++) value[p] -= dir * theta * alpha[p];
     const toUpper = -dir * alpha[leave] > 0;
     this.exchange(leave, enter, (enter >= 0 ? 0 : this.atBound(-enter)) + dir * theta, toUpper);

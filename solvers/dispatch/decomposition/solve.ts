@@ -1,18 +1,22 @@
 // Solves a dispatch LP by column generation, or a MIP by a column generation bound and a fixed-call LP.
 import { repairCalls } from '../call-pattern.js';
 import type { DispatchProblem } from '../problem.js';
-import type { DecompositionStats, DispatchSolution } from '../solution.js';
+import type { DecompositionFallback, DecompositionOutcome, DecompositionStats, DispatchSolution } from '../solution.js';
 import { blockOf } from './block.js';
 import { solveByColumnGeneration, type ColgenResult } from './colgen.js';
+import { DecompositionNumericalError } from './numerical-error.js';
 import { supportsCalls } from './oracle.js';
+import type { PricingThread } from './remote-pricer.js';
 
 export interface DecomposeOptions {
   /** For per-phase timings in the statistics. */
   readonly clock?: () => number;
   /** Intervals merged per interval of the seeding coarse solve (0 or 1: no coarse solve). */
   readonly coarseFactor?: number;
-  /** Pricing threads: 2 prices half of the blocks on a second thread (when a compiled build can start one). */
+  /** Pricing threads: 2 prices half of the blocks on `pricingThread` when one is given. */
   readonly threads?: number;
+  /** The second pricing thread, owned by the caller (the solver runtime); without it pricing stays on this thread. */
+  readonly pricingThread?: PricingThread;
   /** The gap a MIP should be proven within (default 1e-4): the column generation's bound is taken to a quarter of it. */
   readonly mipRelGap?: number;
   /**
@@ -38,14 +42,19 @@ const DEFAULT_MIP_REL_GAP = 1e-4;
 
 type Run = ColgenResult & { readonly coarseRounds: number; readonly threads: number };
 
-function run(p: DispatchProblem, options: DecomposeOptions, extra: Parameters<typeof solveByColumnGeneration>[1] = {}): Run | undefined {
+/** A run, or why the full model has to take over: numerical trouble (caught by its class only) or a stop short of the optimum. */
+function run(p: DispatchProblem, options: DecomposeOptions, extra: Parameters<typeof solveByColumnGeneration>[1] = {}): Run | DecompositionFallback {
   try {
     const r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, threads: DEFAULT_THREADS, ...options, ...extra });
-    return r.optimal || r.timedOut ? r : undefined;
-  } catch {
-    // a numerical failure of the specialised simplex: the full model is the safe answer
-    return undefined;
+    return r.optimal || r.timedOut ? r : { reason: 'not-converged', message: `column generation stopped after ${r.stats.rounds} rounds without proving its optimum` };
+  } catch (err) {
+    if (err instanceof DecompositionNumericalError) return { reason: err.reason, message: err.message };
+    throw err;
   }
+}
+
+function isFallback(r: Run | DecompositionFallback): r is DecompositionFallback {
+  return 'reason' in r;
 }
 
 function stats(runs: Run[], lowerBound: number, timed: boolean): DecompositionStats {
@@ -81,11 +90,11 @@ function solution(p: DispatchProblem, r: Run, extra: Partial<DispatchSolution> &
  * relaxation's (the convex hull of each resource's integer plans); its mix of patterns, repaired for minimum runs
  * and event limits, fixes the calls; the LP that remains, solved by column generation too, gives the plan.
  */
-function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSolution | undefined {
+function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionOutcome {
   const wanted = options.mipRelGap ?? DEFAULT_MIP_REL_GAP;
   const stopAt = stopTime(options);
   const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4), ...(stopAt !== undefined ? { stopAt } : {}) });
-  if (!relaxed) return undefined;
+  if (isFallback(relaxed)) return { fallback: relaxed };
   const n = p.hours.length;
   const on = p.resources.map((rp, i) => (rp.callDecisions ? repairCalls(p, i, relaxed.on[i] ?? new Float64Array(n)) : undefined));
   const primaryLo = p.resources.map((rp, i) => {
@@ -110,7 +119,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
     });
   const grace = stopAt !== undefined ? { stopAt: stopAt + FIXED_CALLS_GRACE * options.timeLimitMs! } : {};
   const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, ...grace });
-  if (!fixed) return undefined;
+  if (isFallback(fixed)) return { fallback: fixed };
   let callCost = 0;
   p.resources.forEach((rp, i) => {
     const pattern = on[i];
@@ -120,7 +129,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
   // before any bound (a budget spent in the first master solve) nothing is proven: a gap of 100 %
   const gap = Number.isFinite(relaxed.lowerBound) ? Math.max(0, (objective - relaxed.lowerBound) / Math.max(Math.abs(objective), 1e-9)) : 1;
   const timeLimit = relaxed.timedOut || fixed.timedOut ? limitReached(options, relaxed.lowerBound) : {};
-  return solution(p, fixed, { status: 'feasible', mip: true, mipGap: gap, objective, on, ...timeLimit, decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined) });
+  return { solution: solution(p, fixed, { status: 'feasible', mip: true, mipGap: gap, objective, on, ...timeLimit, decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined) }) };
 }
 
 function stopTime(options: DecomposeOptions): number | undefined {
@@ -132,13 +141,16 @@ function limitReached(options: DecomposeOptions, lowerBound: number): Pick<Dispa
   return { timeLimit: { seconds: options.timeLimitMs! / 1000, lowerBound: Number.isFinite(lowerBound) ? lowerBound : null } };
 }
 
-/** The LP optimum, or a MIP plan with its proven gap, by column generation; undefined if it failed (the caller then solves the full model). */
-export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = {}): DispatchSolution | undefined {
+/**
+ * The LP optimum, or a MIP plan with its proven gap, by column generation; or, after numerical trouble or a stop short
+ * of the optimum, the reason the caller has to solve the full model instead. Any other exception propagates.
+ */
+export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = {}): DecompositionOutcome {
   if (p.resources.some((r) => r.callDecisions)) return solveMip(p, options);
   const stopAt = stopTime(options);
   const r = run(p, options, stopAt !== undefined ? { stopAt } : {});
-  if (!r) return undefined;
+  if (isFallback(r)) return { fallback: r };
   const status = r.optimal ? 'optimal' : 'feasible';
   const timeLimit = r.timedOut ? limitReached(options, r.lowerBound) : {};
-  return solution(p, r, { status, mip: false, objective: r.objective, on: p.resources.map(() => undefined), ...timeLimit, decomposition: stats([r], r.lowerBound, options.clock !== undefined) });
+  return { solution: solution(p, r, { status, mip: false, objective: r.objective, on: p.resources.map(() => undefined), ...timeLimit, decomposition: stats([r], r.lowerBound, options.clock !== undefined) }) };
 }

@@ -1,5 +1,4 @@
-// Plans over HTTP: the SQLite plan store, the solver thread pool and the service that ties them together.
+// Plans over HTTP: the SQLite plan store and the service that solves them on the solver runtime.
 export { PlanStore, type PlanRecord, type PlanSummary, type PlanStatus } from './plan-store.js';
-export { SolverPool, type SolverPoolOptions } from './solver-pool.js';
 export { PlanService } from './plan-service.js';
-export { PLAN_KINDS, runSolve, type PlanKindName, type SolveTask, type SolveOutcome, type RouteRequest } from './solve.js';
+export { PLAN_KINDS, type PlanKindName, type RouteRequest } from '../../runtime/index.js';

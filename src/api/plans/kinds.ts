@@ -14,7 +14,7 @@ import { CollectionPlanSchema } from '../../app/plans/schemas.js';
 import { GeoJson, RoutingRequest } from '../schemas/routing.js';
 import { SignalPlans, SignalsRequest } from '../schemas/signals.js';
 import type { PlanRecord } from './plan-store.js';
-import type { PlanKindName, RouteRequest } from './solve.js';
+import type { PlanKindName, RouteRequest } from '../../runtime/index.js';
 
 export interface Representation {
   mediaType: string;

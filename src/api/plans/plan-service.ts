@@ -1,14 +1,14 @@
-// Accepts plan requests, solves them in the pool, stores the outcome; resumes unsolved plans after a restart.
+// Accepts plan requests, solves them on the solver runtime, stores the outcome; resumes unsolved plans after a restart.
 import { HttpProblem } from '../problem.js';
 import type { PlanRecord, PlanStore } from './plan-store.js';
-import type { SolverPool } from './solver-pool.js';
-import type { PlanKindName, SolveOutcome } from './solve.js';
+import type { PlanKindName, SolverRuntime, SolverTask, TaskOutcome } from '../../runtime/index.js';
 
 export interface PlanServiceOptions {
   store: PlanStore;
-  pool: SolverPool;
+  solvers: SolverRuntime;
   now: () => number;
-  onSolved?: (kind: PlanKindName, outcome: 'done' | 'failed', seconds: number) => void;
+  /** After each solve, with the plan when there is one (metrics read it). */
+  onSolved?: (kind: PlanKindName, outcome: 'done' | 'failed', seconds: number, result?: unknown) => void;
   onError?: (err: Error) => void;
 }
 
@@ -23,14 +23,14 @@ export class PlanService {
   }
 
   get alive(): boolean {
-    return !this.closing && this.o.pool.alive;
+    return !this.closing && this.o.solvers.alive;
   }
 
   /** Stores the request and starts solving it; refuses with 503 when the solver queue is full. */
   submit(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown }): PlanRecord {
     if (this.closing) throw new HttpProblem('unavailable', 'the server is shutting down; retry against another instance or after the restart', { headers: { 'retry-after': '5' } });
-    if (this.o.pool.full) {
-      throw new HttpProblem('unavailable', `the solver queue is full (${this.o.pool.load} solves waiting or running); retry later`, { headers: { 'retry-after': '5' } });
+    if (this.o.solvers.full) {
+      throw new HttpProblem('unavailable', `the solver queue is full (${this.o.solvers.load} solves waiting or running); retry later`, { headers: { 'retry-after': '5' } });
     }
     const record = this.o.store.create(p, this.o.now());
     this.start(record);
@@ -61,18 +61,17 @@ export class PlanService {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(this.running.values()), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
-    await this.o.pool.close();
   }
 
   private start(record: PlanRecord): void {
     const begin = performance.now();
-    const run = this.o.pool
-      .solve({ kind: record.kind, request: JSON.parse(record.requestJson) })
-      .then((outcome: SolveOutcome) => {
+    const run = this.o.solvers
+      .outcome({ kind: record.kind, input: JSON.parse(record.requestJson) } as SolverTask)
+      .then((outcome: TaskOutcome) => {
         // A solve cut off by shutdown is not a failed plan: it stays queued and is solved after the restart.
         if (this.closing && !outcome.ok && outcome.error.code === 'UF_ERR_WORKER') return;
         const status = this.o.store.finish(record.id, outcome.ok ? { result: outcome.result } : { error: outcome.error }, this.o.now());
-        this.o.onSolved?.(record.kind, status, (performance.now() - begin) / 1000);
+        this.o.onSolved?.(record.kind, status, (performance.now() - begin) / 1000, outcome.ok ? outcome.result : undefined);
       })
       .catch((err: Error) => this.o.onError?.(err))
       .finally(() => this.running.delete(record.id));

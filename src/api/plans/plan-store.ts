@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { preparePrivateDatabase } from '../../io/private-files.js';
 import { unservablePath } from './servable.js';
-import type { PlanKindName, SolveFailure } from './solve.js';
+import type { PlanKindName, TaskError } from '../../runtime/index.js';
 
 export type PlanStatus = 'queued' | 'done' | 'failed';
 
@@ -22,7 +22,7 @@ export interface PlanRecord {
   /** Where inputs the request left out came from (a feeder's load forecast), as JSON text; null when none were filled. */
   inputsJson: string | null;
   resultJson: string | null;
-  error: SolveFailure | null;
+  error: TaskError | null;
 }
 
 export interface PlanSummary {
@@ -74,7 +74,7 @@ function toRecord(r: Row): PlanRecord {
     requestJson: r.request,
     inputsJson: r.inputs ?? null,
     resultJson: r.result,
-    error: r.error === null ? null : (JSON.parse(r.error) as SolveFailure),
+    error: r.error === null ? null : (JSON.parse(r.error) as TaskError),
   };
 }
 
@@ -141,9 +141,9 @@ export class PlanStore {
    * Records the outcome of a solve. A result that JSON cannot carry (a NaN or infinite number) is never stored as a
    * plan, which could then not be served: it is recorded as a failure naming the value. Returns the status stored.
    */
-  finish(id: string, outcome: { result: unknown } | { error: SolveFailure }, nowMs: number): 'done' | 'failed' {
+  finish(id: string, outcome: { result: unknown } | { error: TaskError }, nowMs: number): 'done' | 'failed' {
     const bad = 'result' in outcome ? unservablePath(outcome.result) : undefined;
-    const error: SolveFailure | null =
+    const error: TaskError | null =
       'error' in outcome
         ? outcome.error
         : bad !== undefined

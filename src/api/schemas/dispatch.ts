@@ -1,6 +1,7 @@
 // Contract of dispatch plans over HTTP: the request (its schema is the solver's), the plan with OpenADR events, the inputs filled in.
 import { Type } from '@sinclair/typebox';
 import { DispatchRequestSchema } from '../../../solvers/dispatch/request.js';
+import { DECOMPOSITION_FALLBACK_REASONS } from '../../../solvers/dispatch/solution.js';
 
 const Num = Type.Number();
 const Window = Type.Object({ start: Type.String({ description: 'ISO 8601 instant' }), end: Type.String() }, { additionalProperties: false });
@@ -33,6 +34,29 @@ export const DispatchPlan = Type.Object({
     Type.Object(
       { seconds: Num, lowerBound: Type.Union([Num, Type.Null()]), gap: Type.Union([Num, Type.Null()]) },
       { description: 'the time budget ran out first: the best plan found, with the lower bound proven by then and the gap to it' },
+    ),
+  ),
+  decomposition: Type.Optional(
+    Type.Object(
+      {
+        rounds: Type.Optional(Type.Integer()),
+        columns: Type.Optional(Type.Integer()),
+        masterIterations: Type.Optional(Type.Integer()),
+        lowerBound: Type.Optional(Num),
+        pricingThreads: Type.Optional(Type.Integer()),
+        masterMs: Type.Optional(Num),
+        oracleMs: Type.Optional(Num),
+        fallback: Type.Optional(
+          Type.Object(
+            {
+              reason: Type.Union(DECOMPOSITION_FALLBACK_REASONS.map((r) => Type.Literal(r))),
+              message: Type.String(),
+            },
+            { description: 'the problem was meant for the decomposition, which could not give the plan: the full model solved it, for this reason' },
+          ),
+        ),
+      },
+      { description: 'column generation statistics of a decomposition solve, or why the full model solved a problem meant for it' },
     ),
   ),
   rejectedPlan: Type.Optional(

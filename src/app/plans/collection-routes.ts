@@ -138,7 +138,6 @@ export class CollectionRouteService {
     if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs) return this.answer(cached, frozen);
     const request = collectionRequestForDepot(this.city.waste, query.depot, levels, this.options.shiftStart, this.options.tuning);
     const plan = await this.runner.collection({
-      kind: 'collection',
       request,
       timeLimitMs: this.options.timeLimitMs,
       seed: this.options.seed,

@@ -1,8 +1,7 @@
 // Live plans for the API: signal timing per intersection and corridor, collection routes per depot and date, dispatch inputs.
 export { SignalPlanService, DEFAULT_SIGNAL_PLAN_OPTIONS, type SignalPlanDeps, type SignalPlanOptions, type RefreshReport, type ForecastSource } from './signal-plans.js';
 export { CollectionRouteService, DEFAULT_COLLECTION_OPTIONS, type CollectionRouteDeps, type CollectionRouteOptions } from './collection-routes.js';
-export { createPlanPool, inlinePlanRunner, type PlanRunner } from './plan-runner.js';
-export { runPlanTask, type PlanTask, type SignalTask, type CollectionTask, type SignalReply } from './plan-task.js';
+export { inlinePlanRunner, planRunnerOn, type PlanRunner } from './plan-runner.js';
 export { completeDispatchRequest, type ObservedSource } from './dispatch-forecast.js';
 export { resolveCityResources, type CityResourceLeftOut, type CityResourceTaken, type ResolvedCityResources } from './dispatch-resources.js';
 export { periodDemand, materialChange, type DemandStatistic } from './lane-demand.js';

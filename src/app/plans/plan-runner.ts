@@ -1,43 +1,23 @@
-// Where planning tasks run: a worker-thread pool for the server, or the calling thread.
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import { fromTaskError, runPlanTask, type CollectionReply, type CollectionTask, type SignalReply, type SignalTask } from './plan-task.js';
+// What the live plans ask of the solver runtime: a refresh's signal plans and a depot's collection routes.
 import type { CollectionPlan } from '../../../solvers/routing/collection/index.js';
+import { SolverRuntime, type CollectionInput, type SignalPlansInput, type SignalPlansReply } from '../../runtime/index.js';
 
 export interface PlanRunner {
-  signals(task: SignalTask): Promise<SignalReply>;
+  /** Per-item errors come back beside the plans (one bad intersection does not stop the others). */
+  signals(input: SignalPlansInput): Promise<SignalPlansReply>;
   /** Resolves to the plan, or rejects with the planner's typed error. */
-  collection(task: CollectionTask): Promise<CollectionPlan>;
-  close(): Promise<void>;
+  collection(input: CollectionInput): Promise<CollectionPlan>;
 }
 
-function unwrap(reply: CollectionReply): CollectionPlan {
-  if ('error' in reply) throw fromTaskError(reply.error);
-  return reply.plan;
-}
-
-/** Runs tasks on the calling thread (a CLI, a test); the routing solver blocks it for its time budget. */
-export function inlinePlanRunner(clock: () => number): PlanRunner {
+/** The live plans' tasks on `solvers` (shared with the API; its owner closes it). */
+export function planRunnerOn(solvers: SolverRuntime): PlanRunner {
   return {
-    signals: (task) => runPlanTask(task, clock) as Promise<SignalReply>,
-    collection: async (task) => unwrap((await runPlanTask(task, clock)) as CollectionReply),
-    close: async () => undefined,
+    signals: (input) => solvers.run({ kind: 'signal-plans', input }),
+    collection: (input) => solvers.run({ kind: 'collection', input }),
   };
 }
 
-function workerFile(): string {
-  const here = import.meta.url;
-  // Under the test runner this module is TypeScript source; workers always run the compiled build.
-  const url = here.endsWith('.ts') ? new URL('../../../dist/src/app/plans/plan-worker.js', here) : new URL('./plan-worker.js', here);
-  return fileURLToPath(url);
-}
-
-/** A worker pool for planning, so a routing solve of several seconds never stalls the API. */
-export function createPlanPool(threads = 1): PlanRunner {
-  const pool = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 60_000 });
-  return {
-    signals: (task) => pool.run(task) as Promise<SignalReply>,
-    collection: async (task) => unwrap((await pool.run(task)) as CollectionReply),
-    close: () => pool.destroy(),
-  };
+/** Runs the tasks on the calling thread (tests, tools): the routing solver blocks it for its time budget. */
+export function inlinePlanRunner(): PlanRunner {
+  return planRunnerOn(new SolverRuntime({ threads: 0 }));
 }

@@ -16,7 +16,7 @@ import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
 import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
 import type { PlanRunner } from './plan-runner.js';
-import { fromTaskError, type SignalReply } from './plan-task.js';
+import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
 import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
 import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 
@@ -251,10 +251,9 @@ export class SignalPlanService {
       }
     }
     if (due.length + dueCorridors.length === 0) return report;
-    let reply: SignalReply;
+    let reply: SignalPlansReply;
     try {
       reply = await this.runner.signals({
-        kind: 'signals',
         intersections: due.map(({ id, input }) => ({ id, input })),
         corridors: dueCorridors.map(({ id, input }) => ({ id, input })),
         planner: this.options.planner,
@@ -264,7 +263,7 @@ export class SignalPlanService {
       for (const d of dueCorridors) this.fail(report, 'corridor', d.id, err as Error);
       return report;
     }
-    const publish = <B>(log: VersionLog<B>, kind: 'intersection' | 'corridor', id: string, body: B | undefined, error: SignalReply['intersections'][number]['error']) => {
+    const publish = <B>(log: VersionLog<B>, kind: 'intersection' | 'corridor', id: string, body: B | undefined, error: SignalPlansReply['intersections'][number]['error']) => {
       if (error || body === undefined) return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
       const { changed } = log.publish(id, body, meta);
       this.failures.delete(`${kind === 'intersection' ? 'i' : 'c'}:${id}`);

@@ -44,7 +44,7 @@ export const registerDispatchCommand: RegisterCommand = (program) => {
     .option('--json', 'print the whole plan as JSON, OpenADR events included')
     .option('--city <file>', 'city file whose DR resources the request names by { "ref": id } or { "feeder": id } (default: the sample city)')
     .action(async (file: string, opts: { json?: boolean; city?: string }) => {
-      const { checkDispatchInput, checkDispatchRules, dispatchProblem, isCityReference, solveDispatch } = await import('../../../solvers/dispatch/index.js');
+      const { checkDispatchInput, checkDispatchRules, isCityReference } = await import('../../../solvers/dispatch/index.js');
       const input = checkDispatchInput(readJson(file, 'dispatch request'));
       let request = input as DispatchRequest;
       if (input.resources.some(isCityReference)) {
@@ -57,7 +57,10 @@ export const registerDispatchCommand: RegisterCommand = (program) => {
         request = resolved.request;
       }
       checkDispatchRules(request);
-      const plan = await solveDispatch(dispatchProblem(request));
+      // the same task the API's POST /v1/dispatch/plans runs, here on this thread (its LP solves on HiGHS threads)
+      const { SolverRuntime } = await import('../../runtime/index.js');
+      const solvers = new SolverRuntime({ threads: 0 });
+      const plan = await solvers.run({ kind: 'dispatch', input: request }).finally(() => solvers.close());
       process.stdout.write(opts.json ? `${JSON.stringify(plan)}\n` : summary(plan));
     });
 };

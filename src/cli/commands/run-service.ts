@@ -17,6 +17,7 @@ import { startLiveServices } from '../../app/live.js';
 import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
+import { SolverRuntime } from '../../runtime/index.js';
 import type { StopSignal } from '../stop-signal.js';
 
 
@@ -50,13 +51,24 @@ function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | unde
   return (row) => out.write(`${JSON.stringify(row)}\n`);
 }
 
+/** A POSTed solve running longer than this is stopped and the plan fails (the request is too large to serve). */
+const SOLVE_TIMEOUT_MS = 300_000;
+
+/**
+ * The one solver runtime of the service, shared by the API's plans and the live plans: the API's threads and one more,
+ * so a long POSTed solve does not hold up the live signal plans.
+ */
+function solverRuntime(config: RunConfig): SolverRuntime {
+  return new SolverRuntime({ threads: config.solverThreads + 1, maxQueue: 64, timeoutMs: SOLVE_TIMEOUT_MS });
+}
+
 /** What the API server takes from the run configuration, whatever the source. */
-function serviceOptions(config: RunConfig, keys: KeyStore): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solverThreads' | 'warmSolvers' | 'limits'> {
+function serviceOptions(config: RunConfig, keys: KeyStore, solvers: SolverRuntime): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits'> {
   return {
     stateDir: config.stateDir,
     keys,
     logger: { level: config.logLevel },
-    solverThreads: config.solverThreads,
+    solvers,
     // a service: its first plan request should not pay the solvers' compilation
     warmSolvers: true,
     limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
@@ -82,14 +94,15 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     log,
   });
   const processor = pipeline.engine;
-  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
+  const solvers = solverRuntime(config);
+  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, solvers, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
   const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
   const bootstrap = ensureOperatorKey(keys, Date.now());
   const app = await buildServer({
     pipeline,
     source: 'kafka',
     sourceReady: () => processor.ready(),
-    ...serviceOptions(config, keys),
+    ...serviceOptions(config, keys, solvers),
     plugins: [liveRoutes(live)],
   });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -100,6 +113,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     await processor.start();
   } catch (err) {
     await app.close();
+    await solvers.close();
     await processor.stop();
     keys.close();
     throw err;
@@ -116,7 +130,10 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     stopSources: async () => undefined,
     // Committing and leaving the group is the Kafka source's checkpoint: open windows stay open for the next owner.
     checkpoints: [() => processor.stop()],
-    closeConsumers: () => live.close(),
+    closeConsumers: async () => {
+      await live.close();
+      await solvers.close();
+    },
     drainDelayMs: config.drainDelayMs,
     log,
   });
@@ -179,10 +196,12 @@ export async function runService(flags: Record<string, string | undefined>, stop
     onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
     onDeadLetter: writeDead,
   });
+  const solvers = solverRuntime(config);
   const live = startLiveServices({
     pipeline,
     clock,
     stateDir: config.stateDir,
+    solvers,
     holdWhile: () => source?.replaying() ?? simulated,
     onError: (err) => process.stderr.write(`urbanflow: live forecasts/plans: ${err.message}\n`),
   });
@@ -219,7 +238,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     source: config.source,
     // Replaying history is not ready yet: the live routes would answer on part of it.
     sourceReady: () => failed === undefined && !(source?.replaying() ?? false),
-    ...serviceOptions(config, keys),
+    ...serviceOptions(config, keys, solvers),
     plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1, warmUp: () => source?.replayProgress() })],
   });
   // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
@@ -261,7 +280,10 @@ export async function runService(flags: Record<string, string | undefined>, stop
       clearInterval(ticker);
       await source?.stop();
     },
-    closeConsumers: () => live.close(),
+    closeConsumers: async () => {
+      await live.close();
+      await solvers.close();
+    },
     drainDelayMs: config.drainDelayMs,
     log: (m) => process.stderr.write(`urbanflow: ${m}\n`),
   });

@@ -1,12 +1,7 @@
 // `urbanflow signal-plan FILE.json`: timing plans for the intersections and corridors a JSON file describes.
 import { inputError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
-import type {
-  CorridorInput,
-  CorridorPlan,
-  IntersectionInput,
-  IntersectionPlan,
-} from '../../../solvers/signals/index.js';
+import type { CorridorInput, IntersectionInput, IntersectionPlan } from '../../../solvers/signals/index.js';
 import type { RegisterCommand } from './index.js';
 
 /** The file: intersections to plan alone, and corridors whose signals name those intersections by id. */
@@ -30,18 +25,6 @@ function readPlanFile(file: string): SignalPlanFile {
   return f;
 }
 
-function resolveCorridor(c: NonNullable<SignalPlanFile['corridors']>[number], byId: Map<string, IntersectionInput>): CorridorInput {
-  if (!Array.isArray(c.signals)) throw inputError(`corridor ${c.id}: signals must be an array`);
-  return {
-    ...c,
-    signals: c.signals.map((s, i) => {
-      const intersection = byId.get(s.intersection);
-      if (!intersection) throw inputError(`corridor ${c.id}: signals[${i}].intersection ${JSON.stringify(s.intersection)} is not in "intersections"`);
-      return { ...s, intersection };
-    }),
-  };
-}
-
 export const registerSignalPlanCommand: RegisterCommand = (program) => {
   program
     .command('signal-plan')
@@ -50,11 +33,13 @@ export const registerSignalPlanCommand: RegisterCommand = (program) => {
     .option('--json', 'print the plans as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const input = readPlanFile(file);
-      const { planCorridor, planIntersection } = await import('../../../solvers/signals/index.js');
-      const plans = input.intersections.map((i) => planIntersection(i));
-      const byId = new Map(input.intersections.map((i) => [i.id, i]));
-      const corridors: CorridorPlan[] = [];
-      for (const c of input.corridors ?? []) corridors.push(await planCorridor(resolveCorridor(c, byId)));
+      for (const [i, c] of (input.corridors ?? []).entries()) {
+        if (!Array.isArray(c.signals)) throw inputError(`corridors[${i}] (${c.id}): signals must be an array`, { field: `corridors[${i}].signals` });
+      }
+      // the same task the API's POST /v1/signals/plans runs, here on this thread
+      const { SolverRuntime } = await import('../../runtime/index.js');
+      const solvers = new SolverRuntime({ threads: 0 });
+      const { plans, corridors } = await solvers.run({ kind: 'signals', input }).finally(() => solvers.close());
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ plans, corridors })}\n`);
         return;

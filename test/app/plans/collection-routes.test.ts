@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { ForecastService, type ForecastReady } from '../../../src/app/forecasts/index.js';
-import { CollectionRouteService, CollectionRoutesAnswerSchema, createPlanPool, inlinePlanRunner, type PlanRunner } from '../../../src/app/plans/index.js';
+import { CollectionRouteService, CollectionRoutesAnswerSchema, inlinePlanRunner, planRunnerOn, type PlanRunner } from '../../../src/app/plans/index.js';
+import { SolverRuntime } from '../../../src/runtime/index.js';
 import { checkCollectionPlan } from '../../../solvers/routing/collection/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
 
@@ -17,19 +18,21 @@ let forecasts: ForecastService;
 let routes: CollectionRouteService;
 const options = { timeLimitMs: 2_000, maxIterations: 300 };
 let pool: PlanRunner;
+let solvers: SolverRuntime | undefined;
 
 beforeAll(async () => {
   live = liveCity(city, MONDAY, 13);
   forecasts = new ForecastService({ city, operators: live.pipeline.operators });
   live.pipeline.addResultListener((rows) => forecasts.ingest(rows));
   await feedForecasts(live, forecasts, NOW);
-  pool = createPlanPool(1);
+  solvers = new SolverRuntime({ threads: 1 });
+  pool = planRunnerOn(solvers);
   routes = new CollectionRouteService({ city, forecasts, runner: pool, options });
 }, 600_000);
 
 afterAll(async () => {
   await forecasts?.close();
-  await pool?.close();
+  await solvers?.close();
   await live?.close();
 });
 
@@ -100,7 +103,7 @@ describe('live collection routes', () => {
 
   it('list must-collect bins the trucks cannot take as overflow risks, with the reason', async () => {
     const tiny = { ...city, waste: { ...city.waste, trucks: [{ ...city.waste.trucks[0], capacityM3: 1.5, capacityKg: 400, shiftMinutes: 90 }] } };
-    const short = new CollectionRouteService({ city: tiny, forecasts, runner: inlinePlanRunner(() => performance.now()), options });
+    const short = new CollectionRouteService({ city: tiny, forecasts, runner: inlinePlanRunner(), options });
     const a = await short.routes({ depot, date: '2026-04-10' }, NOW);
     expect(checkCollectionPlan(short.requestFor(a), a.plan)).toEqual([]);
     expect(a.overflowRisk.length).toBeGreaterThan(0);

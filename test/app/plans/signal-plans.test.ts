@@ -9,14 +9,15 @@ import {
   CorridorPlanAnswerSchema,
   SignalPlanAnswerSchema,
   SignalPlanService,
-  createPlanPool,
   etagMatches,
   inlinePlanRunner,
+  planRunnerOn,
   periodDemand,
   type ForecastSource,
   type PlanRunner,
   type SignalPlanReady,
 } from '../../../src/app/plans/index.js';
+import { SolverRuntime } from '../../../src/runtime/index.js';
 import { StateStore } from '../../../src/app/state-store.js';
 import { checkCorridor, checkPlan, corridorFromCity, intersectionFromCity } from '../../../solvers/signals/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
@@ -33,7 +34,8 @@ let early: SignalPlanService;
 let plans: SignalPlanService;
 /** The main service plans in a worker pool, the others on the test's thread. */
 let pool: PlanRunner;
-const inline = inlinePlanRunner(() => performance.now());
+let solvers: SolverRuntime | undefined;
+const inline = inlinePlanRunner();
 
 beforeAll(async () => {
   live = liveCity(city, MONDAY, 11);
@@ -44,13 +46,14 @@ beforeAll(async () => {
   await early.refresh(live.now());
   await feedForecasts(live, forecasts, NOW);
   store = StateStore.open(dir);
-  pool = createPlanPool(1);
+  solvers = new SolverRuntime({ threads: 1 });
+  pool = planRunnerOn(solvers);
   plans = new SignalPlanService({ city, forecasts, runner: pool, store });
 }, 600_000);
 
 afterAll(async () => {
   await forecasts?.close();
-  await pool?.close();
+  await solvers?.close();
   await live?.close();
   store?.close();
   rmSync(dir, { recursive: true, force: true });

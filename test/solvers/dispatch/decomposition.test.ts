@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { chooseMethod, solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
 import { canDecompose, solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
 import { buildDispatchModel } from '../../../solvers/dispatch/index.js';
@@ -6,7 +6,12 @@ import { solveLp } from '../../../solvers/lp/index.js';
 import { syntheticDispatchRequest } from '../../../solvers/dispatch/synthetic.js';
 import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
 import { readPlan } from '../../../solvers/dispatch/read-plan.js';
-import { rng, START } from './helpers.js';
+import { startSolverResources } from '../../../src/runtime/index.js';
+import { rng, solved, START } from './helpers.js';
+
+/** The threads a solver thread of the service lends its dispatch solves (decomposition on a thread with a second pricing thread). */
+const resources = startSolverResources();
+afterAll(() => resources.close());
 
 type Req = Record<string, any>;
 
@@ -72,7 +77,7 @@ function randomRequest(seed: number): Req {
 async function both(req: Req): Promise<{ full: DispatchPlan; dw: DispatchPlan }> {
   const p = validateDispatchRequest(req);
   const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
-  const dw = await solveDispatch(p, { method: 'decomposition' });
+  const dw = await solveDispatch(p, { method: 'decomposition', decomposition: resources.decomposition, highs: resources.highs });
   return { full, dw };
 }
 
@@ -91,8 +96,8 @@ describe('column generation', () => {
       expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
       expect(checkDispatchPlan(req, full), `seed ${seed}`).toEqual([]);
       // the bound that proves the optimum
-      expect(dw.decomposition!.lowerBound).toBeLessThanOrEqual(dw.objective + 1e-7 * Math.max(1, dw.objective));
-      expect(relDiff(dw.decomposition!.lowerBound, dw.objective), `seed ${seed}: ${dw.decomposition!.lowerBound} ${dw.objective}`).toBeLessThan(1e-6);
+      expect(dw.decomposition!.lowerBound!).toBeLessThanOrEqual(dw.objective + 1e-7 * Math.max(1, dw.objective));
+      expect(relDiff(dw.decomposition!.lowerBound!, dw.objective), `seed ${seed}: ${dw.decomposition!.lowerBound!} ${dw.objective}`).toBeLessThan(1e-6);
     }
   });
 
@@ -114,11 +119,11 @@ describe('column generation', () => {
   it('gives marginal costs that price the target: a kWh more in one interval costs about its marginal cost', async () => {
     const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources: 40, intervals: 24, seed: 5 })));
     const p = validateDispatchRequest(req);
-    const base = solveDecomposed(p)!;
+    const base = solved(solveDecomposed(p));
     const t = 12;
     const bumped = JSON.parse(JSON.stringify(req));
     bumped.targetKW[t] += 0.4;
-    const after = solveDecomposed(validateDispatchRequest(bumped))!;
+    const after = solved(solveDecomposed(validateDispatchRequest(bumped)));
     const slope = (after.objective - base.objective) / (0.4 * p.hours[t]);
     const price = base.targetDual![t] / p.hours[t];
     // a degenerate optimum has a range of prices; the finite difference lies at its upper end or above the dual
@@ -167,9 +172,9 @@ describe('column generation for MIPs', () => {
       expect(dw.method, `seed ${seed}`).toBe('decomposition');
       expect(dw.mip).toBe(true);
       const scale = Math.max(1, Math.abs(exact.objective));
-      expect(dw.decomposition!.lowerBound, `seed ${seed}`).toBeLessThanOrEqual(exact.objective + 1e-6 * scale);
+      expect(dw.decomposition!.lowerBound!, `seed ${seed}`).toBeLessThanOrEqual(exact.objective + 1e-6 * scale);
       expect(dw.objective, `seed ${seed}`).toBeGreaterThanOrEqual(exact.objective - 1e-6 * scale);
-      expect(dw.mipGap!).toBeCloseTo((dw.objective - dw.decomposition!.lowerBound) / Math.max(1e-9, Math.abs(dw.objective)), 9);
+      expect(dw.mipGap!).toBeCloseTo((dw.objective - dw.decomposition!.lowerBound!) / Math.max(1e-9, Math.abs(dw.objective)), 9);
       expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
     }
   });
@@ -179,8 +184,8 @@ describe('column generation for MIPs', () => {
       const p = validateDispatchRequest(randomMipRequest(seed));
       const m = buildDispatchModel(p).lp;
       const relaxation = await solveLp({ ...m, integer: new Uint8Array(m.numCols), numIntegers: 0 }, { backend: 'highs' });
-      const dw = solveDecomposed(p, { mipRelGap: 4e-7 })!;
-      expect(dw.decomposition!.lowerBound, `seed ${seed}`).toBeGreaterThanOrEqual(relaxation.objective - 1e-6 * Math.max(1, Math.abs(relaxation.objective)));
+      const dw = solved(solveDecomposed(p, { mipRelGap: 4e-7 }));
+      expect(dw.decomposition!.lowerBound!, `seed ${seed}`).toBeGreaterThanOrEqual(relaxation.objective - 1e-6 * Math.max(1, Math.abs(relaxation.objective)));
     }
   });
 
@@ -189,7 +194,7 @@ describe('column generation for MIPs', () => {
     // minimum-depth plan with the zero plan that each resource's convexity set started from.
     const req = syntheticDispatchRequest({ resources: 60, intervals: 32, integer: true, feederCaps: true, seed: 1 });
     const p = validateDispatchRequest(req);
-    const plan = readPlan(p, solveDecomposed(p, { mipRelGap: 0.01, threads: 1 })!);
+    const plan = readPlan(p, solved(solveDecomposed(p, { mipRelGap: 0.01, threads: 1 })));
     expect(checkDispatchPlan(req, plan)).toEqual([]);
     const r43 = plan.resources.find((r) => r.id === 'r43')!;
     expect(r43.called.some((c) => c)).toBe(true);

@@ -1,7 +1,8 @@
 // Small request builders for the dispatch tests.
 import { solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
 import type { LpBackendName } from '../../../solvers/lp/index.js';
-import { checkDispatchPlan } from '../../../solvers/dispatch/index.js';
+import { checkDispatchPlan, type DecompositionOutcome } from '../../../solvers/dispatch/index.js';
+import type { DispatchSolution } from '../../../solvers/dispatch/solution.js';
 
 export const START = '2026-07-01T16:00:00.000Z';
 
@@ -18,3 +19,9 @@ export async function solveChecked(req: Record<string, unknown>, backend: LpBack
 }
 
 export { rng } from '../../../solvers/dispatch/synthetic.js';
+
+/** The solution of a decomposition outcome; a fallback fails the test with its reason. */
+export function solved(o: DecompositionOutcome): DispatchSolution {
+  if ('fallback' in o) throw new Error(`the decomposition fell back (${o.fallback.reason}): ${o.fallback.message}`);
+  return o.solution;
+}

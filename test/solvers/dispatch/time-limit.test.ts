@@ -3,6 +3,7 @@ import { checkDispatchPlan, solveDispatch, validateDispatchRequest } from '../..
 import { solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
 import { readPlan } from '../../../solvers/dispatch/read-plan.js';
 import { syntheticFeederRequest } from '../../../solvers/dispatch/synthetic-feeders.js';
+import { solved } from './helpers.js';
 
 /** A clock that advances one unit per reading: the budget runs out after a fixed amount of work on every machine. */
 const ticking = () => {
@@ -15,7 +16,7 @@ describe('time budget of the decomposition', () => {
     const req = syntheticFeederRequest({ resources: 120, intervals: 32, feeders: 4, seed: 3 });
     const p = validateDispatchRequest(req);
     const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
-    const s = solveDecomposed(p, { clock: ticking(), timeLimitMs: 40, threads: 1 })!;
+    const s = solved(solveDecomposed(p, { clock: ticking(), timeLimitMs: 40, threads: 1 }));
     expect(s.timeLimit).toBeDefined();
     const plan = readPlan(p, s);
     expect(plan.status).toBe('feasible');
@@ -25,7 +26,7 @@ describe('time budget of the decomposition', () => {
     expect(plan.timeLimit!.lowerBound!).toBeLessThanOrEqual(full.objective + 1e-6 * full.objective);
     expect(plan.timeLimit!.gap).toBeCloseTo((plan.objective - plan.timeLimit!.lowerBound!) / plan.objective, 9);
     // with time to spare the same request is solved to optimality, with no time-limit field
-    const done = solveDecomposed(p, { clock: ticking(), timeLimitMs: 1e9, threads: 1 })!;
+    const done = solved(solveDecomposed(p, { clock: ticking(), timeLimitMs: 1e9, threads: 1 }));
     expect(done.timeLimit).toBeUndefined();
     expect(done.objective).toBeCloseTo(full.objective, 4);
   });
@@ -33,7 +34,7 @@ describe('time budget of the decomposition', () => {
   it('returns a MIP plan that keeps every rule, with the relaxation bound, when the budget runs out', async () => {
     const req = syntheticFeederRequest({ resources: 80, intervals: 32, feeders: 3, integer: true, seed: 2 });
     const p = validateDispatchRequest(req);
-    const s = solveDecomposed(p, { clock: ticking(), timeLimitMs: 60, threads: 1, mipRelGap: 1e-4 })!;
+    const s = solved(solveDecomposed(p, { clock: ticking(), timeLimitMs: 60, threads: 1, mipRelGap: 1e-4 }));
     expect(s.timeLimit).toBeDefined();
     const plan = readPlan(p, s);
     expect(checkDispatchPlan(req, plan)).toEqual([]);
