@@ -33,6 +33,15 @@ export interface MqttClientSource {
   stop(): Promise<void>;
 }
 
+const FATAL_TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
 export async function startMqttClientSource(o: MqttClientSourceOptions): Promise<MqttClientSource> {
@@ -92,7 +101,14 @@ export async function startMqttClientSource(o: MqttClientSourceOptions): Promise
   const connected = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(configError(`cannot connect to the MQTT broker at ${o.url} within ${o.connectTimeoutMs ?? 30_000} ms${lastError ? `: ${lastError.message}` : ''}`)), o.connectTimeoutMs ?? 30_000);
     let lastError: Error | undefined;
-    client.on('error', (err) => (lastError = err));
+    client.on('error', (err: Error & { code?: string | number }) => {
+      lastError = err;
+      // A broker certificate that cannot be verified, or credentials the broker refuses, will not get better by retrying.
+      if ((typeof err.code === 'string' && FATAL_TLS_CODES.has(err.code)) || /Connection refused|Not authorized|Bad username or password/i.test(err.message)) {
+        clearTimeout(timer);
+        reject(configError(`cannot connect to the MQTT broker at ${o.url}: ${err.message}${typeof err.code === 'string' ? ` (${err.code})` : ''}`));
+      }
+    });
     client.once('connect', (ack) => {
       clearTimeout(timer);
       o.log(`mqtt: connected to ${o.url} as ${o.clientId} (${ack.sessionPresent ? 'session resumed' : 'new session'})`);

@@ -249,9 +249,14 @@ export class MqttIngest {
     });
   }
 
+  private messagesAtLastTick = 0;
+
   private onTick(): void {
     if (this.gatheredRows > 0 || [...this.gathered.values()].some((g) => g.readings > 0)) void this.flushSoon();
-    if (this.waiting.length > 0 && Date.now() - this.waitingSince >= (this.o.checkpointIntervalMs ?? 100)) this.checkpointSoon();
+    // A pause in the stream (publishers waiting for their acknowledgements) checkpoints at once, not at the interval.
+    const quiet = this.counters.messages === this.messagesAtLastTick;
+    this.messagesAtLastTick = this.counters.messages;
+    if (this.waiting.length > 0 && (quiet || Date.now() - this.waitingSince >= (this.o.checkpointIntervalMs ?? 100))) this.checkpointSoon();
   }
 
   private async flushGathered(): Promise<void> {

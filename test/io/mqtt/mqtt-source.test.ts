@@ -1,7 +1,8 @@
 // The MQTT source against a real Mosquitto broker, in process: topic template and batch topic readings reach the
 // windows; a malformed payload, an unknown topic and an unknown sensor become dead letters carrying the topic; QoS 1
 // redeliveries are counted once; the window state and redelivery filter survive a restart of the source.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -85,5 +86,35 @@ describe('MQTT source on Mosquitto', () => {
     await service.stop();
     await pipeline.engine.close();
     keys.close();
+  }, 120_000);
+
+  it('connects over TLS to a broker with a self-signed certificate given as the CA, and refuses it without', async () => {
+    const tlsDir = mkdtempSync(join(tmpdir(), 'uf-mqtt-tls-'));
+    const certFile = join(tlsDir, 'cert.pem');
+    const keyFile = join(tlsDir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    // Mosquitto started as root reads its key as the mosquitto user.
+    chmodSync(tlsDir, 0o755);
+    chmodSync(keyFile, 0o644);
+    const tls = await startMosquitto({ tls: { certFile, keyFile } });
+    const stateDir = mkdtempSync(join(tmpdir(), 'uf-mqtt-tls-state-'));
+    const pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => Date.now(), checkpoints: true });
+    const keys = KeyStore.open(join(stateDir, 'keys.db'));
+    try {
+      expect(tls.url).toMatch(/^mqtts:/);
+      await expect(startMqttService({ config: mqttConfig({ url: tls.url, clientId: 'uf-tls-0' }, {})!, pipeline, stateDir, keys, log: () => undefined, onError: () => undefined })).rejects.toThrow(/self[- ]signed|certificate/i);
+      const service = await startMqttService({ config: mqttConfig({ url: tls.url, clientId: 'uf-tls-1', ca: certFile }, {})!, pipeline, stateDir, keys, log: () => undefined, onError: (e) => { throw e; } });
+      const pub = await mqtt.connectAsync(tls.url, { clientId: 'pub-tls', ca: readFileSync(certFile) });
+      await pub.publishAsync(`urbanflow/city/${detectors[0]}/detector.count`, JSON.stringify({ value: 3, ts: Date.now() - 60_000 }), { qos: 1 });
+      await until('the reading', () => service.ingest.stats().readings === 1);
+      await pub.endAsync();
+      await service.stop();
+    } finally {
+      await pipeline.engine.close();
+      keys.close();
+      await tls.stop();
+      rmSync(tlsDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
