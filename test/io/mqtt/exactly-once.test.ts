@@ -12,7 +12,7 @@ import { catalogFromCity } from '../../../src/app/catalog.js';
 import { loadSampleCity } from '../../../src/city/index.js';
 import type { Reading } from '../../../src/telemetry/reading.js';
 import { encodeBatch } from '../../../src/telemetry/codec.js';
-import { freePort, startMosquitto, type Mosquitto } from './mosquitto.js';
+import { freePort, startMosquitto, type Mosquitto } from '../../../bench/mosquitto.js';
 
 const CLI = new URL('../../../bin/urbanflow.js', import.meta.url).pathname;
 const WINDOW_MS = 300_000;

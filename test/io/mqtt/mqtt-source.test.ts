@@ -15,7 +15,7 @@ import { mqttConfig } from '../../../src/io/mqtt/config.js';
 import { startMqttService, type MqttService } from '../../../src/io/mqtt/service.js';
 import type { OperatorSpec, WindowResult } from '../../../src/stream/index.js';
 import { encodeBatch } from '../../../src/telemetry/codec.js';
-import { startMosquitto, type Mosquitto } from './mosquitto.js';
+import { startMosquitto, type Mosquitto } from '../../../bench/mosquitto.js';
 
 const OPERATORS: OperatorSpec[] = [
   { name: 'count-5m', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 300_000 }, aggregates: ['sum', 'count'], allowedLatenessMs: 60_000 },

@@ -1,4 +1,4 @@
-// Starts a real Mosquitto broker for a test: its own config file in a temp dir, a free loopback port, optional TLS.
+// Starts a real Mosquitto broker (tests and the mqtt benchmark): its own config file in a temp dir, a free loopback port, optional TLS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -54,6 +54,8 @@ export async function startMosquitto(o: { tls?: { certFile: string; keyFile: str
     // A persistent session keeps every message published while urbanflow restarts, and lets many QoS 1 messages wait for their acknowledgement.
     'max_queued_messages 0',
     'max_inflight_messages 0',
+    // QoS 0 messages also wait in a persistent session (the benchmark preloads one).
+    'queue_qos0_messages true',
     'log_type error',
     'log_type warning',
     'log_dest stderr',
