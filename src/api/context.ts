@@ -29,7 +29,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   planBodyBytes: 8 << 20,
   ingestBodyBytes: 16 << 20,
   ingestQueue: 16,
-  ratePerMinute: { utility: 600, 'waste-contractor': 600, 'traffic-center': 6000, operator: 120_000 },
+  ratePerMinute: { utility: 600, 'waste-contractor': 600, 'traffic-center': 6000, operator: 120_000, device: 600 },
   planWaitMaxMs: 60_000,
 };
 

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   onDeadLetter?: (letter: DeadLetter) => void;
   /** A result listener threw: the engine carries on, the other listeners still get the rows. */
   onListenerError?: (err: Error) => void;
+  /** Track changed keys so the window state can be checkpointed (the MQTT source's exactly-once). */
+  checkpoints?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
     // A batch of junk leaves a few letters per reason and a count, not a letter per row (the Kafka topic keeps them all).
     deadLetterSamples: 100,
     onResults: (spec, cols) => fanOut.publish(resultRows(spec, catalog, cols)),
+    ...(o.checkpoints ? { checkpoints: true } : {}),
   });
   return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener: (l) => fanOut.add(l) };
 }

@@ -13,6 +13,7 @@ export const DEAD_LETTER_REASONS = [
   'future',
   'late',
   'wrong-partition',
+  'unknown-topic',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
@@ -30,6 +31,8 @@ export interface DeadLetter {
   key?: string;
   /** The offending bytes (base64, first 512) when the message could not be decoded. */
   payload?: string;
+  /** The MQTT topic the record came on (MQTT sources). */
+  topic?: string;
   /** Refused records this letter stands for, when more than one (the rest of a message's junk, see DeadLetterSampler). */
   count?: number;
 }

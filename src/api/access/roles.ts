@@ -1,6 +1,7 @@
 // Roles, principals and the access declaration every route carries in its options.
 
-export const ROLES = ['utility', 'waste-contractor', 'traffic-center', 'operator'] as const;
+/** `device`: an MQTT device or gateway that may only publish its tenant's telemetry to the embedded broker. */
+export const ROLES = ['utility', 'waste-contractor', 'traffic-center', 'operator', 'device'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(text: string): text is Role {
@@ -29,8 +30,8 @@ export function allow(...roles: Role[]): Access {
   return { roles };
 }
 
-/** Every role: routes any authenticated caller may use (their answers are scoped to the caller). */
-export const ANY_ROLE: Access = { roles: ROLES };
+/** Every role that reads the API: routes any authenticated caller may use (their answers are scoped to the caller); device keys only publish telemetry over MQTT. */
+export const ANY_ROLE: Access = { roles: ROLES.filter((r) => r !== 'device') };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,5 +1,5 @@
 // What `urbanflow run` starts: the stream pipeline on its source, the live services and the API; and the clean shutdown.
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runConfig, type RunConfig, type RunFlags } from '../../config.js';
 import { configError } from '../../errors.js';
@@ -19,6 +19,8 @@ import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
 import { SolverRuntime } from '../../runtime/index.js';
 import type { StopSignal } from '../stop-signal.js';
+import { mqttFlags } from '../mqtt-options.js';
+import { mqttConfig } from '../../io/mqtt/config.js';
 
 
 const HOUR = 3_600_000;
@@ -45,10 +47,15 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/**
+ * Rows are written at once, not buffered in the process: a row emitted before a checkpoint is in the file even if
+ * the process is killed right after (the MQTT source's exactly-once relies on it).
+ */
 function ndjsonWriter(file: string | undefined): ((row: unknown) => void) | undefined {
   if (!file) return undefined;
-  const out = createWriteStream(file, { flags: 'a' });
-  return (row) => out.write(`${JSON.stringify(row)}\n`);
+  const fd = openSync(file, 'a');
+  process.once('exit', () => closeSync(fd));
+  return (row) => writeSync(fd, `${JSON.stringify(row)}\n`);
 }
 
 /** A POSTed solve running longer than this is stopped and the plan fails (the request is too large to serve). */
@@ -143,6 +150,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
 
 
 export async function runService(flags: Record<string, string | undefined>, stop: StopSignal): Promise<void> {
+  const mqtt = mqttConfig(mqttFlags(flags), process.env);
   const config = runConfig(
     {
       cityFile: flags.city,
@@ -159,7 +167,8 @@ export async function runService(flags: Record<string, string | undefined>, stop
       maxFutureSkewMs: flags.maxFutureSkew,
       resultsFile: flags.resultsFile,
       deadLettersFile: flags.deadLettersFile,
-      source: flags.source,
+      // MQTT telemetry is judged on the wall clock, as HTTP ingest is: no simulator beside it unless asked for.
+      source: flags.source ?? (mqtt ? 'http' : undefined),
       stateDir: flags.stateDir,
       solverThreads: flags.solverThreads,
       rateLimits: flags.rateLimit,
@@ -195,6 +204,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     clock: ingestClock,
     onResults: writeResult ? (rows) => rows.forEach(writeResult) : undefined,
     onDeadLetter: writeDead,
+    checkpoints: mqtt !== undefined,
   });
   const solvers = solverRuntime(config);
   const live = startLiveServices({
@@ -215,6 +225,21 @@ export async function runService(flags: Record<string, string | undefined>, stop
   if (simulated && !config.cold && !warm) process.stderr.write(`urbanflow: starting cold: with --report-rate ${config.reportRate} a warm start would replay ${config.reportRate}x the readings\n`);
   const replayFromMs = warm ? Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR) : startMs;
   let failed: Error | undefined;
+  const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
+  // Before any other source: the saved window state is restored into the engine before its first message.
+  const mqttService = mqtt
+    ? await (await import('../../io/mqtt/service.js')).startMqttService({
+        config: mqtt,
+        pipeline,
+        stateDir: config.stateDir,
+        keys,
+        log: (line) => process.stderr.write(`urbanflow: ${line}\n`),
+        onError: (err) => {
+          failed ??= err;
+          process.stderr.write(`urbanflow: MQTT ingest stopped: ${err.message}\n`);
+        },
+      })
+    : undefined;
   let simulator: ReturnType<typeof createSimulator> | undefined;
   if (simulated) {
     // Sensors report at their natural intervals; --speed makes simulated time run faster instead.
@@ -231,7 +256,6 @@ export async function runService(flags: Record<string, string | undefined>, stop
       },
     });
   }
-  const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
   const bootstrap = ensureOperatorKey(keys, Date.now());
   const app = await buildServer({
     pipeline,
@@ -250,7 +274,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
   // A signal during start-up: what started is stopped the same way, without ever listening.
   if (stop.received === undefined) {
     const address = await app.listen({ host: config.host, port: config.port });
-    const feed = simulator ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)` : 'telemetry from POST /v1/telemetry';
+    const feed = [simulator ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)` : 'telemetry from POST /v1/telemetry', mqttService?.describe()].filter(Boolean).join(', ');
     process.stderr.write(
       `urbanflow: city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, ${feed}\n` +
         `urbanflow: API on ${address}  (docs ${address}/docs, OpenAPI ${address}/openapi.json; state in ${config.stateDir})\n`,
@@ -279,7 +303,10 @@ export async function runService(flags: Record<string, string | undefined>, stop
     stopSources: async () => {
       clearInterval(ticker);
       await source?.stop();
+      await mqttService?.stop();
     },
+    // With MQTT, window state is saved for the next start (the last checkpoint above): open windows stay open.
+    checkpoints: mqttService ? [async () => undefined] : undefined,
     closeConsumers: async () => {
       await live.close();
       await solvers.close();

@@ -1,5 +1,6 @@
 // `urbanflow run`: the engine on the embedded city simulator (or HTTP ingest only, or Kafka) with the HTTP API (the default of `npm start`).
 import { addKafkaOptions } from '../kafka-options.js';
+import { addMqttOptions } from '../mqtt-options.js';
 import { listenForStop } from '../stop-signal.js';
 import type { RegisterCommand } from './index.js';
 
@@ -28,7 +29,7 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .option('--ingest-limit <size>', 'largest telemetry request body (default 16mb)')
     .option('--log-level <level>', 'JSON log level: info (default), debug, warn, error, silent')
     .option('--drain-delay <duration>', 'on SIGTERM, fail readiness this long before closing the listener (default 0s)');
-  addKafkaOptions(cmd)
+  addMqttOptions(addKafkaOptions(cmd))
     .action(async (flags: Record<string, string | undefined>) => {
       // Signals first: the service's modules take a while to load and start, and a SIGTERM meanwhile must still end cleanly.
       const stop = listenForStop((line) => process.stderr.write(`urbanflow: ${line}\n`));

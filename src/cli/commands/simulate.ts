@@ -51,7 +51,47 @@ interface SimulateOptions {
   operators?: string;
   single?: boolean;
   pace?: string;
+  mqttQos?: string;
   [kafka: string]: unknown;
+}
+
+/** Publishes the range to an MQTT broker; with --pace, simulated time runs that many times the wall clock. */
+async function publishToMqtt(url: string, sim: Simulator, from: number, to: number, opts: SimulateOptions): Promise<void> {
+  const { TelemetryPublisher } = await import('../../io/mqtt/telemetry-publisher.js');
+  const { parseTopicTemplate, DEFAULT_BATCH_TOPIC, DEFAULT_READING_TOPIC } = await import('../../io/mqtt/topics.js');
+  const qos = opts.mqttQos ?? '1';
+  if (qos !== '0' && qos !== '1') throw inputError(`--mqtt-qos must be 0 or 1 (got "${qos}")`, { flag: '--mqtt-qos' });
+  const pem = (file: unknown) => (typeof file === 'string' ? readText(file) : undefined);
+  const publisher = await TelemetryPublisher.connect({
+    url,
+    tenant: (opts.mqttTenant as string | undefined) ?? 'local',
+    readingTopic: parseTopicTemplate((opts.mqttTopic as string | undefined) ?? DEFAULT_READING_TOPIC, '--mqtt-topic', ['sensor', 'metric']),
+    batchTopic: parseTopicTemplate((opts.mqttBatchTopic as string | undefined) ?? DEFAULT_BATCH_TOPIC, '--mqtt-batch-topic'),
+    single: opts.single === true,
+    qos: qos === '1' ? 1 : 0,
+    client: {
+      username: opts.mqttUsername as string | undefined,
+      password: (opts.mqttPassword as string | undefined) ?? process.env.URBANFLOW_MQTT_PASSWORD,
+      ca: pem(opts.mqttCa),
+      rejectUnauthorized: opts.mqttInsecure !== true,
+    },
+  });
+  const pace = opts.pace === undefined ? undefined : Number(opts.pace);
+  if (pace !== undefined && !(pace > 0)) throw inputError(`--pace must be a positive number (got "${opts.pace}")`, { flag: '--pace' });
+  const wallStart = Date.now();
+  const step = pace === undefined ? CHUNK_MS : Math.max(100, Math.min(CHUNK_MS, pace * 200));
+  const batch: Reading[] = [];
+  for (let t = from; t < to; t += step) {
+    if (pace !== undefined) {
+      const due = wallStart + (t - from) / pace;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    batch.length = 0;
+    sim.stepInto(t, Math.min(to, t + step), batch);
+    await publisher.send(batch);
+  }
+  await publisher.close();
+  process.stderr.write(`urbanflow: ${publisher.readings} readings in ${publisher.messages} MQTT messages to ${url}\n`);
 }
 
 /** Produces the range into Kafka; with --pace, simulated time runs that many times the wall clock. */
@@ -96,8 +136,17 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
     .option('--collection <policy>', 'bin emptying: default (service schedule) or manual', 'default')
     .option('--ndjson', 'one JSON reading per line (the default format)')
     .option('--operators <file>', 'with --kafka: the operators the engines run, which decide the co-partition units (default: the built-in set)')
-    .option('--single', 'with --kafka: one message per reading, keyed by its co-partition unit, instead of gateway batches')
-    .option('--pace <x>', 'with --kafka: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)');
+    .option('--single', 'with --kafka: one message per reading, keyed by its co-partition unit, instead of gateway batches; with --mqtt: one message per reading on the reading topic')
+    .option('--pace <x>', 'with --kafka or --mqtt: simulated milliseconds per wall-clock millisecond (default: as fast as the broker takes them)')
+    .option('--mqtt <url>', 'publish to this MQTT broker (mqtt://host:1883, mqtts://...): gateway batches on the batch topic, or --single')
+    .option('--mqtt-tenant <name>', 'with --mqtt: the {tenant} level of the topics (default local)')
+    .option('--mqtt-topic <template>', 'with --mqtt --single: reading topic (default urbanflow/{tenant}/{sensor}/{metric})')
+    .option('--mqtt-batch-topic <template>', 'with --mqtt: batch topic (default urbanflow/{tenant}/batch)')
+    .option('--mqtt-qos <0|1>', 'with --mqtt: publish QoS (default 1)')
+    .option('--mqtt-username <name>', 'with --mqtt: user name')
+    .option('--mqtt-password <key>', "with --mqtt: password (the embedded broker's: an API key; better: URBANFLOW_MQTT_PASSWORD)")
+    .option('--mqtt-ca <file>', 'with --mqtt: PEM CA certificate to verify the broker with')
+    .option('--mqtt-insecure', 'with --mqtt: do not verify the broker certificate (tests only)');
   addKafkaOptions(cmd)
     .action(async (opts: SimulateOptions) => {
       const { loadCity, loadSampleCity } = await import('../../city/index.js');
@@ -110,12 +159,15 @@ export const registerSimulateCommand: RegisterCommand = (program) => {
       if (opts.collection !== 'default' && opts.collection !== 'manual') throw inputError(`--collection must be default or manual (got "${opts.collection}")`, { flag: '--collection' });
       const duration = parseDuration(opts.duration, '--duration');
       const kafka = kafkaConfig(kafkaFlags(opts), process.env);
+      const mqttUrl = opts.mqtt as string | undefined;
+      if (kafka && mqttUrl) throw inputError('--kafka and --mqtt go to different places: give one of them', { flag: '--mqtt' });
       // On Kafka the engine judges event time against each message's timestamp (the wall clock when produced): a
       // range that ends now is never ahead of it, at any --pace, where one starting now would be `future` dead letters.
-      const from = kafka && opts.from === undefined ? Math.floor((Date.now() - duration) / 60_000) * 60_000 : parseTime(opts.from);
+      const from = (kafka || mqttUrl) && opts.from === undefined ? Math.floor((Date.now() - duration) / 60_000) * 60_000 : parseTime(opts.from);
       const to = from + duration;
       const sim = createSimulator(city, { seed: parseInteger(opts.seed, '--seed'), startMs: from, speed, sensorKinds: kinds, collection: opts.collection });
       if (kafka) return produceToKafka(kafka, city, sim, from, to, opts);
+      if (mqttUrl) return publishToMqtt(mqttUrl, sim, from, to, opts);
       // A closed pipe (e.g. `| head`) ends the run quietly.
       let closed = false;
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,0 +1,296 @@
+// MQTT messages into the engine: decode by topic, validate, drop QoS 1 redeliveries, gather each source's readings
+// for one engine message per tick, and checkpoint window state so that QoS 1 messages are acknowledged only once
+// their readings are durable (exactly once across a crash, with the broker redelivering what was not acknowledged).
+import type { StreamEngine } from '../../stream/engine.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import type { SensorCatalog } from '../../telemetry/catalog.js';
+import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
+import type { DeadLetter, DeadLetterSink } from '../../telemetry/dead-letter.js';
+import { METRICS } from '../../telemetry/metrics.js';
+import { validateBatch, validateSingle, type ValidReadings, type ValidationContext } from '../../telemetry/validate.js';
+import type { MqttCheckpointStore } from './checkpoint-store.js';
+import { decodeBatchTopicPayload, readingFromTopicPayload } from './payload.js';
+import { RedeliveryFilter } from './redelivery-filter.js';
+import { matchTopic, type TopicFields, type TopicTemplate } from './topics.js';
+
+export interface MqttIngestOptions {
+  engine: StreamEngine;
+  catalog: SensorCatalog;
+  operators: readonly OperatorSpec[];
+  readingTopic: TopicTemplate;
+  batchTopic: TopicTemplate;
+  deadLetter: DeadLetterSink;
+  /** Durable state; without it nothing is checkpointed and QoS 1 messages are acknowledged at once. */
+  store?: MqttCheckpointStore;
+  /** Readings gathered for one engine message at most this often (default 20 ms). */
+  tickMs?: number;
+  /** Checkpoint at least this often while QoS 1 messages wait for their acknowledgement (default 100 ms). */
+  checkpointIntervalMs?: number;
+  /** Checkpoint as soon as this many QoS 1 messages wait (default 16: below Mosquitto's default of 20 in flight). */
+  checkpointAfterMessages?: number;
+  onError: (err: Error) => void;
+}
+
+export interface MqttIngestStats {
+  messages: number;
+  readings: number;
+  duplicates: number;
+  checkpoints: number;
+  /** QoS 1 messages taken in and waiting for the next checkpoint. */
+  awaitingAck: number;
+}
+
+const MAX_GATHERED = 65_536;
+
+/** One source's readings since the last tick, validated, in columns that grow by doubling. */
+class Gathered implements ValidReadings {
+  length = 0;
+  readings = 0;
+  sensor = new Int32Array(256);
+  metric = new Uint8Array(256);
+  ts = new Float64Array(256);
+  value = new Float64Array(256);
+  quality = new Uint8Array(256);
+
+  private grow(): void {
+    const n = this.ts.length * 2;
+    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, b: T) => (b.set(a), b);
+    this.sensor = g(this.sensor, new Int32Array(n));
+    this.metric = g(this.metric, new Uint8Array(n));
+    this.ts = g(this.ts, new Float64Array(n));
+    this.value = g(this.value, new Float64Array(n));
+    this.quality = g(this.quality, new Uint8Array(n));
+  }
+
+  push(s: number, m: number, ts: number, value: number, quality: number): void {
+    if (this.length === this.ts.length) this.grow();
+    const i = this.length++;
+    this.sensor[i] = s;
+    this.metric[i] = m;
+    this.ts[i] = ts;
+    this.value[i] = value;
+    this.quality[i] = quality;
+  }
+}
+
+/** The latest event time a copy of a reading could still be aggregated at, relative to the watermark. */
+export function redeliveryHorizonMs(operators: readonly OperatorSpec[]): number {
+  let span = 0;
+  for (const o of operators) {
+    const w = o.window;
+    const size = w.type === 'session' ? w.gapMs : w.sizeMs;
+    span = Math.max(span, size + o.allowedLatenessMs);
+  }
+  return span;
+}
+
+export class MqttIngest {
+  private readonly filter: RedeliveryFilter;
+  private readonly gathered = new Map<string, Gathered>();
+  private readonly ctx: ValidationContext;
+  private readonly horizonMs: number;
+  private chain: Promise<void> = Promise.resolve();
+  private waiting: (() => void)[] = [];
+  private waitingSince = 0;
+  private gatheredRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private readonly counters = { messages: 0, readings: 0, checkpoints: 0 };
+
+  private constructor(private readonly o: MqttIngestOptions, restoredFilter: RedeliveryFilter) {
+    this.filter = restoredFilter;
+    this.horizonMs = redeliveryHorizonMs(o.operators);
+    this.ctx = { catalog: o.catalog, nowMs: 0, maxFutureMs: 0, source: '', deadLetter: o.deadLetter };
+    this.timer = setInterval(() => this.onTick(), o.tickMs ?? 20);
+  }
+
+  /** Restores the saved window state into the engine (before its first message) and starts the tick. */
+  static async start(o: MqttIngestOptions): Promise<{ ingest: MqttIngest; restoredKeys: number }> {
+    const slots = o.catalog.ids.length;
+    if (!o.store) return { ingest: new MqttIngest(o, new RedeliveryFilter(slots * METRICS.length, METRICS.length, undefined)), restoredKeys: 0 };
+    const saved = o.store.load();
+    await o.engine.restore(saved.restore);
+    const filter = new RedeliveryFilter(slots * METRICS.length, METRICS.length, saved.dedupBase, saved.generations);
+    return { ingest: new MqttIngest(o, filter), restoredKeys: saved.keys };
+  }
+
+  /** True once `close` was called: messages arriving after it are left unacknowledged, for the next start. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  stats(): MqttIngestStats {
+    return { ...this.counters, duplicates: this.filter.duplicates, awaitingAck: this.waiting.length };
+  }
+
+  private letter(topic: string): DeadLetterSink {
+    return (l: DeadLetter) => this.o.deadLetter({ ...l, topic });
+  }
+
+  private gather(source: string): Gathered {
+    let g = this.gathered.get(source);
+    if (!g) this.gathered.set(source, (g = new Gathered()));
+    return g;
+  }
+
+  /**
+   * Takes one message. For QoS 1 the returned promise resolves once its readings are in a committed checkpoint (the
+   * moment to acknowledge it); for QoS 0, or without a store, it is undefined. Never throws on bad input: a bad
+   * payload or topic is a dead letter.
+   */
+  accept(topic: string, payload: Uint8Array, qos: number): Promise<void> | undefined {
+    if (this.closed) throw new Error('the MQTT ingest is closed');
+    this.counters.messages++;
+    const clock = this.o.engine.ingestClock();
+    const ctx = this.ctx;
+    ctx.nowMs = clock.nowMs;
+    ctx.maxFutureMs = clock.maxFutureMs;
+    const dedup = qos > 0 && this.o.store !== undefined;
+    const reading = matchTopic(this.o.readingTopic, topic);
+    const fields: TopicFields | undefined = reading ?? matchTopic(this.o.batchTopic, topic);
+    const source = `mqtt:${fields?.tenant ?? 'default'}`;
+    ctx.source = source;
+    if (!fields) {
+      this.counters.readings++;
+      this.o.deadLetter({ reason: 'unknown-topic', detail: `topic '${topic}' matches neither ${this.o.readingTopic.text} nor ${this.o.batchTopic.text}`, source, topic });
+      return this.durable(qos);
+    }
+    const g = this.gather(source);
+    try {
+      if (reading) {
+        this.counters.readings++;
+        g.readings++;
+        const r = readingFromTopicPayload(payload, reading.sensor!, reading.metric!, clock.nowMs);
+        if (this.o.catalog.index.get(r.sensor) === undefined) {
+          this.o.deadLetter({ reason: 'unknown-sensor', detail: `sensor '${r.sensor}' named by the topic is not in the city model`, source, topic, sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value });
+        } else this.takeSingle(r, g, dedup, topic);
+      } else {
+        const decoded = decodeBatchTopicPayload(payload);
+        if (decoded.kind === 'single') {
+          this.counters.readings++;
+          g.readings++;
+          this.takeSingle(decoded.reading, g, dedup, topic);
+        } else this.takeBatch(decoded.batch, g, dedup, topic);
+      }
+    } catch (err) {
+      if (!(err instanceof WireFormatError)) throw err;
+      if (!reading) {
+        this.counters.readings++;
+        g.readings++;
+      }
+      const head = payload.subarray(0, 512);
+      this.o.deadLetter({ reason: err.reason, detail: err.message, source, topic, payload: Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64') });
+    }
+    if (this.gatheredRows >= MAX_GATHERED) this.flushSoon();
+    return this.durable(qos);
+  }
+
+  /** While readings wait beyond the high-water mark, the promise of the flush that takes them: callers await it (backpressure). */
+  backpressure(): Promise<void> | undefined {
+    return this.gatheredRows >= MAX_GATHERED ? this.flushing : undefined;
+  }
+
+  private takeSingle(r: SingleReading, g: Gathered, dedup: boolean, topic: string): void {
+    const ctx = this.ctx;
+    ctx.deadLetter = this.letter(topic);
+    const sm = validateSingle(r, ctx);
+    ctx.deadLetter = this.o.deadLetter;
+    if (sm < 0) return;
+    const s = Math.floor(sm / 256);
+    const m = sm % 256;
+    if (dedup && this.filter.seenBefore(s, m, r.ts)) return;
+    g.push(s, m, r.ts, r.value, r.quality);
+    this.gatheredRows++;
+  }
+
+  private takeBatch(batch: DecodedBatch, g: Gathered, dedup: boolean, topic: string): void {
+    this.counters.readings += batch.length;
+    g.readings += batch.length;
+    const ctx = this.ctx;
+    ctx.deadLetter = this.letter(topic);
+    const valid = validateBatch(batch, ctx);
+    ctx.deadLetter = this.o.deadLetter;
+    for (let i = 0; i < valid.length; i++) {
+      if (dedup && this.filter.seenBefore(valid.sensor[i], valid.metric[i], valid.ts[i])) continue;
+      g.push(valid.sensor[i], valid.metric[i], valid.ts[i], valid.value[i], valid.quality[i]);
+    }
+    this.gatheredRows += valid.length;
+  }
+
+  private durable(qos: number): Promise<void> | undefined {
+    if (qos === 0 || !this.o.store) return undefined;
+    if (this.waiting.length === 0) this.waitingSince = Date.now();
+    const p = new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.waiting.length >= (this.o.checkpointAfterMessages ?? 16)) this.checkpointSoon();
+    return p;
+  }
+
+  /** Runs engine work strictly in order: flushes and checkpoints must not interleave. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(task);
+    this.chain = run.catch((err: Error) => this.o.onError(err));
+    return run;
+  }
+
+  private flushSoon(): Promise<void> {
+    this.flushing ??= this.enqueue(() => this.flushGathered()).finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private checkpointing = false;
+
+  private checkpointSoon(): void {
+    if (this.checkpointing) return;
+    this.checkpointing = true;
+    this.enqueue(async () => {
+      this.checkpointing = false;
+      await this.checkpoint();
+    });
+  }
+
+  private messagesAtLastTick = 0;
+
+  private onTick(): void {
+    if (this.gatheredRows > 0 || [...this.gathered.values()].some((g) => g.readings > 0)) void this.flushSoon();
+    // A pause in the stream (publishers waiting for their acknowledgements) checkpoints at once, not at the interval.
+    const quiet = this.counters.messages === this.messagesAtLastTick;
+    this.messagesAtLastTick = this.counters.messages;
+    if (this.waiting.length > 0 && (quiet || Date.now() - this.waitingSince >= (this.o.checkpointIntervalMs ?? 100))) this.checkpointSoon();
+  }
+
+  private async flushGathered(): Promise<void> {
+    const sources = [...this.gathered];
+    this.gathered.clear();
+    this.gatheredRows = 0;
+    for (const [source, g] of sources) if (g.readings > 0) await this.o.engine.ingestValidated(g, g.readings, source);
+  }
+
+  /** Everything taken so far into the engine, its state committed, and the QoS 1 messages behind it released for acknowledgement. */
+  private async checkpoint(): Promise<void> {
+    await this.flushGathered();
+    const release = this.waiting;
+    this.waiting = [];
+    const store = this.o.store;
+    if (!store) {
+      for (const r of release) r();
+      return;
+    }
+    const generation = this.filter.seal();
+    const cp = await this.o.engine.checkpoint();
+    const expired = this.filter.expire(cp.watermark.value - this.horizonMs);
+    store.commit(cp, generation, expired, this.filter.base);
+    this.counters.checkpoints++;
+    for (const r of release) r();
+  }
+
+  /** Takes nothing more; commits what was taken (a last checkpoint) and releases every waiting acknowledgement. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.enqueue(() => this.checkpoint());
+    await this.chain;
+  }
+}
+
