@@ -8,7 +8,7 @@ export interface Series {
   color: string;
   fill?: string;
   dash?: number[];
-  /** Draw as a band between this series and the one named. */
+  /** Fill down to the series of this index (below this one): a band, or one layer of a stacked area. */
   bandTo?: number;
 }
 
@@ -20,6 +20,8 @@ export interface ChartSpec {
   series: Series[];
   width?: number;
   height?: number;
+  /** Values hold over each interval (a step from one time to the next) rather than joining points by lines. */
+  stepped?: boolean;
 }
 
 export function chart(spec: ChartSpec): HTMLElement {
@@ -45,6 +47,7 @@ export function chart(spec: ChartSpec): HTMLElement {
         fill: s.bandTo === undefined ? s.fill : undefined,
         width: 1.5,
         points: { show: false },
+        ...(spec.stepped ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
       })),
     ],
   };

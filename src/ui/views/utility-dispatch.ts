@@ -25,23 +25,25 @@ const targets = new Map<string, number[]>();
 function planView(p: Stored, events: { eventName?: string; intervals?: unknown[]; targets?: unknown }[]): HTMLElement {
   if (!p.plan) return h('p', {}, `Plan ${p.id}: ${p.status}${p.error ? ` (${p.error.message})` : ''}`);
   const plan = p.plan;
-  const times = plan.intervals.map((i) => Date.parse(i.start));
+  // Interval starts and the last end: each value holds over its interval.
+  const times = [...plan.intervals.map((i) => Date.parse(i.start)), Date.parse(plan.intervals[plan.intervals.length - 1].end)];
+  const hold = (v: number[]) => [...v, v[v.length - 1]];
   const active = plan.resources.filter((r) => r.netReductionKW.some((v) => Math.abs(v) > 1e-6));
-  const stacked = stack(active.map((r) => r.netReductionKW));
+  const stacked = stack(active.map((r) => hold(r.netReductionKW)));
   // Delivered plus unmet is the target wherever the plan falls short or meets it exactly.
-  const target = targets.get(p.id) ?? plan.deliveredKW.map((d, i) => d + plan.shortfallKW[i]);
+  const target = hold(targets.get(p.id) ?? plan.deliveredKW.map((d, i) => d + plan.shortfallKW[i]));
   // A stacked area: each running sum is filled down to the one below it, the first down to zero.
   const series = active.map((r, i) => ({ label: r.id, values: stacked[i], color: PALETTE[i % PALETTE.length], fill: `${PALETTE[i % PALETTE.length]}55`, ...(i > 0 ? { bandTo: i - 1 } : {}) }));
   return h(
     'section',
     { 'data-plan': p.id },
     h('h2', {}, `Plan ${p.id} (${plan.status}, cost ${fmt(plan.cost.total, 2)})`),
-    chart({ title: 'Load reduction by DR resource (stacked) against the target', unit: 'kW', times, series: [...series, { label: 'target', values: target, color: '#000', dash: [6, 3] }] }),
+    chart({ title: 'Load reduction by DR resource (stacked) against the target', unit: 'kW', times, stepped: true, series: [...series, { label: 'target', values: target, color: '#000', dash: [6, 3] }] }),
     table(
       'Resources called',
       ['resource', 'kind', 'calls', 'reduction per interval (kW)'],
       active.map((r) => [r.id, r.kind, String(r.calls), r.netReductionKW.map((v) => fmt(v)).join(' · ')]),
-      { class: 'resources' },
+      { class: 'dispatch-resources' },
     ),
     table('OpenADR 3 events', ['event', 'intervals'], events.map((e) => [e.eventName ?? '–', String(e.intervals?.length ?? 0)]), { class: 'events', 'data-count': events.length }),
   );
@@ -88,6 +90,7 @@ export const utilityDispatch: View = {
         .then(async (p) => {
           targets.set(p.id, targetKW);
           message.textContent = `Plan ${p.id}: ${p.status}`;
+          root.querySelector('#plans tbody')?.prepend(h('tr', {}, h('td', {}, h('button', { type: 'button', 'data-open': p.id, onclick: () => void open(p.id) }, p.id)), h('td', {}, p.status), h('td', {}, p.createdAt)));
           if (p.status === 'done') await open(p.id);
         })
         .catch((err: unknown) => {
