@@ -1,5 +1,5 @@
 // The dashboard's shell: sign-in with an API key, the views of the caller's role, and the live update stream.
-import { ApiError, send, session, subscribe } from './api.js';
+import { ApiError, get, send, session, subscribe } from './api.js';
 import { h } from './dom.js';
 import type { Role, View, Who } from './view.js';
 import { operatorMap } from './views/operator-map.js';
@@ -26,8 +26,17 @@ let stopUpdates: (() => void) | undefined;
 
 const viewsOf = (role: Role) => VIEWS.filter((v) => v.roles.includes(role));
 
-/** Who the key belongs to: a short-lived token minted with it names its tenant and role (the key stays the credential). */
+/**
+ * Who the credential belongs to. A key: a short-lived token minted with it names its tenant and role (the key stays
+ * the credential). A token cannot mint tokens: its own claims name them, once the server has accepted it.
+ */
 async function identify(): Promise<Who> {
+  const credential = session.key() ?? '';
+  if (credential.startsWith('uft.')) {
+    await get('/v1/operators');
+    const claims = JSON.parse(atob(credential.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { ten: string; rol: Role };
+    return { role: claims.rol, tenant: claims.ten, depots: [] };
+  }
   const t = await send<{ tenant: string; role: Role }>('POST', '/v1/tokens', { ttlSeconds: 60 });
   return { role: t.role, tenant: t.tenant, depots: [] };
 }
@@ -44,7 +53,7 @@ function showSignIn(message?: string): void {
     'form',
     { id: 'sign-in', 'aria-label': 'Sign in' },
     h('h1', {}, 'Sign in'),
-    h('p', {}, 'Your API key (from `urbanflow keys create`, or the key `urbanflow run` printed at first start). It is kept in this tab only.'),
+    h('p', {}, 'Your API key (from `urbanflow keys create`, or the key `urbanflow run` printed at first start). It is kept in this tab only. An access token from POST /v1/tokens works too.'),
     h('label', { for: 'api-key' }, 'API key'),
     input,
     h('button', { type: 'submit' }, 'Sign in'),

@@ -1,7 +1,7 @@
 // Traffic center: an intersection's ring-and-barrier timing diagram and lane-group performance, current and next period.
 import { get, maybe } from '../api.js';
 import { fmt, h, s, table, time } from '../dom.js';
-import type { View } from '../view.js';
+import type { View, WindowRow } from '../view.js';
 
 interface Phase {
   phase: string;
@@ -119,6 +119,8 @@ function planSection(title: string, a: LivePlan, tz: string): HTMLElement {
 }
 
 let selected: string | undefined;
+let refresh: (() => void) | undefined;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 export const trafficIntersections: View = {
   id: 'intersections',
@@ -134,7 +136,8 @@ export const trafficIntersections: View = {
       selected = id;
       pick.value = id;
       // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
-      const published = list.items.find((x) => x.id === id)?.next;
+      const rows = body.hasChildNodes() ? (await get<typeof list>('/v1/signals/intersections')).items : list.items;
+      const published = rows.find((x) => x.id === id)?.next;
       const [current, next] = await Promise.all([maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`), published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined]);
       body.replaceChildren(
         current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
@@ -142,8 +145,17 @@ export const trafficIntersections: View = {
       );
       body.setAttribute('data-state', 'ready');
     };
+    refresh = () => {
+      if (selected && body.isConnected) void show(selected);
+    };
     pick.addEventListener('change', () => void show(pick.value));
     root.append(h('h1', {}, 'Signal timing'), h('label', {}, 'Intersection ', pick), body);
     await show(selected ?? ready[0]?.id ?? list.items[0].id);
+  },
+  update(event, data) {
+    // New counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can change).
+    if (event !== 'results' || !(data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${selected}/`))) return;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => refresh?.(), 2000);
   },
 };
