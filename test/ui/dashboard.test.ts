@@ -191,6 +191,14 @@ describe('dashboard', () => {
     await expectClean(w, 'waste-bins');
     await page.context().close();
 
+    // An access token of the same key signs in to the same scope.
+    const byToken = await openPage(browser);
+    await signIn(byToken.page, origin, h.secrets['cleanway-token']!);
+    await byToken.page.waitForSelector('#routes[data-state]');
+    expect(await byToken.page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(depots);
+    expect(byToken.consoleErrors).toEqual([]);
+    await byToken.page.context().close();
+
     // The other contractor sees none of these depots or bins.
     const other = await openPage(browser);
     await signIn(other.page, origin, h.secrets.metro!);
