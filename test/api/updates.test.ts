@@ -12,7 +12,7 @@ beforeAll(async () => {
   h = await startHarness({ updates: { healthEveryMs: 200 } });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-});
+}, 300_000);
 
 afterAll(async () => {
   await h?.close();
