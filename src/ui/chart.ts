@@ -24,6 +24,19 @@ export interface ChartSpec {
   stepped?: boolean;
 }
 
+/** A chart whose data can be replaced in place (a live chart), without a new uPlot each time. */
+export interface LiveChart {
+  el: HTMLElement;
+  setData: (times: number[], values: (number | null)[][]) => void;
+}
+
+export function liveChart(spec: ChartSpec): LiveChart {
+  const el = chart(spec);
+  return { el, setData: (times, values) => plots.get(el)?.setData([times.map((t) => t / 1000), ...values]) };
+}
+
+const plots = new WeakMap<HTMLElement, uPlot>();
+
 export function chart(spec: ChartSpec): HTMLElement {
   const box = h('figure', { class: 'chart', 'aria-label': `${spec.title} (${spec.unit})` }, h('figcaption', {}, `${spec.title} (${spec.unit})`));
   const data: uPlot.AlignedData = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
@@ -51,8 +64,7 @@ export function chart(spec: ChartSpec): HTMLElement {
       })),
     ],
   };
-  // uPlot measures its container; it is built once the figure is in the document.
-  queueMicrotask(() => new uPlot(opts, data, box));
+  plots.set(box, new uPlot(opts, data, box));
   return box;
 }
 

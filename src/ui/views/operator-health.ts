@@ -1,6 +1,6 @@
 // Operator: pipeline health from the live stream: readings/s, watermark lag per source, late drops, dead letters by reason.
 import { get } from '../api.js';
-import { chart } from '../chart.js';
+import { liveChart, type LiveChart } from '../chart.js';
 import { fmt, h, table } from '../dom.js';
 import type { View } from '../view.js';
 
@@ -20,6 +20,8 @@ const HISTORY = 120;
 const history: { at: number; rate: number }[] = [];
 let root: HTMLElement | undefined;
 let latest: Health | undefined;
+/** The parts redrawn on each health event; the chart keeps its uPlot and takes new data. */
+let parts: { cards: HTMLElement; rates: LiveChart; bars: HTMLElement; sources: HTMLElement } | undefined;
 
 const seconds = (ms: number | null) => (ms === null ? '–' : `${fmt(ms / 1000, 1)} s`);
 
@@ -51,14 +53,25 @@ function draw(): void {
     (x.sources ?? []).map((src) => [src.source, seconds(src.lagMs), src.idle ? 'idle (not holding the watermark)' : 'active']),
     { id: 'sources' },
   );
-  const rates = chart({
-    title: 'Readings ingested per second',
-    unit: 'readings/s',
-    times: history.map((p) => p.at),
-    series: [{ label: 'readings/s', values: history.map((p) => p.rate), color: '#1f77b4' }],
-    height: 180,
-  });
-  root.replaceChildren(h('h1', {}, 'Pipeline health'), cards, rates, bars, sources);
+  if (!parts || !parts.cards.isConnected) {
+    const rates = liveChart({
+      title: 'Readings ingested per second',
+      unit: 'readings/s',
+      times: history.map((p) => p.at),
+      series: [{ label: 'readings/s', values: history.map((p) => p.rate), color: '#1f77b4' }],
+      height: 180,
+    });
+    parts = { cards: h('div'), rates, bars: h('div'), sources: h('div') };
+    root.replaceChildren(h('h1', {}, 'Pipeline health'), parts.cards, rates.el, parts.bars, parts.sources);
+  } else {
+    parts.rates.setData(
+      history.map((p) => p.at),
+      [history.map((p) => p.rate)],
+    );
+  }
+  parts.cards.replaceChildren(cards);
+  parts.bars.replaceChildren(bars);
+  parts.sources.replaceChildren(sources);
 }
 
 export const operatorHealth: View = {
@@ -67,6 +80,7 @@ export const operatorHealth: View = {
   roles: ['operator'],
   async render(_who, el) {
     root = el;
+    parts = undefined;
     if (!latest) {
       const [stats, dead] = await Promise.all([
         get<{ watermark: number | null; late: number; activeWindows: number; emitDelayP99Ms: number }>('/v1/stats'),
