@@ -10,6 +10,7 @@ import { kafkaBench } from './kafka.js';
 import { cliBench } from './cli.js';
 import { startBench } from './start.js';
 import { mqttBench } from './mqtt.js';
+import { uiBench } from './ui.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, mqtt: mqttBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, mqtt: mqttBench, ui: uiBench };

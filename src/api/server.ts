@@ -29,6 +29,8 @@ import { keyRoutes } from './routes/keys.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { planRoutes } from './routes/plans.js';
 import { windowRoutes } from './routes/windows.js';
+import { uiRoutes } from './routes/ui.js';
+import { updateRoutes, type UpdateOptions } from './routes/updates.js';
 
 /** Routes added by other services (e.g. live-city planners); each must declare `config.access` like every route. */
 export type ApiPlugin = (ctx: ApiContext) => FastifyPluginAsync;
@@ -53,6 +55,10 @@ export interface ServerOptions {
   /** Compile the solvers on a worker thread at start (the service); tests leave it off to save the CPU. */
   warmSolvers?: boolean;
   plugins?: ApiPlugin[];
+  /** The dashboard's built files (default: dist/ui of this package). */
+  uiDir?: string;
+  /** Live update stream (`GET /v1/updates`) settings. */
+  updates?: UpdateOptions;
 }
 
 export type ApiServer = FastifyInstance & { urbanflow: ApiContext };
@@ -182,6 +188,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   app.get('/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  await app.register(uiRoutes(o.uiDir));
   await app.register(
     async (v1) => {
       await v1.register(windowRoutes(ctx));
@@ -189,6 +196,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
       await v1.register(keyRoutes(ctx));
       await v1.register(ingestRoutes(ctx));
       await v1.register(cityRoutes(ctx));
+      await v1.register(updateRoutes(ctx, o.updates));
       for (const def of PLAN_KIND_DEFS) await v1.register(planRoutes(ctx, def));
       for (const plugin of o.plugins ?? []) await v1.register(plugin(ctx));
     },

@@ -176,6 +176,11 @@ export class StreamEngine {
     return this.tracker.current;
   }
 
+  /** Each source's largest event time and whether it is idle (no longer holding the watermark back). */
+  watermarkSources(): { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] {
+    return this.tracker.sources(this.opts.clock());
+  }
+
   /** Checkpoints begun so far: readings ingested after the n-th belong to epoch n. */
   get epoch(): number {
     return this.epochCount;

@@ -65,6 +65,11 @@ export class WatermarkTracker {
     return false;
   }
 
+  /** Each source's largest event time and when it was last seen (processing time), for lag per source. */
+  sources(nowMs: number): { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] {
+    return [...this.partitions].map(([source, p]) => ({ source, maxTs: p.maxTs, lastSeenMs: p.lastSeenMs, idle: nowMs - p.lastSeenMs > this.spec.idleTimeoutMs && !this.busy.has(source) }));
+  }
+
   snapshot(): WatermarkState {
     return { value: this.value, partitions: [...this.partitions].map(([name, p]) => [name, p.maxTs]) };
   }

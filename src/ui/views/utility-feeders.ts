@@ -1,0 +1,81 @@
+// Utility: a feeder's measured load and its forecast with the 80 % and 95 % bands, against the feeder's capacity.
+import { get, maybe } from '../api.js';
+import { chart } from '../chart.js';
+import { fmt, h } from '../dom.js';
+import type { View, WindowRow } from '../view.js';
+
+interface Forecast {
+  status: 'ready' | 'fallback' | 'not-ready';
+  method?: string;
+  unit: string;
+  stepMs: number;
+  timestamps: number[];
+  forecast: number[];
+  lower80: number[];
+  upper80: number[];
+  lower95: number[];
+  upper95: number[];
+  lastObservationMs: number;
+  reason?: string;
+}
+
+const HISTORY_MS = 24 * 3_600_000;
+let selected: string | undefined;
+let redraw: (() => void) | undefined;
+
+export const utilityFeeders: View = {
+  id: 'feeders',
+  title: 'Feeder load',
+  roles: ['utility', 'operator'],
+  async render(_who, root) {
+    const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
+    const body = h('div', { id: 'feeder-chart' });
+    const pick = h('select', { id: 'feeder', name: 'feeder' }, ...feeders.items.map((f) => h('option', { value: f.id }, f.id)));
+    const show = async (id: string) => {
+      selected = id;
+      pick.value = id;
+      const cap = feeders.items.find((f) => f.id === id)?.capacityKW ?? null;
+      const fc = await maybe<Forecast>(`/v1/forecasts/feeders/${id}?horizon=24h`);
+      if (!fc || fc.status === 'not-ready') {
+        body.replaceChildren(h('p', {}, `No load forecast for ${id} yet${fc?.reason ? `: ${fc.reason}` : ''}.`));
+        return;
+      }
+      const from = fc.lastObservationMs - HISTORY_MS;
+      const hist = await get<{ results: WindowRow[] }>(`/v1/windows/feeder-kw-30m?key=${encodeURIComponent(id)}&from=${from}`);
+      const past = hist.results.filter((r) => r.start >= from);
+      const times = [...past.map((r) => r.start), ...fc.timestamps.filter((t) => t > fc.lastObservationMs)];
+      const n = past.length;
+      const future = fc.timestamps.map((t, i) => [t, i] as const).filter(([t]) => t > fc.lastObservationMs);
+      const pad = (vals: number[]) => [...new Array<null>(n).fill(null), ...future.map(([, i]) => vals[i])];
+      body.replaceChildren(
+        h('p', {}, `Forecast method ${fc.method} (${fc.status}); last observation ${new Date(fc.lastObservationMs).toISOString().slice(0, 16)}Z; capacity ${fmt(cap, 0)} kW.`),
+        chart({
+          title: `Load of ${id}: measured and forecast`,
+          unit: 'kW',
+          times,
+          series: [
+            { label: 'measured (30-min mean)', values: [...past.map((r) => r.values.mean), ...future.map(() => null)], color: '#222' },
+            { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
+            { label: 'upper 95 %', values: pad(fc.upper95), color: '#9ecae1', dash: [4, 4], bandTo: 3, fill: 'rgba(158,202,225,0.35)' },
+            { label: 'lower 95 %', values: pad(fc.lower95), color: '#9ecae1', dash: [4, 4] },
+            { label: 'upper 80 %', values: pad(fc.upper80), color: '#6baed6', dash: [2, 2], bandTo: 5, fill: 'rgba(107,174,214,0.45)' },
+            { label: 'lower 80 %', values: pad(fc.lower80), color: '#6baed6', dash: [2, 2] },
+            { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
+          ],
+        }),
+      );
+      body.setAttribute('data-state', 'ready');
+      body.setAttribute('data-points', String(times.length));
+    };
+    redraw = () => {
+      if (selected && body.isConnected) void show(selected);
+    };
+    pick.addEventListener('change', () => void show(pick.value));
+    root.append(h('h1', {}, 'Feeder load and forecast'), h('label', {}, 'Feeder ', pick), body);
+    if (feeders.items.length > 0) await show(selected ?? feeders.items[0].id);
+  },
+  update(event, data) {
+    // A new 30-minute load window of the feeder shown: redraw with it.
+    if (event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === selected)) redraw?.();
+  },
+};
