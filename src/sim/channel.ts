@@ -2,7 +2,7 @@
 import type { SensorKind } from '../telemetry/metrics.js';
 import type { Delivery } from './delivery.js';
 import type { LocalClock } from './local-time.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random.js';
 import type { TemperatureModel } from './weather.js';
 
 export interface SimContext {

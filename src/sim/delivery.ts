@@ -1,7 +1,7 @@
 // Network delivery of simulated readings: random delay, late and duplicate sends, sensor dropouts; hands readings out in arrival order.
 import type { Quality, Reading } from '../telemetry/reading.js';
 import type { DisorderOptions } from './options.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random.js';
 
 const DELAY_BITS = 10;
 const DELAY_CELLS = 1 << DELAY_BITS;

@@ -2,7 +2,7 @@
 import type { City, DrResource } from '../city/schema.js';
 import type { Channel, SimContext } from './channel.js';
 import { DAY_MS } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { hashFloat } from '../random.js';
 import { evTable, loadTables, occupancyTables } from './profiles.js';
 
 const INTERVAL_MS = 60_000;

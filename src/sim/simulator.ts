@@ -7,7 +7,7 @@ import { Delivery } from './delivery.js';
 import { LocalClock } from './local-time.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { DrResourceChannel, FeederChannel } from './power.js';
-import { hashFloat, Rng } from './prng.js';
+import { hashFloat, Rng } from '../random.js';
 import { WeatherChannel } from './stations.js';
 import { TrafficChannel } from './traffic.js';
 import { BinChannel } from './waste.js';

@@ -2,7 +2,7 @@
 import type { City, Direction } from '../city/schema.js';
 import type { Channel, SimContext } from './channel.js';
 import { DAY_MS } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { hashFloat } from '../random.js';
 import { CROSSTOWN, INBOUND, OUTBOUND, trafficTables } from './profiles.js';
 
 /** Peak-hour flow per lane by movement, on major (≥ 50 km/h) and minor streets (veh/h/lane). */

@@ -3,7 +3,7 @@ import type { City } from '../city/schema.js';
 import { inputError } from '../errors.js';
 import type { Channel, SimContext } from './channel.js';
 import { DAY_MS, LocalClock } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { hashFloat } from '../random.js';
 import { binFillTable } from './profiles.js';
 
 const INTERVAL_MS = 900_000;

@@ -17,4 +17,4 @@ export async function solveChecked(req: Record<string, unknown>, backend: LpBack
   return plan;
 }
 
-export { rng } from '../../../solvers/dispatch/synthetic.js';
+export { xorshift32 as rng } from '../../../src/random.js';
