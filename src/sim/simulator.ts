@@ -4,7 +4,7 @@ import { inputError } from '../errors.js';
 import type { Reading } from '../telemetry/reading.js';
 import type { Channel, SimContext } from './channel.js';
 import { Delivery } from './delivery.js';
-import { LocalClock } from './local-time.js';
+import { LocalClock } from './local-clock.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { DrResourceChannel, FeederChannel } from './power.js';
 import { hashFloat, Rng } from '../random.js';

@@ -1,7 +1,7 @@
 // Traffic detectors: per-interval counts from time-of-day flow by approach direction, with occupancy and speed consistent with flow.
 import type { City, Direction } from '../city/schema.js';
 import type { Channel, SimContext } from './channel.js';
-import { DAY_MS } from './local-time.js';
+import { DAY_MS } from '../city/local-time.js';
 import { hashFloat } from '../random.js';
 import { CROSSTOWN, INBOUND, OUTBOUND, trafficTables } from './profiles.js';
 
