@@ -1,6 +1,7 @@
 // Deterministic synthetic dispatch requests with a utility's feeder structure: caps on some feeders, reduction limits on others.
 import type { DispatchRequest, Feeder } from './request.js';
-import { rng, syntheticDispatchRequest } from './synthetic.js';
+import { xorshift32 } from '../../src/random.js';
+import { syntheticDispatchRequest } from './synthetic.js';
 
 export interface SyntheticFeederOptions {
   readonly resources: number;
@@ -23,7 +24,7 @@ export interface SyntheticFeederOptions {
  */
 export function syntheticFeederRequest(o: SyntheticFeederOptions): DispatchRequest {
   const base = syntheticDispatchRequest({ resources: o.resources, intervals: o.intervals, ...(o.integer ? { integer: true } : {}), seed: o.seed ?? 1 });
-  const rand = rng((o.seed ?? 1) * 7919 + 17);
+  const rand = xorshift32((o.seed ?? 1) * 7919 + 17);
   const n = o.intervals;
   // uneven feeder sizes: weights in [1, 2] (25-50 members per feeder at 40 per feeder on average)
   const weights = Array.from({ length: o.feeders }, () => 1 + rand());

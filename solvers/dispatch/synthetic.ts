@@ -1,4 +1,5 @@
 // Deterministic synthetic dispatch requests (seeded), for benchmarks and tests of any size.
+import { xorshift32 } from '../../src/random.js';
 import type { DispatchRequest, DrResource, Feeder } from './request.js';
 
 export interface SyntheticOptions {
@@ -11,22 +12,12 @@ export interface SyntheticOptions {
   readonly seed?: number;
 }
 
-/** A seeded xorshift generator in [0, 1), so generated requests and random test cases are the same on every run. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const START_MS = Date.UTC(2026, 6, 1, 12, 0, 0);
 const INTERVAL_MINUTES = 15;
 
 export function syntheticDispatchRequest(o: SyntheticOptions): DispatchRequest {
-  const rand = rng(o.seed ?? 1);
+  const rand = xorshift32(o.seed ?? 1);
   const n = o.intervals;
   const iso = (t: number) => new Date(START_MS + t * INTERVAL_MINUTES * 60_000).toISOString();
   const between = (a: number, b: number) => a + (b - a) * rand();

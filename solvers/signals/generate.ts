@@ -1,18 +1,8 @@
 // Deterministic random intersections (seeded) for property tests and benchmarks: stage and NEMA layouts, scaled demand.
+import { mulberry32 } from '../../src/random.js';
 import type { CorridorInput } from './corridor-types.js';
 import type { IntersectionInput, LaneGroupInput, Leg, PhaseInput } from './types.js';
 
-/** mulberry32: a small seeded PRNG so generated cases are reproducible from their seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEGS: Leg[] = ['N', 'E', 'S', 'W'];
 
@@ -21,7 +11,7 @@ const LEGS: Leg[] = ['N', 'E', 'S', 'W'];
  * layouts: two permitted-left stages, three stages with protected east-west lefts, or NEMA eight-phase.
  */
 export function randomIntersection(seed: number, demand = 1): IntersectionInput {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const vol = (base: number): number => Math.round(base * demand * (0.4 + 1.2 * r()));
   const approaches = LEGS.map((leg) => ({
@@ -99,7 +89,7 @@ export function randomIntersection(seed: number, demand = 1): IntersectionInput 
 
 /** A chain of `n` generated intersections along an east-west arterial, 15..60 s apart. */
 export function randomCorridor(seed: number, n: number, demand = 1): CorridorInput {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const signals = Array.from({ length: n }, (_, i) => {
     const intersection = randomIntersection(seed * 1000 + i, demand);
     const layout = intersection.laneGroups.some((g) => g.id === 'WTR');

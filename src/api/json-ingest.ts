@@ -1,5 +1,6 @@
 // A JSON array of readings into the pipeline: read in chunks, validated as it goes, refused records kept as counts and
 // a bounded sample of dead letters, and the good readings routed as one message of the client's source.
+import { doubledCapacity, resized } from '../typed-arrays.js';
 import { encode } from '@msgpack/msgpack';
 import type { PipelineEngine } from '../app/pipeline.js';
 import type { StreamEngine } from '../stream/index.js';
@@ -55,13 +56,12 @@ class ValidColumns implements ValidReadings {
   append(v: ValidReadings): void {
     const need = this.length + v.length;
     if (need > this.ts.length) {
-      let size = this.ts.length;
-      while (size < need) size *= 2;
-      this.sensor = grow(this.sensor, new Int32Array(size));
-      this.metric = grow(this.metric, new Uint8Array(size));
-      this.ts = grow(this.ts, new Float64Array(size));
-      this.value = grow(this.value, new Float64Array(size));
-      this.quality = grow(this.quality, new Uint8Array(size));
+      const size = doubledCapacity(this.ts.length, need);
+      this.sensor = resized(this.sensor, size);
+      this.metric = resized(this.metric, size);
+      this.ts = resized(this.ts, size);
+      this.value = resized(this.value, size);
+      this.quality = resized(this.quality, size);
     }
     this.sensor.set(v.sensor.subarray(0, v.length), this.length);
     this.metric.set(v.metric.subarray(0, v.length), this.length);
@@ -70,11 +70,6 @@ class ValidColumns implements ValidReadings {
     this.quality.set(v.quality.subarray(0, v.length), this.length);
     this.length = need;
   }
-}
-
-function grow<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 const NOT_AN_OBJECT = 'an element of the array must be an object: one reading {sensor, metric, ts, value, quality?} or a columnar batch';

@@ -1,5 +1,5 @@
 // Generates one four-approach signalized intersection: lane groups with detectors, and stage or NEMA phases serving them.
-import type { Rng } from '../sim/prng.js';
+import type { Rng } from '../random.js';
 import type { Approach, Direction, Intersection, LaneGroup, Location, Phase } from './schema.js';
 
 export interface IntersectionSpec {

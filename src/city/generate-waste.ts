@@ -1,5 +1,5 @@
 // Generates the waste side of a city: contractors, depots, disposal sites, trucks, and bins clustered around their depots.
-import type { Rng } from '../sim/prng.js';
+import type { Rng } from '../random.js';
 import { offset } from './geo.js';
 import type { Bin, Depot, DisposalSite, Truck, Waste } from './schema.js';
 

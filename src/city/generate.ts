@@ -1,5 +1,5 @@
 // A deterministic city generator: a street grid with signalized intersections and corridors, feeders with DR resources, bins around depots.
-import { Rng } from '../sim/prng.js';
+import { Rng } from '../random.js';
 import { generateIntersection } from './generate-intersection.js';
 import { offset } from './geo.js';
 import { generateWaste } from './generate-waste.js';

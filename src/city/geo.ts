@@ -1,22 +1,12 @@
-// Geographic helpers for generated cities: positions as metre offsets from a centre, great-circle distance.
+// Geographic helpers for generated cities: positions as metre offsets from a centre.
 import type { Location } from './schema.js';
 
 export const GENERATED_CITY_CENTER: Location = { lat: 41.8781, lon: -87.6298 };
 const M_PER_DEG_LAT = 111_320;
-const EARTH_RADIUS_M = 6_371_000;
 
 /** The point `northM` metres north and `eastM` metres east of the generated city's centre, rounded to about 0.1 m. */
 export function offset(northM: number, eastM: number, center: Location = GENERATED_CITY_CENTER): Location {
   const lat = center.lat + northM / M_PER_DEG_LAT;
   const lon = center.lon + eastM / (M_PER_DEG_LAT * Math.cos((center.lat * Math.PI) / 180));
   return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
-}
-
-/** Great-circle distance in metres. */
-export function haversineM(a: Location, b: Location): number {
-  const toRad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * toRad;
-  const dLon = (b.lon - a.lon) * toRad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }

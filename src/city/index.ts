@@ -7,6 +7,6 @@ export { sensorIndex, sensorCounts } from './sensors.js';
 export type { SensorInfo, SensorIndex, DetectorSensor, FeederMeterSensor, DrResourceSensor, BinSensor, WeatherSensor } from './sensors.js';
 export { generateCity, GENERATE_DEFAULTS, type GenerateCityOptions } from './generate.js';
 export { formatCityJson } from './format.js';
-export { haversineM, offset } from './geo.js';
+export { offset } from './geo.js';
 export { loadSampleCity, SAMPLE_CITY_PATH } from './sample.js';
 export { cityHolidayDates, calendarHolidayDates, holidayCalendarProblem, type HolidayCalendarSpec } from './holiday-calendar.js';

@@ -1,7 +1,12 @@
 // The city file's schema (TypeBox): the one contract for the CLI, the API, the simulator and the planners.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
+const Id = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
+  errorMessage: 'must be an id of 1 to 128 letters, digits and . _ : - (starting with a letter or digit)',
+});
 const SensorId = Id;
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const Lon = Type.Number({ minimum: -180, maximum: 180 });
@@ -18,8 +23,8 @@ const CostPerCall = Type.Number({ minimum: 0, maximum: 1e7 });
 const Minutes = Type.Number({ minimum: 0, maximum: 10_080 });
 const PositiveMinutes = Type.Number({ minimum: 1, maximum: 10_080 });
 /** Local wall-clock time of day in the city's timezone. */
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
-const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' });
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', errorMessage: 'must be a local time HH:MM' });
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', errorMessage: 'must be a date YYYY-MM-DD' });
 
 function Obj<T extends Record<string, TSchema>>(props: T) {
   return Type.Object(props, { additionalProperties: false });

@@ -1,8 +1,8 @@
 // What every simulated sensor family provides to the scheduler, and the shared per-simulation context.
 import type { SensorKind } from '../telemetry/metrics.js';
 import type { Delivery } from './delivery.js';
-import type { LocalClock } from './local-time.js';
-import type { Rng } from './prng.js';
+import type { LocalClock } from './local-clock.js';
+import type { Rng } from '../random.js';
 import type { TemperatureModel } from './weather.js';
 
 export interface SimContext {

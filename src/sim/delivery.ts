@@ -1,7 +1,8 @@
 // Network delivery of simulated readings: random delay, late and duplicate sends, sensor dropouts; hands readings out in arrival order.
+import { doubledCapacity } from '../typed-arrays.js';
 import type { Quality, Reading } from '../telemetry/reading.js';
 import type { DisorderOptions } from './options.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../random.js';
 
 const DELAY_BITS = 10;
 const DELAY_CELLS = 1 << DELAY_BITS;
@@ -100,8 +101,7 @@ export class Delivery {
 
   /** Starts delivery at `startMs` for `sensors` sensors generated in blocks of at most `blockMs`. */
   start(startMs: number, sensors: number, blockMs: number): void {
-    let size = 1;
-    while (size < blockMs + this.o.maxDelayMs + 2) size *= 2;
+    const size = doubledCapacity(1, blockMs + this.o.maxDelayMs + 2);
     this.ring = Array.from({ length: size }, () => []);
     this.mask = size - 1;
     this.silentUntil = new Float64Array(sensors);

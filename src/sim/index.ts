@@ -2,4 +2,3 @@
 export { createSimulator, type Simulator } from './simulator.js';
 export { DEFAULT_DISORDER, NO_DISORDER, type DisorderOptions, type SimulatorOptions } from './options.js';
 export { temperatureFactor } from './power.js';
-export { Rng } from './prng.js';

@@ -1,8 +1,8 @@
 // Electricity: feeder head load from daily shapes and temperature, and the telemetry of each DR resource.
 import type { City, DrResource } from '../city/schema.js';
 import type { Channel, SimContext } from './channel.js';
-import { DAY_MS } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { DAY_MS } from '../city/local-time.js';
+import { hashFloat } from '../random.js';
 import { evTable, loadTables, occupancyTables } from './profiles.js';
 
 const INTERVAL_MS = 60_000;

@@ -1,5 +1,5 @@
 // Daily shapes by minute of local day: traffic by approach direction, feeder load, DR resource use, bin filling.
-import { OFFDAY, WORKDAY } from './local-time.js';
+import { OFFDAY, WORKDAY } from './local-clock.js';
 
 export const MINUTES = 1440;
 

@@ -1,8 +1,8 @@
 // Traffic detectors: per-interval counts from time-of-day flow by approach direction, with occupancy and speed consistent with flow.
 import type { City, Direction } from '../city/schema.js';
 import type { Channel, SimContext } from './channel.js';
-import { DAY_MS } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { DAY_MS } from '../city/local-time.js';
+import { hashFloat } from '../random.js';
 import { CROSSTOWN, INBOUND, OUTBOUND, trafficTables } from './profiles.js';
 
 /** Peak-hour flow per lane by movement, on major (≥ 50 km/h) and minor streets (veh/h/lane). */

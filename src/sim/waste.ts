@@ -2,8 +2,8 @@
 import type { City } from '../city/schema.js';
 import { inputError } from '../errors.js';
 import type { Channel, SimContext } from './channel.js';
-import { DAY_MS, LocalClock } from './local-time.js';
-import { hashFloat } from './prng.js';
+import { DAY_MS, isoWeekday } from '../city/local-time.js';
+import { hashFloat } from '../random.js';
 import { binFillTable } from './profiles.js';
 
 const INTERVAL_MS = 900_000;
@@ -97,7 +97,7 @@ export class BinChannel implements Channel {
     }
     if (this.defaultCollection && !(day <= this.lastServiceDay[i]) && minute >= this.serviceMinute[i]) {
       this.lastServiceDay[i] = day;
-      const weekday = LocalClock.isoWeekday(day);
+      const weekday = isoWeekday(day);
       if (weekday <= 6 && !clock.isHoliday(day) && fill >= SERVICE_MIN_FILL) fill = this.empty(i);
     }
     fill = Math.min(MAX_FILL, fill);

@@ -1,6 +1,6 @@
 // Air temperature per weather station as a pure function of time: season, daily cycle, day-to-day anomalies.
-import { hashNormal } from './prng.js';
-import { DAY_MS } from './local-time.js';
+import { hashNormal } from '../random.js';
+import { DAY_MS } from '../city/local-time.js';
 
 const YEAR_DAYS = 365.2425;
 

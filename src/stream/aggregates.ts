@@ -1,4 +1,5 @@
 // Mergeable window accumulators kept column-wise in typed arrays: one slot per (key, window).
+import { resized } from '../typed-arrays.js';
 import { createSketch, readSketch, sketchAdd, sketchMerge, sketchQuantile, writeSketch, type DDSketchData } from './sketch.js';
 import type { StateReader, StateWriter } from './state-codec.js';
 
@@ -6,12 +7,6 @@ export const AGGREGATES = ['count', 'sum', 'min', 'max', 'mean', 'variance', 'la
 export type AggregateName = (typeof AGGREGATES)[number];
 
 const QUANTILE_OF: Partial<Record<AggregateName, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
-
-function grow(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
 
 /**
  * Column store of accumulators. Only the columns the requested aggregates need are allocated, so a
@@ -99,19 +94,19 @@ export class AccumulatorStore {
 
   private resize(n: number): void {
     this.capacity = n;
-    this.count = grow(this.count, n);
-    if (this.needSum) this.sum = grow(this.sum, n);
+    this.count = resized(this.count, n);
+    if (this.needSum) this.sum = resized(this.sum, n);
     if (this.needMinMax) {
-      this.min = grow(this.min, n);
-      this.max = grow(this.max, n);
+      this.min = resized(this.min, n);
+      this.max = resized(this.max, n);
     }
     if (this.needWelford) {
-      this.wMean = grow(this.wMean, n);
-      this.wM2 = grow(this.wM2, n);
+      this.wMean = resized(this.wMean, n);
+      this.wM2 = resized(this.wM2, n);
     }
     if (this.needLast) {
-      this.last = grow(this.last, n);
-      this.lastTs = grow(this.lastTs, n);
+      this.last = resized(this.last, n);
+      this.lastTs = resized(this.lastTs, n);
     }
   }
 

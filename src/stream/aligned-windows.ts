@@ -1,4 +1,5 @@
 // Tumbling and hopping windows: boundaries aligned for all keys, so a window is one group of per-key slots.
+import { resized } from '../typed-arrays.js';
 import { AccumulatorStore, type AggregateName } from './aggregates.js';
 import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
@@ -77,9 +78,7 @@ export class AlignedWindowOperator implements WindowOperator {
   }
 
   private growEmits(slot: number): void {
-    const e = new Int32Array(Math.max(slot + 1, this.emits.length * 2));
-    e.set(this.emits);
-    this.emits = e;
+    this.emits = resized(this.emits, Math.max(slot + 1, this.emits.length * 2));
   }
 
   private markDirty(group: WindowGroup, slot: number, key: number): void {

@@ -1,4 +1,5 @@
 // Which keys of an operator changed since the last checkpoint: a flag per key and the list of flagged keys.
+import { resized } from '../typed-arrays.js';
 
 export class ChangeSet {
   private readonly flag: Uint8Array;
@@ -15,9 +16,7 @@ export class ChangeSet {
     if (this.flag[key] === 1) return;
     this.flag[key] = 1;
     if (this.length === this.list.length) {
-      const next = new Uint32Array(this.list.length * 2);
-      next.set(this.list);
-      this.list = next;
+      this.list = resized(this.list, this.list.length * 2);
     }
     this.list[this.length++] = key;
   }

@@ -1,4 +1,5 @@
 // Column-wise window results as a worker emits them: one row per (key, window, revision).
+import { resized } from '../typed-arrays.js';
 
 export interface WindowResultColumns {
   operator: number;
@@ -8,12 +9,6 @@ export interface WindowResultColumns {
   revision: Float64Array;
   /** One column per aggregate of the operator, in its declared order. */
   values: Float64Array[];
-}
-
-function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
 
 /**
@@ -53,11 +48,11 @@ export class EmitBuffer {
 
   private grow(): void {
     const n = this.capacity * 2;
-    this.key = grown(this.key, n);
-    this.start = grown(this.start, n);
-    this.end = grown(this.end, n);
-    this.revision = grown(this.revision, n);
-    this.values = this.values.map((v) => grown(v, n));
+    this.key = resized(this.key, n);
+    this.start = resized(this.start, n);
+    this.end = resized(this.end, n);
+    this.revision = resized(this.revision, n);
+    this.values = this.values.map((v) => resized(v, n));
     this.capacity = n;
   }
 

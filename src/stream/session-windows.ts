@@ -80,7 +80,6 @@ export class SessionWindowOperator implements WindowOperator {
 
   advance(out: EmitBuffer): void {
     const w = this.watermark;
-    let next = Infinity;
     for (const [key, list] of this.sessions) {
       for (let i = 0; i < list.length; i++) {
         const s = list[i];

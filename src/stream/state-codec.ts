@@ -1,4 +1,5 @@
 // Binary layout of checkpointed window state: a growable little-endian writer and its reader.
+import { doubledCapacity, resized } from '../typed-arrays.js';
 
 /** Appends numbers to one growing buffer; a checkpoint is many small records laid end to end. */
 export class StateWriter {
@@ -13,12 +14,8 @@ export class StateWriter {
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.buf = resized(this.buf, doubledCapacity(this.buf.length * 2, this.length + n), this.length);
+    this.view = new DataView(this.buf.buffer);
   }
 
   u8(v: number): void {

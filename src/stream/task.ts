@@ -1,4 +1,5 @@
 // The unit of work sent to a stream worker: a column-wise run of keyed readings with watermark steps.
+import { resized } from '../typed-arrays.js';
 import { resultBuffers, type WindowResultColumns } from './emit-buffer.js';
 
 export interface WorkerTask {
@@ -106,18 +107,10 @@ export class TaskBuilder {
 
   private grow(): void {
     const n = this.op.length * 2;
-    const op = new Uint8Array(n);
-    op.set(this.op);
-    const key = new Uint32Array(n);
-    key.set(this.key);
-    const ts = new Float64Array(n);
-    ts.set(this.ts);
-    const value = new Float64Array(n);
-    value.set(this.value);
-    this.op = op;
-    this.key = key;
-    this.ts = ts;
-    this.value = value;
+    this.op = resized(this.op, n);
+    this.key = resized(this.key, n);
+    this.ts = resized(this.ts, n);
+    this.value = resized(this.value, n);
   }
 
   mark(watermark: number): void {
@@ -127,12 +120,8 @@ export class TaskBuilder {
       return;
     }
     if (n === this.markerPos.length) {
-      const pos = new Uint32Array(n * 2);
-      pos.set(this.markerPos);
-      const w = new Float64Array(n * 2);
-      w.set(this.markerW);
-      this.markerPos = pos;
-      this.markerW = w;
+      this.markerPos = resized(this.markerPos, n * 2);
+      this.markerW = resized(this.markerW, n * 2);
     }
     this.markerPos[n] = this.length;
     this.markerW[n] = watermark;

@@ -1,5 +1,5 @@
 // Bounded dead letters for one message or request: the first few of each reason as they are, the rest counted.
-import type { DeadLetter, DeadLetterReason, DeadLetterSink } from './dead-letter.js';
+import type { DeadLetterReason, DeadLetterSink } from './dead-letter.js';
 
 /**
  * 100,000 junk records must not become 100,000 dead-letter objects kept, logged or written: `add` passes the first

@@ -1,4 +1,5 @@
 // Fast path for single-reading messages: reads the MessagePack bytes in place and resolves ids without making strings.
+import { doubledCapacity, resized } from '../typed-arrays.js';
 import { SENSOR_KINDS, metricKindTable, type SensorCatalog } from './catalog.js';
 import { METRICS } from './metrics.js';
 
@@ -38,16 +39,13 @@ class ByteNameTable {
     let at = 0;
     names.forEach((name, id) => {
       if (buf.length - at < name.length * 3) {
-        const bigger = new Uint8Array(Math.max(buf.length * 2, at + name.length * 3));
-        bigger.set(buf.subarray(0, at));
-        buf = bigger;
+        buf = resized(buf, Math.max(buf.length * 2, at + name.length * 3), at);
       }
       at += enc.encodeInto(name, buf.subarray(at)).written;
       this.offsets[id + 1] = at;
     });
     this.bytes = buf.slice(0, at);
-    let size = 16;
-    while (size < names.length * 2) size *= 2;
+    const size = doubledCapacity(16, names.length * 2);
     this.slots = new Int32Array(size).fill(-1);
     this.mask = size - 1;
     for (let id = 0; id < names.length; id++) {

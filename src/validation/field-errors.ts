@@ -38,6 +38,8 @@ export function pointerToPath(pointer: string): string {
 
 function describe(error: ValueError): string {
   const s = error.schema as Schema;
+  // A schema may say in words what its pattern or format means (`errorMessage`, as the API contract reads it too).
+  if (typeof s.errorMessage === 'string') return s.errorMessage;
   switch (error.type) {
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:

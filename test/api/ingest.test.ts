@@ -143,7 +143,7 @@ describe('ingest queue', () => {
     expect(q.depth).toBe(2);
     let refused: unknown;
     try {
-      q.run(async () => order.push(3));
+      void q.run(async () => order.push(3));
     } catch (err) {
       refused = err;
     }

@@ -1,6 +1,9 @@
 // The city generator: deterministic for a seed, valid at any size, sized as asked.
 import { describe, expect, it } from 'vitest';
-import { cityErrors, generateCity, haversineM } from '../../src/city/index.js';
+import { haversineKm } from '../../solvers/routing/collection/travel.js';
+import { cityErrors, generateCity } from '../../src/city/index.js';
+
+const haversineM = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => haversineKm(a, b) * 1000;
 
 describe('generateCity', () => {
   it('is deterministic for a seed and differs across seeds', () => {

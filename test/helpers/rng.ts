@@ -1,11 +1,2 @@
-// Seeded PRNG (mulberry32) for reproducible random test streams.
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded generator of reproducible random test streams (mulberry32; see src/random.ts).
+export { mulberry32 as rng } from '../../src/random.js';

@@ -1,5 +1,5 @@
 // Exact best response of a ramp-limited path: min Σ a_t·x_t, lo_t ≤ x_t ≤ hi_t, |x_t − x_{t−1}| ≤ ramp, x_{−1} = 0.
-import { ConvexPl } from './pl.js';
+import { ConvexPl } from './convex-piecewise-linear.js';
 
 /**
  * Forward dynamic programming over convex piecewise-linear value functions: F_t(x) = a_t·x + min over

@@ -1,5 +1,5 @@
 // Exact best response of a storage (battery, EV fleet): min Σ a_t·primary_t + b_t·secondary_t under state dynamics.
-import { ConvexPl, PlTape } from './pl.js';
+import { ConvexPl, PlTape } from './convex-piecewise-linear.js';
 import type { Storage } from './block.js';
 
 /**

@@ -1,7 +1,7 @@
 // Live collection routes for waste contractors: a depot's service dates, and its routes for one date as JSON, GeoJSON or GPX.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { dayOfDate, localDateTime } from '../../app/local-time.js';
+import { dayOfDate, localDateTime } from '../../city/local-time.js';
 import { CollectionRoutesAnswerSchema, type CollectionRoutesAnswer } from '../../app/plans/index.js';
 import type { City } from '../../city/index.js';
 import { isUrbanflowError } from '../../errors.js';

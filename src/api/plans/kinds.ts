@@ -2,7 +2,7 @@
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
-import { dayOfDate, localDateTime } from '../../app/local-time.js';
+import { dayOfDate, localDateTime } from '../../city/local-time.js';
 import { checkDispatchRules, type DispatchRequest as DispatchRequestBody, type DispatchRequestInput } from '../../../solvers/dispatch/index.js';
 import { resolveCityResources } from '../../app/plans/dispatch-resources.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';

@@ -1,6 +1,5 @@
 // Contract of contractor collection plans: a custom routing request and the per-truck plan (GeoJSON and GPX on request).
 import { Type } from '@sinclair/typebox';
-import { CollectionPlanSchema } from '../../app/plans/schemas.js';
 import { CalendarDate } from '../../formats.js';
 
 const Num = Type.Number();

@@ -2,7 +2,7 @@
 import { cityHolidayDates, type City } from '../../city/index.js';
 import { inputError, notFoundError } from '../../errors.js';
 import type { OperatorSpec, WindowResult } from '../../stream/index.js';
-import { utcOffsetMs } from '../local-time.js';
+import { utcOffsetMs } from '../../city/local-time.js';
 import type { StateStore } from '../state-store.js';
 import { answerForecast, fallbackRequired } from './answer.js';
 import { buildFitTask, requiredSteps, type FitData, type FitOutcome, type FitTask } from './fit-task.js';

@@ -2,7 +2,7 @@
 import type { City } from '../../city/index.js';
 import { inputError, notFoundError, notReadyError } from '../../errors.js';
 import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
-import { dateOfDay, dayOfDate, localDate, localInstant } from '../local-time.js';
+import { dateOfDay, dayOfDate, localDate, localInstant } from '../../city/local-time.js';
 import type { StateStore } from '../state-store.js';
 import { binLevelsFor } from './bin-levels.js';
 import { etagOf } from './etag.js';

@@ -4,7 +4,7 @@
 import type { City, DrResource as CityResource } from '../../city/index.js';
 import { inputError } from '../../errors.js';
 import { isCityReference, MAX_KW, type CityResourceRef, type DispatchRequest, type DispatchRequestInput, type DrResource, type TimeWindow } from '../../../solvers/dispatch/request.js';
-import { isoWeekday, localInstant, utcOffsetMs } from '../local-time.js';
+import { isoWeekday, localInstant, utcOffsetMs } from '../../city/local-time.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

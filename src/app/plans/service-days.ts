@@ -1,6 +1,6 @@
 // The collection calendar: which local dates are service days, the next one after a date, and shift start instants.
 import { configError, inputError } from '../../errors.js';
-import { dateOfDay, dayOfDate, isoWeekday, localInstant } from '../local-time.js';
+import { dateOfDay, dayOfDate, isoWeekday, localInstant } from '../../city/local-time.js';
 
 export interface ServiceCalendar {
   timezone: string;

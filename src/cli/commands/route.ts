@@ -1,4 +1,6 @@
 // `urbanflow route FILE`: solves a VRPLIB/CVRPLIB or Solomon VRPTW instance and prints the routes in the file's numbering.
+// Not the city's waste-collection routes (the plan kind `route`, solved by solvers/routing/collection for the service):
+// the help says so, since both are called "route".
 import { basename } from 'node:path';
 import { inputError, UrbanflowError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
@@ -7,11 +9,24 @@ import type { RegisterCommand } from './index.js';
 export const registerRouteCommand: RegisterCommand = (program) => {
   program
     .command('route')
-    .description('solve a VRPLIB/CVRPLIB routing instance (customer k is node k+1) or a Solomon VRPTW file (customer k is row k), depot left out')
+    .description('solve a standalone VRPLIB/CVRPLIB routing file (customer k is node k+1) or a Solomon VRPTW file (customer k is row k), depot left out; not the city\'s collection routes, which the service plans at /v1/routes')
     .argument('<file>', 'instance file in VRPLIB format (.vrp) or Solomon format (.txt); the format is told from its sections')
     .option('--time-limit <seconds>', 'search time budget in seconds', '10')
     .option('--seed <n>', 'random seed; a seed and an iteration count fix the result', '1')
     .option('--json', 'print {"cost": ..., "routes": [[...], ...]} instead of CVRPLIB .sol lines')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Routes are printed in CVRPLIB numbering: customer k is node k+1 of the file,',
+        'the depot is left out.',
+        '',
+        'This command solves one routing file on its own. The city\'s waste-collection',
+        'routes (plan kind "route": trucks, depots, disposal trips, bin fill forecasts)',
+        'are planned by the service that `urbanflow run` starts:',
+        'GET /v1/routes/depots/{depot}/{date} or POST /v1/routes/plans.',
+      ].join('\n'),
+    )
     .action(async (file: string, opts: { timeLimit: string; seed: string; json?: boolean }) => {
       const seconds = Number(opts.timeLimit);
       if (!Number.isFinite(seconds) || seconds <= 0) throw inputError(`--time-limit must be a positive number of seconds, got "${opts.timeLimit}"`, { field: 'time-limit' });

@@ -22,7 +22,8 @@ import * as rd from './rdkafka.js';
 import type { KafkaCoordinates } from './records.js';
 import { TelemetryProducer } from './telemetry-producer.js';
 import { ensureTopics } from './topics.js';
-import { STALL_REPORT_MS, stallAction } from './stall.js';
+import { ProcessorLifecycle, type ProcessorState } from './processor-state.js';
+import { StallWatch, stallAction } from './stall.js';
 import { TransactionCycle } from './transaction-cycle.js';
 import { Transactions } from './transactions.js';
 
@@ -65,8 +66,9 @@ const EMPTY = new Uint8Array(0);
 const PAUSE_AFTER_MS = 50;
 
 export class KafkaProcessor {
-  private readonly c: KafkaConfig;
-  private readonly co: CoPartitioning;
+  private readonly config: KafkaConfig;
+  /** Which units' readings share an input partition, so a partition's engine sees every key it aggregates. */
+  private readonly partitioning: CoPartitioning;
   private readonly fingerprints: Record<string, string>;
   private readonly txn: Transactions;
   private cycle!: TransactionCycle;
@@ -74,65 +76,60 @@ export class KafkaProcessor {
   private restorer!: rd.KafkaConsumer;
   private poller!: Poller;
   private parts!: Partitions;
-  private keys!: ChangelogKeys;
   private pool?: WorkerPool;
   private readonly lock = new Mutex();
   private inputPartitions = 0;
-  private running = false;
-  private closing = false;
+  private readonly lifecycle = new ProcessorLifecycle();
+  /** The fatal error that stopped the loop (kept through stopping, for `done()` and `error`). */
+  private failure: Error | undefined;
   private loop: Promise<void> = Promise.resolve();
   /** The message being ingested, for the coordinates of its dead letters. */
-  private current: rd.Message | undefined;
-  private probe?: NodeJS.Timeout;
-  private backpressure?: NodeJS.Timeout;
-  private waitingSince = 0;
-  private lastIngestAt = performance.now();
-  private lastStallReport = 0;
-  /** When the brokers were last found unreachable, and when partitions were last revoked (performance.now()). */
-  private brokerTroubleAt = 0;
-  private revokedAt = 0;
-  /** The group's committed input offsets at the last stall check of a process without partitions. */
-  private groupOffsetsSeen = '';
-  private paused: { topic: string; partition: number }[] | undefined;
-  private failure: Error | undefined;
+  private ingesting: rd.Message | undefined;
+  private probeTimer?: NodeJS.Timeout;
+  private backpressureTimer?: NodeJS.Timeout;
+  /** When an ingest began waiting on the workers (performance.now()), 0 while none waits. */
+  private backpressureSince = 0;
+  /** The partitions whose fetching is paused for backpressure; undefined while fetching is active. */
+  private pausedPartitions: { topic: string; partition: number }[] | undefined;
+  private readonly stall = new StallWatch(performance.now());
   private readonly counters = { skippedMessages: 0, pauses: 0 };
   private brokersUp = false;
-  private stopped = false;
   private forwarder?: Promise<TelemetryProducer>;
-  private started = false;
   private readonly log: (line: string) => void;
 
-  constructor(private readonly o: KafkaProcessorOptions) {
-    this.c = o.config;
-    this.co = coPartitioning(o.catalog, o.operators);
+  constructor(private readonly options: KafkaProcessorOptions) {
+    const o = options;
+    this.config = o.config;
+    this.partitioning = coPartitioning(o.catalog, o.operators);
     this.fingerprints = operatorFingerprints(o.operators);
     this.log = o.log ?? (() => undefined);
-    this.txn = new Transactions(this.c, `${this.c.applicationId}-${this.c.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`, this.log);
+    this.txn = new Transactions(this.config, `${this.config.applicationId}-${this.config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`, this.log);
   }
 
   /** Connects, initialises transactions (fencing an earlier process with the same instance id), subscribes and starts consuming. */
   async start(): Promise<void> {
-    const c = this.c;
+    this.lifecycle.go('start');
+    const c = this.config;
     await this.txn.connect();
     this.inputPartitions = (await ensureTopics(c, this.txn.producer)).inputPartitions;
     // Buckets of about 32 keys a partition: the layout is fixed by the city, the operators and the partition count.
-    const layout = stateLayout(this.o.catalog, this.o.operators, { partitions: this.inputPartitions });
-    this.keys = new ChangelogKeys(this.o.catalog, this.o.operators, layout);
+    const layout = stateLayout(this.options.catalog, this.options.operators, { partitions: this.inputPartitions });
+    const keys = new ChangelogKeys(this.options.catalog, this.options.operators, layout);
     this.restorer = new rd.Consumer(restoreConsumerConfig(c) as never, {});
     await rd.connect(this.restorer, 30_000);
     this.restorer.setDefaultConsumeTimeout(100);
-    const keyCounts = this.o.operators.map((op) => this.o.catalog.groupings.get(op.keyBy)!.keys.length);
-    if (this.o.workers > 0) this.pool = new WorkerPool({ operators: this.o.operators, keyCounts, layout }, this.o.workers);
+    const keyCounts = this.options.operators.map((op) => this.options.catalog.groupings.get(op.keyBy)!.keys.length);
+    if (this.options.workers > 0) this.pool = new WorkerPool({ operators: this.options.operators, keyCounts, layout }, this.options.workers);
     this.parts = new Partitions({
       config: c,
-      catalog: this.o.catalog,
-      operators: this.o.operators,
-      outOfOrdernessMs: this.o.outOfOrdernessMs,
-      maxFutureMs: this.o.maxFutureMs ?? DEFAULT_MAX_FUTURE_SKEW_MS,
+      catalog: this.options.catalog,
+      operators: this.options.operators,
+      outOfOrdernessMs: this.options.outOfOrdernessMs,
+      maxFutureMs: this.options.maxFutureMs ?? DEFAULT_MAX_FUTURE_SKEW_MS,
       pool: this.pool,
       layout,
-      keys: this.keys,
-      co: this.co,
+      keys,
+      co: this.partitioning,
       inputPartitions: this.inputPartitions,
       restorer: this.restorer,
       onResults: (task, spec, cols) => this.cycle.emitResults(task, spec, cols),
@@ -141,15 +138,15 @@ export class KafkaProcessor {
     });
     this.cycle = new TransactionCycle({
       config: c,
-      catalog: this.o.catalog,
-      operators: this.o.operators,
+      catalog: this.options.catalog,
+      operators: this.options.operators,
       txn: this.txn,
-      keys: this.keys,
+      keys,
       fingerprints: this.fingerprints,
       consumer: () => this.consumer,
       tasks: () => this.parts.tasks.values(),
-      onCommitted: this.o.onCommitted,
-      onDeadLetters: this.o.onDeadLetters,
+      onCommitted: this.options.onCommitted,
+      onDeadLetters: this.options.onDeadLetters,
       log: this.log,
     });
     if (c.properties.debug) {
@@ -162,17 +159,16 @@ export class KafkaProcessor {
     this.poller = new Poller(this.consumer, POLL_BATCH);
     await this.txn.begin();
     this.brokersUp = true;
-    this.probe = setInterval(() => this.probeBrokers(), 2_000);
-    this.backpressure = setInterval(() => this.watchBackpressure(), PAUSE_AFTER_MS / 2);
-    this.running = true;
-    this.started = true;
+    this.probeTimer = setInterval(() => this.probeBrokers(), 2_000);
+    this.backpressureTimer = setInterval(() => this.watchBackpressure(), PAUSE_AFTER_MS / 2);
+    this.lifecycle.go('started');
     this.loop = this.run().catch((err: Error) => this.fail(err));
     this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.txn.transactionalId}`);
   }
 
   /** Joins the group; rebalance callbacks of an earlier, replaced consumer only release its partitions. */
   private async newConsumer(): Promise<void> {
-    const props = consumerConfig(this.c);
+    const props = consumerConfig(this.config);
     const consumer: rd.KafkaConsumer = new rd.Consumer(
       { ...props, rebalance_cb: (err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]) => this.onRebalance(consumer, err, assignment) } as never,
       // A topic configuration given to node-rdkafka replaces librdkafka's default one: the reset policy goes there.
@@ -181,14 +177,14 @@ export class KafkaProcessor {
     consumer.on('event.error', (err) => {
       if (err.code === rd.ERR.ERR__ALL_BROKERS_DOWN) {
         this.brokersUp = false;
-        this.brokerTroubleAt = performance.now();
+        this.stall.brokerTrouble(performance.now());
       }
     });
-    if (this.c.properties.debug) consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
+    if (this.config.properties.debug) consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
     this.consumer = consumer;
     await rd.connect(consumer, 30_000);
     consumer.setDefaultConsumeTimeout(100);
-    consumer.subscribe([this.c.inputTopic]);
+    consumer.subscribe([this.config.inputTopic]);
   }
 
   /**
@@ -201,7 +197,7 @@ export class KafkaProcessor {
     await this.poller.drop();
     await this.abort();
     await this.parts.close();
-    this.paused = undefined;
+    this.pausedPartitions = undefined;
     const old = this.consumer;
     await this.newConsumer();
     await this.poller.replace(this.consumer);
@@ -209,9 +205,14 @@ export class KafkaProcessor {
     await this.txn.begin();
   }
 
-  /** Ready while connected to the brokers and not failed. */
+  /** Ready while running, connected to the brokers and not failed. */
   ready(): boolean {
-    return this.started && this.failure === undefined && this.brokersUp && !this.closing;
+    return this.lifecycle.running && this.failure === undefined && this.brokersUp;
+  }
+
+  /** Where the processor is in its lifecycle (see processor-state.ts). */
+  get state(): ProcessorState {
+    return this.lifecycle.state;
   }
 
   get error(): Error | undefined {
@@ -252,7 +253,7 @@ export class KafkaProcessor {
    * and is processed exactly once by whichever process owns that partition.
    */
   async ingestMessage(bytes: Uint8Array): Promise<void> {
-    this.forwarder ??= TelemetryProducer.connect({ config: this.c, catalog: this.o.catalog, operators: this.o.operators });
+    this.forwarder ??= TelemetryProducer.connect({ config: this.config, catalog: this.options.catalog, operators: this.options.operators });
     (await this.forwarder).sendMessage(bytes);
   }
 
@@ -272,18 +273,18 @@ export class KafkaProcessor {
 
   /** Commits what is processed, leaves the group (its partitions move to the other processes) and disconnects. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.running = false;
-    clearInterval(this.probe);
-    clearInterval(this.backpressure);
+    if (this.lifecycle.stopRequested) return;
+    const wasRunning = this.lifecycle.running;
+    this.lifecycle.go('stop');
+    clearInterval(this.probeTimer);
+    clearInterval(this.backpressureTimer);
     await this.loop;
-    if (this.started && !this.failure) {
+    if (wasRunning && !this.failure) {
       await this.lock.run(async () => {
         if (!(await this.cycle.commitNow())) await this.abort();
       });
     }
-    this.closing = true;
+    this.lifecycle.go('committed');
     await this.poller?.stop();
     await this.parts?.close();
     if (this.consumer) await rd.disconnect(this.consumer);
@@ -291,20 +292,22 @@ export class KafkaProcessor {
     await this.txn.close();
     await this.pool?.destroy();
     if (this.forwarder) await (await this.forwarder).close();
+    this.lifecycle.go('closed');
   }
 
+  /** A fatal error: the loop stops (a processor already stopping just keeps the error for `done()`). */
   private fail(err: Error): void {
     this.failure ??= err;
-    this.running = false;
-    clearInterval(this.probe);
-    clearInterval(this.backpressure);
+    if (this.lifecycle.can('fail')) this.lifecycle.go('fail');
+    clearInterval(this.probeTimer);
+    clearInterval(this.backpressureTimer);
     this.log(`kafka: stopped: ${err.message}`);
   }
 
   private probeBrokers(): void {
-    this.consumer.getMetadata({ topic: this.c.inputTopic, timeout: 2_000 }, (err) => {
+    this.consumer.getMetadata({ topic: this.config.inputTopic, timeout: 2_000 }, (err) => {
       this.brokersUp = !err;
-      if (err) this.brokerTroubleAt = performance.now();
+      if (err) this.stall.brokerTrouble(performance.now());
     });
     this.reportStall();
   }
@@ -316,30 +319,31 @@ export class KafkaProcessor {
    */
   private reportStall(): void {
     const now = performance.now();
-    const idle = now - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
-    if (idle < STALL_REPORT_MS || now - this.lastStallReport < STALL_REPORT_MS || this.waitingSince !== 0 || !this.running) return;
-    this.lastStallReport = now;
-    const troubleSince = Math.max(this.brokerTroubleAt, this.revokedAt) > Math.max(this.lastIngestAt, this.cycle.lastCommittedAt);
+    const committedAt = this.cycle.lastCommittedAt;
+    const idle = this.stall.idleMs(now, committedAt);
+    if (!this.stall.checkDue(now, committedAt, this.lifecycle.state, this.backpressureSince !== 0)) return;
+    const troubleSince = this.stall.troubleSinceProgress(committedAt);
     this.waitingOnBroker(troubleSince)
       .then((waiting) => {
         const since = this.cycle.underWaySince;
         const action = stallAction({
-          idleMs: performance.now() - Math.max(this.lastIngestAt, this.cycle.lastCommittedAt),
+          state: this.lifecycle.state,
+          idleMs: this.stall.idleMs(performance.now(), this.cycle.lastCommittedAt),
           waiting,
           commitUnderWay: since !== undefined,
-          fetchingPaused: this.paused !== undefined,
+          fetchingPaused: this.pausedPartitions !== undefined,
           brokerTroubleSince: troubleSince,
         });
-        if (action === 'none' || !this.running) return;
+        if (action === 'none') return;
         this.log(
           `kafka: no progress for ${Math.round(idle / 1000)} s with ${waiting} messages waiting on the broker: ` +
             `${since === undefined ? 'no commit under way' : `a commit under way for ${Math.round((now - since) / 1000)} s`}, ` +
-            `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.paused ? 'paused' : 'active'}, ` +
+            `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.pausedPartitions ? 'paused' : 'active'}, ` +
             `partitions ${[...this.parts.tasks.keys()].join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
         );
         if (action !== 'replace-consumer') return;
         // counted as progress, so one outage replaces the consumer once
-        this.lastIngestAt = performance.now();
+        this.stall.progressed(performance.now());
         this.lock.run(() => this.replaceConsumer(new Error(`no messages fetched for ${Math.round(idle / 1000)} s while ${waiting} wait`))).catch((e: Error) => this.fail(e));
       })
       // The broker cannot be asked (e.g. it is down): nothing to compare with; asked again next time.
@@ -355,7 +359,7 @@ export class KafkaProcessor {
    * where more than one offset waits (the one may be a transaction marker).
    */
   private async waitingOnBroker(troubleSince: boolean): Promise<number> {
-    const topic = this.c.inputTopic;
+    const topic = this.config.inputTopic;
     const high = (p: number) => rd.watermarks(this.restorer, topic, p, 5_000);
     if (this.parts.tasks.size > 0) {
       const positions = new Map(this.consumer.position().map((p) => [p.partition, p.offset]));
@@ -372,9 +376,7 @@ export class KafkaProcessor {
     const all = Array.from({ length: this.inputPartitions }, (_, partition) => ({ topic, partition }));
     const committed = await rd.committed(this.consumer, all, 5_000);
     const key = committed.map((c) => c.offset).join(',');
-    const moved = key !== this.groupOffsetsSeen;
-    this.groupOffsetsSeen = key;
-    if (moved) return 0;
+    if (this.stall.groupOffsetsMoved(key)) return 0;
     const behind = await Promise.all(
       committed.map(async (c) => {
         const w = await high(c.partition);
@@ -386,7 +388,7 @@ export class KafkaProcessor {
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.lifecycle.running) {
       let batch: Batch;
       try {
         batch = await this.poller.next();
@@ -407,15 +409,15 @@ export class KafkaProcessor {
 
   /** Called every few ms: an ingest waiting on the workers for long pauses fetching until it is accepted. */
   private watchBackpressure(): void {
-    if (this.paused || this.waitingSince === 0 || performance.now() - this.waitingSince < PAUSE_AFTER_MS) return;
-    this.paused = this.consumer.assignments().map((a) => ({ topic: a.topic, partition: a.partition }));
-    this.consumer.pause(this.paused);
+    if (this.pausedPartitions || this.backpressureSince === 0 || performance.now() - this.backpressureSince < PAUSE_AFTER_MS) return;
+    this.pausedPartitions = this.consumer.assignments().map((a) => ({ topic: a.topic, partition: a.partition }));
+    this.consumer.pause(this.pausedPartitions);
     this.counters.pauses++;
   }
 
   private resumeFetching(): void {
-    this.consumer.resume(this.paused!);
-    this.paused = undefined;
+    this.consumer.resume(this.pausedPartitions!);
+    this.pausedPartitions = undefined;
   }
 
   private async process(batch: Batch): Promise<void> {
@@ -423,7 +425,7 @@ export class KafkaProcessor {
       this.counters.skippedMessages += batch.messages.length;
       return;
     }
-    const topic = this.c.inputTopic;
+    const topic = this.config.inputTopic;
     for (const m of batch.messages) {
       if (this.cycle.mustSettle && !(await this.settleOrReset())) return;
       const task = this.parts.get(m.partition);
@@ -432,15 +434,15 @@ export class KafkaProcessor {
         continue;
       }
       task.messageTs = m.timestamp ?? 0;
-      this.current = m;
-      this.lastIngestAt = performance.now();
+      this.ingesting = m;
+      this.stall.progressed(performance.now());
       const accepted = task.engine.ingestMessage(m.value ?? EMPTY, task.name);
-      this.current = undefined;
+      this.ingesting = undefined;
       if (accepted !== ACCEPTED) {
-        this.waitingSince = performance.now();
+        this.backpressureSince = performance.now();
         await accepted;
-        this.waitingSince = 0;
-        if (this.paused) this.resumeFetching();
+        this.backpressureSince = 0;
+        if (this.pausedPartitions) this.resumeFetching();
       }
       task.nextOffset = m.offset + 1;
       task.dirty = true;
@@ -459,7 +461,7 @@ export class KafkaProcessor {
   }
 
   private onDeadLetter(task: PartitionTask, letter: DeadLetter): void {
-    const m = this.current;
+    const m = this.ingesting;
     const at: KafkaCoordinates | undefined = m && { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
     this.cycle.emitDeadLetter(task, letter, at);
   }
@@ -480,15 +482,15 @@ export class KafkaProcessor {
     const offsets = await this.parts.restore(this.consumer, partitions);
     for (const p of partitions) {
       const offset = offsets.get(p);
-      await rd.seek(this.consumer, { topic: this.c.inputTopic, partition: p, offset: offset ?? -2 }, 10_000);
+      await rd.seek(this.consumer, { topic: this.config.inputTopic, partition: p, offset: offset ?? -2 }, 10_000);
     }
     await this.txn.begin();
   }
 
   private onRebalance(consumer: rd.KafkaConsumer, err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]): void {
     const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
-    const parts = assignment.filter((a) => a.topic === this.c.inputTopic).map((a) => a.partition);
-    if (this.closing || this.failure || consumer !== this.consumer) {
+    const parts = assignment.filter((a) => a.topic === this.config.inputTopic).map((a) => a.partition);
+    if (this.lifecycle.closing || this.failure || consumer !== this.consumer) {
       if (err.code === rd.ERR.ERR__REVOKE_PARTITIONS) {
         if (cooperative) consumer.incrementalUnassign(assignment);
         else consumer.unassign();
@@ -521,10 +523,10 @@ export class KafkaProcessor {
     if (!ok) await this.reset();
     if (cooperative) this.consumer.incrementalUnassign(assignment);
     else this.consumer.unassign();
-    this.revokedAt = performance.now();
+    this.stall.revoked(performance.now());
     // paused partitions that left are no longer this consumer's to resume
-    const paused = this.paused?.filter((p) => !parts.includes(p.partition));
-    this.paused = paused?.length ? paused : undefined;
+    const paused = this.pausedPartitions?.filter((p) => !parts.includes(p.partition));
+    this.pausedPartitions = paused?.length ? paused : undefined;
     this.log(`kafka: revoked partitions ${parts.join(', ')}`);
   }
 }

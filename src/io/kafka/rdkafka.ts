@@ -7,9 +7,6 @@ export type { KafkaConsumer, LibrdKafkaError, Message, Metadata, Producer, Topic
 
 export const ERR = CODES.ERRORS;
 
-/** Offsets librdkafka reports for "no committed offset". */
-export const OFFSET_INVALID = -1001;
-
 function callback<T>(resolve: (v: T) => void, reject: (e: Error) => void) {
   return (err: LibrdKafkaError | null | undefined, value: T) => (err ? reject(asError(err)) : resolve(value));
 }

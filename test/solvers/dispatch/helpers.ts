@@ -18,7 +18,7 @@ export async function solveChecked(req: Record<string, unknown>, backend: LpBack
   return plan;
 }
 
-export { rng } from '../../../solvers/dispatch/synthetic.js';
+export { xorshift32 as rng } from '../../../src/random.js';
 
 /** The solution of a decomposition outcome; a fallback fails the test with its reason. */
 export function solved(o: DecompositionOutcome): DispatchSolution {

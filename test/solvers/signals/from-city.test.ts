@@ -10,7 +10,7 @@ import {
   planIntersection,
   type IntersectionDemand,
 } from '../../../solvers/signals/index.js';
-import { rng } from '../../../solvers/signals/generate.js';
+import { mulberry32 as rng } from '../../../src/random.js';
 
 const city = generateCity({ seed: 3, intersections: 16 });
 

@@ -1,7 +1,8 @@
 // Local wall-clock time of the city's timezone: UTC offsets, local dates and local times of day as instants.
+// The one place that reads a timezone's rules, for the simulator's calendar and the plans' dates alike.
 import { inputError } from '../errors.js';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatFor(timezone: string): Intl.DateTimeFormat {

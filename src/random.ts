@@ -1,4 +1,7 @@
-// Seeded pseudo-random numbers (sfc32) and stateless hashes: every random choice in generation and simulation comes from here.
+// Seeded pseudo-random numbers and stateless hashes: every seeded random choice in the project comes from here.
+// Three generators, each kept because seeded outputs (generated cities, benchmark cases, test streams) depend on
+// its exact sequence: sfc32 (`Rng`) for the city and the simulator, mulberry32 for signal cases and test streams,
+// xorshift32 for dispatch cases.
 
 const TABLE_BITS = 12;
 const TABLE_SIZE = 1 << TABLE_BITS;
@@ -24,7 +27,7 @@ const NORMAL_TABLE = (() => {
   return t;
 })();
 
-/** A small fast generator with 128 bits of state; the same seed gives the same sequence on every platform. */
+/** sfc32: a small fast generator with 128 bits of state; the same seed gives the same sequence on every platform. */
 export class Rng {
   private a: number;
   private b: number;
@@ -108,4 +111,27 @@ export function hashNormal(x: number, y: number): number {
 /** A stateless uniform in [0, 1) for the pair (x, y). */
 export function hashFloat(x: number, y: number): number {
   return hash32(x, y) / 4294967296;
+}
+
+/** mulberry32: a 32-bit-state generator of uniforms in [0, 1), reproducible from its seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** xorshift32 (13, 17, 5): uniforms in [0, 1), reproducible from its seed (0 is taken as 1). */
+export function xorshift32(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
 }

@@ -1,6 +1,7 @@
-// The simulator's local calendar: timezone offsets across DST, ISO weekdays, weekends and holidays.
+// The simulator's local calendar: timezone offsets across DST, weekends and holidays.
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, LocalClock, OFFDAY, WORKDAY } from '../../src/sim/local-time.js';
+import { DAY_MS } from '../../src/city/local-time.js';
+import { LocalClock, OFFDAY, WORKDAY } from '../../src/sim/local-clock.js';
 
 describe('LocalClock', () => {
   const clock = new LocalClock('America/Chicago', ['2026-07-03']);
@@ -15,8 +16,6 @@ describe('LocalClock', () => {
 
   it('classifies weekdays, weekends and holidays', () => {
     const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
-    expect(LocalClock.isoWeekday(day('2026-06-15'))).toBe(1);
-    expect(LocalClock.isoWeekday(day('2026-06-21'))).toBe(7);
     expect(clock.dayType(day('2026-06-15'))).toBe(WORKDAY);
     expect(clock.dayType(day('2026-06-20'))).toBe(OFFDAY);
     expect(clock.dayType(day('2026-07-03'))).toBe(OFFDAY);
