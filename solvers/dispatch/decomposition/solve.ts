@@ -96,7 +96,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
   const primaryHi = p.resources.map((rp, i) => {
     const pattern = on[i];
     if (!pattern) return undefined;
-    const free = blockOf(p, i).hi;
+    const free = blockOf(p, i).primaryHi;
     return Float64Array.from(pattern, (o, t) => (o ? free[t] : 0));
   });
   // the relaxation's prices are close to the fixed problem's: they seed it instead of a coarse solve
@@ -109,7 +109,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DispatchSoluti
       return [{ primary: pl.primary, ...(pl.secondary ? { secondary: pl.secondary } : {}), callCost: 0 }];
     });
   const grace = stopAt !== undefined ? { stopAt: stopAt + FIXED_CALLS_GRACE * options.timeLimitMs! } : {};
-  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, ...grace });
+  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, heldRows: relaxed.heldRows, ...grace });
   if (!fixed) return undefined;
   let callCost = 0;
   p.resources.forEach((rp, i) => {
