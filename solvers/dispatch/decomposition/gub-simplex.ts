@@ -5,7 +5,10 @@ import { exchangeColumn, invert } from './dense.js';
 const AT_LOWER = -2;
 const AT_UPPER = -3;
 const KEY = -1;
-/** Basis changes between refactorizations of the working basis. */
+/**
+ * Basis changes between refactorizations of the working basis: at least this many, and at least m (a refactorization
+ * costs up to m³, an update m × the pivot row's nonzeros; with the feeder rows held m reaches several hundred).
+ */
 const REFACTOR_EVERY = 128;
 const CANDIDATES = 128;
 /** Attractive columns a partial pricing pass looks for before it stops. */
@@ -466,7 +469,7 @@ export class GubSimplex {
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
     } else changed = this.changeKey(-leave - 3, q);
-    if (++this.updates >= REFACTOR_EVERY) this.refactor();
+    if (++this.updates >= Math.max(REFACTOR_EVERY, m)) this.refactor();
     else if (leave >= 0) {
       // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
       const row = leave * m;
