@@ -269,10 +269,14 @@ export class Colgen {
     let lowerBound = -Infinity;
     let center: Float64Array | undefined;
     let optimal = false;
-    if (options.seedDuals) {
+    if (options.seedDuals && !this.outOfTime()) {
       const seed = options.seedDuals.slice();
       coupling.sanitize(seed);
-      lowerBound = this.priceAll(seed, seed, -Infinity).bound;
+      // Row-generation blocks get the early rounds' budget here too: priced exactly at a MIP relaxation's duals under
+      // fixed calls they ran for minutes (200 x 96 on 6 feeders), outside the time checks. Their bound stays valid.
+      const t0 = this.now();
+      lowerBound = this.priceAll(seed, seed, -Infinity, EARLY_BUDGET).bound;
+      stats.oracleMs += this.now() - t0;
       center = seed;
     }
     let masterOptimal = this.solveMaster();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDispatchPlan, solveDispatch, validateDispatchRequest } from '../../../solvers/dispatch/index.js';
 import { solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
+import { solveByColumnGeneration } from '../../../solvers/dispatch/decomposition/colgen.js';
 import { readPlan } from '../../../solvers/dispatch/read-plan.js';
 import { syntheticFeederRequest } from '../../../solvers/dispatch/synthetic-feeders.js';
 
@@ -38,6 +39,18 @@ describe('time budget of the decomposition', () => {
     const plan = readPlan(p, s);
     expect(checkDispatchPlan(req, plan)).toEqual([]);
     if (plan.timeLimit!.lowerBound !== null) expect(plan.timeLimit!.lowerBound).toBeLessThanOrEqual(plan.objective);
+  });
+
+  it('prices nothing once the budget is spent, not even at the prices a related solve seeds it with', () => {
+    // the fixed-call LP of a MIP starts by pricing at its bound's prices: exact, outside the time checks, that ran for minutes
+    const p = validateDispatchRequest(syntheticFeederRequest({ resources: 60, intervals: 32, feeders: 3, seed: 4 }));
+    const related = solveByColumnGeneration(p, { threads: 1 });
+    const spent = { clock: () => 1, stopAt: 0, threads: 1 };
+    const unseeded = solveByColumnGeneration(p, spent);
+    const seeded = solveByColumnGeneration(p, { ...spent, seedDuals: related.duals });
+    expect(seeded.timedOut).toBe(true);
+    expect(seeded.lowerBound).toBe(-Infinity);
+    expect(seeded.stats.columns).toBe(unseeded.stats.columns);
   });
 
   it('is the request timeLimitSeconds through the service, which returns the checked plan instead of falling back', async () => {
