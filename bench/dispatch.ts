@@ -28,7 +28,7 @@ async function timed(opts: SyntheticOptions & { feeders?: number }, solve: { mip
 }
 
 /** Rounds, master iterations and per-phase times of a decomposition solve, flat, under the figure's prefix. */
-function phases(prefix: string, plan: DispatchPlan): Record<string, number | null> {
+function phases(prefix: string, plan: DispatchPlan): Record<string, number | string | null> {
   const d = plan.decomposition;
   return {
     [`${prefix}Rounds`]: d?.rounds ?? null,
@@ -36,6 +36,9 @@ function phases(prefix: string, plan: DispatchPlan): Record<string, number | nul
     [`${prefix}MasterMs`]: d?.masterMs ?? null,
     [`${prefix}OracleMs`]: d?.oracleMs ?? null,
     [`${prefix}PricingThreads`]: d?.pricingThreads ?? null,
+    [`${prefix}Method`]: plan.method,
+    // a decomposition plan the checker rejected (the figure is then the full model's)
+    [`${prefix}Rejected`]: plan.rejectedPlan ? plan.rejectedPlan.violations.join('; ') : null,
   };
 }
 
@@ -58,7 +61,8 @@ export const dispatchBench: Bench = async (args) => {
   const lpFeeders200 = await timed({ resources: 200, intervals: 96, seed: 1, feeders: 6 }, budget);
   const mipFeeders200 = await timed({ resources: 200, intervals: 96, integer: true, seed: 1, feeders: 6 }, { ...budget, mipRelGap: MIP_GAP });
   const lpFeeders1000 = await timed({ resources: 1000, intervals: 96, seed: 1, feeders: 25 }, budget);
-  const gapOf = (plan: DispatchPlan) => plan.timeLimit?.gap ?? plan.mipGap ?? 0;
+  // a plan stopped by the budget before any bound has no proven gap (null), not 0
+  const gapOf = (plan: DispatchPlan) => (plan.timeLimit ? plan.timeLimit.gap : (plan.mipGap ?? 0));
   return {
     highsLoadMs: Math.round(highsLoadMs),
     decompositionStartMs: Math.round(decompositionStartMs),
