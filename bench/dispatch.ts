@@ -29,7 +29,7 @@ async function timed(resources: SolverResources, opts: SyntheticOptions & { feed
 }
 
 /** Rounds, master iterations and per-phase times of a decomposition solve, flat, under the figure's prefix. */
-function phases(prefix: string, plan: DispatchPlan): Record<string, number | null> {
+function phases(prefix: string, plan: DispatchPlan): Record<string, number | string | null> {
   const d = plan.decomposition;
   return {
     [`${prefix}Rounds`]: d?.rounds ?? null,
@@ -37,20 +37,27 @@ function phases(prefix: string, plan: DispatchPlan): Record<string, number | nul
     [`${prefix}MasterMs`]: d?.masterMs ?? null,
     [`${prefix}OracleMs`]: d?.oracleMs ?? null,
     [`${prefix}PricingThreads`]: d?.pricingThreads ?? null,
+    [`${prefix}Method`]: plan.method,
+    // a decomposition plan the checker rejected (the figure is then the full model's)
+    [`${prefix}Rejected`]: plan.rejectedPlan ? plan.rejectedPlan.violations.join('; ') : null,
   };
 }
 
-export const dispatchBench: Bench = async () => {
+/**
+ * `--feeders`: only the feeder-structured cases (their keys and the start-up figures), for measuring the feeder
+ * coupling without the target-only solves.
+ */
+export const dispatchBench: Bench = async (args) => {
   // The threads a solver thread of the service lends its solves (HiGHS and decomposition threads), here on the main thread.
   const resources = startSolverResources();
   try {
-    return await figures(resources);
+    return await figures(resources, args.includes('--feeders'));
   } finally {
     await resources.close();
   }
 };
 
-async function figures(resources: SolverResources): Promise<Record<string, unknown>> {
+async function figures(resources: SolverResources, feedersOnly: boolean): Promise<Record<string, unknown>> {
   // Loading the Wasm runtime and starting the solver threads are once-per-process costs, kept out of the per-solve figures.
   const t0 = performance.now();
   await warmUpHighs(resources.highs);
@@ -58,18 +65,40 @@ async function figures(resources: SolverResources): Promise<Record<string, unkno
   const t1 = performance.now();
   await warmUpDecomposition(resources.decomposition);
   const decompositionStartMs = performance.now() - t1;
-  const lp200 = await timed(resources, { resources: 200, intervals: 96, seed: 1 });
-  const lp1000 = await timed(resources, { resources: 1000, intervals: 96, seed: 1 });
-  const mip200 = await timed(resources, { resources: 200, intervals: 96, integer: true, seed: 1 }, { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS });
+  const targetOnly = feedersOnly ? {} : await targetOnlyFigures(resources);
   // a utility's structure: feeders of 25-50 resources, caps on a third, reduction limits on some (synthetic-feeders.ts)
   const budget = { timeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS };
   const lpFeeders200 = await timed(resources, { resources: 200, intervals: 96, seed: 1, feeders: 6 }, budget);
   const mipFeeders200 = await timed(resources, { resources: 200, intervals: 96, integer: true, seed: 1, feeders: 6 }, { ...budget, mipRelGap: MIP_GAP });
   const lpFeeders1000 = await timed(resources, { resources: 1000, intervals: 96, seed: 1, feeders: 25 }, budget);
-  const gapOf = (plan: DispatchPlan) => plan.timeLimit?.gap ?? plan.mipGap ?? 0;
+  // a plan stopped by the budget before any bound has no proven gap (null), not 0
+  const gapOf = (plan: DispatchPlan) => (plan.timeLimit ? plan.timeLimit.gap : (plan.mipGap ?? 0));
   return {
     highsLoadMs: Math.round(highsLoadMs),
     decompositionStartMs: Math.round(decompositionStartMs),
+    ...targetOnly,
+    lpFeeders1000x96Ms: Math.round(lpFeeders1000.ms),
+    lpFeeders200x96Ms: Math.round(lpFeeders200.ms),
+    mipFeeders200x96Ms: Math.round(mipFeeders200.ms),
+    mipFeeders200x96Gap: gapOf(mipFeeders200.plan),
+    lpFeeders1000x96Gap: gapOf(lpFeeders1000.plan),
+    lpFeeders200x96Gap: gapOf(lpFeeders200.plan),
+    feedersTimeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS,
+    ...phases('lpFeeders1000x96', lpFeeders1000.plan),
+    ...phases('lpFeeders200x96', lpFeeders200.plan),
+    ...phases('mipFeeders200x96', mipFeeders200.plan),
+    lpFeeders1000x96Objective: lpFeeders1000.plan.objective,
+    lpFeeders200x96Objective: lpFeeders200.plan.objective,
+    mipFeeders200x96Objective: mipFeeders200.plan.objective,
+  };
+}
+
+/** The target-only cases: one target row per interval. */
+async function targetOnlyFigures(resources: SolverResources): Promise<Record<string, unknown>> {
+  const lp200 = await timed(resources, { resources: 200, intervals: 96, seed: 1 });
+  const lp1000 = await timed(resources, { resources: 1000, intervals: 96, seed: 1 });
+  const mip200 = await timed(resources, { resources: 200, intervals: 96, integer: true, seed: 1 }, { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS });
+  return {
     lp1000x96Method: lp1000.plan.method,
     lp200x96Method: lp200.plan.method,
     mip200x96Method: mip200.plan.method,
@@ -81,16 +110,6 @@ async function figures(resources: SolverResources): Promise<Record<string, unkno
     mip200x96Ms: Math.round(mip200.ms),
     mip200x96Gap: mip200.plan.mipGap ?? null,
     mip200x96Status: mip200.plan.status,
-    lpFeeders1000x96Ms: Math.round(lpFeeders1000.ms),
-    lpFeeders200x96Ms: Math.round(lpFeeders200.ms),
-    mipFeeders200x96Ms: Math.round(mipFeeders200.ms),
-    mipFeeders200x96Gap: gapOf(mipFeeders200.plan),
-    lpFeeders1000x96Gap: gapOf(lpFeeders1000.plan),
-    lpFeeders200x96Gap: gapOf(lpFeeders200.plan),
-    feedersTimeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS,
-    ...phases('lpFeeders1000x96', lpFeeders1000.plan),
-    ...phases('lpFeeders200x96', lpFeeders200.plan),
-    ...phases('mipFeeders200x96', mipFeeders200.plan),
     lp1000x96Objective: lp1000.plan.objective,
     lp200x96Objective: lp200.plan.objective,
     mip200x96Objective: mip200.plan.objective,

@@ -34,10 +34,51 @@ export function solutionOf(p: DispatchProblem, m: DispatchModel, lp: LpResult): 
   };
 }
 
-/** The whole request as one model; throws UF_ERR_INTERNAL if the backend fails. */
+/**
+ * The plan that dispatches nothing: every request allows it (batteries keep their charge, no call is made), and it
+ * leaves the whole target and every cap excess as shortfall. What a solve stopped by its time limit before any plan
+ * returns.
+ */
+export function idlePlan(p: DispatchProblem, lowerBound: number | null, seconds: number): DispatchSolution {
+  const n = p.hours.length;
+  const shortfall = Float64Array.from({ length: n }, (_, t) => Math.max(0, p.targetKW?.[t] ?? 0));
+  const feederShortfall = p.feeders.map((f) => (f.capKW && f.forecastKW ? Float64Array.from({ length: n }, (_, t) => Math.max(0, f.forecastKW![t] - f.capKW![t])) : undefined));
+  let objective = 0;
+  for (let t = 0; t < n; t++) {
+    objective += p.penaltyPerKWh * p.hours[t] * shortfall[t];
+    for (const fs of feederShortfall) if (fs) objective += p.penaltyPerKWh * p.hours[t] * fs[t];
+  }
+  const storing = (k: string) => k === 'battery' || k === 'ev';
+  return {
+    status: 'feasible',
+    backend: 'highs',
+    method: 'full-model',
+    mip: p.resources.some((r) => r.callDecisions),
+    objective,
+    primary: p.resources.map(() => new Float64Array(n)),
+    secondary: p.resources.map((r) => (storing(r.resource.kind) ? new Float64Array(n) : undefined)),
+    on: p.resources.map((r) => (r.callDecisions ? new Uint8Array(n) : undefined)),
+    shortfall,
+    feederShortfall,
+    targetDual: null,
+    feederCapDual: null,
+    timeLimit: { seconds, lowerBound },
+  };
+}
+
+/**
+ * The whole request as one model; throws UF_ERR_INTERNAL if the backend fails. Under a time limit (the whole solve's,
+ * see mip.ts) a plan the limit stopped carries `timeLimit`; a limit reached before any plan gives the idle plan.
+ */
 export async function solveFullModel(p: DispatchProblem, options: LpSolveOptions): Promise<DispatchSolution> {
   const m = buildDispatchModel(p);
   const lp = m.lp.numIntegers > 0 ? await solveDispatchMip(p, m, options) : await solveLp(m.lp, options);
+  const seconds = options.timeLimitSeconds ?? 0;
+  if (lp.timeLimitReached && lp.status !== 'optimal') {
+    if (lp.status !== 'feasible') return idlePlan(p, null, seconds);
+    const lowerBound = lp.mipGap !== undefined ? lp.objective - lp.mipGap * Math.abs(lp.objective) : null;
+    return { ...solutionOf(p, m, lp), timeLimit: { seconds, lowerBound } };
+  }
   if (lp.status !== 'optimal' && lp.status !== 'feasible') {
     // Every request has the all-zero dispatch with shortfall as a feasible plan, so this is a solver failure.
     throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch solve failed: ${lp.backend} reported ${lp.status}${lp.message ? ` (${lp.message})` : ''}`, { backend: lp.backend, status: lp.status });

@@ -3,7 +3,7 @@ import { UrbanflowError } from '../../src/errors.js';
 import type { LpSolveOptions } from '../lp/index.js';
 import { checkDispatchPlan } from './check.js';
 import { canDecompose, DECOMPOSITION_ON_THIS_THREAD, type DecompositionExecutor } from './decomposition/index.js';
-import { solveFullModel } from './full-model.js';
+import { idlePlan, solveFullModel } from './full-model.js';
 import type { DispatchPlan } from './plan.js';
 import type { DispatchProblem } from './problem.js';
 import { readPlan } from './read-plan.js';
@@ -42,30 +42,61 @@ const LISTED_VIOLATIONS = 5;
  * returned: a decomposition plan that breaks a rule is set aside for the full model's (the plan then says so in
  * `rejectedPlan`), and a full-model plan that breaks one is an error (UF_ERR_INTERNAL), as is a failing backend.
  * A problem meant for the decomposition that the full model solved says why in `decomposition.fallback`.
+ *
+ * The time budget (timeLimitSeconds) bounds the whole solve: the full model after the decomposition gets what the
+ * decomposition left. When it runs out the best checked plan found is returned with `timeLimit` (its proven bound
+ * and gap): the decomposition's plan outside the gap, the full model's incumbent, or the idle plan if none.
  */
 export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSolveOptions = {}): Promise<DispatchPlan> {
   // The request's gap and time budget hold unless the caller (a benchmark, a test) overrides them.
   const { decomposition: executor = DECOMPOSITION_ON_THIS_THREAD, ...options }: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
+  const started = performance.now();
+  const budgetMs = options.timeLimitSeconds !== undefined ? options.timeLimitSeconds * 1000 : Infinity;
+  const leftMs = () => budgetMs - (performance.now() - started);
   let rejectedPlan: DispatchPlan['rejectedPlan'];
   let fallback: DecompositionFallback | undefined;
+  /** A checked decomposition plan outside the requested gap, and the bound it is proven against. */
+  let outsideGap: { plan: DispatchPlan; lowerBound: number } | undefined;
   if (chooseMethod(p, options) === 'decomposition') {
     const outcome = await executor.run({ problem: p, mipRelGap: options.mipRelGap, timeLimitSeconds: options.timeLimitSeconds });
     if ('fallback' in outcome) fallback = outcome.fallback;
-    else if (!outcome.solution.timeLimit && outcome.solution.mipGap !== undefined && outcome.solution.mipGap > options.mipRelGap!) {
-      // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
-      fallback = { reason: 'gap-not-proven', message: `the decomposition proved a gap of ${outcome.solution.mipGap}, above the requested ${options.mipRelGap}` };
-    } else {
-      const plan = readPlan(p, outcome.solution);
+    else {
+      const s = outcome.solution;
+      const plan = readPlan(p, s);
       const violations = checkDispatchPlan(p.request, plan);
-      if (violations.length === 0) return plan;
-      rejectedPlan = { method: 'decomposition', violations: violations.slice(0, LISTED_VIOLATIONS) };
-      fallback = { reason: 'plan-rejected', message: `the decomposition's plan broke ${violations.length} rule(s) of the request` };
+      // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
+      const withinGap = s.timeLimit || !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!);
+      if (violations.length === 0 && withinGap) return plan;
+      if (violations.length === 0) {
+        outsideGap = { plan, lowerBound: s.decomposition?.lowerBound ?? -Infinity };
+        fallback = { reason: 'gap-not-proven', message: `the decomposition proved a gap of ${s.mipGap}, above the requested ${options.mipRelGap}` };
+      } else {
+        rejectedPlan = { method: 'decomposition', violations: violations.slice(0, LISTED_VIOLATIONS) };
+        fallback = { reason: 'plan-rejected', message: `the decomposition's plan broke ${violations.length} rule(s) of the request` };
+      }
     }
   }
-  const plan = readPlan(p, await solveFullModel(p, options));
+  const timeUp = (plan: DispatchPlan, lowerBound: number | null): DispatchPlan => ({
+    ...plan,
+    status: 'feasible',
+    timeLimit: { seconds: budgetMs / 1000, lowerBound, gap: lowerBound === null ? null : Math.max(0, (plan.objective - lowerBound) / Math.max(Math.abs(plan.objective), 1e-9)) },
+  });
+  const bestOf = (a: DispatchPlan) => {
+    if (!a.timeLimit) return a;
+    if (!outsideGap) return timeUp(a, a.timeLimit.lowerBound);
+    // the time ran out in the full model: the better plan, against the better bound
+    const bounds = [outsideGap.lowerBound, a.timeLimit.lowerBound ?? -Infinity].filter(Number.isFinite);
+    const bound = bounds.length ? Math.max(...bounds) : null;
+    return timeUp(a.objective <= outsideGap.plan.objective ? a : outsideGap.plan, bound);
+  };
+  if (outsideGap && leftMs() <= 0) return timeUp(outsideGap.plan, Number.isFinite(outsideGap.lowerBound) ? outsideGap.lowerBound : null);
+  const remaining = Number.isFinite(budgetMs) ? { timeLimitSeconds: Math.max(0.001, leftMs() / 1000) } : {};
+  const solved = leftMs() > 0 ? await solveFullModel(p, { ...options, ...remaining }) : idlePlan(p, null, budgetMs / 1000);
+  const plan = bestOf(readPlan(p, solved));
   const violations = checkDispatchPlan(p.request, plan);
   if (violations.length > 0) {
     throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch plan rejected by its checker: ${violations.slice(0, LISTED_VIOLATIONS).join('; ')}`, { violations: violations.length, backend: plan.backend });
   }
-  return { ...plan, ...(rejectedPlan ? { rejectedPlan } : {}), ...(fallback ? { decomposition: { fallback } } : {}) };
+  // the fallback's reason goes with a full-model plan; a decomposition plan kept at the time limit carries its own figures
+  return { ...plan, ...(rejectedPlan ? { rejectedPlan } : {}), ...(fallback && !plan.decomposition ? { decomposition: { fallback } } : {}) };
 }

@@ -10,6 +10,7 @@ const MODEL_STATUS_OPTIMAL = 7;
 const MODEL_STATUS_INFEASIBLE = 8;
 const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
 const MODEL_STATUS_UNBOUNDED = 10;
+const MODEL_STATUS_TIME_LIMIT = 13;
 const SOLUTION_STATUS_FEASIBLE = 2;
 const AT_LOWER = 0;
 const BASIC = 1;
@@ -47,7 +48,8 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
     if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
     if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE) return empty('unbounded', model);
     const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
-    if (!hasPrimal) return empty('error', model, `HiGHS model status ${status} without a feasible solution`);
+    const timeLimitReached = status === MODEL_STATUS_TIME_LIMIT ? { timeLimitReached: true } : {};
+    if (!hasPrimal) return { ...empty('error', model, `HiGHS model status ${status} without a feasible solution`), ...timeLimitReached };
     const solution = hm.getSolution();
     const x = solution.colValue;
     const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
@@ -57,6 +59,7 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
       objective: evaluateObjective(model, x),
       x,
       ...(isMip ? { mipGap } : { rowDuals: solution.rowDual }),
+      ...timeLimitReached,
     };
   } finally {
     hm.dispose();

@@ -18,6 +18,8 @@ export interface LpResult {
   /** Relative MIP gap when the backend reports one (0 for a proven optimum). */
   readonly mipGap?: number;
   readonly message?: string;
+  /** The time limit stopped the solve (with the best solution found, if any). */
+  readonly timeLimitReached?: boolean;
 }
 
 export interface LpSolveOptions {

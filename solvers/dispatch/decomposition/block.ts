@@ -50,10 +50,10 @@ export interface Block {
   /** Energy cost of one kW of primary over interval t (cost per kWh × hours). */
   readonly unitCost: Float64Array;
   /** Bounds of the primary column (discharge, shed, deferral, curtailment) per interval. */
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
+  readonly primaryLo: Float64Array;
+  readonly primaryHi: Float64Array;
   /** Upper bounds of the secondary column (battery charging, EV catch-up); absent for HVAC and industrial loads. */
-  readonly hi2?: Float64Array;
+  readonly secondaryHi?: Float64Array;
   readonly storage?: Storage;
   /** HVAC payback: net reduction at `to[k]` falls by coef[k] × shed at `from[k]`. */
   readonly rebound?: { readonly from: Int32Array; readonly to: Int32Array; readonly coef: Float64Array };
@@ -128,9 +128,9 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
     n,
     feeder: rp.feeder,
     unitCost,
-    lo: primaryLo ?? new Float64Array(n),
-    hi: undefined as unknown as Float64Array,
-    hi2: undefined as Float64Array | undefined,
+    primaryLo: primaryLo ?? new Float64Array(n),
+    primaryHi: undefined as unknown as Float64Array,
+    secondaryHi: undefined as Float64Array | undefined,
     storage: undefined as Storage | undefined,
     rebound: undefined as Block['rebound'],
     ramp: r.rampKWPerInterval,
@@ -148,8 +148,8 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
         primaryRate: fill(n, (t) => -h[t] / eta),
         secondaryRate: fill(n, (t) => eta * h[t]),
       };
-      block.hi = upper(() => r.powerKW);
-      block.hi2 = fill(n, (t) => (av[t] ? r.powerKW : 0));
+      block.primaryHi = upper(() => r.powerKW);
+      block.secondaryHi = fill(n, (t) => (av[t] ? r.powerKW : 0));
       return block;
     }
     case 'ev': {
@@ -162,8 +162,8 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
         primaryRate: h.slice(),
         secondaryRate: fill(n, (t) => -h[t]),
       };
-      block.hi = upper(b);
-      block.hi2 = fill(n, (t) => (av[t] ? Math.max(0, r.maxChargeKW - b(t)) : 0));
+      block.primaryHi = upper(b);
+      block.secondaryHi = fill(n, (t) => (av[t] ? Math.max(0, r.maxChargeKW - b(t)) : 0));
       return block;
     }
     case 'hvac': {
@@ -171,7 +171,7 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
       const maxMs = r.maxDurationMinutes * MINUTE_MS;
       const windows = hvacWindows(p, maxMs, (r.shedKW * maxMs) / 3_600_000);
       const hi = upper(() => r.shedKW);
-      block.hi = hi;
+      block.primaryHi = hi;
       if (rb.from.length) block.rebound = rb;
       block.windows = windows;
       // Vertices stay at 0 or full shed only while every bound is one of the two.
@@ -179,7 +179,7 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
       return block;
     }
     case 'industrial':
-      block.hi = upper(() => r.maxKW);
+      block.primaryHi = upper(() => r.maxKW);
       return block;
   }
 }
@@ -188,9 +188,9 @@ export function blockOf(p: DispatchProblem, i: number, primaryLo?: Float64Array,
 export function rampRows(b: Block): LocalRow[] {
   if (b.ramp === undefined) return [];
   // a ramp at least the widest possible swing of the setpoint (full charge to full discharge) never binds
-  const down = (t: number) => (b.hi2 ? b.hi2[t] : 0) - (b.lo[t] > 0 ? b.lo[t] : 0);
+  const down = (t: number) => (b.secondaryHi ? b.secondaryHi[t] : 0) - (b.primaryLo[t] > 0 ? b.primaryLo[t] : 0);
   let swing = 0;
-  for (let t = 0; t < b.n; t++) swing = Math.max(swing, t === 0 ? Math.max(b.hi[0], down(0)) : Math.max(b.hi[t] + down(t - 1), b.hi[t - 1] + down(t)));
+  for (let t = 0; t < b.n; t++) swing = Math.max(swing, t === 0 ? Math.max(b.primaryHi[0], down(0)) : Math.max(b.primaryHi[t] + down(t - 1), b.primaryHi[t - 1] + down(t)));
   if (b.ramp >= swing) return [];
   const rows: LocalRow[] = [];
   for (let t = 0; t < b.n; t++) {

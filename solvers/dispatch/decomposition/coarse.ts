@@ -77,3 +77,14 @@ export function refineDuals(coarseDual: Float64Array, coarse: Coupling, fine: Co
   }
   return out;
 }
+
+/** Fine coupling rows (1 by row) in the intervals of the coarse rows held (1 by row). */
+export function refineHeldRows(coarseHeld: Uint8Array, coarse: Coupling, fine: Coupling, n: number, factor: number): Uint8Array {
+  const out = new Uint8Array(fine.numRows);
+  for (let t = 0; t < n; t++) {
+    const cr = coarse.rowsAt(Math.floor(t / factor));
+    const fr = fine.rowsAt(t);
+    for (let k = 0; k < fr.length; k++) if (cr[k] >= 0 && fr[k] >= 0 && coarseHeld[cr[k]] === 1) out[fr[k]] = 1;
+  }
+  return out;
+}

@@ -1,9 +1,11 @@
 // Dantzig-Wolfe column generation for the dispatch LP: exact block best responses priced against one warm master.
 import type { DispatchProblem } from '../problem.js';
 import { blockOf, netOf, netSimultaneous, stateOf, type Block } from './block.js';
-import { coarsen, refineDuals } from './coarse.js';
-import { Coupling } from './coupling.js';
+import { coarsen, refineDuals, refineHeldRows } from './coarse.js';
+import { Coupling, type EntrySink } from './coupling.js';
 import { GubSimplex } from './gub-simplex.js';
+import { DecompositionNumericalError } from './numerical-error.js';
+import { MasterRows } from './master-rows.js';
 import { isSeparable } from './oracle.js';
 import { BlockPricer, pricedBlocks, splitBlocks, type PricedPlan } from './pricer.js';
 import { RemotePricer, type PricingThread } from './remote-pricer.js';
@@ -28,6 +30,11 @@ export interface ColgenOptions {
   readonly stopAt?: number;
   /** The problem's blocks (built here when absent). */
   readonly blocks?: readonly Block[];
+  /**
+   * Feeder cap and limit rows (1 by coupling row) the master holds from the start; the others join once a plan
+   * breaks them. Target rows are always held.
+   */
+  readonly heldRows?: Uint8Array;
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
   readonly remote?: { readonly pricer: RemotePricer; readonly ids: readonly number[] };
 }
@@ -39,6 +46,9 @@ export interface ColgenStats {
   masterMs: number;
   oracleMs: number;
   mispricings: number;
+  /** Coupling rows the master held at the end, of all coupling rows. */
+  masterRows: number;
+  couplingRows: number;
 }
 
 export interface ColgenResult {
@@ -65,6 +75,8 @@ export interface ColgenResult {
   readonly duals: Float64Array;
   /** Every column the master held, by resource (to seed a related solve). */
   readonly plans: (resource: number) => SeedPlan[];
+  /** The coupling rows the master held at the end (1 by coupling row; to seed a related solve). */
+  readonly heldRows: Uint8Array;
   readonly stats: ColgenStats;
 }
 
@@ -77,8 +89,9 @@ export interface SeedPlan {
 }
 
 /** A resource priced by column generation: its columns are whole plans, mixed convexly in the master. */
-interface DwBlock {
+interface PlanSet {
   readonly block: Block;
+  /** The master's convexity set of the plans. */
   readonly set: number;
   readonly cols: number[];
   readonly primaries: Float64Array[];
@@ -98,15 +111,37 @@ const EARLY_BUDGET = 2;
 const MIN_BLOCKS_FOR_THREAD = 64;
 /** The coarse solve only needs approximate prices. */
 const COARSE_REL_GAP = 1e-4;
+/** Relative tolerance on a row's bound beyond which a plan breaks a row the master does not hold. */
+const ROW_TOL = 1e-9;
+/**
+ * An artificial column per held reduction-limit row lets the master start feasible when it takes a row its plan
+ * breaks (that row has no shortfall column); its cost per kW, a multiple of all shortfall penalties together, drives
+ * it out. If one is still used at the optimum its cost grows by ARTIFICIAL_GROWTH, at most ARTIFICIAL_RAISES times.
+ */
+const ARTIFICIAL_COST_FACTOR = 10;
+const ARTIFICIAL_GROWTH = 100;
+const ARTIFICIAL_RAISES = 4;
+/** An artificial column above this is in use. */
+const FEAS_TOL_ARTIFICIAL = 1e-9;
 
 export class Colgen {
   readonly coupling: Coupling;
   readonly master: GubSimplex;
-  private readonly dw: DwBlock[] = [];
+  readonly rows: MasterRows;
+  private readonly planSets: PlanSet[] = [];
   private readonly separable: SeparableColumns;
+  /** Master column of each shortfall (coupling.shortfallRow order), -1 while its row is not held. */
   private readonly shortfallCol: number[] = [];
+  /** Shortfall index of each coupling row, -1 for rows without one. */
+  private readonly shortfallOf: Int32Array;
+  /** Artificial columns of the held reduction-limit rows. */
+  private readonly artificialCol: number[] = [];
+  private artificialCost: number;
+  /** The last master plan that keeps every coupling row (what a stop by the budget falls back to). */
+  private feasibleX: Float64Array | undefined;
+  private readonly sink: EntrySink;
   private readonly n: number;
-  private readonly stats: ColgenStats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0 };
+  private readonly stats: ColgenStats;
   private readonly net: Float64Array;
   private readonly local: BlockPricer;
   private readonly blocks: readonly Block[];
@@ -118,15 +153,21 @@ export class Colgen {
     const n = (this.n = p.hours.length);
     this.net = new Float64Array(n);
     const coupling = (this.coupling = new Coupling(p));
-    const master = (this.master = new GubSimplex(coupling.rowLower, coupling.rowUpper));
-    coupling.shortfallRow.forEach((r, k) => {
-      this.shortfallCol.push(master.addColumn(coupling.shortfallCost[k], 0, Infinity, -1));
-      master.cols.entry(r, 1);
-    });
+    const isTarget = new Uint8Array(coupling.numRows);
+    for (const r of coupling.targetRow) if (r >= 0) isTarget[r] = 1;
+    const rows = (this.rows = new MasterRows(coupling, (r) => isTarget[r] === 1 || options.heldRows?.[r] === 1));
+    const master = (this.master = new GubSimplex(rows.lower(), rows.upper()));
+    this.sink = rows.sink(master);
+    this.stats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0, masterRows: rows.held, couplingRows: coupling.numRows };
+    this.shortfallOf = new Int32Array(coupling.numRows).fill(-1);
+    coupling.shortfallRow.forEach((r, k) => (this.shortfallOf[r] = k));
+    this.artificialCost = ARTIFICIAL_COST_FACTOR * coupling.shortfallCost.reduce((a, b) => a + b, 0) + 1;
+    coupling.shortfallRow.forEach(() => this.shortfallCol.push(-1));
+    for (const r of rows.couplingRow) this.addRowColumns(r);
     const blocks = options.blocks ?? blocksOf(p, options);
-    const active = blocks.filter((b) => b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0));
+    const active = blocks.filter((b) => b.primaryHi.some((v) => v > 0) || (b.secondaryHi ?? []).some((v) => v > 0));
     this.separable = new SeparableColumns(active.filter(isSeparable));
-    this.separable.addTo(master, coupling);
+    this.separable.addTo(master, coupling, this.sink);
     this.blocks = blocks;
     const priced = pricedBlocks(blocks, isSeparable);
     const remote = new Set(options.remote?.ids ?? []);
@@ -140,23 +181,58 @@ export class Colgen {
     // one zero plan for all (plans are never written once they are columns)
     const zero = new Float64Array(n);
     for (const blk of priced) {
-      const d: DwBlock = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
-      this.dw.push(d);
+      const d: PlanSet = { block: blk, set: master.addSet(), cols: [], primaries: [], secondaries: [], ons: [] };
+      this.planSets.push(d);
       // Each set's first column (its key) is the resource's plan at its lower bounds: calling nothing, or under fixed
       // calls each called interval at its minimum depth. Any plan below that (the zero plan of a called load) would
       // mix into setpoints under the minimum depth.
-      this.addColumn(d, floorPlan(blk, zero), blk.hi2 ? zero : undefined, blk.calls ? zero : undefined, 0);
+      this.addColumn(d, floorPlan(blk, zero), blk.secondaryHi ? zero : undefined, blk.calls ? zero : undefined, 0);
       for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
+    this.keepIfFeasible();
   }
 
-  private addColumn(d: DwBlock, primary: Float64Array, secondary: Float64Array | undefined, on: Float64Array | undefined, callCost: number): void {
+  /** The unit columns of a coupling row the master has just taken: its shortfall, or a limit row's artificial. */
+  private addRowColumns(r: number): void {
+    const { master, coupling } = this;
+    const k = this.shortfallOf[r];
+    const mr = this.rows.masterRow[r];
+    if (k >= 0) {
+      this.shortfallCol[k] = master.addColumn(coupling.shortfallCost[k], 0, Infinity, -1);
+      master.cols.entry(mr, 1);
+    } else if (coupling.rowLower[r] === -Infinity) {
+      this.artificialCol.push(master.addColumn(this.artificialCost, 0, Infinity, -1));
+      master.cols.entry(mr, -1);
+    }
+  }
+
+  /** Takes coupling rows into the master and restores a feasible basis (shortfall or artificial columns basic). */
+  private take(rows: number[]): void {
+    this.rows.take(this.master, rows);
+    for (const r of rows) this.addRowColumns(r);
+    this.master.crash();
+    this.stats.masterRows = this.rows.held;
+  }
+
+  private artificialUsed(x: Float64Array): boolean {
+    return this.artificialCol.some((j) => x[j] > FEAS_TOL_ARTIFICIAL);
+  }
+
+  /** Keeps the master's plan as the fallback of a stop by the budget when it breaks no row. */
+  private keepIfFeasible(): void {
+    const { master } = this;
+    if (this.artificialUsed(master.x)) return;
+    if (this.rows.violated(master.x, master.cols.count, ROW_TOL).some((r) => this.shortfallOf[r] < 0)) return;
+    this.feasibleX = master.x.slice(0, master.cols.count);
+  }
+
+  private addColumn(d: PlanSet, primary: Float64Array, secondary: Float64Array | undefined, on: Float64Array | undefined, callCost: number): void {
     const blk = d.block;
     let cost = callCost;
     for (let t = 0; t < this.n; t++) cost += blk.unitCost[t] * primary[t];
     d.cols.push(this.master.addColumn(cost, 0, Infinity, d.set));
-    this.coupling.addNet(this.master.cols, blk.feeder, netOf(blk, primary, secondary, this.net));
+    this.coupling.addNet(this.sink, blk.feeder, netOf(blk, primary, secondary, this.net));
     d.primaries.push(primary);
     d.secondaries.push(secondary);
     d.ons.push(on);
@@ -175,13 +251,13 @@ export class Colgen {
     const { master } = this;
     const remote = this.options.remote?.pricer;
     if (remote) {
-      const setDual = Float64Array.from(this.dw, (d) => master.setDual(d.set));
+      const setDual = Float64Array.from(this.planSets, (d) => master.setDual(d.set));
       remote.send({ dual, ...(dual !== out ? { out } : {}), setDual, tol, ...(budget !== undefined ? { budget } : {}) });
     }
-    const local = this.local.price(dual, out, (id) => master.setDual(this.dw[id].set), tol, budget);
+    const local = this.local.price(dual, out, (id) => master.setDual(this.planSets[id].set), tol, budget);
     const far = remote?.receive();
     const plans: PricedPlan[] = far ? [...local.plans, ...far.plans] : local.plans;
-    for (const pl of plans) this.addColumn(this.dw[pl.block], pl.primary, pl.secondary, pl.on, pl.callCost);
+    for (const pl of plans) this.addColumn(this.planSets[pl.block], pl.primary, pl.secondary, pl.on, pl.callCost);
     const bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling) + local.bound + (far?.bound ?? 0);
     return { bound, added: plans.length, exact: local.exact && (far?.exact ?? true) };
   }
@@ -194,16 +270,21 @@ export class Colgen {
     let lowerBound = -Infinity;
     let center: Float64Array | undefined;
     let optimal = false;
-    if (options.seedDuals) {
+    if (options.seedDuals && !this.outOfTime()) {
       const seed = options.seedDuals.slice();
       coupling.sanitize(seed);
-      lowerBound = this.priceAll(seed, seed, -Infinity).bound;
+      // Row-generation blocks get the early rounds' budget here too: priced exactly at a MIP relaxation's duals under
+      // fixed calls they ran for minutes (200 x 96 on 6 feeders), outside the time checks. Their bound stays valid.
+      const t0 = this.now();
+      lowerBound = this.priceAll(seed, seed, -Infinity, EARLY_BUDGET).bound;
+      stats.oracleMs += this.now() - t0;
       center = seed;
     }
     let masterOptimal = this.solveMaster();
+    let raises = 0;
     while (masterOptimal && stats.rounds < maxRounds && !this.outOfTime()) {
       stats.rounds++;
-      const out = master.pi.slice();
+      const out = this.rows.toCoupling(master.pi);
       coupling.sanitize(out);
       const upperBound = master.objective();
       const tol = 1e-9 * Math.max(1, Math.abs(upperBound));
@@ -227,8 +308,16 @@ export class Colgen {
       if (priced.added === 0 && !priced.exact) priced = this.priceAll(out, out, tol);
       stats.oracleMs += this.now() - t0;
       if ((priced.added === 0 && priced.exact) || upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))) {
-        optimal = true;
-        break;
+        if (!this.artificialUsed(master.x)) {
+          optimal = true;
+          break;
+        }
+        // the limit rows' artificial columns priced too low to leave: raise their cost and go on
+        if (++raises > ARTIFICIAL_RAISES) throw new DecompositionNumericalError('infeasible-master', 'feeder reduction limits cannot be met by the master');
+        this.artificialCost *= ARTIFICIAL_GROWTH;
+        for (const j of this.artificialCol) master.setCost(j, this.artificialCost);
+        master.refactor();
+        center = undefined;
       }
       master.retireIdle(RETIRE_AFTER_ROUNDS);
       masterOptimal = this.solveMaster();
@@ -240,16 +329,32 @@ export class Colgen {
     return this.options.stopAt !== undefined && this.now() >= this.options.stopAt;
   }
 
+  /**
+   * Solves the master to optimality over the rows it holds, then takes the rows its plan breaks and solves again,
+   * until its plan keeps every coupling row. False if the budget stopped it first.
+   */
   private solveMaster(): boolean {
     const t0 = this.now();
-    const r = this.master.solve(undefined, this.options.stopAt !== undefined ? () => this.outOfTime() : undefined);
+    const stop = this.options.stopAt !== undefined ? () => this.outOfTime() : undefined;
+    let optimal = false;
+    for (;;) {
+      const r = this.master.solve(undefined, stop);
+      this.stats.masterIterations += r.iterations;
+      optimal = r.optimal;
+      if (!optimal) break;
+      const broken = this.rows.violated(this.master.x, this.master.cols.count, ROW_TOL);
+      if (broken.length === 0) {
+        this.keepIfFeasible();
+        break;
+      }
+      this.take(broken);
+    }
     this.stats.masterMs += this.now() - t0;
-    this.stats.masterIterations += r.iterations;
-    return r.optimal;
+    return optimal;
   }
 
   private plansOf(resource: number): SeedPlan[] {
-    const d = this.dw.find((b) => b.block.resource === resource);
+    const d = this.planSets.find((b) => b.block.resource === resource);
     if (!d) return [];
     return d.cols.map((c, k) => {
       const primary = d.primaries[k];
@@ -261,16 +366,44 @@ export class Colgen {
     });
   }
 
-  private result(optimal: boolean, lowerBound: number, timedOut: boolean): ColgenResult {
+  /**
+   * The plan to return: the master's, or, if the budget stopped it with a plan that breaks a reduction-limit row (held
+   * by an artificial column or not held), the last one that kept every row. Null if there is none.
+   */
+  private finalValues(): Float64Array | undefined {
+    const { master } = this;
+    const count = master.cols.count;
+    const x = master.x.subarray(0, count);
+    const breaks = this.artificialUsed(x) || this.rows.violated(x, count, ROW_TOL).some((r) => this.shortfallOf[r] < 0);
+    if (!breaks) return x;
+    if (!this.feasibleX) return undefined;
+    const kept = new Float64Array(count);
+    kept.set(this.feasibleX);
+    return kept;
+  }
+
+  private result(optimal: boolean, lowerBound: number, timedOutIn: boolean): ColgenResult {
     const { p, n, coupling, master } = this;
     master.refactor();
-    const x = master.x;
+    const values = this.finalValues();
+    // without a plan that keeps every row the solve failed (the caller solves the full model)
+    const timedOut = timedOutIn && values !== undefined;
+    const x = values ?? master.x;
+    // rows the master does not hold: their activity gives the shortfall of a cap row the plan breaks (only after a stop)
+    const activity = this.rows.activity(x, master.cols.count);
+    const shortfallAt = (r: number, k: number) => (this.shortfallCol[k] >= 0 ? x[this.shortfallCol[k]] : Math.max(0, coupling.rowLower[r] - activity[r]));
+    let objective = 0;
+    for (let j = 0; j < master.cols.count; j++) if (x[j] !== 0) objective += master.cols.cost[j] * x[j];
+    coupling.shortfallRow.forEach((r, k) => {
+      if (this.shortfallCol[k] < 0) objective += coupling.shortfallCost[k] * shortfallAt(r, k);
+    });
+    const duals = this.rows.toCoupling(master.pi);
     const primary = p.resources.map(() => new Float64Array(n));
     const secondary: (Float64Array | undefined)[] = p.resources.map(() => undefined);
     const on: (Float64Array | undefined)[] = p.resources.map(() => undefined);
-    for (const d of this.dw) {
+    for (const d of this.planSets) {
       const i = d.block.resource;
-      const sec = d.block.hi2 ? (secondary[i] = new Float64Array(n)) : undefined;
+      const sec = d.block.secondaryHi ? (secondary[i] = new Float64Array(n)) : undefined;
       const mixOn = d.block.calls ? (on[i] = new Float64Array(n)) : undefined;
       d.cols.forEach((c, k) => {
         const w = x[c];
@@ -287,7 +420,7 @@ export class Colgen {
     }
     // a mix of plans may charge and discharge a storage in one interval; netting never costs more
     let saved = 0;
-    for (const d of this.dw) {
+    for (const d of this.planSets) {
       const blk = d.block;
       const sec = secondary[blk.resource];
       if (!blk.storage || !sec) continue;
@@ -299,17 +432,17 @@ export class Colgen {
     this.separable.read(x, primary);
     const shortfall = new Float64Array(n);
     const targetDual = new Float64Array(n);
-    let k = 0;
     coupling.targetRow.forEach((r, t) => {
       if (r < 0) return;
-      shortfall[t] = x[this.shortfallCol[k++]];
-      targetDual[t] = master.pi[r];
+      shortfall[t] = shortfallAt(r, this.shortfallOf[r]);
+      targetDual[t] = duals[r];
     });
-    const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, () => x[this.shortfallCol[k++]]) : undefined));
-    const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => master.pi[r]) : undefined));
+    const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => shortfallAt(r, this.shortfallOf[r])) : undefined));
+    const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => duals[r]) : undefined));
+    const heldRows = Uint8Array.from(this.rows.masterRow, (mr) => (mr >= 0 ? 1 : 0));
     const net = this.blocks.map((blk, i) => netOf(blk, primary[i], secondary[i], new Float64Array(n)));
     const state = this.blocks.map((blk, i) => (blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined));
-    return { optimal, timedOut, objective: master.objective() - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals: master.pi.slice(), plans: (i) => this.plansOf(i), stats: { ...this.stats } };
+    return { optimal, timedOut, objective: objective - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals, heldRows, plans: (i) => this.plansOf(i), stats: { ...this.stats } };
   }
 }
 
@@ -319,7 +452,7 @@ export class Colgen {
  * convexity set's other columns may then mix with it without leaving the block's polytope.
  */
 function floorPlan(blk: Block, zero: Float64Array): Float64Array {
-  return blk.lo.some((v) => v > 0) ? blk.lo : zero;
+  return blk.primaryLo.some((v) => v > 0) ? blk.primaryLo : zero;
 }
 
 /** Every resource's block, with the primary bounds the options replace. */
@@ -347,8 +480,11 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
   if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
     const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
     const c = coarse.solve();
-    const seedDuals = refineDuals(coarse.master.pi, coarse.coupling, new Coupling(p), p, factor);
-    const fine = new Colgen(p, { ...options, blocks, remote, seedDuals }).solve();
+    const fineCoupling = new Coupling(p);
+    const seedDuals = refineDuals(c.duals, coarse.coupling, fineCoupling, p, factor);
+    // a feeder row the coarse master needed is likely needed in its intervals
+    const heldRows = options.heldRows ?? refineHeldRows(c.heldRows, coarse.coupling, fineCoupling, p.hours.length, factor);
+    const fine = new Colgen(p, { ...options, blocks, remote, seedDuals, heldRows }).solve();
     const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
     return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
   }

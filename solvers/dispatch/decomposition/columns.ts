@@ -44,6 +44,41 @@ export class ColumnStore {
     this.start[this.count] = this.nnz;
   }
 
+  /**
+   * Adds entries to existing columns (new rows of the master): `entries(j, emit)` emits column j's. Rebuilds the
+   * entry arrays once; column lengths (and so their pricing scales) change.
+   */
+  insertEntries(entries: (j: number, emit: (row: number, value: number) => void) => void): void {
+    const extraIndex: number[] = [];
+    const extraValue: number[] = [];
+    const extraStart = new Int32Array(this.count + 1);
+    for (let j = 0; j < this.count; j++) {
+      entries(j, (row, value) => {
+        if (value !== 0) extraIndex.push(row), extraValue.push(value);
+      });
+      extraStart[j + 1] = extraIndex.length;
+    }
+    const nnz = this.nnz + extraIndex.length;
+    const cap = Math.max(this.index.length, nnz + 1);
+    const index = new Int32Array(cap);
+    const value = new Float64Array(cap);
+    let k = 0;
+    for (let j = 0; j < this.count; j++) {
+      const s = this.start[j];
+      const e = this.start[j + 1];
+      this.start[j] = k;
+      index.set(this.index.subarray(s, e), k);
+      value.set(this.value.subarray(s, e), k);
+      k += e - s;
+      for (let q = extraStart[j]; q < extraStart[j + 1]; q++) (index[k] = extraIndex[q]), (value[k++] = extraValue[q]);
+      this.scales[j] = 0;
+    }
+    this.start[this.count] = k;
+    this.index = index;
+    this.value = value;
+    this.nnz = k;
+  }
+
   /** 1 / √(1 + ‖a_j‖²), computed once per column: pricing compares reduced costs per unit of column length. */
   scale(j: number): number {
     let v = this.scales[j];

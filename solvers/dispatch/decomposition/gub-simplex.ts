@@ -6,7 +6,10 @@ import { DecompositionNumericalError } from './numerical-error.js';
 const AT_LOWER = -2;
 const AT_UPPER = -3;
 const KEY = -1;
-/** Basis changes between refactorizations of the working basis. */
+/**
+ * Basis changes between refactorizations of the working basis: at least this many, and at least m (a refactorization
+ * costs up to m³, an update m × the pivot row's nonzeros; with the feeder rows held m reaches several hundred).
+ */
 const REFACTOR_EVERY = 128;
 const CANDIDATES = 128;
 /** Attractive columns a partial pricing pass looks for before it stops. */
@@ -28,7 +31,8 @@ export interface GubSolveResult {
  * Logical columns occupy indices 0 … m−1.
  */
 export class GubSimplex {
-  readonly m: number;
+  /** Coupling rows (they may grow: addRows). */
+  m: number;
   readonly cols = new ColumnStore();
   /** Per column: W position (≥ 0), KEY, AT_LOWER or AT_UPPER. */
   private status = new Int32Array(256);
@@ -36,20 +40,22 @@ export class GubSimplex {
   x = new Float64Array(256);
   private key = new Int32Array(64);
   numSets = 0;
-  private readonly wCol: Int32Array;
-  private readonly cW: Float64Array;
-  private readonly inv: Float64Array;
+  private wCol!: Int32Array;
+  private cW!: Float64Array;
+  private inv!: Float64Array;
   /** Row duals (d objective / d row bound). */
-  readonly pi: Float64Array;
-  private readonly tmp: Float64Array;
-  private readonly alpha: Float64Array;
-  private readonly zrow: Float64Array;
-  private readonly zrow2: Float64Array;
+  pi!: Float64Array;
+  private tmp!: Float64Array;
+  private alpha!: Float64Array;
+  private zrow!: Float64Array;
+  private zrow2!: Float64Array;
   /** Scratch: nonzero positions for the sparse products and updates of the inverse (2m for the inversion), and the refactorization's matrices. */
-  private readonly nz: Int32Array;
-  private readonly work: Float64Array;
-  private readonly invTmp: Float64Array;
-  private readonly order: Int32Array;
+  private nz!: Int32Array;
+  private work!: Float64Array;
+  private invTmp!: Float64Array;
+  private order!: Int32Array;
+  /** Per column: the row whose logical it is, or -1. */
+  private logicalRow = new Int32Array(256).fill(-1);
   private setRate = new Float64Array(64);
   private setMark = new Int32Array(64);
   private setTouched: number[] = [];
@@ -68,7 +74,19 @@ export class GubSimplex {
 
   constructor(rowLower: ArrayLike<number>, rowUpper: ArrayLike<number>) {
     const m = (this.m = rowLower.length);
-    this.wCol = new Int32Array(m);
+    this.allocateRows(m);
+    for (let r = 0; r < m; r++) {
+      const j = this.addLogical(r, rowLower[r], rowUpper[r]);
+      this.inv[r * m + r] = -1;
+      this.wCol[r] = j;
+    }
+  }
+
+  /** (Re)allocates everything sized by the number of rows; the inverse, values and duals follow from refactor(). */
+  private allocateRows(m: number): void {
+    const wCol = new Int32Array(m);
+    if (this.wCol) wCol.set(this.wCol.subarray(0, Math.min(m, this.wCol.length)));
+    this.wCol = wCol;
     this.cW = new Float64Array(m);
     this.inv = new Float64Array(m * m);
     this.pi = new Float64Array(m);
@@ -80,13 +98,36 @@ export class GubSimplex {
     this.work = new Float64Array(m * m);
     this.invTmp = new Float64Array(m * m);
     this.order = new Int32Array(m);
-    for (let r = 0; r < m; r++) {
-      const j = this.addColumn(0, rowLower[r], rowUpper[r], -1);
-      this.cols.entry(r, -1);
-      this.status[j] = r;
-      this.wCol[r] = j;
-      this.inv[r * m + r] = -1;
+  }
+
+  /** The logical column of row r, basic at W position r. */
+  private addLogical(r: number, lower: number, upper: number): number {
+    const j = this.addColumn(0, lower, upper, -1);
+    this.cols.entry(r, -1);
+    this.logicalRow[j] = r;
+    this.status[j] = r;
+    return j;
+  }
+
+  /**
+   * Appends coupling rows: `entries(j, emit)` gives every existing column's entries in them (row indices from m on).
+   * Each new row's logical is basic at the new W position; a logical outside its bounds leaves the basis primal
+   * infeasible until crash() swaps in a unit column of its row (add those columns first). Returns the logicals.
+   */
+  addRows(lower: readonly number[], upper: readonly number[], entries: (j: number, emit: (row: number, value: number) => void) => void): number[] {
+    const m0 = this.m;
+    const m = m0 + lower.length;
+    this.cols.insertEntries(entries);
+    this.m = m;
+    this.allocateRows(m);
+    const logicals: number[] = [];
+    for (let k = 0; k < lower.length; k++) {
+      const j = this.addLogical(m0 + k, lower[k], upper[k]);
+      this.wCol[m0 + k] = j;
+      logicals.push(j);
     }
+    this.refactor();
+    return logicals;
   }
 
   /** A new convexity set; its first column becomes its key (give the zero plan, which keeps the basis feasible). */
@@ -120,6 +161,9 @@ export class GubSimplex {
       const age = new Int32Array(this.age.length * 2);
       age.set(this.age);
       this.age = age;
+      const logical = new Int32Array(this.logicalRow.length * 2).fill(-1);
+      logical.set(this.logicalRow);
+      this.logicalRow = logical;
     }
     if (set >= 0 && this.key[set] < 0) {
       this.key[set] = j;
@@ -143,21 +187,22 @@ export class GubSimplex {
     this.refactor();
     const { m, cols } = this;
     for (let p = 0; p < m; p++) {
-      const r = this.wCol[p];
-      if (r >= m) continue;
-      const v = this.x[r];
-      const lo = cols.lower[r];
-      const hi = cols.upper[r];
+      const w = this.wCol[p];
+      const r = this.logicalRow[w];
+      if (r < 0) continue;
+      const v = this.x[w];
+      const lo = cols.lower[w];
+      const hi = cols.upper[w];
       if (v >= lo - FEAS_TOL && v <= hi + FEAS_TOL) continue;
       let unit = -1;
-      for (let j = m; j < cols.count && unit < 0; j++) {
-        if (cols.set[j] >= 0 || this.status[j] !== AT_LOWER || cols.start[j + 1] - cols.start[j] !== 1) continue;
+      for (let j = 0; j < cols.count && unit < 0; j++) {
+        if (cols.set[j] >= 0 || this.logicalRow[j] >= 0 || this.status[j] !== AT_LOWER || cols.start[j + 1] - cols.start[j] !== 1) continue;
         const k = cols.start[j];
         if (cols.index[k] === r && (v < lo ? cols.value[k] > 0 : cols.value[k] < 0) && cols.upper[j] === Infinity) unit = j;
       }
       if (unit < 0) throw new DecompositionNumericalError('infeasible-master', `master row ${r} cannot be made feasible`);
-      this.status[r] = v < lo ? AT_LOWER : AT_UPPER;
-      this.x[r] = v < lo ? lo : hi;
+      this.status[w] = v < lo ? AT_LOWER : AT_UPPER;
+      this.x[w] = v < lo ? lo : hi;
       this.status[unit] = p;
       this.wCol[p] = unit;
     }
@@ -426,7 +471,7 @@ export class GubSimplex {
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
     } else changed = this.changeKey(-leave - 3, q);
-    if (++this.updates >= REFACTOR_EVERY) this.refactor();
+    if (++this.updates >= Math.max(REFACTOR_EVERY, m)) this.refactor();
     else if (leave >= 0) {
       // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
       const row = leave * m;
@@ -549,9 +594,15 @@ export class GubSimplex {
     this.cols.cost[j] = cost;
   }
 
+  /** Whether column j is in the basis (a W member or its set's key). */
+  isBasic(j: number): boolean {
+    return this.status[j] >= 0 || this.status[j] === KEY;
+  }
+
   objective(): number {
     let s = 0;
     for (let j = 0; j < this.cols.count; j++) if (this.x[j] !== 0) s += this.cols.cost[j] * this.x[j];
     return s;
   }
 }
+

@@ -1,6 +1,6 @@
 // Picks each block's exact best-response method, and the local rows that method leaves to the master.
 import { rampRows, type Block } from './block.js';
-import { HvacCalls, IndustrialCalls, type CallPlan } from './calls.js';
+import { hvacCalls, industrialCalls, type CallPlan } from './calls.js';
 import { RampPath, solveBoxes } from './ramp-path.js';
 import { RowGeneration, RowScratch, type BlockMethod } from './row-generation.js';
 import { RunLimitPath } from './run-limit.js';
@@ -47,27 +47,27 @@ export function supportsCalls(blk: Block): boolean {
 function baseMethod(blk: Block, scratch: OracleScratch): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
   const calls = blk.calls;
   if (calls && blk.kind === 'industrial') {
-    const dp = new IndustrialCalls(calls, blk.hi);
+    const dp = industrialCalls(calls, blk.primaryHi);
     return { solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
   }
   if (calls) {
     if (!supportsCalls(blk)) throw new Error(`no exact best response for calls of a ${blk.kind} resource`);
-    const dp = new HvacCalls(calls, blk.hi, blk.runLimit ?? blk.n);
+    const dp = hvacCalls(calls, blk.primaryHi, blk.runLimit ?? blk.n);
     return { solve: (a, _b, plan) => dp.solve(a, plan as CallPlan), handlesRamp: false, handlesWindows: true };
   }
   if (blk.storage) {
-    const path = new StoragePath(blk.storage, blk.hi, blk.hi2!, scratch.storage);
+    const path = new StoragePath(blk.storage, blk.primaryHi, blk.secondaryHi!, scratch.storage);
     return { solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!), handlesRamp: false, handlesWindows: true };
   }
-  if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.lo.every((v) => v === 0)) {
-    const path = new RunLimitPath(blk.hi, blk.runLimit);
+  if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.primaryLo.every((v) => v === 0)) {
+    const path = new RunLimitPath(blk.primaryHi, blk.runLimit);
     return { solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: false, handlesWindows: true };
   }
   if (blk.ramp !== undefined && blk.windows.length === 0) {
-    const path = new RampPath(blk.lo, blk.hi, blk.ramp);
+    const path = new RampPath(blk.primaryLo, blk.primaryHi, blk.ramp);
     return { solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: true, handlesWindows: true };
   }
-  return { solve: (a, _b, plan) => solveBoxes(a, blk.lo, blk.hi, plan.primary), handlesRamp: false, handlesWindows: false };
+  return { solve: (a, _b, plan) => solveBoxes(a, blk.primaryLo, blk.primaryHi, plan.primary), handlesRamp: false, handlesWindows: false };
 }
 
 export function oracleFor(blk: Block, scratch: OracleScratch = new OracleScratch(blk.n)): Oracle {
@@ -82,7 +82,7 @@ export function oracleFor(blk: Block, scratch: OracleScratch = new OracleScratch
       },
     };
   }
-  const rg = new RowGeneration(base.solve, left, blk.n, blk.hi2 !== undefined, blk.calls !== undefined, scratch.rows);
+  const rg = new RowGeneration(base.solve, left, blk.n, blk.secondaryHi !== undefined, blk.calls !== undefined, scratch.rows);
   return {
     get exact() {
       return rg.exact;

@@ -47,7 +47,7 @@ export class BlockPricer {
     const primary = new Float64Array(n);
     const secondary = new Float64Array(n);
     const on = new Float64Array(n);
-    this.plans = blocks.map((b) => ({ primary, ...(b.hi2 ? { secondary } : {}), ...(b.calls ? { on } : {}), callCost: 0 }));
+    this.plans = blocks.map((b) => ({ primary, ...(b.secondaryHi ? { secondary } : {}), ...(b.calls ? { on } : {}), callCost: 0 }));
   }
 
   /**
@@ -92,7 +92,7 @@ export class BlockPricer {
  * at all and have rules across intervals.
  */
 export function pricedBlocks(all: readonly Block[], isSeparable: (b: Block) => boolean): Block[] {
-  return all.filter((b) => (b.hi.some((v) => v > 0) || (b.hi2 ?? []).some((v) => v > 0)) && !isSeparable(b));
+  return all.filter((b) => (b.primaryHi.some((v) => v > 0) || (b.secondaryHi ?? []).some((v) => v > 0)) && !isSeparable(b));
 }
 
 /** Splits block ids between two threads by a rough cost (row generation weighs most), alternating in cost order. */

@@ -1,6 +1,6 @@
 // Resources with no rule across intervals sit in the master as plain bounded columns, merged where interchangeable.
 import { netOf, type Block } from './block.js';
-import type { Coupling } from './coupling.js';
+import type { Coupling, EntrySink } from './coupling.js';
 import type { GubSimplex } from './gub-simplex.js';
 
 /** One master column: the primaries of one or more resources in one interval that cost and count the same. */
@@ -32,8 +32,8 @@ export class SeparableColumns {
     const unit = new Float64Array(n);
     for (const blk of blocks) {
       for (let t = 0; t < n; t++) {
-        if (blk.hi[t] <= 0 && blk.lo[t] <= 0) continue;
-        const member = { resource: blk.resource, t, lo: blk.lo[t], hi: blk.hi[t] };
+        if (blk.primaryHi[t] <= 0 && blk.primaryLo[t] <= 0) continue;
+        const member = { resource: blk.resource, t, lo: blk.primaryLo[t], hi: blk.primaryHi[t] };
         const slot = blk.rebound ? undefined : (byKey[(blk.feeder + 1) * n + t] ??= new Map());
         const known = slot?.get(blk.unitCost[t]);
         if (known) {
@@ -56,12 +56,12 @@ export class SeparableColumns {
     return this.groups.length;
   }
 
-  /** Appends the columns to the master, recording where they start. */
-  addTo(master: GubSimplex, coupling: Coupling): void {
+  /** Appends the columns to the master, recording where they start; their coupling entries go to `sink`. */
+  addTo(master: GubSimplex, coupling: Coupling, sink: EntrySink): void {
     this.firstCol = master.cols.count;
     for (const g of this.groups) {
       master.addColumn(g.cost, g.lo, g.hi, -1);
-      coupling.addNet(master.cols, g.feeder, g.net);
+      coupling.addNet(sink, g.feeder, g.net);
     }
   }
 

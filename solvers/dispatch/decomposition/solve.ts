@@ -21,14 +21,14 @@ export interface DecomposeOptions {
   readonly mipRelGap?: number;
   /**
    * Time budget (needs `clock`): when it runs out the master's current plan, always feasible, is returned with the
-   * best bound found (`timeLimit` in the solution). A MIP's fixed-call LP gets a quarter of the budget more to turn
-   * the bound's calls into a plan.
+   * best bound found (`timeLimit` in the solution). A MIP's bound stops at three quarters of it, so that the
+   * fixed-call LP has at least a quarter to turn the bound's calls into a plan.
    */
   readonly timeLimitMs?: number;
 }
 
-/** Share of the budget a MIP's fixed-call LP may run past it. */
-const FIXED_CALLS_GRACE = 0.25;
+/** Share of the budget kept for a MIP's fixed-call LP. */
+const FIXED_CALLS_SHARE = 0.25;
 
 /** Whether column generation solves the problem: every LP, and MIPs whose call decisions have an exact best response. */
 export function canDecompose(p: DispatchProblem): boolean {
@@ -93,7 +93,8 @@ function solution(p: DispatchProblem, r: Run, extra: Partial<DispatchSolution> &
 function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionOutcome {
   const wanted = options.mipRelGap ?? DEFAULT_MIP_REL_GAP;
   const stopAt = stopTime(options);
-  const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4), ...(stopAt !== undefined ? { stopAt } : {}) });
+  const boundStopAt = stopAt !== undefined ? stopAt - FIXED_CALLS_SHARE * options.timeLimitMs! : undefined;
+  const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4), ...(boundStopAt !== undefined ? { stopAt: boundStopAt } : {}) });
   if (isFallback(relaxed)) return { fallback: relaxed };
   const n = p.hours.length;
   const on = p.resources.map((rp, i) => (rp.callDecisions ? repairCalls(p, i, relaxed.on[i] ?? new Float64Array(n)) : undefined));
@@ -105,7 +106,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionO
   const primaryHi = p.resources.map((rp, i) => {
     const pattern = on[i];
     if (!pattern) return undefined;
-    const free = blockOf(p, i).hi;
+    const free = blockOf(p, i).primaryHi;
     return Float64Array.from(pattern, (o, t) => (o ? free[t] : 0));
   });
   // the relaxation's prices are close to the fixed problem's: they seed it instead of a coarse solve
@@ -117,8 +118,7 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionO
       if (!pl.on || pl.on.some((o, t) => o !== pattern[t])) return [];
       return [{ primary: pl.primary, ...(pl.secondary ? { secondary: pl.secondary } : {}), callCost: 0 }];
     });
-  const grace = stopAt !== undefined ? { stopAt: stopAt + FIXED_CALLS_GRACE * options.timeLimitMs! } : {};
-  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, ...grace });
+  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, heldRows: relaxed.heldRows, ...(stopAt !== undefined ? { stopAt } : {}) });
   if (isFallback(fixed)) return { fallback: fixed };
   let callCost = 0;
   p.resources.forEach((rp, i) => {

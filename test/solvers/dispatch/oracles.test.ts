@@ -3,7 +3,7 @@ import { buildDispatchModel, validateDispatchRequest, type DispatchProblem } fro
 import { blockOf, columnCosts, netOf } from '../../../solvers/dispatch/decomposition/block.js';
 import { RampPath, solveBoxes } from '../../../solvers/dispatch/decomposition/ramp-path.js';
 import { RunLimitPath } from '../../../solvers/dispatch/decomposition/run-limit.js';
-import { HvacCalls, IndustrialCalls } from '../../../solvers/dispatch/decomposition/calls.js';
+import { hvacCalls, industrialCalls } from '../../../solvers/dispatch/decomposition/calls.js';
 import { StoragePath } from '../../../solvers/dispatch/decomposition/storage-path.js';
 import { solveLp } from '../../../solvers/lp/index.js';
 import { rng, START } from './helpers.js';
@@ -54,11 +54,11 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const a = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
       const x = new Float64Array(n);
-      const got = ramped ? new RampPath(blk.lo, blk.hi, blk.ramp!).solve(a, x) : solveBoxes(a, blk.lo, blk.hi, x);
+      const got = ramped ? new RampPath(blk.primaryLo, blk.primaryHi, blk.ramp!).solve(a, x) : solveBoxes(a, blk.primaryLo, blk.primaryHi, x);
       close(got, await reference(p, netPrice, new Float64Array(n)));
       for (let t = 0; t < n; t++) {
-        expect(x[t]).toBeGreaterThanOrEqual(blk.lo[t] - 1e-9);
-        expect(x[t]).toBeLessThanOrEqual(blk.hi[t] + 1e-9);
+        expect(x[t]).toBeGreaterThanOrEqual(blk.primaryLo[t] - 1e-9);
+        expect(x[t]).toBeLessThanOrEqual(blk.primaryHi[t] + 1e-9);
         if (ramped) expect(Math.abs(x[t] - (t > 0 ? x[t - 1] : 0))).toBeLessThanOrEqual(blk.ramp! + 1e-9);
       }
     }
@@ -103,15 +103,15 @@ describe('block best responses equal HiGHS on random blocks', () => {
       columnCosts(blk, netPrice, spPrice, a, b);
       const x = new Float64Array(n);
       const y = new Float64Array(n);
-      const got = new StoragePath(blk.storage!, blk.hi, blk.hi2!).solve(a, b, x, y);
+      const got = new StoragePath(blk.storage!, blk.primaryHi, blk.secondaryHi!).solve(a, b, x, y);
       close(got, await reference(p, netPrice, spPrice));
       let soc = socKWh;
       for (let t = 0; t < n; t++) {
         soc += blk.storage!.primaryRate[t] * x[t] + blk.storage!.secondaryRate[t] * y[t];
         expect(soc).toBeGreaterThanOrEqual(minSocKWh - 1e-7);
         expect(soc).toBeLessThanOrEqual(energyKWh + 1e-7);
-        expect(x[t]).toBeLessThanOrEqual(blk.hi[t] + 1e-9);
-        expect(y[t]).toBeLessThanOrEqual(blk.hi2![t] + 1e-9);
+        expect(x[t]).toBeLessThanOrEqual(blk.primaryHi[t] + 1e-9);
+        expect(y[t]).toBeLessThanOrEqual(blk.secondaryHi![t] + 1e-9);
       }
     }
   });
@@ -128,7 +128,7 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const a = new Float64Array(n);
       const b = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, b);
-      const got = new StoragePath(blk.storage!, blk.hi, blk.hi2!).solve(a, b, new Float64Array(n), new Float64Array(n));
+      const got = new StoragePath(blk.storage!, blk.primaryHi, blk.secondaryHi!).solve(a, b, new Float64Array(n), new Float64Array(n));
       close(got, await reference(p, netPrice, new Float64Array(n)));
     }
   });
@@ -146,7 +146,7 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const a = new Float64Array(n);
       columnCosts(blk, netPrice, spPrice, a, new Float64Array(n));
       const x = new Float64Array(n);
-      const got = new RunLimitPath(blk.hi, blk.runLimit!).solve(a, x);
+      const got = new RunLimitPath(blk.primaryHi, blk.runLimit!).solve(a, x);
       close(got, await reference(p, netPrice, spPrice));
       const net = netOf(blk, x, undefined, new Float64Array(n));
       expect(net.every(Number.isFinite)).toBe(true);
@@ -177,7 +177,7 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const a = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
       const plan = { primary: new Float64Array(n), on: new Float64Array(n), callCost: 0 };
-      const got = new IndustrialCalls(blk.calls, blk.hi).solve(a, plan);
+      const got = industrialCalls(blk.calls, blk.primaryHi).solve(a, plan);
       const want = await reference(p, netPrice, new Float64Array(n));
       expect(Math.abs(got - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-7);
       for (let t = 0; t < n; t++) {
@@ -209,7 +209,7 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const a = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
       const plan = { primary: new Float64Array(n), on: new Float64Array(n), callCost: 0 };
-      const got = new HvacCalls(blk.calls!, blk.hi, blk.runLimit ?? n).solve(a, plan);
+      const got = hvacCalls(blk.calls!, blk.primaryHi, blk.runLimit ?? n).solve(a, plan);
       const want = await reference(p, netPrice, new Float64Array(n));
       expect(Math.abs(got - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-7);
     }
