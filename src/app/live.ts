@@ -12,6 +12,7 @@ import {
   type DispatchCompletionOptions,
   type FeederLoadSource,
   type SignalPlanOptions,
+  type VersionReplica,
 } from './plans/index.js';
 import { StateStore } from './state-store.js';
 
@@ -35,6 +36,11 @@ export interface LiveOptions {
    */
   holdWhile?: () => boolean;
   onError?: (err: Error) => void;
+  /**
+   * Kafka mode (src/app/shared-state): plan versions are shared by the group, and only its leader refreshes the
+   * signal plans (the others serve what it publishes).
+   */
+  shared?: { replicas: (namespace: string) => VersionReplica; leads: () => boolean };
 }
 
 export interface LiveServices {
@@ -59,8 +65,9 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
   const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
   const runner = createPlanPool(1);
-  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, options: o.signalPlans });
-  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
+  const replicas = o.shared?.replicas;
+  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, replicas, options: o.signalPlans });
+  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, replicas, options: o.collection });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
   const report = (err: Error) => (o.onError ?? (() => undefined))(err);
   const planRefreshEveryMs = o.planRefreshEveryMs ?? 300_000;
@@ -73,6 +80,11 @@ export function startLiveServices(o: LiveOptions): LiveServices {
       forecasts.tick(now);
     } catch (err) {
       report(err as Error);
+    }
+    if (o.shared && !o.shared.leads()) {
+      // A follower: the leader's refreshes arrive through the shared plans; when it leads, it refreshes at once.
+      lastRefresh = -Infinity;
+      return;
     }
     if (!refreshing && now - lastRefresh >= planRefreshEveryMs) {
       lastRefresh = now;

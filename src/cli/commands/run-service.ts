@@ -9,6 +9,7 @@ import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
 import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import { SharedState, registerScaleOutMetrics } from '../../app/shared-state/index.js';
 import type { City } from '../../city/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { kafkaFlags } from '../kafka-options.js';
@@ -82,34 +83,61 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     log,
   });
   const processor = pipeline.engine;
-  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
+  // Every process serves the whole city: user state and live plan versions are shared through compacted topics.
+  const shared = new SharedState({ config: config.kafka!, log });
+  const live = startLiveServices({
+    pipeline,
+    clock: () => Date.now(),
+    stateDir: config.stateDir,
+    shared: { replicas: shared.replicas, leads: shared.leads },
+    onError: (err) => log(`live forecasts/plans: ${err.message}`),
+  });
   const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
-  const bootstrap = ensureOperatorKey(keys, Date.now());
   const app = await buildServer({
     pipeline,
     source: 'kafka',
-    sourceReady: () => processor.ready(),
+    // Complete answers only: not ready until the results and the shared state were read up to their ends.
+    sourceReady: () => processor.ready() && pipeline.resultsTable.isCaughtUp && shared.caughtUp,
     ...serviceOptions(config, keys),
     plugins: [liveRoutes(live)],
+  });
+  shared.bindKeys(keys);
+  shared.bindPlans(app.urbanflow.plans.store);
+  shared.bindCity(app.urbanflow.city);
+  registerScaleOutMetrics(app.urbanflow.metrics.registry, {
+    lags: () => [...pipeline.resultsTable.lags(), ...shared.lags()],
+    assignedPartitions: () => processor.kafkaStats().assignedPartitions.length,
+    leads: shared.leads,
+    errors: () => ({ publish: shared.publishErrors, apply: shared.applyErrors + pipeline.resultsTable.counters.applyErrors }),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
   log(`API on ${address}  (docs ${address}/docs; state in ${config.stateDir})`);
-  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
   try {
     await processor.start();
+    // The processor made sure the results topic exists.
+    await pipeline.resultsTable.start();
+    void pipeline.resultsTable.caughtUp.then(() => log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`));
+    await shared.start();
   } catch (err) {
     await app.close();
     await processor.stop();
+    await shared.stop();
+    await pipeline.resultsTable.stop();
     keys.close();
     throw err;
   }
+  // Only now does this process know the keys of the group: the first process of a group creates its operator key.
+  const bootstrap = ensureOperatorKey(keys, Date.now());
+  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
   const failed = processor.done().then(
     () => undefined,
     (err: Error) => err,
   );
   const outcome = await Promise.race([stop.stopped.then(() => undefined), failed]);
   log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  await shared.stopReading();
+  await pipeline.resultsTable.stop();
   await gracefulShutdown({
     app,
     pipeline,
@@ -120,6 +148,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     drainDelayMs: config.drainDelayMs,
     log,
   });
+  await shared.stop();
   keys.close();
   if (outcome) process.exitCode = 1;
 }
