@@ -59,6 +59,9 @@ export interface LiveServices {
   close(): Promise<void>;
 }
 
+/** How soon the leader of a group retries a refresh that found plans whose forecasts were not ready. */
+const SHARED_NOT_READY_RETRY_MS = 15_000;
+
 export function startLiveServices(o: LiveOptions): LiveServices {
   const { pipeline, clock } = o;
   let city = pipeline.city;
@@ -90,6 +93,11 @@ export function startLiveServices(o: LiveOptions): LiveServices {
       lastRefresh = now;
       refreshing = signalPlans
         .refresh(now)
+        .then((r) => {
+          // The group's leader took over (or started) while forecasts were still filling: other processes serve
+          // nothing until it publishes, so it tries again soon rather than at the next regular refresh.
+          if (o.shared && r.notReady > 0) lastRefresh = now - planRefreshEveryMs + SHARED_NOT_READY_RETRY_MS;
+        })
         .catch(report)
         .finally(() => (refreshing = undefined));
     }

@@ -90,6 +90,8 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     clock: () => Date.now(),
     stateDir: config.stateDir,
     shared: { replicas: shared.replicas, leads: shared.leads },
+    // Refits and plans wait for the whole city's results, not the part read so far.
+    holdWhile: () => !pipeline.resultsTable.isCaughtUp,
     onError: (err) => log(`live forecasts/plans: ${err.message}`),
   });
   const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
