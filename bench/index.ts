@@ -9,6 +9,7 @@ import { apiBench } from './api.js';
 import { kafkaBench } from './kafka.js';
 import { cliBench } from './cli.js';
 import { startBench } from './start.js';
+import { scaleBench } from './scale.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, scale: scaleBench };

@@ -129,15 +129,22 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     keys.close();
     throw err;
   }
-  // Only now does this process know the keys of the group: the first process of a group creates its operator key.
-  const bootstrap = ensureOperatorKey(keys, Date.now());
-  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+  // Only now does this process know the keys of the group. A group without an operator key gets one, made by its
+  // leader only (processes started together would otherwise each make one).
+  const bootstrapTimer = setInterval(() => {
+    if (keys.hasActive('operator', Date.now())) return clearInterval(bootstrapTimer);
+    if (!shared.leads()) return;
+    clearInterval(bootstrapTimer);
+    const bootstrap = ensureOperatorKey(keys, Date.now());
+    if (bootstrap) log(`no operator key existed in group ${config.kafka!.applicationId}, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+  }, 250);
   const failed = processor.done().then(
     () => undefined,
     (err: Error) => err,
   );
   const outcome = await Promise.race([stop.stopped.then(() => undefined), failed]);
   log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  clearInterval(bootstrapTimer);
   await shared.stopReading();
   await pipeline.resultsTable.stop();
   await gracefulShutdown({
