@@ -65,6 +65,9 @@ export class SharedState {
   /** Whether this process leads the refresh of live signal plans. */
   leads = (): boolean => this.leader?.isLeader ?? false;
 
+  /** How long this process has led without interruption (0 when it does not lead). */
+  leadingForMs = (): number => this.leader?.leadingForMs() ?? 0;
+
   /** Ready once every shared topic was read up to its end offsets at start. */
   get caughtUp(): boolean {
     return this.reader?.isCaughtUp ?? false;

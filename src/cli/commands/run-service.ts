@@ -28,6 +28,9 @@ const HOUR = 3_600_000;
  */
 const WARM_START_MARGIN_MS = 6 * HOUR;
 
+/** How long a process leads its group before it makes the group's first operator key. */
+const BOOTSTRAP_LEADERSHIP_MS = 2_000;
+
 const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');
 const hoursOf = (ms: number) => Math.round(ms / HOUR);
 
@@ -130,10 +133,11 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     throw err;
   }
   // Only now does this process know the keys of the group. A group without an operator key gets one, made by its
-  // leader only (processes started together would otherwise each make one).
+  // leader only (processes started together would otherwise each make one), once it has led for a moment: a key
+  // made by the member that led just before has reached it by then.
   const bootstrapTimer = setInterval(() => {
     if (keys.hasActive('operator', Date.now())) return clearInterval(bootstrapTimer);
-    if (!shared.leads()) return;
+    if (shared.leadingForMs() < BOOTSTRAP_LEADERSHIP_MS) return;
     clearInterval(bootstrapTimer);
     const bootstrap = ensureOperatorKey(keys, Date.now());
     if (bootstrap) log(`no operator key existed in group ${config.kafka!.applicationId}, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);

@@ -22,6 +22,7 @@ export interface LeaderElectionOptions {
 export class LeaderElection {
   private consumer?: KafkaConsumer;
   private leading = false;
+  private since = 0;
   private stopping = false;
   private loop?: Promise<void>;
 
@@ -31,10 +32,16 @@ export class LeaderElection {
     return this.leading;
   }
 
+  /** How long this member has led without interruption (0 when it does not lead). */
+  leadingForMs(): number {
+    return this.leading ? performance.now() - this.since : 0;
+  }
+
   async start(): Promise<void> {
     const set = (leader: boolean) => {
       if (leader === this.leading) return;
       this.leading = leader;
+      this.since = performance.now();
       this.o.log?.(`kafka: ${leader ? 'leading' : 'no longer leading'} ${this.o.groupId}`);
       this.o.onChange?.(leader);
     };
