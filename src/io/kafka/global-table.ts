@@ -3,6 +3,9 @@ import type { KafkaConfig } from '../../config.js';
 import { globalReaderConfig } from './client-config.js';
 import { Consumer, asError, connect, consume, disconnect, metadata, watermarks, type KafkaConsumer, type Message } from './rdkafka.js';
 
+/** Wait between two polls that found nothing: a change reaches the table within it plus the fetch wait. */
+const IDLE_POLL_MS = 20;
+
 export interface GlobalTopic {
   name: string;
   /** Records of one partition in offset order (a batch may mix partitions; each partition's records stay in order). */
@@ -69,7 +72,9 @@ export class GlobalTopicReader {
     const consumer = new Consumer(globalReaderConfig(this.o.config, this.o.role) as never, {});
     this.consumer = consumer;
     await connect(consumer, 30_000);
-    consumer.setDefaultConsumeTimeout(200);
+    // A consume call that waits holds one of libuv's four pool threads (the processor's polls, commits and restores
+    // need them): take what librdkafka has already fetched and sleep in JavaScript when there is nothing.
+    consumer.setDefaultConsumeTimeout(0);
     const counts = await this.partitionCounts(consumer);
     for (const [topic, n] of counts) {
       for (let partition = 0; partition < n; partition++) {
@@ -158,6 +163,7 @@ export class GlobalTopicReader {
       flush();
       this.counters.records += batch.length;
       this.checkCaughtUp(began);
+      if (batch.length === 0) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
     }
   }
 

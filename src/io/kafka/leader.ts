@@ -62,7 +62,8 @@ export class LeaderElection {
     );
     this.consumer = consumer;
     await connect(consumer, 30_000);
-    consumer.setDefaultConsumeTimeout(500);
+    // Never wait inside a consume call: it would hold one of libuv's pool threads (see global-table.ts).
+    consumer.setDefaultConsumeTimeout(0);
     consumer.subscribe([this.o.topic]);
     this.loop = this.run(consumer);
   }
@@ -79,6 +80,7 @@ export class LeaderElection {
       try {
         // Polling keeps the membership alive (max.poll.interval.ms) and runs the rebalance callback.
         await consume(consumer, 100);
+        await new Promise((r) => setTimeout(r, 200));
       } catch (err) {
         this.o.log?.(`kafka: leader election for ${this.o.groupId}: ${asError(err).message} (retrying)`);
         await new Promise((r) => setTimeout(r, 1_000));
