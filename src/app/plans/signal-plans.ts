@@ -92,6 +92,8 @@ export class SignalPlanService {
   private readonly notReady = new Map<string, string>();
   private readonly failures = new Map<string, string>();
   private running: Promise<RefreshReport> | undefined;
+  /** Versions shared by a group: answers hold only what every process has (the leader's local warnings are not). */
+  private readonly shared: boolean;
 
   constructor(deps: SignalPlanDeps) {
     const { store } = deps;
@@ -99,6 +101,7 @@ export class SignalPlanService {
     this.forecasts = deps.forecasts;
     this.runner = deps.runner;
     this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
+    this.shared = deps.replicas !== undefined;
     const { periodMs, leadMs } = this.options;
     if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
     if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
@@ -181,8 +184,9 @@ export class SignalPlanService {
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
-    const stuck = this.notReady.get(key);
-    const warning = this.failures.get(key) ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
+    const stuck = this.shared ? undefined : this.notReady.get(key);
+    const failure = this.shared ? undefined : this.failures.get(key);
+    const warning = failure ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
     return {
       version: e.version,
       etag: e.etag,
