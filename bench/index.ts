@@ -11,6 +11,7 @@ import { cliBench } from './cli.js';
 import { startBench } from './start.js';
 import { mqttBench } from './mqtt.js';
 import { uiBench } from './ui.js';
+import { scaleBench } from './scale.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, mqtt: mqttBench, ui: uiBench };
+export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, mqtt: mqttBench, ui: uiBench, scale: scaleBench };

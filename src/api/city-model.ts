@@ -1,4 +1,5 @@
 // The managed city model: validated edits, persisted atomically, applied live when the sensor catalog is unchanged.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cityErrors, loadCity, sensorIndex, type City } from '../city/index.js';
@@ -23,15 +24,31 @@ export function loadManagedCity(stateDir: string, cityId: string, warn?: (messag
   return existsSync(file) ? loadCity(readFileSync(file, 'utf8'), warn) : undefined;
 }
 
+function contentHash(city: City): string {
+  return createHash('sha256').update(JSON.stringify(city)).digest('hex');
+}
+
 function sensorSignature(city: City): string {
   const parts: string[] = [];
   for (const s of sensorIndex(city).values()) parts.push(JSON.stringify(s));
   return parts.join('\n');
 }
 
+/** The city model as processes of a group share it (src/app/shared-state): the latest revision stands everywhere. */
+export interface ReplicatedCity {
+  revision: number;
+  city: City;
+}
+
+/** Where the model's changes go to reach the other processes of a group (a compacted Kafka topic). */
+export type CityReplication = (change: ReplicatedCity) => void;
+
 export class CityModel {
   private current: City;
   private rev = 0;
+  private replication: CityReplication | undefined;
+  /** Ties between two changes of one revision made at once on two processes are broken by content, the same way everywhere. */
+  private currentHash = '';
   private readonly liveSignature: string;
   private readonly listeners: ((city: City) => void)[] = [];
 
@@ -71,9 +88,33 @@ export class CityModel {
         errors: errors.map((e) => ({ path: `city.${e.path}`, message: e.message })),
       });
     }
+    const change = this.adopt(draft, this.rev + 1);
+    this.replication?.({ revision: this.rev, city: draft });
+    return change;
+  }
+
+  /** Sends every later change of the model to `replication`. */
+  replicateTo(replication: CityReplication): void {
+    this.replication = replication;
+  }
+
+  /**
+   * A change replicated by any process (this one included): a higher revision replaces the model, one of the same
+   * revision only when its content hash is higher, so every process ends with the same model.
+   */
+  applyReplicated(change: ReplicatedCity): CityChange | undefined {
+    if (change.revision < this.rev) return undefined;
+    if (change.revision === this.rev && contentHash(change.city) <= this.currentHash) return undefined;
+    const errors = cityErrors(change.city);
+    if (errors.length > 0) throw new UrbanflowError('UF_ERR_CITY_INVALID', `a replicated city model is invalid: ${errors[0].path}: ${errors[0].message}`);
+    return this.adopt(change.city, change.revision);
+  }
+
+  private adopt(draft: City, revision: number): CityChange {
     this.persist(draft);
     this.current = draft;
-    this.rev++;
+    this.rev = revision;
+    this.currentHash = contentHash(draft);
     if (sensorSignature(draft) === this.liveSignature) {
       this.pipeline.city = draft;
       for (const listener of this.listeners) listener(draft);

@@ -12,6 +12,7 @@ import {
   type DispatchCompletionOptions,
   type FeederLoadSource,
   type SignalPlanOptions,
+  type VersionReplica,
 } from './plans/index.js';
 import { SolverRuntime } from '../runtime/index.js';
 import { StateStore } from './state-store.js';
@@ -38,6 +39,11 @@ export interface LiveOptions {
   /** The solver runtime the plans run on, shared with the API; without it the live layer starts (and closes) its own. */
   solvers?: SolverRuntime;
   onError?: (err: Error) => void;
+  /**
+   * Kafka mode (src/app/shared-state): plan versions are shared by the group, and only its leader refreshes the
+   * signal plans (the others serve what it publishes).
+   */
+  shared?: { replicas: (namespace: string) => VersionReplica; leads: () => boolean };
 }
 
 export interface LiveServices {
@@ -56,6 +62,9 @@ export interface LiveServices {
   close(): Promise<void>;
 }
 
+/** How soon the leader of a group retries a refresh that found plans whose forecasts were not ready. */
+const SHARED_NOT_READY_RETRY_MS = 15_000;
+
 export function startLiveServices(o: LiveOptions): LiveServices {
   const { pipeline, clock } = o;
   let city = pipeline.city;
@@ -63,8 +72,9 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
   const solvers = o.solvers ?? new SolverRuntime({ threads: 1 });
   const runner = planRunnerOn(solvers);
-  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, options: o.signalPlans });
-  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, options: o.collection });
+  const replicas = o.shared?.replicas;
+  const signalPlans = new SignalPlanService({ city, forecasts, runner, store, replicas, options: o.signalPlans });
+  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, replicas, options: o.collection });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
   const report = (err: Error) => (o.onError ?? (() => undefined))(err);
   const planRefreshEveryMs = o.planRefreshEveryMs ?? 300_000;
@@ -78,10 +88,20 @@ export function startLiveServices(o: LiveOptions): LiveServices {
     } catch (err) {
       report(err as Error);
     }
+    if (o.shared && !o.shared.leads()) {
+      // A follower: the leader's refreshes arrive through the shared plans; when it leads, it refreshes at once.
+      lastRefresh = -Infinity;
+      return;
+    }
     if (!refreshing && now - lastRefresh >= planRefreshEveryMs) {
       lastRefresh = now;
       refreshing = signalPlans
         .refresh(now)
+        .then((r) => {
+          // The group's leader took over (or started) while forecasts were still filling: other processes serve
+          // nothing until it publishes, so it tries again soon rather than at the next regular refresh.
+          if (o.shared && r.notReady > 0) lastRefresh = now - planRefreshEveryMs + SHARED_NOT_READY_RETRY_MS;
+        })
         .catch(report)
         .finally(() => (refreshing = undefined));
     }

@@ -30,7 +30,6 @@ function credentialOf(request: FastifyRequest): string | undefined {
 }
 
 export function installAccessControl(app: FastifyInstance, o: GuardOptions): void {
-  const tokenSecret = o.keys.tokenSecret();
   // Declared up front so every request object keeps one shape (a property added later makes V8 deoptimize them).
   app.decorateRequest('principal', undefined);
 
@@ -57,7 +56,7 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
   /** The caller behind a credential, and when the credential stops working. */
   const check = (credential: string, now: number): { principal: Principal; expiresAt: number } => {
     if (isTokenLike(credential)) {
-      const token = verifyToken(tokenSecret, credential, now);
+      const token = verifyToken(o.keys.tokenSecret(), credential, now);
       if (!token.ok) throw new HttpProblem('unauthorized', token.reason, { headers: CHALLENGE });
       const keyProblem = o.keys.keyProblem(token.claims.kid, now);
       if (keyProblem) throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });

@@ -26,6 +26,18 @@ export interface NewKey {
   expiresAt?: number | null;
 }
 
+/** A key as other processes receive it (src/app/shared-state): the hash of its secret, never the secret. */
+export interface ReplicatedKey extends KeyRecord {
+  /** SHA-256 of the secret part, base64. */
+  hash: string;
+}
+
+/** Where a store's changes go to reach the other processes of a group (a compacted Kafka topic). */
+export interface KeyReplication {
+  key(record: ReplicatedKey): void;
+  tokenSecret(secret: Buffer): void;
+}
+
 export type KeyCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
 
 const PREFIX = 'ufk_';
@@ -71,6 +83,10 @@ export class KeyStore {
   private dataVersion = -1;
   private loads = 0;
   private checkedAt = -Infinity;
+  private secret: Buffer | undefined;
+  private replication: KeyReplication | undefined;
+  /** Reloading for a replicated change, which must not be sent back. */
+  private applying = false;
 
   private constructor(readonly file: string) {
     // The store holds key hashes and the token signing secret: readable by its owner only.
@@ -94,7 +110,60 @@ export class KeyStore {
 
   /** The HMAC secret that signs access tokens; created with the store so tokens outlive restarts. */
   tokenSecret(): Buffer {
-    return (this.db.prepare('SELECT value FROM meta WHERE name = ?').get('token-secret') as { value: Buffer }).value;
+    this.secret ??= (this.db.prepare('SELECT value FROM meta WHERE name = ?').get('token-secret') as { value: Buffer }).value;
+    return this.secret;
+  }
+
+  /**
+   * Sends every key of this store to `replication`, then every change seen later that did not come from it:
+   * creations and revocations through the API, and through `urbanflow keys` on this store's file.
+   */
+  replicateTo(replication: KeyReplication): void {
+    this.replication = replication;
+    for (const { record, hash } of this.cache.values()) replication.key({ ...record, hash: hash.toString('base64') });
+  }
+
+  /** Publishes this store's token secret, for a group whose shared state holds none yet. */
+  publishTokenSecret(): void {
+    this.replication?.tokenSecret(this.tokenSecret());
+  }
+
+  /**
+   * A key as replicated by any process (this one included). A revocation is never undone: of two revocation
+   * times the earlier stands, whatever order they arrive in, so every process ends with the same keys.
+   */
+  applyReplicated(k: ReplicatedKey): void {
+    this.db
+      .prepare(
+        'INSERT INTO api_keys VALUES (@id, @hash, @tenant, @role, @depots, @areas, @label, @created_at, @expires_at, @revoked_at) ' +
+          'ON CONFLICT (id) DO UPDATE SET revoked_at = CASE WHEN api_keys.revoked_at IS NULL THEN excluded.revoked_at ' +
+          'WHEN excluded.revoked_at IS NULL THEN api_keys.revoked_at ELSE MIN(api_keys.revoked_at, excluded.revoked_at) END',
+      )
+      .run({
+        id: k.id,
+        hash: Buffer.from(k.hash, 'base64'),
+        tenant: k.tenant,
+        role: k.role,
+        depots: JSON.stringify(k.depots),
+        areas: JSON.stringify(k.areas),
+        label: k.label,
+        created_at: k.createdAt,
+        expires_at: k.expiresAt,
+        revoked_at: k.revokedAt,
+      });
+    this.applying = true;
+    try {
+      this.reload();
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /** The group's token secret as replicated (the latest published wins), so a token issued by any process works on all. */
+  applyTokenSecret(secret: Buffer): void {
+    this.db.prepare('UPDATE meta SET value = ? WHERE name = ?').run(secret, 'token-secret');
+    this.secret = secret;
+    this.loads++;
   }
 
   /** Creates a key and returns its secret, which is never stored and cannot be shown again. */
@@ -210,8 +279,14 @@ export class KeyStore {
   private reload(): void {
     this.loads++;
     this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const before = new Map(this.cache);
     this.cache.clear();
     for (const row of this.db.prepare('SELECT * FROM api_keys').all() as Row[]) this.cache.set(row.id, { record: toRecord(row), hash: row.hash });
+    if (!this.replication || this.applying) return;
+    for (const [id, { record, hash }] of this.cache) {
+      const was = before.get(id)?.record;
+      if (!was || was.revokedAt !== record.revokedAt) this.replication.key({ ...record, hash: hash.toString('base64') });
+    }
   }
 }
 

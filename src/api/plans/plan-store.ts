@@ -44,6 +44,9 @@ export interface PlanQuery {
   before?: { createdAt: number; id: string };
 }
 
+/** Where a store's changes go to reach the other processes of a group (a compacted Kafka topic). */
+export type PlanReplication = (record: PlanRecord) => void;
+
 const PREFIX: Record<PlanKindName, string> = { dispatch: 'dsp', route: 'rte', signals: 'sig' };
 
 interface Row {
@@ -80,7 +83,8 @@ function toRecord(r: Row): PlanRecord {
 
 export class PlanStore {
   private readonly db: Database.Database;
-  private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts', Database.Statement>;
+  private readonly stmt: Record<'insert' | 'get' | 'finish' | 'pending' | 'counts' | 'merge', Database.Statement>;
+  private replication: PlanReplication | undefined;
 
   private constructor(file: string) {
     preparePrivateDatabase(file);
@@ -106,6 +110,15 @@ export class PlanStore {
       finish: this.db.prepare('UPDATE plans SET status = @status, finished_at = @finished_at, result = @result, error = @error WHERE id = @id'),
       pending: this.db.prepare("SELECT * FROM plans WHERE status = 'queued' ORDER BY created_at, id"),
       counts: this.db.prepare('SELECT kind, status, COUNT(*) AS count FROM plans GROUP BY kind, status'),
+      // A finished plan is never queued again; of two outcomes (a plan solved twice, e.g. resumed by two processes
+      // after a restart) the one finished first stands, ties broken by content, in whatever order they arrive.
+      merge: this.db.prepare(
+        'INSERT INTO plans (id, kind, tenant, key_id, scope, status, created_at, finished_at, request, inputs, result, error) ' +
+          'VALUES (@id, @kind, @tenant, @key_id, @scope, @status, @created_at, @finished_at, @request, @inputs, @result, @error) ' +
+          'ON CONFLICT (id) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, result = excluded.result, error = excluded.error ' +
+          "WHERE excluded.status <> 'queued' AND (plans.status = 'queued' OR excluded.finished_at < plans.finished_at OR " +
+          "(excluded.finished_at = plans.finished_at AND COALESCE(excluded.result, excluded.error, '') < COALESCE(plans.result, plans.error, '')))",
+      ),
     };
   }
 
@@ -129,7 +142,33 @@ export class PlanStore {
       error: null,
     };
     this.stmt.insert.run(row);
-    return toRecord(row);
+    const record = toRecord(row);
+    this.replication?.(record);
+    return record;
+  }
+
+  /** Sends every plan of this store to `replication`, then every plan created or finished here. */
+  replicateTo(replication: PlanReplication): void {
+    this.replication = replication;
+    for (const row of this.db.prepare('SELECT * FROM plans ORDER BY created_at, id').iterate() as Iterable<Row>) replication(toRecord(row));
+  }
+
+  /** A plan as replicated by any process (this one included); see the merge rule above. */
+  applyReplicated(r: PlanRecord): void {
+    this.stmt.merge.run({
+      id: r.id,
+      kind: r.kind,
+      tenant: r.tenant,
+      key_id: r.keyId,
+      scope: r.scope,
+      status: r.status,
+      created_at: r.createdAt,
+      finished_at: r.finishedAt,
+      request: r.requestJson,
+      inputs: r.inputsJson,
+      result: r.resultJson,
+      error: r.error === null ? null : JSON.stringify(r.error),
+    } satisfies Row);
   }
 
   get(id: string): PlanRecord | undefined {
@@ -149,13 +188,17 @@ export class PlanStore {
         : bad !== undefined
           ? { code: 'UF_ERR_INTERNAL', message: `the solver returned a plan whose ${bad} is not a finite number; it was not stored (a solver bug: report the request)`, details: { field: bad } }
           : null;
-    this.stmt.finish.run({
-      id,
-      status: error ? 'failed' : 'done',
-      finished_at: nowMs,
-      result: error ? null : JSON.stringify((outcome as { result: unknown }).result),
-      error: error ? JSON.stringify(error) : null,
-    });
+    const finished = { status: error ? 'failed' : 'done', finished_at: nowMs, result: error ? null : JSON.stringify((outcome as { result: unknown }).result), error: error ? JSON.stringify(error) : null };
+    if (!this.replication) this.stmt.finish.run({ id, ...finished });
+    else {
+      // Shared by a group: the same merge as a replicated outcome, so every process keeps the same one.
+      const cur = this.stmt.get.get(id) as Row | undefined;
+      if (cur) {
+        const row: Row = { ...cur, ...finished };
+        this.stmt.merge.run(row);
+        this.replication(toRecord(row));
+      }
+    }
     return error ? 'failed' : 'done';
   }
 

@@ -10,7 +10,7 @@ import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js
 import { isServiceDay, serviceWindow, shiftMinutes, type ServiceCalendar } from './service-days.js';
 import type { PlanRunner } from './plan-runner.js';
 import { persistence, type ForecastSource } from './signal-plans.js';
-import { VersionLog } from './versioned.js';
+import { VersionLog, type VersionReplica } from './versioned.js';
 
 export interface CollectionRouteOptions {
   shiftStart: string;
@@ -48,6 +48,8 @@ export interface CollectionRouteDeps {
   /** Where the routing solver runs (a worker pool in the server: a solve takes seconds). */
   runner: PlanRunner;
   store?: StateStore;
+  /** Shares route versions with the other processes of a group (Kafka mode). */
+  replicas?: (namespace: string) => VersionReplica;
   options?: Partial<CollectionRouteOptions>;
 }
 
@@ -64,7 +66,7 @@ export class CollectionRouteService {
     this.forecasts = deps.forecasts;
     this.runner = deps.runner;
     this.options = { ...DEFAULT_COLLECTION_OPTIONS, ...deps.options };
-    this.log = new VersionLog(persistence(deps.store, 'collection-routes'));
+    this.log = new VersionLog(persistence(deps.store, 'collection-routes'), { replica: deps.replicas?.('collection-routes') });
   }
 
   setCity(city: City): void {

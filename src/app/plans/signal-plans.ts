@@ -18,7 +18,7 @@ import { materialChange, periodDemand, type DemandStatistic } from './lane-deman
 import type { PlanRunner } from './plan-runner.js';
 import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
 import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
-import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
+import { VersionLog, type Versioned, type VersionPersistence, type VersionReplica } from './versioned.js';
 
 /** What the plans read forecasts from (the forecast service). */
 export interface ForecastSource {
@@ -77,6 +77,8 @@ export interface SignalPlanDeps {
   runner: PlanRunner;
   /** Where versions persist. */
   store?: StateStore;
+  /** Shares plan versions with the other processes of a group (Kafka mode). */
+  replicas?: (namespace: string) => VersionReplica;
   options?: Partial<SignalPlanOptions>;
 }
 
@@ -90,6 +92,8 @@ export class SignalPlanService {
   private readonly notReady = new Map<string, string>();
   private readonly failures = new Map<string, string>();
   private running: Promise<RefreshReport> | undefined;
+  /** Versions shared by a group: answers hold only what every process has (the leader's local warnings are not). */
+  private readonly shared: boolean;
 
   constructor(deps: SignalPlanDeps) {
     const { store } = deps;
@@ -97,12 +101,13 @@ export class SignalPlanService {
     this.forecasts = deps.forecasts;
     this.runner = deps.runner;
     this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
+    this.shared = deps.replicas !== undefined;
     const { periodMs, leadMs } = this.options;
     if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
     if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
     // The plan in effect stays readable while the next period's plan is published ahead of its start.
-    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'), { keepPrevious: true });
-    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'), { keepPrevious: true });
+    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'), { keepPrevious: true, replica: deps.replicas?.('signal-plan:intersection') });
+    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'), { keepPrevious: true, replica: deps.replicas?.('signal-plan:corridor') });
   }
 
   /** The plan period whose plans are current at `nowMs` (the one that starts within the lead time, or the running one). */
@@ -179,8 +184,9 @@ export class SignalPlanService {
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
-    const stuck = this.notReady.get(key);
-    const warning = this.failures.get(key) ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
+    const stuck = this.shared ? undefined : this.notReady.get(key);
+    const failure = this.shared ? undefined : this.failures.get(key);
+    const warning = failure ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
     return {
       version: e.version,
       etag: e.etag,

@@ -19,7 +19,20 @@ export interface VersionPersistence {
   remove(key: string): void;
 }
 
+/**
+ * Where published versions go to reach the other processes of a group (a compacted Kafka topic, src/app/shared-state),
+ * and where the versions they publish come from.
+ */
+export interface VersionReplica {
+  /** A published document (as persisted), or null when the key was deleted. */
+  publish(key: string, doc: string | null): void;
+  /** Calls `apply` with every document replicated, this process's own included. */
+  subscribe(apply: (key: string, doc: string | null) => void): void;
+}
+
 export interface VersionLogOptions {
+  /** Shares versions with the other processes of a group: the highest version of a key stands everywhere. */
+  replica?: VersionReplica;
   /**
    * Also keep the entry a publish replaced, e.g. the plan still in effect while the next period's plan is
    * published ahead of its start. It is saved in the same document as the current entry.
@@ -52,6 +65,29 @@ export class VersionLog<T> {
         // An unreadable document only costs its key a recomputation.
       }
     }
+    options.replica?.subscribe((key, doc) => this.applyReplicated(key, doc));
+  }
+
+  /**
+   * A version published by any process (this one included): it replaces the current entry when its version is
+   * higher, or equal with a higher ETag (two publishers at once), so every process ends with the same entry.
+   */
+  private applyReplicated(key: string, doc: string | null): void {
+    if (doc === null) {
+      this.entries.delete(key);
+      this.previous.delete(key);
+      this.persistence?.remove(key);
+      return;
+    }
+    const { previous, ...entry } = JSON.parse(doc) as Versioned<T> & { previous?: Versioned<T> };
+    if (!isEntry(entry)) throw new Error(`a replicated version of ${key} is not a versioned entry`);
+    const cur = this.entries.get(key);
+    if (cur && (entry.version < cur.version || (entry.version === cur.version && entry.etag <= cur.etag))) return;
+    this.entries.set(key, entry);
+    this.highest.set(key, Math.max(entry.version, this.highest.get(key) ?? 0));
+    if (isEntry(previous)) this.previous.set(key, previous);
+    else this.previous.delete(key);
+    this.persistence?.save(key, doc);
   }
 
   get(key: string): Versioned<T> | undefined {
@@ -81,7 +117,9 @@ export class VersionLog<T> {
     this.highest.set(key, version);
     if (this.options.keepPrevious && cur) this.previous.set(key, cur);
     const previous = this.previous.get(key);
-    this.persistence?.save(key, JSON.stringify(previous ? { ...entry, previous } : entry));
+    const doc = JSON.stringify(previous ? { ...entry, previous } : entry);
+    this.persistence?.save(key, doc);
+    this.options.replica?.publish(key, doc);
     return { entry, changed: true };
   }
 
@@ -90,5 +128,6 @@ export class VersionLog<T> {
     this.entries.delete(key);
     this.previous.delete(key);
     this.persistence?.remove(key);
+    this.options.replica?.publish(key, null);
   }
 }

@@ -9,6 +9,7 @@ import { ensureOperatorKey } from '../../api/access/index.js';
 import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
 import { createPipeline } from '../../app/pipeline.js';
 import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import { SharedState, registerScaleOutMetrics } from '../../app/shared-state/index.js';
 import type { City } from '../../city/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { kafkaFlags } from '../kafka-options.js';
@@ -29,6 +30,9 @@ const HOUR = 3_600_000;
  * the default operators) plus this margin, for windows a dropout or the open window at the end leave empty.
  */
 const WARM_START_MARGIN_MS = 6 * HOUR;
+
+/** How long a process leads its group before it makes the group's first operator key. */
+const BOOTSTRAP_LEADERSHIP_MS = 2_000;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');
 const hoursOf = (ms: number) => Math.round(ms / HOUR);
@@ -102,35 +106,73 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
   });
   const processor = pipeline.engine;
   const solvers = solverRuntime(config);
-  const live = startLiveServices({ pipeline, clock: () => Date.now(), stateDir: config.stateDir, solvers, onError: (err) => log(`live forecasts/plans: ${err.message}`) });
+  // Every process serves the whole city: user state and live plan versions are shared through compacted topics.
+  const shared = new SharedState({ config: config.kafka!, log });
+  const live = startLiveServices({
+    pipeline,
+    clock: () => Date.now(),
+    stateDir: config.stateDir,
+    shared: { replicas: shared.replicas, leads: shared.leads },
+    // Refits and plans wait for the whole city's results, not the part read so far.
+    holdWhile: () => !pipeline.resultsTable.isCaughtUp,
+    solvers,
+    onError: (err) => log(`live forecasts/plans: ${err.message}`),
+  });
   const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
-  const bootstrap = ensureOperatorKey(keys, Date.now());
   const app = await buildServer({
     pipeline,
     source: 'kafka',
-    sourceReady: () => processor.ready(),
+    // Complete answers only: not ready until the results and the shared state were read up to their ends.
+    sourceReady: () => processor.ready() && pipeline.resultsTable.isCaughtUp && shared.caughtUp,
     ...serviceOptions(config, keys, solvers),
     plugins: [liveRoutes(live)],
+  });
+  shared.bindKeys(keys);
+  shared.bindPlans(app.urbanflow.plans.store);
+  shared.bindCity(app.urbanflow.city);
+  registerScaleOutMetrics(app.urbanflow.metrics.registry, {
+    lags: () => [...pipeline.resultsTable.lags(), ...shared.lags()],
+    assignedPartitions: () => processor.kafkaStats().assignedPartitions.length,
+    leads: shared.leads,
+    errors: () => ({ publish: shared.publishErrors, apply: shared.applyErrors + pipeline.resultsTable.counters.applyErrors }),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
   log(`API on ${address}  (docs ${address}/docs; state in ${config.stateDir})`);
-  if (bootstrap) log(`no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
   try {
     await processor.start();
+    // The processor made sure the results topic exists.
+    await pipeline.resultsTable.start();
+    void pipeline.resultsTable.caughtUp.then(() => log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`));
+    await shared.start();
   } catch (err) {
     await app.close();
     await solvers.close();
     await processor.stop();
+    await shared.stop();
+    await pipeline.resultsTable.stop();
     keys.close();
     throw err;
   }
+  // Only now does this process know the keys of the group. A group without an operator key gets one, made by its
+  // leader only (processes started together would otherwise each make one), once it has led for a moment: a key
+  // made by the member that led just before has reached it by then.
+  const bootstrapTimer = setInterval(() => {
+    if (keys.hasActive('operator', Date.now())) return clearInterval(bootstrapTimer);
+    if (shared.leadingForMs() < BOOTSTRAP_LEADERSHIP_MS) return;
+    clearInterval(bootstrapTimer);
+    const bootstrap = ensureOperatorKey(keys, Date.now());
+    if (bootstrap) log(`no operator key existed in group ${config.kafka!.applicationId}, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+  }, 250);
   const failed = processor.done().then(
     () => undefined,
     (err: Error) => err,
   );
   const outcome = await Promise.race([stop.stopped.then(() => undefined), failed]);
   log(outcome ? `pipeline stopped: ${outcome.message}` : 'shutting down');
+  clearInterval(bootstrapTimer);
+  await shared.stopReading();
+  await pipeline.resultsTable.stop();
   await gracefulShutdown({
     app,
     pipeline,
@@ -144,6 +186,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     drainDelayMs: config.drainDelayMs,
     log,
   });
+  await shared.stop();
   keys.close();
   if (outcome) process.exitCode = 1;
 }

@@ -65,6 +65,56 @@ export function producerConfig(c: KafkaConfig, transactionalId: string): Props {
   };
 }
 
+/**
+ * A global table's reader (src/io/kafka/global-table.ts): every partition assigned by hand, committed data only,
+ * never a group member (the group id is only librdkafka's requirement; nothing is committed under it).
+ */
+export function globalReaderConfig(c: KafkaConfig, role: string): Props {
+  return {
+    'queued.max.messages.kbytes': 65_536,
+    // Shared user state (a revocation) must reach every process well within a second.
+    'fetch.wait.max.ms': 50,
+    ...base(c, role),
+    'group.id': `${c.applicationId}-${role}`,
+    'enable.auto.commit': false,
+    'enable.auto.offset.store': false,
+    'enable.partition.eof': true,
+    'isolation.level': 'read_committed',
+  };
+}
+
+/**
+ * A member of the leader group of live plans: one partition, so one member holds it. Its session timeout bounds
+ * how long plans go unrefreshed after the leader dies; a user's session.timeout.ms applies here too.
+ */
+export function leaderConsumerConfig(c: KafkaConfig, groupId: string): Props {
+  return {
+    'session.timeout.ms': 6_000,
+    'heartbeat.interval.ms': 1_000,
+    'fetch.wait.max.ms': 500,
+    ...base(c, 'leader'),
+    'group.id': groupId,
+    'partition.assignment.strategy': 'range',
+    'auto.offset.reset': 'latest',
+    'enable.auto.commit': false,
+    'enable.auto.offset.store': false,
+    'isolation.level': 'read_committed',
+  };
+}
+
+/** The producer of shared user state: idempotent, no transactions (each record is one change), large records allowed. */
+export function sharedProducerConfig(c: KafkaConfig): Props {
+  return {
+    'linger.ms': 1,
+    'message.max.bytes': SHARED_RECORD_MAX_BYTES,
+    ...base(c, 'shared-producer'),
+    'enable.idempotence': true,
+  };
+}
+
+/** Stored plans carry their request and result (a plan request may be 8 MB of JSON). */
+export const SHARED_RECORD_MAX_BYTES = 20 * 1024 * 1024;
+
 export function adminConfig(c: KafkaConfig): Props {
   return base(c, 'admin');
 }

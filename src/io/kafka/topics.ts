@@ -14,7 +14,7 @@ function partitionCounts(md: Awaited<ReturnType<typeof metadata>>): Map<string, 
 }
 
 /** Metadata until every named topic shows up: a created topic reaches the metadata cache a little later. */
-async function awaitTopics(client: Producer, names: string[]): Promise<Map<string, number>> {
+export async function awaitTopics(client: Producer, names: string[]): Promise<Map<string, number>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const counts = partitionCounts(await metadata(client, 15_000));
@@ -23,7 +23,7 @@ async function awaitTopics(client: Producer, names: string[]): Promise<Map<strin
   }
 }
 
-function createTopic(c: KafkaConfig, name: string, partitions: number, config: Record<string, string>): Promise<void> {
+export function createTopic(c: KafkaConfig, name: string, partitions: number, config: Record<string, string>): Promise<void> {
   const admin = AdminClient.create(adminConfig(c) as never);
   return new Promise<void>((resolve, reject) => {
     admin.createTopic({ topic: name, num_partitions: partitions, replication_factor: c.replicationFactor, config } as never, 15_000, (err) => {
