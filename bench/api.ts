@@ -22,7 +22,24 @@ function flag(args: string[], name: string, fallback: number): number {
 async function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '1', '--state-dir', dir, '--log-level', 'warn', '--out-of-orderness', '2m', '--rate-limit', 'traffic-center=0,operator=0'],
+    [
+      CLI,
+      'run',
+      '--source',
+      'http',
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--state-dir',
+      dir,
+      '--log-level',
+      'warn',
+      '--out-of-orderness',
+      '2m',
+      '--rate-limit',
+      'traffic-center=0,operator=0',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -74,7 +91,12 @@ function ingestBodies(detectors: string[], batches: number, perBatch: number, st
     const readings: Reading[] = [];
     const t0 = startMs + b * 10_000;
     for (let i = 0; i < perBatch; i++) {
-      readings.push({ sensor: detectors[k++ % detectors.length], metric: 'detector.count', ts: t0 + Math.floor((i * 10_000) / perBatch), value: (i * 7) % 23 });
+      readings.push({
+        sensor: detectors[k++ % detectors.length],
+        metric: 'detector.count',
+        ts: t0 + Math.floor((i * 10_000) / perBatch),
+        value: (i * 7) % 23,
+      });
     }
     out.push(Buffer.from(encodeBatch(readings)));
   }
@@ -107,7 +129,11 @@ async function junkIngest(base: string, operatorKey: string, seconds: number, pi
   const t0 = performance.now();
   const poster = (async () => {
     while (!stop) {
-      const res = await fetch(`${base}/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' }, body: new Uint8Array(body) });
+      const res = await fetch(`${base}/v1/telemetry`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: new Uint8Array(body),
+      });
       const answer = (await res.json()) as { readings?: number };
       if (res.status === 202) {
         readings += answer.readings ?? 0;
@@ -143,7 +169,14 @@ interface GetFigures {
 }
 
 /** Loads one GET (2 s warm-up, then `seconds`), counting answers of the expected status and the server's CPU per request. */
-async function measureGet(url: string, headers: Record<string, string>, expect: 200 | 304, seconds: number, connections: number, pid: number): Promise<GetFigures> {
+async function measureGet(
+  url: string,
+  headers: Record<string, string>,
+  expect: 200 | 304,
+  seconds: number,
+  connections: number,
+  pid: number,
+): Promise<GetFigures> {
   await autocannon({ url, connections, duration: 2, headers });
   const cpu0 = cpuSeconds(pid);
   const r = await autocannon({ url, connections, duration: seconds, headers });
@@ -173,8 +206,14 @@ export const apiBench: Bench = async (args) => {
     const json = { 'content-type': 'application/json' };
     const auth = (k: string) => ({ authorization: `Bearer ${k}` });
     // A current plan as a traffic center polls it: one intersection's timing plan (--intersections for larger sets).
-    const body = JSON.stringify({ intersections: Array.from({ length: flag(args, 'intersections', 1) }, (_, i) => randomIntersection(i + 1, 0.7)) });
-    const created = await fetch(`${base}/v1/signals/plans?wait=60`, { method: 'POST', headers: { ...auth(traffic), ...json }, body });
+    const body = JSON.stringify({
+      intersections: Array.from({ length: flag(args, 'intersections', 1) }, (_, i) => randomIntersection(i + 1, 0.7)),
+    });
+    const created = await fetch(`${base}/v1/signals/plans?wait=60`, {
+      method: 'POST',
+      headers: { ...auth(traffic), ...json },
+      body,
+    });
     if (created.status !== 201) throw new Error(`plan request failed: ${created.status} ${await created.text()}`);
     const planUrl = `${base}${created.headers.get('location')}`;
     const planDoc = Buffer.from(await (await fetch(planUrl, { headers: auth(traffic) })).arrayBuffer());
@@ -186,8 +225,12 @@ export const apiBench: Bench = async (args) => {
     const get = await autocannon({ url: planUrl, connections, duration: seconds, headers: auth(traffic) });
     const serverUsPerGet = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / get.requests.total;
     const baselineReqPerSec = await baseline(planDoc, dir, seconds, connections);
-    process.stderr.write(`api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`);
-    process.stderr.write(`api: GET plan (${planBytes} bytes): ${Math.round(get.requests.average)} req/s, p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, non-2xx ${get.non2xx}, errors ${get.errors}\n`);
+    process.stderr.write(
+      `api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`,
+    );
+    process.stderr.write(
+      `api: GET plan (${planBytes} bytes): ${Math.round(get.requests.average)} req/s, p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, non-2xx ${get.non2xx}, errors ${get.errors}\n`,
+    );
 
     // The live plan a traffic center polls: the plan in effect for one intersection, then the same GET with its ETag (304).
     const liveUrl = `${base}/v1/signals/intersections/${intersections[0]}/plan`;
@@ -195,7 +238,14 @@ export const apiBench: Bench = async (args) => {
     if (first.status !== 200) throw new Error(`live plan GET failed: ${first.status} ${await first.text()}`);
     const livePlanBytes = (await first.arrayBuffer()).byteLength;
     const live = await measureGet(liveUrl, auth(traffic), 200, seconds, connections, child.pid!);
-    const live304 = await measureGet(liveUrl, { ...auth(traffic), 'if-none-match': first.headers.get('etag')! }, 304, seconds, connections, child.pid!);
+    const live304 = await measureGet(
+      liveUrl,
+      { ...auth(traffic), 'if-none-match': first.headers.get('etag')! },
+      304,
+      seconds,
+      connections,
+      child.pid!,
+    );
     process.stderr.write(
       `api: GET live plan (${livePlanBytes} bytes): ${live.reqPerSec} req/s, p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, ${live.serverCpuUsPerReq} us server CPU, unexpected ${live.unexpected}; ` +
         `with If-None-Match (304): ${live304.reqPerSec} req/s, p99 ${live304.p99Ms} ms, ${live304.serverCpuUsPerReq} us, unexpected ${live304.unexpected}\n`,
@@ -204,18 +254,32 @@ export const apiBench: Bench = async (args) => {
     const city = (await (await fetch(`${base}/v1/city`, { headers: auth(operator) })).json()) as {
       city: { intersections: { approaches: { laneGroups: { detectors: string[] }[] }[] }[] };
     };
-    const detectors = city.city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors)));
+    const detectors = city.city.intersections.flatMap((x) =>
+      x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors)),
+    );
     const batches = flag(args, 'batches', 600);
     const bodies = ingestBodies(detectors, batches, perBatch, Date.now() - 20 * 3_600_000);
     let next = 0;
-    const stats0 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as { readings: number };
+    const stats0 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as {
+      readings: number;
+    };
     const ingest = await autocannon({
       url: `${base}/v1/telemetry`,
       connections: 2,
       amount: bodies.length,
-      requests: [{ method: 'POST', headers: { ...auth(operator), 'content-type': 'application/msgpack' }, setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
+      requests: [
+        {
+          method: 'POST',
+          headers: { ...auth(operator), 'content-type': 'application/msgpack' },
+          setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+        },
+      ],
     });
-    const stats1 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as { readings: number; late: number; deadLetters: number };
+    const stats1 = (await (await fetch(`${base}/v1/stats`, { headers: auth(operator) })).json()) as {
+      readings: number;
+      late: number;
+      deadLetters: number;
+    };
     const readings = stats1.readings - stats0.readings;
     const ingestReadingsPerSec = readings / ingest.duration;
     process.stderr.write(

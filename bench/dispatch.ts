@@ -1,5 +1,12 @@
 // Benchmark `dispatch`: synthetic 1000x96 and 200x96 LPs and a 200x96 MIP with event limits and minimum runs, and the same with feeder caps and limits, each by the method solveDispatch picks.
-import { buildDispatchModel, checkDispatchPlan, solveDispatch, validateDispatchRequest, warmUpDecomposition, type DispatchPlan } from '../solvers/dispatch/index.js';
+import {
+  buildDispatchModel,
+  checkDispatchPlan,
+  solveDispatch,
+  validateDispatchRequest,
+  warmUpDecomposition,
+  type DispatchPlan,
+} from '../solvers/dispatch/index.js';
 import { syntheticFeederRequest } from '../solvers/dispatch/synthetic-feeders.js';
 import { syntheticDispatchRequest, type SyntheticOptions } from '../solvers/dispatch/synthetic.js';
 import { warmUpHighs } from '../solvers/lp/index.js';
@@ -13,18 +20,34 @@ const MIP_TIME_LIMIT_SECONDS = 60;
 /** Each feeder-structured solve's budget: a figure above it is reported as reached, with the plan's gap, not waited for. */
 const FEEDERS_TIME_LIMIT_SECONDS = 60;
 
-async function timed(resources: SolverResources, opts: SyntheticOptions & { feeders?: number }, solve: { mipRelGap?: number; timeLimitSeconds?: number } = {}) {
-  const request = opts.feeders !== undefined ? syntheticFeederRequest({ ...opts, feeders: opts.feeders }) : syntheticDispatchRequest(opts);
+async function timed(
+  resources: SolverResources,
+  opts: SyntheticOptions & { feeders?: number },
+  solve: { mipRelGap?: number; timeLimitSeconds?: number } = {},
+) {
+  const request =
+    opts.feeders !== undefined
+      ? syntheticFeederRequest({ ...opts, feeders: opts.feeders })
+      : syntheticDispatchRequest(opts);
   const t0 = performance.now();
   const problem = validateDispatchRequest(request);
-  const plan = await solveDispatch(problem, { ...solve, highs: resources.highs, decomposition: resources.decomposition });
+  const plan = await solveDispatch(problem, {
+    ...solve,
+    highs: resources.highs,
+    decomposition: resources.decomposition,
+  });
   const ms = performance.now() - t0;
   // the service checks every plan it returns; checking again here keeps a figure from ever timing a wrong plan
   const violations = checkDispatchPlan(request, plan);
-  if (violations.length > 0) throw new Error(`dispatch ${opts.resources}x${opts.intervals}: plan rejected by the checker: ${violations.slice(0, 5).join('; ')}`);
+  if (violations.length > 0)
+    throw new Error(
+      `dispatch ${opts.resources}x${opts.intervals}: plan rejected by the checker: ${violations.slice(0, 5).join('; ')}`,
+    );
   const model = buildDispatchModel(problem).lp;
   const dw = plan.decomposition ? `, ${JSON.stringify(plan.decomposition)}` : '';
-  process.stderr.write(`dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}${opts.feeders !== undefined ? ` on ${opts.feeders} feeders` : ''}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${plan.timeLimit ? `, time limit reached, gap ${plan.timeLimit.gap}` : ''}${dw}\n`);
+  process.stderr.write(
+    `dispatch ${opts.resources}x${opts.intervals}${opts.integer ? ' MIP' : ' LP'}${opts.feeders !== undefined ? ` on ${opts.feeders} feeders` : ''}: ${model.numCols} columns, ${model.numRows} rows, ${model.numNonzeros} nonzeros, ${ms.toFixed(0)} ms, ${plan.method} (${plan.backend}), ${plan.status}, objective ${plan.objective.toFixed(2)}${plan.mipGap !== undefined ? `, gap ${plan.mipGap}` : ''}${plan.timeLimit ? `, time limit reached, gap ${plan.timeLimit.gap}` : ''}${dw}\n`,
+  );
   return { ms, plan };
 }
 
@@ -69,7 +92,11 @@ async function figures(resources: SolverResources, feedersOnly: boolean): Promis
   // a utility's structure: feeders of 25-50 resources, caps on a third, reduction limits on some (synthetic-feeders.ts)
   const budget = { timeLimitSeconds: FEEDERS_TIME_LIMIT_SECONDS };
   const lpFeeders200 = await timed(resources, { resources: 200, intervals: 96, seed: 1, feeders: 6 }, budget);
-  const mipFeeders200 = await timed(resources, { resources: 200, intervals: 96, integer: true, seed: 1, feeders: 6 }, { ...budget, mipRelGap: MIP_GAP });
+  const mipFeeders200 = await timed(
+    resources,
+    { resources: 200, intervals: 96, integer: true, seed: 1, feeders: 6 },
+    { ...budget, mipRelGap: MIP_GAP },
+  );
   const lpFeeders1000 = await timed(resources, { resources: 1000, intervals: 96, seed: 1, feeders: 25 }, budget);
   // a plan stopped by the budget before any bound has no proven gap (null), not 0
   const gapOf = (plan: DispatchPlan) => (plan.timeLimit ? plan.timeLimit.gap : (plan.mipGap ?? 0));
@@ -97,7 +124,11 @@ async function figures(resources: SolverResources, feedersOnly: boolean): Promis
 async function targetOnlyFigures(resources: SolverResources): Promise<Record<string, unknown>> {
   const lp200 = await timed(resources, { resources: 200, intervals: 96, seed: 1 });
   const lp1000 = await timed(resources, { resources: 1000, intervals: 96, seed: 1 });
-  const mip200 = await timed(resources, { resources: 200, intervals: 96, integer: true, seed: 1 }, { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS });
+  const mip200 = await timed(
+    resources,
+    { resources: 200, intervals: 96, integer: true, seed: 1 },
+    { mipRelGap: MIP_GAP, timeLimitSeconds: MIP_TIME_LIMIT_SECONDS },
+  );
   return {
     lp1000x96Method: lp1000.plan.method,
     lp200x96Method: lp200.plan.method,

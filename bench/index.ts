@@ -14,4 +14,18 @@ import { uiBench } from './ui.js';
 import { scaleBench } from './scale.js';
 export type Bench = (args: string[]) => Promise<Record<string, unknown>>;
 
-export const benches: Record<string, Bench> = { forecast: forecastBench, routing: routingBench, stream: streamBench, dispatch: dispatchBench, signals: signalsBench, live: liveBench, api: apiBench, kafka: kafkaBench, cli: cliBench, start: startBench, mqtt: mqttBench, ui: uiBench, scale: scaleBench };
+export const benches: Record<string, Bench> = {
+  forecast: forecastBench,
+  routing: routingBench,
+  stream: streamBench,
+  dispatch: dispatchBench,
+  signals: signalsBench,
+  live: liveBench,
+  api: apiBench,
+  kafka: kafkaBench,
+  cli: cliBench,
+  start: startBench,
+  mqtt: mqttBench,
+  ui: uiBench,
+  scale: scaleBench,
+};

@@ -8,7 +8,12 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const POM = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../test/kafka-broker/pom.xml' : '../../test/kafka-broker/pom.xml', import.meta.url));
+const POM = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.ts') ? '../test/kafka-broker/pom.xml' : '../../test/kafka-broker/pom.xml',
+    import.meta.url,
+  ),
+);
 
 /** Why no broker could be started, in words that say what to install or fix. */
 export class BrokerUnavailableError extends Error {}
@@ -26,14 +31,23 @@ export function ensureKafkaJars(log: (line: string) => void = () => undefined): 
   const libs = join(brokerCacheDir(), 'libs');
   if (existsSync(join(libs, '.complete'))) return libs;
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (java.error || java.status !== 0) throw new BrokerUnavailableError(`the Kafka tests start a real broker and need Java 17+ on PATH (java -version failed: ${java.error?.message ?? java.stderr})`);
+  if (java.error || java.status !== 0)
+    throw new BrokerUnavailableError(
+      `the Kafka tests start a real broker and need Java 17+ on PATH (java -version failed: ${java.error?.message ?? java.stderr})`,
+    );
   const partial = `${libs}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   log(`fetching Apache Kafka ${kafkaVersion()} from Maven Central into ${libs}`);
-  const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${partial}`], { encoding: 'utf8', timeout: 600_000 });
+  const mvn = spawnSync(
+    'mvn',
+    ['-B', '-q', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${partial}`],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
   if (mvn.error || mvn.status !== 0) {
-    throw new BrokerUnavailableError(`could not fetch the Kafka broker jars with Maven (needs mvn on PATH and Maven Central reachable): ${mvn.error?.message ?? `${mvn.stdout}${mvn.stderr}`.trim().slice(-2000)}`);
+    throw new BrokerUnavailableError(
+      `could not fetch the Kafka broker jars with Maven (needs mvn on PATH and Maven Central reachable): ${mvn.error?.message ?? `${mvn.stdout}${mvn.stderr}`.trim().slice(-2000)}`,
+    );
   }
   writeFileSync(join(partial, '.complete'), kafkaVersion());
   rmSync(libs, { recursive: true, force: true });
@@ -101,8 +115,23 @@ export class KafkaBroker {
     const dir = mkdtempSync(join(tmpdir(), 'urbanflow-kafka-'));
     const broker = new KafkaBroker(dir, await freePort(), await freePort(), libs, o);
     broker.writeConfig();
-    const format = spawnSync('java', ['-cp', `${libs}/*`, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, 'kafka.tools.StorageTool', 'format', '-t', 'dXJiYW5mbG93LXRlc3Rz', '-c', join(dir, 'server.properties')], { encoding: 'utf8' });
-    if (format.status !== 0) throw new BrokerUnavailableError(`formatting the Kafka log directory failed: ${format.stdout}${format.stderr}`);
+    const format = spawnSync(
+      'java',
+      [
+        '-cp',
+        `${libs}/*`,
+        `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        'dXJiYW5mbG93LXRlc3Rz',
+        '-c',
+        join(dir, 'server.properties'),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (format.status !== 0)
+      throw new BrokerUnavailableError(`formatting the Kafka log directory failed: ${format.stdout}${format.stderr}`);
     await broker.launch();
     return broker;
   }
@@ -132,18 +161,45 @@ export class KafkaBroker {
       'log.cleaner.backoff.ms': 1000,
       ...this.o.properties,
     };
-    writeFileSync(join(this.dir, 'server.properties'), Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    writeFileSync(
+      join(this.dir, 'server.properties'),
+      Object.entries(props)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     writeFileSync(
       join(this.dir, 'log4j2.properties'),
-      ['status = error', 'appender.file.type = File', 'appender.file.name = file', `appender.file.fileName = ${this.logFile}`, 'appender.file.layout.type = PatternLayout', 'appender.file.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = info', 'rootLogger.appenderRef.file.ref = file'].join('\n') + '\n',
+      [
+        'status = error',
+        'appender.file.type = File',
+        'appender.file.name = file',
+        `appender.file.fileName = ${this.logFile}`,
+        'appender.file.layout.type = PatternLayout',
+        'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+        'rootLogger.level = info',
+        'rootLogger.appenderRef.file.ref = file',
+      ].join('\n') + '\n',
     );
   }
 
   private async launch(): Promise<void> {
     const heap = this.o.heapMb ?? 768;
-    const proc = spawn('java', [`-Xms${Math.min(256, heap)}m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-cp', `${this.libs}/*`, `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`, 'kafka.Kafka', join(this.dir, 'server.properties')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const proc = spawn(
+      'java',
+      [
+        `-Xms${Math.min(256, heap)}m`,
+        `-Xmx${heap}m`,
+        '-XX:+UseG1GC',
+        '-cp',
+        `${this.libs}/*`,
+        `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+        'kafka.Kafka',
+        join(this.dir, 'server.properties'),
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     running.add(proc);
@@ -151,10 +207,12 @@ export class KafkaBroker {
     this.proc = proc;
     const deadline = Date.now() + 90_000;
     for (;;) {
-      if (proc.exitCode !== null) throw new BrokerUnavailableError(`the Kafka broker exited with code ${proc.exitCode}: ${stderr}${this.tail()}`);
+      if (proc.exitCode !== null)
+        throw new BrokerUnavailableError(`the Kafka broker exited with code ${proc.exitCode}: ${stderr}${this.tail()}`);
       const log = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
       if (log.includes('Kafka Server started') && (await portOpen(this.port))) return;
-      if (Date.now() > deadline) throw new BrokerUnavailableError(`the Kafka broker did not start within 90 s: ${this.tail()}`);
+      if (Date.now() > deadline)
+        throw new BrokerUnavailableError(`the Kafka broker did not start within 90 s: ${this.tail()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -15,17 +15,42 @@ export const PER_SITE = 256;
 
 /** Per sensor and per site, 10-s windows: each key closes a window every 10 s of event time. */
 export const OPERATORS: OperatorSpec[] = [
-  { name: 'count', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['count', 'sum', 'mean'], allowedLatenessMs: 0 },
-  { name: 'site-count', metric: 'detector.count', keyBy: 'site', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['sum'], allowedLatenessMs: 0 },
+  {
+    name: 'count',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: 10_000 },
+    aggregates: ['count', 'sum', 'mean'],
+    allowedLatenessMs: 0,
+  },
+  {
+    name: 'site-count',
+    metric: 'detector.count',
+    keyBy: 'site',
+    window: { type: 'tumbling', sizeMs: 10_000 },
+    aggregates: ['sum'],
+    allowedLatenessMs: 0,
+  },
 ];
 
 export function benchCatalog(keys: number): SensorCatalog {
-  return buildCatalog(Array.from({ length: keys }, (_, i) => ({ id: `d${i}`, kind: 'detector' as const, owners: { site: `s${Math.floor(i / PER_SITE)}` } })));
+  return buildCatalog(
+    Array.from({ length: keys }, (_, i) => ({
+      id: `d${i}`,
+      kind: 'detector' as const,
+      owners: { site: `s${Math.floor(i / PER_SITE)}` },
+    })),
+  );
 }
 
 /** Every sensor reports once per event-time second, up to 1 s late: a live city's shape, not a stress pattern. */
 function reading(sensor: number, second: number): Reading {
-  return { sensor: `d${sensor}`, metric: 'detector.count', ts: T0 + second * 1000 + ((sensor * 7919 + second * 31) % 1000), value: (sensor + second) % 17 };
+  return {
+    sensor: `d${sensor}`,
+    metric: 'detector.count',
+    ts: T0 + second * 1000 + ((sensor * 7919 + second * 31) % 1000),
+    value: (sensor + second) % 17,
+  };
 }
 
 /**
@@ -40,7 +65,8 @@ export function* gatewayOrder(keys: number, readings: number, perMessage: number
     for (let site = 0; site < sites && n < readings; site++) {
       const batch: Reading[] = [];
       for (let t = second; t < second + seconds; t++) {
-        for (let s = site * PER_SITE; s < Math.min(keys, (site + 1) * PER_SITE) && n < readings; s++, n++) batch.push(reading(s, t));
+        for (let s = site * PER_SITE; s < Math.min(keys, (site + 1) * PER_SITE) && n < readings; s++, n++)
+          batch.push(reading(s, t));
       }
       yield batch;
     }
@@ -49,7 +75,14 @@ export function* gatewayOrder(keys: number, readings: number, perMessage: number
 
 /** A plain (non-transactional) producer of telemetry, batching as a gateway fleet's brokers would see it. */
 export async function telemetryProducer(brokers: string): Promise<rd.Producer> {
-  const p = new rd.RdProducer({ 'bootstrap.servers': brokers, 'linger.ms': 20, 'batch.size': 1_000_000, 'compression.codec': 'lz4', 'queue.buffering.max.kbytes': 1_048_576, 'queue.buffering.max.messages': 2_000_000 } as never);
+  const p = new rd.RdProducer({
+    'bootstrap.servers': brokers,
+    'linger.ms': 20,
+    'batch.size': 1_000_000,
+    'compression.codec': 'lz4',
+    'queue.buffering.max.kbytes': 1_048_576,
+    'queue.buffering.max.messages': 2_000_000,
+  } as never);
   await rd.connect(p, 30_000);
   p.setPollInterval(50);
   return p;

@@ -12,7 +12,14 @@ import { encodeBatch, encodeReading } from '../src/telemetry/codec.js';
 import type { Bench } from './index.js';
 import { KafkaBroker } from './kafka-broker.js';
 import type { LiveProducerArgs } from './kafka-live-producer.js';
-import { OPERATORS, OUT_OF_ORDERNESS_MS, PER_SITE, benchCatalog, gatewayOrder, telemetryProducer } from './kafka-workload.js';
+import {
+  OPERATORS,
+  OUT_OF_ORDERNESS_MS,
+  PER_SITE,
+  benchCatalog,
+  gatewayOrder,
+  telemetryProducer,
+} from './kafka-workload.js';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -27,7 +34,13 @@ interface Workload {
   readings: number;
 }
 
-function config(brokers: string, topic: string, group: string, partitions: number, commitIntervalMs: number): KafkaConfig {
+function config(
+  brokers: string,
+  topic: string,
+  group: string,
+  partitions: number,
+  commitIntervalMs: number,
+): KafkaConfig {
   return {
     brokers,
     inputTopic: topic,
@@ -44,20 +57,32 @@ function config(brokers: string, topic: string, group: string, partitions: numbe
 
 async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
   const admin = rd.AdminClient.create({ 'bootstrap.servers': brokers } as never);
-  await new Promise<void>((resolve, reject) => admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) => (err ? reject(rd.asError(err)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 30_000, (err) =>
+      err ? reject(rd.asError(err)) : resolve(),
+    ),
+  );
   admin.disconnect();
   await new Promise((r) => setTimeout(r, 1000));
 }
 
 /** Fills a topic with gateway batches, or one message per reading, each on its site's partition. */
-async function fill(brokers: string, catalog: SensorCatalog, topic: string, partitions: number, readings: number, perMessage: number): Promise<Workload> {
+async function fill(
+  brokers: string,
+  catalog: SensorCatalog,
+  topic: string,
+  partitions: number,
+  readings: number,
+  perMessage: number,
+): Promise<Workload> {
   await createTopic(brokers, topic, partitions);
   const of = coPartitioning(catalog, OPERATORS).partitionOfSensor(partitions);
   const p = await telemetryProducer(brokers);
   let messages = 0;
   for (const batch of gatewayOrder(catalog.ids.length, readings, perMessage)) {
     const part = of[catalog.index.get(batch[0].sensor)!];
-    if (perMessage === 1) for (const r of batch) rd.produceBlocking(p, topic, part, Buffer.from(encodeReading(r)), null);
+    if (perMessage === 1)
+      for (const r of batch) rd.produceBlocking(p, topic, part, Buffer.from(encodeReading(r)), null);
     else rd.produceBlocking(p, topic, part, Buffer.from(encodeBatch(batch)), null);
     messages += perMessage === 1 ? batch.length : 1;
   }
@@ -68,7 +93,17 @@ async function fill(brokers: string, catalog: SensorCatalog, topic: string, part
 
 /** node-rdkafka's own consume loop over the whole topic, doing nothing with the messages: the ceiling. */
 async function rawConsume(brokers: string, w: Workload, partitions: number): Promise<number> {
-  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': `raw-${w.topic}`, 'enable.auto.commit': false, 'isolation.level': 'read_committed', 'queued.max.messages.kbytes': 16_384, 'fetch.wait.max.ms': 50 } as never, {});
+  const c = new rd.Consumer(
+    {
+      'bootstrap.servers': brokers,
+      'group.id': `raw-${w.topic}`,
+      'enable.auto.commit': false,
+      'isolation.level': 'read_committed',
+      'queued.max.messages.kbytes': 16_384,
+      'fetch.wait.max.ms': 50,
+    } as never,
+    {},
+  );
   await rd.connect(c, 30_000);
   c.setDefaultConsumeTimeout(100);
   c.assign(Array.from({ length: partitions }, (_, partition) => ({ topic: w.topic, partition, offset: 0 })));
@@ -85,12 +120,29 @@ async function rawConsume(brokers: string, w: Workload, partitions: number): Pro
  * results, dead letters and changelog records of a transaction become visible with its offsets), and the CPU
  * this process used per reading over that time (main thread, workers and librdkafka's threads together).
  */
-async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, partitions: number, workers: number, commitIntervalMs: number): Promise<{ readingsPerSec: number; messagesPerSec: number; commits: number; results: number; cpuMicrosPerReading: number }> {
+async function endToEnd(
+  brokers: string,
+  catalog: SensorCatalog,
+  w: Workload,
+  partitions: number,
+  workers: number,
+  commitIntervalMs: number,
+): Promise<{
+  readingsPerSec: number;
+  messagesPerSec: number;
+  commits: number;
+  results: number;
+  cpuMicrosPerReading: number;
+}> {
   const ends: Record<number, number> = {};
   const probe = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': 'probe' } as never, {});
   await rd.connect(probe, 30_000);
   for (let p = 0; p < partitions; p++) {
-    ends[p] = await new Promise<number>((resolve, reject) => probe.queryWatermarkOffsets(w.topic, p, 10_000, (err, o) => (err ? reject(rd.asError(err)) : resolve(o.highOffset))));
+    ends[p] = await new Promise<number>((resolve, reject) =>
+      probe.queryWatermarkOffsets(w.topic, p, 10_000, (err, o) =>
+        err ? reject(rd.asError(err)) : resolve(o.highOffset),
+      ),
+    );
   }
   await rd.disconnect(probe);
   const proc = new KafkaProcessor({
@@ -122,20 +174,44 @@ async function endToEnd(brokers: string, catalog: SensorCatalog, w: Workload, pa
   // The workload is all on time and valid: a dead letter would mean the figures measure something else.
   if (proc.stats().late > 0) throw new Error(`benchmark input produced ${proc.stats().late} late readings`);
   await proc.stop();
-  return { readingsPerSec: w.readings / seconds, messagesPerSec: w.messages / seconds, commits: k.commits, results, cpuMicrosPerReading: (used.user + used.system) / w.readings };
+  return {
+    readingsPerSec: w.readings / seconds,
+    messagesPerSec: w.messages / seconds,
+    commits: k.commits,
+    results,
+    cpuMicrosPerReading: (used.user + used.system) / w.readings,
+  };
 }
 
 /**
  * Telemetry arriving live at `rate` readings/s in batches, from a producer process of its own (producing must
  * not take the engine's main thread); the processor's lag sampled every 100 ms, and the rate really produced.
  */
-async function lagAt(brokers: string, catalog: SensorCatalog, partitions: number, workers: number, commitIntervalMs: number, rate: number, seconds: number, perMessage: number): Promise<{ maxLag: number; endLag: number; producedRate: number }> {
+async function lagAt(
+  brokers: string,
+  catalog: SensorCatalog,
+  partitions: number,
+  workers: number,
+  commitIntervalMs: number,
+  rate: number,
+  seconds: number,
+  perMessage: number,
+): Promise<{ maxLag: number; endLag: number; producedRate: number }> {
   const topic = 'bench.live';
   await createTopic(brokers, topic, partitions);
-  const proc = new KafkaProcessor({ config: config(brokers, topic, 'live', partitions, commitIntervalMs), catalog, operators: OPERATORS, outOfOrdernessMs: OUT_OF_ORDERNESS_MS, workers, maxFutureMs: 365 * 86_400_000 });
+  const proc = new KafkaProcessor({
+    config: config(brokers, topic, 'live', partitions, commitIntervalMs),
+    catalog,
+    operators: OPERATORS,
+    outOfOrdernessMs: OUT_OF_ORDERNESS_MS,
+    workers,
+    maxFutureMs: 365 * 86_400_000,
+  });
   await proc.start();
   const args: LiveProducerArgs = { brokers, topic, partitions, keys: catalog.ids.length, rate, seconds, perMessage };
-  const child = fork(fileURLToPath(new URL('./kafka-live-producer.js', import.meta.url)), [JSON.stringify(args)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./kafka-live-producer.js', import.meta.url)), [JSON.stringify(args)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const produced = new Promise<{ sent: number; seconds: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { sent: number; seconds: number }));
     child.once('exit', (code) => reject(new Error(`the live producer exited with code ${code} before reporting`)));
@@ -167,19 +243,38 @@ export const kafkaBench: Bench = async (args) => {
   log('starting a Kafka broker');
   const broker = await KafkaBroker.start({ heapMb: 1024, log });
   try {
-    log(`filling: ${readings} readings in batches of ${perMessage}, ${singles} single-reading messages, ${keys} sensors, ${partitions} partitions`);
+    log(
+      `filling: ${readings} readings in batches of ${perMessage}, ${singles} single-reading messages, ${keys} sensors, ${partitions} partitions`,
+    );
     const batched = await fill(broker.brokers, catalog, 'bench.batched', partitions, readings, perMessage);
     const single = await fill(broker.brokers, catalog, 'bench.single', partitions, singles, 1);
     const rawBatched = await rawConsume(broker.brokers, batched, partitions);
     const rawSingle = await rawConsume(broker.brokers, single, partitions);
-    log(`raw consume: ${Math.round(rawSingle)} single-reading messages/s, ${Math.round(rawBatched)} batch messages/s (${Math.round(rawBatched * perMessage)} readings/s)`);
+    log(
+      `raw consume: ${Math.round(rawSingle)} single-reading messages/s, ${Math.round(rawBatched)} batch messages/s (${Math.round(rawBatched * perMessage)} readings/s)`,
+    );
     const b = await endToEnd(broker.brokers, catalog, batched, partitions, workers, commitIntervalMs);
-    log(`end to end, batched: ${Math.round(b.readingsPerSec)} readings/s (${b.commits} transactions, ${b.results} window results)`);
+    log(
+      `end to end, batched: ${Math.round(b.readingsPerSec)} readings/s (${b.commits} transactions, ${b.results} window results)`,
+    );
     const s = await endToEnd(broker.brokers, catalog, single, partitions, workers, commitIntervalMs);
-    log(`end to end, single-reading messages: ${Math.round(s.messagesPerSec)} messages/s (${s.commits} transactions, ${s.results} window results)`);
+    log(
+      `end to end, single-reading messages: ${Math.round(s.messagesPerSec)} messages/s (${s.commits} transactions, ${s.results} window results)`,
+    );
     const liveRate = Math.round(b.readingsPerSec / 2);
-    const live = await lagAt(broker.brokers, catalog, partitions, workers, commitIntervalMs, liveRate, lagSeconds, 1024);
-    log(`live at ${liveRate} readings/s (${Math.round(live.producedRate)} produced) for ${lagSeconds} s: max lag ${live.maxLag} messages, ${live.endLag} at the end`);
+    const live = await lagAt(
+      broker.brokers,
+      catalog,
+      partitions,
+      workers,
+      commitIntervalMs,
+      liveRate,
+      lagSeconds,
+      1024,
+    );
+    log(
+      `live at ${liveRate} readings/s (${Math.round(live.producedRate)} produced) for ${lagSeconds} s: max lag ${live.maxLag} messages, ${live.endLag} at the end`,
+    );
     // Other work on the machine takes CPU from the engine and the broker: the figures are only comparable at similar load.
     const loadEnd = loadavg()[0];
     log(`load average (1 min): ${loadStart.toFixed(2)} at the start, ${loadEnd.toFixed(2)} at the end`);

@@ -28,12 +28,21 @@ export async function seedLiveSignalPlans(dir: string, nowMs: number, days = 2):
   try {
     for (let t = start; t < end; t += STEP) {
       const idx = (t - start) / STEP;
-      const batch: WindowResult[] = ids.map((key, i) => ({ operator: 'lane-group-flow-5m', metric: 'detector.count', key, start: t, end: t + STEP, revision: 0, values: { sum: values[i][idx] } }));
+      const batch: WindowResult[] = ids.map((key, i) => ({
+        operator: 'lane-group-flow-5m',
+        metric: 'detector.count',
+        key,
+        start: t,
+        end: t + STEP,
+        revision: 0,
+        values: { sum: values[i][idx] },
+      }));
       forecasts.ingest(batch);
     }
     await forecasts.refit(end);
     const report = await new SignalPlanService({ city, forecasts, runner, store }).refresh(end);
-    if (report.published !== city.intersections.length + city.corridors.length) throw new Error(`seeding planned ${report.published} plans: ${JSON.stringify(report.failed.slice(0, 3))}`);
+    if (report.published !== city.intersections.length + city.corridors.length)
+      throw new Error(`seeding planned ${report.published} plans: ${JSON.stringify(report.failed.slice(0, 3))}`);
     return city.intersections.map((x) => x.id);
   } finally {
     await solvers.close();

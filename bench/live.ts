@@ -26,7 +26,11 @@ export const liveBench: Bench = async (args) => {
   const city = loadSampleCity();
   const start = Date.UTC(2026, 2, 2, 6);
   const end = start + days * DAY;
-  const spec = { feeder: ['feeder-kw-30m', 'feeder.kw', 'mean', 30 * MIN], bin: ['bin-fill-latest', 'bin.fill', 'last', 60 * MIN], laneGroup: ['lane-group-flow-5m', 'detector.count', 'sum', 5 * MIN] } as const;
+  const spec = {
+    feeder: ['feeder-kw-30m', 'feeder.kw', 'mean', 30 * MIN],
+    bin: ['bin-fill-latest', 'bin.fill', 'last', 60 * MIN],
+    laneGroup: ['lane-group-flow-5m', 'detector.count', 'sum', 5 * MIN],
+  } as const;
   const series = new Map<SeriesKind, { ids: string[]; values: Float64Array[] }>();
   for (const kind of SERIES_KINDS) {
     const ids = seriesIdsOfCity(city, kind);
@@ -40,7 +44,9 @@ export const liveBench: Bench = async (args) => {
     );
     series.set(kind, { ids, values });
   }
-  process.stderr.write(`sample city: ${SERIES_KINDS.map((k) => `${series.get(k)!.ids.length} ${k}`).join(', ')}; ${days} days of window results\n`);
+  process.stderr.write(
+    `sample city: ${SERIES_KINDS.map((k) => `${series.get(k)!.ids.length} ${k}`).join(', ')}; ${days} days of window results\n`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'urbanflow-bench-live-'));
   const store = StateStore.open(dir);
@@ -55,7 +61,17 @@ export const liveBench: Bench = async (args) => {
       if ((t - start) % stepMs !== 0) continue;
       const idx = (t - start) / stepMs - 1;
       const s = series.get(kind)!;
-      s.ids.forEach((key, i) => batch.push({ operator, metric, key, start: t - stepMs, end: t, revision: 0, values: { [aggregate]: s.values[i][idx] } }));
+      s.ids.forEach((key, i) =>
+        batch.push({
+          operator,
+          metric,
+          key,
+          start: t - stepMs,
+          end: t,
+          revision: 0,
+          values: { [aggregate]: s.values[i][idx] },
+        }),
+      );
     }
     service.ingest(batch);
     rows += batch.length;
@@ -105,7 +121,9 @@ export const liveBench: Bench = async (args) => {
   rmSync(dir, { recursive: true, force: true });
 
   const total = SERIES_KINDS.reduce((n, k) => n + series.get(k)!.ids.length, 0);
-  process.stderr.write(`refit of ${st.refitSeries} series on ${threads} thread(s): ${refitMs.toFixed(0)} ms; event loop delay max ${(loop.max / 1e6).toFixed(1)} ms\n`);
+  process.stderr.write(
+    `refit of ${st.refitSeries} series on ${threads} thread(s): ${refitMs.toFixed(0)} ms; event loop delay max ${(loop.max / 1e6).toFixed(1)} ms\n`,
+  );
   return {
     days,
     threads,

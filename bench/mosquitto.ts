@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export function mosquittoBinary(): string | undefined {
-  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (existsSync(p)) return p;
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'])
+    if (existsSync(p)) return p;
   return undefined;
 }
 
@@ -68,7 +69,10 @@ export async function startMosquitto(o: { tls?: { certFile: string; keyFile: str
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await Promise.race([waitForPort(port, 15_000), exited.then(() => Promise.reject(new Error(`mosquitto exited: ${stderr}`)))]);
+    await Promise.race([
+      waitForPort(port, 15_000),
+      exited.then(() => Promise.reject(new Error(`mosquitto exited: ${stderr}`))),
+    ]);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

@@ -21,7 +21,16 @@ import { freePort, startMosquitto } from './mosquitto.js';
 
 const CLI = fileURLToPath(new URL('../../bin/urbanflow.js', import.meta.url));
 const WINDOW_MS = 300_000;
-const OPERATORS: OperatorSpec[] = [{ name: 'count-5m', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: WINDOW_MS }, aggregates: ['sum', 'count'], allowedLatenessMs: 60_000 }];
+const OPERATORS: OperatorSpec[] = [
+  {
+    name: 'count-5m',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: WINDOW_MS },
+    aggregates: ['sum', 'count'],
+    allowedLatenessMs: 60_000,
+  },
+];
 const log = (line: string) => process.stderr.write(`mqtt bench: ${line}\n`);
 
 const city = loadSampleCity();
@@ -29,7 +38,12 @@ const catalog = catalogFromCity(city);
 const detectors = catalog.ids.filter((_, i) => catalog.kind[i] === 0);
 
 function readings(n: number, t0: number): Reading[] {
-  return Array.from({ length: n }, (_, i) => ({ sensor: detectors[i % detectors.length], metric: 'detector.count', ts: t0 + Math.floor(i / detectors.length) * 1000, value: i % 20 }));
+  return Array.from({ length: n }, (_, i) => ({
+    sensor: detectors[i % detectors.length],
+    metric: 'detector.count',
+    ts: t0 + Math.floor(i / detectors.length) * 1000,
+    value: i % 20,
+  }));
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -41,7 +55,11 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 /** Publishes every message, at most `window` waiting for the broker at a time. */
-async function publishAll(pub: MqttClient, messages: { topic: string; payload: string | Buffer }[], qos: 0 | 1): Promise<void> {
+async function publishAll(
+  pub: MqttClient,
+  messages: { topic: string; payload: string | Buffer }[],
+  qos: 0 | 1,
+): Promise<void> {
   const inFlight = new Set<Promise<unknown>>();
   for (const m of messages) {
     const p = pub.publishAsync(m.topic, m.payload, { qos });
@@ -56,13 +74,17 @@ type Messages = { topic: string; payload: string | Buffer }[];
 
 function singleMessages(n: number, tenant: string): Messages {
   const t0 = Date.now() - 3_600_000;
-  return readings(n, t0).map((r) => ({ topic: `urbanflow/${tenant}/${r.sensor}/${r.metric}`, payload: `{"value":${r.value},"ts":${r.ts}}` }));
+  return readings(n, t0).map((r) => ({
+    topic: `urbanflow/${tenant}/${r.sensor}/${r.metric}`,
+    payload: `{"value":${r.value},"ts":${r.ts}}`,
+  }));
 }
 
 function batchMessages(n: number, perMessage: number, tenant: string): Messages {
   const all = readings(n, Date.now() - 3_600_000);
   const out: Messages = [];
-  for (let i = 0; i < n; i += perMessage) out.push({ topic: `urbanflow/${tenant}/batch`, payload: Buffer.from(encodeBatch(all.slice(i, i + perMessage))) });
+  for (let i = 0; i < n; i += perMessage)
+    out.push({ topic: `urbanflow/${tenant}/batch`, payload: Buffer.from(encodeBatch(all.slice(i, i + perMessage))) });
   return out;
 }
 
@@ -70,12 +92,32 @@ function batchMessages(n: number, perMessage: number, tenant: string): Messages 
  * Through Mosquitto: the messages wait in urbanflow's persistent session first, then the source takes them in;
  * readings per second from the first reading taken in to the last one through the windows (the publisher's cost is not counted).
  */
-async function throughMosquitto(url: string, messages: Messages, total: number, qos: 0 | 1, id: string): Promise<number> {
+async function throughMosquitto(
+  url: string,
+  messages: Messages,
+  total: number,
+  qos: 0 | 1,
+  id: string,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'uf-bench-mqtt-'));
   const keys = KeyStore.open(join(dir, 'keys.db'));
   const start = async () => {
-    const pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 2, clock: () => Date.now(), checkpoints: true });
-    const service = await startMqttService({ config: mqttConfig({ url, clientId: id, qos: String(qos) }, {})!, pipeline, stateDir: dir, keys, log: () => undefined, onError: (e) => log(e.message) });
+    const pipeline = createPipeline({
+      city,
+      operators: OPERATORS,
+      watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+      workers: 2,
+      clock: () => Date.now(),
+      checkpoints: true,
+    });
+    const service = await startMqttService({
+      config: mqttConfig({ url, clientId: id, qos: String(qos) }, {})!,
+      pipeline,
+      stateDir: dir,
+      keys,
+      log: () => undefined,
+      onError: (e) => log(e.message),
+    });
     return { pipeline, service };
   };
   try {
@@ -108,10 +150,27 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
   const dir = mkdtempSync(join(tmpdir(), 'uf-bench-aedes-'));
   const keys = KeyStore.open(join(dir, 'keys.db'));
   const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
-  const pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 2, clock: () => Date.now(), checkpoints: true });
-  const service = await startMqttService({ config: mqttConfig({ listen: '0' }, {})!, pipeline, stateDir: dir, keys, log: () => undefined, onError: (e) => log(e.message) });
+  const pipeline = createPipeline({
+    city,
+    operators: OPERATORS,
+    watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+    workers: 2,
+    clock: () => Date.now(),
+    checkpoints: true,
+  });
+  const service = await startMqttService({
+    config: mqttConfig({ listen: '0' }, {})!,
+    pipeline,
+    stateDir: dir,
+    keys,
+    log: () => undefined,
+    onError: (e) => log(e.message),
+  });
   try {
-    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${service.brokerPort}`, { username: 'bench', password: secret });
+    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${service.brokerPort}`, {
+      username: 'bench',
+      password: secret,
+    });
     const t0 = performance.now();
     await publishAll(pub, messages, qos);
     await until(() => service.ingest.stats().readings >= total, 300_000, `${total} readings`);
@@ -129,13 +188,39 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
 }
 
 /** `urbanflow run` in a child process, SIGKILLed once some windows are out and restarted: readings missing from (or counted twice in) the final windows. */
-async function lostAfterKill(mqttArgs: (dir: string) => string[], connect: (dir: string) => Promise<MqttClient>, topic: string, messagesCount: number, perMessage: number): Promise<number> {
+async function lostAfterKill(
+  mqttArgs: (dir: string) => string[],
+  connect: (dir: string) => Promise<MqttClient>,
+  topic: string,
+  messagesCount: number,
+  perMessage: number,
+): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'uf-bench-kill-'));
   mkdirSync(join(dir, 'state'));
   writeFileSync(join(dir, 'operators.json'), JSON.stringify(OPERATORS));
   const results = join(dir, 'results.ndjson');
   const runUrbanflow = async () => {
-    const child = spawn(process.execPath, [CLI, 'run', '--port', '0', '--workers', '1', '--state-dir', join(dir, 'state'), '--operators', join(dir, 'operators.json'), '--results-file', results, '--log-level', 'silent', ...mqttArgs(dir)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        '--port',
+        '0',
+        '--workers',
+        '1',
+        '--state-dir',
+        join(dir, 'state'),
+        '--operators',
+        join(dir, 'operators.json'),
+        '--results-file',
+        results,
+        '--log-level',
+        'silent',
+        ...mqttArgs(dir),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     await until(() => /API on/.test(stderr) || child.exitCode !== null, 60_000, 'urbanflow to start');
@@ -145,10 +230,11 @@ async function lostAfterKill(mqttArgs: (dir: string) => string[], connect: (dir:
   const windows = () => {
     const out = new Map<string, number>();
     if (!existsSync(results)) return out;
-    for (const line of readFileSync(results, 'utf8').split('\n')) if (line.endsWith('}')) {
-      const r = JSON.parse(line) as { key: string; start: number; values: { count: number } };
-      out.set(`${r.key}@${r.start}`, r.values.count);
-    }
+    for (const line of readFileSync(results, 'utf8').split('\n'))
+      if (line.endsWith('}')) {
+        const r = JSON.parse(line) as { key: string; start: number; values: { count: number } };
+        out.set(`${r.key}@${r.start}`, r.values.count);
+      }
     return out;
   };
   const total = messagesCount * perMessage;
@@ -160,7 +246,15 @@ async function lostAfterKill(mqttArgs: (dir: string) => string[], connect: (dir:
     let sent = 0;
     const send = async (from: number, to: number) => {
       for (let m = from; m < to; m += 20, sent = m) {
-        await Promise.all(Array.from({ length: Math.min(20, to - m) }, (_, j) => pub.publishAsync(topic, Buffer.from(encodeBatch(all.slice((m + j) * perMessage, (m + j + 1) * perMessage))), { qos: 1 })));
+        await Promise.all(
+          Array.from({ length: Math.min(20, to - m) }, (_, j) =>
+            pub.publishAsync(
+              topic,
+              Buffer.from(encodeBatch(all.slice((m + j) * perMessage, (m + j + 1) * perMessage))),
+              { qos: 1 },
+            ),
+          ),
+        );
       }
     };
     const firstHalf = send(0, messagesCount / 2);
@@ -171,17 +265,25 @@ async function lostAfterKill(mqttArgs: (dir: string) => string[], connect: (dir:
     child = await runUrbanflow();
     await firstHalf;
     await send(messagesCount / 2, messagesCount);
-    await pub.publishAsync(topic, Buffer.from(encodeBatch([{ sensor: detectors[0], metric: 'detector.count', ts: Date.now() - 60_000, value: 0 }])), { qos: 1 });
+    await pub.publishAsync(
+      topic,
+      Buffer.from(encodeBatch([{ sensor: detectors[0], metric: 'detector.count', ts: Date.now() - 60_000, value: 0 }])),
+      { qos: 1 },
+    );
     let counted = 0;
     let stable = 0;
     let last = -1;
-    await until(() => {
-      const w = windows();
-      counted = [...expectedKeys].reduce((n, k) => n + (w.get(k) ?? 0), 0);
-      stable = counted === last ? stable + 1 : 0;
-      last = counted;
-      return counted === total || stable > 2000;
-    }, 300_000, 'the windows');
+    await until(
+      () => {
+        const w = windows();
+        counted = [...expectedKeys].reduce((n, k) => n + (w.get(k) ?? 0), 0);
+        stable = counted === last ? stable + 1 : 0;
+        last = counted;
+        return counted === total || stable > 2000;
+      },
+      300_000,
+      'the windows',
+    );
     return Math.abs(total - counted);
   } finally {
     child.kill('SIGTERM');
@@ -199,13 +301,37 @@ export const mqttBench: Bench = async (args) => {
   const figures: Record<string, number> = {};
   try {
     log(`${single} single-reading messages at QoS 0 through Mosquitto`);
-    figures.mqttSingleReadingsPerSec = await throughMosquitto(broker.url, singleMessages(single, 'bench'), single, 0, 'bench-single');
+    figures.mqttSingleReadingsPerSec = await throughMosquitto(
+      broker.url,
+      singleMessages(single, 'bench'),
+      single,
+      0,
+      'bench-single',
+    );
     log(`${batched} readings in batches of 1,000 at QoS 0 through Mosquitto`);
-    figures.mqttBatchedReadingsPerSec = await throughMosquitto(broker.url, batchMessages(batched, 1000, 'bench'), batched, 0, 'bench-batched');
+    figures.mqttBatchedReadingsPerSec = await throughMosquitto(
+      broker.url,
+      batchMessages(batched, 1000, 'bench'),
+      batched,
+      0,
+      'bench-batched',
+    );
     log(`${qos1} readings in batches of 1,000 at QoS 1 through Mosquitto`);
-    figures.mqttQos1ReadingsPerSec = await throughMosquitto(broker.url, batchMessages(qos1, 1000, 'bench'), qos1, 1, 'bench-qos1');
+    figures.mqttQos1ReadingsPerSec = await throughMosquitto(
+      broker.url,
+      batchMessages(qos1, 1000, 'bench'),
+      qos1,
+      1,
+      'bench-qos1',
+    );
     log('kill and restart through Mosquitto');
-    figures.lostReadings = await lostAfterKill(() => ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'], () => mqtt.connectAsync(broker.url, { clientId: 'bench-kill-pub' }), 'urbanflow/bench/batch', Math.round(1000 * scale), 1000);
+    figures.lostReadings = await lostAfterKill(
+      () => ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'],
+      () => mqtt.connectAsync(broker.url, { clientId: 'bench-kill-pub' }),
+      'urbanflow/bench/batch',
+      Math.round(1000 * scale),
+      1000,
+    );
     log(`${single} single-reading messages at QoS 0 through the embedded broker`);
     figures.embeddedSingleReadingsPerSec = await throughEmbedded(singleMessages(single, 'bench'), single, 0);
     log(`${batched} readings in batches at QoS 0 through the embedded broker`);
@@ -220,7 +346,12 @@ export const mqttBench: Bench = async (args) => {
         const keys = KeyStore.open(join(dir, 'state', 'keys.db'));
         const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
         keys.close();
-        return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'bench-device', username: 'bench-device', password: secret, reconnectPeriod: 500 });
+        return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+          clientId: 'bench-device',
+          username: 'bench-device',
+          password: secret,
+          reconnectPeriod: 500,
+        });
       },
       'urbanflow/bench/batch',
       Math.round(1000 * scale),

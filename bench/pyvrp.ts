@@ -19,7 +19,14 @@ export interface PyvrpRun {
 
 /** Makes the virtual environment on first use, as the Schemathesis test does. */
 async function ensurePyvrp(): Promise<void> {
-  if (existsSync(PYTHON) && (await run(PYTHON, ['-c', 'import pyvrp']).then(() => true, () => false))) return;
+  if (
+    existsSync(PYTHON) &&
+    (await run(PYTHON, ['-c', 'import pyvrp']).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
   await run('python3', ['-m', 'venv', VENV], { timeout: 120_000 });
   await run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `pyvrp==${PYVRP_VERSION}`], { timeout: 600_000 });
 }
@@ -27,7 +34,9 @@ async function ensurePyvrp(): Promise<void> {
 /** Solves one Solomon file with PyVRP at the given limit and seed (one process per file, so the run is alone). */
 export async function pyvrpSolve(file: string, seconds: number, seed: number): Promise<PyvrpRun> {
   await ensurePyvrp();
-  const { stdout } = await run(PYTHON, [SCRIPT, String(seconds), String(seed), file], { timeout: (seconds + 120) * 1000 });
+  const { stdout } = await run(PYTHON, [SCRIPT, String(seconds), String(seed), file], {
+    timeout: (seconds + 120) * 1000,
+  });
   const line = stdout.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(line) as PyvrpRun;
   return { distance: parsed.distance, feasible: parsed.feasible, routes: parsed.routes };

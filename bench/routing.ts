@@ -3,7 +3,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inputError } from '../src/errors.js';
-import { checkCollectionPlan, checkSolution, generateCollectionDay, parseSolomon, parseSolution, parseVrplib, planCollection, solveCvrp } from '../solvers/routing/index.js';
+import {
+  checkCollectionPlan,
+  checkSolution,
+  generateCollectionDay,
+  parseSolomon,
+  parseSolution,
+  parseVrplib,
+  planCollection,
+  solveCvrp,
+} from '../solvers/routing/index.js';
 import { pyvrpSolve } from './pyvrp.js';
 import { cliMs } from './cli.js';
 import type { Bench } from './index.js';
@@ -25,7 +34,8 @@ type Part = (typeof PARTS)[number];
 
 function seconds(args: string[], name: string, fallback: number): number {
   const v = Number(flag(args, name) ?? fallback);
-  if (!Number.isFinite(v) || v <= 0) throw inputError(`${name} must be a positive number of seconds`, { field: name.slice(2) });
+  if (!Number.isFinite(v) || v <= 0)
+    throw inputError(`${name} must be a positive number of seconds`, { field: name.slice(2) });
   return v;
 }
 
@@ -39,7 +49,9 @@ export const routingBench: Bench = async (args) => {
   const seed = Number(flag(args, '--seed') ?? '1');
   const partsFlag = flag(args, '--parts');
   const parts = new Set<Part>(partsFlag ? (partsFlag.split(',') as Part[]) : PARTS);
-  for (const p of parts) if (!PARTS.includes(p)) throw inputError(`--parts: unknown part "${p}" (use ${PARTS.join(', ')})`, { field: 'parts' });
+  for (const p of parts)
+    if (!PARTS.includes(p))
+      throw inputError(`--parts: unknown part "${p}" (use ${PARTS.join(', ')})`, { field: 'parts' });
   const out: Record<string, unknown> = {};
   if (parts.has('cvrplib')) Object.assign(out, await cvrplibPart(dir, args, seed));
   if (parts.has('x1000')) Object.assign(out, await x1000Part(dir, args, seed));
@@ -51,17 +63,27 @@ export const routingBench: Bench = async (args) => {
 };
 
 function requireDir(dir: string, flagName: string): void {
-  if (!existsSync(dir)) throw inputError(`benchmark data directory ${dir} does not exist (pass ${flagName} DIR)`, { field: flagName.slice(2) });
+  if (!existsSync(dir))
+    throw inputError(`benchmark data directory ${dir} does not exist (pass ${flagName} DIR)`, {
+      field: flagName.slice(2),
+    });
 }
 
 /** Solves one CVRPLIB instance and returns its checked gap to the best known solution. */
-async function cvrplibGap(dir: string, name: string, limitSeconds: number, seed: number): Promise<{ gap: number; feasible: boolean }> {
+async function cvrplibGap(
+  dir: string,
+  name: string,
+  limitSeconds: number,
+  seed: number,
+): Promise<{ gap: number; feasible: boolean }> {
   const { instance } = parseVrplib(readFileSync(join(dir, `${name}.vrp`), 'utf8'), { fallbackName: name });
   const bks = parseSolution(readFileSync(join(dir, `${name}.sol`), 'utf8')).cost;
   const result = await solveCvrp(instance, { timeLimitMs: limitSeconds * 1000, seed, now: () => performance.now() });
   const report = checkSolution(instance, result.routes);
   const gap = (report.cost - bks) / bks;
-  process.stderr.write(`${name}: cost ${report.cost.toFixed(2)} best ${bks} gap ${(gap * 100).toFixed(2)}% ${report.feasible ? '' : 'INFEASIBLE'} (${result.stats.iterations} iterations)\n`);
+  process.stderr.write(
+    `${name}: cost ${report.cost.toFixed(2)} best ${bks} gap ${(gap * 100).toFixed(2)}% ${report.feasible ? '' : 'INFEASIBLE'} (${result.stats.iterations} iterations)\n`,
+  );
   return { gap, feasible: report.feasible };
 }
 
@@ -90,7 +112,15 @@ async function cvrplibPart(dir: string, args: string[], seed: number): Promise<R
     else if (xMatch && Number(xMatch[1]) <= 301) x300.push(gap);
     else others.push(gap);
   }
-  return { timeLimitSeconds: limit, instances: names.length, classicAvgGap: mean(classic), x300AvgGap: mean(x300), otherAvgGap: mean(others), infeasible, gaps };
+  return {
+    timeLimitSeconds: limit,
+    instances: names.length,
+    classicAvgGap: mean(classic),
+    x300AvgGap: mean(x300),
+    otherAvgGap: mean(others),
+    infeasible,
+    gaps,
+  };
 }
 
 /** Every third X instance of 300 to 1,001 customers in size order (19 of them), at 60 s each unless told otherwise. */
@@ -99,7 +129,13 @@ async function x1000Part(dir: string, args: string[], seed: number): Promise<Rec
   const limit = seconds(args, '--x1000-time-limit', 60);
   const count = Number(flag(args, '--x1000-count') ?? Infinity);
   const names = readdirSync(dir)
-    .filter((f) => X_SET.test(f) && f.endsWith('.vrp') && Number(X_SET.exec(f)![1]) >= 300 && existsSync(join(dir, f.replace(/\.vrp$/, '.sol'))))
+    .filter(
+      (f) =>
+        X_SET.test(f) &&
+        f.endsWith('.vrp') &&
+        Number(X_SET.exec(f)![1]) >= 300 &&
+        existsSync(join(dir, f.replace(/\.vrp$/, '.sol'))),
+    )
     .map((f) => f.replace(/\.vrp$/, ''))
     .sort((a, b) => Number(X_SET.exec(a)![1]) - Number(X_SET.exec(b)![1]))
     .filter((_, i) => i % 3 === 0)
@@ -131,7 +167,8 @@ async function solomonPart(args: string[], seed: number): Promise<Record<string,
   requireDir(dir, '--solomon-data');
   const limit = seconds(args, '--solomon-time-limit', 10);
   const subset = flag(args, '--solomon-subset') ?? 'every-other';
-  if (subset !== 'every-other' && subset !== 'all') throw inputError('--solomon-subset must be every-other or all', { field: 'solomon-subset' });
+  if (subset !== 'every-other' && subset !== 'all')
+    throw inputError('--solomon-subset must be every-other or all', { field: 'solomon-subset' });
   const only = flag(args, '--solomon-only');
   const names = readdirSync(dir)
     .filter((f) => /^(C|R|RC)\d+\.txt$/i.test(f))
@@ -160,7 +197,9 @@ async function solomonPart(args: string[], seed: number): Promise<Record<string,
     if (!reference.feasible) pyvrpInfeasible.push(file);
     const gap = (report.cost - reference.distance) / reference.distance;
     if (report.feasible && reference.feasible) gaps[file] = Math.round(gap * 1e5) / 1e5;
-    process.stderr.write(`${file}: urbanflow ${report.cost} (${result.routes.length} routes${report.feasible ? '' : ', INFEASIBLE'}) PyVRP ${reference.distance} (${reference.routes} routes) gap ${(gap * 100).toFixed(2)}%\n`);
+    process.stderr.write(
+      `${file}: urbanflow ${report.cost} (${result.routes.length} routes${report.feasible ? '' : ', INFEASIBLE'}) PyVRP ${reference.distance} (${reference.routes} routes) gap ${(gap * 100).toFixed(2)}%\n`,
+    );
   }
   return {
     solomonTimeLimitSeconds: limit,
@@ -181,7 +220,9 @@ async function cityDay(seconds: number, seed: number): Promise<Record<string, nu
   const plan = await planCollection(req, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
   const ms = performance.now() - start;
   const violations = checkCollectionPlan(req, plan).length;
-  process.stderr.write(`city day: ${plan.mustCollect.length} must-collect bins, ${plan.trucks.length} trucks, ${plan.distanceKm.toFixed(1)} km, ${violations} violations, ${Math.round(ms)} ms\n`);
+  process.stderr.write(
+    `city day: ${plan.mustCollect.length} must-collect bins, ${plan.trucks.length} trucks, ${plan.distanceKm.toFixed(1)} km, ${violations} violations, ${Math.round(ms)} ms\n`,
+  );
   return {
     city1000Ms: Math.round(ms),
     cityTimeLimitSeconds: seconds,

@@ -12,7 +12,14 @@ const HOUR = 3_600_000;
 const PARTITIONS = 6;
 /** Lane-group forecasts, and so signal plans, leave cold start after a day and an hour of history. */
 const HISTORY_MS = 26 * HOUR;
-const WINDOW_OPERATORS = ['lane-group-flow-5m', 'approach-speed-15m', 'feeder-kw-30m', 'feeder-kw-1h', 'bin-fill-latest', 'temperature-1h-sliding'];
+const WINDOW_OPERATORS = [
+  'lane-group-flow-5m',
+  'approach-speed-15m',
+  'feeder-kw-30m',
+  'feeder-kw-1h',
+  'bin-fill-latest',
+  'temperature-1h-sliding',
+];
 
 const log = (line: string) => process.stderr.write(`bench scale: ${line}\n`);
 
@@ -22,11 +29,19 @@ async function everyRouteServes(bases: string[], key: string, routes: string[]):
 }
 
 async function assignedTotal(bases: string[], key: string): Promise<number> {
-  return (await Promise.all(bases.map((b) => gauge(b, key, 'urbanflow_kafka_assigned_partitions')))).reduce((n: number, h) => n + (h ?? 0), 0);
+  return (await Promise.all(bases.map((b) => gauge(b, key, 'urbanflow_kafka_assigned_partitions')))).reduce(
+    (n: number, h) => n + (h ?? 0),
+    0,
+  );
 }
 
 /** Milliseconds from `t0` until `check` holds on every process (polled every 5 ms per process). */
-async function propagation(bases: string[], t0: number, check: (base: string) => Promise<boolean>, timeoutMs: number): Promise<number> {
+async function propagation(
+  bases: string[],
+  t0: number,
+  check: (base: string) => Promise<boolean>,
+  timeoutMs: number,
+): Promise<number> {
   const times = await Promise.all(
     bases.map(async (b) => {
       await until('the change to reach every process', () => check(b), timeoutMs, 5);
@@ -38,28 +53,58 @@ async function propagation(bases: string[], t0: number, check: (base: string) =>
 
 export const scaleBench: Bench = async (args) => {
   const intersections = Number(args[args.indexOf('--intersections') + 1] ?? NaN) || 12;
-  const city = generateCity({ seed: 21, intersections, feeders: 3, resourcesPerFeeder: 2, bins: 40, depots: 1, trucksPerDepot: 2, weatherStations: 1 });
+  const city = generateCity({
+    seed: 21,
+    intersections,
+    feeders: 3,
+    resourcesPerFeeder: 2,
+    bins: 40,
+    depots: 1,
+    trucksPerDepot: 2,
+    weatherStations: 1,
+  });
   const load0 = loadavg()[0];
   const broker = await KafkaBroker.start({ log });
   const cityFile = join(tmpdir(), `urbanflow-bench-scale-city-${process.pid}.json`);
   writeFileSync(cityFile, formatCityJson(city));
-  const g: GroupArgs = { brokers: broker.brokers, cityFile, prefix: 'bench-scale', group: 'bench-scale', partitions: PARTITIONS };
+  const g: GroupArgs = {
+    brokers: broker.brokers,
+    cityFile,
+    prefix: 'bench-scale',
+    group: 'bench-scale',
+    partitions: PARTITIONS,
+  };
   const processes: ServingProcess[] = [];
   let live: ChildProcess | undefined;
   try {
     const historyEnd = Math.floor(Date.now() / 60_000) * 60_000;
     log(`producing ${HISTORY_MS / HOUR} h of history for ${intersections} intersections`);
-    if ((await exitOf(simulate(g, { fromMs: historyEnd - HISTORY_MS, durationMs: HISTORY_MS }))) !== 0) throw new Error('simulate --kafka failed');
+    if ((await exitOf(simulate(g, { fromMs: historyEnd - HISTORY_MS, durationMs: HISTORY_MS }))) !== 0)
+      throw new Error('simulate --kafka failed');
     live = simulate(g, { fromMs: historyEnd, durationMs: 2 * HOUR, pace: 1 });
     processes.push(...['a', 'b', 'c'].map((n) => new ServingProcess(g, n)));
     const bases = await Promise.all(processes.map((p) => p.address));
     await until('the operator key', () => processes.some((p) => p.bootstrapKey), 300_000);
     const key = processes.find((p) => p.bootstrapKey)!.bootstrapKey!;
-    await until('every process ready', async () => (await Promise.all(bases.map((b) => call(b, '/readyz', undefined)))).every((r) => r.status === 200), 300_000, 250);
+    await until(
+      'every process ready',
+      async () => (await Promise.all(bases.map((b) => call(b, '/readyz', undefined)))).every((r) => r.status === 200),
+      300_000,
+      250,
+    );
     log('waiting for the leader to publish every signal plan');
     type Item = { id: string; version: number | null; etag: string | null };
-    const listings = async () => Promise.all(bases.map(async (b) => ((await call(b, '/v1/signals/intersections', key)).body as { items: Item[] }).items));
-    await until('signal plans on every process', async () => (await listings()).every((items) => items.length === intersections && items.every((i) => i.version !== null)), 600_000, 1_000);
+    const listings = async () =>
+      Promise.all(
+        bases.map(async (b) => ((await call(b, '/v1/signals/intersections', key)).body as { items: Item[] }).items),
+      );
+    await until(
+      'signal plans on every process',
+      async () =>
+        (await listings()).every((items) => items.length === intersections && items.every((i) => i.version !== null)),
+      600_000,
+      1_000,
+    );
 
     // Windows: closed history windows of a sample of keys of each operator, the same query on the three.
     let same = 0;
@@ -71,12 +116,14 @@ export const scaleBench: Bench = async (args) => {
         const q = `/v1/windows/${op}?key=${encodeURIComponent(k)}&from=${historyEnd - HISTORY_MS}&to=${historyEnd - HOUR}`;
         const answers = await Promise.all(bases.map((b) => call(b, q, key)));
         asked++;
-        if (answers.every((a) => a.status === 200 && JSON.stringify(a.body) === JSON.stringify(answers[0].body))) same++;
+        if (answers.every((a) => a.status === 200 && JSON.stringify(a.body) === JSON.stringify(answers[0].body)))
+          same++;
       }
     }
     // Plans: version and ETag of every intersection, read on the three at once (a refresh in flight is waited out once).
     let lists = await listings();
-    const agree = (ls: Item[][]) => ls[0].filter((item, i) => ls.every((l) => l[i]?.version === item.version && l[i]?.etag === item.etag)).length;
+    const agree = (ls: Item[][]) =>
+      ls[0].filter((item, i) => ls.every((l) => l[i]?.version === item.version && l[i]?.etag === item.etag)).length;
     if (agree(lists) < intersections) {
       await new Promise((r) => setTimeout(r, 2_000));
       lists = await listings();
@@ -86,20 +133,43 @@ export const scaleBench: Bench = async (args) => {
     // Revocation: a key made on one process, revoked on another, until refused by all three (five times, the worst).
     const revocations: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const made = await call(bases[i % 3], '/v1/keys', key, { method: 'POST', body: { tenant: 'bench', role: 'traffic-center' } });
+      const made = await call(bases[i % 3], '/v1/keys', key, {
+        method: 'POST',
+        body: { tenant: 'bench', role: 'traffic-center' },
+      });
       const { key: rec, secret } = made.body as { key: { id: string }; secret: string };
-      await until('the key on every process', async () => (await Promise.all(bases.map((b) => call(b, '/v1/operators', secret)))).every((r) => r.status === 200), 30_000, 20);
+      await until(
+        'the key on every process',
+        async () =>
+          (await Promise.all(bases.map((b) => call(b, '/v1/operators', secret)))).every((r) => r.status === 200),
+        30_000,
+        20,
+      );
       const t0 = performance.now();
       await call(bases[(i + 1) % 3], `/v1/keys/${rec.id}`, key, { method: 'DELETE' });
-      revocations.push(await propagation(bases, t0, async (b) => (await call(b, '/v1/operators', secret)).status === 401, 30_000));
+      revocations.push(
+        await propagation(bases, t0, async (b) => (await call(b, '/v1/operators', secret)).status === 401, 30_000),
+      );
     }
 
     // Takeover: kill -9 of one process until the other two hold every partition and serve every route.
-    const routes = ['/v1/operators', '/v1/windows/lane-group-flow-5m/current', '/v1/signals/intersections', `/v1/signals/intersections/${city.intersections[0].id}/plan`, '/v1/keys'];
+    const routes = [
+      '/v1/operators',
+      '/v1/windows/lane-group-flow-5m/current',
+      '/v1/signals/intersections',
+      `/v1/signals/intersections/${city.intersections[0].id}/plan`,
+      '/v1/keys',
+    ];
     const survivors = bases.slice(0, 2);
     const killedAt = performance.now();
     await processes[2].kill9();
-    await until('the survivors to take over', async () => (await assignedTotal(survivors, key)) === PARTITIONS && (await everyRouteServes(survivors, key, routes)), 120_000, 50);
+    await until(
+      'the survivors to take over',
+      async () =>
+        (await assignedTotal(survivors, key)) === PARTITIONS && (await everyRouteServes(survivors, key, routes)),
+      120_000,
+      50,
+    );
     const takeoverMs = performance.now() - killedAt;
 
     // Catch-up: a fresh process joining the group, from start until ready (it read the results and shared state to their ends).
@@ -107,9 +177,18 @@ export const scaleBench: Bench = async (args) => {
     const joiner = new ServingProcess(g, 'd');
     processes.push(joiner);
     const joinerBase = await joiner.address;
-    await until('the joining process ready', async () => (await call(joinerBase, '/readyz', undefined)).status === 200, 300_000, 50);
+    await until(
+      'the joining process ready',
+      async () => (await call(joinerBase, '/readyz', undefined)).status === 200,
+      300_000,
+      50,
+    );
     const catchUpMs = performance.now() - joinedAt;
-    const joinerWindows = await call(joinerBase, `/v1/windows/lane-group-flow-5m?key=${encodeURIComponent(((await call(bases[0], '/v1/windows/lane-group-flow-5m/current', key)).body as { results: { key: string }[] }).results[0].key)}&from=${historyEnd - HISTORY_MS}&to=${historyEnd - HOUR}`, key);
+    const joinerWindows = await call(
+      joinerBase,
+      `/v1/windows/lane-group-flow-5m?key=${encodeURIComponent(((await call(bases[0], '/v1/windows/lane-group-flow-5m/current', key)).body as { results: { key: string }[] }).results[0].key)}&from=${historyEnd - HISTORY_MS}&to=${historyEnd - HOUR}`,
+      key,
+    );
     return {
       processes: 3,
       partitions: PARTITIONS,
@@ -121,7 +200,8 @@ export const scaleBench: Bench = async (args) => {
       revocationPropagationMsEach: revocations.map(Math.round),
       takeoverMs: Math.round(takeoverMs),
       catchUpMs: Math.round(catchUpMs),
-      joinerServesHistory: joinerWindows.status === 200 && (joinerWindows.body as { results: unknown[] }).results.length > 0,
+      joinerServesHistory:
+        joinerWindows.status === 200 && (joinerWindows.body as { results: unknown[] }).results.length > 0,
       loadAvgStart: load0,
       loadAvgEnd: loadavg()[0],
     };

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../bin/urbanflow.js' : '../../bin/urbanflow.js', import.meta.url));
+const CLI = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../bin/urbanflow.js' : '../../bin/urbanflow.js', import.meta.url),
+);
 
 export interface GroupArgs {
   brokers: string;
@@ -17,7 +19,16 @@ export interface GroupArgs {
 }
 
 function topicFlags(a: GroupArgs): string[] {
-  return ['--kafka-topic', `${a.prefix}.telemetry`, '--kafka-results-topic', `${a.prefix}.results`, '--kafka-dead-letter-topic', `${a.prefix}.dead-letters`, '--kafka-partitions', String(a.partitions)];
+  return [
+    '--kafka-topic',
+    `${a.prefix}.telemetry`,
+    '--kafka-results-topic',
+    `${a.prefix}.results`,
+    '--kafka-dead-letter-topic',
+    `${a.prefix}.dead-letters`,
+    '--kafka-partitions',
+    String(a.partitions),
+  ];
 }
 
 /** One `urbanflow run --kafka` process with its own state directory (as a separate machine), on a free port. */
@@ -28,19 +39,50 @@ export class ServingProcess {
   readonly address: Promise<string>;
   private readonly proc: ChildProcess;
 
-  constructor(a: GroupArgs, readonly name: string) {
+  constructor(
+    a: GroupArgs,
+    readonly name: string,
+  ) {
     const args = [
-      CLI, 'run', '--kafka', a.brokers, '--city', a.cityFile, '--port', '0', '--workers', '1', '--out-of-orderness', '30s', ...topicFlags(a),
-      '--kafka-group', a.group, '--kafka-commit-interval', '200ms', '--kafka-transaction-timeout', '5s',
-      '--kafka-config', 'session.timeout.ms=6000', '--kafka-config', 'heartbeat.interval.ms=500',
-      '--state-dir', mkdtempSync(join(tmpdir(), 'urbanflow-serving-')), '--log-level', 'warn', '--solver-threads', '1',
+      CLI,
+      'run',
+      '--kafka',
+      a.brokers,
+      '--city',
+      a.cityFile,
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--out-of-orderness',
+      '30s',
+      ...topicFlags(a),
+      '--kafka-group',
+      a.group,
+      '--kafka-commit-interval',
+      '200ms',
+      '--kafka-transaction-timeout',
+      '5s',
+      '--kafka-config',
+      'session.timeout.ms=6000',
+      '--kafka-config',
+      'heartbeat.interval.ms=500',
+      '--state-dir',
+      mkdtempSync(join(tmpdir(), 'urbanflow-serving-')),
+      '--log-level',
+      'warn',
+      '--solver-threads',
+      '1',
     ];
     this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const t0 = Date.now();
     let listening: (url: string) => void;
     this.address = new Promise((resolve) => (listening = resolve));
     this.proc.stderr!.on('data', (d: Buffer) => {
-      for (const l of d.toString().split('\n').filter((x) => x !== '')) {
+      for (const l of d
+        .toString()
+        .split('\n')
+        .filter((x) => x !== '')) {
         this.output.push(`+${Date.now() - t0}ms ${l}`);
         const m = /API on (http:\/\/[^\s]+)/.exec(l);
         if (m) listening(m[1]);
@@ -71,13 +113,27 @@ export class ServingProcess {
 
 /** `urbanflow simulate --kafka` for a range of simulated time; with `pace`, that many times the wall clock. */
 export function simulate(a: GroupArgs, o: { fromMs: number; durationMs: number; pace?: number }): ChildProcess {
-  const args = [CLI, 'simulate', '--kafka', a.brokers, '--city', a.cityFile, ...topicFlags(a), '--from', new Date(o.fromMs).toISOString(), '--duration', `${Math.round(o.durationMs / 1000)}s`];
+  const args = [
+    CLI,
+    'simulate',
+    '--kafka',
+    a.brokers,
+    '--city',
+    a.cityFile,
+    ...topicFlags(a),
+    '--from',
+    new Date(o.fromMs).toISOString(),
+    '--duration',
+    `${Math.round(o.durationMs / 1000)}s`,
+  ];
   if (o.pace !== undefined) args.push('--pace', String(o.pace));
   return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export function exitOf(p: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (code) => resolve(code))));
+  return new Promise((resolve) =>
+    p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (code) => resolve(code)),
+  );
 }
 
 export interface Answer {
@@ -86,10 +142,18 @@ export interface Answer {
   body: unknown;
 }
 
-export async function call(base: string, path: string, key: string | undefined, init: { method?: string; body?: unknown } = {}): Promise<Answer> {
+export async function call(
+  base: string,
+  path: string,
+  key: string | undefined,
+  init: { method?: string; body?: unknown } = {},
+): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? 'GET',
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(30_000),
   });
@@ -104,12 +168,18 @@ export async function gauge(base: string, key: string, name: string): Promise<nu
   const r = await call(base, '/metrics', key);
   let sum: number | undefined;
   for (const line of String(r.body).split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
 }
 
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -119,7 +189,10 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

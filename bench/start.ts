@@ -51,7 +51,8 @@ export const startBench: Bench = async (args) => {
             process.stderr.write(`${name}: ${figures[name]} ms\n`);
             return;
           }
-          if (Date.now() - startedAt > limitMs) throw new Error(`${path} still answers ${res.status} after ${limitMs} ms`);
+          if (Date.now() - startedAt > limitMs)
+            throw new Error(`${path} still answers ${res.status} after ${limitMs} ms`);
           await new Promise((r) => setTimeout(r, 250));
         }
       }),

@@ -35,9 +35,16 @@ const countOperator = (windowMs: number): OperatorSpec => ({
  * `perMessage` readings of one gateway's sensors, as a field gateway sends them. Event time advances
  * `msPerReading` per reading with up to 1 s of disorder.
  */
-function batchedMessages(keys: number, total: number, perMessage: number, msPerReading: number, seed = 7, perGateway = 256): Uint8Array[] {
+function batchedMessages(
+  keys: number,
+  total: number,
+  perMessage: number,
+  msPerReading: number,
+  seed = 7,
+  perGateway = 256,
+): Uint8Array[] {
   let s = seed;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const gateways = Math.max(1, Math.ceil(keys / perGateway));
   const out: Uint8Array[] = [];
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -55,7 +62,16 @@ function batchedMessages(keys: number, total: number, perMessage: number, msPerR
       ts[i] = T0 + (off + i) * msPerReading - rand() * 1000;
       value[i] = Math.floor(rand() * 20);
     }
-    out.push(encode({ sensors: names, metrics: ['detector.count'], sensor: bytes(idx), metric: bytes(metric), ts: bytes(ts), value: bytes(value) }));
+    out.push(
+      encode({
+        sensors: names,
+        metrics: ['detector.count'],
+        sensor: bytes(idx),
+        metric: bytes(metric),
+        ts: bytes(ts),
+        value: bytes(value),
+      }),
+    );
   }
   return out;
 }
@@ -63,12 +79,24 @@ function batchedMessages(keys: number, total: number, perMessage: number, msPerR
 function singleMessages(keys: number, total: number, msPerReading: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < total; i++) {
-    out.push(encode({ sensor: `d${(i * 7919) % keys}`, metric: 'detector.count', ts: T0 + i * msPerReading - (i % 13) * 50, value: i % 17 }));
+    out.push(
+      encode({
+        sensor: `d${(i * 7919) % keys}`,
+        metric: 'detector.count',
+        ts: T0 + i * msPerReading - (i % 13) * 50,
+        value: i % 17,
+      }),
+    );
   }
   return out;
 }
 
-async function throughput(catalog: SensorCatalog, messages: Uint8Array[], readings: number, workers: number): Promise<number> {
+async function throughput(
+  catalog: SensorCatalog,
+  messages: Uint8Array[],
+  readings: number,
+  workers: number,
+): Promise<number> {
   const dead = new DeadLetterLog();
   let results = 0;
   const engine = new StreamEngine({
@@ -85,7 +113,8 @@ async function throughput(catalog: SensorCatalog, messages: Uint8Array[], readin
   const warm = Math.floor(messages.length / 10);
   // Messages arrive as a consumer poll returns them: up to POLL_MESSAGES at a time.
   const poll = async (from: number, to: number) => {
-    for (let i = from; i < to; i += POLL_MESSAGES) await engine.ingestMessages(messages.slice(i, Math.min(to, i + POLL_MESSAGES)));
+    for (let i = from; i < to; i += POLL_MESSAGES)
+      await engine.ingestMessages(messages.slice(i, Math.min(to, i + POLL_MESSAGES)));
   };
   await poll(0, warm);
   await engine.flush();
@@ -95,7 +124,8 @@ async function throughput(catalog: SensorCatalog, messages: Uint8Array[], readin
   await engine.finish();
   const ms = performance.now() - t;
   await engine.close();
-  if (dead.total > 0) throw new Error(`benchmark input produced ${dead.total} dead letters: ${JSON.stringify(dead.summary())}`);
+  if (dead.total > 0)
+    throw new Error(`benchmark input produced ${dead.total} dead letters: ${JSON.stringify(dead.summary())}`);
   if (results === 0) throw new Error('no window results');
   return (readings * (messages.length - warm)) / messages.length / (ms / 1000);
 }
@@ -104,7 +134,13 @@ async function throughput(catalog: SensorCatalog, messages: Uint8Array[], readin
  * Emit delay at a steady `rate`: the first `warmSeconds` of event time (worker threads compiling their code,
  * buffers growing to a window's size) are run but not counted.
  */
-async function emitDelayAt(catalog: SensorCatalog, messages: Uint8Array[], perMessage: number, rate: number, warmSeconds: number): Promise<number> {
+async function emitDelayAt(
+  catalog: SensorCatalog,
+  messages: Uint8Array[],
+  perMessage: number,
+  rate: number,
+  warmSeconds: number,
+): Promise<number> {
   const dead = new DeadLetterLog();
   const engine = new StreamEngine({
     catalog,
@@ -166,7 +202,9 @@ export const streamBench: Bench = async (args) => {
   const perMessage = flag(args, 'batch', 4096);
   const singles = flag(args, 'single-readings', 1_500_000);
   const catalog = syntheticCatalog(keys);
-  process.stderr.write(`encoding ${total} readings in batches of ${perMessage}, ${singles} single-reading messages, ${keys} keys\n`);
+  process.stderr.write(
+    `encoding ${total} readings in batches of ${perMessage}, ${singles} single-reading messages, ${keys} keys\n`,
+  );
   const batched = batchedMessages(keys, total, perMessage, 1);
   const single = singleMessages(keys, singles, 1);
   const oneWorker = await throughput(catalog, batched, total, 1);
@@ -178,7 +216,13 @@ export const streamBench: Bench = async (args) => {
   const best = Math.max(oneWorker, twoWorkers);
   // Event time runs at wall-clock pace, as live telemetry does: 1-s windows close once a second.
   const delayRate = best * 0.5;
-  const delayMessages = batchedMessages(keys, Math.round(delayRate * (DELAY_WARM_SECONDS + DELAY_SECONDS)), 1024, 1000 / delayRate, 3);
+  const delayMessages = batchedMessages(
+    keys,
+    Math.round(delayRate * (DELAY_WARM_SECONDS + DELAY_SECONDS)),
+    1024,
+    1000 / delayRate,
+    3,
+  );
   const emitDelayP99Ms = await emitDelayAt(catalog, delayMessages, 1024, delayRate, DELAY_WARM_SECONDS);
   process.stderr.write(`emit delay p99 at ${Math.round(best * 0.5)} readings/s: ${emitDelayP99Ms.toFixed(2)} ms\n`);
   const memory = await bytesPerKey(flag(args, 'memory-keys', 1_000_000));

@@ -24,14 +24,27 @@ const flag = (args: string[], name: string, fallback: number) => {
 export const uiBench: Bench = async (args) => {
   const runs = flag(args, '--runs', 3);
   const uiDir = defaultUiDir();
-  const bundleBytes = ['app.js', 'app.css'].reduce((n, f) => n + gzipSync(readFileSync(join(uiDir, f)), { level: 9 }).length, 0);
+  const bundleBytes = ['app.js', 'app.css'].reduce(
+    (n, f) => n + gzipSync(readFileSync(join(uiDir, f)), { level: 9 }).length,
+    0,
+  );
   const city = loadSampleCity();
   const stateDir = mkdtempSync(join(tmpdir(), 'uf-bench-ui-'));
   const start = Date.UTC(2026, 5, 3, 4);
   const clock = { now: start };
   // The default operators and watermark settings of `urbanflow run`, on the main thread.
-  const pipeline = createPipeline({ city, operators: DEFAULT_OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => clock.now });
-  const sim = createSimulator(city, { seed: 1, startMs: start, sensorKinds: ['feeder-meter', 'detector', 'bin', 'dr-resource'] });
+  const pipeline = createPipeline({
+    city,
+    operators: DEFAULT_OPERATORS,
+    watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+    workers: 0,
+    clock: () => clock.now,
+  });
+  const sim = createSimulator(city, {
+    seed: 1,
+    startMs: start,
+    sensorKinds: ['feeder-meter', 'detector', 'bin', 'dr-resource'],
+  });
   // Three simulated hours, so every bin, lane group and feeder has a closed window to colour the map with.
   for (let t = start; t < start + 3 * HOUR; t += 10 * 60_000) {
     const readings = sim.step(t, t + 10 * 60_000);
@@ -39,13 +52,23 @@ export const uiBench: Bench = async (args) => {
     await pipeline.engine.ingestReadings(readings, 'simulator');
     await pipeline.engine.tick();
   }
-  const app = await buildServer({ pipeline, source: 'bench', stateDir, now: () => clock.now, limits: { ratePerMinute: { operator: 0 } } });
+  const app = await buildServer({
+    pipeline,
+    source: 'bench',
+    stateDir,
+    now: () => clock.now,
+    limits: { ratePerMinute: { operator: 0 } },
+  });
   const key = app.urbanflow.keys.create({ tenant: 'bench', role: 'operator' }, clock.now).secret;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    });
     const signIn = async () => {
       const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();

@@ -55,9 +55,13 @@ export interface BacktestReport {
 export function backtestSeries(input: SeriesInput, horizon: number, origins: number): BacktestReport {
   const n = input.values.length;
   const needed = n - origins * horizon;
-  if (!Number.isInteger(origins) || origins < 1) throw inputError(`origins must be a positive integer, got ${origins}`, { field: 'origins' });
+  if (!Number.isInteger(origins) || origins < 1)
+    throw inputError(`origins must be a positive integer, got ${origins}`, { field: 'origins' });
   if (needed < 2 * input.season) {
-    throw inputError(`${origins} origins × horizon ${horizon} leave ${needed} observations to fit; reduce --origins or supply more history`, { field: 'origins' });
+    throw inputError(
+      `${origins} origins × horizon ${horizon} leave ${needed} observations to fit; reduce --origins or supply more history`,
+      { field: 'origins' },
+    );
   }
   const daily = input.season * input.stepMs === DAY_MS;
   const weekly = daily && needed >= decompositionMinimumHistory(input.season);
@@ -71,7 +75,11 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
     const sub = (a: Float64Array): Float64Array => a.subarray(0, o);
     const train: SeriesInput = { ...input, values: sub(input.values), exog: input.exog?.map(sub) };
     const model = fitSeries(train, horizon);
-    const fc = forecastModel(model, horizon, input.exog?.map((c) => c.subarray(o, o + horizon)));
+    const fc = forecastModel(
+      model,
+      horizon,
+      input.exog?.map((c) => c.subarray(o, o + horizon)),
+    );
     const actual = input.values.subarray(o, o + horizon);
     const scale = naiveScale(train.values, input.season);
     const window = Math.min(o - input.season - horizon, 14 * input.season);
@@ -82,7 +90,12 @@ export function backtestSeries(input: SeriesInput, horizon: number, origins: num
       const week = seasonalNaive(train.values, 7 * input.season, horizon, window);
       add(acc.week, actual, week.forecast, week, scale);
       const from = Math.max(0, o - FIT_WINDOW_SEASONS * input.season);
-      const dec = fitDecomposition(input.startMs + from * input.stepMs, input.values.subarray(from, o), { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null }, 'classical');
+      const dec = fitDecomposition(
+        input.startMs + from * input.stepMs,
+        input.values.subarray(from, o),
+        { stepMs: input.stepMs, season: input.season, holidays: input.holidays ?? [], min: input.min ?? null },
+        'classical',
+      );
       const p = forecastDecomposition(dec, horizon);
       add(acc.dec, actual, p, { lower80: p, upper80: p, lower95: p, upper95: p }, scale);
     }
@@ -131,7 +144,13 @@ function pointOnly(s: Scores): PointScores {
   return { mae: s.mae, smape: s.smape, mase: s.mase };
 }
 
-function add(s: Scores, actual: Float64Array, f: ArrayLike<number>, b: { lower80: ArrayLike<number>; upper80: ArrayLike<number>; lower95: ArrayLike<number>; upper95: ArrayLike<number> }, scale: number): void {
+function add(
+  s: Scores,
+  actual: Float64Array,
+  f: ArrayLike<number>,
+  b: { lower80: ArrayLike<number>; upper80: ArrayLike<number>; lower95: ArrayLike<number>; upper95: ArrayLike<number> },
+  scale: number,
+): void {
   const m = mae(actual, f);
   s.mae += m;
   s.smape += smape(actual, f);
@@ -141,5 +160,11 @@ function add(s: Scores, actual: Float64Array, f: ArrayLike<number>, b: { lower80
 }
 
 function mean(s: Scores, k: number): Scores {
-  return { mae: s.mae / k, smape: s.smape / k, mase: s.mase / k, coverage80: s.coverage80 / k, coverage95: s.coverage95 / k };
+  return {
+    mae: s.mae / k,
+    smape: s.smape / k,
+    mase: s.mase / k,
+    coverage80: s.coverage80 / k,
+    coverage95: s.coverage95 / k,
+  };
 }

@@ -69,7 +69,10 @@ function rate(beta: ArrayLike<number>, x: Float64Array, off: number): number {
 }
 
 /** Marks steps that are collections: the level before minus the level now ≥ drop, and the level now ≤ empty. */
-export function detectCollections(levels: ArrayLike<number>, options: BinFillOptions = DEFAULT_BIN_OPTIONS): Uint8Array {
+export function detectCollections(
+  levels: ArrayLike<number>,
+  options: BinFillOptions = DEFAULT_BIN_OPTIONS,
+): Uint8Array {
   const out = new Uint8Array(levels.length);
   for (let t = 1; t < levels.length; t++) {
     if (levels[t - 1] - levels[t] >= options.collectionDrop && levels[t] <= options.emptyLevel) out[t] = 1;
@@ -86,11 +89,20 @@ export function binCalibratableHorizon(length: number, max: number): number {
  * The target is the per-step increment; increments across a collection or at a full bin (≥ 99%) are left
  * out, so emptying is recognized as an event and never read as a negative fill rate.
  */
-export function fitBinFill(input: BinFillInput, horizon: number, options: BinFillOptions = DEFAULT_BIN_OPTIONS): BinFillModel {
+export function fitBinFill(
+  input: BinFillInput,
+  horizon: number,
+  options: BinFillOptions = DEFAULT_BIN_OPTIONS,
+): BinFillModel {
   const y = input.levels;
   const n = y.length;
   const minimum = 3 * (horizon + 10);
-  if (n < minimum) throw inputError(`bin history has ${n} readings; horizon ${horizon} needs at least ${minimum}`, { field: 'levels', required: minimum, got: n });
+  if (n < minimum)
+    throw inputError(`bin history has ${n} readings; horizon ${horizon} needs at least ${minimum}`, {
+      field: 'levels',
+      required: minimum,
+      got: n,
+    });
   assertFinite(y, 'levels');
   const coll = detectCollections(y, options);
   const x = new Float64Array(n * P);
@@ -137,7 +149,12 @@ export function fitBinFill(input: BinFillInput, horizon: number, options: BinFil
 }
 
 /** Level over the horizon if the bin is not collected, and when it reaches `threshold` percent. */
-export function forecastBinFill(model: BinFillModel, horizon: number, threshold = 80, searchSteps = 14 * Math.round(DAY_MS / model.stepMs)): BinFillForecast {
+export function forecastBinFill(
+  model: BinFillModel,
+  horizon: number,
+  threshold = 80,
+  searchSteps = 14 * Math.round(DAY_MS / model.stepMs),
+): BinFillForecast {
   const row = new Float64Array(P);
   const timestamps: number[] = new Array(horizon);
   const level: number[] = new Array(horizon);
@@ -147,7 +164,8 @@ export function forecastBinFill(model: BinFillModel, horizon: number, threshold 
     const ms = model.endMs + (h + 1) * model.stepMs;
     writeRow(ms, model.startMs, model.stepMs, row, 0);
     const next = Math.min(100, cur + rate(model.beta, row, 0));
-    if (thresholdAtMs === null && next >= threshold) thresholdAtMs = ms - model.stepMs * ((next - threshold) / Math.max(next - cur, 1e-12));
+    if (thresholdAtMs === null && next >= threshold)
+      thresholdAtMs = ms - model.stepMs * ((next - threshold) / Math.max(next - cur, 1e-12));
     cur = next;
     if (h < horizon) {
       timestamps[h] = ms;
@@ -156,7 +174,8 @@ export function forecastBinFill(model: BinFillModel, horizon: number, threshold 
   }
   const bands = applyIntervals(level, model.calibration, 0, 100);
   let thresholdEarliestMs: number | null = model.lastLevel >= threshold ? model.endMs : null;
-  for (let h = 0; h < horizon && thresholdEarliestMs === null; h++) if (bands.upper80[h] >= threshold) thresholdEarliestMs = timestamps[h];
+  for (let h = 0; h < horizon && thresholdEarliestMs === null; h++)
+    if (bands.upper80[h] >= threshold) thresholdEarliestMs = timestamps[h];
   return { timestamps, level, ...bands, thresholdAtMs, thresholdEarliestMs };
 }
 

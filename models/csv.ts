@@ -25,18 +25,30 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** The column that flags special days rather than carrying a regressor. */
 const HOLIDAY_COLUMN = 'holiday';
-const FLAGS = new Map([['1', true], ['0', false], ['true', true], ['false', false], ['', false]]);
+const FLAGS = new Map([
+  ['1', true],
+  ['0', false],
+  ['true', true],
+  ['false', false],
+  ['', false],
+]);
 
 /** Epoch numbers below 1e11 are seconds (1e11 ms is 1973, 1e11 s is year 5138). */
 function parseTime(raw: string, line: number): { ms: number; numeric: CsvSeries['numericTime']; naive: boolean } {
   const s = raw.trim();
   if (/^\d+(\.\d+)?$/.test(s)) {
     const v = Number(s);
-    return v < 1e11 ? { ms: v * 1000, numeric: 'seconds', naive: false } : { ms: v, numeric: 'milliseconds', naive: false };
+    return v < 1e11
+      ? { ms: v * 1000, numeric: 'seconds', naive: false }
+      : { ms: v, numeric: 'milliseconds', naive: false };
   }
   const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(s);
   const ms = Date.parse(naive ? `${s.replace(' ', 'T')}${s.length > 10 ? '' : 'T00:00'}Z` : s);
-  if (!Number.isFinite(ms)) throw inputError(`line ${line}: timestamp "${raw}" is neither ISO 8601 nor epoch seconds/milliseconds`, { line, field: 'timestamp' });
+  if (!Number.isFinite(ms))
+    throw inputError(`line ${line}: timestamp "${raw}" is neither ISO 8601 nor epoch seconds/milliseconds`, {
+      line,
+      field: 'timestamp',
+    });
   return { ms, numeric: null, naive };
 }
 
@@ -49,7 +61,10 @@ export function parseCsvSeries(text: string): CsvSeries {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.split(',').map((h) => h.trim()) ?? [];
   if (header[0] !== 'timestamp' || header[1] !== 'value') {
-    throw inputError('line 1: header must start with "timestamp,value" (a "holiday" column flags special days, other extra columns are regressors)', { line: 1, field: 'header' });
+    throw inputError(
+      'line 1: header must start with "timestamp,value" (a "holiday" column flags special days, other extra columns are regressors)',
+      { line: 1, field: 'header' },
+    );
   }
   const holidayCol = header.indexOf(HOLIDAY_COLUMN, 2);
   const exogCols = header.map((_, i) => i).filter((i) => i >= 2 && i !== holidayCol);
@@ -66,7 +81,8 @@ export function parseCsvSeries(text: string): CsvSeries {
     if (lines[i].trim() === '') continue;
     const line = i + 1;
     const cells = lines[i].split(',');
-    if (cells.length !== header.length) throw inputError(`line ${line}: expected ${header.length} columns, found ${cells.length}`, { line });
+    if (cells.length !== header.length)
+      throw inputError(`line ${line}: expected ${header.length} columns, found ${cells.length}`, { line });
     const t = parseTime(cells[0], line);
     numericTime = t.numeric;
     naiveTime = t.naive;
@@ -75,24 +91,38 @@ export function parseCsvSeries(text: string): CsvSeries {
       const hint = t.naive ? ' (local times around a daylight-saving change? write them with a UTC offset)' : '';
       throw inputError(`line ${line}: duplicate timestamp "${cells[0].trim()}"${hint}`, { line, field: 'timestamp' });
     }
-    if (prev !== undefined && t.ms < prev) throw inputError(`line ${line}: timestamp "${cells[0].trim()}" is earlier than the line before; sort the file by time`, { line, field: 'timestamp' });
+    if (prev !== undefined && t.ms < prev)
+      throw inputError(
+        `line ${line}: timestamp "${cells[0].trim()}" is earlier than the line before; sort the file by time`,
+        { line, field: 'timestamp' },
+      );
     const rawValue = cells[1].trim();
     if (rawValue === '') {
       if (futureStart < 0) futureStart = times.length;
       vals.push(NaN);
     } else {
-      if (futureStart >= 0) throw inputError(`line ${line}: a value follows rows with empty values; empty values are only allowed for future rows at the end`, { line, field: 'value' });
-      if (!NUMBER.test(rawValue)) throw inputError(`line ${line}: value "${rawValue}" is not a number`, { line, field: 'value' });
+      if (futureStart >= 0)
+        throw inputError(
+          `line ${line}: a value follows rows with empty values; empty values are only allowed for future rows at the end`,
+          { line, field: 'value' },
+        );
+      if (!NUMBER.test(rawValue))
+        throw inputError(`line ${line}: value "${rawValue}" is not a number`, { line, field: 'value' });
       vals.push(Number(rawValue));
     }
     if (holidayCol >= 0) {
       const flag = FLAGS.get(cells[holidayCol].trim().toLowerCase());
-      if (flag === undefined) throw inputError(`line ${line}: holiday "${cells[holidayCol].trim()}" is not 1, 0, true or false`, { line, field: HOLIDAY_COLUMN });
+      if (flag === undefined)
+        throw inputError(`line ${line}: holiday "${cells[holidayCol].trim()}" is not 1, 0, true or false`, {
+          line,
+          field: HOLIDAY_COLUMN,
+        });
       if (flag) holidays.add(dayNumber(t.ms));
     }
     for (let e = 0; e < exogNames.length; e++) {
       const raw = cells[exogCols[e]].trim();
-      if (!NUMBER.test(raw)) throw inputError(`line ${line}: ${exogNames[e]} "${raw}" is not a number`, { line, field: exogNames[e] });
+      if (!NUMBER.test(raw))
+        throw inputError(`line ${line}: ${exogNames[e]} "${raw}" is not a number`, { line, field: exogNames[e] });
       ex[e].push(Number(raw));
     }
     times.push(t.ms);
@@ -107,11 +137,17 @@ export function parseCsvSeries(text: string): CsvSeries {
   for (let i = 1; i < times.length; i++) {
     const gap = (times[i] - times[i - 1]) / stepMs;
     if (Math.abs(gap - Math.round(gap)) > 1e-6) {
-      throw inputError(`line ${lineOf[i]}: timestamp is ${times[i] - times[i - 1]} ms after the previous one, not a multiple of the ${stepMs} ms step`, { line: lineOf[i], field: 'timestamp' });
+      throw inputError(
+        `line ${lineOf[i]}: timestamp is ${times[i] - times[i - 1]} ms after the previous one, not a multiple of the ${stepMs} ms step`,
+        { line: lineOf[i], field: 'timestamp' },
+      );
     }
     const k = Math.round(gap);
     if (k > 1) {
-      if (Number.isNaN(vals[i])) throw inputError(`line ${lineOf[i]}: future rows must follow each other at the ${stepMs} ms step`, { line: lineOf[i] });
+      if (Number.isNaN(vals[i]))
+        throw inputError(`line ${lineOf[i]}: future rows must follow each other at the ${stepMs} ms step`, {
+          line: lineOf[i],
+        });
       warnings.push(`lines ${lineOf[i - 1]}-${lineOf[i]}: ${k - 1} missing step(s) filled by linear interpolation`);
       for (let j = 1; j < k; j++) {
         const w = j / k;

@@ -59,7 +59,11 @@ function slotOf(ms: number, cfg: DecompositionConfig): number {
 }
 
 /** The profile's value at `ms`. */
-function seasonalAt(model: Pick<DecompositionModel, 'daily' | 'weekly' | 'config'>, ms: number, holidays: Set<number>): number {
+function seasonalAt(
+  model: Pick<DecompositionModel, 'daily' | 'weekly' | 'config'>,
+  ms: number,
+  holidays: Set<number>,
+): number {
   const slot = slotOf(ms, model.config);
   return model.daily[slot] + model.weekly[dayKind(ms, holidays) * model.config.season + slot];
 }
@@ -83,7 +87,13 @@ function movingTrend(z: Float64Array, window: number): Float64Array {
 }
 
 /** Exponentially weighted mean of `d` per phase (newest cycles weigh most), centred to mean 0. */
-function profile(d: Float64Array, phaseOf: Int32Array, phases: number, ageCycles: Float64Array, halfLife: number): number[] {
+function profile(
+  d: Float64Array,
+  phaseOf: Int32Array,
+  phases: number,
+  ageCycles: Float64Array,
+  halfLife: number,
+): number[] {
   const sum = new Float64Array(phases);
   const wsum = new Float64Array(phases);
   for (let t = 0; t < d.length; t++) {
@@ -102,7 +112,12 @@ function profile(d: Float64Array, phaseOf: Int32Array, phases: number, ageCycles
  * fitted by least squares, which carries weather-like level swings over the horizon. Without the week lags'
  * history (a week and a day plus a week of rows) the neighbours' lags stop at the day.
  */
-export function fitDecomposition(startMs: number, values: Float64Array, cfg: DecompositionConfig, lagKind: 'classical' | 'neighbours' = 'neighbours'): DecompositionModel {
+export function fitDecomposition(
+  startMs: number,
+  values: Float64Array,
+  cfg: DecompositionConfig,
+  lagKind: 'classical' | 'neighbours' = 'neighbours',
+): DecompositionModel {
   const n = values.length;
   const { season } = cfg;
   const holidays = new Set(cfg.holidays);
@@ -156,7 +171,11 @@ export function fitDecomposition(startMs: number, values: Float64Array, cfg: Dec
 }
 
 /** Point forecast for `horizon` steps after the model's last observation (`holidays` overrides the fitted calendar). */
-export function forecastDecomposition(model: DecompositionModel, horizon: number, holidays: readonly number[] = model.config.holidays): Float64Array {
+export function forecastDecomposition(
+  model: DecompositionModel,
+  horizon: number,
+  holidays: readonly number[] = model.config.holidays,
+): Float64Array {
   return forecastDecompositionAfter(model, model.tail, model.endMs, horizon, holidays);
 }
 
@@ -164,7 +183,13 @@ export function forecastDecomposition(model: DecompositionModel, horizon: number
  * Point forecast after `recent` (at least max(lags) observations, the last one at `endMs`) with the model's
  * profiles and AR: the held-out origins reuse one fit without copying a tail per origin.
  */
-export function forecastDecompositionAfter(model: DecompositionModel, recent: ArrayLike<number>, endMs: number, horizon: number, holidays: readonly number[] = model.config.holidays): Float64Array {
+export function forecastDecompositionAfter(
+  model: DecompositionModel,
+  recent: ArrayLike<number>,
+  endMs: number,
+  horizon: number,
+  holidays: readonly number[] = model.config.holidays,
+): Float64Array {
   const set = new Set(holidays);
   const cfg = model.config;
   const m = Math.max(...model.lags);
@@ -188,4 +213,3 @@ export function appendDecomposition(model: DecompositionModel, values: ArrayLike
   const tail = [...model.tail, ...Array.from(values)].slice(-model.tail.length);
   return { ...model, tail, endMs: model.endMs + values.length * model.config.stepMs };
 }
-

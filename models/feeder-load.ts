@@ -37,9 +37,12 @@ function temperatureColumns(t: ArrayLike<number>): Float64Array[] {
 }
 
 export function fitFeederLoad(input: FeederLoadInput, horizon: number): FeederLoadModel {
-  if (DAY_MS % input.stepMs !== 0) throw inputError(`feeder step ${input.stepMs} ms does not divide a day`, { field: 'stepMs' });
+  if (DAY_MS % input.stepMs !== 0)
+    throw inputError(`feeder step ${input.stepMs} ms does not divide a day`, { field: 'stepMs' });
   if (input.temperature && input.temperature.length !== input.values.length) {
-    throw inputError(`temperature has ${input.temperature.length} values for ${input.values.length} load values`, { field: 'temperature' });
+    throw inputError(`temperature has ${input.temperature.length} values for ${input.values.length} load values`, {
+      field: 'temperature',
+    });
   }
   const usesTemperature = input.temperature !== undefined;
   const series = fitSeries(
@@ -59,9 +62,20 @@ export function fitFeederLoad(input: FeederLoadInput, horizon: number): FeederLo
 }
 
 /** `temperatureFuture` (°C per forecast step) is required when the model was fitted with temperature. */
-export function forecastFeederLoad(model: FeederLoadModel, horizon: number, temperatureFuture?: ArrayLike<number>): Forecast {
+export function forecastFeederLoad(
+  model: FeederLoadModel,
+  horizon: number,
+  temperatureFuture?: ArrayLike<number>,
+): Forecast {
   if (model.usesTemperature && (!temperatureFuture || temperatureFuture.length < horizon)) {
-    throw inputError(`the feeder model uses temperature: supply a temperature forecast for all ${horizon} steps`, { field: 'temperature', required: horizon });
+    throw inputError(`the feeder model uses temperature: supply a temperature forecast for all ${horizon} steps`, {
+      field: 'temperature',
+      required: horizon,
+    });
   }
-  return forecastModel(model.series, horizon, model.usesTemperature ? temperatureColumns(temperatureFuture!) : undefined);
+  return forecastModel(
+    model.series,
+    horizon,
+    model.usesTemperature ? temperatureColumns(temperatureFuture!) : undefined,
+  );
 }

@@ -32,7 +32,12 @@ export function fitSeries(full: SeriesInput, horizon: number): SeriesModel {
   const input: SeriesInput =
     cut === 0
       ? full
-      : { ...full, startMs: full.startMs + cut * full.stepMs, values: full.values.subarray(cut), exog: full.exog?.map((c) => c.subarray(cut)) };
+      : {
+          ...full,
+          startMs: full.startMs + cut * full.stepMs,
+          values: full.values.subarray(cut),
+          exog: full.exog?.map((c) => c.subarray(cut)),
+        };
   const cfg = autoConfig({
     stepMs: input.stepMs,
     season: input.season,
@@ -75,20 +80,32 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
   const min = model.min ?? -Infinity;
   const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.stepMs);
   const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
-  const cal = model.recentScale > 1 ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) } : model.calibration;
+  const cal =
+    model.recentScale > 1
+      ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) }
+      : model.calibration;
   const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
   const holidays = new Set(model.holidays);
   const days = timestamps.map((t) => dayNumber(t));
   const special = days.map((d) => holidays.has(d));
   const k = model.specialDayScale;
   if (special.includes(true)) {
-    if (k === null) reachOut(bands, applyIntervals(seriesPoint(model, horizon, exogFuture, []), cal, min, Infinity, firstSlot), special);
+    if (k === null)
+      reachOut(
+        bands,
+        applyIntervals(seriesPoint(model, horizon, exogFuture, []), cal, min, Infinity, firstSlot),
+        special,
+      );
     else widenBy(bands, point, special, k, min);
   }
   const nextToHoliday = days.map((d) => !holidays.has(d) && (holidays.has(d - 1) || holidays.has(d + 1)));
   if (nextToHoliday.includes(true)) {
     const asHolidays = [...model.holidays, ...new Set(days.filter((_, h) => nextToHoliday[h]))].sort((a, b) => a - b);
-    reachOut(bands, applyIntervals(seriesPoint(model, horizon, exogFuture, asHolidays), cal, min, Infinity, firstSlot), nextToHoliday);
+    reachOut(
+      bands,
+      applyIntervals(seriesPoint(model, horizon, exogFuture, asHolidays), cal, min, Infinity, firstSlot),
+      nextToHoliday,
+    );
   }
   return { timestamps, forecast: Array.from(point), ...bands };
 }

@@ -30,7 +30,12 @@ export interface Bands {
  * `slots` (same layout) gives each residual's season slot, in [0, slotCount): errors at a daily peak are
  * larger than at night, and one width per step would over-cover the night and under-cover the peak.
  */
-export function calibrateIntervals(residuals: Float64Array, horizon: number, slots?: Uint32Array, slotCount = 0): IntervalCalibration {
+export function calibrateIntervals(
+  residuals: Float64Array,
+  horizon: number,
+  slots?: Uint32Array,
+  slotCount = 0,
+): IntervalCalibration {
   const origins = Math.floor(residuals.length / horizon);
   const sum = new Float64Array(horizon);
   const cnt = new Float64Array(horizon);
@@ -73,7 +78,8 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number, slo
     for (let h = 0; h < horizon; h++) {
       const i = o * horizon + h;
       const r = residuals[i];
-      if (r === r && scale[h] === scale[h]) z[m++] = Math.abs(r / scale[h] / (slotScale.length > 0 ? slotScale[slots![i]] : 1));
+      if (r === r && scale[h] === scale[h])
+        z[m++] = Math.abs(r / scale[h] / (slotScale.length > 0 ? slotScale[slots![i]] : 1));
     }
   }
   if (m < 20) {
@@ -97,7 +103,13 @@ export function calibrateIntervals(residuals: Float64Array, horizon: number, slo
 }
 
 /** RMS of step-standardized residuals per slot, smoothed over neighbouring slots (circularly), mean square 1. */
-function slotMultipliers(residuals: Float64Array, horizon: number, scale: number[], slots: Uint32Array, slotCount: number): number[] {
+function slotMultipliers(
+  residuals: Float64Array,
+  horizon: number,
+  scale: number[],
+  slots: Uint32Array,
+  slotCount: number,
+): number[] {
   const sum = new Float64Array(slotCount);
   const cnt = new Float64Array(slotCount);
   for (let i = 0; i < residuals.length; i++) {
@@ -166,7 +178,13 @@ function select(a: Float64Array, left: number, right: number, k: number): void {
  * Bands around `forecast`; steps past the calibrated horizon reuse the last step's scale. `firstSlot` is the
  * season slot of the first forecast step (used when the calibration has slot multipliers). Clamped to [min, max].
  */
-export function applyIntervals(forecast: ArrayLike<number>, cal: IntervalCalibration, min = -Infinity, max = Infinity, firstSlot = 0): Bands {
+export function applyIntervals(
+  forecast: ArrayLike<number>,
+  cal: IntervalCalibration,
+  min = -Infinity,
+  max = Infinity,
+  firstSlot = 0,
+): Bands {
   const n = forecast.length;
   const out: Bands = { lower80: new Array(n), upper80: new Array(n), lower95: new Array(n), upper95: new Array(n) };
   const clamp = (v: number): number => (v < min ? min : v > max ? max : v);

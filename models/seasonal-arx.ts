@@ -78,7 +78,15 @@ function layout(cfg: SeasonalArxConfig): Layout {
   const seasonLagIndex = cfg.calendar ? cfg.lags.indexOf(cfg.season) : -1;
   const changeLagCol = seasonLagIndex >= 0 ? p++ : -1;
   const levelCol = cfg.levelWindow > 0 ? p++ : -1;
-  return { p: p + cfg.lags.length, lagStart: p, table, holidaySet: new Set(cfg.holidays), changeLagCol, seasonLagIndex, levelCol };
+  return {
+    p: p + cfg.lags.length,
+    lagStart: p,
+    table,
+    holidaySet: new Set(cfg.holidays),
+    changeLagCol,
+    seasonLagIndex,
+    levelCol,
+  };
 }
 
 /** Position of the step at `ms` in the primary season (time of day for a daily season). */
@@ -92,7 +100,15 @@ function dayKind(ms: number, holidays: Set<number>): number {
 }
 
 /** Writes the non-lag features of the step at time `ms` into `out` at `off`; returns false when an exog value is missing. */
-function writeFeatures(cfg: SeasonalArxConfig, lay: Layout, ms: number, exog: ArrayLike<number>[] | undefined, t: number, out: Float64Array, off: number): boolean {
+function writeFeatures(
+  cfg: SeasonalArxConfig,
+  lay: Layout,
+  ms: number,
+  exog: ArrayLike<number>[] | undefined,
+  t: number,
+  out: Float64Array,
+  off: number,
+): boolean {
   const k = Math.min(cfg.fourierOrder, Math.floor(cfg.season / 2));
   const slot = seasonSlot(ms, cfg);
   const tb = slot * 2 * k;
@@ -118,7 +134,15 @@ function writeFeatures(cfg: SeasonalArxConfig, lay: Layout, ms: number, exog: Ar
 }
 
 /** The lag features of step `t`, reading values through `at` (actuals or forecasts). */
-function writeLags(cfg: SeasonalArxConfig, lay: Layout, ms: number, at: (i: number) => number, t: number, out: Float64Array, off: number): void {
+function writeLags(
+  cfg: SeasonalArxConfig,
+  lay: Layout,
+  ms: number,
+  at: (i: number) => number,
+  t: number,
+  out: Float64Array,
+  off: number,
+): void {
   for (let l = 0; l < cfg.lags.length; l++) out[off + lay.lagStart + l] = at(t - cfg.lags[l]);
   if (lay.changeLagCol >= 0) {
     // Yesterday is a poor guide when the day kind changes (Monday, Saturday, around holidays).
@@ -159,14 +183,21 @@ export function fitSeasonalArx(series: RegularSeries, cfg: SeasonalArxConfig, ho
 }
 
 /** `fitSeasonalArx` with its held-out forecasts, so other candidates can be scored at the same origins. */
-export function fitSeasonalArxHeldOut(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): { model: SeasonalArxModel; heldOut: HeldOutForecasts } {
+export function fitSeasonalArxHeldOut(
+  series: RegularSeries,
+  cfg: SeasonalArxConfig,
+  horizon: number,
+): { model: SeasonalArxModel; heldOut: HeldOutForecasts } {
   const lay = layout(cfg);
   const { p } = lay;
   const y = series.values;
   const n = y.length;
   const maxLag = maxLagOf(cfg);
   if (n < minimumHistory(cfg, horizon)) {
-    throw inputError(`need at least ${minimumHistory(cfg, horizon)} observations for season ${cfg.season} and horizon ${horizon}, got ${n}`, { field: 'values', required: minimumHistory(cfg, horizon), got: n });
+    throw inputError(
+      `need at least ${minimumHistory(cfg, horizon)} observations for season ${cfg.season} and horizon ${horizon}, got ${n}`,
+      { field: 'values', required: minimumHistory(cfg, horizon), got: n },
+    );
   }
   assertFinite(y, 'values');
   series.exog?.forEach((col, e) => assertFinite(col.subarray(0, n), cfg.exogNames[e] ?? `exog ${e}`));
@@ -248,7 +279,11 @@ function predictRow(beta: ArrayLike<number>, row: Float64Array, min: number | nu
  * Forecasts `horizon` steps after the model's last observation. `exogFuture` holds one array per exog
  * column with the regressor values of the forecast steps.
  */
-export function forecastSeasonalArx(model: SeasonalArxModel, horizon: number, exogFuture?: ArrayLike<number>[]): Float64Array {
+export function forecastSeasonalArx(
+  model: SeasonalArxModel,
+  horizon: number,
+  exogFuture?: ArrayLike<number>[],
+): Float64Array {
   const cfg = model.config;
   const lay = layout(cfg);
   const maxLag = model.tail.length;
@@ -256,7 +291,11 @@ export function forecastSeasonalArx(model: SeasonalArxModel, horizon: number, ex
     cfg.exogNames.forEach((name, e) => {
       const col = exogFuture?.[e];
       if (!col || col.length < horizon) {
-        throw inputError(`regressor "${name}" needs values for all ${horizon} forecast steps`, { field: name, required: horizon, got: col?.length ?? 0 });
+        throw inputError(`regressor "${name}" needs values for all ${horizon} forecast steps`, {
+          field: name,
+          required: horizon,
+          got: col?.length ?? 0,
+        });
       }
     });
   }
@@ -283,7 +322,8 @@ export function forecastSeasonalArx(model: SeasonalArxModel, horizon: number, ex
  */
 export function appendSeasonalArx(model: SeasonalArxModel, values: ArrayLike<number>): SeasonalArxModel {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw inputError(`appended value ${i} is not a finite number`, { field: 'values', index: i });
+    if (!Number.isFinite(values[i]))
+      throw inputError(`appended value ${i} is not a finite number`, { field: 'values', index: i });
   }
   const tail = [...model.tail, ...Array.from(values)].slice(-model.tail.length);
   return { ...model, tail, endMs: model.endMs + values.length * model.config.stepMs };

@@ -15,7 +15,13 @@ function quantileAbs(sorted: Float64Array, q: number): number {
  * only a season and a few steps to answer (the live cold start) as well as serving as the backtest's baseline.
  * `min` floors the forecast's bands (0 for loads).
  */
-export function seasonalNaive(history: ArrayLike<number>, season: number, horizon: number, window = Infinity, min = -Infinity): { forecast: number[] } & Bands {
+export function seasonalNaive(
+  history: ArrayLike<number>,
+  season: number,
+  horizon: number,
+  window = Infinity,
+  min = -Infinity,
+): { forecast: number[] } & Bands {
   const n = history.length;
   const from = Math.max(season, n - window);
   const changes = new Float64Array(Math.max(0, n - from));

@@ -24,7 +24,9 @@ export function restoreModel(json: string): AnyModel {
   }
   const kind = (parsed as { kind?: unknown } | null)?.kind;
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
-    throw inputError(`model JSON has kind ${JSON.stringify(kind)}; expected one of ${[...KINDS].join(', ')}`, { field: 'kind' });
+    throw inputError(`model JSON has kind ${JSON.stringify(kind)}; expected one of ${[...KINDS].join(', ')}`, {
+      field: 'kind',
+    });
   }
   return parsed as AnyModel;
 }

@@ -1,8 +1,23 @@
 // The series forecaster: candidates scored at the same held-out origins, the best one kept, intervals calibrated on its errors.
 import { dayNumber } from './calendar.js';
-import { appendDecomposition, decompositionMinimumHistory, fitDecomposition, forecastDecomposition, forecastDecompositionAfter, type DecompositionModel } from './decomposition.js';
+import {
+  appendDecomposition,
+  decompositionMinimumHistory,
+  fitDecomposition,
+  forecastDecomposition,
+  forecastDecompositionAfter,
+  type DecompositionModel,
+} from './decomposition.js';
 import { calibrateIntervals, type IntervalCalibration } from './intervals.js';
-import { appendSeasonalArx, fitSeasonalArxHeldOut, forecastSeasonalArx, seasonSlot, type RegularSeries, type SeasonalArxConfig, type SeasonalArxModel } from './seasonal-arx.js';
+import {
+  appendSeasonalArx,
+  fitSeasonalArxHeldOut,
+  forecastSeasonalArx,
+  seasonSlot,
+  type RegularSeries,
+  type SeasonalArxConfig,
+  type SeasonalArxModel,
+} from './seasonal-arx.js';
 
 export type SeriesMethod = 'seasonal-arx' | 'decomposition' | 'combination' | 'weekly-naive' | 'seasonal-naive';
 
@@ -86,7 +101,10 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
         fitted = fitDecomposition(series.startMs, y.subarray(0, fittedTo), decCfg);
       }
       const o = origins[k];
-      dec.set(forecastDecompositionAfter(fitted!, y.subarray(0, o), series.startMs + (o - 1) * stepMs, horizon), k * horizon);
+      dec.set(
+        forecastDecompositionAfter(fitted!, y.subarray(0, o), series.startMs + (o - 1) * stepMs, horizon),
+        k * horizon,
+      );
     }
     const wn = new Float64Array(count * horizon);
     for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), week, horizon, wn, k * horizon);
@@ -97,10 +115,16 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
   candidates.push({ method: 'seasonal-naive', forecasts: sn });
   let weights: number[] | null = null;
   if (weekly) {
-    weights = combinationWeights(y, origins, horizon, COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts));
+    weights = combinationWeights(
+      y,
+      origins,
+      horizon,
+      COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts),
+    );
     const parts = COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts);
     const comb = new Float64Array(count * horizon);
-    for (let j = 0; j < parts.length; j++) if (weights[j] > 0) for (let i = 0; i < comb.length; i++) comb[i] += weights[j] * parts[j][i];
+    for (let j = 0; j < parts.length; j++)
+      if (weights[j] > 0) for (let i = 0; i < comb.length; i++) comb[i] += weights[j] * parts[j][i];
     candidates.push({ method: 'combination', forecasts: comb });
   }
 
@@ -207,7 +231,12 @@ function heldOutMae(y: Float64Array, origins: number[], horizon: number, forecas
 }
 
 /** Each held-out error's square in units of its calibrated width (NaN where the step had no actual). */
-function standardizedSquares(residuals: Float64Array, cal: IntervalCalibration, slots: Uint32Array, horizon: number): Float64Array {
+function standardizedSquares(
+  residuals: Float64Array,
+  cal: IntervalCalibration,
+  slots: Uint32Array,
+  horizon: number,
+): Float64Array {
   const z = new Float64Array(residuals.length);
   for (let i = 0; i < residuals.length; i++) {
     const m = cal.slotScale.length > 0 ? cal.slotScale[slots[i]] : 1;
@@ -217,7 +246,11 @@ function standardizedSquares(residuals: Float64Array, cal: IntervalCalibration, 
 }
 
 /** RMS of the standardized errors where `pick` holds over that of the rest (`against: 'rest'`) or of all of them. */
-function rmsRatio(z: Float64Array, pick: (i: number) => boolean, against: 'rest' | 'all'): { ratio: number; picked: number; others: number } {
+function rmsRatio(
+  z: Float64Array,
+  pick: (i: number) => boolean,
+  against: 'rest' | 'all',
+): { ratio: number; picked: number; others: number } {
   let sIn = 0;
   let cIn = 0;
   let sOut = 0;
@@ -253,8 +286,14 @@ function recentScale(z: Float64Array, origins: number[], horizon: number, fromSt
 }
 
 /** Point forecast of the chosen method; `holidays` overrides the fitted calendar (to forecast a special day as an ordinary one). */
-export function seriesPoint(model: SeriesModel, horizon: number, exogFuture?: ArrayLike<number>[], holidays: number[] = model.holidays): Float64Array {
-  const arxModel = (): SeasonalArxModel => (holidays === model.holidays ? model.arx : { ...model.arx, config: { ...model.arx.config, holidays } });
+export function seriesPoint(
+  model: SeriesModel,
+  horizon: number,
+  exogFuture?: ArrayLike<number>[],
+  holidays: number[] = model.holidays,
+): Float64Array {
+  const arxModel = (): SeasonalArxModel =>
+    holidays === model.holidays ? model.arx : { ...model.arx, config: { ...model.arx.config, holidays } };
   switch (model.method) {
     case 'seasonal-arx':
       return forecastSeasonalArx(arxModel(), horizon, exogFuture);

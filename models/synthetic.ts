@@ -29,7 +29,13 @@ export interface SyntheticDemand {
  * Half-hourly-style demand: morning and evening peaks, lower weekends with a different shape, holidays that
  * look like Sundays, U-shaped temperature response around 16 °C, slow level drift and AR(1) noise.
  */
-export function syntheticDemand(opts: { startMs: number; stepMs: number; days: number; seed: number; base?: number }): SyntheticDemand {
+export function syntheticDemand(opts: {
+  startMs: number;
+  stepMs: number;
+  days: number;
+  seed: number;
+  base?: number;
+}): SyntheticDemand {
   const rand = rng(opts.seed);
   const perDay = Math.round(DAY_MS / opts.stepMs);
   const n = opts.days * perDay;
@@ -38,7 +44,8 @@ export function syntheticDemand(opts: { startMs: number; stepMs: number; days: n
   const temperature = new Float64Array(n);
   const holidayDays = new Set<number>();
   const firstDay = dayNumber(opts.startMs);
-  for (let d = 0; d < opts.days; d++) if (rand() < 0.02 && weekday((firstDay + d) * DAY_MS) !== 0) holidayDays.add(firstDay + d);
+  for (let d = 0; d < opts.days; d++)
+    if (rand() < 0.02 && weekday((firstDay + d) * DAY_MS) !== 0) holidayDays.add(firstDay + d);
   let weather = 0;
   let noise = 0;
   let drift = 0;
@@ -54,7 +61,11 @@ export function syntheticDemand(opts: { startMs: number; stepMs: number; days: n
     const morning = Math.exp(-((hour - (restDay ? 10 : 8)) ** 2) / 4);
     const evening = Math.exp(-((hour - 19) ** 2) / 5);
     const night = 0.55 + 0.1 * Math.cos((2 * Math.PI * (hour - 3)) / 24);
-    const shape = night + (restDay ? 0.2 : 0.35) * morning + 0.45 * evening + (restDay ? 0 : 0.15) * (hour > 8 && hour < 18 ? 1 : 0);
+    const shape =
+      night +
+      (restDay ? 0.2 : 0.35) * morning +
+      0.45 * evening +
+      (restDay ? 0 : 0.15) * (hour > 8 && hour < 18 ? 1 : 0);
     const temp = 0.012 * Math.max(0, 16 - temperature[t]) ** 1.3 + 0.02 * Math.max(0, temperature[t] - 22) ** 1.2;
     drift = 0.999 * drift + 0.002 * gaussian(rand);
     noise = 0.85 * noise + 0.02 * gaussian(rand);
@@ -92,7 +103,13 @@ export function syntheticBin(opts: { startMs: number; stepMs: number; steps: num
 }
 
 /** 5-min vehicle counts: AM/PM peaks on weekdays, a midday hump at weekends, Poisson-like noise. */
-export function syntheticTraffic(opts: { startMs: number; stepMs: number; days: number; seed: number; peak?: number }): Float64Array {
+export function syntheticTraffic(opts: {
+  startMs: number;
+  stepMs: number;
+  days: number;
+  seed: number;
+  peak?: number;
+}): Float64Array {
   const rand = rng(opts.seed);
   const perDay = Math.round(DAY_MS / opts.stepMs);
   const peak = opts.peak ?? 60;
@@ -105,7 +122,10 @@ export function syntheticTraffic(opts: { startMs: number; stepMs: number; days: 
     const weekend = wd === 0 || wd === 6;
     const shape = weekend
       ? 0.1 + 0.6 * Math.exp(-((hour - 13) ** 2) / 12)
-      : 0.08 + Math.exp(-((hour - 8) ** 2) / 1.5) + 0.9 * Math.exp(-((hour - 17.5) ** 2) / 2.5) + 0.4 * Math.exp(-((hour - 12.5) ** 2) / 6);
+      : 0.08 +
+        Math.exp(-((hour - 8) ** 2) / 1.5) +
+        0.9 * Math.exp(-((hour - 17.5) ** 2) / 2.5) +
+        0.4 * Math.exp(-((hour - 12.5) ** 2) / 6);
     noise = 0.9 * noise + 0.05 * gaussian(rand);
     const mean = peak * shape * (1 + noise);
     out[t] = Math.max(0, Math.round(mean + Math.sqrt(Math.max(mean, 0)) * gaussian(rand)));

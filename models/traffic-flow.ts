@@ -19,14 +19,18 @@ export interface TrafficFlowModel {
 }
 
 export function fitTrafficFlow(input: TrafficFlowInput, horizon: number): TrafficFlowModel {
-  if (DAY_MS % input.stepMs !== 0) throw inputError(`count interval ${input.stepMs} ms does not divide a day`, { field: 'stepMs' });
+  if (DAY_MS % input.stepMs !== 0)
+    throw inputError(`count interval ${input.stepMs} ms does not divide a day`, { field: 'stepMs' });
   const holidays = holidayDays(input.holidays ?? []);
   const season = DAY_MS / input.stepMs;
   return {
     kind: 'traffic-flow',
     groups: input.laneGroups.map((g) => ({
       id: g.id,
-      series: fitSeries({ startMs: input.startMs, stepMs: input.stepMs, values: g.counts, season, holidays, min: 0 }, horizon),
+      series: fitSeries(
+        { startMs: input.startMs, stepMs: input.stepMs, values: g.counts, season, holidays, min: 0 },
+        horizon,
+      ),
     })),
   };
 }

@@ -129,14 +129,18 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 
 
 export function parseSizeBytes(text: string, name: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw configError(`${name} must be a size like 512kb, 16mb or a byte count (got "${text}")`);
+  if (!m || Number(m[1]) <= 0)
+    throw configError(`${name} must be a size like 512kb, 16mb or a byte count (got "${text}")`);
   return Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]);
 }
 
 /** `utility=600,traffic-center=6000`: requests per minute per API key by role. */
 export function parseRateLimits(text: string, roles: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [role, value] = part.split('=');
     if (!roles.includes(role)) throw configError(`rate-limit: unknown role "${role}" (roles: ${roles.join(', ')})`);
     out[role] = number(value ?? '', `rate-limit for ${role}`, 0);
@@ -171,7 +175,10 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.', ka
     cold: flag(or('cold', 'false'), 'cold'),
     outOfOrdernessMs: parseDurationMs(or('outOfOrdernessMs', '30s'), 'out-of-orderness'),
     idleTimeoutMs: parseDurationMs(or('idleTimeoutMs', '5m'), 'idle-timeout'),
-    maxFutureSkewMs: parseDurationMs(or('maxFutureSkewMs', `${DEFAULT_MAX_FUTURE_SKEW_MS / 60_000}m`), 'max-future-skew'),
+    maxFutureSkewMs: parseDurationMs(
+      or('maxFutureSkewMs', `${DEFAULT_MAX_FUTURE_SKEW_MS / 60_000}m`),
+      'max-future-skew',
+    ),
     resultsFile: get('resultsFile'),
     deadLettersFile: get('deadLettersFile'),
     stateDir: resolve(cwd, or('stateDir', '.urbanflow')),
@@ -246,11 +253,13 @@ export function kafkaConfig(flags: KafkaFlags, env: NodeJS.ProcessEnv): KafkaCon
   const get = (k: Exclude<keyof KafkaFlags, 'properties'>): string | undefined => flags[k] ?? env[KAFKA_ENV[k]];
   const brokers = get('brokers');
   if (brokers === undefined) return undefined;
-  if (!/^[^\s,]+(,[^\s,]+)*$/.test(brokers)) throw configError(`Kafka brokers must be host:port[,host:port...] (got "${brokers}")`);
+  if (!/^[^\s,]+(,[^\s,]+)*$/.test(brokers))
+    throw configError(`Kafka brokers must be host:port[,host:port...] (got "${brokers}")`);
   const or = (k: Exclude<keyof KafkaFlags, 'properties'>, fallback: string) => get(k) ?? fallback;
   const topic = (k: Exclude<keyof KafkaFlags, 'properties'>, fallback: string) => {
     const name = or(k, fallback);
-    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name)) throw configError(`${KAFKA_ENV[k]}: "${name}" is not a valid Kafka topic name (letters, digits, '.', '_', '-')`);
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name))
+      throw configError(`${KAFKA_ENV[k]}: "${name}" is not a valid Kafka topic name (letters, digits, '.', '_', '-')`);
     return name;
   };
   const properties: Record<string, string> = {};
@@ -258,7 +267,12 @@ export function kafkaConfig(flags: KafkaFlags, env: NodeJS.ProcessEnv): KafkaCon
   for (const [k, v] of file ? readProperties(file) : []) properties[k] = v;
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(LIBRDKAFKA_ENV_PREFIX) || value === undefined) continue;
-    const key = name.slice(LIBRDKAFKA_ENV_PREFIX.length).toLowerCase().replace(/__/g, '\0').replace(/_/g, '.').replace(/\0/g, '_');
+    const key = name
+      .slice(LIBRDKAFKA_ENV_PREFIX.length)
+      .toLowerCase()
+      .replace(/__/g, '\0')
+      .replace(/_/g, '.')
+      .replace(/\0/g, '_');
     properties[key] = value;
   }
   for (const line of flags.properties ?? []) {
@@ -266,10 +280,14 @@ export function kafkaConfig(flags: KafkaFlags, env: NodeJS.ProcessEnv): KafkaCon
     properties[k] = v;
   }
   for (const k of Object.keys(properties)) {
-    if (RESERVED_KAFKA_PROPERTIES.includes(k)) throw configError(`the Kafka property ${k} is set by urbanflow (exactly-once depends on it); remove it from the passed-through configuration`);
+    if (RESERVED_KAFKA_PROPERTIES.includes(k))
+      throw configError(
+        `the Kafka property ${k} is set by urbanflow (exactly-once depends on it); remove it from the passed-through configuration`,
+      );
   }
   const applicationId = or('applicationId', 'urbanflow');
-  if (!/^[a-zA-Z0-9._-]{1,200}$/.test(applicationId)) throw configError(`the Kafka group id must use letters, digits, '.', '_', '-' (got "${applicationId}")`);
+  if (!/^[a-zA-Z0-9._-]{1,200}$/.test(applicationId))
+    throw configError(`the Kafka group id must use letters, digits, '.', '_', '-' (got "${applicationId}")`);
   return {
     brokers,
     inputTopic: topic('inputTopic', 'urbanflow.telemetry'),

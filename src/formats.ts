@@ -36,5 +36,8 @@ export function CalendarDate(options: StringOptions = {}): TString {
 
 /** An instant given as epoch milliseconds (digits) or an RFC 3339 date-time, as query parameters take it. */
 export function Instant(options: StringOptions = {}): TUnion<[TString, TString]> {
-  return Type.Union([Type.String({ pattern: '^[0-9]{1,15}$' }), DateTime()], { errorMessage: 'must be an ISO date-time (RFC 3339) or epoch milliseconds', ...options });
+  return Type.Union([Type.String({ pattern: '^[0-9]{1,15}$' }), DateTime()], {
+    errorMessage: 'must be an ISO date-time (RFC 3339) or epoch milliseconds',
+    ...options,
+  });
 }

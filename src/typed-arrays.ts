@@ -1,6 +1,7 @@
 // Typed columns that grow: the one copy into a larger array, for the buffers of the hot paths that grow by doubling.
 
-export type NumberArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
+export type NumberArray =
+  Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
 
 /** A new array of `from`'s type with `length` elements, holding the first `keep` elements of `from` (all by default). */
 export function resized<T extends NumberArray>(from: T, length: number, keep = from.length): T {

@@ -7,7 +7,7 @@ import { configError } from './errors.js';
 const BUILD_COMMAND = 'npm run build';
 
 function packageRoot(start: string): string {
-  for (let dir = start; ; ) {
+  for (let dir = start; ;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const up = dirname(dir);
     if (up === dir) return start;
@@ -22,7 +22,10 @@ export function workerPaths(callerUrl: string, entry: string): { built: string; 
   if (caller.endsWith('.ts')) {
     // Under the test runner (or tsx) the caller is TypeScript source: threads still run the compiled build under dist/.
     const root = packageRoot(dirname(caller));
-    return { built: join(root, 'dist', relative(root, dirname(caller)), entry), source: join(dirname(caller), sourceName) };
+    return {
+      built: join(root, 'dist', relative(root, dirname(caller)), entry),
+      source: join(dirname(caller), sourceName),
+    };
   }
   const built = join(dirname(caller), entry);
   const at = built.lastIndexOf(`${sep}dist${sep}`);
@@ -38,10 +41,16 @@ export function workerPaths(callerUrl: string, entry: string): { built: string; 
 export function workerFile(callerUrl: string, entry: string): string {
   const { built, source } = workerPaths(callerUrl, entry);
   if (!existsSync(built)) {
-    throw configError(`the worker thread file ${built} does not exist: run \`${BUILD_COMMAND}\` first (worker threads run the compiled build)`, { file: built });
+    throw configError(
+      `the worker thread file ${built} does not exist: run \`${BUILD_COMMAND}\` first (worker threads run the compiled build)`,
+      { file: built },
+    );
   }
   if (source && existsSync(source) && statSync(source).mtimeMs > statSync(built).mtimeMs) {
-    throw configError(`the worker thread file ${built} is older than its source ${source}: run \`${BUILD_COMMAND}\` again`, { file: built, source });
+    throw configError(
+      `the worker thread file ${built} is older than its source ${source}: run \`${BUILD_COMMAND}\` again`,
+      { file: built, source },
+    );
   }
   return built;
 }

@@ -18,5 +18,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await build({ entryPoints: { app: join(root, 'src/ui/style.css') }, bundle: true, minify: true, outdir: out, logLevel: 'warning' });
+await build({
+  entryPoints: { app: join(root, 'src/ui/style.css') },
+  bundle: true,
+  minify: true,
+  outdir: out,
+  logLevel: 'warning',
+});
 copyFileSync(join(root, 'src/ui/index.html'), join(out, 'index.html'));

@@ -46,7 +46,11 @@ function perInterval(v: number | readonly number[], t: number): number {
 }
 
 /** Adds the resource's own columns and rows; returns its columns and its net-reduction terms per interval. */
-function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { columns: ResourceColumns; net: NetTerms[] } {
+function addResource(
+  b: LpBuilder,
+  p: DispatchProblem,
+  rp: ResourceProblem,
+): { columns: ResourceColumns; net: NetTerms[] } {
   const n = p.hours.length;
   const { hours, startMs } = p;
   const r = rp.resource;
@@ -140,10 +144,10 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
     for (let t = 0; t < n; t++) {
       const c = [primary[t]];
       const v = [1];
-      if (secondary) c.push(secondary[t]), v.push(-1);
+      if (secondary) (c.push(secondary[t]), v.push(-1));
       if (t > 0) {
-        c.push(primary[t - 1]), v.push(-1);
-        if (secondary) c.push(secondary[t - 1]), v.push(1);
+        (c.push(primary[t - 1]), v.push(-1));
+        if (secondary) (c.push(secondary[t - 1]), v.push(1));
       }
       b.addRow(c, v, -ramp, ramp);
     }
@@ -154,7 +158,13 @@ function addResource(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem): { c
 }
 
 /** On/off and call-start decisions: per-call cost, minimum depth and run, and the event limit. */
-function addCalls(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem, primary: Int32Array, capacity: (t: number) => number) {
+function addCalls(
+  b: LpBuilder,
+  p: DispatchProblem,
+  rp: ResourceProblem,
+  primary: Int32Array,
+  capacity: (t: number) => number,
+) {
   const n = p.hours.length;
   const r = rp.resource;
   const on = cols(n, (t) => b.addCol(0, rp.available[t] ? 1 : 0, 0, true));
@@ -170,7 +180,7 @@ function addCalls(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem, primary
       // a call started at k keeps the resource on through every interval starting before start_k + minRun
       const c = [on[t]];
       const v = [-1];
-      for (let k = t; k >= 0 && p.startMs[k] > p.startMs[t] - minRunMs; k--) c.push(start[k]), v.push(1);
+      for (let k = t; k >= 0 && p.startMs[k] > p.startMs[t] - minRunMs; k--) (c.push(start[k]), v.push(1));
       if (c.length > 2) b.addRow(c, v, -Infinity, 0);
     }
   }
@@ -182,12 +192,18 @@ function addCalls(b: LpBuilder, p: DispatchProblem, rp: ResourceProblem, primary
 function gather(net: readonly NetTerms[][], members: readonly number[], t: number, c: number[], v: number[]): void {
   for (const i of members) {
     const term = net[i][t];
-    for (let k = 0; k < term.cols.length; k++) c.push(term.cols[k]), v.push(term.coefs[k]);
+    for (let k = 0; k < term.cols.length; k++) (c.push(term.cols[k]), v.push(term.coefs[k]));
   }
 }
 
 /** The plan that calls nothing: states stay put and every target falls short; feasible for any valid request. */
-function emptyPlan(p: DispatchProblem, numCols: number, columns: readonly ResourceColumns[], shortfall: Int32Array | undefined, feederShortfall: readonly (Int32Array | undefined)[]): Float64Array {
+function emptyPlan(
+  p: DispatchProblem,
+  numCols: number,
+  columns: readonly ResourceColumns[],
+  shortfall: Int32Array | undefined,
+  feederShortfall: readonly (Int32Array | undefined)[],
+): Float64Array {
   const x = new Float64Array(numCols);
   p.resources.forEach((rp, i) => {
     const state = columns[i].state;
@@ -196,7 +212,8 @@ function emptyPlan(p: DispatchProblem, numCols: number, columns: readonly Resour
   if (shortfall && p.targetKW) shortfall.forEach((c, t) => c >= 0 && (x[c] = p.targetKW![t]));
   p.feeders.forEach((f, fi) => {
     const s = feederShortfall[fi];
-    if (s && f.capKW && f.forecastKW) for (let t = 0; t < s.length; t++) x[s[t]] = Math.max(0, f.forecastKW[t] - f.capKW[t]);
+    if (s && f.capKW && f.forecastKW)
+      for (let t = 0; t < s.length; t++) x[s[t]] = Math.max(0, f.forecastKW[t] - f.capKW[t]);
   });
   return x;
 }
@@ -262,5 +279,13 @@ export function buildDispatchModel(p: DispatchProblem): DispatchModel {
       }
     }
   });
-  return { lp: b.build(emptyPlan(p, b.numCols, columns, shortfall, feederShortfall)), columns, net, shortfall, targetRows, feederShortfall, feederCapRows };
+  return {
+    lp: b.build(emptyPlan(p, b.numCols, columns, shortfall, feederShortfall)),
+    columns,
+    net,
+    shortfall,
+    targetRows,
+    feederShortfall,
+    feederCapRows,
+  };
 }

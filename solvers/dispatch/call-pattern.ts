@@ -47,4 +47,3 @@ export function repairCalls(p: DispatchProblem, i: number, relaxedOn: ArrayLike<
   }
   return called;
 }
-

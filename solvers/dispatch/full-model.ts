@@ -42,7 +42,11 @@ export function solutionOf(p: DispatchProblem, m: DispatchModel, lp: LpResult): 
 export function idlePlan(p: DispatchProblem, lowerBound: number | null, seconds: number): DispatchSolution {
   const n = p.hours.length;
   const shortfall = Float64Array.from({ length: n }, (_, t) => Math.max(0, p.targetKW?.[t] ?? 0));
-  const feederShortfall = p.feeders.map((f) => (f.capKW && f.forecastKW ? Float64Array.from({ length: n }, (_, t) => Math.max(0, f.forecastKW![t] - f.capKW![t])) : undefined));
+  const feederShortfall = p.feeders.map((f) =>
+    f.capKW && f.forecastKW
+      ? Float64Array.from({ length: n }, (_, t) => Math.max(0, f.forecastKW![t] - f.capKW![t]))
+      : undefined,
+  );
   let objective = 0;
   for (let t = 0; t < n; t++) {
     objective += p.penaltyPerKWh * p.hours[t] * shortfall[t];
@@ -81,7 +85,11 @@ export async function solveFullModel(p: DispatchProblem, options: LpSolveOptions
   }
   if (lp.status !== 'optimal' && lp.status !== 'feasible') {
     // Every request has the all-zero dispatch with shortfall as a feasible plan, so this is a solver failure.
-    throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch solve failed: ${lp.backend} reported ${lp.status}${lp.message ? ` (${lp.message})` : ''}`, { backend: lp.backend, status: lp.status });
+    throw new UrbanflowError(
+      'UF_ERR_INTERNAL',
+      `dispatch solve failed: ${lp.backend} reported ${lp.status}${lp.message ? ` (${lp.message})` : ''}`,
+      { backend: lp.backend, status: lp.status },
+    );
   }
   return solutionOf(p, m, lp);
 }

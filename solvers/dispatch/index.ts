@@ -16,6 +16,12 @@ export { buildDispatchModel, type DispatchModel } from './build.js';
 export type { DispatchProblem } from './problem.js';
 export type { DispatchPlan, FeederPlan, ResourcePlan } from './plan.js';
 export { DECOMPOSITION_FALLBACK_REASONS } from './solution.js';
-export type { DecompositionFallback, DecompositionFallbackReason, DecompositionOutcome, DecompositionStats, DispatchMethod } from './solution.js';
+export type {
+  DecompositionFallback,
+  DecompositionFallbackReason,
+  DecompositionOutcome,
+  DecompositionStats,
+  DispatchMethod,
+} from './solution.js';
 export type { OpenAdrEvent } from './openadr.js';
 export * from './request.js';

@@ -12,7 +12,13 @@ export interface OpenAdrEvent {
   readonly programID: string;
   readonly eventName: string;
   readonly targets: readonly [{ readonly type: 'RESOURCE_NAME'; readonly values: readonly [string] }];
-  readonly payloadDescriptors: readonly [{ readonly objectType: 'EVENT_PAYLOAD_DESCRIPTOR'; readonly payloadType: 'DISPATCH_SETPOINT'; readonly units: 'KW' }];
+  readonly payloadDescriptors: readonly [
+    {
+      readonly objectType: 'EVENT_PAYLOAD_DESCRIPTOR';
+      readonly payloadType: 'DISPATCH_SETPOINT';
+      readonly units: 'KW';
+    },
+  ];
   readonly intervalPeriod: { readonly start: string; readonly duration: string };
   readonly intervals: readonly OpenAdrInterval[];
 }
@@ -27,13 +33,24 @@ export function isoDuration(ms: number): string {
   return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s || (!h && !m) ? `${s}S` : ''}`;
 }
 
-export function openAdrEvent(programId: string, resourceId: string, startMs: Float64Array, endMs: Float64Array, setpointKW: readonly number[]): OpenAdrEvent {
+export function openAdrEvent(
+  programId: string,
+  resourceId: string,
+  startMs: Float64Array,
+  endMs: Float64Array,
+  setpointKW: readonly number[],
+): OpenAdrEvent {
   const n = startMs.length;
   let regular = true;
-  for (let t = 1; t < n; t++) if (startMs[t] !== endMs[t - 1] || endMs[t] - startMs[t] !== endMs[0] - startMs[0]) regular = false;
+  for (let t = 1; t < n; t++)
+    if (startMs[t] !== endMs[t - 1] || endMs[t] - startMs[t] !== endMs[0] - startMs[0]) regular = false;
   const intervals: OpenAdrInterval[] = setpointKW.map((kw, t) => ({
     id: t,
-    ...(regular ? {} : { intervalPeriod: { start: new Date(startMs[t]).toISOString(), duration: isoDuration(endMs[t] - startMs[t]) } }),
+    ...(regular
+      ? {}
+      : {
+          intervalPeriod: { start: new Date(startMs[t]).toISOString(), duration: isoDuration(endMs[t] - startMs[t]) },
+        }),
     payloads: [{ type: 'DISPATCH_SETPOINT', values: [kw] }],
   }));
   return {

@@ -38,22 +38,40 @@ function resourcePlans(p: DispatchProblem, s: DispatchSolution): ResourcePlan[] 
     }
     const cost = (r.costPerKWh ?? 0) * energy + (on ? (r.costPerCall ?? 0) * calls : 0);
     const feeder = rp.feeder >= 0 ? p.feeders[rp.feeder].id : undefined;
-    const stateKWh = s.state ? s.state[i] : blk!.storage && secondary ? stateOf(blk!.storage, primary, secondary, new Float64Array(n)) : undefined;
+    const stateKWh = s.state
+      ? s.state[i]
+      : blk!.storage && secondary
+        ? stateOf(blk!.storage, primary, secondary, new Float64Array(n))
+        : undefined;
     const state = stateKWh ? Array.from(stateKWh, clean) : undefined;
-    return { id: r.id, kind: r.kind, ...(feeder ? { feeder } : {}), setpointKW, netReductionKW: Array.from(net, clean), ...(state ? { stateKWh: state } : {}), called, calls, cost };
+    return {
+      id: r.id,
+      kind: r.kind,
+      ...(feeder ? { feeder } : {}),
+      setpointKW,
+      netReductionKW: Array.from(net, clean),
+      ...(state ? { stateKWh: state } : {}),
+      called,
+      calls,
+      cost,
+    };
   });
 }
 
 export function readPlan(p: DispatchProblem, s: DispatchSolution): DispatchPlan {
   const n = p.hours.length;
   const resources = resourcePlans(p, s);
-  const deliveredKW = Array.from({ length: n }, (_, t) => clean(resources.reduce((acc, r) => acc + r.netReductionKW[t], 0)));
+  const deliveredKW = Array.from({ length: n }, (_, t) =>
+    clean(resources.reduce((acc, r) => acc + r.netReductionKW[t], 0)),
+  );
   const feeders: FeederPlan[] = p.feeders.map((f, fi) => {
     const members = resources.filter((_, i) => p.resources[i].feeder === fi);
     const short = s.feederShortfall[fi];
     return {
       id: f.id,
-      netReductionKW: Array.from({ length: n }, (_, t) => clean(members.reduce((acc, r) => acc + r.netReductionKW[t], 0))),
+      netReductionKW: Array.from({ length: n }, (_, t) =>
+        clean(members.reduce((acc, r) => acc + r.netReductionKW[t], 0)),
+      ),
       shortfallKW: short ? Array.from(short, clean) : null,
       marginalCostPerKWh: s.feederCapDual ? perKWh(s.feederCapDual[fi], p.hours) : null,
     };
@@ -63,10 +81,15 @@ export function readPlan(p: DispatchProblem, s: DispatchSolution): DispatchPlan 
     shortfallPenalty += p.penaltyPerKWh * p.hours[t] * s.shortfall[t];
     for (const fs of s.feederShortfall) if (fs) shortfallPenalty += p.penaltyPerKWh * p.hours[t] * fs[t];
   }
-  const energy = resources.reduce((acc, r, i) => acc + r.cost - (s.on[i] ? (p.resources[i].resource.costPerCall ?? 0) * r.calls : 0), 0);
+  const energy = resources.reduce(
+    (acc, r, i) => acc + r.cost - (s.on[i] ? (p.resources[i].resource.costPerCall ?? 0) * r.calls : 0),
+    0,
+  );
   const total = resources.reduce((acc, r) => acc + r.cost, 0);
   const programId = p.request.programId ?? 'urbanflow-dr';
-  const events = resources.filter((r) => r.setpointKW.some((v) => v !== 0)).map((r) => openAdrEvent(programId, r.id, p.startMs, p.endMs, r.setpointKW));
+  const events = resources
+    .filter((r) => r.setpointKW.some((v) => v !== 0))
+    .map((r) => openAdrEvent(programId, r.id, p.startMs, p.endMs, r.setpointKW));
   return {
     status: s.status,
     backend: s.backend,
@@ -74,8 +97,21 @@ export function readPlan(p: DispatchProblem, s: DispatchSolution): DispatchPlan 
     mip: s.mip,
     ...(s.mipGap !== undefined ? { mipGap: s.mipGap } : {}),
     ...(s.decomposition ? { decomposition: s.decomposition } : {}),
-    ...(s.timeLimit ? { timeLimit: { ...s.timeLimit, gap: s.timeLimit.lowerBound === null ? null : Math.max(0, (s.objective - s.timeLimit.lowerBound) / Math.max(Math.abs(s.objective), 1e-9)) } } : {}),
-    intervals: Array.from(p.startMs, (st, t) => ({ start: new Date(st).toISOString(), end: new Date(p.endMs[t]).toISOString() })),
+    ...(s.timeLimit
+      ? {
+          timeLimit: {
+            ...s.timeLimit,
+            gap:
+              s.timeLimit.lowerBound === null
+                ? null
+                : Math.max(0, (s.objective - s.timeLimit.lowerBound) / Math.max(Math.abs(s.objective), 1e-9)),
+          },
+        }
+      : {}),
+    intervals: Array.from(p.startMs, (st, t) => ({
+      start: new Date(st).toISOString(),
+      end: new Date(p.endMs[t]).toISOString(),
+    })),
     objective: s.objective,
     cost: { total, energy, calls: total - energy },
     shortfallPenalty,

@@ -17,7 +17,11 @@ export interface ReboundTerms {
  * length; the parts in gaps between intervals or after the last one fall outside the plan. With regular intervals
  * whose length divides `minutes`, each of the next minutes/length intervals takes an equal share.
  */
-export function reboundTerms(p: Pick<DispatchProblem, 'startMs' | 'endMs' | 'hours'>, fraction: number, minutes: number): ReboundTerms {
+export function reboundTerms(
+  p: Pick<DispatchProblem, 'startMs' | 'endMs' | 'hours'>,
+  fraction: number,
+  minutes: number,
+): ReboundTerms {
   const from: number[] = [];
   const to: number[] = [];
   const coef: number[] = [];
@@ -30,7 +34,7 @@ export function reboundTerms(p: Pick<DispatchProblem, 'startMs' | 'endMs' | 'hou
       const overlapMs = Math.min(e, p.endMs[j]) - Math.max(s, p.startMs[j]);
       if (overlapMs <= 0) continue;
       // written as fraction·h_k / (spans per overlap · h_j): bit for bit the equal shares of regular intervals
-      from.push(k), to.push(j), coef.push((fraction * p.hours[k]) / ((spanMs / overlapMs) * p.hours[j]));
+      (from.push(k), to.push(j), coef.push((fraction * p.hours[k]) / ((spanMs / overlapMs) * p.hours[j])));
     }
   }
   return { from: Int32Array.from(from), to: Int32Array.from(to), coef: Float64Array.from(coef) };

@@ -1,6 +1,13 @@
 // Resolves a checked dispatch request into the problem the model builder works on: times as epoch ms, values per
 // interval, which intervals each resource may be called in. No checks here: validate.ts ran them once at the boundary.
-import { DEFAULT_MIP_GAP, DEFAULT_SHORTFALL_PENALTY_PER_KWH, DEFAULT_TIME_LIMIT_SECONDS, type DispatchProblem, type FeederProblem, type ResourceProblem } from './problem.js';
+import {
+  DEFAULT_MIP_GAP,
+  DEFAULT_SHORTFALL_PENALTY_PER_KWH,
+  DEFAULT_TIME_LIMIT_SECONDS,
+  type DispatchProblem,
+  type FeederProblem,
+  type ResourceProblem,
+} from './problem.js';
 import type { DispatchRequest, DrResource } from './request.js';
 
 const MINUTE_MS = 60_000;
@@ -17,7 +24,13 @@ function perInterval(v: number | readonly number[], n: number): Float64Array {
   return typeof v === 'number' ? new Float64Array(n).fill(v) : Float64Array.from(v);
 }
 
-function resource(o: DrResource, feederIds: readonly string[], startMs: Float64Array, endMs: Float64Array, noticeFromMs: number): ResourceProblem {
+function resource(
+  o: DrResource,
+  feederIds: readonly string[],
+  startMs: Float64Array,
+  endMs: Float64Array,
+  noticeFromMs: number,
+): ResourceProblem {
   const n = startMs.length;
   const available = new Uint8Array(n).fill(1);
   if (o.availability !== undefined) {

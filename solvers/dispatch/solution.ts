@@ -56,7 +56,12 @@ export interface TimeLimitReached {
  * Why a problem meant for the decomposition was solved by the full model: numerical trouble in its simplexes, column
  * generation that stopped short of its optimum, a MIP gap it did not prove, or a plan the checker rejected.
  */
-export const DECOMPOSITION_FALLBACK_REASONS = [...NUMERICAL_REASONS, 'not-converged', 'gap-not-proven', 'plan-rejected'] as const;
+export const DECOMPOSITION_FALLBACK_REASONS = [
+  ...NUMERICAL_REASONS,
+  'not-converged',
+  'gap-not-proven',
+  'plan-rejected',
+] as const;
 export type DecompositionFallbackReason = (typeof DECOMPOSITION_FALLBACK_REASONS)[number];
 
 export interface DecompositionFallback {
@@ -65,4 +70,5 @@ export interface DecompositionFallback {
 }
 
 /** A decomposition solve's answer: its solution, or why the full model has to solve the problem instead. */
-export type DecompositionOutcome = { readonly solution: DispatchSolution } | { readonly fallback: DecompositionFallback };
+export type DecompositionOutcome =
+  { readonly solution: DispatchSolution } | { readonly fallback: DecompositionFallback };

@@ -47,9 +47,16 @@ const LISTED_VIOLATIONS = 5;
  * decomposition left. When it runs out the best checked plan found is returned with `timeLimit` (its proven bound
  * and gap): the decomposition's plan outside the gap, the full model's incumbent, or the idle plan if none.
  */
-export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSolveOptions = {}): Promise<DispatchPlan> {
+export async function solveDispatch(
+  p: DispatchProblem,
+  solveOptions: DispatchSolveOptions = {},
+): Promise<DispatchPlan> {
   // The request's gap and time budget hold unless the caller (a benchmark, a test) overrides them.
-  const { decomposition: executor = DECOMPOSITION_ON_THIS_THREAD, ...options }: DispatchSolveOptions = { mipRelGap: p.mipGap, timeLimitSeconds: p.timeLimitSeconds, ...solveOptions };
+  const { decomposition: executor = DECOMPOSITION_ON_THIS_THREAD, ...options }: DispatchSolveOptions = {
+    mipRelGap: p.mipGap,
+    timeLimitSeconds: p.timeLimitSeconds,
+    ...solveOptions,
+  };
   const started = performance.now();
   const budgetMs = options.timeLimitSeconds !== undefined ? options.timeLimitSeconds * 1000 : Infinity;
   const leftMs = () => budgetMs - (performance.now() - started);
@@ -58,7 +65,11 @@ export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSo
   /** A checked decomposition plan outside the requested gap, and the bound it is proven against. */
   let outsideGap: { plan: DispatchPlan; lowerBound: number } | undefined;
   if (chooseMethod(p, options) === 'decomposition') {
-    const outcome = await executor.run({ problem: p, mipRelGap: options.mipRelGap, timeLimitSeconds: options.timeLimitSeconds });
+    const outcome = await executor.run({
+      problem: p,
+      mipRelGap: options.mipRelGap,
+      timeLimitSeconds: options.timeLimitSeconds,
+    });
     if ('fallback' in outcome) fallback = outcome.fallback;
     else {
       const s = outcome.solution;
@@ -69,17 +80,30 @@ export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSo
       if (violations.length === 0 && withinGap) return plan;
       if (violations.length === 0) {
         outsideGap = { plan, lowerBound: s.decomposition?.lowerBound ?? -Infinity };
-        fallback = { reason: 'gap-not-proven', message: `the decomposition proved a gap of ${s.mipGap}, above the requested ${options.mipRelGap}` };
+        fallback = {
+          reason: 'gap-not-proven',
+          message: `the decomposition proved a gap of ${s.mipGap}, above the requested ${options.mipRelGap}`,
+        };
       } else {
         rejectedPlan = { method: 'decomposition', violations: violations.slice(0, LISTED_VIOLATIONS) };
-        fallback = { reason: 'plan-rejected', message: `the decomposition's plan broke ${violations.length} rule(s) of the request` };
+        fallback = {
+          reason: 'plan-rejected',
+          message: `the decomposition's plan broke ${violations.length} rule(s) of the request`,
+        };
       }
     }
   }
   const timeUp = (plan: DispatchPlan, lowerBound: number | null): DispatchPlan => ({
     ...plan,
     status: 'feasible',
-    timeLimit: { seconds: budgetMs / 1000, lowerBound, gap: lowerBound === null ? null : Math.max(0, (plan.objective - lowerBound) / Math.max(Math.abs(plan.objective), 1e-9)) },
+    timeLimit: {
+      seconds: budgetMs / 1000,
+      lowerBound,
+      gap:
+        lowerBound === null
+          ? null
+          : Math.max(0, (plan.objective - lowerBound) / Math.max(Math.abs(plan.objective), 1e-9)),
+    },
   });
   const bestOf = (a: DispatchPlan) => {
     if (!a.timeLimit) return a;
@@ -89,14 +113,24 @@ export async function solveDispatch(p: DispatchProblem, solveOptions: DispatchSo
     const bound = bounds.length ? Math.max(...bounds) : null;
     return timeUp(a.objective <= outsideGap.plan.objective ? a : outsideGap.plan, bound);
   };
-  if (outsideGap && leftMs() <= 0) return timeUp(outsideGap.plan, Number.isFinite(outsideGap.lowerBound) ? outsideGap.lowerBound : null);
+  if (outsideGap && leftMs() <= 0)
+    return timeUp(outsideGap.plan, Number.isFinite(outsideGap.lowerBound) ? outsideGap.lowerBound : null);
   const remaining = Number.isFinite(budgetMs) ? { timeLimitSeconds: Math.max(0.001, leftMs() / 1000) } : {};
-  const solved = leftMs() > 0 ? await solveFullModel(p, { ...options, ...remaining }) : idlePlan(p, null, budgetMs / 1000);
+  const solved =
+    leftMs() > 0 ? await solveFullModel(p, { ...options, ...remaining }) : idlePlan(p, null, budgetMs / 1000);
   const plan = bestOf(readPlan(p, solved));
   const violations = checkDispatchPlan(p.request, plan);
   if (violations.length > 0) {
-    throw new UrbanflowError('UF_ERR_INTERNAL', `dispatch plan rejected by its checker: ${violations.slice(0, LISTED_VIOLATIONS).join('; ')}`, { violations: violations.length, backend: plan.backend });
+    throw new UrbanflowError(
+      'UF_ERR_INTERNAL',
+      `dispatch plan rejected by its checker: ${violations.slice(0, LISTED_VIOLATIONS).join('; ')}`,
+      { violations: violations.length, backend: plan.backend },
+    );
   }
   // the fallback's reason goes with a full-model plan; a decomposition plan kept at the time limit carries its own figures
-  return { ...plan, ...(rejectedPlan ? { rejectedPlan } : {}), ...(fallback && !plan.decomposition ? { decomposition: { fallback } } : {}) };
+  return {
+    ...plan,
+    ...(rejectedPlan ? { rejectedPlan } : {}),
+    ...(fallback && !plan.decomposition ? { decomposition: { fallback } } : {}),
+  };
 }

@@ -23,7 +23,12 @@ export interface SyntheticFeederOptions {
  * about 1,900 of them.
  */
 export function syntheticFeederRequest(o: SyntheticFeederOptions): DispatchRequest {
-  const base = syntheticDispatchRequest({ resources: o.resources, intervals: o.intervals, ...(o.integer ? { integer: true } : {}), seed: o.seed ?? 1 });
+  const base = syntheticDispatchRequest({
+    resources: o.resources,
+    intervals: o.intervals,
+    ...(o.integer ? { integer: true } : {}),
+    seed: o.seed ?? 1,
+  });
   const rand = xorshift32((o.seed ?? 1) * 7919 + 17);
   const n = o.intervals;
   // uneven feeder sizes: weights in [1, 2] (25-50 members per feeder at 40 per feeder on average)
@@ -40,7 +45,16 @@ export function syntheticFeederRequest(o: SyntheticFeederOptions): DispatchReque
   const capacity = new Array<number>(o.feeders).fill(0);
   const resources = base.resources.map((r, i) => {
     const f = feederOf(i);
-    capacity[f] += r.kind === 'battery' ? r.powerKW : r.kind === 'hvac' ? r.shedKW : r.kind === 'ev' ? (typeof r.baselineKW === 'number' ? r.baselineKW : Math.max(...r.baselineKW)) : r.maxKW;
+    capacity[f] +=
+      r.kind === 'battery'
+        ? r.powerKW
+        : r.kind === 'hvac'
+          ? r.shedKW
+          : r.kind === 'ev'
+            ? typeof r.baselineKW === 'number'
+              ? r.baselineKW
+              : Math.max(...r.baselineKW)
+            : r.maxKW;
     return { ...r, feeder: `fdr-${f}` };
   });
   const shape = Array.from({ length: n }, (_, t) => Math.max(0, Math.sin((Math.PI * (t + 0.5)) / n)) ** 2);

@@ -12,7 +12,6 @@ export interface SyntheticOptions {
   readonly seed?: number;
 }
 
-
 const START_MS = Date.UTC(2026, 6, 1, 12, 0, 0);
 const INTERVAL_MINUTES = 15;
 
@@ -31,7 +30,13 @@ export function syntheticDispatchRequest(o: SyntheticOptions): DispatchRequest {
       feeder: `f${i % numFeeders}`,
       costPerKWh: round(between(0.05, 0.6)),
       ...(rand() < 0.3 ? { rampKWPerInterval: round(between(20, 80)) } : {}),
-      ...(rand() < 0.2 ? { availability: [{ start: iso(Math.floor(between(0, n / 3))), end: iso(Math.floor(between((2 * n) / 3, n + 1))) }] } : {}),
+      ...(rand() < 0.2
+        ? {
+            availability: [
+              { start: iso(Math.floor(between(0, n / 3))), end: iso(Math.floor(between((2 * n) / 3, n + 1))) },
+            ],
+          }
+        : {}),
     };
     const calls = o.integer ? { costPerCall: round(between(5, 40)), maxEvents: 1 + Math.floor(rand() * 2) } : {};
     const kind = i % 4;
@@ -39,19 +44,48 @@ export function syntheticDispatchRequest(o: SyntheticOptions): DispatchRequest {
       const powerKW = round(between(50, 250));
       const energyKWh = round(powerKW * between(1, 4));
       capacity += powerKW;
-      resources.push({ ...base, kind: 'battery', powerKW, energyKWh, socKWh: round(energyKWh * between(0.5, 1)), minSocKWh: round(energyKWh * 0.1), roundTripEfficiency: 0.88 });
+      resources.push({
+        ...base,
+        kind: 'battery',
+        powerKW,
+        energyKWh,
+        socKWh: round(energyKWh * between(0.5, 1)),
+        minSocKWh: round(energyKWh * 0.1),
+        roundTripEfficiency: 0.88,
+      });
     } else if (kind === 1) {
       const shedKW = round(between(30, 150));
       capacity += shedKW;
-      resources.push({ ...base, ...calls, kind: 'hvac', shedKW, maxDurationMinutes: 60 * Math.ceil(between(1, 3)), reboundFraction: round(between(0.2, 0.6)), reboundMinutes: 30 + 15 * Math.floor(rand() * 4) });
+      resources.push({
+        ...base,
+        ...calls,
+        kind: 'hvac',
+        shedKW,
+        maxDurationMinutes: 60 * Math.ceil(between(1, 3)),
+        reboundFraction: round(between(0.2, 0.6)),
+        reboundMinutes: 30 + 15 * Math.floor(rand() * 4),
+      });
     } else if (kind === 2) {
       const baselineKW = round(between(20, 120));
       capacity += baselineKW;
-      resources.push({ ...base, kind: 'ev', baselineKW, maxChargeKW: round(baselineKW * 1.5), shiftableKWh: round(baselineKW * between(1, 3)), deadline: iso(n - Math.floor(rand() * 8)) });
+      resources.push({
+        ...base,
+        kind: 'ev',
+        baselineKW,
+        maxChargeKW: round(baselineKW * 1.5),
+        shiftableKWh: round(baselineKW * between(1, 3)),
+        deadline: iso(n - Math.floor(rand() * 8)),
+      });
     } else {
       const maxKW = round(between(100, 500));
       capacity += maxKW;
-      const integer = o.integer ? { minKW: round(maxKW * between(0.3, 0.6)), minRunMinutes: 15 * (2 + Math.floor(rand() * 6)), noticeMinutes: 15 * Math.floor(rand() * 3) } : {};
+      const integer = o.integer
+        ? {
+            minKW: round(maxKW * between(0.3, 0.6)),
+            minRunMinutes: 15 * (2 + Math.floor(rand() * 6)),
+            noticeMinutes: 15 * Math.floor(rand() * 3),
+          }
+        : {};
       resources.push({ ...base, ...calls, ...integer, kind: 'industrial', maxKW });
     }
   }

@@ -4,7 +4,14 @@ import { inputError } from '../../src/errors.js';
 import { fieldErrors } from '../../src/validation/index.js';
 import { dispatchProblem } from './resolve.js';
 import type { DispatchProblem } from './problem.js';
-import { DispatchRequestSchema, isCityReference, type DispatchRequest, type DispatchRequestInput, type DrResource, type TimeWindow } from './request.js';
+import {
+  DispatchRequestSchema,
+  isCityReference,
+  type DispatchRequest,
+  type DispatchRequestInput,
+  type DrResource,
+  type TimeWindow,
+} from './request.js';
 
 /** The latest instant a JavaScript date can hold (±8.64e15 ms). */
 const MAX_DATE_MS = 8.64e15;
@@ -15,7 +22,8 @@ function fail(field: string, problem: string): never {
 
 function instant(v: string, field: string): number {
   const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) fail(field, `must be an ISO 8601 instant such as "2026-07-01T16:00:00Z", got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(ms))
+    fail(field, `must be an ISO 8601 instant such as "2026-07-01T16:00:00Z", got ${JSON.stringify(v)}`);
   return ms;
 }
 
@@ -30,7 +38,11 @@ function checkWindows(ws: readonly TimeWindow[], field: string): void {
     const s = instant(w.start, `${field}[${i}].start`);
     const e = instant(w.end, `${field}[${i}].end`);
     if (e <= s) fail(`${field}[${i}]`, 'end must be after start');
-    if (s < prevEnd) fail(`${field}[${i}]`, `starts before ${field}[${i - 1}] ends: windows must be sorted by start and must not overlap`);
+    if (s < prevEnd)
+      fail(
+        `${field}[${i}]`,
+        `starts before ${field}[${i - 1}] ends: windows must be sorted by start and must not overlap`,
+      );
     prevEnd = e;
   });
 }
@@ -44,7 +56,11 @@ function intervalCount(r: DispatchRequest): number {
   if (r.event === undefined) fail('event', 'give event {start, intervalMinutes, count} or intervals [{start, end}]');
   const start = instant(r.event.start, 'event.start');
   const end = start + r.event.count * r.event.intervalMinutes * 60_000;
-  if (Math.abs(end) > MAX_DATE_MS) fail('event.count', `the event would end after the last representable date (${r.event.count} intervals of ${r.event.intervalMinutes} min from ${r.event.start})`);
+  if (Math.abs(end) > MAX_DATE_MS)
+    fail(
+      'event.count',
+      `the event would end after the last representable date (${r.event.count} intervals of ${r.event.intervalMinutes} min from ${r.event.start})`,
+    );
   return r.event.count;
 }
 
@@ -56,9 +72,14 @@ function checkResource(o: DrResource, field: string, n: number, feederIds: reado
   if (o.availability !== undefined) checkWindows(o.availability, `${field}.availability`);
   switch (o.kind) {
     case 'battery': {
-      if (o.minSocKWh !== undefined && o.minSocKWh > o.energyKWh) fail(`${field}.minSocKWh`, `must be at most energyKWh (${o.energyKWh}), got ${o.minSocKWh}`);
+      if (o.minSocKWh !== undefined && o.minSocKWh > o.energyKWh)
+        fail(`${field}.minSocKWh`, `must be at most energyKWh (${o.energyKWh}), got ${o.minSocKWh}`);
       const minSoc = o.minSocKWh ?? 0;
-      if (o.socKWh < minSoc || o.socKWh > o.energyKWh) fail(`${field}.socKWh`, `must be between minSocKWh (${minSoc}) and energyKWh (${o.energyKWh}), got ${o.socKWh}`);
+      if (o.socKWh < minSoc || o.socKWh > o.energyKWh)
+        fail(
+          `${field}.socKWh`,
+          `must be between minSocKWh (${minSoc}) and energyKWh (${o.energyKWh}), got ${o.socKWh}`,
+        );
       return;
     }
     case 'ev':
@@ -66,7 +87,8 @@ function checkResource(o: DrResource, field: string, n: number, feederIds: reado
       perInterval(o.baselineKW, `${field}.baselineKW`, n);
       return;
     case 'industrial':
-      if (o.minKW !== undefined && o.minKW > o.maxKW) fail(`${field}.minKW`, `must be at most maxKW (${o.maxKW}), got ${o.minKW}`);
+      if (o.minKW !== undefined && o.minKW > o.maxKW)
+        fail(`${field}.minKW`, `must be at most maxKW (${o.maxKW}), got ${o.minKW}`);
       return;
     case 'hvac':
       return;
@@ -88,7 +110,8 @@ export function checkDispatchRules(r: DispatchRequest): void {
     if (feederIds.includes(f.id)) fail(`${field}.id`, `duplicate feeder id "${f.id}"`);
     feederIds.push(f.id);
     if (f.capKW !== undefined) perInterval(f.capKW, `${field}.capKW`, n);
-    if (f.capKW !== undefined && f.forecastKW === undefined) fail(`${field}.forecastKW`, 'is required with capKW: the load forecast per interval (kW)');
+    if (f.capKW !== undefined && f.forecastKW === undefined)
+      fail(`${field}.forecastKW`, 'is required with capKW: the load forecast per interval (kW)');
     if (f.forecastKW !== undefined) perInterval(f.forecastKW, `${field}.forecastKW`, n);
   });
   if (r.targetKW === undefined && !(r.feeders ?? []).some((f) => f.capKW !== undefined)) {
@@ -118,7 +141,11 @@ export function checkDispatchInput(raw: unknown): DispatchRequestInput {
 export function checkDispatchSchema(raw: unknown): DispatchRequest {
   const r = checkDispatchInput(raw);
   const ref = r.resources.findIndex(isCityReference);
-  if (ref >= 0) fail(`resources[${ref}]`, 'names a DR resource of the city file: only the service (POST /v1/dispatch/plans) or `urbanflow dispatch FILE --city CITY.json` can resolve it');
+  if (ref >= 0)
+    fail(
+      `resources[${ref}]`,
+      'names a DR resource of the city file: only the service (POST /v1/dispatch/plans) or `urbanflow dispatch FILE --city CITY.json` can resolve it',
+    );
   return r as DispatchRequest;
 }
 

@@ -4,7 +4,9 @@ import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 
 const namespaceDefault = (highsModule as unknown as { default: unknown }).default;
-const loader = (typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default) as () => Promise<Highs>;
+const loader = (
+  typeof namespaceDefault === 'function' ? namespaceDefault : (namespaceDefault as { default: unknown }).default
+) as () => Promise<Highs>;
 
 export type { Highs };
 

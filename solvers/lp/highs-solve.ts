@@ -40,16 +40,22 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
     hm.options.set({ output_flag: false });
     if (options.mipRelGap !== undefined) hm.options.set({ mip_rel_gap: options.mipRelGap });
     if (options.timeLimitSeconds !== undefined) hm.options.set({ time_limit: options.timeLimitSeconds });
-    if (options.dualEdgeWeights) hm.options.set({ simplex_dual_edge_weight_strategy: options.dualEdgeWeights === 'devex' ? 1 : 2 });
+    if (options.dualEdgeWeights)
+      hm.options.set({ simplex_dual_edge_weight_strategy: options.dualEdgeWeights === 'devex' ? 1 : 2 });
     if (!isMip && model.basicCols.length > 0) hm.setBasis(startBasis(model));
     if (isMip && model.start) hm.setSolution({ colValue: model.start });
     hm.run();
     const status = hm.getModelStatus();
     if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
-    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE) return empty('unbounded', model);
+    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE)
+      return empty('unbounded', model);
     const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
     const timeLimitReached = status === MODEL_STATUS_TIME_LIMIT ? { timeLimitReached: true } : {};
-    if (!hasPrimal) return { ...empty('error', model, `HiGHS model status ${status} without a feasible solution`), ...timeLimitReached };
+    if (!hasPrimal)
+      return {
+        ...empty('error', model, `HiGHS model status ${status} without a feasible solution`),
+        ...timeLimitReached,
+      };
     const solution = hm.getSolution();
     const x = solution.colValue;
     const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
@@ -81,5 +87,11 @@ function startBasis(model: LpModel): { colStatus: Int32Array; rowStatus: Int32Ar
 }
 
 function empty(status: LpResult['status'], model: LpModel, message?: string): LpResult {
-  return { backend: 'highs', status, objective: Number.NaN, x: new Float64Array(model.numCols), ...(message ? { message } : {}) };
+  return {
+    backend: 'highs',
+    status,
+    objective: Number.NaN,
+    x: new Float64Array(model.numCols),
+    ...(message ? { message } : {}),
+  };
 }

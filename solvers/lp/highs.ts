@@ -36,9 +36,21 @@ function task(model: LpModel, options: LpSolveOptions): HighsTask {
 function tinyLp(): LpModel {
   const one = (v: number) => new Float64Array([v]);
   return {
-    numCols: 1, numRows: 0, colCost: one(1), colLower: one(0), colUpper: one(1), integer: new Uint8Array(1),
-    rowStarts: new Int32Array(1), rowIndex: new Int32Array(0), rowValue: new Float64Array(0), rowLower: new Float64Array(0), rowUpper: new Float64Array(0),
-    numIntegers: 0, numNonzeros: 0, basicCols: new Int32Array(0), basicRows: new Int32Array(0),
+    numCols: 1,
+    numRows: 0,
+    colCost: one(1),
+    colLower: one(0),
+    colUpper: one(1),
+    integer: new Uint8Array(1),
+    rowStarts: new Int32Array(1),
+    rowIndex: new Int32Array(0),
+    rowValue: new Float64Array(0),
+    rowLower: new Float64Array(0),
+    rowUpper: new Float64Array(0),
+    numIntegers: 0,
+    numNonzeros: 0,
+    basicCols: new Int32Array(0),
+    basicRows: new Int32Array(0),
   };
 }
 
@@ -61,7 +73,10 @@ export interface HighsVariant {
  * Solves the same problem in several ways at once, one per executor thread, and returns the first optimal answer;
  * the other runs are aborted, which ends their threads (the pool starts fresh ones).
  */
-export async function raceHighs(variants: readonly HighsVariant[], executor: HighsExecutor = HIGHS_ON_THIS_THREAD): Promise<LpResult> {
+export async function raceHighs(
+  variants: readonly HighsVariant[],
+  executor: HighsExecutor = HIGHS_ON_THIS_THREAD,
+): Promise<LpResult> {
   const one = (v: HighsVariant, signal?: AbortSignal) => executor.run(task(v.model, v.options), signal);
   if (variants.length === 1 || executor.threads < 2) return one(variants[0]);
   const controllers = variants.map(() => new AbortController());

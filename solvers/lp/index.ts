@@ -6,7 +6,14 @@ import type { LpBackendName, LpResult, LpSolveOptions } from './result.js';
 
 export { LpBuilder, type LpModel } from './model.js';
 export { evaluateObjective, type LpBackendName, type LpResult, type LpSolveOptions, type LpStatus } from './result.js';
-export { HIGHS_ON_THIS_THREAD, raceHighs, warmUpHighs, type HighsExecutor, type HighsTask, type HighsVariant } from './highs.js';
+export {
+  HIGHS_ON_THIS_THREAD,
+  raceHighs,
+  warmUpHighs,
+  type HighsExecutor,
+  type HighsTask,
+  type HighsVariant,
+} from './highs.js';
 export { highsOnThisThread, type Highs } from './highs-module.js';
 export { solveLpFormat, type LpFormatSolution } from './lp-format.js';
 export { jsLpSolver, type SolveResult } from './jslp-module.js';

@@ -5,7 +5,10 @@ import { highsOnThisThread, type Highs } from './highs-module.js';
 /** HiGHS's answer: `Status` ('Optimal', 'Time limit reached', …) and the primal value of each named column. */
 export type LpFormatSolution = ReturnType<Highs['solve']>;
 
-export async function solveLpFormat(lpText: string, options: { readonly timeLimitSeconds: number }): Promise<LpFormatSolution> {
+export async function solveLpFormat(
+  lpText: string,
+  options: { readonly timeLimitSeconds: number },
+): Promise<LpFormatSolution> {
   const highs = await highsOnThisThread();
   return highs.solve(lpText, { output_flag: false, time_limit: options.timeLimitSeconds });
 }

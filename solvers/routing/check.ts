@@ -40,20 +40,26 @@ export function checkSolution(inst: CvrpInstance, routes: readonly (readonly num
       service += inst.service[c];
     }
     if (demand > inst.capacity + 1e-9) violations.push(`route ${r} carries ${demand}, above capacity ${inst.capacity}`);
-    if (length + service > inst.maxDuration + 1e-6) violations.push(`route ${r} lasts ${length + service}, above the limit ${inst.maxDuration}`);
+    if (length + service > inst.maxDuration + 1e-6)
+      violations.push(`route ${r} lasts ${length + service}, above the limit ${inst.maxDuration}`);
     let clock = inst.readyTime[0];
     for (let i = 1; i < stops.length; i++) {
       const node = stops[i];
       const arrival = clock + inst.dist[stops[i - 1] * side + node];
       const begin = Math.max(arrival, inst.readyTime[node]);
       if (begin > inst.dueTime[node] + 1e-6) {
-        violations.push(node === 0 ? `route ${r} returns to the depot at ${begin}, after it closes at ${inst.dueTime[0]}` : `route ${r} reaches customer ${node} at ${begin}, after its window closes at ${inst.dueTime[node]}`);
+        violations.push(
+          node === 0
+            ? `route ${r} returns to the depot at ${begin}, after it closes at ${inst.dueTime[0]}`
+            : `route ${r} reaches customer ${node} at ${begin}, after its window closes at ${inst.dueTime[node]}`,
+        );
       }
       clock = begin + inst.service[node];
     }
     total += length;
   });
-  if (routes.length > inst.maxVehicles) violations.push(`${routes.length} routes, more than the ${inst.maxVehicles} vehicles`);
+  if (routes.length > inst.maxVehicles)
+    violations.push(`${routes.length} routes, more than the ${inst.maxVehicles} vehicles`);
   for (let c = 1; c <= n; c++) {
     if (seen[c] !== 1) violations.push(`customer ${c} is visited ${seen[c]} times`);
   }

@@ -11,7 +11,13 @@ const EPS = 1e-7;
  * Improves `s` in place; only moves within capacity and duration limits are applied. Time windows count as travel
  * plus `warpPenalty` per unit of time warp, so a move may trade distance for lateness.
  */
-export function localSearch(s: RouteState, nb: NeighbourLists, rng: Rng, granularity: number, warpPenalty: number): void {
+export function localSearch(
+  s: RouteState,
+  nb: NeighbourLists,
+  rng: Rng,
+  granularity: number,
+  warpPenalty: number,
+): void {
   const n = s.inst.n;
   const k = Math.min(granularity, nb.k);
   for (let r = 0; r < s.routes.length; r++) s.refresh(r);
@@ -39,7 +45,8 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
   // A move can at best remove all the warp of the two routes, so its distance change must beat that.
   const slack = warpPenalty * (s.timeWarp[ru] + (ru === rv ? 0 : s.timeWarp[rv]));
   const d = (a: number, b: number): number => dist[a * size + b];
-  const apply = (ra: number, rb: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean => applyMove(s, ra, rb, warpPenalty, build);
+  const apply = (ra: number, rb: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean =>
+    applyMove(s, ra, rb, warpPenalty, build);
   const U = s.routes[ru];
   const V = s.routes[rv];
   const pu = s.positionOf[u];
@@ -60,7 +67,8 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
   }
   // Swap u and v.
   if (succU !== v && predU !== v) {
-    const delta = d(predU, v) + d(v, succU) - d(predU, u) - d(u, succU) + d(predV, u) + d(u, succV) - d(predV, v) - d(v, succV);
+    const delta =
+      d(predU, v) + d(v, succU) - d(predU, u) - d(u, succU) + d(predV, u) + d(u, succV) - d(predV, v) - d(v, succV);
     if (delta < slack - EPS && apply(ru, rv, (a, b) => swap(a, b, pu, pv))) return true;
   }
   // Or-opt: the segment of 2 or 3 starting at u moved after v, kept or reversed.
@@ -70,8 +78,16 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
     const last = U[pu + len - 1];
     const after = pu + len < U.length ? U[pu + len] : 0;
     const out = d(predU, after) - d(predU, u) - d(last, after) - d(v, succV);
-    if (out + d(v, u) + d(last, succV) < slack - EPS && apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, false))) return true;
-    if (out + d(v, last) + d(u, succV) < slack - EPS && apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, true))) return true;
+    if (
+      out + d(v, u) + d(last, succV) < slack - EPS &&
+      apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, false))
+    )
+      return true;
+    if (
+      out + d(v, last) + d(u, succV) < slack - EPS &&
+      apply(ru, rv, (a, b) => moveSegment(a, b, pu, len, v, true, true))
+    )
+      return true;
   }
   if (same) {
     // 2-opt: make u and v adjacent by reversing the stretch between them.
@@ -85,12 +101,16 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
   }
   // 2-opt*: u followed by v's tail, or u joined to v with both heads reversed.
   if (d(u, v) + d(predV, succU) - d(u, succU) - d(predV, v) < slack - EPS) {
-    if (apply(ru, rv, (a, b) => [a.slice(0, pu + 1).concat(b.slice(pv)), b.slice(0, pv).concat(a.slice(pu + 1))])) return true;
+    if (apply(ru, rv, (a, b) => [a.slice(0, pu + 1).concat(b.slice(pv)), b.slice(0, pv).concat(a.slice(pu + 1))]))
+      return true;
   }
   if (d(u, v) + d(succU, succV) - d(u, succU) - d(v, succV) < slack - EPS) {
     const tails = (a: number[], b: number[]): [number[], number[]] => [
       a.slice(0, pu + 1).concat(b.slice(0, pv + 1).reverse()),
-      a.slice(pu + 1).reverse().concat(b.slice(pv + 1)),
+      a
+        .slice(pu + 1)
+        .reverse()
+        .concat(b.slice(pv + 1)),
     ];
     if (apply(ru, rv, tails)) return true;
   }
@@ -122,7 +142,15 @@ function swap(a: number[], b: number[], pa: number, pb: number): [number[], numb
 }
 
 /** Moves a[pa .. pa+len) next to customer v (after it or before it), optionally reversed. */
-function moveSegment(a: number[], b: number[], pa: number, len: number, v: number, after: boolean, rev: boolean): [number[], number[]] {
+function moveSegment(
+  a: number[],
+  b: number[],
+  pa: number,
+  len: number,
+  v: number,
+  after: boolean,
+  rev: boolean,
+): [number[], number[]] {
   const na = a.slice();
   const seg = na.splice(pa, len);
   if (rev) seg.reverse();
@@ -133,7 +161,13 @@ function moveSegment(a: number[], b: number[], pa: number, len: number, v: numbe
 }
 
 /** Applies the candidate routes when they are feasible and strictly cheaper, measured exactly. */
-function applyMove(s: RouteState, ru: number, rv: number, warpPenalty: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean {
+function applyMove(
+  s: RouteState,
+  ru: number,
+  rv: number,
+  warpPenalty: number,
+  build: (a: number[], b: number[]) => [number[], number[]],
+): boolean {
   const [na, nb] = build(s.routes[ru], s.routes[rv]);
   if (!measure(s, na)) return false;
   let travelChange = measured.travel - s.travel[ru];

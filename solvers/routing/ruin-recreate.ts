@@ -92,7 +92,10 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
         const next = i < route.length ? route[i] : 0;
         if (rng.next() >= p.blink) {
           const detour = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
-          const delta = hasTimeWindows && detour < bestDelta ? detour + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r]) : detour;
+          const delta =
+            hasTimeWindows && detour < bestDelta
+              ? detour + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r])
+              : detour;
           if (delta < bestDelta && detour <= slack) {
             bestDelta = delta;
             bestRoute = r;

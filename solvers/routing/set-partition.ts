@@ -11,7 +11,10 @@ export class RoutePool {
   private readonly byKey = new Map<string, PooledRoute>();
 
   add(route: readonly number[], cost: number): void {
-    const key = route.slice().sort((a, b) => a - b).join(',');
+    const key = route
+      .slice()
+      .sort((a, b) => a - b)
+      .join(',');
     const had = this.byKey.get(key);
     if (!had || cost < had.cost - 1e-9) this.byKey.set(key, { route: route.slice(), cost });
   }
@@ -29,7 +32,12 @@ export class RoutePool {
  * Solves min Σ cost·x over binary route columns with every customer 1..n covered exactly once, starting from the
  * incumbent (its routes must be in `pool`). Returns the chosen routes, or null when the MIP yields no cover.
  */
-export async function recombine(pool: readonly PooledRoute[], n: number, incumbent: readonly (readonly number[])[], timeLimitMs: number): Promise<number[][] | null> {
+export async function recombine(
+  pool: readonly PooledRoute[],
+  n: number,
+  incumbent: readonly (readonly number[])[],
+  timeLimitMs: number,
+): Promise<number[][] | null> {
   const lp = new LpBuilder();
   const rows: number[][] = Array.from({ length: n + 1 }, () => []);
   for (let j = 0; j < pool.length; j++) {
@@ -37,7 +45,11 @@ export async function recombine(pool: readonly PooledRoute[], n: number, incumbe
     for (const c of pool[j].route) rows[c].push(j);
   }
   for (let c = 1; c <= n; c++) lp.addRow(rows[c], new Array<number>(rows[c].length).fill(1), 1, 1);
-  const keyOf = (r: readonly number[]): string => r.slice().sort((a, b) => a - b).join(',');
+  const keyOf = (r: readonly number[]): string =>
+    r
+      .slice()
+      .sort((a, b) => a - b)
+      .join(',');
   const incumbentKeys = new Set(incumbent.map(keyOf));
   const start = new Float64Array(pool.length);
   pool.forEach((p, j) => (start[j] = incumbentKeys.has(keyOf(p.route)) ? 1 : 0));

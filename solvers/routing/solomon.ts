@@ -42,13 +42,19 @@ export function parseSolomon(text: string, fallbackName = 'instance'): CvrpInsta
   const fleet = rowsOf(vehicleAt + 1)[0];
   if (!fleet || fleet.cells.length !== 2) fail(vehicleAt + 1, 'VEHICLE needs one row "number capacity"');
   const [vehicles, capacity] = fleet.cells;
-  if (!Number.isInteger(vehicles) || vehicles < 1) fail(fleet.line, `vehicle number must be a positive integer, found ${vehicles}`);
+  if (!Number.isInteger(vehicles) || vehicles < 1)
+    fail(fleet.line, `vehicle number must be a positive integer, found ${vehicles}`);
   if (!(capacity > 0)) fail(fleet.line, `capacity must be positive, found ${capacity}`);
   const rows = rowsOf(customerAt + 1);
   if (rows.length < 2) fail(customerAt + 1, 'needs the depot row and at least one customer row');
   rows.forEach((r, k) => {
-    if (r.cells.length !== 7) fail(r.line, `expected 7 numbers (number, x, y, demand, ready, due, service), found ${r.cells.length}`);
-    if (r.cells[0] !== k) fail(r.line, `expected node number ${k}, found ${r.cells[0]} (rows must be numbered 0, 1, 2, ... with the depot first)`);
+    if (r.cells.length !== 7)
+      fail(r.line, `expected 7 numbers (number, x, y, demand, ready, due, service), found ${r.cells.length}`);
+    if (r.cells[0] !== k)
+      fail(
+        r.line,
+        `expected node number ${k}, found ${r.cells[0]} (rows must be numbered 0, 1, 2, ... with the depot first)`,
+      );
     if (r.cells[3] < 0) fail(r.line, `demand must be non-negative, found ${r.cells[3]}`);
     if (r.cells[6] < 0) fail(r.line, `service time must be non-negative, found ${r.cells[6]}`);
   });
@@ -56,7 +62,9 @@ export function parseSolomon(text: string, fallbackName = 'instance'): CvrpInsta
   const dist = new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
     for (let j = i + 1; j < size; j++) {
-      const d = Math.floor(SCALE * Math.hypot(rows[i].cells[1] - rows[j].cells[1], rows[i].cells[2] - rows[j].cells[2]));
+      const d = Math.floor(
+        SCALE * Math.hypot(rows[i].cells[1] - rows[j].cells[1], rows[i].cells[2] - rows[j].cells[2]),
+      );
       dist[i * size + j] = d;
       dist[j * size + i] = d;
     }

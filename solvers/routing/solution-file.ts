@@ -8,8 +8,15 @@ export function parseSolution(text: string): { routes: number[][]; cost: number 
     const line = raw.trim();
     const route = /^Route\s*#\d+\s*:(.*)$/i.exec(line);
     if (route) {
-      const ids = route[1].trim().split(/\s+/).filter((t) => t !== '').map(Number);
-      if (ids.some((v) => !Number.isInteger(v) || v < 1)) throw inputError(`malformed .sol file, line ${i + 1}: route customers must be positive integers`, { line: i + 1 });
+      const ids = route[1]
+        .trim()
+        .split(/\s+/)
+        .filter((t) => t !== '')
+        .map(Number);
+      if (ids.some((v) => !Number.isInteger(v) || v < 1))
+        throw inputError(`malformed .sol file, line ${i + 1}: route customers must be positive integers`, {
+          line: i + 1,
+        });
       routes.push(ids);
       return;
     }

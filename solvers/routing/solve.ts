@@ -73,7 +73,21 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const deadline = start + opts.timeLimitMs;
   const maxIterations = opts.maxIterations ?? Infinity;
   assertSolvable(inst);
-  if (inst.n === 0) return { routes: [], cost: 0, feasible: true, stats: { iterations: 0, cycles: 0, recombinations: 0, improvedByRecombination: 0, recombinationMs: 0, elapsedMs: 0, warpPenalty: 0 } };
+  if (inst.n === 0)
+    return {
+      routes: [],
+      cost: 0,
+      feasible: true,
+      stats: {
+        iterations: 0,
+        cycles: 0,
+        recombinations: 0,
+        improvedByRecombination: 0,
+        recombinationMs: 0,
+        elapsedMs: 0,
+        warpPenalty: 0,
+      },
+    };
   const rng = new Rng(opts.seed ?? 1);
   const nb = nearestNeighbours(inst, 50);
   const timed = inst.hasTimeWindows;
@@ -173,7 +187,15 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
     routes,
     cost,
     feasible: excess(best) === 0 && best.totalTimeWarp() <= WARP_EPS,
-    stats: { iterations, cycles, recombinations, improvedByRecombination, recombinationMs, elapsedMs: opts.now() - start, warpPenalty: timed ? warpPenalty : 0 },
+    stats: {
+      iterations,
+      cycles,
+      recombinations,
+      improvedByRecombination,
+      recombinationMs,
+      elapsedMs: opts.now() - start,
+      warpPenalty: timed ? warpPenalty : 0,
+    },
   };
 }
 
@@ -193,16 +215,28 @@ function assertSolvable(inst: CvrpInstance): void {
   const size = inst.n + 1;
   for (let c = 1; c <= inst.n; c++) {
     if (inst.demand[c] > inst.capacity) {
-      throw inputError(`customer ${c} has demand ${inst.demand[c]}, above the vehicle capacity ${inst.capacity}`, { customer: c });
+      throw inputError(`customer ${c} has demand ${inst.demand[c]}, above the vehicle capacity ${inst.capacity}`, {
+        customer: c,
+      });
     }
     if (inst.demand[c] < 0) throw inputError(`customer ${c} has a negative demand ${inst.demand[c]}`, { customer: c });
     const alone = inst.dist[c] + inst.dist[c * size] + inst.service[c];
     if (alone > inst.maxDuration) {
-      throw inputError(`customer ${c} cannot be served within the route limit ${inst.maxDuration} (an out-and-back trip takes ${alone})`, { customer: c });
+      throw inputError(
+        `customer ${c} cannot be served within the route limit ${inst.maxDuration} (an out-and-back trip takes ${alone})`,
+        { customer: c },
+      );
     }
-    if (inst.readyTime[c] > inst.dueTime[c]) throw inputError(`customer ${c} has a time window that closes (${inst.dueTime[c]}) before it opens (${inst.readyTime[c]})`, { customer: c });
+    if (inst.readyTime[c] > inst.dueTime[c])
+      throw inputError(
+        `customer ${c} has a time window that closes (${inst.dueTime[c]}) before it opens (${inst.readyTime[c]})`,
+        { customer: c },
+      );
     if (inst.hasTimeWindows && routeTimeWarp(inst, [c]) > 0) {
-      throw inputError(`customer ${c} cannot be served within its time window [${inst.readyTime[c]}, ${inst.dueTime[c]}] on a trip from the depot and back before it closes at ${inst.dueTime[0]}`, { customer: c });
+      throw inputError(
+        `customer ${c} cannot be served within its time window [${inst.readyTime[c]}, ${inst.dueTime[c]}] on a trip from the depot and back before it closes at ${inst.dueTime[0]}`,
+        { customer: c },
+      );
     }
   }
 }

@@ -2,7 +2,12 @@
 import type { CvrpInstance } from './instance.js';
 import { routeTimes, type RouteTimes } from './time-warp.js';
 
-const NO_TIMES: RouteTimes = { departPrev: new Float64Array(1), warpPrev: new Float64Array(1), suffixWarp: new Float64Array(1), suffixLatest: new Float64Array(1) };
+const NO_TIMES: RouteTimes = {
+  departPrev: new Float64Array(1),
+  warpPrev: new Float64Array(1),
+  suffixWarp: new Float64Array(1),
+  suffixLatest: new Float64Array(1),
+};
 
 /** Prices of infeasibility during search: per unit of time warp and per route beyond the vehicle limit. */
 export interface Penalties {
@@ -97,7 +102,11 @@ export class RouteState {
     if (this.inst.hasTimeWindows) {
       const times = routeTimes(this.inst, r);
       this.times[idx] = times;
-      this.timeWarp[idx] = r.length > 0 ? times.warpPrev[r.length] + Math.max(times.departPrev[r.length] + dist[prev * size] - this.inst.dueTime[0], 0) : 0;
+      this.timeWarp[idx] =
+        r.length > 0
+          ? times.warpPrev[r.length] +
+            Math.max(times.departPrev[r.length] + dist[prev * size] - this.inst.dueTime[0], 0)
+          : 0;
     }
   }
 
@@ -110,7 +119,11 @@ export class RouteState {
 
   /** Travel cost plus the penalties of broken windows and of routes beyond the fleet: what the search minimises. */
   penalisedCost(penalties: Penalties): number {
-    return this.cost + penalties.warp * this.totalTimeWarp() + penalties.extraRoute * Math.max(0, this.routes.length - this.inst.maxVehicles);
+    return (
+      this.cost +
+      penalties.warp * this.totalTimeWarp() +
+      penalties.extraRoute * Math.max(0, this.routes.length - this.inst.maxVehicles)
+    );
   }
 
   /** Drops empty routes, moving the last route into each hole. */

@@ -74,7 +74,13 @@ export function routeTimes(inst: CvrpInstance, route: readonly number[]): RouteT
 }
 
 /** Total warp of the route after inserting customer c at position i (between route[i-1] and route[i]). */
-export function warpWithInsertion(inst: CvrpInstance, times: RouteTimes, route: readonly number[], i: number, c: number): number {
+export function warpWithInsertion(
+  inst: CvrpInstance,
+  times: RouteTimes,
+  route: readonly number[],
+  i: number,
+  c: number,
+): number {
   const { dist, readyTime, dueTime, service } = inst;
   const size = inst.n + 1;
   const prev = i > 0 ? route[i - 1] : 0;

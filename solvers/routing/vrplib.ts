@@ -49,7 +49,10 @@ function num(tok: Token, section: string): number {
  * Parses VRPLIB text. The instance name comes from the NAME line, else `fallbackName` (e.g. the file name);
  * `rounding` overrides the convention chosen from that name.
  */
-export function parseVrplib(text: string, options: { fallbackName?: string; rounding?: EdgeRounding } = {}): VrplibInstance {
+export function parseVrplib(
+  text: string,
+  options: { fallbackName?: string; rounding?: EdgeRounding } = {},
+): VrplibInstance {
   const header = new Map<string, { value: string; line: number }>();
   const sections = new Map<string, Token[]>();
   let current: Token[] | null = null;
@@ -88,16 +91,19 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
       return undefined;
     }
     const v = Number(h.value);
-    if (!Number.isFinite(v) || v < 0) fail(h.line, 'header', `${key} must be a non-negative number, found "${h.value}"`);
+    if (!Number.isFinite(v) || v < 0)
+      fail(h.line, 'header', `${key} must be a non-negative number, found "${h.value}"`);
     return v;
   };
   const dimension = headerNum('DIMENSION', true)!;
-  if (!Number.isInteger(dimension) || dimension < 2) fail(header.get('DIMENSION')!.line, 'header', 'DIMENSION must be an integer of at least 2');
+  if (!Number.isInteger(dimension) || dimension < 2)
+    fail(header.get('DIMENSION')!.line, 'header', 'DIMENSION must be an integer of at least 2');
   const capacity = headerNum('CAPACITY', true)!;
   if (capacity <= 0) fail(header.get('CAPACITY')!.line, 'header', 'CAPACITY must be positive');
   const maxDuration = headerNum('DISTANCE', false) ?? Infinity;
   const vehicles = headerNum('VEHICLES', false) ?? Infinity;
-  if (vehicles !== Infinity && (!Number.isInteger(vehicles) || vehicles < 1)) fail(header.get('VEHICLES')!.line, 'header', 'VEHICLES must be a positive integer');
+  if (vehicles !== Infinity && (!Number.isInteger(vehicles) || vehicles < 1))
+    fail(header.get('VEHICLES')!.line, 'header', 'VEHICLES must be a positive integer');
   const serviceTime = headerNum('SERVICE_TIME', false) ?? 0;
   const weightType = (header.get('EDGE_WEIGHT_TYPE')?.value ?? '').toUpperCase();
   const rounding = options.rounding ?? conventionalRounding(name);
@@ -109,7 +115,8 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
   if (serviceRows) serviceRows.forEach((r, i) => (service[i] = r[0]));
   const windows = readIndexed(sections.get('TIME_WINDOW_SECTION'), 'TIME_WINDOW_SECTION', dimension, 2);
   windows?.forEach(([early, late], i) => {
-    if (late < early) fail(0, 'TIME_WINDOW_SECTION', `node ${i + 1} has a window that closes (${late}) before it opens (${early})`);
+    if (late < early)
+      fail(0, 'TIME_WINDOW_SECTION', `node ${i + 1} has a window that closes (${late}) before it opens (${early})`);
   });
 
   let depot = 0;
@@ -117,7 +124,8 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
   if (depotTokens && depotTokens.length > 0) {
     const ids = depotTokens.map((t) => num(t, 'DEPOT_SECTION')).filter((v) => v !== -1);
     if (ids.length !== 1) fail(depotTokens[0].line, 'DEPOT_SECTION', `expected exactly one depot, found ${ids.length}`);
-    if (!Number.isInteger(ids[0]) || ids[0] < 1 || ids[0] > dimension) fail(depotTokens[0].line, 'DEPOT_SECTION', `depot ${ids[0]} is not a node 1..${dimension}`);
+    if (!Number.isInteger(ids[0]) || ids[0] < 1 || ids[0] > dimension)
+      fail(depotTokens[0].line, 'DEPOT_SECTION', `depot ${ids[0]} is not a node 1..${dimension}`);
     depot = ids[0] - 1;
   }
 
@@ -125,15 +133,28 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
   if (weightType === 'EUC_2D' || weightType === 'CEIL_2D') {
     const coords = readIndexed(sections.get('NODE_COORD_SECTION'), 'NODE_COORD_SECTION', dimension, 2);
     if (!coords) fail(0, 'NODE_COORD_SECTION', `EDGE_WEIGHT_TYPE ${weightType} needs a NODE_COORD_SECTION`);
-    fileDist = euclideanMatrix(coords.map((c) => c[0]), coords.map((c) => c[1]), false);
+    fileDist = euclideanMatrix(
+      coords.map((c) => c[0]),
+      coords.map((c) => c[1]),
+      false,
+    );
     for (let k = 0; k < fileDist.length; k++) {
-      fileDist[k] = weightType === 'CEIL_2D' ? Math.ceil(fileDist[k]) : rounding === 'nint' ? Math.floor(fileDist[k] + 0.5) : fileDist[k];
+      fileDist[k] =
+        weightType === 'CEIL_2D'
+          ? Math.ceil(fileDist[k])
+          : rounding === 'nint'
+            ? Math.floor(fileDist[k] + 0.5)
+            : fileDist[k];
     }
   } else if (weightType === 'EXPLICIT') {
     const format = (header.get('EDGE_WEIGHT_FORMAT')?.value ?? '').toUpperCase();
     fileDist = readExplicit(sections.get('EDGE_WEIGHT_SECTION'), format, dimension);
   } else {
-    fail(header.get('EDGE_WEIGHT_TYPE')?.line ?? 0, 'header', `EDGE_WEIGHT_TYPE "${weightType}" is not supported (use EUC_2D, CEIL_2D or EXPLICIT)`);
+    fail(
+      header.get('EDGE_WEIGHT_TYPE')?.line ?? 0,
+      'header',
+      `EDGE_WEIGHT_TYPE "${weightType}" is not supported (use EUC_2D, CEIL_2D or EXPLICIT)`,
+    );
   }
 
   // Internal order: depot first, then the other nodes in file order, so labels match CVRPLIB .sol numbering.
@@ -158,7 +179,12 @@ export function parseVrplib(text: string, options: { fallbackName?: string; roun
 }
 
 /** Reads rows "id v1 .. vk" for ids 1..dimension; undefined when the section is absent. */
-function readIndexed(tokens: Token[] | undefined, section: string, dimension: number, width: number): number[][] | undefined {
+function readIndexed(
+  tokens: Token[] | undefined,
+  section: string,
+  dimension: number,
+  width: number,
+): number[][] | undefined {
   if (!tokens) return undefined;
   if (tokens.length !== dimension * (width + 1)) {
     const last = tokens.length > 0 ? tokens[tokens.length - 1].line : 0;
@@ -168,7 +194,8 @@ function readIndexed(tokens: Token[] | undefined, section: string, dimension: nu
   for (let r = 0; r < dimension; r++) {
     const idTok = tokens[r * (width + 1)];
     const id = num(idTok, section);
-    if (!Number.isInteger(id) || id < 1 || id > dimension) fail(idTok.line, section, `node id ${idTok.value} is not in 1..${dimension}`);
+    if (!Number.isInteger(id) || id < 1 || id > dimension)
+      fail(idTok.line, section, `node id ${idTok.value} is not in 1..${dimension}`);
     if (rows[id - 1]) fail(idTok.line, section, `node ${id} appears twice`);
     const row: number[] = [];
     for (let k = 1; k <= width; k++) row.push(num(tokens[r * (width + 1) + k], section));
@@ -183,7 +210,11 @@ function readExplicit(tokens: Token[] | undefined, format: string, dim: number):
   if (!tokens) fail(0, section, 'EDGE_WEIGHT_TYPE EXPLICIT needs an EDGE_WEIGHT_SECTION');
   const cells: Array<[number, number]> = [];
   // LOWER_ROW equals UPPER_COL and so on: each format is a walk over (row, col) pairs.
-  const walk = (outer: number, inner: (i: number) => [number, number], map: (i: number, j: number) => [number, number]): void => {
+  const walk = (
+    outer: number,
+    inner: (i: number) => [number, number],
+    map: (i: number, j: number) => [number, number],
+  ): void => {
     for (let i = 0; i < outer; i++) {
       const [from, to] = inner(i);
       for (let j = from; j < to; j++) cells.push(map(i, j));
@@ -191,26 +222,50 @@ function readExplicit(tokens: Token[] | undefined, format: string, dim: number):
   };
   switch (format) {
     case 'FULL_MATRIX':
-      walk(dim, () => [0, dim], (i, j) => [i, j]);
+      walk(
+        dim,
+        () => [0, dim],
+        (i, j) => [i, j],
+      );
       break;
     case 'LOWER_ROW':
     case 'UPPER_COL':
-      walk(dim, (i) => [0, i], (i, j) => [i, j]);
+      walk(
+        dim,
+        (i) => [0, i],
+        (i, j) => [i, j],
+      );
       break;
     case 'LOWER_DIAG_ROW':
     case 'UPPER_DIAG_COL':
-      walk(dim, (i) => [0, i + 1], (i, j) => [i, j]);
+      walk(
+        dim,
+        (i) => [0, i + 1],
+        (i, j) => [i, j],
+      );
       break;
     case 'UPPER_ROW':
     case 'LOWER_COL':
-      walk(dim, (i) => [i + 1, dim], (i, j) => [i, j]);
+      walk(
+        dim,
+        (i) => [i + 1, dim],
+        (i, j) => [i, j],
+      );
       break;
     case 'UPPER_DIAG_ROW':
     case 'LOWER_DIAG_COL':
-      walk(dim, (i) => [i, dim], (i, j) => [i, j]);
+      walk(
+        dim,
+        (i) => [i, dim],
+        (i, j) => [i, j],
+      );
       break;
     default:
-      fail(0, 'header', `EDGE_WEIGHT_FORMAT "${format}" is not supported (FULL_MATRIX, LOWER_ROW, LOWER_DIAG_ROW, UPPER_ROW, UPPER_DIAG_ROW and the _COL forms are)`);
+      fail(
+        0,
+        'header',
+        `EDGE_WEIGHT_FORMAT "${format}" is not supported (FULL_MATRIX, LOWER_ROW, LOWER_DIAG_ROW, UPPER_ROW, UPPER_DIAG_ROW and the _COL forms are)`,
+      );
   }
   if (tokens.length !== cells.length) {
     const last = tokens.length > 0 ? tokens[tokens.length - 1].line : 0;

@@ -8,14 +8,16 @@ const STEP = 0.01;
 export function checkCorridor(input: CorridorInput, plan: CorridorPlan): string[] {
   const bad: string[] = [];
   const C = plan.cycleTime;
-  if (plan.plans.length !== input.signals.length) return [`${plan.plans.length} plans for ${input.signals.length} signals`];
+  if (plan.plans.length !== input.signals.length)
+    return [`${plan.plans.length} plans for ${input.signals.length} signals`];
   plan.plans.forEach((p, i) => {
     if (p.pattern.cycleTime !== C) bad.push(`signal ${i}: cycle ${p.pattern.cycleTime}, not the common ${C}`);
     const cmax = input.signals[i].intersection.cycle?.max ?? 150;
     if (input.cycle === undefined && C > cmax) bad.push(`signal ${i}: common cycle ${C} exceeds its cycle.max ${cmax}`);
     for (const v of checkPlan(input.signals[i].intersection, p)) bad.push(`signal ${i}: ${v}`);
     const coord = p.phases.find((ph) => ph.phase === p.pattern.coordPhase);
-    if (!coord || !coord.laneGroups.includes(input.signals[i].outboundLaneGroup)) bad.push(`signal ${i}: coordinated phase does not serve the outbound lane group`);
+    if (!coord || !coord.laneGroups.includes(input.signals[i].outboundLaneGroup))
+      bad.push(`signal ${i}: coordinated phase does not serve the outbound lane group`);
   });
   if (plan.plans[0]?.pattern.offsetTime !== 0) bad.push('the first signal is the reference and must have offset 0');
   const legs = input.links.map((l) => l.travelTimeS ?? l.lengthM! / (l.speedKmh! / 3.6));
@@ -24,13 +26,20 @@ export function checkCorridor(input: CorridorInput, plan: CorridorPlan): string[
   const arriveIn = input.signals.map((_, i) => back.slice(i).reduce((s, t) => s + t, 0));
   const out = sampledBand(plan, input, 'outboundLaneGroup', arriveOut);
   const inn = sampledBand(plan, input, 'inboundLaneGroup', arriveIn);
-  if (Math.abs(out - plan.outboundBandwidth) > 3 * STEP) bad.push(`outbound band ${plan.outboundBandwidth} s, sampling finds ${out.toFixed(2)} s`);
-  if (Math.abs(inn - plan.inboundBandwidth) > 3 * STEP) bad.push(`inbound band ${plan.inboundBandwidth} s, sampling finds ${inn.toFixed(2)} s`);
+  if (Math.abs(out - plan.outboundBandwidth) > 3 * STEP)
+    bad.push(`outbound band ${plan.outboundBandwidth} s, sampling finds ${out.toFixed(2)} s`);
+  if (Math.abs(inn - plan.inboundBandwidth) > 3 * STEP)
+    bad.push(`inbound band ${plan.inboundBandwidth} s, sampling finds ${inn.toFixed(2)} s`);
   return bad;
 }
 
 /** Longest run of departure times (circular) whose vehicles meet green at every signal. */
-export function sampledBand(plan: CorridorPlan, input: CorridorInput, key: 'outboundLaneGroup' | 'inboundLaneGroup', arrive: number[]): number {
+export function sampledBand(
+  plan: CorridorPlan,
+  input: CorridorInput,
+  key: 'outboundLaneGroup' | 'inboundLaneGroup',
+  arrive: number[],
+): number {
   const C = plan.cycleTime;
   const greens = plan.plans.map((p, i) => {
     const lg = input.signals[i][key];

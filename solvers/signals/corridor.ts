@@ -47,7 +47,10 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
   const { status, x } = await maxband(cycle, out, back, T, Tb, input.inboundWeight ?? 1);
   const mod = (v: number): number => ((v % cycle) + cycle) % cycle;
   const geometry = { cycle, out, back, T, Tb, inboundWeight: input.inboundWeight ?? 1, balanceWeight: BALANCE_WEIGHT };
-  const offsets = wholeSecondOffsets(geometry, T.map((t, i) => mod(t - x[i] + x[0])));
+  const offsets = wholeSecondOffsets(
+    geometry,
+    T.map((t, i) => mod(t - x[i] + x[0])),
+  );
   const coordinated = input.signals.map((s, i) =>
     planIntersection(s.intersection, { ...options, cycle }, { coordPhase: out[i].phase, offset: offsets[i] }),
   );
@@ -63,17 +66,32 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
   };
 }
 
-async function maxband(C: number, out: GreenWindow[], back: GreenWindow[], T: number[], Tb: number[], k: number): Promise<{ status: string; x: number[] }> {
+async function maxband(
+  C: number,
+  out: GreenWindow[],
+  back: GreenWindow[],
+  T: number[],
+  Tb: number[],
+  k: number,
+): Promise<{ status: string; x: number[] }> {
   const n = out.length;
   const K = out.map((w, i) => Tb[i] - T[i] + w.start - back[i].start);
   const f = (v: number): string => (Math.abs(v) < 1e-12 ? '0' : v.toPrecision(12));
   // Binaries u / ub switch a direction's band on: with it off, that direction's x_i (y_i) are free in [0, C + g],
   // so one wide one-way band can win over two narrow ones (MAXBAND proper always keeps both).
-  const rows: string[] = [' zb: z - b <= 0', ' zbb: z - bb <= 0', ` bu: b - ${f(C)} u <= 0`, ` bbu: bb - ${f(C)} ub <= 0`];
+  const rows: string[] = [
+    ' zb: z - b <= 0',
+    ' zbb: z - bb <= 0',
+    ` bu: b - ${f(C)} u <= 0`,
+    ` bbu: bb - ${f(C)} ub <= 0`,
+  ];
   const bounds: string[] = [' D free'];
   const generals: string[] = [];
   for (let i = 0; i < n; i++) {
-    rows.push(` out${i}: x${i} + b + ${f(C)} u <= ${f(out[i].length + C)}`, ` in${i}: y${i} + bb + ${f(C)} ub <= ${f(back[i].length + C)}`);
+    rows.push(
+      ` out${i}: x${i} + b + ${f(C)} u <= ${f(out[i].length + C)}`,
+      ` in${i}: y${i} + bb + ${f(C)} ub <= ${f(back[i].length + C)}`,
+    );
     if (i === 0) {
       rows.push(` loop0: y0 - x0 - D = ${f(K[0])}`);
       continue;
@@ -99,7 +117,9 @@ async function maxband(C: number, out: GreenWindow[], back: GreenWindow[], T: nu
   const sol = await solveLpFormat(model, { timeLimitSeconds: MILP_TIME_LIMIT_S });
   const cols = sol.Columns as Record<string, { Primal?: number }>;
   if (cols.x0?.Primal === undefined) {
-    throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${sol.Status}`, { status: sol.Status });
+    throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${sol.Status}`, {
+      status: sol.Status,
+    });
   }
   return { status: sol.Status, x: out.map((_, i) => cols[`x${i}`]?.Primal ?? 0) };
 }
@@ -115,14 +135,17 @@ function validateCorridor(input: CorridorInput): { travel: number[]; inbound: nu
     throw inputError('corridor.id must be a non-empty string', { field: 'id' });
   }
   const at = `corridor ${input.id}`;
-  if (!Array.isArray(input.signals) || input.signals.length < 2) throw inputError(`${at}: signals must list at least two intersections`);
+  if (!Array.isArray(input.signals) || input.signals.length < 2)
+    throw inputError(`${at}: signals must list at least two intersections`);
   if (!Array.isArray(input.links) || input.links.length !== input.signals.length - 1) {
     throw inputError(`${at}: links must have one entry per pair of consecutive signals (${input.signals.length - 1})`);
   }
   input.signals.forEach((s, i) => {
     for (const key of ['outboundLaneGroup', 'inboundLaneGroup'] as const) {
       if (!s.intersection?.laneGroups?.some((g) => g.id === s[key])) {
-        throw inputError(`${at}: signals[${i}].${key} ${JSON.stringify(s[key])} is not a lane group of that intersection`);
+        throw inputError(
+          `${at}: signals[${i}].${key} ${JSON.stringify(s[key])} is not a lane group of that intersection`,
+        );
       }
     }
   });

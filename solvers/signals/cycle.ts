@@ -66,7 +66,11 @@ export function chooseCycle(model: TimingModel, path: CriticalPath, opts: Planne
   const at = `intersection ${model.id}`;
   if (opts.cycle !== undefined) {
     if (needed > opts.cycle) {
-      throw new UrbanflowError('UF_ERR_INFEASIBLE', `${at}: minimum splits need a ${needed} s cycle, more than the fixed cycle ${opts.cycle} s`, { needed, cycle: opts.cycle });
+      throw new UrbanflowError(
+        'UF_ERR_INFEASIBLE',
+        `${at}: minimum splits need a ${needed} s cycle, more than the fixed cycle ${opts.cycle} s`,
+        { needed, cycle: opts.cycle },
+      );
     }
     return { cycle: opts.cycle, source: 'fixed', webster: null };
   }

@@ -20,12 +20,15 @@ export function intersectionFromCity(x: Intersection, demand: IntersectionDemand
   const at = `intersection ${x.id}`;
   const legOf = new Map<string, Leg>();
   for (const a of x.approaches) {
-    if (!LEG_DIRECTIONS.has(a.direction)) throw inputError(`${at}: approach ${a.id} faces ${a.direction}; the signal planner handles N, E, S, W legs only`);
+    if (!LEG_DIRECTIONS.has(a.direction))
+      throw inputError(`${at}: approach ${a.id} faces ${a.direction}; the signal planner handles N, E, S, W legs only`);
     legOf.set(a.id, a.direction as Leg);
   }
   const laneGroups: LaneGroupInput[] = x.approaches.flatMap((a) =>
     a.laneGroups.map((g) => {
-      const turns = (['left', 'through', 'right'] as const).filter((m) => g.movements.includes(m)).map((m) => TURN_OF[m]);
+      const turns = (['left', 'through', 'right'] as const)
+        .filter((m) => g.movements.includes(m))
+        .map((m) => TURN_OF[m]);
       const d = demand[g.id];
       if (d === undefined) throw inputError(`${at}: no demand given for lane group ${g.id}`, { laneGroup: g.id });
       return {
@@ -74,7 +77,11 @@ export function intersectionFromCity(x: Intersection, demand: IntersectionDemand
 }
 
 /** A corridor of the city file, its arterial lane groups found from where each neighbouring signal lies. */
-export function corridorFromCity(c: Corridor, intersections: Intersection[], demand: Record<string, IntersectionDemand>): CorridorInput {
+export function corridorFromCity(
+  c: Corridor,
+  intersections: Intersection[],
+  demand: Record<string, IntersectionDemand>,
+): CorridorInput {
   const at = `corridor ${c.id}`;
   const chain = c.intersections.map((id) => {
     const x = intersections.find((i) => i.id === id);
@@ -83,8 +90,10 @@ export function corridorFromCity(c: Corridor, intersections: Intersection[], dem
   });
   const n = chain.length;
   const signals = chain.map((x, i) => {
-    const back = i > 0 ? legToward(x.location, chain[i - 1].location) : opposite(legToward(x.location, chain[1].location));
-    const ahead = i < n - 1 ? legToward(x.location, chain[i + 1].location) : opposite(legToward(x.location, chain[n - 2].location));
+    const back =
+      i > 0 ? legToward(x.location, chain[i - 1].location) : opposite(legToward(x.location, chain[1].location));
+    const ahead =
+      i < n - 1 ? legToward(x.location, chain[i + 1].location) : opposite(legToward(x.location, chain[n - 2].location));
     return {
       intersection: intersectionFromCity(x, demand[x.id] ?? {}),
       outboundLaneGroup: throughGroup(x, back, at),
@@ -115,7 +124,10 @@ function nemaRings(x: Intersection, at: string): string[][][] {
   if (missing) throw inputError(`${at}: NEMA phase ${missing.id} needs nema, ring and barrier`);
   return Array.from({ length: rings }, (_, r) =>
     Array.from({ length: barriers }, (_, b) =>
-      x.phases.filter((p) => p.ring === r + 1 && p.barrier === b + 1).sort((p, q) => p.nema! - q.nema!).map((p) => p.id),
+      x.phases
+        .filter((p) => p.ring === r + 1 && p.barrier === b + 1)
+        .sort((p, q) => p.nema! - q.nema!)
+        .map((p) => p.id),
     ),
   );
 }
@@ -128,7 +140,9 @@ function markPermittedLefts(groups: LaneGroupInput[], phases: PhaseInput[], ring
   const together = (p: PhaseInput, q: PhaseInput): boolean => {
     if (p === q) return true;
     if (!rings) return false;
-    return rings.some((r1, i) => rings.some((r2, j) => i !== j && r1.some((b, k) => b.includes(p.id) && r2[k].includes(q.id))));
+    return rings.some((r1, i) =>
+      rings.some((r2, j) => i !== j && r1.some((b, k) => b.includes(p.id) && r2[k].includes(q.id))),
+    );
   };
   for (const g of groups) {
     if (!g.movements.includes('L')) continue;
@@ -150,7 +164,8 @@ function legToward(from: Location, to: Location): Leg {
 function throughGroup(x: Intersection, leg: Leg, at: string): string {
   const approach = x.approaches.find((a) => a.direction === leg);
   const groups = (approach?.laneGroups ?? []).filter((g) => g.movements.includes('through'));
-  if (groups.length === 0) throw inputError(`${at}: intersection ${x.id} has no through lane group arriving from ${leg}`);
+  if (groups.length === 0)
+    throw inputError(`${at}: intersection ${x.id} has no through lane group arriving from ${leg}`);
   groups.sort((a, b) => b.lanes - a.lanes || a.movements.length - b.movements.length);
   return groups[0].id;
 }

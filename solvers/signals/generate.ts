@@ -3,7 +3,6 @@ import { mulberry32 } from '../../src/random.js';
 import type { CorridorInput } from './corridor-types.js';
 import type { IntersectionInput, LaneGroupInput, Leg, PhaseInput } from './types.js';
 
-
 const LEGS: Leg[] = ['N', 'E', 'S', 'W'];
 
 /**
@@ -22,7 +21,14 @@ export function randomIntersection(seed: number, demand = 1): IntersectionInput 
     crosswalkM: 10 + Math.round(r() * 12),
   }));
   const layout = pick(['two-stage', 'three-stage', 'nema'] as const);
-  const g = (id: string, from: Leg, movements: string, lanes: number, volume: LaneGroupInput['volume'], permitted = false): LaneGroupInput => ({
+  const g = (
+    id: string,
+    from: Leg,
+    movements: string,
+    lanes: number,
+    volume: LaneGroupInput['volume'],
+    permitted = false,
+  ): LaneGroupInput => ({
     id,
     from,
     movements,

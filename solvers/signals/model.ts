@@ -11,8 +11,14 @@ export const DEFAULT_CYCLE_MIN = 40;
 export const DEFAULT_CYCLE_MAX = 150;
 /** NEMA dual-ring default: ring 1 serves 1,2 | 3,4 and ring 2 serves 5,6 | 7,8 around two barriers. */
 const NEMA_RINGS = [
-  [['1', '2'], ['3', '4']],
-  [['5', '6'], ['7', '8']],
+  [
+    ['1', '2'],
+    ['3', '4'],
+  ],
+  [
+    ['5', '6'],
+    ['7', '8'],
+  ],
 ];
 
 export interface ModelLaneGroup {
@@ -64,15 +70,23 @@ export function buildModel(input: IntersectionInput, opts: PlannerOptions): Timi
     for (let a = 0; a < groups.length; a++) {
       for (let b = a + 1; b < groups.length; b++) {
         if (groupsConflict(movements[groups[a]], movements[groups[b]])) {
-          throw inputError(`${at}: phase ${ph.id} serves conflicting movements ${ph.laneGroups[a]} and ${ph.laneGroups[b]}`, { phase: ph.id });
+          throw inputError(
+            `${at}: phase ${ph.id} serves conflicting movements ${ph.laneGroups[a]} and ${ph.laneGroups[b]}`,
+            { phase: ph.id },
+          );
         }
       }
     }
     for (const l of ph.pedestrians ?? []) {
       const g = groups.find((gi) => input.laneGroups[gi].from === l);
-      if (g !== undefined) throw inputError(`${at}: phase ${ph.id} walks pedestrians across leg ${l} while lane group ${input.laneGroups[g].id} enters from it`);
+      if (g !== undefined)
+        throw inputError(
+          `${at}: phase ${ph.id} walks pedestrians across leg ${l} while lane group ${input.laneGroups[g].id} enters from it`,
+        );
     }
-    const approaches = [...new Set(groups.map((g) => input.laneGroups[g].from))].map((l) => input.approaches.find((a) => a.leg === l)!);
+    const approaches = [...new Set(groups.map((g) => input.laneGroups[g].from))].map((l) =>
+      input.approaches.find((a) => a.leg === l)!,
+    );
     const yellow = Math.max(...approaches.map((a) => yellowChange(a.speedKmh, a.gradePercent ?? 0)));
     const red = Math.max(...approaches.map((a) => redClearance(a.speedKmh, a.clearingWidthM)));
     const crosswalks = (ph.pedestrians ?? []).map((l) => input.approaches.find((a) => a.leg === l)!.crosswalkM!);
@@ -101,7 +115,10 @@ export function buildModel(input: IntersectionInput, opts: PlannerOptions): Timi
     const served = phases.flatMap((p, pi) => (p.laneGroups.includes(i) ? [pi] : []));
     if (served.length === 0) throw inputError(`${at}: lane group ${g.id} is served by no phase`, { laneGroup: g.id });
     const flowRate = totalVolume(g) / phf;
-    const s = saturationFlow(g, { cbd: input.areaType === 'cbd', opposingFlow: opposingFlow(input.laneGroups, g) / phf });
+    const s = saturationFlow(g, {
+      cbd: input.areaType === 'cbd',
+      opposingFlow: opposingFlow(input.laneGroups, g) / phf,
+    });
     return { id: g.id, flowRate, saturationFlow: s, flowRatio: flowRate / s, phases: served };
   });
   return {
@@ -118,7 +135,11 @@ function ringLayout(input: IntersectionInput, phasesIn: PhaseInput[], at: string
   const index = new Map(phasesIn.map((p, i) => [p.id, i]));
   if (input.phasing.type === 'stage') return [[phasesIn.map((_, i) => i)]];
   const layout = input.phasing.rings ?? NEMA_RINGS.map((r) => r.map((b) => b.filter((id) => index.has(id))));
-  if (!Array.isArray(layout) || layout.length === 0 || layout.some((r) => !Array.isArray(r) || r.length !== layout[0].length)) {
+  if (
+    !Array.isArray(layout) ||
+    layout.length === 0 ||
+    layout.some((r) => !Array.isArray(r) || r.length !== layout[0].length)
+  ) {
     throw inputError(`${at}: phasing.rings must list, for each ring, the same number of barrier groups`);
   }
   const seen = new Set<string>();
@@ -160,7 +181,13 @@ function groupsConflict(a: Movement[], b: Movement[]): boolean {
 }
 
 /** Phases of different rings in one barrier group may run at the same time, so their movements must not conflict. */
-function checkConcurrency(rings: number[][][], phases: ModelPhase[], movements: Movement[][], input: IntersectionInput, at: string): void {
+function checkConcurrency(
+  rings: number[][][],
+  phases: ModelPhase[],
+  movements: Movement[][],
+  input: IntersectionInput,
+  at: string,
+): void {
   for (let r1 = 0; r1 < rings.length; r1++) {
     for (let r2 = r1 + 1; r2 < rings.length; r2++) {
       for (let b = 0; b < rings[r1].length; b++) {
@@ -170,7 +197,9 @@ function checkConcurrency(rings: number[][][], phases: ModelPhase[], movements: 
               for (const gq of phases[q].laneGroups) {
                 if (gp === gq) {
                   // Its green would count twice where the two phases overlap; serve it from one of them.
-                  throw inputError(`${at}: lane group ${input.laneGroups[gp].id} is served by concurrent phases ${phases[p].id} and ${phases[q].id}; list it in one of them`);
+                  throw inputError(
+                    `${at}: lane group ${input.laneGroups[gp].id} is served by concurrent phases ${phases[p].id} and ${phases[q].id}; list it in one of them`,
+                  );
                 }
                 if (groupsConflict(movements[gp], movements[gq])) {
                   throw inputError(

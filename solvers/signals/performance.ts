@@ -27,12 +27,20 @@ export interface Delay {
 }
 
 /** d1 = 0.5 C (1 - g/C)^2 / (1 - min(1, X) g/C); d2 = 900 T [(X-1) + sqrt((X-1)^2 + 8 k I X / (c T))]. */
-export function controlDelay(flowRate: number, saturationFlow: number, green: number, cycle: number, periodH: number): Delay {
+export function controlDelay(
+  flowRate: number,
+  saturationFlow: number,
+  green: number,
+  cycle: number,
+  periodH: number,
+): Delay {
   const gc = green / cycle;
   const capacity = saturationFlow * gc;
   const x = capacity > 0 ? flowRate / capacity : flowRate > 0 ? Infinity : 0;
   const uniform = (0.5 * cycle * (1 - gc) ** 2) / (1 - Math.min(1, x) * gc);
   const incremental =
-    x === 0 ? 0 : 900 * periodH * (x - 1 + Math.sqrt((x - 1) ** 2 + (8 * K_PRETIMED * I_ISOLATED * x) / (capacity * periodH)));
+    x === 0
+      ? 0
+      : 900 * periodH * (x - 1 + Math.sqrt((x - 1) ** 2 + (8 * K_PRETIMED * I_ISOLATED * x) / (capacity * periodH)));
   return { capacity, vc: x, uniform, incremental };
 }

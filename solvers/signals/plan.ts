@@ -22,7 +22,11 @@ export interface PlanExtras {
 }
 
 /** Plans one intersection; throws a UF_ERR_INPUT / UF_ERR_INFEASIBLE error naming the problem instead of a plan. */
-export function planIntersection(input: IntersectionInput, options: Partial<PlannerOptions> = {}, extras: PlanExtras = {}): IntersectionPlan {
+export function planIntersection(
+  input: IntersectionInput,
+  options: Partial<PlannerOptions> = {},
+  extras: PlanExtras = {},
+): IntersectionPlan {
   const opts = { ...DEFAULT_PLANNER_OPTIONS, ...options };
   const model = buildModel(input, opts);
   const path = criticalPath(model);
@@ -98,7 +102,12 @@ function phasePlans(model: TimingModel, splits: number[], coordPhase: string | u
   }));
 }
 
-function performanceOf(model: TimingModel, cycle: number, splits: number[], opts: PlannerOptions): LaneGroupPerformance[] {
+function performanceOf(
+  model: TimingModel,
+  cycle: number,
+  splits: number[],
+  opts: PlannerOptions,
+): LaneGroupPerformance[] {
   const greens = laneGroupGreens(model, splits);
   return model.laneGroups.map((g, i) => {
     const d = controlDelay(g.flowRate, g.saturationFlow, greens[i], cycle, opts.analysisPeriodH);

@@ -6,7 +6,10 @@ const EPS = 1e-6;
 function roundToTotal(values: number[], total: number): number[] {
   const out = values.map((v) => Math.floor(v + EPS));
   let deficit = total - out.reduce((s, v) => s + v, 0);
-  const order = values.map((v, i) => [v - out[i], i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+  const order = values
+    .map((v, i) => [v - out[i], i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, i]) => i);
   for (let k = 0; deficit > 0; k++, deficit--) out[order[k % order.length]] += 1;
   return out;
 }
@@ -23,7 +26,10 @@ export function roundSplits(rings: number[][][], splits: number[], cycle: number
   for (const ring of rings) {
     ring.forEach((phases, b) => {
       if (phases.length === 0) return;
-      roundToTotal(phases.map((p) => splits[p]), rounded[b]).forEach((v, k) => (out[phases[k]] = v));
+      roundToTotal(
+        phases.map((p) => splits[p]),
+        rounded[b],
+      ).forEach((v, k) => (out[phases[k]] = v));
     });
   }
   return out;

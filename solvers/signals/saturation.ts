@@ -39,7 +39,9 @@ export function saturationFlow(group: LaneGroupInput, ctx: SaturationContext): n
   const exclusive = group.movements.length === 1;
   const fLT = group.movements.includes('L') ? leftTurnFactor(group, exclusive, pL, ctx.opposingFlow) : 1;
   const fRT = group.movements.includes('R') ? (exclusive ? 0.85 : n === 1 ? 1 - 0.135 * pR : 1 - 0.15 * pR) : 1;
-  return (group.baseSaturationFlowPerLane ?? BASE_SATURATION_FLOW) * n * fw * fHV * fg * fp * fbb * fa * fLU * fLT * fRT;
+  return (
+    (group.baseSaturationFlowPerLane ?? BASE_SATURATION_FLOW) * n * fw * fHV * fg * fp * fbb * fa * fLU * fLT * fRT
+  );
 }
 
 function leftTurnFactor(group: LaneGroupInput, exclusive: boolean, pL: number, opposingFlow: number): number {

@@ -43,7 +43,9 @@ function rebalance(model: TimingModel, cycle: number, phases: number[], splits: 
   const own = phases.every((p) => model.phases[p].laneGroups.every((g) => model.laneGroups[g].phases.length === 1));
   if (!own) return;
   const total = phases.reduce((s, p) => s + splits[p], 0);
-  const demand = phases.map((p) => Math.max(0, ...model.phases[p].laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle);
+  const demand = phases.map(
+    (p) => Math.max(0, ...model.phases[p].laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle,
+  );
   const weight = demand.reduce((s, d) => s + d, 0);
   if (weight === 0) return;
   // Start with every phase with demand above its minimum; drop those whose minimum exceeds the level found.
@@ -62,12 +64,15 @@ function rebalance(model: TimingModel, cycle: number, phases: number[], splits: 
     t = slope > 0 ? (total - fixed) / slope : 0;
     let changed = false;
     phases.forEach((p, k) => {
-      if (!atMin[k] && model.phases[p].lostTime + t * demand[k] < model.phases[p].minSplit) [atMin[k], changed] = [true, true];
+      if (!atMin[k] && model.phases[p].lostTime + t * demand[k] < model.phases[p].minSplit)
+        [atMin[k], changed] = [true, true];
     });
     if (!changed) break;
   }
   if (t <= 0) return;
-  phases.forEach((p, k) => (splits[p] = atMin[k] ? model.phases[p].minSplit : model.phases[p].lostTime + t * demand[k]));
+  phases.forEach(
+    (p, k) => (splits[p] = atMin[k] ? model.phases[p].minSplit : model.phases[p].lostTime + t * demand[k]),
+  );
 }
 
 /**
@@ -79,7 +84,10 @@ export function wholeSecondLevel(model: TimingModel, cycle: number): number[] {
 }
 
 function solveLevel(model: TimingModel, cycle: number, integer = false): number[] {
-  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = { cycle: { equal: cycle }, cap: { max: MAX_RESERVE_FACTOR } };
+  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {
+    cycle: { equal: cycle },
+    cap: { max: MAX_RESERVE_FACTOR },
+  };
   const variables: Record<string, Record<string, number>> = { mu: { mu: 1, cap: 1 } };
   model.phases.forEach((p, i) => {
     constraints[`min${i}`] = { min: p.minSplit };
@@ -102,10 +110,27 @@ function solveLevel(model: TimingModel, cycle: number, integer = false): number[
     variables.mu[row] = g.flowRatio * cycle;
     for (const p of g.phases) variables[`s${p}`][row] = -1;
   });
-  const ints = integer ? Object.fromEntries(Object.keys(variables).filter((v) => v !== 'mu').map((v) => [v, 1 as const])) : undefined;
-  const result = solver.Solve({ optimize: 'mu', opType: 'max', constraints, variables, ...(ints ? { ints } : {}), options: { presolve: false } }) as SolveResult;
+  const ints = integer
+    ? Object.fromEntries(
+        Object.keys(variables)
+          .filter((v) => v !== 'mu')
+          .map((v) => [v, 1 as const]),
+      )
+    : undefined;
+  const result = solver.Solve({
+    optimize: 'mu',
+    opType: 'max',
+    constraints,
+    variables,
+    ...(ints ? { ints } : {}),
+    options: { presolve: false },
+  }) as SolveResult;
   if (!result.feasible) {
-    throw new UrbanflowError('UF_ERR_INFEASIBLE', `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`, { cycle });
+    throw new UrbanflowError(
+      'UF_ERR_INFEASIBLE',
+      `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`,
+      { cycle },
+    );
   }
   return model.phases.map((_, i) => Number(result[`s${i}`] ?? 0));
 }
@@ -132,7 +157,8 @@ export function websterSplits(model: TimingModel, cycle: number, path: CriticalP
       const effective = barrier - lost;
       if (effective < 0) return null;
       for (const p of phases) {
-        splits[p] = model.phases[p].lostTime + (sum > 0 ? (effective * path.phaseRatio[p]) / sum : effective / phases.length);
+        splits[p] =
+          model.phases[p].lostTime + (sum > 0 ? (effective * path.phaseRatio[p]) / sum : effective / phases.length);
       }
     }
   }

@@ -16,13 +16,15 @@ function num(v: unknown, field: string, min: number, max = Infinity): void {
 }
 
 function leg(v: unknown, field: string): asserts v is Leg {
-  if (!LEGS.includes(v as Leg)) throw inputError(`${field} must be one of N, E, S, W (got ${JSON.stringify(v)})`, { field });
+  if (!LEGS.includes(v as Leg))
+    throw inputError(`${field} must be one of N, E, S, W (got ${JSON.stringify(v)})`, { field });
 }
 
 /** Checks types and ranges; structural checks (conflicts, service) come after, in model.ts. */
 export function validateIntersection(input: IntersectionInput): void {
   if (typeof input !== 'object' || input === null) throw inputError('an intersection must be an object');
-  if (typeof input.id !== 'string' || input.id === '') throw inputError('intersection.id must be a non-empty string', { field: 'id' });
+  if (typeof input.id !== 'string' || input.id === '')
+    throw inputError('intersection.id must be a non-empty string', { field: 'id' });
   const at = `intersection ${input.id}`;
   if (input.peakHourFactor !== undefined) num(input.peakHourFactor, `${at}: peakHourFactor`, 0.25, 1);
   if (input.cycle?.min !== undefined) num(input.cycle.min, `${at}: cycle.min`, 1);
@@ -52,32 +54,45 @@ export function validateIntersection(input: IntersectionInput): void {
     if (ids.has(g.id)) throw inputError(`${f}: id is used twice`, { field: 'laneGroups.id' });
     ids.add(g.id);
     leg(g.from, `${f}.from`);
-    if (!seenLegs.has(g.from)) throw inputError(`${f} comes from leg ${g.from} but approaches has no entry for ${g.from}`);
+    if (!seenLegs.has(g.from))
+      throw inputError(`${f} comes from leg ${g.from} but approaches has no entry for ${g.from}`);
     const letters = typeof g.movements === 'string' ? [...g.movements] : [];
-    if (letters.length === 0 || letters.some((m) => !TURNS.includes(m as 'L')) || new Set(letters).size !== letters.length) {
+    if (
+      letters.length === 0 ||
+      letters.some((m) => !TURNS.includes(m as 'L')) ||
+      new Set(letters).size !== letters.length
+    ) {
       throw inputError(`${f}.movements must be distinct letters from L, T, R (got ${JSON.stringify(g.movements)})`);
     }
-    if (!Number.isInteger(g.lanes) || g.lanes < 1 || g.lanes > 8) throw inputError(`${f}.lanes must be an integer in [1, 8] (got ${JSON.stringify(g.lanes)})`);
-    if (typeof g.volume !== 'object' || g.volume === null) throw inputError(`${f}.volume must be an object of veh/h per turn`);
+    if (!Number.isInteger(g.lanes) || g.lanes < 1 || g.lanes > 8)
+      throw inputError(`${f}.lanes must be an integer in [1, 8] (got ${JSON.stringify(g.lanes)})`);
+    if (typeof g.volume !== 'object' || g.volume === null)
+      throw inputError(`${f}.volume must be an object of veh/h per turn`);
     let total = 0;
     for (const [turn, v] of Object.entries(g.volume)) {
-      if (!letters.includes(turn)) throw inputError(`${f}.volume.${turn}: the lane group does not carry turn ${turn} (movements ${g.movements})`);
-      if (!isNum(v) || v < 0) throw inputError(`${f}.volume.${turn} must be a non-negative number of veh/h (got ${JSON.stringify(v)})`);
+      if (!letters.includes(turn))
+        throw inputError(`${f}.volume.${turn}: the lane group does not carry turn ${turn} (movements ${g.movements})`);
+      if (!isNum(v) || v < 0)
+        throw inputError(`${f}.volume.${turn} must be a non-negative number of veh/h (got ${JSON.stringify(v)})`);
       total += v;
     }
     if (total > MAX_VOLUME_PER_LANE * g.lanes) {
-      throw inputError(`${f}: volume ${total} veh/h is impossible on ${g.lanes} lane(s) (at most ${MAX_VOLUME_PER_LANE} veh/h per lane)`);
+      throw inputError(
+        `${f}: volume ${total} veh/h is impossible on ${g.lanes} lane(s) (at most ${MAX_VOLUME_PER_LANE} veh/h per lane)`,
+      );
     }
     if (g.leftTurn !== undefined && g.leftTurn !== 'protected' && g.leftTurn !== 'permitted') {
       throw inputError(`${f}.leftTurn must be "protected" or "permitted"`);
     }
-    if (g.leftTurn !== undefined && !letters.includes('L')) throw inputError(`${f}.leftTurn is set but the lane group has no left turn`);
+    if (g.leftTurn !== undefined && !letters.includes('L'))
+      throw inputError(`${f}.leftTurn is set but the lane group has no left turn`);
     if (g.heavyVehiclePercent !== undefined) num(g.heavyVehiclePercent, `${f}.heavyVehiclePercent`, 0, 100);
     if (g.gradePercent !== undefined) num(g.gradePercent, `${f}.gradePercent`, -15, 15);
     if (g.laneWidthM !== undefined) num(g.laneWidthM, `${f}.laneWidthM`, 2, 6);
     if (g.parkingManeuversPerHour !== undefined) num(g.parkingManeuversPerHour, `${f}.parkingManeuversPerHour`, 0, 180);
     if (g.busesStoppingPerHour !== undefined) num(g.busesStoppingPerHour, `${f}.busesStoppingPerHour`, 0, 250);
-    if (g.baseSaturationFlowPerLane !== undefined) num(g.baseSaturationFlowPerLane, `${f}.baseSaturationFlowPerLane`, 500, 2500);
+    if (g.baseSaturationFlowPerLane !== undefined)
+      num(g.baseSaturationFlowPerLane, `${f}.baseSaturationFlowPerLane`, 500, 2500);
     if (g.saturationFlow !== undefined) num(g.saturationFlow, `${f}.saturationFlow`, 1, 2400 * g.lanes);
   });
   validatePhasing(input, at, seenLegs);
@@ -101,7 +116,8 @@ function validatePhasing(input: IntersectionInput, at: string, legs: Set<string>
       throw inputError(`${f} has no movements: list at least one lane group in laneGroups`, { phase: ph.id });
     }
     for (const g of ph.laneGroups) {
-      if (!input.laneGroups.some((lg) => lg.id === g)) throw inputError(`${f} serves unknown lane group ${JSON.stringify(g)}`);
+      if (!input.laneGroups.some((lg) => lg.id === g))
+        throw inputError(`${f} serves unknown lane group ${JSON.stringify(g)}`);
     }
     if (ph.minGreen !== undefined) num(ph.minGreen, `${f}.minGreen`, 1, 120);
     if (ph.walk !== undefined) num(ph.walk, `${f}.walk`, 0, 60);

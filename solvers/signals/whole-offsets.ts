@@ -48,7 +48,7 @@ function searchOffsets(g: BandGeometry, incumbent: number): { offsets: number[];
       offsets[i] = o;
       const bound = bandScore(g, offsets, i + 1);
       if (bound <= bar + 1e-9) continue;
-      if (i === n - 1) (best = { offsets: offsets.slice(), score: bound }), (bar = bound);
+      if (i === n - 1) ((best = { offsets: offsets.slice(), score: bound }), (bar = bound));
       else if (!place(i + 1)) return false;
     }
     return true;
@@ -77,7 +77,7 @@ export function wholeSecondOffsets(g: BandGeometry, fractional: readonly number[
       for (const d of STEPS) {
         offsets[i] = (((was + d) % C) + C) % C;
         const s = bandScore(g, offsets);
-        if (s > best + 1e-9) (best = s), (pick = offsets[i]), (improved = true);
+        if (s > best + 1e-9) ((best = s), (pick = offsets[i]), (improved = true));
       }
       offsets[i] = pick;
     }

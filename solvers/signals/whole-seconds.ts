@@ -29,7 +29,9 @@ export function wholeSecondSplits(model: TimingModel, cycle: number, lp: number[
  */
 function greedySeconds(model: TimingModel, cycle: number): number[] {
   const splits = model.phases.map((p) => p.minSplit);
-  const demand = model.phases.map((p) => Math.max(0, ...p.laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle);
+  const demand = model.phases.map(
+    (p) => Math.max(0, ...p.laneGroups.map((g) => model.laneGroups[g].flowRatio)) * cycle,
+  );
   const degree = (p: number): number => {
     if (demand[p] === 0) return 0;
     const green = splits[p] - model.phases[p].lostTime;
@@ -41,11 +43,14 @@ function greedySeconds(model: TimingModel, cycle: number): number[] {
     return w;
   };
   const barriers = model.rings[0].length;
-  const cells = Array.from({ length: barriers }, (_, b) => model.rings.map((ring) => ring[b]).filter((phases) => phases.length > 0));
+  const cells = Array.from({ length: barriers }, (_, b) =>
+    model.rings.map((ring) => ring[b]).filter((phases) => phases.length > 0),
+  );
   const time = cells.map((cs) => Math.max(...cs.map((phases) => phases.reduce((s, p) => s + splits[p], 0))));
   // rings shorter than their barrier take the difference, second by second, where it helps them most
   cells.forEach((cs, b) => {
-    for (const phases of cs) for (let left = time[b] - phases.reduce((s, p) => s + splits[p], 0); left > 0; left--) splits[worstOf(phases)]++;
+    for (const phases of cs)
+      for (let left = time[b] - phases.reduce((s, p) => s + splits[p], 0); left > 0; left--) splits[worstOf(phases)]++;
   });
   for (let left = cycle - time.reduce((s, t) => s + t, 0); left > 0; left--) {
     let best = 0;
@@ -53,7 +58,7 @@ function greedySeconds(model: TimingModel, cycle: number): number[] {
     for (let b = 0; b < barriers; b++) {
       for (const phases of cells[b]) {
         const d = degree(worstOf(phases));
-        if (d > bestDegree) (best = b), (bestDegree = d);
+        if (d > bestDegree) ((best = b), (bestDegree = d));
       }
     }
     time[best]++;

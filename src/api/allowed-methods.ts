@@ -43,7 +43,9 @@ export class AllowedMethods {
  * The parser refuses a request whose method is no HTTP method at all before any route runs: it still gets a 405
  * with Allow when its path exists (the request line is read back from the raw bytes), else 400.
  */
-export function clientErrorHandler(allowed: AllowedMethods): (err: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => void {
+export function clientErrorHandler(
+  allowed: AllowedMethods,
+): (err: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => void {
   return (err, socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     let status = 400;
@@ -70,7 +72,13 @@ export function clientErrorHandler(allowed: AllowedMethods): (err: Error & { cod
     }
     const body = JSON.stringify(problemBody(status === 405 ? 'method-not-allowed' : 'bad-request', status, detail));
     if (socket.writable) {
-      const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...headers, 'Content-Type: application/problem+json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+      const head = [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+        ...headers,
+        'Content-Type: application/problem+json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+      ];
       socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
     }
     socket.destroy(err);

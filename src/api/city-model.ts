@@ -52,7 +52,10 @@ export class CityModel {
   private readonly liveSignature: string;
   private readonly listeners: ((city: City) => void)[] = [];
 
-  constructor(private readonly pipeline: Pipeline, private readonly file: string | undefined) {
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly file: string | undefined,
+  ) {
     this.current = pipeline.city;
     this.liveSignature = sensorSignature(pipeline.city);
   }
@@ -84,9 +87,13 @@ export class CityModel {
     edit(draft);
     const errors = cityErrors(draft);
     if (errors.length > 0) {
-      throw new UrbanflowError('UF_ERR_CITY_INVALID', `the change would make the city invalid: ${errors[0].path}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {
-        errors: errors.map((e) => ({ path: `city.${e.path}`, message: e.message })),
-      });
+      throw new UrbanflowError(
+        'UF_ERR_CITY_INVALID',
+        `the change would make the city invalid: ${errors[0].path}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+        {
+          errors: errors.map((e) => ({ path: `city.${e.path}`, message: e.message })),
+        },
+      );
     }
     const change = this.adopt(draft, this.rev + 1);
     this.replication?.({ revision: this.rev, city: draft });
@@ -106,7 +113,11 @@ export class CityModel {
     if (change.revision < this.rev) return undefined;
     if (change.revision === this.rev && contentHash(change.city) <= this.currentHash) return undefined;
     const errors = cityErrors(change.city);
-    if (errors.length > 0) throw new UrbanflowError('UF_ERR_CITY_INVALID', `a replicated city model is invalid: ${errors[0].path}: ${errors[0].message}`);
+    if (errors.length > 0)
+      throw new UrbanflowError(
+        'UF_ERR_CITY_INVALID',
+        `a replicated city model is invalid: ${errors[0].path}: ${errors[0].message}`,
+      );
     return this.adopt(change.city, change.revision);
   }
 

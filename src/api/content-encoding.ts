@@ -1,7 +1,14 @@
 // Compressed request bodies: gzip, deflate and br are decoded before parsing; the route's body limit applies to the
 // decoded bytes (a zip bomb stops at the limit with 413); any other coding is 415 naming the ones accepted.
 import { pipeline, type Duplex } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip, type Inflate } from 'node:zlib';
+import {
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  type BrotliDecompress,
+  type Gunzip,
+  type Inflate,
+} from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './problem.js';
 

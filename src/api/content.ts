@@ -38,7 +38,11 @@ export function encodeMsgpack(payload: unknown): Buffer {
 }
 
 /** Sends a pre-serialized answer (bytes, so nothing is encoded per request) in the form the client asked for. */
-export function sendEncoded(request: FastifyRequest, reply: FastifyReply, cached: { json: Buffer; msgpack: () => Buffer }): FastifyReply {
+export function sendEncoded(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cached: { json: Buffer; msgpack: () => Buffer },
+): FastifyReply {
   reply.header('vary', 'Accept');
   if (wantsMsgpack(request.headers.accept)) return reply.type(MSGPACK).send(cached.msgpack());
   return reply.type('application/json; charset=utf-8').send(cached.json);

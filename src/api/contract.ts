@@ -50,11 +50,24 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
       const deep = tooDeepAt(value);
       if (deep !== undefined) return { error: [{ instancePath: deep, message: TOO_DEEP }] as never };
       // Fastify passes an absent body as null, like a JSON `null` (readAbsentBodies turned absent object bodies into {}).
-      if (value === null && schema.type !== 'object') return { error: [{ instancePath: '', message: 'the request has no body (or a null one); send one as the OpenAPI document says' }] as never };
+      if (value === null && schema.type !== 'object')
+        return {
+          error: [
+            {
+              instancePath: '',
+              message: 'the request has no body (or a null one); send one as the OpenAPI document says',
+            },
+          ] as never,
+        };
       const body = Value.Default(schema, value);
       if (check.Check(body)) return { value: body };
       // Errors at the field the sender meant: union variants chosen by their literal, misspellings named.
-      return { error: fieldErrors(schema, body, MAX_ERRORS).map((e) => ({ instancePath: e.pointer, message: e.message })) as never };
+      return {
+        error: fieldErrors(schema, body, MAX_ERRORS).map((e) => ({
+          instancePath: e.pointer,
+          message: e.message,
+        })) as never,
+      };
     };
   }
   return (value: unknown) => {
@@ -81,7 +94,10 @@ export function installResponseValidation(app: FastifyInstance): void {
       // Error answers are problem documents built by one function; only success bodies vary by route.
       if (!/^[23]/.test(status) || !schema || typeof schema !== 'object') continue;
       // A response given per media type is checked in its JSON form.
-      const json = 'content' in schema ? (schema.content as Record<string, { schema?: TSchema }>)['application/json']?.schema : schema;
+      const json =
+        'content' in schema
+          ? (schema.content as Record<string, { schema?: TSchema }>)['application/json']?.schema
+          : schema;
       if (json) checks.set(status, TypeCompiler.Compile(json));
     }
     route.config = { ...route.config, responseChecks: checks } as typeof route.config;
@@ -94,9 +110,18 @@ export function installResponseValidation(app: FastifyInstance): void {
     const status = reply.statusCode;
     const check = checks.get(String(status)) ?? checks.get(`${String(status)[0]}xx`) ?? checks.get('default');
     if (!check || check.Check(payload)) return payload;
-    const errors = errorsOf(check, payload).map((e) => ({ path: fieldPath('response', e.instancePath), message: e.message }));
-    request.log.error({ errors, route: request.routeOptions.url, status, reqId: request.id }, 'response does not match its schema');
-    throw new HttpProblem('internal', `the answer did not match the API contract (a server bug); quote request id ${request.id} when reporting it`);
+    const errors = errorsOf(check, payload).map((e) => ({
+      path: fieldPath('response', e.instancePath),
+      message: e.message,
+    }));
+    request.log.error(
+      { errors, route: request.routeOptions.url, status, reqId: request.id },
+      'response does not match its schema',
+    );
+    throw new HttpProblem(
+      'internal',
+      `the answer did not match the API contract (a server bug); quote request id ${request.id} when reporting it`,
+    );
   });
 }
 
@@ -107,7 +132,8 @@ export function installResponseValidation(app: FastifyInstance): void {
  */
 export function documentFrameworkErrors(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as (Record<string, unknown> & { response?: Record<string, unknown>; hide?: boolean }) | undefined;
+    const schema = route.schema as
+      (Record<string, unknown> & { response?: Record<string, unknown>; hide?: boolean }) | undefined;
     if (!schema || schema.hide) return;
     const guarded = !('public' in ((route.config as { access?: object } | undefined)?.access ?? { public: true }));
     const codes = [429, 503];
@@ -127,7 +153,12 @@ export function readAbsentBodies(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const body = (route.schema as { body?: { type?: string } } | undefined)?.body;
     if (body?.type !== 'object') return;
-    const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+    const existing =
+      route.preValidation === undefined
+        ? []
+        : Array.isArray(route.preValidation)
+          ? route.preValidation
+          : [route.preValidation];
     const absentAsEmpty: preValidationHookHandler = (request, _reply, done) => {
       if (request.body === undefined) request.body = {};
       done();

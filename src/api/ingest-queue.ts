@@ -17,7 +17,11 @@ export class IngestQueue {
    */
   run<T>(task: () => Promise<T>): Promise<T> {
     if (this.queued >= this.max) {
-      throw new HttpProblem('unavailable', `the ingest pipeline is behind (${this.queued} batches waiting); retry after the delay in Retry-After`, { headers: { 'retry-after': '1' } });
+      throw new HttpProblem(
+        'unavailable',
+        `the ingest pipeline is behind (${this.queued} batches waiting); retry after the delay in Retry-After`,
+        { headers: { 'retry-after': '1' } },
+      );
     }
     this.queued++;
     const result = this.tail.then(task);

@@ -67,7 +67,12 @@ export function isJsonArray(bytes: Uint8Array): boolean {
  * `onOversized` the byte size of each element too large to be a reading. Throws JsonBodyError when the body is not one
  * JSON array.
  */
-export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unknown[]) => void, onOversized: (bytes: number) => void, o: JsonArrayOptions): Promise<void> {
+export async function readJsonArray(
+  bytes: Uint8Array,
+  onChunk: (elements: unknown[]) => void,
+  onOversized: (bytes: number) => void,
+  o: JsonArrayOptions,
+): Promise<void> {
   const perChunk = o.elementsPerChunk ?? 4096;
   const bytesPerChunk = o.bytesPerChunk ?? 256 * 1024;
   const maxDepth = o.maxDepth ?? 64;
@@ -94,7 +99,9 @@ export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unkno
     try {
       parsed = JSON.parse(`[${text}]`) as unknown[];
     } catch (err) {
-      throw new JsonBodyError(`the body is not valid JSON (in the array elements from byte ${from}): ${(err as Error).message}`);
+      throw new JsonBodyError(
+        `the body is not valid JSON (in the array elements from byte ${from}): ${(err as Error).message}`,
+      );
     }
     if (mayHoldForbiddenKey(text)) {
       for (let k = 0; k < parsed.length; k++) {
@@ -135,7 +142,8 @@ export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unkno
     }
     if (c === QUOTE) inString = true;
     else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
-      if (++depth > maxDepth) throw new JsonBodyError(`the body nests arrays or objects deeper than ${maxDepth} levels`);
+      if (++depth > maxDepth)
+        throw new JsonBodyError(`the body nests arrays or objects deeper than ${maxDepth} levels`);
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       if (--depth === 0) {
         end = i;
@@ -147,7 +155,9 @@ export async function readJsonArray(bytes: Uint8Array, onChunk: (elements: unkno
     }
   }
   if (end < 0) throw new JsonBodyError('the body is not valid JSON: the array is not closed');
-  for (let j = end + 1; j < n; j++) if (!isSpace(buf[j])) throw new JsonBodyError(`the body is not valid JSON: unexpected data after the array at byte ${j}`);
+  for (let j = end + 1; j < n; j++)
+    if (!isSpace(buf[j]))
+      throw new JsonBodyError(`the body is not valid JSON: unexpected data after the array at byte ${j}`);
   let blank = true;
   for (let j = elementStart; j < end && blank; j++) blank = isSpace(buf[j]);
   // `[]` is an empty array; `[1,]` a trailing comma, which JSON refuses.

@@ -13,7 +13,11 @@ export function mayHoldForbiddenKey(text: string | Buffer): boolean {
 /** The problem refusing a forbidden key at `path`. */
 export function forbiddenKeyProblem(path: string): HttpProblem {
   const key = path.slice(path.lastIndexOf('.') + 1);
-  return new HttpProblem('bad-request', `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`, { errors: [{ path, message: `key "${key}" is not allowed` }] });
+  return new HttpProblem(
+    'bad-request',
+    `the key "${key}" at ${path} is refused: it could alter object prototypes; no field of this API has that name`,
+    { errors: [{ path, message: `key "${key}" is not allowed` }] },
+  );
 }
 
 /** The path of the first forbidden key in a parsed document (iterative: bodies may nest deeply), or undefined. */
@@ -40,7 +44,10 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     const body = text as string;
     if (body.length === 0) {
-      done(new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document'), undefined);
+      done(
+        new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document'),
+        undefined,
+      );
       return;
     }
     let value: unknown;

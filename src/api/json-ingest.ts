@@ -5,7 +5,14 @@ import { encode } from '@msgpack/msgpack';
 import type { PipelineEngine } from '../app/pipeline.js';
 import type { StreamEngine } from '../stream/index.js';
 import type { SensorCatalog } from '../telemetry/catalog.js';
-import { WireFormatError, batchFromReadings, decodeSingle, decodeWire, encodeBatch, type DecodedBatch } from '../telemetry/codec.js';
+import {
+  WireFormatError,
+  batchFromReadings,
+  decodeSingle,
+  decodeWire,
+  encodeBatch,
+  type DecodedBatch,
+} from '../telemetry/codec.js';
 import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
 import type { DeadLetter, DeadLetterSink } from '../telemetry/dead-letter.js';
 import { QUALITY_CODES, type Reading } from '../telemetry/reading.js';
@@ -72,7 +79,8 @@ class ValidColumns implements ValidReadings {
   }
 }
 
-const NOT_AN_OBJECT = 'an element of the array must be an object: one reading {sensor, metric, ts, value, quality?} or a columnar batch';
+const NOT_AN_OBJECT =
+  'an element of the array must be an object: one reading {sensor, metric, ts, value, quality?} or a columnar batch';
 
 /**
  * Reads the array chunk by chunk (yielding between chunks), so its cost is bounded by the body size and the event loop
@@ -83,7 +91,13 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
   const sampler = new DeadLetterSampler((l) => letters.push(l));
   const local = localEngine(t.engine);
   const clock = local?.ingestClock();
-  const ctx: ValidationContext | undefined = clock && { catalog: t.catalog, nowMs: clock.nowMs, maxFutureMs: clock.maxFutureMs, source: t.partition, deadLetter: sampler.add };
+  const ctx: ValidationContext | undefined = clock && {
+    catalog: t.catalog,
+    nowMs: clock.nowMs,
+    maxFutureMs: clock.maxFutureMs,
+    source: t.partition,
+    deadLetter: sampler.add,
+  };
   const valid = new ValidColumns();
   const forward: Uint8Array[] = [];
   let readings = 0;
@@ -100,7 +114,8 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
       }
       readings++;
       if (typeof e !== 'object' || e === null || Array.isArray(e)) {
-        if (sampler.wants('malformed')) sampler.add({ reason: 'malformed', detail: NOT_AN_OBJECT, source: t.partition });
+        if (sampler.wants('malformed'))
+          sampler.add({ reason: 'malformed', detail: NOT_AN_OBJECT, source: t.partition });
         else sampler.count('malformed');
         continue;
       }
@@ -112,7 +127,13 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
           continue;
         }
         const r = decodeSingle(o);
-        sampler.add({ reason: 'bad-type', detail: r.typeError ?? 'not a reading', source: t.partition, sensor: r.sensor, metric: r.metric });
+        sampler.add({
+          reason: 'bad-type',
+          detail: r.typeError ?? 'not a reading',
+          source: t.partition,
+          sensor: r.sensor,
+          metric: r.metric,
+        });
         continue;
       }
       readings--;
@@ -140,9 +161,15 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
   };
   const onOversized = (size: number) => {
     readings++;
-    sampler.add({ reason: 'malformed', detail: `an element of ${size} bytes is larger than any reading or batch taken in an array (1 MB); send a large batch as the whole body`, source: t.partition });
+    sampler.add({
+      reason: 'malformed',
+      detail: `an element of ${size} bytes is larger than any reading or batch taken in an array (1 MB); send a large batch as the whole body`,
+      source: t.partition,
+    });
   };
-  await readJsonArray(bytes, onChunk, onOversized, { pause: () => new Promise<void>((resolve) => setImmediate(resolve)) });
+  await readJsonArray(bytes, onChunk, onOversized, {
+    pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  });
   sampler.flush();
   for (const l of letters) t.deadLetter(l);
   if (local) await local.ingestValidated(valid, readings, t.partition);

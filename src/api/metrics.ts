@@ -32,15 +32,39 @@ export class ApiMetrics {
   readonly decompositionFallbacks: Counter<'reason'>;
   private readonly lagProviders: LagProvider[] = [];
 
-  constructor(pipeline: Pipeline, planCounts: () => { kind: string; status: string; count: number }[], lateDrops: () => LateRateStatus) {
+  constructor(
+    pipeline: Pipeline,
+    planCounts: () => { kind: string; status: string; count: number }[],
+    lateDrops: () => LateRateStatus,
+  ) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'urbanflow_' });
     const stats = () => pipeline.engine.stats();
-    counterFrom(r, 'urbanflow_ingest_messages_total', 'Messages (single readings or batches) received from every source', () => stats().messages);
+    counterFrom(
+      r,
+      'urbanflow_ingest_messages_total',
+      'Messages (single readings or batches) received from every source',
+      () => stats().messages,
+    );
     counterFrom(r, 'urbanflow_ingest_readings_total', 'Readings received from every source', () => stats().readings);
-    counterFrom(r, 'urbanflow_readings_routed_total', 'Valid readings routed to a window operator (one per operator that takes them)', () => stats().accepted);
-    counterFrom(r, 'urbanflow_readings_bad_quality_total', 'Readings flagged bad by their sensor and skipped', () => stats().badQuality);
-    counterFrom(r, 'urbanflow_late_readings_total', 'Readings refused as late by a window operator (one per operator), all sources', () => stats().late);
+    counterFrom(
+      r,
+      'urbanflow_readings_routed_total',
+      'Valid readings routed to a window operator (one per operator that takes them)',
+      () => stats().accepted,
+    );
+    counterFrom(
+      r,
+      'urbanflow_readings_bad_quality_total',
+      'Readings flagged bad by their sensor and skipped',
+      () => stats().badQuality,
+    );
+    counterFrom(
+      r,
+      'urbanflow_late_readings_total',
+      'Readings refused as late by a window operator (one per operator), all sources',
+      () => stats().late,
+    );
     new Gauge({
       name: 'urbanflow_late_drop_ratio',
       help: 'Late readings per routed reading over the last minute',
@@ -88,8 +112,22 @@ export class ApiMetrics {
         if (Number.isFinite(w)) this.set(w / 1000);
       },
     });
-    new Gauge({ name: 'urbanflow_active_windows', help: 'Open windows across workers', registers: [r], collect() { this.set(stats().activeWindows); } });
-    new Gauge({ name: 'urbanflow_worker_tasks_in_flight', help: 'Reading batches sent to stream workers and not yet answered', registers: [r], collect() { this.set(stats().tasksInFlight); } });
+    new Gauge({
+      name: 'urbanflow_active_windows',
+      help: 'Open windows across workers',
+      registers: [r],
+      collect() {
+        this.set(stats().activeWindows);
+      },
+    });
+    new Gauge({
+      name: 'urbanflow_worker_tasks_in_flight',
+      help: 'Reading batches sent to stream workers and not yet answered',
+      registers: [r],
+      collect() {
+        this.set(stats().tasksInFlight);
+      },
+    });
     const lagProviders = this.lagProviders;
     new Gauge({
       name: 'urbanflow_consumer_lag',
@@ -98,7 +136,8 @@ export class ApiMetrics {
       registers: [r],
       collect() {
         this.reset();
-        for (const provide of lagProviders) for (const l of provide()) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+        for (const provide of lagProviders)
+          for (const l of provide()) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
       },
     });
     new Gauge({
@@ -125,8 +164,18 @@ export class ApiMetrics {
       buckets: SOLVER_BUCKETS,
       registers: [r],
     });
-    this.httpIngestReadings = new Counter({ name: 'urbanflow_http_ingest_readings_total', help: 'Readings received over HTTP by outcome', labelNames: ['outcome'], registers: [r] });
-    this.httpIngestRefused = new Counter({ name: 'urbanflow_http_ingest_refused_total', help: 'HTTP ingest requests refused before reaching the engine, by reason', labelNames: ['reason'], registers: [r] });
+    this.httpIngestReadings = new Counter({
+      name: 'urbanflow_http_ingest_readings_total',
+      help: 'Readings received over HTTP by outcome',
+      labelNames: ['outcome'],
+      registers: [r],
+    });
+    this.httpIngestRefused = new Counter({
+      name: 'urbanflow_http_ingest_refused_total',
+      help: 'HTTP ingest requests refused before reaching the engine, by reason',
+      labelNames: ['reason'],
+      registers: [r],
+    });
     this.decompositionFallbacks = new Counter({
       name: 'urbanflow_dispatch_decomposition_fallbacks_total',
       help: 'Dispatch plans meant for the decomposition that the full model solved instead, by reason (numerical trouble, not converged, gap not proven, plan rejected)',
@@ -150,19 +199,28 @@ export class ApiMetrics {
       const method = String(route.method);
       const hook = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
         let child = byStatus.get(reply.statusCode);
-        if (!child) byStatus.set(reply.statusCode, (child = this.httpDuration.labels({ method, route: route.url, status: String(reply.statusCode) })));
+        if (!child)
+          byStatus.set(
+            reply.statusCode,
+            (child = this.httpDuration.labels({ method, route: route.url, status: String(reply.statusCode) })),
+          );
         child.observe(reply.elapsedTime / 1000);
         done();
       };
       const existing = route.onResponse;
-      route.onResponse = existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+      route.onResponse =
+        existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
     });
   }
 
   /** One finished plan solve: its time, and a dispatch plan's fallback from the decomposition when it had one. */
   observeSolve(kind: string, outcome: 'done' | 'failed', seconds: number, result?: unknown): void {
     this.solverDuration.observe({ kind, outcome }, seconds);
-    const reason = kind === 'dispatch' ? (result as { decomposition?: { fallback?: { reason?: string } } } | undefined)?.decomposition?.fallback?.reason : undefined;
+    const reason =
+      kind === 'dispatch'
+        ? (result as { decomposition?: { fallback?: { reason?: string } } } | undefined)?.decomposition?.fallback
+            ?.reason
+        : undefined;
     if (reason) this.decompositionFallbacks.inc({ reason });
   }
 

@@ -26,8 +26,11 @@ export function tooDeepAt(value: unknown, max = MAX_BODY_DEPTH): string | undefi
   while (stack.length > 0) {
     const [v, depth, path] = stack.pop()!;
     if (depth > max) return path;
-    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v as object);
-    for (const [key, child] of entries) if (isContainer(child)) stack.push([child, depth + 1, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [String(i), x])
+      : Object.entries(v as object);
+    for (const [key, child] of entries)
+      if (isContainer(child)) stack.push([child, depth + 1, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
   }
   return undefined;
 }

@@ -42,7 +42,8 @@ function markOptionalBodies(doc: Json): void {
   for (const item of Object.values((doc.paths ?? {}) as Record<string, Json>)) {
     for (const op of Object.values(item)) {
       const body = isObject(op) ? (op.requestBody as Json | undefined) : undefined;
-      const schema = (body?.content as Record<string, Json> | undefined)?.['application/json']?.schema as Json | undefined;
+      const schema = (body?.content as Record<string, Json> | undefined)?.['application/json']?.schema as
+        Json | undefined;
       if (body && schema && schema.type === 'object' && !Array.isArray(schema.required)) body.required = false;
     }
   }
@@ -55,7 +56,8 @@ export function openapiOptions(): SwaggerOptions {
       info: {
         title: 'urbanflow API',
         version: '1',
-        description: 'Smart-city telemetry, window aggregates, city model and dispatch, route and signal plans. Errors are application/problem+json (RFC 9457).',
+        description:
+          'Smart-city telemetry, window aggregates, city model and dispatch, route and signal plans. Errors are application/problem+json (RFC 9457).',
       },
       components: {
         securitySchemes: {
@@ -65,14 +67,25 @@ export function openapiOptions(): SwaggerOptions {
       },
       security: [{ bearer: [] }, { apiKey: [] }],
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
     transform: ({ schema, url }) => {
       if (!schema) return { schema, url };
       const s = schema as Json;
-      return { schema: { ...s, ...(s.querystring ? { querystring: withDefaultsOptional(s.querystring) } : {}), ...(s.body ? { body: withoutProtoKeys(withDefaultsOptional(s.body)) } : {}) } as typeof schema, url };
+      return {
+        schema: {
+          ...s,
+          ...(s.querystring ? { querystring: withDefaultsOptional(s.querystring) } : {}),
+          ...(s.body ? { body: withoutProtoKeys(withDefaultsOptional(s.body)) } : {}),
+        } as typeof schema,
+        url,
+      };
     },
     transformObject: (documentObject) => {
-      const doc = ('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as Json;
+      const doc = (
+        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject
+      ) as Json;
       markOptionalBodies(doc);
       return doc as never;
     },

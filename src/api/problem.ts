@@ -35,7 +35,12 @@ export class HttpProblem extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail: string,
-    readonly extra: { errors?: FieldProblem[]; status?: number; headers?: Record<string, string>; [k: string]: unknown } = {},
+    readonly extra: {
+      errors?: FieldProblem[];
+      status?: number;
+      headers?: Record<string, string>;
+      [k: string]: unknown;
+    } = {},
   ) {
     super(detail);
   }
@@ -45,7 +50,12 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problemBody(type: ProblemType, status: number, detail: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function problemBody(
+  type: ProblemType,
+  status: number,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { type: `urn:urbanflow:problem:${type}`, title: STATUS_CODES[status] ?? 'Error', status, detail, ...extra };
 }
 
@@ -55,32 +65,44 @@ export function sendProblem(reply: FastifyReply, p: HttpProblem): FastifyReply {
   return reply
     .code(p.status)
     .type('application/problem+json')
-    .send(problemBody(p.type, p.status, p.detail, { ...rest, ...(errors ? { errors } : {}), instance: reply.request.url }));
+    .send(
+      problemBody(p.type, p.status, p.detail, { ...rest, ...(errors ? { errors } : {}), instance: reply.request.url }),
+    );
 }
 
 /** `body/event/start` as `body.event.start`, `/0/x` as `[0].x`. */
 export function fieldPath(part: string, pointer: string): string {
   let out = part;
-  for (const seg of pointer.split('/').slice(1)) out += /^\d+$/.test(seg) ? `[${seg}]` : `.${seg.replace(/~1/g, '/').replace(/~0/g, '~')}`;
+  for (const seg of pointer.split('/').slice(1))
+    out += /^\d+$/.test(seg) ? `[${seg}]` : `.${seg.replace(/~1/g, '/').replace(/~0/g, '~')}`;
   return out;
 }
 
-type AnyError = FastifyError & { validation?: { instancePath?: string; message?: string }[]; validationContext?: string };
+type AnyError = FastifyError & {
+  validation?: { instancePath?: string; message?: string }[];
+  validationContext?: string;
+};
 
 /** Maps every error (ours, Fastify's, plugins') to a problem; only unexpected ones are 500 and logged. */
 export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: number): HttpProblem {
   if (err instanceof HttpProblem) return err;
   if (err.validation) {
     const part = err.validationContext ?? 'body';
-    const errors = err.validation.slice(0, 20).map((v) => ({ path: fieldPath(part, v.instancePath ?? ''), message: v.message ?? 'is invalid' }));
+    const errors = err.validation
+      .slice(0, 20)
+      .map((v) => ({ path: fieldPath(part, v.instancePath ?? ''), message: v.message ?? 'is invalid' }));
     const more = err.validation.length > 1 ? ` (and ${err.validation.length - 1} more; see errors)` : '';
-    return new HttpProblem('validation', `${errors[0]?.path ?? part}: ${errors[0]?.message ?? 'is invalid'}${more}`, { errors });
+    return new HttpProblem('validation', `${errors[0]?.path ?? part}: ${errors[0]?.message ?? 'is invalid'}${more}`, {
+      errors,
+    });
   }
   if (isUrbanflowError(err)) {
     if (err.code === 'UF_ERR_NOT_FOUND') return new HttpProblem('not-found', err.message);
-    if (err.code === 'UF_ERR_BACKPRESSURE') return new HttpProblem('unavailable', err.message, { headers: { 'retry-after': '1' } });
+    if (err.code === 'UF_ERR_BACKPRESSURE')
+      return new HttpProblem('unavailable', err.message, { headers: { 'retry-after': '1' } });
     // Data an answer needs has not arrived yet (a forecast in cold start): retrying later can succeed.
-    if (err.code === 'UF_ERR_NOT_READY') return new HttpProblem('unavailable', err.message, { code: err.code, headers: { 'retry-after': '60' } });
+    if (err.code === 'UF_ERR_NOT_READY')
+      return new HttpProblem('unavailable', err.message, { code: err.code, headers: { 'retry-after': '60' } });
     if (err.code === 'UF_ERR_INPUT' || err.code === 'UF_ERR_CITY_INVALID' || err.code === 'UF_ERR_INFEASIBLE') {
       const listed = err.details.errors as FieldProblem[] | undefined;
       const field = err.details.field as string | undefined;
@@ -90,15 +112,24 @@ export function toProblem(err: AnyError, request: FastifyRequest, bodyLimit: num
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpProblem('payload-too-large', `the request body is larger than this route's limit of ${limitOf(request, bodyLimit)} bytes; send smaller batches`);
+      return new HttpProblem(
+        'payload-too-large',
+        `the request body is larger than this route's limit of ${limitOf(request, bodyLimit)} bytes; send smaller batches`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem('unsupported-media-type', `Content-Type '${request.headers['content-type'] ?? ''}' is not accepted; send application/json or application/msgpack`);
+      return new HttpProblem(
+        'unsupported-media-type',
+        `Content-Type '${request.headers['content-type'] ?? ''}' is not accepted; send application/json or application/msgpack`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem('bad-request', 'Content-Length does not match the body');
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpProblem('uri-too-long', `a path segment is longer than ${MAX_PARAM_LENGTH} characters; no id is that long`);
+      return new HttpProblem(
+        'uri-too-long',
+        `a path segment is longer than ${MAX_PARAM_LENGTH} characters; no id is that long`,
+      );
     case 'FST_ERR_BAD_URL':
       return new HttpProblem('bad-request', 'the URL is malformed (check its percent-encoding)');
   }

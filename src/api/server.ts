@@ -1,7 +1,13 @@
 // The HTTP API on Fastify: contract, access control, negotiation, rate limits and metrics around every route.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -69,11 +75,17 @@ export const DOCS_PREFIX = '/docs';
 const PER_REQUEST_LEVELS = new Set(['trace', 'debug', 'info']);
 
 export async function buildServer(o: ServerOptions): Promise<ApiServer> {
-  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...o.limits, ratePerMinute: { ...DEFAULT_LIMITS.ratePerMinute, ...o.limits?.ratePerMinute } };
+  const limits: ApiLimits = {
+    ...DEFAULT_LIMITS,
+    ...o.limits,
+    ratePerMinute: { ...DEFAULT_LIMITS.ratePerMinute, ...o.limits?.ratePerMinute },
+  };
   const now = o.now ?? Date.now;
   const keys = o.keys ?? KeyStore.open(join(o.stateDir, 'keys.db'));
   const planStore = PlanStore.open(join(o.stateDir, 'plans.db'));
-  const solvers = o.solvers ?? new SolverRuntime({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
+  const solvers =
+    o.solvers ??
+    new SolverRuntime({ threads: o.solverThreads ?? 1, maxQueue: 64, timeoutMs: o.solveTimeoutMs ?? 300_000 });
   const lateRate = new LateRateMonitor();
   const sampleLateRate = () => {
     const s = o.pipeline.engine.stats();
@@ -121,7 +133,8 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     ajv: { customOptions: { removeAdditional: false } },
     // Per-request child loggers only where per-request lines are logged (info and below); above, errors name the
     // request id themselves and a request costs no logger of its own.
-    childLoggerFactory: (logger, bindings, opts) => (PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger),
+    childLoggerFactory: (logger, bindings, opts) =>
+      PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger,
     return503OnClosing: true,
     // Ids are checked by their routes' schemas (a 400 naming the parameter); the router only refuses absurd lengths.
     maxParamLength: MAX_PARAM_LENGTH,
@@ -132,7 +145,10 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   }) as unknown as ApiServer;
   app.decorate('urbanflow', ctx);
   log = app.log;
-  if (o.warmSolvers) solvers.warmUp((err) => app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'));
+  if (o.warmSolvers)
+    solvers.warmUp((err) =>
+      app.log.warn({ err }, 'solver warm-up failed; the first plan request compiles the solvers'),
+    );
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(Problem);
   /** No route of this method: 405 with Allow when the path has other methods (204 for OPTIONS), else 404. */
@@ -141,10 +157,19 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     const methods = allowed.of(path);
     const status = methods.length === 0 ? 404 : request.method === 'OPTIONS' ? 204 : 405;
     metrics.observeUnmatched(request.method, status, reply.elapsedTime / 1000);
-    if (status === 404) return sendProblem(reply, new HttpProblem('not-found', `no route ${request.method} ${path}; the API is described at ${DOCS_PREFIX}`));
+    if (status === 404)
+      return sendProblem(
+        reply,
+        new HttpProblem('not-found', `no route ${request.method} ${path}; the API is described at ${DOCS_PREFIX}`),
+      );
     const allow = methods.join(', ');
     if (status === 204) return reply.code(204).header('allow', allow).send();
-    return sendProblem(reply, new HttpProblem('method-not-allowed', `${request.method} is not a method of ${path}; it answers ${allow}`, { headers: { allow } }));
+    return sendProblem(
+      reply,
+      new HttpProblem('method-not-allowed', `${request.method} is not a method of ${path}; it answers ${allow}`, {
+        headers: { allow },
+      }),
+    );
   };
   app.setErrorHandler((err, request, reply) => {
     // A request that matched no route failed before the not-found handler (its body could not be parsed): the
@@ -152,7 +177,8 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     if (request.is404) return unmatched(request, reply);
     const p = toProblem(err as never, request, limits.bodyBytes);
     // Data an answer waits for (a cold start, a replay of history) is expected, not a failure: no stack, no error.
-    if (p.extra.code === 'UF_ERR_NOT_READY') request.log.info({ reqId: request.id, code: p.extra.code, detail: p.detail }, 'not ready yet');
+    if (p.extra.code === 'UF_ERR_NOT_READY')
+      request.log.info({ reqId: request.id, code: p.extra.code, detail: p.detail }, 'not ready yet');
     else if (p.status >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
     return sendProblem(reply, p);
   });
@@ -180,9 +206,13 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
     max: (request) => (request.principal ? limits.ratePerMinute[request.principal.role] : 600),
     allowList: (request) => request.principal !== undefined && limits.ratePerMinute[request.principal.role] === 0,
     errorResponseBuilder: (request, c) =>
-      new HttpProblem('rate-limited', `${request.principal ? `API key ${request.principal.keyId}` : 'this address'} made more than ${c.max} requests in a minute; retry in ${c.after}`, {
-        headers: { 'retry-after': String(Math.ceil(c.ttl / 1000)) },
-      }),
+      new HttpProblem(
+        'rate-limited',
+        `${request.principal ? `API key ${request.principal.keyId}` : 'this address'} made more than ${c.max} requests in a minute; retry in ${c.after}`,
+        {
+          headers: { 'retry-after': String(Math.ceil(c.ttl / 1000)) },
+        },
+      ),
   });
 
   app.get('/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
@@ -215,4 +245,3 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   plans.resume();
   return app;
 }
-

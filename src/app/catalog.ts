@@ -15,7 +15,15 @@ export function catalogFromCity(city: City): SensorCatalog {
   for (const info of sensorIndex(city).values()) {
     switch (info.kind) {
       case 'detector':
-        sensors.push({ id: info.sensor, kind: info.kind, owners: { intersection: info.intersection, approach: intersectionKey(info.intersection, info.approach), laneGroup: intersectionKey(info.intersection, info.laneGroup) } });
+        sensors.push({
+          id: info.sensor,
+          kind: info.kind,
+          owners: {
+            intersection: info.intersection,
+            approach: intersectionKey(info.intersection, info.approach),
+            laneGroup: intersectionKey(info.intersection, info.laneGroup),
+          },
+        });
         break;
       case 'feeder-meter':
         sensors.push({ id: info.sensor, kind: info.kind, owners: { feeder: info.feeder } });
@@ -24,7 +32,11 @@ export function catalogFromCity(city: City): SensorCatalog {
         sensors.push({ id: info.sensor, kind: info.kind, owners: { resource: info.resource, feeder: info.feeder } });
         break;
       case 'bin':
-        sensors.push({ id: info.sensor, kind: info.kind, owners: { bin: info.bin, depot: info.depot, area: info.area } });
+        sensors.push({
+          id: info.sensor,
+          kind: info.kind,
+          owners: { bin: info.bin, depot: info.depot, area: info.area },
+        });
         break;
       case 'weather':
         sensors.push({ id: info.sensor, kind: info.kind, owners: { station: info.station } });

@@ -47,7 +47,12 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): KafkaPipeline {
     config: o.kafka,
     role: 'results-table',
     log: o.log,
-    topics: [{ name: o.kafka.resultsTopic, apply: (messages) => fanOut.publish(messages.map((m) => decode(m.value!) as WindowResult)) }],
+    topics: [
+      {
+        name: o.kafka.resultsTopic,
+        apply: (messages) => fanOut.publish(messages.map((m) => decode(m.value!) as WindowResult)),
+      },
+    ],
   });
   const processor = new KafkaProcessor({
     config: o.kafka,
@@ -60,5 +65,14 @@ export function createKafkaPipeline(o: KafkaPipelineOptions): KafkaPipeline {
     onCommitted: o.onResults,
     onDeadLetters: (letters) => letters.forEach(deadLetters.add),
   });
-  return { city: o.city, catalog, operators: o.operators, engine: processor, results, deadLetters, addResultListener: (l) => fanOut.add(l), resultsTable };
+  return {
+    city: o.city,
+    catalog,
+    operators: o.operators,
+    engine: processor,
+    results,
+    deadLetters,
+    addResultListener: (l) => fanOut.add(l),
+    resultsTable,
+  };
 }

@@ -55,7 +55,10 @@ export interface LiveServices {
   signalPlans: SignalPlanService;
   collectionRoutes: CollectionRouteService;
   /** A dispatch request with every capped feeder's forecastKW filled from the live forecast. */
-  completeDispatch(request: unknown, options?: DispatchCompletionOptions): { request: DispatchRequest; feeders: FeederLoadSource[] };
+  completeDispatch(
+    request: unknown,
+    options?: DispatchCompletionOptions,
+  ): { request: DispatchRequest; feeders: FeederLoadSource[] };
   /** Follows a changed city (the pipeline must be rebuilt for its sensors): new series start empty, removed ones are dropped. */
   setCity(city: City): void;
   /** Stops the timer, waits for running refits and refreshes, saves the state and closes the state file. */
@@ -74,7 +77,14 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   const runner = planRunnerOn(solvers);
   const replicas = o.shared?.replicas;
   const signalPlans = new SignalPlanService({ city, forecasts, runner, store, replicas, options: o.signalPlans });
-  const collectionRoutes = new CollectionRouteService({ city, forecasts, runner, store, replicas, options: o.collection });
+  const collectionRoutes = new CollectionRouteService({
+    city,
+    forecasts,
+    runner,
+    store,
+    replicas,
+    options: o.collection,
+  });
   const removeListener = pipeline.addResultListener((rows) => forecasts.ingest(rows));
   const report = (err: Error) => (o.onError ?? (() => undefined))(err);
   const planRefreshEveryMs = o.planRefreshEveryMs ?? 300_000;

@@ -31,7 +31,10 @@ export interface PipelineOptions {
  * The engine as the API and the shutdown use it: one StreamEngine, or the Kafka processor with an engine per
  * input partition (src/io/kafka).
  */
-export type PipelineEngine = Pick<StreamEngine, 'stats' | 'watermark' | 'ingestMessage' | 'tick' | 'flush' | 'drain' | 'finish' | 'close'>;
+export type PipelineEngine = Pick<
+  StreamEngine,
+  'stats' | 'watermark' | 'ingestMessage' | 'tick' | 'flush' | 'drain' | 'finish' | 'close'
+>;
 
 export interface Pipeline<E extends PipelineEngine = PipelineEngine> {
   city: City;
@@ -62,5 +65,13 @@ export function createPipeline(o: PipelineOptions): Pipeline<StreamEngine> {
     onResults: (spec, cols) => fanOut.publish(resultRows(spec, catalog, cols)),
     ...(o.checkpoints ? { checkpoints: true } : {}),
   });
-  return { city: o.city, catalog, operators: o.operators, engine, results, deadLetters, addResultListener: (l) => fanOut.add(l) };
+  return {
+    city: o.city,
+    catalog,
+    operators: o.operators,
+    engine,
+    results,
+    deadLetters,
+    addResultListener: (l) => fanOut.add(l),
+  };
 }

@@ -15,19 +15,27 @@ export interface StoredSeries {
 function prepare(db: Database.Database) {
   return {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
     seriesOf: db.prepare('SELECT id, chunk, data FROM observations WHERE kind = ? ORDER BY id, chunk'),
-    putChunk: db.prepare('INSERT INTO observations (kind, id, chunk, data) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id, chunk) DO UPDATE SET data = excluded.data'),
+    putChunk: db.prepare(
+      'INSERT INTO observations (kind, id, chunk, data) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id, chunk) DO UPDATE SET data = excluded.data',
+    ),
     trimObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ? AND chunk < ?'),
     dropObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ?'),
     dropKindObs: db.prepare('DELETE FROM observations WHERE kind = ?'),
     modelsOf: db.prepare('SELECT id, record FROM models WHERE kind = ?'),
-    putModel: db.prepare('INSERT INTO models (kind, id, record) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET record = excluded.record'),
+    putModel: db.prepare(
+      'INSERT INTO models (kind, id, record) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET record = excluded.record',
+    ),
     dropModel: db.prepare('DELETE FROM models WHERE kind = ? AND id = ?'),
     dropKindModels: db.prepare('DELETE FROM models WHERE kind = ?'),
     docsOf: db.prepare('SELECT key, body FROM documents WHERE namespace = ?'),
     dropDoc: db.prepare('DELETE FROM documents WHERE namespace = ? AND key = ?'),
-    putDoc: db.prepare('INSERT INTO documents (namespace, key, body) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET body = excluded.body'),
+    putDoc: db.prepare(
+      'INSERT INTO documents (namespace, key, body) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET body = excluded.body',
+    ),
   };
 }
 
@@ -54,8 +62,12 @@ export class StateStore {
       CREATE TABLE IF NOT EXISTS documents (namespace TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;
     `);
     const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
-    if (version === undefined) this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
-    else if (version !== SCHEMA_VERSION) throw configError(`the state file ${file} has schema version ${version}; this urbanflow reads version ${SCHEMA_VERSION}: move it away to start afresh`);
+    if (version === undefined)
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+    else if (version !== SCHEMA_VERSION)
+      throw configError(
+        `the state file ${file} has schema version ${version}; this urbanflow reads version ${SCHEMA_VERSION}: move it away to start afresh`,
+      );
     this.stmts = prepare(this.db);
   }
 
@@ -95,14 +107,24 @@ export class StateStore {
         cur = { id: row.id, first: row.chunk, chunks: [] };
       }
       const bytes = new Uint8Array(row.data);
-      cur.chunks.push({ chunk: row.chunk, data: new Float64Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 8)) });
+      cur.chunks.push({
+        chunk: row.chunk,
+        data: new Float64Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 8)),
+      });
     }
     flush();
     return out;
   }
 
   /** Writes whole chunks of a series (`values` starts at chunk `fromChunk`) and deletes chunks before `keepFromChunk`. */
-  saveChunks(kind: string, id: string, fromChunk: number, chunkSize: number, values: Float64Array, keepFromChunk: number): void {
+  saveChunks(
+    kind: string,
+    id: string,
+    fromChunk: number,
+    chunkSize: number,
+    values: Float64Array,
+    keepFromChunk: number,
+  ): void {
     for (let k = 0; k * chunkSize < values.length; k++) {
       const data = values.slice(k * chunkSize, (k + 1) * chunkSize);
       this.stmts.putChunk.run(kind, id, fromChunk + k, Buffer.from(data.buffer, data.byteOffset, data.byteLength));

@@ -9,7 +9,11 @@ function uniqueIds(items: readonly { id: string }[], basePath: string, what: str
   items.forEach((item, i) => {
     const prev = first.get(item.id);
     if (prev === undefined) first.set(item.id, i);
-    else out.push({ path: `${basePath}[${i}].id`, message: `duplicate ${what} id "${item.id}" (also at ${basePath}[${prev}])` });
+    else
+      out.push({
+        path: `${basePath}[${i}].id`,
+        message: `duplicate ${what} id "${item.id}" (also at ${basePath}[${prev}])`,
+      });
   });
   return new Set(first.keys());
 }
@@ -32,14 +36,19 @@ function checkIntersections(city: City, out: FieldError[]): Set<string> {
   const ids = uniqueIds(city.intersections, 'intersections', 'intersection', out);
   city.intersections.forEach((x, i) => {
     const p = `intersections[${i}]`;
-    if (x.cycleMinS > x.cycleMaxS) out.push({ path: `${p}.cycleMinS`, message: `must be <= cycleMaxS (${x.cycleMaxS})` });
+    if (x.cycleMinS > x.cycleMaxS)
+      out.push({ path: `${p}.cycleMinS`, message: `must be <= cycleMaxS (${x.cycleMaxS})` });
     const approachIds = uniqueIds(x.approaches, `${p}.approaches`, 'approach', out);
     const laneGroups = new Map<string, string>();
     x.approaches.forEach((a, ai) => {
       a.laneGroups.forEach((g, gi) => {
         const gp = `${p}.approaches[${ai}].laneGroups[${gi}]`;
         const prev = laneGroups.get(g.id);
-        if (prev !== undefined) out.push({ path: `${gp}.id`, message: `duplicate lane group id "${g.id}" in intersection "${x.id}" (also at ${prev})` });
+        if (prev !== undefined)
+          out.push({
+            path: `${gp}.id`,
+            message: `duplicate lane group id "${g.id}" in intersection "${x.id}" (also at ${prev})`,
+          });
         else laneGroups.set(g.id, gp);
       });
     });
@@ -47,10 +56,15 @@ function checkIntersections(city: City, out: FieldError[]): Set<string> {
     x.phases.forEach((ph, pi) => {
       const pp = `${p}.phases[${pi}]`;
       ph.laneGroups.forEach((g, gi) => {
-        if (!laneGroups.has(g)) out.push({ path: `${pp}.laneGroups[${gi}]`, message: `unknown lane group "${g}" in intersection "${x.id}"` });
+        if (!laneGroups.has(g))
+          out.push({ path: `${pp}.laneGroups[${gi}]`, message: `unknown lane group "${g}" in intersection "${x.id}"` });
       });
       ph.pedestrian?.crosswalks.forEach((c, ci) => {
-        if (!approachIds.has(c)) out.push({ path: `${pp}.pedestrian.crosswalks[${ci}]`, message: `unknown approach "${c}" in intersection "${x.id}"` });
+        if (!approachIds.has(c))
+          out.push({
+            path: `${pp}.pedestrian.crosswalks[${ci}]`,
+            message: `unknown approach "${c}" in intersection "${x.id}"`,
+          });
       });
       if (x.controller === 'nema') {
         for (const f of ['nema', 'ring', 'barrier'] as const) {
@@ -68,16 +82,23 @@ function checkCorridors(city: City, intersections: Set<string>, out: FieldError[
     const p = `corridors[${i}]`;
     const seen = new Set<string>();
     c.intersections.forEach((x, xi) => {
-      if (!intersections.has(x)) out.push({ path: `${p}.intersections[${xi}]`, message: `unknown intersection "${x}"` });
+      if (!intersections.has(x))
+        out.push({ path: `${p}.intersections[${xi}]`, message: `unknown intersection "${x}"` });
       if (seen.has(x)) out.push({ path: `${p}.intersections[${xi}]`, message: `intersection "${x}" appears twice` });
       seen.add(x);
     });
     const links = c.intersections.length - 1;
     if (c.linkTravelTimesS.length !== links) {
-      out.push({ path: `${p}.linkTravelTimesS`, message: `must have ${links} entries (one per link between ${c.intersections.length} intersections), has ${c.linkTravelTimesS.length}` });
+      out.push({
+        path: `${p}.linkTravelTimesS`,
+        message: `must have ${links} entries (one per link between ${c.intersections.length} intersections), has ${c.linkTravelTimesS.length}`,
+      });
     }
     if (c.linkTravelTimesBackS && c.linkTravelTimesBackS.length !== links) {
-      out.push({ path: `${p}.linkTravelTimesBackS`, message: `must have ${links} entries, has ${c.linkTravelTimesBackS.length}` });
+      out.push({
+        path: `${p}.linkTravelTimesBackS`,
+        message: `must have ${links} entries, has ${c.linkTravelTimesBackS.length}`,
+      });
     }
   });
 }
@@ -93,15 +114,18 @@ function checkFeeders(city: City, stations: Set<string>, out: FieldError[]): voi
     f.resources.forEach((r, ri) => {
       const rp = `${p}.resources[${ri}]`;
       const prev = resources.get(r.id);
-      if (prev !== undefined) out.push({ path: `${rp}.id`, message: `duplicate DR resource id "${r.id}" (also at ${prev})` });
+      if (prev !== undefined)
+        out.push({ path: `${rp}.id`, message: `duplicate DR resource id "${r.id}" (also at ${prev})` });
       else resources.set(r.id, rp);
       if (r.type === 'battery') {
         const lo = r.socMin ?? 0;
         const hi = r.socMax ?? 1;
         if (lo > hi) out.push({ path: `${rp}.socMin`, message: `must be <= socMax (${hi})` });
-        else if (r.soc < lo || r.soc > hi) out.push({ path: `${rp}.soc`, message: `must be within [socMin, socMax] = [${lo}, ${hi}]` });
+        else if (r.soc < lo || r.soc > hi)
+          out.push({ path: `${rp}.soc`, message: `must be within [socMin, socMax] = [${lo}, ${hi}]` });
       }
-      if (r.type === 'industrial' && r.minKW > r.maxKW) out.push({ path: `${rp}.minKW`, message: `must be <= maxKW (${r.maxKW})` });
+      if (r.type === 'industrial' && r.minKW > r.maxKW)
+        out.push({ path: `${rp}.minKW`, message: `must be <= maxKW (${r.maxKW})` });
     });
   });
 }
@@ -114,7 +138,8 @@ function checkWaste(city: City, out: FieldError[]): void {
   uniqueIds(w.trucks, 'waste.trucks', 'truck', out);
   uniqueIds(w.bins, 'waste.bins', 'bin', out);
   w.depots.forEach((d, i) => {
-    if (!contractors.has(d.contractor)) out.push({ path: `waste.depots[${i}].contractor`, message: `unknown contractor "${d.contractor}"` });
+    if (!contractors.has(d.contractor))
+      out.push({ path: `waste.depots[${i}].contractor`, message: `unknown contractor "${d.contractor}"` });
   });
   w.trucks.forEach((t, i) => {
     if (!depots.has(t.depot)) out.push({ path: `waste.trucks[${i}].depot`, message: `unknown depot "${t.depot}"` });
@@ -131,7 +156,9 @@ export function sensorDeclarations(city: City): { sensor: string; path: string }
   city.intersections.forEach((x, i) =>
     x.approaches.forEach((a, ai) =>
       a.laneGroups.forEach((g, gi) =>
-        g.detectors.forEach((d, di) => out.push({ sensor: d, path: `intersections[${i}].approaches[${ai}].laneGroups[${gi}].detectors[${di}]` })),
+        g.detectors.forEach((d, di) =>
+          out.push({ sensor: d, path: `intersections[${i}].approaches[${ai}].laneGroups[${gi}].detectors[${di}]` }),
+        ),
       ),
     ),
   );
@@ -146,7 +173,8 @@ export function sensorDeclarations(city: City): { sensor: string; path: string }
 /** Every consistency problem of a schema-valid city, or an empty list. */
 export function crossReferenceErrors(city: City): FieldError[] {
   const out: FieldError[] = [];
-  if (!validTimezone(city.timezone)) out.push({ path: 'timezone', message: `unknown IANA timezone "${city.timezone}" (e.g. "America/Chicago")` });
+  if (!validTimezone(city.timezone))
+    out.push({ path: 'timezone', message: `unknown IANA timezone "${city.timezone}" (e.g. "America/Chicago")` });
   const calendarProblem = city.holidayCalendar ? holidayCalendarProblem(city.holidayCalendar) : null;
   if (calendarProblem) out.push({ path: 'holidayCalendar', message: calendarProblem });
   city.holidays.forEach((h, i) => {

@@ -9,7 +9,9 @@ export function formatCityJson(city: City): string {
     if (key === 'waste') {
       lines.push('"waste": {');
       const parts = Object.entries(value as Record<string, unknown[]>);
-      parts.forEach(([k, items], j) => lines.push(`${JSON.stringify(k)}: ${arrayLines(items)}${j < parts.length - 1 ? ',' : ''}`));
+      parts.forEach(([k, items], j) =>
+        lines.push(`${JSON.stringify(k)}: ${arrayLines(items)}${j < parts.length - 1 ? ',' : ''}`),
+      );
       lines.push(`}${comma}`);
     } else if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') {
       lines.push(`${JSON.stringify(key)}: ${arrayLines(value)}${comma}`);

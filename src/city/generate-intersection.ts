@@ -53,10 +53,22 @@ function stagePhases(byDir: Map<Direction, Approach>, majorNs: boolean, majorEw:
 /** NEMA dual ring: 1+2 / 5+6 on the north-south barrier, 3+4 / 7+8 on the east-west one; 2, 4, 6, 8 are the throughs. */
 function nemaPhases(byDir: Map<Direction, Approach>): Phase[] {
   const phases: Phase[] = [];
-  const add = (nema: number, ring: number, barrier: number, groups: string[], minGreenS: number, crosswalk?: Direction): void => {
+  const add = (
+    nema: number,
+    ring: number,
+    barrier: number,
+    groups: string[],
+    minGreenS: number,
+    crosswalk?: Direction,
+  ): void => {
     if (groups.length === 0) return;
     phases.push({
-      id: `P${nema}`, nema, ring, barrier, laneGroups: groups, minGreenS,
+      id: `P${nema}`,
+      nema,
+      ring,
+      barrier,
+      laneGroups: groups,
+      minGreenS,
       ...(crosswalk ? { pedestrian: { walkS: 7, walkingSpeedMps: 1.2, crosswalks: [crosswalk] } } : {}),
     });
   };

@@ -39,7 +39,12 @@ export function generateWaste(rng: Rng, spec: WasteSpec): Waste {
     const north = 1800 * Math.sin(angle);
     const east = 1800 * Math.cos(angle);
     centres.push([north, east]);
-    depots.push({ id: `depot-${d + 1}`, name: `Depot ${d + 1}`, location: offset(north, east), contractor: CONTRACTORS[d % CONTRACTORS.length].id });
+    depots.push({
+      id: `depot-${d + 1}`,
+      name: `Depot ${d + 1}`,
+      location: offset(north, east),
+      contractor: CONTRACTORS[d % CONTRACTORS.length].id,
+    });
   }
   const disposalSites: DisposalSite[] = [
     { id: 'landfill-south', name: 'South Landfill', location: offset(-7000, 1500), unloadMinutes: 20 },
@@ -80,5 +85,11 @@ export function generateWaste(rng: Rng, spec: WasteSpec): Waste {
       ...(commercial ? { timeWindow: { start: '06:00', end: '10:00' } } : {}),
     });
   }
-  return { contractors: CONTRACTORS.slice(0, Math.min(CONTRACTORS.length, spec.depots)), depots, disposalSites, trucks, bins };
+  return {
+    contractors: CONTRACTORS.slice(0, Math.min(CONTRACTORS.length, spec.depots)),
+    depots,
+    disposalSites,
+    trucks,
+    bins,
+  };
 }

@@ -15,7 +15,8 @@ const CLOSING_TYPES = new Set(['public', 'bank']);
 export function holidayCalendarProblem(spec: HolidayCalendarSpec): string | null {
   const hd = new Holidays();
   const countries = hd.getCountries() ?? {};
-  if (!(spec.country in countries)) return `country "${spec.country}" has no holiday calendar (use an ISO 3166-1 alpha-2 code such as GB or US)`;
+  if (!(spec.country in countries))
+    return `country "${spec.country}" has no holiday calendar (use an ISO 3166-1 alpha-2 code such as GB or US)`;
   if (spec.region !== undefined) {
     const regions = hd.getStates(spec.country) ?? {};
     if (!(spec.region in regions)) {
@@ -37,7 +38,11 @@ export function calendarHolidayDates(spec: HolidayCalendarSpec, fromYear: number
 }
 
 /** The city's own holiday dates and, when it names a calendar, that calendar's for years `fromYear`..`toYear`. */
-export function cityHolidayDates(city: { holidays: readonly string[]; holidayCalendar?: HolidayCalendarSpec }, fromYear: number, toYear: number): string[] {
+export function cityHolidayDates(
+  city: { holidays: readonly string[]; holidayCalendar?: HolidayCalendarSpec },
+  fromYear: number,
+  toYear: number,
+): string[] {
   if (!city.holidayCalendar) return [...city.holidays];
   return [...new Set([...city.holidays, ...calendarHolidayDates(city.holidayCalendar, fromYear, toYear)])].sort();
 }

@@ -11,7 +11,11 @@ function invalid(errors: FieldError[]): UrbanflowError {
   const lines = errors.slice(0, MAX_LISTED).map((e) => `  ${e.path}: ${e.message}`);
   if (errors.length > MAX_LISTED) lines.push(`  ... and ${errors.length - MAX_LISTED} more`);
   const noun = errors.length === 1 ? 'error' : 'errors';
-  return new UrbanflowError('UF_ERR_CITY_INVALID', `city file is invalid (${errors.length} ${noun}):\n${lines.join('\n')}`, { errors });
+  return new UrbanflowError(
+    'UF_ERR_CITY_INVALID',
+    `city file is invalid (${errors.length} ${noun}):\n${lines.join('\n')}`,
+    { errors },
+  );
 }
 
 /** Every problem in a parsed city file: schema violations, then cross-reference problems of the fields that are well-formed. */
@@ -26,7 +30,16 @@ export function cityErrors(value: unknown): FieldError[] {
     return errors;
   }
   const bad = errors.map((e) => e.path);
-  const related = (path: string): boolean => bad.some((b) => b === '(root)' || path === b || path.startsWith(`${b}.`) || path.startsWith(`${b}[`) || b.startsWith(`${path}.`) || b.startsWith(`${path}[`));
+  const related = (path: string): boolean =>
+    bad.some(
+      (b) =>
+        b === '(root)' ||
+        path === b ||
+        path.startsWith(`${b}.`) ||
+        path.startsWith(`${b}[`) ||
+        b.startsWith(`${path}.`) ||
+        b.startsWith(`${path}[`),
+    );
   return [...errors, ...crossErrors.filter((e) => !related(e.path))];
 }
 

@@ -10,10 +10,19 @@ function formatFor(timezone: string): Intl.DateTimeFormat {
   if (!f) {
     try {
       f = new Intl.DateTimeFormat('en-US', {
-        timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+        timeZone: timezone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
       });
     } catch {
-      throw inputError(`unknown timezone "${timezone}"; use an IANA name such as America/Chicago`, { field: 'timezone' });
+      throw inputError(`unknown timezone "${timezone}"; use an IANA name such as America/Chicago`, {
+        field: 'timezone',
+      });
     }
     formats.set(timezone, f);
   }
@@ -24,7 +33,8 @@ function formatFor(timezone: string): Intl.DateTimeFormat {
 export function utcOffsetMs(timezone: string, ms: number): number {
   const at = Math.floor(ms / 1000) * 1000;
   const p: Record<string, number> = {};
-  for (const part of formatFor(timezone).formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of formatFor(timezone).formatToParts(new Date(at)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
 }
 

@@ -15,7 +15,12 @@ function findPackageRoot(start: string): string {
   return dir;
 }
 
-export const SAMPLE_CITY_PATH = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'src', 'city', 'sample-city.json');
+export const SAMPLE_CITY_PATH = join(
+  findPackageRoot(dirname(fileURLToPath(import.meta.url))),
+  'src',
+  'city',
+  'sample-city.json',
+);
 
 /** Reads and validates the sample city. */
 export function loadSampleCity(): City {

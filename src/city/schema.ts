@@ -23,8 +23,14 @@ const CostPerCall = Type.Number({ minimum: 0, maximum: 1e7 });
 const Minutes = Type.Number({ minimum: 0, maximum: 10_080 });
 const PositiveMinutes = Type.Number({ minimum: 1, maximum: 10_080 });
 /** Local wall-clock time of day in the city's timezone. */
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', errorMessage: 'must be a local time HH:MM' });
-const IsoDate = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', errorMessage: 'must be a date YYYY-MM-DD' });
+const ClockTime = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  errorMessage: 'must be a local time HH:MM',
+});
+const IsoDate = Type.String({
+  pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+  errorMessage: 'must be a date YYYY-MM-DD',
+});
 
 function Obj<T extends Record<string, TSchema>>(props: T) {
   return Type.Object(props, { additionalProperties: false });
@@ -41,8 +47,14 @@ export const WeatherStation = Obj({
 
 export const Movement = Type.Union([Type.Literal('through'), Type.Literal('left'), Type.Literal('right')]);
 export const Direction = Type.Union([
-  Type.Literal('N'), Type.Literal('NE'), Type.Literal('E'), Type.Literal('SE'),
-  Type.Literal('S'), Type.Literal('SW'), Type.Literal('W'), Type.Literal('NW'),
+  Type.Literal('N'),
+  Type.Literal('NE'),
+  Type.Literal('E'),
+  Type.Literal('SE'),
+  Type.Literal('S'),
+  Type.Literal('SW'),
+  Type.Literal('W'),
+  Type.Literal('NW'),
 ]);
 
 export const LaneGroup = Obj({
@@ -172,7 +184,12 @@ export const IndustrialLoad = Obj({
   minRunMinutes: Minutes,
 });
 
-export const DR_RESOURCE_SCHEMAS = { battery: Battery, hvac: HvacGroup, ev: EvCharging, industrial: IndustrialLoad } as const;
+export const DR_RESOURCE_SCHEMAS = {
+  battery: Battery,
+  hvac: HvacGroup,
+  ev: EvCharging,
+  industrial: IndustrialLoad,
+} as const;
 export const DrResource = Type.Union([Battery, HvacGroup, EvCharging, IndustrialLoad]);
 
 export const Feeder = Obj({
@@ -236,7 +253,9 @@ export const City = Obj({
   timezone: Type.String({ minLength: 1 }),
   holidays: Type.Array(IsoDate),
   /** Built-in public holidays of a country (ISO 3166-1 alpha-2) and optional region, added to `holidays`. */
-  holidayCalendar: Type.Optional(Obj({ country: Type.String({ pattern: '^[A-Z]{2}$' }), region: Type.Optional(Type.String({ minLength: 1 })) })),
+  holidayCalendar: Type.Optional(
+    Obj({ country: Type.String({ pattern: '^[A-Z]{2}$' }), region: Type.Optional(Type.String({ minLength: 1 })) }),
+  ),
   weatherStations: Type.Array(WeatherStation, { minItems: 1 }),
   intersections: Type.Array(Intersection),
   corridors: Type.Array(Corridor),

@@ -40,7 +40,10 @@ class Uses {
   }
 
   messages(): string[] {
-    return [...this.seen].map(([old, u]) => `${u.first}: "${old}" is deprecated, use "${u.replacement}"${u.count > 1 ? ` (${u.count} places use "${old}")` : ''}`);
+    return [...this.seen].map(
+      ([old, u]) =>
+        `${u.first}: "${old}" is deprecated, use "${u.replacement}"${u.count > 1 ? ` (${u.count} places use "${old}")` : ''}`,
+    );
   }
 }
 
@@ -72,7 +75,9 @@ function feeder(f: unknown, path: string, uses: Uses): unknown {
   if (!isObj(f)) return f;
   const out = renamed(f, DEPRECATED_FEEDER_FIELDS, path, uses);
   if (!Array.isArray(out.resources)) return out;
-  const resources = out.resources.map((r: unknown, i) => (isObj(r) ? renamed(r, DEPRECATED_RESOURCE_FIELDS, `${path}.resources[${i}]`, uses) : r));
+  const resources = out.resources.map((r: unknown, i) =>
+    isObj(r) ? renamed(r, DEPRECATED_RESOURCE_FIELDS, `${path}.resources[${i}]`, uses) : r,
+  );
   return resources.some((r, i) => r !== (out.resources as unknown[])[i]) ? { ...out, resources } : out;
 }
 

@@ -4,14 +4,32 @@ import type { MqttFlags } from '../io/mqtt/config.js';
 
 export function addMqttOptions(cmd: Command): Command {
   return cmd
-    .option('--mqtt <url>', 'subscribe to this MQTT broker for telemetry: mqtt://host:1883, mqtts://host:8883 (URBANFLOW_MQTT_URL)')
-    .option('--mqtt-listen <port>', 'start an embedded MQTT broker on this port; devices log in with an API key as password (URBANFLOW_MQTT_LISTEN)')
+    .option(
+      '--mqtt <url>',
+      'subscribe to this MQTT broker for telemetry: mqtt://host:1883, mqtts://host:8883 (URBANFLOW_MQTT_URL)',
+    )
+    .option(
+      '--mqtt-listen <port>',
+      'start an embedded MQTT broker on this port; devices log in with an API key as password (URBANFLOW_MQTT_LISTEN)',
+    )
     .option('--mqtt-listen-host <host>', 'address of the embedded broker (default 127.0.0.1)')
-    .option('--mqtt-topic <template>', 'topic of one reading, its payload a number or JSON {value, ts, quality} (default urbanflow/{tenant}/{sensor}/{metric})')
-    .option('--mqtt-batch-topic <template>', 'topic of MessagePack/JSON single readings and gateway batches as on Kafka (default urbanflow/{tenant}/batch)')
-    .option('--mqtt-qos <0|1>', 'subscription QoS (default 1: at least once from the broker, exactly once into the windows)')
+    .option(
+      '--mqtt-topic <template>',
+      'topic of one reading, its payload a number or JSON {value, ts, quality} (default urbanflow/{tenant}/{sensor}/{metric})',
+    )
+    .option(
+      '--mqtt-batch-topic <template>',
+      'topic of MessagePack/JSON single readings and gateway batches as on Kafka (default urbanflow/{tenant}/batch)',
+    )
+    .option(
+      '--mqtt-qos <0|1>',
+      'subscription QoS (default 1: at least once from the broker, exactly once into the windows)',
+    )
     .option('--mqtt-client-id <id>', 'stable client id of the persistent session (default urbanflow-<hostname>)')
-    .option('--mqtt-clean-session', 'start a new session each time (readings published while urbanflow is down are lost)')
+    .option(
+      '--mqtt-clean-session',
+      'start a new session each time (readings published while urbanflow is down are lost)',
+    )
     .option('--mqtt-username <name>', 'broker user name')
     .option('--mqtt-password <password>', 'broker password (better: URBANFLOW_MQTT_PASSWORD)')
     .option('--mqtt-ca <file>', 'PEM CA certificate(s) to verify the broker with (mqtts://)')

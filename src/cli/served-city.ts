@@ -16,7 +16,8 @@ export async function loadServedCity(cityFile: string | undefined, stateDir: str
   const { loadCity, loadSampleCity } = await import('../city/index.js');
   const { loadManagedCity } = await import('../api/city-model.js');
   // Deprecated spellings in a city file are accepted and named, so the file can be brought up to date.
-  const deprecated = (file: string) => (message: string) => process.stderr.write(`urbanflow: warning: ${file}: ${message}\n`);
+  const deprecated = (file: string) => (message: string) =>
+    process.stderr.write(`urbanflow: warning: ${file}: ${message}\n`);
   let base: City;
   if (cityFile) {
     let text: string;
@@ -31,6 +32,7 @@ export async function loadServedCity(cityFile: string | undefined, stateDir: str
   }
   // Edits made through the API are kept in the state directory and win over the file the city came from.
   const managed = loadManagedCity(stateDir, base.id, deprecated(`the managed copy of city ${base.id}`));
-  if (managed) return { city: managed, origin: `the API-managed copy of city ${base.id} in ${stateDir}`, managed: true };
+  if (managed)
+    return { city: managed, origin: `the API-managed copy of city ${base.id} in ${stateDir}`, managed: true };
   return { city: base, origin: cityFile ? `the city file ${cityFile}` : 'the shipped sample city', managed: false };
 }

@@ -13,7 +13,8 @@ export function readTextFile(file: string, maxBytes = MAX_INPUT_FILE_BYTES): str
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new Error('it is a directory');
-    const tooLarge = () => new Error(`it is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1048576)} MiB)`);
+    const tooLarge = () =>
+      new Error(`it is larger than the limit of ${maxBytes} bytes (${Math.round(maxBytes / 1048576)} MiB)`);
     // A regular file's size is known up front; devices and pipes report none and are read up to the limit.
     if (st.isFile() && st.size > maxBytes) throw tooLarge();
     const chunks: Buffer[] = [];

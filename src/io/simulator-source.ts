@@ -108,7 +108,9 @@ export function startSimulatorSource(o: SimulatorSourceOptions): SimulatorSource
     delivered: () => replayAt ?? simFrom,
     replaying: () => replayAt !== undefined,
     replayProgress: () =>
-      replayAt === undefined || replayFrom === undefined ? undefined : { fromMs: replayFrom, toMs: o.startMs, atMs: replayAt, elapsedWallMs: Date.now() - replayStarted },
+      replayAt === undefined || replayFrom === undefined
+        ? undefined
+        : { fromMs: replayFrom, toMs: o.startMs, atMs: replayAt, elapsedWallMs: Date.now() - replayStarted },
     live,
     async stop() {
       running = false;

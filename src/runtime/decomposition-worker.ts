@@ -1,5 +1,10 @@
 // Worker-thread entry of a decomposition solve; the thread owns its second pricing thread and keeps it between solves.
-import { PricingThread, solveDecompositionTask, type DecompositionOutcome, type DecompositionTask } from '../../solvers/dispatch/index.js';
+import {
+  PricingThread,
+  solveDecompositionTask,
+  type DecompositionOutcome,
+  type DecompositionTask,
+} from '../../solvers/dispatch/index.js';
 import { workerFile } from '../worker-file.js';
 
 const PRICING_THREAD_FILE = workerFile(import.meta.url, '../../solvers/dispatch/decomposition/pricing-thread.js');

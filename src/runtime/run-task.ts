@@ -6,7 +6,14 @@ import { planCorridor, planIntersection, type CorridorPlan } from '../../solvers
 import { inputError } from '../errors.js';
 import type { SolverResources } from './solver-resources.js';
 import { toTaskError } from './task-error.js';
-import type { SignalPlansInput, SignalPlansReply, SignalsAnswer, SignalsRequest, SolverTask, TaskOutcome } from './task.js';
+import type {
+  SignalPlansInput,
+  SignalPlansReply,
+  SignalsAnswer,
+  SignalsRequest,
+  SolverTask,
+  TaskOutcome,
+} from './task.js';
 
 /** The routing search's budget is wall time on the thread that runs it. */
 const clock = () => performance.now();
@@ -18,7 +25,11 @@ async function solveSignals(req: SignalsRequest): Promise<SignalsAnswer> {
   for (const [ci, c] of (req.corridors ?? []).entries()) {
     const signals = c.signals.map((s, i) => {
       const intersection = byId.get(s.intersection);
-      if (!intersection) throw inputError(`corridors[${ci}].signals[${i}].intersection ${JSON.stringify(s.intersection)} is not in "intersections"`, { field: `corridors[${ci}].signals[${i}].intersection` });
+      if (!intersection)
+        throw inputError(
+          `corridors[${ci}].signals[${i}].intersection ${JSON.stringify(s.intersection)} is not in "intersections"`,
+          { field: `corridors[${ci}].signals[${i}].intersection` },
+        );
       return { ...s, intersection };
     });
     corridors.push(await planCorridor({ ...c, signals }));
@@ -49,7 +60,10 @@ async function solve(task: SolverTask, resources: SolverResources): Promise<unkn
   switch (task.kind) {
     case 'dispatch':
       // Admitted requests passed the schema and the rules on arrival: only their times are resolved here.
-      return solveDispatch(dispatchProblem(task.input), { highs: resources.highs, decomposition: resources.decomposition });
+      return solveDispatch(dispatchProblem(task.input), {
+        highs: resources.highs,
+        decomposition: resources.decomposition,
+      });
     case 'route': {
       const { date: _date, timeLimitSeconds, seed, ...request } = task.input;
       return planCollection(request, { timeLimitMs: (timeLimitSeconds ?? 5) * 1000, seed: seed ?? 1, now: clock });
@@ -60,7 +74,12 @@ async function solve(task: SolverTask, resources: SolverResources): Promise<unkn
       return solveSignalPlans(task.input);
     case 'collection': {
       const { request, timeLimitMs, seed, maxIterations } = task.input;
-      return planCollection(request, { timeLimitMs, seed, now: clock, ...(maxIterations !== undefined ? { maxIterations } : {}) });
+      return planCollection(request, {
+        timeLimitMs,
+        seed,
+        now: clock,
+        ...(maxIterations !== undefined ? { maxIterations } : {}),
+      });
     }
     case 'warm-up':
       await warmUpHighs(resources.highs);

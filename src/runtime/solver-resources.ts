@@ -27,13 +27,23 @@ export function startSolverResources(): SolverResources {
   const highs: HighsExecutor = {
     threads: HIGHS_THREADS,
     run(task, signal) {
-      highsPool ??= new Piscina({ filename: workerFile(import.meta.url, '../../solvers/lp/highs-worker.js'), minThreads: HIGHS_THREADS, maxThreads: HIGHS_THREADS, idleTimeout: 60_000 });
+      highsPool ??= new Piscina({
+        filename: workerFile(import.meta.url, '../../solvers/lp/highs-worker.js'),
+        minThreads: HIGHS_THREADS,
+        maxThreads: HIGHS_THREADS,
+        idleTimeout: 60_000,
+      });
       return highsPool.run(task, signal ? { signal } : {});
     },
   };
   const decomposition: DecompositionExecutor = {
     run(task) {
-      decompositionPool ??= new Piscina({ filename: workerFile(import.meta.url, './decomposition-worker.js'), minThreads: 1, maxThreads: DECOMPOSITION_THREADS, idleTimeout: 60_000 });
+      decompositionPool ??= new Piscina({
+        filename: workerFile(import.meta.url, './decomposition-worker.js'),
+        minThreads: 1,
+        maxThreads: DECOMPOSITION_THREADS,
+        idleTimeout: 60_000,
+      });
       return decompositionPool.run(task);
     },
   };

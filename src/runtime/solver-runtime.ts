@@ -25,7 +25,13 @@ export class SolverRuntime {
   private pending = 0;
 
   constructor(private readonly o: SolverRuntimeOptions) {
-    if (o.threads > 0) this.pool = new Piscina({ filename: workerFile(import.meta.url, './solver-worker.js'), minThreads: 1, maxThreads: o.threads, idleTimeout: 60_000 });
+    if (o.threads > 0)
+      this.pool = new Piscina({
+        filename: workerFile(import.meta.url, './solver-worker.js'),
+        minThreads: 1,
+        maxThreads: o.threads,
+        idleTimeout: 60_000,
+      });
   }
 
   /** Solves waiting or running. */
@@ -85,9 +91,19 @@ export class SolverRuntime {
       return await this.pool.run(task, { signal: abort.signal });
     } catch (err) {
       if (abort.signal.aborted) {
-        return { ok: false, error: { code: 'UF_ERR_INFEASIBLE', message: `the solve took longer than the limit of ${this.o.timeoutMs! / 1000} s and was stopped; make the request smaller`, details: {} } };
+        return {
+          ok: false,
+          error: {
+            code: 'UF_ERR_INFEASIBLE',
+            message: `the solve took longer than the limit of ${this.o.timeoutMs! / 1000} s and was stopped; make the request smaller`,
+            details: {},
+          },
+        };
       }
-      return { ok: false, error: { code: 'UF_ERR_WORKER', message: `solver worker failed: ${(err as Error).message}`, details: {} } };
+      return {
+        ok: false,
+        error: { code: 'UF_ERR_WORKER', message: `solver worker failed: ${(err as Error).message}`, details: {} },
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,13 @@
 // One task envelope for every solve that runs on a solver thread: its kind and its input, both plain data.
 import type { DispatchPlan, DispatchRequest } from '../../solvers/dispatch/index.js';
 import type { CollectionPlan, CollectionRequest } from '../../solvers/routing/collection/index.js';
-import type { CorridorInput, CorridorPlan, IntersectionInput, IntersectionPlan, PlannerOptions } from '../../solvers/signals/index.js';
+import type {
+  CorridorInput,
+  CorridorPlan,
+  IntersectionInput,
+  IntersectionPlan,
+  PlannerOptions,
+} from '../../solvers/signals/index.js';
 import type { TaskError } from './task-error.js';
 
 /** The plan kinds a client can POST; each is also a task kind. */
@@ -18,7 +24,9 @@ export interface RouteRequest extends CollectionRequest {
 /** A POSTed signals request: corridors name their intersections by id. */
 export interface SignalsRequest {
   intersections: IntersectionInput[];
-  corridors?: (Omit<CorridorInput, 'signals'> & { signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[] })[];
+  corridors?: (Omit<CorridorInput, 'signals'> & {
+    signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[];
+  })[];
 }
 
 export interface SignalsAnswer {
@@ -61,7 +69,9 @@ export interface SolverTaskKinds {
 export type SolverTaskKind = keyof SolverTaskKinds;
 
 /** The envelope: `{ kind, input }`. */
-export type SolverTask<K extends SolverTaskKind = SolverTaskKind> = { [P in K]: { kind: P; input: SolverTaskKinds[P]['input'] } }[K];
+export type SolverTask<K extends SolverTaskKind = SolverTaskKind> = {
+  [P in K]: { kind: P; input: SolverTaskKinds[P]['input'] };
+}[K];
 
 export type SolverResult<K extends SolverTaskKind> = SolverTaskKinds[K]['result'];
 

@@ -71,17 +71,33 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
   check(Number.isSafeInteger(o.seed), 'seed', 'must be an integer', o.seed);
   const speed = o.speed ?? 1;
   check(Number.isFinite(speed) && speed > 0 && speed <= 1e6, 'speed', 'must be a number in (0, 1e6]', o.speed);
-  if (o.startMs !== undefined) check(Number.isSafeInteger(o.startMs) && o.startMs >= 0, 'startMs', 'must be a non-negative integer', o.startMs);
+  if (o.startMs !== undefined)
+    check(Number.isSafeInteger(o.startMs) && o.startMs >= 0, 'startMs', 'must be a non-negative integer', o.startMs);
   const collection = o.collection ?? 'default';
-  check(collection === 'default' || collection === 'manual', 'collection', 'must be "default" or "manual"', o.collection);
+  check(
+    collection === 'default' || collection === 'manual',
+    'collection',
+    'must be "default" or "manual"',
+    o.collection,
+  );
   const disorder = { ...DEFAULT_DISORDER, ...o.disorder };
   for (const [key, value] of Object.entries(disorder)) {
     check(Number.isFinite(value) && value >= 0, `disorder.${key}`, 'must be a non-negative number', value);
     if (key.endsWith('Probability')) check(value <= 1, `disorder.${key}`, 'must be at most 1', value);
   }
   check(disorder.maxDelayMs <= 600_000, 'disorder.maxDelayMs', 'must be at most 600000', disorder.maxDelayMs);
-  check(disorder.lateMinMs <= disorder.lateMaxMs, 'disorder.lateMinMs', 'must be <= disorder.lateMaxMs', disorder.lateMinMs);
-  check(disorder.dropoutMinMs <= disorder.dropoutMaxMs, 'disorder.dropoutMinMs', 'must be <= disorder.dropoutMaxMs', disorder.dropoutMinMs);
+  check(
+    disorder.lateMinMs <= disorder.lateMaxMs,
+    'disorder.lateMinMs',
+    'must be <= disorder.lateMaxMs',
+    disorder.lateMinMs,
+  );
+  check(
+    disorder.dropoutMinMs <= disorder.dropoutMaxMs,
+    'disorder.dropoutMinMs',
+    'must be <= disorder.dropoutMaxMs',
+    disorder.dropoutMinMs,
+  );
   return {
     seed: o.seed,
     startMs: o.startMs,

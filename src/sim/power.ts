@@ -34,7 +34,10 @@ export class FeederChannel implements Channel {
   private readonly commercial: number[];
   private readonly station: number[];
 
-  constructor(city: City, private readonly ctx: SimContext) {
+  constructor(
+    city: City,
+    private readonly ctx: SimContext,
+  ) {
     this.sensors = city.feeders.map((f) => f.meterSensor);
     this.intervalsMs = this.sensors.map(() => INTERVAL_MS);
     this.capacity = city.feeders.map((f) => f.capacityKW);
@@ -66,7 +69,10 @@ export class DrResourceChannel implements Channel {
   private readonly occupancy = occupancyTables();
   private readonly ev = evTable();
 
-  constructor(city: City, private readonly ctx: SimContext) {
+  constructor(
+    city: City,
+    private readonly ctx: SimContext,
+  ) {
     for (const f of city.feeders) {
       for (const r of f.resources) {
         this.sensors.push(r.sensor);

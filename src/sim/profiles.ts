@@ -41,7 +41,10 @@ export function trafficTables(): Float64Array[] {
     for (const [am, pm] of PEAK_WEIGHTS) {
       out.push(
         dayType === WORKDAY
-          ? table((h) => 0.06 + 0.42 * plateau(h, 6, 21.5) + 0.55 * am * gauss(h, 8, 0.8) + 0.55 * pm * gauss(h, 17.25, 1.1))
+          ? table(
+              (h) =>
+                0.06 + 0.42 * plateau(h, 6, 21.5) + 0.55 * am * gauss(h, 8, 0.8) + 0.55 * pm * gauss(h, 17.25, 1.1),
+            )
           : table((h) => 0.06 + 0.4 * plateau(h, 8.5, 22.5, 0.8) + 0.22 * gauss(h, 13.5, 2.5)),
       );
     }

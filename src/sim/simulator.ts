@@ -57,7 +57,10 @@ function buildSchedules(channels: Channel[], o: ResolvedOptions): Schedule[] {
       const entries = members.map((i) => ({ i, phase: hashFloat(o.seed ^ 0x9a5e, base + i) * intervalMs }));
       entries.sort((a, b) => a.phase - b.phase || a.i - b.i);
       schedules.push({
-        channel, intervalMs, k: 0, pos: 0,
+        channel,
+        intervalMs,
+        k: 0,
+        pos: 0,
         phase: Float64Array.from(entries, (e) => e.phase),
         local: Int32Array.from(entries, (e) => e.i),
         global: Int32Array.from(entries, (e) => base + e.i),
@@ -94,13 +97,20 @@ class CitySimulator implements Simulator {
       offsetMs: 0,
     };
     this.bins = new BinChannel(city, this.ctx, this.o.collection === 'default');
-    const all: Channel[] = [new WeatherChannel(city, this.ctx), new TrafficChannel(city, this.ctx), new FeederChannel(city, this.ctx), new DrResourceChannel(city, this.ctx), this.bins];
+    const all: Channel[] = [
+      new WeatherChannel(city, this.ctx),
+      new TrafficChannel(city, this.ctx),
+      new FeederChannel(city, this.ctx),
+      new DrResourceChannel(city, this.ctx),
+      this.bins,
+    ];
     this.channels = all.filter((c) => this.o.sensorKinds === null || this.o.sensorKinds.has(c.kind));
     this.schedules = buildSchedules(this.channels, this.o);
     const shortest = Math.min(MAX_BLOCK_MS, ...this.schedules.map((s) => s.intervalMs));
     this.blockMs = Math.max(1, Math.floor(shortest));
     let rate = 0;
-    for (const c of this.channels) c.intervalsMs.forEach((ms, i) => (rate += (c.readingsPerReport(i) * 1000 * this.o.speed) / ms));
+    for (const c of this.channels)
+      c.intervalsMs.forEach((ms, i) => (rate += (c.readingsPerReport(i) * 1000 * this.o.speed) / ms));
     this.readingsPerSecond = rate;
     if (this.o.startMs !== undefined) this.start(this.o.startMs);
   }
@@ -110,7 +120,11 @@ class CitySimulator implements Simulator {
   }
 
   private start(startMs: number): void {
-    this.delivery.start(startMs, this.channels.reduce((s, c) => s + c.sensors.length, 0), this.blockMs);
+    this.delivery.start(
+      startMs,
+      this.channels.reduce((s, c) => s + c.sensors.length, 0),
+      this.blockMs,
+    );
     this.origin = startMs;
     this.generated = startMs;
   }
@@ -155,7 +169,9 @@ class CitySimulator implements Simulator {
     const delivery = this.delivery;
     if (!delivery.started) this.start(Math.floor(fromMs));
     if (fromMs < delivery.cursorMs) {
-      throw inputError(`simulator step cannot go back in time: fromMs ${fromMs} is before the simulator's current time ${delivery.cursorMs} (the previous toMs or the start)`);
+      throw inputError(
+        `simulator step cannot go back in time: fromMs ${fromMs} is before the simulator's current time ${delivery.cursorMs} (the previous toMs or the start)`,
+      );
     }
     const before = out.length;
     this.advance(Math.floor(fromMs), null);

@@ -9,7 +9,10 @@ export class WeatherChannel implements Channel {
   readonly sensors: string[];
   readonly intervalsMs: number[];
 
-  constructor(city: City, private readonly ctx: SimContext) {
+  constructor(
+    city: City,
+    private readonly ctx: SimContext,
+  ) {
     this.sensors = city.weatherStations.map((s) => s.sensor);
     this.intervalsMs = this.sensors.map(() => INTERVAL_MS);
   }

@@ -14,8 +14,14 @@ const EFFECTIVE_LENGTH_M = 6.5;
 const INTERVALS_MS = [20_000, 30_000, 60_000];
 /** Unit vector (north, east) of the travel direction of traffic arriving from each side. */
 const HEADING: Record<Direction, [number, number]> = {
-  N: [-1, 0], NE: [-Math.SQRT1_2, -Math.SQRT1_2], E: [0, -1], SE: [Math.SQRT1_2, -Math.SQRT1_2],
-  S: [1, 0], SW: [Math.SQRT1_2, Math.SQRT1_2], W: [0, 1], NW: [-Math.SQRT1_2, Math.SQRT1_2],
+  N: [-1, 0],
+  NE: [-Math.SQRT1_2, -Math.SQRT1_2],
+  E: [0, -1],
+  SE: [Math.SQRT1_2, -Math.SQRT1_2],
+  S: [1, 0],
+  SW: [Math.SQRT1_2, Math.SQRT1_2],
+  W: [0, 1],
+  NW: [-Math.SQRT1_2, Math.SQRT1_2],
 };
 
 export class TrafficChannel implements Channel {
@@ -28,7 +34,10 @@ export class TrafficChannel implements Channel {
   private readonly directionClass: number[] = [];
   private readonly freeSpeed: number[] = [];
 
-  constructor(city: City, private readonly ctx: SimContext) {
+  constructor(
+    city: City,
+    private readonly ctx: SimContext,
+  ) {
     const n = Math.max(1, city.intersections.length);
     const cLat = city.intersections.reduce((s, x) => s + x.location.lat, 0) / n;
     const cLon = city.intersections.reduce((s, x) => s + x.location.lon, 0) / n;
@@ -84,7 +93,10 @@ export class TrafficChannel implements Channel {
       return;
     }
     const speed = Math.max(3, vf * (1 - 0.6 * x ** 2.5) + 2 * rng.normal());
-    const occupancy = Math.min(0.98, Math.max(0, (flowPerLane / 3600) * (EFFECTIVE_LENGTH_M / (speed / 3.6)) + 0.004 * rng.normal()));
+    const occupancy = Math.min(
+      0.98,
+      Math.max(0, (flowPerLane / 3600) * (EFFECTIVE_LENGTH_M / (speed / 3.6)) + 0.004 * rng.normal()),
+    );
     out.emit(sensor, 'detector.occupancy', ts, Math.round(occupancy * 1000) / 1000, undefined);
     out.emit(sensor, 'detector.speed', ts, Math.round(speed * 10) / 10, undefined);
   }

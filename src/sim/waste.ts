@@ -28,7 +28,11 @@ export class BinChannel implements Channel {
   private readonly collectAt: Float64Array;
   private readonly collections: number[];
 
-  constructor(city: City, private readonly ctx: SimContext, private readonly defaultCollection: boolean) {
+  constructor(
+    city: City,
+    private readonly ctx: SimContext,
+    private readonly defaultCollection: boolean,
+  ) {
     const bins = city.waste.bins;
     const n = bins.length;
     this.sensors = bins.map((b) => b.sensor);
@@ -84,7 +88,11 @@ export class BinChannel implements Channel {
     const minute = Math.floor((local - day * DAY_MS) / 60_000);
     const last = Number.isNaN(this.lastTs[i]) ? ts : this.lastTs[i];
     const dayFactor = clock.dayType(day) === 0 ? 1 : this.offdayFactor[i];
-    const added = ((this.rate[i] * (ts - last)) / 3_600_000) * dayFactor * this.fillTable[minute] * Math.max(0, 1 + 0.3 * rng.normal());
+    const added =
+      ((this.rate[i] * (ts - last)) / 3_600_000) *
+      dayFactor *
+      this.fillTable[minute] *
+      Math.max(0, 1 + 0.3 * rng.normal());
     let fill = this.fill[i];
     const at = this.collectAt[i];
     if (at <= ts) {

@@ -7,7 +7,10 @@ const YEAR_DAYS = 365.2425;
 export class TemperatureModel {
   private readonly stationOffset: Float64Array;
 
-  constructor(private readonly seed: number, stations: number) {
+  constructor(
+    private readonly seed: number,
+    stations: number,
+  ) {
     this.stationOffset = new Float64Array(stations);
     for (let s = 0; s < stations; s++) this.stationOffset[s] = 0.8 * hashNormal(seed ^ 0x5eed, s + 1);
   }

@@ -1,6 +1,14 @@
 // Mergeable window accumulators kept column-wise in typed arrays: one slot per (key, window).
 import { resized } from '../typed-arrays.js';
-import { createSketch, readSketch, sketchAdd, sketchMerge, sketchQuantile, writeSketch, type DDSketchData } from './sketch.js';
+import {
+  createSketch,
+  readSketch,
+  sketchAdd,
+  sketchMerge,
+  sketchQuantile,
+  writeSketch,
+  type DDSketchData,
+} from './sketch.js';
 import type { StateReader, StateWriter } from './state-codec.js';
 
 export const AGGREGATES = ['count', 'sum', 'min', 'max', 'mean', 'variance', 'last', 'p50', 'p95', 'p99'] as const;

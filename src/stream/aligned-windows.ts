@@ -96,7 +96,14 @@ export class AlignedWindowOperator implements WindowOperator {
     if (last && last.start === start) return last;
     let g = this.groups.get(start);
     if (!g) {
-      g = { start, end: start + this.sizeMs, slotOfKey: new Int32Array(this.keyCount).fill(-1), keys: [], fired: false, dirty: [] };
+      g = {
+        start,
+        end: start + this.sizeMs,
+        slotOfKey: new Int32Array(this.keyCount).fill(-1),
+        keys: [],
+        fired: false,
+        dirty: [],
+      };
       this.groups.set(start, g);
       if (g.end - 1 < this.nextDue) this.nextDue = g.end - 1;
     }
@@ -124,7 +131,8 @@ export class AlignedWindowOperator implements WindowOperator {
   /** Recomputes when `advance` next has work: a window to fire or revise, or one to drop. */
   restored(): void {
     let next = Infinity;
-    for (const g of this.groups.values()) next = Math.min(next, g.fired && g.dirty.length === 0 ? g.end - 1 + this.latenessMs : g.end - 1);
+    for (const g of this.groups.values())
+      next = Math.min(next, g.fired && g.dirty.length === 0 ? g.end - 1 + this.latenessMs : g.end - 1);
     this.nextDue = next;
   }
 

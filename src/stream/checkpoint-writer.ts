@@ -2,7 +2,14 @@
 // (a dense update: few large records), key records elsewhere (a sparse one: no key is written unchanged).
 import type { WindowOperator } from './operator.js';
 import { StateWriter } from './state-codec.js';
-import { ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE, ENTRY_KEY, ENTRY_KEY_TOMBSTONE, STATE_FORMAT, type StateEntries } from './state-log.js';
+import {
+  ENTRY_BUCKET,
+  ENTRY_BUCKET_TOMBSTONE,
+  ENTRY_KEY,
+  ENTRY_KEY_TOMBSTONE,
+  STATE_FORMAT,
+  type StateEntries,
+} from './state-log.js';
 import type { StateLayout } from './state-layout.js';
 import type { StateRecords } from './task.js';
 
@@ -18,7 +25,11 @@ class OperatorBuckets {
   /** Keys to write at the next checkpoint whether or not they changed (state restored from an older layout). */
   forced: number[] = [];
 
-  constructor(keyCount: number, buckets: number, readonly bucketOf: Uint32Array) {
+  constructor(
+    keyCount: number,
+    buckets: number,
+    readonly bucketOf: Uint32Array,
+  ) {
     this.member = new Uint8Array(keyCount);
     this.members = new Array(buckets);
     this.keyRecord = new Uint8Array(keyCount);
@@ -50,7 +61,10 @@ class EntryList {
 export class CheckpointWriter {
   private readonly ops: OperatorBuckets[];
 
-  constructor(private readonly layout: StateLayout, keyCounts: readonly number[]) {
+  constructor(
+    private readonly layout: StateLayout,
+    keyCounts: readonly number[],
+  ) {
     this.ops = keyCounts.map((n, i) => new OperatorBuckets(n, layout.bucketCount[i], layout.bucketOf[i]));
   }
 
@@ -75,10 +89,24 @@ export class CheckpointWriter {
       if (changed.length > 0) this.writeOperator(op, operator, o, changed, w, list);
     });
     const n = list.kind.length;
-    return { count: n, kind: Uint8Array.from(list.kind), op: Uint8Array.from(list.op), id: Uint32Array.from(list.id), offset: Uint32Array.from(list.offset), bytes: w.bytes() };
+    return {
+      count: n,
+      kind: Uint8Array.from(list.kind),
+      op: Uint8Array.from(list.op),
+      id: Uint32Array.from(list.id),
+      offset: Uint32Array.from(list.offset),
+      bytes: w.bytes(),
+    };
   }
 
-  private writeOperator(op: number, operator: WindowOperator, o: OperatorBuckets, changed: ArrayLike<number>, w: StateWriter, list: EntryList): void {
+  private writeOperator(
+    op: number,
+    operator: WindowOperator,
+    o: OperatorBuckets,
+    changed: ArrayLike<number>,
+    w: StateWriter,
+    list: EntryList,
+  ): void {
     const touched: number[] = [];
     for (let i = 0; i < changed.length; i++) {
       const key = changed[i];
@@ -109,7 +137,14 @@ export class CheckpointWriter {
   }
 
   /** The bucket's complete state as one record (or its tombstone); false when too large for one record. */
-  private writeBucket(op: number, b: number, operator: WindowOperator, o: OperatorBuckets, w: StateWriter, list: EntryList): boolean {
+  private writeBucket(
+    op: number,
+    b: number,
+    operator: WindowOperator,
+    o: OperatorBuckets,
+    w: StateWriter,
+    list: EntryList,
+  ): boolean {
     const names = this.layout.names[op];
     const members = o.members[b]!;
     const start = w.length;

@@ -1,11 +1,24 @@
 // The stream engine: decode, validate, route by key to worker threads in batches, advance watermarks, collect results.
 import type { SensorCatalog } from '../telemetry/catalog.js';
-import { WireFormatError, batchFromReadings, decodeWire, type DecodedBatch, type DecodedMessage } from '../telemetry/codec.js';
+import {
+  WireFormatError,
+  batchFromReadings,
+  decodeWire,
+  type DecodedBatch,
+  type DecodedMessage,
+} from '../telemetry/codec.js';
 import type { DeadLetterSink } from '../telemetry/dead-letter.js';
 import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
 import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
 import type { Reading } from '../telemetry/reading.js';
-import { DEFAULT_MAX_FUTURE_SKEW_MS, validateBatch, validateSingle, type PartitionOwnership, type ValidReadings, type ValidationContext } from '../telemetry/validate.js';
+import {
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  validateBatch,
+  validateSingle,
+  type PartitionOwnership,
+  type ValidReadings,
+  type ValidationContext,
+} from '../telemetry/validate.js';
 import { SingleReadingDecoder, type FastReading } from '../telemetry/single-decoder.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
@@ -96,7 +109,10 @@ export const ACCEPTED: Promise<void> = Promise.resolve();
 const DONE = ACCEPTED;
 
 export class StreamEngine {
-  private readonly opts: Required<Omit<EngineOptions, 'onResults' | 'pool' | 'checkpoints' | 'ownership' | 'stateLayout'>> & Pick<EngineOptions, 'onResults'>;
+  private readonly opts: Required<
+    Omit<EngineOptions, 'onResults' | 'pool' | 'checkpoints' | 'ownership' | 'stateLayout'>
+  > &
+    Pick<EngineOptions, 'onResults'>;
   private readonly routes: Route[][];
   private readonly laneOf: Uint8Array[];
   private readonly builders: TaskBuilder[];
@@ -132,22 +148,31 @@ export class StreamEngine {
       ...options,
     };
     const { catalog, operators, workers } = this.opts;
-    if (!Number.isInteger(workers) || workers < 0) throw configError(`workers must be a whole number >= 0, got ${workers}`);
+    if (!Number.isInteger(workers) || workers < 0)
+      throw configError(`workers must be a whole number >= 0, got ${workers}`);
     if (operators.length > 255) throw configError(`at most 255 operators, got ${operators.length}`);
     this.routes = METRICS.map(() => []);
     const keyCounts: number[] = [];
     const groupings = operators.map((spec) => {
-      if (METRIC_INDEX.get(spec.metric) === undefined) throw configError(`operator '${spec.name}': unknown metric '${spec.metric}'`);
+      if (METRIC_INDEX.get(spec.metric) === undefined)
+        throw configError(`operator '${spec.name}': unknown metric '${spec.metric}'`);
       const grouping = catalog.groupings.get(spec.keyBy);
-      if (!grouping) throw configError(`operator '${spec.name}': keyBy '${spec.keyBy}' is not a grouping of the city (${[...catalog.groupings.keys()].join(', ')})`);
+      if (!grouping)
+        throw configError(
+          `operator '${spec.name}': keyBy '${spec.keyBy}' is not a grouping of the city (${[...catalog.groupings.keys()].join(', ')})`,
+        );
       keyCounts.push(grouping.keys.length);
       return grouping;
     });
-    let layout = options.checkpoints ? (options.pool?.init.layout ?? options.stateLayout ?? stateLayout(catalog, operators)) : undefined;
+    let layout = options.checkpoints
+      ? (options.pool?.init.layout ?? options.stateLayout ?? stateLayout(catalog, operators))
+      : undefined;
     if (options.pool) {
       const shared = options.pool.init;
-      if (JSON.stringify([shared.operators, shared.keyCounts]) !== JSON.stringify([operators, keyCounts])) throw configError('a shared worker pool must be built for the same operators and catalog as the engine');
-      if (options.checkpoints && !shared.layout) throw configError('checkpoints need a worker pool built with a state layout');
+      if (JSON.stringify([shared.operators, shared.keyCounts]) !== JSON.stringify([operators, keyCounts]))
+        throw configError('a shared worker pool must be built for the same operators and catalog as the engine');
+      if (options.checkpoints && !shared.layout)
+        throw configError('checkpoints need a worker pool built with a state layout');
       layout = shared.layout;
     }
     const init: WorkerInit = { operators, keyCounts, layout };
@@ -161,14 +186,27 @@ export class StreamEngine {
       for (let k = 0; k < of.length; k++) of[k] = laneOfKey(layout ? layout.bucketOf[i][k] : k, lanes);
       return of;
     });
-    operators.forEach((spec, i) => this.routes[METRIC_INDEX.get(spec.metric)!].push({ operator: i, ofSensor: groupings[i].ofSensor, laneOf: this.laneOf[i] }));
+    operators.forEach((spec, i) =>
+      this.routes[METRIC_INDEX.get(spec.metric)!].push({
+        operator: i,
+        ofSensor: groupings[i].ofSensor,
+        laneOf: this.laneOf[i],
+      }),
+    );
     this.builders = Array.from({ length: lanes }, () => new TaskBuilder(this.opts.batchSize, this.state));
     this.inFlight = Array.from({ length: lanes }, () => []);
     this.activeByWorker = new Array<number>(lanes).fill(0);
     if (!this.pool) this.inline = new WorkerCore(init);
     this.tracker = new WatermarkTracker(this.opts.watermark);
     this.singleDecoder = new SingleReadingDecoder(catalog);
-    this.validationContext = { catalog, nowMs: 0, maxFutureMs: this.opts.maxFutureMs, source: '', deadLetter: this.opts.deadLetter, ownership: options.ownership };
+    this.validationContext = {
+      catalog,
+      nowMs: 0,
+      maxFutureMs: this.opts.maxFutureMs,
+      source: '',
+      deadLetter: this.opts.deadLetter,
+      ownership: options.ownership,
+    };
     this.owned = options.ownership?.accept;
   }
 
@@ -232,7 +270,10 @@ export class StreamEngine {
     const f = this.fast;
     // One reading per message is the costly shape of the wire: no columns, no strings, and no promise unless a worker is behind.
     // A sensor this engine does not own takes the full path below, which dead-letters it with the reason.
-    if (this.singleDecoder.decode(bytes, now + this.opts.maxFutureMs, f) && (this.owned === undefined || this.owned[f.sensor] === 1)) {
+    if (
+      this.singleDecoder.decode(bytes, now + this.opts.maxFutureMs, f) &&
+      (this.owned === undefined || this.owned[f.sensor] === 1)
+    ) {
       const ts = f.ts;
       this.counters.readings++;
       this.routeReading(f.sensor, f.metric, ts, f.value, f.quality);
@@ -449,7 +490,8 @@ export class StreamEngine {
     const lanes = this.builders.length;
     const split = splitRecords(cp.records, lanes, (i) => {
       const op = cp.records.op[i];
-      if (!this.opts.operators[op]) throw configError(`checkpointed state names operator #${op}, but there are ${this.opts.operators.length}`);
+      if (!this.opts.operators[op])
+        throw configError(`checkpointed state names operator #${op}, but there are ${this.opts.operators.length}`);
       return lanes === 1 ? 0 : this.laneOf[op][cp.records.key[i]];
     });
     const w = this.tracker.current;
@@ -507,7 +549,7 @@ export class StreamEngine {
     for (const cols of reply.results) {
       this.counters.results += cols.key.length;
       // Rows of one window end share one delay: look it up once per run of equal ends.
-      for (let i = 0; i < cols.key.length; ) {
+      for (let i = 0; i < cols.key.length;) {
         let j = i;
         let first = 0;
         while (j < cols.key.length && cols.end[j] === cols.end[i]) if (cols.revision[j++] === 0) first++;

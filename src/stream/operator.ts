@@ -38,9 +38,25 @@ export function createWindowOperator(spec: OperatorSpec, keyCount: number, track
   const changes = trackChanges ? new ChangeSet(keyCount) : undefined;
   switch (w.type) {
     case 'tumbling':
-      return new AlignedWindowOperator(spec.aggregates, w.sizeMs, w.sizeMs, w.offsetMs ?? 0, spec.allowedLatenessMs, keyCount, changes);
+      return new AlignedWindowOperator(
+        spec.aggregates,
+        w.sizeMs,
+        w.sizeMs,
+        w.offsetMs ?? 0,
+        spec.allowedLatenessMs,
+        keyCount,
+        changes,
+      );
     case 'hopping':
-      return new AlignedWindowOperator(spec.aggregates, w.sizeMs, w.slideMs, w.offsetMs ?? 0, spec.allowedLatenessMs, keyCount, changes);
+      return new AlignedWindowOperator(
+        spec.aggregates,
+        w.sizeMs,
+        w.slideMs,
+        w.offsetMs ?? 0,
+        spec.allowedLatenessMs,
+        keyCount,
+        changes,
+      );
     case 'sliding':
       return new SlidingWindowOperator(spec.aggregates, w.sizeMs, spec.allowedLatenessMs, changes);
     case 'session':

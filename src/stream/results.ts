@@ -23,7 +23,15 @@ export function resultRows(spec: OperatorSpec, catalog: SensorCatalog, cols: Win
       const v = cols.values[j][i];
       values[a] = Number.isNaN(v) ? null : v;
     });
-    rows.push({ operator: spec.name, metric: spec.metric, key: keys[cols.key[i]], start: cols.start[i], end: cols.end[i], revision: cols.revision[i], values });
+    rows.push({
+      operator: spec.name,
+      metric: spec.metric,
+      key: keys[cols.key[i]],
+      start: cols.start[i],
+      end: cols.end[i],
+      revision: cols.revision[i],
+      values,
+    });
   }
   return rows;
 }

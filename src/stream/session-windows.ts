@@ -88,7 +88,8 @@ export class SessionWindowOperator implements WindowOperator {
         if (s.dirty) {
           s.dirty = false;
           out.push(key, s.start, s.end, s.emits++);
-          for (let a = 0; a < this.aggregates.length; a++) out.setValue(a, this.store.value(s.slot, this.aggregates[a]));
+          for (let a = 0; a < this.aggregates.length; a++)
+            out.setValue(a, this.store.value(s.slot, this.aggregates[a]));
         }
         if (s.end - 1 + this.latenessMs <= w) {
           this.store.free(s.slot);
@@ -103,7 +104,8 @@ export class SessionWindowOperator implements WindowOperator {
   /** Recomputes when `advance` next has work: a session to emit, or one to drop. */
   restored(): void {
     let next = Infinity;
-    for (const list of this.sessions.values()) for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
+    for (const list of this.sessions.values())
+      for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
     this.nextDue = next;
   }
 

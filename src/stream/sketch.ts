@@ -29,7 +29,15 @@ export interface DDSketchData {
 export const DEFAULT_SKETCH_ALPHA = 0.01;
 
 export function createSketch(alpha = DEFAULT_SKETCH_ALPHA): DDSketchData {
-  return { alpha, zero: 0, count: 0, min: Infinity, max: -Infinity, pos: { offset: 0, counts: [] }, neg: { offset: 0, counts: [] } };
+  return {
+    alpha,
+    zero: 0,
+    count: 0,
+    min: Infinity,
+    max: -Infinity,
+    pos: { offset: 0, counts: [] },
+    neg: { offset: 0, counts: [] },
+  };
 }
 
 function gammaLn(alpha: number): number {
@@ -87,7 +95,10 @@ export function sketchMerge(into: DDSketchData, from: DDSketchData): void {
   into.zero += from.zero;
   into.min = Math.min(into.min, from.min);
   into.max = Math.max(into.max, from.max);
-  for (const [a, b] of [[into.pos, from.pos], [into.neg, from.neg]] as const) {
+  for (const [a, b] of [
+    [into.pos, from.pos],
+    [into.neg, from.neg],
+  ] as const) {
     for (let i = 0; i < b.counts.length; i++) if (b.counts[i] > 0) addToStore(a, b.offset + i, b.counts[i]);
   }
 }
@@ -120,7 +131,10 @@ function bucketQuantile(s: DDSketchData, q: number): number {
 }
 
 /** Writes a sketch exactly (bucket counts and extremes), so a restored sketch answers as the original did. */
-export function writeSketch(s: DDSketchData, w: { f64(v: number): void; i32(v: number): void; u32(v: number): void }): void {
+export function writeSketch(
+  s: DDSketchData,
+  w: { f64(v: number): void; i32(v: number): void; u32(v: number): void },
+): void {
   w.f64(s.alpha);
   w.f64(s.zero);
   w.f64(s.count);
@@ -142,7 +156,8 @@ export function readSketch(r: { f64(): number; i32(): number; u32(): number }): 
   for (const store of [s.pos, s.neg]) {
     store.offset = r.i32();
     const n = r.u32();
-    if (n > MAX_BUCKETS) throw new RangeError(`a sketch store holds at most ${MAX_BUCKETS} buckets, the record says ${n}`);
+    if (n > MAX_BUCKETS)
+      throw new RangeError(`a sketch store holds at most ${MAX_BUCKETS} buckets, the record says ${n}`);
     for (let i = 0; i < n; i++) store.counts.push(r.f64());
   }
   return s;

@@ -81,7 +81,8 @@ export class SlidingWindowOperator implements WindowOperator {
   private emitWindow(key: number, st: KeyState, t: number, revision: number, out: EmitBuffer): void {
     const slot = this.store.alloc();
     const from = t - this.sizeMs;
-    for (let i = 0; i < st.ts.length && st.ts[i] <= t; i++) if (st.ts[i] > from) this.store.add(slot, st.ts[i], st.values[i]);
+    for (let i = 0; i < st.ts.length && st.ts[i] <= t; i++)
+      if (st.ts[i] > from) this.store.add(slot, st.ts[i], st.values[i]);
     out.push(key, from + 1, t + 1, revision);
     for (let a = 0; a < this.aggregates.length; a++) out.setValue(a, this.store.value(slot, this.aggregates[a]));
     this.store.free(slot);

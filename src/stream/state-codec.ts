@@ -76,13 +76,18 @@ export class StateReader {
   private readonly view: DataView;
   pos: number;
 
-  constructor(private readonly buf: Uint8Array, start = 0, private readonly end = buf.length) {
+  constructor(
+    private readonly buf: Uint8Array,
+    start = 0,
+    private readonly end = buf.length,
+  ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.end) throw new StateFormatError(`window state record ends after ${this.pos} of ${this.end} bytes`);
+    if (this.pos + n > this.end)
+      throw new StateFormatError(`window state record ends after ${this.pos} of ${this.end} bytes`);
   }
 
   u8(): number {

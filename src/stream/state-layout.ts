@@ -44,7 +44,8 @@ export function encodeNames(names: readonly string[]): EncodedNames {
   const parts = names.map((n) => enc.encode(n));
   let size = 0;
   parts.forEach((p, i) => {
-    if (p.length > 0xffff) throw configError(`entity name of ${p.length} bytes is longer than the 65535 a checkpoint can hold`);
+    if (p.length > 0xffff)
+      throw configError(`entity name of ${p.length} bytes is longer than the 65535 a checkpoint can hold`);
     size += p.length;
     offset[i + 1] = size;
   });
@@ -68,7 +69,11 @@ function nextPowerOfTwo(n: number): number {
 }
 
 /** Buckets sized so that one holds about `keysPerBucket` keys of a source partition. */
-export function stateLayout(catalog: SensorCatalog, operators: readonly OperatorSpec[], sizing: LayoutSizing = {}): StateLayout {
+export function stateLayout(
+  catalog: SensorCatalog,
+  operators: readonly OperatorSpec[],
+  sizing: LayoutSizing = {},
+): StateLayout {
   const perBucket = (sizing.keysPerBucket ?? 32) * (sizing.partitions ?? 1);
   const names = operators.map((op) => encodeNames(catalog.groupings.get(op.keyBy)!.keys));
   const bucketCount = names.map((n) => nextPowerOfTwo(Math.ceil((n.offset.length - 1) / perBucket)));

@@ -40,12 +40,26 @@ export function stateEntriesTransferList(e: StateEntries): ArrayBuffer[] {
   return [e.kind, e.op, e.id, e.offset, e.bytes].map((a) => a.buffer as ArrayBuffer);
 }
 
-export const NO_ENTRIES: StateEntries = { count: 0, kind: new Uint8Array(0), op: new Uint8Array(0), id: new Uint32Array(0), offset: new Uint32Array(1), bytes: new Uint8Array(0) };
+export const NO_ENTRIES: StateEntries = {
+  count: 0,
+  kind: new Uint8Array(0),
+  op: new Uint8Array(0),
+  id: new Uint32Array(0),
+  offset: new Uint32Array(1),
+  bytes: new Uint8Array(0),
+};
 
 export function concatEntries(parts: readonly StateEntries[]): StateEntries {
   if (parts.length === 1) return parts[0];
   const count = parts.reduce((n, p) => n + p.count, 0);
-  const out: StateEntries = { count, kind: new Uint8Array(count), op: new Uint8Array(count), id: new Uint32Array(count), offset: new Uint32Array(count + 1), bytes: new Uint8Array(parts.reduce((n, p) => n + p.bytes.length, 0)) };
+  const out: StateEntries = {
+    count,
+    kind: new Uint8Array(count),
+    op: new Uint8Array(count),
+    id: new Uint32Array(count),
+    offset: new Uint32Array(count + 1),
+    bytes: new Uint8Array(parts.reduce((n, p) => n + p.bytes.length, 0)),
+  };
   let i = 0;
   let base = 0;
   for (const p of parts) {
@@ -111,8 +125,16 @@ export class StateReplay {
 
   /** A bucket record under a layout of `buckets` buckets; null is its tombstone. */
   bucket(op: number, buckets: number, bucket: number, value: Uint8Array | null): void {
-    if (!Number.isInteger(buckets) || buckets < 1 || (buckets & (buckets - 1)) !== 0 || buckets > 1 << 16 || !(bucket >= 0 && bucket < buckets)) {
-      throw configError(`changelog bucket ${bucket} of ${buckets} is not a valid bucket (corrupt changelog key); start under a new group id`);
+    if (
+      !Number.isInteger(buckets) ||
+      buckets < 1 ||
+      (buckets & (buckets - 1)) !== 0 ||
+      buckets > 1 << 16 ||
+      !(bucket >= 0 && bucket < buckets)
+    ) {
+      throw configError(
+        `changelog bucket ${bucket} of ${buckets} is not a valid bucket (corrupt changelog key); start under a new group id`,
+      );
     }
     const m = this.membersOf(op, buckets);
     const state = this.state[op];
@@ -126,7 +148,8 @@ export class StateReplay {
     else this.stale.delete(id);
     if (value === null) return;
     const r = new StateReader(value);
-    if (value.length < 5 || r.u8() !== STATE_FORMAT) throw formatError(`bucket record ${bucket} of operator #${op}`, value);
+    if (value.length < 5 || r.u8() !== STATE_FORMAT)
+      throw formatError(`bucket record ${bucket} of operator #${op}`, value);
     for (let n = r.u32(); n > 0; n--) {
       const name = decoder.decode(r.raw(r.u16()));
       const key = this.resolve(op, name);
@@ -149,7 +172,14 @@ export class StateReplay {
       for (const key of this.live[op]) if (!state.has(key)) rows.push([op, key, undefined, true]);
     });
     const n = rows.length;
-    const records: StateRecords = { count: n, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(size), live: new Uint8Array(n) };
+    const records: StateRecords = {
+      count: n,
+      op: new Uint8Array(n),
+      key: new Uint32Array(n),
+      offset: new Uint32Array(n + 1),
+      bytes: new Uint8Array(size),
+      live: new Uint8Array(n),
+    };
     rows.forEach(([op, key, bytes, live], i) => {
       records.op[i] = op;
       records.key[i] = key;
@@ -164,7 +194,8 @@ export class StateReplay {
     const id = `${op}/${buckets}`;
     let m = this.members.get(id);
     if (!m) {
-      const of = buckets === this.layout.bucketCount[op] ? this.layout.bucketOf[op] : bucketsOf(this.layout.names[op], buckets);
+      const of =
+        buckets === this.layout.bucketCount[op] ? this.layout.bucketOf[op] : bucketsOf(this.layout.names[op], buckets);
       this.members.set(id, (m = bucketMembers(of, buckets)));
     }
     return m;
@@ -172,5 +203,7 @@ export class StateReplay {
 }
 
 function formatError(what: string, value: Uint8Array): Error {
-  return configError(`the ${what} is not in a window state format this version reads (${value.length} bytes, format byte ${value[0] ?? 'none'}); start under a new group id`);
+  return configError(
+    `the ${what} is not in a window state format this version reads (${value.length} bytes, format byte ${value[0] ?? 'none'}); start under a new group id`,
+  );
 }

@@ -40,7 +40,14 @@ export function splitRecords(r: StateRecords, lanes: number, laneOf: (i: number)
     counts[of[i]]++;
     sizes[of[i]] += r.offset[i + 1] - r.offset[i];
   }
-  const out = counts.map((n, lane): StateRecords => ({ count: 0, op: new Uint8Array(n), key: new Uint32Array(n), offset: new Uint32Array(n + 1), bytes: new Uint8Array(sizes[lane]), live: new Uint8Array(n) }));
+  const out = counts.map((n, lane): StateRecords => ({
+    count: 0,
+    op: new Uint8Array(n),
+    key: new Uint32Array(n),
+    offset: new Uint32Array(n + 1),
+    bytes: new Uint8Array(sizes[lane]),
+    live: new Uint8Array(n),
+  }));
   for (let i = 0; i < r.count; i++) {
     const o = out[of[i]];
     const k = o.count++;
@@ -82,7 +89,10 @@ export class TaskBuilder {
   private markerPos: Uint32Array;
   private markerW: Float64Array;
 
-  constructor(private readonly capacity: number, private readonly state = 0) {
+  constructor(
+    private readonly capacity: number,
+    private readonly state = 0,
+  ) {
     this.op = new Uint8Array(capacity);
     this.key = new Uint32Array(capacity);
     this.ts = new Float64Array(capacity);

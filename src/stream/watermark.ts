@@ -67,7 +67,12 @@ export class WatermarkTracker {
 
   /** Each source's largest event time and when it was last seen (processing time), for lag per source. */
   sources(nowMs: number): { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] {
-    return [...this.partitions].map(([source, p]) => ({ source, maxTs: p.maxTs, lastSeenMs: p.lastSeenMs, idle: nowMs - p.lastSeenMs > this.spec.idleTimeoutMs && !this.busy.has(source) }));
+    return [...this.partitions].map(([source, p]) => ({
+      source,
+      maxTs: p.maxTs,
+      lastSeenMs: p.lastSeenMs,
+      idle: nowMs - p.lastSeenMs > this.spec.idleTimeoutMs && !this.busy.has(source),
+    }));
   }
 
   snapshot(): WatermarkState {

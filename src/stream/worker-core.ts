@@ -51,7 +51,12 @@ export class WorkerCore {
     for (const buf of this.out) if (buf.length > 0) results.push(buf.take());
     return {
       results,
-      late: { op: Uint8Array.from(late.op), key: Float64Array.from(late.key), ts: Float64Array.from(late.ts), value: Float64Array.from(late.value) },
+      late: {
+        op: Uint8Array.from(late.op),
+        key: Float64Array.from(late.key),
+        ts: Float64Array.from(late.ts),
+        value: Float64Array.from(late.value),
+      },
       activeWindows: this.activeWindows,
     };
   }
@@ -72,10 +77,16 @@ export class WorkerCore {
       const end = records.offset[i + 1];
       if (end === start) continue;
       const o = this.operators[records.op[i]];
-      if (!o) throw new RangeError(`window state record for operator #${records.op[i]}, but there are ${this.operators.length} operators`);
+      if (!o)
+        throw new RangeError(
+          `window state record for operator #${records.op[i]}, but there are ${this.operators.length} operators`,
+        );
       const r = new StateReader(records.bytes, start, end);
       o.readKey(records.key[i], r);
-      if (!r.done) throw new RangeError(`window state record of operator #${records.op[i]}, key #${records.key[i]} has ${end - r.pos} bytes left over`);
+      if (!r.done)
+        throw new RangeError(
+          `window state record of operator #${records.op[i]}, key #${records.key[i]} has ${end - r.pos} bytes left over`,
+        );
     }
     for (const o of this.operators) {
       o.watermark = watermark;

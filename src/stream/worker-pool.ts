@@ -3,7 +3,13 @@ import { Piscina } from 'piscina';
 import { configError } from '../errors.js';
 import { workerFile } from '../worker-file.js';
 import type { StateEntries } from './state-log.js';
-import { stateRecordsTransferList, taskTransferList, type StateRecords, type WorkerReply, type WorkerTask } from './task.js';
+import {
+  stateRecordsTransferList,
+  taskTransferList,
+  type StateRecords,
+  type WorkerReply,
+  type WorkerTask,
+} from './task.js';
 import type { WorkerInit } from './worker-core.js';
 
 /**
@@ -14,11 +20,24 @@ export class WorkerPool {
   private readonly pools: Piscina[] = [];
   private nextState = 1;
 
-  constructor(readonly init: WorkerInit, threads: number) {
-    if (!Number.isInteger(threads) || threads < 1) throw configError(`a worker pool needs a whole number >= 1 of threads, got ${threads}`);
+  constructor(
+    readonly init: WorkerInit,
+    threads: number,
+  ) {
+    if (!Number.isInteger(threads) || threads < 1)
+      throw configError(`a worker pool needs a whole number >= 1 of threads, got ${threads}`);
     const filename = workerFile(import.meta.url, './worker.js');
     for (let i = 0; i < threads; i++) {
-      this.pools.push(new Piscina({ filename, minThreads: 1, maxThreads: 1, concurrentTasksPerWorker: 1, idleTimeout: Infinity, workerData: init }));
+      this.pools.push(
+        new Piscina({
+          filename,
+          minThreads: 1,
+          maxThreads: 1,
+          concurrentTasksPerWorker: 1,
+          idleTimeout: Infinity,
+          workerData: init,
+        }),
+      );
     }
   }
 
@@ -41,7 +60,10 @@ export class WorkerPool {
 
   /** Loads state into a lane; resolves with the lane's open windows of that state. */
   restore(lane: number, state: number, records: StateRecords, watermark: number, rewrite: boolean): Promise<number> {
-    return this.pools[lane].run({ state, records, watermark, rewrite }, { name: 'restore', transferList: stateRecordsTransferList(records) as never });
+    return this.pools[lane].run(
+      { state, records, watermark, rewrite },
+      { name: 'restore', transferList: stateRecordsTransferList(records) as never },
+    );
   }
 
   drop(lane: number, state: number): Promise<void> {

@@ -17,12 +17,18 @@ function core(state: number): WorkerCore {
 // A window boundary can emit a row per key at once: the reply's columns move back without a copy.
 export default function processTask(task: WorkerTask): unknown {
   const reply: WorkerReply = core(task.state).process(task);
-  return Piscina.move({ [Piscina.transferableSymbol]: replyTransferList(reply), [Piscina.valueSymbol]: reply } as never);
+  return Piscina.move({
+    [Piscina.transferableSymbol]: replyTransferList(reply),
+    [Piscina.valueSymbol]: reply,
+  } as never);
 }
 
 export function checkpoint(arg: { state: number }): unknown {
   const entries = core(arg.state).checkpoint();
-  return Piscina.move({ [Piscina.transferableSymbol]: stateEntriesTransferList(entries), [Piscina.valueSymbol]: entries } as never);
+  return Piscina.move({
+    [Piscina.transferableSymbol]: stateEntriesTransferList(entries),
+    [Piscina.valueSymbol]: entries,
+  } as never);
 }
 
 export function restore(arg: { state: number; records: StateRecords; watermark: number; rewrite: boolean }): number {

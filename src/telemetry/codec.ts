@@ -21,7 +21,10 @@ export interface DecodedBatch {
 }
 
 export class WireFormatError extends Error {
-  constructor(readonly reason: 'malformed' | 'bad-batch' | 'bad-type', message: string) {
+  constructor(
+    readonly reason: 'malformed' | 'bad-batch' | 'bad-type',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -84,7 +87,11 @@ function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
   typeErrors: Map<number, string>,
 ): T {
   if (raw instanceof Uint8Array) {
-    if (raw.byteLength % width !== 0) throw new WireFormatError('bad-batch', `column '${name}' has ${raw.byteLength} bytes, not a multiple of ${width}`);
+    if (raw.byteLength % width !== 0)
+      throw new WireFormatError(
+        'bad-batch',
+        `column '${name}' has ${raw.byteLength} bytes, not a multiple of ${width}`,
+      );
     const out = make(raw.byteLength / width);
     // Copy into a fresh, aligned buffer: the bin may sit at any offset of the message.
     bytesOf(out).set(raw);
@@ -96,7 +103,8 @@ function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
     const maxInteger = out instanceof Float64Array ? undefined : 2 ** (8 * width) - 1;
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
-      if (typeof v === 'number' && (maxInteger === undefined || (Number.isInteger(v) && v >= 0 && v <= maxInteger))) out[i] = v;
+      if (typeof v === 'number' && (maxInteger === undefined || (Number.isInteger(v) && v >= 0 && v <= maxInteger)))
+        out[i] = v;
       else if (typeof v === 'number') {
         out[i] = NaN;
         if (!typeErrors.has(i)) typeErrors.set(i, `${name} must be a whole number from 0 to ${maxInteger}, got ${v}`);
@@ -107,26 +115,52 @@ function numericColumn<T extends Uint32Array | Uint8Array | Float64Array>(
     }
     return out;
   }
-  throw new WireFormatError('bad-batch', `column '${name}' must be an array or a bin, got ${raw === null ? 'null' : typeof raw}`);
+  throw new WireFormatError(
+    'bad-batch',
+    `column '${name}' must be an array or a bin, got ${raw === null ? 'null' : typeof raw}`,
+  );
 }
 
 function decodeBatch(msg: Record<string, unknown>): DecodedBatch {
   const { sensors, metrics } = msg;
-  if (!Array.isArray(sensors) || !sensors.every((s) => typeof s === 'string')) throw new WireFormatError('bad-batch', "'sensors' must be an array of sensor id strings");
-  if (!Array.isArray(metrics) || !metrics.every((s) => typeof s === 'string')) throw new WireFormatError('bad-batch', "'metrics' must be an array of metric name strings");
+  if (!Array.isArray(sensors) || !sensors.every((s) => typeof s === 'string'))
+    throw new WireFormatError('bad-batch', "'sensors' must be an array of sensor id strings");
+  if (!Array.isArray(metrics) || !metrics.every((s) => typeof s === 'string'))
+    throw new WireFormatError('bad-batch', "'metrics' must be an array of metric name strings");
   const typeErrors = new Map<number, string>();
   const sensor = numericColumn(msg.sensor, 'sensor', (n) => new Uint32Array(n), 4, typeErrors);
   const metricRaw = msg.metric;
   const metric =
-    metricRaw instanceof Uint8Array ? Uint32Array.from(metricRaw) : numericColumn(metricRaw, 'metric', (n) => new Uint32Array(n), 4, typeErrors);
+    metricRaw instanceof Uint8Array
+      ? Uint32Array.from(metricRaw)
+      : numericColumn(metricRaw, 'metric', (n) => new Uint32Array(n), 4, typeErrors);
   const ts = numericColumn(msg.ts, 'ts', (n) => new Float64Array(n), 8, typeErrors);
   const value = numericColumn(msg.value, 'value', (n) => new Float64Array(n), 8, typeErrors);
   const length = ts.length;
-  const quality = msg.quality === undefined ? new Uint8Array(length) : numericColumn(msg.quality, 'quality', (n) => new Uint8Array(n), 1, typeErrors);
-  for (const [name, col] of [['sensor', sensor], ['metric', metric], ['value', value], ['quality', quality]] as const) {
-    if (col.length !== length) throw new WireFormatError('bad-batch', `column '${name}' has ${col.length} rows but 'ts' has ${length}`);
+  const quality =
+    msg.quality === undefined
+      ? new Uint8Array(length)
+      : numericColumn(msg.quality, 'quality', (n) => new Uint8Array(n), 1, typeErrors);
+  for (const [name, col] of [
+    ['sensor', sensor],
+    ['metric', metric],
+    ['value', value],
+    ['quality', quality],
+  ] as const) {
+    if (col.length !== length)
+      throw new WireFormatError('bad-batch', `column '${name}' has ${col.length} rows but 'ts' has ${length}`);
   }
-  return { length, sensorNames: sensors as string[], metricNames: metrics as string[], sensor, metric, ts, value, quality, typeErrors };
+  return {
+    length,
+    sensorNames: sensors as string[],
+    metricNames: metrics as string[],
+    sensor,
+    metric,
+    ts,
+    value,
+    quality,
+    typeErrors,
+  };
 }
 
 /** A single-reading message: the fields as sent, with what was wrong with their types. */
@@ -154,7 +188,8 @@ export function decodeSingle(msg: Record<string, unknown>): SingleReading {
   }
   if (msg.quality !== undefined) {
     const q = QUALITY_CODES[msg.quality as Quality];
-    if (q === undefined) typeError = `${typeError ? `${typeError}; ` : ''}quality must be one of good, uncertain, bad, got ${JSON.stringify(msg.quality)}`;
+    if (q === undefined)
+      typeError = `${typeError ? `${typeError}; ` : ''}quality must be one of good, uncertain, bad, got ${JSON.stringify(msg.quality)}`;
     else quality = q;
   }
   return {
@@ -174,7 +209,8 @@ export function decodeWire(bytes: Uint8Array): DecodedMessage {
   // Anything but a map is refused before decoding: a 16 MB array of junk would otherwise become millions of objects.
   const head = bytes[0];
   if (bytes.length === 0) throw new WireFormatError('malformed', 'the message is empty');
-  if (!((head >= 0x80 && head <= 0x8f) || head === 0xde || head === 0xdf)) throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
+  if (!((head >= 0x80 && head <= 0x8f) || head === 0xde || head === 0xdf))
+    throw new WireFormatError('malformed', 'a message must be a MessagePack map (one reading or a columnar batch)');
   let msg: unknown;
   try {
     msg = decode(bytes);

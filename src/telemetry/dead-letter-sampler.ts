@@ -8,7 +8,10 @@ import type { DeadLetterReason, DeadLetterSink } from './dead-letter.js';
  */
 export class DeadLetterSampler {
   /** Per reason: records refused, letters passed on, records those letters stand for, the first detail. */
-  private readonly byReason = new Map<DeadLetterReason, { count: number; letters: number; passed: number; source: string; first: string }>();
+  private readonly byReason = new Map<
+    DeadLetterReason,
+    { count: number; letters: number; passed: number; source: string; first: string }
+  >();
   private total = 0;
 
   constructor(
@@ -20,7 +23,11 @@ export class DeadLetterSampler {
     const n = letter.count ?? 1;
     this.total += n;
     let s = this.byReason.get(letter.reason);
-    if (!s) this.byReason.set(letter.reason, (s = { count: 0, letters: 0, passed: 0, source: letter.source, first: letter.detail }));
+    if (!s)
+      this.byReason.set(
+        letter.reason,
+        (s = { count: 0, letters: 0, passed: 0, source: letter.source, first: letter.detail }),
+      );
     s.count += n;
     if (s.letters >= this.samplesPerReason) return;
     s.letters++;

@@ -44,7 +44,10 @@ export class DeadLetterLog {
   readonly counts = new Map<DeadLetterReason, number>();
   private readonly samples = new Map<DeadLetterReason, DeadLetter[]>();
 
-  constructor(private readonly samplesPerReason = 5, private readonly forward?: DeadLetterSink) {}
+  constructor(
+    private readonly samplesPerReason = 5,
+    private readonly forward?: DeadLetterSink,
+  ) {}
 
   readonly add: DeadLetterSink = (letter) => {
     this.counts.set(letter.reason, (this.counts.get(letter.reason) ?? 0) + (letter.count ?? 1));
@@ -63,7 +66,8 @@ export class DeadLetterLog {
 
   summary(): { total: number; byReason: Record<string, { count: number; samples: DeadLetter[] }> } {
     const byReason: Record<string, { count: number; samples: DeadLetter[] }> = {};
-    for (const [reason, count] of this.counts) byReason[reason] = { count, samples: [...(this.samples.get(reason) ?? [])] };
+    for (const [reason, count] of this.counts)
+      byReason[reason] = { count, samples: [...(this.samples.get(reason) ?? [])] };
     return { total: this.total, byReason };
   }
 }

@@ -2,7 +2,16 @@
 export { QUALITY_CODES, QUALITY_NAMES, type Quality, type Reading } from './reading.js';
 export { METRICS, METRIC_INDEX, type MetricSpec, type SensorKind } from './metrics.js';
 export { SENSOR_KINDS, buildCatalog, type CatalogSensor, type SensorCatalog } from './catalog.js';
-export { WireFormatError, batchFromReadings, decodeSingle, decodeWire, encodeBatch, encodeReading, type DecodedBatch, type DecodedMessage } from './codec.js';
+export {
+  WireFormatError,
+  batchFromReadings,
+  decodeSingle,
+  decodeWire,
+  encodeBatch,
+  encodeReading,
+  type DecodedBatch,
+  type DecodedMessage,
+} from './codec.js';
 export { SingleReadingDecoder, type FastReading } from './single-decoder.js';
 export {
   DEFAULT_MAX_FUTURE_SKEW_MS,

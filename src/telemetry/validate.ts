@@ -46,17 +46,32 @@ function describeTs(ts: number): string {
 }
 
 /** What is wrong with one reading whose sensor and metric were resolved to ids (-1: unknown), if anything. */
-function rowProblem(ctx: ValidationContext, s: number, m: number, sensorName: string, metricName: string, ts: number, value: number, quality: number): Problem {
+function rowProblem(
+  ctx: ValidationContext,
+  s: number,
+  m: number,
+  sensorName: string,
+  metricName: string,
+  ts: number,
+  value: number,
+  quality: number,
+): Problem {
   if (s < 0) return ['unknown-sensor', `sensor '${sensorName}' is not in the city model`];
   if (m < 0) return ['unknown-metric', `metric '${metricName}' is not a known metric`];
   const kind = ctx.catalog.kind[s];
-  if (!ALLOWED[m * KINDS + kind]) return ['metric-not-for-sensor', `a ${SENSOR_KINDS[kind]} sensor does not report '${metricName}'`];
+  if (!ALLOWED[m * KINDS + kind])
+    return ['metric-not-for-sensor', `a ${SENSOR_KINDS[kind]} sensor does not report '${metricName}'`];
   if (!Number.isFinite(ts)) return ['non-finite', `ts is ${ts}`];
   if (!Number.isFinite(value)) return ['non-finite', `value is ${value}`];
   if (ts < 0) return ['ts-before-epoch', `ts ${ts} is before 1970-01-01`];
-  if (ts > ctx.nowMs + ctx.maxFutureMs) return ['future', `ts ${describeTs(ts)} is more than ${ctx.maxFutureMs} ms ahead of the ingest clock (${describeTs(ctx.nowMs)}); it moves no watermark`];
+  if (ts > ctx.nowMs + ctx.maxFutureMs)
+    return [
+      'future',
+      `ts ${describeTs(ts)} is more than ${ctx.maxFutureMs} ms ahead of the ingest clock (${describeTs(ctx.nowMs)}); it moves no watermark`,
+    ];
   const spec = METRICS[m];
-  if (value < spec.min || value > spec.max) return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
+  if (value < spec.min || value > spec.max)
+    return ['out-of-range', `${spec.name} must be within [${spec.min}, ${spec.max}] ${spec.unit}, got ${value}`];
   if (quality > 2) return ['bad-type', `quality code ${quality} is not 0 (good), 1 (uncertain) or 2 (bad)`];
   if (ctx.ownership && ctx.ownership.accept[s] !== 1) return ['wrong-partition', ctx.ownership.explain(s)];
   return undefined;
@@ -79,16 +94,33 @@ export function validateBatch(batch: DecodedBatch, ctx: ValidationContext): Vali
   for (let i = 0; i < n; i++) {
     const sd = batch.sensor[i];
     const md = batch.metric[i];
-    let problem: Problem = batch.typeErrors.size > 0 && batch.typeErrors.has(i) ? ['bad-type', batch.typeErrors.get(i)!] : undefined;
-    if (!problem && sd >= sensorOf.length) problem = ['bad-batch', `sensor index ${sd} is outside the batch's sensors dictionary (${sensorOf.length} entries)`];
-    if (!problem && md >= metricOf.length) problem = ['bad-batch', `metric index ${md} is outside the batch's metrics dictionary (${metricOf.length} entries)`];
+    let problem: Problem =
+      batch.typeErrors.size > 0 && batch.typeErrors.has(i) ? ['bad-type', batch.typeErrors.get(i)!] : undefined;
+    if (!problem && sd >= sensorOf.length)
+      problem = [
+        'bad-batch',
+        `sensor index ${sd} is outside the batch's sensors dictionary (${sensorOf.length} entries)`,
+      ];
+    if (!problem && md >= metricOf.length)
+      problem = [
+        'bad-batch',
+        `metric index ${md} is outside the batch's metrics dictionary (${metricOf.length} entries)`,
+      ];
     const s = sensorOf[sd];
     const m = metricOf[md];
     const ts = batch.ts[i];
     const value = batch.value[i];
     problem ??= rowProblem(ctx, s, m, batch.sensorNames[sd], batch.metricNames[md], ts, value, batch.quality[i]);
     if (problem) {
-      ctx.deadLetter({ reason: problem[0], detail: problem[1], source: ctx.source, sensor: batch.sensorNames[sd], metric: batch.metricNames[md], ts, value });
+      ctx.deadLetter({
+        reason: problem[0],
+        detail: problem[1],
+        source: ctx.source,
+        sensor: batch.sensorNames[sd],
+        metric: batch.metricNames[md],
+        ts,
+        value,
+      });
       continue;
     }
     out.sensor[k] = s;
@@ -109,9 +141,20 @@ export function validateBatch(batch: DecodedBatch, ctx: ValidationContext): Vali
 export function validateSingle(r: SingleReading, ctx: ValidationContext): number {
   const s = ctx.catalog.index.get(r.sensor) ?? -1;
   const m = METRIC_INDEX.get(r.metric) ?? -1;
-  const problem: Problem = r.typeError !== undefined ? ['bad-type', r.typeError] : rowProblem(ctx, s, m, r.sensor, r.metric, r.ts, r.value, r.quality);
+  const problem: Problem =
+    r.typeError !== undefined
+      ? ['bad-type', r.typeError]
+      : rowProblem(ctx, s, m, r.sensor, r.metric, r.ts, r.value, r.quality);
   if (problem) {
-    ctx.deadLetter({ reason: problem[0], detail: problem[1], source: ctx.source, sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value });
+    ctx.deadLetter({
+      reason: problem[0],
+      detail: problem[1],
+      source: ctx.source,
+      sensor: r.sensor,
+      metric: r.metric,
+      ts: r.ts,
+      value: r.value,
+    });
     return -1;
   }
   return s * 256 + m;

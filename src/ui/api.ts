@@ -49,7 +49,11 @@ export async function maybe<T>(path: string): Promise<T | undefined> {
 }
 
 export async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, { method, headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }), body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw await problem(res);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
@@ -78,7 +82,10 @@ export function subscribe(onEvent: UpdateHandler, onState: (connected: boolean) 
     while (!stopped) {
       try {
         controller = new AbortController();
-        const res = await fetch('/v1/updates', { headers: headers({ accept: 'text/event-stream' }), signal: controller.signal });
+        const res = await fetch('/v1/updates', {
+          headers: headers({ accept: 'text/event-stream' }),
+          signal: controller.signal,
+        });
         if (!res.ok || !res.body) throw await problem(res);
         onState(true);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -38,7 +38,11 @@ export function liveChart(spec: ChartSpec): LiveChart {
 const plots = new WeakMap<HTMLElement, uPlot>();
 
 export function chart(spec: ChartSpec): HTMLElement {
-  const box = h('figure', { class: 'chart', 'aria-label': `${spec.title} (${spec.unit})` }, h('figcaption', {}, `${spec.title} (${spec.unit})`));
+  const box = h(
+    'figure',
+    { class: 'chart', 'aria-label': `${spec.title} (${spec.unit})` },
+    h('figcaption', {}, `${spec.title} (${spec.unit})`),
+  );
   const data: uPlot.AlignedData = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
   const bands: uPlot.Band[] = [];
   spec.series.forEach((s, i) => {
@@ -75,4 +79,15 @@ export function stack(values: number[][]): number[][] {
   return out;
 }
 
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e'];
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#ff7f0e',
+];

@@ -12,7 +12,18 @@ import { utilityFeeders } from './views/utility-feeders.js';
 import { utilityDispatch } from './views/utility-dispatch.js';
 import { wasteBins, wasteRoutes } from './views/waste.js';
 
-const VIEWS: View[] = [operatorMap, operatorHealth, operatorDeadLetters, operatorKeys, trafficIntersections, trafficCorridors, utilityFeeders, utilityDispatch, wasteRoutes, wasteBins];
+const VIEWS: View[] = [
+  operatorMap,
+  operatorHealth,
+  operatorDeadLetters,
+  operatorKeys,
+  trafficIntersections,
+  trafficCorridors,
+  utilityFeeders,
+  utilityDispatch,
+  wasteRoutes,
+  wasteBins,
+];
 
 const main = document.getElementById('main')!;
 const nav = document.getElementById('nav')!;
@@ -34,7 +45,10 @@ async function identify(): Promise<Who> {
   const credential = session.key() ?? '';
   if (credential.startsWith('uft.')) {
     await get('/v1/operators');
-    const claims = JSON.parse(atob(credential.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { ten: string; rol: Role };
+    const claims = JSON.parse(atob(credential.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      ten: string;
+      rol: Role;
+    };
     return { role: claims.rol, tenant: claims.ten, depots: [] };
   }
   const t = await send<{ tenant: string; role: Role }>('POST', '/v1/tokens', { ttlSeconds: 60 });
@@ -48,12 +62,23 @@ function showSignIn(message?: string): void {
   nav.replaceChildren();
   whoLabel.textContent = '';
   signOut.hidden = true;
-  const input = h('input', { id: 'api-key', name: 'key', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false' });
+  const input = h('input', {
+    id: 'api-key',
+    name: 'key',
+    type: 'password',
+    autocomplete: 'off',
+    required: true,
+    spellcheck: 'false',
+  });
   const form = h(
     'form',
     { id: 'sign-in', 'aria-label': 'Sign in' },
     h('h1', {}, 'Sign in'),
-    h('p', {}, 'Your API key (from `urbanflow keys create`, or the key `urbanflow run` printed at first start). It is kept in this tab only. An access token from POST /v1/tokens works too.'),
+    h(
+      'p',
+      {},
+      'Your API key (from `urbanflow keys create`, or the key `urbanflow run` printed at first start). It is kept in this tab only. An access token from POST /v1/tokens works too.',
+    ),
     h('label', { for: 'api-key' }, 'API key'),
     input,
     h('button', { type: 'submit' }, 'Sign in'),

@@ -40,7 +40,10 @@ export function ramp(share: number | null | undefined): string {
 export function legend(items: [string, string][]): SVGElement {
   const g = s('g', { class: 'legend' });
   items.forEach(([color, text], i) => {
-    g.append(s('rect', { x: 10, y: 10 + i * 18, width: 12, height: 12, fill: color }), s('text', { x: 28, y: 21 + i * 18 }, text));
+    g.append(
+      s('rect', { x: 10, y: 10 + i * 18, width: 12, height: 12, fill: color }),
+      s('text', { x: 28, y: 21 + i * 18 }, text),
+    );
   });
   return g;
 }

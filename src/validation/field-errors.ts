@@ -94,29 +94,50 @@ function unknownField(error: ValueError): string {
 }
 
 function jsType(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+  return v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? 'integer'
+          : 'number'
+        : typeof v;
 }
 
 function accepts(schema: Schema, type: string): boolean {
   if (schema.anyOf) return (schema.anyOf as Schema[]).some((s) => accepts(s, type));
-  if (schema.const !== undefined) return jsType(schema.const) === type || (type === 'integer' && typeof schema.const === 'number');
+  if (schema.const !== undefined)
+    return jsType(schema.const) === type || (type === 'integer' && typeof schema.const === 'number');
   return schema.type === type || (schema.type === 'number' && type === 'integer');
 }
 
 /** Property names whose value is a literal (`kind: 'battery'`): what tells a union's object variants apart. */
 function discriminators(variant: Schema): [string, unknown][] {
   const props = (variant.properties as Record<string, Schema> | undefined) ?? {};
-  return Object.entries(props).filter(([, p]) => p.const !== undefined).map(([k, p]) => [k, p.const]);
+  return Object.entries(props)
+    .filter(([, p]) => p.const !== undefined)
+    .map(([k, p]) => [k, p.const]);
 }
 
 /**
  * The variant of a union a value was meant for: by literal property (`kind`), else by JSON type and, among object
  * variants, the one whose fields the value uses most. A literal that matches no variant is itself the error.
  */
-function chooseVariant(union: Schema, value: unknown, pointer: string): { variant: Schema } | { error: FieldError } | undefined {
+function chooseVariant(
+  union: Schema,
+  value: unknown,
+  pointer: string,
+): { variant: Schema } | { error: FieldError } | undefined {
   const variants = union.anyOf as Schema[];
   if (variants.every((v) => v.const !== undefined)) {
-    return { error: { pointer, path: pointerToPath(pointer), message: `must be one of ${variants.map((v) => JSON.stringify(v.const)).join(', ')}, got ${JSON.stringify(value)}` } };
+    return {
+      error: {
+        pointer,
+        path: pointerToPath(pointer),
+        message: `must be one of ${variants.map((v) => JSON.stringify(v.const)).join(', ')}, got ${JSON.stringify(value)}`,
+      },
+    };
   }
   const type = jsType(value);
   const candidates = variants.filter((v) => accepts(v, type));
@@ -130,9 +151,19 @@ function chooseVariant(union: Schema, value: unknown, pointer: string): { varian
     if (!(key in o)) continue;
     const match = candidates.find((v) => discriminators(v).some(([k, c]) => k === key && c === o[key]));
     if (match) return { variant: match };
-    const allowed = candidates.flatMap((v) => discriminators(v).filter(([k]) => k === key).map(([, c]) => JSON.stringify(c)));
+    const allowed = candidates.flatMap((v) =>
+      discriminators(v)
+        .filter(([k]) => k === key)
+        .map(([, c]) => JSON.stringify(c)),
+    );
     const at = `${pointer}/${key}`;
-    return { error: { pointer: at, path: pointerToPath(at), message: `must be one of ${allowed.join(', ')}, got ${JSON.stringify(o[key])}` } };
+    return {
+      error: {
+        pointer: at,
+        path: pointerToPath(at),
+        message: `must be one of ${allowed.join(', ')}, got ${JSON.stringify(o[key])}`,
+      },
+    };
   }
   const keys = Object.keys(o);
   const score = (v: Schema) => {
@@ -144,7 +175,11 @@ function chooseVariant(union: Schema, value: unknown, pointer: string): { varian
   const [tag] = discriminators(candidates[0]);
   if (score(best) < 100 && tag) {
     // Nothing in the value points to a variant: the field that would have chosen one is what is missing.
-    const allowed = candidates.flatMap((v) => discriminators(v).filter(([k]) => k === tag[0]).map(([, c]) => JSON.stringify(c)));
+    const allowed = candidates.flatMap((v) =>
+      discriminators(v)
+        .filter(([k]) => k === tag[0])
+        .map(([, c]) => JSON.stringify(c)),
+    );
     const at = `${pointer}/${tag[0]}`;
     return { error: { pointer: at, path: pointerToPath(at), message: `is required: one of ${allowed.join(', ')}` } };
   }

@@ -1,7 +1,14 @@
 // Every route for every role and bad credential: the expected success, 401 or 403 (or 404 outside a tenant's scope).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
-import { dispatchRequest, routeRequest, signalsRequest, startHarness, type Credential, type Harness } from './harness.js';
+import {
+  dispatchRequest,
+  routeRequest,
+  signalsRequest,
+  startHarness,
+  type Credential,
+  type Harness,
+} from './harness.js';
 import { installAccessControl, KeyStore } from '../../src/api/access/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +67,13 @@ function rows(): Row[] {
   const grid: Row['ok'] = { utility: 200, operator: 200 };
   const waste: Row['ok'] = { cleanway: 200, metro: 200, 'cleanway-token': 200, operator: 200 };
   const admin = (s: number | number[]): Row['ok'] => ({ operator: s });
-  const r = (method: Row['method'], route: string, url: string | (() => string), ok: Row['ok'], body?: () => unknown): Row => ({
+  const r = (
+    method: Row['method'],
+    route: string,
+    url: string | (() => string),
+    ok: Row['ok'],
+    body?: () => unknown,
+  ): Row => ({
     method,
     route,
     url: typeof url === 'string' ? () => url : url,
@@ -81,37 +94,75 @@ function rows(): Row[] {
     r('GET', '/v1/keys', '/v1/keys', admin(200)),
     r('POST', '/v1/keys', '/v1/keys', admin(201), () => ({ tenant: 'new', role: 'traffic-center' })),
     r('DELETE', '/v1/keys/{id}', () => `/v1/keys/${ids.key}`, admin(200)),
-    r('POST', '/v1/telemetry', '/v1/telemetry', admin(202), () => [{ sensor: 'wx-1-temp', metric: 'weather.temp_c', ts: h.clock.now - 60_000, value: 21 }]),
+    r('POST', '/v1/telemetry', '/v1/telemetry', admin(202), () => [
+      { sensor: 'wx-1-temp', metric: 'weather.temp_c', ts: h.clock.now - 60_000, value: 21 },
+    ]),
     r('GET', '/v1/city', '/v1/city', admin(200)),
     r('GET', '/v1/city/intersections', '/v1/city/intersections', traffic),
     r('GET', '/v1/city/intersections/{id}', '/v1/city/intersections/int-001', traffic),
     r('PUT', '/v1/city/intersections/{id}', '/v1/city/intersections/int-test', admin(202), () => x),
     r('DELETE', '/v1/city/intersections/{id}', '/v1/city/intersections/int-test', admin(200)),
     r('GET', '/v1/city/corridors', '/v1/city/corridors', traffic),
-    r('PUT', '/v1/city/corridors/{id}', '/v1/city/corridors/c-test', admin(200), () => ({ id: 'c-test', name: 'Test', intersections: ['int-001', 'int-002'], linkTravelTimesS: [40] })),
+    r('PUT', '/v1/city/corridors/{id}', '/v1/city/corridors/c-test', admin(200), () => ({
+      id: 'c-test',
+      name: 'Test',
+      intersections: ['int-001', 'int-002'],
+      linkTravelTimesS: [40],
+    })),
     r('GET', '/v1/city/corridors/{id}', '/v1/city/corridors/c-test', traffic),
     r('DELETE', '/v1/city/corridors/{id}', '/v1/city/corridors/c-test', admin(200)),
     r('GET', '/v1/city/feeders', '/v1/city/feeders', grid),
     r('GET', '/v1/city/feeders/{id}', '/v1/city/feeders/fdr-001', grid),
     r('PUT', '/v1/city/feeders/{id}', '/v1/city/feeders/fdr-test', admin(202), () => feeder),
     r('DELETE', '/v1/city/feeders/{id}', '/v1/city/feeders/fdr-test', admin(200)),
-    r('PUT', '/v1/city/feeders/{feeder}/resources/{id}', '/v1/city/feeders/fdr-001/resources/res-test', admin(202), () => resource),
+    r(
+      'PUT',
+      '/v1/city/feeders/{feeder}/resources/{id}',
+      '/v1/city/feeders/fdr-001/resources/res-test',
+      admin(202),
+      () => resource,
+    ),
     r('DELETE', '/v1/city/feeders/{feeder}/resources/{id}', '/v1/city/feeders/fdr-001/resources/res-test', admin(200)),
     r('GET', '/v1/city/bins', '/v1/city/bins', waste),
-    r('GET', '/v1/city/bins/{id}', `/v1/city/bins/${cleanBin}`, { cleanway: 200, 'cleanway-token': 200, metro: 404, operator: 200 }),
+    r('GET', '/v1/city/bins/{id}', `/v1/city/bins/${cleanBin}`, {
+      cleanway: 200,
+      'cleanway-token': 200,
+      metro: 404,
+      operator: 200,
+    }),
     r('PUT', '/v1/city/bins/{id}', '/v1/city/bins/bin-test', admin(202), () => bin),
     r('DELETE', '/v1/city/bins/{id}', '/v1/city/bins/bin-test', admin(200)),
     r('GET', '/v1/city/depots', '/v1/city/depots', waste),
-    r('GET', '/v1/city/depots/{id}', '/v1/city/depots/depot-2', { cleanway: 404, 'cleanway-token': 404, metro: 200, operator: 200 }),
-    r('PUT', '/v1/city/depots/{id}', '/v1/city/depots/depot-9', admin(200), () => ({ id: 'depot-9', location: { lat: 41.9, lon: -87.6 }, contractor: 'cleanway' })),
+    r('GET', '/v1/city/depots/{id}', '/v1/city/depots/depot-2', {
+      cleanway: 404,
+      'cleanway-token': 404,
+      metro: 200,
+      operator: 200,
+    }),
+    r('PUT', '/v1/city/depots/{id}', '/v1/city/depots/depot-9', admin(200), () => ({
+      id: 'depot-9',
+      location: { lat: 41.9, lon: -87.6 },
+      contractor: 'cleanway',
+    })),
     r('DELETE', '/v1/city/depots/{id}', '/v1/city/depots/depot-9', admin(200)),
     r('POST', '/v1/dispatch/plans', '/v1/dispatch/plans', { utility: 202, operator: 202 }, dispatchRequest),
     r('GET', '/v1/dispatch/plans', '/v1/dispatch/plans', grid),
     r('GET', '/v1/dispatch/plans/{id}', () => `/v1/dispatch/plans/${ids.dispatch}`, grid),
     r('GET', '/v1/dispatch/plans/{id}/events', () => `/v1/dispatch/plans/${ids.dispatch}/events`, grid),
-    r('POST', '/v1/routes/plans', '/v1/routes/plans', { cleanway: 202, 'cleanway-token': 202, metro: 403, operator: 202 }, () => routeRequest(h.city, 'depot-1')),
+    r(
+      'POST',
+      '/v1/routes/plans',
+      '/v1/routes/plans',
+      { cleanway: 202, 'cleanway-token': 202, metro: 403, operator: 202 },
+      () => routeRequest(h.city, 'depot-1'),
+    ),
     r('GET', '/v1/routes/plans', '/v1/routes/plans', waste),
-    r('GET', '/v1/routes/plans/{id}', () => `/v1/routes/plans/${ids.route}`, { cleanway: 200, 'cleanway-token': 200, metro: 404, operator: 200 }),
+    r('GET', '/v1/routes/plans/{id}', () => `/v1/routes/plans/${ids.route}`, {
+      cleanway: 200,
+      'cleanway-token': 200,
+      metro: 404,
+      operator: 200,
+    }),
     r('POST', '/v1/signals/plans', '/v1/signals/plans', { traffic: 202, operator: 202 }, signalsRequest),
     r('GET', '/v1/signals/plans', '/v1/signals/plans', traffic),
     r('GET', '/v1/signals/plans/{id}', () => `/v1/signals/plans/${ids.signals}`, traffic),
@@ -133,7 +184,9 @@ function rows(): Row[] {
 describe('access control, route by route', () => {
   it('covers every route of the OpenAPI document', () => {
     const doc = h.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const table = rows().map((row) => `${row.method} ${row.route}`);
     expect(new Set(table)).toEqual(new Set(documented));
   });
@@ -143,7 +196,12 @@ describe('access control, route by route', () => {
     for (const row of rows()) {
       const creds: Credential[] = ['none', ...BAD, ...ROLE_CREDENTIALS];
       for (const who of creds) {
-        const res = await h.app.inject({ method: row.method, url: row.url(), headers: h.auth(who), ...(row.body ? { payload: row.body() as object } : {}) });
+        const res = await h.app.inject({
+          method: row.method,
+          url: row.url(),
+          headers: h.auth(who),
+          ...(row.body ? { payload: row.body() as object } : {}),
+        });
         let expected: number[];
         if (row.public) expected = [200];
         else if (who === 'none' || BAD.includes(who)) expected = [401];
@@ -151,7 +209,10 @@ describe('access control, route by route', () => {
           const ok = row.ok[who as Who];
           expected = ok === undefined ? [403] : Array.isArray(ok) ? ok : [ok];
         }
-        if (!expected.includes(res.statusCode)) failures.push(`${row.method} ${row.url()} as ${who}: ${res.statusCode} (expected ${expected.join('/')}) ${res.body.slice(0, 200)}`);
+        if (!expected.includes(res.statusCode))
+          failures.push(
+            `${row.method} ${row.url()} as ${who}: ${res.statusCode} (expected ${expected.join('/')}) ${res.body.slice(0, 200)}`,
+          );
         if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
         if (res.statusCode === 401) expect(res.headers['www-authenticate']).toContain('Bearer');
       }
@@ -160,7 +221,8 @@ describe('access control, route by route', () => {
   });
 
   it('says why a credential is refused', async () => {
-    const detail = async (who: Credential) => (await h.app.inject({ url: '/v1/operators', headers: h.auth(who) })).json().detail as string;
+    const detail = async (who: Credential) =>
+      (await h.app.inject({ url: '/v1/operators', headers: h.auth(who) })).json().detail as string;
     expect(await detail('none')).toMatch(/credentials required/);
     expect(await detail('bad')).toMatch(/unknown API key/);
     expect(await detail('revoked')).toMatch(/revoked/);
@@ -175,10 +237,24 @@ describe('access control, route by route', () => {
   });
 
   it('takes the key in X-API-Key too, and revoking a key revokes its tokens', async () => {
-    expect((await h.app.inject({ url: '/v1/operators', headers: { 'x-api-key': h.secrets.utility! } })).statusCode).toBe(200);
-    const { record, secret } = h.app.urbanflow.keys.create({ tenant: 'cleanway', role: 'waste-contractor' }, h.clock.now);
-    const token = (await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: { authorization: `Bearer ${secret}` }, payload: {} })).json().token as string;
-    expect((await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ url: '/v1/operators', headers: { 'x-api-key': h.secrets.utility! } })).statusCode,
+    ).toBe(200);
+    const { record, secret } = h.app.urbanflow.keys.create(
+      { tenant: 'cleanway', role: 'waste-contractor' },
+      h.clock.now,
+    );
+    const token = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/tokens',
+        headers: { authorization: `Bearer ${secret}` },
+        payload: {},
+      })
+    ).json().token as string;
+    expect(
+      (await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     const revoke = await h.app.inject({ method: 'DELETE', url: `/v1/keys/${record.id}`, headers: h.auth('operator') });
     expect(revoke.json().key.revokedAt).not.toBeNull();
     const after = await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${token}` } });
@@ -189,7 +265,8 @@ describe('access control, route by route', () => {
   it('notices a key revoked by another process (the CLI) within a second', async () => {
     const cli = KeyStore.open(join(h.stateDir, 'keys.db'));
     const { record, secret } = cli.create({ tenant: 'grid-c', role: 'utility' }, h.clock.now);
-    const call = async () => (await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${secret}` } })).statusCode;
+    const call = async () =>
+      (await h.app.inject({ url: '/v1/operators', headers: { authorization: `Bearer ${secret}` } })).statusCode;
     h.clock.now += 1001;
     expect(await call()).toBe(200);
     cli.revoke(record.id, h.clock.now);
@@ -198,15 +275,19 @@ describe('access control, route by route', () => {
     expect(await call()).toBe(401);
   });
 
-  it('lists only the plans of the caller\'s tenant or depots', async () => {
-    const list = async (url: string, who: Credential) => ((await h.app.inject({ url, headers: h.auth(who) })).json().items as { id: string }[]).map((i) => i.id);
+  it("lists only the plans of the caller's tenant or depots", async () => {
+    const list = async (url: string, who: Credential) =>
+      ((await h.app.inject({ url, headers: h.auth(who) })).json().items as { id: string }[]).map((i) => i.id);
     expect(await list('/v1/routes/plans', 'cleanway')).toContain(ids.route);
     expect(await list('/v1/routes/plans', 'metro')).not.toContain(ids.route);
     expect(await list('/v1/dispatch/plans', 'utility')).toContain(ids.dispatch);
     const other = h.app.urbanflow.keys.create({ tenant: 'grid-b', role: 'utility' }, h.clock.now).secret;
     const res = await h.app.inject({ url: '/v1/dispatch/plans', headers: { authorization: `Bearer ${other}` } });
     expect(res.json().items).toEqual([]);
-    expect((await h.app.inject({ url: `/v1/dispatch/plans/${ids.dispatch}`, headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(404);
+    expect(
+      (await h.app.inject({ url: `/v1/dispatch/plans/${ids.dispatch}`, headers: { authorization: `Bearer ${other}` } }))
+        .statusCode,
+    ).toBe(404);
   });
 });
 

@@ -14,7 +14,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const put = (url: string, payload: unknown) => h.app.inject({ method: 'PUT', url, headers: h.auth('operator'), payload: payload as object });
+const put = (url: string, payload: unknown) =>
+  h.app.inject({ method: 'PUT', url, headers: h.auth('operator'), payload: payload as object });
 
 describe('city management', () => {
   it('applies a change that keeps the sensors to the running pipeline and saves it', async () => {
@@ -40,7 +41,11 @@ describe('city management', () => {
     const city = (await h.app.inject({ url: '/v1/city', headers: h.auth('operator') })).json();
     expect(city.live).toBe(false);
     expect(city.city.waste.bins.some((b: { id: string }) => b.id === 'bin-new')).toBe(true);
-    expect(JSON.parse(readFileSync(managedCityFile(h.stateDir, h.city.id), 'utf8')).waste.bins.some((b: { id: string }) => b.id === 'bin-new')).toBe(true);
+    expect(
+      JSON.parse(readFileSync(managedCityFile(h.stateDir, h.city.id), 'utf8')).waste.bins.some(
+        (b: { id: string }) => b.id === 'bin-new',
+      ),
+    ).toBe(true);
     // Taking the sensor back out makes the model match the pipeline again.
     const del = await h.app.inject({ method: 'DELETE', url: '/v1/city/bins/bin-new', headers: h.auth('operator') });
     expect(del.statusCode).toBe(200);
@@ -52,7 +57,9 @@ describe('city management', () => {
     const badSchema = { ...structuredClone(h.city.waste.bins[0]), threshold: 3, colour: 'green' };
     const res1 = await put(`/v1/city/bins/${badSchema.id}`, badSchema);
     expect(res1.statusCode).toBe(400);
-    expect(res1.json().errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.threshold', 'body.colour']));
+    expect(res1.json().errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['body.threshold', 'body.colour']),
+    );
     const badRef = { ...structuredClone(h.city.waste.bins[0]), depot: 'depot-77' };
     const res2 = await put(`/v1/city/bins/${badRef.id}`, badRef);
     expect(res2.statusCode).toBe(422);
@@ -73,16 +80,23 @@ describe('city management', () => {
     (r as { costPerKWh: number }).costPerKWh = 0.5;
     const res = await put(`/v1/city/feeders/${h.city.feeders[0].id}/resources/${r.id}`, r);
     expect(res.statusCode).toBe(200);
-    const feeder = (await h.app.inject({ url: `/v1/city/feeders/${h.city.feeders[0].id}`, headers: h.auth('utility') })).json();
+    const feeder = (
+      await h.app.inject({ url: `/v1/city/feeders/${h.city.feeders[0].id}`, headers: h.auth('utility') })
+    ).json();
     expect(feeder.resources[0].costPerKWh).toBe(0.5);
     expect((await put(`/v1/city/feeders/nope/resources/${r.id}`, r)).statusCode).toBe(404);
   });
 
   it('shows each contractor only its own depots and bins', async () => {
-    const bins = async (who: 'cleanway' | 'metro') => ((await h.app.inject({ url: '/v1/city/bins', headers: h.auth(who) })).json().items as { depot: string }[]).map((b) => b.depot);
+    const bins = async (who: 'cleanway' | 'metro') =>
+      ((await h.app.inject({ url: '/v1/city/bins', headers: h.auth(who) })).json().items as { depot: string }[]).map(
+        (b) => b.depot,
+      );
     expect(new Set(await bins('cleanway'))).toEqual(new Set(['depot-1']));
     expect(new Set(await bins('metro'))).toEqual(new Set(['depot-2']));
-    const depots = (await h.app.inject({ url: '/v1/city/depots', headers: h.auth('metro') })).json().items.map((d: { id: string }) => d.id);
+    const depots = (await h.app.inject({ url: '/v1/city/depots', headers: h.auth('metro') }))
+      .json()
+      .items.map((d: { id: string }) => d.id);
     expect(depots).toEqual(['depot-2']);
     expect(existsSync(managedCityFile(h.stateDir, h.city.id))).toBe(true);
   });

@@ -17,7 +17,14 @@ describe('API settings', () => {
   it('takes flags before URBANFLOW_* variables before defaults', () => {
     const env = { URBANFLOW_SOURCE: 'http', URBANFLOW_RATE_LIMITS: 'utility=5', URBANFLOW_STATE_DIR: '/srv/uf' };
     const c = runConfig({ logLevel: 'debug' }, env);
-    expect(c).toMatchObject({ source: 'http', rateLimits: { utility: 5 }, stateDir: '/srv/uf', logLevel: 'debug', solverThreads: 1, ingestLimitBytes: 16 * 1024 * 1024 });
+    expect(c).toMatchObject({
+      source: 'http',
+      rateLimits: { utility: 5 },
+      stateDir: '/srv/uf',
+      logLevel: 'debug',
+      solverThreads: 1,
+      ingestLimitBytes: 16 * 1024 * 1024,
+    });
     expect(runConfig({ source: 'simulator' }, env).source).toBe('simulator');
     expect(() => runConfig({ source: 'kafka-ish' }, {})).toThrow(/source must be one of simulator, http/);
     expect(stateDirConfig(undefined, {})).toBe('.urbanflow');
@@ -36,6 +43,8 @@ describe('API settings', () => {
     expect(runConfig({ cold: 'true' }, {}).cold).toBe(true);
     expect(runConfig({}, { URBANFLOW_COLD: '1' }).cold).toBe(true);
     expect(runConfig({}, { URBANFLOW_COLD: 'false' }).cold).toBe(false);
-    expect(() => runConfig({}, { URBANFLOW_COLD: 'sometimes' })).toThrow(/cold must be true or false \(got "sometimes"\)/);
+    expect(() => runConfig({}, { URBANFLOW_COLD: 'sometimes' })).toThrow(
+      /cold must be true or false \(got "sometimes"\)/,
+    );
   });
 });

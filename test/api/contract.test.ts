@@ -19,7 +19,9 @@ describe('OpenAPI and docs', () => {
     const doc = (await h.app.inject('/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
     const post = doc.paths['/v1/dispatch/plans'].post;
-    expect(Object.keys(post.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'application/msgpack']));
+    expect(Object.keys(post.requestBody.content)).toEqual(
+      expect.arrayContaining(['application/json', 'application/msgpack']),
+    );
     expect(post.responses['202']).toBeDefined();
     expect(post.responses['422']).toBeDefined();
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
@@ -33,7 +35,12 @@ describe('OpenAPI and docs', () => {
 describe('errors', () => {
   it('names the field of a schema violation, with every problem listed', async () => {
     const bad = { ...dispatchRequest(), event: { start: 5, intervalMinutes: 15, count: 'eight' }, surprise: true };
-    const res = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: h.auth('utility'), payload: bad });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: h.auth('utility'),
+      payload: bad,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const body = res.json();
@@ -42,9 +49,14 @@ describe('errors', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.event.start', 'body.event.count', 'body.surprise']));
   });
 
-  it('answers a semantically invalid request with 422 and the solver\'s field path', async () => {
+  it("answers a semantically invalid request with 422 and the solver's field path", async () => {
     const bad = { ...dispatchRequest(), targetKW: [1, 2] };
-    const res = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: h.auth('utility'), payload: bad });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: h.auth('utility'),
+      payload: bad,
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].path).toBe('body.targetKW');
     expect(res.json().detail).toMatch(/one value per interval/);
@@ -52,29 +64,72 @@ describe('errors', () => {
 
   it('gives 413 for oversized bodies, 415 for unknown content types, 400 for broken JSON and MessagePack', async () => {
     const headers = h.auth('operator');
-    const big = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers: { ...headers, 'content-type': 'application/msgpack' }, payload: Buffer.alloc(70 * 1024) });
+    const big = await h.app.inject({
+      method: 'POST',
+      url: '/v1/telemetry',
+      headers: { ...headers, 'content-type': 'application/msgpack' },
+      payload: Buffer.alloc(70 * 1024),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().detail).toMatch(/65536 bytes/);
-    const bigPlan = await h.app.inject({ method: 'POST', url: '/v1/signals/plans', headers: { ...h.auth('traffic'), 'content-type': 'application/json' }, payload: `{"intersections":[${'1,'.repeat(20_000)}1]}` });
+    const bigPlan = await h.app.inject({
+      method: 'POST',
+      url: '/v1/signals/plans',
+      headers: { ...h.auth('traffic'), 'content-type': 'application/json' },
+      payload: `{"intersections":[${'1,'.repeat(20_000)}1]}`,
+    });
     expect(bigPlan.statusCode).toBe(413);
-    const xml = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: { ...h.auth('utility'), 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: { ...h.auth('utility'), 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.statusCode).toBe(415);
-    const json = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: { ...h.auth('utility'), 'content-type': 'application/json' }, payload: '{"event": ' });
+    const json = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: { ...h.auth('utility'), 'content-type': 'application/json' },
+      payload: '{"event": ',
+    });
     expect(json.statusCode).toBe(400);
-    const pack = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: { ...h.auth('utility'), 'content-type': 'application/msgpack' }, payload: Buffer.from([0xc1]) });
+    const pack = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: { ...h.auth('utility'), 'content-type': 'application/msgpack' },
+      payload: Buffer.from([0xc1]),
+    });
     expect(pack.statusCode).toBe(400);
     expect(pack.json().detail).toMatch(/not valid MessagePack/);
-    for (const r of [big, bigPlan, xml, json, pack]) expect(r.headers['content-type']).toContain('application/problem+json');
+    for (const r of [big, bigPlan, xml, json, pack])
+      expect(r.headers['content-type']).toContain('application/problem+json');
   });
 
   it('never answers 5xx to random bodies, content types and query strings', async () => {
     const r = rng(42);
     const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
-    const scalar = () => pick<unknown>([null, true, -1, 0, 1e308, 'x', '', '2026-13-45', [], {}, Number.MAX_SAFE_INTEGER]);
+    const scalar = () =>
+      pick<unknown>([null, true, -1, 0, 1e308, 'x', '', '2026-13-45', [], {}, Number.MAX_SAFE_INTEGER]);
     const value = (depth: number): unknown => {
       if (depth > 2 || r() < 0.4) return scalar();
       if (r() < 0.5) return Array.from({ length: Math.floor(r() * 4) }, () => value(depth + 1));
-      const keys = ['id', 'event', 'start', 'resources', 'kind', 'intersections', 'depot', 'bins', 'trucks', 'sensor', 'ts', 'value', 'metric', 'sensors', 'location'];
+      const keys = [
+        'id',
+        'event',
+        'start',
+        'resources',
+        'kind',
+        'intersections',
+        'depot',
+        'bins',
+        'trucks',
+        'sensor',
+        'ts',
+        'value',
+        'metric',
+        'sensors',
+        'location',
+      ];
       return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, () => [pick(keys), value(depth + 1)]));
     };
     const targets: [string, string, 'utility' | 'traffic' | 'operator' | 'cleanway'][] = [
@@ -108,12 +163,20 @@ describe('errors', () => {
           if (r() < 0.3) bytes[Math.floor(r() * bytes.length)] = Math.floor(r() * 256);
           payload = r() < 0.1 ? Buffer.from(Array.from({ length: 20 }, () => Math.floor(r() * 256))) : bytes;
         } else {
-          headers['content-type'] = pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', '']);
+          headers['content-type'] = pick([
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/json; charset=latin1',
+            '',
+          ]);
           payload = String(body);
         }
       }
       const res = await h.app.inject({ method: method as 'POST', url, headers, payload });
-      if (res.statusCode >= 500) failures.push(`${method} ${url} ${headers['content-type']} ${String(payload).slice(0, 80)} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
+      if (res.statusCode >= 500)
+        failures.push(
+          `${method} ${url} ${headers['content-type']} ${String(payload).slice(0, 80)} -> ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
       if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
     }
     expect(failures).toEqual([]);
@@ -124,12 +187,19 @@ describe('content negotiation', () => {
   it('answers in MessagePack when the client asks, JSON otherwise, and takes MessagePack bodies', async () => {
     const json = await h.app.inject({ url: '/v1/operators', headers: h.auth('utility') });
     expect(json.headers['content-type']).toContain('application/json');
-    for (const accept of ['application/msgpack', 'application/x-msgpack', 'application/json;q=0.5, application/msgpack']) {
+    for (const accept of [
+      'application/msgpack',
+      'application/x-msgpack',
+      'application/json;q=0.5, application/msgpack',
+    ]) {
       const res = await h.app.inject({ url: '/v1/operators', headers: { ...h.auth('utility'), accept } });
       expect(res.headers['content-type']).toBe('application/msgpack');
       expect(decode(res.rawPayload)).toEqual(json.json());
     }
-    const preferJson = await h.app.inject({ url: '/v1/operators', headers: { ...h.auth('utility'), accept: 'application/json, application/msgpack;q=0.1' } });
+    const preferJson = await h.app.inject({
+      url: '/v1/operators',
+      headers: { ...h.auth('utility'), accept: 'application/json, application/msgpack;q=0.1' },
+    });
     expect(preferJson.headers['content-type']).toContain('application/json');
     const packed = await h.app.inject({
       method: 'POST',
@@ -141,7 +211,10 @@ describe('content negotiation', () => {
     const plan = decode(packed.rawPayload) as { status: string; plan: { events: unknown[] } };
     expect(plan.status).toBe('done');
     expect(plan.plan.events.length).toBeGreaterThan(0);
-    const again = await h.app.inject({ url: packed.headers.location as string, headers: { ...h.auth('utility'), accept: 'application/msgpack' } });
+    const again = await h.app.inject({
+      url: packed.headers.location as string,
+      headers: { ...h.auth('utility'), accept: 'application/msgpack' },
+    });
     expect(decode(again.rawPayload)).toEqual(plan);
     const errorStaysJson = await h.app.inject({ url: '/v1/nothing', headers: { accept: 'application/msgpack' } });
     expect(errorStaysJson.headers['content-type']).toContain('application/problem+json');
@@ -166,7 +239,13 @@ describe('content negotiation', () => {
 describe('operations', () => {
   it('reports readiness checks and Prometheus metrics', async () => {
     const ready = await h.app.inject('/readyz');
-    expect(ready.json().checks).toEqual({ source: true, pipeline: true, solverWorkers: true, stores: true, accepting: true });
+    expect(ready.json().checks).toEqual({
+      source: true,
+      pipeline: true,
+      solverWorkers: true,
+      stores: true,
+      accepting: true,
+    });
     await h.app.inject({ url: '/v1/operators', headers: h.auth('utility') });
     const text = (await h.app.inject({ url: '/metrics', headers: h.auth('operator') })).body;
     for (const name of [
@@ -180,7 +259,9 @@ describe('operations', () => {
     ]) {
       expect(text).toContain(name);
     }
-    expect(text).toMatch(/urbanflow_http_request_duration_seconds_count\{method="GET",route="\/v1\/operators",status="200"\} [1-9]/);
+    expect(text).toMatch(
+      /urbanflow_http_request_duration_seconds_count\{method="GET",route="\/v1\/operators",status="200"\} [1-9]/,
+    );
     expect(text).toMatch(/urbanflow_solver_duration_seconds_count\{kind="dispatch",outcome="done"\} [1-9]/);
     h.app.urbanflow.metrics.addLagProvider(() => [{ topic: 'telemetry', partition: 3, lag: 42 }]);
     const lag = (await h.app.inject({ url: '/metrics', headers: h.auth('operator') })).body;
@@ -193,13 +274,16 @@ describe('operations', () => {
     const limited = await startHarness({ limits: { ratePerMinute: { utility: 3 } } });
     try {
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await limited.app.inject({ url: '/v1/operators', headers: limited.auth('utility') })).statusCode);
+      for (let i = 0; i < 5; i++)
+        codes.push((await limited.app.inject({ url: '/v1/operators', headers: limited.auth('utility') })).statusCode);
       expect(codes).toEqual([200, 200, 200, 429, 429]);
       const res429 = await limited.app.inject({ url: '/v1/operators', headers: limited.auth('utility') });
       expect(res429.headers['retry-after']).toMatch(/^\d+$/);
       expect(res429.headers['content-type']).toContain('application/problem+json');
       // The budget is per key: another key is not held back.
-      expect((await limited.app.inject({ url: '/v1/operators', headers: limited.auth('traffic') })).statusCode).toBe(200);
+      expect((await limited.app.inject({ url: '/v1/operators', headers: limited.auth('traffic') })).statusCode).toBe(
+        200,
+      );
     } finally {
       await limited.close();
     }

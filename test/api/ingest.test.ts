@@ -15,7 +15,8 @@ const steps: Reading[][] = [];
 
 function allResults(p: Pipeline): unknown[] {
   const out: unknown[] = [];
-  for (const op of p.operators) for (const key of p.results.keys(op.name).sort()) out.push(...p.results.range(op.name, key));
+  for (const op of p.operators)
+    for (const key of p.results.keys(op.name).sort()) out.push(...p.results.range(op.name, key));
   return out;
 }
 
@@ -26,7 +27,10 @@ beforeAll(async () => {
   for (let t = T0; t < T0 + 2 * 3_600_000; t += 5 * 60_000) {
     const readings = sim.step(t, t + 5 * 60_000);
     // Bad readings ride along: they must be dead-lettered the same way on both paths.
-    readings.push({ sensor: 'no-such-sensor', metric: 'detector.count', ts: t, value: 1 }, { sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: t, value: 500 });
+    readings.push(
+      { sensor: 'no-such-sensor', metric: 'detector.count', ts: t, value: 1 },
+      { sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: t, value: 500 },
+    );
     steps.push(readings);
   }
 });
@@ -58,7 +62,9 @@ describe('HTTP ingest', () => {
       // The simulator sends some bad readings of its own; ours are among the dead letters.
       expect(body.deadLettersByReason['unknown-sensor'], JSON.stringify(body) + i).toBeGreaterThanOrEqual(1);
       expect(body.deadLettersByReason['out-of-range']).toBeGreaterThanOrEqual(1);
-      expect(body.deadLettered).toBe(Object.values(body.deadLettersByReason as Record<string, number>).reduce((a, b) => a + b, 0));
+      expect(body.deadLettered).toBe(
+        Object.values(body.deadLettersByReason as Record<string, number>).reduce((a, b) => a + b, 0),
+      );
       accepted += body.accepted;
       dead += body.deadLettered;
     }
@@ -77,17 +83,34 @@ describe('HTTP ingest', () => {
     // A fresh server: the one above has closed every window.
     const h = await startHarness();
     const headers = { ...h.auth('operator'), 'content-type': 'application/json' };
-    const res = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers, payload: [{ sensor: 'x', metric: 'detector.count', ts: 'yesterday', value: 1 }, 7, { sensor: 's' }] });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/telemetry',
+      headers,
+      payload: [{ sensor: 'x', metric: 'detector.count', ts: 'yesterday', value: 1 }, 7, { sensor: 's' }],
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ readings: 3, accepted: 0, deadLettered: 3 });
-    const junk = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers: { ...headers, 'content-type': 'application/msgpack' }, payload: Buffer.from([0x92, 0xc1, 0x01]) });
+    const junk = await h.app.inject({
+      method: 'POST',
+      url: '/v1/telemetry',
+      headers: { ...headers, 'content-type': 'application/msgpack' },
+      payload: Buffer.from([0x92, 0xc1, 0x01]),
+    });
     expect(junk.statusCode).toBe(202);
     expect(junk.json()).toMatchObject({ accepted: 0, deadLettered: 1, deadLettersByReason: { malformed: 1 } });
     const single = await h.app.inject({
       method: 'POST',
       url: '/v1/telemetry',
       headers: { ...headers, 'content-type': 'application/x-msgpack' },
-      payload: Buffer.from(encode({ sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: h.clock.now - 1000, value: 20 })),
+      payload: Buffer.from(
+        encode({
+          sensor: h.city.weatherStations[0].sensor,
+          metric: 'weather.temp_c',
+          ts: h.clock.now - 1000,
+          value: 20,
+        }),
+      ),
     });
     expect(single.json()).toMatchObject({ readings: 1, accepted: 1, deadLettered: 0 });
     await h.close();
@@ -97,16 +120,31 @@ describe('HTTP ingest', () => {
     const h = await startHarness();
     try {
       const headers = { ...h.auth('operator'), 'content-type': 'application/json' };
-      const good = { sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: h.clock.now - 1000, value: 20 };
+      const good = {
+        sensor: h.city.weatherStations[0].sensor,
+        metric: 'weather.temp_c',
+        ts: h.clock.now - 1000,
+        value: 20,
+      };
       const readings0 = h.pipeline.engine.stats().readings;
-      for (const payload of ['', `[${JSON.stringify(good)}, {"sensor": `, `[${JSON.stringify(good)},]`, `${'['.repeat(100)}${']'.repeat(100)}`]) {
+      for (const payload of [
+        '',
+        `[${JSON.stringify(good)}, {"sensor": `,
+        `[${JSON.stringify(good)},]`,
+        `${'['.repeat(100)}${']'.repeat(100)}`,
+      ]) {
         const res = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers, payload });
         expect(res.statusCode, payload.slice(0, 40)).toBe(400);
         expect(res.headers['content-type']).toContain('application/problem+json');
       }
       // Nothing of a refused body was taken, not even its good first reading.
       expect(h.pipeline.engine.stats().readings).toBe(readings0);
-      const nested = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers, payload: `{"sensors": [${Array(40_000).fill('{}').join(',')}]}` });
+      const nested = await h.app.inject({
+        method: 'POST',
+        url: '/v1/telemetry',
+        headers,
+        payload: `{"sensors": [${Array(40_000).fill('{}').join(',')}]}`,
+      });
       expect(nested.statusCode).toBe(202);
       expect(nested.json()).toMatchObject({ readings: 1, accepted: 0, deadLettersByReason: { malformed: 1 } });
     } finally {
@@ -117,7 +155,12 @@ describe('HTTP ingest', () => {
   it('refuses telemetry with 503 and Retry-After while shutting down', async () => {
     h.app.urbanflow.draining = true;
     try {
-      const res = await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers: { ...h.auth('operator'), 'content-type': 'application/json' }, payload: [] });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/v1/telemetry',
+        headers: { ...h.auth('operator'), 'content-type': 'application/json' },
+        payload: [],
+      });
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect((await h.app.inject('/readyz')).statusCode).toBe(503);

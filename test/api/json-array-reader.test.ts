@@ -3,17 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { JsonBodyError, isJsonArray, nestsDeeperThan, readJsonArray } from '../../src/api/json-array-reader.js';
 import { rng } from '../helpers/rng.js';
 
-async function read(text: string, o: { elementsPerChunk?: number; bytesPerChunk?: number; maxElementBytes?: number; maxDepth?: number } = {}) {
+async function read(
+  text: string,
+  o: { elementsPerChunk?: number; bytesPerChunk?: number; maxElementBytes?: number; maxDepth?: number } = {},
+) {
   const elements: unknown[] = [];
   const oversized: number[] = [];
   let pauses = 0;
-  await readJsonArray(Buffer.from(text), (chunk) => elements.push(...chunk), (n) => oversized.push(n), {
-    ...o,
-    sliceMs: 0,
-    pause: async () => {
-      pauses++;
+  await readJsonArray(
+    Buffer.from(text),
+    (chunk) => elements.push(...chunk),
+    (n) => oversized.push(n),
+    {
+      ...o,
+      sliceMs: 0,
+      pause: async () => {
+        pauses++;
+      },
     },
-  });
+  );
   return { elements, oversized, pauses };
 }
 
@@ -23,7 +31,9 @@ function randomValue(r: () => number, depth: number): unknown {
   if (u < 0.5) return ['a,b', 'x"y', '[{', 'back\\slash', 'é ✓', ''][Math.floor(r() * 6)];
   if (u < 0.6) return r() < 0.5 ? null : r() < 0.5;
   if (u < 0.8) return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
-  return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, (_, i) => [`k${i},]`, randomValue(r, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(r() * 4) }, (_, i) => [`k${i},]`, randomValue(r, depth + 1)]),
+  );
 }
 
 describe('readJsonArray', () => {
@@ -50,7 +60,9 @@ describe('readJsonArray', () => {
   });
 
   it('refuses deep nesting without recursing, and leaves out elements too large to be a reading', async () => {
-    await expect(read(`[${'['.repeat(200)}${']'.repeat(200)}]`, { maxDepth: 64 })).rejects.toThrow(/deeper than 64 levels/);
+    await expect(read(`[${'['.repeat(200)}${']'.repeat(200)}]`, { maxDepth: 64 })).rejects.toThrow(
+      /deeper than 64 levels/,
+    );
     const got = await read(`[1, "${'x'.repeat(5000)}", 2, 3]`, { maxElementBytes: 1000, elementsPerChunk: 2 });
     expect(got.elements).toEqual([1, 2, 3]);
     expect(got.oversized).toEqual([5003]);

@@ -47,7 +47,9 @@ describe('key store', () => {
   it('refuses contractor scope on other roles and unknown roles', () =>
     withDir((dir) => {
       const store = KeyStore.open(join(dir, 'keys.db'));
-      expect(() => store.create({ tenant: 'grid-a', role: 'utility', depots: ['d1'] }, 1)).toThrow(/waste-contractor keys only/);
+      expect(() => store.create({ tenant: 'grid-a', role: 'utility', depots: ['d1'] }, 1)).toThrow(
+        /waste-contractor keys only/,
+      );
       expect(() => store.create({ tenant: 'grid-a', role: 'admin' as never }, 1)).toThrow(/role must be one of/);
       store.close();
     }));
@@ -56,12 +58,29 @@ describe('key store', () => {
 describe('urbanflow keys', () => {
   it('creates (printing the secret once), lists without secrets, and revokes', () =>
     withDir((dir) => {
-      const run = (...args: string[]) => execFileSync(process.execPath, [CLI, 'keys', ...args, '--state-dir', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const secret = run('create', '--tenant', 'cleanway', '--role', 'waste-contractor', '--depots', 'depot-1,depot-3').trim();
+      const run = (...args: string[]) =>
+        execFileSync(process.execPath, [CLI, 'keys', ...args, '--state-dir', dir], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      const secret = run(
+        'create',
+        '--tenant',
+        'cleanway',
+        '--role',
+        'waste-contractor',
+        '--depots',
+        'depot-1,depot-3',
+      ).trim();
       expect(secret).toMatch(/^ufk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
       const listed = JSON.parse(run('list', '--json'));
       expect(listed).toHaveLength(1);
-      expect(listed[0]).toMatchObject({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-1', 'depot-3'], revokedAt: null });
+      expect(listed[0]).toMatchObject({
+        tenant: 'cleanway',
+        role: 'waste-contractor',
+        depots: ['depot-1', 'depot-3'],
+        revokedAt: null,
+      });
       expect(JSON.stringify(listed)).not.toContain(secret.slice('ufk_0123456789abcdef_'.length));
       run('revoke', listed[0].id);
       expect(JSON.parse(run('list', '--json'))[0].revokedAt).not.toBeNull();
@@ -72,10 +91,42 @@ describe('urbanflow keys', () => {
 describe('urbanflow keys: guard rails', () => {
   it('refuses depots and areas the city does not have, naming them', () =>
     withDir((dir) => {
-      const r = spawnSync(process.execPath, [CLI, 'keys', 'create', '--tenant', 'cleanway', '--role', 'waste-contractor', '--depots', 'depot-1,depot-999', '--state-dir', dir], { encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'keys',
+          'create',
+          '--tenant',
+          'cleanway',
+          '--role',
+          'waste-contractor',
+          '--depots',
+          'depot-1,depot-999',
+          '--state-dir',
+          dir,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/--depots: no depot 'depot-999' in city .*checked against the shipped sample city/);
-      const areas = spawnSync(process.execPath, [CLI, 'keys', 'create', '--tenant', 'cleanway', '--role', 'waste-contractor', '--areas', 'atlantis', '--state-dir', dir], { encoding: 'utf8' });
+      const areas = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'keys',
+          'create',
+          '--tenant',
+          'cleanway',
+          '--role',
+          'waste-contractor',
+          '--areas',
+          'atlantis',
+          '--state-dir',
+          dir,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(areas.status).toBe(2);
       expect(areas.stderr).toMatch(/--areas: no area 'atlantis'/);
       const store = KeyStore.open(join(dir, 'keys.db'));
@@ -88,7 +139,10 @@ describe('urbanflow keys: guard rails', () => {
       const store = KeyStore.open(join(dir, 'keys.db'));
       const only = store.create({ tenant: 'local', role: 'operator' }, Date.now()).record;
       store.close();
-      const revoke = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'keys', 'revoke', only.id, '--state-dir', dir, ...extra], { encoding: 'utf8' });
+      const revoke = (...extra: string[]) =>
+        spawnSync(process.execPath, [CLI, 'keys', 'revoke', only.id, '--state-dir', dir, ...extra], {
+          encoding: 'utf8',
+        });
       const refused = revoke();
       expect(refused.status).toBe(2);
       expect(refused.stderr).toMatch(/last active operator key/);
@@ -109,25 +163,41 @@ describe('keys and tokens over HTTP', () => {
     const key = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: h.auth('cleanway'), payload: {} });
     expect(key.statusCode).toBe(201);
     const token = key.json().token as string;
-    const again = await h.app.inject({ method: 'POST', url: '/v1/tokens', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {},
+    });
     expect(again.statusCode).toBe(403);
-    expect(again.json()).toMatchObject({ type: 'urn:urbanflow:problem:forbidden', detail: expect.stringMatching(/access token cannot mint tokens/) });
+    expect(again.json()).toMatchObject({
+      type: 'urn:urbanflow:problem:forbidden',
+      detail: expect.stringMatching(/access token cannot mint tokens/),
+    });
   });
 
   it('refuses a contractor key scoped to a depot or area the city does not have', async () => {
-    const post = (body: object) => h.app.inject({ method: 'POST', url: '/v1/keys', headers: h.auth('operator'), payload: body });
+    const post = (body: object) =>
+      h.app.inject({ method: 'POST', url: '/v1/keys', headers: h.auth('operator'), payload: body });
     const bad = await post({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-1', 'depot-999'] });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors).toEqual([{ path: 'body.depots', message: expect.stringMatching(/no depot 'depot-999'/) }]);
-    expect((await post({ tenant: 'cleanway', role: 'waste-contractor', areas: ['nowhere'] })).json().errors[0].path).toBe('body.areas');
+    expect(bad.json().errors).toEqual([
+      { path: 'body.depots', message: expect.stringMatching(/no depot 'depot-999'/) },
+    ]);
+    expect(
+      (await post({ tenant: 'cleanway', role: 'waste-contractor', areas: ['nowhere'] })).json().errors[0].path,
+    ).toBe('body.areas');
     const area = h.city.waste.bins[0].area;
-    expect((await post({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-1'], areas: [area] })).statusCode).toBe(201);
+    expect(
+      (await post({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-1'], areas: [area] })).statusCode,
+    ).toBe(201);
   });
 
   it('keeps the last active operator key, and revokes the calling key only with ?confirm=self', async () => {
     const keys = h.app.urbanflow.keys;
     const operators = () => keys.list().filter((k) => k.role === 'operator' && k.revokedAt === null);
-    const del = (id: string, secret: string, query = '') => h.app.inject({ method: 'DELETE', url: `/v1/keys/${id}${query}`, headers: { authorization: `Bearer ${secret}` } });
+    const del = (id: string, secret: string, query = '') =>
+      h.app.inject({ method: 'DELETE', url: `/v1/keys/${id}${query}`, headers: { authorization: `Bearer ${secret}` } });
     const [first] = operators();
     const second = keys.create({ tenant: 'city-ops', role: 'operator' }, h.clock.now);
     const firstSecret = h.secrets.operator!;

@@ -18,18 +18,29 @@ afterAll(async () => {
   await h?.close();
 });
 
-const get = (url: string, who: Credential, headers: Record<string, string> = {}) => h.app.inject({ url, headers: { ...h.auth(who), ...headers } });
+const get = (url: string, who: Credential, headers: Record<string, string> = {}) =>
+  h.app.inject({ url, headers: { ...h.auth(who), ...headers } });
 
 describe('live collection routes', () => {
   it("plan a contractor's depot for a service date from the fill forecasts; the routes pass the checker", async () => {
     const res = await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway');
     expect(res.statusCode, res.body).toBe(200);
     const a = res.json() as CollectionRoutesAnswer;
-    expect(a).toMatchObject({ depot: 'depot-1', date: DATE, shiftStartMs: SHIFT, nextServiceDate: '2026-06-04', frozen: false });
+    expect(a).toMatchObject({
+      depot: 'depot-1',
+      date: DATE,
+      shiftStartMs: SHIFT,
+      nextServiceDate: '2026-06-04',
+      frozen: false,
+    });
     expect(checkCollectionPlan(h.live!.collectionRoutes.requestFor(a), a.plan)).toEqual([]);
     const own = h.city.waste.bins.filter((b) => b.depot === 'depot-1').map((b) => b.id);
     expect(a.bins.map((b) => b.id).sort()).toEqual(own.sort());
-    expect(a.plan.trucks.flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id)).every((id) => own.includes(id))).toBe(true);
+    expect(
+      a.plan.trucks
+        .flatMap((t) => t.stops.filter((s) => s.kind === 'bin').map((s) => s.id))
+        .every((id) => own.includes(id)),
+    ).toBe(true);
     // Every must-collect bin is on a route or listed as an overflow risk with the reason it was left.
     const routed = new Set(a.plan.trucks.flatMap((t) => t.stops.map((s) => s.id)));
     expect(a.plan.mustCollect.length).toBeGreaterThan(0);
@@ -43,7 +54,11 @@ describe('live collection routes', () => {
 
     const calendar = (await get('/v1/routes/depots/depot-1', 'cleanway')).json();
     expect(calendar).toMatchObject({ depot: 'depot-1', contractor: 'cleanway', timezone: h.city.timezone });
-    expect(calendar.dates[0]).toEqual({ date: DATE, shiftStartMs: SHIFT, plan: { version: a.version, etag: a.etag, computedAtMs: a.computedAtMs, frozen: false } });
+    expect(calendar.dates[0]).toEqual({
+      date: DATE,
+      shiftStartMs: SHIFT,
+      plan: { version: a.version, etag: a.etag, computedAtMs: a.computedAtMs, frozen: false },
+    });
     expect(calendar.dates.map((d: { date: string }) => d.date)).not.toContain('2026-06-07');
     // 'next' is the next service date whose shift has not started: today's, before 07:00.
     const next = await get('/v1/routes/depots/depot-1/next', 'cleanway');
@@ -54,22 +69,38 @@ describe('live collection routes', () => {
   it('serve the same routes with 304 to If-None-Match, and as GeoJSON and GPX with their own tags', async () => {
     const json = await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway');
     const a = json.json() as CollectionRoutesAnswer;
-    expect((await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway-token', { 'if-none-match': a.etag })).statusCode).toBe(304);
+    expect(
+      (await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway-token', { 'if-none-match': a.etag })).statusCode,
+    ).toBe(304);
 
     const geo = await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway');
     expect(geo.statusCode).toBe(200);
     expect(geo.headers['content-type']).toContain('application/geo+json');
     const fc = geo.json();
     expect(fc.type).toBe('FeatureCollection');
-    expect(fc.features.filter((f: { geometry: { type: string } }) => f.geometry.type === 'LineString').length).toBe(a.plan.trucks.length);
+    expect(fc.features.filter((f: { geometry: { type: string } }) => f.geometry.type === 'LineString').length).toBe(
+      a.plan.trucks.length,
+    );
     const left = fc.features.filter((f: { properties: { kind: string } }) => f.properties.kind === 'unassigned');
-    expect(left.map((f: { properties: { id: string } }) => f.properties.id).sort()).toEqual(a.plan.unassigned.map((u) => u.bin).sort());
-    for (const f of left) expect(f.properties.reason).toBe(a.plan.unassigned.find((u) => u.bin === f.properties.id)!.reason);
+    expect(left.map((f: { properties: { id: string } }) => f.properties.id).sort()).toEqual(
+      a.plan.unassigned.map((u) => u.bin).sort(),
+    );
+    for (const f of left)
+      expect(f.properties.reason).toBe(a.plan.unassigned.find((u) => u.bin === f.properties.id)!.reason);
     expect(geo.headers.etag).not.toBe(a.etag);
     const byAccept = await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway', { accept: 'application/geo+json' });
     expect(byAccept.body).toBe(geo.body);
-    expect((await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway', { 'if-none-match': geo.headers.etag as string })).statusCode).toBe(304);
-    expect((await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway', { 'if-none-match': a.etag })).statusCode).toBe(200);
+    expect(
+      (
+        await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway', {
+          'if-none-match': geo.headers.etag as string,
+        })
+      ).statusCode,
+    ).toBe(304);
+    expect(
+      (await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway', { 'if-none-match': a.etag }))
+        .statusCode,
+    ).toBe(200);
 
     const gpx = await get(`/v1/routes/depots/depot-1/${DATE}?format=gpx`, 'cleanway');
     expect(gpx.headers['content-type']).toContain('application/gpx+xml');
@@ -87,7 +118,12 @@ describe('live collection routes', () => {
   it("never show one contractor's depot to another: 404 exactly as for a depot that does not exist", async () => {
     const missing = await get(`/v1/routes/depots/depot-9/${DATE}`, 'metro');
     expect(missing.statusCode).toBe(404);
-    for (const url of [`/v1/routes/depots/depot-1/${DATE}`, `/v1/routes/depots/depot-1/${DATE}?format=geojson`, `/v1/routes/depots/depot-1/${DATE}?format=gpx`, '/v1/routes/depots/depot-1']) {
+    for (const url of [
+      `/v1/routes/depots/depot-1/${DATE}`,
+      `/v1/routes/depots/depot-1/${DATE}?format=geojson`,
+      `/v1/routes/depots/depot-1/${DATE}?format=gpx`,
+      '/v1/routes/depots/depot-1',
+    ]) {
       const res = await get(url, 'metro');
       expect(res.statusCode, url).toBe(404);
       expect(res.json().detail).toBe(missing.json().detail.replace('depot-9', 'depot-1'));
@@ -100,7 +136,10 @@ describe('live collection routes', () => {
     expect(checkCollectionPlan(h.live!.collectionRoutes.requestFor(metro.json()), metro.json().plan)).toEqual([]);
     expect((await get(`/v1/routes/depots/depot-2/${DATE}`, 'operator')).statusCode).toBe(200);
     // A key limited to other depots does not see its tenant's depots.
-    const { secret } = h.app.urbanflow.keys.create({ tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-2'] }, h.clock.now);
+    const { secret } = h.app.urbanflow.keys.create(
+      { tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-2'] },
+      h.clock.now,
+    );
     const scoped = { authorization: `Bearer ${secret}` };
     expect((await h.app.inject({ url: `/v1/routes/depots/depot-1/${DATE}`, headers: scoped })).statusCode).toBe(404);
     expect((await h.app.inject({ url: `/v1/routes/depots/depot-2/${DATE}`, headers: scoped })).statusCode).toBe(200);
@@ -135,7 +174,10 @@ describe('live collection routes', () => {
     expect(res.json()).toEqual({ ...before, frozen: true });
     expect(res.headers['cache-control']).toBe('private, max-age=86400');
     expect(res.headers.etag).not.toBe(before.etag);
-    expect((await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway', { 'if-none-match': res.headers.etag as string })).statusCode).toBe(304);
+    expect(
+      (await get(`/v1/routes/depots/depot-1/${DATE}`, 'cleanway', { 'if-none-match': res.headers.etag as string }))
+        .statusCode,
+    ).toBe(304);
     const geo = await get(`/v1/routes/depots/depot-1/${DATE}?format=geojson`, 'cleanway');
     expect(geo.statusCode).toBe(200);
     expect((await get('/v1/routes/depots/depot-1', 'cleanway')).json().dates[0].plan.frozen).toBe(true);
@@ -154,7 +196,9 @@ describe('live collection routes before the fill forecasts are ready', () => {
       const res = await cold.app.inject({ url, headers: cold.auth('cleanway') });
       expect(res.statusCode).toBe(503);
       const p = res.json();
-      expect(p.detail).toMatch(/no collection routes for depot depot-1 on 2026-06-03 yet: none of its \d+ bins has a fill forecast/);
+      expect(p.detail).toMatch(
+        /no collection routes for depot depot-1 on 2026-06-03 yet: none of its \d+ bins has a fill forecast/,
+      );
       const own = cold.city.waste.bins.filter((b) => b.depot === 'depot-1').map((b) => b.id);
       // The count of the bins still missing and the first few of them, not a list as long as the depot.
       expect(p.missingCount).toBe(own.length);
@@ -164,7 +208,9 @@ describe('live collection routes before the fill forecasts are ready', () => {
       const m = p.missing[0];
       expect(res.headers['retry-after']).toBe(String(Math.min(3600, (m.required - m.observations) * 3600)));
       // Nothing was planned, and the other contractor still learns nothing about this depot.
-      expect((await cold.app.inject({ url: '/v1/routes/depots/depot-1', headers: cold.auth('cleanway') })).json().dates[0]).toMatchObject({ date: DATE, plan: null });
+      expect(
+        (await cold.app.inject({ url: '/v1/routes/depots/depot-1', headers: cold.auth('cleanway') })).json().dates[0],
+      ).toMatchObject({ date: DATE, plan: null });
       expect((await cold.app.inject({ url, headers: cold.auth('metro') })).statusCode).toBe(404);
       await cold.simulate(T0 + 6.5 * HOUR);
       const ready = await cold.app.inject({ url, headers: cold.auth('cleanway') });

@@ -15,7 +15,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const get = (url: string, headers: Record<string, string> = {}, who: 'traffic' | 'operator' = 'traffic') => h.app.inject({ url, headers: { ...h.auth(who), ...headers } });
+const get = (url: string, headers: Record<string, string> = {}, who: 'traffic' | 'operator' = 'traffic') =>
+  h.app.inject({ url, headers: { ...h.auth(who), ...headers } });
 
 describe('live signal plans', () => {
   it('list every intersection and corridor with its plan version and ETag, and serve plans that pass the checkers', async () => {
@@ -32,7 +33,13 @@ describe('live signal plans', () => {
       expect(checkPlan(intersectionFromCity(x, a.demandVehPerHour), a.plan), x.id).toEqual([]);
       expect(a.plan.intersectionId).toBe(x.id);
       expect(res.headers.etag).toBe(a.etag);
-      expect(row).toMatchObject({ version: a.version, etag: a.etag, effectiveFromMs: a.effectiveFromMs, effectiveUntilMs: a.effectiveUntilMs, next: null });
+      expect(row).toMatchObject({
+        version: a.version,
+        etag: a.etag,
+        effectiveFromMs: a.effectiveFromMs,
+        effectiveUntilMs: a.effectiveUntilMs,
+        next: null,
+      });
       expect(res.headers['x-plan-version']).toBe(String(a.version));
       expect(res.headers['x-effective-from']).toBe(new Date(a.effectiveFromMs).toISOString());
       expect(res.headers['x-effective-until']).toBe(new Date(a.effectiveUntilMs).toISOString());
@@ -71,10 +78,25 @@ describe('live signal plans', () => {
     }
     expect((await get('/v1/signals/intersections/int-001/plan', { 'if-none-match': '"other"' })).statusCode).toBe(200);
     const lastModified = first.headers['last-modified'] as string;
-    expect((await get('/v1/signals/intersections/int-001/plan', { 'if-modified-since': lastModified })).statusCode).toBe(304);
-    expect((await get('/v1/signals/intersections/int-001/plan', { 'if-modified-since': new Date(Date.parse(lastModified) - 1000).toUTCString() })).statusCode).toBe(200);
+    expect(
+      (await get('/v1/signals/intersections/int-001/plan', { 'if-modified-since': lastModified })).statusCode,
+    ).toBe(304);
+    expect(
+      (
+        await get('/v1/signals/intersections/int-001/plan', {
+          'if-modified-since': new Date(Date.parse(lastModified) - 1000).toUTCString(),
+        })
+      ).statusCode,
+    ).toBe(200);
     // If-None-Match decides when both are sent.
-    expect((await get('/v1/signals/intersections/int-001/plan', { 'if-none-match': '"other"', 'if-modified-since': lastModified })).statusCode).toBe(200);
+    expect(
+      (
+        await get('/v1/signals/intersections/int-001/plan', {
+          'if-none-match': '"other"',
+          'if-modified-since': lastModified,
+        })
+      ).statusCode,
+    ).toBe(200);
     const list = await get('/v1/signals/corridors');
     expect((await get('/v1/signals/corridors', { 'if-none-match': list.headers.etag as string })).statusCode).toBe(304);
   });
@@ -99,26 +121,48 @@ describe('live signal plans', () => {
     const list = await get('/v1/signals/intersections', { 'if-none-match': listBefore.headers.etag as string });
     expect(list.statusCode).toBe(200);
     const row = (list.json().items as Record<string, any>[]).find((r) => r.id === 'int-003')!;
-    expect(row).toMatchObject({ version: before.version, etag: before.etag, next: { version: n.version, etag: n.etag, effectiveFromMs: T0 + 30 * MIN } });
+    expect(row).toMatchObject({
+      version: before.version,
+      etag: before.etag,
+      next: { version: n.version, etag: n.etag, effectiveFromMs: T0 + 30 * MIN },
+    });
 
     await h.simulate(T0 + 31 * MIN);
     const switched = await get('/v1/signals/intersections/int-003/plan', { 'if-none-match': before.etag });
     expect(switched.statusCode).toBe(200);
     expect(switched.json()).toEqual(n);
     expect(switched.headers.link).toBeUndefined();
-    expect((await get('/v1/signals/intersections/int-003/plan?period=next')).json().detail).toMatch(/not published yet/);
+    expect((await get('/v1/signals/intersections/int-003/plan?period=next')).json().detail).toMatch(
+      /not published yet/,
+    );
   });
 
   it('follow a city change the pipeline takes: a new corridor is listed, and planned at the next refresh', async () => {
     const corridor = { id: 'cor-test', name: 'Test', intersections: ['int-001', 'int-002'], linkTravelTimesS: [40] };
-    const put = await h.app.inject({ method: 'PUT', url: '/v1/city/corridors/cor-test', headers: h.auth('operator'), payload: corridor });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/v1/city/corridors/cor-test',
+      headers: h.auth('operator'),
+      payload: corridor,
+    });
     expect(put.statusCode).toBe(200);
-    const row = ((await get('/v1/signals/corridors')).json().items as Record<string, any>[]).find((r) => r.id === 'cor-test');
+    const row = ((await get('/v1/signals/corridors')).json().items as Record<string, any>[]).find(
+      (r) => r.id === 'cor-test',
+    );
     expect(row).toMatchObject({ status: 'not-ready', version: null, intersections: ['int-001', 'int-002'] });
     // A new intersection adds detectors: staged for the next start, so not planned (nor listed) before then.
     const x = { ...structuredClone(h.city.intersections[0]), id: 'int-new' };
     x.approaches.forEach((a) => a.laneGroups.forEach((g) => (g.detectors = g.detectors.map((d) => `${d}-new`))));
-    expect((await h.app.inject({ method: 'PUT', url: '/v1/city/intersections/int-new', headers: h.auth('operator'), payload: x })).statusCode).toBe(202);
+    expect(
+      (
+        await h.app.inject({
+          method: 'PUT',
+          url: '/v1/city/intersections/int-new',
+          headers: h.auth('operator'),
+          payload: x,
+        })
+      ).statusCode,
+    ).toBe(202);
     const listed = await get('/v1/signals/intersections');
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items.map((r: { id: string }) => r.id)).not.toContain('int-new');
@@ -148,7 +192,10 @@ describe('live signal plans before the forecasts are ready', () => {
   it('answer 503 with Retry-After (in wall-clock seconds at the service rate) and the lane groups still missing', async () => {
     const cold = await startHarness({ live: { days: 0, serviceRate: 60 } });
     try {
-      const res = await cold.app.inject({ url: '/v1/signals/intersections/int-001/plan', headers: cold.auth('traffic') });
+      const res = await cold.app.inject({
+        url: '/v1/signals/intersections/int-001/plan',
+        headers: cold.auth('traffic'),
+      });
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toContain('application/problem+json');
       const p = res.json();
@@ -164,16 +211,26 @@ describe('live signal plans before the forecasts are ready', () => {
       const expected = Math.min(3600, Math.ceil(((m.required - m.observations) * 5 * MIN + 5 * MIN) / 60 / 1000));
       expect(res.headers['retry-after']).toBe(String(expected));
       expect(p.retryAfterSeconds).toBe(expected);
-      const corridor = await cold.app.inject({ url: `/v1/signals/corridors/${cold.city.corridors[0].id}/plan`, headers: cold.auth('traffic') });
+      const corridor = await cold.app.inject({
+        url: `/v1/signals/corridors/${cold.city.corridors[0].id}/plan`,
+        headers: cold.auth('traffic'),
+      });
       expect(corridor.statusCode).toBe(503);
       expect(corridor.json().missingCount).toBeGreaterThan(groups.length);
       expect(corridor.json().missing).toHaveLength(5);
       const list = (await cold.app.inject({ url: '/v1/signals/intersections', headers: cold.auth('traffic') })).json();
-      expect(list.items.every((r: { status: string; reason?: string }) => r.status === 'not-ready' && /no results yet/.test(r.reason!))).toBe(true);
+      expect(
+        list.items.every(
+          (r: { status: string; reason?: string }) => r.status === 'not-ready' && /no results yet/.test(r.reason!),
+        ),
+      ).toBe(true);
 
       // Six hours later the lane groups are still in cold start, with fewer windows to go.
       await cold.simulate(T0 + 6 * 60 * MIN);
-      const later = await cold.app.inject({ url: '/v1/signals/intersections/int-001/plan', headers: cold.auth('traffic') });
+      const later = await cold.app.inject({
+        url: '/v1/signals/intersections/int-001/plan',
+        headers: cold.auth('traffic'),
+      });
       expect(later.statusCode).toBe(503);
       expect(later.json().detail).toMatch(/cold start/);
       expect(later.json().missing[0].observations).toBeGreaterThan(60);

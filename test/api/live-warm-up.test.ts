@@ -16,7 +16,10 @@ beforeAll(async () => {
       done();
     },
   });
-  h = await startHarness({ live: { days: 0, serviceRate: 60, warmUp: () => progress }, logger: { level: 'info', stream } });
+  h = await startHarness({
+    live: { days: 0, serviceRate: 60, warmUp: () => progress },
+    logger: { level: 'info', stream },
+  });
 });
 
 afterAll(async () => {
@@ -26,7 +29,19 @@ afterAll(async () => {
 const capRequest = () => ({
   event: { start: new Date(T0 + HOUR).toISOString(), intervalMinutes: 15, count: 4 },
   feeders: [{ id: 'fdr-001', capKW: 100 }],
-  resources: [{ id: 'bat', kind: 'battery', feeder: 'fdr-001', powerKW: 250, energyKWh: 600, socKWh: 500, minSocKWh: 50, roundTripEfficiency: 0.9, costPerKWh: 0.05 }],
+  resources: [
+    {
+      id: 'bat',
+      kind: 'battery',
+      feeder: 'fdr-001',
+      powerKW: 250,
+      energyKWh: 600,
+      socKWh: 500,
+      minSocKWh: 50,
+      roundTripEfficiency: 0.9,
+      costPerKWh: 0.05,
+    },
+  ],
 });
 
 describe('live routes during the replay of history at start', () => {
@@ -41,17 +56,31 @@ describe('live routes during the replay of history at start', () => {
       const res = await h.app.inject({ url, headers: h.auth(who) });
       expect(res.statusCode, url).toBe(503);
       expect(res.headers['retry-after']).toBe('8');
-      expect(res.json()).toMatchObject({ code: 'UF_ERR_NOT_READY', retryAfterSeconds: 8, warmUp: { fromMs: progress.fromMs, toMs: T0, atMs: progress.atMs } });
-      expect(res.json().detail).toMatch(/replaying the last 36 h of the simulated city before going live \(12 h done\)/);
+      expect(res.json()).toMatchObject({
+        code: 'UF_ERR_NOT_READY',
+        retryAfterSeconds: 8,
+        warmUp: { fromMs: progress.fromMs, toMs: T0, atMs: progress.atMs },
+      });
+      expect(res.json().detail).toMatch(
+        /replaying the last 36 h of the simulated city before going live \(12 h done\)/,
+      );
     }
     // Credentials are still checked first.
     expect((await h.app.inject({ url: '/v1/forecasts/feeders/fdr-001' })).statusCode).toBe(401);
     // A feeder-cap request would take its load from the forecast of a past moment: refused the same way.
-    const cap = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans', headers: h.auth('utility'), payload: capRequest() });
+    const cap = await h.app.inject({
+      method: 'POST',
+      url: '/v1/dispatch/plans',
+      headers: h.auth('utility'),
+      payload: capRequest(),
+    });
     expect(cap.statusCode, cap.body).toBe(503);
     expect(cap.json().detail).toMatch(/replaying the last 36 h/);
     // Routes that are not live answer meanwhile.
-    expect((await h.app.inject({ url: '/v1/windows/detector-count-5m/current?limit=5', headers: h.auth('operator') })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ url: '/v1/windows/detector-count-5m/current?limit=5', headers: h.auth('operator') }))
+        .statusCode,
+    ).toBe(200);
 
     progress = undefined;
     const after = await h.app.inject({ url: '/v1/forecasts/feeders/fdr-001?horizon=6h', headers: h.auth('utility') });

@@ -68,7 +68,9 @@ describe('one schema for the dispatch request', () => {
     const body = doc.paths['/v1/dispatch/plans'].post.requestBody.content['application/json'].schema;
     expect(body.properties.event.properties.intervalMinutes).toMatchObject({ minimum: 1, maximum: 1440 });
     expect(body.properties.targetKW.items.maximum).toBe(MAX_KW);
-    expect(body.properties.resources.items.anyOf).toHaveLength(DispatchRequestSchema.properties.resources.items.anyOf.length);
+    expect(body.properties.resources.items.anyOf).toHaveLength(
+      DispatchRequestSchema.properties.resources.items.anyOf.length,
+    );
     expect(body.additionalProperties).toBe(false);
   });
 });
@@ -84,7 +86,11 @@ describe('signal plan request bounds over HTTP', () => {
 });
 
 /** Posts, then reads the plan by id (and its events): every stored plan must be served. */
-async function storeAndServe(url: string, who: Parameters<Harness['auth']>[0], payload: unknown): Promise<Record<string, any>> {
+async function storeAndServe(
+  url: string,
+  who: Parameters<Harness['auth']>[0],
+  payload: unknown,
+): Promise<Record<string, any>> {
   const res = await post(`${url}?wait=60`, who, payload);
   expect(res.statusCode, res.body).toBe(201);
   const location = res.headers.location as string;
@@ -99,22 +105,66 @@ async function storeAndServe(url: string, who: Parameters<Harness['auth']>[0], p
 }
 
 describe('every plan kind is stored and served for extreme but valid inputs', () => {
-  const industrial = (id: string, extra: Record<string, unknown> = {}) => ({ id, kind: 'industrial', maxKW: 1e7, costPerKWh: 1e4, ...extra });
+  const industrial = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    kind: 'industrial',
+    maxKW: 1e7,
+    costPerKWh: 1e4,
+    ...extra,
+  });
 
   it.each([
-    ['one-minute intervals', { event: { start: START, intervalMinutes: 1, count: 3 }, targetKW: [1e7, 0, 1e7], resources: [industrial('a')] }],
-    ['day-long intervals at the largest target and penalty', { event: { start: START, intervalMinutes: 1440, count: 2 }, targetKW: [1e7, 1e7], shortfallPenaltyPerKWh: 1e5, resources: [industrial('a', { costPerCall: 1e7, minKW: 1e7 })] }],
-    ['the smallest penalty and zero-size resources', { event: { start: START, intervalMinutes: 15, count: 2 }, targetKW: [1e7, 1e-9], shortfallPenaltyPerKWh: 0.001, resources: [industrial('a', { maxKW: 0 }), { id: 'b', kind: 'battery', powerKW: 0, energyKWh: 0, socKWh: 0 }] }],
-    ['a capped feeder at the bounds', {
-      event: { start: START, intervalMinutes: 60, count: 2 },
-      feeders: [{ id: 'F', capKW: 0, forecastKW: [1e7, 1e7], maxReductionKW: 1e7 }],
-      resources: [
-        industrial('a', { feeder: 'F', rampKWPerInterval: 1e7 }),
-        { id: 'b', kind: 'battery', feeder: 'F', powerKW: 1e7, energyKWh: 1e9, socKWh: 1e9, roundTripEfficiency: 0.01 },
-        { id: 'h', kind: 'hvac', feeder: 'F', shedKW: 1e7, maxDurationMinutes: 1, reboundFraction: 2, reboundMinutes: 10_080 },
-        { id: 'e', kind: 'ev', feeder: 'F', baselineKW: 1e7, maxChargeKW: 1e7, shiftableKWh: 1e9, deadline: START },
-      ],
-    }],
+    [
+      'one-minute intervals',
+      { event: { start: START, intervalMinutes: 1, count: 3 }, targetKW: [1e7, 0, 1e7], resources: [industrial('a')] },
+    ],
+    [
+      'day-long intervals at the largest target and penalty',
+      {
+        event: { start: START, intervalMinutes: 1440, count: 2 },
+        targetKW: [1e7, 1e7],
+        shortfallPenaltyPerKWh: 1e5,
+        resources: [industrial('a', { costPerCall: 1e7, minKW: 1e7 })],
+      },
+    ],
+    [
+      'the smallest penalty and zero-size resources',
+      {
+        event: { start: START, intervalMinutes: 15, count: 2 },
+        targetKW: [1e7, 1e-9],
+        shortfallPenaltyPerKWh: 0.001,
+        resources: [industrial('a', { maxKW: 0 }), { id: 'b', kind: 'battery', powerKW: 0, energyKWh: 0, socKWh: 0 }],
+      },
+    ],
+    [
+      'a capped feeder at the bounds',
+      {
+        event: { start: START, intervalMinutes: 60, count: 2 },
+        feeders: [{ id: 'F', capKW: 0, forecastKW: [1e7, 1e7], maxReductionKW: 1e7 }],
+        resources: [
+          industrial('a', { feeder: 'F', rampKWPerInterval: 1e7 }),
+          {
+            id: 'b',
+            kind: 'battery',
+            feeder: 'F',
+            powerKW: 1e7,
+            energyKWh: 1e9,
+            socKWh: 1e9,
+            roundTripEfficiency: 0.01,
+          },
+          {
+            id: 'h',
+            kind: 'hvac',
+            feeder: 'F',
+            shedKW: 1e7,
+            maxDurationMinutes: 1,
+            reboundFraction: 2,
+            reboundMinutes: 10_080,
+          },
+          { id: 'e', kind: 'ev', feeder: 'F', baselineKW: 1e7, maxChargeKW: 1e7, shiftableKWh: 1e9, deadline: START },
+        ],
+      },
+    ],
   ])('dispatch: %s', async (_name, req) => {
     const plan = await storeAndServe('/v1/dispatch/plans', 'utility', req);
     expect(checkDispatch(req, plan as never)).toEqual([]);
@@ -161,13 +211,20 @@ describe('dispatch requests naming the city DR resources', () => {
   it('resolves { feeder } and { ref } against the live city model and records what it took', async () => {
     const f = h.city.feeders[0];
     const other = h.city.feeders[1].resources.find((r) => r.type !== 'ev')!;
-    const req = { event, targetKW: [100, 200, 200, 100], feeders: [{ id: f.id, maxReductionKW: 5000 }], resources: [{ feeder: f.id }, { ref: other.id }] };
+    const req = {
+      event,
+      targetKW: [100, 200, 200, 100],
+      feeders: [{ id: f.id, maxReductionKW: 5000 }],
+      resources: [{ feeder: f.id }, { ref: other.id }],
+    };
     const res = await post('/v1/dispatch/plans?wait=60', 'utility', req);
     expect(res.statusCode, res.body).toBe(201);
     const doc = res.json();
     const taken = doc.inputs.cityResources.taken as { id: string; via: string }[];
     const evs = f.resources.filter((r) => r.type === 'ev').map((r) => r.id);
-    expect(taken.map((t) => t.id).sort()).toEqual([...f.resources.filter((r) => r.type !== 'ev').map((r) => r.id), other.id].sort());
+    expect(taken.map((t) => t.id).sort()).toEqual(
+      [...f.resources.filter((r) => r.type !== 'ev').map((r) => r.id), other.id].sort(),
+    );
     expect(doc.inputs.cityResources.leftOut.map((l: { id: string }) => l.id)).toEqual(evs);
     const planned = new Map((doc.plan.resources as { id: string; feeder?: string }[]).map((r) => [r.id, r.feeder]));
     expect(planned.get(other.id)).toBeUndefined();
@@ -177,7 +234,11 @@ describe('dispatch requests naming the city DR resources', () => {
   });
 
   it('answers 422 naming every unknown id', async () => {
-    const res = await post('/v1/dispatch/plans', 'utility', { event, targetKW: [1, 1, 1, 1], resources: [{ ref: 'bat-404' }, { feeder: 'fdr-404' }] });
+    const res = await post('/v1/dispatch/plans', 'utility', {
+      event,
+      targetKW: [1, 1, 1, 1],
+      resources: [{ ref: 'bat-404' }, { feeder: 'fdr-404' }],
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0].path).toBe('body.resources[0].ref');
     expect(res.json().detail).toContain('"bat-404"');

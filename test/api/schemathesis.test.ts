@@ -20,7 +20,9 @@ const EXAMPLES = 50;
 async function ensureSchemathesis(): Promise<void> {
   if (existsSync(BIN)) return;
   await run('python3', ['-m', 'venv', VENV], { timeout: 120_000 });
-  await run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`], { timeout: 300_000 });
+  await run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`], {
+    timeout: 300_000,
+  });
 }
 
 let server: ChildProcess | undefined;
@@ -31,9 +33,13 @@ let key = '';
 beforeAll(async () => {
   await ensureSchemathesis();
   stateDir = mkdtempSync(join(tmpdir(), 'uf-schemathesis-'));
-  server = spawn(process.execPath, [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '1', '--state-dir', stateDir, '--log-level', 'silent'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  server = spawn(
+    process.execPath,
+    [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '1', '--state-dir', stateDir, '--log-level', 'silent'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   while (!/API on (http:\/\/\S+)/.test(stderr) || !/Bearer (ufk_\S+)"/.test(stderr)) {
@@ -56,19 +62,32 @@ afterAll(async () => {
 describe('Schemathesis against urbanflow run', () => {
   it('finds no failure with every check, stateful links included', async () => {
     const args = [
-      '--config-file', CONFIG, '--no-color',
-      'run', `${base}/openapi.json`,
-      '--checks', 'all',
-      '--phases', 'examples,coverage,fuzzing,stateful',
-      '--max-examples', String(EXAMPLES),
-      '--seed', '7',
-      '--workers', '2',
-      '--request-timeout', '70',
-      '--header', `Authorization: Bearer ${key}`,
-      '--generation-database', 'none',
+      '--config-file',
+      CONFIG,
+      '--no-color',
+      'run',
+      `${base}/openapi.json`,
+      '--checks',
+      'all',
+      '--phases',
+      'examples,coverage,fuzzing,stateful',
+      '--max-examples',
+      String(EXAMPLES),
+      '--seed',
+      '7',
+      '--workers',
+      '2',
+      '--request-timeout',
+      '70',
+      '--header',
+      `Authorization: Bearer ${key}`,
+      '--generation-database',
+      'none',
       // A city intersection is a large schema; generating it may be slow on a busy machine, which is no API fault.
-      '--suppress-health-check', 'too_slow',
-      '--output-truncate', 'false',
+      '--suppress-health-check',
+      'too_slow',
+      '--output-truncate',
+      'false',
     ];
     let out = '';
     let code = 0;

@@ -19,20 +19,40 @@ let stateDir: string;
 let auth: { authorization: string };
 
 beforeAll(async () => {
-  const city = generateCity({ seed: 3, intersections: 4, feeders: 2, resourcesPerFeeder: 2, bins: 20, depots: 1, trucksPerDepot: 1, weatherStations: 1 });
+  const city = generateCity({
+    seed: 3,
+    intersections: 4,
+    feeders: 2,
+    resourcesPerFeeder: 2,
+    bins: 20,
+    depots: 1,
+    trucksPerDepot: 1,
+    weatherStations: 1,
+  });
   let now = START;
-  pipeline = createPipeline({ city, operators: DEFAULT_OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => now });
+  pipeline = createPipeline({
+    city,
+    operators: DEFAULT_OPERATORS,
+    watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+    workers: 0,
+    clock: () => now,
+  });
   const sim = createSimulator(city, { seed: 3, startMs: START });
   for (let t = START; t < START + 2 * 3_600_000; t += 60_000) {
     now = t + 60_000;
     await pipeline.engine.ingestReadings(sim.step(t, t + 60_000), 'simulator');
   }
-  await pipeline.engine.ingestMessage(encode({ sensor: 'nobody', metric: 'detector.count', ts: now, value: 1 }), 'http');
+  await pipeline.engine.ingestMessage(
+    encode({ sensor: 'nobody', metric: 'detector.count', ts: now, value: 1 }),
+    'http',
+  );
   await pipeline.engine.ingestMessage(Uint8Array.of(0xc1, 0x00), 'http');
   await pipeline.engine.flush();
   stateDir = mkdtempSync(join(tmpdir(), 'uf-server-'));
   const server = await buildServer({ pipeline, source: 'simulator', stateDir });
-  auth = { authorization: `Bearer ${server.urbanflow.keys.create({ tenant: 'ops', role: 'operator' }, Date.now()).secret}` };
+  auth = {
+    authorization: `Bearer ${server.urbanflow.keys.create({ tenant: 'ops', role: 'operator' }, Date.now()).secret}`,
+  };
   app = server;
 });
 
@@ -51,7 +71,9 @@ describe('API skeleton', () => {
   });
 
   it('lists operators and serves the current window per key', async () => {
-    const ops = (await app.inject({ url: '/v1/operators', headers: auth })).json().operators.map((o: { name: string }) => o.name);
+    const ops = (await app.inject({ url: '/v1/operators', headers: auth }))
+      .json()
+      .operators.map((o: { name: string }) => o.name);
     expect(ops).toContain('feeder-kw-1h');
     const res = await app.inject({ url: '/v1/windows/feeder-kw-1h/current', headers: auth });
     expect(res.statusCode).toBe(200);
@@ -64,12 +86,18 @@ describe('API skeleton', () => {
     }
   });
 
-  it('serves a key\'s windows over a time range, ISO or epoch ms', async () => {
-    const key = (await app.inject({ url: '/v1/windows/detector-count-5m/current', headers: auth })).json().results[0].key;
+  it("serves a key's windows over a time range, ISO or epoch ms", async () => {
+    const key = (await app.inject({ url: '/v1/windows/detector-count-5m/current', headers: auth })).json().results[0]
+      .key;
     const all = (await app.inject({ url: `/v1/windows/detector-count-5m?key=${key}`, headers: auth })).json().results;
     expect(all.length).toBeGreaterThan(10);
     const from = new Date(START + 3_600_000).toISOString();
-    const later = (await app.inject({ url: `/v1/windows/detector-count-5m?key=${key}&from=${from}&to=${START + 5_400_000}`, headers: auth })).json().results;
+    const later = (
+      await app.inject({
+        url: `/v1/windows/detector-count-5m?key=${key}&from=${from}&to=${START + 5_400_000}`,
+        headers: auth,
+      })
+    ).json().results;
     expect(later.length).toBe(6);
     for (const r of later) expect(r.end).toBeGreaterThan(START + 3_600_000);
   });

@@ -25,7 +25,12 @@ afterAll(async () => {
 
 describe('/ui', () => {
   it('serves the page and its files with a strict CSP, nosniff, no framing, and 304 to a matching ETag', async () => {
-    const h = await serverWith({ 'index.html': '<!doctype html><title>t</title>', 'app.js': 'export {};', 'app.css': 'body{}', 'notes.txt': 'not served' });
+    const h = await serverWith({
+      'index.html': '<!doctype html><title>t</title>',
+      'app.js': 'export {};',
+      'app.css': 'body{}',
+      'notes.txt': 'not served',
+    });
     const page = await h.app.inject({ url: '/ui/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');

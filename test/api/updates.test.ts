@@ -24,7 +24,11 @@ interface Event {
 }
 
 /** Reads events from the stream until `until` holds for the events so far (or the stream ends). */
-async function readUntil(who: Credential, until: (events: Event[]) => boolean, whileOpen: () => Promise<void> = async () => {}): Promise<Event[]> {
+async function readUntil(
+  who: Credential,
+  until: (events: Event[]) => boolean,
+  whileOpen: () => Promise<void> = async () => {},
+): Promise<Event[]> {
   const controller = new AbortController();
   const res = await fetch(`${origin}/v1/updates`, { headers: h.auth(who), signal: controller.signal });
   expect(res.status).toBe(200);
@@ -60,7 +64,14 @@ describe('GET /v1/updates', () => {
   });
 
   it("sends a contractor the results of its own bins only, and no health; the operator everyone's and health", async () => {
-    const p = { depots: [], areas: [], role: 'waste-contractor' as const, tenant: 'cleanway', keyId: 'x', via: 'key' as const };
+    const p = {
+      depots: [],
+      areas: [],
+      role: 'waste-contractor' as const,
+      tenant: 'cleanway',
+      keyId: 'x',
+      via: 'key' as const,
+    };
     const mine = contractorDepots(p, h.city);
     const own = h.city.waste.bins.find((b) => mine.has(b.depot))!;
     const other = h.city.waste.bins.find((b) => !mine.has(b.depot))!;
@@ -74,15 +85,28 @@ describe('GET /v1/updates', () => {
         payload: [
           { sensor: own.sensor, metric: 'bin.fill', ts: windowStart + 60_000, value: 0.4 },
           { sensor: other.sensor, metric: 'bin.fill', ts: windowStart + 60_000, value: 0.6 },
-          { sensor: h.city.weatherStations[0].sensor, metric: 'weather.temp_c', ts: windowStart + HOUR + 120_000, value: 20 },
+          {
+            sensor: h.city.weatherStations[0].sensor,
+            metric: 'weather.temp_c',
+            ts: windowStart + HOUR + 120_000,
+            value: 20,
+          },
         ],
       });
       expect(res.json()).toMatchObject({ accepted: 3 });
     };
-    const hasBinResults = (events: Event[]) => events.some((e) => e.event === 'results' && e.data.some((r: { operator: string }) => r.operator === 'bin-fill-latest'));
+    const hasBinResults = (events: Event[]) =>
+      events.some(
+        (e) => e.event === 'results' && e.data.some((r: { operator: string }) => r.operator === 'bin-fill-latest'),
+      );
     const contractor = await readUntil('cleanway', hasBinResults, ingest);
-    expect(contractor[0]).toMatchObject({ event: 'hello', data: { role: 'waste-contractor', tenant: 'cleanway', depots: [...mine] } });
-    const rows = contractor.filter((e) => e.event === 'results').flatMap((e) => e.data as { operator: string; key: string; values: Record<string, number> }[]);
+    expect(contractor[0]).toMatchObject({
+      event: 'hello',
+      data: { role: 'waste-contractor', tenant: 'cleanway', depots: [...mine] },
+    });
+    const rows = contractor
+      .filter((e) => e.event === 'results')
+      .flatMap((e) => e.data as { operator: string; key: string; values: Record<string, number> }[]);
     const bins = rows.filter((r) => r.operator === 'bin-fill-latest');
     expect(bins).toEqual([expect.objectContaining({ key: own.id, values: expect.objectContaining({ last: 0.4 }) })]);
     // Weather is readable by every role; nothing of another sensor kind reaches a contractor.
@@ -91,8 +115,14 @@ describe('GET /v1/updates', () => {
 
     const operator = await readUntil('operator', (events) => events.filter((e) => e.event === 'health').length >= 2);
     const health = operator.filter((e) => e.event === 'health').at(-1)!.data;
-    expect(health).toMatchObject({ readings: expect.any(Number), readingsPerSec: expect.any(Number), deadLetters: { total: expect.any(Number) } });
+    expect(health).toMatchObject({
+      readings: expect.any(Number),
+      readingsPerSec: expect.any(Number),
+      deadLetters: { total: expect.any(Number) },
+    });
     // The operator key's readings are a source of their own, with its lag in service time.
-    expect(health.sources.some((s: { source: string; lagMs: number }) => s.source.startsWith('http:') && s.lagMs >= 0)).toBe(true);
+    expect(
+      health.sources.some((s: { source: string; lagMs: number }) => s.source.startsWith('http:') && s.lagMs >= 0),
+    ).toBe(true);
   }, 60_000);
 });

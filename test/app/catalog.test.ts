@@ -8,7 +8,9 @@ const catalog = catalogFromCity(city);
 
 describe('catalogFromCity', () => {
   it('keys lane groups and approaches per intersection, since their ids repeat across intersections', () => {
-    const laneGroups = city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionKey(x.id, g.id))));
+    const laneGroups = city.intersections.flatMap((x) =>
+      x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionKey(x.id, g.id))),
+    );
     const approaches = city.intersections.flatMap((x) => x.approaches.map((a) => intersectionKey(x.id, a.id)));
     expect(new Set(laneGroups).size).toBe(laneGroups.length);
     expect([...catalog.groupings.get('laneGroup')!.keys].sort()).toEqual(laneGroups.sort());
@@ -20,7 +22,8 @@ describe('catalogFromCity', () => {
     for (const x of city.intersections) {
       for (const a of x.approaches) {
         for (const lg of a.laneGroups) {
-          for (const d of lg.detectors) expect(g.keys[g.ofSensor[catalog.index.get(d)!]]).toBe(intersectionKey(x.id, lg.id));
+          for (const d of lg.detectors)
+            expect(g.keys[g.ofSensor[catalog.index.get(d)!]]).toBe(intersectionKey(x.id, lg.id));
         }
       }
     }
@@ -29,6 +32,8 @@ describe('catalogFromCity', () => {
   it('gives every feeder, bin and DR resource its own key', () => {
     expect(catalog.groupings.get('feeder')!.keys).toHaveLength(city.feeders.length);
     expect(catalog.groupings.get('bin')!.keys).toHaveLength(city.waste.bins.length);
-    expect(catalog.groupings.get('resource')!.keys).toHaveLength(city.feeders.reduce((n, f) => n + f.resources.length, 0));
+    expect(catalog.groupings.get('resource')!.keys).toHaveLength(
+      city.feeders.reduce((n, f) => n + f.resources.length, 0),
+    );
   });
 });

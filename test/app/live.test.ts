@@ -18,7 +18,13 @@ describe('startLiveServices', () => {
   it('forecasts and plans on its own schedule, saves on close and resumes from the state directory', async () => {
     const city = smallCity(19);
     const sim = liveCity(city, MONDAY, 19);
-    const live = startLiveServices({ pipeline: sim.pipeline, clock: sim.now, stateDir: dir, tickEveryMs: 2, planRefreshEveryMs: 30 * 60_000 });
+    const live = startLiveServices({
+      pipeline: sim.pipeline,
+      clock: sim.now,
+      stateDir: dir,
+      tickEveryMs: 2,
+      planRefreshEveryMs: 30 * 60_000,
+    });
     try {
       await sim.runUntil(MONDAY + 2 * DAY + 8 * HOUR, async (now) => {
         // Give the housekeeping timer a turn every simulated hour.
@@ -45,7 +51,11 @@ describe('startLiveServices', () => {
       const q = { kind: 'feeder' as const, id: feeder, horizonMs: 6 * HOUR };
       expect(again.forecasts.forecast(q, sim.now())).toEqual(live.forecasts.forecast(q, sim.now()));
       const start = new Date(sim.now() + HOUR).toISOString();
-      const { request } = again.completeDispatch({ event: { start, intervalMinutes: 30, count: 2 }, feeders: [{ id: feeder, capKW: 100 }], resources: [] });
+      const { request } = again.completeDispatch({
+        event: { start, intervalMinutes: 30, count: 2 },
+        feeders: [{ id: feeder, capKW: 100 }],
+        resources: [],
+      });
       expect(request.feeders![0].forecastKW).toHaveLength(2);
     } finally {
       await again.close();
@@ -59,7 +69,13 @@ describe('startLiveServices while history is replayed', () => {
     const city = smallCity(21);
     const sim = liveCity(city, MONDAY, 21);
     let held = true;
-    const live = startLiveServices({ pipeline: sim.pipeline, clock: sim.now, stateDir: mkdtempSync(join(dir, 'held-')), tickEveryMs: 2, holdWhile: () => held });
+    const live = startLiveServices({
+      pipeline: sim.pipeline,
+      clock: sim.now,
+      stateDir: mkdtempSync(join(dir, 'held-')),
+      tickEveryMs: 2,
+      holdWhile: () => held,
+    });
     try {
       await sim.runUntil(MONDAY + 26 * HOUR, () => new Promise((r) => setTimeout(r, 1)));
       expect(live.forecasts.stats()).toMatchObject({ persists: 0, refitBatches: 0 });
@@ -78,7 +94,9 @@ describe('run configuration', () => {
   it('keeps state under .urbanflow in the working directory unless told otherwise', () => {
     expect(runConfig({}, {}, '/srv/app').stateDir).toBe('/srv/app/.urbanflow');
     expect(runConfig({}, { URBANFLOW_STATE_DIR: 'state' }, '/srv/app').stateDir).toBe('/srv/app/state');
-    expect(runConfig({ stateDir: '/var/lib/urbanflow' }, { URBANFLOW_STATE_DIR: 'state' }, '/srv/app').stateDir).toBe('/var/lib/urbanflow');
+    expect(runConfig({ stateDir: '/var/lib/urbanflow' }, { URBANFLOW_STATE_DIR: 'state' }, '/srv/app').stateDir).toBe(
+      '/var/lib/urbanflow',
+    );
     expect(runConfig({}, {}).stateDir).toBe(resolve('.urbanflow'));
   });
 });

@@ -11,7 +11,14 @@ describe('pipeline result listeners', () => {
     const city = smallCity(3);
     let now = MONDAY;
     const errors: Error[] = [];
-    const p = createPipeline({ city, operators: DEFAULT_OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => now, onListenerError: (e) => errors.push(e) });
+    const p = createPipeline({
+      city,
+      operators: DEFAULT_OPERATORS,
+      watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+      workers: 0,
+      clock: () => now,
+      onListenerError: (e) => errors.push(e),
+    });
     const seen: WindowResult[] = [];
     let late = 0;
     p.addResultListener(() => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { cityErrors, generateCity, type City } from '../../src/city/index.js';
 
-const small = (): City => structuredClone(generateCity({ seed: 9, intersections: 6, feeders: 2, resourcesPerFeeder: 5, bins: 20 }));
+const small = (): City =>
+  structuredClone(generateCity({ seed: 9, intersections: 6, feeders: 2, resourcesPerFeeder: 5, bins: 20 }));
 const messages = (city: City): string[] => cityErrors(city).map((e) => `${e.path}: ${e.message}`);
 
 describe('city cross-references', () => {
@@ -16,8 +17,12 @@ describe('city cross-references', () => {
     city.waste.bins[4].sensor = city.waste.bins[1].sensor;
     city.feeders[1].meterSensor = city.intersections[0].approaches[0].laneGroups[0].detectors[0];
     const errors = messages(city);
-    expect(errors).toContain(`intersections[2].id: duplicate intersection id "${city.intersections[0].id}" (also at intersections[0])`);
-    expect(errors).toContain(`waste.bins[4].sensor: duplicate sensor id "${city.waste.bins[1].sensor}" (also at waste.bins[1].sensor)`);
+    expect(errors).toContain(
+      `intersections[2].id: duplicate intersection id "${city.intersections[0].id}" (also at intersections[0])`,
+    );
+    expect(errors).toContain(
+      `waste.bins[4].sensor: duplicate sensor id "${city.waste.bins[1].sensor}" (also at waste.bins[1].sensor)`,
+    );
     expect(errors.some((e) => e.startsWith('feeders[1].meterSensor: duplicate sensor id'))).toBe(true);
   });
 
@@ -48,7 +53,14 @@ describe('city cross-references', () => {
 
   it('finds corridors naming unknown intersections or with the wrong number of links', () => {
     const city = small();
-    city.corridors = [{ id: 'c1', name: 'Main', intersections: [city.intersections[0].id, 'int-404', city.intersections[1].id], linkTravelTimesS: [30] }];
+    city.corridors = [
+      {
+        id: 'c1',
+        name: 'Main',
+        intersections: [city.intersections[0].id, 'int-404', city.intersections[1].id],
+        linkTravelTimesS: [30],
+      },
+    ];
     expect(messages(city)).toEqual([
       'corridors[0].intersections[1]: unknown intersection "int-404"',
       'corridors[0].linkTravelTimesS: must have 2 entries (one per link between 3 intersections), has 1',
@@ -83,8 +95,16 @@ describe('city cross-references', () => {
   it('checks a battery state of charge against its bounds', () => {
     const city = small();
     city.feeders[1].resources[3] = {
-      id: 'bat-x', sensor: 'dr-bat-x', type: 'battery', powerKW: 100, energyKWh: 200, soc: 0.99, socMin: 0.1, socMax: 0.95,
-      roundTripEfficiency: 0.9, costPerKWh: 0.03,
+      id: 'bat-x',
+      sensor: 'dr-bat-x',
+      type: 'battery',
+      powerKW: 100,
+      energyKWh: 200,
+      soc: 0.99,
+      socMin: 0.1,
+      socMax: 0.95,
+      roundTripEfficiency: 0.9,
+      costPerKWh: 0.03,
     };
     expect(messages(city)).toEqual(['feeders[1].resources[3].soc: must be within [socMin, socMax] = [0.1, 0.95]']);
   });

@@ -7,7 +7,17 @@ import { loadSampleCity } from '../../src/city/sample.js';
 describe('holiday calendars', () => {
   it('gives the public and bank holidays of a region, substitute days included', () => {
     const eng = calendarHolidayDates({ country: 'GB', region: 'ENG' }, 2000, 2000);
-    expect(eng).toEqual(expect.arrayContaining(['2000-01-03', '2000-04-21', '2000-04-24', '2000-05-29', '2000-08-28', '2000-12-25', '2000-12-26']));
+    expect(eng).toEqual(
+      expect.arrayContaining([
+        '2000-01-03',
+        '2000-04-21',
+        '2000-04-24',
+        '2000-05-29',
+        '2000-08-28',
+        '2000-12-25',
+        '2000-12-26',
+      ]),
+    );
     // Observances (Mother's Day) do not close offices.
     expect(eng).not.toContain('2000-04-02');
     const vic = calendarHolidayDates({ country: 'AU', region: 'VIC' }, 2014, 2014);
@@ -21,13 +31,15 @@ describe('holiday calendars', () => {
     expect(holidayCalendarProblem({ country: 'GB', region: 'XYZ' })).toMatch(/region "XYZ" of GB .*known: .*ENG/);
   });
 
-  it('adds the calendar to the city\'s own holidays, and the city check reports a bad calendar by path', () => {
+  it("adds the calendar to the city's own holidays, and the city check reports a bad calendar by path", () => {
     const city = structuredClone(loadSampleCity());
     city.holidayCalendar = { country: 'US' };
     const dates = cityHolidayDates(city, 2025, 2025);
     expect(dates).toEqual(expect.arrayContaining(['2025-01-20', ...city.holidays.filter((d) => d.startsWith('2025'))]));
     expect(new Set(dates).size).toBe(dates.length);
     city.holidayCalendar = { country: 'US', region: 'ZZ' };
-    expect(crossReferenceErrors(city).map((e) => `${e.path}: ${e.message}`)).toEqual([expect.stringMatching(/^holidayCalendar: region "ZZ" of US/)]);
+    expect(crossReferenceErrors(city).map((e) => `${e.path}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^holidayCalendar: region "ZZ" of US/),
+    ]);
   });
 });

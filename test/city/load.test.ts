@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { cityErrors, generateCity, loadCity, type City } from '../../src/city/index.js';
 import { UrbanflowError } from '../../src/errors.js';
 
-const small = (): City => structuredClone(generateCity({ seed: 5, intersections: 6, feeders: 2, resourcesPerFeeder: 8, bins: 30 }));
+const small = (): City =>
+  structuredClone(generateCity({ seed: 5, intersections: 6, feeders: 2, resourcesPerFeeder: 8, bins: 30 }));
 
 function errorsOf(value: unknown): string[] {
   try {
@@ -11,7 +12,9 @@ function errorsOf(value: unknown): string[] {
   } catch (err) {
     expect(err).toBeInstanceOf(UrbanflowError);
     expect((err as UrbanflowError).code).toBe('UF_ERR_CITY_INVALID');
-    return ((err as UrbanflowError).details.errors as { path: string; message: string }[]).map((e) => `${e.path}: ${e.message}`);
+    return ((err as UrbanflowError).details.errors as { path: string; message: string }[]).map(
+      (e) => `${e.path}: ${e.message}`,
+    );
   }
   throw new Error('expected the city to be rejected');
 }
@@ -75,7 +78,10 @@ describe('loadCity schema errors', () => {
     const city = small() as unknown as Record<string, any>;
     city.intersections[0].approaches[0].speedLimitKmh = -1;
     city.waste.bins[5].depot = 'depot-x';
-    expect(errorsOf(city)).toEqual(['intersections[0].approaches[0].speedLimitKmh: must be >= 5, got -1', 'waste.bins[5].depot: unknown depot "depot-x"']);
+    expect(errorsOf(city)).toEqual([
+      'intersections[0].approaches[0].speedLimitKmh: must be >= 5, got -1',
+      'waste.bins[5].depot: unknown depot "depot-x"',
+    ]);
   });
 
   it('reports text that is not JSON', () => {

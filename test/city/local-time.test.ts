@@ -1,6 +1,13 @@
 // Local time of the city: offsets across DST, local dates, and local times of day as instants.
 import { describe, expect, it } from 'vitest';
-import { dayOfDate, isoWeekday, localDate, localDateTime, localInstant, utcOffsetMs } from '../../src/city/local-time.js';
+import {
+  dayOfDate,
+  isoWeekday,
+  localDate,
+  localDateTime,
+  localInstant,
+  utcOffsetMs,
+} from '../../src/city/local-time.js';
 
 const H = 3_600_000;
 

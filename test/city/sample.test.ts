@@ -1,7 +1,14 @@
 // The shipped sample city: valid, big enough, and exactly what the generator makes for seed 1.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatCityJson, generateCity, loadSampleCity, SAMPLE_CITY_PATH, sensorCounts, sensorIndex } from '../../src/city/index.js';
+import {
+  formatCityJson,
+  generateCity,
+  loadSampleCity,
+  SAMPLE_CITY_PATH,
+  sensorCounts,
+  sensorIndex,
+} from '../../src/city/index.js';
 
 describe('sample city', () => {
   const city = loadSampleCity();
@@ -12,7 +19,9 @@ describe('sample city', () => {
     expect(city.feeders.reduce((s, f) => s + f.resources.length, 0)).toBeGreaterThanOrEqual(200);
     expect(city.waste.bins.length).toBeGreaterThanOrEqual(1000);
     expect(city.corridors.length).toBeGreaterThan(0);
-    expect(new Set(city.feeders.flatMap((f) => f.resources.map((r) => r.type)))).toEqual(new Set(['battery', 'hvac', 'ev', 'industrial']));
+    expect(new Set(city.feeders.flatMap((f) => f.resources.map((r) => r.type)))).toEqual(
+      new Set(['battery', 'hvac', 'ev', 'industrial']),
+    );
   });
 
   it('has four approaches with 2-3 lane groups and a detector each at every intersection', () => {
@@ -39,6 +48,8 @@ describe('sample city', () => {
     expect(counts['feeder-meter']).toBe(city.feeders.length);
     expect(counts['dr-resource']).toBe(200);
     expect(counts.weather).toBe(city.weatherStations.length);
-    expect(counts.detector).toBe(city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors))).length);
+    expect(counts.detector).toBe(
+      city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors))).length,
+    );
   });
 });

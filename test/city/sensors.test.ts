@@ -10,7 +10,13 @@ describe('sensorIndex', () => {
     const x = city.intersections[2];
     const a = x.approaches[1];
     const g = a.laneGroups[0];
-    expect(index.get(g.detectors[0])).toEqual({ kind: 'detector', sensor: g.detectors[0], intersection: x.id, approach: a.id, laneGroup: g.id });
+    expect(index.get(g.detectors[0])).toEqual({
+      kind: 'detector',
+      sensor: g.detectors[0],
+      intersection: x.id,
+      approach: a.id,
+      laneGroup: g.id,
+    });
   });
 
   it('names the feeder of a meter and of a DR resource, the depot of a bin, the station of a thermometer', () => {
@@ -18,14 +24,22 @@ describe('sensorIndex', () => {
     const r = f.resources[2];
     const b = city.waste.bins[7];
     expect(index.get(f.meterSensor)).toEqual({ kind: 'feeder-meter', sensor: f.meterSensor, feeder: f.id });
-    expect(index.get(r.sensor)).toEqual({ kind: 'dr-resource', sensor: r.sensor, resource: r.id, resourceType: r.type, feeder: f.id });
+    expect(index.get(r.sensor)).toEqual({
+      kind: 'dr-resource',
+      sensor: r.sensor,
+      resource: r.id,
+      resourceType: r.type,
+      feeder: f.id,
+    });
     expect(index.get(b.sensor)).toEqual({ kind: 'bin', sensor: b.sensor, bin: b.id, depot: b.depot, area: b.area });
     const s = city.weatherStations[0];
     expect(index.get(s.sensor)).toEqual({ kind: 'weather', sensor: s.sensor, station: s.id });
   });
 
   it('covers every sensor', () => {
-    const detectors = city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors))).length;
+    const detectors = city.intersections.flatMap((x) =>
+      x.approaches.flatMap((a) => a.laneGroups.flatMap((g) => g.detectors)),
+    ).length;
     expect(index.size).toBe(detectors + 2 + 6 + 10 + city.weatherStations.length);
   });
 });

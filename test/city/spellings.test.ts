@@ -4,17 +4,38 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPRECATED_FEEDER_FIELDS, DEPRECATED_RESOURCE_FIELDS, formatCityJson, generateCity, loadCity } from '../../src/city/index.js';
+import {
+  DEPRECATED_FEEDER_FIELDS,
+  DEPRECATED_RESOURCE_FIELDS,
+  formatCityJson,
+  generateCity,
+  loadCity,
+} from '../../src/city/index.js';
 import { isUrbanflowError } from '../../src/errors.js';
 
-const city = () => generateCity({ seed: 3, intersections: 2, feeders: 2, resourcesPerFeeder: 4, bins: 5, depots: 1, trucksPerDepot: 1, weatherStations: 1 });
+const city = () =>
+  generateCity({
+    seed: 3,
+    intersections: 2,
+    feeders: 2,
+    resourcesPerFeeder: 4,
+    bins: 5,
+    depots: 1,
+    trucksPerDepot: 1,
+    weatherStations: 1,
+  });
 
 /** The city as an older release wrote it: every renamed field under its old name. */
 function withOldSpellings(c: ReturnType<typeof city>): unknown {
-  const back = (table: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(table).map(([old, now]) => [now, old]));
-  const rename = (o: Record<string, unknown>, table: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [table[k] ?? k, v]));
+  const back = (table: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(table).map(([old, now]) => [now, old]));
+  const rename = (o: Record<string, unknown>, table: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [table[k] ?? k, v]));
   const json = JSON.parse(formatCityJson(c)) as { feeders: Record<string, unknown>[] };
-  json.feeders = json.feeders.map((f) => ({ ...rename(f, back(DEPRECATED_FEEDER_FIELDS)), resources: (f.resources as Record<string, unknown>[]).map((r) => rename(r, back(DEPRECATED_RESOURCE_FIELDS))) }));
+  json.feeders = json.feeders.map((f) => ({
+    ...rename(f, back(DEPRECATED_FEEDER_FIELDS)),
+    resources: (f.resources as Record<string, unknown>[]).map((r) => rename(r, back(DEPRECATED_RESOURCE_FIELDS))),
+  }));
   return json;
 }
 
@@ -24,7 +45,11 @@ describe('deprecated city spellings', () => {
     const warnings: string[] = [];
     const loaded = loadCity(withOldSpellings(current), (m) => warnings.push(m));
     expect(loaded).toEqual(JSON.parse(formatCityJson(current)));
-    expect(warnings.some((w) => /feeders\[0\]\.resources\[\d+\]\.costPerKwh: "costPerKwh" is deprecated, use "costPerKWh" \(8 places/.test(w))).toBe(true);
+    expect(
+      warnings.some((w) =>
+        /feeders\[0\]\.resources\[\d+\]\.costPerKwh: "costPerKwh" is deprecated, use "costPerKWh" \(8 places/.test(w),
+      ),
+    ).toBe(true);
     expect(warnings.some((w) => w.includes('"capacityKw" is deprecated, use "capacityKW"'))).toBe(true);
     expect(new Set(warnings.map((w) => /"(\w+)" is deprecated/.exec(w)![1])).size).toBe(warnings.length);
   });
@@ -43,7 +68,9 @@ describe('deprecated city spellings', () => {
       throw new Error('accepted');
     } catch (err) {
       expect(isUrbanflowError(err) && err.code).toBe('UF_ERR_CITY_INVALID');
-      expect((err as Error).message).toContain('feeders[0].resources[0].costPerKwh: is not a known field; did you mean costPerKWh?');
+      expect((err as Error).message).toContain(
+        'feeders[0].resources[0].costPerKwh: is not a known field; did you mean costPerKWh?',
+      );
     }
   });
 });

@@ -27,8 +27,13 @@ describe('readTextFile', () => {
 
 describe('urbanflow city validate', () => {
   it('refuses /dev/zero with the size limit instead of reading it all', () => {
-    const r = spawnSync(process.execPath, [CLI, 'city', 'validate', '/dev/zero'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [CLI, 'city', 'validate', '/dev/zero'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/UF_ERR_INPUT: cannot read city file \/dev\/zero: it is larger than the limit of \d+ bytes \(64 MiB\)/);
+    expect(r.stderr).toMatch(
+      /UF_ERR_INPUT: cannot read city file \/dev\/zero: it is larger than the limit of \d+ bytes \(64 MiB\)/,
+    );
   });
 });

@@ -13,7 +13,9 @@ await main(['node', 'urbanflow', ...process.argv.slice(2)]);
 // Let the hook thread's last messages arrive.
 await new Promise((r) => setTimeout(r, 100));
 port1.close();
-const files = [...urls].map((u) => (u.startsWith('file:') ? new URL(u).pathname : u)).concat(Object.keys(createRequire(import.meta.url).cache));
+const files = [...urls]
+  .map((u) => (u.startsWith('file:') ? new URL(u).pathname : u))
+  .concat(Object.keys(createRequire(import.meta.url).cache));
 const packages = new Set();
 for (const f of files) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f);

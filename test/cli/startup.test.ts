@@ -9,8 +9,33 @@ const CLI = new URL('../../bin/urbanflow.js', import.meta.url).pathname;
 const PROBE = new URL('./loaded-packages.mjs', import.meta.url).pathname;
 const TINY = new URL('../fixtures/routing/tiny-n8.vrp', import.meta.url).pathname;
 
-const COMMANDS = ['run', 'forecast', 'backtest', 'route', 'city', 'city validate', 'city generate', 'simulate', 'dispatch', 'signal-plan', 'keys', 'keys create', 'keys list', 'keys revoke'];
-const SERVICE_PACKAGES = ['fastify', '@fastify/swagger', 'better-sqlite3', 'node-rdkafka', 'prom-client', 'piscina', 'highs', 'javascript-lp-solver', '@msgpack/msgpack'];
+const COMMANDS = [
+  'run',
+  'forecast',
+  'backtest',
+  'route',
+  'city',
+  'city validate',
+  'city generate',
+  'simulate',
+  'dispatch',
+  'signal-plan',
+  'keys',
+  'keys create',
+  'keys list',
+  'keys revoke',
+];
+const SERVICE_PACKAGES = [
+  'fastify',
+  '@fastify/swagger',
+  'better-sqlite3',
+  'node-rdkafka',
+  'prom-client',
+  'piscina',
+  'highs',
+  'javascript-lp-solver',
+  '@msgpack/msgpack',
+];
 
 async function loadedBy(...args: string[]): Promise<string[]> {
   const { stdout } = await run(process.execPath, [PROBE, ...args], { encoding: 'utf8' });
@@ -21,7 +46,9 @@ describe('urbanflow start-up', () => {
   it('prints help for the program and for every command', async () => {
     const top = await run(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     for (const c of COMMANDS.filter((c) => !c.includes(' '))) expect(top.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
-    const helps = await Promise.all(COMMANDS.map((c) => run(process.execPath, [CLI, ...c.split(' '), '--help'], { encoding: 'utf8' })));
+    const helps = await Promise.all(
+      COMMANDS.map((c) => run(process.execPath, [CLI, ...c.split(' '), '--help'], { encoding: 'utf8' })),
+    );
     helps.forEach((h, i) => expect(h.stdout).toContain(`Usage: urbanflow ${COMMANDS[i]}`));
   });
 
@@ -33,6 +60,7 @@ describe('urbanflow start-up', () => {
 
   it('loads the routing solver but not the API or Kafka for route', async () => {
     const loaded = await loadedBy('route', TINY, '--time-limit', '0.1', '--json');
-    for (const p of ['fastify', 'better-sqlite3', 'node-rdkafka', 'prom-client', '@msgpack/msgpack']) expect(loaded).not.toContain(p);
+    for (const p of ['fastify', 'better-sqlite3', 'node-rdkafka', 'prom-client', '@msgpack/msgpack'])
+      expect(loaded).not.toContain(p);
   });
 });

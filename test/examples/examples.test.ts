@@ -10,7 +10,12 @@ import { resolveCityResources } from '../../src/app/plans/dispatch-resources.js'
 import { loadSampleCity } from '../../src/city/index.js';
 import { checkDispatchInput } from '../../solvers/dispatch/index.js';
 import { checkCollectionPlan as checkRoute, type CollectionRequest } from '../../solvers/routing/index.js';
-import { checkCorridor, checkPlan as checkSignals, type CorridorInput, type IntersectionInput } from '../../solvers/signals/index.js';
+import {
+  checkCorridor,
+  checkPlan as checkSignals,
+  type CorridorInput,
+  type IntersectionInput,
+} from '../../solvers/signals/index.js';
 import { startHarness, type Harness } from '../api/harness.js';
 import { checkDispatchPlan as checkDispatch } from '../../solvers/dispatch/index.js';
 
@@ -41,14 +46,21 @@ function curlLine(name: string, path: string): string {
 /** Posts as the curl line does; a plan still solving after the wait (202) is polled at its Location. */
 async function post(name: string, path: string): Promise<Record<string, any>> {
   const auth = { authorization: `Bearer ${h.secrets.operator}` };
-  const res = await fetch(`${base}${path}?wait=60`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: readFileSync(new URL(`examples/${name}`, root)) });
+  const res = await fetch(`${base}${path}?wait=60`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: readFileSync(new URL(`examples/${name}`, root)),
+  });
   const text = await res.text();
   expect([201, 202], text).toContain(res.status);
   expect(res.headers.get('location')).toMatch(new RegExp(`^${path}/[a-z]{3}_[0-9a-f]{24}$`));
   let doc = JSON.parse(text) as Record<string, any>;
   while (doc.status === 'queued') {
     await new Promise((r) => setTimeout(r, 200));
-    doc = (await (await fetch(`${base}${res.headers.get('location')}`, { headers: auth })).json()) as Record<string, any>;
+    doc = (await (await fetch(`${base}${res.headers.get('location')}`, { headers: auth })).json()) as Record<
+      string,
+      any
+    >;
   }
   expect(doc.status, JSON.stringify(doc.error)).toBe('done');
   const got = await fetch(`${base}${res.headers.get('location')}`, { headers: auth });
@@ -76,7 +88,9 @@ describe('examples/', () => {
     expect(doc.plan.deliveredKW).toHaveLength(req.event.count);
     expect(doc.plan.events.length).toBeGreaterThan(0);
     expect(checkDispatch(req, doc.plan)).toEqual([]);
-    const events = await fetch(`${base}/v1/dispatch/plans/${doc.id}/events`, { headers: { authorization: `Bearer ${h.secrets.operator}` } });
+    const events = await fetch(`${base}/v1/dispatch/plans/${doc.id}/events`, {
+      headers: { authorization: `Bearer ${h.secrets.operator}` },
+    });
     expect(events.status).toBe(200);
   });
 
@@ -94,14 +108,22 @@ describe('examples/', () => {
   });
 
   it("a traffic center's signal plans with a corridor", async () => {
-    const req = example('signal-plan-corridor.json') as { intersections: IntersectionInput[]; corridors: (Omit<CorridorInput, 'signals'> & { signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[] })[] };
+    const req = example('signal-plan-corridor.json') as {
+      intersections: IntersectionInput[];
+      corridors: (Omit<CorridorInput, 'signals'> & {
+        signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[];
+      })[];
+    };
     const doc = await post('signal-plan-corridor.json', '/v1/signals/plans');
     expect(doc.plan.plans).toHaveLength(req.intersections.length);
     expect(doc.plan.corridors).toHaveLength(req.corridors.length);
     doc.plan.plans.forEach((p: never, i: number) => expect(checkSignals(req.intersections[i], p)).toEqual([]));
     const byId = new Map(req.intersections.map((i) => [i.id, i]));
     doc.plan.corridors.forEach((c: never, i: number) => {
-      const input = { ...req.corridors[i], signals: req.corridors[i].signals.map((s) => ({ ...s, intersection: byId.get(s.intersection)! })) };
+      const input = {
+        ...req.corridors[i],
+        signals: req.corridors[i].signals.map((s) => ({ ...s, intersection: byId.get(s.intersection)! })),
+      };
       expect(checkCorridor(input, c)).toEqual([]);
     });
   });
@@ -118,7 +140,8 @@ describe('examples/', () => {
 
 describe('examples/ through the CLI', () => {
   const cli = new URL('bin/urbanflow.js', root).pathname;
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root.pathname, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, ...args], { cwd: root.pathname, encoding: 'utf8' });
 
   it('urbanflow dispatch solves the feeder-cap example against the sample city and the checker accepts the plan', () => {
     const out = run('dispatch', 'examples/dispatch-feeder-caps.json', '--json');

@@ -9,17 +9,60 @@ import { rng } from './rng.js';
 export const T0 = 1_750_000_000_000;
 
 export const SENSORS: CatalogSensor[] = [
-  ...Array.from({ length: 12 }, (_, i) => ({ id: `det-${i}`, kind: 'detector' as const, owners: { intersection: `I${i % 3}` } })),
-  ...Array.from({ length: 4 }, (_, i) => ({ id: `fm-${i}`, kind: 'feeder-meter' as const, owners: { feeder: `F${i % 2}` } })),
+  ...Array.from({ length: 12 }, (_, i) => ({
+    id: `det-${i}`,
+    kind: 'detector' as const,
+    owners: { intersection: `I${i % 3}` },
+  })),
+  ...Array.from({ length: 4 }, (_, i) => ({
+    id: `fm-${i}`,
+    kind: 'feeder-meter' as const,
+    owners: { feeder: `F${i % 2}` },
+  })),
 ];
 export const CATALOG = buildCatalog(SENSORS);
 
 export const OPERATORS: OperatorSpec[] = [
-  { name: 'count10s', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 10_000 }, aggregates: ['count', 'sum', 'min', 'max', 'mean', 'variance', 'last', 'p50', 'p95', 'p99'], allowedLatenessMs: 5_000 },
-  { name: 'speed20s', metric: 'detector.speed', keyBy: 'intersection', window: { type: 'hopping', sizeMs: 20_000, slideMs: 5_000 }, aggregates: ['count', 'mean', 'max', 'p95'], allowedLatenessMs: 3_000 },
-  { name: 'kwSession', metric: 'feeder.kw', keyBy: 'sensor', window: { type: 'session', gapMs: 4_000 }, aggregates: ['count', 'sum', 'last', 'min', 'p50'], allowedLatenessMs: 6_000 },
-  { name: 'kwSliding', metric: 'feeder.kw', keyBy: 'feeder', window: { type: 'sliding', sizeMs: 8_000 }, aggregates: ['count', 'sum', 'max', 'variance'], allowedLatenessMs: 4_000 },
-  { name: 'countStrict', metric: 'detector.count', keyBy: 'intersection', window: { type: 'tumbling', sizeMs: 15_000, offsetMs: 1_000 }, aggregates: ['sum', 'count'], allowedLatenessMs: 0 },
+  {
+    name: 'count10s',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: 10_000 },
+    aggregates: ['count', 'sum', 'min', 'max', 'mean', 'variance', 'last', 'p50', 'p95', 'p99'],
+    allowedLatenessMs: 5_000,
+  },
+  {
+    name: 'speed20s',
+    metric: 'detector.speed',
+    keyBy: 'intersection',
+    window: { type: 'hopping', sizeMs: 20_000, slideMs: 5_000 },
+    aggregates: ['count', 'mean', 'max', 'p95'],
+    allowedLatenessMs: 3_000,
+  },
+  {
+    name: 'kwSession',
+    metric: 'feeder.kw',
+    keyBy: 'sensor',
+    window: { type: 'session', gapMs: 4_000 },
+    aggregates: ['count', 'sum', 'last', 'min', 'p50'],
+    allowedLatenessMs: 6_000,
+  },
+  {
+    name: 'kwSliding',
+    metric: 'feeder.kw',
+    keyBy: 'feeder',
+    window: { type: 'sliding', sizeMs: 8_000 },
+    aggregates: ['count', 'sum', 'max', 'variance'],
+    allowedLatenessMs: 4_000,
+  },
+  {
+    name: 'countStrict',
+    metric: 'detector.count',
+    keyBy: 'intersection',
+    window: { type: 'tumbling', sizeMs: 15_000, offsetMs: 1_000 },
+    aggregates: ['sum', 'count'],
+    allowedLatenessMs: 0,
+  },
 ];
 
 export interface StreamMessage {
@@ -78,8 +121,12 @@ export function randomStream(seed: number, o: StreamOptions): StreamMessage[] {
   const byPartition = new Map<string, Reading[]>();
   const messages: StreamMessage[] = [];
   const cut = (partition: string, chunk: Reading[]) =>
-    messages.push({ partition, readings: chunk, bytes: chunk.length === 1 ? encodeReading(chunk[0]) : encodeBatch(chunk) });
-  for (let i = 0; i < readings.length; ) {
+    messages.push({
+      partition,
+      readings: chunk,
+      bytes: chunk.length === 1 ? encodeReading(chunk[0]) : encodeBatch(chunk),
+    });
+  for (let i = 0; i < readings.length;) {
     const n = 1 + Math.floor(r() * 15);
     const chunk = readings.slice(i, i + n);
     i += n;

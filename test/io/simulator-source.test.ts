@@ -8,7 +8,16 @@ import type { Reading } from '../../src/telemetry/reading.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 3, 6, 12);
-const city = generateCity({ seed: 4, intersections: 3, feeders: 2, resourcesPerFeeder: 2, bins: 20, depots: 1, trucksPerDepot: 1, weatherStations: 1 });
+const city = generateCity({
+  seed: 4,
+  intersections: 3,
+  feeders: 2,
+  resourcesPerFeeder: 2,
+  bins: 20,
+  depots: 1,
+  trucksPerDepot: 1,
+  weatherStations: 1,
+});
 
 /** An engine that records what it is fed, and the source's clock at each call. */
 function recordingEngine(clock: () => number) {
@@ -36,7 +45,17 @@ describe('startSimulatorSource with a replay of history', () => {
     const replayFromMs = START - 6 * HOUR;
     let now = () => 0;
     const rec = recordingEngine(() => now());
-    const source = startSimulatorSource({ simulator: createSimulator(city, { seed: 7, startMs: replayFromMs }), engine: rec.engine, startMs: START, replayFromMs, speed: 36_000, tickMs: 5, onError: (err) => { throw err; } });
+    const source = startSimulatorSource({
+      simulator: createSimulator(city, { seed: 7, startMs: replayFromMs }),
+      engine: rec.engine,
+      startMs: START,
+      replayFromMs,
+      speed: 36_000,
+      tickMs: 5,
+      onError: (err) => {
+        throw err;
+      },
+    });
     // The engine's ingest clock is what the simulator has delivered.
     now = () => source.delivered();
     try {
@@ -59,7 +78,8 @@ describe('startSimulatorSource with a replay of history', () => {
     expect(rec.readings.length).toBeLessThan(reference.length);
     expect(rec.readings).toEqual(reference.slice(0, rec.readings.length));
     // The engine's processing clock never goes back, across the switch from replay to pacing too.
-    for (let i = 1; i < rec.clockAtIngest.length; i++) expect(rec.clockAtIngest[i]).toBeGreaterThanOrEqual(rec.clockAtIngest[i - 1]);
+    for (let i = 1; i < rec.clockAtIngest.length; i++)
+      expect(rec.clockAtIngest[i]).toBeGreaterThanOrEqual(rec.clockAtIngest[i - 1]);
     expect(rec.clockAtIngest.some((t) => t <= START)).toBe(true);
     expect(rec.clockAtIngest.some((t) => t > START)).toBe(true);
   });
@@ -67,7 +87,16 @@ describe('startSimulatorSource with a replay of history', () => {
   it('reports its progress while replaying and stops at once when asked, without pacing after', async () => {
     const replayFromMs = START - 30 * 24 * HOUR;
     const rec = recordingEngine(() => 0);
-    const source = startSimulatorSource({ simulator: createSimulator(city, { seed: 7, startMs: replayFromMs }), engine: rec.engine, startMs: START, replayFromMs, speed: 60, onError: (err) => { throw err; } });
+    const source = startSimulatorSource({
+      simulator: createSimulator(city, { seed: 7, startMs: replayFromMs }),
+      engine: rec.engine,
+      startMs: START,
+      replayFromMs,
+      speed: 60,
+      onError: (err) => {
+        throw err;
+      },
+    });
     await until(() => rec.readings.length > 0);
     const p = source.replayProgress()!;
     expect(p).toMatchObject({ fromMs: replayFromMs, toMs: START });
@@ -83,7 +112,16 @@ describe('startSimulatorSource with a replay of history', () => {
 
   it('starts cold without a replay period', async () => {
     const rec = recordingEngine(() => 0);
-    const source = startSimulatorSource({ simulator: createSimulator(city, { seed: 7, startMs: START }), engine: rec.engine, startMs: START, speed: 36_000, tickMs: 5, onError: (err) => { throw err; } });
+    const source = startSimulatorSource({
+      simulator: createSimulator(city, { seed: 7, startMs: START }),
+      engine: rec.engine,
+      startMs: START,
+      speed: 36_000,
+      tickMs: 5,
+      onError: (err) => {
+        throw err;
+      },
+    });
     try {
       expect(source.replaying()).toBe(false);
       expect(await source.live).toBeNull();

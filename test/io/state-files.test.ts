@@ -18,7 +18,12 @@ describe('state directory files', () => {
       const h = await startHarness({ stateDir });
       const bin = structuredClone(h.city.waste.bins[0]);
       bin.volumeL += 10;
-      const put = await h.app.inject({ method: 'PUT', url: `/v1/city/bins/${bin.id}`, headers: h.auth('operator'), payload: bin });
+      const put = await h.app.inject({
+        method: 'PUT',
+        url: `/v1/city/bins/${bin.id}`,
+        headers: h.auth('operator'),
+        payload: bin,
+      });
       expect(put.statusCode).toBe(200);
       StateStore.open(stateDir).close();
       await h.close({ keepState: true });

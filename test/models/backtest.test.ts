@@ -38,6 +38,8 @@ describe('backtestSeries', () => {
   });
 
   it('refuses more origins than the history allows', () => {
-    expect(() => backtestSeries({ startMs: d.startMs, stepMs: d.stepMs, values: d.values.slice(0, 500), season: 48 }, 48, 10)).toThrow(/reduce --origins/);
+    expect(() =>
+      backtestSeries({ startMs: d.startMs, stepMs: d.stepMs, values: d.values.slice(0, 500), season: 48 }, 48, 10),
+    ).toThrow(/reduce --origins/);
   });
 });

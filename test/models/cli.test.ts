@@ -13,7 +13,8 @@ const dir = mkdtempSync(join(tmpdir(), 'uf-models-'));
 function demandCsv(days: number, seed: number): string {
   const s = syntheticDemand({ startMs: Date.UTC(2025, 9, 6), stepMs: 1_800_000, days, seed });
   const lines = ['timestamp,value'];
-  for (let t = 0; t < s.values.length; t++) lines.push(`${new Date(s.startMs + t * 1_800_000).toISOString()},${s.values[t].toFixed(3)}`);
+  for (let t = 0; t < s.values.length; t++)
+    lines.push(`${new Date(s.startMs + t * 1_800_000).toISOString()},${s.values[t].toFixed(3)}`);
   const file = join(dir, `demand-${days}-${seed}.csv`);
   writeFileSync(file, lines.join('\n'));
   return file;
@@ -51,26 +52,39 @@ describe('urbanflow forecast', () => {
 
   it('refuses too little history with the length it needs', async () => {
     const file = demandCsv(2, 2);
-    await expect(run(['forecast', '--csv', file, '--season', '48', '--horizon', '48'])).rejects.toThrow(/too little history: 96 observations.*need at least \d+/);
+    await expect(run(['forecast', '--csv', file, '--season', '48', '--horizon', '48'])).rejects.toThrow(
+      /too little history: 96 observations.*need at least \d+/,
+    );
   });
 
   it('names the line of a non-numeric value', async () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:30:00Z,n/a\n');
-    await expect(run(['forecast', '--csv', file, '--season', '48', '--horizon', '4'])).rejects.toThrow(/line 3: value "n\/a" is not a number/);
+    await expect(run(['forecast', '--csv', file, '--season', '48', '--horizon', '4'])).rejects.toThrow(
+      /line 3: value "n\/a" is not a number/,
+    );
   });
 });
 
 describe('urbanflow backtest', () => {
   it('reports model and seasonal-naive scores', async () => {
     const file = demandCsv(60, 3);
-    const out = JSON.parse(await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--json']));
+    const out = JSON.parse(
+      await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--json']),
+    );
     expect(out.origins).toBe(5);
     for (const s of [out.model, out.seasonalNaive]) {
       for (const k of ['mae', 'smape', 'mase', 'coverage80', 'coverage95']) expect(Number.isFinite(s[k])).toBe(true);
     }
     expect(out.maseRatio).toBeCloseTo(out.model.mase / out.seasonalNaive.mase, 10);
-    for (const k of ['seasonalNaiveMase', 'weeklyNaiveMase', 'decompositionMase', 'bestBaselineMase', 'ratioToBestBaseline']) expect(Number.isFinite(out[k])).toBe(true);
+    for (const k of [
+      'seasonalNaiveMase',
+      'weeklyNaiveMase',
+      'decompositionMase',
+      'bestBaselineMase',
+      'ratioToBestBaseline',
+    ])
+      expect(Number.isFinite(out[k])).toBe(true);
     expect(out.specialDays).toBeNull();
   });
 
@@ -79,10 +93,42 @@ describe('urbanflow backtest', () => {
     // The series ends on 2025-12-04; the last two test days become holidays.
     const list = join(dir, 'holidays.txt');
     writeFileSync(list, 'date\n# closures\n2025-12-03,closure\n2025-12-04\n');
-    const out = JSON.parse(await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--holidays', list, '--json']));
+    const out = JSON.parse(
+      await run([
+        'backtest',
+        '--csv',
+        file,
+        '--season',
+        '48',
+        '--horizon',
+        '48',
+        '--origins',
+        '5',
+        '--holidays',
+        list,
+        '--json',
+      ]),
+    );
     expect(out.specialDays.steps).toBe(96);
-    const cal = JSON.parse(await run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--origins', '5', '--holiday-calendar', 'US', '--json']));
+    const cal = JSON.parse(
+      await run([
+        'backtest',
+        '--csv',
+        file,
+        '--season',
+        '48',
+        '--horizon',
+        '48',
+        '--origins',
+        '5',
+        '--holiday-calendar',
+        'US',
+        '--json',
+      ]),
+    );
     expect(cal.specialDays).toBeNull();
-    await expect(run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--holiday-calendar', 'US-XX', '--json'])).rejects.toThrow(/region "XX" of US/);
+    await expect(
+      run(['backtest', '--csv', file, '--season', '48', '--horizon', '48', '--holiday-calendar', 'US-XX', '--json']),
+    ).rejects.toThrow(/region "XX" of US/);
   });
 });

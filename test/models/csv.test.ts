@@ -5,7 +5,10 @@ import { UrbanflowError } from '../../src/errors.js';
 
 function rows(values: (number | string)[], stepMin = 30): string {
   const start = Date.UTC(2026, 0, 5);
-  return ['timestamp,value', ...values.map((v, i) => `${new Date(start + i * stepMin * 60_000).toISOString()},${v}`)].join('\n');
+  return [
+    'timestamp,value',
+    ...values.map((v, i) => `${new Date(start + i * stepMin * 60_000).toISOString()},${v}`),
+  ].join('\n');
 }
 
 function errorOf(text: string): UrbanflowError {
@@ -34,7 +37,9 @@ describe('parseCsvSeries', () => {
   it('rejects duplicate and unsorted timestamps with the line', () => {
     const base = rows([1, 2, 3]).split('\n');
     expect(errorOf([...base, base[3]].join('\n')).message).toMatch(/line 5: duplicate timestamp/);
-    expect(errorOf([base[0], base[2], base[1], base[3]].join('\n')).message).toMatch(/line 3: .*earlier than the line before/);
+    expect(errorOf([base[0], base[2], base[1], base[3]].join('\n')).message).toMatch(
+      /line 3: .*earlier than the line before/,
+    );
   });
 
   it('fills gaps by linear interpolation and warns', () => {
@@ -45,7 +50,8 @@ describe('parseCsvSeries', () => {
   });
 
   it('rejects timestamps off the step grid and a bad header', () => {
-    const text = 'timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:30:00Z,2\n2026-01-01T01:00:00Z,3\n2026-01-01T01:10:00Z,4';
+    const text =
+      'timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:30:00Z,2\n2026-01-01T01:00:00Z,3\n2026-01-01T01:10:00Z,4';
     expect(errorOf(text).message).toMatch(/line 5: .*not a multiple/);
     expect(errorOf('time,value\n1,2').message).toMatch(/line 1: header/);
   });
@@ -71,8 +77,17 @@ describe('epoch timestamps', () => {
 
   it('reads a holiday column as special days, not as a regressor, future rows included', () => {
     const start = Date.UTC(2026, 0, 5);
-    const line = (i: number, v: string, flag: string, temp: number): string => `${new Date(start + i * 12 * 3_600_000).toISOString()},${v},${flag},${temp}`;
-    const s = parseCsvSeries(['timestamp,value,holiday,temp', line(0, '1', '0', 5), line(1, '2', '', 6), line(2, '3', '1', 7), line(3, '', 'true', 8)].join('\n'));
+    const line = (i: number, v: string, flag: string, temp: number): string =>
+      `${new Date(start + i * 12 * 3_600_000).toISOString()},${v},${flag},${temp}`;
+    const s = parseCsvSeries(
+      [
+        'timestamp,value,holiday,temp',
+        line(0, '1', '0', 5),
+        line(1, '2', '', 6),
+        line(2, '3', '1', 7),
+        line(3, '', 'true', 8),
+      ].join('\n'),
+    );
     expect(s.exogNames).toEqual(['temp']);
     expect(Array.from(s.exog[0])).toEqual([5, 6, 7, 8]);
     expect(s.holidays).toEqual([Math.floor(start / 86_400_000) + 1]);

@@ -22,7 +22,13 @@ function score(seed: number, withTemperature: boolean, origins: number) {
   for (let k = 1; k <= origins; k++) {
     const o = n - k * H;
     const model = fitFeederLoad(
-      { startMs: d.startMs, stepMs: STEP, values: d.values.slice(0, o), temperature: withTemperature ? d.temperature.slice(0, o) : undefined, holidays: d.holidays },
+      {
+        startMs: d.startMs,
+        stepMs: STEP,
+        values: d.values.slice(0, o),
+        temperature: withTemperature ? d.temperature.slice(0, o) : undefined,
+        holidays: d.holidays,
+      },
       H,
     );
     const fc = forecastFeederLoad(model, H, withTemperature ? d.temperature.slice(o, o + H) : undefined);
@@ -61,7 +67,10 @@ describe('feeder load forecaster', () => {
   it('round-trips through JSON and forecasts the same numbers', () => {
     const d = syntheticDemand({ startMs: Date.UTC(2025, 5, 2), stepMs: 900_000, days: 10, seed: 8 });
     const n = d.values.length - 192;
-    const model = fitFeederLoad({ startMs: d.startMs, stepMs: 900_000, values: d.values.slice(0, n), temperature: d.temperature.slice(0, n) }, 192);
+    const model = fitFeederLoad(
+      { startMs: d.startMs, stepMs: 900_000, values: d.values.slice(0, n), temperature: d.temperature.slice(0, n) },
+      192,
+    );
     const restored = restoreModel(serializeModel(model)) as FeederLoadModel;
     const a = forecastFeederLoad(model, 192, d.temperature.slice(n));
     const b = forecastFeederLoad(restored, 192, d.temperature.slice(n));

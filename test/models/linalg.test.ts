@@ -25,7 +25,11 @@ describe('solveRidge', () => {
     const ne = emptyNormalEquations(p);
     accumulateRows(ne, x, y, 0, n);
     const beta = solveRidge(ne, 1e-12);
-    const ref = new MultivariateLinearRegression(rows, Array.from(y, (v) => [v]), { statistics: false });
+    const ref = new MultivariateLinearRegression(
+      rows,
+      Array.from(y, (v) => [v]),
+      { statistics: false },
+    );
     // ml-regression puts the intercept last.
     expect(beta[0]).toBeCloseTo(ref.weights[p - 1][0], 6);
     for (let j = 1; j < p; j++) expect(beta[j]).toBeCloseTo(ref.weights[j - 1][0], 6);

@@ -15,12 +15,18 @@ describe('backtest against seasonal naive, weekly naive and the decomposition', 
   const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 112, seed: 14 });
   const holidays = holidayDays(d.holidays);
   const K = 20;
-  const report = backtestSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays, min: 0 }, H, K);
+  const report = backtestSeries(
+    { startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays, min: 0 },
+    H,
+    K,
+  );
 
   it('reports every baseline and the ratio to the best one', () => {
     expect(report.weeklyNaiveMase).not.toBeNull();
     expect(report.decompositionMase).not.toBeNull();
-    expect(report.bestBaselineMase).toBe(Math.min(report.seasonalNaiveMase, report.weeklyNaiveMase!, report.decompositionMase!));
+    expect(report.bestBaselineMase).toBe(
+      Math.min(report.seasonalNaiveMase, report.weeklyNaiveMase!, report.decompositionMase!),
+    );
     expect(report.ratioToBestBaseline).toBeCloseTo(report.model.mase / report.bestBaselineMase, 12);
     expect(report.methods).toHaveLength(K);
   });
@@ -85,7 +91,12 @@ describe('fitSeries', () => {
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     const parts = COMBINED.map((m) => seriesPoint({ ...model, method: m }, H));
     const point = seriesPoint(model, H);
-    point.forEach((v, h) => expect(v).toBeCloseTo(parts.reduce((s, p, j) => s + w[j] * p[h], 0), 9));
+    point.forEach((v, h) =>
+      expect(v).toBeCloseTo(
+        parts.reduce((s, p, j) => s + w[j] * p[h], 0),
+        9,
+      ),
+    );
   });
 
   it('widens the band of a special day the history never showed out to the ordinary-day forecast', () => {
@@ -96,7 +107,10 @@ describe('fitSeries', () => {
     while (weekday(next * DAY_MS) === 0 || weekday(next * DAY_MS) === 6) next++;
     const lead = Math.round((next * DAY_MS - endMs) / STEP) - 1;
     const horizon = lead + 48;
-    const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 }, H);
+    const model = fitSeries(
+      { startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 },
+      H,
+    );
     expect(model.specialDayScale).toBeNull();
     const fc = forecastModel(model, horizon);
     const ordinary = seriesPoint(model, horizon, undefined, []);
@@ -126,7 +140,10 @@ describe('fitSeries', () => {
     while (weekday(next * DAY_MS) !== 3) next++;
     const lead = Math.round(((next - 1) * DAY_MS - endMs) / STEP) - 1;
     const horizon = lead + 3 * 48;
-    const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 }, H);
+    const model = fitSeries(
+      { startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 },
+      H,
+    );
     const fc = forecastModel(model, horizon);
     const plain = forecastModel({ ...model, holidays: [] }, horizon);
     const asHolidays = seriesPoint(model, horizon, undefined, [next - 1, next, next + 1]);
@@ -141,6 +158,7 @@ describe('fitSeries', () => {
     }
     // A weekday taken as a holiday is forecast much lower for most of the day: the band had to reach out.
     expect(reached).toBeGreaterThan(24);
-    for (let h = 0; h < lead; h++) expect(fc.upper80[h] - fc.lower80[h]).toBeCloseTo(plain.upper80[h] - plain.lower80[h], 9);
+    for (let h = 0; h < lead; h++)
+      expect(fc.upper80[h] - fc.lower80[h]).toBeCloseTo(plain.upper80[h] - plain.lower80[h], 9);
   });
 });

@@ -22,7 +22,10 @@ describe('traffic flow forecaster', () => {
     let count = 0;
     for (let k = 0; k < 16; k++) {
       const o = n - H - k * 37;
-      const model = fitTrafficFlow({ startMs: START, stepMs: STEP, laneGroups: groups.map((g) => ({ id: g.id, counts: g.counts.slice(0, o) })) }, H);
+      const model = fitTrafficFlow(
+        { startMs: START, stepMs: STEP, laneGroups: groups.map((g) => ({ id: g.id, counts: g.counts.slice(0, o) })) },
+        H,
+      );
       const out = forecastTrafficFlow(model, H);
       expect(out.map((g) => g.id)).toEqual(['north-through', 'east-left']);
       out.forEach((g, gi) => {
@@ -48,6 +51,8 @@ describe('traffic flow input', () => {
   it('refuses a missing count instead of forecasting NaN', () => {
     const counts = syntheticTraffic({ startMs: START, stepMs: STEP, days: 3, seed: 4 });
     counts[500] = NaN;
-    expect(() => fitTrafficFlow({ startMs: START, stepMs: STEP, laneGroups: [{ id: 'a', counts }] }, 12)).toThrow(/values\[500\] is NaN/);
+    expect(() => fitTrafficFlow({ startMs: START, stepMs: STEP, laneGroups: [{ id: 'a', counts }] }, 12)).toThrow(
+      /values\[500\] is NaN/,
+    );
   });
 });

@@ -79,7 +79,11 @@ async function runCurl(command: string, files: string): Promise<Answer> {
   const status = Number(r.stdout.trim() || 0);
   if (status === 0) return { status: 0, contentType: '', body: r.stderr };
   const headers = readFileSync(headerFile, 'utf8');
-  return { status, contentType: /^content-type:\s*(.+)$/im.exec(headers)?.[1].trim() ?? '', body: readFileSync(bodyFile, 'utf8') };
+  return {
+    status,
+    contentType: /^content-type:\s*(.+)$/im.exec(headers)?.[1].trim() ?? '',
+    body: readFileSync(bodyFile, 'utf8'),
+  };
 }
 
 async function runOpen(url: string): Promise<Answer> {
@@ -101,12 +105,19 @@ async function untilAnswered(run: () => Answer | Promise<Answer>): Promise<{ ans
   }
 }
 
-type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
+};
 
 /** The OpenAPI path template a request path matches, the most literal one when several do. */
 function templateOf(doc: OpenApi, path: string): string | undefined {
   const pathname = decodeURIComponent(path.split('?')[0]);
-  const matches = Object.keys(doc.paths).filter((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname));
+  const matches = Object.keys(doc.paths).filter((t) =>
+    new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
+  );
   return matches.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
 }
 
@@ -125,10 +136,18 @@ describe('README commands against `npm start`', () => {
     ajv.addSchema(doc, 'openapi');
     const failures: string[] = [];
     const timings: string[] = [];
-    const check = (c: ReadmeCommand, method: string, path: string | undefined, { answer, atMs }: { answer: Answer; atMs: number }) => {
+    const check = (
+      c: ReadmeCommand,
+      method: string,
+      path: string | undefined,
+      { answer, atMs }: { answer: Answer; atMs: number },
+    ) => {
       const where = `README.md:${c.line} \`${c.text}\``;
       timings.push(`${(atMs / 1000).toFixed(1).padStart(5)} s  ${answer.status}  ${method} ${path}`);
-      if (answer.status < 200 || answer.status > 299) return failures.push(`${where}: ${answer.status} after ${(atMs / 1000).toFixed(1)} s: ${answer.body.slice(0, 300)}`);
+      if (answer.status < 200 || answer.status > 299)
+        return failures.push(
+          `${where}: ${answer.status} after ${(atMs / 1000).toFixed(1)} s: ${answer.body.slice(0, 300)}`,
+        );
       if (atMs > DEADLINE_MS) return failures.push(`${where}: answered after ${(atMs / 1000).toFixed(1)} s`);
       if (path === undefined) return failures.push(`${where}: does not address the server`);
       const template = templateOf(doc, path);
@@ -138,12 +157,19 @@ describe('README commands against `npm start`', () => {
         return;
       }
       const op = template ? doc.paths[template][method.toLowerCase()] : undefined;
-      const response = op?.responses[String(answer.status)] ?? op?.responses[`${String(answer.status)[0]}XX`] ?? op?.responses.default;
+      const response =
+        op?.responses[String(answer.status)] ?? op?.responses[`${String(answer.status)[0]}XX`] ?? op?.responses.default;
       const media = response?.content && Object.keys(response.content).find((t) => t.includes('json'));
-      if (!template || !op || !response || !media) return failures.push(`${where}: the OpenAPI document has no JSON ${answer.status} answer for ${method} ${template ?? path}`);
+      if (!template || !op || !response || !media)
+        return failures.push(
+          `${where}: the OpenAPI document has no JSON ${answer.status} answer for ${method} ${template ?? path}`,
+        );
       const pointer = `openapi#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${Object.keys(op.responses).find((s) => op.responses[s] === response)}/content/${media.replace(/~/g, '~0').replace(/\//g, '~1')}/schema`;
       const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
-      if (!validate(JSON.parse(answer.body))) failures.push(`${where}: answer does not match ${method} ${template} ${answer.status} in the OpenAPI document: ${ajv.errorsText(validate.errors)}`);
+      if (!validate(JSON.parse(answer.body)))
+        failures.push(
+          `${where}: answer does not match ${method} ${template} ${answer.status} in the OpenAPI document: ${ajv.errorsText(validate.errors)}`,
+        );
     };
     // All at once, each retried on its own: the time each one first answers is its own, not its predecessors'.
     const answers = await Promise.all(
@@ -151,9 +177,19 @@ describe('README commands against `npm start`', () => {
         const command = againstServer(c.text, base);
         if (c.kind === 'open') {
           const url = command.split(/\s+/)[1];
-          return { c, method: 'GET', path: url.startsWith(base) ? url.slice(base.length) : undefined, result: await untilAnswered(() => runOpen(url)) };
+          return {
+            c,
+            method: 'GET',
+            path: url.startsWith(base) ? url.slice(base.length) : undefined,
+            result: await untilAnswered(() => runOpen(url)),
+          };
         }
-        return { c, method: curlMethod(command), path: requestPath(command, base), result: await untilAnswered(() => runCurl(command, join(dir, `answer-${i}`))) };
+        return {
+          c,
+          method: curlMethod(command),
+          path: requestPath(command, base),
+          result: await untilAnswered(() => runCurl(command, join(dir, `answer-${i}`))),
+        };
       }),
     );
     for (const a of answers) check(a.c, a.method, a.path, a.result);

@@ -7,7 +7,7 @@ const md = [
   '```sh',
   'KEY=ufk_...   # the key',
   'curl localhost:8080/readyz',
-  "curl -H \"Authorization: Bearer $KEY\" 'localhost:8080/v1/windows/a?limit=5'   # five",
+  'curl -H "Authorization: Bearer $KEY" \'localhost:8080/v1/windows/a?limit=5\'   # five',
   'curl -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \\',
   '  -d @examples/dispatch.json localhost:8080/v1/dispatch/plans',
   'open http://localhost:8080/docs   # the docs',
@@ -24,8 +24,16 @@ const md = [
 describe('readmeCommands', () => {
   it('finds curl and open lines of shell blocks and prompted transcript lines, joining continuations', () => {
     const cmds = readmeCommands(md);
-    expect(cmds.map((c) => [c.line, c.kind])).toEqual([[4, 'curl'], [5, 'curl'], [6, 'curl'], [8, 'open'], [14, 'curl']]);
-    expect(cmds[2].text).toBe('curl -H "Authorization: Bearer $KEY" -H "Content-Type: application/json"  -d @examples/dispatch.json localhost:8080/v1/dispatch/plans');
+    expect(cmds.map((c) => [c.line, c.kind])).toEqual([
+      [4, 'curl'],
+      [5, 'curl'],
+      [6, 'curl'],
+      [8, 'open'],
+      [14, 'curl'],
+    ]);
+    expect(cmds[2].text).toBe(
+      'curl -H "Authorization: Bearer $KEY" -H "Content-Type: application/json"  -d @examples/dispatch.json localhost:8080/v1/dispatch/plans',
+    );
     expect(cmds[4].text).toBe('curl -s localhost:8080/v1/signals/intersections/int-001/plan');
   });
 

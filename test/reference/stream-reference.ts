@@ -77,7 +77,9 @@ class RefOperator {
     }
     if (window.type === 'session') {
       const gap = window.gapMs;
-      const touching = this.windows.filter((x) => x.key === key && x.start < ts + gap && ts < x.end).sort((a, b) => a.start - b.start);
+      const touching = this.windows
+        .filter((x) => x.key === key && x.start < ts + gap && ts < x.end)
+        .sort((a, b) => a.start - b.start);
       const start = Math.min(ts, ...touching.map((x) => x.start));
       const end = Math.max(ts + gap, ...touching.map((x) => x.end));
       if (!alive(end)) return false;
@@ -125,18 +127,27 @@ class RefOperator {
   private emitted = new Map<string, number>();
   private pending = new Set<string>();
 
-  private stepSliding(w: number, emit: (k: string, s: number, e: number, r: number, p: { ts: number; value: number }[]) => void): void {
+  private stepSliding(
+    w: number,
+    emit: (k: string, s: number, e: number, r: number, p: { ts: number; value: number }[]) => void,
+  ): void {
     const size = (this.spec.window as { sizeMs: number }).sizeMs;
     const late = this.spec.allowedLatenessMs;
     for (const r of this.windows.filter((x) => x.emits === 0 && !x.dirty)) {
       // a new reading: its own window and every later window within `size` change
-      for (const o of this.windows) if (o.key === r.key && o.start >= r.start && o.start < r.start + size) this.pending.add(`${o.key}\u0000${o.start}`);
+      for (const o of this.windows)
+        if (o.key === r.key && o.start >= r.start && o.start < r.start + size)
+          this.pending.add(`${o.key}\u0000${o.start}`);
       r.dirty = true;
     }
-    const due = [...this.pending].map((id) => ({ id, key: id.split('\u0000')[0], t: Number(id.split('\u0000')[1]) })).filter((d) => d.t <= w);
+    const due = [...this.pending]
+      .map((id) => ({ id, key: id.split('\u0000')[0], t: Number(id.split('\u0000')[1]) }))
+      .filter((d) => d.t <= w);
     for (const d of due) {
       this.pending.delete(d.id);
-      const pts = this.windows.filter((x) => x.key === d.key && x.start > d.t - size && x.start <= d.t).map((x) => x.points[0]);
+      const pts = this.windows
+        .filter((x) => x.key === d.key && x.start > d.t - size && x.start <= d.t)
+        .map((x) => x.points[0]);
       const rev = this.emitted.get(d.id) ?? 0;
       this.emitted.set(d.id, rev + 1);
       emit(d.key, d.t - size + 1, d.t + 1, rev, pts);
@@ -153,7 +164,14 @@ export interface RefOutput {
 }
 
 /** Runs messages in order: each message's readings, then the watermark step; at the end the watermark goes to +inf. */
-export function runReference(catalog: SensorCatalog, operators: OperatorSpec[], wm: WatermarkSpec, messages: RefMessage[], nowMs: number, maxFutureMs: number): RefOutput {
+export function runReference(
+  catalog: SensorCatalog,
+  operators: OperatorSpec[],
+  wm: WatermarkSpec,
+  messages: RefMessage[],
+  nowMs: number,
+  maxFutureMs: number,
+): RefOutput {
   const ops = operators.map((s) => new RefOperator(s));
   const maxTs = new Map<string, number>();
   let w = -Infinity;

@@ -39,7 +39,16 @@ describe.each([
     const err = await rejection(
       solvers.run({
         kind: 'signals',
-        input: { intersections: [intersection], corridors: [{ id: 'c1', links: [], signals: [{ intersection: 'nowhere', outboundLaneGroup: 'a', inboundLaneGroup: 'b' }] }] as never },
+        input: {
+          intersections: [intersection],
+          corridors: [
+            {
+              id: 'c1',
+              links: [],
+              signals: [{ intersection: 'nowhere', outboundLaneGroup: 'a', inboundLaneGroup: 'b' }],
+            },
+          ] as never,
+        },
       }),
     );
     expect(err).toBeInstanceOf(UrbanflowError);
@@ -52,11 +61,22 @@ describe.each([
     const good = randomIntersection(5);
     const reply = await solvers.run({
       kind: 'signal-plans',
-      input: { intersections: [{ id: good.id, input: good }, { id: 'bad', input: { ...good, id: 'bad', laneGroups: [] } }], corridors: [], planner: {} },
+      input: {
+        intersections: [
+          { id: good.id, input: good },
+          { id: 'bad', input: { ...good, id: 'bad', laneGroups: [] } },
+        ],
+        corridors: [],
+        planner: {},
+      },
     });
     expect(reply.intersections[0].plan).toBeDefined();
     expect(reply.intersections[1].plan).toBeUndefined();
-    expect(reply.intersections[1].error).toMatchObject({ code: expect.stringMatching(/^UF_ERR_/), message: expect.any(String), details: expect.any(Object) });
+    expect(reply.intersections[1].error).toMatchObject({
+      code: expect.stringMatching(/^UF_ERR_/),
+      message: expect.any(String),
+      details: expect.any(Object),
+    });
   }, 60_000);
 
   it('reports an error that is not typed as UF_ERR_INTERNAL, never as a crash', async () => {

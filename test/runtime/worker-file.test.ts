@@ -10,7 +10,10 @@ const root = mkdtempSync(join(tmpdir(), 'uf-worker-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A package with a source module src/pool.ts starting ./worker.js, its source src/worker.ts and (optionally) its build. */
-function tree(name: string, build: boolean): { sourceCaller: string; builtCaller: string; source: string; built: string } {
+function tree(
+  name: string,
+  build: boolean,
+): { sourceCaller: string; builtCaller: string; source: string; built: string } {
   const dir = join(root, name);
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, 'dist', 'src'), { recursive: true });

@@ -72,6 +72,8 @@ describe('simulator determinism', () => {
   it('validates its options', () => {
     expect(() => createSimulator(smallCity(), { seed: 1.5 })).toThrow(/seed must be an integer/);
     expect(() => createSimulator(smallCity(), { seed: 1, speed: 0 })).toThrow(/speed/);
-    expect(() => createSimulator(smallCity(), { seed: 1, disorder: { lateProbability: 2 } })).toThrow(/disorder.lateProbability must be at most 1/);
+    expect(() => createSimulator(smallCity(), { seed: 1, disorder: { lateProbability: 2 } })).toThrow(
+      /disorder.lateProbability must be at most 1/,
+    );
   });
 });

@@ -8,7 +8,10 @@ const from = cdt('2026-06-16T08:00:00');
 
 describe('simulated disorder', () => {
   it('delivers out of order within the network delay', () => {
-    const sim = createSimulator(city, { seed: 1, disorder: { meanDelayMs: 500, lateProbability: 0, duplicateProbability: 0, dropoutProbability: 0 } });
+    const sim = createSimulator(city, {
+      seed: 1,
+      disorder: { meanDelayMs: 500, lateProbability: 0, duplicateProbability: 0, dropoutProbability: 0 },
+    });
     const out = sim.step(from, from + 30 * MINUTE);
     let inversions = 0;
     for (let i = 1; i < out.length; i++) if (out[i].ts < out[i - 1].ts) inversions++;
@@ -22,7 +25,13 @@ describe('simulated disorder', () => {
     const sim = createSimulator(city, {
       seed: 2,
       speed: 20,
-      disorder: { lateProbability: 0.01, lateMinMs: MINUTE, lateMaxMs, duplicateProbability: 0.02, dropoutProbability: 0 },
+      disorder: {
+        lateProbability: 0.01,
+        lateMinMs: MINUTE,
+        lateMaxMs,
+        duplicateProbability: 0.02,
+        dropoutProbability: 0,
+      },
     });
     const end = from + 20 * MINUTE;
     let total = 0;

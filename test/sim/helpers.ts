@@ -3,7 +3,8 @@ import { generateCity, type City } from '../../src/city/index.js';
 import type { Reading } from '../../src/telemetry/reading.js';
 import type { Simulator } from '../../src/sim/index.js';
 
-export const smallCity = (): City => generateCity({ seed: 3, intersections: 9, feeders: 2, resourcesPerFeeder: 6, bins: 40 });
+export const smallCity = (): City =>
+  generateCity({ seed: 3, intersections: 9, feeders: 2, resourcesPerFeeder: 6, bins: 40 });
 
 /** UTC ms of a local (UTC-5, summer) wall-clock time in Chicago. */
 export const cdt = (isoLocal: string): number => Date.parse(`${isoLocal}-05:00`);
@@ -12,7 +13,13 @@ export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 
 /** Runs `sim` over [from, to) in chunks, passing each chunk's readings with the chunk start (a lower bound of their arrival). */
-export function run(sim: Simulator, from: number, to: number, chunkMs: number, visit: (r: Reading, arrivedAfter: number) => void): void {
+export function run(
+  sim: Simulator,
+  from: number,
+  to: number,
+  chunkMs: number,
+  visit: (r: Reading, arrivedAfter: number) => void,
+): void {
   const out: Reading[] = [];
   for (let t = from; t < to; t += chunkMs) {
     out.length = 0;

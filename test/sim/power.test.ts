@@ -33,7 +33,10 @@ describe('feeder load and weather', () => {
       const weekday = (d + 2) % 7;
       return weekday < 5 && d !== 2;
     });
-    const r = correlation(workdays.map((d) => mean(temp[d])), workdays.map((d) => mean(load[d])));
+    const r = correlation(
+      workdays.map((d) => mean(temp[d])),
+      workdays.map((d) => mean(load[d])),
+    );
     expect(r).toBeGreaterThan(0.6);
   });
 

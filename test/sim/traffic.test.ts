@@ -22,7 +22,11 @@ function hourlyCounts(dayStart: number): Map<string, number[]> {
 
 const monday = hourlyCounts(cdt('2026-06-15T00:00:00'));
 const saturday = hourlyCounts(cdt('2026-06-20T00:00:00'));
-const total = (counts: Map<string, number[]>, hour: number, keep: (d: DetectorSensor) => boolean = () => true): number => {
+const total = (
+  counts: Map<string, number[]>,
+  hour: number,
+  keep: (d: DetectorSensor) => boolean = () => true,
+): number => {
   let s = 0;
   for (const [sensor, row] of counts) if (keep(index.get(sensor) as DetectorSensor)) s += row[hour];
   return s;
@@ -71,12 +75,17 @@ describe('traffic shapes', () => {
     expect(mean(hi.map((e) => e.occ!))).toBeGreaterThan(2 * mean(lo.map((e) => e.occ!)));
     // Compare speeds within each detector: streets differ in speed limit, so pooling would compare streets, not flows.
     const speeds = new Map<string, { h: number[]; l: number[] }>();
-    for (const e of [...hi.map((x) => ({ ...x, side: 'h' as const })), ...lo.map((x) => ({ ...x, side: 'l' as const }))]) {
+    for (const e of [
+      ...hi.map((x) => ({ ...x, side: 'h' as const })),
+      ...lo.map((x) => ({ ...x, side: 'l' as const })),
+    ]) {
       const entry = speeds.get(e.sensor) ?? { h: [], l: [] };
       entry[e.side].push(e.speed!);
       speeds.set(e.sensor, entry);
     }
-    const drops = [...speeds.values()].filter((x) => x.h.length >= 5 && x.l.length >= 5).map((x) => mean(x.h) - mean(x.l));
+    const drops = [...speeds.values()]
+      .filter((x) => x.h.length >= 5 && x.l.length >= 5)
+      .map((x) => mean(x.h) - mean(x.l));
     expect(drops.length).toBeGreaterThan(5);
     expect(mean(drops)).toBeLessThan(-2);
     for (const e of rows) {

@@ -6,7 +6,12 @@ import { cdt, HOUR, mean, run, smallCity } from './helpers.js';
 const city = smallCity();
 const DAY = 24 * HOUR;
 
-function fills(sim: ReturnType<typeof createSimulator>, from: number, to: number, chunk = HOUR): Map<string, { ts: number; value: number }[]> {
+function fills(
+  sim: ReturnType<typeof createSimulator>,
+  from: number,
+  to: number,
+  chunk = HOUR,
+): Map<string, { ts: number; value: number }[]> {
   const out = new Map<string, { ts: number; value: number }[]>();
   run(sim, from, to, chunk, (r) => {
     if (r.metric !== 'bin.fill') return;
@@ -45,7 +50,10 @@ describe('bin fill levels', () => {
     const targets = city.waste.bins.slice(0, 10);
     const before = fills(sim, start, start + DAY);
     const at = start + DAY + 2 * HOUR;
-    sim.collect(targets.map((b) => b.id), at);
+    sim.collect(
+      targets.map((b) => b.id),
+      at,
+    );
     const after = fills(sim, start + DAY, start + 2 * DAY);
     for (const b of targets) {
       const last = before.get(b.sensor)!.at(-1)!.value;

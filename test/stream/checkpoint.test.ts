@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetterLog } from '../../src/telemetry/dead-letter.js';
 import { StreamEngine, resultRows, type WindowResult } from '../../src/stream/index.js';
 import type { EngineCheckpoint, EngineRestore } from '../../src/stream/engine.js';
-import { ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE, ENTRY_KEY, ENTRY_KEY_TOMBSTONE, StateReplay } from '../../src/stream/state-log.js';
+import {
+  ENTRY_BUCKET,
+  ENTRY_BUCKET_TOMBSTONE,
+  ENTRY_KEY,
+  ENTRY_KEY_TOMBSTONE,
+  StateReplay,
+} from '../../src/stream/state-log.js';
 import { stateLayout, type StateLayout } from '../../src/stream/state-layout.js';
 import { CATALOG, OPERATORS, randomStream, type StreamMessage } from '../helpers/telemetry-stream.js';
 import { rng } from '../helpers/rng.js';
@@ -51,7 +57,7 @@ class CompactedLog {
   compact(r: () => number): void {
     const last = new Map<string, number>();
     this.records.forEach((rec, i) => last.set(rec.key, i));
-    const kept = this.records.filter((rec, i) => last.get(rec.key) !== i && r() < 0.3 ? false : true);
+    const kept = this.records.filter((rec, i) => (last.get(rec.key) !== i && r() < 0.3 ? false : true));
     const first = new Map<string, number>();
     kept.forEach((rec, i) => first.has(rec.key) || first.set(rec.key, i));
     this.records = kept.filter((rec, i) => !(rec.value === null && first.get(rec.key) === i && r() < 0.5));
@@ -59,7 +65,9 @@ class CompactedLog {
 
   /** The state a restore reads: the log replayed in order under `layout`. */
   restore(layout: StateLayout): EngineRestore & { staleBuckets: number } {
-    const replay = new StateReplay(layout, (op, name) => CATALOG.groupings.get(OPERATORS[op].keyBy)!.keys.indexOf(name));
+    const replay = new StateReplay(layout, (op, name) =>
+      CATALOG.groupings.get(OPERATORS[op].keyBy)!.keys.indexOf(name),
+    );
     for (const rec of this.records) {
       const [kind, op, a, b] = rec.key.split('/');
       if (kind === 'k') replay.key(Number(op), Number(a), rec.value);
@@ -67,7 +75,12 @@ class CompactedLog {
     }
     const r = replay.result();
     this.stale = r.staleBuckets.map((s) => `b/${s.op}/${s.buckets}/${s.bucket}`);
-    return { watermark: this.watermark, records: r.records, rewrite: r.staleBuckets.length > 0, staleBuckets: r.staleBuckets.length };
+    return {
+      watermark: this.watermark,
+      records: r.records,
+      rewrite: r.staleBuckets.length > 0,
+      staleBuckets: r.staleBuckets.length,
+    };
   }
 }
 
@@ -88,7 +101,11 @@ function engine(workers: number, rows: WindowResult[], dead: DeadLetterLog, layo
 }
 
 const order = (a: WindowResult, b: WindowResult) =>
-  a.operator.localeCompare(b.operator) || a.key.localeCompare(b.key) || a.start - b.start || a.end - b.end || a.revision - b.revision;
+  a.operator.localeCompare(b.operator) ||
+  a.key.localeCompare(b.key) ||
+  a.start - b.start ||
+  a.end - b.end ||
+  a.revision - b.revision;
 
 async function uninterrupted(messages: StreamMessage[], workers: number): Promise<WindowResult[]> {
   const rows: WindowResult[] = [];
@@ -104,7 +121,12 @@ async function uninterrupted(messages: StreamMessage[], workers: number): Promis
  * whatever it emitted after its last checkpoint, the log is compacted at random, and a fresh engine restored
  * from it replays the input from that checkpoint. `layouts` gives the bucket layout of each incarnation.
  */
-async function withCrashes(messages: StreamMessage[], workers: number, seed: number, layouts: (n: number) => StateLayout = () => LAYOUT): Promise<{ rows: WindowResult[]; log: CompactedLog }> {
+async function withCrashes(
+  messages: StreamMessage[],
+  workers: number,
+  seed: number,
+  layouts: (n: number) => StateLayout = () => LAYOUT,
+): Promise<{ rows: WindowResult[]; log: CompactedLog }> {
   const r = rng(seed);
   const committed: WindowResult[] = [];
   const log = new CompactedLog(layouts(0));
@@ -153,7 +175,9 @@ describe('window state checkpoints', () => {
   }
 
   it('the runs above wrote bucket records and key records, and tombstones of each', () => {
-    expect([...kindsSeen].sort()).toEqual([ENTRY_KEY, ENTRY_KEY_TOMBSTONE, ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE].sort());
+    expect([...kindsSeen].sort()).toEqual(
+      [ENTRY_KEY, ENTRY_KEY_TOMBSTONE, ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE].sort(),
+    );
   });
 
   it('a log written under another bucket layout is restored exactly, and rewritten under the new one at the next checkpoint', async () => {

@@ -57,7 +57,12 @@ describe('stream engine equals the single-threaded reference', () => {
       const ref = runReference(catalog, operators, WM, stream.messages, NOW, 86_400_000);
       expect(ref.results.length).toBeGreaterThan(50);
       expect(ref.results.some((r) => r.revision > 0)).toBe(true);
-      for (const [workers, batchSize, flush] of [[0, 3, 0], [2, 5, 0], [2, 4096, 1e12], [1, 17, 0]] as const) {
+      for (const [workers, batchSize, flush] of [
+        [0, 3, 0],
+        [2, 5, 0],
+        [2, 4096, 1e12],
+        [1, 17, 0],
+      ] as const) {
         const got = await runEngine(stream, workers, batchSize, flush);
         expectSameResults(got.rows, ref.results);
         expect(got.stats.late).toBe(ref.late);
@@ -78,7 +83,12 @@ describe('stream engine on worker threads keeps per-key order', () => {
       const batch: Reading[] = [];
       for (let i = 0; i < 2000; i++) {
         t += 1;
-        batch.push({ sensor: `det-${Math.floor(r() * 12)}`, metric: 'detector.count', ts: t - Math.floor(r() * 1_500), value: Math.floor(r() * 9) });
+        batch.push({
+          sensor: `det-${Math.floor(r() * 12)}`,
+          metric: 'detector.count',
+          ts: t - Math.floor(r() * 1_500),
+          value: Math.floor(r() * 9),
+        });
       }
       messages.push({ partition: 'p0', bytes: encodeBatch(batch) });
     }
@@ -112,7 +122,12 @@ describe('backpressure', () => {
     let sent = 0;
     try {
       for (let m = 0; m < 200; m++) {
-        const batch: Reading[] = Array.from({ length: 100 }, (_, i) => ({ sensor: `det-${i % 12}`, metric: 'detector.count', ts: T0 + m * 100 + i, value: 1 }));
+        const batch: Reading[] = Array.from({ length: 100 }, (_, i) => ({
+          sensor: `det-${i % 12}`,
+          metric: 'detector.count',
+          ts: T0 + m * 100 + i,
+          value: 1,
+        }));
         sent += batch.length;
         await engine.ingestMessage(encodeBatch(batch));
         maxInFlight = Math.max(maxInFlight, engine.stats().tasksInFlight);

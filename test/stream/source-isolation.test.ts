@@ -16,8 +16,16 @@ const SKEW_MS = 60_000;
 const WM = { outOfOrdernessMs: 2_000, idleTimeoutMs: Number.MAX_SAFE_INTEGER };
 /** The rogue source's own sensors: keys of every grouping that no other source uses. */
 const ROGUE = [
-  ...Array.from({ length: 4 }, (_, i) => ({ id: `rogue-det-${i}`, kind: 'detector' as const, owners: { intersection: 'R0' } })),
-  ...Array.from({ length: 2 }, (_, i) => ({ id: `rogue-fm-${i}`, kind: 'feeder-meter' as const, owners: { feeder: 'RF0' } })),
+  ...Array.from({ length: 4 }, (_, i) => ({
+    id: `rogue-det-${i}`,
+    kind: 'detector' as const,
+    owners: { intersection: 'R0' },
+  })),
+  ...Array.from({ length: 2 }, (_, i) => ({
+    id: `rogue-fm-${i}`,
+    kind: 'feeder-meter' as const,
+    owners: { feeder: 'RF0' },
+  })),
 ];
 const catalog = buildCatalog([...SENSORS, ...ROGUE]);
 const rogueKeys = new Set(['R0', 'RF0', ...ROGUE.map((s) => s.id)]);
@@ -47,16 +55,27 @@ function scenario(seed: number) {
     const rogue: Reading[] = [];
     const reading = (ts: number): Reading => {
       const i = Math.floor(r() * ROGUE.length);
-      return ROGUE[i].kind === 'detector' ? { sensor: ROGUE[i].id, metric: 'detector.count', ts, value: Math.floor(r() * 30) } : { sensor: ROGUE[i].id, metric: 'feeder.kw', ts, value: r() * 500 };
+      return ROGUE[i].kind === 'detector'
+        ? { sensor: ROGUE[i].id, metric: 'detector.count', ts, value: Math.floor(r() * 30) }
+        : { sensor: ROGUE[i].id, metric: 'feeder.kw', ts, value: r() * 500 };
     };
     rogue.push(reading(now + Math.floor(r() * SKEW_MS)));
     for (let k = Math.floor(r() * 4); k > 0; k--) {
       const u = r();
-      const offset = u < 0.4 ? 1 + SKEW_MS + Math.floor(r() * 8 * 3_600_000) : u < 0.7 ? -Math.floor(r() * 2 * 3_600_000) : Math.floor(r() * SKEW_MS);
+      const offset =
+        u < 0.4
+          ? 1 + SKEW_MS + Math.floor(r() * 8 * 3_600_000)
+          : u < 0.7
+            ? -Math.floor(r() * 2 * 3_600_000)
+            : Math.floor(r() * SKEW_MS);
       if (offset > SKEW_MS) farFuture++;
       rogue.push(reading(now + offset));
     }
-    messages.push({ partition: 'http:rogue', bytes: rogue.length === 1 ? encodeReading(rogue[0]) : encodeBatch(rogue), now });
+    messages.push({
+      partition: 'http:rogue',
+      bytes: rogue.length === 1 ? encodeReading(rogue[0]) : encodeBatch(rogue),
+      now,
+    });
   }
   return { good, messages, farFuture };
 }
@@ -99,7 +118,10 @@ describe('a misbehaving source cannot change the results of the others', () => {
       expect(ref.results.some((r) => r.revision > 0)).toBe(true);
       for (const workers of [0, 1]) {
         const got = await run(messages, workers);
-        expectSameResults(got.rows.filter((r) => !rogueKeys.has(r.key)), ref.results);
+        expectSameResults(
+          got.rows.filter((r) => !rogueKeys.has(r.key)),
+          ref.results,
+        );
         const othersLate = got.letters.filter((l) => l.reason === 'late' && !rogueKeys.has(l.key!)).length;
         expect(othersLate).toBe(ref.late);
         // Every far-future reading of the rogue, and nothing else, is refused as `future`.

@@ -37,7 +37,14 @@ describe('columnar batch codec', () => {
   });
 
   it('accepts plain MessagePack arrays as columns and flags wrong types per row', () => {
-    const bytes = encode({ sensors: ['det-1'], metrics: ['detector.count'], sensor: [0, 0], metric: [0, 0], ts: [NOW, 'soon'], value: [3, 4] });
+    const bytes = encode({
+      sensors: ['det-1'],
+      metrics: ['detector.count'],
+      sensor: [0, 0],
+      metric: [0, 0],
+      ts: [NOW, 'soon'],
+      value: [3, 4],
+    });
     const msg = decodeWire(bytes);
     if (msg.kind !== 'batch') throw new Error('expected a batch');
     const log = new DeadLetterLog();
@@ -51,8 +58,12 @@ describe('columnar batch codec', () => {
   it('rejects undecodable bytes and inconsistent batches as a whole, naming the problem', () => {
     expect(() => decodeWire(Uint8Array.of(0xc1))).toThrow(WireFormatError);
     expect(() => decodeWire(encode([1, 2, 3]))).toThrow(/must be a MessagePack map/);
-    expect(() => decodeWire(encode({ sensors: ['a'], metrics: ['m'], sensor: [0, 0], metric: [0], ts: [1, 2], value: [1, 2] }))).toThrow(/'metric' has 1 rows but 'ts' has 2/);
-    expect(() => decodeWire(encode({ sensors: 'a', metrics: [], sensor: [], metric: [], ts: [], value: [] }))).toThrow(/'sensors' must be an array/);
+    expect(() =>
+      decodeWire(encode({ sensors: ['a'], metrics: ['m'], sensor: [0, 0], metric: [0], ts: [1, 2], value: [1, 2] })),
+    ).toThrow(/'metric' has 1 rows but 'ts' has 2/);
+    expect(() => decodeWire(encode({ sensors: 'a', metrics: [], sensor: [], metric: [], ts: [], value: [] }))).toThrow(
+      /'sensors' must be an array/,
+    );
   });
 });
 
@@ -94,8 +105,11 @@ describe('validation', () => {
     const log = new DeadLetterLog();
     const good = decodeWire(encodeReading({ sensor: 'fm-1', metric: 'feeder.kw', ts: NOW, value: 12 }));
     const bad = decodeWire(encode({ sensor: 'fm-1', metric: 'feeder.kw', ts: '2026', value: 12 }));
-    const badQuality = decodeWire(encode({ sensor: 'fm-1', metric: 'feeder.kw', ts: NOW, value: 12, quality: 'great' }));
-    if (good.kind !== 'single' || bad.kind !== 'single' || badQuality.kind !== 'single') throw new Error('expected single readings');
+    const badQuality = decodeWire(
+      encode({ sensor: 'fm-1', metric: 'feeder.kw', ts: NOW, value: 12, quality: 'great' }),
+    );
+    if (good.kind !== 'single' || bad.kind !== 'single' || badQuality.kind !== 'single')
+      throw new Error('expected single readings');
     expect(validateSingle(good.reading, ctx(log))).toBe(1 * 256 + METRIC_INDEX.get('feeder.kw')!);
     expect(validateSingle(bad.reading, ctx(log))).toBe(-1);
     expect(validateSingle(badQuality.reading, ctx(log))).toBe(-1);

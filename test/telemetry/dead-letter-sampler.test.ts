@@ -30,9 +30,22 @@ describe('DeadLetterSampler', () => {
   it('bounds the letters of a junk batch in an engine built with deadLetterSamples, and counts every row', async () => {
     const letters: DeadLetter[] = [];
     const log = new DeadLetterLog(5, (l) => letters.push(l));
-    const engine = new StreamEngine({ catalog: CATALOG, operators: OPERATORS, watermark: { outOfOrdernessMs: 1000, idleTimeoutMs: 60_000 }, workers: 0, clock: () => T0, deadLetter: log.add, deadLetterSamples: 10 });
+    const engine = new StreamEngine({
+      catalog: CATALOG,
+      operators: OPERATORS,
+      watermark: { outOfOrdernessMs: 1000, idleTimeoutMs: 60_000 },
+      workers: 0,
+      clock: () => T0,
+      deadLetter: log.add,
+      deadLetterSamples: 10,
+    });
     try {
-      const junk = Array.from({ length: 5000 }, (_, i) => ({ sensor: `ghost-${i}`, metric: 'detector.count', ts: T0, value: 1 }));
+      const junk = Array.from({ length: 5000 }, (_, i) => ({
+        sensor: `ghost-${i}`,
+        metric: 'detector.count',
+        ts: T0,
+        value: 1,
+      }));
       await engine.ingestMessage(encodeBatch(junk));
       expect(letters.length).toBe(11);
       expect(log.counts.get('unknown-sensor')).toBe(5000);

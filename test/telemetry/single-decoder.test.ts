@@ -28,9 +28,21 @@ function general(bytes: Uint8Array): FastReading | null {
     throw err;
   }
   if (msg.kind !== 'single') return null;
-  const ids = validateSingle(msg.reading, { catalog, nowMs: NOW, maxFutureMs: MAX_FUTURE, source: 't', deadLetter: log.add });
+  const ids = validateSingle(msg.reading, {
+    catalog,
+    nowMs: NOW,
+    maxFutureMs: MAX_FUTURE,
+    source: 't',
+    deadLetter: log.add,
+  });
   if (ids < 0) return null;
-  return { sensor: Math.floor(ids / 256), metric: ids % 256, ts: msg.reading.ts, value: msg.reading.value, quality: msg.reading.quality };
+  return {
+    sensor: Math.floor(ids / 256),
+    metric: ids % 256,
+    ts: msg.reading.ts,
+    value: msg.reading.value,
+    quality: msg.reading.quality,
+  };
 }
 
 function randomMessage(rand: () => number): unknown {
@@ -38,8 +50,14 @@ function randomMessage(rand: () => number): unknown {
   // Mostly valid fields, so that whole valid readings are common and every encoding of them is exercised.
   const either = <T>(valid: T[], invalid: T[]): T => (rand() < 0.8 ? pick(valid) : pick(invalid));
   const sensor = either(['det-0', 'det-17', 'det-299', 'fm-1', 'bin-ü'], ['det-300', 'nope', '', 42]);
-  const metric = either(['detector.count', 'detector.speed', 'feeder.kw', 'bin.fill'], ['weather.temp_c', 'detector.count ', 7]);
-  const ts = either([NOW, NOW - 123_456.5, NOW + MAX_FUTURE, 0, 2 ** 32 + 3], [NOW + MAX_FUTURE + 1, -5, Number.NaN, 'x', 2 ** 60]);
+  const metric = either(
+    ['detector.count', 'detector.speed', 'feeder.kw', 'bin.fill'],
+    ['weather.temp_c', 'detector.count ', 7],
+  );
+  const ts = either(
+    [NOW, NOW - 123_456.5, NOW + MAX_FUTURE, 0, 2 ** 32 + 3],
+    [NOW + MAX_FUTURE + 1, -5, Number.NaN, 'x', 2 ** 60],
+  );
   const value = either(
     [0, 1, 127, 128, 255, 256, 65_535, 65_536, -1, -33, -129, -40_000, 3.5, 0.25, 1000, Math.fround(1.1)],
     [1001, 2 ** 31, Number.POSITIVE_INFINITY, null, 2 ** 40],
@@ -86,7 +104,13 @@ describe('single-reading fast decoder', () => {
     const out: FastReading = { sensor: -1, metric: -1, ts: 0, value: 0, quality: 0 };
     const bytes = encode({ sensor: 'det-3', metric: 'detector.count', ts: NOW, value: 4 });
     expect(decoder.decode(bytes, NOW, out)).toBe(true);
-    expect(out).toEqual({ sensor: catalog.index.get('det-3'), metric: METRIC_INDEX.get('detector.count'), ts: NOW, value: 4, quality: 0 });
+    expect(out).toEqual({
+      sensor: catalog.index.get('det-3'),
+      metric: METRIC_INDEX.get('detector.count'),
+      ts: NOW,
+      value: 4,
+      quality: 0,
+    });
     for (let cut = 0; cut < bytes.length; cut++) expect(decoder.decode(bytes.subarray(0, cut), NOW, out)).toBe(false);
     const rand = rng(5);
     for (let i = 0; i < 5000; i++) {

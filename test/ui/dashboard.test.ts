@@ -20,13 +20,24 @@ const api = async <T>(url: string, who: Credential): Promise<T> => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(join(defaultUiDir(), 'index.html'))) throw new Error(`the dashboard is not built (${defaultUiDir()}): run npm run build`);
+  if (!existsSync(join(defaultUiDir(), 'index.html')))
+    throw new Error(`the dashboard is not built (${defaultUiDir()}): run npm run build`);
   h = await startHarness({ live: { days: 3 } });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   // A dead letter to show, and a dispatch plan of the utility's tenant.
-  await h.app.inject({ method: 'POST', url: '/v1/telemetry', headers: h.auth('operator'), payload: [{ sensor: 'no-such-sensor', metric: 'bin.fill', ts: T0, value: 0.5 }] });
-  const plan = await h.app.inject({ method: 'POST', url: '/v1/dispatch/plans?wait=60', headers: h.auth('utility'), payload: dispatchRequest() });
+  await h.app.inject({
+    method: 'POST',
+    url: '/v1/telemetry',
+    headers: h.auth('operator'),
+    payload: [{ sensor: 'no-such-sensor', metric: 'bin.fill', ts: T0, value: 0.5 }],
+  });
+  const plan = await h.app.inject({
+    method: 'POST',
+    url: '/v1/dispatch/plans?wait=60',
+    headers: h.auth('utility'),
+    payload: dispatchRequest(),
+  });
   expect(plan.statusCode, plan.body).toBe(201);
   browser = await launch();
 }, 600_000);
@@ -40,7 +51,10 @@ afterAll(async () => {
 async function expectClean(w: Watched, name: string): Promise<void> {
   await screenshot(w.page, name);
   expect(w.consoleErrors, name).toEqual([]);
-  expect(w.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:')), name).toEqual([]);
+  expect(
+    w.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:')),
+    name,
+  ).toEqual([]);
   expect(await axeViolations(w.page), name).toEqual([]);
 }
 
@@ -65,10 +79,15 @@ describe('dashboard', () => {
     const { page } = w;
     await signIn(page, origin, h.secrets.operator!);
     await page.waitForSelector('#city-map[data-state="ready"]');
-    const current = await api<{ results: { key: string; values: { last: number } }[] }>('/v1/windows/bin-fill-latest/current?limit=10000', 'operator');
+    const current = await api<{ results: { key: string; values: { last: number } }[] }>(
+      '/v1/windows/bin-fill-latest/current?limit=10000',
+      'operator',
+    );
     expect(current.results.length).toBeGreaterThan(0);
     for (const r of current.results.slice(0, 5)) {
-      expect(await page.getAttribute(`circle[data-bin="${r.key}"]`, 'data-fill')).toBe(String(Math.round(r.values.last * 100)));
+      expect(await page.getAttribute(`circle[data-bin="${r.key}"]`, 'data-fill')).toBe(
+        String(Math.round(r.values.last * 100)),
+      );
     }
     expect(await page.locator('circle[data-bin]').count()).toBe(h.city.waste.bins.length);
     expect(await page.locator('rect[data-intersection]').count()).toBe(h.city.intersections.length);
@@ -78,7 +97,10 @@ describe('dashboard', () => {
 
     await openView(page, 'health');
     await page.waitForSelector('[data-metric="dead-letters"]');
-    const dead = await api<{ total: number; byReason: Record<string, { count: number }> }>('/v1/dead-letters', 'operator');
+    const dead = await api<{ total: number; byReason: Record<string, { count: number }> }>(
+      '/v1/dead-letters',
+      'operator',
+    );
     for (const [reason, r] of Object.entries(dead.byReason)) {
       await page.waitForSelector(`[data-reason="${reason}"]`);
       expect(await page.locator(`[data-reason="${reason}"] span`).last().textContent()).toBe(String(r.count));
@@ -99,7 +121,9 @@ describe('dashboard', () => {
     await page.click('#new-key button[type=submit]');
     const secret = await page.textContent('#new-secret');
     expect(secret).toMatch(/^ufk_/);
-    expect((await api<{ keys: { tenant: string }[] }>('/v1/keys', 'operator')).keys.some((k) => k.tenant === 'ui-test')).toBe(true);
+    expect(
+      (await api<{ keys: { tenant: string }[] }>('/v1/keys', 'operator')).keys.some((k) => k.tenant === 'ui-test'),
+    ).toBe(true);
     await expectClean(w, 'operator-keys');
     expect(w.requests.some((u) => u.includes(h.secrets.operator!) || u.includes(secret!))).toBe(false);
     await page.context().close();
@@ -109,16 +133,25 @@ describe('dashboard', () => {
     const w = await openPage(browser);
     const { page } = w;
     await signIn(page, origin, h.secrets.traffic!);
-    expect(await page.locator('#nav a').evaluateAll((as) => as.map((a) => a.getAttribute('data-view')))).toEqual(['intersections', 'corridors']);
+    expect(await page.locator('#nav a').evaluateAll((as) => as.map((a) => a.getAttribute('data-view')))).toEqual([
+      'intersections',
+      'corridors',
+    ]);
     await page.waitForSelector('#intersection-plan[data-state="ready"]');
     const id = await page.inputValue('#intersection');
-    const live = await api<{ plan: { phases: { phase: string; splitTime: number }[]; performance: { laneGroups: { id: string; vc: number }[] } } }>(`/v1/signals/intersections/${id}/plan`, 'traffic');
+    const live = await api<{
+      plan: {
+        phases: { phase: string; splitTime: number }[];
+        performance: { laneGroups: { id: string; vc: number }[] };
+      };
+    }>(`/v1/signals/intersections/${id}/plan`, 'traffic');
     const current = page.locator('[data-period="current"]');
     for (const p of live.plan.phases) {
       expect(await current.locator(`[data-split-of="${p.phase}"]`).textContent()).toBe(String(p.splitTime));
       expect(await current.locator(`g[data-phase="${p.phase}"]`).getAttribute('data-split')).toBe(String(p.splitTime));
     }
-    for (const g of live.plan.performance.laneGroups) expect(await current.locator(`[data-vc-of="${g.id}"]`).textContent()).toBe(g.vc.toFixed(2));
+    for (const g of live.plan.performance.laneGroups)
+      expect(await current.locator(`[data-vc-of="${g.id}"]`).textContent()).toBe(g.vc.toFixed(2));
     await expectClean(w, 'traffic-intersection');
 
     await openView(page, 'corridors');
@@ -138,7 +171,14 @@ describe('dashboard', () => {
     await signIn(page, origin, h.secrets.utility!);
     await page.waitForSelector('#feeder-chart[data-state="ready"] canvas');
     const legend = await page.textContent('#feeder-chart .u-legend');
-    for (const label of ['measured (30-min mean) (kW)', 'forecast (kW)', 'upper 80 % (kW)', 'lower 95 % (kW)', 'capacity (kW)']) expect(legend).toContain(label);
+    for (const label of [
+      'measured (30-min mean) (kW)',
+      'forecast (kW)',
+      'upper 80 % (kW)',
+      'lower 95 % (kW)',
+      'capacity (kW)',
+    ])
+      expect(legend).toContain(label);
     await expectClean(w, 'utility-feeders');
 
     await openView(page, 'dispatch');
@@ -170,10 +210,16 @@ describe('dashboard', () => {
     await signIn(page, origin, h.secrets.cleanway!);
     await page.waitForSelector('#routes[data-state="ready"]');
     const depots = (await api<{ items: { id: string }[] }>('/v1/city/depots', 'cleanway')).items.map((d) => d.id);
-    const options = await page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await page
+      .locator('#depot option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(options).toEqual(depots);
-    const routes = await api<{ date: string; plan: { trucks: { truck: string; stops: unknown[] }[] } }>(`/v1/routes/depots/${depots[0]}/next`, 'cleanway');
-    for (const t of routes.plan.trucks) expect(await page.textContent(`[data-stops-of="${t.truck}"]`)).toBe(String(t.stops.length));
+    const routes = await api<{ date: string; plan: { trucks: { truck: string; stops: unknown[] }[] } }>(
+      `/v1/routes/depots/${depots[0]}/next`,
+      'cleanway',
+    );
+    for (const t of routes.plan.trucks)
+      expect(await page.textContent(`[data-stops-of="${t.truck}"]`)).toBe(String(t.stops.length));
     expect(await page.locator('#route-map path[data-truck]').count()).toBe(routes.plan.trucks.length);
     const download = page.waitForEvent('download');
     await page.click('button:has-text("Download GeoJSON")');
@@ -185,7 +231,10 @@ describe('dashboard', () => {
     const shown = await page.locator('#bins tbody tr td:first-child').allTextContents();
     expect(shown.length).toBe(own.size);
     expect(shown.every((b) => own.has(b))).toBe(true);
-    const current = await api<{ results: { key: string; values: { last: number } }[] }>('/v1/windows/bin-fill-latest/current?limit=10000', 'cleanway');
+    const current = await api<{ results: { key: string; values: { last: number } }[] }>(
+      '/v1/windows/bin-fill-latest/current?limit=10000',
+      'cleanway',
+    );
     const r = current.results[0];
     expect(await page.textContent(`[data-fill-of="${r.key}"]`)).toBe(`${Math.round(r.values.last * 100)} %`);
     await expectClean(w, 'waste-bins');
@@ -195,7 +244,9 @@ describe('dashboard', () => {
     const byToken = await openPage(browser);
     await signIn(byToken.page, origin, h.secrets['cleanway-token']!);
     await byToken.page.waitForSelector('#routes[data-state]');
-    expect(await byToken.page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(depots);
+    expect(
+      await byToken.page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(depots);
     expect(byToken.consoleErrors).toEqual([]);
     await byToken.page.context().close();
 
@@ -203,7 +254,9 @@ describe('dashboard', () => {
     const other = await openPage(browser);
     await signIn(other.page, origin, h.secrets.metro!);
     await other.page.waitForSelector('#routes[data-state]');
-    const otherDepots = await other.page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const otherDepots = await other.page
+      .locator('#depot option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(otherDepots.some((d) => depots.includes(d))).toBe(false);
     await openView(other.page, 'bins');
     const otherBins = await other.page.locator('#bins tbody tr td:first-child').allTextContents();
@@ -222,9 +275,14 @@ describe('dashboard', () => {
     const reached = new Set<string>();
     for (let i = 0; i < 40 && !(reached.has('nav') && reached.has('form')); i++) {
       await page.keyboard.press('Tab');
-      const where = await page.evaluate(() => (document.activeElement?.closest('nav') ? 'nav' : document.activeElement?.closest('form') ? 'form' : 'other'));
+      const where = await page.evaluate(() =>
+        document.activeElement?.closest('nav') ? 'nav' : document.activeElement?.closest('form') ? 'form' : 'other',
+      );
       reached.add(where);
-      if (where === 'nav' && (await page.evaluate(() => document.activeElement?.getAttribute('data-view'))) === 'dispatch') {
+      if (
+        where === 'nav' &&
+        (await page.evaluate(() => document.activeElement?.getAttribute('data-view'))) === 'dispatch'
+      ) {
         await page.keyboard.press('Enter');
         await page.waitForSelector('.view[data-view="dispatch"][data-state="ready"]');
       }

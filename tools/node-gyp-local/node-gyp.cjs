@@ -36,7 +36,9 @@ if (!env.npm_config_nodedir) {
   const nodeDir = localNodeDir();
   if (nodeDir) {
     env.npm_config_nodedir = nodeDir;
-    process.stderr.write(`node-gyp: building against the Node.js ${process.versions.node} headers in ${nodeDir}/include/node\n`);
+    process.stderr.write(
+      `node-gyp: building against the Node.js ${process.versions.node} headers in ${nodeDir}/include/node\n`,
+    );
   } else {
     process.stderr.write('node-gyp: no local Node.js headers of this version; node-gyp fetches them\n');
   }

@@ -79,7 +79,7 @@ function hvacWindows(p: DispatchProblem, maxMs: number, capKWh: number): LocalRo
     if (m >= n) break;
     const ts: number[] = [];
     const coef: number[] = [];
-    for (let k = t; k <= m; k++) ts.push(k), coef.push(p.hours[k]);
+    for (let k = t; k <= m; k++) (ts.push(k), coef.push(p.hours[k]));
     rows.push({ t: ts, coef, lo: -Infinity, hi: capKWh });
   }
   return rows;
@@ -89,7 +89,8 @@ function hvacWindows(p: DispatchProblem, maxMs: number, capKWh: number): LocalRo
 function runLimitOf(p: DispatchProblem, windows: readonly LocalRow[], maxMs: number): number | undefined {
   const n = p.hours.length;
   const ms = p.endMs[0] - p.startMs[0];
-  for (let t = 0; t < n; t++) if (p.endMs[t] - p.startMs[t] !== ms || (t > 0 && p.startMs[t] !== p.endMs[t - 1])) return undefined;
+  for (let t = 0; t < n; t++)
+    if (p.endMs[t] - p.startMs[t] !== ms || (t > 0 && p.startMs[t] !== p.endMs[t - 1])) return undefined;
   if (maxMs % ms !== 0) return undefined;
   const limit = maxMs / ms;
   if (windows.length !== Math.max(0, n - limit)) return undefined;
@@ -106,7 +107,12 @@ function callRules(p: DispatchProblem, i: number): CallRules {
     while (e + 1 < n && p.startMs[e + 1] < p.startMs[s] + minRunMs) e++;
     forcedUntil[s] = e;
   }
-  return { costPerCall: r.costPerCall ?? 0, maxEvents: r.maxEvents ?? Infinity, minKW: r.kind === 'industrial' ? (r.minKW ?? 0) : 0, forcedUntil };
+  return {
+    costPerCall: r.costPerCall ?? 0,
+    maxEvents: r.maxEvents ?? Infinity,
+    minKW: r.kind === 'industrial' ? (r.minKW ?? 0) : 0,
+    forcedUntil,
+  };
 }
 
 /**
@@ -190,11 +196,21 @@ export function rampRows(b: Block): LocalRow[] {
   // a ramp at least the widest possible swing of the setpoint (full charge to full discharge) never binds
   const down = (t: number) => (b.secondaryHi ? b.secondaryHi[t] : 0) - (b.primaryLo[t] > 0 ? b.primaryLo[t] : 0);
   let swing = 0;
-  for (let t = 0; t < b.n; t++) swing = Math.max(swing, t === 0 ? Math.max(b.primaryHi[0], down(0)) : Math.max(b.primaryHi[t] + down(t - 1), b.primaryHi[t - 1] + down(t)));
+  for (let t = 0; t < b.n; t++)
+    swing = Math.max(
+      swing,
+      t === 0
+        ? Math.max(b.primaryHi[0], down(0))
+        : Math.max(b.primaryHi[t] + down(t - 1), b.primaryHi[t - 1] + down(t)),
+    );
   if (b.ramp >= swing) return [];
   const rows: LocalRow[] = [];
   for (let t = 0; t < b.n; t++) {
-    rows.push(t === 0 ? { t: [0], coef: [1], lo: -b.ramp, hi: b.ramp } : { t: [t - 1, t], coef: [-1, 1], lo: -b.ramp, hi: b.ramp });
+    rows.push(
+      t === 0
+        ? { t: [0], coef: [1], lo: -b.ramp, hi: b.ramp }
+        : { t: [t - 1, t], coef: [-1, 1], lo: -b.ramp, hi: b.ramp },
+    );
   }
   return rows;
 }
@@ -203,7 +219,13 @@ export function rampRows(b: Block): LocalRow[] {
  * Linear costs of the block's columns under prices: `netPrice` per kW of net reduction and `spPrice` per kW of
  * setpoint, per interval. Writes primary costs to `a` and secondary costs to `b`.
  */
-export function columnCosts(blk: Block, netPrice: Float64Array, spPrice: Float64Array | undefined, a: Float64Array, b: Float64Array): void {
+export function columnCosts(
+  blk: Block,
+  netPrice: Float64Array,
+  spPrice: Float64Array | undefined,
+  a: Float64Array,
+  b: Float64Array,
+): void {
   for (let t = 0; t < blk.n; t++) {
     const price = netPrice[t] + (spPrice ? spPrice[t] : 0);
     a[t] = blk.unitCost[t] - price;
@@ -214,7 +236,12 @@ export function columnCosts(blk: Block, netPrice: Float64Array, spPrice: Float64
 }
 
 /** Net reduction per interval of a plan (primary − secondary − rebound). */
-export function netOf(blk: Block, primary: Float64Array, secondary: Float64Array | undefined, out: Float64Array): Float64Array {
+export function netOf(
+  blk: Block,
+  primary: Float64Array,
+  secondary: Float64Array | undefined,
+  out: Float64Array,
+): Float64Array {
   for (let t = 0; t < blk.n; t++) out[t] = primary[t] - (secondary ? secondary[t] : 0);
   const rb = blk.rebound;
   if (rb) for (let k = 0; k < rb.from.length; k++) out[rb.to[k]] -= rb.coef[k] * primary[rb.from[k]];

@@ -73,7 +73,7 @@ export class CallPatternDp implements Transitions {
   }
 
   private relax(to: number, c: number): void {
-    if (c < this.next[to]) (this.next[to] = c), (this.prev[this.row + to] = this.from);
+    if (c < this.next[to]) ((this.next[to] = c), (this.prev[this.row + to] = this.from));
   }
 
   on(state: number, cost: number): void {
@@ -99,11 +99,11 @@ export class CallPatternDp implements Transitions {
       for (let k = 0; k <= K; k++) {
         const off = cur[k];
         if (off < Infinity) {
-          (this.from = k), (this.base = off), (this.calls = k);
+          ((this.from = k), (this.base = off), (this.calls = k));
           this.off();
           const k2 = limited ? k + 1 : 0;
           if (k2 <= K && (limited || k === 0)) {
-            (this.base = off + rules.costPerCall), (this.calls = k2);
+            ((this.base = off + rules.costPerCall), (this.calls = k2));
             kind.starts(t, this);
           }
         }
@@ -111,7 +111,7 @@ export class CallPatternDp implements Transitions {
           const id = this.onState(k, s);
           const c = cur[id];
           if (c === Infinity) continue;
-          (this.from = id), (this.base = c), (this.calls = k);
+          ((this.from = id), (this.base = c), (this.calls = k));
           kind.moves(t, s, this);
         }
       }

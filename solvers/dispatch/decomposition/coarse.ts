@@ -15,7 +15,7 @@ function mean(v: Float64Array, g: Array<[number, number]>, hours: Float64Array):
   return Float64Array.from(g, ([s, e]) => {
     let sum = 0;
     let h = 0;
-    for (let t = s; t < e; t++) (sum += v[t] * hours[t]), (h += hours[t]);
+    for (let t = s; t < e; t++) ((sum += v[t] * hours[t]), (h += hours[t]));
     return h > 0 ? sum / h : 0;
   });
 }
@@ -39,8 +39,14 @@ export function coarsen(p: DispatchProblem, factor: number): DispatchProblem {
   }));
   const resources: ResourceProblem[] = p.resources.map((rp) => {
     const r = rp.resource;
-    const ramp = r.kind === 'industrial' && r.rampKWPerInterval !== undefined ? { rampKWPerInterval: r.rampKWPerInterval * factor } : { rampKWPerInterval: undefined };
-    const baseline = r.kind === 'ev' && typeof r.baselineKW !== 'number' ? { baselineKW: Array.from(mean(Float64Array.from(r.baselineKW), g, p.hours)) } : {};
+    const ramp =
+      r.kind === 'industrial' && r.rampKWPerInterval !== undefined
+        ? { rampKWPerInterval: r.rampKWPerInterval * factor }
+        : { rampKWPerInterval: undefined };
+    const baseline =
+      r.kind === 'ev' && typeof r.baselineKW !== 'number'
+        ? { baselineKW: Array.from(mean(Float64Array.from(r.baselineKW), g, p.hours)) }
+        : {};
     const resource = { ...r, ...ramp, ...baseline } as DrResource;
     const available = Uint8Array.from(g, ([s, e]) => (rp.available.subarray(s, e).every((a) => a === 1) ? 1 : 0));
     // call decisions are left out: the coarse problem is an LP that only prices
@@ -64,7 +70,13 @@ export function coarsen(p: DispatchProblem, factor: number): DispatchProblem {
  * Fine duals from coarse ones: a coarse row's dual is a price per kW over its group, so the price per kWh it implies
  * is spread over the group's intervals by their hours.
  */
-export function refineDuals(coarseDual: Float64Array, coarse: Coupling, fine: Coupling, p: DispatchProblem, factor: number): Float64Array {
+export function refineDuals(
+  coarseDual: Float64Array,
+  coarse: Coupling,
+  fine: Coupling,
+  p: DispatchProblem,
+  factor: number,
+): Float64Array {
   const out = new Float64Array(fine.numRows);
   const n = p.hours.length;
   for (let t = 0; t < n; t++) {
@@ -73,13 +85,20 @@ export function refineDuals(coarseDual: Float64Array, coarse: Coupling, fine: Co
     for (let k = grp * factor; k < Math.min(n, (grp + 1) * factor); k++) gh += p.hours[k];
     const cr = coarse.rowsAt(grp);
     const fr = fine.rowsAt(t);
-    for (let k = 0; k < fr.length; k++) if (cr[k] >= 0 && fr[k] >= 0) out[fr[k]] = (coarseDual[cr[k]] / gh) * p.hours[t];
+    for (let k = 0; k < fr.length; k++)
+      if (cr[k] >= 0 && fr[k] >= 0) out[fr[k]] = (coarseDual[cr[k]] / gh) * p.hours[t];
   }
   return out;
 }
 
 /** Fine coupling rows (1 by row) in the intervals of the coarse rows held (1 by row). */
-export function refineHeldRows(coarseHeld: Uint8Array, coarse: Coupling, fine: Coupling, n: number, factor: number): Uint8Array {
+export function refineHeldRows(
+  coarseHeld: Uint8Array,
+  coarse: Coupling,
+  fine: Coupling,
+  n: number,
+  factor: number,
+): Uint8Array {
   const out = new Uint8Array(fine.numRows);
   for (let t = 0; t < n; t++) {
     const cr = coarse.rowsAt(Math.floor(t / factor));

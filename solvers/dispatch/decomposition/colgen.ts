@@ -158,7 +158,16 @@ export class Colgen {
     const rows = (this.rows = new MasterRows(coupling, (r) => isTarget[r] === 1 || options.heldRows?.[r] === 1));
     const master = (this.master = new GubSimplex(rows.lower(), rows.upper()));
     this.sink = rows.sink(master);
-    this.stats = { rounds: 0, columns: 0, masterIterations: 0, masterMs: 0, oracleMs: 0, mispricings: 0, masterRows: rows.held, couplingRows: coupling.numRows };
+    this.stats = {
+      rounds: 0,
+      columns: 0,
+      masterIterations: 0,
+      masterMs: 0,
+      oracleMs: 0,
+      mispricings: 0,
+      masterRows: rows.held,
+      couplingRows: coupling.numRows,
+    };
     this.shortfallOf = new Int32Array(coupling.numRows).fill(-1);
     coupling.shortfallRow.forEach((r, k) => (this.shortfallOf[r] = k));
     this.artificialCost = ARTIFICIAL_COST_FACTOR * coupling.shortfallCost.reduce((a, b) => a + b, 0) + 1;
@@ -187,7 +196,8 @@ export class Colgen {
       // calls each called interval at its minimum depth. Any plan below that (the zero plan of a called load) would
       // mix into setpoints under the minimum depth.
       this.addColumn(d, floorPlan(blk, zero), blk.secondaryHi ? zero : undefined, blk.calls ? zero : undefined, 0);
-      for (const s of options.seedPlans?.(blk.resource) ?? []) this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
+      for (const s of options.seedPlans?.(blk.resource) ?? [])
+        this.addColumn(d, s.primary, s.secondary, s.on, s.callCost);
     }
     master.crash();
     this.keepIfFeasible();
@@ -227,7 +237,13 @@ export class Colgen {
     this.feasibleX = master.x.slice(0, master.cols.count);
   }
 
-  private addColumn(d: PlanSet, primary: Float64Array, secondary: Float64Array | undefined, on: Float64Array | undefined, callCost: number): void {
+  private addColumn(
+    d: PlanSet,
+    primary: Float64Array,
+    secondary: Float64Array | undefined,
+    on: Float64Array | undefined,
+    callCost: number,
+  ): void {
     const blk = d.block;
     let cost = callCost;
     for (let t = 0; t < this.n; t++) cost += blk.unitCost[t] * primary[t];
@@ -247,18 +263,30 @@ export class Colgen {
    * Prices every block at `dual` (half of them on the second thread when there is one); adds columns whose reduced
    * cost against the master's own duals `out` is negative. Returns the Lagrangian bound at `dual`.
    */
-  private priceAll(dual: Float64Array, out: Float64Array, tol: number, budget?: number): { bound: number; added: number; exact: boolean } {
+  private priceAll(
+    dual: Float64Array,
+    out: Float64Array,
+    tol: number,
+    budget?: number,
+  ): { bound: number; added: number; exact: boolean } {
     const { master } = this;
     const remote = this.options.remote?.pricer;
     if (remote) {
       const setDual = Float64Array.from(this.planSets, (d) => master.setDual(d.set));
-      remote.send({ dual, ...(dual !== out ? { out } : {}), setDual, tol, ...(budget !== undefined ? { budget } : {}) });
+      remote.send({
+        dual,
+        ...(dual !== out ? { out } : {}),
+        setDual,
+        tol,
+        ...(budget !== undefined ? { budget } : {}),
+      });
     }
     const local = this.local.price(dual, out, (id) => master.setDual(this.planSets[id].set), tol, budget);
     const far = remote?.receive();
     const plans: PricedPlan[] = far ? [...local.plans, ...far.plans] : local.plans;
     for (const pl of plans) this.addColumn(this.planSets[pl.block], pl.primary, pl.secondary, pl.on, pl.callCost);
-    const bound = this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling) + local.bound + (far?.bound ?? 0);
+    const bound =
+      this.coupling.boundTerm(dual) + this.separable.lagrangian(dual, this.coupling) + local.bound + (far?.bound ?? 0);
     return { bound, added: plans.length, exact: local.exact && (far?.exact ?? true) };
   }
 
@@ -299,21 +327,28 @@ export class Colgen {
       // feasible columns, their bounds valid); near it they are priced exactly, and only exact rounds may end the loop.
       const budget = upperBound - lowerBound > EARLY_GAP * Math.max(1, Math.abs(upperBound)) ? EARLY_BUDGET : undefined;
       let priced = this.priceAll(dual, out, tol, budget);
-      if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = dual);
+      if (priced.bound > lowerBound) ((lowerBound = priced.bound), (center = dual));
       if (priced.added === 0 && dual !== out) {
         stats.mispricings++;
         priced = this.priceAll(out, out, tol);
-        if (priced.bound > lowerBound) (lowerBound = priced.bound), (center = out);
+        if (priced.bound > lowerBound) ((lowerBound = priced.bound), (center = out));
       }
       if (priced.added === 0 && !priced.exact) priced = this.priceAll(out, out, tol);
       stats.oracleMs += this.now() - t0;
-      if ((priced.added === 0 && priced.exact) || upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))) {
+      if (
+        (priced.added === 0 && priced.exact) ||
+        upperBound - lowerBound <= relGap * Math.max(1, Math.abs(upperBound))
+      ) {
         if (!this.artificialUsed(master.x)) {
           optimal = true;
           break;
         }
         // the limit rows' artificial columns priced too low to leave: raise their cost and go on
-        if (++raises > ARTIFICIAL_RAISES) throw new DecompositionNumericalError('infeasible-master', 'feeder reduction limits cannot be met by the master');
+        if (++raises > ARTIFICIAL_RAISES)
+          throw new DecompositionNumericalError(
+            'infeasible-master',
+            'feeder reduction limits cannot be met by the master',
+          );
         this.artificialCost *= ARTIFICIAL_GROWTH;
         for (const j of this.artificialCol) master.setCost(j, this.artificialCost);
         master.refactor();
@@ -362,7 +397,12 @@ export class Colgen {
       for (let t = 0; t < this.n; t++) cost += d.block.unitCost[t] * primary[t];
       const secondary = d.secondaries[k];
       const on = d.ons[k];
-      return { primary, ...(secondary ? { secondary } : {}), ...(on ? { on } : {}), callCost: this.master.cols.cost[c] - cost };
+      return {
+        primary,
+        ...(secondary ? { secondary } : {}),
+        ...(on ? { on } : {}),
+        callCost: this.master.cols.cost[c] - cost,
+      };
     });
   }
 
@@ -391,7 +431,8 @@ export class Colgen {
     const x = values ?? master.x;
     // rows the master does not hold: their activity gives the shortfall of a cap row the plan breaks (only after a stop)
     const activity = this.rows.activity(x, master.cols.count);
-    const shortfallAt = (r: number, k: number) => (this.shortfallCol[k] >= 0 ? x[this.shortfallCol[k]] : Math.max(0, coupling.rowLower[r] - activity[r]));
+    const shortfallAt = (r: number, k: number) =>
+      this.shortfallCol[k] >= 0 ? x[this.shortfallCol[k]] : Math.max(0, coupling.rowLower[r] - activity[r]);
     let objective = 0;
     for (let j = 0; j < master.cols.count; j++) if (x[j] !== 0) objective += master.cols.cost[j] * x[j];
     coupling.shortfallRow.forEach((r, k) => {
@@ -437,12 +478,34 @@ export class Colgen {
       shortfall[t] = shortfallAt(r, this.shortfallOf[r]);
       targetDual[t] = duals[r];
     });
-    const feederShortfall = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => shortfallAt(r, this.shortfallOf[r])) : undefined));
+    const feederShortfall = coupling.capRow.map((rows) =>
+      rows ? Float64Array.from(rows, (r) => shortfallAt(r, this.shortfallOf[r])) : undefined,
+    );
     const feederCapDual = coupling.capRow.map((rows) => (rows ? Float64Array.from(rows, (r) => duals[r]) : undefined));
     const heldRows = Uint8Array.from(this.rows.masterRow, (mr) => (mr >= 0 ? 1 : 0));
     const net = this.blocks.map((blk, i) => netOf(blk, primary[i], secondary[i], new Float64Array(n)));
-    const state = this.blocks.map((blk, i) => (blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined));
-    return { optimal, timedOut, objective: objective - saved, lowerBound, primary, secondary, net, state, on, shortfall, feederShortfall, targetDual, feederCapDual, duals, heldRows, plans: (i) => this.plansOf(i), stats: { ...this.stats } };
+    const state = this.blocks.map((blk, i) =>
+      blk.storage && secondary[i] ? stateOf(blk.storage, primary[i], secondary[i]!, new Float64Array(n)) : undefined,
+    );
+    return {
+      optimal,
+      timedOut,
+      objective: objective - saved,
+      lowerBound,
+      primary,
+      secondary,
+      net,
+      state,
+      on,
+      shortfall,
+      feederShortfall,
+      targetDual,
+      feederCapDual,
+      duals,
+      heldRows,
+      plans: (i) => this.plansOf(i),
+      stats: { ...this.stats },
+    };
   }
 }
 
@@ -465,7 +528,14 @@ function blocksOf(p: DispatchProblem, options: Pick<ColgenOptions, 'primaryLo' |
  * in a fraction of the time, and its prices, spread back over the intervals, start the full solve near its optimum
  * (on the synthetic 200 × 96 LP: master iterations 8.8k → 1.5-2k).
  */
-export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptions & { readonly coarseFactor?: number; readonly threads?: number; readonly pricingThread?: PricingThread } = {}): ColgenResult & { readonly coarseRounds: number; readonly threads: number } {
+export function solveByColumnGeneration(
+  p: DispatchProblem,
+  options: ColgenOptions & {
+    readonly coarseFactor?: number;
+    readonly threads?: number;
+    readonly pricingThread?: PricingThread;
+  } = {},
+): ColgenResult & { readonly coarseRounds: number; readonly threads: number } {
   const factor = options.coarseFactor ?? 0;
   // The second thread starts first: it builds its blocks while this one solves the coarse problem.
   let remote: ColgenOptions['remote'];
@@ -473,20 +543,45 @@ export function solveByColumnGeneration(p: DispatchProblem, options: ColgenOptio
   const priced = (options.threads ?? 1) > 1 ? pricedBlocks(blocks, isSeparable) : [];
   // a thread costs tens of milliseconds to start: worth it only where pricing takes longer
   if (priced.length >= MIN_BLOCKS_FOR_THREAD) {
-    const ids = splitBlocks(priced, (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1))[1];
-    const pricer = RemotePricer.start(options.pricingThread, p, ids, ids.map((k) => priced[k].resource), { primaryLo: options.primaryLo, primaryHi: options.primaryHi });
+    const ids = splitBlocks(
+      priced,
+      (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1),
+    )[1];
+    const pricer = RemotePricer.start(
+      options.pricingThread,
+      p,
+      ids,
+      ids.map((k) => priced[k].resource),
+      { primaryLo: options.primaryLo, primaryHi: options.primaryHi },
+    );
     if (pricer) remote = { pricer, ids };
   }
   if (factor > 1 && !options.seedDuals && p.hours.length >= 4 * factor) {
-    const coarse = new Colgen(coarsen(p, factor), { ...options, remote: undefined, smoothing: 0, relGap: COARSE_REL_GAP });
+    const coarse = new Colgen(coarsen(p, factor), {
+      ...options,
+      remote: undefined,
+      smoothing: 0,
+      relGap: COARSE_REL_GAP,
+    });
     const c = coarse.solve();
     const fineCoupling = new Coupling(p);
     const seedDuals = refineDuals(c.duals, coarse.coupling, fineCoupling, p, factor);
     // a feeder row the coarse master needed is likely needed in its intervals
-    const heldRows = options.heldRows ?? refineHeldRows(c.heldRows, coarse.coupling, fineCoupling, p.hours.length, factor);
+    const heldRows =
+      options.heldRows ?? refineHeldRows(c.heldRows, coarse.coupling, fineCoupling, p.hours.length, factor);
     const fine = new Colgen(p, { ...options, blocks, remote, seedDuals, heldRows }).solve();
     const add = (k: 'masterMs' | 'oracleMs' | 'masterIterations') => fine.stats[k] + c.stats[k];
-    return { ...fine, coarseRounds: c.stats.rounds, threads: remote ? 2 : 1, stats: { ...fine.stats, masterMs: add('masterMs'), oracleMs: add('oracleMs'), masterIterations: add('masterIterations') } };
+    return {
+      ...fine,
+      coarseRounds: c.stats.rounds,
+      threads: remote ? 2 : 1,
+      stats: {
+        ...fine.stats,
+        masterMs: add('masterMs'),
+        oracleMs: add('oracleMs'),
+        masterIterations: add('masterIterations'),
+      },
+    };
   }
   return { ...new Colgen(p, { ...options, blocks, remote }).solve(), coarseRounds: 0, threads: remote ? 2 : 1 };
 }

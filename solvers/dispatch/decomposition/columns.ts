@@ -54,7 +54,7 @@ export class ColumnStore {
     const extraStart = new Int32Array(this.count + 1);
     for (let j = 0; j < this.count; j++) {
       entries(j, (row, value) => {
-        if (value !== 0) extraIndex.push(row), extraValue.push(value);
+        if (value !== 0) (extraIndex.push(row), extraValue.push(value));
       });
       extraStart[j + 1] = extraIndex.length;
     }
@@ -70,7 +70,8 @@ export class ColumnStore {
       index.set(this.index.subarray(s, e), k);
       value.set(this.value.subarray(s, e), k);
       k += e - s;
-      for (let q = extraStart[j]; q < extraStart[j + 1]; q++) (index[k] = extraIndex[q]), (value[k++] = extraValue[q]);
+      for (let q = extraStart[j]; q < extraStart[j + 1]; q++)
+        ((index[k] = extraIndex[q]), (value[k++] = extraValue[q]));
       this.scales[j] = 0;
     }
     this.start[this.count] = k;

@@ -185,7 +185,14 @@ export class PlTape {
    * Splits y, a point of (recorded stage) □ g, into x + Δ with f(x) + g(Δ) = (f □ g)(y): walks both slope
    * sequences in merged order, the recorded function's segments first on equal slopes, and returns x.
    */
-  split(stage: number, y: number, gx0: number, gLen: ArrayLike<number>, gSlope: ArrayLike<number>, gCount: number): number {
+  split(
+    stage: number,
+    y: number,
+    gx0: number,
+    gLen: ArrayLike<number>,
+    gSlope: ArrayLike<number>,
+    gCount: number,
+  ): number {
     let u = y - this.x0[stage] - gx0;
     let x = this.x0[stage];
     let i = this.start[stage];

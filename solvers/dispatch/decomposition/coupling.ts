@@ -24,16 +24,26 @@ export class Coupling {
   constructor(p: DispatchProblem) {
     const n = (this.n = p.hours.length);
     const row = (lo: number, hi: number) => (this.rowLower.push(lo), this.rowUpper.push(hi), this.rowLower.length - 1);
-    const shortfall = (r: number, t: number) => (this.shortfallRow.push(r), this.shortfallCost.push(p.penaltyPerKWh * p.hours[t]), r);
+    const shortfall = (r: number, t: number) => (
+      this.shortfallRow.push(r),
+      this.shortfallCost.push(p.penaltyPerKWh * p.hours[t]),
+      r
+    );
     const target = p.targetKW;
-    this.targetRow = Int32Array.from({ length: n }, (_, t) => (target && target[t] > 0 ? shortfall(row(target[t], Infinity), t) : -1));
+    this.targetRow = Int32Array.from({ length: n }, (_, t) =>
+      target && target[t] > 0 ? shortfall(row(target[t], Infinity), t) : -1,
+    );
     const hasMembers = p.feeders.map((_, f) => p.resources.some((r) => r.feeder === f));
     this.capRow = p.feeders.map((f) => {
       const { capKW, forecastKW } = f;
       if (!capKW || !forecastKW) return undefined;
       return Int32Array.from({ length: n }, (_, t) => shortfall(row(forecastKW[t] - capKW[t], Infinity), t));
     });
-    this.maxRow = p.feeders.map((f, fi) => (f.maxReductionKW !== undefined && hasMembers[fi] ? Int32Array.from({ length: n }, () => row(-Infinity, f.maxReductionKW!)) : undefined));
+    this.maxRow = p.feeders.map((f, fi) =>
+      f.maxReductionKW !== undefined && hasMembers[fi]
+        ? Int32Array.from({ length: n }, () => row(-Infinity, f.maxReductionKW!))
+        : undefined,
+    );
   }
 
   /** The coupling rows of interval t in a fixed order (target, then each feeder's cap and limit rows), -1 where absent. */
@@ -91,7 +101,8 @@ export class Coupling {
   /** Σ dual × the bound it prices, over the coupling rows. */
   boundTerm(dual: Float64Array): number {
     let s = 0;
-    for (let r = 0; r < this.rowLower.length; r++) if (dual[r] !== 0) s += dual[r] * (dual[r] > 0 ? this.rowLower[r] : this.rowUpper[r]);
+    for (let r = 0; r < this.rowLower.length; r++)
+      if (dual[r] !== 0) s += dual[r] * (dual[r] > 0 ? this.rowLower[r] : this.rowUpper[r]);
     return s;
   }
 }

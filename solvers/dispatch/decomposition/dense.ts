@@ -8,7 +8,13 @@ import { DecompositionNumericalError } from './numerical-error.js';
  * Gauss-Jordan with row pivoting on [w | I] leaves [I | w⁻¹]; columns taken in their order (put sparse ones first
  * to keep fill low). `nz` is scratch of at least 2m entries. Throws on a singular matrix.
  */
-export function invert(w: Float64Array, m: number, inv: Float64Array, stride: number, nz: Int32Array = new Int32Array(2 * m)): void {
+export function invert(
+  w: Float64Array,
+  m: number,
+  inv: Float64Array,
+  stride: number,
+  nz: Int32Array = new Int32Array(2 * m),
+): void {
   for (let r = 0; r < m; r++) for (let q = 0; q < m; q++) inv[r * stride + q] = r === q ? 1 : 0;
   for (let c = 0; c < m; c++) {
     let piv = c;
@@ -29,8 +35,8 @@ export function invert(w: Float64Array, m: number, inv: Float64Array, stride: nu
     // the pivot row's nonzeros: of w right of the diagonal (the left part is eliminated), and of the inverse
     let kw = 0;
     let ki = m;
-    for (let q = c; q < m; q++) if (w[c * m + q] !== 0) (w[c * m + q] *= f), (nz[kw++] = q);
-    for (let q = 0; q < m; q++) if (inv[c * stride + q] !== 0) (inv[c * stride + q] *= f), (nz[ki++] = q);
+    for (let q = c; q < m; q++) if (w[c * m + q] !== 0) ((w[c * m + q] *= f), (nz[kw++] = q));
+    for (let q = 0; q < m; q++) if (inv[c * stride + q] !== 0) ((inv[c * stride + q] *= f), (nz[ki++] = q));
     for (let r = 0; r < m; r++) {
       const g = r === c ? 0 : w[r * m + c];
       if (g === 0) continue;
@@ -44,11 +50,18 @@ export function invert(w: Float64Array, m: number, inv: Float64Array, stride: nu
  * B⁻¹ after the column at position p is exchanged, given α = B⁻¹·(entering column): row p over α_p, the others less
  * α_i × it. `nz` is scratch of at least m entries.
  */
-export function exchangeColumn(inv: Float64Array, stride: number, m: number, alpha: Float64Array, p: number, nz: Int32Array = new Int32Array(m)): void {
+export function exchangeColumn(
+  inv: Float64Array,
+  stride: number,
+  m: number,
+  alpha: Float64Array,
+  p: number,
+  nz: Int32Array = new Int32Array(m),
+): void {
   const piv = alpha[p];
   const rowP = p * stride;
   let k = 0;
-  for (let q = 0; q < m; q++) if (inv[rowP + q] !== 0) (inv[rowP + q] /= piv), (nz[k++] = q);
+  for (let q = 0; q < m; q++) if (inv[rowP + q] !== 0) ((inv[rowP + q] /= piv), (nz[k++] = q));
   for (let i = 0; i < m; i++) {
     const f = alpha[i];
     if (i === p || f === 0) continue;

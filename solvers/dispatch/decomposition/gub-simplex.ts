@@ -114,7 +114,11 @@ export class GubSimplex {
    * Each new row's logical is basic at the new W position; a logical outside its bounds leaves the basis primal
    * infeasible until crash() swaps in a unit column of its row (add those columns first). Returns the logicals.
    */
-  addRows(lower: readonly number[], upper: readonly number[], entries: (j: number, emit: (row: number, value: number) => void) => void): number[] {
+  addRows(
+    lower: readonly number[],
+    upper: readonly number[],
+    entries: (j: number, emit: (row: number, value: number) => void) => void,
+  ): number[] {
     const m0 = this.m;
     const m = m0 + lower.length;
     this.cols.insertEntries(entries);
@@ -196,11 +200,19 @@ export class GubSimplex {
       if (v >= lo - FEAS_TOL && v <= hi + FEAS_TOL) continue;
       let unit = -1;
       for (let j = 0; j < cols.count && unit < 0; j++) {
-        if (cols.set[j] >= 0 || this.logicalRow[j] >= 0 || this.status[j] !== AT_LOWER || cols.start[j + 1] - cols.start[j] !== 1) continue;
+        if (
+          cols.set[j] >= 0 ||
+          this.logicalRow[j] >= 0 ||
+          this.status[j] !== AT_LOWER ||
+          cols.start[j + 1] - cols.start[j] !== 1
+        )
+          continue;
         const k = cols.start[j];
-        if (cols.index[k] === r && (v < lo ? cols.value[k] > 0 : cols.value[k] < 0) && cols.upper[j] === Infinity) unit = j;
+        if (cols.index[k] === r && (v < lo ? cols.value[k] > 0 : cols.value[k] < 0) && cols.upper[j] === Infinity)
+          unit = j;
       }
-      if (unit < 0) throw new DecompositionNumericalError('infeasible-master', `master row ${r} cannot be made feasible`);
+      if (unit < 0)
+        throw new DecompositionNumericalError('infeasible-master', `master row ${r} cannot be made feasible`);
       this.status[w] = v < lo ? AT_LOWER : AT_UPPER;
       this.x[w] = v < lo ? lo : hi;
       this.status[unit] = p;
@@ -323,7 +335,7 @@ export class GubSimplex {
         const g = this.gain(j);
         if (g <= 0) continue;
         cand[kept++] = j;
-        if (g > bestGain) (bestGain = g), (best = j);
+        if (g > bestGain) ((bestGain = g), (best = j));
       }
       cand.length = kept;
       if (best >= 0) return best;
@@ -339,7 +351,10 @@ export class GubSimplex {
     if (this.cand.length <= CANDIDATES) return;
     const gains = this.cand.map((j) => this.gain(j));
     const order = this.cand.map((_, k) => k).sort((a, b) => gains[b] - gains[a]);
-    this.cand = order.slice(0, CANDIDATES).filter((k) => gains[k] > 0).map((k) => this.cand[k]);
+    this.cand = order
+      .slice(0, CANDIDATES)
+      .filter((k) => gains[k] > 0)
+      .map((k) => this.cand[k]);
   }
 
   /**
@@ -408,11 +423,11 @@ export class GubSimplex {
     for (let p = 0; p < m; p++) {
       const s = cols.set[this.wCol[p]];
       if (s < 0 || alpha[p] === 0) continue;
-      if (this.setMark[s] !== this.iterations + 1) (this.setMark[s] = this.iterations + 1), touched.push(s);
+      if (this.setMark[s] !== this.iterations + 1) ((this.setMark[s] = this.iterations + 1), touched.push(s));
       setRate[s] += sigma * alpha[p];
     }
     if (qs >= 0) {
-      if (this.setMark[qs] !== this.iterations + 1) (this.setMark[qs] = this.iterations + 1), touched.push(qs);
+      if (this.setMark[qs] !== this.iterations + 1) ((this.setMark[qs] = this.iterations + 1), touched.push(qs));
       setRate[qs] -= sigma;
     }
     // Harris ratio test: the largest step within tolerance-relaxed bounds, then the largest pivot below it
@@ -440,13 +455,13 @@ export class GubSimplex {
         if (Math.abs(rate) < PIVOT_TOL) continue;
         const j = this.wCol[p];
         const lim = rate < 0 ? (x[j] - cols.lower[j]) / -rate : (cols.upper[j] - x[j]) / rate;
-        if (lim <= thetaMax && Math.abs(rate) > bestPivot) (bestPivot = Math.abs(rate)), (leave = p), (theta = lim);
+        if (lim <= thetaMax && Math.abs(rate) > bestPivot) ((bestPivot = Math.abs(rate)), (leave = p), (theta = lim));
       }
       for (const s of touched) {
         const rate = this.setRate[s];
         if (rate >= -PIVOT_TOL) continue;
         const lim = x[this.key[s]] / -rate;
-        if (lim <= thetaMax && -rate > bestPivot) (bestPivot = -rate), (leave = -s - 3), (theta = lim);
+        if (lim <= thetaMax && -rate > bestPivot) ((bestPivot = -rate), (leave = -s - 3), (theta = lim));
       }
       if (leave === -2) throw new DecompositionNumericalError('unbounded', 'master LP is unbounded');
       theta = Math.max(0, theta);
@@ -518,7 +533,8 @@ export class GubSimplex {
       // the member with the largest pivot becomes the key; q takes its place in W
       let star = -1;
       for (const p of members) if (star < 0 || Math.abs(alpha[p]) > Math.abs(alpha[star])) star = p;
-      if (star < 0 || Math.abs(alpha[star]) < 1e-12) throw new DecompositionNumericalError('singular-basis', 'master key change without a pivot');
+      if (star < 0 || Math.abs(alpha[star]) < 1e-12)
+        throw new DecompositionNumericalError('singular-basis', 'master key change without a pivot');
       const js = this.wCol[star];
       const oldCol = this.zrow2;
       this.transformed(js, oldCol);
@@ -576,7 +592,8 @@ export class GubSimplex {
       for (let k = 0; k < m; k++) z[k] += inv[row + k];
     }
     const denom = 1 + sign * vy;
-    if (Math.abs(denom) < 1e-12) throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
+    if (Math.abs(denom) < 1e-12)
+      throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
     const f = sign / denom;
     const nz = this.nz;
     let nnz = 0;
@@ -605,4 +622,3 @@ export class GubSimplex {
     return s;
   }
 }
-

@@ -131,7 +131,7 @@ export class MasterRows {
       const s = start[j];
       const e = start[j + 1];
       start[j] = kept;
-      for (let k = s; k < e; k++) if (masterRow[row[k]] < 0) (row[kept] = row[k]), (value[kept++] = value[k]);
+      for (let k = s; k < e; k++) if (masterRow[row[k]] < 0) ((row[kept] = row[k]), (value[kept++] = value[k]));
     }
     start[this.columns] = kept;
     this.size = kept;

@@ -6,7 +6,13 @@
  * a master row no unit column can make feasible (`infeasible-master`); a block's row generation that did not reach its
  * optimum within its iteration limit (`no-convergence`); the second pricing thread silent or dead (`pricing-thread-stopped`).
  */
-export const NUMERICAL_REASONS = ['singular-basis', 'unbounded', 'infeasible-master', 'no-convergence', 'pricing-thread-stopped'] as const;
+export const NUMERICAL_REASONS = [
+  'singular-basis',
+  'unbounded',
+  'infeasible-master',
+  'no-convergence',
+  'pricing-thread-stopped',
+] as const;
 export type NumericalReason = (typeof NUMERICAL_REASONS)[number];
 
 /**

@@ -44,7 +44,10 @@ export function supportsCalls(blk: Block): boolean {
   return blk.kind === 'industrial' || (blk.kind === 'hvac' && (blk.windows.length === 0 || blk.runLimit !== undefined));
 }
 
-function baseMethod(blk: Block, scratch: OracleScratch): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
+function baseMethod(
+  blk: Block,
+  scratch: OracleScratch,
+): { solve: BlockMethod; handlesRamp: boolean; handlesWindows: boolean } {
   const calls = blk.calls;
   if (calls && blk.kind === 'industrial') {
     const dp = industrialCalls(calls, blk.primaryHi);
@@ -57,7 +60,11 @@ function baseMethod(blk: Block, scratch: OracleScratch): { solve: BlockMethod; h
   }
   if (blk.storage) {
     const path = new StoragePath(blk.storage, blk.primaryHi, blk.secondaryHi!, scratch.storage);
-    return { solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!), handlesRamp: false, handlesWindows: true };
+    return {
+      solve: (a, b, plan) => path.solve(a, b, plan.primary, plan.secondary!),
+      handlesRamp: false,
+      handlesWindows: true,
+    };
   }
   if (blk.windows.length > 0 && blk.runLimit !== undefined && blk.primaryLo.every((v) => v === 0)) {
     const path = new RunLimitPath(blk.primaryHi, blk.runLimit);
@@ -67,7 +74,11 @@ function baseMethod(blk: Block, scratch: OracleScratch): { solve: BlockMethod; h
     const path = new RampPath(blk.primaryLo, blk.primaryHi, blk.ramp);
     return { solve: (a, _b, plan) => path.solve(a, plan.primary), handlesRamp: true, handlesWindows: true };
   }
-  return { solve: (a, _b, plan) => solveBoxes(a, blk.primaryLo, blk.primaryHi, plan.primary), handlesRamp: false, handlesWindows: false };
+  return {
+    solve: (a, _b, plan) => solveBoxes(a, blk.primaryLo, blk.primaryHi, plan.primary),
+    handlesRamp: false,
+    handlesWindows: false,
+  };
 }
 
 export function oracleFor(blk: Block, scratch: OracleScratch = new OracleScratch(blk.n)): Oracle {
@@ -82,7 +93,14 @@ export function oracleFor(blk: Block, scratch: OracleScratch = new OracleScratch
       },
     };
   }
-  const rg = new RowGeneration(base.solve, left, blk.n, blk.secondaryHi !== undefined, blk.calls !== undefined, scratch.rows);
+  const rg = new RowGeneration(
+    base.solve,
+    left,
+    blk.n,
+    blk.secondaryHi !== undefined,
+    blk.calls !== undefined,
+    scratch.rows,
+  );
   return {
     get exact() {
       return rg.exact;

@@ -38,8 +38,17 @@ export const DECOMPOSITION_ON_THIS_THREAD: DecompositionExecutor = {
  * compilation of the pricing and simplex code (a few hundred milliseconds cold).
  */
 export async function warmUpDecomposition(executor: DecompositionExecutor): Promise<void> {
-  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })) });
+  await executor.run({
+    problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 96, intervals: 32, seed: 7 })),
+  });
   // a day at 15 minutes: the oracles and the master are compiled for the array sizes real requests have
-  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 120, intervals: 96, seed: 7 })) });
-  await executor.run({ problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true })), mipRelGap: 0.01 });
+  await executor.run({
+    problem: validateDispatchRequest(syntheticDispatchRequest({ resources: 120, intervals: 96, seed: 7 })),
+  });
+  await executor.run({
+    problem: validateDispatchRequest(
+      syntheticDispatchRequest({ resources: 48, intervals: 32, seed: 7, integer: true }),
+    ),
+    mipRelGap: 0.01,
+  });
 }

@@ -47,14 +47,25 @@ export class BlockPricer {
     const primary = new Float64Array(n);
     const secondary = new Float64Array(n);
     const on = new Float64Array(n);
-    this.plans = blocks.map((b) => ({ primary, ...(b.secondaryHi ? { secondary } : {}), ...(b.calls ? { on } : {}), callCost: 0 }));
+    this.plans = blocks.map((b) => ({
+      primary,
+      ...(b.secondaryHi ? { secondary } : {}),
+      ...(b.calls ? { on } : {}),
+      callCost: 0,
+    }));
   }
 
   /**
    * Prices every block at `dual`; a plan whose reduced cost against the master's duals `out` (coupling rows) and
    * `setDual` (convexity row, by block id) is below −tol is returned as a new column.
    */
-  price(dual: Float64Array, out: Float64Array, setDual: (id: number) => number, tol: number, budget?: number): PricingResult {
+  price(
+    dual: Float64Array,
+    out: Float64Array,
+    setDual: (id: number) => number,
+    tol: number,
+    budget?: number,
+  ): PricingResult {
     const { a, b, netPrice: price, coupling } = this;
     let bound = 0;
     let exact = true;
@@ -92,7 +103,9 @@ export class BlockPricer {
  * at all and have rules across intervals.
  */
 export function pricedBlocks(all: readonly Block[], isSeparable: (b: Block) => boolean): Block[] {
-  return all.filter((b) => (b.primaryHi.some((v) => v > 0) || (b.secondaryHi ?? []).some((v) => v > 0)) && !isSeparable(b));
+  return all.filter(
+    (b) => (b.primaryHi.some((v) => v > 0) || (b.secondaryHi ?? []).some((v) => v > 0)) && !isSeparable(b),
+  );
 }
 
 /** Splits block ids between two threads by a rough cost (row generation weighs most), alternating in cost order. */

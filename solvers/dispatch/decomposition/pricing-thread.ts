@@ -51,7 +51,14 @@ if (parentPort && init?.port) {
     const dual = msg.dual;
     const out = msg.out ?? dual;
     const r: PricingResult = pricer!.price(dual, out, (id) => msg.setDual[id], msg.tol, msg.budget);
-    init.port.postMessage(r, r.plans.flatMap((pl) => [pl.primary.buffer, ...(pl.secondary ? [pl.secondary.buffer] : []), ...(pl.on ? [pl.on.buffer] : [])]) as ArrayBuffer[]);
+    init.port.postMessage(
+      r,
+      r.plans.flatMap((pl) => [
+        pl.primary.buffer,
+        ...(pl.secondary ? [pl.secondary.buffer] : []),
+        ...(pl.on ? [pl.on.buffer] : []),
+      ]) as ArrayBuffer[],
+    );
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   });

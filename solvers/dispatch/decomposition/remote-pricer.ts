@@ -72,7 +72,8 @@ export class RemotePricer {
       const m = receiveMessageOnPort(this.t.port);
       if (m) return m.message as PricingResult;
       // Exit events need this thread's event loop, which is blocked here: a silent minute means the thread is gone.
-      if (!this.t.running || waited > 60_000) throw new DecompositionNumericalError('pricing-thread-stopped', 'pricing thread stopped');
+      if (!this.t.running || waited > 60_000)
+        throw new DecompositionNumericalError('pricing-thread-stopped', 'pricing thread stopped');
       Atomics.wait(this.t.flag, 0, 0, 50);
     }
   }

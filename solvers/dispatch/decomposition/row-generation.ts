@@ -67,9 +67,19 @@ export class RowGeneration {
     this.a2 = shared.a;
     this.b2 = shared.b;
     this.sp = shared.sp;
-    this.scratch = { primary: shared.primary, ...(secondary ? { secondary: shared.secondary } : {}), ...(calls ? { on: shared.on } : {}), callCost: 0 };
+    this.scratch = {
+      primary: shared.primary,
+      ...(secondary ? { secondary: shared.secondary } : {}),
+      ...(calls ? { on: shared.on } : {}),
+      callCost: 0,
+    };
     // doing nothing satisfies every ramp and window: the first plan, and the first basis of the master
-    this.plans.push({ primary: new Float64Array(n), ...(secondary ? { secondary: new Float64Array(n) } : {}), ...(calls ? { on: new Float64Array(n) } : {}), callCost: 0 });
+    this.plans.push({
+      primary: new Float64Array(n),
+      ...(secondary ? { secondary: new Float64Array(n) } : {}),
+      ...(calls ? { on: new Float64Array(n) } : {}),
+      callCost: 0,
+    });
     this.rebuild();
   }
 
@@ -84,7 +94,8 @@ export class RowGeneration {
   private rebuild(): void {
     const m = new SmallLp(this.rows.length, Math.max(16, this.plans.length + 8));
     for (const r of this.active) m.addRow(this.rows[r].lo, this.rows[r].hi, () => 0);
-    for (let k = 0; k < this.plans.length; k++) m.addPlan(0, (row) => this.activity(this.rows[this.active[row - 1]], k));
+    for (let k = 0; k < this.plans.length; k++)
+      m.addPlan(0, (row) => this.activity(this.rows[this.active[row - 1]], k));
     this.master = m;
   }
 
@@ -109,7 +120,9 @@ export class RowGeneration {
     this.rows.forEach((row, r) => {
       let v = 0;
       for (let j = 0; j < row.t.length; j++) v += row.coef[j] * sp[row.t[j]];
-      const tol = 1e-9 * Math.max(1, Number.isFinite(row.lo) ? Math.abs(row.lo) : 0, Number.isFinite(row.hi) ? Math.abs(row.hi) : 0);
+      const tol =
+        1e-9 *
+        Math.max(1, Number.isFinite(row.lo) ? Math.abs(row.lo) : 0, Number.isFinite(row.hi) ? Math.abs(row.hi) : 0);
       if ((v < row.lo - tol || v > row.hi + tol) && !this.active.includes(r)) violated.push(r);
     });
     for (const r of violated) {
@@ -141,7 +154,12 @@ export class RowGeneration {
     };
     for (let k = last; k >= Math.max(0, last - 8); k--) {
       const q = this.plans[k];
-      if (close(q.primary, p.primary) && (!q.secondary || close(q.secondary, p.secondary!)) && (!q.on || close(q.on, p.on!))) return true;
+      if (
+        close(q.primary, p.primary) &&
+        (!q.secondary || close(q.secondary, p.secondary!)) &&
+        (!q.on || close(q.on, p.on!))
+      )
+        return true;
     }
     return false;
   }
@@ -181,12 +199,13 @@ export class RowGeneration {
         // a dual pointing at an infinite bound is round-off on a slack row: it prices nothing
         if (nu === 0 || (nu > 0 ? row.lo : row.hi) === (nu > 0 ? -Infinity : Infinity)) return;
         bound += nu * (nu > 0 ? row.lo : row.hi);
-        for (let j = 0; j < row.t.length; j++) (a2[row.t[j]] -= nu * row.coef[j]), (b2[row.t[j]] += nu * row.coef[j]);
+        for (let j = 0; j < row.t.length; j++) ((a2[row.t[j]] -= nu * row.coef[j]), (b2[row.t[j]] += nu * row.coef[j]));
       });
       const value = this.method(a2, b2, scratch);
       const objective = m.objective();
       bestBound = Math.max(bestBound, bound + value);
-      const converged = value - m.convexityDual >= -1e-9 * Math.max(1, Math.abs(objective), Math.abs(value)) || this.known(scratch);
+      const converged =
+        value - m.convexityDual >= -1e-9 * Math.max(1, Math.abs(objective), Math.abs(value)) || this.known(scratch);
       if (converged || it + 1 >= budget) {
         this.exact = converged;
         this.mix(out);

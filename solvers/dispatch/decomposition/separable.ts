@@ -44,7 +44,14 @@ export class SeparableColumns {
         }
         unit.fill(0);
         unit[t] = 1;
-        const g: Group = { cost: blk.unitCost[t], lo: member.lo, hi: member.hi, members: [member], net: netOf(blk, unit, undefined, new Float64Array(n)), feeder: blk.feeder };
+        const g: Group = {
+          cost: blk.unitCost[t],
+          lo: member.lo,
+          hi: member.hi,
+          members: [member],
+          net: netOf(blk, unit, undefined, new Float64Array(n)),
+          feeder: blk.feeder,
+        };
         this.groups.push(g);
         if (!this.prices.has(blk.feeder)) this.prices.set(blk.feeder, new Float64Array(n));
         slot?.set(blk.unitCost[t], g);

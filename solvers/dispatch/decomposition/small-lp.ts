@@ -92,7 +92,7 @@ export class SmallLp {
     if (j === 0) {
       this.basis[0] = 0;
       this.planPos[0] = 0;
-      for (let r = 1; r < this.rows; r++) (this.basis[r] = -r), (this.logicalPos[r] = r);
+      for (let r = 1; r < this.rows; r++) ((this.basis[r] = -r), (this.logicalPos[r] = r));
       this.refactor();
     }
     return j;
@@ -259,13 +259,13 @@ export class SmallLp {
       for (let j = 0; j < this.cols && !(bland && best > 0); j++) {
         if (this.planPos[j] >= 0) continue;
         const d = this.reduced(j);
-        if (-d > best && -d > 1e-11 * (1 + Math.abs(this.cost[j]))) (best = -d), (enter = j), (dir = 1);
+        if (-d > best && -d > 1e-11 * (1 + Math.abs(this.cost[j]))) ((best = -d), (enter = j), (dir = 1));
       }
       for (let r = 1; r < this.rows && !(bland && best > 0); r++) {
         if (this.logicalPos[r] >= 0) continue;
         const d = this.pi[r];
-        if (-d > best && -d > 1e-11 && this.free(-r, 1)) (best = -d), (enter = -r), (dir = 1);
-        else if (d > best && d > 1e-11 && this.free(-r, -1)) (best = d), (enter = -r), (dir = -1);
+        if (-d > best && -d > 1e-11 && this.free(-r, 1)) ((best = -d), (enter = -r), (dir = 1));
+        else if (d > best && d > 1e-11 && this.free(-r, -1)) ((best = d), (enter = -r), (dir = -1));
       }
       if (best === 0) return true;
       const moved = this.primalPivot(enter, dir, bland);
@@ -311,8 +311,10 @@ export class SmallLp {
       const l = this.limit(p, dir, 0);
       if (bland) {
         // smallest variable index among the minimum ratios (logicals −r rank after plans by |index| order)
-        if (l <= thetaMax && (leave < 0 || this.rank(this.basis[p]) < this.rank(this.basis[leave]))) (leave = p), (theta = Math.max(0, l));
-      } else if (l <= thetaMax && Math.abs(alpha[p]) > bestPivot) (bestPivot = Math.abs(alpha[p])), (leave = p), (theta = Math.max(0, l));
+        if (l <= thetaMax && (leave < 0 || this.rank(this.basis[p]) < this.rank(this.basis[leave])))
+          ((leave = p), (theta = Math.max(0, l)));
+      } else if (l <= thetaMax && Math.abs(alpha[p]) > bestPivot)
+        ((bestPivot = Math.abs(alpha[p])), (leave = p), (theta = Math.max(0, l)));
     }
     if (leave < 0) throw new DecompositionNumericalError('unbounded', 'block mixing LP is unbounded');
     for (let p = 0; p < rows; p++) value[p] -= dir * theta * alpha[p];
@@ -339,7 +341,7 @@ export class SmallLp {
       for (let p = 0; p < rows; p++) {
         const v = this.basis[p];
         const viol = Math.max(this.lower(v) - this.value[p], this.value[p] - this.upper(v));
-        if (viol > worst * (1 + Math.abs(this.value[p]))) (worst = viol), (leave = p);
+        if (viol > worst * (1 + Math.abs(this.value[p]))) ((worst = viol), (leave = p));
       }
       if (leave < 0) return true;
       const out = this.basis[leave];
@@ -360,7 +362,8 @@ export class SmallLp {
         const d = -(below ? 1 : -1) * Math.sign(aj);
         if (!this.free(v, d)) return;
         const ratio = Math.abs(this.reduced(v)) / Math.abs(aj);
-        if (ratio < bestRatio - 1e-12 || (ratio <= bestRatio + 1e-12 && Math.abs(aj) > bestAlpha)) (bestRatio = ratio), (bestAlpha = Math.abs(aj)), (enter = v), (dir = d);
+        if (ratio < bestRatio - 1e-12 || (ratio <= bestRatio + 1e-12 && Math.abs(aj) > bestAlpha))
+          ((bestRatio = ratio), (bestAlpha = Math.abs(aj)), (enter = v), (dir = d));
       };
       for (let j = 0; j < this.cols; j++) if (this.planPos[j] < 0) consider(j);
       for (let r = 1; r < rows; r++) if (this.logicalPos[r] < 0) consider(-r);

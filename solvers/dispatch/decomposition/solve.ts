@@ -43,10 +43,24 @@ const DEFAULT_MIP_REL_GAP = 1e-4;
 type Run = ColgenResult & { readonly coarseRounds: number; readonly threads: number };
 
 /** A run, or why the full model has to take over: numerical trouble (caught by its class only) or a stop short of the optimum. */
-function run(p: DispatchProblem, options: DecomposeOptions, extra: Parameters<typeof solveByColumnGeneration>[1] = {}): Run | DecompositionFallback {
+function run(
+  p: DispatchProblem,
+  options: DecomposeOptions,
+  extra: Parameters<typeof solveByColumnGeneration>[1] = {},
+): Run | DecompositionFallback {
   try {
-    const r = solveByColumnGeneration(p, { coarseFactor: DEFAULT_COARSE_FACTOR, threads: DEFAULT_THREADS, ...options, ...extra });
-    return r.optimal || r.timedOut ? r : { reason: 'not-converged', message: `column generation stopped after ${r.stats.rounds} rounds without proving its optimum` };
+    const r = solveByColumnGeneration(p, {
+      coarseFactor: DEFAULT_COARSE_FACTOR,
+      threads: DEFAULT_THREADS,
+      ...options,
+      ...extra,
+    });
+    return r.optimal || r.timedOut
+      ? r
+      : {
+          reason: 'not-converged',
+          message: `column generation stopped after ${r.stats.rounds} rounds without proving its optimum`,
+        };
   } catch (err) {
     if (err instanceof DecompositionNumericalError) return { reason: err.reason, message: err.message };
     throw err;
@@ -65,11 +79,17 @@ function stats(runs: Run[], lowerBound: number, timed: boolean): DecompositionSt
     masterIterations: sum((r) => r.stats.masterIterations),
     lowerBound,
     pricingThreads: Math.max(...runs.map((r) => r.threads)),
-    ...(timed ? { masterMs: Math.round(sum((r) => r.stats.masterMs)), oracleMs: Math.round(sum((r) => r.stats.oracleMs)) } : {}),
+    ...(timed
+      ? { masterMs: Math.round(sum((r) => r.stats.masterMs)), oracleMs: Math.round(sum((r) => r.stats.oracleMs)) }
+      : {}),
   };
 }
 
-function solution(p: DispatchProblem, r: Run, extra: Partial<DispatchSolution> & Pick<DispatchSolution, 'status' | 'mip' | 'objective' | 'on' | 'decomposition'>): DispatchSolution {
+function solution(
+  p: DispatchProblem,
+  r: Run,
+  extra: Partial<DispatchSolution> & Pick<DispatchSolution, 'status' | 'mip' | 'objective' | 'on' | 'decomposition'>,
+): DispatchSolution {
   return {
     backend: 'decomposition',
     method: 'decomposition',
@@ -94,10 +114,15 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionO
   const wanted = options.mipRelGap ?? DEFAULT_MIP_REL_GAP;
   const stopAt = stopTime(options);
   const boundStopAt = stopAt !== undefined ? stopAt - FIXED_CALLS_SHARE * options.timeLimitMs! : undefined;
-  const relaxed = run(p, options, { relGap: Math.max(1e-7, wanted / 4), ...(boundStopAt !== undefined ? { stopAt: boundStopAt } : {}) });
+  const relaxed = run(p, options, {
+    relGap: Math.max(1e-7, wanted / 4),
+    ...(boundStopAt !== undefined ? { stopAt: boundStopAt } : {}),
+  });
   if (isFallback(relaxed)) return { fallback: relaxed };
   const n = p.hours.length;
-  const on = p.resources.map((rp, i) => (rp.callDecisions ? repairCalls(p, i, relaxed.on[i] ?? new Float64Array(n)) : undefined));
+  const on = p.resources.map((rp, i) =>
+    rp.callDecisions ? repairCalls(p, i, relaxed.on[i] ?? new Float64Array(n)) : undefined,
+  );
   const primaryLo = p.resources.map((rp, i) => {
     const r = rp.resource;
     const pattern = on[i];
@@ -118,18 +143,39 @@ function solveMip(p: DispatchProblem, options: DecomposeOptions): DecompositionO
       if (!pl.on || pl.on.some((o, t) => o !== pattern[t])) return [];
       return [{ primary: pl.primary, ...(pl.secondary ? { secondary: pl.secondary } : {}), callCost: 0 }];
     });
-  const fixed = run(p, options, { primaryLo, primaryHi, seedDuals: relaxed.duals, seedPlans, heldRows: relaxed.heldRows, ...(stopAt !== undefined ? { stopAt } : {}) });
+  const fixed = run(p, options, {
+    primaryLo,
+    primaryHi,
+    seedDuals: relaxed.duals,
+    seedPlans,
+    heldRows: relaxed.heldRows,
+    ...(stopAt !== undefined ? { stopAt } : {}),
+  });
   if (isFallback(fixed)) return { fallback: fixed };
   let callCost = 0;
   p.resources.forEach((rp, i) => {
     const pattern = on[i];
-    if (pattern) for (let t = 0; t < n; t++) if (pattern[t] && (t === 0 || !pattern[t - 1])) callCost += rp.resource.costPerCall ?? 0;
+    if (pattern)
+      for (let t = 0; t < n; t++)
+        if (pattern[t] && (t === 0 || !pattern[t - 1])) callCost += rp.resource.costPerCall ?? 0;
   });
   const objective = fixed.objective + callCost;
   // before any bound (a budget spent in the first master solve) nothing is proven: a gap of 100 %
-  const gap = Number.isFinite(relaxed.lowerBound) ? Math.max(0, (objective - relaxed.lowerBound) / Math.max(Math.abs(objective), 1e-9)) : 1;
+  const gap = Number.isFinite(relaxed.lowerBound)
+    ? Math.max(0, (objective - relaxed.lowerBound) / Math.max(Math.abs(objective), 1e-9))
+    : 1;
   const timeLimit = relaxed.timedOut || fixed.timedOut ? limitReached(options, relaxed.lowerBound) : {};
-  return { solution: solution(p, fixed, { status: 'feasible', mip: true, mipGap: gap, objective, on, ...timeLimit, decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined) }) };
+  return {
+    solution: solution(p, fixed, {
+      status: 'feasible',
+      mip: true,
+      mipGap: gap,
+      objective,
+      on,
+      ...timeLimit,
+      decomposition: stats([relaxed, fixed], relaxed.lowerBound, options.clock !== undefined),
+    }),
+  };
 }
 
 function stopTime(options: DecomposeOptions): number | undefined {
@@ -138,7 +184,9 @@ function stopTime(options: DecomposeOptions): number | undefined {
 
 /** The budget and the bound a plan stopped by it is proven against (null before any bound was found). */
 function limitReached(options: DecomposeOptions, lowerBound: number): Pick<DispatchSolution, 'timeLimit'> {
-  return { timeLimit: { seconds: options.timeLimitMs! / 1000, lowerBound: Number.isFinite(lowerBound) ? lowerBound : null } };
+  return {
+    timeLimit: { seconds: options.timeLimitMs! / 1000, lowerBound: Number.isFinite(lowerBound) ? lowerBound : null },
+  };
 }
 
 /**
@@ -152,5 +200,14 @@ export function solveDecomposed(p: DispatchProblem, options: DecomposeOptions = 
   if (isFallback(r)) return { fallback: r };
   const status = r.optimal ? 'optimal' : 'feasible';
   const timeLimit = r.timedOut ? limitReached(options, r.lowerBound) : {};
-  return { solution: solution(p, r, { status, mip: false, objective: r.objective, on: p.resources.map(() => undefined), ...timeLimit, decomposition: stats([r], r.lowerBound, options.clock !== undefined) }) };
+  return {
+    solution: solution(p, r, {
+      status,
+      mip: false,
+      objective: r.objective,
+      on: p.resources.map(() => undefined),
+      ...timeLimit,
+      decomposition: stats([r], r.lowerBound, options.clock !== undefined),
+    }),
+  };
 }

@@ -55,7 +55,15 @@ export class StoragePath {
   ) {
     const n = hi1.length;
     if (scratch.n < n) throw new Error('storage scratch is shorter than the horizon');
-    ({ hullCount: this.hullCount, hullD: this.hullD, hullP: this.hullP, hullS: this.hullS, hullC: this.hullC, segLen: this.segLen, segSlope: this.segSlope } = scratch);
+    ({
+      hullCount: this.hullCount,
+      hullD: this.hullD,
+      hullP: this.hullP,
+      hullS: this.hullS,
+      hullC: this.hullC,
+      segLen: this.segLen,
+      segSlope: this.segSlope,
+    } = scratch);
     this.cornerCount = new Uint8Array(n);
     this.corner = new Float64Array(12 * n);
     this.corners();
@@ -115,7 +123,8 @@ export class StoragePath {
         const d = s.primaryRate[t] * x1 + s.secondaryRate[t] * x2;
         // insertion by Δ, stable: on equal Δ the plainer corner (added earlier) stays first
         let j = m++;
-        while (j > 0 && c[o + j - 1] > d) (c[o + j] = c[o + j - 1]), (c[o + 4 + j] = c[o + 3 + j]), (c[o + 8 + j] = c[o + 7 + j]), j--;
+        while (j > 0 && c[o + j - 1] > d)
+          ((c[o + j] = c[o + j - 1]), (c[o + 4 + j] = c[o + 3 + j]), (c[o + 8 + j] = c[o + 7 + j]), j--);
         c[o + j] = d;
         c[o + 4 + j] = x1;
         c[o + 8 + j] = x2;

@@ -26,15 +26,18 @@ export function checkCollectionPlan(req: CollectionRequest, plan: CollectionPlan
     }
     const first = t.stops[0];
     const last = t.stops[t.stops.length - 1];
-    if (first?.kind !== 'depot' || last?.kind !== 'depot' || first.id !== req.depot.id || last.id !== req.depot.id) out.push(`${t.truck}: does not start and end at depot ${req.depot.id}`);
-    if (last && first && last.arrival - first.departure > truck.shiftMinutes + 1e-6) out.push(`${t.truck}: shift of ${last.arrival - first.departure} minutes exceeds ${truck.shiftMinutes}`);
+    if (first?.kind !== 'depot' || last?.kind !== 'depot' || first.id !== req.depot.id || last.id !== req.depot.id)
+      out.push(`${t.truck}: does not start and end at depot ${req.depot.id}`);
+    if (last && first && last.arrival - first.departure > truck.shiftMinutes + 1e-6)
+      out.push(`${t.truck}: shift of ${last.arrival - first.departure} minutes exceeds ${truck.shiftMinutes}`);
     let m3 = 0;
     let kg = 0;
     for (let k = 1; k < t.stops.length; k++) {
       const prev = t.stops[k - 1];
       const s = t.stops[k];
       const drive = minutesBetween(prev.id, prev.location, s.id, s.location);
-      if (s.arrival + 1e-6 < prev.departure + drive) out.push(`${t.truck}: reaches ${s.id} at ${s.arrival}, before ${prev.departure} + ${drive} minutes of driving`);
+      if (s.arrival + 1e-6 < prev.departure + drive)
+        out.push(`${t.truck}: reaches ${s.id} at ${s.arrival}, before ${prev.departure} + ${drive} minutes of driving`);
       if (s.kind === 'bin') {
         const bin = bins.get(s.id);
         if (!bin) {
@@ -44,15 +47,20 @@ export function checkCollectionPlan(req: CollectionRequest, plan: CollectionPlan
         served.set(s.id, (served.get(s.id) ?? 0) + 1);
         m3 += (bin.fill * bin.volumeL) / 1000;
         kg += (bin.fill * bin.volumeL * bin.densityKgPerM3) / 1000;
-        if (m3 > truck.capacityM3 + 1e-9 || kg > truck.capacityKg + 1e-6) out.push(`${t.truck}: over capacity after bin ${s.id} (${m3} m3, ${kg} kg)`);
-        if (Math.abs(s.loadM3 - m3) > 1e-6 || Math.abs(s.loadKg - kg) > 1e-6) out.push(`${t.truck}: reported load after ${s.id} is wrong`);
-        if (bin.timeWindow && s.arrival > bin.timeWindow.end + 1e-6) out.push(`${t.truck}: reaches ${s.id} at ${s.arrival}, after its window closes at ${bin.timeWindow.end}`);
+        if (m3 > truck.capacityM3 + 1e-9 || kg > truck.capacityKg + 1e-6)
+          out.push(`${t.truck}: over capacity after bin ${s.id} (${m3} m3, ${kg} kg)`);
+        if (Math.abs(s.loadM3 - m3) > 1e-6 || Math.abs(s.loadKg - kg) > 1e-6)
+          out.push(`${t.truck}: reported load after ${s.id} is wrong`);
+        if (bin.timeWindow && s.arrival > bin.timeWindow.end + 1e-6)
+          out.push(`${t.truck}: reaches ${s.id} at ${s.arrival}, after its window closes at ${bin.timeWindow.end}`);
         const begin = Math.max(s.arrival, bin.timeWindow?.start ?? -Infinity);
-        if (s.departure + 1e-6 < begin + bin.serviceSeconds / 60) out.push(`${t.truck}: leaves ${s.id} before its service is done`);
+        if (s.departure + 1e-6 < begin + bin.serviceSeconds / 60)
+          out.push(`${t.truck}: leaves ${s.id} before its service is done`);
       } else if (s.kind === 'disposal') {
         const site = sites.get(s.id);
         if (!site) out.push(`${t.truck}: unknown disposal site ${s.id}`);
-        else if (s.departure + 1e-6 < s.arrival + site.unloadMinutes) out.push(`${t.truck}: leaves ${s.id} before unloading`);
+        else if (s.departure + 1e-6 < s.arrival + site.unloadMinutes)
+          out.push(`${t.truck}: leaves ${s.id} before unloading`);
         m3 = 0;
         kg = 0;
       } else if (k === t.stops.length - 1 && (m3 > 1e-9 || kg > 1e-9)) {
@@ -64,7 +72,8 @@ export function checkCollectionPlan(req: CollectionRequest, plan: CollectionPlan
   const unassigned = new Set(plan.unassigned.map((u) => u.bin));
   for (const b of req.bins) {
     const must = b.forecastFill >= b.threshold || b.fill >= b.threshold;
-    if (must && !served.has(b.id) && !unassigned.has(b.id)) out.push(`must-collect bin ${b.id} is neither routed nor listed unassigned`);
+    if (must && !served.has(b.id) && !unassigned.has(b.id))
+      out.push(`must-collect bin ${b.id} is neither routed nor listed unassigned`);
     if (served.has(b.id) && unassigned.has(b.id)) out.push(`bin ${b.id} is both routed and listed unassigned`);
   }
   return out;

@@ -3,7 +3,8 @@ import type { CollectionPlan } from './types.js';
 
 export interface GeoJsonFeature {
   readonly type: 'Feature';
-  readonly geometry: { type: 'LineString'; coordinates: [number, number][] } | { type: 'Point'; coordinates: [number, number] };
+  readonly geometry:
+    { type: 'LineString'; coordinates: [number, number][] } | { type: 'Point'; coordinates: [number, number] };
   readonly properties: Record<string, string | number>;
 }
 
@@ -13,13 +14,27 @@ export function planToGeoJson(plan: CollectionPlan): { type: 'FeatureCollection'
     features.push({
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: t.stops.map((s) => [s.location.lon, s.location.lat]) },
-      properties: { truck: t.truck, trips: t.trips, distanceKm: round(t.distanceKm), durationMinutes: round(t.durationMinutes) },
+      properties: {
+        truck: t.truck,
+        trips: t.trips,
+        distanceKm: round(t.distanceKm),
+        durationMinutes: round(t.durationMinutes),
+      },
     });
     t.stops.forEach((s, seq) => {
       features.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [s.location.lon, s.location.lat] },
-        properties: { truck: t.truck, seq, kind: s.kind, id: s.id, arrival: clock(s.arrival), departure: clock(s.departure), loadM3: round(s.loadM3), loadKg: round(s.loadKg) },
+        properties: {
+          truck: t.truck,
+          seq,
+          kind: s.kind,
+          id: s.id,
+          arrival: clock(s.arrival),
+          departure: clock(s.departure),
+          loadM3: round(s.loadM3),
+          loadKg: round(s.loadKg),
+        },
       });
     });
   }
@@ -31,11 +46,16 @@ export function planToGeoJson(plan: CollectionPlan): { type: 'FeatureCollection'
  * caller's clock says (the service: the city's local time with its UTC offset).
  */
 export function planToGpx(plan: CollectionPlan, timeOf: (minutes: number) => string): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<gpx version="1.1" creator="urbanflow" xmlns="http://www.topografix.com/GPX/1/1">'];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<gpx version="1.1" creator="urbanflow" xmlns="http://www.topografix.com/GPX/1/1">',
+  ];
   for (const t of plan.trucks) {
     lines.push(`  <trk><name>${xml(t.truck)}</name><trkseg>`);
     for (const s of t.stops) {
-      lines.push(`    <trkpt lat="${s.location.lat.toFixed(6)}" lon="${s.location.lon.toFixed(6)}"><time>${timeOf(s.arrival)}</time><name>${xml(`${s.kind} ${s.id}`)}</name></trkpt>`);
+      lines.push(
+        `    <trkpt lat="${s.location.lat.toFixed(6)}" lon="${s.location.lon.toFixed(6)}"><time>${timeOf(s.arrival)}</time><name>${xml(`${s.kind} ${s.id}`)}</name></trkpt>`,
+      );
     }
     lines.push('  </trkseg></trk>');
   }

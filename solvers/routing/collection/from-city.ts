@@ -6,7 +6,13 @@ import type { CollectionRequest, LatLon } from './types.js';
 export interface CityWaste {
   readonly depots: readonly { id: string; location: LatLon }[];
   readonly disposalSites: readonly { id: string; location: LatLon; unloadMinutes: number }[];
-  readonly trucks: readonly { id: string; depot: string; capacityM3: number; capacityKg: number; shiftMinutes: number }[];
+  readonly trucks: readonly {
+    id: string;
+    depot: string;
+    capacityM3: number;
+    capacityKg: number;
+    shiftMinutes: number;
+  }[];
   readonly bins: readonly {
     id: string;
     location: LatLon;
@@ -31,10 +37,17 @@ export function collectionRequestForDepot(
   depotId: string,
   levels: ReadonlyMap<string, BinLevel>,
   shiftStart: string,
-  tuning: Pick<CollectionRequest, 'optionalLevel' | 'optionalValueMinutes' | 'detourFactor' | 'speedKmh' | 'matrix'> = {},
+  tuning: Pick<
+    CollectionRequest,
+    'optionalLevel' | 'optionalValueMinutes' | 'detourFactor' | 'speedKmh' | 'matrix'
+  > = {},
 ): CollectionRequest {
   const depot = waste.depots.find((d) => d.id === depotId);
-  if (!depot) throw inputError(`unknown depot "${depotId}"; the city has ${waste.depots.map((d) => d.id).join(', ') || 'no depots'}`, { field: 'depot' });
+  if (!depot)
+    throw inputError(
+      `unknown depot "${depotId}"; the city has ${waste.depots.map((d) => d.id).join(', ') || 'no depots'}`,
+      { field: 'depot' },
+    );
   const bins = waste.bins
     .filter((b) => b.depot === depotId && levels.has(b.id))
     .map((b) => {
@@ -44,7 +57,14 @@ export function collectionRequestForDepot(
         ...rest,
         fill: level.fill,
         forecastFill: level.forecastFill,
-        ...(timeWindow ? { timeWindow: { start: minutesOf(timeWindow.start, `${b.id}.timeWindow.start`), end: minutesOf(timeWindow.end, `${b.id}.timeWindow.end`) } } : {}),
+        ...(timeWindow
+          ? {
+              timeWindow: {
+                start: minutesOf(timeWindow.start, `${b.id}.timeWindow.start`),
+                end: minutesOf(timeWindow.end, `${b.id}.timeWindow.end`),
+              },
+            }
+          : {}),
       };
     });
   return {
@@ -60,6 +80,7 @@ export function collectionRequestForDepot(
 /** "HH:MM" as minutes after midnight. */
 export function minutesOf(clock: string, field: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(clock);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw inputError(`${field} must be a time HH:MM, got "${clock}"`, { field });
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+    throw inputError(`${field} must be a time HH:MM, got "${clock}"`, { field });
   return Number(m[1]) * 60 + Number(m[2]);
 }

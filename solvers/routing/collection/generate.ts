@@ -6,10 +6,18 @@ const CENTRE: LatLon = { lat: 52.37, lon: 4.9 };
 const VOLUMES = [240, 240, 360, 660, 1100, 3000];
 
 function offset(north: number, east: number): LatLon {
-  return { lat: CENTRE.lat + north / 111_320, lon: CENTRE.lon + east / (111_320 * Math.cos((CENTRE.lat * Math.PI) / 180)) };
+  return {
+    lat: CENTRE.lat + north / 111_320,
+    lon: CENTRE.lon + east / (111_320 * Math.cos((CENTRE.lat * Math.PI) / 180)),
+  };
 }
 
-export function generateCollectionDay(opts: { bins: number; trucks: number; seed: number; windowShare?: number }): CollectionRequest {
+export function generateCollectionDay(opts: {
+  bins: number;
+  trucks: number;
+  seed: number;
+  windowShare?: number;
+}): CollectionRequest {
   const rng = new Rng(opts.seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const bins: CollectionBin[] = [];
@@ -29,7 +37,13 @@ export function generateCollectionDay(opts: { bins: number; trucks: number; seed
     });
   }
   const trucks: CollectionTruck[] = [];
-  for (let t = 0; t < opts.trucks; t++) trucks.push({ id: `truck-${t + 1}`, capacityM3: 40 + rng.int(20), capacityKg: 9000 + 100 * rng.int(30), shiftMinutes: 540 });
+  for (let t = 0; t < opts.trucks; t++)
+    trucks.push({
+      id: `truck-${t + 1}`,
+      capacityM3: 40 + rng.int(20),
+      capacityKg: 9000 + 100 * rng.int(30),
+      shiftMinutes: 540,
+    });
   return {
     depot: { id: 'depot', location: offset(0, 0) },
     disposalSites: [

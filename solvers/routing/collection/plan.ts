@@ -6,7 +6,14 @@ import { checkCollectionPlan } from './check-collection-plan.js';
 import { binLoad, simulateDay, type Nodes } from './schedule.js';
 import { selectBins } from './select.js';
 import { geoTravel, matrixTravel, type Travel } from './travel.js';
-import type { CollectionBin, CollectionPlan, CollectionRequest, TruckPlan, UnassignedBin, UnassignedReason } from './types.js';
+import type {
+  CollectionBin,
+  CollectionPlan,
+  CollectionRequest,
+  TruckPlan,
+  UnassignedBin,
+  UnassignedReason,
+} from './types.js';
 
 export interface PlanOptions {
   readonly timeLimitMs: number;
@@ -19,10 +26,15 @@ export interface PlanOptions {
 const NO_ROAD = 1e7;
 
 export async function planCollection(req: CollectionRequest, opts: PlanOptions): Promise<CollectionPlan> {
-  if (req.trucks.length === 0) throw inputError('trucks: at least one truck is needed to plan collection', { field: 'trucks' });
-  if (req.disposalSites.length === 0) throw inputError('disposalSites: at least one disposal site is needed', { field: 'disposalSites' });
+  if (req.trucks.length === 0)
+    throw inputError('trucks: at least one truck is needed to plan collection', { field: 'trucks' });
+  if (req.disposalSites.length === 0)
+    throw inputError('disposalSites: at least one disposal site is needed', { field: 'disposalSites' });
   req.trucks.forEach((t, i) => {
-    if (!(t.capacityM3 > 0 && t.capacityKg > 0 && t.shiftMinutes > 0)) throw inputError(`trucks[${i}] (${t.id}): capacities and shiftMinutes must be positive`, { field: `trucks[${i}]` });
+    if (!(t.capacityM3 > 0 && t.capacityKg > 0 && t.shiftMinutes > 0))
+      throw inputError(`trucks[${i}] (${t.id}): capacities and shiftMinutes must be positive`, {
+        field: `trucks[${i}]`,
+      });
   });
   const selection = selectBins(req.bins, req.optionalLevel ?? 0.5);
   const urgency = new Map<string, number>(selection.optional.map((o) => [o.bin.id, o.urgency]));
@@ -32,7 +44,11 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
   const ids = [req.depot.id, ...req.disposalSites.map((s) => s.id), ...bins.map((b) => b.id)];
   const travel: Travel = req.matrix
     ? matrixTravel(req.matrix, ids)
-    : geoTravel([req.depot.location, ...req.disposalSites.map((s) => s.location), ...bins.map((b) => b.location)], req.detourFactor ?? 1.3, req.speedKmh ?? 25);
+    : geoTravel(
+        [req.depot.location, ...req.disposalSites.map((s) => s.location), ...bins.map((b) => b.location)],
+        req.detourFactor ?? 1.3,
+        req.speedKmh ?? 25,
+      );
   const size = travel.size;
   const tm = (a: number, b: number): number => travel.minutes[a * size + b];
   const binNode = (i: number): number => 1 + S + i;
@@ -68,12 +84,16 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
     const k = binNode(i);
     const alone = tm(siteNode, k) + tm(k, siteNode) + b.serviceSeconds / 60;
     if (load.m3 > capM3 || load.kg > capKg) drop(i, 'exceeds truck capacity');
-    else if (!Number.isFinite(tm(0, k)) || !Number.isFinite(tm(k, siteNode)) || !Number.isFinite(tm(siteNode, k))) drop(i, 'unreachable');
+    else if (!Number.isFinite(tm(0, k)) || !Number.isFinite(tm(k, siteNode)) || !Number.isFinite(tm(siteNode, k)))
+      drop(i, 'unreachable');
     else if (b.timeWindow && req.shiftStart + tm(0, k) > b.timeWindow.end) drop(i, 'time window cannot be met');
     else if (alone + overhead > maxShift) drop(i, 'no truck time left');
     else routable.push(i);
   });
-  if (!Number.isFinite(overhead)) throw inputError(`disposal site ${site.id} cannot be reached from depot ${req.depot.id} and back`, { field: 'disposalSites' });
+  if (!Number.isFinite(overhead))
+    throw inputError(`disposal site ${site.id} cannot be reached from depot ${req.depot.id} and back`, {
+      field: 'disposalSites',
+    });
 
   // Bins with a time window get their own trips, driven first in the day.
   const windowed = routable.filter((i) => bins[i].timeWindow);
@@ -82,7 +102,12 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
   const trips: number[][] = [];
   for (const group of groups) {
     const share = (opts.timeLimitMs * group.length) / routable.length;
-    for (const trip of await routeGroup(group, nodes, { capM3, capKg, maxTrip: maxShift - overhead }, { ...opts, timeLimitMs: share })) {
+    for (const trip of await routeGroup(
+      group,
+      nodes,
+      { capM3, capKg, maxTrip: maxShift - overhead },
+      { ...opts, timeLimitMs: share },
+    )) {
       trips.push(pruneOptional(trip, nodes, urgency, req.optionalValueMinutes ?? 10, drop));
     }
   }
@@ -108,7 +133,13 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
     }
     if (tripsOf.length === 0) return;
     totalKm += day.distanceKm;
-    plans.push({ truck: truck.id, stops: day.stops, trips: tripsOf.length, distanceKm: day.distanceKm, durationMinutes: day.durationMinutes });
+    plans.push({
+      truck: truck.id,
+      stops: day.stops,
+      trips: tripsOf.length,
+      distanceKm: day.distanceKm,
+      durationMinutes: day.durationMinutes,
+    });
   });
   const plan: CollectionPlan = {
     trucks: plans,
@@ -120,13 +151,22 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
   // The plan leaves only after the independent checker accepts it: a rejected plan is a bug, never an answer.
   const violations = checkCollectionPlan(req, plan);
   if (violations.length > 0) {
-    throw new UrbanflowError('UF_ERR_INTERNAL', `the collection plan failed its independent check: ${violations.slice(0, 3).join('; ')}`, { violations });
+    throw new UrbanflowError(
+      'UF_ERR_INTERNAL',
+      `the collection plan failed its independent check: ${violations.slice(0, 3).join('; ')}`,
+      { violations },
+    );
   }
   return plan;
 }
 
 /** Solves the trips of one group as a CVRP from the disposal site; demand is the larger of the volume and weight shares. */
-async function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number; capKg: number; maxTrip: number }, opts: PlanOptions): Promise<number[][]> {
+async function routeGroup(
+  group: number[],
+  nodes: Nodes,
+  limits: { capM3: number; capKg: number; maxTrip: number },
+  opts: PlanOptions,
+): Promise<number[][]> {
   const size = nodes.travel.size;
   const n = group.length;
   const side = n + 1;
@@ -138,10 +178,13 @@ async function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number
       dist[a * side + b] = Number.isFinite(v) ? v : NO_ROAD;
     }
   }
-  const demand = [0, ...group.map((i) => {
-    const load = binLoad(nodes.bins[i]);
-    return Math.max(load.m3 / limits.capM3, load.kg / limits.capKg);
-  })];
+  const demand = [
+    0,
+    ...group.map((i) => {
+      const load = binLoad(nodes.bins[i]);
+      return Math.max(load.m3 / limits.capM3, load.kg / limits.capKg);
+    }),
+  ];
   const service = [0, ...group.map((i) => nodes.bins[i].serviceSeconds / 60)];
   const inst = makeInstance({ name: 'collection', n, dist, demand, capacity: 1, maxDuration: limits.maxTrip, service });
   const result = await solveCvrp(inst, opts);
@@ -149,7 +192,13 @@ async function routeGroup(group: number[], nodes: Nodes, limits: { capM3: number
 }
 
 /** Drops optional bins whose detour costs more minutes than their urgency is worth. */
-function pruneOptional(trip: number[], nodes: Nodes, urgency: Map<string, number>, valueMinutes: number, drop: (i: number, reason: UnassignedReason) => void): number[] {
+function pruneOptional(
+  trip: number[],
+  nodes: Nodes,
+  urgency: Map<string, number>,
+  valueMinutes: number,
+  drop: (i: number, reason: UnassignedReason) => void,
+): number[] {
   const size = nodes.travel.size;
   const tm = (a: number, b: number): number => nodes.travel.minutes[a * size + b];
   const kept = trip.slice();
@@ -173,7 +222,13 @@ function pruneOptional(trip: number[], nodes: Nodes, urgency: Map<string, number
  * Assigns trips to trucks, windowed trips first, each to the truck that finishes earliest while within its shift;
  * a trip that fits nowhere is retried with its must-collect bins only.
  */
-function packTrips(trips: number[][], nodes: Nodes, req: CollectionRequest, must: (i: number) => boolean, unplaced: (i: number) => void): number[][][] {
+function packTrips(
+  trips: number[][],
+  nodes: Nodes,
+  req: CollectionRequest,
+  must: (i: number) => boolean,
+  unplaced: (i: number) => void,
+): number[][][] {
   const out: number[][][] = req.trucks.map(() => []);
   const windowEnd = (t: number[]): number => Math.min(...t.map((i) => nodes.bins[i].timeWindow?.end ?? Infinity));
   const order = trips

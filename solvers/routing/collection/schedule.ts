@@ -27,7 +27,12 @@ export function binLoad(b: CollectionBin): { m3: number; kg: number } {
 }
 
 /** Simulates the truck driving `trips` (lists of bin indices) in order from `start` (minutes after midnight). */
-export function simulateDay(nodes: Nodes, truck: CollectionTruck, trips: readonly (readonly number[])[], start: number): TruckDay {
+export function simulateDay(
+  nodes: Nodes,
+  truck: CollectionTruck,
+  trips: readonly (readonly number[])[],
+  start: number,
+): TruckDay {
   const { travel } = nodes;
   const size = travel.size;
   const stops: PlannedStop[] = [];
@@ -42,7 +47,15 @@ export function simulateDay(nodes: Nodes, truck: CollectionTruck, trips: readonl
     km += travel.km[at * size + to];
     at = to;
   };
-  stops.push({ kind: 'depot', id: nodes.depot.id, location: nodes.depot.location, arrival: t, departure: t, loadM3: 0, loadKg: 0 });
+  stops.push({
+    kind: 'depot',
+    id: nodes.depot.id,
+    location: nodes.depot.location,
+    arrival: t,
+    departure: t,
+    loadM3: 0,
+    loadKg: 0,
+  });
   for (const trip of trips) {
     for (const i of trip) {
       const bin = nodes.bins[i];
@@ -61,9 +74,25 @@ export function simulateDay(nodes: Nodes, truck: CollectionTruck, trips: readonl
     t += nodes.site.unloadMinutes;
     m3 = 0;
     kg = 0;
-    stops.push({ kind: 'disposal', id: nodes.site.id, location: nodes.site.location, arrival, departure: t, loadM3: 0, loadKg: 0 });
+    stops.push({
+      kind: 'disposal',
+      id: nodes.site.id,
+      location: nodes.site.location,
+      arrival,
+      departure: t,
+      loadM3: 0,
+      loadKg: 0,
+    });
   }
   drive(0);
-  stops.push({ kind: 'depot', id: nodes.depot.id, location: nodes.depot.location, arrival: t, departure: t, loadM3: 0, loadKg: 0 });
+  stops.push({
+    kind: 'depot',
+    id: nodes.depot.id,
+    location: nodes.depot.location,
+    arrival: t,
+    departure: t,
+    loadM3: 0,
+    loadKg: 0,
+  });
   return { stops, durationMinutes: t - start, distanceKm: km, late };
 }

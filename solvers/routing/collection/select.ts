@@ -14,7 +14,10 @@ export function selectBins(bins: readonly CollectionBin[], optionalLevel: number
   const optional: { bin: CollectionBin; urgency: number }[] = [];
   bins.forEach((b, i) => {
     for (const field of ['fill', 'forecastFill', 'threshold'] as const) {
-      if (!Number.isFinite(b[field]) || b[field] < 0) throw inputError(`bins[${i}] (${b.id}): ${field} must be a non-negative number`, { path: `bins[${i}].${field}` });
+      if (!Number.isFinite(b[field]) || b[field] < 0)
+        throw inputError(`bins[${i}] (${b.id}): ${field} must be a non-negative number`, {
+          path: `bins[${i}].${field}`,
+        });
     }
     if (b.forecastFill >= b.threshold || b.fill >= b.threshold) must.push(b);
     else if (b.fill >= optionalLevel) optional.push({ bin: b, urgency: Math.min(1, b.forecastFill / b.threshold) });

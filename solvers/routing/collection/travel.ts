@@ -47,7 +47,10 @@ export function matrixTravel(matrix: TravelMatrix, ids: readonly string[]): Trav
   const cell = (table: TravelMatrix['km'], name: string, a: number, b: number): number => {
     const v = table[a]?.[b];
     if (v === null) return Infinity;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw inputError(`matrix.${name}[${a}][${b}] must be a non-negative number or null`, { field: `matrix.${name}[${a}][${b}]` });
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw inputError(`matrix.${name}[${a}][${b}] must be a non-negative number or null`, {
+        field: `matrix.${name}[${a}][${b}]`,
+      });
     return v;
   };
   for (let i = 0; i < size; i++) {

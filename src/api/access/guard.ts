@@ -22,7 +22,10 @@ function credentialOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   if (auth !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (!m) throw new HttpProblem('unauthorized', 'the Authorization header must be "Bearer <API key or token>"', { headers: CHALLENGE });
+    if (!m)
+      throw new HttpProblem('unauthorized', 'the Authorization header must be "Bearer <API key or token>"', {
+        headers: CHALLENGE,
+      });
     return m[1];
   }
   const key = request.headers['x-api-key'];
@@ -59,9 +62,13 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
       const token = verifyToken(o.keys.tokenSecret(), credential, now);
       if (!token.ok) throw new HttpProblem('unauthorized', token.reason, { headers: CHALLENGE });
       const keyProblem = o.keys.keyProblem(token.claims.kid, now);
-      if (keyProblem) throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });
+      if (keyProblem)
+        throw new HttpProblem('unauthorized', `${keyProblem}; its tokens no longer work`, { headers: CHALLENGE });
       const c = token.claims;
-      return { principal: { keyId: c.kid, tenant: c.ten, role: c.rol, depots: c.dep, areas: c.are, via: 'token' }, expiresAt: c.exp * 1000 };
+      return {
+        principal: { keyId: c.kid, tenant: c.ten, role: c.rol, depots: c.dep, areas: c.are, via: 'token' },
+        expiresAt: c.exp * 1000,
+      };
     }
     const key = o.keys.verify(credential, now);
     if (!key.ok) throw new HttpProblem('unauthorized', key.reason, { headers: CHALLENGE });
@@ -74,10 +81,18 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
       try {
         const credential = credentialOf(request);
         if (credential === undefined) {
-          throw new HttpProblem('unauthorized', 'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)', { headers: CHALLENGE });
+          throw new HttpProblem(
+            'unauthorized',
+            'credentials required: send "Authorization: Bearer <API key or token>" (keys come from `urbanflow keys create`)',
+            { headers: CHALLENGE },
+          );
         }
         const principal = authenticate(credential);
-        if (!roles.includes(principal.role)) throw new HttpProblem('forbidden', `role '${principal.role}' may not ${label}; allowed roles: ${roles.join(', ')}`);
+        if (!roles.includes(principal.role))
+          throw new HttpProblem(
+            'forbidden',
+            `role '${principal.role}' may not ${label}; allowed roles: ${roles.join(', ')}`,
+          );
         request.principal = principal;
         done();
       } catch (err) {
@@ -91,12 +106,15 @@ export function installAccessControl(app: FastifyInstance, o: GuardOptions): voi
     let access = route.config?.access;
     if (!access) {
       if (!o.publicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
-        throw new Error(`route ${String(route.method)} ${route.url} declares no access: set config.access to PUBLIC or allow(...roles)`);
+        throw new Error(
+          `route ${String(route.method)} ${route.url} declares no access: set config.access to PUBLIC or allow(...roles)`,
+        );
       }
       route.config = { ...route.config, access: (access = PUBLIC) };
     }
     if ('public' in access) return;
-    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const existing =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     // A HEAD route copied from its GET route arrives with the guard already in place.
     if (existing.some((h) => GUARD in h)) return;
     const label = `${Array.isArray(route.method) ? route.method.join('/') : route.method} ${route.url}`;

@@ -110,7 +110,9 @@ export class KeyStore {
 
   /** The HMAC secret that signs access tokens; created with the store so tokens outlive restarts. */
   tokenSecret(): Buffer {
-    this.secret ??= (this.db.prepare('SELECT value FROM meta WHERE name = ?').get('token-secret') as { value: Buffer }).value;
+    this.secret ??= (
+      this.db.prepare('SELECT value FROM meta WHERE name = ?').get('token-secret') as { value: Buffer }
+    ).value;
     return this.secret;
   }
 
@@ -168,15 +170,22 @@ export class KeyStore {
 
   /** Creates a key and returns its secret, which is never stored and cannot be shown again. */
   create(key: NewKey, nowMs: number): { record: KeyRecord; secret: string } {
-    if (!TENANT_PATTERN.test(key.tenant)) throw inputError(`tenant must be 1-128 letters, digits or . _ : - (got ${JSON.stringify(key.tenant)})`, { field: 'tenant' });
-    if (!isRole(key.role)) throw inputError(`role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(key.role)})`, { field: 'role' });
+    if (!TENANT_PATTERN.test(key.tenant))
+      throw inputError(`tenant must be 1-128 letters, digits or . _ : - (got ${JSON.stringify(key.tenant)})`, {
+        field: 'tenant',
+      });
+    if (!isRole(key.role))
+      throw inputError(`role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(key.role)})`, { field: 'role' });
     const depots = key.depots ?? [];
     const areas = key.areas ?? [];
     if ((depots.length > 0 || areas.length > 0) && key.role !== 'waste-contractor') {
       throw inputError('depots and areas scope waste-contractor keys only', { field: 'depots' });
     }
-    for (const d of [...depots, ...areas]) if (!TENANT_PATTERN.test(d)) throw inputError(`depot and area ids must be city ids (got ${JSON.stringify(d)})`, { field: 'depots' });
-    if (key.expiresAt !== undefined && key.expiresAt !== null && !(key.expiresAt > nowMs)) throw inputError('expiresAt must be in the future', { field: 'expiresAt' });
+    for (const d of [...depots, ...areas])
+      if (!TENANT_PATTERN.test(d))
+        throw inputError(`depot and area ids must be city ids (got ${JSON.stringify(d)})`, { field: 'depots' });
+    if (key.expiresAt !== undefined && key.expiresAt !== null && !(key.expiresAt > nowMs))
+      throw inputError('expiresAt must be in the future', { field: 'expiresAt' });
     const id = randomBytes(8).toString('hex');
     const secretPart = randomBytes(32).toString('base64url');
     const secret = `${PREFIX}${id}_${secretPart}`;
@@ -193,7 +202,9 @@ export class KeyStore {
       revoked_at: null,
     };
     this.db
-      .prepare('INSERT INTO api_keys VALUES (@id, @hash, @tenant, @role, @depots, @areas, @label, @created_at, @expires_at, @revoked_at)')
+      .prepare(
+        'INSERT INTO api_keys VALUES (@id, @hash, @tenant, @role, @depots, @areas, @label, @created_at, @expires_at, @revoked_at)',
+      )
       .run(row);
     this.reload();
     return { record: toRecord(row), secret };
@@ -219,7 +230,9 @@ export class KeyStore {
 
   /** Revokes a key (and every token issued for it); false when there is no such key. */
   revoke(id: string, nowMs: number): boolean {
-    const changed = this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(nowMs, id).changes;
+    const changed = this.db
+      .prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(nowMs, id).changes;
     this.reload();
     return changed > 0 || this.cache.has(id);
   }
@@ -227,7 +240,8 @@ export class KeyStore {
   /** True when some key of this role is neither revoked nor expired. */
   hasActive(role: Role, nowMs: number): boolean {
     this.refresh(nowMs, true);
-    for (const { record } of this.cache.values()) if (record.role === role && usable(record, nowMs) === undefined) return true;
+    for (const { record } of this.cache.values())
+      if (record.role === role && usable(record, nowMs) === undefined) return true;
     return false;
   }
 
@@ -236,14 +250,19 @@ export class KeyStore {
     this.refresh(nowMs, true);
     const target = this.cache.get(id)?.record;
     if (!target || target.role !== 'operator' || usable(target, nowMs) !== undefined) return false;
-    for (const { record } of this.cache.values()) if (record.id !== id && record.role === 'operator' && usable(record, nowMs) === undefined) return false;
+    for (const { record } of this.cache.values())
+      if (record.id !== id && record.role === 'operator' && usable(record, nowMs) === undefined) return false;
     return true;
   }
 
   /** Checks a presented key in constant time against the stored hash. */
   verify(presented: string, nowMs: number): KeyCheck {
     const m = KEY_PATTERN.exec(presented);
-    if (!m) return { ok: false, reason: 'the credential is neither an urbanflow API key (ufk_...) nor an access token (uft....)' };
+    if (!m)
+      return {
+        ok: false,
+        reason: 'the credential is neither an urbanflow API key (ufk_...) nor an access token (uft....)',
+      };
     this.refresh(nowMs, false);
     let entry = this.cache.get(m[1]);
     if (!entry) {
@@ -281,18 +300,21 @@ export class KeyStore {
     this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     const before = new Map(this.cache);
     this.cache.clear();
-    for (const row of this.db.prepare('SELECT * FROM api_keys').all() as Row[]) this.cache.set(row.id, { record: toRecord(row), hash: row.hash });
+    for (const row of this.db.prepare('SELECT * FROM api_keys').all() as Row[])
+      this.cache.set(row.id, { record: toRecord(row), hash: row.hash });
     if (!this.replication || this.applying) return;
     for (const [id, { record, hash }] of this.cache) {
       const was = before.get(id)?.record;
-      if (!was || was.revokedAt !== record.revokedAt) this.replication.key({ ...record, hash: hash.toString('base64') });
+      if (!was || was.revokedAt !== record.revokedAt)
+        this.replication.key({ ...record, hash: hash.toString('base64') });
     }
   }
 }
 
 function usable(r: KeyRecord, nowMs: number): string | undefined {
   if (r.revokedAt !== null) return `API key ${r.id} was revoked at ${new Date(r.revokedAt).toISOString()}`;
-  if (r.expiresAt !== null && r.expiresAt <= nowMs) return `API key ${r.id} expired at ${new Date(r.expiresAt).toISOString()}`;
+  if (r.expiresAt !== null && r.expiresAt <= nowMs)
+    return `API key ${r.id} expired at ${new Date(r.expiresAt).toISOString()}`;
   return undefined;
 }
 

@@ -28,16 +28,25 @@ export function mayReadTenant(p: Principal, tenant: string): boolean {
  * What is wrong with a contractor key's scope in this city: depots and areas that do not exist (a typo would give a
  * key that silently sees nothing). Undefined when every id is known.
  */
-export function unknownScope(city: City, scope: { depots?: string[]; areas?: string[] }): { field: 'depots' | 'areas'; message: string } | undefined {
+export function unknownScope(
+  city: City,
+  scope: { depots?: string[]; areas?: string[] },
+): { field: 'depots' | 'areas'; message: string } | undefined {
   const depots = new Set(city.waste.depots.map((d) => d.id));
   const missingDepots = (scope.depots ?? []).filter((d) => !depots.has(d));
   if (missingDepots.length > 0) {
-    return { field: 'depots', message: `no depot ${missingDepots.map((d) => `'${d}'`).join(', ')} in city ${city.id} (its depots: ${[...depots].slice(0, 20).join(', ') || 'none'})` };
+    return {
+      field: 'depots',
+      message: `no depot ${missingDepots.map((d) => `'${d}'`).join(', ')} in city ${city.id} (its depots: ${[...depots].slice(0, 20).join(', ') || 'none'})`,
+    };
   }
   const areas = new Set(city.waste.bins.map((b) => b.area));
   const missingAreas = (scope.areas ?? []).filter((a) => !areas.has(a));
   if (missingAreas.length > 0) {
-    return { field: 'areas', message: `no area ${missingAreas.map((a) => `'${a}'`).join(', ')} in city ${city.id} (areas are those of its bins: ${[...areas].slice(0, 20).join(', ') || 'none'})` };
+    return {
+      field: 'areas',
+      message: `no area ${missingAreas.map((a) => `'${a}'`).join(', ')} in city ${city.id} (areas are those of its bins: ${[...areas].slice(0, 20).join(', ') || 'none'})`,
+    };
   }
   return undefined;
 }

@@ -21,11 +21,19 @@ export class EncodedAnswers {
   private readonly entries = new Map<string, { tag: string; encoded: Encoded }>();
   private readonly check;
 
-  constructor(schema: TSchema, private readonly what: string) {
+  constructor(
+    schema: TSchema,
+    private readonly what: string,
+  ) {
     this.check = TypeCompiler.Compile(schema);
   }
 
-  get(key: string, tag: string, doc: () => unknown, headers: (doc: unknown) => Record<string, string> = () => ({})): Encoded {
+  get(
+    key: string,
+    tag: string,
+    doc: () => unknown,
+    headers: (doc: unknown) => Record<string, string> = () => ({}),
+  ): Encoded {
     const hit = this.entries.get(key);
     if (hit && hit.tag === tag) return hit.encoded;
     const value = doc();
@@ -34,7 +42,11 @@ export class EncodedAnswers {
       throw new Error(`${this.what} '${key}' does not match the API contract: ${e.join('; ')}`);
     }
     let packed: Buffer | undefined;
-    const encoded: Encoded = { json: Buffer.from(JSON.stringify(value)), msgpack: () => (packed ??= encodeMsgpack(value)), headers: headers(value) };
+    const encoded: Encoded = {
+      json: Buffer.from(JSON.stringify(value)),
+      msgpack: () => (packed ??= encodeMsgpack(value)),
+      headers: headers(value),
+    };
     this.entries.set(key, { tag, encoded });
     return encoded;
   }
@@ -64,7 +76,13 @@ export function notModified(request: FastifyRequest, v: Validators): boolean {
 }
 
 /** Sets the validators and caching headers; answers 304 when the client's copy is current, else the encoded document. */
-export function sendConditional(request: FastifyRequest, reply: FastifyReply, v: Validators, serverNowMs: number, body: () => Encoded | string): FastifyReply {
+export function sendConditional(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  v: Validators,
+  serverNowMs: number,
+  body: () => Encoded | string,
+): FastifyReply {
   reply.header('etag', v.etag).header('cache-control', v.cacheControl).header('vary', 'Accept');
   const lastModified = v.lastModifiedMs !== undefined && v.lastModifiedMs <= serverNowMs ? v.lastModifiedMs : undefined;
   if (lastModified !== undefined) reply.header('last-modified', new Date(lastModified).toUTCString());

@@ -15,7 +15,11 @@ import { warmUpProblem, type WarmUpProgress } from './warm-up.js';
  * forecast is not ready is a 503 naming it, with Retry-After; a feeder outside the city a 422 at its field. While
  * history is replayed at start, a request that needs the forecast is a 503 saying so.
  */
-export function dispatchInputs(live: LiveApi, time: ServiceTime, warmUp: () => WarmUpProgress | undefined = () => undefined): PlanInputStep {
+export function dispatchInputs(
+  live: LiveApi,
+  time: ServiceTime,
+  warmUp: () => WarmUpProgress | undefined = () => undefined,
+): PlanInputStep {
   return (body, query) => {
     const band = (query.band as Static<typeof LoadBand> | undefined) ?? 'forecast';
     let completed: ReturnType<LiveApi['completeDispatch']>;
@@ -32,9 +36,16 @@ export function dispatchInputs(live: LiveApi, time: ServiceTime, warmUp: () => W
         const observations = Number(err.details.observations ?? 0);
         const required = Number(err.details.required ?? 0);
         const missing = { kind: 'feeder' as const, id, observations, required, reason: err.message };
-        throw notReady(time, err.message, waitFor(missing, live.forecasts.kindInfo('feeder').stepMs), [missing], { feeder: id, ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}) });
+        throw notReady(time, err.message, waitFor(missing, live.forecasts.kindInfo('feeder').stepMs), [missing], {
+          feeder: id,
+          ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}),
+        });
       }
-      if (err.code === 'UF_ERR_INPUT') throw new HttpProblem('invalid-request', err.message, { code: err.code, ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}) });
+      if (err.code === 'UF_ERR_INPUT')
+        throw new HttpProblem('invalid-request', err.message, {
+          code: err.code,
+          ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}),
+        });
       throw err;
     }
     const filled = completed.feeders.filter((f) => f.source === 'forecast');

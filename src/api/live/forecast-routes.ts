@@ -1,7 +1,12 @@
 // Forecast queries: a feeder's load, a bin's fill level, a lane group's flow with 80/95% intervals, and series listings; role-scoped.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ForecastReadySchema, type ForecastAnswer, type ForecastReady, type SeriesKind } from '../../app/forecasts/index.js';
+import {
+  ForecastReadySchema,
+  type ForecastAnswer,
+  type ForecastReady,
+  type SeriesKind,
+} from '../../app/forecasts/index.js';
 import { etagOf } from '../../app/plans/index.js';
 import type { City } from '../../city/index.js';
 import { isUrbanflowError } from '../../errors.js';
@@ -34,7 +39,16 @@ interface KindRoute {
 }
 
 const KINDS: KindRoute[] = [
-  { kind: 'feeder', path: 'feeders', noun: 'feeder', roles: ['utility', 'operator'], defaultHorizonMs: 24 * HOUR, params: IdParams, paramPath: ':id', idOf: (p) => p.id },
+  {
+    kind: 'feeder',
+    path: 'feeders',
+    noun: 'feeder',
+    roles: ['utility', 'operator'],
+    defaultHorizonMs: 24 * HOUR,
+    params: IdParams,
+    paramPath: ':id',
+    idOf: (p) => p.id,
+  },
   {
     kind: 'bin',
     path: 'bins',
@@ -67,12 +81,22 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
   const forecasts = live.forecasts;
 
   /** The forecast, or a 400 naming the query parameter the service refused. */
-  const answer = (k: KindRoute, id: string, horizonMs: number, fromMs: number | undefined, now: number): ForecastAnswer => {
+  const answer = (
+    k: KindRoute,
+    id: string,
+    horizonMs: number,
+    fromMs: number | undefined,
+    now: number,
+  ): ForecastAnswer => {
     try {
       return forecasts.forecast({ kind: k.kind, id, horizonMs, ...(fromMs !== undefined ? { fromMs } : {}) }, now);
     } catch (err) {
-      const field = isUrbanflowError(err) && err.code === 'UF_ERR_INPUT' ? QUERY_FIELDS[err.details.field as string] : undefined;
-      if (field) throw new HttpProblem('validation', (err as Error).message, { errors: [{ path: `querystring.${field}`, message: (err as Error).message }] });
+      const field =
+        isUrbanflowError(err) && err.code === 'UF_ERR_INPUT' ? QUERY_FIELDS[err.details.field as string] : undefined;
+      if (field)
+        throw new HttpProblem('validation', (err as Error).message, {
+          errors: [{ path: `querystring.${field}`, message: (err as Error).message }],
+        });
       throw err;
     }
   };
@@ -81,7 +105,9 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
   const stateOf = (k: KindRoute, id: string, stepMs: number, now: number) => {
     try {
       const a = forecasts.forecast({ kind: k.kind, id, horizonMs: stepMs }, now);
-      return a.status === 'not-ready' ? { status: a.status, stale: false, reason: a.reason } : { status: a.status, stale: a.stale };
+      return a.status === 'not-ready'
+        ? { status: a.status, stale: false, reason: a.reason }
+        : { status: a.status, stale: a.stale };
     } catch (err) {
       return { status: 'not-ready' as const, stale: false, reason: (err as Error).message };
     }
@@ -91,7 +117,8 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
     const tags = ['forecasts'];
     for (const k of KINDS) {
       const access = allow(...k.roles);
-      const readable = (request: FastifyRequest, id: string) => !k.mayRead || k.mayRead(principal(request), ctx.city.city, id);
+      const readable = (request: FastifyRequest, id: string) =>
+        !k.mayRead || k.mayRead(principal(request), ctx.city.city, id);
 
       app.get<{ Querystring: Static<typeof SeriesListQuery> }>(
         `/forecasts/${k.path}`,
@@ -111,13 +138,27 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
           let start = 0;
           if (request.query.after !== undefined) {
             const i = all.findIndex((s) => s.id === request.query.after);
-            if (i < 0) throw new HttpProblem('invalid-request', `cursor 'after' is not one of your ${k.noun} series: '${request.query.after}'`, { errors: [{ path: 'querystring.after', message: 'unknown series id' }] });
+            if (i < 0)
+              throw new HttpProblem(
+                'invalid-request',
+                `cursor 'after' is not one of your ${k.noun} series: '${request.query.after}'`,
+                { errors: [{ path: 'querystring.after', message: 'unknown series id' }] },
+              );
             start = i + 1;
           }
           const page = all.slice(start, start + request.query.limit);
           const items = page.map((s) => ({ ...s, ...stateOf(k, s.id, info.stepMs, now) }));
           const more = start + page.length < all.length;
-          return { kind: k.kind, operator: info.operator, stepMs: info.stepMs, unit: info.unit, maxHorizonMs: info.maxLookaheadMs, items, total: all.length, ...(more ? { next: page[page.length - 1].id } : {}) };
+          return {
+            kind: k.kind,
+            operator: info.operator,
+            stepMs: info.stepMs,
+            unit: info.unit,
+            maxHorizonMs: info.maxLookaheadMs,
+            items,
+            total: all.length,
+            ...(more ? { next: page[page.length - 1].id } : {}),
+          };
         },
       );
 
@@ -138,16 +179,26 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
             response: { 200: ForecastReadySchema, 304: Type.Null(), ...errors(400, 404, 422, ...AUTH_ERRORS, 503) },
           },
         },
-        async (request: FastifyRequest<{ Params: Record<string, string>; Querystring: Static<typeof ForecastQueryString> }>, reply: FastifyReply) => {
+        async (
+          request: FastifyRequest<{ Params: Record<string, string>; Querystring: Static<typeof ForecastQueryString> }>,
+          reply: FastifyReply,
+        ) => {
           const id = k.idOf(request.params);
           // A bin outside a contractor's scope is answered exactly like a missing one.
           if (!readable(request, id)) throw new HttpProblem('not-found', `no ${k.noun} '${id}' within your scope`);
-          const horizonMs = request.query.horizon === undefined ? k.defaultHorizonMs : parseDuration(request.query.horizon, 'horizon');
+          const horizonMs =
+            request.query.horizon === undefined ? k.defaultHorizonMs : parseDuration(request.query.horizon, 'horizon');
           const fromMs = request.query.from === undefined ? undefined : parseInstant(request.query.from, 'from');
           const now = time.now();
           const a = answer(k, id, horizonMs, fromMs, now);
           const missing = missingOf(a);
-          if (missing) throw notReady(time, `no forecast for ${k.noun} ${id} yet: ${missing.reason}`, waitFor(missing, forecasts.kindInfo(k.kind).stepMs), [missing]);
+          if (missing)
+            throw notReady(
+              time,
+              `no forecast for ${k.noun} ${id} yet: ${missing.reason}`,
+              waitFor(missing, forecasts.kindInfo(k.kind).stepMs),
+              [missing],
+            );
           const ready = a as ForecastReady;
           const etag = etagOf(ready);
           // The answer changes when the window after the newest observed one closes.

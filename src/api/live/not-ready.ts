@@ -22,7 +22,13 @@ export function waitFor(missing: MissingSeries, stepMs: number): number {
 
 export function missingOf(answer: ForecastAnswer): MissingSeries | undefined {
   if (answer.status !== 'not-ready') return undefined;
-  return { kind: answer.kind, id: answer.id, observations: answer.observations, required: answer.required, reason: answer.reason };
+  return {
+    kind: answer.kind,
+    id: answer.id,
+    observations: answer.observations,
+    required: answer.required,
+    reason: answer.reason,
+  };
 }
 
 /** Missing series an answer lists: a depot waits on hundreds of bins, and their count says as much as their ids. */
@@ -32,7 +38,13 @@ export const MISSING_LISTED = 5;
  * 503 with Retry-After (wall-clock seconds for `waitMs` of service time), the number of missing series and the
  * first `MISSING_LISTED` of them.
  */
-export function notReady(time: ServiceTime, detail: string, waitMs: number, missing: MissingSeries[], extra: Record<string, unknown> = {}): HttpProblem {
+export function notReady(
+  time: ServiceTime,
+  detail: string,
+  waitMs: number,
+  missing: MissingSeries[],
+  extra: Record<string, unknown> = {},
+): HttpProblem {
   const retryAfterSeconds = time.retryAfter(waitMs);
   return new HttpProblem('unavailable', `${detail}; retry in ${retryAfterSeconds} s`, {
     code: 'UF_ERR_NOT_READY',

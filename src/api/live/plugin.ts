@@ -11,7 +11,10 @@ import { warmUpProblem, type WarmUpProgress } from './warm-up.js';
 export type { WarmUpProgress } from './warm-up.js';
 
 /** What the routes use of the live services (`startLiveServices`). */
-export type LiveApi = Pick<LiveServices, 'clock' | 'planRefreshEveryMs' | 'forecasts' | 'signalPlans' | 'collectionRoutes' | 'completeDispatch' | 'setCity'>;
+export type LiveApi = Pick<
+  LiveServices,
+  'clock' | 'planRefreshEveryMs' | 'forecasts' | 'signalPlans' | 'collectionRoutes' | 'completeDispatch' | 'setCity'
+>;
 
 export interface LiveRouteOptions {
   /**

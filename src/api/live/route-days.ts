@@ -26,7 +26,9 @@ const FORMATS = {
 type Format = 'json' | keyof typeof FORMATS;
 
 function formatOf(request: FastifyRequest<{ Querystring: Static<typeof FormatQuery> }>): Format {
-  const asked = request.query.format ?? (Object.keys(FORMATS) as (keyof typeof FORMATS)[]).find((f) => request.headers.accept?.includes(FORMATS[f]));
+  const asked =
+    request.query.format ??
+    (Object.keys(FORMATS) as (keyof typeof FORMATS)[]).find((f) => request.headers.accept?.includes(FORMATS[f]));
   return asked ?? 'json';
 }
 
@@ -38,9 +40,27 @@ function geoJson(a: CollectionRoutesAnswer, city: City): string {
   const left = a.plan.unassigned.flatMap((u) => {
     const b = bins.get(u.bin);
     if (!b) return [];
-    return [{ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [b.location.lon, b.location.lat] as [number, number] }, properties: { kind: 'unassigned', id: u.bin, reason: u.reason, mustCollect: u.mustCollect, overflowRisk: risk.has(u.bin) } }];
+    return [
+      {
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: [b.location.lon, b.location.lat] as [number, number] },
+        properties: {
+          kind: 'unassigned',
+          id: u.bin,
+          reason: u.reason,
+          mustCollect: u.mustCollect,
+          overflowRisk: risk.has(u.bin),
+        },
+      },
+    ];
   });
-  return JSON.stringify({ ...fc, features: [...fc.features, ...left], depot: a.depot, date: a.date, version: a.version });
+  return JSON.stringify({
+    ...fc,
+    features: [...fc.features, ...left],
+    depot: a.depot,
+    date: a.date,
+    version: a.version,
+  });
 }
 
 export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime): FastifyPluginAsync {
@@ -49,7 +69,8 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
   const depotInScope = (request: FastifyRequest, depot: string) => {
     const city = ctx.city.city;
     const d = city.waste.depots.find((x) => x.id === depot);
-    if (!d || !mayUseDepot(principal(request), city, depot)) throw new HttpProblem('not-found', `no depot '${depot}' within your scope; GET /v1/city/depots lists yours`);
+    if (!d || !mayUseDepot(principal(request), city, depot))
+      throw new HttpProblem('not-found', `no depot '${depot}' within your scope; GET /v1/city/depots lists yours`);
     return d;
   };
 
@@ -58,19 +79,35 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
     const stepMs = live.forecasts.kindInfo('bin').stepMs;
     const missing = unknownBins.map(({ id, reason }): MissingSeries => {
       try {
-        return missingOf(live.forecasts.forecast({ kind: 'bin', id, horizonMs: stepMs }, now)) ?? { kind: 'bin', id, observations: 0, required: 0, reason };
+        return (
+          missingOf(live.forecasts.forecast({ kind: 'bin', id, horizonMs: stepMs }, now)) ?? {
+            kind: 'bin',
+            id,
+            observations: 0,
+            required: 0,
+            reason,
+          }
+        );
       } catch {
         return { kind: 'bin', id, observations: 0, required: 0, reason };
       }
     });
     const waitMs = Math.max(...missing.map((m) => waitFor(m, stepMs)));
-    return notReady(time, `no collection routes for depot ${depot} on ${date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`, waitMs, missing);
+    return notReady(
+      time,
+      `no collection routes for depot ${depot} on ${date} yet: none of its ${missing.length} bins has a fill forecast (${missing[0].id}: ${missing[0].reason})`,
+      waitMs,
+      missing,
+    );
   };
 
   /** The next service date whose shift has not started: what a contractor plans for without reading a calendar. */
   const nextServiceDate = (depot: string, now: number): string => {
     const next = routes.serviceDates(depot, now).find((d) => d.shiftStartMs > now);
-    if (!next) throw new HttpProblem('invalid-request', `depot ${depot} has no service date ahead within the planning horizon`, { errors: [{ path: 'params.date', message: 'no service date ahead' }] });
+    if (!next)
+      throw new HttpProblem('invalid-request', `depot ${depot} has no service date ahead within the planning horizon`, {
+        errors: [{ path: 'params.date', message: 'no service date ahead' }],
+      });
     return next.date;
   };
 
@@ -93,7 +130,12 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
       async (request, reply) => {
         const d = depotInScope(request, request.params.depot);
         reply.header('cache-control', 'private, no-cache');
-        return { depot: d.id, contractor: d.contractor, timezone: ctx.city.city.timezone, dates: routes.serviceDates(d.id, time.now()) };
+        return {
+          depot: d.id,
+          contractor: d.contractor,
+          timezone: ctx.city.city.timezone,
+          dates: routes.serviceDates(d.id, time.now()),
+        };
       },
     );
 
@@ -120,9 +162,14 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
                 'application/json': { schema: CollectionRoutesAnswerSchema },
                 'application/msgpack': { schema: CollectionRoutesAnswerSchema },
                 [FORMATS.geojson]: { schema: GeoJson },
-                [FORMATS.gpx]: { schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }) },
+                [FORMATS.gpx]: {
+                  schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }),
+                },
               },
-            }, 304: Type.Null(), ...errors(400, 404, 422, ...AUTH_ERRORS, 503) },
+            },
+            304: Type.Null(),
+            ...errors(400, 404, 422, ...AUTH_ERRORS, 503),
+          },
         },
       },
       async (request, reply) => {
@@ -135,7 +182,9 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
           a = await routes.routes({ depot, date }, now);
         } catch (err) {
           if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT' && err.details.field === 'date') {
-            throw new HttpProblem('invalid-request', err.message, { errors: [{ path: 'params.date', message: err.message }] });
+            throw new HttpProblem('invalid-request', err.message, {
+              errors: [{ path: 'params.date', message: err.message }],
+            });
           }
           if (isUrbanflowError(err) && err.code === 'UF_ERR_NOT_READY' && Array.isArray(err.details.unknownBins)) {
             throw noForecasts(depot, date, err.details.unknownBins as { id: string; reason: string }[], now);
@@ -144,15 +193,22 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
         }
         // The JSON form says whether the routes are frozen, so freezing gives it a tag of its own (pollers learn it once).
         const etag = format !== 'json' ? derivedTag(a.etag, format) : a.frozen ? derivedTag(a.etag, 'frozen') : a.etag;
-        const headers = { 'x-plan-version': String(a.version), 'x-effective-from': new Date(a.effectiveFromMs).toISOString(), 'x-effective-until': new Date(a.effectiveUntilMs).toISOString() };
+        const headers = {
+          'x-plan-version': String(a.version),
+          'x-effective-from': new Date(a.effectiveFromMs).toISOString(),
+          'x-effective-until': new Date(a.effectiveUntilMs).toISOString(),
+        };
         // Frozen routes no longer change; before the shift a GET revalidates, which recomputes when the bins to collect changed.
         const cacheControl = a.frozen ? time.cacheControl(DAY) : 'private, no-cache';
         const v = { etag, lastModifiedMs: a.computedAtMs, cacheControl, headers };
-        if (format === 'json') return sendConditional(request, reply, v, ctx.now(), () => answers.get(`${depot}|${date}`, etag, () => a));
+        if (format === 'json')
+          return sendConditional(request, reply, v, ctx.now(), () => answers.get(`${depot}|${date}`, etag, () => a));
         const city = ctx.city.city;
         const day = dayOfDate(date, 'date');
         return sendConditional(request, reply.type(FORMATS[format]), v, ctx.now(), () =>
-          format === 'geojson' ? geoJson(a, city) : planToGpx(a.plan, (minutes) => localDateTime(city.timezone, day, minutes)),
+          format === 'geojson'
+            ? geoJson(a, city)
+            : planToGpx(a.plan, (minutes) => localDateTime(city.timezone, day, minutes)),
         );
       },
     );

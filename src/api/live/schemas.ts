@@ -11,7 +11,8 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 export const PeriodQuery = Type.Object({
   period: Type.Optional(
     Type.Union([Type.Literal('current'), Type.Literal('next')], {
-      description: "current (default): the plan in effect now; next: the next period's plan, published shortly before the period starts",
+      description:
+        "current (default): the plan in effect now; next: the next period's plan, published shortly before the period starts",
     }),
   ),
 });
@@ -46,7 +47,10 @@ export const DepotParams = Type.Object({ depot: Type.String({ minLength: 1, maxL
 
 export const DepotDateParams = Type.Object({
   depot: Type.String({ minLength: 1, maxLength: 200 }),
-  date: Type.Union([CalendarDate(), Type.Literal('next')], { description: "service date YYYY-MM-DD, local to the city, or 'next': the next service date whose shift has not started" }),
+  date: Type.Union([CalendarDate(), Type.Literal('next')], {
+    description:
+      "service date YYYY-MM-DD, local to the city, or 'next': the next service date whose shift has not started",
+  }),
 });
 
 export const FormatQuery = Type.Object({
@@ -74,7 +78,10 @@ export const DepotCalendar = Type.Object({
         }),
       ),
     }),
-    { description: 'service dates that may be requested now, with the routes computed so far (GET a date to compute them)' },
+    {
+      description:
+        'service dates that may be requested now, with the routes computed so far (GET a date to compute them)',
+    },
   ),
 });
 
@@ -88,11 +95,14 @@ export const ForecastQueryString = Type.Object({
     Type.String({
       pattern: DURATION_PATTERN,
       errorMessage: 'must be a positive duration such as 90m, 6h, 2d or PT6H',
-      description: 'span to forecast: 90m, 6h, 2d or ISO 8601 (PT6H, P1DT12H); default 24h for feeders, 48h for bins, 2h for lane groups',
+      description:
+        'span to forecast: 90m, 6h, 2d or ISO 8601 (PT6H, P1DT12H); default 24h for feeders, 48h for bins, 2h for lane groups',
     }),
   ),
   from: Type.Optional(
-    Instant({ description: 'first step: the window containing this instant (RFC 3339 date-time or epoch ms); default now' }),
+    Instant({
+      description: 'first step: the window containing this instant (RFC 3339 date-time or epoch ms); default now',
+    }),
   ),
 });
 

@@ -16,7 +16,8 @@ const MAX_RETRY_S = 3600;
  * drives the pipeline, so a client told to come back in 5 minutes of simulated time waits 5 s at 60x.
  */
 export function serviceTime(clock: () => number, rate = 1): ServiceTime {
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`service time rate must be a positive number, got ${rate}`);
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new Error(`service time rate must be a positive number, got ${rate}`);
   const wallSeconds = (serviceMs: number): number => serviceMs / rate / 1000;
   return {
     now: clock,

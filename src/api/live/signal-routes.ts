@@ -2,7 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { intersectionKey } from '../../app/catalog.js';
-import { CorridorPlanReadySchema, SignalPlanReadySchema, etagOf, type CorridorPlanReady, type PlanNotReady, type SignalPlanReady } from '../../app/plans/index.js';
+import {
+  CorridorPlanReadySchema,
+  SignalPlanReadySchema,
+  etagOf,
+  type CorridorPlanReady,
+  type PlanNotReady,
+  type SignalPlanReady,
+} from '../../app/plans/index.js';
 import { allow } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
@@ -28,15 +35,24 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function planHeaders(doc: unknown): Record<string, string> {
   const a = doc as Ready;
-  return { 'x-plan-version': String(a.version), 'x-effective-from': iso(a.effectiveFromMs), 'x-effective-until': iso(a.effectiveUntilMs) };
+  return {
+    'x-plan-version': String(a.version),
+    'x-effective-from': iso(a.effectiveFromMs),
+    'x-effective-until': iso(a.effectiveUntilMs),
+  };
 }
 
 export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime): FastifyPluginAsync {
   const plans = live.signalPlans;
   const refreshMs = live.planRefreshEveryMs;
-  const at = (kind: Kind, id: string, now: number) => (kind === 'intersection' ? plans.intersectionAt(id, now) : plans.corridorAt(id, now));
+  const at = (kind: Kind, id: string, now: number) =>
+    kind === 'intersection' ? plans.intersectionAt(id, now) : plans.corridorAt(id, now);
   // The planner's own city: a change staged for the next start (new sensors) is not planned yet.
-  const ids = (kind: Kind): string[] => plans.list().filter((r) => r.kind === kind).map((r) => r.id);
+  const ids = (kind: Kind): string[] =>
+    plans
+      .list()
+      .filter((r) => r.kind === kind)
+      .map((r) => r.id);
 
   /** Service time the answer can stay cached: it may change at the next refresh, when it ends, or when the next plan starts. */
   const freshFor = (current: Ready, next: Ready | null, now: number): number =>
@@ -71,7 +87,8 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
     return { missing, waitMs: waitMs + refreshMs };
   };
 
-  const membersOf = (kind: Kind, id: string): string[] => (kind === 'intersection' ? [id] : (ctx.city.city.corridors.find((c) => c.id === id)?.intersections ?? []));
+  const membersOf = (kind: Kind, id: string): string[] =>
+    kind === 'intersection' ? [id] : (ctx.city.city.corridors.find((c) => c.id === id)?.intersections ?? []);
 
   const notReadyProblem = (kind: Kind, a: PlanNotReady, now: number): HttpProblem => {
     const { missing, waitMs } = missingFor(membersOf(kind, a.id), now);
@@ -81,9 +98,24 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
   const row = (kind: Kind, id: string, now: number): Row => {
     const { current, next } = at(kind, id, now);
     const members = kind === 'corridor' ? { intersections: membersOf(kind, id) } : {};
-    const ref = next && { version: next.version, etag: next.etag, effectiveFromMs: next.effectiveFromMs, effectiveUntilMs: next.effectiveUntilMs };
+    const ref = next && {
+      version: next.version,
+      etag: next.etag,
+      effectiveFromMs: next.effectiveFromMs,
+      effectiveUntilMs: next.effectiveUntilMs,
+    };
     if (current.status === 'not-ready') {
-      return { id, status: 'not-ready', ...members, version: null, etag: null, effectiveFromMs: null, effectiveUntilMs: null, reason: current.reason, next: ref };
+      return {
+        id,
+        status: 'not-ready',
+        ...members,
+        version: null,
+        etag: null,
+        effectiveFromMs: null,
+        effectiveUntilMs: null,
+        reason: current.reason,
+        next: ref,
+      };
     }
     return {
       id,
@@ -115,7 +147,8 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
           schema: {
             tags,
             summary: `Every ${kind} with the version and ETag of its plan in effect, and the next period's when published`,
-            description: 'The listing has an ETag of its own: poll it with If-None-Match and GET only the plans whose ETag changed.',
+            description:
+              'The listing has an ETag of its own: poll it with If-None-Match and GET only the plans whose ETag changed.',
             response: { 200: SignalPlanList, 304: Type.Null(), ...errors(...AUTH_ERRORS) },
           },
         },
@@ -125,10 +158,13 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
           const etag = etagOf(items);
           let fresh = refreshMs;
           for (const r of items) {
-            if (r.effectiveUntilMs !== null && r.effectiveUntilMs > now) fresh = Math.min(fresh, r.effectiveUntilMs - now);
+            if (r.effectiveUntilMs !== null && r.effectiveUntilMs > now)
+              fresh = Math.min(fresh, r.effectiveUntilMs - now);
             if (r.next) fresh = Math.min(fresh, r.next.effectiveFromMs - now);
           }
-          return sendConditional(request, reply, { etag, cacheControl: time.cacheControl(fresh) }, ctx.now(), () => lists.get('all', etag, () => ({ kind, items })));
+          return sendConditional(request, reply, { etag, cacheControl: time.cacheControl(fresh) }, ctx.now(), () =>
+            lists.get('all', etag, () => ({ kind, items })),
+          );
         },
       );
 
@@ -150,7 +186,10 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
             response: { 200: Answer, 304: Type.Null(), ...errors(400, 404, ...AUTH_ERRORS, 503) },
           },
         },
-        async (request: FastifyRequest<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PeriodQuery> }>, reply: FastifyReply) => {
+        async (
+          request: FastifyRequest<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PeriodQuery> }>,
+          reply: FastifyReply,
+        ) => {
           const { id } = request.params;
           const now = time.now();
           const { current, next } = at(kind, id, now);
@@ -158,15 +197,25 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
           const wantsNext = request.query.period === 'next';
           const period = wantsNext ? 'next' : 'current';
           if (wantsNext && !next) {
-            throw new HttpProblem('not-found', `the next period's plan for ${kind} ${id} is not published yet; it is published shortly before the current plan ends (${iso(current.effectiveUntilMs)})`);
+            throw new HttpProblem(
+              'not-found',
+              `the next period's plan for ${kind} ${id} is not published yet; it is published shortly before the current plan ends (${iso(current.effectiveUntilMs)})`,
+            );
           }
           const a = (wantsNext ? next : current) as Ready;
           const etag = tagOf(a);
           // Encoded (and its headers built) once per version; a poll costs a map lookup.
           const encoded = answers.get(`${id}|${period}`, etag, () => a, planHeaders);
-          if (!wantsNext && next) reply.header('link', `</v1${path}/${encodeURIComponent(id)}/plan?period=next>; rel="next"`);
+          if (!wantsNext && next)
+            reply.header('link', `</v1${path}/${encodeURIComponent(id)}/plan?period=next>; rel="next"`);
           const fresh = wantsNext ? Math.min(refreshMs, a.effectiveFromMs - now) : freshFor(a, next, now);
-          return sendConditional(request, reply, { etag, lastModifiedMs: a.computedAtMs, cacheControl: time.cacheControl(fresh), headers: encoded.headers }, ctx.now(), () => encoded);
+          return sendConditional(
+            request,
+            reply,
+            { etag, lastModifiedMs: a.computedAtMs, cacheControl: time.cacheControl(fresh), headers: encoded.headers },
+            ctx.now(),
+            () => encoded,
+          );
         },
       );
     }

@@ -27,6 +27,11 @@ export function warmUpProblem(p: WarmUpProgress): HttpProblem {
   return new HttpProblem(
     'unavailable',
     `replaying the last ${hours(p.toMs - p.fromMs)} h of the simulated city before going live (${hours(p.atMs - p.fromMs)} h done); forecasts and plans follow at once; retry in ${retryAfterSeconds} s`,
-    { code: 'UF_ERR_NOT_READY', retryAfterSeconds, warmUp: { fromMs: p.fromMs, toMs: p.toMs, atMs: p.atMs }, headers: { 'retry-after': String(retryAfterSeconds) } },
+    {
+      code: 'UF_ERR_NOT_READY',
+      retryAfterSeconds,
+      warmUp: { fromMs: p.fromMs, toMs: p.toMs, atMs: p.atMs },
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    },
   );
 }

@@ -3,11 +3,23 @@ import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { City } from '../../city/index.js';
 import { dayOfDate, localDateTime } from '../../city/local-time.js';
-import { checkDispatchRules, type DispatchRequest as DispatchRequestBody, type DispatchRequestInput } from '../../../solvers/dispatch/index.js';
+import {
+  checkDispatchRules,
+  type DispatchRequest as DispatchRequestBody,
+  type DispatchRequestInput,
+} from '../../../solvers/dispatch/index.js';
 import { resolveCityResources } from '../../app/plans/dispatch-resources.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
-import { allow, contractorDepots, mayReadTenant, mayUseDepot, principal, type Access, type Principal } from '../access/index.js';
+import {
+  allow,
+  contractorDepots,
+  mayReadTenant,
+  mayUseDepot,
+  principal,
+  type Access,
+  type Principal,
+} from '../access/index.js';
 import { HttpProblem } from '../problem.js';
 import { DispatchInputs, DispatchPlan, DispatchRequest, LoadBand } from '../schemas/dispatch.js';
 import { CollectionPlanSchema } from '../../app/plans/schemas.js';
@@ -57,7 +69,10 @@ export interface PlanKind {
 function asBodyProblem(err: unknown): never {
   if (isUrbanflowError(err) && err.code === 'UF_ERR_INPUT') {
     const field = err.details.field as string | undefined;
-    throw new HttpProblem('invalid-request', err.message, { code: err.code, ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}) });
+    throw new HttpProblem('invalid-request', err.message, {
+      code: err.code,
+      ...(field ? { errors: [{ path: `body.${field}`, message: err.message }] } : {}),
+    });
   }
   throw err;
 }
@@ -78,7 +93,10 @@ export const DISPATCH: PlanKind = {
     try {
       const resolved = resolveCityResources(body as DispatchRequestInput, city);
       if (resolved.taken.length === 0 && resolved.leftOut.length === 0) return { body };
-      return { body: resolved.request, inputs: { cityResources: { city: city.id, taken: resolved.taken, leftOut: resolved.leftOut } } };
+      return {
+        body: resolved.request,
+        inputs: { cityResources: { city: city.id, taken: resolved.taken, leftOut: resolved.leftOut } },
+      };
     } catch (err) {
       asBodyProblem(err);
     }
@@ -115,15 +133,23 @@ export const ROUTE: PlanKind = {
     const depot = (body as RouteRequest).depot.id;
     if (!mayUseDepot(p, city, depot)) {
       const own = [...contractorDepots(p, city)];
-      throw new HttpProblem('forbidden', `depot '${depot}' is not one of your depots (${own.length ? own.join(', ') : 'none'}); routes can be planned only for your own depots`);
+      throw new HttpProblem(
+        'forbidden',
+        `depot '${depot}' is not one of your depots (${own.length ? own.join(', ') : 'none'}); routes can be planned only for your own depots`,
+      );
     }
     return { scope: depot };
   },
   // Route plans belong to a depot: a contractor reads the plans of its depots, whoever of its keys asked for them.
-  mayRead: (p, r, city) => p.role === 'operator' || (p.role === 'waste-contractor' && contractorDepots(p, city).has(r.scope)),
+  mayRead: (p, r, city) =>
+    p.role === 'operator' || (p.role === 'waste-contractor' && contractorDepots(p, city).has(r.scope)),
   listFilter: (p, city) => (p.role === 'operator' ? {} : { scopes: [...contractorDepots(p, city)] }),
   representations: {
-    geojson: { mediaType: 'application/geo+json', schema: GeoJson, render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)) },
+    geojson: {
+      mediaType: 'application/geo+json',
+      schema: GeoJson,
+      render: (result) => JSON.stringify(planToGeoJson(result as CollectionPlan)),
+    },
     // Times on the city's local clock with its offset, as the live routes give them.
     gpx: {
       mediaType: 'application/gpx+xml',
@@ -145,12 +171,21 @@ export const SIGNALS: PlanKind = {
   body: SignalsRequest,
   result: SignalPlans,
   admit: (_request, body) => {
-    const req = body as { intersections: { id: string }[]; corridors?: { id: string; signals: { intersection: string }[] }[] };
+    const req = body as {
+      intersections: { id: string }[];
+      corridors?: { id: string; signals: { intersection: string }[] }[];
+    };
     const ids = new Set(req.intersections.map((i) => i.id));
     req.corridors?.forEach((c, ci) =>
       c.signals.forEach((s, si) => {
         if (!ids.has(s.intersection)) {
-          asBodyProblem(new UrbanflowError('UF_ERR_INPUT', `corridor ${c.id}: signal intersection '${s.intersection}' is not in "intersections"`, { field: `corridors[${ci}].signals[${si}].intersection` }));
+          asBodyProblem(
+            new UrbanflowError(
+              'UF_ERR_INPUT',
+              `corridor ${c.id}: signal intersection '${s.intersection}' is not in "intersections"`,
+              { field: `corridors[${ci}].signals[${si}].intersection` },
+            ),
+          );
         }
       }),
     );

@@ -27,10 +27,26 @@ export class PlanService {
   }
 
   /** Stores the request and starts solving it; refuses with 503 when the solver queue is full. */
-  submit(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown }): PlanRecord {
-    if (this.closing) throw new HttpProblem('unavailable', 'the server is shutting down; retry against another instance or after the restart', { headers: { 'retry-after': '5' } });
+  submit(p: {
+    kind: PlanKindName;
+    tenant: string;
+    keyId: string;
+    scope: string;
+    request: unknown;
+    inputs?: unknown;
+  }): PlanRecord {
+    if (this.closing)
+      throw new HttpProblem(
+        'unavailable',
+        'the server is shutting down; retry against another instance or after the restart',
+        { headers: { 'retry-after': '5' } },
+      );
     if (this.o.solvers.full) {
-      throw new HttpProblem('unavailable', `the solver queue is full (${this.o.solvers.load} solves waiting or running); retry later`, { headers: { 'retry-after': '5' } });
+      throw new HttpProblem(
+        'unavailable',
+        `the solver queue is full (${this.o.solvers.load} solves waiting or running); retry later`,
+        { headers: { 'retry-after': '5' } },
+      );
     }
     const record = this.o.store.create(p, this.o.now());
     this.start(record);
@@ -59,7 +75,10 @@ export class PlanService {
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.running.values()), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    await Promise.race([
+      Promise.all(this.running.values()),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -70,8 +89,17 @@ export class PlanService {
       .then((outcome: TaskOutcome) => {
         // A solve cut off by shutdown is not a failed plan: it stays queued and is solved after the restart.
         if (this.closing && !outcome.ok && outcome.error.code === 'UF_ERR_WORKER') return;
-        const status = this.o.store.finish(record.id, outcome.ok ? { result: outcome.result } : { error: outcome.error }, this.o.now());
-        this.o.onSolved?.(record.kind, status, (performance.now() - begin) / 1000, outcome.ok ? outcome.result : undefined);
+        const status = this.o.store.finish(
+          record.id,
+          outcome.ok ? { result: outcome.result } : { error: outcome.error },
+          this.o.now(),
+        );
+        this.o.onSolved?.(
+          record.kind,
+          status,
+          (performance.now() - begin) / 1000,
+          outcome.ok ? outcome.result : undefined,
+        );
       })
       .catch((err: Error) => this.o.onError?.(err))
       .finally(() => this.running.delete(record.id));

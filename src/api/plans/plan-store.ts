@@ -100,14 +100,17 @@ export class PlanStore {
       CREATE INDEX IF NOT EXISTS plans_by_kind ON plans (kind, created_at DESC, id DESC);
       CREATE INDEX IF NOT EXISTS plans_pending ON plans (status) WHERE status = 'queued';`);
     // Stores written before plans recorded their derived inputs get the column, empty for their plans.
-    if (!(this.db.pragma('table_info(plans)') as { name: string }[]).some((c) => c.name === 'inputs')) this.db.exec('ALTER TABLE plans ADD COLUMN inputs TEXT');
+    if (!(this.db.pragma('table_info(plans)') as { name: string }[]).some((c) => c.name === 'inputs'))
+      this.db.exec('ALTER TABLE plans ADD COLUMN inputs TEXT');
     this.stmt = {
       insert: this.db.prepare(
         'INSERT INTO plans (id, kind, tenant, key_id, scope, status, created_at, finished_at, request, inputs, result, error) ' +
           'VALUES (@id, @kind, @tenant, @key_id, @scope, @status, @created_at, @finished_at, @request, @inputs, @result, @error)',
       ),
       get: this.db.prepare('SELECT * FROM plans WHERE id = ?'),
-      finish: this.db.prepare('UPDATE plans SET status = @status, finished_at = @finished_at, result = @result, error = @error WHERE id = @id'),
+      finish: this.db.prepare(
+        'UPDATE plans SET status = @status, finished_at = @finished_at, result = @result, error = @error WHERE id = @id',
+      ),
       pending: this.db.prepare("SELECT * FROM plans WHERE status = 'queued' ORDER BY created_at, id"),
       counts: this.db.prepare('SELECT kind, status, COUNT(*) AS count FROM plans GROUP BY kind, status'),
       // A finished plan is never queued again; of two outcomes (a plan solved twice, e.g. resumed by two processes
@@ -126,7 +129,10 @@ export class PlanStore {
     return new PlanStore(file);
   }
 
-  create(p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown }, nowMs: number): PlanRecord {
+  create(
+    p: { kind: PlanKindName; tenant: string; keyId: string; scope: string; request: unknown; inputs?: unknown },
+    nowMs: number,
+  ): PlanRecord {
     const row: Row = {
       id: `${PREFIX[p.kind]}_${randomBytes(12).toString('hex')}`,
       kind: p.kind,
@@ -150,7 +156,8 @@ export class PlanStore {
   /** Sends every plan of this store to `replication`, then every plan created or finished here. */
   replicateTo(replication: PlanReplication): void {
     this.replication = replication;
-    for (const row of this.db.prepare('SELECT * FROM plans ORDER BY created_at, id').iterate() as Iterable<Row>) replication(toRecord(row));
+    for (const row of this.db.prepare('SELECT * FROM plans ORDER BY created_at, id').iterate() as Iterable<Row>)
+      replication(toRecord(row));
   }
 
   /** A plan as replicated by any process (this one included); see the merge rule above. */
@@ -186,9 +193,18 @@ export class PlanStore {
       'error' in outcome
         ? outcome.error
         : bad !== undefined
-          ? { code: 'UF_ERR_INTERNAL', message: `the solver returned a plan whose ${bad} is not a finite number; it was not stored (a solver bug: report the request)`, details: { field: bad } }
+          ? {
+              code: 'UF_ERR_INTERNAL',
+              message: `the solver returned a plan whose ${bad} is not a finite number; it was not stored (a solver bug: report the request)`,
+              details: { field: bad },
+            }
           : null;
-    const finished = { status: error ? 'failed' : 'done', finished_at: nowMs, result: error ? null : JSON.stringify((outcome as { result: unknown }).result), error: error ? JSON.stringify(error) : null };
+    const finished = {
+      status: error ? 'failed' : 'done',
+      finished_at: nowMs,
+      result: error ? null : JSON.stringify((outcome as { result: unknown }).result),
+      error: error ? JSON.stringify(error) : null,
+    };
     if (!this.replication) this.stmt.finish.run({ id, ...finished });
     else {
       // Shared by a group: the same merge as a replicated outcome, so every process keeps the same one.

@@ -1,7 +1,18 @@
 // City-model management: read the city (scoped by role), upsert and delete intersections, corridors, feeders, DR resources, bins.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { City, Corridor, Depot, DrResource, Feeder, Bin, Intersection, currentFeederSpelling, currentResourceSpelling, type City as CityT } from '../../city/index.js';
+import {
+  City,
+  Corridor,
+  Depot,
+  DrResource,
+  Feeder,
+  Bin,
+  Intersection,
+  currentFeederSpelling,
+  currentResourceSpelling,
+  type City as CityT,
+} from '../../city/index.js';
 import { allow, contractorDepots, mayReadBin, principal, type Role } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
@@ -21,9 +32,28 @@ interface Collection {
 }
 
 const COLLECTIONS: Collection[] = [
-  { name: 'intersections', noun: 'intersection', schema: Intersection, readers: ['traffic-center', 'operator'], items: (c) => c.intersections },
-  { name: 'corridors', noun: 'corridor', schema: Corridor, readers: ['traffic-center', 'operator'], items: (c) => c.corridors },
-  { name: 'feeders', noun: 'feeder', schema: Feeder, readers: ['utility', 'operator'], items: (c) => c.feeders, spelling: (b) => currentFeederSpelling(b, 'body') },
+  {
+    name: 'intersections',
+    noun: 'intersection',
+    schema: Intersection,
+    readers: ['traffic-center', 'operator'],
+    items: (c) => c.intersections,
+  },
+  {
+    name: 'corridors',
+    noun: 'corridor',
+    schema: Corridor,
+    readers: ['traffic-center', 'operator'],
+    items: (c) => c.corridors,
+  },
+  {
+    name: 'feeders',
+    noun: 'feeder',
+    schema: Feeder,
+    readers: ['utility', 'operator'],
+    items: (c) => c.feeders,
+    spelling: (b) => currentFeederSpelling(b, 'body'),
+  },
   {
     name: 'bins',
     noun: 'bin',
@@ -46,7 +76,11 @@ const Change = Type.Object({
   revision: Type.Integer({ description: 'revision of the managed city after the change' }),
   applied: Type.Boolean({ description: 'true: the running pipeline uses it; false: staged until the next restart' }),
   detail: Type.String(),
-  deprecations: Type.Optional(Type.Array(Type.String(), { description: 'deprecated field spellings the body used (read as their current names); update the client' })),
+  deprecations: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'deprecated field spellings the body used (read as their current names); update the client',
+    }),
+  ),
 });
 
 /** Deprecated spellings found in a request body, kept for the answer. */
@@ -68,7 +102,8 @@ function withDeprecations<T extends object>(request: FastifyRequest, change: T):
   const deprecations = bodyDeprecations.get(request);
   return deprecations ? { ...change, deprecations } : change;
 }
-const CHANGE_TEXT = '200 when the running pipeline uses the change; 202 when it is saved and staged for the next restart (sensors added, removed or moved).';
+const CHANGE_TEXT =
+  '200 when the running pipeline uses the change; 202 when it is saved and staged for the next restart (sensors added, removed or moved).';
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const IdParams = Type.Object({ id: Id });
 const ResourceParams = Type.Object({ feeder: Id, id: Id });
@@ -81,7 +116,10 @@ function upsertInto<T extends { id: string }>(list: T[], item: T): void {
 }
 
 function bodyId(body: { id: string }, id: string): void {
-  if (body.id !== id) throw new HttpProblem('invalid-request', `body.id '${body.id}' differs from the id in the path '${id}'`, { errors: [{ path: 'body.id', message: `must equal the path id '${id}'` }] });
+  if (body.id !== id)
+    throw new HttpProblem('invalid-request', `body.id '${body.id}' differs from the id in the path '${id}'`, {
+      errors: [{ path: 'body.id', message: `must equal the path id '${id}'` }],
+    });
 }
 
 export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
@@ -90,16 +128,38 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
     const tags = ['city'];
     app.get(
       '/city',
-      { config: admin, schema: { tags, summary: 'The managed city model', response: { 200: Type.Object({ revision: Type.Integer(), live: Type.Boolean(), city: City }), ...errors(...AUTH_ERRORS) } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'The managed city model',
+          response: {
+            200: Type.Object({ revision: Type.Integer(), live: Type.Boolean(), city: City }),
+            ...errors(...AUTH_ERRORS),
+          },
+        },
+      },
       async () => ({ revision: ctx.city.revision, live: ctx.city.live, city: ctx.city.city }),
     );
 
     for (const col of COLLECTIONS) {
       const path = `/city/${col.name}`;
-      const readable = (request: FastifyRequest, item: { id: string }) => !col.visible || col.visible(request, ctx.city.city, item);
+      const readable = (request: FastifyRequest, item: { id: string }) =>
+        !col.visible || col.visible(request, ctx.city.city, item);
       app.get<{ Querystring: Static<typeof ListQuery> }>(
         path,
-        { config: { access: allow(...col.readers) }, schema: { tags, summary: `The ${col.noun}s the caller may read`, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(col.schema), total: Type.Integer() }), ...errors(...AUTH_ERRORS) } } },
+        {
+          config: { access: allow(...col.readers) },
+          schema: {
+            tags,
+            summary: `The ${col.noun}s the caller may read`,
+            querystring: ListQuery,
+            response: {
+              200: Type.Object({ items: Type.Array(col.schema), total: Type.Integer() }),
+              ...errors(...AUTH_ERRORS),
+            },
+          },
+        },
         async (request) => {
           const items = col.items(ctx.city.city).filter((x) => readable(request, x));
           return { items: items.slice(0, request.query.limit), total: items.length };
@@ -107,10 +167,19 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       );
       app.get<{ Params: Static<typeof IdParams> }>(
         `${path}/:id`,
-        { config: { access: allow(...col.readers) }, schema: { tags, summary: `One ${col.noun}`, params: IdParams, response: { 200: col.schema, ...errors(404, ...AUTH_ERRORS) } } },
+        {
+          config: { access: allow(...col.readers) },
+          schema: {
+            tags,
+            summary: `One ${col.noun}`,
+            params: IdParams,
+            response: { 200: col.schema, ...errors(404, ...AUTH_ERRORS) },
+          },
+        },
         async (request) => {
           const item = col.items(ctx.city.city).find((x) => x.id === request.params.id);
-          if (!item || !readable(request, item)) throw new HttpProblem('not-found', `no ${col.noun} '${request.params.id}' within your scope`);
+          if (!item || !readable(request, item))
+            throw new HttpProblem('not-found', `no ${col.noun} '${request.params.id}' within your scope`);
           return item;
         },
       );
@@ -119,7 +188,14 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
         {
           config: admin,
           ...(col.spelling ? { preValidation: currentSpelling(col.spelling) } : {}),
-          schema: { tags, summary: `Create or replace a ${col.noun} (validated with the whole city)`, description: CHANGE_TEXT, params: IdParams, body: col.schema, response: { 200: Change, 202: Change, ...errors(400, 422, ...AUTH_ERRORS) } },
+          schema: {
+            tags,
+            summary: `Create or replace a ${col.noun} (validated with the whole city)`,
+            description: CHANGE_TEXT,
+            params: IdParams,
+            body: col.schema,
+            response: { 200: Change, 202: Change, ...errors(400, 422, ...AUTH_ERRORS) },
+          },
         },
         async (request, reply) => {
           bodyId(request.body, request.params.id);
@@ -129,12 +205,24 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       );
       app.delete<{ Params: Static<typeof IdParams> }>(
         `${path}/:id`,
-        { config: admin, schema: { tags, summary: `Delete a ${col.noun} (refused while others refer to it)`, params: IdParams, response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) } } },
+        {
+          config: admin,
+          schema: {
+            tags,
+            summary: `Delete a ${col.noun} (refused while others refer to it)`,
+            params: IdParams,
+            response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) },
+          },
+        },
         async (request, reply) => {
-          if (!col.items(ctx.city.city).some((x) => x.id === request.params.id)) throw new HttpProblem('not-found', `no ${col.noun} '${request.params.id}'`);
+          if (!col.items(ctx.city.city).some((x) => x.id === request.params.id))
+            throw new HttpProblem('not-found', `no ${col.noun} '${request.params.id}'`);
           const change = ctx.city.change((draft) => {
             const list = col.items(draft);
-            list.splice(list.findIndex((x) => x.id === request.params.id), 1);
+            list.splice(
+              list.findIndex((x) => x.id === request.params.id),
+              1,
+            );
           });
           return reply.code(change.applied ? 200 : 202).send(change);
         },
@@ -151,25 +239,47 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       {
         config: admin,
         preValidation: currentSpelling((b) => currentResourceSpelling(b, 'body')),
-        schema: { tags, summary: "Create or replace a DR resource on a feeder", params: ResourceParams, body: DrResource, response: { 200: Change, 202: Change, ...errors(400, 404, 422, ...AUTH_ERRORS) } },
+        schema: {
+          tags,
+          summary: 'Create or replace a DR resource on a feeder',
+          params: ResourceParams,
+          body: DrResource,
+          response: { 200: Change, 202: Change, ...errors(400, 404, 422, ...AUTH_ERRORS) },
+        },
       },
       async (request, reply) => {
         bodyId(request.body, request.params.id);
         feederOf(ctx.city.city, request.params.feeder);
-        const change = ctx.city.change((draft) => upsertInto(feederOf(draft, request.params.feeder).resources as { id: string }[], request.body));
+        const change = ctx.city.change((draft) =>
+          upsertInto(feederOf(draft, request.params.feeder).resources as { id: string }[], request.body),
+        );
         return reply.code(change.applied ? 200 : 202).send(withDeprecations(request, change));
       },
     );
     app.delete<{ Params: Static<typeof ResourceParams> }>(
       '/city/feeders/:feeder/resources/:id',
-      { config: admin, schema: { tags, summary: 'Delete a DR resource', params: ResourceParams, response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Delete a DR resource',
+          params: ResourceParams,
+          response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) },
+        },
+      },
       async (request, reply) => {
         if (!feederOf(ctx.city.city, request.params.feeder).resources.some((r) => r.id === request.params.id)) {
-          throw new HttpProblem('not-found', `no DR resource '${request.params.id}' on feeder '${request.params.feeder}'`);
+          throw new HttpProblem(
+            'not-found',
+            `no DR resource '${request.params.id}' on feeder '${request.params.feeder}'`,
+          );
         }
         const change = ctx.city.change((draft) => {
           const list = feederOf(draft, request.params.feeder).resources;
-          list.splice(list.findIndex((r) => r.id === request.params.id), 1);
+          list.splice(
+            list.findIndex((r) => r.id === request.params.id),
+            1,
+          );
         });
         return reply.code(change.applied ? 200 : 202).send(change);
       },

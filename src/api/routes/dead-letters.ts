@@ -5,8 +5,14 @@ import { allow } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
-const Letter = Type.Object({ reason: Type.String(), detail: Type.String(), source: Type.String() }, { additionalProperties: true });
-const DeadLetters = Type.Object({ total: Type.Integer(), byReason: Type.Record(Type.String(), Type.Object({ count: Type.Integer(), samples: Type.Array(Letter) })) });
+const Letter = Type.Object(
+  { reason: Type.String(), detail: Type.String(), source: Type.String() },
+  { additionalProperties: true },
+);
+const DeadLetters = Type.Object({
+  total: Type.Integer(),
+  byReason: Type.Record(Type.String(), Type.Object({ count: Type.Integer(), samples: Type.Array(Letter) })),
+});
 const Stats = Type.Object(
   {
     messages: Type.Number(),
@@ -30,12 +36,32 @@ export function deadLetterRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const config = { access: allow('operator') };
     const tags = ['operations'];
-    app.get('/dead-letters', { config, schema: { tags, summary: 'Dead letters by reason, with recent samples', response: { 200: DeadLetters, ...errors(...AUTH_ERRORS) } } }, async () =>
-      ctx.pipeline.deadLetters.summary(),
+    app.get(
+      '/dead-letters',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Dead letters by reason, with recent samples',
+          response: { 200: DeadLetters, ...errors(...AUTH_ERRORS) },
+        },
+      },
+      async () => ctx.pipeline.deadLetters.summary(),
     );
-    app.get('/stats', { config, schema: { tags, summary: 'Stream engine counters', response: { 200: Stats, ...errors(...AUTH_ERRORS) } } }, async () => {
-      const s = ctx.pipeline.engine.stats();
-      return { ...s, watermark: Number.isFinite(s.watermark) ? s.watermark : null, deadLetters: ctx.pipeline.deadLetters.total };
-    });
+    app.get(
+      '/stats',
+      {
+        config,
+        schema: { tags, summary: 'Stream engine counters', response: { 200: Stats, ...errors(...AUTH_ERRORS) } },
+      },
+      async () => {
+        const s = ctx.pipeline.engine.stats();
+        return {
+          ...s,
+          watermark: Number.isFinite(s.watermark) ? s.watermark : null,
+          deadLetters: ctx.pipeline.deadLetters.total,
+        };
+      },
+    );
   };
 }

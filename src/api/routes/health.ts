@@ -8,16 +8,27 @@ const Health = Type.Object({ status: Type.Literal('ok') });
 const Ready = Type.Object({
   ready: Type.Boolean(),
   source: Type.String(),
-  checks: Type.Object({ source: Type.Boolean(), pipeline: Type.Boolean(), solverWorkers: Type.Boolean(), stores: Type.Boolean(), accepting: Type.Boolean() }),
+  checks: Type.Object({
+    source: Type.Boolean(),
+    pipeline: Type.Boolean(),
+    solverWorkers: Type.Boolean(),
+    stores: Type.Boolean(),
+    accepting: Type.Boolean(),
+  }),
   watermark: Type.Union([Type.Number(), Type.Null()]),
   lateDrops: Type.Object(
     {
       recentLate: Type.Integer({ description: 'readings refused as late in the last minute' }),
       recentRatio: Type.Number({ description: 'late readings per routed reading in the last minute' }),
       normalRatio: Type.Number({ description: 'the same share before the last minute' }),
-      abnormal: Type.Boolean({ description: 'far above the usual share: a source clock or the out-of-orderness bound may be wrong' }),
+      abnormal: Type.Boolean({
+        description: 'far above the usual share: a source clock or the out-of-orderness bound may be wrong',
+      }),
     },
-    { description: 'a warning, not a readiness check: taking the instance out of service would not bring the readings back' },
+    {
+      description:
+        'a warning, not a readiness check: taking the instance out of service would not bring the readings back',
+    },
   ),
   detail: Type.Optional(Type.String()),
 });
@@ -25,10 +36,30 @@ const Ready = Type.Object({
 export function healthRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const common = { config: { access: PUBLIC, rateLimit: false as const } };
-    app.get('/healthz', { ...common, schema: { tags: ['operations'], summary: 'Liveness: the process answers', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+    app.get(
+      '/healthz',
+      {
+        ...common,
+        schema: {
+          tags: ['operations'],
+          summary: 'Liveness: the process answers',
+          security: [],
+          response: { 200: Health },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
     app.get(
       '/readyz',
-      { ...common, schema: { tags: ['operations'], summary: 'Readiness: sources connected, workers alive, stores open', security: [], response: { 200: Ready, 503: Ready } } },
+      {
+        ...common,
+        schema: {
+          tags: ['operations'],
+          summary: 'Readiness: sources connected, workers alive, stores open',
+          security: [],
+          response: { 200: Ready, 503: Ready },
+        },
+      },
       async (_, reply) => {
         let stores = true;
         try {
@@ -45,10 +76,15 @@ export function healthRoutes(ctx: ApiContext): FastifyPluginAsync {
         };
         const ready = Object.values(checks).every(Boolean);
         const w = ctx.pipeline.engine.watermark;
-        const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+        const failed = Object.entries(checks)
+          .filter(([, ok]) => !ok)
+          .map(([k]) => k);
         const lateDrops = ctx.lateDrops();
         const notes: string[] = [];
-        if (!ready) notes.push(`not ready: ${failed.join(', ')}${ctx.pipelineFailure ? ` (${ctx.pipelineFailure.message})` : ''}`);
+        if (!ready)
+          notes.push(
+            `not ready: ${failed.join(', ')}${ctx.pipelineFailure ? ` (${ctx.pipelineFailure.message})` : ''}`,
+          );
         if (lateDrops.abnormal) {
           const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 1)} %`;
           notes.push(

@@ -13,13 +13,25 @@ import { fieldPath, HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
 
 const JsonReading = Type.Object(
-  { sensor: Type.String(), metric: Type.String(), ts: Type.Number({ description: 'event time, epoch ms' }), value: Type.Number(), quality: Type.Optional(Type.String()) },
+  {
+    sensor: Type.String(),
+    metric: Type.String(),
+    ts: Type.Number({ description: 'event time, epoch ms' }),
+    value: Type.Number(),
+    quality: Type.Optional(Type.String()),
+  },
   { description: 'one reading' },
 );
-const Body = Type.Union([Type.Array(Type.Unknown(), { description: 'readings; ill-typed ones become dead letters' }), Type.Object({}, { additionalProperties: true })], {
-  description:
-    'JSON: one reading, an array of readings, or a columnar batch. MessagePack (Content-Type application/msgpack): one wire message, a single reading or a columnar batch (see src/telemetry/codec.ts).',
-});
+const Body = Type.Union(
+  [
+    Type.Array(Type.Unknown(), { description: 'readings; ill-typed ones become dead letters' }),
+    Type.Object({}, { additionalProperties: true }),
+  ],
+  {
+    description:
+      'JSON: one reading, an array of readings, or a columnar batch. MessagePack (Content-Type application/msgpack): one wire message, a single reading or a columnar batch (see src/telemetry/codec.ts).',
+  },
+);
 const Accepted = Type.Object({
   readings: Type.Integer({ description: 'readings in the request' }),
   accepted: Type.Integer({ description: 'readings that passed validation and entered the pipeline' }),
@@ -53,14 +65,22 @@ function tooDeepProblem(raw: Buffer): HttpProblem {
 }
 
 function parseJsonObject(raw: Buffer): unknown {
-  if (raw.length === 0) throw new HttpProblem('bad-request', 'the body is empty: send one reading, an array of readings or a columnar batch');
+  if (raw.length === 0)
+    throw new HttpProblem(
+      'bad-request',
+      'the body is empty: send one reading, an array of readings or a columnar batch',
+    );
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw new HttpProblem('bad-request', `the body is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof body !== 'object' || body === null) throw new HttpProblem('bad-request', 'the body must be a JSON object (one reading or a columnar batch) or an array of readings');
+  if (typeof body !== 'object' || body === null)
+    throw new HttpProblem(
+      'bad-request',
+      'the body must be a JSON object (one reading or a columnar batch) or an array of readings',
+    );
   const path = mayHoldForbiddenKey(raw) ? forbiddenKeyPath(body) : undefined;
   if (path !== undefined) throw forbiddenKeyProblem(path);
   return body;
@@ -70,7 +90,11 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     // Telemetry JSON is read here, not by the server's parser: arrays in chunks, without blocking the event loop.
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: ctx.limits.ingestBodyBytes }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: ctx.limits.ingestBodyBytes },
+      (_request, body, done) => done(null, body),
+    );
     app.post(
       '/telemetry',
       {
@@ -88,12 +112,20 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         preValidation: async (request) => {
           const body = request.body;
           if (body === undefined || body === null || (body instanceof Uint8Array && body.byteLength === 0)) {
-            throw new HttpProblem('bad-request', 'the body is empty; send readings as JSON (application/json) or MessagePack (application/msgpack)');
+            throw new HttpProblem(
+              'bad-request',
+              'the body is empty; send readings as JSON (application/json) or MessagePack (application/msgpack)',
+            );
           }
         },
       },
       async (request, reply) => {
-        if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down and no longer takes telemetry; send it to another instance or retry after the restart', { headers: { 'retry-after': '5' } });
+        if (ctx.draining)
+          throw new HttpProblem(
+            'unavailable',
+            'the server is shutting down and no longer takes telemetry; send it to another instance or retry after the restart',
+            { headers: { 'retry-after': '5' } },
+          );
         const raw = request.body as Buffer;
         const partition = `http:${principal(request).keyId}`;
         const engine = ctx.pipeline.engine;
@@ -101,22 +133,37 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         const refuseIfStopped = (err: unknown): never => {
           if (err instanceof HttpProblem || err instanceof JsonBodyError) throw err;
           ctx.pipelineFailure ??= err as Error;
-          throw new HttpProblem('unavailable', `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`, { headers: { 'retry-after': '30' } });
+          throw new HttpProblem(
+            'unavailable',
+            `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`,
+            { headers: { 'retry-after': '30' } },
+          );
         };
         // Refused like every other route's body, naming where it nests too deep (a byte scan first: no parsing of junk).
         // Larger arrays are judged by the chunked reader as it goes, so the event loop never scans megabytes at once.
-        if (!isMsgpack(request) && raw.length <= LOCATE_DEPTH_BYTES && nestsDeeperThan(raw, MAX_BODY_DEPTH)) throw tooDeepProblem(raw);
+        if (!isMsgpack(request) && raw.length <= LOCATE_DEPTH_BYTES && nestsDeeperThan(raw, MAX_BODY_DEPTH))
+          throw tooDeepProblem(raw);
         let counts: JsonIngestOutcome;
         if (!isMsgpack(request) && isJsonArray(raw)) {
           // An array of readings: read in chunks with the event loop running in between, refused records sampled.
-          counts = await ctx.ingest.run(() => ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(refuseIfStopped)).catch((err: unknown) => {
-            if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message);
-            throw err;
-          });
+          counts = await ctx.ingest
+            .run(() =>
+              ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(
+                refuseIfStopped,
+              ),
+            )
+            .catch((err: unknown) => {
+              if (err instanceof JsonBodyError) throw new HttpProblem('bad-request', err.message);
+              throw err;
+            });
         } else if (!isMsgpack(request) && raw.length > LARGE_OBJECT_BYTES && nestsDeeperThan(raw, 2)) {
           // A large object can only be a columnar batch, whose columns are flat arrays: anything nested deeper is junk
           // that JSON.parse would spend seconds turning into objects, so it is refused unparsed.
-          dead.add({ reason: 'malformed', detail: `a JSON object body of ${raw.length} bytes nests objects or arrays; a large body is a columnar batch of flat arrays or an array of readings`, source: partition });
+          dead.add({
+            reason: 'malformed',
+            detail: `a JSON object body of ${raw.length} bytes nests objects or arrays; a large body is a columnar batch of flat arrays or an array of readings`,
+            source: partition,
+          });
           counts = { readings: 1, deadLettered: 1, byReason: { malformed: 1 } };
         } else {
           const message = isMsgpack(request) ? raw : encode(parseJsonObject(raw));
@@ -132,8 +179,13 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
             }
             // Validation runs before the engine's first await: the counters now hold this message's outcome alone.
             const byReason: Record<string, number> = {};
-            for (const [reason, n] of dead.counts) if (n !== (before.get(reason) ?? 0)) byReason[reason] = n - (before.get(reason) ?? 0);
-            const outcome = { readings: engine.stats().readings - readings0, deadLettered: dead.total - dead0, byReason };
+            for (const [reason, n] of dead.counts)
+              if (n !== (before.get(reason) ?? 0)) byReason[reason] = n - (before.get(reason) ?? 0);
+            const outcome = {
+              readings: engine.stats().readings - readings0,
+              deadLettered: dead.total - dead0,
+              byReason,
+            };
             await done;
             return outcome;
           });
@@ -142,7 +194,12 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         const readings = Math.max(counts.readings, counts.deadLettered);
         ctx.metrics.httpIngestReadings.inc({ outcome: 'accepted' }, readings - counts.deadLettered);
         ctx.metrics.httpIngestReadings.inc({ outcome: 'dead-lettered' }, counts.deadLettered);
-        return reply.code(202).send({ readings, accepted: readings - counts.deadLettered, deadLettered: counts.deadLettered, deadLettersByReason: counts.byReason });
+        return reply.code(202).send({
+          readings,
+          accepted: readings - counts.deadLettered,
+          deadLettered: counts.deadLettered,
+          deadLettersByReason: counts.byReason,
+        });
       },
     );
   };

@@ -13,7 +13,12 @@ export function metricsRoutes(ctx: ApiContext): FastifyPluginAsync {
         schema: {
           tags: ['operations'],
           summary: 'Prometheus metrics (text exposition format)',
-          response: { 200: { description: 'every metric, in the Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } },
+          response: {
+            200: {
+              description: 'every metric, in the Prometheus text format 0.0.4',
+              content: { 'text/plain': { schema: Type.String() } },
+            },
+          },
         },
       },
       async (_, reply) => reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),

@@ -14,16 +14,35 @@ import type { PlanRecord } from '../plans/index.js';
 const CACHE_SIZE = 512;
 
 const Status = Type.Union([Type.Literal('queued'), Type.Literal('done'), Type.Literal('failed')]);
-const SolveError = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
+const SolveError = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const waitQuery = (maxSeconds: number) =>
-  Type.Object({ wait: Type.Number({ minimum: 0, maximum: maxSeconds, default: 0, description: 'seconds to wait for the solve; 201 with the plan when it finishes in time' }) });
+  Type.Object({
+    wait: Type.Number({
+      minimum: 0,
+      maximum: maxSeconds,
+      default: 0,
+      description: 'seconds to wait for the solve; 201 with the plan when it finishes in time',
+    }),
+  });
 type WaitQuery = Static<ReturnType<typeof waitQuery>>;
 const getQuery = (formats: string[]) =>
   Type.Object({
-    format: Type.Optional(Type.Union(formats.map((f) => Type.Literal(f)), { description: 'the representation: json (default) or, for route plans, geojson or gpx' })),
+    format: Type.Optional(
+      Type.Union(
+        formats.map((f) => Type.Literal(f)),
+        { description: 'the representation: json (default) or, for route plans, geojson or gpx' },
+      ),
+    ),
   });
-const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })) });
+const ListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })),
+});
 
 function envelope(result: TSchema, inputs: TSchema | undefined) {
   return Type.Object({
@@ -40,7 +59,14 @@ function envelope(result: TSchema, inputs: TSchema | undefined) {
   });
 }
 
-const Summary = Type.Object({ id: Type.String(), status: Status, tenant: Type.String(), scope: Type.Optional(Type.String()), createdAt: Type.String(), finishedAt: Type.Union([Type.String(), Type.Null()]) });
+const Summary = Type.Object({
+  id: Type.String(),
+  status: Status,
+  tenant: Type.String(),
+  scope: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
@@ -48,8 +74,21 @@ function iso(ms: number | null): string | null {
 
 /** The plan document as JSON text, built from the stored JSON without parsing the plan again. */
 function envelopeJson(r: PlanRecord): string {
-  const head = JSON.stringify({ id: r.id, kind: r.kind, status: r.status, tenant: r.tenant, ...(r.scope ? { scope: r.scope } : {}), createdAt: iso(r.createdAt), finishedAt: iso(r.finishedAt) });
-  const tail = r.status === 'done' ? `,"plan":${r.resultJson}` : r.status === 'failed' ? `,"error":${JSON.stringify(r.error)}` : '';
+  const head = JSON.stringify({
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    tenant: r.tenant,
+    ...(r.scope ? { scope: r.scope } : {}),
+    createdAt: iso(r.createdAt),
+    finishedAt: iso(r.finishedAt),
+  });
+  const tail =
+    r.status === 'done'
+      ? `,"plan":${r.resultJson}`
+      : r.status === 'failed'
+        ? `,"error":${JSON.stringify(r.error)}`
+        : '';
   const inputs = r.inputsJson === null ? '' : `,"inputs":${r.inputsJson}`;
   return `${head.slice(0, -1)}${tail}${inputs}}`;
 }
@@ -78,7 +117,12 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       const e = [...checkEnvelope.Errors(doc)].slice(0, 3).map((x) => `${x.path}: ${x.message}`);
       throw new Error(`stored ${def.kind} plan ${r.id} does not match the API contract: ${e.join('; ')}`);
     }
-    const entry: Cached = { record: r, json: Buffer.from(json), etag: `"${r.id}"`, msgpack: () => (entry.packed ??= encodeMsgpack(doc)) };
+    const entry: Cached = {
+      record: r,
+      json: Buffer.from(json),
+      etag: `"${r.id}"`,
+      msgpack: () => (entry.packed ??= encodeMsgpack(doc)),
+    };
     if (r.status !== 'queued') {
       cache.set(r.id, entry);
       if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -88,12 +132,15 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
 
   const load = (request: FastifyRequest, id: string): Cached => {
     const hit = cache.get(id);
-    const entry = hit ?? (() => {
-      const r = ctx.plans.store.get(id);
-      return r && r.kind === def.kind ? cached(r) : undefined;
-    })();
+    const entry =
+      hit ??
+      (() => {
+        const r = ctx.plans.store.get(id);
+        return r && r.kind === def.kind ? cached(r) : undefined;
+      })();
     // Another tenant's plan is answered exactly like a missing one: ids are not an oracle.
-    if (!entry || !def.mayRead(principal(request), entry.record, ctx.city.city)) throw new HttpProblem('not-found', `no ${def.summary} '${id}' for your tenant`);
+    if (!entry || !def.mayRead(principal(request), entry.record, ctx.city.city))
+      throw new HttpProblem('not-found', `no ${def.summary} '${id}' for your tenant`);
     return entry;
   };
 
@@ -107,7 +154,15 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
   const name = `${def.kind[0].toUpperCase()}${def.kind.slice(1)}Plan`;
   const byId = (from: string) => ({
     [`get${name}`]: { operationId: `get${name}`, parameters: { id: from }, description: 'the plan' },
-    ...(def.kind === 'dispatch' ? { [`get${name}Events`]: { operationId: `get${name}Events`, parameters: { id: from }, description: "the plan's OpenADR events" } } : {}),
+    ...(def.kind === 'dispatch'
+      ? {
+          [`get${name}Events`]: {
+            operationId: `get${name}Events`,
+            parameters: { id: from },
+            description: "the plan's OpenADR events",
+          },
+        }
+      : {}),
   });
   const submitted = byId('$response.body#/id');
   const planContent = {
@@ -132,7 +187,8 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
           operationId: `submit${name}`,
           tags,
           summary: `Request a ${def.summary}; solved in a worker thread`,
-          description: '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
+          description:
+            '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
           consumes: ['application/json', ...MSGPACK_TYPES],
           querystring: SubmitQuery,
           body: def.body,
@@ -140,26 +196,42 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        if (ctx.draining) throw new HttpProblem('unavailable', 'the server is shutting down; retry after the restart', { headers: { 'retry-after': '5' } });
+        if (ctx.draining)
+          throw new HttpProblem('unavailable', 'the server is shutting down; retry after the restart', {
+            headers: { 'retry-after': '5' },
+          });
         const p = principal(request);
         // A plugin may fill in what the request left out (a capped feeder's load from the live forecast) before the checks.
         const prepared = def.prepare ? def.prepare(request.body, ctx.city.city) : { body: request.body };
         const step = ctx.planInputs.get(def.kind);
         const completed = step ? step(prepared.body, request.query) : { body: prepared.body, inputs: undefined };
         const body = completed.body;
-        const inputs = prepared.inputs ? { ...(completed.inputs as object | undefined), ...prepared.inputs } : completed.inputs;
+        const inputs = prepared.inputs
+          ? { ...(completed.inputs as object | undefined), ...prepared.inputs }
+          : completed.inputs;
         const { scope } = def.admit(request, body, ctx.city.city);
-        let record: PlanRecord | undefined = ctx.plans.submit({ kind: def.kind, tenant: p.tenant, keyId: p.keyId, scope, request: body, inputs });
+        let record: PlanRecord | undefined = ctx.plans.submit({
+          kind: def.kind,
+          tenant: p.tenant,
+          keyId: p.keyId,
+          scope,
+          request: body,
+          inputs,
+        });
         const waitMs = request.query.wait * 1000;
         if (waitMs > 0) record = (await ctx.plans.wait(record.id, waitMs)) ?? record;
         if (record.status === 'failed') {
           const e = record.error!;
           const field = e.details.field as string | undefined;
-          throw new HttpProblem(e.code === 'UF_ERR_INPUT' || e.code === 'UF_ERR_INFEASIBLE' ? 'invalid-request' : 'internal', e.message, {
-            code: e.code,
-            plan: record.id,
-            ...(field ? { errors: [{ path: `body.${field}`, message: e.message }] } : {}),
-          });
+          throw new HttpProblem(
+            e.code === 'UF_ERR_INPUT' || e.code === 'UF_ERR_INFEASIBLE' ? 'invalid-request' : 'internal',
+            e.message,
+            {
+              code: e.code,
+              plan: record.id,
+              ...(field ? { errors: [{ path: `body.${field}`, message: e.message }] } : {}),
+            },
+          );
         }
         reply.header('location', `/v1${def.path}/${record.id}`);
         reply.code(record.status === 'done' ? 201 : 202);
@@ -175,7 +247,9 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
           operationId: `get${name}`,
           tags,
           summary: `A ${def.summary} by id`,
-          description: def.representations ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.` : undefined,
+          description: def.representations
+            ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.`
+            : undefined,
           params: IdParams,
           querystring: GetQuery,
           response: { 200: planContent, 304: Type.Null(), ...errors(404, 406, ...AUTH_ERRORS) },
@@ -183,14 +257,28 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       },
       async (request, reply) => {
         const entry = load(request, request.params.id);
-        const format = request.query.format ?? Object.entries(def.representations ?? {}).find(([, r]) => request.headers.accept?.includes(r.mediaType))?.[0];
+        const format =
+          request.query.format ??
+          Object.entries(def.representations ?? {}).find(([, r]) => request.headers.accept?.includes(r.mediaType))?.[0];
         if (format !== undefined && format !== 'json') {
           const rep = def.representations?.[format];
-          if (!rep) throw new HttpProblem('not-acceptable', `format '${format}' is not offered; use ${['json', ...Object.keys(def.representations ?? {})].join(', ')}`);
-          if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; the ${format} form exists once it is done`);
-          return reply.type(rep.mediaType).header('etag', `"${entry.record.id}-${format}"`).send(rep.render(JSON.parse(entry.record.resultJson!), entry.record, ctx.city.city));
+          if (!rep)
+            throw new HttpProblem(
+              'not-acceptable',
+              `format '${format}' is not offered; use ${['json', ...Object.keys(def.representations ?? {})].join(', ')}`,
+            );
+          if (entry.record.status !== 'done')
+            throw new HttpProblem(
+              'not-found',
+              `plan ${entry.record.id} is ${entry.record.status}; the ${format} form exists once it is done`,
+            );
+          return reply
+            .type(rep.mediaType)
+            .header('etag', `"${entry.record.id}-${format}"`)
+            .send(rep.render(JSON.parse(entry.record.resultJson!), entry.record, ctx.city.city));
         }
-        if (entry.record.status !== 'queued' && request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
+        if (entry.record.status !== 'queued' && request.headers['if-none-match'] === entry.etag)
+          return reply.code(304).send();
         return send(request, reply, entry);
       },
     );
@@ -200,18 +288,44 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
       {
         config,
         links: { 200: byId('$response.body#/items/0/id') },
-        schema: { operationId: `list${name}s`, tags, summary: `Your ${def.summary}s, newest first`, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }), ...errors(400, 422, ...AUTH_ERRORS) } },
+        schema: {
+          operationId: `list${name}s`,
+          tags,
+          summary: `Your ${def.summary}s, newest first`,
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }),
+            ...errors(400, 422, ...AUTH_ERRORS),
+          },
+        },
       },
       async (request) => {
         const p = principal(request);
         let before: { createdAt: number; id: string } | undefined;
         if (request.query.before) {
           const r = ctx.plans.store.get(request.query.before);
-          if (!r || r.kind !== def.kind || !def.mayRead(p, r, ctx.city.city)) throw new HttpProblem('invalid-request', `cursor 'before' is not one of your plans: '${request.query.before}'`, { errors: [{ path: 'querystring.before', message: 'unknown plan id' }] });
+          if (!r || r.kind !== def.kind || !def.mayRead(p, r, ctx.city.city))
+            throw new HttpProblem(
+              'invalid-request',
+              `cursor 'before' is not one of your plans: '${request.query.before}'`,
+              { errors: [{ path: 'querystring.before', message: 'unknown plan id' }] },
+            );
           before = { createdAt: r.createdAt, id: r.id };
         }
-        const rows = ctx.plans.store.list({ kind: def.kind, ...def.listFilter(p, ctx.city.city), limit: request.query.limit, before });
-        const items = rows.map((r) => ({ id: r.id, status: r.status, tenant: r.tenant, ...(r.scope ? { scope: r.scope } : {}), createdAt: iso(r.createdAt)!, finishedAt: iso(r.finishedAt) }));
+        const rows = ctx.plans.store.list({
+          kind: def.kind,
+          ...def.listFilter(p, ctx.city.city),
+          limit: request.query.limit,
+          before,
+        });
+        const items = rows.map((r) => ({
+          id: r.id,
+          status: r.status,
+          tenant: r.tenant,
+          ...(r.scope ? { scope: r.scope } : {}),
+          createdAt: iso(r.createdAt)!,
+          finishedAt: iso(r.finishedAt),
+        }));
         return { items, ...(rows.length === request.query.limit ? { next: rows[rows.length - 1].id } : {}) };
       },
     );
@@ -221,11 +335,21 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
         `${def.path}/:id/events`,
         {
           config,
-          schema: { operationId: `get${name}Events`, tags, summary: "The plan's OpenADR 3 events, ready for a VTN", params: IdParams, response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) } },
+          schema: {
+            operationId: `get${name}Events`,
+            tags,
+            summary: "The plan's OpenADR 3 events, ready for a VTN",
+            params: IdParams,
+            response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) },
+          },
         },
         async (request) => {
           const entry = load(request, request.params.id);
-          if (entry.record.status !== 'done') throw new HttpProblem('not-found', `plan ${entry.record.id} is ${entry.record.status}; events exist once it is done`);
+          if (entry.record.status !== 'done')
+            throw new HttpProblem(
+              'not-found',
+              `plan ${entry.record.id} is ${entry.record.status}; events exist once it is done`,
+            );
           return { events: (JSON.parse(entry.record.resultJson!) as { events: unknown[] }).events };
         },
       );

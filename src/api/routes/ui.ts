@@ -68,7 +68,11 @@ export function uiRoutes(dir = defaultUiDir()): FastifyPluginAsync {
     const serve = (name: string, ifNoneMatch: string | undefined, reply: FastifyReply) => {
       const asset = assets.get(name);
       if (!asset) {
-        if (!assets.has('index.html')) throw new HttpProblem('unavailable', `the dashboard is not built (no ${join(dir, 'index.html')}): run npm run build`);
+        if (!assets.has('index.html'))
+          throw new HttpProblem(
+            'unavailable',
+            `the dashboard is not built (no ${join(dir, 'index.html')}): run npm run build`,
+          );
         throw new HttpProblem('not-found', `no file ${UI_PREFIX}/${name}`);
       }
       reply
@@ -84,7 +88,9 @@ export function uiRoutes(dir = defaultUiDir()): FastifyPluginAsync {
       return reply.send(asset.body);
     };
     app.get(UI_PREFIX, { config, schema }, async (_request, reply) => reply.redirect(`${UI_PREFIX}/`, 308));
-    app.get(`${UI_PREFIX}/`, { config, schema }, async (request, reply) => serve('index.html', request.headers['if-none-match'], reply));
+    app.get(`${UI_PREFIX}/`, { config, schema }, async (request, reply) =>
+      serve('index.html', request.headers['if-none-match'], reply),
+    );
     app.get<{ Params: { file: string } }>(`${UI_PREFIX}/:file`, { config, schema }, async (request, reply) =>
       serve(request.params.file, request.headers['if-none-match'], reply),
     );

@@ -26,8 +26,12 @@ interface Stream {
 }
 
 /** Per-source event-time progress, where the engine can tell it (a Kafka engine reports its lag through metrics). */
-function watermarkSources(ctx: ApiContext): { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] | undefined {
-  const engine = ctx.pipeline.engine as Partial<{ watermarkSources: () => { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] }>;
+function watermarkSources(
+  ctx: ApiContext,
+): { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[] | undefined {
+  const engine = ctx.pipeline.engine as Partial<{
+    watermarkSources: () => { source: string; maxTs: number; lastSeenMs: number; idle: boolean }[];
+  }>;
   return typeof engine.watermarkSources === 'function' ? engine.watermarkSources() : undefined;
 }
 
@@ -51,7 +55,14 @@ export function healthSnapshot(ctx: ApiContext, readingsPerSec: number): Record<
     emitDelayP99Ms: s.emitDelayP99Ms,
     deadLetters: { total: summary.total, byReason },
     lateDrops: ctx.lateDrops(),
-    sources: sources === undefined ? null : sources.map((x) => ({ source: x.source, lagMs: Number.isFinite(x.maxTs) ? Math.max(0, now - x.maxTs) : null, idle: x.idle })),
+    sources:
+      sources === undefined
+        ? null
+        : sources.map((x) => ({
+            source: x.source,
+            lagMs: Number.isFinite(x.maxTs) ? Math.max(0, now - x.maxTs) : null,
+            idle: x.idle,
+          })),
   };
 }
 
@@ -74,7 +85,10 @@ export function updateRoutes(ctx: ApiContext, o: UpdateOptions = {}): FastifyPlu
       },
       async (request, reply) => {
         const p = principal(request);
-        if (streams.size >= maxStreams) throw new HttpProblem('unavailable', `${maxStreams} update streams are open; retry later`, { headers: { 'retry-after': '5' } });
+        if (streams.size >= maxStreams)
+          throw new HttpProblem('unavailable', `${maxStreams} update streams are open; retry later`, {
+            headers: { 'retry-after': '5' },
+          });
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {
@@ -94,7 +108,13 @@ export function updateRoutes(ctx: ApiContext, o: UpdateOptions = {}): FastifyPlu
         const flush = () => {
           flushTimer = undefined;
           if (pending.size === 0) return;
-          const rows = [...pending.values()].map((r) => ({ operator: r.operator, key: r.key, start: r.start, end: r.end, values: r.values }));
+          const rows = [...pending.values()].map((r) => ({
+            operator: r.operator,
+            key: r.key,
+            start: r.start,
+            end: r.end,
+            values: r.values,
+          }));
           pending = new Map();
           send('results', rows);
         };

@@ -10,7 +10,10 @@ import { AUTH_ERRORS, errors } from '../schemas/common.js';
 import { keyFilter, mayReadOperator } from '../window-scope.js';
 
 const Params = Type.Object({ operator: Type.String({ description: 'operator name from GET /v1/operators' }) });
-const CurrentQuery = Type.Object({ key: Type.Optional(Type.String()), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 }) });
+const CurrentQuery = Type.Object({
+  key: Type.Optional(Type.String()),
+  limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1_000 }),
+});
 const RangeQuery = Type.Object({
   key: Type.String({ minLength: 1 }),
   from: Type.Optional(Instant({ description: 'RFC 3339 date-time or epoch ms; windows ending after it' })),
@@ -40,7 +43,12 @@ const Range = Type.Object({ operator: Type.String(), key: Type.String(), results
 function parseTime(text: string | undefined, name: string): number {
   if (text === undefined) return name === 'from' ? -Infinity : Infinity;
   const n = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(n)) throw new HttpProblem('validation', `query '${name}' must be an ISO date-time or epoch milliseconds, got '${text}'`, { errors: [{ path: `querystring.${name}`, message: 'must be an ISO date-time or epoch milliseconds' }] });
+  if (!Number.isFinite(n))
+    throw new HttpProblem(
+      'validation',
+      `query '${name}' must be an ISO date-time or epoch milliseconds, got '${text}'`,
+      { errors: [{ path: `querystring.${name}`, message: 'must be an ISO date-time or epoch milliseconds' }] },
+    );
   return n;
 }
 
@@ -48,14 +56,25 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
   const readable = (p: Principal): OperatorSpec[] => ctx.pipeline.operators.filter((o) => mayReadOperator(p, o));
   const find = (p: Principal, name: string): OperatorSpec => {
     const op = readable(p).find((o) => o.name === name);
-    if (!op) throw new HttpProblem('not-found', `unknown operator '${name}'; GET /v1/operators lists the ones your role may read`);
+    if (!op)
+      throw new HttpProblem(
+        'not-found',
+        `unknown operator '${name}'; GET /v1/operators lists the ones your role may read`,
+      );
     return op;
   };
   return async (app) => {
     const tags = ['windows'];
     app.get(
       '/operators',
-      { config: { access: ANY_ROLE }, schema: { tags, summary: 'Window operators the caller may read', response: { 200: Type.Object({ operators: Type.Array(Operator) }), ...errors(...AUTH_ERRORS) } } },
+      {
+        config: { access: ANY_ROLE },
+        schema: {
+          tags,
+          summary: 'Window operators the caller may read',
+          response: { 200: Type.Object({ operators: Type.Array(Operator) }), ...errors(...AUTH_ERRORS) },
+        },
+      },
       async (request) => ({ operators: readable(principal(request)) }),
     );
 
@@ -63,7 +82,13 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
       '/windows/:operator/current',
       {
         config: { access: ANY_ROLE },
-        schema: { tags, summary: 'Latest window result per key (scoped to the caller)', params: Params, querystring: CurrentQuery, response: { 200: Current, ...errors(400, 404, ...AUTH_ERRORS) } },
+        schema: {
+          tags,
+          summary: 'Latest window result per key (scoped to the caller)',
+          params: Params,
+          querystring: CurrentQuery,
+          response: { 200: Current, ...errors(400, 404, ...AUTH_ERRORS) },
+        },
       },
       async (request) => {
         const p = principal(request);
@@ -79,14 +104,21 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
       '/windows/:operator',
       {
         config: { access: ANY_ROLE },
-        schema: { tags, summary: "A key's window results over a time range", params: Params, querystring: RangeQuery, response: { 200: Range, ...errors(400, 404, ...AUTH_ERRORS) } },
+        schema: {
+          tags,
+          summary: "A key's window results over a time range",
+          params: Params,
+          querystring: RangeQuery,
+          response: { 200: Range, ...errors(400, 404, ...AUTH_ERRORS) },
+        },
       },
       async (request) => {
         const p = principal(request);
         const op = find(p, request.params.operator);
         const { key } = request.query;
         const allowed = keyFilter(p, op, ctx.city.city);
-        if (allowed && !allowed(key)) throw new HttpProblem('not-found', `no key '${key}' in operator '${op.name}' within your scope`);
+        if (allowed && !allowed(key))
+          throw new HttpProblem('not-found', `no key '${key}' in operator '${op.name}' within your scope`);
         const from = parseTime(request.query.from, 'from');
         const to = parseTime(request.query.to, 'to');
         return { operator: op.name, key, results: ctx.pipeline.results.range(op.name, key, from, to) };

@@ -9,7 +9,9 @@ export const Problem = Type.Object(
     detail: Type.String({ description: 'What went wrong and what to do about it' }),
     instance: Type.Optional(Type.String()),
     code: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String({ description: 'e.g. body.event.start' }), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String({ description: 'e.g. body.event.start' }), message: Type.String() })),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)', additionalProperties: true },
 );
@@ -42,10 +44,10 @@ export interface MediaResponse {
 /** Response schemas of the errors a route can answer with, as the problem documents they are sent as. */
 export function errors(...codes: number[]): Record<number, MediaResponse> {
   const out: Record<number, MediaResponse> = {};
-  for (const c of codes) out[c] = { description: ERROR_TEXT[c] ?? 'Error', content: { [PROBLEM_MEDIA_TYPE]: { schema: problemRef } } };
+  for (const c of codes)
+    out[c] = { description: ERROR_TEXT[c] ?? 'Error', content: { [PROBLEM_MEDIA_TYPE]: { schema: problemRef } } };
   return out;
 }
 
 /** Errors every authenticated route can answer with. */
 export const AUTH_ERRORS = [401, 403, 429] as const;
-

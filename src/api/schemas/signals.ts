@@ -14,9 +14,29 @@ const VehPerHour = Type.Number({ minimum: 0, maximum: MAX_VOLUME_PER_LANE * 8, d
 const IntersectionInput = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
-    approaches: Type.Array(Type.Object({ leg: Type.String(), speedKmh: Speed, clearingWidthM: Type.Number({ minimum: 0, maximum: 200 }), crosswalkM: Type.Optional(Type.Number({ minimum: 0, maximum: 200 })) }, Open), { maxItems: 4 }),
+    approaches: Type.Array(
+      Type.Object(
+        {
+          leg: Type.String(),
+          speedKmh: Speed,
+          clearingWidthM: Type.Number({ minimum: 0, maximum: 200 }),
+          crosswalkM: Type.Optional(Type.Number({ minimum: 0, maximum: 200 })),
+        },
+        Open,
+      ),
+      { maxItems: 4 },
+    ),
     laneGroups: Type.Array(
-      Type.Object({ id: Type.String(), from: Type.String(), movements: Type.String(), lanes: Type.Integer({ minimum: 1, maximum: 8 }), volume: Type.Record(Type.String(), VehPerHour) }, Open),
+      Type.Object(
+        {
+          id: Type.String(),
+          from: Type.String(),
+          movements: Type.String(),
+          lanes: Type.Integer({ minimum: 1, maximum: 8 }),
+          volume: Type.Record(Type.String(), VehPerHour),
+        },
+        Open,
+      ),
       { maxItems: 64 },
     ),
     phasing: Type.Object({ type: Type.Union([Type.Literal('stage'), Type.Literal('nema')]) }, Open),
@@ -32,14 +52,26 @@ export const SignalsRequest = Type.Object(
         Type.Object(
           {
             id: Type.String({ minLength: 1 }),
-            signals: Type.Array(Type.Object({ intersection: Type.String(), outboundLaneGroup: Type.String(), inboundLaneGroup: Type.String() }, { additionalProperties: false }), { minItems: 2 }),
+            signals: Type.Array(
+              Type.Object(
+                { intersection: Type.String(), outboundLaneGroup: Type.String(), inboundLaneGroup: Type.String() },
+                { additionalProperties: false },
+              ),
+              { minItems: 2 },
+            ),
             // Bounds of a city street between two signals: a 1e308 m link reached the MILP and failed inside HiGHS.
             links: Type.Array(
               Type.Object(
                 {
                   travelTimeS: Type.Optional(Seconds),
                   inboundTravelTimeS: Type.Optional(Seconds),
-                  lengthM: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 50_000, description: 'metres between the two signals' })),
+                  lengthM: Type.Optional(
+                    Type.Number({
+                      exclusiveMinimum: 0,
+                      maximum: 50_000,
+                      description: 'metres between the two signals',
+                    }),
+                  ),
                   speedKmh: Type.Optional(Speed),
                 },
                 { additionalProperties: false },

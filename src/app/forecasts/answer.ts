@@ -32,25 +32,42 @@ function hours(ms: number): string {
 
 /** A window length as people say it: "5-minute", "30-minute", "1-hour", "1.5-hour". */
 export function windowLength(ms: number): string {
-  return ms < 3_600_000 ? `${Math.round((ms / 60_000) * 10) / 10}-minute` : `${Math.round((ms / 3_600_000) * 10) / 10}-hour`;
+  return ms < 3_600_000
+    ? `${Math.round((ms / 60_000) * 10) / 10}-minute`
+    : `${Math.round((ms / 3_600_000) * 10) / 10}-hour`;
 }
 
 export function answerForecast(a: AnswerInput): ForecastAnswer {
   const { kind, id, history } = a;
   const idxMs = (idx: number): number => idx * kind.stepMs + kind.phaseMs;
-  const notReady = (observations: number, required: number, reason: string): ForecastAnswer => ({ status: 'not-ready', kind: kind.kind, id, observations, required, reason });
-  if (history.empty) return notReady(0, fallbackRequired(kind), `no results yet from operator '${kind.operator}' for this ${kind.kind}`);
+  const notReady = (observations: number, required: number, reason: string): ForecastAnswer => ({
+    status: 'not-ready',
+    kind: kind.kind,
+    id,
+    observations,
+    required,
+    reason,
+  });
+  if (history.empty)
+    return notReady(0, fallbackRequired(kind), `no results yet from operator '${kind.operator}' for this ${kind.kind}`);
   const last = history.lastIdx;
   const lastMs = idxMs(last);
   const age = a.nowMs - (lastMs + kind.stepMs);
   if (age > kind.maxStaleMs) {
-    return notReady(history.observations, fallbackRequired(kind), `no observation for ${hours(age)} (the last window started at ${new Date(lastMs).toISOString()}); forecasts resume when data does`);
+    return notReady(
+      history.observations,
+      fallbackRequired(kind),
+      `no observation for ${hours(age)} (the last window started at ${new Date(lastMs).toISOString()}); forecasts resume when data does`,
+    );
   }
   const steps = Math.ceil(a.horizonMs / kind.stepMs);
   const startIdx = Math.max(last + 1, Math.floor((a.fromMs - kind.phaseMs) / kind.stepMs));
   const lead = startIdx - last - 1;
   if (lead + steps > kind.maxLookaheadSteps) {
-    throw inputError(`the forecast would reach ${hours((lead + steps) * kind.stepMs)} past the last observation; ${kind.kind} forecasts go at most ${hours(kind.maxLookaheadMs)} ahead`, { field: 'horizonMs' });
+    throw inputError(
+      `the forecast would reach ${hours((lead + steps) * kind.stepMs)} past the last observation; ${kind.kind} forecasts go at most ${hours(kind.maxLookaheadMs)} ahead`,
+      { field: 'horizonMs' },
+    );
   }
   const threshold = a.thresholdPercent ?? 100;
   let path: PathForecast;
@@ -77,10 +94,17 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
     const range = usableRange(history)!;
     const need = fallbackRequired(kind);
     if (range.values.length < need) {
-      return notReady(range.values.length, need, `cold start: ${range.values.length} of ${need} ${windowLength(kind.stepMs)} windows since the last long gap`);
+      return notReady(
+        range.values.length,
+        need,
+        `cold start: ${range.values.length} of ${need} ${windowLength(kind.stepMs)} windows since the last long gap`,
+      );
     }
     const { values, filled } = fillGaps(range.values, kind.gapFill, kind.season);
-    path = kind.kind === 'bin' ? fillRatePath(values, lead + steps, kind.stepMs, lastMs, threshold) : seasonalNaive(values, kind.season, lead + steps, Infinity, 0);
+    path =
+      kind.kind === 'bin'
+        ? fillRatePath(values, lead + steps, kind.stepMs, lastMs, threshold)
+        : seasonalNaive(values, kind.season, lead + steps, Infinity, 0);
     method = kind.kind === 'bin' ? 'fill-rate' : 'seasonal-naive';
     requiredForModel = requiredSteps(kind);
     info = {
@@ -94,7 +118,8 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
     };
   }
   const cut = (v: number[]): number[] => v.slice(lead, lead + steps);
-  const toUtc = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : ms - shiftMs);
+  const toUtc = (ms: number | null | undefined): number | null =>
+    ms === null || ms === undefined ? null : ms - shiftMs;
   const out: ForecastReady = {
     status: a.record && advanced ? 'ready' : 'fallback',
     kind: kind.kind,
@@ -114,6 +139,11 @@ export function answerForecast(a: AnswerInput): ForecastAnswer {
     model: info,
   };
   if (requiredForModel !== undefined) out.requiredForModel = requiredForModel;
-  if (kind.kind === 'bin') out.threshold = { percent: threshold, atMs: toUtc(path.thresholdAtMs), earliestMs: toUtc(path.thresholdEarliestMs) };
+  if (kind.kind === 'bin')
+    out.threshold = {
+      percent: threshold,
+      atMs: toUtc(path.thresholdAtMs),
+      earliestMs: toUtc(path.thresholdEarliestMs),
+    };
   return out;
 }

@@ -15,7 +15,13 @@ export const FILL_RATE_MIN_STEPS = 6;
  * A bin's level rising at its mean fill rate per step (increments across collections and at a full bin
  * left out, as in the fitted model), with a random-walk band from the spread of the increments.
  */
-export function fillRatePath(levels: Float64Array, steps: number, stepMs: number, endMs: number, threshold: number): PathForecast {
+export function fillRatePath(
+  levels: Float64Array,
+  steps: number,
+  stepMs: number,
+  endMs: number,
+  threshold: number,
+): PathForecast {
   const coll = detectCollections(levels, DEFAULT_BIN_OPTIONS);
   const inc: number[] = [];
   for (let t = 1; t < levels.length; t++) if (!coll[t] && levels[t - 1] < 99) inc.push(levels[t] - levels[t - 1]);
@@ -37,7 +43,8 @@ export function fillRatePath(levels: Float64Array, steps: number, stepMs: number
     upper80,
     lower95: band(Z95, -1),
     upper95: band(Z95, 1),
-    thresholdAtMs: rate > 0 && last < threshold ? endMs + Math.ceil((threshold - last) / rate) * stepMs : reach(forecast),
+    thresholdAtMs:
+      rate > 0 && last < threshold ? endMs + Math.ceil((threshold - last) / rate) * stepMs : reach(forecast),
     thresholdEarliestMs: reach(upper80),
   };
 }

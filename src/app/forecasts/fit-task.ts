@@ -21,7 +21,8 @@ export type LiveModel = FeederLoadModel | TrafficFlowModel | BinFillModel;
  * refitted rather than misread.
  */
 export function isCurrentModel(model: LiveModel): boolean {
-  const current = (s: { kind?: string; version?: number } | undefined): boolean => s?.kind === 'series' && s.version === 2;
+  const current = (s: { kind?: string; version?: number } | undefined): boolean =>
+    s?.kind === 'series' && s.version === 2;
   switch (model.kind) {
     case 'feeder-load':
       return current(model.series);
@@ -63,12 +64,19 @@ export interface FitData {
 /** The part of a history a fit may use: from after its last long gap to its newest step, or null when empty. */
 export function usableRange(history: SeriesHistory): { fromIdx: number; toIdx: number; values: Float64Array } | null {
   if (history.empty) return null;
-  return { fromIdx: history.usableFromIdx, toIdx: history.lastIdx, values: history.slice(history.usableFromIdx, history.lastIdx) };
+  return {
+    fromIdx: history.usableFromIdx,
+    toIdx: history.lastIdx,
+    values: history.slice(history.usableFromIdx, history.lastIdx),
+  };
 }
 
 /** The horizon a fit on `length` steps can calibrate, or 0 when it is shorter than the kind's minimum. */
 export function fitHorizon(kind: ResolvedKind, length: number): number {
-  const h = kind.kind === 'bin' ? binCalibratableHorizon(length, kind.maxHorizonSteps) : calibratableHorizon(kind.season, kind.stepMs, length, kind.maxHorizonSteps);
+  const h =
+    kind.kind === 'bin'
+      ? binCalibratableHorizon(length, kind.maxHorizonSteps)
+      : calibratableHorizon(kind.season, kind.stepMs, length, kind.maxHorizonSteps);
   return h >= kind.minHorizonSteps ? h : 0;
 }
 
@@ -85,15 +93,36 @@ export function requiredSteps(kind: ResolvedKind): number {
   return lo;
 }
 
-export function buildFitTask(kind: ResolvedKind, id: string, history: SeriesHistory, shiftMs: number, holidays: string[]): { task: FitTask; data: FitData } | null {
+export function buildFitTask(
+  kind: ResolvedKind,
+  id: string,
+  history: SeriesHistory,
+  shiftMs: number,
+  holidays: string[],
+): { task: FitTask; data: FitData } | null {
   const range = usableRange(history);
   if (!range) return null;
   const horizon = fitHorizon(kind, range.values.length);
   if (horizon === 0) return null;
   const { values, filled } = fillGaps(range.values, kind.gapFill, kind.season);
   return {
-    task: { kind: kind.kind, id, startMs: range.fromIdx * kind.stepMs + kind.phaseMs + shiftMs, stepMs: kind.stepMs, values, horizon, holidays },
-    data: { fromIdx: range.fromIdx, toIdx: range.toIdx, observations: range.values.length - filled, filled, horizon, shiftMs },
+    task: {
+      kind: kind.kind,
+      id,
+      startMs: range.fromIdx * kind.stepMs + kind.phaseMs + shiftMs,
+      stepMs: kind.stepMs,
+      values,
+      horizon,
+      holidays,
+    },
+    data: {
+      fromIdx: range.fromIdx,
+      toIdx: range.toIdx,
+      observations: range.values.length - filled,
+      filled,
+      horizon,
+      shiftMs,
+    },
   };
 }
 
@@ -101,9 +130,20 @@ export function buildFitTask(kind: ResolvedKind, id: string, history: SeriesHist
 export function runFit(task: FitTask): LiveModel {
   switch (task.kind) {
     case 'feeder':
-      return fitFeederLoad({ startMs: task.startMs, stepMs: task.stepMs, values: task.values, holidays: task.holidays }, task.horizon);
+      return fitFeederLoad(
+        { startMs: task.startMs, stepMs: task.stepMs, values: task.values, holidays: task.holidays },
+        task.horizon,
+      );
     case 'laneGroup':
-      return fitTrafficFlow({ startMs: task.startMs, stepMs: task.stepMs, laneGroups: [{ id: task.id, counts: task.values }], holidays: task.holidays }, task.horizon);
+      return fitTrafficFlow(
+        {
+          startMs: task.startMs,
+          stepMs: task.stepMs,
+          laneGroups: [{ id: task.id, counts: task.values }],
+          holidays: task.holidays,
+        },
+        task.horizon,
+      );
     case 'bin':
       return fitBinFill({ startMs: task.startMs, stepMs: task.stepMs, levels: task.values }, task.horizon);
   }

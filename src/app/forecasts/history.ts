@@ -24,7 +24,10 @@ export class SeriesHistory {
   private runStart = 0;
 
   /** Gaps longer than `maxGapSteps` break the series: fits use only what follows the last one. */
-  constructor(readonly maxSteps: number, readonly maxGapSteps = Infinity) {
+  constructor(
+    readonly maxSteps: number,
+    readonly maxGapSteps = Infinity,
+  ) {
     this.buf = new Float64Array(Math.min(maxSteps, 64) * 2);
   }
 

@@ -50,7 +50,10 @@ export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsO
  * Loads saved histories and models of the city's series into `kinds`. Series no longer in the city, models
  * that do not parse or are of another kind, and a kind saved on another step grid are dropped and counted.
  */
-export function restoreState(store: StateStore, kinds: Iterable<KindState>): { series: number; models: number; discarded: number } {
+export function restoreState(
+  store: StateStore,
+  kinds: Iterable<KindState>,
+): { series: number; models: number; discarded: number } {
   const out = { series: 0, models: 0, discarded: 0 };
   for (const ks of kinds) {
     const k = ks.kind;
@@ -69,7 +72,11 @@ export function restoreState(store: StateStore, kinds: Iterable<KindState>): { s
         out.discarded++;
         continue;
       }
-      ks.series.set(row.id, { history: SeriesHistory.restore(k.historySteps, k.maxGapSteps, { startIdx: row.startIdx, values: row.values }), inFlight: false, modelDirty: false });
+      ks.series.set(row.id, {
+        history: SeriesHistory.restore(k.historySteps, k.maxGapSteps, { startIdx: row.startIdx, values: row.values }),
+        inFlight: false,
+        modelDirty: false,
+      });
       out.series++;
     }
     for (const { id, record } of store.models(k.kind)) {
@@ -80,7 +87,13 @@ export function restoreState(store: StateStore, kinds: Iterable<KindState>): { s
       } catch {
         rec = undefined;
       }
-      if (!s || rec?.model?.kind !== MODEL_KIND[k.kind] || !isCurrentModel(rec.model) || typeof rec.fittedAtMs !== 'number' || !rec.data) {
+      if (
+        !s ||
+        rec?.model?.kind !== MODEL_KIND[k.kind] ||
+        !isCurrentModel(rec.model) ||
+        typeof rec.fittedAtMs !== 'number' ||
+        !rec.data
+      ) {
         out.discarded++;
         continue;
       }

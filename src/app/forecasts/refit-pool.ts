@@ -10,10 +10,16 @@ export interface RefitPool {
 }
 
 export function createRefitPool(threads: number): RefitPool {
-  const pool = new Piscina({ filename: workerFile(import.meta.url, './refit-worker.js'), minThreads: 0, maxThreads: threads, idleTimeout: 60_000 });
+  const pool = new Piscina({
+    filename: workerFile(import.meta.url, './refit-worker.js'),
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
   return {
     threads,
-    run: (tasks) => pool.run(tasks, { transferList: tasks.map((t) => t.values.buffer) as never }) as Promise<FitOutcome[]>,
+    run: (tasks) =>
+      pool.run(tasks, { transferList: tasks.map((t) => t.values.buffer) as never }) as Promise<FitOutcome[]>,
     close: () => pool.destroy(),
   };
 }

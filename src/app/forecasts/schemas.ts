@@ -9,7 +9,9 @@ export const ForecastQuerySchema = Type.Object(
   {
     kind: SeriesKindSchema,
     id: Type.String({ minLength: 1, description: 'feeder id, bin id, or intersection/laneGroup' }),
-    fromMs: Type.Optional(Type.Number({ description: 'first step: the window containing this instant (epoch ms); default now' })),
+    fromMs: Type.Optional(
+      Type.Number({ description: 'first step: the window containing this instant (epoch ms); default now' }),
+    ),
     horizonMs: Type.Number({ exclusiveMinimum: 0, description: 'span to forecast from the first step' }),
   },
   { additionalProperties: false },
@@ -19,12 +21,16 @@ export type ForecastQuery = Static<typeof ForecastQuerySchema>;
 const Numbers = Type.Array(Type.Number());
 
 export const ModelInfoSchema = Type.Object({
-  fittedAtMs: Type.Union([Type.Number(), Type.Null()], { description: 'service time of the refit; null for a cold-start fallback' }),
+  fittedAtMs: Type.Union([Type.Number(), Type.Null()], {
+    description: 'service time of the refit; null for a cold-start fallback',
+  }),
   dataFromMs: Type.Number({ description: 'start of the first window the forecast rests on' }),
   dataToMs: Type.Number({ description: 'start of the last window the fit used' }),
   observations: Type.Integer(),
   filledGaps: Type.Integer({ description: 'missing windows filled before fitting' }),
-  calibratedHorizonSteps: Type.Integer({ description: 'steps whose intervals were calibrated; later steps reuse the last width' }),
+  calibratedHorizonSteps: Type.Integer({
+    description: 'steps whose intervals were calibrated; later steps reuse the last width',
+  }),
   appendedSteps: Type.Integer({ description: 'windows appended to the fitted model since the fit, without refitting' }),
 });
 
@@ -42,11 +48,16 @@ export const ForecastReadySchema = Type.Object({
       Type.Literal('bin-fill'),
       Type.Literal('fill-rate'),
     ],
-    { description: "the model that forecast: the series forecaster's chosen candidate, the bin fill model, or a cold-start fallback (seasonal-naive, fill-rate)" },
+    {
+      description:
+        "the model that forecast: the series forecaster's chosen candidate, the bin fill model, or a cold-start fallback (seasonal-naive, fill-rate)",
+    },
   ),
   unit: Type.String(),
   stepMs: Type.Integer(),
-  timestamps: Type.Array(Type.Number(), { description: 'start of each forecast window (epoch ms); each covers stepMs' }),
+  timestamps: Type.Array(Type.Number(), {
+    description: 'start of each forecast window (epoch ms); each covers stepMs',
+  }),
   forecast: Numbers,
   lower80: Numbers,
   upper80: Numbers,
@@ -61,7 +72,9 @@ export const ForecastReadySchema = Type.Object({
     Type.Object({
       percent: Type.Number(),
       atMs: Type.Union([Type.Number(), Type.Null()], { description: 'when the point forecast reaches the threshold' }),
-      earliestMs: Type.Union([Type.Number(), Type.Null()], { description: 'when the upper 80% band reaches it within the horizon' }),
+      earliestMs: Type.Union([Type.Number(), Type.Null()], {
+        description: 'when the upper 80% band reaches it within the horizon',
+      }),
     }),
   ),
 });

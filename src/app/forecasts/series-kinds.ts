@@ -39,19 +39,52 @@ export interface KindSettings {
 
 export const DEFAULT_KIND_SETTINGS: Readonly<Record<SeriesKind, KindSettings>> = {
   feeder: {
-    operator: 'feeder-kw-30m', aggregate: 'mean', keyBy: 'feeder', unit: 'kW', scale: 1,
-    historyMs: 12 * 7 * DAY, maxHorizonMs: 2 * DAY, minHorizonMs: 6 * HOUR, maxLookaheadMs: 7 * DAY,
-    gapFill: 'interpolate', maxGapMs: DAY, refitEveryMs: DAY, staleAfterMs: 2 * HOUR, maxStaleMs: 2 * DAY,
+    operator: 'feeder-kw-30m',
+    aggregate: 'mean',
+    keyBy: 'feeder',
+    unit: 'kW',
+    scale: 1,
+    historyMs: 12 * 7 * DAY,
+    maxHorizonMs: 2 * DAY,
+    minHorizonMs: 6 * HOUR,
+    maxLookaheadMs: 7 * DAY,
+    gapFill: 'interpolate',
+    maxGapMs: DAY,
+    refitEveryMs: DAY,
+    staleAfterMs: 2 * HOUR,
+    maxStaleMs: 2 * DAY,
   },
   bin: {
-    operator: 'bin-fill-latest', aggregate: 'last', keyBy: 'bin', unit: '%', scale: 100,
-    historyMs: 28 * DAY, maxHorizonMs: 3 * DAY, minHorizonMs: 12 * HOUR, maxLookaheadMs: 14 * DAY,
-    gapFill: 'carry-forward', maxGapMs: 2 * DAY, refitEveryMs: DAY, staleAfterMs: 3 * HOUR, maxStaleMs: 2 * DAY,
+    operator: 'bin-fill-latest',
+    aggregate: 'last',
+    keyBy: 'bin',
+    unit: '%',
+    scale: 100,
+    historyMs: 28 * DAY,
+    maxHorizonMs: 3 * DAY,
+    minHorizonMs: 12 * HOUR,
+    maxLookaheadMs: 14 * DAY,
+    gapFill: 'carry-forward',
+    maxGapMs: 2 * DAY,
+    refitEveryMs: DAY,
+    staleAfterMs: 3 * HOUR,
+    maxStaleMs: 2 * DAY,
   },
   laneGroup: {
-    operator: 'lane-group-flow-5m', aggregate: 'sum', keyBy: 'laneGroup', unit: 'veh', scale: 1,
-    historyMs: 21 * DAY, maxHorizonMs: 2 * HOUR, minHorizonMs: HOUR, maxLookaheadMs: DAY,
-    gapFill: 'interpolate', maxGapMs: DAY, refitEveryMs: DAY, staleAfterMs: 30 * MIN, maxStaleMs: DAY,
+    operator: 'lane-group-flow-5m',
+    aggregate: 'sum',
+    keyBy: 'laneGroup',
+    unit: 'veh',
+    scale: 1,
+    historyMs: 21 * DAY,
+    maxHorizonMs: 2 * HOUR,
+    minHorizonMs: HOUR,
+    maxLookaheadMs: DAY,
+    gapFill: 'interpolate',
+    maxGapMs: DAY,
+    refitEveryMs: DAY,
+    staleAfterMs: 30 * MIN,
+    maxStaleMs: DAY,
   },
 };
 
@@ -126,6 +159,8 @@ export function seriesIdsOfCity(city: City, kind: SeriesKind): string[] {
     case 'bin':
       return city.waste.bins.map((b) => b.id);
     case 'laneGroup':
-      return city.intersections.flatMap((x) => x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionKey(x.id, g.id))));
+      return city.intersections.flatMap((x) =>
+        x.approaches.flatMap((a) => a.laneGroups.map((g) => intersectionKey(x.id, g.id))),
+      );
   }
 }

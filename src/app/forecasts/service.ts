@@ -12,7 +12,14 @@ import { restoreState, saveState, type KindState, type SeriesState } from './per
 import { createRefitPool, type RefitPool } from './refit-pool.js';
 import { refitPriority } from './schedule.js';
 import type { ForecastAnswer, ForecastQuery, SeriesSummary } from './schemas.js';
-import { resolveKinds, seriesIdsOfCity, type DisabledKind, type KindSettings, type ResolvedKind, type SeriesKind } from './series-kinds.js';
+import {
+  resolveKinds,
+  seriesIdsOfCity,
+  type DisabledKind,
+  type KindSettings,
+  type ResolvedKind,
+  type SeriesKind,
+} from './series-kinds.js';
 
 export interface ForecastServiceOptions {
   city: City;
@@ -58,8 +65,21 @@ export class ForecastService {
   private lastPersistMs = -Infinity;
   private closed = false;
   private readonly counters = {
-    rows: 0, accepted: 0, revisions: 0, unchanged: 0, tooOld: 0, unknownSeries: 0, nullValues: 0,
-    refitBatches: 0, refitSeries: 0, refitErrors: 0, poolErrors: 0, restoredSeries: 0, restoredModels: 0, discardedOnRestore: 0, persists: 0,
+    rows: 0,
+    accepted: 0,
+    revisions: 0,
+    unchanged: 0,
+    tooOld: 0,
+    unknownSeries: 0,
+    nullValues: 0,
+    refitBatches: 0,
+    refitSeries: 0,
+    refitErrors: 0,
+    poolErrors: 0,
+    restoredSeries: 0,
+    restoredModels: 0,
+    discardedOnRestore: 0,
+    persists: 0,
   };
 
   constructor(private readonly o: ForecastServiceOptions) {
@@ -67,7 +87,12 @@ export class ForecastService {
     const { kinds, disabled } = resolveKinds(o.operators, o.kinds);
     this.disabled = disabled;
     for (const kind of kinds) {
-      const state: KindState = { kind, required: requiredSteps(kind), known: new Set(seriesIdsOfCity(o.city, kind.kind)), series: new Map() };
+      const state: KindState = {
+        kind,
+        required: requiredSteps(kind),
+        known: new Set(seriesIdsOfCity(o.city, kind.kind)),
+        series: new Map(),
+      };
       this.kinds.set(kind.kind, state);
       this.byOperator.set(kind.operator, state);
     }
@@ -96,7 +121,11 @@ export class ForecastService {
         continue;
       }
       let s = ks.series.get(r.key);
-      if (!s) ks.series.set(r.key, (s = { history: new SeriesHistory(k.historySteps, k.maxGapSteps), inFlight: false, modelDirty: false }));
+      if (!s)
+        ks.series.set(
+          r.key,
+          (s = { history: new SeriesHistory(k.historySteps, k.maxGapSteps), inFlight: false, modelDirty: false }),
+        );
       const outcome = s.history.put(Math.floor((r.start - k.phaseMs) / k.stepMs), raw * k.scale);
       if (outcome === 'new') this.counters.accepted++;
       else if (outcome === 'revised') this.counters.revisions++;
@@ -131,10 +160,18 @@ export class ForecastService {
   }
 
   forecast(query: ForecastQuery, nowMs: number): ForecastAnswer {
-    if (!Number.isFinite(query.horizonMs) || query.horizonMs <= 0) throw inputError(`horizonMs must be a positive number of milliseconds, got ${query.horizonMs}`, { field: 'horizonMs' });
-    if (query.fromMs !== undefined && !Number.isFinite(query.fromMs)) throw inputError('fromMs must be epoch milliseconds', { field: 'fromMs' });
+    if (!Number.isFinite(query.horizonMs) || query.horizonMs <= 0)
+      throw inputError(`horizonMs must be a positive number of milliseconds, got ${query.horizonMs}`, {
+        field: 'horizonMs',
+      });
+    if (query.fromMs !== undefined && !Number.isFinite(query.fromMs))
+      throw inputError('fromMs must be epoch milliseconds', { field: 'fromMs' });
     const ks = this.kindState(query.kind);
-    if (!ks.known.has(query.id)) throw notFoundError(`${query.kind} '${query.id}' is not in city ${this.city.id}`, { kind: query.kind, id: query.id });
+    if (!ks.known.has(query.id))
+      throw notFoundError(`${query.kind} '${query.id}' is not in city ${this.city.id}`, {
+        kind: query.kind,
+        id: query.id,
+      });
     const s = ks.series.get(query.id);
     return answerForecast({
       kind: ks.kind,
@@ -149,7 +186,12 @@ export class ForecastService {
   }
 
   /** Observed values of one series for windows starting in [fromMs, toMs), null where a window has none. */
-  observed(kind: SeriesKind, id: string, fromMs: number, toMs: number): { stepMs: number; timestamps: number[]; values: (number | null)[] } {
+  observed(
+    kind: SeriesKind,
+    id: string,
+    fromMs: number,
+    toMs: number,
+  ): { stepMs: number; timestamps: number[]; values: (number | null)[] } {
     const ks = this.kindState(kind);
     const k = ks.kind;
     const first = Math.ceil((fromMs - k.phaseMs) / k.stepMs);
@@ -176,7 +218,13 @@ export class ForecastService {
         id,
         observations: s?.history.observations ?? 0,
         lastObservationMs: last,
-        model: s?.record ? { fittedAtMs: s.record.fittedAtMs, observations: s.record.data.observations, calibratedHorizonSteps: s.record.data.horizon } : null,
+        model: s?.record
+          ? {
+              fittedAtMs: s.record.fittedAtMs,
+              observations: s.record.data.observations,
+              calibratedHorizonSteps: s.record.data.horizon,
+            }
+          : null,
         lastFitError: s?.lastError?.message ?? null,
       };
     });
@@ -198,7 +246,15 @@ export class ForecastService {
   /** The fitted model's metadata (what it was fitted on, when, and on which thread), or null. */
   modelInfo(kind: SeriesKind, id: string): (Omit<ModelRecord, 'model'> & { modelKind: string }) | null {
     const rec = this.kindState(kind).series.get(id)?.record;
-    return rec ? { data: { ...rec.data }, fittedAtMs: rec.fittedAtMs, fitMs: rec.fitMs, threadId: rec.threadId, modelKind: rec.model.kind } : null;
+    return rec
+      ? {
+          data: { ...rec.data },
+          fittedAtMs: rec.fittedAtMs,
+          fitMs: rec.fitMs,
+          threadId: rec.threadId,
+          modelKind: rec.model.kind,
+        }
+      : null;
   }
 
   /** The steps and units of each kind the running operators feed. */
@@ -261,7 +317,10 @@ export class ForecastService {
     const ks = this.kinds.get(kind);
     if (ks) return ks;
     const d = this.disabled.find((x) => x.kind === kind);
-    throw notFoundError(d ? `no ${kind} forecasts: ${d.reason}` : `unknown series kind '${kind}'; one of feeder, bin, laneGroup`, { kind });
+    throw notFoundError(
+      d ? `no ${kind} forecasts: ${d.reason}` : `unknown series kind '${kind}'; one of feeder, bin, laneGroup`,
+      { kind },
+    );
   }
 
   private binThreshold(id: string): number {

@@ -33,7 +33,10 @@ export function binLevelsFor(
   const rows: BinLevelRow[] = [];
   const unknown: { id: string; reason: string }[] = [];
   for (const b of bins) {
-    const f = forecasts.forecast({ kind: 'bin', id: b.id, fromMs: nowMs, horizonMs: Math.max(1, nextStartMs - nowMs) + 3_600_000 }, nowMs);
+    const f = forecasts.forecast(
+      { kind: 'bin', id: b.id, fromMs: nowMs, horizonMs: Math.max(1, nextStartMs - nowMs) + 3_600_000 },
+      nowMs,
+    );
     if (f.status === 'not-ready') {
       unknown.push({ id: b.id, reason: f.reason });
       continue;
@@ -41,7 +44,13 @@ export function binLevelsFor(
     const fill = Math.max(0, valueAt(f, 'forecast', shiftStartMs)) / 100;
     const forecastFill = Math.max(fill, valueAt(f, 'upper80', nextStartMs) / 100);
     levels.set(b.id, { fill, forecastFill });
-    rows.push({ id: b.id, fill, forecastFill, forecast: f.status, mustCollect: fill >= b.threshold || forecastFill >= b.threshold });
+    rows.push({
+      id: b.id,
+      fill,
+      forecastFill,
+      forecast: f.status,
+      mustCollect: fill >= b.threshold || forecastFill >= b.threshold,
+    });
   }
   return { levels, rows, unknown };
 }

@@ -40,7 +40,10 @@ export const DEFAULT_COLLECTION_OPTIONS: CollectionRouteOptions = {
 /** Routes of past dates are kept this many days, for contractors checking what was planned. */
 const KEEP_DAYS = 7;
 
-type RoutesBody = Omit<CollectionRoutesAnswer, 'status' | 'version' | 'etag' | 'computedAtMs' | 'effectiveFromMs' | 'effectiveUntilMs' | 'frozen'> & { selection: string };
+type RoutesBody = Omit<
+  CollectionRoutesAnswer,
+  'status' | 'version' | 'etag' | 'computedAtMs' | 'effectiveFromMs' | 'effectiveUntilMs' | 'frozen'
+> & { selection: string };
 
 export interface CollectionRouteDeps {
   city: City;
@@ -66,7 +69,9 @@ export class CollectionRouteService {
     this.forecasts = deps.forecasts;
     this.runner = deps.runner;
     this.options = { ...DEFAULT_COLLECTION_OPTIONS, ...deps.options };
-    this.log = new VersionLog(persistence(deps.store, 'collection-routes'), { replica: deps.replicas?.('collection-routes') });
+    this.log = new VersionLog(persistence(deps.store, 'collection-routes'), {
+      replica: deps.replicas?.('collection-routes'),
+    });
   }
 
   setCity(city: City): void {
@@ -75,7 +80,12 @@ export class CollectionRouteService {
 
   /** The calendar the service dates follow. */
   calendar(): ServiceCalendar {
-    return { timezone: this.city.timezone, shiftStart: this.options.shiftStart, serviceDays: this.options.serviceDays, holidays: this.city.holidays };
+    return {
+      timezone: this.city.timezone,
+      shiftStart: this.options.shiftStart,
+      serviceDays: this.options.serviceDays,
+      holidays: this.city.holidays,
+    };
   }
 
   /**
@@ -97,7 +107,14 @@ export class CollectionRouteService {
    * The service dates that may be requested at `nowMs` (today, local to the city, through maxDaysAhead days
    * ahead), each with its shift start and, for `depot`, the version of the plan cached for it (none computed here).
    */
-  serviceDates(depot: string, nowMs: number): { date: string; shiftStartMs: number; plan: { version: number; etag: string; computedAtMs: number; frozen: boolean } | null }[] {
+  serviceDates(
+    depot: string,
+    nowMs: number,
+  ): {
+    date: string;
+    shiftStartMs: number;
+    plan: { version: number; etag: string; computedAtMs: number; frozen: boolean } | null;
+  }[] {
     const cal = this.calendar();
     const today = dayOfDate(localDate(this.city.timezone, nowMs), 'now');
     const out: ReturnType<CollectionRouteService['serviceDates']> = [];
@@ -106,7 +123,13 @@ export class CollectionRouteService {
       const date = dateOfDay(day);
       const shiftStartMs = localInstant(cal.timezone, day, shiftMinutes(cal));
       const e = this.log.get(`${depot}|${date}`);
-      out.push({ date, shiftStartMs, plan: e ? { version: e.version, etag: e.etag, computedAtMs: e.computedAtMs, frozen: nowMs >= shiftStartMs } : null });
+      out.push({
+        date,
+        shiftStartMs,
+        plan: e
+          ? { version: e.version, etag: e.etag, computedAtMs: e.computedAtMs, frozen: nowMs >= shiftStartMs }
+          : null,
+      });
     }
     return out;
   }
@@ -114,12 +137,21 @@ export class CollectionRouteService {
   /** The routing request a cached answer was planned from, rebuilt from its bin levels (for checking a plan). */
   requestFor(answer: CollectionRoutesAnswer): CollectionRequest {
     const levels = new Map(answer.bins.map((b) => [b.id, { fill: b.fill, forecastFill: b.forecastFill }]));
-    return collectionRequestForDepot(this.city.waste, answer.depot, levels, this.options.shiftStart, this.options.tuning);
+    return collectionRequestForDepot(
+      this.city.waste,
+      answer.depot,
+      levels,
+      this.options.shiftStart,
+      this.options.tuning,
+    );
   }
 
   private async compute(query: CollectionRoutesQuery, nowMs: number, key: string): Promise<CollectionRoutesAnswer> {
     if (!this.city.waste.depots.some((d) => d.id === query.depot)) {
-      throw notFoundError(`depot '${query.depot}' is not in city ${this.city.id}; depots: ${this.city.waste.depots.map((d) => d.id).join(', ') || 'none'}`, { depot: query.depot });
+      throw notFoundError(
+        `depot '${query.depot}' is not in city ${this.city.id}; depots: ${this.city.waste.depots.map((d) => d.id).join(', ') || 'none'}`,
+        { depot: query.depot },
+      );
     }
     const win = serviceWindow(this.calendar(), query.date);
     const today = dayOfDate(localDate(this.city.timezone, nowMs), 'now');
@@ -127,18 +159,38 @@ export class CollectionRouteService {
     const cached = this.log.get(key);
     const frozen = nowMs >= win.shiftStartMs;
     if (cached && frozen) return this.answer(cached, true);
-    if (win.day < today) throw inputError(`date ${query.date} is in the past and has no routes kept; routes are planned for today or later`, { field: 'date' });
-    if (win.day > today + this.options.maxDaysAhead) throw inputError(`date ${query.date} is more than ${this.options.maxDaysAhead} days ahead: the fill forecasts do not reach it`, { field: 'date' });
+    if (win.day < today)
+      throw inputError(
+        `date ${query.date} is in the past and has no routes kept; routes are planned for today or later`,
+        { field: 'date' },
+      );
+    if (win.day > today + this.options.maxDaysAhead)
+      throw inputError(
+        `date ${query.date} is more than ${this.options.maxDaysAhead} days ahead: the fill forecasts do not reach it`,
+        { field: 'date' },
+      );
     const bins = this.city.waste.bins.filter((b) => b.depot === query.depot);
     const { levels, rows, unknown } = binLevelsFor(this.forecasts, bins, win.shiftStartMs, win.nextStartMs, nowMs);
     if (rows.length === 0 && unknown.length > 0) {
       // Routes on no bin would read as "nothing to collect": keep the last plan, or wait for the forecasts.
       if (cached) return this.answer(cached, frozen);
-      throw notReadyError(`no bin of depot ${query.depot} has a fill forecast yet (${unknown[0].id}: ${unknown[0].reason}); retry later`, { depot: query.depot, unknownBins: unknown });
+      throw notReadyError(
+        `no bin of depot ${query.depot} has a fill forecast yet (${unknown[0].id}: ${unknown[0].reason}); retry later`,
+        { depot: query.depot, unknownBins: unknown },
+      );
     }
-    const selection = etagOf(rows.map((r) => [r.id, r.mustCollect, r.fill >= (this.options.tuning.optionalLevel ?? 0.5)]));
-    if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs) return this.answer(cached, frozen);
-    const request = collectionRequestForDepot(this.city.waste, query.depot, levels, this.options.shiftStart, this.options.tuning);
+    const selection = etagOf(
+      rows.map((r) => [r.id, r.mustCollect, r.fill >= (this.options.tuning.optionalLevel ?? 0.5)]),
+    );
+    if (cached && cached.body.selection === selection && nowMs - cached.computedAtMs < this.options.maxAgeMs)
+      return this.answer(cached, frozen);
+    const request = collectionRequestForDepot(
+      this.city.waste,
+      query.depot,
+      levels,
+      this.options.shiftStart,
+      this.options.tuning,
+    );
     const plan = await this.runner.collection({
       request,
       timeLimitMs: this.options.timeLimitMs,
@@ -158,7 +210,11 @@ export class CollectionRouteService {
       plan,
       selection,
     };
-    const { entry } = this.log.publish(key, body, { computedAtMs: nowMs, effectiveFromMs: win.shiftStartMs, effectiveUntilMs: win.nextStartMs });
+    const { entry } = this.log.publish(key, body, {
+      computedAtMs: nowMs,
+      effectiveFromMs: win.shiftStartMs,
+      effectiveUntilMs: win.nextStartMs,
+    });
     return this.answer(entry, frozen);
   }
 
@@ -169,8 +225,27 @@ export class CollectionRouteService {
     }
   }
 
-  private answer(e: { version: number; etag: string; computedAtMs: number; effectiveFromMs: number; effectiveUntilMs: number; body: RoutesBody }, frozen: boolean): CollectionRoutesAnswer {
+  private answer(
+    e: {
+      version: number;
+      etag: string;
+      computedAtMs: number;
+      effectiveFromMs: number;
+      effectiveUntilMs: number;
+      body: RoutesBody;
+    },
+    frozen: boolean,
+  ): CollectionRoutesAnswer {
     const { selection: _selection, ...body } = e.body;
-    return { status: 'ready', version: e.version, etag: e.etag, computedAtMs: e.computedAtMs, effectiveFromMs: e.effectiveFromMs, effectiveUntilMs: e.effectiveUntilMs, frozen, ...body };
+    return {
+      status: 'ready',
+      version: e.version,
+      etag: e.etag,
+      computedAtMs: e.computedAtMs,
+      effectiveFromMs: e.effectiveFromMs,
+      effectiveUntilMs: e.effectiveUntilMs,
+      frozen,
+      ...body,
+    };
   }
 }

@@ -8,7 +8,12 @@ import type { ForecastSource } from './signal-plans.js';
 
 /** Measured load of a feeder's windows (the forecast service's `observed`). */
 export interface ObservedSource extends ForecastSource {
-  observed(kind: 'feeder', id: string, fromMs: number, toMs: number): { stepMs: number; timestamps: number[]; values: (number | null)[] };
+  observed(
+    kind: 'feeder',
+    id: string,
+    fromMs: number,
+    toMs: number,
+  ): { stepMs: number; timestamps: number[]; values: (number | null)[] };
 }
 
 type Obj = Record<string, unknown>;
@@ -19,19 +24,29 @@ function isObj(v: unknown): v is Obj {
 
 function instant(v: unknown, field: string): number {
   const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-  if (!Number.isFinite(ms)) throw inputError(`${field}: must be an ISO 8601 instant, got ${JSON.stringify(v)}`, { field });
+  if (!Number.isFinite(ms))
+    throw inputError(`${field}: must be an ISO 8601 instant, got ${JSON.stringify(v)}`, { field });
   return ms;
 }
 
 /** The event's intervals as [start, end) pairs; the rest of the request is validated by the dispatch solver. */
 function intervalsOf(r: Obj): [number, number][] {
-  if (Array.isArray(r.intervals)) return r.intervals.map((w: unknown, i) => [instant(isObj(w) ? w.start : undefined, `intervals[${i}].start`), instant(isObj(w) ? w.end : undefined, `intervals[${i}].end`)]);
-  if (!isObj(r.event)) throw inputError('event: give event {start, intervalMinutes, count} or intervals [{start, end}]', { field: 'event' });
+  if (Array.isArray(r.intervals))
+    return r.intervals.map((w: unknown, i) => [
+      instant(isObj(w) ? w.start : undefined, `intervals[${i}].start`),
+      instant(isObj(w) ? w.end : undefined, `intervals[${i}].end`),
+    ]);
+  if (!isObj(r.event))
+    throw inputError('event: give event {start, intervalMinutes, count} or intervals [{start, end}]', {
+      field: 'event',
+    });
   const start = instant(r.event.start, 'event.start');
   const minutes = r.event.intervalMinutes;
   const count = r.event.count;
-  if (typeof minutes !== 'number' || !(minutes > 0)) throw inputError('event.intervalMinutes: must be a positive number', { field: 'event.intervalMinutes' });
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 10_000) throw inputError('event.count: must be an integer from 1 to 10000', { field: 'event.count' });
+  if (typeof minutes !== 'number' || !(minutes > 0))
+    throw inputError('event.intervalMinutes: must be a positive number', { field: 'event.intervalMinutes' });
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 10_000)
+    throw inputError('event.count: must be an integer from 1 to 10000', { field: 'event.count' });
   return Array.from({ length: count }, (_, i) => [start + i * minutes * 60_000, start + (i + 1) * minutes * 60_000]);
 }
 
@@ -63,19 +78,39 @@ export function completeDispatchRequest(
     const field = `feeders[${i}].forecastKW`;
     const id = f.id;
     if (typeof id !== 'string' || !city.feeders.some((x) => x.id === id)) {
-      throw inputError(`${field}: feeder ${JSON.stringify(id)} is not a feeder of city ${city.id}, so it has no load forecast; give forecastKW`, { field });
+      throw inputError(
+        `${field}: feeder ${JSON.stringify(id)} is not a feeder of city ${city.id}, so it has no load forecast; give forecastKW`,
+        { field },
+      );
     }
     const from = spans[0][0];
     const until = Math.max(...spans.map((s) => s[1]));
-    const answer = forecasts.forecast({ kind: 'feeder', id, fromMs: from, horizonMs: Math.max(1, until - from) }, nowMs);
+    const answer = forecasts.forecast(
+      { kind: 'feeder', id, fromMs: from, horizonMs: Math.max(1, until - from) },
+      nowMs,
+    );
     if (answer.status === 'not-ready') {
-      throw notReadyError(`${field}: feeder ${id} has no load forecast yet (${answer.reason}); give forecastKW or retry later`, { field, observations: answer.observations, required: answer.required });
+      throw notReadyError(
+        `${field}: feeder ${id} has no load forecast yet (${answer.reason}); give forecastKW or retry later`,
+        { field, observations: answer.observations, required: answer.required },
+      );
     }
     const observed = forecasts.observed('feeder', id, from, until);
     const { values, observedIntervals } = intervalLoads(spans, answer, observed, band);
     const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw notReadyError(`${field}: no measured or forecast load of feeder ${id} covers interval ${bad}`, { field, interval: bad });
-    sources.push({ feeder: id, source: 'forecast', method: answer.method, fittedAtMs: answer.model.fittedAtMs, lastObservationMs: answer.lastObservationMs, observedIntervals });
+    if (bad >= 0)
+      throw notReadyError(`${field}: no measured or forecast load of feeder ${id} covers interval ${bad}`, {
+        field,
+        interval: bad,
+      });
+    sources.push({
+      feeder: id,
+      source: 'forecast',
+      method: answer.method,
+      fittedAtMs: answer.model.fittedAtMs,
+      lastObservationMs: answer.lastObservationMs,
+      observedIntervals,
+    });
     return { ...f, forecastKW: values };
   });
   return { request: { ...raw, feeders } as unknown as DispatchRequest, feeders: sources };

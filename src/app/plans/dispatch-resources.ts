@@ -3,7 +3,15 @@
 // instants in the city's timezone, ramps per minute become ramps per interval.
 import type { City, DrResource as CityResource } from '../../city/index.js';
 import { inputError } from '../../errors.js';
-import { isCityReference, MAX_KW, type CityResourceRef, type DispatchRequest, type DispatchRequestInput, type DrResource, type TimeWindow } from '../../../solvers/dispatch/request.js';
+import {
+  isCityReference,
+  MAX_KW,
+  type CityResourceRef,
+  type DispatchRequest,
+  type DispatchRequestInput,
+  type DrResource,
+  type TimeWindow,
+} from '../../../solvers/dispatch/request.js';
 import { isoWeekday, localInstant, utcOffsetMs } from '../../city/local-time.js';
 
 const DAY_MS = 86_400_000;
@@ -57,7 +65,11 @@ function minutesOf(clock: string): number {
 }
 
 /** The city's weekly local windows as sorted, merged instants covering the event (a day either side for night windows). */
-function availabilityWindows(windows: NonNullable<CityResource['availability']>, timezone: string, span: EventSpan): TimeWindow[] {
+function availabilityWindows(
+  windows: NonNullable<CityResource['availability']>,
+  timezone: string,
+  span: EventSpan,
+): TimeWindow[] {
   const raw: [number, number][] = [];
   for (let day = localDay(timezone, span.startMs) - 1; day <= localDay(timezone, span.endMs); day++) {
     for (const w of windows) {
@@ -90,14 +102,24 @@ function nextLocal(clock: string, timezone: string, fromMs: number): string {
  * One city resource as a request resource. EV fleets need their charging without DR, which the city file does not
  * give: without `baselineKW` the reason comes back instead.
  */
-function fromCity(c: CityResource, ref: CityResourceRef | undefined, feeder: string | undefined, city: City, span: EventSpan | undefined): DrResource | string {
+function fromCity(
+  c: CityResource,
+  ref: CityResourceRef | undefined,
+  feeder: string | undefined,
+  city: City,
+  span: EventSpan | undefined,
+): DrResource | string {
   const common = {
     id: c.id,
     ...(feeder !== undefined ? { feeder } : {}),
     costPerKWh: c.costPerKWh,
     ...(c.costPerCall !== undefined ? { costPerCall: c.costPerCall } : {}),
-    ...(c.rampKWPerMinute !== undefined && span ? { rampKWPerInterval: Math.min(MAX_KW, c.rampKWPerMinute * span.shortestMinutes) } : {}),
-    ...(c.availability !== undefined && span ? { availability: availabilityWindows(c.availability, city.timezone, span) } : {}),
+    ...(c.rampKWPerMinute !== undefined && span
+      ? { rampKWPerInterval: Math.min(MAX_KW, c.rampKWPerMinute * span.shortestMinutes) }
+      : {}),
+    ...(c.availability !== undefined && span
+      ? { availability: availabilityWindows(c.availability, city.timezone, span) }
+      : {}),
     // The city states calls allowed per day; the service does not count calls already made today.
     ...(c.maxEventsPerDay !== undefined ? { maxEvents: c.maxEventsPerDay } : {}),
   };
@@ -106,15 +128,45 @@ function fromCity(c: CityResource, ref: CityResourceRef | undefined, feeder: str
       const energyKWh = c.energyKWh * (c.socMax ?? 1);
       const minSocKWh = c.energyKWh * (c.socMin ?? 0);
       const socKWh = ref?.socKWh ?? Math.min(energyKWh, Math.max(minSocKWh, c.energyKWh * c.soc));
-      return { ...common, kind: 'battery', powerKW: c.powerKW, energyKWh, socKWh, minSocKWh, roundTripEfficiency: c.roundTripEfficiency };
+      return {
+        ...common,
+        kind: 'battery',
+        powerKW: c.powerKW,
+        energyKWh,
+        socKWh,
+        minSocKWh,
+        roundTripEfficiency: c.roundTripEfficiency,
+      };
     }
     case 'hvac':
-      return { ...common, kind: 'hvac', shedKW: c.shedKW, maxDurationMinutes: c.maxDurationMinutes, reboundFraction: c.reboundFraction, reboundMinutes: c.reboundMinutes };
+      return {
+        ...common,
+        kind: 'hvac',
+        shedKW: c.shedKW,
+        maxDurationMinutes: c.maxDurationMinutes,
+        reboundFraction: c.reboundFraction,
+        reboundMinutes: c.reboundMinutes,
+      };
     case 'industrial':
-      return { ...common, kind: 'industrial', minKW: c.minKW, maxKW: c.maxKW, noticeMinutes: c.noticeMinutes, minRunMinutes: c.minRunMinutes };
+      return {
+        ...common,
+        kind: 'industrial',
+        minKW: c.minKW,
+        maxKW: c.maxKW,
+        noticeMinutes: c.noticeMinutes,
+        minRunMinutes: c.minRunMinutes,
+      };
     case 'ev':
-      if (ref?.baselineKW === undefined) return 'an EV fleet needs baselineKW (its charging without DR), which the city file does not give; name it as { "ref": id, "baselineKW": … }';
-      return { ...common, kind: 'ev', baselineKW: ref.baselineKW, maxChargeKW: c.maxChargeKW, shiftableKWh: c.shiftableKWh, deadline: span ? nextLocal(c.deadline, city.timezone, span.startMs) : c.deadline };
+      if (ref?.baselineKW === undefined)
+        return 'an EV fleet needs baselineKW (its charging without DR), which the city file does not give; name it as { "ref": id, "baselineKW": … }';
+      return {
+        ...common,
+        kind: 'ev',
+        baselineKW: ref.baselineKW,
+        maxChargeKW: c.maxChargeKW,
+        shiftableKWh: c.shiftableKWh,
+        deadline: span ? nextLocal(c.deadline, city.timezone, span.startMs) : c.deadline,
+      };
   }
 }
 
@@ -131,11 +183,15 @@ export function resolveCityResources(request: DispatchRequestInput, city: City):
   const unknown: { field: string; id: string }[] = [];
   request.resources.forEach((r, i) => {
     if ('ref' in r && !byId.has(r.ref)) unknown.push({ field: `resources[${i}].ref`, id: r.ref });
-    if (!('kind' in r) && !('ref' in r) && !city.feeders.some((f) => f.id === r.feeder)) unknown.push({ field: `resources[${i}].feeder`, id: r.feeder });
+    if (!('kind' in r) && !('ref' in r) && !city.feeders.some((f) => f.id === r.feeder))
+      unknown.push({ field: `resources[${i}].feeder`, id: r.feeder });
   });
   if (unknown.length > 0) {
     const list = unknown.map((u) => `${u.field} "${u.id}"`).join(', ');
-    throw inputError(`${unknown[0].field}: not in city ${city.id}: ${list}; GET /v1/city/feeders lists its feeders and DR resources`, { field: unknown[0].field, unknown: unknown.map((u) => u.id) });
+    throw inputError(
+      `${unknown[0].field}: not in city ${city.id}: ${list}; GET /v1/city/feeders lists its feeders and DR resources`,
+      { field: unknown[0].field, unknown: unknown.map((u) => u.id) },
+    );
   }
   const span = eventSpan(request);
   const requestFeeders = new Set((request.feeders ?? []).map((f) => f.id));
@@ -167,7 +223,10 @@ export function resolveCityResources(request: DispatchRequestInput, city: City):
     for (const c of city.feeders.find((f) => f.id === r.feeder)!.resources) take(c.id, 'feeder', `resources[${i}]`);
   });
   if (resources.length === 0) {
-    throw inputError(`resources: the city resources named leave nothing to dispatch (${leftOut.map((l) => `${l.id}: ${l.reason}`).join('; ')})`, { field: 'resources' });
+    throw inputError(
+      `resources: the city resources named leave nothing to dispatch (${leftOut.map((l) => `${l.id}: ${l.reason}`).join('; ')})`,
+      { field: 'resources' },
+    );
   }
   return { request: { ...request, resources }, taken, leftOut };
 }

@@ -1,9 +1,26 @@
 // Live plans for the API: signal timing per intersection and corridor, collection routes per depot and date, dispatch inputs.
-export { SignalPlanService, DEFAULT_SIGNAL_PLAN_OPTIONS, type SignalPlanDeps, type SignalPlanOptions, type RefreshReport, type ForecastSource } from './signal-plans.js';
-export { CollectionRouteService, DEFAULT_COLLECTION_OPTIONS, type CollectionRouteDeps, type CollectionRouteOptions } from './collection-routes.js';
+export {
+  SignalPlanService,
+  DEFAULT_SIGNAL_PLAN_OPTIONS,
+  type SignalPlanDeps,
+  type SignalPlanOptions,
+  type RefreshReport,
+  type ForecastSource,
+} from './signal-plans.js';
+export {
+  CollectionRouteService,
+  DEFAULT_COLLECTION_OPTIONS,
+  type CollectionRouteDeps,
+  type CollectionRouteOptions,
+} from './collection-routes.js';
 export { inlinePlanRunner, planRunnerOn, type PlanRunner } from './plan-runner.js';
 export { completeDispatchRequest, type ObservedSource } from './dispatch-forecast.js';
-export { resolveCityResources, type CityResourceLeftOut, type CityResourceTaken, type ResolvedCityResources } from './dispatch-resources.js';
+export {
+  resolveCityResources,
+  type CityResourceLeftOut,
+  type CityResourceTaken,
+  type ResolvedCityResources,
+} from './dispatch-resources.js';
 export { periodDemand, materialChange, type DemandStatistic } from './lane-demand.js';
 export { binLevelsFor, type BinLevels } from './bin-levels.js';
 export { serviceWindow, nextServiceDay, isServiceDay, type ServiceCalendar } from './service-days.js';

@@ -1,6 +1,11 @@
 // What the live plans ask of the solver runtime: a refresh's signal plans and a depot's collection routes.
 import type { CollectionPlan } from '../../../solvers/routing/collection/index.js';
-import { SolverRuntime, type CollectionInput, type SignalPlansInput, type SignalPlansReply } from '../../runtime/index.js';
+import {
+  SolverRuntime,
+  type CollectionInput,
+  type SignalPlansInput,
+  type SignalPlansReply,
+} from '../../runtime/index.js';
 
 export interface PlanRunner {
   /** Per-item errors come back beside the plans (one bad intersection does not stop the others). */

@@ -58,7 +58,9 @@ export const IntersectionPlanSchema = Type.Object({
       }),
     ),
   }),
-  cycleSource: Type.Union((['webster', 'cmin', 'cmax', 'minimum-greens', 'oversaturated', 'fixed'] as const).map((s) => Type.Literal(s))),
+  cycleSource: Type.Union(
+    (['webster', 'cmin', 'cmax', 'minimum-greens', 'oversaturated', 'fixed'] as const).map((s) => Type.Literal(s)),
+  ),
   oversaturated: Type.Boolean(),
 });
 
@@ -151,7 +153,15 @@ export const CollectionPlanSchema = Type.Object({
       bin: Type.String(),
       mustCollect: Type.Boolean(),
       reason: Type.Union(
-        (['exceeds truck capacity', 'unreachable', 'time window cannot be met', 'no truck time left', 'optional bin not worth the detour'] as const).map((r) => Type.Literal(r)),
+        (
+          [
+            'exceeds truck capacity',
+            'unreachable',
+            'time window cannot be met',
+            'no truck time left',
+            'optional bin not worth the detour',
+          ] as const
+        ).map((r) => Type.Literal(r)),
       ),
     }),
   ),
@@ -172,7 +182,9 @@ export type CollectionRoutesQuery = Static<typeof CollectionRoutesQuerySchema>;
 export const BinLevelRowSchema = Type.Object({
   id: Type.String(),
   fill: Type.Number({ description: 'fill (fraction) expected when the shift starts' }),
-  forecastFill: Type.Number({ description: 'upper 80% fill (fraction) at the next service day\'s shift start if skipped' }),
+  forecastFill: Type.Number({
+    description: "upper 80% fill (fraction) at the next service day's shift start if skipped",
+  }),
   forecast: Type.Union([Type.Literal('ready'), Type.Literal('fallback')]),
   mustCollect: Type.Boolean(),
 });
@@ -212,6 +224,8 @@ export const FeederLoadSourceSchema = Type.Object({
   method: Type.Optional(Type.String()),
   fittedAtMs: Type.Optional(Nullable(Type.Number())),
   lastObservationMs: Type.Optional(Type.Number()),
-  observedIntervals: Type.Optional(Type.Integer({ description: 'intervals (partly) covered by measured load rather than forecast' })),
+  observedIntervals: Type.Optional(
+    Type.Integer({ description: 'intervals (partly) covered by measured load rather than forecast' }),
+  ),
 });
 export type FeederLoadSource = Static<typeof FeederLoadSourceSchema>;

@@ -28,17 +28,29 @@ export function isServiceDay(cal: ServiceCalendar, day: number): boolean {
 /** The first service day after `day`. */
 export function nextServiceDay(cal: ServiceCalendar, day: number): number {
   for (let d = day + 1; d <= day + SEARCH_DAYS; d++) if (isServiceDay(cal, d)) return d;
-  throw configError(`no service day within ${SEARCH_DAYS} days after ${dateOfDay(day)}: check the collection service days`);
+  throw configError(
+    `no service day within ${SEARCH_DAYS} days after ${dateOfDay(day)}: check the collection service days`,
+  );
 }
 
 /** Resolves a requested service date: its shift start and the next service day's, as instants. */
-export function serviceWindow(cal: ServiceCalendar, date: string): { day: number; shiftStartMs: number; nextDate: string; nextStartMs: number } {
+export function serviceWindow(
+  cal: ServiceCalendar,
+  date: string,
+): { day: number; shiftStartMs: number; nextDate: string; nextStartMs: number } {
   const day = dayOfDate(date, 'date');
   if (!isServiceDay(cal, day)) {
-    const why = cal.holidays.includes(date) ? 'a holiday' : `not a service weekday (service on ISO weekdays ${cal.serviceDays.join(', ')})`;
+    const why = cal.holidays.includes(date)
+      ? 'a holiday'
+      : `not a service weekday (service on ISO weekdays ${cal.serviceDays.join(', ')})`;
     throw inputError(`date ${date} has no collection: it is ${why}`, { field: 'date' });
   }
   const minutes = shiftMinutes(cal);
   const next = nextServiceDay(cal, day);
-  return { day, shiftStartMs: localInstant(cal.timezone, day, minutes), nextDate: dateOfDay(next), nextStartMs: localInstant(cal.timezone, next, minutes) };
+  return {
+    day,
+    shiftStartMs: localInstant(cal.timezone, day, minutes),
+    nextDate: dateOfDay(next),
+    nextStartMs: localInstant(cal.timezone, next, minutes),
+  };
 }

@@ -67,7 +67,13 @@ export interface RefreshReport {
 type Demand = { demand: Record<string, number>; fallback: boolean } | { missing: string };
 
 export function persistence(store: StateStore | undefined, namespace: string): VersionPersistence | undefined {
-  return store && { load: () => store.documents(namespace), save: (key, body) => store.saveDocument(namespace, key, body), remove: (key) => store.deleteDocument(namespace, key) };
+  return (
+    store && {
+      load: () => store.documents(namespace),
+      save: (key, body) => store.saveDocument(namespace, key, body),
+      remove: (key) => store.deleteDocument(namespace, key),
+    }
+  );
 }
 
 export interface SignalPlanDeps {
@@ -103,11 +109,19 @@ export class SignalPlanService {
     this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
     this.shared = deps.replicas !== undefined;
     const { periodMs, leadMs } = this.options;
-    if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000)) throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
-    if (!(leadMs >= 0 && leadMs < periodMs)) throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
+    if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000))
+      throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
+    if (!(leadMs >= 0 && leadMs < periodMs))
+      throw configError(`signal plan lead must be at least 0 and shorter than the period, got ${leadMs} ms`);
     // The plan in effect stays readable while the next period's plan is published ahead of its start.
-    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'), { keepPrevious: true, replica: deps.replicas?.('signal-plan:intersection') });
-    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'), { keepPrevious: true, replica: deps.replicas?.('signal-plan:corridor') });
+    this.intersections = new VersionLog(persistence(store, 'signal-plan:intersection'), {
+      keepPrevious: true,
+      replica: deps.replicas?.('signal-plan:intersection'),
+    });
+    this.corridors = new VersionLog(persistence(store, 'signal-plan:corridor'), {
+      keepPrevious: true,
+      replica: deps.replicas?.('signal-plan:corridor'),
+    });
   }
 
   /** The plan period whose plans are current at `nowMs` (the one that starts within the lead time, or the running one). */
@@ -127,17 +141,45 @@ export class SignalPlanService {
   }
 
   intersection(id: string): SignalPlanAnswer {
-    if (!this.city.intersections.some((x) => x.id === id)) throw notFoundError(`intersection '${id}' is not in city ${this.city.id}`, { intersection: id });
+    if (!this.city.intersections.some((x) => x.id === id))
+      throw notFoundError(`intersection '${id}' is not in city ${this.city.id}`, { intersection: id });
     const e = this.intersections.get(id);
-    if (!e) return { status: 'not-ready', kind: 'intersection', id, reason: this.notReady.get(`i:${id}`) ?? 'no plan computed yet' };
-    return { status: 'ready', kind: 'intersection', id, ...this.common(e, `i:${id}`), demandVehPerHour: e.body.demandVehPerHour, plan: e.body.plan };
+    if (!e)
+      return {
+        status: 'not-ready',
+        kind: 'intersection',
+        id,
+        reason: this.notReady.get(`i:${id}`) ?? 'no plan computed yet',
+      };
+    return {
+      status: 'ready',
+      kind: 'intersection',
+      id,
+      ...this.common(e, `i:${id}`),
+      demandVehPerHour: e.body.demandVehPerHour,
+      plan: e.body.plan,
+    };
   }
 
   corridor(id: string): CorridorPlanAnswer {
-    if (!this.city.corridors.some((c) => c.id === id)) throw notFoundError(`corridor '${id}' is not in city ${this.city.id}`, { corridor: id });
+    if (!this.city.corridors.some((c) => c.id === id))
+      throw notFoundError(`corridor '${id}' is not in city ${this.city.id}`, { corridor: id });
     const e = this.corridors.get(id);
-    if (!e) return { status: 'not-ready', kind: 'corridor', id, reason: this.notReady.get(`c:${id}`) ?? 'no plan computed yet' };
-    return { status: 'ready', kind: 'corridor', id, ...this.common(e, `c:${id}`), demandVehPerHour: e.body.demandVehPerHour, plan: e.body.plan };
+    if (!e)
+      return {
+        status: 'not-ready',
+        kind: 'corridor',
+        id,
+        reason: this.notReady.get(`c:${id}`) ?? 'no plan computed yet',
+      };
+    return {
+      status: 'ready',
+      kind: 'corridor',
+      id,
+      ...this.common(e, `c:${id}`),
+      demandVehPerHour: e.body.demandVehPerHour,
+      plan: e.body.plan,
+    };
   }
 
   /**
@@ -148,7 +190,17 @@ export class SignalPlanService {
     const latest = this.intersection(id);
     const prior = this.inEffect(this.intersections, id, nowMs);
     if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
-    return { current: { status: 'ready', kind: 'intersection', id, ...this.common(prior, `i:${id}`), demandVehPerHour: prior.body.demandVehPerHour, plan: prior.body.plan }, next: latest };
+    return {
+      current: {
+        status: 'ready',
+        kind: 'intersection',
+        id,
+        ...this.common(prior, `i:${id}`),
+        demandVehPerHour: prior.body.demandVehPerHour,
+        plan: prior.body.plan,
+      },
+      next: latest,
+    };
   }
 
   /** The corridor's plan in effect at `nowMs`, and the next period's plan when it is already published. */
@@ -156,12 +208,34 @@ export class SignalPlanService {
     const latest = this.corridor(id);
     const prior = this.inEffect(this.corridors, id, nowMs);
     if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
-    return { current: { status: 'ready', kind: 'corridor', id, ...this.common(prior, `c:${id}`), demandVehPerHour: prior.body.demandVehPerHour, plan: prior.body.plan }, next: latest };
+    return {
+      current: {
+        status: 'ready',
+        kind: 'corridor',
+        id,
+        ...this.common(prior, `c:${id}`),
+        demandVehPerHour: prior.body.demandVehPerHour,
+        plan: prior.body.plan,
+      },
+      next: latest,
+    };
   }
 
   /** Version and ETag of every plan, for listings and cheap polling. */
-  list(): { kind: 'intersection' | 'corridor'; id: string; version: number | null; etag: string | null; effectiveFromMs: number | null }[] {
-    const row = (kind: 'intersection' | 'corridor', id: string, e: Versioned<unknown> | undefined) => ({ kind, id, version: e?.version ?? null, etag: e?.etag ?? null, effectiveFromMs: e?.effectiveFromMs ?? null });
+  list(): {
+    kind: 'intersection' | 'corridor';
+    id: string;
+    version: number | null;
+    etag: string | null;
+    effectiveFromMs: number | null;
+  }[] {
+    const row = (kind: 'intersection' | 'corridor', id: string, e: Versioned<unknown> | undefined) => ({
+      kind,
+      id,
+      version: e?.version ?? null,
+      etag: e?.etag ?? null,
+      effectiveFromMs: e?.effectiveFromMs ?? null,
+    });
     return [
       ...this.city.intersections.map((x) => row('intersection', x.id, this.intersections.get(x.id))),
       ...this.city.corridors.map((c) => row('corridor', c.id, this.corridors.get(c.id))),
@@ -171,7 +245,8 @@ export class SignalPlanService {
   /** Follows a changed city; the next refresh plans its intersections and corridors. */
   setCity(city: City): void {
     this.city = city;
-    for (const id of this.intersections.keys()) if (!city.intersections.some((x) => x.id === id)) this.intersections.delete(id);
+    for (const id of this.intersections.keys())
+      if (!city.intersections.some((x) => x.id === id)) this.intersections.delete(id);
     for (const id of this.corridors.keys()) if (!city.corridors.some((c) => c.id === id)) this.corridors.delete(id);
   }
 
@@ -186,7 +261,8 @@ export class SignalPlanService {
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
     const stuck = this.shared ? undefined : this.notReady.get(key);
     const failure = this.shared ? undefined : this.failures.get(key);
-    const warning = failure ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
+    const warning =
+      failure ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
     return {
       version: e.version,
       etag: e.etag,
@@ -200,7 +276,14 @@ export class SignalPlanService {
 
   private async refreshNow(nowMs: number): Promise<RefreshReport> {
     const { startMs, endMs } = this.period(nowMs);
-    const report: RefreshReport = { periodStartMs: startMs, periodEndMs: endMs, published: 0, unchanged: 0, notReady: 0, failed: [] };
+    const report: RefreshReport = {
+      periodStartMs: startMs,
+      periodEndMs: endMs,
+      published: 0,
+      unchanged: 0,
+      notReady: 0,
+      failed: [],
+    };
     const meta = { computedAtMs: nowMs, effectiveFromMs: Math.max(startMs, nowMs), effectiveUntilMs: endMs };
     const demands = new Map<string, Demand>();
     const due: { id: string; input: IntersectionInput; body: Omit<IntersectionBody, 'plan'> }[] = [];
@@ -215,12 +298,21 @@ export class SignalPlanService {
       }
       this.notReady.delete(key);
       const cur = this.intersections.get(x.id);
-      if (cur && cur.body.periodStartMs === startMs && !materialChange(cur.body.demandVehPerHour, d.demand, this.options.material)) {
+      if (
+        cur &&
+        cur.body.periodStartMs === startMs &&
+        !materialChange(cur.body.demandVehPerHour, d.demand, this.options.material)
+      ) {
         report.unchanged++;
         continue;
       }
       try {
-        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: d.fallback ? 'fallback' : 'ready', demandVehPerHour: d.demand } as const;
+        const body = {
+          periodStartMs: startMs,
+          periodEndMs: endMs,
+          forecastStatus: d.fallback ? 'fallback' : 'ready',
+          demandVehPerHour: d.demand,
+        } as const;
         due.push({ id: x.id, input: intersectionFromCity(x, d.demand), body });
       } catch (err) {
         this.fail(report, 'intersection', x.id, err as Error);
@@ -232,7 +324,10 @@ export class SignalPlanService {
       const members = c.intersections.map((id) => [id, demands.get(id)] as const);
       const missing = members.find(([, d]) => !d || 'missing' in d);
       if (missing) {
-        this.notReady.set(key, `intersection ${missing[0]}: ${missing[1] && 'missing' in missing[1] ? missing[1].missing : 'not in the city'}`);
+        this.notReady.set(
+          key,
+          `intersection ${missing[0]}: ${missing[1] && 'missing' in missing[1] ? missing[1].missing : 'not in the city'}`,
+        );
         report.notReady++;
         continue;
       }
@@ -245,13 +340,26 @@ export class SignalPlanService {
         fallback ||= ok.fallback;
       }
       const cur = this.corridors.get(c.id);
-      if (cur && cur.body.periodStartMs === startMs && !members.some(([id]) => materialChange(cur.body.demandVehPerHour[id] ?? {}, demand[id], this.options.material))) {
+      if (
+        cur &&
+        cur.body.periodStartMs === startMs &&
+        !members.some(([id]) => materialChange(cur.body.demandVehPerHour[id] ?? {}, demand[id], this.options.material))
+      ) {
         report.unchanged++;
         continue;
       }
       try {
-        const body = { periodStartMs: startMs, periodEndMs: endMs, forecastStatus: fallback ? 'fallback' : 'ready', demandVehPerHour: demand } as const;
-        dueCorridors.push({ id: c.id, input: corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>), body });
+        const body = {
+          periodStartMs: startMs,
+          periodEndMs: endMs,
+          forecastStatus: fallback ? 'fallback' : 'ready',
+          demandVehPerHour: demand,
+        } as const;
+        dueCorridors.push({
+          id: c.id,
+          input: corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>),
+          body,
+        });
       } catch (err) {
         this.fail(report, 'corridor', c.id, err as Error);
       }
@@ -269,21 +377,35 @@ export class SignalPlanService {
       for (const d of dueCorridors) this.fail(report, 'corridor', d.id, err as Error);
       return report;
     }
-    const publish = <B>(log: VersionLog<B>, kind: 'intersection' | 'corridor', id: string, body: B | undefined, error: SignalPlansReply['intersections'][number]['error']) => {
-      if (error || body === undefined) return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
+    const publish = <B>(
+      log: VersionLog<B>,
+      kind: 'intersection' | 'corridor',
+      id: string,
+      body: B | undefined,
+      error: SignalPlansReply['intersections'][number]['error'],
+    ) => {
+      if (error || body === undefined)
+        return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
       const { changed } = log.publish(id, body, meta);
       this.failures.delete(`${kind === 'intersection' ? 'i' : 'c'}:${id}`);
       if (changed) report.published++;
       else report.unchanged++;
     };
-    reply.intersections.forEach((r, i) => publish(this.intersections, 'intersection', r.id, r.plan && { ...due[i].body, plan: r.plan }, r.error));
-    reply.corridors.forEach((r, i) => publish(this.corridors, 'corridor', r.id, r.plan && { ...dueCorridors[i].body, plan: r.plan }, r.error));
+    reply.intersections.forEach((r, i) =>
+      publish(this.intersections, 'intersection', r.id, r.plan && { ...due[i].body, plan: r.plan }, r.error),
+    );
+    reply.corridors.forEach((r, i) =>
+      publish(this.corridors, 'corridor', r.id, r.plan && { ...dueCorridors[i].body, plan: r.plan }, r.error),
+    );
     return report;
   }
 
   private fail(report: RefreshReport, kind: 'intersection' | 'corridor', id: string, err: Error): void {
     report.failed.push({ kind, id, message: err.message });
-    this.failures.set(`${kind === 'intersection' ? 'i' : 'c'}:${id}`, `the latest recomputation failed, this plan is older: ${err.message}`);
+    this.failures.set(
+      `${kind === 'intersection' ? 'i' : 'c'}:${id}`,
+      `the latest recomputation failed, this plan is older: ${err.message}`,
+    );
   }
 
   /** Demand per lane group (veh/h, whole vehicles) over the period's part still to come, or what is missing. */
@@ -292,7 +414,10 @@ export class SignalPlanService {
     let fallback = false;
     for (const a of x.approaches) {
       for (const g of a.laneGroups) {
-        const f = this.forecasts.forecast({ kind: 'laneGroup', id: intersectionKey(x.id, g.id), fromMs: startMs, horizonMs: endMs - startMs }, nowMs);
+        const f = this.forecasts.forecast(
+          { kind: 'laneGroup', id: intersectionKey(x.id, g.id), fromMs: startMs, horizonMs: endMs - startMs },
+          nowMs,
+        );
         if (f.status === 'not-ready') return { missing: `lane group ${g.id}: ${f.reason}` };
         fallback ||= f.status === 'fallback';
         demand[g.id] = Math.round(periodDemand(f, startMs, endMs, this.options.demand));

@@ -41,7 +41,12 @@ export interface VersionLogOptions {
 }
 
 function isEntry(v: unknown): v is Versioned<unknown> {
-  return typeof v === 'object' && v !== null && Number.isInteger((v as Versioned<unknown>).version) && typeof (v as Versioned<unknown>).etag === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isInteger((v as Versioned<unknown>).version) &&
+    typeof (v as Versioned<unknown>).etag === 'string'
+  );
 }
 
 export class VersionLog<T> {
@@ -107,7 +112,11 @@ export class VersionLog<T> {
    * Publishes `body` for `key`. The ETag hashes the body and its effective span; when it equals the current
    * one nothing changes (same version, same effective time), else the version goes up by one.
    */
-  publish(key: string, body: T, meta: { computedAtMs: number; effectiveFromMs: number; effectiveUntilMs: number }): { entry: Versioned<T>; changed: boolean } {
+  publish(
+    key: string,
+    body: T,
+    meta: { computedAtMs: number; effectiveFromMs: number; effectiveUntilMs: number },
+  ): { entry: Versioned<T>; changed: boolean } {
     const etag = etagOf({ body, effectiveUntilMs: meta.effectiveUntilMs });
     const cur = this.entries.get(key);
     if (cur && cur.etag === etag) return { entry: cur, changed: false };

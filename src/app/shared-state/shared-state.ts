@@ -6,7 +6,15 @@ import type { PlanRecord, PlanStore } from '../../api/plans/index.js';
 import { sharedProducerConfig, PRODUCER_TOPIC_CONFIG } from '../../io/kafka/client-config.js';
 import { GlobalTopicReader, type GlobalTopicLag } from '../../io/kafka/global-table.js';
 import { LeaderElection } from '../../io/kafka/leader.js';
-import { RdProducer, asError, connect, disconnect, flush, type Message, type Producer } from '../../io/kafka/rdkafka.js';
+import {
+  RdProducer,
+  asError,
+  connect,
+  disconnect,
+  flush,
+  type Message,
+  type Producer,
+} from '../../io/kafka/rdkafka.js';
 import type { VersionReplica } from '../plans/index.js';
 import { ensureSharedTopics, sharedTopics, type SharedTopics } from './topics.js';
 
@@ -88,7 +96,10 @@ export class SharedState {
   async start(): Promise<void> {
     const log = this.o.log;
     await ensureSharedTopics(this.o.config);
-    const producer = new RdProducer({ ...sharedProducerConfig(this.o.config), dr_cb: true } as never, PRODUCER_TOPIC_CONFIG as never);
+    const producer = new RdProducer(
+      { ...sharedProducerConfig(this.o.config), dr_cb: true } as never,
+      PRODUCER_TOPIC_CONFIG as never,
+    );
     producer.on('delivery-report', (err) => {
       if (!err) return;
       this.publishErrors++;
@@ -110,11 +121,19 @@ export class SharedState {
       ],
     });
     await this.reader.start();
-    this.leader = new LeaderElection({ config: this.o.config, groupId: `${this.o.config.applicationId}-live-plans-leader`, topic: t.livePlans, log });
+    this.leader = new LeaderElection({
+      config: this.o.config,
+      groupId: `${this.o.config.applicationId}-live-plans-leader`,
+      topic: t.livePlans,
+      log,
+    });
     await this.leader.start();
     await this.reader.caughtUp;
     log?.(`shared state caught up in ${this.reader.catchUpMs} ms (${this.reader.counters.records} records)`);
-    this.keys?.replicateTo({ key: (k) => this.publish(t.keys, `key/${k.id}`, JSON.stringify(k)), tokenSecret: (s) => this.publish(t.keys, TOKEN_SECRET, s.toString('base64')) });
+    this.keys?.replicateTo({
+      key: (k) => this.publish(t.keys, `key/${k.id}`, JSON.stringify(k)),
+      tokenSecret: (s) => this.publish(t.keys, TOKEN_SECRET, s.toString('base64')),
+    });
     if (!this.tokenSecretSeen) this.keys?.publishTokenSecret();
     this.plans?.replicateTo((p) => this.publish(t.plans, `plan/${p.id}`, JSON.stringify(p)));
     this.city?.replicateTo((c) => this.publish(t.city, `city/${c.city.id}`, JSON.stringify(c)));
@@ -131,7 +150,9 @@ export class SharedState {
   async stop(): Promise<void> {
     await this.stopReading();
     if (this.producer) {
-      await flush(this.producer, 10_000).catch((err: Error) => this.o.log?.(`shared state: changes may not have been delivered at shutdown: ${err.message}`));
+      await flush(this.producer, 10_000).catch((err: Error) =>
+        this.o.log?.(`shared state: changes may not have been delivered at shutdown: ${err.message}`),
+      );
       await disconnect(this.producer);
     }
   }
@@ -153,7 +174,9 @@ export class SharedState {
           apply(m);
         } catch (err) {
           this.applyErrors++;
-          this.o.log?.(`shared state: record ${m.key?.toString() ?? ''} of ${m.topic} at offset ${m.offset} not applied: ${(err as Error).message}`);
+          this.o.log?.(
+            `shared state: record ${m.key?.toString() ?? ''} of ${m.topic} at offset ${m.offset} not applied: ${(err as Error).message}`,
+          );
         }
       }
     };

@@ -16,7 +16,12 @@ export interface SharedTopics {
 
 export function sharedTopics(c: KafkaConfig): SharedTopics {
   const p = c.applicationId;
-  return { keys: `${p}-shared-keys`, plans: `${p}-shared-plans`, city: `${p}-shared-city`, livePlans: `${p}-shared-live-plans` };
+  return {
+    keys: `${p}-shared-keys`,
+    plans: `${p}-shared-plans`,
+    city: `${p}-shared-city`,
+    livePlans: `${p}-shared-live-plans`,
+  };
 }
 
 /** Creates the missing ones: compacted (the latest record of each key is the state), one partition, large records allowed. */
@@ -30,7 +35,11 @@ export async function ensureSharedTopics(c: KafkaConfig): Promise<void> {
             topic,
             num_partitions: 1,
             replication_factor: c.replicationFactor,
-            config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(SHARED_RECORD_MAX_BYTES), 'min.compaction.lag.ms': '60000' },
+            config: {
+              'cleanup.policy': 'compact',
+              'max.message.bytes': String(SHARED_RECORD_MAX_BYTES),
+              'min.compaction.lag.ms': '60000',
+            },
           } as never,
           15_000,
           (err) => (err && err.code !== ERR.ERR_TOPIC_ALREADY_EXISTS ? reject(asError(err)) : resolve()),

@@ -14,7 +14,8 @@ function readText(file: string): string {
 
 function count(value: string, flag: string, min: number): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw inputError(`${flag} must be an integer >= ${min} (got "${value}")`, { flag });
+  if (!Number.isSafeInteger(n) || n < min)
+    throw inputError(`${flag} must be an integer >= ${min} (got "${value}")`, { flag });
   return n;
 }
 
@@ -45,16 +46,25 @@ export const registerCityCommand: RegisterCommand = (program) => {
     .option('--resources-per-feeder <n>', 'DR resources per feeder', String(GENERATE_DEFAULTS.resourcesPerFeeder))
     .option('--bins <n>', 'waste bins', String(GENERATE_DEFAULTS.bins))
     .option('--depots <n>', 'waste depots', String(GENERATE_DEFAULTS.depots))
-    .action(async (opts: { seed: string; intersections: string; feeders: string; resourcesPerFeeder: string; bins: string; depots: string }) => {
-      const { formatCityJson, generateCity, loadCity } = await import('../../city/index.js');
-      const generated = generateCity({
-        seed: count(opts.seed, '--seed', 0),
-        intersections: count(opts.intersections, '--intersections', 0),
-        feeders: count(opts.feeders, '--feeders', 0),
-        resourcesPerFeeder: count(opts.resourcesPerFeeder, '--resources-per-feeder', 0),
-        bins: count(opts.bins, '--bins', 0),
-        depots: count(opts.depots, '--depots', 1),
-      });
-      process.stdout.write(formatCityJson(loadCity(generated)));
-    });
+    .action(
+      async (opts: {
+        seed: string;
+        intersections: string;
+        feeders: string;
+        resourcesPerFeeder: string;
+        bins: string;
+        depots: string;
+      }) => {
+        const { formatCityJson, generateCity, loadCity } = await import('../../city/index.js');
+        const generated = generateCity({
+          seed: count(opts.seed, '--seed', 0),
+          intersections: count(opts.intersections, '--intersections', 0),
+          feeders: count(opts.feeders, '--feeders', 0),
+          resourcesPerFeeder: count(opts.resourcesPerFeeder, '--resources-per-feeder', 0),
+          bins: count(opts.bins, '--bins', 0),
+          depots: count(opts.depots, '--depots', 1),
+        });
+        process.stdout.write(formatCityJson(loadCity(generated)));
+      },
+    );
 };

@@ -31,7 +31,9 @@ function summary(plan: DispatchPlan): string {
   });
   lines.push('resource              calls   cost     setpoints kW');
   for (const r of plan.resources) {
-    lines.push(`${r.id.padEnd(20)}  ${String(r.calls).padStart(5)}  ${r.cost.toFixed(2).padStart(7)}  ${r.setpointKW.map((v) => v.toFixed(1)).join(' ')}`);
+    lines.push(
+      `${r.id.padEnd(20)}  ${String(r.calls).padStart(5)}  ${r.cost.toFixed(2).padStart(7)}  ${r.setpointKW.map((v) => v.toFixed(1)).join(' ')}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -39,12 +41,18 @@ function summary(plan: DispatchPlan): string {
 export const registerDispatchCommand: RegisterCommand = (program) => {
   program
     .command('dispatch')
-    .description('Solve a demand-response dispatch request (JSON): setpoints per resource and interval, costs, shortfall, OpenADR 3 events')
+    .description(
+      'Solve a demand-response dispatch request (JSON): setpoints per resource and interval, costs, shortfall, OpenADR 3 events',
+    )
     .argument('<file>', 'dispatch request JSON file')
     .option('--json', 'print the whole plan as JSON, OpenADR events included')
-    .option('--city <file>', 'city file whose DR resources the request names by { "ref": id } or { "feeder": id } (default: the sample city)')
+    .option(
+      '--city <file>',
+      'city file whose DR resources the request names by { "ref": id } or { "feeder": id } (default: the sample city)',
+    )
     .action(async (file: string, opts: { json?: boolean; city?: string }) => {
-      const { checkDispatchInput, checkDispatchRules, isCityReference } = await import('../../../solvers/dispatch/index.js');
+      const { checkDispatchInput, checkDispatchRules, isCityReference } =
+        await import('../../../solvers/dispatch/index.js');
       const input = checkDispatchInput(readJson(file, 'dispatch request'));
       let request = input as DispatchRequest;
       if (input.resources.some(isCityReference)) {
@@ -53,7 +61,8 @@ export const registerDispatchCommand: RegisterCommand = (program) => {
         const warn = (message: string) => process.stderr.write(`warning: ${opts.city}: ${message}\n`);
         const city = opts.city === undefined ? loadSampleCity() : loadCity(readJson(opts.city, 'city file'), warn);
         const resolved = resolveCityResources(input, city);
-        for (const l of resolved.leftOut) process.stderr.write(`note: ${l.id} (feeder ${l.feeder}) left out: ${l.reason}\n`);
+        for (const l of resolved.leftOut)
+          process.stderr.write(`note: ${l.id} (feeder ${l.feeder}) left out: ${l.reason}\n`);
         request = resolved.request;
       }
       checkDispatchRules(request);

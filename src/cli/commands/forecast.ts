@@ -37,7 +37,10 @@ export async function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon
     } catch (err) {
       throw inputError(`cannot read --holidays ${opts.holidays}: ${(err as Error).message}`, { field: 'holidays' });
     }
-    const dates = text.split(/\r?\n/).map((l) => l.split(',')[0].trim()).filter((d, i) => d !== '' && !d.startsWith('#') && !(i === 0 && d === 'date'));
+    const dates = text
+      .split(/\r?\n/)
+      .map((l) => l.split(',')[0].trim())
+      .filter((d, i) => d !== '' && !d.startsWith('#') && !(i === 0 && d === 'date'));
     out.push(...holidayDays(dates));
   }
   if (opts.holidayCalendar) {
@@ -46,7 +49,8 @@ export async function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon
     const [country, region] = opts.holidayCalendar.split('-', 2);
     const spec = region === undefined ? { country } : { country, region };
     const problem = holidayCalendarProblem(spec);
-    if (problem) throw inputError(`--holiday-calendar ${opts.holidayCalendar}: ${problem}`, { field: 'holidayCalendar' });
+    if (problem)
+      throw inputError(`--holiday-calendar ${opts.holidayCalendar}: ${problem}`, { field: 'holidayCalendar' });
     const endMs = csv.startMs + (csv.values.length + horizon) * csv.stepMs;
     const dates = calendarHolidayDates(spec, new Date(csv.startMs).getUTCFullYear(), new Date(endMs).getUTCFullYear());
     out.push(...dates.map((d) => dayNumber(Date.parse(`${d}T00:00:00Z`))));
@@ -54,14 +58,22 @@ export async function readHolidays(opts: HolidayOptions, csv: CsvSeries, horizon
   return out;
 }
 
-export const HOLIDAYS_FLAG = ['--holidays <file>', 'special days, one YYYY-MM-DD per line (a "holiday" CSV column of 1/0 flags works too)'] as const;
-export const HOLIDAY_CALENDAR_FLAG = ['--holiday-calendar <code>', 'built-in public holidays of a country or region, e.g. GB-ENG, US, AU-VIC'] as const;
+export const HOLIDAYS_FLAG = [
+  '--holidays <file>',
+  'special days, one YYYY-MM-DD per line (a "holiday" CSV column of 1/0 flags works too)',
+] as const;
+export const HOLIDAY_CALENDAR_FLAG = [
+  '--holiday-calendar <code>',
+  'built-in public holidays of a country or region, e.g. GB-ENG, US, AU-VIC',
+] as const;
 
 export const registerForecastCommand: RegisterCommand = (program) => {
   program
     .command('forecast')
-    .description('Fit on a CSV (timestamp,value[,holiday][,regressors…]) and forecast the next H steps with 80% and 95% intervals. '
-      + 'Regressor columns need H future rows at the end with an empty value. Gaps are filled by linear interpolation (with a warning).')
+    .description(
+      'Fit on a CSV (timestamp,value[,holiday][,regressors…]) and forecast the next H steps with 80% and 95% intervals. ' +
+        'Regressor columns need H future rows at the end with an empty value. Gaps are filled by linear interpolation (with a warning).',
+    )
     .requiredOption('--csv <file>', 'CSV file with header timestamp,value')
     .requiredOption('--season <n>', 'steps per season (48 for a daily season at 30 min)')
     .requiredOption('--horizon <h>', 'steps to forecast')
@@ -76,12 +88,19 @@ export const registerForecastCommand: RegisterCommand = (program) => {
       const horizon = positiveInt(opts.horizon, '--horizon');
       const csv = await readCsv(opts.csv);
       if (csv.exogNames.length > 0 && csv.futureRows < horizon) {
-        throw inputError(`regressor column(s) ${csv.exogNames.join(', ')} need ${horizon} future rows (empty value) after the history, found ${csv.futureRows}`, { field: 'rows' });
+        throw inputError(
+          `regressor column(s) ${csv.exogNames.join(', ')} need ${horizon} future rows (empty value) after the history, found ${csv.futureRows}`,
+          { field: 'rows' },
+        );
       }
       const input = seriesInput(csv, season, horizon, 0, await readHolidays(opts, csv, horizon));
       const n = csv.values.length;
       const model = fitSeries(input, horizon);
-      const fc = forecastModel(model, horizon, csv.exog.map((c) => c.subarray(n, n + horizon)));
+      const fc = forecastModel(
+        model,
+        horizon,
+        csv.exog.map((c) => c.subarray(n, n + horizon)),
+      );
       const out = { ...fc, timestamps: fc.timestamps.map((t) => formatTime(t, csv)) };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -89,7 +108,9 @@ export const registerForecastCommand: RegisterCommand = (program) => {
       }
       process.stdout.write('timestamp,forecast,lower80,upper80,lower95,upper95\n');
       for (let h = 0; h < horizon; h++) {
-        const row = [out.forecast[h], out.lower80[h], out.upper80[h], out.lower95[h], out.upper95[h]].map((v) => Number(v.toPrecision(6)));
+        const row = [out.forecast[h], out.lower80[h], out.upper80[h], out.lower95[h], out.upper95[h]].map((v) =>
+          Number(v.toPrecision(6)),
+        );
         process.stdout.write(`${out.timestamps[h]},${row.join(',')}\n`);
       }
     });

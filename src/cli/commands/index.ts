@@ -12,4 +12,14 @@ import { registerKeysCommand } from './keys.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerRunCommand, registerForecastCommand, registerBacktestCommand, registerRouteCommand, registerCityCommand, registerSimulateCommand, registerDispatchCommand, registerSignalPlanCommand, registerKeysCommand];
+export const commands: RegisterCommand[] = [
+  registerRunCommand,
+  registerForecastCommand,
+  registerBacktestCommand,
+  registerRouteCommand,
+  registerCityCommand,
+  registerSimulateCommand,
+  registerDispatchCommand,
+  registerSignalPlanCommand,
+  registerKeysCommand,
+];

@@ -9,8 +9,13 @@ import type { RegisterCommand } from './index.js';
 export const registerRouteCommand: RegisterCommand = (program) => {
   program
     .command('route')
-    .description('solve a standalone VRPLIB/CVRPLIB routing file (customer k is node k+1) or a Solomon VRPTW file (customer k is row k), depot left out; not the city\'s collection routes, which the service plans at /v1/routes')
-    .argument('<file>', 'instance file in VRPLIB format (.vrp) or Solomon format (.txt); the format is told from its sections')
+    .description(
+      "solve a standalone VRPLIB/CVRPLIB routing file (customer k is node k+1) or a Solomon VRPTW file (customer k is row k), depot left out; not the city's collection routes, which the service plans at /v1/routes",
+    )
+    .argument(
+      '<file>',
+      'instance file in VRPLIB format (.vrp) or Solomon format (.txt); the format is told from its sections',
+    )
     .option('--time-limit <seconds>', 'search time budget in seconds', '10')
     .option('--seed <n>', 'random seed; a seed and an iteration count fix the result', '1')
     .option('--json', 'print {"cost": ..., "routes": [[...], ...]} instead of CVRPLIB .sol lines')
@@ -21,7 +26,7 @@ export const registerRouteCommand: RegisterCommand = (program) => {
         'Routes are printed in CVRPLIB numbering: customer k is node k+1 of the file,',
         'the depot is left out.',
         '',
-        'This command solves one routing file on its own. The city\'s waste-collection',
+        "This command solves one routing file on its own. The city's waste-collection",
         'routes (plan kind "route": trucks, depots, disposal trips, bin fill forecasts)',
         'are planned by the service that `urbanflow run` starts:',
         'GET /v1/routes/depots/{depot}/{date} or POST /v1/routes/plans.',
@@ -29,7 +34,10 @@ export const registerRouteCommand: RegisterCommand = (program) => {
     )
     .action(async (file: string, opts: { timeLimit: string; seed: string; json?: boolean }) => {
       const seconds = Number(opts.timeLimit);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw inputError(`--time-limit must be a positive number of seconds, got "${opts.timeLimit}"`, { field: 'time-limit' });
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw inputError(`--time-limit must be a positive number of seconds, got "${opts.timeLimit}"`, {
+          field: 'time-limit',
+        });
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw inputError(`--seed must be an integer, got "${opts.seed}"`, { field: 'seed' });
       let text: string;
@@ -45,14 +53,23 @@ export const registerRouteCommand: RegisterCommand = (program) => {
       // Printed only after the independent checker agrees; a vehicle count beyond the fleet is reported, not hidden.
       const overFleet = `${result.routes.length} routes, more than the ${instance.maxVehicles} vehicles`;
       const violations = checkSolution(instance, result.routes).violations.filter((v) => v !== overFleet);
-      if (violations.length > 0) throw new UrbanflowError('UF_ERR_INTERNAL', `the solution failed its independent check: ${violations.slice(0, 3).join('; ')}`, { violations });
-      if (!result.feasible) process.stderr.write(`route: no solution within the ${instance.maxVehicles} vehicles was found; the routes below use ${result.routes.length}\n`);
+      if (violations.length > 0)
+        throw new UrbanflowError(
+          'UF_ERR_INTERNAL',
+          `the solution failed its independent check: ${violations.slice(0, 3).join('; ')}`,
+          { violations },
+        );
+      if (!result.feasible)
+        process.stderr.write(
+          `route: no solution within the ${instance.maxVehicles} vehicles was found; the routes below use ${result.routes.length}\n`,
+        );
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ cost: result.cost, feasible: result.feasible, routes: result.routes })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ cost: result.cost, feasible: result.feasible, routes: result.routes })}\n`,
+        );
         return;
       }
       result.routes.forEach((r, i) => process.stdout.write(`Route #${i + 1}: ${r.join(' ')}\n`));
       process.stdout.write(`Cost ${result.cost}\n`);
     });
 };
-

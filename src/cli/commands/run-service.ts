@@ -23,7 +23,6 @@ import type { StopSignal } from '../stop-signal.js';
 import { mqttFlags } from '../mqtt-options.js';
 import { mqttConfig } from '../../io/mqtt/config.js';
 
-
 const HOUR = 3_600_000;
 /**
  * A warm start replays what the first forecast of every kind needs (30 h for the feeders' half-hourly loads with
@@ -74,7 +73,11 @@ function solverRuntime(config: RunConfig): SolverRuntime {
 }
 
 /** What the API server takes from the run configuration, whatever the source. */
-function serviceOptions(config: RunConfig, keys: KeyStore, solvers: SolverRuntime): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits'> {
+function serviceOptions(
+  config: RunConfig,
+  keys: KeyStore,
+  solvers: SolverRuntime,
+): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits'> {
   return {
     stateDir: config.stateDir,
     keys,
@@ -82,7 +85,10 @@ function serviceOptions(config: RunConfig, keys: KeyStore, solvers: SolverRuntim
     solvers,
     // a service: its first plan request should not pay the solvers' compilation
     warmSolvers: true,
-    limits: { ingestBodyBytes: config.ingestLimitBytes, ratePerMinute: config.rateLimits as Partial<Record<Role, number>> },
+    limits: {
+      ingestBodyBytes: config.ingestLimitBytes,
+      ratePerMinute: config.rateLimits as Partial<Record<Role, number>>,
+    },
   };
 }
 
@@ -134,16 +140,23 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     lags: () => [...pipeline.resultsTable.lags(), ...shared.lags()],
     assignedPartitions: () => processor.kafkaStats().assignedPartitions.length,
     leads: shared.leads,
-    errors: () => ({ publish: shared.publishErrors, apply: shared.applyErrors + pipeline.resultsTable.counters.applyErrors }),
+    errors: () => ({
+      publish: shared.publishErrors,
+      apply: shared.applyErrors + pipeline.resultsTable.counters.applyErrors,
+    }),
   });
   const address = await app.listen({ host: config.host, port: config.port });
-  log(`city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`);
+  log(
+    `city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, Kafka ${config.kafka!.brokers}`,
+  );
   log(`API on ${address}  (docs ${address}/docs; state in ${config.stateDir})`);
   try {
     await processor.start();
     // The processor made sure the results topic exists.
     await pipeline.resultsTable.start();
-    void pipeline.resultsTable.caughtUp.then(() => log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`));
+    void pipeline.resultsTable.caughtUp.then(() =>
+      log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`),
+    );
     await shared.start();
   } catch (err) {
     await app.close();
@@ -162,7 +175,10 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     if (shared.leadingForMs() < BOOTSTRAP_LEADERSHIP_MS) return;
     clearInterval(bootstrapTimer);
     const bootstrap = ensureOperatorKey(keys, Date.now());
-    if (bootstrap) log(`no operator key existed in group ${config.kafka!.applicationId}, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`);
+    if (bootstrap)
+      log(
+        `no operator key existed in group ${config.kafka!.applicationId}, so one was created; it is shown only this once:\n\n    ${bootstrap}\n`,
+      );
   }, 250);
   const failed = processor.done().then(
     () => undefined,
@@ -190,7 +206,6 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
   keys.close();
   if (outcome) process.exitCode = 1;
 }
-
 
 export async function runService(flags: Record<string, string | undefined>, stop: StopSignal): Promise<void> {
   const mqtt = mqttConfig(mqttFlags(flags), process.env);
@@ -227,7 +242,9 @@ export async function runService(flags: Record<string, string | undefined>, stop
   if (served.managed) process.stderr.write(`urbanflow: using ${served.origin}\n`);
   const city = served.city;
   const groupings = [...catalogFromCity(city).groupings.keys()];
-  const operators = config.operatorsFile ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings) : DEFAULT_OPERATORS;
+  const operators = config.operatorsFile
+    ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings)
+    : DEFAULT_OPERATORS;
   if (config.kafka) return runOnKafka(config, city, operators, stop);
   // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
   let startMs = Math.floor(Date.now() / HOUR) * HOUR;
@@ -265,13 +282,20 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const warmSpanMs = Math.ceil((live.forecasts.firstForecastSpanMs() + WARM_START_MARGIN_MS) / HOUR) * HOUR;
   // Load tests (--report-rate above 1) start cold: the replay's cost grows with the report rate.
   const warm = simulated && !config.cold && config.reportRate <= 1;
-  if (simulated && !config.cold && !warm) process.stderr.write(`urbanflow: starting cold: with --report-rate ${config.reportRate} a warm start would replay ${config.reportRate}x the readings\n`);
-  const replayFromMs = warm ? Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR) : startMs;
+  if (simulated && !config.cold && !warm)
+    process.stderr.write(
+      `urbanflow: starting cold: with --report-rate ${config.reportRate} a warm start would replay ${config.reportRate}x the readings\n`,
+    );
+  const replayFromMs = warm
+    ? Math.max(startMs - warmSpanMs, saved === null ? -Infinity : Math.ceil(saved / HOUR) * HOUR)
+    : startMs;
   let failed: Error | undefined;
   const keys = KeyStore.open(join(config.stateDir, 'keys.db'));
   // Before any other source: the saved window state is restored into the engine before its first message.
   const mqttService = mqtt
-    ? await (await import('../../io/mqtt/service.js')).startMqttService({
+    ? await (
+        await import('../../io/mqtt/service.js')
+      ).startMqttService({
         config: mqtt,
         pipeline,
         stateDir: config.stateDir,
@@ -312,12 +336,20 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const ticker = simulated
     ? undefined
     : setInterval(() => {
-        if (app.urbanflow.ingest.depth === 0) app.urbanflow.ingest.run(() => pipeline.engine.tick()).catch((err: Error) => (failed ??= err));
+        if (app.urbanflow.ingest.depth === 0)
+          app.urbanflow.ingest.run(() => pipeline.engine.tick()).catch((err: Error) => (failed ??= err));
       }, 1000);
   // A signal during start-up: what started is stopped the same way, without ever listening.
   if (stop.received === undefined) {
     const address = await app.listen({ host: config.host, port: config.port });
-    const feed = [simulator ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)` : 'telemetry from POST /v1/telemetry', mqttService?.describe()].filter(Boolean).join(', ');
+    const feed = [
+      simulator
+        ? `simulator at ${config.speed}x (~${Math.round(simulator.readingsPerSecond * config.speed)} readings/s)`
+        : 'telemetry from POST /v1/telemetry',
+      mqttService?.describe(),
+    ]
+      .filter(Boolean)
+      .join(', ');
     process.stderr.write(
       `urbanflow: city ${city.id} (${pipeline.catalog.ids.length} sensors), ${operators.length} operators, ${config.workers} workers, ${feed}\n` +
         `urbanflow: API on ${address}  (docs ${address}/docs, OpenAPI ${address}/openapi.json; state in ${config.stateDir})\n`,
@@ -329,14 +361,21 @@ export async function runService(flags: Record<string, string | undefined>, stop
       );
     }
     if (source?.replaying()) {
-      process.stderr.write(`urbanflow: replaying the simulated city from ${iso(replayFromMs)} to ${iso(startMs)} at full speed (--cold starts without it)\n`);
+      process.stderr.write(
+        `urbanflow: replaying the simulated city from ${iso(replayFromMs)} to ${iso(startMs)} at full speed (--cold starts without it)\n`,
+      );
       void source.live.then((r) => {
-        if (r) process.stderr.write(`urbanflow: replayed ${hoursOf(r.toMs - r.fromMs)} h (${r.readings.toLocaleString('en-US')} readings) in ${(r.wallMs / 1000).toFixed(1)} s; live from ${iso(r.toMs)} at ${config.speed}x\n`);
+        if (r)
+          process.stderr.write(
+            `urbanflow: replayed ${hoursOf(r.toMs - r.fromMs)} h (${r.readings.toLocaleString('en-US')} readings) in ${(r.wallMs / 1000).toFixed(1)} s; live from ${iso(r.toMs)} at ${config.speed}x\n`,
+          );
       });
     }
   } else if (bootstrap) {
     // The key exists now; shown even though the API never listened, since it is shown only once.
-    process.stderr.write(`urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n`);
+    process.stderr.write(
+      `urbanflow: no operator key existed, so one was created; it is shown only this once:\n\n    ${bootstrap}\n\n`,
+    );
   }
   await stop.stopped;
   process.stderr.write('urbanflow: shutting down\n');

@@ -7,7 +7,9 @@ import type { RegisterCommand } from './index.js';
 /** The file: intersections to plan alone, and corridors whose signals name those intersections by id. */
 interface SignalPlanFile {
   intersections: IntersectionInput[];
-  corridors?: (Omit<CorridorInput, 'signals'> & { signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[] })[];
+  corridors?: (Omit<CorridorInput, 'signals'> & {
+    signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[];
+  })[];
 }
 
 function readPlanFile(file: string): SignalPlanFile {
@@ -21,20 +23,24 @@ function readPlanFile(file: string): SignalPlanFile {
   if (typeof f !== 'object' || f === null || !Array.isArray(f.intersections)) {
     throw inputError(`${file}: expected an object with an "intersections" array`, { field: 'intersections' });
   }
-  if (f.corridors !== undefined && !Array.isArray(f.corridors)) throw inputError(`${file}: "corridors" must be an array`, { field: 'corridors' });
+  if (f.corridors !== undefined && !Array.isArray(f.corridors))
+    throw inputError(`${file}: "corridors" must be an array`, { field: 'corridors' });
   return f;
 }
 
 export const registerSignalPlanCommand: RegisterCommand = (program) => {
   program
     .command('signal-plan')
-    .description('Signal timing plans (Webster cycle, LP green splits, ITE clearances, HCM delay and LOS) and corridor offsets from a JSON file')
+    .description(
+      'Signal timing plans (Webster cycle, LP green splits, ITE clearances, HCM delay and LOS) and corridor offsets from a JSON file',
+    )
     .argument('<file>', 'JSON with "intersections" (geometry, demand per lane group, phasing) and optional "corridors"')
     .option('--json', 'print the plans as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const input = readPlanFile(file);
       for (const [i, c] of (input.corridors ?? []).entries()) {
-        if (!Array.isArray(c.signals)) throw inputError(`corridors[${i}] (${c.id}): signals must be an array`, { field: `corridors[${i}].signals` });
+        if (!Array.isArray(c.signals))
+          throw inputError(`corridors[${i}] (${c.id}): signals must be an array`, { field: `corridors[${i}].signals` });
       }
       // the same task the API's POST /v1/signals/plans runs, here on this thread
       const { SolverRuntime } = await import('../../runtime/index.js');
@@ -49,7 +55,10 @@ export const registerSignalPlanCommand: RegisterCommand = (program) => {
         process.stdout.write(
           `corridor ${c.corridorId}: cycle ${c.cycleTime} s, bands ${c.outboundBandwidth.toFixed(1)} s outbound / ${c.inboundBandwidth.toFixed(1)} s inbound (${c.solverStatus})\n`,
         );
-        for (const p of c.plans) process.stdout.write(`  ${p.intersectionId}: offset ${p.pattern.offsetTime} s to phase ${p.pattern.coordPhase} green\n`);
+        for (const p of c.plans)
+          process.stdout.write(
+            `  ${p.intersectionId}: offset ${p.pattern.offsetTime} s to phase ${p.pattern.coordPhase} green\n`,
+          );
       }
     });
 };
@@ -62,7 +71,9 @@ function printPlan(p: IntersectionPlan): void {
       `max v/c ${perf.maxDegreeOfSaturation.toFixed(3)}, delay ${perf.controlDelay.toFixed(1)} s/veh LOS ${perf.los}` +
       `${perf.reserveCapacityPercent === null ? '' : `, reserve capacity ${perf.reserveCapacityPercent.toFixed(0)}%`}${p.oversaturated ? ', OVERSATURATED' : ''}\n`,
   );
-  process.stdout.write(`  ${w('phase', 7)}${w('ring', 5)}${w('start', 6)}${w('split', 6)}${w('green', 7)}${w('yellow', 7)}${w('red', 5)}${w('walk', 5)}${w('ped', 5)}lane groups\n`);
+  process.stdout.write(
+    `  ${w('phase', 7)}${w('ring', 5)}${w('start', 6)}${w('split', 6)}${w('green', 7)}${w('yellow', 7)}${w('red', 5)}${w('walk', 5)}${w('ped', 5)}lane groups\n`,
+  );
   for (const ph of p.phases) {
     process.stdout.write(
       `  ${w(ph.phase, 7)}${w(ph.ring, 5)}${w(ph.start, 6)}${w(ph.splitTime, 6)}${w(ph.green.toFixed(1), 7)}${w(ph.yellowChange.toFixed(1), 7)}` +
@@ -71,6 +82,8 @@ function printPlan(p: IntersectionPlan): void {
   }
   process.stdout.write(`  ${w('lane group', 12)}${w('v/c', 7)}${w('d1', 7)}${w('d2', 7)}${w('delay', 7)}LOS\n`);
   for (const g of perf.laneGroups) {
-    process.stdout.write(`  ${w(g.id, 12)}${w(g.vc.toFixed(3), 7)}${w(g.uniformDelay.toFixed(1), 7)}${w(g.incrementalDelay.toFixed(1), 7)}${w(g.controlDelay.toFixed(1), 7)}${g.los}\n`);
+    process.stdout.write(
+      `  ${w(g.id, 12)}${w(g.vc.toFixed(3), 7)}${w(g.uniformDelay.toFixed(1), 7)}${w(g.incrementalDelay.toFixed(1), 7)}${w(g.controlDelay.toFixed(1), 7)}${g.los}\n`,
+    );
   }
 }

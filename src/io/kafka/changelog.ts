@@ -24,7 +24,9 @@ export interface PartitionMeta {
 }
 
 export function operatorFingerprints(operators: readonly OperatorSpec[]): Record<string, string> {
-  return Object.fromEntries(operators.map((o) => [o.name, JSON.stringify([o.metric, o.keyBy, o.window, o.aggregates, o.allowedLatenessMs])]));
+  return Object.fromEntries(
+    operators.map((o) => [o.name, JSON.stringify([o.metric, o.keyBy, o.window, o.aggregates, o.allowedLatenessMs])]),
+  );
 }
 
 export function encodeMeta(meta: PartitionMeta): Buffer {
@@ -44,7 +46,11 @@ export class ChangelogKeys {
   private readonly keyKeys: (string | undefined)[][];
   private readonly bucketKeys: (string | undefined)[][];
 
-  constructor(catalog: SensorCatalog, private readonly operators: readonly OperatorSpec[], private readonly layout: StateLayout) {
+  constructor(
+    catalog: SensorCatalog,
+    private readonly operators: readonly OperatorSpec[],
+    private readonly layout: StateLayout,
+  ) {
     this.opIndex = new Map(operators.map((o, i) => [o.name, i]));
     this.names = operators.map((o) => catalog.groupings.get(o.keyBy)!.keys);
     this.keyIndex = this.names.map((keys) => new Map(keys.map((k, i) => [k, i])));
@@ -57,7 +63,8 @@ export class ChangelogKeys {
   }
 
   bucket(op: number, bucket: number): string {
-    return (this.bucketKeys[op][bucket] ??= `${BUCKET_PREFIX}${this.operators[op].name}/${this.layout.bucketCount[op]}/${bucket}`);
+    return (this.bucketKeys[op][bucket] ??=
+      `${BUCKET_PREFIX}${this.operators[op].name}/${this.layout.bucketCount[op]}/${bucket}`);
   }
 
   staleBucket(op: number, buckets: number, bucket: number): string {
@@ -67,14 +74,20 @@ export class ChangelogKeys {
   /** The key of an operator's entity; a name the city lacks is an error that says what to do. */
   resolve(op: number, entity: string): number {
     const key = this.keyIndex[op].get(entity);
-    if (key === undefined) throw configError(`the changelog holds state of ${this.operators[op].keyBy} '${entity}', which is not in the city model; start under a new group id or restore the city file`);
+    if (key === undefined)
+      throw configError(
+        `the changelog holds state of ${this.operators[op].keyBy} '${entity}', which is not in the city model; start under a new group id or restore the city file`,
+      );
     return key;
   }
 
   /** Feeds one changelog record to a replay; records of operators no longer declared are skipped. */
   replay(replay: StateReplay, text: string, value: Uint8Array | null): void {
     const bucket = text.startsWith(BUCKET_PREFIX);
-    if (!bucket && !text.startsWith(KEY_PREFIX)) throw configError(`changelog key "${text}" is not a window state key of this version; start under a new group id`);
+    if (!bucket && !text.startsWith(KEY_PREFIX))
+      throw configError(
+        `changelog key "${text}" is not a window state key of this version; start under a new group id`,
+      );
     const from = KEY_PREFIX.length;
     const slash = text.indexOf('/', from);
     const op = slash < 0 ? undefined : this.opIndex.get(text.slice(from, slash));
@@ -129,12 +142,18 @@ export async function readChangelog(
   timeoutMs: number,
 ): Promise<Map<number, RestoredState>> {
   const replayOf = () => new StateReplay(layout, (op, entity) => keys.resolve(op, entity));
-  const parts = new Map([...expectOffsets].map(([p, expect]) => [p, { expect, replay: replayOf(), meta: undefined as PartitionMeta | undefined, messages: 0, atEnd: false }]));
+  const parts = new Map(
+    [...expectOffsets].map(([p, expect]) => [
+      p,
+      { expect, replay: replayOf(), meta: undefined as PartitionMeta | undefined, messages: 0, atEnd: false },
+    ]),
+  );
   const onEof = (e: { topic: string; partition: number }) => {
     const p = e.topic === topic ? parts.get(e.partition) : undefined;
     if (p) p.atEnd = true;
   };
-  const complete = () => [...parts.values()].every((p) => p.atEnd && (p.expect === undefined || p.meta?.offset === p.expect));
+  const complete = () =>
+    [...parts.values()].every((p) => p.atEnd && (p.expect === undefined || p.meta?.offset === p.expect));
   consumer.on('partition.eof', onEof);
   consumer.assign([...parts.keys()].map((partition) => ({ topic, partition, offset: -2 })));
   const deadline = Date.now() + timeoutMs;
@@ -167,7 +186,9 @@ export async function readChangelog(
   for (const [n, p] of parts) {
     for (const [name, fp] of Object.entries(p.meta?.operators ?? {})) {
       if (now[name] !== undefined && now[name] !== fp) {
-        throw configError(`operator '${name}' was declared differently when its window state was checkpointed (${fp}); its state cannot be continued: rename the operator or start under a new group id`);
+        throw configError(
+          `operator '${name}' was declared differently when its window state was checkpointed (${fp}); its state cannot be continued: rename the operator or start under a new group id`,
+        );
       }
     }
     const watermark = p.meta?.watermark ?? { value: -Infinity, partitions: [] };

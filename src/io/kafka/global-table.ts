@@ -1,7 +1,17 @@
 // A global table's reader, as Kafka Streams' GlobalKTable: every partition of its topics, committed data only, from the start, caught up once it reached the end offsets it read at start.
 import type { KafkaConfig } from '../../config.js';
 import { globalReaderConfig } from './client-config.js';
-import { Consumer, asError, connect, consume, disconnect, metadata, watermarks, type KafkaConsumer, type Message } from './rdkafka.js';
+import {
+  Consumer,
+  asError,
+  connect,
+  consume,
+  disconnect,
+  metadata,
+  watermarks,
+  type KafkaConsumer,
+  type Message,
+} from './rdkafka.js';
 
 /** Wait between two polls that found nothing: a change reaches the table within it plus the fetch wait. */
 const IDLE_POLL_MS = 20;
@@ -122,9 +132,16 @@ export class GlobalTopicReader {
     const deadline = Date.now() + (this.o.topicWaitMs ?? 60_000);
     for (;;) {
       const md = await metadata(consumer, 15_000);
-      const counts = new Map(md.topics.filter((t) => this.byName.has(t.name) && t.partitions.length > 0).map((t) => [t.name, t.partitions.length]));
+      const counts = new Map(
+        md.topics
+          .filter((t) => this.byName.has(t.name) && t.partitions.length > 0)
+          .map((t) => [t.name, t.partitions.length]),
+      );
       if (counts.size === names.length) return counts;
-      if (Date.now() > deadline) throw new Error(`the topics ${names.filter((n) => !counts.has(n)).join(', ')} do not exist after ${this.o.topicWaitMs ?? 60_000} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the topics ${names.filter((n) => !counts.has(n)).join(', ')} do not exist after ${this.o.topicWaitMs ?? 60_000} ms`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }

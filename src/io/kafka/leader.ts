@@ -1,7 +1,16 @@
 // Leader election through a consumer group: the one member assigned the single partition of a topic is the leader.
 import type { KafkaConfig } from '../../config.js';
 import { leaderConsumerConfig } from './client-config.js';
-import { CODES, Consumer, asError, connect, consume, disconnect, type KafkaConsumer, type LibrdKafkaError } from './rdkafka.js';
+import {
+  CODES,
+  Consumer,
+  asError,
+  connect,
+  consume,
+  disconnect,
+  type KafkaConsumer,
+  type LibrdKafkaError,
+} from './rdkafka.js';
 
 export interface LeaderElectionOptions {
   config: KafkaConfig;

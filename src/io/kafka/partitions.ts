@@ -59,14 +59,26 @@ export class Partitions {
     if (partitions.length === 0) return start;
     // Committed offsets first: the fetch waits until no transaction holding offsets of these partitions is
     // pending, so the changelog read after it sees the state that goes with them.
-    const committed = await rd.committed(consumer, partitions.map((partition) => ({ topic: o.config.inputTopic, partition })), 60_000);
+    const committed = await rd.committed(
+      consumer,
+      partitions.map((partition) => ({ topic: o.config.inputTopic, partition })),
+      60_000,
+    );
     const expect = new Map(
       partitions.map((p) => {
         const at = committed.find((x) => x.partition === p)?.offset;
         return [p, at !== undefined && at >= 0 ? at : undefined];
       }),
     );
-    const restored = await readChangelog(o.restorer, changelogTopic(o.config), expect, o.keys, o.layout, o.operators, o.config.transactionTimeoutMs * 3);
+    const restored = await readChangelog(
+      o.restorer,
+      changelogTopic(o.config),
+      expect,
+      o.keys,
+      o.layout,
+      o.operators,
+      o.config.transactionTimeoutMs * 3,
+    );
     for (const p of partitions) {
       const r = restored.get(p)!;
       const task = this.newTask(p);
@@ -79,7 +91,9 @@ export class Partitions {
       start.set(p, task.nextOffset);
       this.counters.restores++;
       this.counters.restoredKeys += r.keys;
-      o.log(`kafka: partition ${p} restored: ${r.keys} keys from ${r.messages} changelog records, continuing at offset ${task.nextOffset ?? 'start'}`);
+      o.log(
+        `kafka: partition ${p} restored: ${r.keys} keys from ${r.messages} changelog records, continuing at offset ${task.nextOffset ?? 'start'}`,
+      );
     }
     return start;
   }

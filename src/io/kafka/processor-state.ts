@@ -26,7 +26,10 @@ export type ProcessorTransition = keyof typeof PROCESSOR_TRANSITIONS;
 
 export class ProcessorStateError extends UrbanflowError {
   constructor(transition: ProcessorTransition, state: ProcessorState) {
-    super('UF_ERR_INTERNAL', `kafka processor: transition "${transition}" is not allowed in state ${state}`, { transition, state });
+    super('UF_ERR_INTERNAL', `kafka processor: transition "${transition}" is not allowed in state ${state}`, {
+      transition,
+      state,
+    });
     this.name = 'ProcessorStateError';
   }
 }

@@ -103,7 +103,11 @@ export class KafkaProcessor {
     this.partitioning = coPartitioning(o.catalog, o.operators);
     this.fingerprints = operatorFingerprints(o.operators);
     this.log = o.log ?? (() => undefined);
-    this.txn = new Transactions(this.config, `${this.config.applicationId}-${this.config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`, this.log);
+    this.txn = new Transactions(
+      this.config,
+      `${this.config.applicationId}-${this.config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`}`,
+      this.log,
+    );
   }
 
   /** Connects, initialises transactions (fencing an earlier process with the same instance id), subscribes and starts consuming. */
@@ -119,7 +123,8 @@ export class KafkaProcessor {
     await rd.connect(this.restorer, 30_000);
     this.restorer.setDefaultConsumeTimeout(100);
     const keyCounts = this.options.operators.map((op) => this.options.catalog.groupings.get(op.keyBy)!.keys.length);
-    if (this.options.workers > 0) this.pool = new WorkerPool({ operators: this.options.operators, keyCounts, layout }, this.options.workers);
+    if (this.options.workers > 0)
+      this.pool = new WorkerPool({ operators: this.options.operators, keyCounts, layout }, this.options.workers);
     this.parts = new Partitions({
       config: c,
       catalog: this.options.catalog,
@@ -151,7 +156,10 @@ export class KafkaProcessor {
     });
     if (c.properties.debug) {
       // librdkafka's debug contexts (the `debug` property) come out through the processor's log.
-      for (const [role, client] of [['producer', this.txn.producer], ['restore', this.restorer]] as [string, EventEmitter][]) {
+      for (const [role, client] of [
+        ['producer', this.txn.producer],
+        ['restore', this.restorer],
+      ] as [string, EventEmitter][]) {
         client.on('event.log', (e: { message: string }) => this.log(`librdkafka ${role}: ${e.message}`));
       }
     }
@@ -163,14 +171,20 @@ export class KafkaProcessor {
     this.backpressureTimer = setInterval(() => this.watchBackpressure(), PAUSE_AFTER_MS / 2);
     this.lifecycle.go('started');
     this.loop = this.run().catch((err: Error) => this.fail(err));
-    this.log(`kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.txn.transactionalId}`);
+    this.log(
+      `kafka: consuming ${c.inputTopic} (${this.inputPartitions} partitions) in group ${c.applicationId}, transactional id ${this.txn.transactionalId}`,
+    );
   }
 
   /** Joins the group; rebalance callbacks of an earlier, replaced consumer only release its partitions. */
   private async newConsumer(): Promise<void> {
     const props = consumerConfig(this.config);
     const consumer: rd.KafkaConsumer = new rd.Consumer(
-      { ...props, rebalance_cb: (err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]) => this.onRebalance(consumer, err, assignment) } as never,
+      {
+        ...props,
+        rebalance_cb: (err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]) =>
+          this.onRebalance(consumer, err, assignment),
+      } as never,
       // A topic configuration given to node-rdkafka replaces librdkafka's default one: the reset policy goes there.
       { 'auto.offset.reset': props['auto.offset.reset'] } as never,
     );
@@ -180,7 +194,8 @@ export class KafkaProcessor {
         this.stall.brokerTrouble(performance.now());
       }
     });
-    if (this.config.properties.debug) consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
+    if (this.config.properties.debug)
+      consumer.on('event.log', (e: { message: string }) => this.log(`librdkafka consumer: ${e.message}`));
     this.consumer = consumer;
     await rd.connect(consumer, 30_000);
     consumer.setDefaultConsumeTimeout(100);
@@ -253,7 +268,11 @@ export class KafkaProcessor {
    * and is processed exactly once by whichever process owns that partition.
    */
   async ingestMessage(bytes: Uint8Array): Promise<void> {
-    this.forwarder ??= TelemetryProducer.connect({ config: this.config, catalog: this.options.catalog, operators: this.options.operators });
+    this.forwarder ??= TelemetryProducer.connect({
+      config: this.config,
+      catalog: this.options.catalog,
+      operators: this.options.operators,
+    });
     (await this.forwarder).sendMessage(bytes);
   }
 
@@ -339,12 +358,23 @@ export class KafkaProcessor {
           `kafka: no progress for ${Math.round(idle / 1000)} s with ${waiting} messages waiting on the broker: ` +
             `${since === undefined ? 'no commit under way' : `a commit under way for ${Math.round((now - since) / 1000)} s`}, ` +
             `processing lock ${this.lock.locked ? 'held' : 'free'}, fetching ${this.pausedPartitions ? 'paused' : 'active'}, ` +
-            `partitions ${[...this.parts.tasks.keys()].join(', ') || 'none'} (librdkafka assignment ${this.consumer.assignments().map((a) => a.partition).join(', ') || 'none'})`,
+            `partitions ${[...this.parts.tasks.keys()].join(', ') || 'none'} (librdkafka assignment ${
+              this.consumer
+                .assignments()
+                .map((a) => a.partition)
+                .join(', ') || 'none'
+            })`,
         );
         if (action !== 'replace-consumer') return;
         // counted as progress, so one outage replaces the consumer once
         this.stall.progressed(performance.now());
-        this.lock.run(() => this.replaceConsumer(new Error(`no messages fetched for ${Math.round(idle / 1000)} s while ${waiting} wait`))).catch((e: Error) => this.fail(e));
+        this.lock
+          .run(() =>
+            this.replaceConsumer(
+              new Error(`no messages fetched for ${Math.round(idle / 1000)} s while ${waiting} wait`),
+            ),
+          )
+          .catch((e: Error) => this.fail(e));
       })
       // The broker cannot be asked (e.g. it is down): nothing to compare with; asked again next time.
       .catch(() => undefined);
@@ -409,7 +439,12 @@ export class KafkaProcessor {
 
   /** Called every few ms: an ingest waiting on the workers for long pauses fetching until it is accepted. */
   private watchBackpressure(): void {
-    if (this.pausedPartitions || this.backpressureSince === 0 || performance.now() - this.backpressureSince < PAUSE_AFTER_MS) return;
+    if (
+      this.pausedPartitions ||
+      this.backpressureSince === 0 ||
+      performance.now() - this.backpressureSince < PAUSE_AFTER_MS
+    )
+      return;
     this.pausedPartitions = this.consumer.assignments().map((a) => ({ topic: a.topic, partition: a.partition }));
     this.consumer.pause(this.pausedPartitions);
     this.counters.pauses++;
@@ -462,7 +497,12 @@ export class KafkaProcessor {
 
   private onDeadLetter(task: PartitionTask, letter: DeadLetter): void {
     const m = this.ingesting;
-    const at: KafkaCoordinates | undefined = m && { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
+    const at: KafkaCoordinates | undefined = m && {
+      topic: m.topic,
+      partition: m.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+    };
     this.cycle.emitDeadLetter(task, letter, at);
   }
 
@@ -487,7 +527,11 @@ export class KafkaProcessor {
     await this.txn.begin();
   }
 
-  private onRebalance(consumer: rd.KafkaConsumer, err: rd.LibrdKafkaError, assignment: rd.TopicPartitionOffset[]): void {
+  private onRebalance(
+    consumer: rd.KafkaConsumer,
+    err: rd.LibrdKafkaError,
+    assignment: rd.TopicPartitionOffset[],
+  ): void {
     const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
     const parts = assignment.filter((a) => a.topic === this.config.inputTopic).map((a) => a.partition);
     if (this.lifecycle.closing || this.failure || consumer !== this.consumer) {
@@ -497,18 +541,31 @@ export class KafkaProcessor {
       }
       return;
     }
-    const work = err.code === rd.ERR.ERR__ASSIGN_PARTITIONS ? () => this.onAssign(consumer, parts, assignment, cooperative) : () => this.onRevoke(consumer, parts, assignment, cooperative);
+    const work =
+      err.code === rd.ERR.ERR__ASSIGN_PARTITIONS
+        ? () => this.onAssign(consumer, parts, assignment, cooperative)
+        : () => this.onRevoke(consumer, parts, assignment, cooperative);
     this.lock.run(work).catch((e: Error) => this.fail(e));
   }
 
   /** Restores each new partition's state before any of its messages is consumed. */
-  private async onAssign(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+  private async onAssign(
+    consumer: rd.KafkaConsumer,
+    parts: number[],
+    assignment: rd.TopicPartitionOffset[],
+    cooperative: boolean,
+  ): Promise<void> {
     if (consumer !== this.consumer) return;
     if (!(await this.cycle.settle())) await this.reset();
-    const offsets = await this.parts.restore(this.consumer, parts.filter((p) => !this.parts.tasks.has(p)));
+    const offsets = await this.parts.restore(
+      this.consumer,
+      parts.filter((p) => !this.parts.tasks.has(p)),
+    );
     const withOffsets = assignment.map((a) => {
       const at = offsets.get(a.partition) ?? this.parts.get(a.partition)?.nextOffset;
-      return at === undefined ? { topic: a.topic, partition: a.partition } : { topic: a.topic, partition: a.partition, offset: at };
+      return at === undefined
+        ? { topic: a.topic, partition: a.partition }
+        : { topic: a.topic, partition: a.partition, offset: at };
     });
     if (cooperative) this.consumer.incrementalAssign(withOffsets as never);
     else this.consumer.assign(withOffsets as never);
@@ -516,7 +573,12 @@ export class KafkaProcessor {
   }
 
   /** Finishes in-flight work and commits it before the partitions go; if that fails, drops them unflushed. */
-  private async onRevoke(consumer: rd.KafkaConsumer, parts: number[], assignment: rd.TopicPartitionOffset[], cooperative: boolean): Promise<void> {
+  private async onRevoke(
+    consumer: rd.KafkaConsumer,
+    parts: number[],
+    assignment: rd.TopicPartitionOffset[],
+    cooperative: boolean,
+  ): Promise<void> {
     if (consumer !== this.consumer) return;
     const ok = await this.cycle.commitNow();
     await this.parts.close(parts);

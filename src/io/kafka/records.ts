@@ -10,7 +10,14 @@ const TWO_32 = 4294967296;
 function stringBytes(s: string): Buffer {
   const body = Buffer.from(s, 'utf8');
   const n = body.length;
-  const head = n < 32 ? [0xa0 | n] : n < 0x100 ? [0xd9, n] : n < 0x10000 ? [0xda, n >> 8, n & 0xff] : [0xdb, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const head =
+    n < 32
+      ? [0xa0 | n]
+      : n < 0x100
+        ? [0xd9, n]
+        : n < 0x10000
+          ? [0xda, n >> 8, n & 0xff]
+          : [0xdb, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
   return Buffer.concat([Buffer.from(head), body]);
 }
 
@@ -34,8 +41,20 @@ export class ResultEncoder {
   private static readonly REVISION = stringBytes('revision');
   private static readonly VALUES = stringBytes('values');
 
-  constructor(catalog: SensorCatalog, private readonly operators: readonly OperatorSpec[]) {
-    this.head = operators.map((o) => Buffer.concat([Buffer.from([0x87]), stringBytes('operator'), stringBytes(o.name), stringBytes('metric'), stringBytes(o.metric), stringBytes('key')]));
+  constructor(
+    catalog: SensorCatalog,
+    private readonly operators: readonly OperatorSpec[],
+  ) {
+    this.head = operators.map((o) =>
+      Buffer.concat([
+        Buffer.from([0x87]),
+        stringBytes('operator'),
+        stringBytes(o.name),
+        stringBytes('metric'),
+        stringBytes(o.metric),
+        stringBytes('key'),
+      ]),
+    );
     this.aggregates = operators.map((o) => o.aggregates.map(stringBytes));
     this.names = operators.map((o) => catalog.groupings.get(o.keyBy)!.keys);
     this.entities = operators.map(() => []);

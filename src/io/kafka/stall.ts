@@ -70,7 +70,13 @@ export class StallWatch {
    * not looked at within it, and not waiting on its own workers (backpressure pauses fetching by design).
    */
   checkDue(now: number, lastCommittedAt: number, state: ProcessorState, backpressured: boolean): boolean {
-    if (this.idleMs(now, lastCommittedAt) < STALL_REPORT_MS || now - this.lastCheckAt < STALL_REPORT_MS || backpressured || state !== 'running') return false;
+    if (
+      this.idleMs(now, lastCommittedAt) < STALL_REPORT_MS ||
+      now - this.lastCheckAt < STALL_REPORT_MS ||
+      backpressured ||
+      state !== 'running'
+    )
+      return false;
     this.lastCheckAt = now;
     return true;
   }

@@ -37,14 +37,17 @@ export class TelemetryProducer {
   ) {}
 
   static async connect(o: TelemetryProducerOptions): Promise<TelemetryProducer> {
-    const producer = new rd.RdProducer({
-      'linger.ms': 10,
-      'compression.codec': 'lz4',
-      'queue.buffering.max.kbytes': 262_144,
-      ...o.config.properties,
-      'bootstrap.servers': o.config.brokers,
-      'enable.idempotence': true,
-    } as never, PRODUCER_TOPIC_CONFIG as never);
+    const producer = new rd.RdProducer(
+      {
+        'linger.ms': 10,
+        'compression.codec': 'lz4',
+        'queue.buffering.max.kbytes': 262_144,
+        ...o.config.properties,
+        'bootstrap.servers': o.config.brokers,
+        'enable.idempotence': true,
+      } as never,
+      PRODUCER_TOPIC_CONFIG as never,
+    );
     await rd.connect(producer, 30_000);
     producer.setPollInterval(100);
     const partitions = await ensureInputTopic(o.config, producer);
@@ -64,7 +67,13 @@ export class TelemetryProducer {
     if (this.o.single) {
       for (const r of readings) {
         const s = index.get(r.sensor);
-        rd.produceBlocking(this.producer, topic, s === undefined ? 0 : this.partitionOf[s], buffer(encodeReading(r)), s === undefined ? r.sensor : this.co.unitOf[s]);
+        rd.produceBlocking(
+          this.producer,
+          topic,
+          s === undefined ? 0 : this.partitionOf[s],
+          buffer(encodeReading(r)),
+          s === undefined ? r.sensor : this.co.unitOf[s],
+        );
         this.sent++;
       }
       return;
@@ -122,5 +131,11 @@ function readingsOf(msg: DecodedMessage): Reading[] {
     return [{ sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value, ...quality(r.quality) }];
   }
   const b = msg.batch;
-  return Array.from({ length: b.length }, (_, i) => ({ sensor: b.sensorNames[b.sensor[i]], metric: b.metricNames[b.metric[i]], ts: b.ts[i], value: b.value[i], ...quality(b.quality[i]) }));
+  return Array.from({ length: b.length }, (_, i) => ({
+    sensor: b.sensorNames[b.sensor[i]],
+    metric: b.metricNames[b.metric[i]],
+    ts: b.ts[i],
+    value: b.value[i],
+    ...quality(b.quality[i]),
+  }));
 }

@@ -23,20 +23,30 @@ export async function awaitTopics(client: Producer, names: string[]): Promise<Ma
   }
 }
 
-export function createTopic(c: KafkaConfig, name: string, partitions: number, config: Record<string, string>): Promise<void> {
+export function createTopic(
+  c: KafkaConfig,
+  name: string,
+  partitions: number,
+  config: Record<string, string>,
+): Promise<void> {
   const admin = AdminClient.create(adminConfig(c) as never);
   return new Promise<void>((resolve, reject) => {
-    admin.createTopic({ topic: name, num_partitions: partitions, replication_factor: c.replicationFactor, config } as never, 15_000, (err) => {
-      admin.disconnect();
-      if (err && err.code !== ERR.ERR_TOPIC_ALREADY_EXISTS) reject(asError(err));
-      else resolve();
-    });
+    admin.createTopic(
+      { topic: name, num_partitions: partitions, replication_factor: c.replicationFactor, config } as never,
+      15_000,
+      (err) => {
+        admin.disconnect();
+        if (err && err.code !== ERR.ERR_TOPIC_ALREADY_EXISTS) reject(asError(err));
+        else resolve();
+      },
+    );
   });
 }
 
 /** The input topic's partition count, creating the topic when missing (for producers of telemetry). */
 export async function ensureInputTopic(c: KafkaConfig, client: Producer): Promise<number> {
-  if (!partitionCounts(await metadata(client, 15_000)).has(c.inputTopic)) await createTopic(c, c.inputTopic, c.partitions, {});
+  if (!partitionCounts(await metadata(client, 15_000)).has(c.inputTopic))
+    await createTopic(c, c.inputTopic, c.partitions, {});
   const n = (await awaitTopics(client, [c.inputTopic])).get(c.inputTopic);
   if (n === undefined) throw configError(`the input topic ${c.inputTopic} does not exist and could not be created`);
   return n;
@@ -53,9 +63,14 @@ export async function ensureTopics(c: KafkaConfig, client: Producer): Promise<To
   for (const t of [c.resultsTopic, c.deadLetterTopic]) if (!counts.has(t)) await createTopic(c, t, c.partitions, {});
   counts = await awaitTopics(client, [c.inputTopic, c.resultsTopic, c.deadLetterTopic]);
   const inputPartitions = counts.get(c.inputTopic);
-  if (inputPartitions === undefined) throw configError(`the input topic ${c.inputTopic} does not exist and could not be created`);
+  if (inputPartitions === undefined)
+    throw configError(`the input topic ${c.inputTopic} does not exist and could not be created`);
   if (!counts.has(changelog)) {
-    await createTopic(c, changelog, inputPartitions, { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'segment.ms': '3600000' });
+    await createTopic(c, changelog, inputPartitions, {
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': '60000',
+      'segment.ms': '3600000',
+    });
     counts = await awaitTopics(client, [changelog]);
   }
   const changelogPartitions = counts.get(changelog);

@@ -144,9 +144,17 @@ export class TransactionCycle {
         // Records of an older bucket layout go first: their tombstones must not clear what the new records hold.
         for (const key of p.staleKeys) txn.produce(changelog, partition, null, key);
         for (const [key, value] of changelogRecords(cp, this.o.keys)) txn.produce(changelog, partition, value, key);
-        txn.produce(changelog, partition, encodeMeta({ offset: p.offset, watermark: cp.watermark, operators: this.o.fingerprints }), META_KEY);
+        txn.produce(
+          changelog,
+          partition,
+          encodeMeta({ offset: p.offset, watermark: cp.watermark, operators: this.o.fingerprints }),
+          META_KEY,
+        );
       }
-      await txn.sendOffsets(parts.map((p) => ({ topic: config.inputTopic, partition: p.task.partition, offset: p.offset })), this.o.consumer());
+      await txn.sendOffsets(
+        parts.map((p) => ({ topic: config.inputTopic, partition: p.task.partition, offset: p.offset })),
+        this.o.consumer(),
+      );
       await txn.commit();
     } catch (err) {
       this.o.log(`kafka: transaction failed, aborting: ${rd.asError(err).message}`);

@@ -33,7 +33,10 @@ export class Transactions {
    * producer with the same id left open, and fences that producer for good.
    */
   async connect(): Promise<void> {
-    this.producer = new rd.RdProducer(producerConfig(this.c, this.transactionalId) as never, PRODUCER_TOPIC_CONFIG as never);
+    this.producer = new rd.RdProducer(
+      producerConfig(this.c, this.transactionalId) as never,
+      PRODUCER_TOPIC_CONFIG as never,
+    );
     await rd.connect(this.producer, 30_000);
     this.producer.setPollInterval(100);
     await rd.txn((cb) => this.producer.initTransactions(this.c.transactionTimeoutMs * 2, cb));

@@ -32,13 +32,19 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 }
 
 /** Why `principal` may not publish on `topic`, or undefined when it may. */
-export function publishRefusal(principal: Principal, topics: readonly TopicTemplate[], topic: string): string | undefined {
+export function publishRefusal(
+  principal: Principal,
+  topics: readonly TopicTemplate[],
+  topic: string,
+): string | undefined {
   if (principal.role === 'operator') return undefined;
   for (const t of topics) {
     const f = matchTopic(t, topic);
     if (!f) continue;
-    if (f.tenant === undefined) return `topic '${topic}' names no tenant, so a device key cannot publish on it (template ${t.text})`;
-    if (f.tenant !== principal.tenant) return `a device key of tenant '${principal.tenant}' may not publish on '${topic}' (tenant '${f.tenant}')`;
+    if (f.tenant === undefined)
+      return `topic '${topic}' names no tenant, so a device key cannot publish on it (template ${t.text})`;
+    if (f.tenant !== principal.tenant)
+      return `a device key of tenant '${principal.tenant}' may not publish on '${topic}' (tenant '${f.tenant}')`;
     return undefined;
   }
   return `topic '${topic}' matches none of ${topics.map((t) => t.text).join(', ')}`;
@@ -52,7 +58,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const check = password === undefined ? undefined : o.keys.verify(password.toString('utf8'), Date.now());
       if (!check) return done(authError('the password must be an urbanflow API key', 4), false);
       if (!check.ok) return done(authError(check.reason, 4), false);
-      if (!MQTT_ROLES.has(check.principal.role)) return done(authError(`role '${check.principal.role}' may not connect over MQTT (device or operator keys only)`, 5), false);
+      if (!MQTT_ROLES.has(check.principal.role))
+        return done(
+          authError(`role '${check.principal.role}' may not connect over MQTT (device or operator keys only)`, 5),
+          false,
+        );
       principals.set(client, check.principal);
       done(null, true);
     },
@@ -67,9 +77,15 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         return callback(new Error(refusal));
       }
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      const durable = o.ingest.isClosed ? new Promise<void>(() => undefined) : o.ingest.accept(packet.topic, payload, packet.qos);
+      const durable = o.ingest.isClosed
+        ? new Promise<void>(() => undefined)
+        : o.ingest.accept(packet.topic, payload, packet.qos);
       const wait = durable ?? o.ingest.backpressure();
-      if (wait) wait.then(() => callback(null), (err: Error) => callback(err));
+      if (wait)
+        wait.then(
+          () => callback(null),
+          (err: Error) => callback(err),
+        );
       else callback(null);
     },
     authorizeSubscribe: (client, subscription, callback) => {

@@ -78,7 +78,8 @@ export async function startMqttClientSource(o: MqttClientSourceOptions): Promise
         () => {
           if (held.connection === connection && client.connected) send(packet);
         },
-        (err: Error) => o.log(`mqtt: a checkpoint failed, message ${packet.messageId} stays unacknowledged: ${err.message}`),
+        (err: Error) =>
+          o.log(`mqtt: a checkpoint failed, message ${packet.messageId} stays unacknowledged: ${err.message}`),
       );
       return;
     }
@@ -99,23 +100,46 @@ export async function startMqttClientSource(o: MqttClientSourceOptions): Promise
   client.on('reconnect', () => o.log(`mqtt: reconnecting to ${o.url}`));
   const filters = Object.fromEntries(o.topics.map((t) => [t.filter, { qos: o.qos }]));
   const connected = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(configError(`cannot connect to the MQTT broker at ${o.url} within ${o.connectTimeoutMs ?? 30_000} ms${lastError ? `: ${lastError.message}` : ''}`)), o.connectTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          configError(
+            `cannot connect to the MQTT broker at ${o.url} within ${o.connectTimeoutMs ?? 30_000} ms${lastError ? `: ${lastError.message}` : ''}`,
+          ),
+        ),
+      o.connectTimeoutMs ?? 30_000,
+    );
     let lastError: Error | undefined;
     client.on('error', (err: Error & { code?: string | number }) => {
       lastError = err;
       // A broker certificate that cannot be verified, or credentials the broker refuses, will not get better by retrying.
-      if ((typeof err.code === 'string' && FATAL_TLS_CODES.has(err.code)) || /Connection refused|Not authorized|Bad username or password/i.test(err.message)) {
+      if (
+        (typeof err.code === 'string' && FATAL_TLS_CODES.has(err.code)) ||
+        /Connection refused|Not authorized|Bad username or password/i.test(err.message)
+      ) {
         clearTimeout(timer);
-        reject(configError(`cannot connect to the MQTT broker at ${o.url}: ${err.message}${typeof err.code === 'string' ? ` (${err.code})` : ''}`));
+        reject(
+          configError(
+            `cannot connect to the MQTT broker at ${o.url}: ${err.message}${typeof err.code === 'string' ? ` (${err.code})` : ''}`,
+          ),
+        );
       }
     });
     client.once('connect', (ack) => {
       clearTimeout(timer);
       o.log(`mqtt: connected to ${o.url} as ${o.clientId} (${ack.sessionPresent ? 'session resumed' : 'new session'})`);
       client.subscribe(filters, (err, granted) => {
-        if (err) return reject(configError(`cannot subscribe to ${Object.keys(filters).join(', ')} at ${o.url}: ${err.message}`));
+        if (err)
+          return reject(
+            configError(`cannot subscribe to ${Object.keys(filters).join(', ')} at ${o.url}: ${err.message}`),
+          );
         const refused = (granted ?? []).filter((g) => g.qos === 128);
-        if (refused.length > 0) return reject(configError(`the broker at ${o.url} refused the subscription to ${refused.map((g) => g.topic).join(', ')} (check its ACL for this user)`));
+        if (refused.length > 0)
+          return reject(
+            configError(
+              `the broker at ${o.url} refused the subscription to ${refused.map((g) => g.topic).join(', ')} (check its ACL for this user)`,
+            ),
+          );
         resolve();
       });
     });

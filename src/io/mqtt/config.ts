@@ -82,11 +82,13 @@ export function mqttConfig(flags: MqttFlags, env: NodeJS.ProcessEnv): MqttConfig
   const url = get('url');
   const listen = get('listen');
   if (url === undefined && listen === undefined) return undefined;
-  if (url !== undefined && !/^(mqtts?|wss?):\/\/[^/]+/.test(url)) throw configError(`--mqtt must be a broker URL like mqtt://host:1883 or mqtts://host:8883 (got "${url}")`);
+  if (url !== undefined && !/^(mqtts?|wss?):\/\/[^/]+/.test(url))
+    throw configError(`--mqtt must be a broker URL like mqtt://host:1883 or mqtts://host:8883 (got "${url}")`);
   let listenPort: number | undefined;
   if (listen !== undefined) {
     listenPort = Number(listen);
-    if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65535) throw configError(`--mqtt-listen must be a port number 0-65535 (got "${listen}")`);
+    if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65535)
+      throw configError(`--mqtt-listen must be a port number 0-65535 (got "${listen}")`);
   }
   const qosText = get('qos') ?? '1';
   if (qosText !== '0' && qosText !== '1') throw configError(`--mqtt-qos must be 0 or 1 (got "${qosText}")`);
@@ -94,7 +96,8 @@ export function mqttConfig(flags: MqttFlags, env: NodeJS.ProcessEnv): MqttConfig
   if (clientId.length === 0 || clientId.length > 128) throw configError('--mqtt-client-id must be 1-128 characters');
   const cert = pem(get('cert'), '--mqtt-cert');
   const key = pem(get('key'), '--mqtt-key');
-  if ((cert === undefined) !== (key === undefined)) throw configError('--mqtt-cert and --mqtt-key go together (a client certificate and its private key)');
+  if ((cert === undefined) !== (key === undefined))
+    throw configError('--mqtt-cert and --mqtt-key go together (a client certificate and its private key)');
   return {
     url,
     listenPort,

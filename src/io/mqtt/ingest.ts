@@ -98,7 +98,10 @@ export class MqttIngest {
   private closed = false;
   private readonly counters = { messages: 0, readings: 0, checkpoints: 0 };
 
-  private constructor(private readonly o: MqttIngestOptions, restoredFilter: RedeliveryFilter) {
+  private constructor(
+    private readonly o: MqttIngestOptions,
+    restoredFilter: RedeliveryFilter,
+  ) {
     this.filter = restoredFilter;
     this.horizonMs = redeliveryHorizonMs(o.operators);
     this.ctx = { catalog: o.catalog, nowMs: 0, maxFutureMs: 0, source: '', deadLetter: o.deadLetter };
@@ -108,7 +111,11 @@ export class MqttIngest {
   /** Restores the saved window state into the engine (before its first message) and starts the tick. */
   static async start(o: MqttIngestOptions): Promise<{ ingest: MqttIngest; restoredKeys: number }> {
     const slots = o.catalog.ids.length;
-    if (!o.store) return { ingest: new MqttIngest(o, new RedeliveryFilter(slots * METRICS.length, METRICS.length, undefined)), restoredKeys: 0 };
+    if (!o.store)
+      return {
+        ingest: new MqttIngest(o, new RedeliveryFilter(slots * METRICS.length, METRICS.length, undefined)),
+        restoredKeys: 0,
+      };
     const saved = o.store.load();
     await o.engine.restore(saved.restore);
     const filter = new RedeliveryFilter(slots * METRICS.length, METRICS.length, saved.dedupBase, saved.generations);
@@ -153,7 +160,12 @@ export class MqttIngest {
     ctx.source = source;
     if (!fields) {
       this.counters.readings++;
-      this.o.deadLetter({ reason: 'unknown-topic', detail: `topic '${topic}' matches neither ${this.o.readingTopic.text} nor ${this.o.batchTopic.text}`, source, topic });
+      this.o.deadLetter({
+        reason: 'unknown-topic',
+        detail: `topic '${topic}' matches neither ${this.o.readingTopic.text} nor ${this.o.batchTopic.text}`,
+        source,
+        topic,
+      });
       return this.durable(qos);
     }
     const g = this.gather(source);
@@ -163,7 +175,16 @@ export class MqttIngest {
         g.readings++;
         const r = readingFromTopicPayload(payload, reading.sensor!, reading.metric!, clock.nowMs);
         if (this.o.catalog.index.get(r.sensor) === undefined) {
-          this.o.deadLetter({ reason: 'unknown-sensor', detail: `sensor '${r.sensor}' named by the topic is not in the city model`, source, topic, sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value });
+          this.o.deadLetter({
+            reason: 'unknown-sensor',
+            detail: `sensor '${r.sensor}' named by the topic is not in the city model`,
+            source,
+            topic,
+            sensor: r.sensor,
+            metric: r.metric,
+            ts: r.ts,
+            value: r.value,
+          });
         } else this.takeSingle(r, g, dedup, topic);
       } else {
         const decoded = decodeBatchTopicPayload(payload);
@@ -180,9 +201,15 @@ export class MqttIngest {
         g.readings++;
       }
       const head = payload.subarray(0, 512);
-      this.o.deadLetter({ reason: err.reason, detail: err.message, source, topic, payload: Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64') });
+      this.o.deadLetter({
+        reason: err.reason,
+        detail: err.message,
+        source,
+        topic,
+        payload: Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64'),
+      });
     }
-    if (this.gatheredRows >= MAX_GATHERED) this.flushSoon();
+    if (this.gatheredRows >= MAX_GATHERED) void this.flushSoon();
     return this.durable(qos);
   }
 
@@ -234,7 +261,11 @@ export class MqttIngest {
   }
 
   private flushSoon(): Promise<void> {
-    this.flushing ??= this.enqueue(() => this.flushGathered()).finally(() => (this.flushing = undefined));
+    // a failed flush is reported once, by enqueue's onError; the waiters only wait for it, so it settles without
+    // rejecting (an unawaited rejection here would end the process)
+    this.flushing ??= this.enqueue(() => this.flushGathered())
+      .catch(() => undefined)
+      .finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
@@ -243,7 +274,8 @@ export class MqttIngest {
   private checkpointSoon(): void {
     if (this.checkpointing) return;
     this.checkpointing = true;
-    this.enqueue(async () => {
+    // a failure is reported by enqueue's onError
+    void this.enqueue(async () => {
       this.checkpointing = false;
       await this.checkpoint();
     });
@@ -256,7 +288,8 @@ export class MqttIngest {
     // A pause in the stream (publishers waiting for their acknowledgements) checkpoints at once, not at the interval.
     const quiet = this.counters.messages === this.messagesAtLastTick;
     this.messagesAtLastTick = this.counters.messages;
-    if (this.waiting.length > 0 && (quiet || Date.now() - this.waitingSince >= (this.o.checkpointIntervalMs ?? 100))) this.checkpointSoon();
+    if (this.waiting.length > 0 && (quiet || Date.now() - this.waitingSince >= (this.o.checkpointIntervalMs ?? 100)))
+      this.checkpointSoon();
   }
 
   private async flushGathered(): Promise<void> {
@@ -293,4 +326,3 @@ export class MqttIngest {
     await this.chain;
   }
 }
-

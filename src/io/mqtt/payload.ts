@@ -1,7 +1,13 @@
 // MQTT payloads into decoded readings: a reading topic's value (a number as text, or JSON {value, ts?, quality?}),
 // and a batch topic's message, MessagePack or JSON, one reading or a columnar gateway batch as on Kafka.
 import { encode } from '@msgpack/msgpack';
-import { WireFormatError, decodeSingle, decodeWire, type DecodedMessage, type SingleReading } from '../../telemetry/codec.js';
+import {
+  WireFormatError,
+  decodeSingle,
+  decodeWire,
+  type DecodedMessage,
+  type SingleReading,
+} from '../../telemetry/codec.js';
 import { QUALITY_CODES, type Quality } from '../../telemetry/reading.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -36,14 +42,20 @@ function eventTime(v: unknown): number {
  * JSON) is stamped with `nowMs`; `{value, ts, quality}` carries its own event time (epoch ms or ISO 8601), which
  * is what lets a redelivery be recognised.
  */
-export function readingFromTopicPayload(payload: Uint8Array, sensor: string, metric: string, nowMs: number): SingleReading {
+export function readingFromTopicPayload(
+  payload: Uint8Array,
+  sensor: string,
+  metric: string,
+  nowMs: number,
+): SingleReading {
   if (payload.length === 0) throw new WireFormatError('malformed', 'the payload is empty');
   const s = text(payload).trim();
   const asNumber = s.length > 0 && s.length < 40 && /^[-+0-9.eE]+$/.test(s) ? Number(s) : NaN;
   if (!Number.isNaN(asNumber)) return { sensor, metric, ts: nowMs, value: asNumber, quality: 0 };
   const json = parseJson(s);
   if (typeof json === 'number') return { sensor, metric, ts: nowMs, value: json, quality: 0 };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new WireFormatError('malformed', 'the payload must be a number or a JSON object {value, ts?, quality?}');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new WireFormatError('malformed', 'the payload must be a number or a JSON object {value, ts?, quality?}');
   const o = json as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => k !== 'value' && k !== 'ts' && k !== 'quality');
   const problems: string[] = [];
@@ -57,7 +69,14 @@ export function readingFromTopicPayload(payload: Uint8Array, sensor: string, met
     if (q === undefined) problems.push(`quality must be one of good, uncertain, bad, got ${JSON.stringify(o.quality)}`);
     else quality = q;
   }
-  return { sensor, metric, ts, value: typeof o.value === 'number' ? o.value : NaN, quality, typeError: problems.length > 0 ? problems.join('; ') : undefined };
+  return {
+    sensor,
+    metric,
+    ts,
+    value: typeof o.value === 'number' ? o.value : NaN,
+    quality,
+    typeError: problems.length > 0 ? problems.join('; ') : undefined,
+  };
 }
 
 /** A batch topic's message: MessagePack as on Kafka, or the same shapes in JSON. */
@@ -65,9 +84,11 @@ export function decodeBatchTopicPayload(payload: Uint8Array): DecodedMessage {
   if (payload.length === 0) throw new WireFormatError('malformed', 'the message is empty');
   const first = payload[0];
   // JSON starts with `{` (after optional whitespace); MessagePack maps start with 0x80-0x8f, 0xde or 0xdf.
-  if (first !== 0x7b && first !== 0x20 && first !== 0x0a && first !== 0x0d && first !== 0x09) return decodeWire(payload);
+  if (first !== 0x7b && first !== 0x20 && first !== 0x0a && first !== 0x0d && first !== 0x09)
+    return decodeWire(payload);
   const json = parseJson(text(payload));
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new WireFormatError('malformed', 'a message must be a JSON object: one reading or a columnar batch');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new WireFormatError('malformed', 'a message must be a JSON object: one reading or a columnar batch');
   const o = json as Record<string, unknown>;
   if ('sensors' in o) return decodeWire(encode(o));
   return { kind: 'single', reading: decodeSingle(o) };

@@ -64,7 +64,12 @@ export class RedeliveryFilter {
   seal(): SeenGeneration | null {
     const c = this.current;
     if (c.keys.length === 0 && c.textKeys.length === 0) return null;
-    const g: SeenGeneration = { id: this.nextId++, maxTs: c.maxTs, keys: Float64Array.from(c.keys), textKeys: c.textKeys };
+    const g: SeenGeneration = {
+      id: this.nextId++,
+      maxTs: c.maxTs,
+      keys: Float64Array.from(c.keys),
+      textKeys: c.textKeys,
+    };
     this.generations.push(g);
     this.current = { keys: [], textKeys: [], maxTs: -Infinity };
     return g;
@@ -73,7 +78,7 @@ export class RedeliveryFilter {
   /** Forgets generations whose readings are all at or before `horizonTs` (no copy could be aggregated any more); returns their ids. */
   expire(horizonTs: number): number[] {
     const gone: number[] = [];
-    for (let i = 0; i < this.generations.length; ) {
+    for (let i = 0; i < this.generations.length;) {
       const g = this.generations[i];
       if (g.maxTs > horizonTs) {
         i++;

@@ -28,7 +28,12 @@ export interface MqttServiceOptions {
 
 export async function startMqttService(o: MqttServiceOptions): Promise<MqttService> {
   const { config, pipeline } = o;
-  const store = MqttCheckpointStore.open(o.stateDir, pipeline.catalog, pipeline.operators, stateLayout(pipeline.catalog, pipeline.operators));
+  const store = MqttCheckpointStore.open(
+    o.stateDir,
+    pipeline.catalog,
+    pipeline.operators,
+    stateLayout(pipeline.catalog, pipeline.operators),
+  );
   const { ingest, restoredKeys } = await MqttIngest.start({
     engine: pipeline.engine,
     catalog: pipeline.catalog,
@@ -45,7 +50,14 @@ export async function startMqttService(o: MqttServiceOptions): Promise<MqttServi
   try {
     if (config.listenPort !== undefined) {
       const { startEmbeddedBroker } = await import('./broker.js');
-      broker = await startEmbeddedBroker({ port: config.listenPort, host: config.listenHost, keys: o.keys, ingest, topics: [config.readingTopic, config.batchTopic], log: o.log });
+      broker = await startEmbeddedBroker({
+        port: config.listenPort,
+        host: config.listenHost,
+        keys: o.keys,
+        ingest,
+        topics: [config.readingTopic, config.batchTopic],
+        log: o.log,
+      });
     }
     if (config.url !== undefined) {
       client = await startMqttClientSource({
@@ -75,7 +87,9 @@ export async function startMqttService(o: MqttServiceOptions): Promise<MqttServi
     brokerPort: broker?.port,
     describe: () =>
       [
-        config.url ? `MQTT ${config.url} (${config.readingTopic.filter}, ${config.batchTopic.filter}, QoS ${config.qos})` : undefined,
+        config.url
+          ? `MQTT ${config.url} (${config.readingTopic.filter}, ${config.batchTopic.filter}, QoS ${config.qos})`
+          : undefined,
         broker ? `embedded MQTT broker on ${config.listenHost}:${broker.port}` : undefined,
       ]
         .filter(Boolean)

@@ -24,7 +24,10 @@ export class TelemetryPublisher {
   readings = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  private constructor(private readonly client: MqttClient, private readonly o: TelemetryPublisherOptions) {}
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly o: TelemetryPublisherOptions,
+  ) {}
 
   static async connect(o: TelemetryPublisherOptions): Promise<TelemetryPublisher> {
     try {
@@ -49,13 +52,17 @@ export class TelemetryPublisher {
     if (this.o.single) {
       for (const r of readings) {
         const topic = topicFor(this.o.readingTopic, { tenant: this.o.tenant, sensor: r.sensor, metric: r.metric });
-        await this.publish(topic, JSON.stringify(r.quality ? { value: r.value, ts: r.ts, quality: r.quality } : { value: r.value, ts: r.ts }));
+        await this.publish(
+          topic,
+          JSON.stringify(r.quality ? { value: r.value, ts: r.ts, quality: r.quality } : { value: r.value, ts: r.ts }),
+        );
       }
       return;
     }
     const size = this.o.batchSize ?? 1000;
     const topic = topicFor(this.o.batchTopic, { tenant: this.o.tenant });
-    for (let i = 0; i < readings.length; i += size) await this.publish(topic, Buffer.from(encodeBatch(readings.slice(i, i + size))));
+    for (let i = 0; i < readings.length; i += size)
+      await this.publish(topic, Buffer.from(encodeBatch(readings.slice(i, i + size))));
   }
 
   async close(): Promise<void> {

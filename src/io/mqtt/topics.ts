@@ -25,16 +25,25 @@ export interface TopicFields {
 /** Parses a template; `required` placeholders must appear (a reading topic needs sensor and metric). */
 export function parseTopicTemplate(text: string, name: string, required: readonly Placeholder[] = []): TopicTemplate {
   if (text.length === 0) throw configError(`${name} must not be empty`);
-  if (/[#+]/.test(text)) throw configError(`${name} "${text}" must not hold MQTT wildcards (+, #): name levels with {tenant}, {sensor}, {metric}`);
+  if (/[#+]/.test(text))
+    throw configError(
+      `${name} "${text}" must not hold MQTT wildcards (+, #): name levels with {tenant}, {sensor}, {metric}`,
+    );
   const seen = new Set<string>();
   const levels = text.split('/').map((level) => {
     const m = /^\{(\w+)\}$/.exec(level);
     if (!m) {
-      if (/[{}]/.test(level)) throw configError(`${name} "${text}": a placeholder must fill a whole level, e.g. urbanflow/{tenant}/{sensor}/{metric}`);
+      if (/[{}]/.test(level))
+        throw configError(
+          `${name} "${text}": a placeholder must fill a whole level, e.g. urbanflow/{tenant}/{sensor}/{metric}`,
+        );
       return level;
     }
     const p = m[1] as Placeholder;
-    if (!PLACEHOLDERS.includes(p)) throw configError(`${name} "${text}": unknown placeholder {${m[1]}} (known: ${PLACEHOLDERS.map((x) => `{${x}}`).join(', ')})`);
+    if (!PLACEHOLDERS.includes(p))
+      throw configError(
+        `${name} "${text}": unknown placeholder {${m[1]}} (known: ${PLACEHOLDERS.map((x) => `{${x}}`).join(', ')})`,
+      );
     if (seen.has(p)) throw configError(`${name} "${text}": {${p}} appears twice`);
     seen.add(p);
     return { placeholder: p };

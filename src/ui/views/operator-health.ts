@@ -31,11 +31,35 @@ function draw(): void {
   const cards = h(
     'div',
     { class: 'cards' },
-    h('div', { class: 'card' }, h('span', {}, 'Readings/s'), h('strong', { 'data-metric': 'readings-per-sec' }, String(x.readingsPerSec))),
-    h('div', { class: 'card' }, h('span', {}, 'Watermark lag'), h('strong', { 'data-metric': 'watermark-lag' }, seconds(x.watermarkLagMs))),
-    h('div', { class: 'card' }, h('span', {}, 'Late drops (last minute)'), h('strong', { 'data-metric': 'late-drops' }, `${x.lateDrops.recentLate} (${fmt(x.lateDrops.recentRatio * 100, 2)} %)${x.lateDrops.abnormal ? ' abnormal' : ''}`)),
+    h(
+      'div',
+      { class: 'card' },
+      h('span', {}, 'Readings/s'),
+      h('strong', { 'data-metric': 'readings-per-sec' }, String(x.readingsPerSec)),
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h('span', {}, 'Watermark lag'),
+      h('strong', { 'data-metric': 'watermark-lag' }, seconds(x.watermarkLagMs)),
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h('span', {}, 'Late drops (last minute)'),
+      h(
+        'strong',
+        { 'data-metric': 'late-drops' },
+        `${x.lateDrops.recentLate} (${fmt(x.lateDrops.recentRatio * 100, 2)} %)${x.lateDrops.abnormal ? ' abnormal' : ''}`,
+      ),
+    ),
     h('div', { class: 'card' }, h('span', {}, 'Late readings (total)'), h('strong', {}, String(x.late))),
-    h('div', { class: 'card' }, h('span', {}, 'Dead letters'), h('strong', { 'data-metric': 'dead-letters' }, String(x.deadLetters.total))),
+    h(
+      'div',
+      { class: 'card' },
+      h('span', {}, 'Dead letters'),
+      h('strong', { 'data-metric': 'dead-letters' }, String(x.deadLetters.total)),
+    ),
     h('div', { class: 'card' }, h('span', {}, 'Emit delay p99'), h('strong', {}, `${fmt(x.emitDelayP99Ms, 0)} ms`)),
   );
   const reasons = Object.entries(x.deadLetters.byReason).sort((a, b) => b[1] - a[1]);
@@ -44,13 +68,25 @@ function draw(): void {
     'figure',
     { class: 'bars', 'aria-label': 'Dead letters by reason (count)' },
     h('figcaption', {}, 'Dead letters by reason (count)'),
-    ...reasons.map(([reason, n]) => h('div', { class: 'bar-row', 'data-reason': reason }, h('span', { class: 'bar-label' }, reason), h('meter', { min: 0, max, value: n, 'aria-label': `${reason} dead letters` }), h('span', {}, String(n)))),
+    ...reasons.map(([reason, n]) =>
+      h(
+        'div',
+        { class: 'bar-row', 'data-reason': reason },
+        h('span', { class: 'bar-label' }, reason),
+        h('meter', { min: 0, max, value: n, 'aria-label': `${reason} dead letters` }),
+        h('span', {}, String(n)),
+      ),
+    ),
     reasons.length === 0 ? h('p', {}, 'none') : null,
   );
   const sources = table(
     'Watermark lag per source (service time)',
     ['source', 'lag', 'state'],
-    (x.sources ?? []).map((src) => [src.source, seconds(src.lagMs), src.idle ? 'idle (not holding the watermark)' : 'active']),
+    (x.sources ?? []).map((src) => [
+      src.source,
+      seconds(src.lagMs),
+      src.idle ? 'idle (not holding the watermark)' : 'active',
+    ]),
     { id: 'sources' },
   );
   if (!parts || !parts.cards.isConnected) {
@@ -93,7 +129,10 @@ export const operatorHealth: View = {
         late: stats.late,
         activeWindows: stats.activeWindows,
         emitDelayP99Ms: stats.emitDelayP99Ms,
-        deadLetters: { total: dead.total, byReason: Object.fromEntries(Object.entries(dead.byReason).map(([k, v]) => [k, v.count])) },
+        deadLetters: {
+          total: dead.total,
+          byReason: Object.fromEntries(Object.entries(dead.byReason).map(([k, v]) => [k, v.count])),
+        },
         lateDrops: { recentLate: 0, recentRatio: 0, abnormal: false },
         sources: [],
       };

@@ -37,7 +37,11 @@ async function draw(root: HTMLElement, message?: HTMLElement): Promise<void> {
       'label',
       {},
       'Role ',
-      h('select', { name: 'role' }, ...['utility', 'waste-contractor', 'traffic-center', 'operator'].map((r) => h('option', { value: r }, r))),
+      h(
+        'select',
+        { name: 'role' },
+        ...['utility', 'waste-contractor', 'traffic-center', 'operator'].map((r) => h('option', { value: r }, r)),
+      ),
     ),
     h('label', {}, 'Depots (comma-separated, contractors) ', h('input', { name: 'depots' })),
     h('label', {}, 'Label ', h('input', { name: 'label', maxlength: 200 })),
@@ -50,14 +54,34 @@ async function draw(root: HTMLElement, message?: HTMLElement): Promise<void> {
       .split(',')
       .map((d) => d.trim())
       .filter(Boolean);
-    const body = { tenant: String(f.get('tenant')), role: String(f.get('role')), ...(depots.length ? { depots } : {}), ...(f.get('label') ? { label: String(f.get('label')) } : {}) };
+    const body = {
+      tenant: String(f.get('tenant')),
+      role: String(f.get('role')),
+      ...(depots.length ? { depots } : {}),
+      ...(f.get('label') ? { label: String(f.get('label')) } : {}),
+    };
     send<{ secret: string; key: Key }>('POST', '/v1/keys', body)
       .then((created) =>
-        draw(root, h('p', { class: 'secret', role: 'alert' }, 'New key (shown only now; copy it): ', h('code', { id: 'new-secret' }, created.secret))),
+        draw(
+          root,
+          h(
+            'p',
+            { class: 'secret', role: 'alert' },
+            'New key (shown only now; copy it): ',
+            h('code', { id: 'new-secret' }, created.secret),
+          ),
+        ),
       )
-      .catch((err: unknown) => draw(root, h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? err.detail : String(err))));
+      .catch((err: unknown) =>
+        draw(root, h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? err.detail : String(err))),
+      );
   });
-  root.replaceChildren(h('h1', {}, 'API keys'), ...(message ? [message] : []), table('Keys', ['id', 'tenant', 'role', 'depots', 'label', 'created (UTC)', 'state', ''], rows, { id: 'keys' }), form);
+  root.replaceChildren(
+    h('h1', {}, 'API keys'),
+    ...(message ? [message] : []),
+    table('Keys', ['id', 'tenant', 'role', 'depots', 'label', 'created (UTC)', 'state', ''], rows, { id: 'keys' }),
+    form,
+  );
 }
 
 async function revoke(root: HTMLElement, id: string): Promise<void> {

@@ -8,7 +8,10 @@ interface City {
   name: string;
   intersections: { id: string; name: string; location: Point }[];
   feeders: { id: string; capacityKW: number; resources: { id: string; type: string }[] }[];
-  waste: { depots: { id: string; name: string; location: Point }[]; bins: { id: string; location: Point; depot: string }[] };
+  waste: {
+    depots: { id: string; name: string; location: Point }[];
+    bins: { id: string; location: Point; depot: string }[];
+  };
 }
 
 interface Current {
@@ -73,19 +76,35 @@ export const operatorMap: View = {
   async render(_who, root) {
     const [{ city }, ...current] = await Promise.all([
       get<{ city: City }>('/v1/city'),
-      ...['bin-fill-latest', 'lane-group-flow-5m', 'feeder-kw-30m', 'dr-kw-sessions'].map((op) => get<Current>(`/v1/windows/${op}/current?limit=10000`)),
+      ...['bin-fill-latest', 'lane-group-flow-5m', 'feeder-kw-30m', 'dr-kw-sessions'].map((op) =>
+        get<Current>(`/v1/windows/${op}/current?limit=10000`),
+      ),
     ]);
     bins.clear();
     intersections.clear();
     feeders.clear();
     resources.clear();
-    const points = [...city.intersections.map((x) => x.location), ...city.waste.bins.map((b) => b.location), ...city.waste.depots.map((d) => d.location)];
+    const points = [
+      ...city.intersections.map((x) => x.location),
+      ...city.waste.bins.map((b) => b.location),
+      ...city.waste.depots.map((d) => d.location),
+    ];
     const proj = projection(points);
     const svg = mapSvg(proj, `Map of ${city.name}: intersections, bins and depots`);
     svg.id = 'city-map';
     const binLayer = s('g', { class: 'bins' });
     for (const b of city.waste.bins) {
-      const el = s('circle', { cx: proj.x(b.location).toFixed(1), cy: proj.y(b.location).toFixed(1), r: 3, fill: ramp(null), 'data-bin': b.id }, s('title', {}, `${b.id}: no reading yet`));
+      const el = s(
+        'circle',
+        {
+          cx: proj.x(b.location).toFixed(1),
+          cy: proj.y(b.location).toFixed(1),
+          r: 3,
+          fill: ramp(null),
+          'data-bin': b.id,
+        },
+        s('title', {}, `${b.id}: no reading yet`),
+      );
       bins.set(b.id, el);
       binLayer.append(el);
     }
@@ -93,13 +112,31 @@ export const operatorMap: View = {
     for (const x of city.intersections) {
       const cx = proj.x(x.location);
       const cy = proj.y(x.location);
-      const el = s('rect', { x: (cx - 6).toFixed(1), y: (cy - 6).toFixed(1), width: 12, height: 12, fill: ramp(null), stroke: '#222', 'data-intersection': x.id }, s('title', {}, `${x.id} ${x.name}`));
+      const el = s(
+        'rect',
+        {
+          x: (cx - 6).toFixed(1),
+          y: (cy - 6).toFixed(1),
+          width: 12,
+          height: 12,
+          fill: ramp(null),
+          stroke: '#222',
+          'data-intersection': x.id,
+        },
+        s('title', {}, `${x.id} ${x.name}`),
+      );
       intersections.set(x.id, { el, flows: new Map() });
       xLayer.append(el);
     }
     const depotLayer = s('g', { class: 'depots' });
     for (const d of city.waste.depots) {
-      depotLayer.append(s('path', { d: `M${proj.x(d.location)},${proj.y(d.location) - 9}l8,14h-16z`, fill: '#333', 'data-depot': d.id }, s('title', {}, d.name)));
+      depotLayer.append(
+        s(
+          'path',
+          { d: `M${proj.x(d.location)},${proj.y(d.location) - 9}l8,14h-16z`, fill: '#333', 'data-depot': d.id },
+          s('title', {}, d.name),
+        ),
+      );
     }
     svg.append(
       binLayer,
@@ -112,7 +149,11 @@ export const operatorMap: View = {
         [ramp(null), 'no data'],
       ]),
     );
-    const feederPanel = h('div', { class: 'feeders', role: 'list', 'aria-label': 'Feeders by load, with their DR resources' });
+    const feederPanel = h('div', {
+      class: 'feeders',
+      role: 'list',
+      'aria-label': 'Feeders by load, with their DR resources',
+    });
     for (const f of city.feeders) {
       const dots = h('div', { class: 'resources' });
       for (const r of f.resources) {
@@ -120,7 +161,13 @@ export const operatorMap: View = {
         resources.set(r.id, el);
         dots.append(el);
       }
-      const el = h('div', { class: 'feeder', role: 'listitem', 'data-feeder': f.id }, h('strong', {}, f.id), h('span', { class: 'value' }, `no reading (cap ${f.capacityKW} kW)`), dots);
+      const el = h(
+        'div',
+        { class: 'feeder', role: 'listitem', 'data-feeder': f.id },
+        h('strong', {}, f.id),
+        h('span', { class: 'value' }, `no reading (cap ${f.capacityKW} kW)`),
+        dots,
+      );
       feeders.set(f.id, { el, capacityKW: f.capacityKW });
       feederPanel.append(el);
     }
@@ -128,7 +175,11 @@ export const operatorMap: View = {
     svg.setAttribute('data-state', 'ready');
     root.append(
       h('h1', {}, `${city.name}: live state`),
-      h('p', { class: 'hint' }, 'Bins coloured by fill, intersections by detected flow (veh/h), feeders by load against capacity; DR resources dark while their last session delivered power.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Bins coloured by fill, intersections by detected flow (veh/h), feeders by load against capacity; DR resources dark while their last session delivered power.',
+      ),
       h('div', { class: 'map-wrap' }, svg),
       h('h2', {}, 'Feeders and DR resources'),
       feederPanel,

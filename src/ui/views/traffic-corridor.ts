@@ -24,7 +24,11 @@ function greens(plan: CorridorPlan): { start: number; length: number }[] {
  * The widest outbound band: departure times t at the first signal such that t + T[i] falls in every green (mod the
  * cycle); its leading edge is at some green's start, so trying each is exact (as the corridor planner measures it).
  */
-export function outboundBand(cycle: number, g: { start: number; length: number }[], T: number[]): { start: number; width: number } {
+export function outboundBand(
+  cycle: number,
+  g: { start: number; length: number }[],
+  T: number[],
+): { start: number; width: number } {
   const mod = (v: number) => ((v % cycle) + cycle) % cycle;
   let best = { start: 0, width: 0 };
   for (let k = 0; k < g.length; k++) {
@@ -50,7 +54,12 @@ function diagram(plan: CorridorPlan, names: string[], T: number[]): SVGElement {
   const maxT = Math.max(...T, 1);
   const x = (t: number) => left + (t / span) * (W - left - 10);
   const y = (d: number) => top + (H - top - 50) * (1 - d / maxT);
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timing', role: 'img', 'aria-label': `Time-space diagram of ${plan.corridorId}` });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'timing',
+    role: 'img',
+    'aria-label': `Time-space diagram of ${plan.corridorId}`,
+  });
   const g = greens(plan);
   names.forEach((name, i) => {
     const yy = y(T[i]);
@@ -59,7 +68,17 @@ function diagram(plan: CorridorPlan, names: string[], T: number[]): SVGElement {
     for (let k = -1; k * C < span; k++) {
       const a = Math.max(0, g[i].start + k * C);
       const b = Math.min(span, g[i].start + k * C + g[i].length);
-      if (b > a) svg.append(s('rect', { x: x(a), y: yy - 3, width: x(b) - x(a), height: 6, fill: INTERVAL_COLORS.green, 'data-green-of': name }));
+      if (b > a)
+        svg.append(
+          s('rect', {
+            x: x(a),
+            y: yy - 3,
+            width: x(b) - x(a),
+            height: 6,
+            fill: INTERVAL_COLORS.green,
+            'data-green-of': name,
+          }),
+        );
     }
   });
   const band = outboundBand(C, g, T);
@@ -98,13 +117,22 @@ export const trafficCorridors: View = {
   title: 'Corridors',
   roles: ['traffic-center', 'operator'],
   async render(_who, root) {
-    const list = await get<{ items: { id: string; status: string; intersections?: string[] }[] }>('/v1/signals/corridors');
+    const list = await get<{ items: { id: string; status: string; intersections?: string[] }[] }>(
+      '/v1/signals/corridors',
+    );
     const body = h('div', { id: 'corridor-plan' });
-    const pick = h('select', { id: 'corridor', name: 'corridor' }, ...list.items.map((c) => h('option', { value: c.id }, c.id)));
+    const pick = h(
+      'select',
+      { id: 'corridor', name: 'corridor' },
+      ...list.items.map((c) => h('option', { value: c.id }, c.id)),
+    );
     const show = async (id: string) => {
       selected = id;
       pick.value = id;
-      const [answer, corridor] = await Promise.all([maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`), get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`)]);
+      const [answer, corridor] = await Promise.all([
+        maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
+        get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
+      ]);
       if (!answer) {
         body.replaceChildren(h('p', {}, `No plan for ${id} yet.`));
         return;
@@ -113,12 +141,22 @@ export const trafficCorridors: View = {
       for (const t of corridor.linkTravelTimesS) T.push(T[T.length - 1] + t);
       const p = answer.plan;
       body.replaceChildren(
-        h('p', {}, `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`),
+        h(
+          'p',
+          {},
+          `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`,
+        ),
         diagram(p, corridor.intersections, T),
         table(
           'Signals in corridor order',
           ['intersection', 'offset (s)', 'coordinated phase', 'travel time from first (s)', 'LOS'],
-          p.plans.map((x, i) => [x.intersectionId, String(x.pattern.offsetTime), x.pattern.coordPhase ?? '–', fmt(T[i]), x.performance.los]),
+          p.plans.map((x, i) => [
+            x.intersectionId,
+            String(x.pattern.offsetTime),
+            x.pattern.coordPhase ?? '–',
+            fmt(T[i]),
+            x.performance.los,
+          ]),
         ),
       );
       body.setAttribute('data-state', 'ready');

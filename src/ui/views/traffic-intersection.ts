@@ -62,13 +62,41 @@ export function ringBarrier(plan: SignalPlan, label: string): SVGElement {
         [p.yellowChange, INTERVAL_COLORS.yellow, 'yellow'],
         [p.redClear, INTERVAL_COLORS.red, 'all-red'],
       ] as const) {
-        g.append(s('rect', { x: x(t).toFixed(1), y, width: Math.max(0, x(t + len) - x(t)).toFixed(1), height: 24, fill: color }, s('title', {}, `${p.phase} ${name} ${fmt(len)} s`)));
+        g.append(
+          s(
+            'rect',
+            { x: x(t).toFixed(1), y, width: Math.max(0, x(t + len) - x(t)).toFixed(1), height: 24, fill: color },
+            s('title', {}, `${p.phase} ${name} ${fmt(len)} s`),
+          ),
+        );
         t += len;
       }
       if (p.walk > 0) {
-        g.append(s('rect', { x: x(p.start).toFixed(1), y: y + 27, width: (x(p.start + p.walk) - x(p.start)).toFixed(1), height: 8, fill: INTERVAL_COLORS.walk }, s('title', {}, `${p.phase} walk ${fmt(p.walk)} s`)));
         g.append(
-          s('rect', { x: x(p.start + p.walk).toFixed(1), y: y + 27, width: (x(p.start + p.walk + p.pedestrianClear) - x(p.start + p.walk)).toFixed(1), height: 8, fill: INTERVAL_COLORS.ped }, s('title', {}, `${p.phase} pedestrian clearance ${fmt(p.pedestrianClear)} s`)),
+          s(
+            'rect',
+            {
+              x: x(p.start).toFixed(1),
+              y: y + 27,
+              width: (x(p.start + p.walk) - x(p.start)).toFixed(1),
+              height: 8,
+              fill: INTERVAL_COLORS.walk,
+            },
+            s('title', {}, `${p.phase} walk ${fmt(p.walk)} s`),
+          ),
+        );
+        g.append(
+          s(
+            'rect',
+            {
+              x: x(p.start + p.walk).toFixed(1),
+              y: y + 27,
+              width: (x(p.start + p.walk + p.pedestrianClear) - x(p.start + p.walk)).toFixed(1),
+              height: 8,
+              fill: INTERVAL_COLORS.ped,
+            },
+            s('title', {}, `${p.phase} pedestrian clearance ${fmt(p.pedestrianClear)} s`),
+          ),
         );
       }
       g.append(s('text', { x: x(p.start) + 3, y: y + 16, class: 'phase-label' }, `${p.phase} ${p.splitTime}s`));
@@ -79,7 +107,17 @@ export function ringBarrier(plan: SignalPlan, label: string): SVGElement {
   const barriers = [...new Set(plan.phases.map((p) => p.barrier))];
   for (const b of barriers) {
     const end = Math.max(...plan.phases.filter((p) => p.barrier === b).map((p) => p.start + p.splitTime));
-    svg.append(s('line', { x1: x(end), x2: x(end), y1: 20, y2: 30 + rings.length * rowH, stroke: '#000', 'stroke-width': 2, 'stroke-dasharray': '4 2' }));
+    svg.append(
+      s('line', {
+        x1: x(end),
+        x2: x(end),
+        y1: 20,
+        y2: 30 + rings.length * rowH,
+        stroke: '#000',
+        'stroke-width': 2,
+        'stroke-dasharray': '4 2',
+      }),
+    );
   }
   const axisY = 34 + rings.length * rowH;
   for (let t = 0; t <= C; t += 10) svg.append(s('text', { x: x(t), y: axisY + 8, class: 'tick' }, `${t}`));
@@ -91,7 +129,12 @@ export function ringBarrier(plan: SignalPlan, label: string): SVGElement {
     [INTERVAL_COLORS.walk, 'walk'],
     [INTERVAL_COLORS.ped, 'ped. clearance'],
   ];
-  items.forEach(([c, t], i) => svg.append(s('rect', { x: left + i * 150, y: axisY + 22, width: 12, height: 12, fill: c }), s('text', { x: left + i * 150 + 16, y: axisY + 32 }, t)));
+  items.forEach(([c, t], i) =>
+    svg.append(
+      s('rect', { x: left + i * 150, y: axisY + 22, width: 12, height: 12, fill: c }),
+      s('text', { x: left + i * 150 + 16, y: axisY + 32 }, t),
+    ),
+  );
   return svg;
 }
 
@@ -101,18 +144,40 @@ function planSection(title: string, a: LivePlan, tz: string): HTMLElement {
     'section',
     { 'data-period': title.startsWith('Next') ? 'next' : 'current' },
     h('h2', {}, `${title}: ${time(a.effectiveFromMs, tz)} – ${time(a.effectiveUntilMs, tz)} (version ${a.version})`),
-    h('p', {}, `Cycle ${p.pattern.cycleTime} s, offset ${p.pattern.offsetTime} s, coordinated phase ${p.pattern.coordPhase ?? 'none'}; control delay ${fmt(p.performance.controlDelay)} s/veh, LOS ${p.performance.los}, max v/c ${fmt(p.performance.maxDegreeOfSaturation, 2)}`),
+    h(
+      'p',
+      {},
+      `Cycle ${p.pattern.cycleTime} s, offset ${p.pattern.offsetTime} s, coordinated phase ${p.pattern.coordPhase ?? 'none'}; control delay ${fmt(p.performance.controlDelay)} s/veh, LOS ${p.performance.los}, max v/c ${fmt(p.performance.maxDegreeOfSaturation, 2)}`,
+    ),
     ringBarrier(p, `Ring-and-barrier diagram of ${p.intersectionId}, ${title.toLowerCase()}`),
     table(
       'Phases (seconds)',
       ['phase', 'ring', 'split', 'green', 'yellow', 'all-red', 'walk', 'ped. clear', 'lane groups'],
-      p.phases.map((x) => [x.phase, x.ring, h('span', { 'data-split-of': x.phase }, String(x.splitTime)), fmt(x.green), fmt(x.yellowChange), fmt(x.redClear), fmt(x.walk), fmt(x.pedestrianClear), x.laneGroups.join(', ')]),
+      p.phases.map((x) => [
+        x.phase,
+        x.ring,
+        h('span', { 'data-split-of': x.phase }, String(x.splitTime)),
+        fmt(x.green),
+        fmt(x.yellowChange),
+        fmt(x.redClear),
+        fmt(x.walk),
+        fmt(x.pedestrianClear),
+        x.laneGroups.join(', '),
+      ]),
       { class: 'phases' },
     ),
     table(
       'Lane groups (HCM)',
       ['lane group', 'phases', 'flow (veh/h)', 'capacity (veh/h)', 'v/c', 'control delay (s/veh)', 'LOS'],
-      p.performance.laneGroups.map((g) => [g.id, g.phases.join(', '), fmt(g.flowRate, 0), fmt(g.capacity, 0), h('span', { 'data-vc-of': g.id }, fmt(g.vc, 2)), fmt(g.controlDelay), g.los]),
+      p.performance.laneGroups.map((g) => [
+        g.id,
+        g.phases.join(', '),
+        fmt(g.flowRate, 0),
+        fmt(g.capacity, 0),
+        h('span', { 'data-vc-of': g.id }, fmt(g.vc, 2)),
+        fmt(g.controlDelay),
+        g.los,
+      ]),
       { class: 'lane-groups' },
     ),
   );
@@ -127,21 +192,32 @@ export const trafficIntersections: View = {
   title: 'Intersections',
   roles: ['traffic-center', 'operator'],
   async render(_who, root) {
-    const list = await get<{ items: { id: string; status: string; next?: { version: number } | null }[] }>('/v1/signals/intersections');
+    const list = await get<{ items: { id: string; status: string; next?: { version: number } | null }[] }>(
+      '/v1/signals/intersections',
+    );
     const ready = list.items.filter((x) => x.status === 'ready');
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const body = h('div', { id: 'intersection-plan' });
-    const pick = h('select', { id: 'intersection', name: 'intersection' }, ...list.items.map((x) => h('option', { value: x.id }, `${x.id}${x.status === 'ready' ? '' : ' (not ready)'}`)));
+    const pick = h(
+      'select',
+      { id: 'intersection', name: 'intersection' },
+      ...list.items.map((x) => h('option', { value: x.id }, `${x.id}${x.status === 'ready' ? '' : ' (not ready)'}`)),
+    );
     const show = async (id: string) => {
       selected = id;
       pick.value = id;
       // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
       const rows = body.hasChildNodes() ? (await get<typeof list>('/v1/signals/intersections')).items : list.items;
       const published = rows.find((x) => x.id === id)?.next;
-      const [current, next] = await Promise.all([maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`), published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined]);
+      const [current, next] = await Promise.all([
+        maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`),
+        published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined,
+      ]);
       body.replaceChildren(
         current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
-        next ? planSection('Next period', next, tz) : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
+        next
+          ? planSection('Next period', next, tz)
+          : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
       );
       body.setAttribute('data-state', 'ready');
     };
@@ -154,7 +230,11 @@ export const trafficIntersections: View = {
   },
   update(event, data) {
     // New counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can change).
-    if (event !== 'results' || !(data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${selected}/`))) return;
+    if (
+      event !== 'results' ||
+      !(data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${selected}/`))
+    )
+      return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => refresh?.(), 2000);
   },

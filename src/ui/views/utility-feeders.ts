@@ -30,7 +30,11 @@ export const utilityFeeders: View = {
   async render(_who, root) {
     const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
     const body = h('div', { id: 'feeder-chart' });
-    const pick = h('select', { id: 'feeder', name: 'feeder' }, ...feeders.items.map((f) => h('option', { value: f.id }, f.id)));
+    const pick = h(
+      'select',
+      { id: 'feeder', name: 'feeder' },
+      ...feeders.items.map((f) => h('option', { value: f.id }, f.id)),
+    );
     const show = async (id: string) => {
       selected = id;
       pick.value = id;
@@ -41,24 +45,48 @@ export const utilityFeeders: View = {
         return;
       }
       const from = fc.lastObservationMs - HISTORY_MS;
-      const hist = await get<{ results: WindowRow[] }>(`/v1/windows/feeder-kw-30m?key=${encodeURIComponent(id)}&from=${from}`);
+      const hist = await get<{ results: WindowRow[] }>(
+        `/v1/windows/feeder-kw-30m?key=${encodeURIComponent(id)}&from=${from}`,
+      );
       const past = hist.results.filter((r) => r.start >= from);
       const times = [...past.map((r) => r.start), ...fc.timestamps.filter((t) => t > fc.lastObservationMs)];
       const n = past.length;
       const future = fc.timestamps.map((t, i) => [t, i] as const).filter(([t]) => t > fc.lastObservationMs);
       const pad = (vals: number[]) => [...new Array<null>(n).fill(null), ...future.map(([, i]) => vals[i])];
       body.replaceChildren(
-        h('p', {}, `Forecast method ${fc.method} (${fc.status}); last observation ${new Date(fc.lastObservationMs).toISOString().slice(0, 16)}Z; capacity ${fmt(cap, 0)} kW.`),
+        h(
+          'p',
+          {},
+          `Forecast method ${fc.method} (${fc.status}); last observation ${new Date(fc.lastObservationMs).toISOString().slice(0, 16)}Z; capacity ${fmt(cap, 0)} kW.`,
+        ),
         chart({
           title: `Load of ${id}: measured and forecast`,
           unit: 'kW',
           times,
           series: [
-            { label: 'measured (30-min mean)', values: [...past.map((r) => r.values.mean), ...future.map(() => null)], color: '#222' },
+            {
+              label: 'measured (30-min mean)',
+              values: [...past.map((r) => r.values.mean), ...future.map(() => null)],
+              color: '#222',
+            },
             { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
-            { label: 'upper 95 %', values: pad(fc.upper95), color: '#9ecae1', dash: [4, 4], bandTo: 3, fill: 'rgba(158,202,225,0.35)' },
+            {
+              label: 'upper 95 %',
+              values: pad(fc.upper95),
+              color: '#9ecae1',
+              dash: [4, 4],
+              bandTo: 3,
+              fill: 'rgba(158,202,225,0.35)',
+            },
             { label: 'lower 95 %', values: pad(fc.lower95), color: '#9ecae1', dash: [4, 4] },
-            { label: 'upper 80 %', values: pad(fc.upper80), color: '#6baed6', dash: [2, 2], bandTo: 5, fill: 'rgba(107,174,214,0.45)' },
+            {
+              label: 'upper 80 %',
+              values: pad(fc.upper80),
+              color: '#6baed6',
+              dash: [2, 2],
+              bandTo: 5,
+              fill: 'rgba(107,174,214,0.45)',
+            },
             { label: 'lower 80 %', values: pad(fc.lower80), color: '#6baed6', dash: [2, 2] },
             { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
           ],
@@ -76,6 +104,7 @@ export const utilityFeeders: View = {
   },
   update(event, data) {
     // A new 30-minute load window of the feeder shown: redraw with it.
-    if (event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === selected)) redraw?.();
+    if (event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === selected))
+      redraw?.();
   },
 };

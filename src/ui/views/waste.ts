@@ -19,14 +19,18 @@ interface RouteAnswer {
   frozen: boolean;
   bins: { id: string; fill: number; forecastFill: number; forecast: string; mustCollect: boolean }[];
   overflowRisk: string[];
-  plan: { trucks: { truck: string; distanceKm: number; trips: number; stops: Stop[] }[]; unassigned: { bin: string; reason: string }[] };
+  plan: {
+    trucks: { truck: string; distanceKm: number; trips: number; stops: Stop[] }[];
+    unassigned: { bin: string; reason: string }[];
+  };
 }
 interface Feature {
   geometry: { type: 'LineString'; coordinates: [number, number][] } | { type: 'Point'; coordinates: [number, number] };
   properties: Record<string, string | number>;
 }
 
-const clock = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.round(min % 60)).padStart(2, '0')}`;
+const clock = (min: number) =>
+  `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.round(min % 60)).padStart(2, '0')}`;
 
 async function depotsOf(): Promise<string[]> {
   const d = await get<{ items: { id: string }[] }>('/v1/city/depots');
@@ -34,15 +38,31 @@ async function depotsOf(): Promise<string[]> {
 }
 
 function routeMap(geo: { features: Feature[] }, trucks: string[]): SVGElement {
-  const points = geo.features.flatMap((f) => (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates)).map(([lon, lat]) => ({ lat, lon }));
+  const points = geo.features
+    .flatMap((f) => (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates))
+    .map(([lon, lat]) => ({ lat, lon }));
   const proj = projection(points);
   const svg = mapSvg(proj, `Routes of ${trucks.length} trucks`);
   svg.id = 'route-map';
   const colorOf = (truck: string) => PALETTE[trucks.indexOf(truck) % PALETTE.length];
   for (const f of geo.features) {
     if (f.geometry.type !== 'LineString') continue;
-    const d = f.geometry.coordinates.map(([lon, lat], i) => `${i ? 'L' : 'M'}${proj.x({ lat, lon }).toFixed(1)},${proj.y({ lat, lon }).toFixed(1)}`).join('');
-    svg.append(s('path', { d, fill: 'none', stroke: colorOf(String(f.properties.truck)), 'stroke-width': 2, 'data-truck': String(f.properties.truck) }, s('title', {}, String(f.properties.truck))));
+    const d = f.geometry.coordinates
+      .map(([lon, lat], i) => `${i ? 'L' : 'M'}${proj.x({ lat, lon }).toFixed(1)},${proj.y({ lat, lon }).toFixed(1)}`)
+      .join('');
+    svg.append(
+      s(
+        'path',
+        {
+          d,
+          fill: 'none',
+          stroke: colorOf(String(f.properties.truck)),
+          'stroke-width': 2,
+          'data-truck': String(f.properties.truck),
+        },
+        s('title', {}, String(f.properties.truck)),
+      ),
+    );
   }
   for (const f of geo.features) {
     if (f.geometry.type !== 'Point') continue;
@@ -51,15 +71,34 @@ function routeMap(geo: { features: Feature[] }, trucks: string[]): SVGElement {
     const y = proj.y({ lat, lon });
     const p = f.properties;
     if (p.kind === 'unassigned') {
-      svg.append(s('circle', { cx: x, cy: y, r: 4, fill: 'none', stroke: '#d62728' }, s('title', {}, `${p.id}: not routed (${p.reason})`)));
+      svg.append(
+        s(
+          'circle',
+          { cx: x, cy: y, r: 4, fill: 'none', stroke: '#d62728' },
+          s('title', {}, `${p.id}: not routed (${p.reason})`),
+        ),
+      );
     } else if (p.kind === 'bin') {
-      svg.append(s('circle', { cx: x, cy: y, r: 4, fill: colorOf(String(p.truck)) }, s('title', {}, `${p.truck} stop ${p.seq}: ${p.id} at ${p.arrival}`)));
+      svg.append(
+        s(
+          'circle',
+          { cx: x, cy: y, r: 4, fill: colorOf(String(p.truck)) },
+          s('title', {}, `${p.truck} stop ${p.seq}: ${p.id} at ${p.arrival}`),
+        ),
+      );
       svg.append(s('text', { x: x + 5, y: y - 3, class: 'stop-no' }, String(p.seq)));
     } else {
-      svg.append(s('rect', { x: x - 5, y: y - 5, width: 10, height: 10, fill: '#333' }, s('title', {}, `${p.kind} ${p.id}`)));
+      svg.append(
+        s('rect', { x: x - 5, y: y - 5, width: 10, height: 10, fill: '#333' }, s('title', {}, `${p.kind} ${p.id}`)),
+      );
     }
   }
-  trucks.forEach((t, i) => svg.append(s('rect', { x: 10, y: 10 + i * 18, width: 12, height: 12, fill: colorOf(t) }), s('text', { x: 28, y: 21 + i * 18 }, t)));
+  trucks.forEach((t, i) =>
+    svg.append(
+      s('rect', { x: 10, y: 10 + i * 18, width: 12, height: 12, fill: colorOf(t) }),
+      s('text', { x: 28, y: 21 + i * 18 }, t),
+    ),
+  );
   return svg;
 }
 
@@ -83,20 +122,41 @@ export const wasteRoutes: View = {
       }
       const geo = await get<{ features: Feature[] }>(`/v1/routes/depots/${depot}/${a.date}?format=geojson`);
       const trucks = a.plan.trucks.map((t) => t.truck);
-      const stops = a.plan.trucks.flatMap((t) => t.stops.map((st, i) => [t.truck, String(i), st.kind, st.id, clock(st.arrival), fmt(st.loadKg, 0)]));
+      const stops = a.plan.trucks.flatMap((t) =>
+        t.stops.map((st, i) => [t.truck, String(i), st.kind, st.id, clock(st.arrival), fmt(st.loadKg, 0)]),
+      );
       const message = h('p', { role: 'status' });
       const dl = (format: 'geojson' | 'gpx') => () =>
-        download(`/v1/routes/depots/${depot}/${a.date}?format=${format}`, `${depot}-${a.date}.${format === 'gpx' ? 'gpx' : 'geojson'}`).catch((err: unknown) => {
+        download(
+          `/v1/routes/depots/${depot}/${a.date}?format=${format}`,
+          `${depot}-${a.date}.${format === 'gpx' ? 'gpx' : 'geojson'}`,
+        ).catch((err: unknown) => {
           message.textContent = err instanceof ApiError ? err.detail : String(err);
         });
       body.replaceChildren(
-        h('p', {}, `Service date ${a.date} (version ${a.version}${a.frozen ? ', frozen: the shift has started' : ''}); ${a.plan.unassigned.length} bins not routed, ${a.overflowRisk.length} at risk of overflowing.`),
-        h('div', { class: 'actions' }, h('button', { type: 'button', onclick: dl('geojson') }, 'Download GeoJSON'), h('button', { type: 'button', onclick: dl('gpx') }, 'Download GPX'), message),
+        h(
+          'p',
+          {},
+          `Service date ${a.date} (version ${a.version}${a.frozen ? ', frozen: the shift has started' : ''}); ${a.plan.unassigned.length} bins not routed, ${a.overflowRisk.length} at risk of overflowing.`,
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: dl('geojson') }, 'Download GeoJSON'),
+          h('button', { type: 'button', onclick: dl('gpx') }, 'Download GPX'),
+          message,
+        ),
         h('div', { class: 'map-wrap' }, routeMap(geo, trucks)),
         table(
           'Trucks',
           ['truck', 'stops', 'bins', 'trips', 'distance (km)'],
-          a.plan.trucks.map((t) => [t.truck, h('span', { 'data-stops-of': t.truck }, String(t.stops.length)), String(t.stops.filter((x) => x.kind === 'bin').length), String(t.trips), fmt(t.distanceKm)]),
+          a.plan.trucks.map((t) => [
+            t.truck,
+            h('span', { 'data-stops-of': t.truck }, String(t.stops.length)),
+            String(t.stops.filter((x) => x.kind === 'bin').length),
+            String(t.trips),
+            fmt(t.distanceKm),
+          ]),
           { id: 'trucks' },
         ),
         table('Stops in order', ['truck', 'order', 'kind', 'id', 'arrival', 'load after (kg)'], stops, { id: 'stops' }),
@@ -117,7 +177,10 @@ export const wasteBins: View = {
   roles: ['waste-contractor', 'operator'],
   async render(_who, root) {
     const depots = await depotsOf();
-    const [current, ...answers] = await Promise.all([get<{ results: WindowRow[] }>('/v1/windows/bin-fill-latest/current?limit=10000'), ...depots.map((d) => maybe<RouteAnswer>(`/v1/routes/depots/${d}/next`))]);
+    const [current, ...answers] = await Promise.all([
+      get<{ results: WindowRow[] }>('/v1/windows/bin-fill-latest/current?limit=10000'),
+      ...depots.map((d) => maybe<RouteAnswer>(`/v1/routes/depots/${d}/next`)),
+    ]);
     const now = new Map(current.results.map((r) => [r.key, r.values.last]));
     fills.clear();
     const rows = answers.flatMap((a) =>
@@ -139,8 +202,25 @@ export const wasteBins: View = {
     );
     root.append(
       h('h1', {}, 'Bins'),
-      h('p', {}, 'Fill now (latest reading), expected at the next shift start, and the upper 80 % forecast by the following service day if skipped.'),
-      table('Bins of your depots', ['bin', 'depot', 'fill now', 'fill at shift start', 'forecast fill next service day', 'must collect', 'overflow'], rows, { id: 'bins' }),
+      h(
+        'p',
+        {},
+        'Fill now (latest reading), expected at the next shift start, and the upper 80 % forecast by the following service day if skipped.',
+      ),
+      table(
+        'Bins of your depots',
+        [
+          'bin',
+          'depot',
+          'fill now',
+          'fill at shift start',
+          'forecast fill next service day',
+          'must collect',
+          'overflow',
+        ],
+        rows,
+        { id: 'bins' },
+      ),
     );
   },
   update(event, data) {

@@ -40,7 +40,13 @@ afterAll(async () => {
 });
 
 /** Pooled MAE of the issued forecasts and of seasonal naive (the same window one day earlier), over steps with actuals. */
-function scores(kind: SeriesKind): { model: number; naive: number; steps: number; coverage80: number; coverage95: number } {
+function scores(kind: SeriesKind): {
+  model: number;
+  naive: number;
+  steps: number;
+  coverage80: number;
+  coverage95: number;
+} {
   let model = 0;
   let naive = 0;
   let steps = 0;

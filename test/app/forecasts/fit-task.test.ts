@@ -9,7 +9,15 @@ describe('runFit', () => {
   const holidays = ['2025-01-20', '2025-02-17'];
 
   it('fits a feeder with the holidays of its task, as day numbers, in every part of the model', () => {
-    const model = runFit({ kind: 'feeder', id: 'f', startMs: d.startMs, stepMs: d.stepMs, values: d.values, horizon: 48, holidays });
+    const model = runFit({
+      kind: 'feeder',
+      id: 'f',
+      startMs: d.startMs,
+      stepMs: d.stepMs,
+      values: d.values,
+      horizon: 48,
+      holidays,
+    });
     expect(model.kind).toBe('feeder-load');
     if (model.kind !== 'feeder-load') return;
     expect(model.series.holidays).toEqual(holidayDays(holidays));
@@ -18,13 +26,33 @@ describe('runFit', () => {
   });
 
   it('tells a saved model of the older shape (a bare seasonal ARX) from a current one', () => {
-    const model = runFit({ kind: 'laneGroup', id: 'i/l', startMs: d.startMs, stepMs: d.stepMs, values: d.values, horizon: 4, holidays: [] });
+    const model = runFit({
+      kind: 'laneGroup',
+      id: 'i/l',
+      startMs: d.startMs,
+      stepMs: d.stepMs,
+      values: d.values,
+      horizon: 4,
+      holidays: [],
+    });
     expect(isCurrentModel(model)).toBe(true);
     if (model.kind !== 'traffic-flow') throw new Error('expected a traffic-flow model');
-    const old = { kind: 'traffic-flow', groups: [{ id: 'i/l', arx: model.groups[0].series.arx }] } as unknown as typeof model;
+    const old = {
+      kind: 'traffic-flow',
+      groups: [{ id: 'i/l', arx: model.groups[0].series.arx }],
+    } as unknown as typeof model;
     expect(isCurrentModel(old)).toBe(false);
-    expect(isCurrentModel({ kind: 'feeder-load', usesTemperature: false, arx: model.groups[0].series.arx } as never)).toBe(false);
+    expect(
+      isCurrentModel({ kind: 'feeder-load', usesTemperature: false, arx: model.groups[0].series.arx } as never),
+    ).toBe(false);
     // Version 1 series models could hold the fixed ARX + decomposition average, a method that no longer exists.
-    expect(isCurrentModel({ ...model, groups: [{ ...model.groups[0], series: { ...model.groups[0].series, version: 1, method: 'arx+decomposition' } }] } as never)).toBe(false);
+    expect(
+      isCurrentModel({
+        ...model,
+        groups: [
+          { ...model.groups[0], series: { ...model.groups[0].series, version: 1, method: 'arx+decomposition' } },
+        ],
+      } as never),
+    ).toBe(false);
   });
 });

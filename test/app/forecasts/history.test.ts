@@ -93,7 +93,9 @@ describe('refit schedule', () => {
     expect(refitPriority({ ...base, model }, DAY / 2, DAY, 4000)).toBeNull();
     expect(refitPriority({ ...base, model }, DAY, DAY, 4000)).toBe(1);
     expect(refitPriority({ ...base, usable: Math.ceil(400 * GROWTH_FACTOR), model }, DAY / 12, DAY, 4000)).toBe(2);
-    expect(refitPriority({ ...base, usable: 4000, model: { fittedAtMs: 0, usable: 4000 } }, DAY / 12, DAY, 4000)).toBeNull();
+    expect(
+      refitPriority({ ...base, usable: 4000, model: { fittedAtMs: 0, usable: 4000 } }, DAY / 12, DAY, 4000),
+    ).toBeNull();
   });
 
   it('backs off after a failed fit', () => {

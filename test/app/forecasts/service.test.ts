@@ -38,7 +38,11 @@ beforeAll(async () => {
   live = liveCity(city, MONDAY, 7);
   store = StateStore.open(dir);
   service = new ForecastService({ city, operators: live.pipeline.operators, store });
-  frozen = new ForecastService({ city, operators: live.pipeline.operators, kinds: { feeder: { refitEveryMs: 1000 * DAY }, laneGroup: { refitEveryMs: 1000 * DAY } } });
+  frozen = new ForecastService({
+    city,
+    operators: live.pipeline.operators,
+    kinds: { feeder: { refitEveryMs: 1000 * DAY }, laneGroup: { refitEveryMs: 1000 * DAY } },
+  });
   live.pipeline.addResultListener((rows) => {
     service.ingest(rows);
     frozen.ingest(rows);
@@ -127,7 +131,10 @@ describe('refits', () => {
 describe('online appends', () => {
   it('move the model forward without refitting and agree with a batch refit on the same data', () => {
     const frozenEnd = (kind: SeriesKind, id: string) => frozen.modelInfo(kind, id);
-    for (const [kind, horizon] of [['feeder', DAY], ['laneGroup', 2 * HOUR]] as const) {
+    for (const [kind, horizon] of [
+      ['feeder', DAY],
+      ['laneGroup', 2 * HOUR],
+    ] as const) {
       let diff = 0;
       let level = 0;
       for (const s of frozen.series(kind)) {
@@ -135,7 +142,9 @@ describe('online appends', () => {
         const online = frozen.forecast({ kind, id: s.id, horizonMs: horizon }, END) as ForecastReady;
         expect(online.status).toBe('ready');
         expect(online.model.fittedAtMs).toBe(FIT_AT);
-        expect(online.model.appendedSteps).toBe((online.lastObservationMs - before!.data.toIdx * online.stepMs) / online.stepMs);
+        expect(online.model.appendedSteps).toBe(
+          (online.lastObservationMs - before!.data.toIdx * online.stepMs) / online.stepMs,
+        );
         expect(online.model.appendedSteps).toBeGreaterThan(0);
         // The batch path: a fresh fit on the same observed windows, forecasting from the same last window.
         const k = frozen.kindInfo(kind);
@@ -183,7 +192,14 @@ describe('restart from the state directory', () => {
 
 describe('inputs', () => {
   const row = (over: Partial<WindowResult>): WindowResult => ({
-    operator: 'feeder-kw-30m', metric: 'feeder.kw', key: feeder, start: END + 30 * DAY, end: END + 30 * DAY + 1_800_000, revision: 0, values: { mean: 100 }, ...over,
+    operator: 'feeder-kw-30m',
+    metric: 'feeder.kw',
+    key: feeder,
+    start: END + 30 * DAY,
+    end: END + 30 * DAY + 1_800_000,
+    revision: 0,
+    values: { mean: 100 },
+    ...over,
   });
 
   it('counts bad window results and never lets them in', () => {
@@ -203,8 +219,12 @@ describe('inputs', () => {
     expect(st.accepted).toBe(1);
     expect(st.revisions).toBe(1);
     expect(s.observed('feeder', feeder, END + 30 * DAY, END + 30 * DAY + 1_800_000).values).toEqual([120]);
-    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: -1 }, END)).toThrow(/horizonMs must be a positive/);
-    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: 30 * DAY }, END + 30 * DAY)).toThrow(/at most 168 h ahead/);
+    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: -1 }, END)).toThrow(
+      /horizonMs must be a positive/,
+    );
+    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: 30 * DAY }, END + 30 * DAY)).toThrow(
+      /at most 168 h ahead/,
+    );
   });
 
   it('follows the city: removed series are forgotten, new ones start empty', () => {
@@ -212,7 +232,9 @@ describe('inputs', () => {
     s.ingest([row({})]);
     const renamed = { ...city, feeders: [...city.feeders.slice(1), { ...city.feeders[0], id: 'fdr-new' }] };
     s.setCity(renamed);
-    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: HOUR }, END)).toThrow(expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }));
+    expect(() => s.forecast({ kind: 'feeder', id: feeder, horizonMs: HOUR }, END)).toThrow(
+      expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }),
+    );
     const fresh = s.forecast({ kind: 'feeder', id: 'fdr-new', horizonMs: HOUR }, END);
     expect(fresh).toMatchObject({ status: 'not-ready', observations: 0 });
     s.ingest([row({})]);
@@ -220,13 +242,21 @@ describe('inputs', () => {
   });
 
   it('refuses a kind whose operator is not running, and a stale series', () => {
-    const s = new ForecastService({ city, operators: live.pipeline.operators.filter((o) => o.name !== 'bin-fill-latest') });
-    expect(() => s.forecast({ kind: 'bin', id: city.waste.bins[0].id, horizonMs: HOUR }, END)).toThrow(/no bin forecasts: operator 'bin-fill-latest' is not running/);
+    const s = new ForecastService({
+      city,
+      operators: live.pipeline.operators.filter((o) => o.name !== 'bin-fill-latest'),
+    });
+    expect(() => s.forecast({ kind: 'bin', id: city.waste.bins[0].id, horizonMs: HOUR }, END)).toThrow(
+      /no bin forecasts: operator 'bin-fill-latest' is not running/,
+    );
     expect(s.stats().kinds.bin.disabled).toMatch(/not running/);
     const stale = service.forecast({ kind: 'feeder', id: feeder, horizonMs: HOUR }, END + 3 * DAY);
     expect(stale).toMatchObject({ status: 'not-ready' });
     expect((stale as { reason: string }).reason).toMatch(/no observation for 72/);
-    expect(service.forecast({ kind: 'feeder', id: feeder, horizonMs: HOUR }, END + 4 * HOUR)).toMatchObject({ status: 'ready', stale: true });
+    expect(service.forecast({ kind: 'feeder', id: feeder, horizonMs: HOUR }, END + 4 * HOUR)).toMatchObject({
+      status: 'ready',
+      stale: true,
+    });
   });
 });
 

@@ -12,7 +12,16 @@ export const MONDAY = Date.UTC(2026, 3, 6, 5);
 const STEP = 10 * 60_000;
 
 export function smallCity(seed = 5): City {
-  return generateCity({ seed, intersections: 6, feeders: 4, resourcesPerFeeder: 3, bins: 40, depots: 1, trucksPerDepot: 3, weatherStations: 1 });
+  return generateCity({
+    seed,
+    intersections: 6,
+    feeders: 4,
+    resourcesPerFeeder: 3,
+    bins: 40,
+    depots: 1,
+    trucksPerDepot: 3,
+    weatherStations: 1,
+  });
 }
 
 export interface LiveCity {
@@ -27,8 +36,16 @@ export interface LiveCity {
 
 export function liveCity(city: City, startMs: number, seed = 5): LiveCity {
   let now = startMs;
-  const operators = DEFAULT_OPERATORS.filter((o) => ['feeder-kw-30m', 'bin-fill-latest', 'lane-group-flow-5m'].includes(o.name));
-  const pipeline = createPipeline({ city, operators, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => now });
+  const operators = DEFAULT_OPERATORS.filter((o) =>
+    ['feeder-kw-30m', 'bin-fill-latest', 'lane-group-flow-5m'].includes(o.name),
+  );
+  const pipeline = createPipeline({
+    city,
+    operators,
+    watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+    workers: 0,
+    clock: () => now,
+  });
   const simulator = createSimulator(city, { seed, startMs, sensorKinds: ['feeder-meter', 'detector', 'bin'] });
   return {
     city,
@@ -50,7 +67,12 @@ export function liveCity(city: City, startMs: number, seed = 5): LiveCity {
 }
 
 /** A forecast service fed by the pipeline of `live`, refitting on its schedule as simulated time passes (waiting for each refit). */
-export async function feedForecasts(live: LiveCity, service: ForecastService, untilMs: number, onStep?: (nowMs: number) => Promise<void> | void): Promise<void> {
+export async function feedForecasts(
+  live: LiveCity,
+  service: ForecastService,
+  untilMs: number,
+  onStep?: (nowMs: number) => Promise<void> | void,
+): Promise<void> {
   await live.runUntil(untilMs, async (now) => {
     service.tick(now);
     await service.idle();

@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
 import { ForecastService, type ForecastReady } from '../../../src/app/forecasts/index.js';
-import { CollectionRouteService, CollectionRoutesAnswerSchema, inlinePlanRunner, planRunnerOn, type PlanRunner } from '../../../src/app/plans/index.js';
+import {
+  CollectionRouteService,
+  CollectionRoutesAnswerSchema,
+  inlinePlanRunner,
+  planRunnerOn,
+  type PlanRunner,
+} from '../../../src/app/plans/index.js';
 import { SolverRuntime } from '../../../src/runtime/index.js';
 import { checkCollectionPlan } from '../../../solvers/routing/collection/index.js';
 import { DAY, HOUR, MONDAY, feedForecasts, liveCity, smallCity, type LiveCity } from '../helpers/live-city.js';
@@ -62,7 +68,8 @@ describe('live collection routes', () => {
         expect(served.has(b.id), `${b.id} reaches ${point.toFixed(1)}% by the next service day`).toBe(true);
       }
       // The cautious rule: the upper 80% band at the next service start decides what must go today.
-      const must = levelAt(b.id, NEXT, 'upper80') >= b.threshold * 100 || levelAt(b.id, SHIFT, 'forecast') >= b.threshold * 100;
+      const must =
+        levelAt(b.id, NEXT, 'upper80') >= b.threshold * 100 || levelAt(b.id, SHIFT, 'forecast') >= b.threshold * 100;
       expect(a.plan.mustCollect.includes(b.id), b.id).toBe(must);
     }
     expect(due).toBeGreaterThan(3);
@@ -72,7 +79,10 @@ describe('live collection routes', () => {
 
   it('serve the cached plan (same version and ETag) until the selection changes, and freeze it once the shift starts', async () => {
     const first = await routes.routes({ depot, date: '2026-04-10' }, NOW);
-    const [x, y] = await Promise.all([routes.routes({ depot, date: '2026-04-10' }, NOW + 60_000), routes.routes({ depot, date: '2026-04-10' }, NOW + 60_000)]);
+    const [x, y] = await Promise.all([
+      routes.routes({ depot, date: '2026-04-10' }, NOW + 60_000),
+      routes.routes({ depot, date: '2026-04-10' }, NOW + 60_000),
+    ]);
     expect(x).toEqual(y);
     expect(x.version).toBe(first.version);
     expect(x.etag).toBe(first.etag);
@@ -82,8 +92,20 @@ describe('live collection routes', () => {
     expect(later.etag).toBe(first.etag);
     // The dates a contractor may ask for: Friday through the next Friday, without the Sunday; only Friday is planned so far.
     const dates = routes.serviceDates(depot, NOW);
-    expect(dates.map((d) => d.date)).toEqual(['2026-04-10', '2026-04-11', '2026-04-13', '2026-04-14', '2026-04-15', '2026-04-16', '2026-04-17']);
-    expect(dates[0]).toEqual({ date: '2026-04-10', shiftStartMs: SHIFT, plan: { version: first.version, etag: first.etag, computedAtMs: first.computedAtMs, frozen: false } });
+    expect(dates.map((d) => d.date)).toEqual([
+      '2026-04-10',
+      '2026-04-11',
+      '2026-04-13',
+      '2026-04-14',
+      '2026-04-15',
+      '2026-04-16',
+      '2026-04-17',
+    ]);
+    expect(dates[0]).toEqual({
+      date: '2026-04-10',
+      shiftStartMs: SHIFT,
+      plan: { version: first.version, etag: first.etag, computedAtMs: first.computedAtMs, frozen: false },
+    });
     expect(dates.slice(1).every((d) => d.plan === null)).toBe(true);
     expect(routes.serviceDates(depot, SHIFT + 60_000)[0].plan?.frozen).toBe(true);
   });
@@ -102,30 +124,57 @@ describe('live collection routes', () => {
   });
 
   it('list must-collect bins the trucks cannot take as overflow risks, with the reason', async () => {
-    const tiny = { ...city, waste: { ...city.waste, trucks: [{ ...city.waste.trucks[0], capacityM3: 1.5, capacityKg: 400, shiftMinutes: 90 }] } };
+    const tiny = {
+      ...city,
+      waste: {
+        ...city.waste,
+        trucks: [{ ...city.waste.trucks[0], capacityM3: 1.5, capacityKg: 400, shiftMinutes: 90 }],
+      },
+    };
     const short = new CollectionRouteService({ city: tiny, forecasts, runner: inlinePlanRunner(), options });
     const a = await short.routes({ depot, date: '2026-04-10' }, NOW);
     expect(checkCollectionPlan(short.requestFor(a), a.plan)).toEqual([]);
     expect(a.overflowRisk.length).toBeGreaterThan(0);
-    for (const id of a.overflowRisk) expect(a.plan.unassigned.find((u) => u.bin === id)?.reason).toMatch(/no truck time left|capacity/);
+    for (const id of a.overflowRisk)
+      expect(a.plan.unassigned.find((u) => u.bin === id)?.reason).toMatch(/no truck time left|capacity/);
   });
 
   it('refuse dates without service, in the past or too far ahead, and unknown depots', async () => {
-    await expect(routes.routes({ depot, date: '2026-04-12' }, NOW)).rejects.toThrow(/2026-04-12 has no collection: it is not a service weekday/);
+    await expect(routes.routes({ depot, date: '2026-04-12' }, NOW)).rejects.toThrow(
+      /2026-04-12 has no collection: it is not a service weekday/,
+    );
     await expect(routes.routes({ depot, date: '2026-04-08' }, NOW)).rejects.toThrow(/in the past/);
     await expect(routes.routes({ depot, date: '2026-04-30' }, NOW)).rejects.toThrow(/more than 7 days ahead/);
-    await expect(routes.routes({ depot: 'depot-x', date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_FOUND' });
+    await expect(routes.routes({ depot: 'depot-x', date: '2026-04-10' }, NOW)).rejects.toMatchObject({
+      code: 'UF_ERR_NOT_FOUND',
+    });
     await expect(routes.routes({ depot, date: '2026-13-01' }, NOW)).rejects.toThrow(/date must be a date YYYY-MM-DD/);
     // Without any fill forecast there is nothing to plan on: not ready, naming the bins.
     const cold = new ForecastService({ city, operators: live.pipeline.operators });
     try {
       const waiting = new CollectionRouteService({ city, forecasts: cold, runner: pool, options });
-      await expect(waiting.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_NOT_READY', details: { depot, unknownBins: expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/no results yet/) })]) } });
+      await expect(waiting.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({
+        code: 'UF_ERR_NOT_READY',
+        details: {
+          depot,
+          unknownBins: expect.arrayContaining([
+            expect.objectContaining({ reason: expect.stringMatching(/no results yet/) }),
+          ]),
+        },
+      });
     } finally {
       await cold.close();
     }
     // The planner's typed error comes back from the worker thread with its code.
-    const idle = new CollectionRouteService({ city: { ...city, waste: { ...city.waste, trucks: [] } }, forecasts, runner: pool, options });
-    await expect(idle.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({ code: 'UF_ERR_INPUT', message: expect.stringMatching(/at least one truck/) });
+    const idle = new CollectionRouteService({
+      city: { ...city, waste: { ...city.waste, trucks: [] } },
+      forecasts,
+      runner: pool,
+      options,
+    });
+    await expect(idle.routes({ depot, date: '2026-04-10' }, NOW)).rejects.toMatchObject({
+      code: 'UF_ERR_INPUT',
+      message: expect.stringMatching(/at least one truck/),
+    });
   });
 });

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { resolveCityResources } from '../../../src/app/plans/dispatch-resources.js';
 import { loadSampleCity } from '../../../src/city/index.js';
 import { isUrbanflowError } from '../../../src/errors.js';
-import { checkDispatchInput, checkDispatchRules, dispatchProblem, solveDispatch } from '../../../solvers/dispatch/index.js';
+import {
+  checkDispatchInput,
+  checkDispatchRules,
+  dispatchProblem,
+  solveDispatch,
+} from '../../../solvers/dispatch/index.js';
 import { checkDispatchPlan as checkPlan } from '../../../solvers/dispatch/index.js';
 
 const city = loadSampleCity();
@@ -12,7 +17,12 @@ const byType = (t: string) => fdr.resources.find((r) => r.type === t)!;
 
 /** A Wednesday afternoon in Chicago (CDT, UTC-5): 16:00-20:00 local. */
 function request(resources: unknown[], extra: Record<string, unknown> = {}) {
-  return checkDispatchInput({ event: { start: '2026-07-01T21:00:00Z', intervalMinutes: 30, count: 8 }, targetKW: [500, 500, 800, 800, 800, 800, 500, 500], resources, ...extra });
+  return checkDispatchInput({
+    event: { start: '2026-07-01T21:00:00Z', intervalMinutes: 30, count: 8 },
+    targetKW: [500, 500, 800, 800, 800, 800, 500, 500],
+    resources,
+    ...extra,
+  });
 }
 
 function fieldOf(fn: () => unknown): string {
@@ -30,10 +40,23 @@ describe('resolveCityResources', () => {
     const hvac = byType('hvac');
     const battery = byType('battery');
     const industrial = byType('industrial');
-    const { request: r, taken } = resolveCityResources(request([{ ref: hvac.id }, { ref: battery.id, socKWh: 1000 }, { ref: industrial.id }]), city);
-    expect(taken.map((t) => [t.id, t.via])).toEqual([[hvac.id, 'ref'], [battery.id, 'ref'], [industrial.id, 'ref']]);
+    const { request: r, taken } = resolveCityResources(
+      request([{ ref: hvac.id }, { ref: battery.id, socKWh: 1000 }, { ref: industrial.id }]),
+      city,
+    );
+    expect(taken.map((t) => [t.id, t.via])).toEqual([
+      [hvac.id, 'ref'],
+      [battery.id, 'ref'],
+      [industrial.id, 'ref'],
+    ]);
     const [h, b, i] = r.resources as Record<string, any>[];
-    expect(h).toMatchObject({ id: hvac.id, kind: 'hvac', shedKW: (hvac as any).shedKW, maxDurationMinutes: (hvac as any).maxDurationMinutes, costPerKWh: hvac.costPerKWh });
+    expect(h).toMatchObject({
+      id: hvac.id,
+      kind: 'hvac',
+      shedKW: (hvac as any).shedKW,
+      maxDurationMinutes: (hvac as any).maxDurationMinutes,
+      costPerKWh: hvac.costPerKWh,
+    });
     expect(h.feeder).toBeUndefined();
     // 10:00-21:00 on weekdays, Chicago time: 15:00Z to 02:00Z next day in July.
     expect(h.availability).toContainEqual({ start: '2026-07-01T15:00:00.000Z', end: '2026-07-02T02:00:00.000Z' });
@@ -41,12 +64,19 @@ describe('resolveCityResources', () => {
     expect(h.maxEvents).toBe(hvac.maxEventsPerDay);
     expect(b).toMatchObject({ kind: 'battery', socKWh: 1000, powerKW: (battery as any).powerKW });
     expect(b.energyKWh).toBeCloseTo((battery as any).energyKWh * ((battery as any).socMax ?? 1));
-    expect(i).toMatchObject({ kind: 'industrial', minKW: (industrial as any).minKW, maxKW: (industrial as any).maxKW, noticeMinutes: (industrial as any).noticeMinutes });
+    expect(i).toMatchObject({
+      kind: 'industrial',
+      minKW: (industrial as any).minKW,
+      maxKW: (industrial as any).maxKW,
+      noticeMinutes: (industrial as any).noticeMinutes,
+    });
   });
 
   it('takes all of a feeder, attached to it when the request lists the feeder, leaving out EV fleets without a baseline', async () => {
     const ev = byType('ev');
-    const req = request([{ feeder: fdr.id }, { ref: ev.id, baselineKW: 300 }], { feeders: [{ id: fdr.id, maxReductionKW: 3000 }] });
+    const req = request([{ feeder: fdr.id }, { ref: ev.id, baselineKW: 300 }], {
+      feeders: [{ id: fdr.id, maxReductionKW: 3000 }],
+    });
     const { request: r, taken, leftOut } = resolveCityResources(req, city);
     const evs = fdr.resources.filter((x) => x.type === 'ev');
     expect(taken).toHaveLength(fdr.resources.length - evs.length + 1);
@@ -73,7 +103,9 @@ describe('resolveCityResources', () => {
   });
 
   it('refuses an EV fleet named without its baseline', () => {
-    expect(fieldOf(() => resolveCityResources(request([{ ref: byType('ev').id }]), city))).toBe('resources[0].baselineKW');
+    expect(fieldOf(() => resolveCityResources(request([{ ref: byType('ev').id }]), city))).toBe(
+      'resources[0].baselineKW',
+    );
   });
 
   it('leaves a request without references as it is', () => {

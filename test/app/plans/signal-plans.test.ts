@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
-import { ForecastService, type ForecastAnswer, type ForecastQuery, type ForecastReady } from '../../../src/app/forecasts/index.js';
+import {
+  ForecastService,
+  type ForecastAnswer,
+  type ForecastQuery,
+  type ForecastReady,
+} from '../../../src/app/forecasts/index.js';
 import {
   CorridorPlanAnswerSchema,
   SignalPlanAnswerSchema,
@@ -98,9 +103,16 @@ describe('live signal plans', () => {
     const x = city.intersections[1];
     const g = x.approaches[0].laneGroups[0];
     const a = plans.intersection(x.id) as SignalPlanReady;
-    const f = forecasts.forecast({ kind: 'laneGroup', id: `${x.id}/${g.id}`, fromMs: a.effectiveFromMs, horizonMs: 30 * MIN }, NOW) as ForecastReady;
-    expect(a.demandVehPerHour[g.id]).toBe(Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'peak15')));
-    expect(a.demandVehPerHour[g.id]).toBeGreaterThanOrEqual(Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'mean')));
+    const f = forecasts.forecast(
+      { kind: 'laneGroup', id: `${x.id}/${g.id}`, fromMs: a.effectiveFromMs, horizonMs: 30 * MIN },
+      NOW,
+    ) as ForecastReady;
+    expect(a.demandVehPerHour[g.id]).toBe(
+      Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'peak15')),
+    );
+    expect(a.demandVehPerHour[g.id]).toBeGreaterThanOrEqual(
+      Math.round(periodDemand(f, MONDAY + 2 * DAY + 7 * HOUR, a.effectiveUntilMs, 'mean')),
+    );
     expect(Object.values(a.demandVehPerHour).reduce((s, v) => s + v, 0)).toBeGreaterThan(200);
   });
 
@@ -142,7 +154,12 @@ describe('live signal plans', () => {
       forecast(q: ForecastQuery, now: number): ForecastAnswer {
         const a = forecasts.forecast(q, now);
         if (a.status === 'not-ready' || !q.id.startsWith(`${busy}/`)) return a;
-        return { ...a, forecast: a.forecast.map((v) => v * 1.6), upper80: a.upper80.map((v) => v * 1.6), upper95: a.upper95.map((v) => v * 1.6) };
+        return {
+          ...a,
+          forecast: a.forecast.map((v) => v * 1.6),
+          upper80: a.upper80.map((v) => v * 1.6),
+          upper95: a.upper95.map((v) => v * 1.6),
+        };
       },
     };
     const s = new SignalPlanService({ city, forecasts: surge, runner: inline, store });
@@ -178,12 +195,18 @@ describe('live signal plans', () => {
     const a = plans.intersection(city.intersections[0].id) as SignalPlanReady;
     expect(a.status).toBe('ready');
     expect(a.effectiveUntilMs).toBeLessThan(NOW + 3 * DAY);
-    expect(a.warning).toMatch(/not recomputed for the current period, this plan is older: lane group .*no observation for/);
+    expect(a.warning).toMatch(
+      /not recomputed for the current period, this plan is older: lane group .*no observation for/,
+    );
   });
 
   it('refuse impossible settings and unknown ids', () => {
-    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { periodMs: MIN } })).toThrow(/period must be between 5 min and 4 h/);
-    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { leadMs: HOUR } })).toThrow(/lead must be/);
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { periodMs: MIN } })).toThrow(
+      /period must be between 5 min and 4 h/,
+    );
+    expect(() => new SignalPlanService({ city, forecasts, runner: inline, options: { leadMs: HOUR } })).toThrow(
+      /lead must be/,
+    );
     expect(() => plans.intersection('int-999')).toThrow(expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }));
   });
 });

@@ -12,11 +12,24 @@ const dir = () => mkdtempSync(join(tmpdir(), 'uf-shared-merge-'));
 /** Every order of a few records. */
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+  return items.flatMap((x, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]),
+  );
 }
 
 describe('shared keys', () => {
-  const created: ReplicatedKey = { id: '0123456789abcdef', hash: Buffer.alloc(32, 7).toString('base64'), tenant: 't', role: 'utility', depots: [], areas: [], label: '', createdAt: 1, expiresAt: null, revokedAt: null };
+  const created: ReplicatedKey = {
+    id: '0123456789abcdef',
+    hash: Buffer.alloc(32, 7).toString('base64'),
+    tenant: 't',
+    role: 'utility',
+    depots: [],
+    areas: [],
+    label: '',
+    createdAt: 1,
+    expiresAt: null,
+    revokedAt: null,
+  };
   const revokedAt = (ms: number): ReplicatedKey => ({ ...created, revokedAt: ms });
 
   it('a revocation is never undone, and the earliest of two stands, in any order', () => {
@@ -54,7 +67,21 @@ describe('shared keys', () => {
 
 describe('shared plans', () => {
   function record(over: Partial<PlanRecord>): PlanRecord {
-    return { id: 'sig_1', kind: 'signals', tenant: 't', keyId: 'k', scope: '', status: 'queued', createdAt: 1, finishedAt: null, requestJson: '{}', inputsJson: null, resultJson: null, error: null, ...over };
+    return {
+      id: 'sig_1',
+      kind: 'signals',
+      tenant: 't',
+      keyId: 'k',
+      scope: '',
+      status: 'queued',
+      createdAt: 1,
+      finishedAt: null,
+      requestJson: '{}',
+      inputsJson: null,
+      resultJson: null,
+      error: null,
+      ...over,
+    };
   }
 
   it('a finished plan is never queued again, and of two outcomes the earlier stands, in any order', () => {
@@ -87,8 +114,15 @@ describe('shared live plan versions', () => {
   function bus() {
     const subscribers: ((key: string, doc: string | null) => void)[] = [];
     const published: [string, string | null][] = [];
-    const replica: VersionReplica = { publish: (key, doc) => void published.push([key, doc]), subscribe: (apply) => void subscribers.push(apply) };
-    return { replica, published, deliver: (key: string, doc: string | null) => subscribers.forEach((s) => s(key, doc)) };
+    const replica: VersionReplica = {
+      publish: (key, doc) => void published.push([key, doc]),
+      subscribe: (apply) => void subscribers.push(apply),
+    };
+    return {
+      replica,
+      published,
+      deliver: (key: string, doc: string | null) => subscribers.forEach((s) => s(key, doc)),
+    };
   }
   const meta = { computedAtMs: 1, effectiveFromMs: 1, effectiveUntilMs: 2 };
 

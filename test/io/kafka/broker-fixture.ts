@@ -12,7 +12,9 @@ export async function startTestBroker(): Promise<KafkaBroker> {
     return await KafkaBroker.start({ log: (l) => process.stderr.write(`kafka test broker: ${l}\n`) });
   } catch (err) {
     if (err instanceof BrokerUnavailableError) {
-      throw new Error(`the real-broker Kafka tests could not start Apache Kafka: ${err.message}\n(set URBANFLOW_SKIP_REAL_KAFKA=1 to skip them on a machine without Java 17 and Maven)`);
+      throw new Error(
+        `the real-broker Kafka tests could not start Apache Kafka: ${err.message}\n(set URBANFLOW_SKIP_REAL_KAFKA=1 to skip them on a machine without Java 17 and Maven)`,
+      );
     }
     throw err;
   }

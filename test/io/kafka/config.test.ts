@@ -39,17 +39,34 @@ describe('Kafka configuration', () => {
     });
     // Pass-through properties reach every client; the ones exactly-once depends on stay the engine's.
     const consumer = consumerConfig(c);
-    expect(consumer).toMatchObject({ 'security.protocol': 'SASL_SSL', 'isolation.level': 'read_committed', 'enable.auto.commit': false, 'group.id': 'city-a' });
-    expect(producerConfig(c, 'city-a-x')).toMatchObject({ 'sasl.password': 'secret', 'transactional.id': 'city-a-x', 'enable.idempotence': true });
+    expect(consumer).toMatchObject({
+      'security.protocol': 'SASL_SSL',
+      'isolation.level': 'read_committed',
+      'enable.auto.commit': false,
+      'group.id': 'city-a',
+    });
+    expect(producerConfig(c, 'city-a-x')).toMatchObject({
+      'sasl.password': 'secret',
+      'transactional.id': 'city-a-x',
+      'enable.idempotence': true,
+    });
   });
 
   it('refuses properties that exactly-once depends on, and bad values, naming them', () => {
-    expect(() => kafkaConfig({ brokers: 'b:9092', properties: ['isolation.level=read_uncommitted'] }, {})).toThrow(/isolation.level is set by urbanflow/);
-    expect(() => kafkaConfig({ brokers: 'b:9092', properties: ['enable.auto.commit=true'] }, {})).toThrow(/enable.auto.commit/);
+    expect(() => kafkaConfig({ brokers: 'b:9092', properties: ['isolation.level=read_uncommitted'] }, {})).toThrow(
+      /isolation.level is set by urbanflow/,
+    );
+    expect(() => kafkaConfig({ brokers: 'b:9092', properties: ['enable.auto.commit=true'] }, {})).toThrow(
+      /enable.auto.commit/,
+    );
     expect(() => kafkaConfig({ brokers: 'b:9092', properties: ['novalue'] }, {})).toThrow(/key=value/);
-    expect(() => kafkaConfig({ brokers: 'b:9092', inputTopic: 'bad topic' }, {})).toThrow(/not a valid Kafka topic name/);
+    expect(() => kafkaConfig({ brokers: 'b:9092', inputTopic: 'bad topic' }, {})).toThrow(
+      /not a valid Kafka topic name/,
+    );
     expect(() => kafkaConfig({ brokers: 'b:9092', commitIntervalMs: 'soon' }, {})).toThrow(/commit interval/);
-    expect(() => kafkaConfig({ brokers: 'b:9092', propertiesFile: '/no/such/file' }, {})).toThrow(/cannot read the Kafka properties file/);
+    expect(() => kafkaConfig({ brokers: 'b:9092', propertiesFile: '/no/such/file' }, {})).toThrow(
+      /cannot read the Kafka properties file/,
+    );
   });
 
   it('makes a process with a stable instance id a static group member', () => {

@@ -23,17 +23,51 @@ export class EngineProcess {
 
   constructor(a: EngineArgs) {
     const args = [
-      CLI, 'run', '--kafka', a.brokers, '--city', a.cityFile, '--port', '0', '--workers', String(a.workers ?? 1), '--out-of-orderness', '30s',
-      '--kafka-topic', `${a.prefix}.telemetry`, '--kafka-results-topic', `${a.prefix}.results`, '--kafka-dead-letter-topic', `${a.prefix}.dead-letters`,
-      '--kafka-group', a.group, '--kafka-commit-interval', '200ms', '--kafka-transaction-timeout', '5s', '--kafka-partitions', '4',
-      '--kafka-config', 'session.timeout.ms=6000', '--kafka-config', 'heartbeat.interval.ms=500',
+      CLI,
+      'run',
+      '--kafka',
+      a.brokers,
+      '--city',
+      a.cityFile,
+      '--port',
+      '0',
+      '--workers',
+      String(a.workers ?? 1),
+      '--out-of-orderness',
+      '30s',
+      '--kafka-topic',
+      `${a.prefix}.telemetry`,
+      '--kafka-results-topic',
+      `${a.prefix}.results`,
+      '--kafka-dead-letter-topic',
+      `${a.prefix}.dead-letters`,
+      '--kafka-group',
+      a.group,
+      '--kafka-commit-interval',
+      '200ms',
+      '--kafka-transaction-timeout',
+      '5s',
+      '--kafka-partitions',
+      '4',
+      '--kafka-config',
+      'session.timeout.ms=6000',
+      '--kafka-config',
+      'heartbeat.interval.ms=500',
     ];
     if (a.instanceId) args.push('--kafka-instance-id', a.instanceId);
     // Each process keeps its API keys and live forecasts apart, as separate machines would.
     args.push('--state-dir', mkdtempSync(join(tmpdir(), 'urbanflow-kafka-engine-')), '--log-level', 'warn');
     this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const t0 = Date.now();
-    this.proc.stderr!.on('data', (d: Buffer) => this.output.push(...d.toString().split('\n').filter((l) => l !== '').map((l) => `+${Date.now() - t0}ms ${l}`)));
+    this.proc.stderr!.on('data', (d: Buffer) =>
+      this.output.push(
+        ...d
+          .toString()
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => `+${Date.now() - t0}ms ${l}`),
+      ),
+    );
     this.exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
   }
 

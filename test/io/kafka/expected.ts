@@ -30,11 +30,25 @@ export function testInput(seed: number, readings: number, partitions: number): T
   for (let p = 0; p < partitions; p++) {
     const sensor = SENSORS.findIndex((_, s) => of[s] === p);
     if (sensor < 0) continue;
-    const closing = { sensor: SENSORS[sensor].id, metric: SENSORS[sensor].kind === 'detector' ? 'detector.count' : 'feeder.kw', ts: lastTs + 86_400_000, value: 1 };
+    const closing = {
+      sensor: SENSORS[sensor].id,
+      metric: SENSORS[sensor].kind === 'detector' ? 'detector.count' : 'feeder.kw',
+      ts: lastTs + 86_400_000,
+      value: 1,
+    };
     messages.push({ partition: p, value: encodeReading(closing), key: co.unitOf[sensor] });
-    const mine = stream.filter((m) => m.partition === String(p)).map((m) => ({ partition: m.partition, readings: m.readings }));
+    const mine = stream
+      .filter((m) => m.partition === String(p))
+      .map((m) => ({ partition: m.partition, readings: m.readings }));
     mine.push({ partition: String(p), readings: [closing] });
-    const ref = runReference(CATALOG, OPERATORS, { outOfOrdernessMs: OUT_OF_ORDERNESS_MS, idleTimeoutMs: Infinity }, mine, Date.now(), 86_400_000 * 400);
+    const ref = runReference(
+      CATALOG,
+      OPERATORS,
+      { outOfOrdernessMs: OUT_OF_ORDERNESS_MS, idleTimeoutMs: Infinity },
+      mine,
+      Date.now(),
+      86_400_000 * 400,
+    );
     expected.push(...ref.results.filter((r) => r.start <= lastTs));
     deadLetters += ref.invalid + ref.late;
   }
@@ -42,7 +56,11 @@ export function testInput(seed: number, readings: number, partitions: number): T
 }
 
 const order = (a: WindowResult, b: WindowResult) =>
-  a.operator.localeCompare(b.operator) || a.key.localeCompare(b.key) || a.start - b.start || a.end - b.end || a.revision - b.revision;
+  a.operator.localeCompare(b.operator) ||
+  a.key.localeCompare(b.key) ||
+  a.start - b.start ||
+  a.end - b.end ||
+  a.revision - b.revision;
 
 export function sorted(rows: WindowResult[]): WindowResult[] {
   return [...rows].sort(order);

@@ -20,7 +20,16 @@ export const FROM = Date.UTC(2026, 5, 15, 6);
 const HOURS = 3;
 const CHUNK_MS = 60_000;
 
-export const city = generateCity({ seed: 5, intersections: 5, feeders: 3, resourcesPerFeeder: 2, bins: 30, depots: 1, trucksPerDepot: 1, weatherStations: 2 });
+export const city = generateCity({
+  seed: 5,
+  intersections: 5,
+  feeders: 3,
+  resourcesPerFeeder: 2,
+  bins: 30,
+  depots: 1,
+  trucksPerDepot: 1,
+  weatherStations: 2,
+});
 export const catalog = catalogFromCity(city);
 export const operators = DEFAULT_OPERATORS;
 export const co = coPartitioning(catalog, operators);
@@ -42,12 +51,24 @@ export function chunks(): Reading[][] {
 /** One reading a day after the data on each partition: every window of the data closes. */
 export function closingReadings(): Reading[] {
   const of = co.partitionOfSensor(PARTITIONS);
-  const metricOf: Record<string, string> = { detector: 'detector.count', 'feeder-meter': 'feeder.kw', 'dr-resource': 'dr.kw', bin: 'bin.fill', weather: 'weather.temp_c' };
+  const metricOf: Record<string, string> = {
+    detector: 'detector.count',
+    'feeder-meter': 'feeder.kw',
+    'dr-resource': 'dr.kw',
+    bin: 'bin.fill',
+    weather: 'weather.temp_c',
+  };
   const kinds = ['detector', 'feeder-meter', 'dr-resource', 'bin', 'weather'];
   const out: Reading[] = [];
   for (let p = 0; p < PARTITIONS; p++) {
     const s = catalog.ids.findIndex((_, i) => of[i] === p);
-    if (s >= 0) out.push({ sensor: catalog.ids[s], metric: metricOf[kinds[catalog.kind[s]]], ts: FROM + (HOURS + 24) * 3_600_000, value: 0.5 });
+    if (s >= 0)
+      out.push({
+        sensor: catalog.ids[s],
+        metric: metricOf[kinds[catalog.kind[s]]],
+        ts: FROM + (HOURS + 24) * 3_600_000,
+        value: 0.5,
+      });
   }
   return out;
 }
@@ -57,8 +78,17 @@ export function topics(prefix: string) {
 }
 
 /** Produces the chunks (then the closing readings), `paceMs` apart: a live stream the engine consumes as it arrives. */
-export async function produceInput(brokers: string, prefix: string, paceMs: number, during?: (chunk: number) => Promise<void>): Promise<void> {
-  const producer = await TelemetryProducer.connect({ config: kafkaConfig(brokers, { inputTopic: topics(prefix).input, partitions: PARTITIONS }), catalog, operators });
+export async function produceInput(
+  brokers: string,
+  prefix: string,
+  paceMs: number,
+  during?: (chunk: number) => Promise<void>,
+): Promise<void> {
+  const producer = await TelemetryProducer.connect({
+    config: kafkaConfig(brokers, { inputTopic: topics(prefix).input, partitions: PARTITIONS }),
+    catalog,
+    operators,
+  });
   const all = chunks();
   for (let i = 0; i < all.length; i++) {
     producer.send(all[i]);
@@ -73,7 +103,15 @@ function readingsOf(bytes: Uint8Array): Reading[] {
   const msg = decodeWire(bytes);
   if (msg.kind === 'single') {
     const r = msg.reading;
-    return [{ sensor: r.sensor, metric: r.metric, ts: r.ts, value: r.value, ...(r.quality ? { quality: QUALITY_NAMES[r.quality] } : {}) }];
+    return [
+      {
+        sensor: r.sensor,
+        metric: r.metric,
+        ts: r.ts,
+        value: r.value,
+        ...(r.quality ? { quality: QUALITY_NAMES[r.quality] } : {}),
+      },
+    ];
   }
   const b = msg.batch;
   return Array.from({ length: b.length }, (_, i) => ({
@@ -105,7 +143,14 @@ export function referenceResults(input: RefMessage[][]): { results: WindowResult
   const results: WindowResult[] = [];
   let deadLetters = 0;
   for (const messages of input) {
-    const ref = runReference(catalog, operators, { outOfOrdernessMs: OUT_OF_ORDERNESS_MS, idleTimeoutMs: Infinity }, messages, Date.now(), 86_400_000);
+    const ref = runReference(
+      catalog,
+      operators,
+      { outOfOrdernessMs: OUT_OF_ORDERNESS_MS, idleTimeoutMs: Infinity },
+      messages,
+      Date.now(),
+      86_400_000,
+    );
     results.push(...ref.results.filter((r) => r.end <= closing - 86_400_000 / 2));
     deadLetters += ref.invalid + ref.late;
   }

@@ -20,7 +20,10 @@ export async function startMockCluster(brokers = 1): Promise<Cluster> {
 export async function touchTopics(brokers: string, topics: string[]): Promise<void> {
   const p = new rd.RdProducer({ 'bootstrap.servers': brokers } as never);
   await rd.connect(p, 10_000);
-  for (const topic of topics) await new Promise<void>((resolve, reject) => p.getMetadata({ topic, timeout: 10_000 }, (err) => (err ? reject(rd.asError(err)) : resolve())));
+  for (const topic of topics)
+    await new Promise<void>((resolve, reject) =>
+      p.getMetadata({ topic, timeout: 10_000 }, (err) => (err ? reject(rd.asError(err)) : resolve())),
+    );
   await rd.disconnect(p);
 }
 
@@ -30,7 +33,12 @@ export interface Outgoing {
   key?: string;
 }
 
-export async function produceAll(brokers: string, topic: string, messages: Outgoing[], timestamp?: number): Promise<void> {
+export async function produceAll(
+  brokers: string,
+  topic: string,
+  messages: Outgoing[],
+  timestamp?: number,
+): Promise<void> {
   const p = new rd.RdProducer({ 'bootstrap.servers': brokers, 'enable.idempotence': true, 'linger.ms': 5 } as never);
   await rd.connect(p, 10_000);
   for (const m of messages) rd.produceBlocking(p, topic, m.partition, Buffer.from(m.value), m.key ?? null, timestamp);
@@ -39,8 +47,22 @@ export async function produceAll(brokers: string, topic: string, messages: Outgo
 }
 
 /** Every message of a topic up to its end; read_committed unless told otherwise. */
-export async function readTopic(brokers: string, topic: string, partitions: number, isolation = 'read_committed'): Promise<rd.Message[]> {
-  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': `reader-${Math.random()}`, 'enable.auto.commit': false, 'isolation.level': isolation, 'enable.partition.eof': true } as never, {});
+export async function readTopic(
+  brokers: string,
+  topic: string,
+  partitions: number,
+  isolation = 'read_committed',
+): Promise<rd.Message[]> {
+  const c = new rd.Consumer(
+    {
+      'bootstrap.servers': brokers,
+      'group.id': `reader-${Math.random()}`,
+      'enable.auto.commit': false,
+      'isolation.level': isolation,
+      'enable.partition.eof': true,
+    } as never,
+    {},
+  );
   await rd.connect(c, 10_000);
   c.setDefaultConsumeTimeout(100);
   const done = new Set<number>();
@@ -48,7 +70,7 @@ export async function readTopic(brokers: string, topic: string, partitions: numb
   c.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: -2 })));
   const out: rd.Message[] = [];
   const deadline = Date.now() + 60_000;
-  for (let quiet = 0; quiet < 2 && Date.now() < deadline; ) {
+  for (let quiet = 0; quiet < 2 && Date.now() < deadline;) {
     const batch = await rd.consume(c, 5000);
     out.push(...batch);
     quiet = done.size === partitions && batch.length === 0 ? quiet + 1 : 0;
@@ -66,11 +88,28 @@ export function decodeResults(messages: rd.Message[]): WindowResult[] {
  * read_uncommitted client): a read_committed one waits while a transaction holding offsets is open, and a
  * running engine nearly always has one open.
  */
-export async function committedOffsets(brokers: string, group: string, topic: string, partitions: number): Promise<number[]> {
-  const c = new rd.Consumer({ 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, 'isolation.level': 'read_uncommitted' } as never, {});
+export async function committedOffsets(
+  brokers: string,
+  group: string,
+  topic: string,
+  partitions: number,
+): Promise<number[]> {
+  const c = new rd.Consumer(
+    {
+      'bootstrap.servers': brokers,
+      'group.id': group,
+      'enable.auto.commit': false,
+      'isolation.level': 'read_uncommitted',
+    } as never,
+    {},
+  );
   await rd.connect(c, 10_000);
   try {
-    const got = await rd.committed(c, Array.from({ length: partitions }, (_, partition) => ({ topic, partition })), 10_000);
+    const got = await rd.committed(
+      c,
+      Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+      10_000,
+    );
     return Array.from({ length: partitions }, (_, p) => got.find((x) => x.partition === p)?.offset ?? -1001);
   } finally {
     await rd.disconnect(c);
@@ -78,7 +117,11 @@ export async function committedOffsets(brokers: string, group: string, topic: st
 }
 
 /** Polls `check` until true; errors of a check (a coordinator still loading) count as not yet. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -87,7 +130,10 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -95,7 +141,9 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
   const admin = rd.AdminClient.create({ 'bootstrap.servers': brokers } as never);
   await new Promise<void>((resolve, reject) =>
-    admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 15_000, (err) => (err && err.code !== rd.ERR.ERR_TOPIC_ALREADY_EXISTS ? reject(rd.asError(err)) : resolve())),
+    admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1 }, 15_000, (err) =>
+      err && err.code !== rd.ERR.ERR_TOPIC_ALREADY_EXISTS ? reject(rd.asError(err)) : resolve(),
+    ),
   );
   admin.disconnect();
   await waitFor(`topic ${topic}`, async () => {

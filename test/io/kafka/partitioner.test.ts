@@ -25,17 +25,38 @@ const catalog = buildCatalog([
   { id: 'r1', kind: 'dr-resource', owners: { feeder: 'F1', resource: 'R1' } },
   { id: 'w1', kind: 'weather', owners: { station: 'S1' } },
 ]);
-const op = (name: string, metric: string, keyBy: string): OperatorSpec => ({ name, metric, keyBy, window: { type: 'tumbling', sizeMs: 60_000 }, aggregates: ['sum'], allowedLatenessMs: 0 });
+const op = (name: string, metric: string, keyBy: string): OperatorSpec => ({
+  name,
+  metric,
+  keyBy,
+  window: { type: 'tumbling', sizeMs: 60_000 },
+  aggregates: ['sum'],
+  allowedLatenessMs: 0,
+});
 
 describe('co-partitioning', () => {
   it('joins the sensors of every key an operator aggregates, across operators, and only sensors of the metric', () => {
     const lanes = coPartitioning(catalog, [op('flow', 'detector.count', 'laneGroup'), op('kw', 'feeder.kw', 'feeder')]);
-    expect(lanes.unitOf).toEqual(['laneGroup:I1-N-T', 'laneGroup:I1-N-L', 'laneGroup:I1-S-T', 'laneGroup:I1-S-T', 'feeder:F1', 'sensor:r1', 'sensor:w1']);
+    expect(lanes.unitOf).toEqual([
+      'laneGroup:I1-N-T',
+      'laneGroup:I1-N-L',
+      'laneGroup:I1-S-T',
+      'laneGroup:I1-S-T',
+      'feeder:F1',
+      'sensor:r1',
+      'sensor:w1',
+    ]);
     // A second operator by approach merges the lane groups of each approach into one unit.
-    const both = coPartitioning(catalog, [op('flow', 'detector.count', 'laneGroup'), op('speed', 'detector.speed', 'approach')]);
+    const both = coPartitioning(catalog, [
+      op('flow', 'detector.count', 'laneGroup'),
+      op('speed', 'detector.speed', 'approach'),
+    ]);
     expect(both.unitOf.slice(0, 4)).toEqual(['approach:I1-N', 'approach:I1-N', 'approach:I1-S', 'approach:I1-S']);
     // The unit names do not depend on the order operators are declared in.
-    expect(coPartitioning(catalog, [op('speed', 'detector.speed', 'approach'), op('flow', 'detector.count', 'laneGroup')]).unitOf).toEqual(both.unitOf);
+    expect(
+      coPartitioning(catalog, [op('speed', 'detector.speed', 'approach'), op('flow', 'detector.count', 'laneGroup')])
+        .unitOf,
+    ).toEqual(both.unitOf);
   });
 
   it('refuses a reading on a partition its unit does not map to, explaining which one it belongs to', () => {
@@ -49,18 +70,41 @@ describe('co-partitioning', () => {
     expect(own.explain(2)).toContain(`unit 'laneGroup:I1-S-T', which goes to partition ${of[2]} of 6`);
   });
 
-  it('is Kafka\'s murmur2 (the Java client\'s test vectors)', () => {
+  it("is Kafka's murmur2 (the Java client's test vectors)", () => {
     const e = new TextEncoder();
-    const vectors: [string, number][] = [['21', -973932308], ['foobar', -790332482], ['a-little-bit-long-string', -985981536], ['a-little-bit-longer-string', -1486304829], ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971], ['abc', 479470107]];
+    const vectors: [string, number][] = [
+      ['21', -973932308],
+      ['foobar', -790332482],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      ['abc', 479470107],
+    ];
     for (const [k, v] of vectors) expect(murmur2(e.encode(k)), k).toBe(v);
   });
 
   it("computes the partition librdkafka's murmur2 partitioner gives the unit id as key", async () => {
     await touchTopics(cluster.brokers, ['keys']);
-    const p = new rd.RdProducer({ 'bootstrap.servers': cluster.brokers, dr_cb: true } as never, PRODUCER_TOPIC_CONFIG as never);
-    const partitions = (await rd.metadata(await rd.connect(p, 10_000).then(() => p), 10_000)).topics.find((t) => t.name === 'keys')!.partitions.length;
+    const p = new rd.RdProducer(
+      { 'bootstrap.servers': cluster.brokers, dr_cb: true } as never,
+      PRODUCER_TOPIC_CONFIG as never,
+    );
+    const partitions = (await rd.metadata(await rd.connect(p, 10_000).then(() => p), 10_000)).topics.find(
+      (t) => t.name === 'keys',
+    )!.partitions.length;
     p.setPollInterval(10);
-    const keys = ['approach:I1-N', 'feeder:F1', 'sensor:d1', 'a', 'ab', 'abc', 'abcd', 'abcde', 'x'.repeat(37), 'ü-nicode-Ω'];
+    const keys = [
+      'approach:I1-N',
+      'feeder:F1',
+      'sensor:d1',
+      'a',
+      'ab',
+      'abc',
+      'abcd',
+      'abcde',
+      'x'.repeat(37),
+      'ü-nicode-Ω',
+    ];
     const got = new Map<string, number>();
     const done = new Promise<void>((resolve) =>
       p.on('delivery-report', (err, r) => {

@@ -7,7 +7,16 @@ import { KafkaProcessor } from '../../../src/io/kafka/processor.js';
 import { changelogTopic } from '../../../src/io/kafka/client-config.js';
 import { CATALOG, OPERATORS } from '../../helpers/telemetry-stream.js';
 import { OUT_OF_ORDERNESS_MS, identity, sorted, testInput } from './expected.js';
-import { decodeResults, kafkaConfig, produceAll, readTopic, startMockCluster, touchTopics, waitFor, type Cluster } from './kafka-helpers.js';
+import {
+  decodeResults,
+  kafkaConfig,
+  produceAll,
+  readTopic,
+  startMockCluster,
+  touchTopics,
+  waitFor,
+  type Cluster,
+} from './kafka-helpers.js';
 
 const PARTITIONS = 4;
 let cluster: Cluster;
@@ -27,13 +36,25 @@ function caughtUp(processors: KafkaProcessor[], input: { messages: { partition: 
 }
 
 function processor(config: KafkaConfig, workers: number): KafkaProcessor {
-  return new KafkaProcessor({ config, catalog: CATALOG, operators: OPERATORS, outOfOrdernessMs: OUT_OF_ORDERNESS_MS, workers, maxFutureMs: 400 * 86_400_000 });
+  return new KafkaProcessor({
+    config,
+    catalog: CATALOG,
+    operators: OPERATORS,
+    outOfOrdernessMs: OUT_OF_ORDERNESS_MS,
+    workers,
+    maxFutureMs: 400 * 86_400_000,
+  });
 }
 
 describe('Kafka processor on the mock cluster', () => {
   it('consumes telemetry, and the committed results equal the single-threaded reference, each window once', async () => {
     const config = kafkaConfig(cluster.brokers, { applicationId: 'mock-e2e' });
-    await touchTopics(cluster.brokers, [config.inputTopic, config.resultsTopic, config.deadLetterTopic, changelogTopic(config)]);
+    await touchTopics(cluster.brokers, [
+      config.inputTopic,
+      config.resultsTopic,
+      config.deadLetterTopic,
+      changelogTopic(config),
+    ]);
     const input = testInput(21, 1500, PARTITIONS);
     await produceAll(cluster.brokers, config.inputTopic, input.messages);
     const p = processor(config, 2);
@@ -52,15 +73,28 @@ describe('Kafka processor on the mock cluster', () => {
 
   it('a process stopped mid-stream hands its window state over through the changelog: the next one continues exactly once', async () => {
     // The mock cluster forgets a member only after its session times out: keep that short.
-    const config = kafkaConfig(cluster.brokers, { applicationId: 'mock-handover', inputTopic: 'telemetry2', resultsTopic: 'results2', deadLetterTopic: 'dead-letters2', properties: { 'session.timeout.ms': '3000', 'heartbeat.interval.ms': '500' } });
-    await touchTopics(cluster.brokers, [config.inputTopic, config.resultsTopic, config.deadLetterTopic, changelogTopic(config)]);
+    const config = kafkaConfig(cluster.brokers, {
+      applicationId: 'mock-handover',
+      inputTopic: 'telemetry2',
+      resultsTopic: 'results2',
+      deadLetterTopic: 'dead-letters2',
+      properties: { 'session.timeout.ms': '3000', 'heartbeat.interval.ms': '500' },
+    });
+    await touchTopics(cluster.brokers, [
+      config.inputTopic,
+      config.resultsTopic,
+      config.deadLetterTopic,
+      changelogTopic(config),
+    ]);
     const input = testInput(22, 1500, PARTITIONS);
     const half = Math.floor(input.messages.length / 2);
     const first = processor(config, 0);
     await first.start();
     try {
       await produceAll(cluster.brokers, config.inputTopic, input.messages.slice(0, half));
-      await waitFor('the first half to be committed', () => caughtUp([first], { messages: input.messages.slice(0, half) }));
+      await waitFor('the first half to be committed', () =>
+        caughtUp([first], { messages: input.messages.slice(0, half) }),
+      );
     } finally {
       await first.stop();
     }

@@ -14,22 +14,51 @@ import { encodeBatch, encodeReading } from '../../../src/telemetry/codec.js';
 import { SKIP_REAL_KAFKA, startTestBroker } from './broker-fixture.js';
 import { EngineProcess } from './engine-process.js';
 import { identity, sorted } from './expected.js';
-import { PARTITIONS, catalog, chunks, co, produceInput, referenceResults, storedInput, topics, writeCityFile } from './input.js';
-import { committedOffsets, createTopic, decodeResults, kafkaConfig, produceAll, readTopic, waitFor } from './kafka-helpers.js';
+import {
+  PARTITIONS,
+  catalog,
+  chunks,
+  co,
+  produceInput,
+  referenceResults,
+  storedInput,
+  topics,
+  writeCityFile,
+} from './input.js';
+import {
+  committedOffsets,
+  createTopic,
+  decodeResults,
+  kafkaConfig,
+  produceAll,
+  readTopic,
+  waitFor,
+} from './kafka-helpers.js';
 
 const CLI = fileURLToPath(new URL('../../../bin/urbanflow.js', import.meta.url));
 let broker: KafkaBroker;
 let cityFile: string;
 let clean: WindowResult[] | undefined;
 
-if (SKIP_REAL_KAFKA) process.stderr.write('real-broker Kafka tests SKIPPED: URBANFLOW_SKIP_REAL_KAFKA=1 (they need Java 17 and Maven to start Apache Kafka)\n');
+if (SKIP_REAL_KAFKA)
+  process.stderr.write(
+    'real-broker Kafka tests SKIPPED: URBANFLOW_SKIP_REAL_KAFKA=1 (they need Java 17 and Maven to start Apache Kafka)\n',
+  );
 
 async function endOffsets(prefix: string): Promise<number[]> {
   const c = new rd.Consumer({ 'bootstrap.servers': broker.brokers, 'group.id': 'end-offsets' } as never, {});
   await rd.connect(c, 10_000);
   try {
     return await Promise.all(
-      Array.from({ length: PARTITIONS }, (_, p) => new Promise<number>((resolve, reject) => c.queryWatermarkOffsets(topics(prefix).input, p, 10_000, (err, o) => (err ? reject(rd.asError(err)) : resolve(o.highOffset))))),
+      Array.from(
+        { length: PARTITIONS },
+        (_, p) =>
+          new Promise<number>((resolve, reject) =>
+            c.queryWatermarkOffsets(topics(prefix).input, p, 10_000, (err, o) =>
+              err ? reject(rd.asError(err)) : resolve(o.highOffset),
+            ),
+          ),
+      ),
     );
   } finally {
     await rd.disconnect(c);
@@ -38,12 +67,18 @@ async function endOffsets(prefix: string): Promise<number[]> {
 
 /** The group has committed every input message. */
 async function caughtUp(prefix: string, group: string): Promise<boolean> {
-  const [ends, done] = await Promise.all([endOffsets(prefix), committedOffsets(broker.brokers, group, topics(prefix).input, PARTITIONS)]);
+  const [ends, done] = await Promise.all([
+    endOffsets(prefix),
+    committedOffsets(broker.brokers, group, topics(prefix).input, PARTITIONS),
+  ]);
   return ends.every((end, p) => end === 0 || done[p] === end);
 }
 
 async function committedTotal(prefix: string, group: string): Promise<number> {
-  return (await committedOffsets(broker.brokers, group, topics(prefix).input, PARTITIONS)).reduce((n, o) => n + Math.max(0, o), 0);
+  return (await committedOffsets(broker.brokers, group, topics(prefix).input, PARTITIONS)).reduce(
+    (n, o) => n + Math.max(0, o),
+    0,
+  );
 }
 
 async function output(prefix: string): Promise<WindowResult[]> {
@@ -66,7 +101,9 @@ function expectEqualsReference(actual: WindowResult[], expected: WindowResult[])
       const where = `${identity(a[i])} ${agg}`;
       if (want === null) expect(got, where).toBeNull();
       else {
-        const tol = agg.startsWith('p') ? DEFAULT_SKETCH_ALPHA * Math.abs(want) + 1e-9 : 1e-9 * Math.max(1, Math.abs(want));
+        const tol = agg.startsWith('p')
+          ? DEFAULT_SKETCH_ALPHA * Math.abs(want) + 1e-9
+          : 1e-9 * Math.max(1, Math.abs(want));
         expect(Math.abs(got! - want), `${where}: got ${got}, want ${want}`).toBeLessThanOrEqual(tol);
       }
     }
@@ -98,7 +135,26 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
 
   it('simulate --kafka puts every reading on the partition of its co-partition unit', async () => {
     const prefix = 'sim';
-    const run = spawnSync(process.execPath, [CLI, 'simulate', '--kafka', broker.brokers, '--city', cityFile, '--from', '2026-06-15T06:00:00Z', '--duration', '30m', '--kafka-topic', topics(prefix).input, '--kafka-partitions', String(PARTITIONS)], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'simulate',
+        '--kafka',
+        broker.brokers,
+        '--city',
+        cityFile,
+        '--from',
+        '2026-06-15T06:00:00Z',
+        '--duration',
+        '30m',
+        '--kafka-topic',
+        topics(prefix).input,
+        '--kafka-partitions',
+        String(PARTITIONS),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
     const of = co.partitionOfSensor(PARTITIONS);
     const input = await storedInput(broker.brokers, prefix);
@@ -137,7 +193,11 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     e = engine(prefix, 'crash', 'crash-1');
     while (!produced && kills.length < 4) {
       const before = await committedTotal(prefix, 'crash');
-      await waitFor('progress after a restart', async () => produced || (await committedTotal(prefix, 'crash')) > before, 60_000);
+      await waitFor(
+        'progress after a restart',
+        async () => produced || (await committedTotal(prefix, 'crash')) > before,
+        60_000,
+      );
       if (produced) break;
       await new Promise((r) => setTimeout(r, Math.random() * 400));
       kills.push(await committedTotal(prefix, 'crash'));
@@ -149,7 +209,10 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     expect(await e.stop()).toBe(0);
     // The kills hit a stream in progress: some input committed before them, not all of it.
     const total = (await endOffsets(prefix)).reduce((a, b) => a + b, 0);
-    expect(kills.filter((n) => n > 0 && n < total).length, `committed input at the kills: ${kills.join(', ')} of ${total}\n${e.output.join('\n')}`).toBeGreaterThanOrEqual(2);
+    expect(
+      kills.filter((n) => n > 0 && n < total).length,
+      `committed input at the kills: ${kills.join(', ')} of ${total}\n${e.output.join('\n')}`,
+    ).toBeGreaterThanOrEqual(2);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     expect(sorted(rows)).toEqual(sorted(clean!));
@@ -165,7 +228,10 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
       if (chunk === 70) await a.kill9();
     });
     await untilCaughtUp(prefix, 'pair', [b]);
-    expect(b.output.filter((l) => l.includes('assigned partitions')).length, 'the survivor is assigned the dead process partitions').toBeGreaterThanOrEqual(2);
+    expect(
+      b.output.filter((l) => l.includes('assigned partitions')).length,
+      'the survivor is assigned the dead process partitions',
+    ).toBeGreaterThanOrEqual(2);
     expect(await b.stop()).toBe(0);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
@@ -183,8 +249,14 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     });
     expect(b, 'the second process started while telemetry was arriving').toBeDefined();
     await untilCaughtUp(prefix, 'scale', [a, b!]);
-    expect(a.output.some((l) => l.includes('revoked partitions')), 'the first process gave partitions up').toBe(true);
-    expect(b!.output.some((l) => /restored: [1-9]\d* keys/.test(l)), `the second process continued from checkpointed state:\n${b!.output.join('\n')}\n${a.output.join('\n')}`).toBe(true);
+    expect(
+      a.output.some((l) => l.includes('revoked partitions')),
+      'the first process gave partitions up',
+    ).toBe(true);
+    expect(
+      b!.output.some((l) => /restored: [1-9]\d* keys/.test(l)),
+      `the second process continued from checkpointed state:\n${b!.output.join('\n')}\n${a.output.join('\n')}`,
+    ).toBe(true);
     expect(await a.stop()).toBe(0);
     expect(await b!.stop()).toBe(0);
     const rows = await output(prefix);
@@ -221,17 +293,32 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
       ...Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: encodeBatch(onPartition(p)) })),
       { partition: 0, value: Uint8Array.of(0xc1, 0xff, 0x00) },
       { partition: 1, value: new Uint8Array(0) },
-      { partition: 2, value: encode({ sensors: ['x'], metrics: ['detector.count'], sensor: [0], metric: [0], ts: [1, 2], value: [1] }) },
+      {
+        partition: 2,
+        value: encode({
+          sensors: ['x'],
+          metrics: ['detector.count'],
+          sensor: [0],
+          metric: [0],
+          ts: [1, 2],
+          value: [1],
+        }),
+      },
       { partition: 3, value: encodeReading({ sensor: 'no-such-sensor', metric: 'detector.count', ts, value: 3 }) },
       { partition: 0, value: encodeReading({ sensor: sensorOn(1), metric: 'detector.count', ts, value: 3 }) },
-      ...Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: encodeReading({ sensor: sensorOn(p), metric: 'detector.count', ts: ts + 86_400_000, value: 1 }) })),
+      ...Array.from({ length: PARTITIONS }, (_, p) => ({
+        partition: p,
+        value: encodeReading({ sensor: sensorOn(p), metric: 'detector.count', ts: ts + 86_400_000, value: 1 }),
+      })),
     ];
     await createTopic(broker.brokers, topics(prefix).input, PARTITIONS);
     await produceAll(broker.brokers, topics(prefix).input, messages);
     const e = engine(prefix, 'poison');
     await untilCaughtUp(prefix, 'poison', [e]);
     expect(await e.stop()).toBe(0);
-    const letters = (await readTopic(broker.brokers, topics(prefix).deadLetters, PARTITIONS)).map((m) => JSON.parse(m.value!.toString()));
+    const letters = (await readTopic(broker.brokers, topics(prefix).deadLetters, PARTITIONS)).map((m) =>
+      JSON.parse(m.value!.toString()),
+    );
     const reasons = letters.map((l) => l.reason);
     for (const r of ['malformed', 'bad-batch', 'unknown-sensor', 'wrong-partition']) expect(reasons, r).toContain(r);
     expect(reasons.filter((r) => r === 'malformed').length).toBe(2);
@@ -240,14 +327,22 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     expect(wrong.detail).toContain(co.unitOf[catalog.index.get(sensorOn(1))!]);
     // The valid readings around the poison still give the reference's windows.
     const input = await storedInput(broker.brokers, prefix);
-    const wrongPartition = input.map((msgs, p) => msgs.filter((m) => m.readings.every((r) => catalog.index.has(r.sensor) && of[catalog.index.get(r.sensor)!] === p)));
+    const wrongPartition = input.map((msgs, p) =>
+      msgs.filter((m) =>
+        m.readings.every((r) => catalog.index.has(r.sensor) && of[catalog.index.get(r.sensor)!] === p),
+      ),
+    );
     const ref = referenceResults(wrongPartition);
     expect(ref.results.length).toBeGreaterThan(20);
     expectEqualsReference(await output(prefix), ref.results);
   });
 
   it('the changelog holds bucket records keyed by operator, layout and bucket, key records keyed by operator and entity, and a meta record per partition', async () => {
-    const msgs = await readTopic(broker.brokers, changelogTopic(kafkaConfig(broker.brokers, { applicationId: 'clean' })), PARTITIONS);
+    const msgs = await readTopic(
+      broker.brokers,
+      changelogTopic(kafkaConfig(broker.brokers, { applicationId: 'clean' })),
+      PARTITIONS,
+    );
     const keys = new Set(msgs.map((m) => m.key!.toString()));
     expect(keys.has('meta')).toBe(true);
     const state = [...keys].filter((k) => k !== 'meta');

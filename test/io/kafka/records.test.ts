@@ -49,7 +49,10 @@ describe('result encoder', () => {
       const rows = resultRows(spec, CATALOG, cols);
       rows.forEach((row, i) => {
         const bytes = enc.encode(cols, i);
-        expect(Buffer.from(bytes).equals(Buffer.from(encode(row))), `row ${i} of ${spec.name}: ${JSON.stringify(row)}`).toBe(true);
+        expect(
+          Buffer.from(bytes).equals(Buffer.from(encode(row))),
+          `row ${i} of ${spec.name}: ${JSON.stringify(row)}`,
+        ).toBe(true);
         expect(decode(bytes)).toEqual(decode(encode(row)));
         expect(enc.key(op, cols.key[i])).toBe(`${row.operator}/${row.key}`);
       });

@@ -17,7 +17,16 @@ const HOUR = 3_600_000;
 const PARTITIONS = 4;
 /** A day and a bit of history: the lane-group forecasts (and so the signal plans) leave cold start after a day plus an hour. */
 const HISTORY_MS = 26 * HOUR;
-const city = generateCity({ seed: 11, intersections: 3, feeders: 1, resourcesPerFeeder: 1, bins: 6, depots: 1, trucksPerDepot: 1, weatherStations: 1 });
+const city = generateCity({
+  seed: 11,
+  intersections: 3,
+  feeders: 1,
+  resourcesPerFeeder: 1,
+  bins: 6,
+  depots: 1,
+  trucksPerDepot: 1,
+  weatherStations: 1,
+});
 
 let broker: KafkaBroker;
 let args: GroupArgs;
@@ -27,7 +36,10 @@ let operatorKey: string;
 let live: ChildProcess | undefined;
 let historyEndMs: number;
 
-if (SKIP_REAL_KAFKA) process.stderr.write('scale-out Kafka tests SKIPPED: URBANFLOW_SKIP_REAL_KAFKA=1 (they need Java 17 and Maven to start Apache Kafka)\n');
+if (SKIP_REAL_KAFKA)
+  process.stderr.write(
+    'scale-out Kafka tests SKIPPED: URBANFLOW_SKIP_REAL_KAFKA=1 (they need Java 17 and Maven to start Apache Kafka)\n',
+  );
 
 function dumpLogs(): void {
   for (const p of processes) process.stderr.write(`${p.name} log:\n  ${p.output.slice(-30).join('\n  ')}\n`);
@@ -37,17 +49,29 @@ async function inputEnds(): Promise<number[]> {
   const c = new rd.Consumer({ 'bootstrap.servers': broker.brokers, 'group.id': 'scale-out-ends' } as never, {});
   await rd.connect(c, 10_000);
   try {
-    return await Promise.all(Array.from({ length: PARTITIONS }, async (_, p) => (await rd.watermarks(c, `${args.prefix}.telemetry`, p, 10_000)).highOffset));
+    return await Promise.all(
+      Array.from(
+        { length: PARTITIONS },
+        async (_, p) => (await rd.watermarks(c, `${args.prefix}.telemetry`, p, 10_000)).highOffset,
+      ),
+    );
   } finally {
     await rd.disconnect(c);
   }
 }
 
 async function committed(): Promise<number[]> {
-  const c = new rd.Consumer({ 'bootstrap.servers': broker.brokers, 'group.id': args.group, 'enable.auto.commit': false } as never, {});
+  const c = new rd.Consumer(
+    { 'bootstrap.servers': broker.brokers, 'group.id': args.group, 'enable.auto.commit': false } as never,
+    {},
+  );
   await rd.connect(c, 10_000);
   try {
-    const got = await rd.committed(c, Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: `${args.prefix}.telemetry`, partition })), 10_000);
+    const got = await rd.committed(
+      c,
+      Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: `${args.prefix}.telemetry`, partition })),
+      10_000,
+    );
     return Array.from({ length: PARTITIONS }, (_, p) => got.find((x) => x.partition === p)?.offset ?? -1);
   } finally {
     await rd.disconnect(c);
@@ -55,7 +79,11 @@ async function committed(): Promise<number[]> {
 }
 
 /** The same request on every live process. */
-async function onEach(path: string, key = operatorKey, alive = bases): Promise<{ status: number; headers: Record<string, string>; body: unknown }[]> {
+async function onEach(
+  path: string,
+  key = operatorKey,
+  alive = bases,
+): Promise<{ status: number; headers: Record<string, string>; body: unknown }[]> {
   return Promise.all(alive.map((b) => call(b, path, key)));
 }
 
@@ -73,14 +101,33 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     processes = ['a', 'b', 'c'].map((n) => new ServingProcess(args, n));
     bases = await Promise.all(processes.map((p) => p.address));
     try {
-      await until('the first process to create the operator key', () => processes.some((p) => p.bootstrapKey !== undefined), 180_000);
+      await until(
+        'the first process to create the operator key',
+        () => processes.some((p) => p.bootstrapKey !== undefined),
+        180_000,
+      );
       operatorKey = processes.find((p) => p.bootstrapKey)!.bootstrapKey!;
-      await until('every process to be ready', async () => (await onEach('/readyz')).every((r) => r.status === 200), 240_000, 250);
-      await until('the group to process the history', async () => (await committed()).every((o, p) => o >= historyEnds[p]), 300_000, 500);
-      await until('every process to read the window results to their end', async () => {
-        const lags = await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_kafka_global_topic_lag')));
-        return lags.every((l) => l !== undefined && l < 50);
-      }, 120_000, 250);
+      await until(
+        'every process to be ready',
+        async () => (await onEach('/readyz')).every((r) => r.status === 200),
+        240_000,
+        250,
+      );
+      await until(
+        'the group to process the history',
+        async () => (await committed()).every((o, p) => o >= historyEnds[p]),
+        300_000,
+        500,
+      );
+      await until(
+        'every process to read the window results to their end',
+        async () => {
+          const lags = await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_kafka_global_topic_lag')));
+          return lags.every((l) => l !== undefined && l < 50);
+        },
+        120_000,
+        250,
+      );
     } catch (err) {
       dumpLogs();
       throw err;
@@ -103,7 +150,9 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     const current = await onEach(`/v1/windows/${op}/current`);
     const keys = (current[0].body as { results: { key: string }[] }).results.map((r) => r.key).sort();
     // Every lane group of the city, not the third of them this process aggregates.
-    expect(keys.length).toBe(city.intersections.reduce((n, x) => n + x.approaches.reduce((m, a) => m + a.laneGroups.length, 0), 0));
+    expect(keys.length).toBe(
+      city.intersections.reduce((n, x) => n + x.approaches.reduce((m, a) => m + a.laneGroups.length, 0), 0),
+    );
     // History windows are closed: every process holds the same ones.
     const from = historyEndMs - HISTORY_MS + HOUR;
     const to = historyEndMs - HOUR;
@@ -118,17 +167,32 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
 
   it('live signal plans: the same version and ETag for the same period on all three', async () => {
     type Item = { id: string; version: number | null; etag: string | null; effectiveFromMs: number | null };
-    const listings = async () => (await onEach('/v1/signals/intersections')).map((r) => (r.body as { items: Item[] }).items);
+    const listings = async () =>
+      (await onEach('/v1/signals/intersections')).map((r) => (r.body as { items: Item[] }).items);
     let last: Item[][] = [];
-    await until('every process to serve the leader\'s published signal plans', async () => {
-      last = await listings();
-      return last[0].length === city.intersections.length && last.every((items) => items.every((i) => i.version !== null));
-    }, 300_000, 1_000);
+    await until(
+      "every process to serve the leader's published signal plans",
+      async () => {
+        last = await listings();
+        return (
+          last[0].length === city.intersections.length && last.every((items) => items.every((i) => i.version !== null))
+        );
+      },
+      300_000,
+      1_000,
+    );
     // A refresh may land between two reads: the listings agree once it reached all three.
-    await until('the three listings to agree', async () => {
-      last = await listings();
-      return JSON.stringify(last[1]) === JSON.stringify(last[0]) && JSON.stringify(last[2]) === JSON.stringify(last[0]);
-    }, 30_000, 200);
+    await until(
+      'the three listings to agree',
+      async () => {
+        last = await listings();
+        return (
+          JSON.stringify(last[1]) === JSON.stringify(last[0]) && JSON.stringify(last[2]) === JSON.stringify(last[0])
+        );
+      },
+      30_000,
+      200,
+    );
     expect(last[1]).toEqual(last[0]);
     expect(last[2]).toEqual(last[0]);
     const id = city.intersections[0].id;
@@ -136,47 +200,94 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     for (const p of plans) expect(p.status).toBe(200);
     expect(new Set(plans.map((p) => p.headers.etag)).size).toBe(1);
     expect(new Set(plans.map((p) => p.headers['x-plan-version'])).size).toBe(1);
-    expect(plans.map((p) => (p.body as { effectiveFromMs: number }).effectiveFromMs)).toEqual(Array(3).fill((plans[0].body as { effectiveFromMs: number }).effectiveFromMs));
-    expect(await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_live_plans_leader')))).toSatisfy((l: (number | undefined)[]) => l.filter((x) => x === 1).length === 1);
+    expect(plans.map((p) => (p.body as { effectiveFromMs: number }).effectiveFromMs)).toEqual(
+      Array(3).fill((plans[0].body as { effectiveFromMs: number }).effectiveFromMs),
+    );
+    expect(await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_live_plans_leader')))).toSatisfy(
+      (l: (number | undefined)[]) => l.filter((x) => x === 1).length === 1,
+    );
   });
 
   it('a plan posted to one process is readable on the other two', async () => {
-    const request = JSON.parse(readFileSync(new URL('../../fixtures/signals/main-street.json', import.meta.url), 'utf8')) as unknown;
+    const request = JSON.parse(
+      readFileSync(new URL('../../fixtures/signals/main-street.json', import.meta.url), 'utf8'),
+    ) as unknown;
     const posted = await call(bases[0], '/v1/signals/plans?wait=60', operatorKey, { method: 'POST', body: request });
     expect(posted.status).toBe(201);
     const location = posted.headers.location;
     const plan = posted.body as { id: string; status: string };
     expect(plan.status).toBe('done');
-    await until('the plan to reach the other processes', async () => (await onEach(location, operatorKey, bases.slice(1))).every((r) => r.status === 200 && (r.body as { status: string }).status === 'done'), 30_000);
+    await until(
+      'the plan to reach the other processes',
+      async () =>
+        (await onEach(location, operatorKey, bases.slice(1))).every(
+          (r) => r.status === 200 && (r.body as { status: string }).status === 'done',
+        ),
+      30_000,
+    );
     for (const r of await onEach(location, operatorKey, bases.slice(1))) expect(r.body).toEqual(posted.body);
   }, 120_000);
 
   it('a key created on one works on the others; revoked on another, it is refused by all', async () => {
-    const created = await call(bases[0], '/v1/keys', operatorKey, { method: 'POST', body: { tenant: 'city-traffic', role: 'traffic-center', label: 'scale-out test' } });
+    const created = await call(bases[0], '/v1/keys', operatorKey, {
+      method: 'POST',
+      body: { tenant: 'city-traffic', role: 'traffic-center', label: 'scale-out test' },
+    });
     expect(created.status).toBe(201);
     const { key, secret } = created.body as { key: { id: string }; secret: string };
-    await until('the new key to work on every process', async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 200), 30_000);
+    await until(
+      'the new key to work on every process',
+      async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 200),
+      30_000,
+    );
     const revoked = await call(bases[1], `/v1/keys/${key.id}`, operatorKey, { method: 'DELETE' });
     expect(revoked.status).toBe(200);
     // The propagation time is a benchmark figure (revocationPropagationMs), not asserted here.
-    await until('the revoked key to be refused by every process', async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 401), 30_000, 20);
+    await until(
+      'the revoked key to be refused by every process',
+      async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 401),
+      30_000,
+      20,
+    );
     const listed = await onEach('/v1/keys');
-    for (const l of listed) expect((l.body as { keys: { id: string; revokedAt: number | null }[] }).keys.find((k) => k.id === key.id)?.revokedAt).toBeTruthy();
+    for (const l of listed)
+      expect(
+        (l.body as { keys: { id: string; revokedAt: number | null }[] }).keys.find((k) => k.id === key.id)?.revokedAt,
+      ).toBeTruthy();
   }, 120_000);
 
   it('kill -9 of one process: the other two serve every route, take over its partitions, and the results topic holds each window once', async () => {
     const [victim] = processes.splice(2, 1);
     bases = bases.slice(0, 2);
     await victim.kill9();
-    const routes = ['/v1/operators', '/v1/windows/lane-group-flow-5m/current', '/v1/signals/intersections', `/v1/signals/intersections/${city.intersections[0].id}/plan`, '/v1/keys', '/v1/signals/plans'];
+    const routes = [
+      '/v1/operators',
+      '/v1/windows/lane-group-flow-5m/current',
+      '/v1/signals/intersections',
+      `/v1/signals/intersections/${city.intersections[0].id}/plan`,
+      '/v1/keys',
+      '/v1/signals/plans',
+    ];
     try {
-      await until('the survivors to hold every input partition', async () => {
-        const held = await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_kafka_assigned_partitions')));
-        return held.reduce((n: number, h) => n + (h ?? 0), 0) === PARTITIONS;
-      }, 120_000, 250);
+      await until(
+        'the survivors to hold every input partition',
+        async () => {
+          const held = await Promise.all(
+            bases.map((b) => gauge(b, operatorKey, 'urbanflow_kafka_assigned_partitions')),
+          );
+          return held.reduce((n: number, h) => n + (h ?? 0), 0) === PARTITIONS;
+        },
+        120_000,
+        250,
+      );
       for (const path of routes) for (const r of await onEach(path)) expect(r.status, path).toBe(200);
       const ends = await inputEnds();
-      await until('the survivors to process what the killed process left', async () => (await committed()).every((o, p) => o >= ends[p]), 180_000, 500);
+      await until(
+        'the survivors to process what the killed process left',
+        async () => (await committed()).every((o, p) => o >= ends[p]),
+        180_000,
+        500,
+      );
     } catch (err) {
       dumpLogs();
       throw err;

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ProcessorLifecycle, ProcessorStateError } from '../../../src/io/kafka/processor-state.js';
 import { STALL_REPORT_MS, StallWatch, stallAction, type StallFacts } from '../../../src/io/kafka/stall.js';
 
-const stuck: StallFacts = { state: 'running', idleMs: STALL_REPORT_MS + 1, waiting: 500, commitUnderWay: false, fetchingPaused: false, brokerTroubleSince: true };
+const stuck: StallFacts = {
+  state: 'running',
+  idleMs: STALL_REPORT_MS + 1,
+  waiting: 500,
+  commitUnderWay: false,
+  fetchingPaused: false,
+  brokerTroubleSince: true,
+};
 
 describe('a consumer without progress', () => {
   it('is left alone while it is recent or nothing waits on the broker', () => {
@@ -12,7 +19,8 @@ describe('a consumer without progress', () => {
   });
 
   it('is left alone unless the processor is running (stopping and failed processors have their own way out)', () => {
-    for (const state of ['starting', 'failed', 'stopping', 'closing', 'stopped'] as const) expect(stallAction({ ...stuck, state })).toBe('none');
+    for (const state of ['starting', 'failed', 'stopping', 'closing', 'stopped'] as const)
+      expect(stallAction({ ...stuck, state })).toBe('none');
   });
 
   it('is replaced when input waits, nothing explains the wait, and the brokers were unreachable since its last progress', () => {

@@ -23,7 +23,11 @@ class FakeTransactions {
   heldCount = 0;
 
   produce(topic: string, _p: number | null, value: Buffer | null): void {
-    this.produced.push({ txn: this.txn, topic, start: value && topic === 'results' ? (decode(value) as WindowResult).start : -1 });
+    this.produced.push({
+      txn: this.txn,
+      topic,
+      start: value && topic === 'results' ? (decode(value) as WindowResult).start : -1,
+    });
   }
   hold(topic: string, _p: number | null, value: Buffer | null): void {
     this.held.push({ topic, value });
@@ -43,7 +47,9 @@ class FakeTransactions {
 }
 
 /** A partition whose engine counts checkpoint epochs; its checkpoint state arrives when the test says. */
-function fakeTask(): PartitionTask & { engine: { epoch: number; outputEpoch: number; finish: (cp: EngineCheckpoint) => void } } {
+function fakeTask(): PartitionTask & {
+  engine: { epoch: number; outputEpoch: number; finish: (cp: EngineCheckpoint) => void };
+} {
   const engine = {
     epoch: 0,
     outputEpoch: 0,
@@ -58,7 +64,14 @@ function fakeTask(): PartitionTask & { engine: { epoch: number; outputEpoch: num
 }
 
 function row(start: number): WindowResultColumns {
-  return { operator: 0, key: Float64Array.of(0), start: Float64Array.of(start), end: Float64Array.of(start + 10_000), revision: Float64Array.of(0), values: OPERATORS[0].aggregates.map(() => Float64Array.of(1)) };
+  return {
+    operator: 0,
+    key: Float64Array.of(0),
+    start: Float64Array.of(start),
+    end: Float64Array.of(start + 10_000),
+    revision: Float64Array.of(0),
+    values: OPERATORS[0].aggregates.map(() => Float64Array.of(1)),
+  };
 }
 
 describe('transaction cycle', () => {

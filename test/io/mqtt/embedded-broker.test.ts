@@ -15,7 +15,14 @@ import { startMqttService, type MqttService } from '../../../src/io/mqtt/service
 import type { OperatorSpec, WindowResult } from '../../../src/stream/index.js';
 
 const OPERATORS: OperatorSpec[] = [
-  { name: 'count-5m', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 300_000 }, aggregates: ['sum', 'count'], allowedLatenessMs: 60_000 },
+  {
+    name: 'count-5m',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: 300_000 },
+    aggregates: ['sum', 'count'],
+    allowedLatenessMs: 60_000,
+  },
 ];
 
 async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -46,8 +53,25 @@ describe('embedded MQTT broker', () => {
     deviceKey = keys.create({ tenant: 'north', role: 'device' }, Date.now()).secret;
     utilityKey = keys.create({ tenant: 'north', role: 'utility' }, Date.now()).secret;
     operatorKey = keys.create({ tenant: 'local', role: 'operator' }, Date.now()).secret;
-    pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => Date.now(), onResults: (r) => rows.push(...r), checkpoints: true });
-    service = await startMqttService({ config: mqttConfig({ listen: '0' }, {})!, pipeline, stateDir: dir, keys, log: () => undefined, onError: (e) => { throw e; } });
+    pipeline = createPipeline({
+      city,
+      operators: OPERATORS,
+      watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+      workers: 0,
+      clock: () => Date.now(),
+      onResults: (r) => rows.push(...r),
+      checkpoints: true,
+    });
+    service = await startMqttService({
+      config: mqttConfig({ listen: '0' }, {})!,
+      pipeline,
+      stateDir: dir,
+      keys,
+      log: () => undefined,
+      onError: (e) => {
+        throw e;
+      },
+    });
     url = `mqtt://127.0.0.1:${service.brokerPort}`;
   }, 30_000);
   afterAll(async () => {
@@ -58,17 +82,29 @@ describe('embedded MQTT broker', () => {
   });
 
   it('refuses connections without a device or operator key', async () => {
-    await expect(mqtt.connectAsync(url, { username: 'x', password: 'not-a-key', reconnectPeriod: 0 })).rejects.toThrow();
-    await expect(mqtt.connectAsync(url, { username: 'x', password: `${deviceKey.slice(0, -2)}xx`, reconnectPeriod: 0 })).rejects.toThrow();
-    await expect(mqtt.connectAsync(url, { username: 'x', password: utilityKey, reconnectPeriod: 0 })).rejects.toThrow(/[Nn]ot authorized/);
+    await expect(
+      mqtt.connectAsync(url, { username: 'x', password: 'not-a-key', reconnectPeriod: 0 }),
+    ).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(url, { username: 'x', password: `${deviceKey.slice(0, -2)}xx`, reconnectPeriod: 0 }),
+    ).rejects.toThrow();
+    await expect(mqtt.connectAsync(url, { username: 'x', password: utilityKey, reconnectPeriod: 0 })).rejects.toThrow(
+      /[Nn]ot authorized/,
+    );
   });
 
   it("takes a device's own tenant's readings, refuses another tenant's topic and any subscription, and dead-letters bad payloads", async () => {
     const t0 = Math.floor((Date.now() - 3_600_000) / 300_000) * 300_000;
     const device = await mqtt.connectAsync(url, { username: 'gw-north-1', password: deviceKey, reconnectPeriod: 0 });
-    await device.publishAsync(`urbanflow/north/${a}/detector.count`, JSON.stringify({ value: 5, ts: t0 + 1000 }), { qos: 1 });
+    await device.publishAsync(`urbanflow/north/${a}/detector.count`, JSON.stringify({ value: 5, ts: t0 + 1000 }), {
+      qos: 1,
+    });
     await device.publishAsync(`urbanflow/north/${a}/detector.count`, 'garbage{', { qos: 1 });
-    await device.publishAsync('urbanflow/north/batch', JSON.stringify({ sensor: b, metric: 'detector.count', ts: t0 + 2000, value: 7 }), { qos: 1 });
+    await device.publishAsync(
+      'urbanflow/north/batch',
+      JSON.stringify({ sensor: b, metric: 'detector.count', ts: t0 + 2000, value: 7 }),
+      { qos: 1 },
+    );
     await expect(device.subscribeAsync('urbanflow/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     expect(service.ingest.stats().readings).toBe(3);
     // Another tenant's topic: refused, the connection closed, nothing taken.
@@ -79,12 +115,25 @@ describe('embedded MQTT broker', () => {
     expect(service.ingest.stats().readings).toBe(3);
     // An operator key may publish any tenant's telemetry; its reading closes the window.
     const operator = await mqtt.connectAsync(url, { username: 'ops', password: operatorKey, reconnectPeriod: 0 });
-    await operator.publishAsync(`urbanflow/south/${b}/detector.count`, JSON.stringify({ value: 1, ts: t0 + 1_800_000 }), { qos: 1 });
-    await operator.publishAsync(`urbanflow/north/${a}/detector.count`, JSON.stringify({ value: 1, ts: t0 + 1_800_000 }), { qos: 1 });
-    await until('the window results', () => rows.some((r) => r.key === a && r.start === t0) && rows.some((r) => r.key === b && r.start === t0));
+    await operator.publishAsync(
+      `urbanflow/south/${b}/detector.count`,
+      JSON.stringify({ value: 1, ts: t0 + 1_800_000 }),
+      { qos: 1 },
+    );
+    await operator.publishAsync(
+      `urbanflow/north/${a}/detector.count`,
+      JSON.stringify({ value: 1, ts: t0 + 1_800_000 }),
+      { qos: 1 },
+    );
+    await until(
+      'the window results',
+      () => rows.some((r) => r.key === a && r.start === t0) && rows.some((r) => r.key === b && r.start === t0),
+    );
     expect(rows.filter((r) => r.key === a && r.start === t0).at(-1)!.values).toMatchObject({ sum: 5, count: 1 });
     expect(rows.filter((r) => r.key === b && r.start === t0).at(-1)!.values).toMatchObject({ sum: 7, count: 1 });
-    expect(pipeline.deadLetters.summary().byReason['malformed']?.samples[0]).toMatchObject({ topic: `urbanflow/north/${a}/detector.count` });
+    expect(pipeline.deadLetters.summary().byReason['malformed']?.samples[0]).toMatchObject({
+      topic: `urbanflow/north/${a}/detector.count`,
+    });
     await operator.endAsync();
   }, 60_000);
 });

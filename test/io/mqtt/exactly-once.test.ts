@@ -16,14 +16,24 @@ import { freePort, startMosquitto, type Mosquitto } from '../../../bench/mosquit
 
 const CLI = new URL('../../../bin/urbanflow.js', import.meta.url).pathname;
 const WINDOW_MS = 300_000;
-const OPERATORS = [{ name: 'count-5m', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: WINDOW_MS }, aggregates: ['sum', 'count'], allowedLatenessMs: 60_000 }];
+const OPERATORS = [
+  {
+    name: 'count-5m',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: WINDOW_MS },
+    aggregates: ['sum', 'count'],
+    allowedLatenessMs: 60_000,
+  },
+];
 const MESSAGES = 1000;
 const PER_MESSAGE = 1000;
 
 async function until(what: string, check: () => boolean, child?: ChildProcess, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (child && child.exitCode !== null) throw new Error(`urbanflow exited (${child.exitCode}) while waiting for ${what}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`urbanflow exited (${child.exitCode}) while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -41,7 +51,27 @@ interface Run {
 const children = new Set<ChildProcess>();
 
 function startUrbanflow(dir: string, mqttArgs: string[]): Run {
-  const child = spawn(process.execPath, [CLI, 'run', '--port', '0', '--workers', '1', '--state-dir', join(dir, 'state'), '--operators', join(dir, 'operators.json'), '--results-file', join(dir, 'results.ndjson'), '--log-level', 'silent', ...mqttArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'run',
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--state-dir',
+      join(dir, 'state'),
+      '--operators',
+      join(dir, 'operators.json'),
+      '--results-file',
+      join(dir, 'results.ndjson'),
+      '--log-level',
+      'silent',
+      ...mqttArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   children.add(child);
@@ -62,7 +92,10 @@ function lastRevisions(file: string): Map<string, { sum: number; count: number }
 }
 
 /** The readings: detectors in turn, one second of event time per round, values 0-19 (sums exact in doubles). */
-function workload(detectors: string[], t0: number): { batches: Reading[][]; expected: Map<string, { sum: number; count: number }> } {
+function workload(
+  detectors: string[],
+  t0: number,
+): { batches: Reading[][]; expected: Map<string, { sum: number; count: number }> } {
   const batches: Reading[][] = [];
   const expected = new Map<string, { sum: number; count: number }>();
   let n = 0;
@@ -84,7 +117,14 @@ function workload(detectors: string[], t0: number): { batches: Reading[][]; expe
   return { batches, expected };
 }
 
-async function publishAll(pub: MqttClient, topic: string, messages: Buffer[], from: number, to: number, published: { n: number }): Promise<void> {
+async function publishAll(
+  pub: MqttClient,
+  topic: string,
+  messages: Buffer[],
+  from: number,
+  to: number,
+  published: { n: number },
+): Promise<void> {
   // 20 in flight at a time: the broker acknowledges as it stores them.
   for (let i = from; i < to; i += 20) {
     await Promise.all(messages.slice(i, Math.min(to, i + 20)).map((m) => pub.publishAsync(topic, m, { qos: 1 })));
@@ -92,7 +132,14 @@ async function publishAll(pub: MqttClient, topic: string, messages: Buffer[], fr
   }
 }
 
-async function killAndRestart(dir: string, mqttArgs: string[], pub: MqttClient, connectPublisher: () => Promise<unknown>, topic: string, opts: { embedded?: boolean } = {}): Promise<void> {
+async function killAndRestart(
+  dir: string,
+  mqttArgs: string[],
+  pub: MqttClient,
+  connectPublisher: () => Promise<unknown>,
+  topic: string,
+  opts: { embedded?: boolean } = {},
+): Promise<void> {
   const city = loadSampleCity();
   const catalog = catalogFromCity(city);
   const detectors = catalog.ids.filter((_, i) => catalog.kind[i] === 0);
@@ -106,7 +153,11 @@ async function killAndRestart(dir: string, mqttArgs: string[], pub: MqttClient, 
   const published = { n: 0 };
   const publishing = publishAll(pub, topic, messages, 0, MESSAGES / 2, published);
   // Killed in the middle: after some windows were emitted, with messages still coming.
-  await until('the first window results', () => lastRevisions(results).size > 0 && published.n >= MESSAGES / 8, run.child);
+  await until(
+    'the first window results',
+    () => lastRevisions(results).size > 0 && published.n >= MESSAGES / 8,
+    run.child,
+  );
   run.child.kill('SIGKILL');
   await new Promise((r) => run.child.once('exit', r));
   if (!opts.embedded) await publishing;
@@ -124,22 +175,30 @@ async function killAndRestart(dir: string, mqttArgs: string[], pub: MqttClient, 
   }
   expect(run.stderr()).toMatch(/restored the window state/);
   // A reading well after the others moves the watermark past every window of the workload.
-  await pub.publishAsync(topic, Buffer.from(encodeBatch([{ sensor: detectors[0], metric: 'detector.count', ts: Date.now() - 60_000, value: 0 }])), { qos: 1 });
+  await pub.publishAsync(
+    topic,
+    Buffer.from(encodeBatch([{ sensor: detectors[0], metric: 'detector.count', ts: Date.now() - 60_000, value: 0 }])),
+    { qos: 1 },
+  );
   // Done when every reading is counted, or (readings lost) when every window was emitted and nothing changed for 10 s.
   let lastSize = -1;
   let stableSince = Date.now();
-  await until('every window of the workload', () => {
-    const got = lastRevisions(results);
-    let count = 0;
-    let present = 0;
-    for (const k of expected.keys()) {
-      count += got.get(k)?.count ?? 0;
-      if (got.has(k)) present++;
-    }
-    const size = existsSync(results) ? statSync(results).size : 0;
-    if (size !== lastSize) [lastSize, stableSince] = [size, Date.now()];
-    return count >= MESSAGES * PER_MESSAGE || (present === expected.size && Date.now() - stableSince > 10_000);
-  }, run.child);
+  await until(
+    'every window of the workload',
+    () => {
+      const got = lastRevisions(results);
+      let count = 0;
+      let present = 0;
+      for (const k of expected.keys()) {
+        count += got.get(k)?.count ?? 0;
+        if (got.has(k)) present++;
+      }
+      const size = existsSync(results) ? statSync(results).size : 0;
+      if (size !== lastSize) [lastSize, stableSince] = [size, Date.now()];
+      return count >= MESSAGES * PER_MESSAGE || (present === expected.size && Date.now() - stableSince > 10_000);
+    },
+    run.child,
+  );
   run.child.kill('SIGTERM');
   await new Promise((r) => run.child.once('exit', r));
   const got = lastRevisions(results);
@@ -152,7 +211,8 @@ async function killAndRestart(dir: string, mqttArgs: string[], pub: MqttClient, 
     count += g?.count ?? 0;
     sum += g?.sum ?? 0;
     expectedSum += e.sum;
-    if (g?.count !== e.count || g?.sum !== e.sum) wrong.push(`${k}: got ${JSON.stringify(g)}, expected ${JSON.stringify(e)}`);
+    if (g?.count !== e.count || g?.sum !== e.sum)
+      wrong.push(`${k}: got ${JSON.stringify(g)}, expected ${JSON.stringify(e)}`);
   }
   expect(wrong.slice(0, 5)).toEqual([]);
   expect(count).toBe(MESSAGES * PER_MESSAGE);
@@ -182,14 +242,20 @@ describe('exactly once across SIGKILL', () => {
       writeFileSync(join(d, 'operators.json'), JSON.stringify(OPERATORS));
       const pub = mqtt.connect(broker.url, { clientId: 'gateway-1' });
       try {
-        await killAndRestart(d, ['--mqtt', broker.url, '--mqtt-client-id', 'urbanflow-test'], pub, () => connected(pub), 'urbanflow/city/batch');
+        await killAndRestart(
+          d,
+          ['--mqtt', broker.url, '--mqtt-client-id', 'urbanflow-test'],
+          pub,
+          () => connected(pub),
+          'urbanflow/city/batch',
+        );
       } finally {
         await pub.endAsync();
       }
     }, 600_000);
   });
 
-  it('through the embedded broker: a device key\'s 1,000,000 QoS 1 readings exactly once across SIGKILL and restart', async () => {
+  it("through the embedded broker: a device key's 1,000,000 QoS 1 readings exactly once across SIGKILL and restart", async () => {
     const d = mkdtempSync(join(dir, 'embedded-'));
     writeFileSync(join(d, 'operators.json'), JSON.stringify(OPERATORS));
     mkdirSync(join(d, 'state'));
@@ -197,9 +263,22 @@ describe('exactly once across SIGKILL', () => {
     const deviceKey = keys.create({ tenant: 'north', role: 'device', label: 'gateway' }, Date.now()).secret;
     keys.close();
     const port = await freePort();
-    const pub = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: 'gateway-north', username: 'gateway-north', password: deviceKey, manualConnect: true, reconnectPeriod: 500 });
+    const pub = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'gateway-north',
+      username: 'gateway-north',
+      password: deviceKey,
+      manualConnect: true,
+      reconnectPeriod: 500,
+    });
     try {
-      await killAndRestart(d, ['--mqtt-listen', String(port)], pub, () => (pub.connect(), connected(pub)), 'urbanflow/north/batch', { embedded: true });
+      await killAndRestart(
+        d,
+        ['--mqtt-listen', String(port)],
+        pub,
+        () => (pub.connect(), connected(pub)),
+        'urbanflow/north/batch',
+        { embedded: true },
+      );
     } finally {
       await pub.endAsync(true);
     }

@@ -18,7 +18,14 @@ import { encodeBatch } from '../../../src/telemetry/codec.js';
 import { startMosquitto, type Mosquitto } from '../../../bench/mosquitto.js';
 
 const OPERATORS: OperatorSpec[] = [
-  { name: 'count-5m', metric: 'detector.count', keyBy: 'sensor', window: { type: 'tumbling', sizeMs: 300_000 }, aggregates: ['sum', 'count'], allowedLatenessMs: 60_000 },
+  {
+    name: 'count-5m',
+    metric: 'detector.count',
+    keyBy: 'sensor',
+    window: { type: 'tumbling', sizeMs: 300_000 },
+    aggregates: ['sum', 'count'],
+    allowedLatenessMs: 60_000,
+  },
 ];
 
 async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -45,12 +52,34 @@ describe('MQTT source on Mosquitto', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(clientId: string): Promise<{ service: MqttService; rows: WindowResult[]; pipeline: ReturnType<typeof createPipeline>; keys: KeyStore }> {
+  async function start(clientId: string): Promise<{
+    service: MqttService;
+    rows: WindowResult[];
+    pipeline: ReturnType<typeof createPipeline>;
+    keys: KeyStore;
+  }> {
     const rows: WindowResult[] = [];
-    const pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => Date.now(), onResults: (r) => rows.push(...r), checkpoints: true });
+    const pipeline = createPipeline({
+      city,
+      operators: OPERATORS,
+      watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+      workers: 0,
+      clock: () => Date.now(),
+      onResults: (r) => rows.push(...r),
+      checkpoints: true,
+    });
     const keys = KeyStore.open(join(dir, 'keys.db'));
     const config = mqttConfig({ url: broker.url, clientId }, {})!;
-    const service = await startMqttService({ config, pipeline, stateDir: dir, keys, log: () => undefined, onError: (e) => { throw e; } });
+    const service = await startMqttService({
+      config,
+      pipeline,
+      stateDir: dir,
+      keys,
+      log: () => undefined,
+      onError: (e) => {
+        throw e;
+      },
+    });
     return { service, rows, pipeline, keys };
   }
 
@@ -59,24 +88,54 @@ describe('MQTT source on Mosquitto', () => {
     const pub = await mqtt.connectAsync(broker.url, { clientId: 'pub-1' });
     const t0 = Math.floor((Date.now() - 3_600_000) / 300_000) * 300_000;
     const [a, b] = detectors;
-    await pub.publishAsync(`urbanflow/city/${a}/detector.count`, JSON.stringify({ value: 4, ts: t0 + 1000 }), { qos: 1 });
-    await pub.publishAsync(`urbanflow/city/${a}/detector.count`, JSON.stringify({ value: 6, ts: new Date(t0 + 2000).toISOString() }), { qos: 1 });
-    await pub.publishAsync('urbanflow/city/batch', Buffer.from(encodeBatch([{ sensor: b, metric: 'detector.count', ts: t0 + 3000, value: 10 }, { sensor: a, metric: 'detector.count', ts: t0 + 4000, value: 1 }])), { qos: 1 });
+    await pub.publishAsync(`urbanflow/city/${a}/detector.count`, JSON.stringify({ value: 4, ts: t0 + 1000 }), {
+      qos: 1,
+    });
+    await pub.publishAsync(
+      `urbanflow/city/${a}/detector.count`,
+      JSON.stringify({ value: 6, ts: new Date(t0 + 2000).toISOString() }),
+      { qos: 1 },
+    );
+    await pub.publishAsync(
+      'urbanflow/city/batch',
+      Buffer.from(
+        encodeBatch([
+          { sensor: b, metric: 'detector.count', ts: t0 + 3000, value: 10 },
+          { sensor: a, metric: 'detector.count', ts: t0 + 4000, value: 1 },
+        ]),
+      ),
+      { qos: 1 },
+    );
     // The same readings again, as a QoS 1 redelivery would bring them: counted once.
-    await pub.publishAsync(`urbanflow/city/${a}/detector.count`, JSON.stringify({ value: 4, ts: t0 + 1000 }), { qos: 1, dup: true });
-    await pub.publishAsync('urbanflow/city/batch', JSON.stringify({ sensor: b, metric: 'detector.count', ts: t0 + 3000, value: 10 }), { qos: 1 });
+    await pub.publishAsync(`urbanflow/city/${a}/detector.count`, JSON.stringify({ value: 4, ts: t0 + 1000 }), {
+      qos: 1,
+      dup: true,
+    });
+    await pub.publishAsync(
+      'urbanflow/city/batch',
+      JSON.stringify({ sensor: b, metric: 'detector.count', ts: t0 + 3000, value: 10 }),
+      { qos: 1 },
+    );
     // Bad input: malformed payloads, an unknown sensor in the topic, a topic of neither template's shape.
     await pub.publishAsync(`urbanflow/city/${a}/detector.count`, 'not a number', { qos: 1 });
     await pub.publishAsync('urbanflow/city/batch', Buffer.from([0xc1, 0x00, 0xff]), { qos: 1 });
     await pub.publishAsync('urbanflow/city/no-such-sensor/detector.count', '3', { qos: 1 });
     await pub.publishAsync('urbanflow/city/x/y/z/extra', '3', { qos: 0 });
     // A reading far later closes the window of the readings above.
-    await pub.publishAsync(`urbanflow/city/${b}/detector.count`, JSON.stringify({ value: 1, ts: t0 + 1_800_000 }), { qos: 1 });
+    await pub.publishAsync(`urbanflow/city/${b}/detector.count`, JSON.stringify({ value: 1, ts: t0 + 1_800_000 }), {
+      qos: 1,
+    });
     await until('the window results', () => rows.some((r) => r.key === a && r.start === t0));
     const dl = pipeline.deadLetters.summary().byReason;
     expect(dl['malformed']?.count).toBe(2);
-    expect(dl['malformed']!.samples.map((s) => s.topic).sort()).toEqual(['urbanflow/city/batch', `urbanflow/city/${a}/detector.count`]);
-    expect(dl['unknown-sensor']?.samples[0]).toMatchObject({ topic: 'urbanflow/city/no-such-sensor/detector.count', sensor: 'no-such-sensor' });
+    expect(dl['malformed']!.samples.map((s) => s.topic).sort()).toEqual([
+      'urbanflow/city/batch',
+      `urbanflow/city/${a}/detector.count`,
+    ]);
+    expect(dl['unknown-sensor']?.samples[0]).toMatchObject({
+      topic: 'urbanflow/city/no-such-sensor/detector.count',
+      sensor: 'no-such-sensor',
+    });
     const ofA = rows.filter((r) => r.key === a && r.start === t0).at(-1)!;
     const ofB = rows.filter((r) => r.key === b && r.start === t0).at(-1)!;
     expect(ofA.values).toMatchObject({ sum: 11, count: 3 });
@@ -92,20 +151,69 @@ describe('MQTT source on Mosquitto', () => {
     const tlsDir = mkdtempSync(join(tmpdir(), 'uf-mqtt-tls-'));
     const certFile = join(tlsDir, 'cert.pem');
     const keyFile = join(tlsDir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     // Mosquitto started as root reads its key as the mosquitto user.
     chmodSync(tlsDir, 0o755);
     chmodSync(keyFile, 0o644);
     const tls = await startMosquitto({ tls: { certFile, keyFile } });
     const stateDir = mkdtempSync(join(tmpdir(), 'uf-mqtt-tls-state-'));
-    const pipeline = createPipeline({ city, operators: OPERATORS, watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 }, workers: 0, clock: () => Date.now(), checkpoints: true });
+    const pipeline = createPipeline({
+      city,
+      operators: OPERATORS,
+      watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
+      workers: 0,
+      clock: () => Date.now(),
+      checkpoints: true,
+    });
     const keys = KeyStore.open(join(stateDir, 'keys.db'));
     try {
       expect(tls.url).toMatch(/^mqtts:/);
-      await expect(startMqttService({ config: mqttConfig({ url: tls.url, clientId: 'uf-tls-0' }, {})!, pipeline, stateDir, keys, log: () => undefined, onError: () => undefined })).rejects.toThrow(/self[- ]signed|certificate/i);
-      const service = await startMqttService({ config: mqttConfig({ url: tls.url, clientId: 'uf-tls-1', ca: certFile }, {})!, pipeline, stateDir, keys, log: () => undefined, onError: (e) => { throw e; } });
+      await expect(
+        startMqttService({
+          config: mqttConfig({ url: tls.url, clientId: 'uf-tls-0' }, {})!,
+          pipeline,
+          stateDir,
+          keys,
+          log: () => undefined,
+          onError: () => undefined,
+        }),
+      ).rejects.toThrow(/self[- ]signed|certificate/i);
+      const service = await startMqttService({
+        config: mqttConfig({ url: tls.url, clientId: 'uf-tls-1', ca: certFile }, {})!,
+        pipeline,
+        stateDir,
+        keys,
+        log: () => undefined,
+        onError: (e) => {
+          throw e;
+        },
+      });
       const pub = await mqtt.connectAsync(tls.url, { clientId: 'pub-tls', ca: readFileSync(certFile) });
-      await pub.publishAsync(`urbanflow/city/${detectors[0]}/detector.count`, JSON.stringify({ value: 3, ts: Date.now() - 60_000 }), { qos: 1 });
+      await pub.publishAsync(
+        `urbanflow/city/${detectors[0]}/detector.count`,
+        JSON.stringify({ value: 3, ts: Date.now() - 60_000 }),
+        { qos: 1 },
+      );
       await until('the reading', () => service.ingest.stats().readings === 1);
       await pub.endAsync();
       await service.stop();

@@ -38,7 +38,11 @@ describe('larger synthetic plans', () => {
   });
 
   it('a 30 x 32 MIP in feeder-cap mode passes the checker within its gap', async () => {
-    const req = JSON.parse(JSON.stringify(syntheticDispatchRequest({ resources: 30, intervals: 32, integer: true, feederCaps: true, seed: 13 })));
+    const req = JSON.parse(
+      JSON.stringify(
+        syntheticDispatchRequest({ resources: 30, intervals: 32, integer: true, feederCaps: true, seed: 13 }),
+      ),
+    );
     const plan = await solveDispatch(validateDispatchRequest(req), { mipRelGap: 1e-4 });
     expect(plan.mip).toBe(true);
     expect(plan.mipGap).toBeLessThanOrEqual(1e-4);
@@ -49,7 +53,9 @@ describe('larger synthetic plans', () => {
 describe('the shipped example request', () => {
   it('solves with both backends to the same objective and passes the checker', async () => {
     const { readFile } = await import('node:fs/promises');
-    const req = JSON.parse(await readFile(new URL('../../fixtures/dispatch/example-request.json', import.meta.url), 'utf8'));
+    const req = JSON.parse(
+      await readFile(new URL('../../fixtures/dispatch/example-request.json', import.meta.url), 'utf8'),
+    );
     const p = validateDispatchRequest(req);
     const js = await solveDispatch(p, { backend: 'jslp' });
     const hi = await solveDispatch(p, { backend: 'highs' });

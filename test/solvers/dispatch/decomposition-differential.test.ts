@@ -74,9 +74,11 @@ function gubCase(seed: number, mode: 'feasible' | 'unbounded' | 'infeasible'): G
   const sets = int(rand, 1, 4);
   for (let s = 0; s < sets; s++) {
     cols.push({ cost: int(rand, -3, 3), lower: 0, upper: Infinity, set: s, a: new Array(m).fill(0) });
-    for (let k = int(rand, 1, 5); k > 0; k--) cols.push({ cost: int(rand, -5, 5), lower: 0, upper: Infinity, set: s, a: column(rand, m) });
+    for (let k = int(rand, 1, 5); k > 0; k--)
+      cols.push({ cost: int(rand, -5, 5), lower: 0, upper: Infinity, set: s, a: column(rand, m) });
   }
-  for (let k = int(rand, 0, 3); k > 0; k--) cols.push({ cost: int(rand, -3, 3), lower: 0, upper: int(rand, 1, 4), set: -1, a: column(rand, m) });
+  for (let k = int(rand, 0, 3); k > 0; k--)
+    cols.push({ cost: int(rand, -3, 3), lower: 0, upper: int(rand, 1, 4), set: -1, a: column(rand, m) });
   if (mode === 'unbounded') cols.push({ cost: -1, lower: 0, upper: Infinity, set: -1, a: new Array(m).fill(0) });
   if (mode === 'infeasible') {
     // a row no column reaches, required to be at least 1: the zero start violates it and no unit column repairs it
@@ -91,10 +93,21 @@ function gubCase(seed: number, mode: 'feasible' | 'unbounded' | 'infeasible'): G
 function gubReference(c: GubCase): Promise<LpResult> {
   const b = new LpBuilder();
   const ids = c.cols.map((col) => b.addCol(col.lower, col.upper, col.cost));
-  for (let r = 0; r < c.m; r++) b.addRow(ids, c.cols.map((col) => col.a[r]), c.lo[r], c.hi[r]);
+  for (let r = 0; r < c.m; r++)
+    b.addRow(
+      ids,
+      c.cols.map((col) => col.a[r]),
+      c.lo[r],
+      c.hi[r],
+    );
   for (let s = 0; s < c.sets; s++) {
     const members = ids.filter((_, j) => c.cols[j].set === s);
-    b.addRow(members, members.map(() => 1), 1, 1);
+    b.addRow(
+      members,
+      members.map(() => 1),
+      1,
+      1,
+    );
   }
   return highs(b);
 }
@@ -120,9 +133,13 @@ describe('GubSimplex against HiGHS', () => {
       const ref = await gubReference(c);
       expect(ref.status, `seed ${seed}`).toBe('optimal');
       const { master, ids } = gubSolve(c);
-      expect(close(master.objective(), ref.objective), `seed ${seed}: ${master.objective()} vs ${ref.objective}`).toBe(true);
+      expect(close(master.objective(), ref.objective), `seed ${seed}: ${master.objective()} vs ${ref.objective}`).toBe(
+        true,
+      );
       const x = ids.map((j) => master.x[j]);
-      c.cols.forEach((col, j) => outside(x[j], col.lower, col.upper) && broken.push(`seed ${seed}: column ${j} = ${x[j]}`));
+      c.cols.forEach(
+        (col, j) => outside(x[j], col.lower, col.upper) && broken.push(`seed ${seed}: column ${j} = ${x[j]}`),
+      );
       for (let set = 0; set < c.sets; set++) {
         const sum = x.reduce((acc, v, j) => acc + (c.cols[j].set === set ? v : 0), 0);
         if (outside(sum, 1, 1)) broken.push(`seed ${seed}: set ${set} sums to ${sum}`);
@@ -169,7 +186,9 @@ describe('SmallLp against HiGHS', () => {
       const plans = int(rand, 1, 12);
       const bounds = Array.from({ length: rows }, () => rowBounds(rand));
       // plan 0 is the zero plan, which every row admits; duplicates and zero plans make ties
-      const A = Array.from({ length: plans }, (_, j) => (j === 0 ? new Array(rows).fill(0) : j > 1 && rand() < 0.15 ? [] : column(rand, rows)));
+      const A = Array.from({ length: plans }, (_, j) =>
+        j === 0 ? new Array(rows).fill(0) : j > 1 && rand() < 0.15 ? [] : column(rand, rows),
+      );
       for (let j = 1; j < plans; j++) if (A[j].length === 0) A[j] = A[j - 1].slice();
       const cost = A.map(() => int(rand, -4, 4));
       const first = int(rand, 0, rows);
@@ -183,8 +202,19 @@ describe('SmallLp against HiGHS', () => {
       }
       const b = new LpBuilder();
       const ids = A.map((_, j) => b.addCol(0, Infinity, cost[j]));
-      b.addRow(ids, ids.map(() => 1), 1, 1);
-      for (let r = 0; r < rows; r++) b.addRow(ids, A.map((a) => a[r]), bounds[r][0], bounds[r][1]);
+      b.addRow(
+        ids,
+        ids.map(() => 1),
+        1,
+        1,
+      );
+      for (let r = 0; r < rows; r++)
+        b.addRow(
+          ids,
+          A.map((a) => a[r]),
+          bounds[r][0],
+          bounds[r][1],
+        );
       const ref = await highs(b);
       expect(ref.status).toBe('optimal');
       expect(close(lp.objective(), ref.objective), `seed ${seed}: ${lp.objective()} vs ${ref.objective}`).toBe(true);
@@ -231,7 +261,13 @@ describe('RowGeneration against HiGHS', () => {
       const value = out.primary.reduce((s, v, t) => s + a[t] * v, 0);
       const b = new LpBuilder();
       const ids = upper.map((u, t) => b.addCol(0, u, a[t]));
-      for (const row of rows) b.addRow(row.t.map((t) => ids[t]), row.coef, row.lo, row.hi);
+      for (const row of rows)
+        b.addRow(
+          row.t.map((t) => ids[t]),
+          row.coef,
+          row.lo,
+          row.hi,
+        );
       const ref = await highs(b);
       expect(ref.status).toBe('optimal');
       expect(close(value, ref.objective), `seed ${seed}: ${value} vs ${ref.objective}`).toBe(true);
@@ -249,11 +285,21 @@ describe('RowGeneration against HiGHS', () => {
 describe('coarse seeding and separable blocks against the full model', () => {
   it('seeded by a coarse solve of 2 or 4 intervals per interval, reaches the full model optimum', async () => {
     for (let seed = 1; seed <= 24; seed++) {
-      const p = validateDispatchRequest(syntheticDispatchRequest({ resources: 6 + (seed % 10), intervals: 16 + 4 * (seed % 5), seed, feederCaps: seed % 3 === 0 }));
+      const p = validateDispatchRequest(
+        syntheticDispatchRequest({
+          resources: 6 + (seed % 10),
+          intervals: 16 + 4 * (seed % 5),
+          seed,
+          feederCaps: seed % 3 === 0,
+        }),
+      );
       const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
       for (const coarseFactor of [2, 4]) {
         const dw = solved(solveDecomposed(p, { coarseFactor, threads: 1 }));
-        expect(close(dw.objective, full.objective), `seed ${seed} factor ${coarseFactor}: ${dw.objective} vs ${full.objective}`).toBe(true);
+        expect(
+          close(dw.objective, full.objective),
+          `seed ${seed} factor ${coarseFactor}: ${dw.objective} vs ${full.objective}`,
+        ).toBe(true);
       }
     }
   }, 120_000);
@@ -262,7 +308,12 @@ describe('coarse seeding and separable blocks against the full model', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const rand = rng(3000 + seed);
       const n = int(rand, 2, 12);
-      const resources = Array.from({ length: int(rand, 1, 12) }, (_, i) => ({ id: `load-${i}`, kind: 'industrial', maxKW: rand() < 0.1 ? 0 : int(rand, 10, 200), costPerKWh: int(rand, 0, 3) / 10 }));
+      const resources = Array.from({ length: int(rand, 1, 12) }, (_, i) => ({
+        id: `load-${i}`,
+        kind: 'industrial',
+        maxKW: rand() < 0.1 ? 0 : int(rand, 10, 200),
+        costPerKWh: int(rand, 0, 3) / 10,
+      }));
       const targetKW = Array.from({ length: n }, () => int(rand, 0, 600));
       const p = validateDispatchRequest(request(resources, targetKW));
       const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });

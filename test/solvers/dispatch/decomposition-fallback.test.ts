@@ -24,12 +24,26 @@ function dyingThread(): PricingThread {
   const channel = new MessageChannel();
   channel.port1.unref();
   let calls = 0;
-  return { get running() { return calls++ === 0; }, port: channel.port1, flag: new Int32Array(new SharedArrayBuffer(4)) } as unknown as PricingThread;
+  return {
+    get running() {
+      return calls++ === 0;
+    },
+    port: channel.port1,
+    flag: new Int32Array(new SharedArrayBuffer(4)),
+  } as unknown as PricingThread;
 }
 
 /** A pricing thread whose port fails as a programming error would. */
 function brokenThread(): PricingThread {
-  return { running: true, port: { postMessage: () => { throw new TypeError('port is not a port'); } }, flag: new Int32Array(new SharedArrayBuffer(4)) } as unknown as PricingThread;
+  return {
+    running: true,
+    port: {
+      postMessage: () => {
+        throw new TypeError('port is not a port');
+      },
+    },
+    flag: new Int32Array(new SharedArrayBuffer(4)),
+  } as unknown as PricingThread;
 }
 
 describe('decomposition fallback', () => {
@@ -40,7 +54,9 @@ describe('decomposition fallback', () => {
 
   it('lets any other exception propagate instead of hiding it behind the full model', () => {
     expect(() => solveDecomposed(problem(), { pricingThread: brokenThread(), threads: 2 })).toThrow(TypeError);
-    expect(() => solveDecomposed(problem(), { pricingThread: brokenThread(), threads: 2 })).not.toThrow(DecompositionNumericalError);
+    expect(() => solveDecomposed(problem(), { pricingThread: brokenThread(), threads: 2 })).not.toThrow(
+      DecompositionNumericalError,
+    );
   });
 
   it("solves the full model after a fallback and says why in the plan, which the API's schema carries", async () => {
@@ -49,7 +65,10 @@ describe('decomposition fallback', () => {
     const plan = await solveDispatch(p, { method: 'decomposition', decomposition: dying });
     const full = await solveDispatch(p, { method: 'full-model' });
     expect(plan.method).toBe('full-model');
-    expect(plan.decomposition?.fallback).toEqual({ reason: 'pricing-thread-stopped', message: 'pricing thread stopped' });
+    expect(plan.decomposition?.fallback).toEqual({
+      reason: 'pricing-thread-stopped',
+      message: 'pricing thread stopped',
+    });
     expect(plan.objective).toBeCloseTo(full.objective, 6);
     expect(Value.Check(DispatchPlanSchema, JSON.parse(JSON.stringify(plan)))).toBe(true);
     // a plan the decomposition gave has no fallback
@@ -78,17 +97,27 @@ describe('decomposition fallback', () => {
 
   it('propagates an executor failure that is not a fallback', async () => {
     const failing: DecompositionExecutor = { run: async () => Promise.reject(new TypeError('a bug')) };
-    await expect(solveDispatch(problem(), { method: 'decomposition', decomposition: failing })).rejects.toThrow('a bug');
+    await expect(solveDispatch(problem(), { method: 'decomposition', decomposition: failing })).rejects.toThrow(
+      'a bug',
+    );
   });
 
   it('counts fallbacks by reason in the metrics', async () => {
     const pipeline = { engine: { stats: () => ({}) }, deadLetters: { counts: new Map() } };
-    const metrics = new ApiMetrics(pipeline as never, () => [], () => ({}) as never);
-    metrics.observeSolve('dispatch', 'done', 1.5, { decomposition: { fallback: { reason: 'singular-basis', message: 'basis matrix is singular' } } });
+    const metrics = new ApiMetrics(
+      pipeline as never,
+      () => [],
+      () => ({}) as never,
+    );
+    metrics.observeSolve('dispatch', 'done', 1.5, {
+      decomposition: { fallback: { reason: 'singular-basis', message: 'basis matrix is singular' } },
+    });
     metrics.observeSolve('dispatch', 'done', 0.5, { decomposition: { rounds: 3 } });
     metrics.observeSolve('route', 'done', 0.5, {});
     const values = (await metrics.decompositionFallbacks.get()).values;
     expect(values).toEqual([expect.objectContaining({ labels: { reason: 'singular-basis' }, value: 1 })]);
-    expect(await metrics.registry.getSingleMetricAsString('urbanflow_dispatch_decomposition_fallbacks_total')).toContain('urbanflow_dispatch_decomposition_fallbacks_total{reason="singular-basis"} 1');
+    expect(
+      await metrics.registry.getSingleMetricAsString('urbanflow_dispatch_decomposition_fallbacks_total'),
+    ).toContain('urbanflow_dispatch_decomposition_fallbacks_total{reason="singular-basis"} 1');
   });
 });

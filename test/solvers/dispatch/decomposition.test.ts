@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { chooseMethod, solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
+import {
+  chooseMethod,
+  solveDispatch,
+  validateDispatchRequest,
+  type DispatchPlan,
+} from '../../../solvers/dispatch/index.js';
 import { canDecompose, solveDecomposed } from '../../../solvers/dispatch/decomposition/index.js';
 import { buildDispatchModel } from '../../../solvers/dispatch/index.js';
 import { solveLp } from '../../../solvers/lp/index.js';
@@ -23,19 +28,42 @@ function resource(rand: () => number, kind: string, i: number, n: number, minute
   const base: Req = { id: `${kind}-${i}`, kind, costPerKWh: Math.round(rand() * 6) / 10 };
   if (feeders.length && rand() < 0.8) base.feeder = pick(feeders);
   if (rand() < 0.4) base.rampKWPerInterval = 10 + Math.round(rand() * 60);
-  if (rand() < 0.3) base.availability = [{ start: at(minutes * Math.floor(rand() * n * 0.3)), end: at(minutes * Math.ceil(n * (0.6 + 0.5 * rand()))) }];
+  if (rand() < 0.3)
+    base.availability = [
+      { start: at(minutes * Math.floor(rand() * n * 0.3)), end: at(minutes * Math.ceil(n * (0.6 + 0.5 * rand()))) },
+    ];
   switch (kind) {
     case 'battery': {
       const powerKW = 30 + Math.round(rand() * 150);
       const energyKWh = Math.round(powerKW * (0.5 + 2 * rand()));
-      return { ...base, powerKW, energyKWh, socKWh: Math.round(energyKWh * (0.3 + 0.7 * rand())), minSocKWh: Math.round(energyKWh * 0.1), roundTripEfficiency: 0.75 + 0.25 * rand() };
+      return {
+        ...base,
+        powerKW,
+        energyKWh,
+        socKWh: Math.round(energyKWh * (0.3 + 0.7 * rand())),
+        minSocKWh: Math.round(energyKWh * 0.1),
+        roundTripEfficiency: 0.75 + 0.25 * rand(),
+      };
     }
     case 'hvac':
       // durations that are and are not a whole number of intervals
-      return { ...base, shedKW: 20 + Math.round(rand() * 100), maxDurationMinutes: pick([minutes, 2 * minutes, 3 * minutes, 50, 100]), reboundFraction: Math.round(rand() * 6) / 10, reboundMinutes: pick([15, 30, 45, 60]) };
+      return {
+        ...base,
+        shedKW: 20 + Math.round(rand() * 100),
+        maxDurationMinutes: pick([minutes, 2 * minutes, 3 * minutes, 50, 100]),
+        reboundFraction: Math.round(rand() * 6) / 10,
+        reboundMinutes: pick([15, 30, 45, 60]),
+      };
     case 'ev': {
-      const baselineKW = rand() < 0.5 ? 20 + Math.round(rand() * 80) : Array.from({ length: n }, () => Math.round(rand() * 100));
-      return { ...base, baselineKW, maxChargeKW: 60 + Math.round(rand() * 100), shiftableKWh: Math.round(rand() * 120), deadline: at(minutes * Math.floor(n * (0.5 + 0.7 * rand()))) };
+      const baselineKW =
+        rand() < 0.5 ? 20 + Math.round(rand() * 80) : Array.from({ length: n }, () => Math.round(rand() * 100));
+      return {
+        ...base,
+        baselineKW,
+        maxChargeKW: 60 + Math.round(rand() * 100),
+        shiftableKWh: Math.round(rand() * 120),
+        deadline: at(minutes * Math.floor(n * (0.5 + 0.7 * rand()))),
+      };
     }
     default:
       return { ...base, maxKW: 30 + Math.round(rand() * 200) };
@@ -49,13 +77,17 @@ function randomRequest(seed: number): Req {
   const minutes = [15, 30][seed % 2];
   const mode = ['target', 'caps', 'both'][seed % 3];
   const feeders = ['F1', 'F2', 'F3'];
-  const resources = Array.from({ length: 6 + Math.floor(rand() * 10) }, (_, i) => resource(rand, ['battery', 'hvac', 'ev', 'industrial'][i % 4], i, n, minutes, feeders));
+  const resources = Array.from({ length: 6 + Math.floor(rand() * 10) }, (_, i) =>
+    resource(rand, ['battery', 'hvac', 'ev', 'industrial'][i % 4], i, n, minutes, feeders),
+  );
   const shape = Array.from({ length: n }, (_, t) => Math.sin((Math.PI * (t + 0.5)) / n) ** 2);
   const req: Req = {
     programId: 'test',
     feeders: feeders.map((id, f) => ({
       id,
-      ...(mode !== 'target' && f < 2 ? { capKW: 1000, forecastKW: shape.map((s) => Math.round(1000 + 250 * s * (1 + rand()))) } : {}),
+      ...(mode !== 'target' && f < 2
+        ? { capKW: 1000, forecastKW: shape.map((s) => Math.round(1000 + 250 * s * (1 + rand()))) }
+        : {}),
       ...(f === 2 || rand() < 0.3 ? { maxReductionKW: 80 + Math.round(rand() * 200) } : {}),
     })),
     resources,
@@ -77,7 +109,11 @@ function randomRequest(seed: number): Req {
 async function both(req: Req): Promise<{ full: DispatchPlan; dw: DispatchPlan }> {
   const p = validateDispatchRequest(req);
   const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
-  const dw = await solveDispatch(p, { method: 'decomposition', decomposition: resources.decomposition, highs: resources.highs });
+  const dw = await solveDispatch(p, {
+    method: 'decomposition',
+    decomposition: resources.decomposition,
+    highs: resources.highs,
+  });
   return { full, dw };
 }
 
@@ -92,12 +128,17 @@ describe('column generation', () => {
       const { full, dw } = await both(req);
       expect(dw.method, `seed ${seed}`).toBe('decomposition');
       expect(full.method).toBe('full-model');
-      expect(relDiff(dw.objective, full.objective), `seed ${seed}: ${dw.objective} vs ${full.objective}`).toBeLessThan(1e-6);
+      expect(relDiff(dw.objective, full.objective), `seed ${seed}: ${dw.objective} vs ${full.objective}`).toBeLessThan(
+        1e-6,
+      );
       expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
       expect(checkDispatchPlan(req, full), `seed ${seed}`).toEqual([]);
       // the bound that proves the optimum
       expect(dw.decomposition!.lowerBound!).toBeLessThanOrEqual(dw.objective + 1e-7 * Math.max(1, dw.objective));
-      expect(relDiff(dw.decomposition!.lowerBound!, dw.objective), `seed ${seed}: ${dw.decomposition!.lowerBound!} ${dw.objective}`).toBeLessThan(1e-6);
+      expect(
+        relDiff(dw.decomposition!.lowerBound!, dw.objective),
+        `seed ${seed}: ${dw.decomposition!.lowerBound!} ${dw.objective}`,
+      ).toBeLessThan(1e-6);
     }
   });
 
@@ -133,7 +174,9 @@ describe('column generation', () => {
   it('is chosen automatically for large problems only, not when a backend is named nor for calls it cannot price', () => {
     const large = validateDispatchRequest(syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1 }));
     const small = validateDispatchRequest(syntheticDispatchRequest({ resources: 10, intervals: 24, seed: 1 }));
-    const mip = validateDispatchRequest(syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1, integer: true }));
+    const mip = validateDispatchRequest(
+      syntheticDispatchRequest({ resources: 200, intervals: 96, seed: 1, integer: true }),
+    );
     expect(chooseMethod(large)).toBe('decomposition');
     expect(chooseMethod(large, { backend: 'highs' })).toBe('full-model');
     expect(chooseMethod(small)).toBe('full-model');
@@ -150,13 +193,28 @@ function randomMipRequest(seed: number): Req {
   const req = randomRequest(seed);
   const rand = rng(seed + 1000);
   delete req.intervals;
-  req.event = { start: START, intervalMinutes: 15, count: req.targetKW?.length ?? req.feeders[0].forecastKW?.length ?? 12 };
+  req.event = {
+    start: START,
+    intervalMinutes: 15,
+    count: req.targetKW?.length ?? req.feeders[0].forecastKW?.length ?? 12,
+  };
   for (const r of req.resources) {
     if (r.kind === 'industrial' && rand() < 0.8) {
-      Object.assign(r, { minKW: Math.round(r.maxKW * (0.2 + 0.4 * rand())), minRunMinutes: 15 * (1 + Math.floor(rand() * 4)), costPerCall: Math.round(rand() * 30), maxEvents: 1 + Math.floor(rand() * 2), noticeMinutes: 15 * Math.floor(rand() * 2) });
+      Object.assign(r, {
+        minKW: Math.round(r.maxKW * (0.2 + 0.4 * rand())),
+        minRunMinutes: 15 * (1 + Math.floor(rand() * 4)),
+        costPerCall: Math.round(rand() * 30),
+        maxEvents: 1 + Math.floor(rand() * 2),
+        noticeMinutes: 15 * Math.floor(rand() * 2),
+      });
       if (r.rampKWPerInterval !== undefined && r.rampKWPerInterval < r.minKW) r.rampKWPerInterval = r.minKW + 10;
     }
-    if (r.kind === 'hvac' && rand() < 0.8) Object.assign(r, { maxDurationMinutes: 15 * (1 + Math.floor(rand() * 4)), costPerCall: Math.round(rand() * 30), ...(rand() < 0.7 ? { maxEvents: 1 + Math.floor(rand() * 2) } : {}) });
+    if (r.kind === 'hvac' && rand() < 0.8)
+      Object.assign(r, {
+        maxDurationMinutes: 15 * (1 + Math.floor(rand() * 4)),
+        costPerCall: Math.round(rand() * 30),
+        ...(rand() < 0.7 ? { maxEvents: 1 + Math.floor(rand() * 2) } : {}),
+      });
   }
   return req;
 }
@@ -174,7 +232,10 @@ describe('column generation for MIPs', () => {
       const scale = Math.max(1, Math.abs(exact.objective));
       expect(dw.decomposition!.lowerBound!, `seed ${seed}`).toBeLessThanOrEqual(exact.objective + 1e-6 * scale);
       expect(dw.objective, `seed ${seed}`).toBeGreaterThanOrEqual(exact.objective - 1e-6 * scale);
-      expect(dw.mipGap!).toBeCloseTo((dw.objective - dw.decomposition!.lowerBound!) / Math.max(1e-9, Math.abs(dw.objective)), 9);
+      expect(dw.mipGap!).toBeCloseTo(
+        (dw.objective - dw.decomposition!.lowerBound!) / Math.max(1e-9, Math.abs(dw.objective)),
+        9,
+      );
       expect(checkDispatchPlan(req, dw), `seed ${seed}`).toEqual([]);
     }
   });
@@ -183,9 +244,14 @@ describe('column generation for MIPs', () => {
     for (let seed = 1; seed <= 8; seed++) {
       const p = validateDispatchRequest(randomMipRequest(seed));
       const m = buildDispatchModel(p).lp;
-      const relaxation = await solveLp({ ...m, integer: new Uint8Array(m.numCols), numIntegers: 0 }, { backend: 'highs' });
+      const relaxation = await solveLp(
+        { ...m, integer: new Uint8Array(m.numCols), numIntegers: 0 },
+        { backend: 'highs' },
+      );
       const dw = solved(solveDecomposed(p, { mipRelGap: 4e-7 }));
-      expect(dw.decomposition!.lowerBound!, `seed ${seed}`).toBeGreaterThanOrEqual(relaxation.objective - 1e-6 * Math.max(1, Math.abs(relaxation.objective)));
+      expect(dw.decomposition!.lowerBound!, `seed ${seed}`).toBeGreaterThanOrEqual(
+        relaxation.objective - 1e-6 * Math.max(1, Math.abs(relaxation.objective)),
+      );
     }
   });
 

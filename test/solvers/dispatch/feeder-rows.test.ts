@@ -23,11 +23,17 @@ describe('feeder rows taken by the master as plans need them', () => {
     for (const c of cases) {
       const req = syntheticFeederRequest(c);
       const p = validateDispatchRequest(req);
-      expect(p.feeders.some((f) => f.capKW) && p.feeders.some((f) => f.maxReductionKW !== undefined), `case ${JSON.stringify(c)} has caps and limits`).toBe(true);
+      expect(
+        p.feeders.some((f) => f.capKW) && p.feeders.some((f) => f.maxReductionKW !== undefined),
+        `case ${JSON.stringify(c)} has caps and limits`,
+      ).toBe(true);
       const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
       const plan = readPlan(p, solved(solveDecomposed(p, { threads: 1 })));
       expect(plan.status).toBe('optimal');
-      expect(relDiff(plan.objective, full.objective), `case ${JSON.stringify(c)}: ${plan.objective} vs ${full.objective}`).toBeLessThan(1e-6);
+      expect(
+        relDiff(plan.objective, full.objective),
+        `case ${JSON.stringify(c)}: ${plan.objective} vs ${full.objective}`,
+      ).toBeLessThan(1e-6);
       expect(checkDispatchPlan(req, plan)).toEqual([]);
     }
   }, 240_000);

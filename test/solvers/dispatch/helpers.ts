@@ -6,12 +6,19 @@ import type { DispatchSolution } from '../../../solvers/dispatch/solution.js';
 
 export const START = '2026-07-01T16:00:00.000Z';
 
-export function request(resources: unknown[], targetKW: number[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function request(
+  resources: unknown[],
+  targetKW: number[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { event: { start: START, intervalMinutes: 15, count: targetKW.length }, targetKW, resources, ...extra };
 }
 
 /** Validates, solves with the given backend, and asserts the independent checker accepts the plan. */
-export async function solveChecked(req: Record<string, unknown>, backend: LpBackendName | 'auto' = 'auto'): Promise<DispatchPlan> {
+export async function solveChecked(
+  req: Record<string, unknown>,
+  backend: LpBackendName | 'auto' = 'auto',
+): Promise<DispatchPlan> {
   const plan = await solveDispatch(validateDispatchRequest(req), { backend });
   const errors = checkDispatchPlan(req, plan);
   if (errors.length) throw new Error(`checker rejected the ${plan.backend} plan:\n${errors.slice(0, 10).join('\n')}`);

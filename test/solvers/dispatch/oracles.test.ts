@@ -22,7 +22,11 @@ async function reference(p: DispatchProblem, netPrice: Float64Array, spPrice: Fl
 }
 
 function problemOf(resource: Record<string, unknown>, n: number, minutes = 15): DispatchProblem {
-  return validateDispatchRequest({ event: { start: START, intervalMinutes: minutes, count: n }, targetKW: new Array(n).fill(0), resources: [resource] });
+  return validateDispatchRequest({
+    event: { start: START, intervalMinutes: minutes, count: n },
+    targetKW: new Array(n).fill(0),
+    resources: [resource],
+  });
 }
 
 /** Prices around the resource's own cost, on a 0.1 grid half the time (ties, as at real optima), sometimes negative. */
@@ -39,7 +43,16 @@ function close(actual: number, expected: number): void {
 }
 
 const availability = (rand: () => number, n: number) =>
-  rand() < 0.3 ? { availability: [{ start: new Date(Date.parse(START) + Math.floor(rand() * n * 0.4) * 900_000).toISOString(), end: new Date(Date.parse(START) + Math.ceil(n * (0.6 + 0.4 * rand())) * 900_000).toISOString() }] } : {};
+  rand() < 0.3
+    ? {
+        availability: [
+          {
+            start: new Date(Date.parse(START) + Math.floor(rand() * n * 0.4) * 900_000).toISOString(),
+            end: new Date(Date.parse(START) + Math.ceil(n * (0.6 + 0.4 * rand())) * 900_000).toISOString(),
+          },
+        ],
+      }
+    : {};
 
 describe('block best responses equal HiGHS on random blocks', () => {
   it('industrial loads with ramps (path dynamic program) and without (boxes)', async () => {
@@ -48,13 +61,25 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const n = 4 + Math.floor(rand() * 40);
       const ramped = trial % 4 !== 0;
       const maxKW = 20 + Math.round(rand() * 300);
-      const p = problemOf({ id: 'i', kind: 'industrial', maxKW, costPerKWh: Math.round(rand() * 6) / 10, ...(ramped ? { rampKWPerInterval: 5 + Math.round(rand() * maxKW * 0.5) } : {}), ...availability(rand, n) }, n);
+      const p = problemOf(
+        {
+          id: 'i',
+          kind: 'industrial',
+          maxKW,
+          costPerKWh: Math.round(rand() * 6) / 10,
+          ...(ramped ? { rampKWPerInterval: 5 + Math.round(rand() * maxKW * 0.5) } : {}),
+          ...availability(rand, n),
+        },
+        n,
+      );
       const blk = blockOf(p, 0);
       const netPrice = prices(rand, n, 0.25);
       const a = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, new Float64Array(n));
       const x = new Float64Array(n);
-      const got = ramped ? new RampPath(blk.primaryLo, blk.primaryHi, blk.ramp!).solve(a, x) : solveBoxes(a, blk.primaryLo, blk.primaryHi, x);
+      const got = ramped
+        ? new RampPath(blk.primaryLo, blk.primaryHi, blk.ramp!).solve(a, x)
+        : solveBoxes(a, blk.primaryLo, blk.primaryHi, x);
       close(got, await reference(p, netPrice, new Float64Array(n)));
       for (let t = 0; t < n; t++) {
         expect(x[t]).toBeGreaterThanOrEqual(blk.primaryLo[t] - 1e-9);
@@ -94,7 +119,20 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const minSocKWh = Math.round(energyKWh * 0.2 * rand());
       const socKWh = minSocKWh + Math.round((energyKWh - minSocKWh) * rand());
       const eff = trial % 5 === 0 ? 1 : 0.7 + 0.3 * rand();
-      const p = problemOf({ id: 'b', kind: 'battery', powerKW, energyKWh, socKWh, minSocKWh, roundTripEfficiency: eff, costPerKWh: Math.round(rand() * 6) / 10, ...availability(rand, n) }, n);
+      const p = problemOf(
+        {
+          id: 'b',
+          kind: 'battery',
+          powerKW,
+          energyKWh,
+          socKWh,
+          minSocKWh,
+          roundTripEfficiency: eff,
+          costPerKWh: Math.round(rand() * 6) / 10,
+          ...availability(rand, n),
+        },
+        n,
+      );
       const blk = blockOf(p, 0);
       const netPrice = prices(rand, n, 0.25);
       const spPrice = trial % 3 === 0 ? prices(rand, n, 0.1) : new Float64Array(n);
@@ -120,15 +158,33 @@ describe('block best responses equal HiGHS on random blocks', () => {
     const rand = rng(104);
     for (let trial = 0; trial < 40; trial++) {
       const n = 4 + Math.floor(rand() * 40);
-      const baselineKW = trial % 2 ? 20 + Math.round(rand() * 100) : Array.from({ length: n }, () => Math.round(rand() * 120));
+      const baselineKW =
+        trial % 2 ? 20 + Math.round(rand() * 100) : Array.from({ length: n }, () => Math.round(rand() * 120));
       const deadline = new Date(Date.parse(START) + Math.floor(n * (0.3 + rand())) * 900_000).toISOString();
-      const p = problemOf({ id: 'e', kind: 'ev', baselineKW, maxChargeKW: 60 + Math.round(rand() * 120), shiftableKWh: Math.round(rand() * 150), deadline, costPerKWh: Math.round(rand() * 6) / 10, ...availability(rand, n) }, n);
+      const p = problemOf(
+        {
+          id: 'e',
+          kind: 'ev',
+          baselineKW,
+          maxChargeKW: 60 + Math.round(rand() * 120),
+          shiftableKWh: Math.round(rand() * 150),
+          deadline,
+          costPerKWh: Math.round(rand() * 6) / 10,
+          ...availability(rand, n),
+        },
+        n,
+      );
       const blk = blockOf(p, 0);
       const netPrice = prices(rand, n, 0.25);
       const a = new Float64Array(n);
       const b = new Float64Array(n);
       columnCosts(blk, netPrice, undefined, a, b);
-      const got = new StoragePath(blk.storage!, blk.primaryHi, blk.secondaryHi!).solve(a, b, new Float64Array(n), new Float64Array(n));
+      const got = new StoragePath(blk.storage!, blk.primaryHi, blk.secondaryHi!).solve(
+        a,
+        b,
+        new Float64Array(n),
+        new Float64Array(n),
+      );
       close(got, await reference(p, netPrice, new Float64Array(n)));
     }
   });
@@ -138,7 +194,20 @@ describe('block best responses equal HiGHS on random blocks', () => {
     for (let trial = 0; trial < 40; trial++) {
       const n = 4 + Math.floor(rand() * 40);
       const minutes = [15, 30, 60][trial % 3];
-      const p = problemOf({ id: 'h', kind: 'hvac', shedKW: 10 + Math.round(rand() * 140), maxDurationMinutes: minutes * (1 + Math.floor(rand() * 6)), reboundFraction: Math.round(rand() * 8) / 10, reboundMinutes: 15 + 15 * Math.floor(rand() * 6), costPerKWh: Math.round(rand() * 6) / 10, ...availability(rand, n) }, n, minutes);
+      const p = problemOf(
+        {
+          id: 'h',
+          kind: 'hvac',
+          shedKW: 10 + Math.round(rand() * 140),
+          maxDurationMinutes: minutes * (1 + Math.floor(rand() * 6)),
+          reboundFraction: Math.round(rand() * 8) / 10,
+          reboundMinutes: 15 + 15 * Math.floor(rand() * 6),
+          costPerKWh: Math.round(rand() * 6) / 10,
+          ...availability(rand, n),
+        },
+        n,
+        minutes,
+      );
       const blk = blockOf(p, 0);
       expect(blk.runLimit).toBeDefined();
       const netPrice = prices(rand, n, minutes / 60);

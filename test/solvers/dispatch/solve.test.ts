@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { solveDispatch, validateDispatchRequest } from '../../../solvers/dispatch/index.js';
 import { request, solveChecked, START } from './helpers.js';
 
-const ind = (id: string, maxKW: number, costPerKWh: number, extra: Record<string, unknown> = {}) => ({ id, kind: 'industrial', maxKW, costPerKWh, ...extra });
+const ind = (id: string, maxKW: number, costPerKWh: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: 'industrial',
+  maxKW,
+  costPerKWh,
+  ...extra,
+});
 
 describe('solveDispatch', () => {
   it('calls the cheapest resources first (merit order)', async () => {
@@ -22,7 +28,16 @@ describe('solveDispatch', () => {
 
   it('limits battery discharge by its state of charge and round-trip efficiency', async () => {
     // 10 kWh above the floor, discharge efficiency sqrt(0.81) = 0.9: at most 9 kWh out, 36 kW for one 15-minute interval
-    const battery = { id: 'b', kind: 'battery', powerKW: 100, energyKWh: 20, socKWh: 12, minSocKWh: 2, roundTripEfficiency: 0.81, costPerKWh: 0.01 };
+    const battery = {
+      id: 'b',
+      kind: 'battery',
+      powerKW: 100,
+      energyKWh: 20,
+      socKWh: 12,
+      minSocKWh: 2,
+      roundTripEfficiency: 0.81,
+      costPerKWh: 0.01,
+    };
     const plan = await solveChecked(request([battery], [100]));
     expect(plan.resources[0].setpointKW[0]).toBeCloseTo(36, 6);
     expect(plan.resources[0].stateKWh?.[0]).toBeCloseTo(2, 6);
@@ -31,7 +46,15 @@ describe('solveDispatch', () => {
 
   it('caps HVAC shed duration and adds the rebound to later intervals', async () => {
     // 30 minutes of full shed at most within any 45 minutes; 50 % paid back over the next 15 minutes
-    const hvac = { id: 'h', kind: 'hvac', shedKW: 40, maxDurationMinutes: 30, reboundFraction: 0.5, reboundMinutes: 15, costPerKWh: 0.05 };
+    const hvac = {
+      id: 'h',
+      kind: 'hvac',
+      shedKW: 40,
+      maxDurationMinutes: 30,
+      reboundFraction: 0.5,
+      reboundMinutes: 15,
+      costPerKWh: 0.05,
+    };
     const plan = await solveChecked(request([hvac], [40, 40, 40, 0]));
     const sp = plan.resources[0].setpointKW;
     expect(sp[0] + sp[1] + sp[2]).toBeCloseTo(80, 6);
@@ -40,7 +63,15 @@ describe('solveDispatch', () => {
   });
 
   it('shifts EV charging but catches up by the deadline', async () => {
-    const ev = { id: 'ev', kind: 'ev', baselineKW: 40, maxChargeKW: 80, shiftableKWh: 20, deadline: '2026-07-01T17:00:00Z', costPerKWh: 0.02 };
+    const ev = {
+      id: 'ev',
+      kind: 'ev',
+      baselineKW: 40,
+      maxChargeKW: 80,
+      shiftableKWh: 20,
+      deadline: '2026-07-01T17:00:00Z',
+      costPerKWh: 0.02,
+    };
     const plan = await solveChecked(request([ev], [40, 40, 0, 0]));
     const sp = plan.resources[0].setpointKW;
     expect(sp[0]).toBeCloseTo(40, 6);
@@ -84,14 +115,19 @@ describe('solveDispatch', () => {
 
   it('respects ramps and availability windows', async () => {
     const avail = [{ start: '2026-07-01T16:15:00Z', end: '2026-07-01T17:00:00Z' }];
-    const plan = await solveChecked(request([ind('mill', 100, 0.1, { rampKWPerInterval: 30, availability: avail })], [100, 100, 100, 100]));
+    const plan = await solveChecked(
+      request([ind('mill', 100, 0.1, { rampKWPerInterval: 30, availability: avail })], [100, 100, 100, 100]),
+    );
     expect(plan.resources[0].setpointKW).toEqual([0, 30, 60, 90]);
   });
 
   it('keeps feeder load under its cap using the forecast (feeder-cap mode)', async () => {
     const req = {
       event: { start: START, intervalMinutes: 15, count: 3 },
-      feeders: [{ id: 'F1', capKW: 1000, forecastKW: [900, 1050, 1200] }, { id: 'F2', maxReductionKW: 10 }],
+      feeders: [
+        { id: 'F1', capKW: 1000, forecastKW: [900, 1050, 1200] },
+        { id: 'F2', maxReductionKW: 10 },
+      ],
       resources: [ind('a', 100, 0.1, { feeder: 'F1' }), ind('b', 500, 0.01, { feeder: 'F2' })],
     };
     const plan = await solveChecked(req);

@@ -55,7 +55,10 @@ describe('time budget of the decomposition', () => {
   });
 
   it('is the request timeLimitSeconds through the service, which returns the checked plan instead of falling back', async () => {
-    const req = { ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, seed: 1 }), timeLimitSeconds: 0.001 };
+    const req = {
+      ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, seed: 1 }),
+      timeLimitSeconds: 0.001,
+    };
     const plan = await solveDispatch(validateDispatchRequest(req));
     expect(plan.method).toBe('decomposition');
     expect(plan.timeLimit?.seconds).toBe(0.001);
@@ -65,7 +68,10 @@ describe('time budget of the decomposition', () => {
 
 describe('time budget of the full model and of the fallback after the decomposition', () => {
   it('bounds the whole full-model MIP: a budget spent before any plan gives the checked idle plan, not another full-budget solve or an error', async () => {
-    const req = { ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, integer: true, seed: 1 }), timeLimitSeconds: 0.001 };
+    const req = {
+      ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, integer: true, seed: 1 }),
+      timeLimitSeconds: 0.001,
+    };
     const p = validateDispatchRequest(req);
     const plan = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
     expect(plan.method).toBe('full-model');
@@ -73,11 +79,15 @@ describe('time budget of the full model and of the fallback after the decomposit
     expect(plan.timeLimit?.seconds).toBe(0.001);
     expect(checkDispatchPlan(req, plan)).toEqual([]);
     // the plan a MIP's relaxation did not get to: nothing dispatched, every target kW short
-    if (plan.timeLimit!.lowerBound === null) expect(plan.resources.every((r) => r.setpointKW.every((v) => v === 0))).toBe(true);
+    if (plan.timeLimit!.lowerBound === null)
+      expect(plan.resources.every((r) => r.setpointKW.every((v) => v === 0))).toBe(true);
   }, 120_000);
 
   it('bounds a full-model LP the same way', async () => {
-    const req = { ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, seed: 2 }), timeLimitSeconds: 0.001 };
+    const req = {
+      ...syntheticFeederRequest({ resources: 200, intervals: 96, feeders: 6, seed: 2 }),
+      timeLimitSeconds: 0.001,
+    };
     const plan = await solveDispatch(validateDispatchRequest(req), { method: 'full-model', backend: 'highs' });
     expect(plan.timeLimit?.seconds).toBe(0.001);
     expect(checkDispatchPlan(req, plan)).toEqual([]);
@@ -85,11 +95,16 @@ describe('time budget of the full model and of the fallback after the decomposit
 
   it('returns a decomposition MIP plan outside the requested gap, checked and with its bound, when the budget leaves the full model no time', async () => {
     // a gap no plan proves sends the MIP to the full model; a budget spent by the decomposition leaves it none
-    const req = { ...syntheticFeederRequest({ resources: 80, intervals: 48, feeders: 3, integer: true, seed: 2 }), mipGap: 1e-12, timeLimitSeconds: 0.001 };
+    const req = {
+      ...syntheticFeederRequest({ resources: 80, intervals: 48, feeders: 3, integer: true, seed: 2 }),
+      mipGap: 1e-12,
+      timeLimitSeconds: 0.001,
+    };
     const plan = await solveDispatch(validateDispatchRequest(req), { method: 'decomposition' });
     expect(plan.timeLimit?.seconds).toBe(0.001);
     expect(plan.status).toBe('feasible');
     expect(checkDispatchPlan(req, plan)).toEqual([]);
-    if (plan.timeLimit!.lowerBound !== null) expect(plan.timeLimit!.lowerBound).toBeLessThanOrEqual(plan.objective * (1 + 1e-9));
+    if (plan.timeLimit!.lowerBound !== null)
+      expect(plan.timeLimit!.lowerBound).toBeLessThanOrEqual(plan.objective * (1 + 1e-9));
   }, 120_000);
 });

@@ -24,20 +24,37 @@ describe('validateDispatchRequest', () => {
 
   it('rejects negative capacities naming the field', () => {
     expect(fieldOf(request([{ ...industrial, maxKW: -5 }], [10]))).toBe('resources[0].maxKW');
-    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: -1, energyKWh: 10, socKWh: 5 }], [10]))).toBe('resources[0].powerKW');
+    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: -1, energyKWh: 10, socKWh: 5 }], [10]))).toBe(
+      'resources[0].powerKW',
+    );
   });
 
   it('rejects overlapping and unsorted intervals', () => {
     const base = { targetKW: [1, 1], resources: [industrial] };
-    const overlapping = { ...base, intervals: [{ start: START, end: '2026-07-01T16:30:00Z' }, { start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:45:00Z' }] };
-    const unsorted = { ...base, intervals: [{ start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:30:00Z' }, { start: START, end: '2026-07-01T16:15:00Z' }] };
+    const overlapping = {
+      ...base,
+      intervals: [
+        { start: START, end: '2026-07-01T16:30:00Z' },
+        { start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:45:00Z' },
+      ],
+    };
+    const unsorted = {
+      ...base,
+      intervals: [
+        { start: '2026-07-01T16:15:00Z', end: '2026-07-01T16:30:00Z' },
+        { start: START, end: '2026-07-01T16:15:00Z' },
+      ],
+    };
     expect(fieldOf(overlapping)).toBe('intervals[1]');
     expect(fieldOf(unsorted)).toBe('intervals[1]');
     expect(fieldOf({ ...base, targetKW: [1], intervals: [{ start: START, end: START }] })).toBe('intervals[0]');
   });
 
   it('rejects overlapping availability windows', () => {
-    const availability = [{ start: START, end: '2026-07-01T17:00:00Z' }, { start: '2026-07-01T16:30:00Z', end: '2026-07-01T18:00:00Z' }];
+    const availability = [
+      { start: START, end: '2026-07-01T17:00:00Z' },
+      { start: '2026-07-01T16:30:00Z', end: '2026-07-01T18:00:00Z' },
+    ];
     expect(fieldOf(request([{ ...industrial, availability }], [1]))).toBe('resources[0].availability[1]');
   });
 
@@ -53,12 +70,16 @@ describe('validateDispatchRequest', () => {
 
   it('rejects a target of the wrong length, a missing target, a cap without forecast, an unknown kind, duplicate ids', () => {
     expect(fieldOf(request([industrial], [10, 20], { targetKW: [1] }))).toBe('targetKW');
-    expect(fieldOf({ event: { start: START, intervalMinutes: 15, count: 2 }, resources: [industrial] })).toBe('targetKW');
+    expect(fieldOf({ event: { start: START, intervalMinutes: 15, count: 2 }, resources: [industrial] })).toBe(
+      'targetKW',
+    );
     expect(fieldOf(request([industrial], [1], { feeders: [{ id: 'F1', capKW: 100 }] }))).toBe('feeders[0].forecastKW');
     expect(fieldOf(request([{ ...industrial, kind: 'nuclear' }], [1]))).toBe('resources[0].kind');
     expect(fieldOf(request([industrial, industrial], [1]))).toBe('resources[1].id');
     expect(fieldOf(request([{ ...industrial, minKW: 200 }], [1]))).toBe('resources[0].minKW');
-    expect(fieldOf({ ...request([industrial], [1]), event: { start: 'yesterday', intervalMinutes: 15, count: 1 } })).toBe('event.start');
+    expect(
+      fieldOf({ ...request([industrial], [1]), event: { start: 'yesterday', intervalMinutes: 15, count: 1 } }),
+    ).toBe('event.start');
   });
 });
 
@@ -86,7 +107,9 @@ describe('validateDispatchRequest bounds and field names (the request schema)', 
     expect(fieldOf({ ...base, event: { ...event, intervalMinutes: 1e15 } })).toBe('event.intervalMinutes');
     expect(fieldOf({ ...base, event: { ...event, intervalMinutes: 2 ** 53 + 1 } })).toBe('event.intervalMinutes');
     expect(fieldOf({ ...base, targetKW: [1e15, 1] })).toBe('targetKW[0]');
-    expect(fieldOf({ ...base, feeders: [{ id: 'F', capKW: 10, forecastKW: [1e15, 1] }] })).toBe('feeders[0].forecastKW[0]');
+    expect(fieldOf({ ...base, feeders: [{ id: 'F', capKW: 10, forecastKW: [1e15, 1] }] })).toBe(
+      'feeders[0].forecastKW[0]',
+    );
     expect(fieldOf(request([{ ...industrial, costPerKWh: 1e300 }], [1]))).toBe('resources[0].costPerKWh');
     expect(fieldOf(request([{ ...industrial, maxKW: 1e8 }], [1]))).toBe('resources[0].maxKW');
     expect(fieldOf({ ...request([industrial], [1]), shortfallPenaltyPerKWh: 1e30 })).toBe('shortfallPenaltyPerKWh');
@@ -115,8 +138,14 @@ describe('validateDispatchRequest bounds and field names (the request schema)', 
   });
 
   it('names the field of the variant a resource meant (its kind), not the union', () => {
-    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: 10, energyKWh: 10 }], [1]))).toBe('resources[0].socKWh');
-    expect(fieldOf(request([{ id: 'e', kind: 'ev', baselineKW: 'lots', maxChargeKW: 1, shiftableKWh: 1, deadline: START }], [1]))).toBe('resources[0].baselineKW');
+    expect(fieldOf(request([{ id: 'b', kind: 'battery', powerKW: 10, energyKWh: 10 }], [1]))).toBe(
+      'resources[0].socKWh',
+    );
+    expect(
+      fieldOf(
+        request([{ id: 'e', kind: 'ev', baselineKW: 'lots', maxChargeKW: 1, shiftableKWh: 1, deadline: START }], [1]),
+      ),
+    ).toBe('resources[0].baselineKW');
   });
 
   it('asks for the kind of a resource that says nothing of what it is', () => {

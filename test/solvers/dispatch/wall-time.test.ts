@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkDispatchPlan, solveDispatch, validateDispatchRequest, type DispatchPlan } from '../../../solvers/dispatch/index.js';
+import {
+  checkDispatchPlan,
+  solveDispatch,
+  validateDispatchRequest,
+  type DispatchPlan,
+} from '../../../solvers/dispatch/index.js';
 import { request, START } from './helpers.js';
 
 const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
@@ -19,7 +24,15 @@ async function plans(req: Record<string, unknown>): Promise<DispatchPlan[]> {
 
 describe('EV deadline at the edge of the event', () => {
   // four 15-minute intervals ending at 17:00; only the last one has a target, which deferring charging would meet
-  const ev = (deadline: string) => ({ id: 'ev', kind: 'ev', baselineKW: 40, maxChargeKW: 80, shiftableKWh: 20, deadline, costPerKWh: 0.02 });
+  const ev = (deadline: string) => ({
+    id: 'ev',
+    kind: 'ev',
+    baselineKW: 40,
+    maxChargeKW: 80,
+    shiftableKWh: 20,
+    deadline,
+    costPerKWh: 0.02,
+  });
 
   it('a deadline exactly at the event end is inside the plan: nothing may be owed when it ends', async () => {
     for (const plan of await plans(request([ev(at(60))], [0, 0, 0, 40]))) {
@@ -39,12 +52,22 @@ describe('EV deadline at the edge of the event', () => {
 
   it('the checker refuses energy still owed at the end when the deadline is the event end', async () => {
     const late = await solveDispatch(validateDispatchRequest(request([ev(at(61))], [0, 0, 0, 40])));
-    expect(checkDispatchPlan(request([ev(at(60))], [0, 0, 0, 40]), late).join('\n')).toMatch(/still owes 10 kWh at interval 3/);
+    expect(checkDispatchPlan(request([ev(at(60))], [0, 0, 0, 40]), late).join('\n')).toMatch(
+      /still owes 10 kWh at interval 3/,
+    );
   });
 });
 
 describe('HVAC rebound over reboundMinutes of wall time', () => {
-  const hvac = (extra: Record<string, unknown>) => ({ id: 'h', kind: 'hvac', shedKW: 40, maxDurationMinutes: 60, reboundFraction: 0.5, costPerKWh: 0.05, ...extra });
+  const hvac = (extra: Record<string, unknown>) => ({
+    id: 'h',
+    kind: 'hvac',
+    shedKW: 40,
+    maxDurationMinutes: 60,
+    reboundFraction: 0.5,
+    costPerKWh: 0.05,
+    ...extra,
+  });
 
   it('spreads the payback over the minutes, not over a rounded number of intervals', async () => {
     // 5 kWh paid back over 20 minutes (15 kW): 15 minutes of it in the next interval, 5 in the one after
@@ -59,7 +82,12 @@ describe('HVAC rebound over reboundMinutes of wall time', () => {
 
   it('defaults to 60 minutes and shares the payback by overlap with irregular intervals, losing the part in a gap', async () => {
     // intervals 16:00-16:15, 16:15-16:45, 16:45-16:50, (gap), 17:00-17:30; 5 kWh over 16:15-17:15 at 5 kW
-    const spans = [[0, 15], [15, 45], [45, 50], [60, 90]].map(([s, e]) => ({ start: at(s), end: at(e) }));
+    const spans = [
+      [0, 15],
+      [15, 45],
+      [45, 50],
+      [60, 90],
+    ].map(([s, e]) => ({ start: at(s), end: at(e) }));
     const req = { intervals: spans, targetKW: [40, 0, 0, 0], resources: [hvac({})] };
     for (const plan of await plans(req)) {
       const net = plan.resources[0].netReductionKW;

@@ -5,7 +5,9 @@ import { raceHighs, solveLp, warmUpHighs } from '../../../solvers/lp/index.js';
 import { startSolverResources } from '../../../src/runtime/index.js';
 
 function dispatchLp() {
-  return buildDispatchModel(validateDispatchRequest(syntheticDispatchRequest({ resources: 24, intervals: 24, seed: 21 }))).lp;
+  return buildDispatchModel(
+    validateDispatchRequest(syntheticDispatchRequest({ resources: 24, intervals: 24, seed: 21 })),
+  ).lp;
 }
 
 const resources = startSolverResources();

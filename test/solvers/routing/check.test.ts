@@ -20,9 +20,19 @@ describe('checkSolution', () => {
 
   it('reports missing and repeated customers, overload, overlong routes and foreign nodes', () => {
     expect(checkSolution(inst, [[1, 2]]).violations).toContain('customer 3 is visited 0 times');
-    expect(checkSolution(inst, [[1, 2], [2, 3]]).violations).toContain('customer 2 is visited 2 times');
+    expect(
+      checkSolution(inst, [
+        [1, 2],
+        [2, 3],
+      ]).violations,
+    ).toContain('customer 2 is visited 2 times');
     expect(checkSolution(inst, [[1, 2, 3]]).violations).toContain('route 0 carries 6, above capacity 4');
     expect(checkSolution(inst, [[1], [3, 2]]).violations).toContain('route 1 lasts 8, above the limit 7');
-    expect(checkSolution(inst, [[1, 2], [3, 9]]).feasible).toBe(false);
+    expect(
+      checkSolution(inst, [
+        [1, 2],
+        [3, 9],
+      ]).feasible,
+    ).toBe(false);
   });
 });

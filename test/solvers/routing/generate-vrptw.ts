@@ -9,7 +9,14 @@ export interface GeneratedVrptw {
   readonly planCost: number;
 }
 
-export function randomSolomon(opts: { name: string; n: number; seed: number; routes: number; vehicles: number; windowWidth: number }): GeneratedVrptw {
+export function randomSolomon(opts: {
+  name: string;
+  n: number;
+  seed: number;
+  routes: number;
+  vehicles: number;
+  windowWidth: number;
+}): GeneratedVrptw {
   let s = opts.seed >>> 0;
   const rand = (): number => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -55,7 +62,17 @@ export function randomSolomon(opts: { name: string; n: number; seed: number; rou
   due[0] = Math.ceil(latestReturn / 10) + 10;
   // The tightest capacity the plan keeps.
   const capacity = Math.max(...plan.map((r) => r.reduce((sum, c) => sum + demand[c], 0)));
-  const rows = ['', 'VEHICLE', 'NUMBER     CAPACITY', `  ${opts.vehicles}         ${capacity}`, '', 'CUSTOMER', 'CUST NO.  XCOORD.    YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME', ''];
-  for (let c = 0; c <= opts.n; c++) rows.push(`${c} ${xs[c]} ${ys[c]} ${demand[c]} ${ready[c]} ${due[c]} ${service[c]}`);
+  const rows = [
+    '',
+    'VEHICLE',
+    'NUMBER     CAPACITY',
+    `  ${opts.vehicles}         ${capacity}`,
+    '',
+    'CUSTOMER',
+    'CUST NO.  XCOORD.    YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME',
+    '',
+  ];
+  for (let c = 0; c <= opts.n; c++)
+    rows.push(`${c} ${xs[c]} ${ys[c]} ${demand[c]} ${ready[c]} ${due[c]} ${service[c]}`);
   return { text: [opts.name, ...rows].join('\n') + '\n', plan, planCost };
 }

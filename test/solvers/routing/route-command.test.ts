@@ -27,7 +27,10 @@ describe('urbanflow route', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('prints cost and routes with customers numbered as in CVRPLIB .sol files', async () => {
-    const out = JSON.parse(await run([FIXTURE, '--time-limit', '0.2', '--seed', '3', '--json'])) as { cost: number; routes: number[][] };
+    const out = JSON.parse(await run([FIXTURE, '--time-limit', '0.2', '--seed', '3', '--json'])) as {
+      cost: number;
+      routes: number[][];
+    };
     const { instance } = parseVrplib(readFileSync(FIXTURE, 'utf8'));
     const report = checkSolution(instance, out.routes);
     expect(report.violations).toEqual([]);
@@ -36,7 +39,11 @@ describe('urbanflow route', () => {
   });
 
   it('tells a Solomon VRPTW file by its sections and keeps its windows', async () => {
-    const out = JSON.parse(await run([SOLOMON, '--time-limit', '0.5', '--json'])) as { cost: number; feasible: boolean; routes: number[][] };
+    const out = JSON.parse(await run([SOLOMON, '--time-limit', '0.5', '--json'])) as {
+      cost: number;
+      feasible: boolean;
+      routes: number[][];
+    };
     const report = checkSolution(parseSolomon(readFileSync(SOLOMON, 'utf8')), out.routes);
     expect(report.violations).toEqual([]);
     expect(out.feasible).toBe(true);

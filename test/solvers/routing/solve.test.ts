@@ -30,7 +30,8 @@ function optimum(inst: CvrpInstance): number {
     let load = 0;
     for (let c = 0; c < n; c++) if (set & (1 << c)) load += inst.demand[c + 1];
     if (load > inst.capacity) continue;
-    for (let last = 0; last < n; last++) route[set] = Math.min(route[set], tsp[set * n + last] + inst.dist[(last + 1) * side]);
+    for (let last = 0; last < n; last++)
+      route[set] = Math.min(route[set], tsp[set * n + last] + inst.dist[(last + 1) * side]);
   }
   const best = new Float64Array(full).fill(Infinity);
   best[0] = 0;
@@ -56,7 +57,9 @@ describe('solveCvrp', () => {
   });
 
   it('returns feasible solutions within capacity, route length and service time', async () => {
-    const inst = parseVrplib(randomVrplib({ name: 'CMT-like', n: 60, seed: 7, capacity: 100, distance: 2600, serviceTime: 40 })).instance;
+    const inst = parseVrplib(
+      randomVrplib({ name: 'CMT-like', n: 60, seed: 7, capacity: 100, distance: 2600, serviceTime: 40 }),
+    ).instance;
     const result = await solveCvrp(inst, { timeLimitMs: 60_000, seed: 3, now, maxIterations: 4000 });
     const report = checkSolution(inst, result.routes);
     expect(report.violations).toEqual([]);
@@ -81,8 +84,12 @@ describe('solveCvrp', () => {
 
   it('rejects a demand above capacity and a customer out of reach of the route limit', async () => {
     const over = parseVrplib(randomVrplib({ name: 'bad', n: 5, seed: 1, capacity: 10 })).instance;
-    await expect(solveCvrp(over, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(/above the vehicle capacity 10/);
+    await expect(solveCvrp(over, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(
+      /above the vehicle capacity 10/,
+    );
     const far = parseVrplib(randomVrplib({ name: 'bad', n: 5, seed: 1, capacity: 100, distance: 50 })).instance;
-    await expect(solveCvrp(far, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(/cannot be served within the route limit 50/);
+    await expect(solveCvrp(far, { timeLimitMs: 1000, now, maxIterations: 10 })).rejects.toThrow(
+      /cannot be served within the route limit 50/,
+    );
   });
 });

@@ -3,7 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { parseSolomon, parseVrplib } from '../../../solvers/routing/index.js';
 
 const coords = (name: string): string =>
-  [`NAME : ${name}`, 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EUC_2D', 'CAPACITY : 10', 'NODE_COORD_SECTION', '1 0 0', '2 1 1', '3 3 4', 'DEMAND_SECTION', '1 0', '2 4', '3 5', 'DEPOT_SECTION', '1', '-1', 'EOF'].join('\n');
+  [
+    `NAME : ${name}`,
+    'DIMENSION : 3',
+    'EDGE_WEIGHT_TYPE : EUC_2D',
+    'CAPACITY : 10',
+    'NODE_COORD_SECTION',
+    '1 0 0',
+    '2 1 1',
+    '3 3 4',
+    'DEMAND_SECTION',
+    '1 0',
+    '2 4',
+    '3 5',
+    'DEPOT_SECTION',
+    '1',
+    '-1',
+    'EOF',
+  ].join('\n');
 
 const at = (inst: { n: number; dist: Float64Array }, i: number, j: number): number => inst.dist[i * (inst.n + 1) + j];
 
@@ -44,14 +61,32 @@ describe('parseVrplib', () => {
       UPPER_DIAG_ROW: [0, 3, 4, 5, 0, 6, 7, 0, 8, 0],
     };
     for (const [format, values] of Object.entries(formats)) {
-      const text = ['NAME : m', 'DIMENSION : 4', 'EDGE_WEIGHT_TYPE : EXPLICIT', `EDGE_WEIGHT_FORMAT : ${format}`, 'CAPACITY : 5', 'EDGE_WEIGHT_SECTION', values.join(' '), 'DEMAND_SECTION', '1 0', '2 1', '3 1', '4 1', 'DEPOT_SECTION', '1', '-1'].join('\n');
+      const text = [
+        'NAME : m',
+        'DIMENSION : 4',
+        'EDGE_WEIGHT_TYPE : EXPLICIT',
+        `EDGE_WEIGHT_FORMAT : ${format}`,
+        'CAPACITY : 5',
+        'EDGE_WEIGHT_SECTION',
+        values.join(' '),
+        'DEMAND_SECTION',
+        '1 0',
+        '2 1',
+        '3 1',
+        '4 1',
+        'DEPOT_SECTION',
+        '1',
+        '-1',
+      ].join('\n');
       const inst = parseVrplib(text).instance;
       expect(Array.from(inst.dist), format).toEqual(full.flat());
     }
   });
 
   it('moves a depot that is not node 1 to the front and numbers the other nodes in file order', () => {
-    const text = coords('A-n3-k1').replace('DEMAND_SECTION\n1 0\n2 4\n3 5', 'DEMAND_SECTION\n1 4\n2 0\n3 5').replace('DEPOT_SECTION\n1\n', 'DEPOT_SECTION\n2\n');
+    const text = coords('A-n3-k1')
+      .replace('DEMAND_SECTION\n1 0\n2 4\n3 5', 'DEMAND_SECTION\n1 4\n2 0\n3 5')
+      .replace('DEPOT_SECTION\n1\n', 'DEPOT_SECTION\n2\n');
     const inst = parseVrplib(text).instance;
     expect(Array.from(inst.demand)).toEqual([0, 4, 5]);
     expect(at(inst, 0, 1)).toBe(1);
@@ -62,32 +97,73 @@ describe('parseVrplib', () => {
     expect(() => parseVrplib(coords('A').replace('3 5\n', ''))).toThrow(/DEMAND_SECTION.*expected 3 rows/);
     expect(() => parseVrplib(coords('A').replace('CAPACITY : 10\n', ''))).toThrow(/missing CAPACITY/);
     expect(() => parseVrplib(coords('A').replace('EUC_2D', 'GEO'))).toThrow(/EDGE_WEIGHT_TYPE "GEO" is not supported/);
-    expect(() => parseVrplib(coords('A').replace('DIMENSION : 3', 'DIMENSION : 3\nhello world'))).toThrow(/line 3 \(header\)/);
-    const lower = ['NAME : m', 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EXPLICIT', 'EDGE_WEIGHT_FORMAT : LOWER_ROW', 'CAPACITY : 5', 'EDGE_WEIGHT_SECTION', '1 2', 'DEMAND_SECTION', '1 0', '2 1', '3 1'].join('\n');
+    expect(() => parseVrplib(coords('A').replace('DIMENSION : 3', 'DIMENSION : 3\nhello world'))).toThrow(
+      /line 3 \(header\)/,
+    );
+    const lower = [
+      'NAME : m',
+      'DIMENSION : 3',
+      'EDGE_WEIGHT_TYPE : EXPLICIT',
+      'EDGE_WEIGHT_FORMAT : LOWER_ROW',
+      'CAPACITY : 5',
+      'EDGE_WEIGHT_SECTION',
+      '1 2',
+      'DEMAND_SECTION',
+      '1 0',
+      '2 1',
+      '3 1',
+    ].join('\n');
     expect(() => parseVrplib(lower)).toThrow(/LOWER_ROW with DIMENSION 3 needs 3 numbers, found 2/);
   });
 });
 
 describe('parseVrplib with time windows and a fleet size', () => {
   it('reads VEHICLES and TIME_WINDOW_SECTION into the same instance as the Solomon reader', () => {
-    const solomon = parseSolomon(readFileSync(new URL('../../fixtures/routing/tw-n25.txt', import.meta.url).pathname, 'utf8'));
+    const solomon = parseSolomon(
+      readFileSync(new URL('../../fixtures/routing/tw-n25.txt', import.meta.url).pathname, 'utf8'),
+    );
     const size = solomon.n + 1;
-    const lines = ['NAME : UF25', 'TYPE : VRPTW', `DIMENSION : ${size}`, `VEHICLES : ${solomon.maxVehicles}`, `CAPACITY : ${solomon.capacity}`];
+    const lines = [
+      'NAME : UF25',
+      'TYPE : VRPTW',
+      `DIMENSION : ${size}`,
+      `VEHICLES : ${solomon.maxVehicles}`,
+      `CAPACITY : ${solomon.capacity}`,
+    ];
     lines.push('EDGE_WEIGHT_TYPE : EXPLICIT', 'EDGE_WEIGHT_FORMAT : FULL_MATRIX', 'EDGE_WEIGHT_SECTION');
     for (let i = 0; i < size; i++) lines.push(Array.from(solomon.dist.subarray(i * size, (i + 1) * size)).join(' '));
     lines.push('DEMAND_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.demand[i]}`));
-    lines.push('TIME_WINDOW_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.readyTime[i]} ${solomon.dueTime[i]}`));
+    lines.push(
+      'TIME_WINDOW_SECTION',
+      ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.readyTime[i]} ${solomon.dueTime[i]}`),
+    );
     lines.push('SERVICE_TIME_SECTION', ...Array.from({ length: size }, (_, i) => `${i + 1} ${solomon.service[i]}`));
     lines.push('DEPOT_SECTION', '1', '-1', 'EOF');
     const { instance } = parseVrplib(lines.join('\n'));
     expect(instance.maxVehicles).toBe(solomon.maxVehicles);
     expect(instance.hasTimeWindows).toBe(true);
-    for (const field of ['dist', 'demand', 'service', 'readyTime', 'dueTime'] as const) expect(Array.from(instance[field])).toEqual(Array.from(solomon[field]));
+    for (const field of ['dist', 'demand', 'service', 'readyTime', 'dueTime'] as const)
+      expect(Array.from(instance[field])).toEqual(Array.from(solomon[field]));
   });
 
   it('refuses a window that closes before it opens and a fleet that is not a positive integer', () => {
-    const base = ['NAME : T', 'DIMENSION : 2', 'CAPACITY : 5', 'EDGE_WEIGHT_TYPE : EUC_2D', 'NODE_COORD_SECTION', '1 0 0', '2 3 4', 'DEMAND_SECTION', '1 0', '2 1'];
-    expect(() => parseVrplib([...base, 'TIME_WINDOW_SECTION', '1 0 100', '2 50 40', 'EOF'].join('\n'))).toThrow(/node 2 has a window that closes \(40\) before it opens \(50\)/);
-    expect(() => parseVrplib(['VEHICLES : 1.5', ...base, 'EOF'].join('\n'))).toThrow(/VEHICLES must be a positive integer/);
+    const base = [
+      'NAME : T',
+      'DIMENSION : 2',
+      'CAPACITY : 5',
+      'EDGE_WEIGHT_TYPE : EUC_2D',
+      'NODE_COORD_SECTION',
+      '1 0 0',
+      '2 3 4',
+      'DEMAND_SECTION',
+      '1 0',
+      '2 1',
+    ];
+    expect(() => parseVrplib([...base, 'TIME_WINDOW_SECTION', '1 0 100', '2 50 40', 'EOF'].join('\n'))).toThrow(
+      /node 2 has a window that closes \(40\) before it opens \(50\)/,
+    );
+    expect(() => parseVrplib(['VEHICLES : 1.5', ...base, 'EOF'].join('\n'))).toThrow(
+      /VEHICLES must be a positive integer/,
+    );
   });
 });

@@ -19,7 +19,9 @@ describe('planCorridor', () => {
   it('caps the common cycle at the smallest cycle.max of the signals', async () => {
     const input = randomCorridor(4, 4, 1.6);
     input.signals[2].intersection.cycle = { min: 40, max: 100 };
-    expect(Math.max(...input.signals.map((s) => planIntersection(s.intersection).pattern.cycleTime))).toBeGreaterThan(100);
+    expect(Math.max(...input.signals.map((s) => planIntersection(s.intersection).pattern.cycleTime))).toBeGreaterThan(
+      100,
+    );
     const plan = await planCorridor(input);
     expect(plan.cycleTime).toBeLessThanOrEqual(100);
     expect(checkCorridor(input, plan)).toEqual([]);
@@ -68,12 +70,23 @@ describe('planCorridor', () => {
           { id: 'NB', from: 'S', movements: 'T', lanes: 1, volume: { T: 300 } },
           { id: 'SB', from: 'N', movements: 'T', lanes: 1, volume: { T: 300 } },
         ],
-        phasing: { type: 'stage', stages: [{ id: 'EW', laneGroups: ['EB', 'WB'] }, { id: 'NS', laneGroups: ['NB', 'SB'] }] },
+        phasing: {
+          type: 'stage',
+          stages: [
+            { id: 'EW', laneGroups: ['EB', 'WB'] },
+            { id: 'NS', laneGroups: ['NB', 'SB'] },
+          ],
+        },
       },
       outboundLaneGroup: 'EB',
       inboundLaneGroup: 'WB',
     });
-    const input: CorridorInput = { id: 'alt', cycle: 60, signals: [signal('a'), signal('b'), signal('c')], links: [{ travelTimeS: 30 }, { travelTimeS: 30 }] };
+    const input: CorridorInput = {
+      id: 'alt',
+      cycle: 60,
+      signals: [signal('a'), signal('b'), signal('c')],
+      links: [{ travelTimeS: 30 }, { travelTimeS: 30 }],
+    };
     const plan = await planCorridor(input);
     const green = plan.plans[0].phases[0].green;
     expect(plan.plans.map((p) => p.pattern.offsetTime)).toEqual([0, 30, 0]);
@@ -84,8 +97,13 @@ describe('planCorridor', () => {
 
   it('rejects a corridor with missing links or unknown arterial lane groups', async () => {
     const input: CorridorInput = randomCorridor(3, 3);
-    await expect(planCorridor({ ...input, links: input.links.slice(1) })).rejects.toThrow(/links must have one entry per pair/);
-    const wrong = { ...input, signals: input.signals.map((s, i) => (i === 1 ? { ...s, outboundLaneGroup: 'nope' } : s)) };
+    await expect(planCorridor({ ...input, links: input.links.slice(1) })).rejects.toThrow(
+      /links must have one entry per pair/,
+    );
+    const wrong = {
+      ...input,
+      signals: input.signals.map((s, i) => (i === 1 ? { ...s, outboundLaneGroup: 'nope' } : s)),
+    };
     await expect(planCorridor(wrong)).rejects.toBeInstanceOf(UrbanflowError);
   });
 });

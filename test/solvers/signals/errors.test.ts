@@ -6,7 +6,12 @@ import { UrbanflowError } from '../../../src/errors.js';
 function base(): IntersectionInput {
   return {
     id: 'x',
-    approaches: (['N', 'E', 'S', 'W'] as const).map((leg) => ({ leg, speedKmh: 50, clearingWidthM: 15, crosswalkM: 14 })),
+    approaches: (['N', 'E', 'S', 'W'] as const).map((leg) => ({
+      leg,
+      speedKmh: 50,
+      clearingWidthM: 15,
+      crosswalkM: 14,
+    })),
     laneGroups: [
       { id: 'NS', from: 'N', movements: 'TR', lanes: 1, volume: { T: 400, R: 50 } },
       { id: 'SN', from: 'S', movements: 'TR', lanes: 1, volume: { T: 380 } },

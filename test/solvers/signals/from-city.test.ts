@@ -17,7 +17,12 @@ const city = generateCity({ seed: 3, intersections: 16 });
 function demandFor(x: Intersection, seed: number): IntersectionDemand {
   const r = rng(seed);
   return Object.fromEntries(
-    x.approaches.flatMap((a) => a.laneGroups.map((g) => [g.id, Math.round(g.lanes * (g.movements.includes('through') ? 350 : 120) * (0.5 + r()))])),
+    x.approaches.flatMap((a) =>
+      a.laneGroups.map((g) => [
+        g.id,
+        Math.round(g.lanes * (g.movements.includes('through') ? 350 : 120) * (0.5 + r())),
+      ]),
+    ),
   );
 }
 
@@ -34,7 +39,11 @@ describe('intersectionFromCity / corridorFromCity', () => {
   });
 
   it('splits a shared lane group total with 10% per turning movement and marks opposed shared lefts permitted', () => {
-    const x = city.intersections.find((i) => i.controller === 'stage' && i.approaches.some((a) => a.laneGroups.some((g) => g.movements.length === 2 && g.movements.includes('left'))));
+    const x = city.intersections.find(
+      (i) =>
+        i.controller === 'stage' &&
+        i.approaches.some((a) => a.laneGroups.some((g) => g.movements.length === 2 && g.movements.includes('left'))),
+    );
     expect(x).toBeDefined();
     const input = intersectionFromCity(x!, demandFor(x!, 9));
     const shared = input.laneGroups.find((g) => g.movements === 'LT')!;

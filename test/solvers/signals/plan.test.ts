@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkPlan, planIntersection, type IntersectionInput } from '../../../solvers/signals/index.js';
 
-const example = JSON.parse(readFileSync(new URL('../../fixtures/signals/main-street.json', import.meta.url), 'utf8')).intersections[0] as IntersectionInput;
+const example = JSON.parse(readFileSync(new URL('../../fixtures/signals/main-street.json', import.meta.url), 'utf8'))
+  .intersections[0] as IntersectionInput;
 
 describe('planIntersection', () => {
   it('plans the shipped NEMA example and the plan passes the checker', () => {
@@ -11,8 +12,14 @@ describe('planIntersection', () => {
     expect(checkPlan(example, plan)).toEqual([]);
     expect(plan.oversaturated).toBe(false);
     expect(plan.pattern.sequence).toEqual([
-      [['1', '2'], ['3', '4']],
-      [['5', '6'], ['7', '8']],
+      [
+        ['1', '2'],
+        ['3', '4'],
+      ],
+      [
+        ['5', '6'],
+        ['7', '8'],
+      ],
     ]);
     expect(plan.performance.maxDegreeOfSaturation).toBeLessThan(1);
     expect(plan.performance.reserveCapacityPercent).not.toBeNull();
@@ -57,7 +64,11 @@ describe('NEMA layouts', () => {
 
   it('rejects a barrier group with no phases in any ring', () => {
     const input = tee();
-    if (input.phasing.type === 'nema') input.phasing.rings = [[['east', 'side'], []], [['west'], []]];
+    if (input.phasing.type === 'nema')
+      input.phasing.rings = [
+        [['east', 'side'], []],
+        [['west'], []],
+      ];
     expect(() => planIntersection(input)).toThrow(/barrier group 2 has no phases/);
   });
 });

@@ -1,6 +1,11 @@
 // Property tests on generated intersections: every plan passes the checker, and the LP split never does worse than Webster's.
 import { describe, expect, it } from 'vitest';
-import { checkPlan, DEFAULT_PLANNER_OPTIONS, planIntersection, type IntersectionInput } from '../../../solvers/signals/index.js';
+import {
+  checkPlan,
+  DEFAULT_PLANNER_OPTIONS,
+  planIntersection,
+  type IntersectionInput,
+} from '../../../solvers/signals/index.js';
 import { chooseCycle, criticalPath } from '../../../solvers/signals/cycle.js';
 import { randomIntersection } from '../../../solvers/signals/generate.js';
 import { buildModel } from '../../../solvers/signals/model.js';
@@ -19,7 +24,9 @@ describe('generated intersections', () => {
       if (!webster || webster.some((s, i) => s < model.phases[i].minSplit - 1e-9)) continue;
       compared++;
       const lp = lpSplits(model, cycle);
-      expect(maxDegreeOfSaturation(model, cycle, lp)).toBeLessThanOrEqual(maxDegreeOfSaturation(model, cycle, webster) + 1e-6);
+      expect(maxDegreeOfSaturation(model, cycle, lp)).toBeLessThanOrEqual(
+        maxDegreeOfSaturation(model, cycle, webster) + 1e-6,
+      );
     }
     expect(compared).toBeGreaterThan(150);
   });
@@ -51,7 +58,13 @@ describe('generated intersections', () => {
           const free = phases.filter((p) => splits[p] > model.phases[p].minSplit + 1e-6);
           if (free.length < 2) continue;
           segments++;
-          const x = free.map((p) => Math.max(...model.phases[p].laneGroups.map((g) => (model.laneGroups[g].flowRatio * cycle) / (splits[p] - model.phases[p].lostTime))));
+          const x = free.map((p) =>
+            Math.max(
+              ...model.phases[p].laneGroups.map(
+                (g) => (model.laneGroups[g].flowRatio * cycle) / (splits[p] - model.phases[p].lostTime),
+              ),
+            ),
+          );
           expect(Math.max(...x) - Math.min(...x), `seed ${seed}`).toBeLessThan(1e-6);
         }
       }
@@ -70,7 +83,13 @@ describe('generated intersections', () => {
         { id: 'E', from: 'E', movements: 'T', lanes: 1, volume: { T: 1000 }, saturationFlow: 1800 },
         { id: 'W', from: 'W', movements: 'T', lanes: 1, volume: { T: 700 }, saturationFlow: 1800 },
       ],
-      phasing: { type: 'stage', stages: [{ id: 'NS', laneGroups: ['N', 'S'] }, { id: 'EW', laneGroups: ['E', 'W'] }] },
+      phasing: {
+        type: 'stage',
+        stages: [
+          { id: 'NS', laneGroups: ['N', 'S'] },
+          { id: 'EW', laneGroups: ['E', 'W'] },
+        ],
+      },
     };
     const plan = planIntersection(input);
     expect(plan.oversaturated).toBe(true);
@@ -79,7 +98,9 @@ describe('generated intersections', () => {
     expect(checkPlan(input, plan)).toEqual([]);
     const model = buildModel(input, DEFAULT_PLANNER_OPTIONS);
     const splits = lpSplits(model, 120);
-    const vc = (i: number): number => (model.laneGroups[i].flowRatio * 120) / (splits[model.laneGroups[i].phases[0]] - model.phases[model.laneGroups[i].phases[0]].lostTime);
+    const vc = (i: number): number =>
+      (model.laneGroups[i].flowRatio * 120) /
+      (splits[model.laneGroups[i].phases[0]] - model.phases[model.laneGroups[i].phases[0]].lostTime);
     expect(vc(0)).toBeGreaterThan(1);
     expect(vc(0)).toBeCloseTo(vc(2), 6);
   });

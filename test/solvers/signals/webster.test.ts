@@ -1,6 +1,11 @@
 // Webster's worked example (two-phase, y = 0.4 and 0.3, L = 12 s, C0 = 77 s) reproduced through the planner.
 import { describe, expect, it } from 'vitest';
-import { checkPlan, DEFAULT_PLANNER_OPTIONS, planIntersection, type IntersectionInput } from '../../../solvers/signals/index.js';
+import {
+  checkPlan,
+  DEFAULT_PLANNER_OPTIONS,
+  planIntersection,
+  type IntersectionInput,
+} from '../../../solvers/signals/index.js';
 import { criticalPath, websterCycle } from '../../../solvers/signals/cycle.js';
 import { buildModel } from '../../../solvers/signals/model.js';
 import { lpSplits, websterSplits } from '../../../solvers/signals/splits.js';

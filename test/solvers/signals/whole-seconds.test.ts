@@ -1,7 +1,13 @@
 // Whole seconds against brute force: no whole-second split has a smaller largest v/c, no whole-second offset a wider band.
 import { describe, expect, it } from 'vitest';
 import { bandwidth, greenWindow } from '../../../solvers/signals/band.js';
-import { checkCorridor, checkPlan, DEFAULT_PLANNER_OPTIONS, planCorridor, planIntersection } from '../../../solvers/signals/index.js';
+import {
+  checkCorridor,
+  checkPlan,
+  DEFAULT_PLANNER_OPTIONS,
+  planCorridor,
+  planIntersection,
+} from '../../../solvers/signals/index.js';
 import { randomCorridor, randomIntersection } from '../../../solvers/signals/generate.js';
 import { buildModel, type TimingModel } from '../../../solvers/signals/model.js';
 import { roundSplits } from '../../../solvers/signals/rounding.js';
@@ -15,7 +21,8 @@ function* compositions(mins: number[], total: number): Generator<number[]> {
     return;
   }
   const rest = mins.slice(1).reduce((s, v) => s + v, 0);
-  for (let v = mins[0]; v <= total - rest; v++) for (const tail of compositions(mins.slice(1), total - v)) yield [v, ...tail];
+  for (let v = mins[0]; v <= total - rest; v++)
+    for (const tail of compositions(mins.slice(1), total - v)) yield [v, ...tail];
 }
 
 /**
@@ -24,7 +31,9 @@ function* compositions(mins: number[], total: number): Generator<number[]> {
  * the parts only meet through the barrier times); undefined otherwise.
  */
 function bruteForce(model: TimingModel, cycle: number): number | undefined {
-  const cells = model.rings.flatMap((ring) => ring.map((phases, b) => ({ phases, b }))).filter((c) => c.phases.length > 0);
+  const cells = model.rings
+    .flatMap((ring) => ring.map((phases, b) => ({ phases, b })))
+    .filter((c) => c.phases.length > 0);
   const cellOf = new Map(cells.flatMap((c, k) => c.phases.map((p) => [p, k] as const)));
   const groups = cells.map(() => [] as number[]);
   for (const [i, g] of model.laneGroups.entries()) {
@@ -39,7 +48,10 @@ function bruteForce(model: TimingModel, cycle: number): number | undefined {
     if (known !== undefined) return known;
     const { phases } = cells[k];
     let min = Infinity;
-    for (const s of compositions(phases.map((p) => model.phases[p].minSplit), total)) {
+    for (const s of compositions(
+      phases.map((p) => model.phases[p].minSplit),
+      total,
+    )) {
       let x = 0;
       for (const i of groups[k]) {
         const g = model.laneGroups[i];

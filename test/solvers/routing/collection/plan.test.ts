@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkCollectionPlan, clock, generateCollectionDay, planCollection, planToGeoJson, planToGpx, type CollectionRequest } from '../../../../solvers/routing/index.js';
+import {
+  checkCollectionPlan,
+  clock,
+  generateCollectionDay,
+  planCollection,
+  planToGeoJson,
+  planToGpx,
+  type CollectionRequest,
+} from '../../../../solvers/routing/index.js';
 
 let tick = 0;
 const now = (): number => tick++ * 1e-6;
@@ -18,7 +26,10 @@ describe('planCollection', () => {
 
   it('sends a small truck to the disposal site several times in one shift', async () => {
     const base = generateCollectionDay({ bins: 40, trucks: 1, seed: 9 });
-    const req: CollectionRequest = { ...base, trucks: [{ id: 'small', capacityM3: 6, capacityKg: 4000, shiftMinutes: 900 }] };
+    const req: CollectionRequest = {
+      ...base,
+      trucks: [{ id: 'small', capacityM3: 6, capacityKg: 4000, shiftMinutes: 900 }],
+    };
     const plan = await planCollection(req, opts);
     expect(checkCollectionPlan(req, plan)).toEqual([]);
     const truck = plan.trucks[0];
@@ -41,10 +52,16 @@ describe('planCollection', () => {
     for (let k = 0; k < ids.length; k++) minutes[k][ids.length - 1] = minutes[ids.length - 1][k] = null;
     const matrixReq = { ...base, bins: bins.slice(1), matrix: { ids, minutes, km: minutes } };
     const unreachable = await planCollection(matrixReq, opts);
-    expect(unreachable.unassigned).toEqual([{ bin: bins[bins.length - 1].id, mustCollect: true, reason: 'unreachable' }]);
+    expect(unreachable.unassigned).toEqual([
+      { bin: bins[bins.length - 1].id, mustCollect: true, reason: 'unreachable' },
+    ]);
     expect(checkCollectionPlan(matrixReq, unreachable)).toEqual([]);
 
-    const shortShift = { ...base, bins: bins.slice(1), trucks: [{ id: 't', capacityM3: 50, capacityKg: 9000, shiftMinutes: 5 }] };
+    const shortShift = {
+      ...base,
+      bins: bins.slice(1),
+      trucks: [{ id: 't', capacityM3: 50, capacityKg: 9000, shiftMinutes: 5 }],
+    };
     const late = await planCollection(shortShift, opts);
     expect(late.trucks).toEqual([]);
     expect(late.unassigned.every((u) => u.reason === 'no truck time left')).toBe(true);
@@ -57,8 +74,22 @@ describe('planCollection', () => {
 
   it('skips optional bins whose detour is worth more than their urgency', async () => {
     const base = generateCollectionDay({ bins: 2, trucks: 1, seed: 3 });
-    const near = { ...base.bins[0], id: 'near', location: base.depot.location, fill: 0.9, forecastFill: 1, threshold: 0.8 };
-    const far = { ...base.bins[1], id: 'far', location: { lat: base.depot.location.lat + 0.2, lon: base.depot.location.lon }, fill: 0.6, forecastFill: 0.7, threshold: 0.8 };
+    const near = {
+      ...base.bins[0],
+      id: 'near',
+      location: base.depot.location,
+      fill: 0.9,
+      forecastFill: 1,
+      threshold: 0.8,
+    };
+    const far = {
+      ...base.bins[1],
+      id: 'far',
+      location: { lat: base.depot.location.lat + 0.2, lon: base.depot.location.lon },
+      fill: 0.6,
+      forecastFill: 0.7,
+      threshold: 0.8,
+    };
     const req = { ...base, bins: [near, far] };
     const plan = await planCollection(req, opts);
     expect(plan.optional).toEqual(['far']);
