@@ -1,17 +1,9 @@
 // Seeded synthetic series (feeder demand, bin fill, traffic counts) for tests and benchmarks; never used to fit defaults.
+import { mulberry32 as rng } from '../src/random.js';
 import { DAY_MS, dayNumber, weekday } from './calendar.js';
 
-/** Mulberry32: a small seeded generator so fixtures are reproducible without shipping data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32) so fixtures are reproducible without shipping data. */
+export { rng };
 
 export function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
