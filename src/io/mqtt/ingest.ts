@@ -38,6 +38,11 @@ export interface MqttIngestStats {
   checkpoints: number;
   /** QoS 1 messages taken in and waiting for the next checkpoint. */
   awaitingAck: number;
+  /**
+   * performance.now() when the first message was taken in (undefined before): a backlog delivered at once keeps the
+   * event loop busy, so a caller's own timer would first run only after the whole of it.
+   */
+  firstMessageAt: number | undefined;
 }
 
 const MAX_GATHERED = 65_536;
@@ -97,6 +102,7 @@ export class MqttIngest {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly counters = { messages: 0, readings: 0, checkpoints: 0 };
+  private firstMessageAt: number | undefined;
 
   private constructor(
     private readonly o: MqttIngestOptions,
@@ -128,7 +134,12 @@ export class MqttIngest {
   }
 
   stats(): MqttIngestStats {
-    return { ...this.counters, duplicates: this.filter.duplicates, awaitingAck: this.waiting.length };
+    return {
+      ...this.counters,
+      duplicates: this.filter.duplicates,
+      awaitingAck: this.waiting.length,
+      firstMessageAt: this.firstMessageAt,
+    };
   }
 
   private letter(topic: string): DeadLetterSink {
@@ -148,6 +159,7 @@ export class MqttIngest {
    */
   accept(topic: string, payload: Uint8Array, qos: number): Promise<void> | undefined {
     if (this.closed) throw new Error('the MQTT ingest is closed');
+    this.firstMessageAt ??= performance.now();
     this.counters.messages++;
     const clock = this.o.engine.ingestClock();
     const ctx = this.ctx;
