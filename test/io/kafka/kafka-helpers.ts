@@ -3,6 +3,9 @@ import { decode } from '@msgpack/msgpack';
 import type { KafkaConfig } from '../../../src/config.js';
 import * as rd from '../../../src/io/kafka/rdkafka.js';
 import type { WindowResult } from '../../../src/stream/index.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+export { waitFor };
 
 export interface Cluster {
   brokers: string;
@@ -113,28 +116,6 @@ export async function committedOffsets(
     return Array.from({ length: partitions }, (_, p) => got.find((x) => x.partition === p)?.offset ?? -1001);
   } finally {
     await rd.disconnect(c);
-  }
-}
-
-/** Polls `check` until true; errors of a check (a coordinator still loading) count as not yet. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -1,6 +1,8 @@
 // The embedded broker (`--mqtt-listen`): API keys as MQTT passwords; a device key publishes its own tenant's
 // telemetry into the windows, is refused on another tenant's topic and when subscribing; other roles and wrong keys
 // cannot connect; bad payloads are dead letters; nothing of it stops the broker.
+import { waitFor } from '../../helpers/wait-for.js';
+import { OPERATORS } from './operators.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,26 +14,7 @@ import { createPipeline } from '../../../src/app/pipeline.js';
 import { loadSampleCity } from '../../../src/city/index.js';
 import { mqttConfig } from '../../../src/io/mqtt/config.js';
 import { startMqttService, type MqttService } from '../../../src/io/mqtt/service.js';
-import type { OperatorSpec, WindowResult } from '../../../src/stream/index.js';
-
-const OPERATORS: OperatorSpec[] = [
-  {
-    name: 'count-5m',
-    metric: 'detector.count',
-    keyBy: 'sensor',
-    window: { type: 'tumbling', sizeMs: 300_000 },
-    aggregates: ['sum', 'count'],
-    allowedLatenessMs: 60_000,
-  },
-];
-
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import type { WindowResult } from '../../../src/stream/index.js';
 
 describe('embedded MQTT broker', () => {
   const city = loadSampleCity();
@@ -125,7 +108,7 @@ describe('embedded MQTT broker', () => {
       JSON.stringify({ value: 1, ts: t0 + 1_800_000 }),
       { qos: 1 },
     );
-    await until(
+    await waitFor(
       'the window results',
       () => rows.some((r) => r.key === a && r.start === t0) && rows.some((r) => r.key === b && r.start === t0),
     );

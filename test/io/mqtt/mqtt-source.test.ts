@@ -1,6 +1,8 @@
 // The MQTT source against a real Mosquitto broker, in process: topic template and batch topic readings reach the
 // windows; a malformed payload, an unknown topic and an unknown sensor become dead letters carrying the topic; QoS 1
 // redeliveries are counted once; the window state and redelivery filter survive a restart of the source.
+import { waitFor } from '../../helpers/wait-for.js';
+import { OPERATORS } from './operators.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,28 +15,9 @@ import { createPipeline } from '../../../src/app/pipeline.js';
 import { loadSampleCity } from '../../../src/city/index.js';
 import { mqttConfig } from '../../../src/io/mqtt/config.js';
 import { startMqttService, type MqttService } from '../../../src/io/mqtt/service.js';
-import type { OperatorSpec, WindowResult } from '../../../src/stream/index.js';
+import type { WindowResult } from '../../../src/stream/index.js';
 import { encodeBatch } from '../../../src/telemetry/codec.js';
 import { startMosquitto, type Mosquitto } from '../../../bench/mosquitto.js';
-
-const OPERATORS: OperatorSpec[] = [
-  {
-    name: 'count-5m',
-    metric: 'detector.count',
-    keyBy: 'sensor',
-    window: { type: 'tumbling', sizeMs: 300_000 },
-    aggregates: ['sum', 'count'],
-    allowedLatenessMs: 60_000,
-  },
-];
-
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('MQTT source on Mosquitto', () => {
   let broker: Mosquitto;
@@ -125,7 +108,7 @@ describe('MQTT source on Mosquitto', () => {
     await pub.publishAsync(`urbanflow/city/${b}/detector.count`, JSON.stringify({ value: 1, ts: t0 + 1_800_000 }), {
       qos: 1,
     });
-    await until('the window results', () => rows.some((r) => r.key === a && r.start === t0));
+    await waitFor('the window results', () => rows.some((r) => r.key === a && r.start === t0));
     const dl = pipeline.deadLetters.summary().byReason;
     expect(dl['malformed']?.count).toBe(2);
     expect(dl['malformed']!.samples.map((s) => s.topic).sort()).toEqual([
@@ -214,7 +197,7 @@ describe('MQTT source on Mosquitto', () => {
         JSON.stringify({ value: 3, ts: Date.now() - 60_000 }),
         { qos: 1 },
       );
-      await until('the reading', () => service.ingest.stats().readings === 1);
+      await waitFor('the reading', () => service.ingest.stats().readings === 1);
       await pub.endAsync();
       await service.stop();
     } finally {
