@@ -304,24 +304,37 @@ export class MqttIngest {
       this.checkpointSoon();
   }
 
-  private async flushGathered(): Promise<void> {
+  /** Takes what was gathered so far out of the buffers, synchronously (messages taken in meanwhile start a new one). */
+  private takeGathered(): [string, Gathered][] {
     const sources = [...this.gathered];
     this.gathered.clear();
     this.gatheredRows = 0;
+    return sources;
+  }
+
+  private async ingestGathered(sources: [string, Gathered][]): Promise<void> {
     for (const [source, g] of sources) if (g.readings > 0) await this.o.engine.ingestValidated(g, g.readings, source);
+  }
+
+  private async flushGathered(): Promise<void> {
+    await this.ingestGathered(this.takeGathered());
   }
 
   /** Everything taken so far into the engine, its state committed, and the QoS 1 messages behind it released for acknowledgement. */
   private async checkpoint(): Promise<void> {
-    await this.flushGathered();
+    // The readings, the messages to acknowledge and the redelivery keys are cut at one synchronous point: a message
+    // taken in while the engine works belongs to the next checkpoint, so none is acknowledged (or marked as seen in a
+    // committed generation) before its readings are in the committed window state.
+    const sources = this.takeGathered();
     const release = this.waiting;
     this.waiting = [];
     const store = this.o.store;
+    const generation = store ? this.filter.seal() : null;
+    await this.ingestGathered(sources);
     if (!store) {
       for (const r of release) r();
       return;
     }
-    const generation = this.filter.seal();
     const cp = await this.o.engine.checkpoint();
     const expired = this.filter.expire(cp.watermark.value - this.horizonMs);
     store.commit(cp, generation, expired, this.filter.base);
