@@ -1,5 +1,5 @@
 // Benchmark `api`: GET of a stored and of a live signal plan, and batched MessagePack ingest, loaded by autocannon against a server process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,46 +10,26 @@ import { encodeBatch } from '../src/telemetry/codec.js';
 import type { Reading } from '../src/telemetry/reading.js';
 import { randomIntersection } from '../solvers/signals/generate.js';
 import type { Bench } from './index.js';
+import { runHttpArgs, UrbanflowProcess } from './harness/urbanflow-process.js';
 import { seedLiveSignalPlans } from './live-state.js';
-
-const CLI = new URL('../../bin/urbanflow.js', import.meta.url).pathname;
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
-async function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'run',
-      '--source',
-      'http',
-      '--port',
-      '0',
-      '--workers',
-      '1',
-      '--state-dir',
-      dir,
-      '--log-level',
-      'warn',
-      '--out-of-orderness',
-      '2m',
-      '--rate-limit',
-      'traffic-center=0,operator=0',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (;;) {
-    const m = /API on (http:\/\/\S+)/.exec(stderr);
-    if (m) return { child, base: m[1] };
-    if (child.exitCode !== null) throw new Error(`server did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** `urbanflow run --source http` on a state directory the benchmark prepared, no rate limits for the load generator. */
+async function startServer(dir: string): Promise<{ server: UrbanflowProcess; base: string }> {
+  const server = new UrbanflowProcess([
+    ...runHttpArgs(dir),
+    '--log-level',
+    'warn',
+    '--out-of-orderness',
+    '2m',
+    '--rate-limit',
+    'traffic-center=0,operator=0',
+  ]);
+  return { server, base: await server.listening() };
 }
 
 /** CPU seconds a process has used (user + system), from /proc: load-independent cost per request. */
@@ -201,7 +181,7 @@ export const apiBench: Bench = async (args) => {
   keys.close();
   // Lane-group history up to now and the signal plans on it, as a running server would have left them.
   const intersections = await seedLiveSignalPlans(dir, Date.now());
-  const { child, base } = await startServer(dir);
+  const { server, base } = await startServer(dir);
   try {
     const json = { 'content-type': 'application/json' };
     const auth = (k: string) => ({ authorization: `Bearer ${k}` });
@@ -221,9 +201,9 @@ export const apiBench: Bench = async (args) => {
 
     await autocannon({ url: planUrl, connections, duration: 2, headers: auth(traffic) });
     const load = loadavg()[0];
-    const cpu0 = cpuSeconds(child.pid!);
+    const cpu0 = cpuSeconds(server.pid);
     const get = await autocannon({ url: planUrl, connections, duration: seconds, headers: auth(traffic) });
-    const serverUsPerGet = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / get.requests.total;
+    const serverUsPerGet = ((cpuSeconds(server.pid) - cpu0) * 1e6) / get.requests.total;
     const baselineReqPerSec = await baseline(planDoc, dir, seconds, connections);
     process.stderr.write(
       `api: server CPU ${serverUsPerGet.toFixed(1)} us per GET; bare Fastify sending the same bytes on this machine now: ${baselineReqPerSec} req/s\n`,
@@ -237,14 +217,14 @@ export const apiBench: Bench = async (args) => {
     const first = await fetch(liveUrl, { headers: auth(traffic) });
     if (first.status !== 200) throw new Error(`live plan GET failed: ${first.status} ${await first.text()}`);
     const livePlanBytes = (await first.arrayBuffer()).byteLength;
-    const live = await measureGet(liveUrl, auth(traffic), 200, seconds, connections, child.pid!);
+    const live = await measureGet(liveUrl, auth(traffic), 200, seconds, connections, server.pid);
     const live304 = await measureGet(
       liveUrl,
       { ...auth(traffic), 'if-none-match': first.headers.get('etag')! },
       304,
       seconds,
       connections,
-      child.pid!,
+      server.pid,
     );
     process.stderr.write(
       `api: GET live plan (${livePlanBytes} bytes): ${live.reqPerSec} req/s, p50 ${live.p50Ms} ms, p99 ${live.p99Ms} ms, ${live.serverCpuUsPerReq} us server CPU, unexpected ${live.unexpected}; ` +
@@ -285,7 +265,7 @@ export const apiBench: Bench = async (args) => {
     process.stderr.write(
       `api: ingest ${ingest['2xx']} batches of ${perBatch} in ${ingest.duration.toFixed(1)} s: ${Math.round(ingestReadingsPerSec)} readings/s (${readings} taken, ${stats1.deadLetters} dead letters), p99 ${ingest.latency.p99} ms, non-2xx ${ingest.non2xx}\n`,
     );
-    const junk = await junkIngest(base, operator, flag(args, 'junk-seconds', 10), child.pid!);
+    const junk = await junkIngest(base, operator, flag(args, 'junk-seconds', 10), server.pid);
     process.stderr.write(
       `api: junk ingest ${junk.bodies} bodies of ${junk.bodyBytes} bytes (${junk.elements} {} each, ${junk.refused} refused): ${junk.readingsPerSec} readings/s; /healthz meanwhile p99 ${junk.healthP99Ms} ms, max ${junk.healthMaxMs} ms; RSS ${junk.rssBefore} MB before, ${junk.rssPeak} MB 5 s after\n`,
     );
@@ -323,8 +303,7 @@ export const apiBench: Bench = async (args) => {
       cores: (await import('node:os')).cpus().length,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 };

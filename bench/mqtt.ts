@@ -1,41 +1,26 @@
 // Benchmark `mqtt`: telemetry through a real Mosquitto broker and through the embedded one into the windows:
 // one reading per message at QoS 0, gateway batches, QoS 1 batches (acknowledged after their checkpoint), and the
 // readings lost when `urbanflow run --mqtt` is killed with SIGKILL mid-stream and restarted (must be 0).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { KeyStore } from '../src/api/access/key-store.js';
-import { catalogFromCity } from '../src/app/catalog.js';
 import { createPipeline } from '../src/app/pipeline.js';
 import { loadSampleCity } from '../src/city/index.js';
 import { mqttConfig } from '../src/io/mqtt/config.js';
 import { startMqttService } from '../src/io/mqtt/service.js';
-import type { OperatorSpec } from '../src/stream/index.js';
 import { encodeBatch } from '../src/telemetry/codec.js';
 import type { Reading } from '../src/telemetry/reading.js';
+import { COUNT_OPERATORS, countedReadings, killAndRestart, sampleDetectors } from './harness/mqtt-kill-restart.js';
+import { waitFor } from './harness/wait-for.js';
 import type { Bench } from './index.js';
 import { freePort, startMosquitto } from './mosquitto.js';
 
-const CLI = fileURLToPath(new URL('../../bin/urbanflow.js', import.meta.url));
-const WINDOW_MS = 300_000;
-const OPERATORS: OperatorSpec[] = [
-  {
-    name: 'count-5m',
-    metric: 'detector.count',
-    keyBy: 'sensor',
-    window: { type: 'tumbling', sizeMs: WINDOW_MS },
-    aggregates: ['sum', 'count'],
-    allowedLatenessMs: 60_000,
-  },
-];
 const log = (line: string) => process.stderr.write(`mqtt bench: ${line}\n`);
 
 const city = loadSampleCity();
-const catalog = catalogFromCity(city);
-const detectors = catalog.ids.filter((_, i) => catalog.kind[i] === 0);
+const detectors = sampleDetectors();
 
 function readings(n: number, t0: number): Reading[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -44,14 +29,6 @@ function readings(n: number, t0: number): Reading[] {
     ts: t0 + Math.floor(i / detectors.length) * 1000,
     value: i % 20,
   }));
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** Publishes every message, at most `window` waiting for the broker at a time. */
@@ -104,7 +81,7 @@ async function throughMosquitto(
   const start = async () => {
     const pipeline = createPipeline({
       city,
-      operators: OPERATORS,
+      operators: COUNT_OPERATORS,
       watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
       workers: 2,
       clock: () => Date.now(),
@@ -129,10 +106,10 @@ async function throughMosquitto(
     await pub.endAsync();
     const { pipeline, service } = await start();
     // Timed from the first reading taken in: worker start-up and the connection are not the broker's throughput.
-    await until(() => service.ingest.stats().readings > 0, 60_000, 'the first reading');
+    await waitFor('the first reading', () => service.ingest.stats().readings > 0, 60_000, 5);
     // from the first message taken in, as the ingest recorded it: the backlog can all arrive before a timer here runs
     const t0 = service.ingest.stats().firstMessageAt!;
-    await until(() => service.ingest.stats().readings >= total, 300_000, `${total} readings`);
+    await waitFor(`${total} readings`, () => service.ingest.stats().readings >= total, 300_000, 5);
     await pipeline.engine.flush();
     await pipeline.engine.drain();
     const seconds = (performance.now() - t0) / 1000;
@@ -152,7 +129,7 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
   const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
   const pipeline = createPipeline({
     city,
-    operators: OPERATORS,
+    operators: COUNT_OPERATORS,
     watermark: { outOfOrdernessMs: 30_000, idleTimeoutMs: 300_000 },
     workers: 2,
     clock: () => Date.now(),
@@ -173,7 +150,7 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
     });
     const t0 = performance.now();
     await publishAll(pub, messages, qos);
-    await until(() => service.ingest.stats().readings >= total, 300_000, `${total} readings`);
+    await waitFor(`${total} readings`, () => service.ingest.stats().readings >= total, 300_000, 5);
     await pipeline.engine.flush();
     await pipeline.engine.drain();
     const seconds = (performance.now() - t0) / 1000;
@@ -189,105 +166,22 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
 
 /** `urbanflow run` in a child process, SIGKILLed once some windows are out and restarted: readings missing from (or counted twice in) the final windows. */
 async function lostAfterKill(
-  mqttArgs: (dir: string) => string[],
-  connect: (dir: string) => Promise<MqttClient>,
-  topic: string,
-  messagesCount: number,
-  perMessage: number,
+  mqttArgs: string[],
+  connectPublisher: (dir: string) => Promise<MqttClient>,
+  messages: number,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'uf-bench-kill-'));
-  mkdirSync(join(dir, 'state'));
-  writeFileSync(join(dir, 'operators.json'), JSON.stringify(OPERATORS));
-  const results = join(dir, 'results.ndjson');
-  const runUrbanflow = async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'run',
-        '--port',
-        '0',
-        '--workers',
-        '1',
-        '--state-dir',
-        join(dir, 'state'),
-        '--operators',
-        join(dir, 'operators.json'),
-        '--results-file',
-        results,
-        '--log-level',
-        'silent',
-        ...mqttArgs(dir),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    await until(() => /API on/.test(stderr) || child.exitCode !== null, 60_000, 'urbanflow to start');
-    if (child.exitCode !== null) throw new Error(`urbanflow exited: ${stderr}`);
-    return child;
-  };
-  const windows = () => {
-    const out = new Map<string, number>();
-    if (!existsSync(results)) return out;
-    for (const line of readFileSync(results, 'utf8').split('\n'))
-      if (line.endsWith('}')) {
-        const r = JSON.parse(line) as { key: string; start: number; values: { count: number } };
-        out.set(`${r.key}@${r.start}`, r.values.count);
-      }
-    return out;
-  };
-  const total = messagesCount * perMessage;
-  const all = readings(total, Math.floor((Date.now() - 3 * 3_600_000) / WINDOW_MS) * WINDOW_MS);
-  const expectedKeys = new Set(all.map((r) => `${r.sensor}@${Math.floor(r.ts / WINDOW_MS) * WINDOW_MS}`));
-  let child = await runUrbanflow();
-  const pub = await connect(dir);
   try {
-    let sent = 0;
-    const send = async (from: number, to: number) => {
-      for (let m = from; m < to; m += 20, sent = m) {
-        await Promise.all(
-          Array.from({ length: Math.min(20, to - m) }, (_, j) =>
-            pub.publishAsync(
-              topic,
-              Buffer.from(encodeBatch(all.slice((m + j) * perMessage, (m + j + 1) * perMessage))),
-              { qos: 1 },
-            ),
-          ),
-        );
-      }
-    };
-    const firstHalf = send(0, messagesCount / 2);
-    // Killed mid-stream: once a quarter of the messages is out (and taken in, or waiting for its acknowledgement).
-    await until(() => sent >= messagesCount / 4, 240_000, 'a quarter of the messages');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    child = await runUrbanflow();
-    await firstHalf;
-    await send(messagesCount / 2, messagesCount);
-    await pub.publishAsync(
-      topic,
-      Buffer.from(encodeBatch([{ sensor: detectors[0], metric: 'detector.count', ts: Date.now() - 60_000, value: 0 }])),
-      { qos: 1 },
-    );
-    let counted = 0;
-    let stable = 0;
-    let last = -1;
-    await until(
-      () => {
-        const w = windows();
-        counted = [...expectedKeys].reduce((n, k) => n + (w.get(k) ?? 0), 0);
-        stable = counted === last ? stable + 1 : 0;
-        last = counted;
-        return counted === total || stable > 2000;
-      },
-      300_000,
-      'the windows',
-    );
-    return Math.abs(total - counted);
+    const outcome = await killAndRestart({
+      dir,
+      mqttArgs,
+      connectPublisher: () => connectPublisher(dir),
+      topic: 'urbanflow/bench/batch',
+      messages,
+      perMessage: 1000,
+    });
+    return Math.abs(messages * 1000 - countedReadings(outcome));
   } finally {
-    child.kill('SIGTERM');
-    await pub.endAsync(true);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -326,11 +220,9 @@ export const mqttBench: Bench = async (args) => {
     );
     log('kill and restart through Mosquitto');
     figures.lostReadings = await lostAfterKill(
-      () => ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'],
+      ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'],
       () => mqtt.connectAsync(broker.url, { clientId: 'bench-kill-pub' }),
-      'urbanflow/bench/batch',
       Math.round(1000 * scale),
-      1000,
     );
     log(`${single} single-reading messages at QoS 0 through the embedded broker`);
     figures.embeddedSingleReadingsPerSec = await throughEmbedded(singleMessages(single, 'bench'), single, 0);
@@ -341,8 +233,9 @@ export const mqttBench: Bench = async (args) => {
     log('kill and restart through the embedded broker');
     const port = await freePort();
     figures.embeddedLostReadings = await lostAfterKill(
-      () => ['--mqtt-listen', String(port)],
+      ['--mqtt-listen', String(port)],
       async (dir) => {
+        // The device key goes into the running urbanflow's key store, which it reads on each connection.
         const keys = KeyStore.open(join(dir, 'state', 'keys.db'));
         const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
         keys.close();
@@ -353,9 +246,7 @@ export const mqttBench: Bench = async (args) => {
           reconnectPeriod: 500,
         });
       },
-      'urbanflow/bench/batch',
       Math.round(1000 * scale),
-      1000,
     );
   } finally {
     await broker.stop();

@@ -2,11 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { formatCityJson, generateCity } from '../src/city/index.js';
 import type { Bench } from './index.js';
 import { KafkaBroker } from './kafka-broker.js';
-import { ServingProcess, call, exitOf, gauge, simulate, until, type GroupArgs } from './serving-group.js';
+import { EngineProcess, type GroupArgs } from './harness/engine-process.js';
+import type { UrbanflowProcess } from './harness/urbanflow-process.js';
+import { call, gauge, simulate } from './harness/serving-group.js';
+import { waitFor } from './harness/wait-for.js';
 
 const HOUR = 3_600_000;
 const PARTITIONS = 6;
@@ -44,7 +46,7 @@ async function propagation(
 ): Promise<number> {
   const times = await Promise.all(
     bases.map(async (b) => {
-      await until('the change to reach every process', () => check(b), timeoutMs, 5);
+      await waitFor('the change to reach every process', () => check(b), timeoutMs, 5);
       return performance.now() - t0;
     }),
   );
@@ -74,19 +76,19 @@ export const scaleBench: Bench = async (args) => {
     group: 'bench-scale',
     partitions: PARTITIONS,
   };
-  const processes: ServingProcess[] = [];
-  let live: ChildProcess | undefined;
+  const processes: EngineProcess[] = [];
+  let live: UrbanflowProcess | undefined;
   try {
     const historyEnd = Math.floor(Date.now() / 60_000) * 60_000;
     log(`producing ${HISTORY_MS / HOUR} h of history for ${intersections} intersections`);
-    if ((await exitOf(simulate(g, { fromMs: historyEnd - HISTORY_MS, durationMs: HISTORY_MS }))) !== 0)
+    if ((await simulate(g, { fromMs: historyEnd - HISTORY_MS, durationMs: HISTORY_MS }).exited).code !== 0)
       throw new Error('simulate --kafka failed');
     live = simulate(g, { fromMs: historyEnd, durationMs: 2 * HOUR, pace: 1 });
-    processes.push(...['a', 'b', 'c'].map((n) => new ServingProcess(g, n)));
-    const bases = await Promise.all(processes.map((p) => p.address));
-    await until('the operator key', () => processes.some((p) => p.bootstrapKey), 300_000);
+    processes.push(...[0, 1, 2].map(() => new EngineProcess({ ...g, solverThreads: 1 })));
+    const bases = await Promise.all(processes.map((p) => p.listening(300_000)));
+    await waitFor('the operator key', () => processes.some((p) => p.bootstrapKey), 300_000);
     const key = processes.find((p) => p.bootstrapKey)!.bootstrapKey!;
-    await until(
+    await waitFor(
       'every process ready',
       async () => (await Promise.all(bases.map((b) => call(b, '/readyz', undefined)))).every((r) => r.status === 200),
       300_000,
@@ -98,7 +100,7 @@ export const scaleBench: Bench = async (args) => {
       Promise.all(
         bases.map(async (b) => ((await call(b, '/v1/signals/intersections', key)).body as { items: Item[] }).items),
       );
-    await until(
+    await waitFor(
       'signal plans on every process',
       async () =>
         (await listings()).every((items) => items.length === intersections && items.every((i) => i.version !== null)),
@@ -138,7 +140,7 @@ export const scaleBench: Bench = async (args) => {
         body: { tenant: 'bench', role: 'traffic-center' },
       });
       const { key: rec, secret } = made.body as { key: { id: string }; secret: string };
-      await until(
+      await waitFor(
         'the key on every process',
         async () =>
           (await Promise.all(bases.map((b) => call(b, '/v1/operators', secret)))).every((r) => r.status === 200),
@@ -163,7 +165,7 @@ export const scaleBench: Bench = async (args) => {
     const survivors = bases.slice(0, 2);
     const killedAt = performance.now();
     await processes[2].kill9();
-    await until(
+    await waitFor(
       'the survivors to take over',
       async () =>
         (await assignedTotal(survivors, key)) === PARTITIONS && (await everyRouteServes(survivors, key, routes)),
@@ -174,10 +176,10 @@ export const scaleBench: Bench = async (args) => {
 
     // Catch-up: a fresh process joining the group, from start until ready (it read the results and shared state to their ends).
     const joinedAt = performance.now();
-    const joiner = new ServingProcess(g, 'd');
+    const joiner = new EngineProcess({ ...g, solverThreads: 1 });
     processes.push(joiner);
-    const joinerBase = await joiner.address;
-    await until(
+    const joinerBase = await joiner.listening(300_000);
+    await waitFor(
       'the joining process ready',
       async () => (await call(joinerBase, '/readyz', undefined)).status === 200,
       300_000,
@@ -206,7 +208,7 @@ export const scaleBench: Bench = async (args) => {
       loadAvgEnd: loadavg()[0],
     };
   } finally {
-    live?.kill('SIGKILL');
+    await live?.kill9();
     await Promise.all(processes.map((p) => p.kill9()));
     await broker.destroy();
   }

@@ -1,48 +1,23 @@
 // `urbanflow run --source http` as a process: first-start operator key, HTTP ingest, SIGTERM that loses nothing accepted.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runHttpArgs, UrbanflowProcess } from '../../bench/harness/urbanflow-process.js';
 
-const CLI = new URL('../../bin/urbanflow.js', import.meta.url).pathname;
+/** `urbanflow run` taking telemetry over HTTP on `dir`, silent but for the operator key and fatal errors. */
+function runHttp(dir: string, extra: string[] = [], workers = 1): UrbanflowProcess {
+  return new UrbanflowProcess([...runHttpArgs(dir, workers), '--log-level', 'silent', ...extra]);
+}
 
 describe('urbanflow run over HTTP', () => {
   it("prints a first-start operator key once, takes telemetry, and on SIGTERM emits every accepted reading's windows", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uf-run-'));
     const results = join(dir, 'results.ndjson');
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          CLI,
-          'run',
-          '--source',
-          'http',
-          '--port',
-          '0',
-          '--workers',
-          '1',
-          '--state-dir',
-          dir,
-          '--results-file',
-          results,
-          '--log-level',
-          'silent',
-        ],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      while (!/Bearer (ufk_\S+)"/.test(stderr)) {
-        if (child.exitCode !== null) throw new Error(stderr);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const base = /API on (http:\/\/\S+)/.exec(stderr)![1];
-      const key = /Bearer (ufk_\S+)"/.exec(stderr)![1];
+      const server = runHttp(dir, ['--results-file', results]);
+      const key = (await server.printed(/Bearer (ufk_\S+)"/))[1];
+      const base = await server.listening();
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
       const city = (await (await fetch(`${base}/v1/city`, { headers })).json()) as {
         city: { weatherStations: { sensor: string }[] };
@@ -58,9 +33,8 @@ describe('urbanflow run over HTTP', () => {
       const res = await fetch(`${base}/v1/telemetry`, { method: 'POST', headers, body: JSON.stringify(readings) });
       expect(res.status).toBe(202);
       expect(await res.json()).toMatchObject({ readings: 30, accepted: 30 });
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(stderr).toMatch(/closing open windows/);
+      expect(await server.stop()).toBe(0);
+      expect(server.stderr).toMatch(/closing open windows/);
       const rows = readFileSync(results, 'utf8')
         .trim()
         .split('\n')
@@ -71,21 +45,10 @@ describe('urbanflow run over HTTP', () => {
       expect(Math.min(...temps.map((r) => r.values.min))).toBe(10);
 
       // A second start finds the operator key and prints no new one.
-      const again = spawn(
-        process.execPath,
-        [CLI, 'run', '--source', 'http', '--port', '0', '--workers', '0', '--state-dir', dir, '--log-level', 'silent'],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let err2 = '';
-      again.stderr.on('data', (d: Buffer) => (err2 += d.toString()));
-      const exited2 = new Promise<number | null>((resolve) => again.on('exit', (code) => resolve(code)));
-      while (!/API on/.test(err2)) {
-        if (again.exitCode !== null) throw new Error(err2);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      again.kill('SIGINT');
-      expect(await exited2).toBe(0);
-      expect(err2).not.toMatch(/ufk_/);
+      const again = runHttp(dir, [], 0);
+      await again.listening();
+      expect(await again.stop('SIGINT')).toBe(0);
+      expect(again.stderr).not.toMatch(/ufk_/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -96,37 +59,12 @@ describe('urbanflow run over HTTP', () => {
     try {
       // From the first line on, the handlers are in place: before loading the service, opening stores, listening.
       for (const delayMs of [0, 150, 600, 1500]) {
-        const child = spawn(
-          process.execPath,
-          [
-            CLI,
-            'run',
-            '--source',
-            'http',
-            '--port',
-            '0',
-            '--workers',
-            '1',
-            '--state-dir',
-            dir,
-            '--log-level',
-            'silent',
-          ],
-          { stdio: ['ignore', 'ignore', 'pipe'] },
-        );
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-          child.on('exit', (code, signal) => resolve({ code, signal })),
-        );
-        while (!/urbanflow: starting/.test(stderr)) {
-          if (child.exitCode !== null) throw new Error(stderr);
-          await new Promise((r) => setTimeout(r, 5));
-        }
+        const server = runHttp(dir);
+        await server.printed(/urbanflow: starting/, 60_000, 5);
         await new Promise((r) => setTimeout(r, delayMs));
-        child.kill('SIGTERM');
-        expect({ delayMs, ...(await exited) }).toEqual({ delayMs, code: 0, signal: null });
-        expect(stderr).toMatch(/stopped: \d+ readings/);
+        await server.stop();
+        expect({ delayMs, ...(await server.exited) }).toEqual({ delayMs, code: 0, signal: null });
+        expect(server.stderr).toMatch(/stopped: \d+ readings/);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { decode } from '@msgpack/msgpack';
 import type { KafkaConfig } from '../../../src/config.js';
 import * as rd from '../../../src/io/kafka/rdkafka.js';
 import type { WindowResult } from '../../../src/stream/index.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { waitFor } from '../../../bench/harness/wait-for.js';
 
 export { waitFor };
 

@@ -12,7 +12,7 @@ import type { WindowResult } from '../../../src/stream/index.js';
 import { DEFAULT_SKETCH_ALPHA } from '../../../src/stream/sketch.js';
 import { encodeBatch, encodeReading } from '../../../src/telemetry/codec.js';
 import { SKIP_REAL_KAFKA, startTestBroker } from './broker-fixture.js';
-import { EngineProcess } from './engine-process.js';
+import { EngineProcess } from '../../../bench/harness/engine-process.js';
 import { identity, sorted } from './expected.js';
 import {
   PARTITIONS,

@@ -3,10 +3,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaBroker } from '../../../bench/kafka-broker.js';
-import { ServingProcess, call, exitOf, gauge, simulate, until, type GroupArgs } from '../../../bench/serving-group.js';
+import { EngineProcess, type GroupArgs } from '../../../bench/harness/engine-process.js';
+import type { UrbanflowProcess } from '../../../bench/harness/urbanflow-process.js';
+import { call, gauge, simulate } from '../../../bench/harness/serving-group.js';
+import { waitFor } from '../../../bench/harness/wait-for.js';
 import { formatCityJson, generateCity } from '../../../src/city/index.js';
 import * as rd from '../../../src/io/kafka/rdkafka.js';
 import { SKIP_REAL_KAFKA, startTestBroker } from './broker-fixture.js';
@@ -30,10 +32,10 @@ const city = generateCity({
 
 let broker: KafkaBroker;
 let args: GroupArgs;
-let processes: ServingProcess[] = [];
+let processes: EngineProcess[] = [];
 let bases: string[] = [];
 let operatorKey: string;
-let live: ChildProcess | undefined;
+let live: UrbanflowProcess | undefined;
 let historyEndMs: number;
 
 if (SKIP_REAL_KAFKA)
@@ -42,7 +44,8 @@ if (SKIP_REAL_KAFKA)
   );
 
 function dumpLogs(): void {
-  for (const p of processes) process.stderr.write(`${p.name} log:\n  ${p.output.slice(-30).join('\n  ')}\n`);
+  for (const [i, p] of processes.entries())
+    process.stderr.write(`process ${i} log:\n  ${p.output.slice(-30).join('\n  ')}\n`);
 }
 
 async function inputEnds(): Promise<number[]> {
@@ -95,31 +98,31 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     args = { brokers: broker.brokers, cityFile, prefix: 'scale', group: 'scale-group', partitions: PARTITIONS };
     // History up to the current minute, as fast as it goes; then the simulator goes on producing in real time.
     historyEndMs = Math.floor(Date.now() / 60_000) * 60_000;
-    expect(await exitOf(simulate(args, { fromMs: historyEndMs - HISTORY_MS, durationMs: HISTORY_MS }))).toBe(0);
+    expect((await simulate(args, { fromMs: historyEndMs - HISTORY_MS, durationMs: HISTORY_MS }).exited).code).toBe(0);
     const historyEnds = await inputEnds();
     live = simulate(args, { fromMs: historyEndMs, durationMs: 2 * HOUR, pace: 1 });
-    processes = ['a', 'b', 'c'].map((n) => new ServingProcess(args, n));
-    bases = await Promise.all(processes.map((p) => p.address));
+    processes = [0, 1, 2].map(() => new EngineProcess({ ...args, solverThreads: 1 }));
+    bases = await Promise.all(processes.map((p) => p.listening(300_000)));
     try {
-      await until(
+      await waitFor(
         'the first process to create the operator key',
         () => processes.some((p) => p.bootstrapKey !== undefined),
         180_000,
       );
       operatorKey = processes.find((p) => p.bootstrapKey)!.bootstrapKey!;
-      await until(
+      await waitFor(
         'every process to be ready',
         async () => (await onEach('/readyz')).every((r) => r.status === 200),
         240_000,
         250,
       );
-      await until(
+      await waitFor(
         'the group to process the history',
         async () => (await committed()).every((o, p) => o >= historyEnds[p]),
         300_000,
         500,
       );
-      await until(
+      await waitFor(
         'every process to read the window results to their end',
         async () => {
           const lags = await Promise.all(bases.map((b) => gauge(b, operatorKey, 'urbanflow_kafka_global_topic_lag')));
@@ -135,7 +138,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
   }, 900_000);
 
   afterAll(async () => {
-    live?.kill('SIGKILL');
+    await live?.kill9();
     await Promise.all(processes.map((p) => p.kill9()));
     await broker?.destroy();
   });
@@ -170,7 +173,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     const listings = async () =>
       (await onEach('/v1/signals/intersections')).map((r) => (r.body as { items: Item[] }).items);
     let last: Item[][] = [];
-    await until(
+    await waitFor(
       "every process to serve the leader's published signal plans",
       async () => {
         last = await listings();
@@ -182,7 +185,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
       1_000,
     );
     // A refresh may land between two reads: the listings agree once it reached all three.
-    await until(
+    await waitFor(
       'the three listings to agree',
       async () => {
         last = await listings();
@@ -217,7 +220,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     const location = posted.headers.location;
     const plan = posted.body as { id: string; status: string };
     expect(plan.status).toBe('done');
-    await until(
+    await waitFor(
       'the plan to reach the other processes',
       async () =>
         (await onEach(location, operatorKey, bases.slice(1))).every(
@@ -235,7 +238,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     });
     expect(created.status).toBe(201);
     const { key, secret } = created.body as { key: { id: string }; secret: string };
-    await until(
+    await waitFor(
       'the new key to work on every process',
       async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 200),
       30_000,
@@ -243,7 +246,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     const revoked = await call(bases[1], `/v1/keys/${key.id}`, operatorKey, { method: 'DELETE' });
     expect(revoked.status).toBe(200);
     // The propagation time is a benchmark figure (revocationPropagationMs), not asserted here.
-    await until(
+    await waitFor(
       'the revoked key to be refused by every process',
       async () => (await onEach('/v1/operators', secret)).every((r) => r.status === 401),
       30_000,
@@ -269,7 +272,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
       '/v1/signals/plans',
     ];
     try {
-      await until(
+      await waitFor(
         'the survivors to hold every input partition',
         async () => {
           const held = await Promise.all(
@@ -282,7 +285,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
       );
       for (const path of routes) for (const r of await onEach(path)) expect(r.status, path).toBe(200);
       const ends = await inputEnds();
-      await until(
+      await waitFor(
         'the survivors to process what the killed process left',
         async () => (await committed()).every((o, p) => o >= ends[p]),
         180_000,

@@ -1,7 +1,7 @@
 // The embedded broker (`--mqtt-listen`): API keys as MQTT passwords; a device key publishes its own tenant's
 // telemetry into the windows, is refused on another tenant's topic and when subscribing; other roles and wrong keys
 // cannot connect; bad payloads are dead letters; nothing of it stops the broker.
-import { waitFor } from '../../helpers/wait-for.js';
+import { waitFor } from '../../../bench/harness/wait-for.js';
 import { OPERATORS } from './operators.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // The MQTT source against a real Mosquitto broker, in process: topic template and batch topic readings reach the
 // windows; a malformed payload, an unknown topic and an unknown sensor become dead letters carrying the topic; QoS 1
 // redeliveries are counted once; the window state and redelivery filter survive a restart of the source.
-import { waitFor } from '../../helpers/wait-for.js';
+import { waitFor } from '../../../bench/harness/wait-for.js';
 import { OPERATORS } from './operators.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
