@@ -1,14 +1,14 @@
 // Tumbling and hopping windows: boundaries aligned for all keys, so a window is one group of per-key slots.
 import { resized } from '../typed-arrays.js';
-import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { AggregateName } from './aggregates.js';
 import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import { WindowOperatorBase } from './operator-base.js';
 import type { StateReader, StateWriter } from './state-codec.js';
 
 const FIRED = 1;
 const DIRTY = 2;
-const NO_CHANGES = new Uint32Array(0);
 
 interface WindowGroup {
   start: number;
@@ -20,26 +20,23 @@ interface WindowGroup {
   dirty: number[];
 }
 
-export class AlignedWindowOperator implements WindowOperator {
-  private readonly store: AccumulatorStore;
+export class AlignedWindowOperator extends WindowOperatorBase implements WindowOperator {
   private readonly groups = new Map<number, WindowGroup>();
   /** Revisions emitted so far per slot, grown with the store's slots. */
   private emits = new Int32Array(1024);
   private readonly dirtyFlag: Uint8Array[] = [];
-  watermark = -Infinity;
-  nextDue = Infinity;
   private lastGroup: WindowGroup | undefined;
 
   constructor(
-    private readonly aggregates: readonly AggregateName[],
+    aggregates: readonly AggregateName[],
     private readonly sizeMs: number,
     private readonly slideMs: number,
     private readonly offsetMs: number,
-    private readonly latenessMs: number,
+    latenessMs: number,
     private readonly keyCount: number,
-    private readonly changes?: ChangeSet,
+    changes?: ChangeSet,
   ) {
-    this.store = new AccumulatorStore(aggregates);
+    super(aggregates, latenessMs, changes, 1024);
   }
 
   get activeWindows(): number {
@@ -136,10 +133,6 @@ export class AlignedWindowOperator implements WindowOperator {
     this.nextDue = next;
   }
 
-  takeChanges(): Uint32Array {
-    return this.changes ? this.changes.take() : NO_CHANGES;
-  }
-
   writeKey(key: number, w: StateWriter): boolean {
     let n = 0;
     for (const g of this.groups.values()) if (g.slotOfKey[key] >= 0) n++;
@@ -177,8 +170,7 @@ export class AlignedWindowOperator implements WindowOperator {
     const flags = this.dirtyFlag[slot >>> 16];
     if (flags) flags[slot & 0xffff] = 0;
     this.changes?.touch(key);
-    out.push(key, g.start, g.end, this.emits[slot]++);
-    for (let i = 0; i < this.aggregates.length; i++) out.setValue(i, this.store.value(slot, this.aggregates[i]));
+    this.emitSlot(out, slot, key, g.start, g.end, this.emits[slot]++);
   }
 
   private purge(g: WindowGroup): void {

@@ -1,25 +1,25 @@
 // The stream engine: decode, validate, route by key to worker threads in batches, advance watermarks, collect results.
-import type { SensorCatalog } from '../telemetry/catalog.js';
 import {
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  DeadLetterSampler,
+  METRICS,
+  METRIC_INDEX,
+  SingleReadingDecoder,
   WireFormatError,
   batchFromReadings,
   decodeWire,
-  type DecodedBatch,
-  type DecodedMessage,
-} from '../telemetry/codec.js';
-import type { DeadLetterSink } from '../telemetry/dead-letter.js';
-import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
-import { METRICS, METRIC_INDEX } from '../telemetry/metrics.js';
-import type { Reading } from '../telemetry/reading.js';
-import {
-  DEFAULT_MAX_FUTURE_SKEW_MS,
   validateBatch,
   validateSingle,
+  type DeadLetterSink,
+  type DecodedBatch,
+  type DecodedMessage,
+  type FastReading,
   type PartitionOwnership,
+  type Reading,
+  type SensorCatalog,
   type ValidReadings,
   type ValidationContext,
-} from '../telemetry/validate.js';
-import { SingleReadingDecoder, type FastReading } from '../telemetry/single-decoder.js';
+} from '../telemetry/index.js';
 import { configError } from '../errors.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import { LatencyHistogram } from './histogram.js';

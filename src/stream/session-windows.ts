@@ -1,11 +1,10 @@
 // Session windows: per key, readings closer than the gap merge into one window [first ts, last ts + gap).
-import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { AggregateName } from './aggregates.js';
 import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import { WindowOperatorBase } from './operator-base.js';
 import type { StateReader, StateWriter } from './state-codec.js';
-
-const NO_CHANGES = new Uint32Array(0);
 
 interface Session {
   start: number;
@@ -15,19 +14,16 @@ interface Session {
   dirty: boolean;
 }
 
-export class SessionWindowOperator implements WindowOperator {
-  private readonly store: AccumulatorStore;
+export class SessionWindowOperator extends WindowOperatorBase implements WindowOperator {
   private readonly sessions = new Map<number, Session[]>();
-  watermark = -Infinity;
-  nextDue = Infinity;
 
   constructor(
-    private readonly aggregates: readonly AggregateName[],
+    aggregates: readonly AggregateName[],
     private readonly gapMs: number,
-    private readonly latenessMs: number,
-    private readonly changes?: ChangeSet,
+    latenessMs: number,
+    changes?: ChangeSet,
   ) {
-    this.store = new AccumulatorStore(aggregates, 64);
+    super(aggregates, latenessMs, changes, 64);
   }
 
   get activeWindows(): number {
@@ -87,9 +83,7 @@ export class SessionWindowOperator implements WindowOperator {
         this.changes?.touch(key);
         if (s.dirty) {
           s.dirty = false;
-          out.push(key, s.start, s.end, s.emits++);
-          for (let a = 0; a < this.aggregates.length; a++)
-            out.setValue(a, this.store.value(s.slot, this.aggregates[a]));
+          this.emitSlot(out, s.slot, key, s.start, s.end, s.emits++);
         }
         if (s.end - 1 + this.latenessMs <= w) {
           this.store.free(s.slot);
@@ -107,10 +101,6 @@ export class SessionWindowOperator implements WindowOperator {
     for (const list of this.sessions.values())
       for (const s of list) next = Math.min(next, s.dirty ? s.end - 1 : s.end - 1 + this.latenessMs);
     this.nextDue = next;
-  }
-
-  takeChanges(): Uint32Array {
-    return this.changes ? this.changes.take() : NO_CHANGES;
   }
 
   writeKey(key: number, w: StateWriter): boolean {

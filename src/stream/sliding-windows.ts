@@ -2,13 +2,12 @@
 // emitted whenever a reading changes what the last `size` milliseconds hold. Each window is recomputed
 // from the key's retained readings (cost: readings per window), which suits the low-rate metrics this
 // window type is meant for.
-import { AccumulatorStore, type AggregateName } from './aggregates.js';
+import type { AggregateName } from './aggregates.js';
 import type { ChangeSet } from './changes.js';
 import type { EmitBuffer } from './emit-buffer.js';
 import type { WindowOperator } from './operator.js';
+import { WindowOperatorBase } from './operator-base.js';
 import type { StateReader, StateWriter } from './state-codec.js';
-
-const NO_CHANGES = new Uint32Array(0);
 
 interface KeyState {
   ts: number[];
@@ -19,21 +18,18 @@ interface KeyState {
   emits: Map<number, number>;
 }
 
-export class SlidingWindowOperator implements WindowOperator {
-  private readonly store: AccumulatorStore;
+export class SlidingWindowOperator extends WindowOperatorBase implements WindowOperator {
   private readonly keys = new Map<number, KeyState>();
   private readonly pendingKeys = new Set<number>();
-  watermark = -Infinity;
-  nextDue = Infinity;
   private readings = 0;
 
   constructor(
-    private readonly aggregates: readonly AggregateName[],
+    aggregates: readonly AggregateName[],
     private readonly sizeMs: number,
-    private readonly latenessMs: number,
-    private readonly changes?: ChangeSet,
+    latenessMs: number,
+    changes?: ChangeSet,
   ) {
-    this.store = new AccumulatorStore(aggregates, 4);
+    super(aggregates, latenessMs, changes, 4);
   }
 
   get activeWindows(): number {
@@ -83,8 +79,7 @@ export class SlidingWindowOperator implements WindowOperator {
     const from = t - this.sizeMs;
     for (let i = 0; i < st.ts.length && st.ts[i] <= t; i++)
       if (st.ts[i] > from) this.store.add(slot, st.ts[i], st.values[i]);
-    out.push(key, from + 1, t + 1, revision);
-    for (let a = 0; a < this.aggregates.length; a++) out.setValue(a, this.store.value(slot, this.aggregates[a]));
+    this.emitSlot(out, slot, key, from + 1, t + 1, revision);
     this.store.free(slot);
   }
 
@@ -117,10 +112,6 @@ export class SlidingWindowOperator implements WindowOperator {
       for (const t of st.emits.keys()) next = Math.min(next, t + this.latenessMs);
     }
     this.nextDue = next;
-  }
-
-  takeChanges(): Uint32Array {
-    return this.changes ? this.changes.take() : NO_CHANGES;
   }
 
   writeKey(key: number, w: StateWriter): boolean {

@@ -39,13 +39,24 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Encodes readings as one columnar batch message (typed columns as little-endian bins). */
-export function encodeBatch(readings: readonly Reading[]): Uint8Array {
+/** Readings laid out column-wise: sensors and metrics as indices into dictionaries in first-seen order. */
+function columnsOf<M extends Uint8Array | Uint32Array>(
+  readings: readonly Reading[],
+  metric: M,
+): {
+  sensorNames: string[];
+  metricNames: string[];
+  sensor: Uint32Array;
+  metric: M;
+  ts: Float64Array;
+  value: Float64Array;
+  quality: Uint8Array;
+  anyQuality: boolean;
+} {
   const sensors = new Map<string, number>();
   const metrics = new Map<string, number>();
   const n = readings.length;
   const sensor = new Uint32Array(n);
-  const metric = new Uint8Array(n);
   const ts = new Float64Array(n);
   const value = new Float64Array(n);
   const quality = new Uint8Array(n);
@@ -65,15 +76,30 @@ export function encodeBatch(readings: readonly Reading[]): Uint8Array {
       anyQuality = true;
     }
   }
-  const msg: Record<string, unknown> = {
-    sensors: [...sensors.keys()],
-    metrics: [...metrics.keys()],
-    sensor: bytesOf(sensor),
-    metric: bytesOf(metric),
-    ts: bytesOf(ts),
-    value: bytesOf(value),
+  return {
+    sensorNames: [...sensors.keys()],
+    metricNames: [...metrics.keys()],
+    sensor,
+    metric,
+    ts,
+    value,
+    quality,
+    anyQuality,
   };
-  if (anyQuality) msg.quality = bytesOf(quality);
+}
+
+/** Encodes readings as one columnar batch message (typed columns as little-endian bins). */
+export function encodeBatch(readings: readonly Reading[]): Uint8Array {
+  const c = columnsOf(readings, new Uint8Array(readings.length));
+  const msg: Record<string, unknown> = {
+    sensors: c.sensorNames,
+    metrics: c.metricNames,
+    sensor: bytesOf(c.sensor),
+    metric: bytesOf(c.metric),
+    ts: bytesOf(c.ts),
+    value: bytesOf(c.value),
+  };
+  if (c.anyQuality) msg.quality = bytesOf(c.quality);
   return encode(msg);
 }
 
@@ -226,33 +252,6 @@ export function decodeWire(bytes: Uint8Array): DecodedMessage {
 
 /** The decoded form of in-process readings (the simulator's path), without a MessagePack round trip. */
 export function batchFromReadings(readings: readonly Reading[]): DecodedBatch {
-  const sensors = new Map<string, number>();
-  const metrics = new Map<string, number>();
-  const n = readings.length;
-  const batch: DecodedBatch = {
-    length: n,
-    sensorNames: [],
-    metricNames: [],
-    sensor: new Uint32Array(n),
-    metric: new Uint32Array(n),
-    ts: new Float64Array(n),
-    value: new Float64Array(n),
-    quality: new Uint8Array(n),
-    typeErrors: new Map(),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = readings[i];
-    let s = sensors.get(r.sensor);
-    if (s === undefined) sensors.set(r.sensor, (s = sensors.size));
-    let m = metrics.get(r.metric);
-    if (m === undefined) metrics.set(r.metric, (m = metrics.size));
-    batch.sensor[i] = s;
-    batch.metric[i] = m;
-    batch.ts[i] = r.ts;
-    batch.value[i] = r.value;
-    batch.quality[i] = r.quality ? QUALITY_CODES[r.quality] : 0;
-  }
-  batch.sensorNames = [...sensors.keys()];
-  batch.metricNames = [...metrics.keys()];
-  return batch;
+  const { anyQuality: _, ...columns } = columnsOf(readings, new Uint32Array(readings.length));
+  return { length: readings.length, ...columns, typeErrors: new Map() };
 }
