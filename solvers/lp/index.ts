@@ -1,6 +1,7 @@
 // Public surface of the LP/MIP layer: build an LpModel, solve it with the backend that suits its size.
 import { solveWithHighs } from './highs.js';
 import { solveWithJsLp } from './jslp.js';
+export { solveWithJsLpNow } from './jslp.js';
 import type { LpModel } from './model.js';
 import type { LpBackendName, LpResult, LpSolveOptions } from './result.js';
 

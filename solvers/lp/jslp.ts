@@ -42,11 +42,13 @@ function toJsModel(model: LpModel) {
   return { optimize: 'obj', opType: 'min' as const, constraints, variables, ints };
 }
 
-export async function solveWithJsLp(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
+/** Solves on the calling thread, synchronously: for small models inside a synchronous algorithm (signal splits). */
+export function solveWithJsLpNow(model: LpModel, options: LpSolveOptions = {}): LpResult {
   const js = toJsModel(model);
   const solverOptions = {
     ...(options.mipRelGap !== undefined ? { tolerance: options.mipRelGap } : {}),
     ...(options.timeLimitSeconds !== undefined ? { timeout: options.timeLimitSeconds * 1000 } : {}),
+    ...(options.presolve !== undefined ? { presolve: options.presolve } : {}),
   };
   const raw = solver.Solve({ ...js, options: solverOptions }) as Record<string, number | boolean | undefined>;
   const x = new Float64Array(model.numCols);
@@ -58,4 +60,8 @@ export async function solveWithJsLp(model: LpModel, options: LpSolveOptions = {}
   }
   const proven = model.numIntegers === 0 || (options.mipRelGap ?? 0) === 0;
   return { backend: 'jslp', status: proven ? 'optimal' : 'feasible', objective: evaluateObjective(model, x), x };
+}
+
+export async function solveWithJsLp(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
+  return solveWithJsLpNow(model, options);
 }

@@ -30,6 +30,8 @@ export interface LpSolveOptions {
   readonly timeLimitSeconds?: number;
   /** HiGHS dual simplex pricing: steepest edge (HiGHS's choice) or Devex, cheaper per iteration on degenerate models. */
   readonly dualEdgeWeights?: 'steepest-edge' | 'devex';
+  /** javascript-lp-solver: whether its presolve runs (on unless false); HiGHS always presolves. */
+  readonly presolve?: boolean;
   /** Where HiGHS runs (a thread pool the caller owns); on the calling thread when absent. */
   readonly highs?: HighsExecutor;
 }

@@ -1,6 +1,6 @@
 // Green splits at a given cycle: the LP that maximizes the common reserve-capacity factor, and Webster's proportional split.
 import { UrbanflowError } from '../../src/errors.js';
-import { jsLpSolver as solver, type SolveResult } from '../lp/index.js';
+import { LpBuilder, solveWithJsLpNow, type LpModel } from '../lp/index.js';
 import type { CriticalPath } from './cycle.js';
 import type { TimingModel } from './model.js';
 
@@ -83,56 +83,49 @@ export function wholeSecondLevel(model: TimingModel, cycle: number): number[] {
   return solveLevel(model, cycle, true).map((v) => Math.round(v));
 }
 
-function solveLevel(model: TimingModel, cycle: number, integer = false): number[] {
-  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {
-    cycle: { equal: cycle },
-    cap: { max: MAX_RESERVE_FACTOR },
-  };
-  const variables: Record<string, Record<string, number>> = { mu: { mu: 1, cap: 1 } };
-  model.phases.forEach((p, i) => {
-    constraints[`min${i}`] = { min: p.minSplit };
-    variables[`s${i}`] = { [`min${i}`]: 1 };
-  });
-  for (let b = 0; b < model.rings[0].length; b++) {
-    variables[`b${b}`] = { cycle: 1 };
-    model.rings.forEach((ring, r) => {
-      if (ring[b].length === 0) return;
-      const row = `ring${r}_${b}`;
-      constraints[row] = { equal: 0 };
-      variables[`b${b}`][row] = -1;
-      for (const p of ring[b]) variables[`s${p}`][row] = 1;
-    });
+/**
+ * The level LP as an LpModel: columns mu, then a split per phase, then a time per barrier; rows in the order the
+ * simplex meets them (cycle, reserve cap, split minimums, ring-barrier sums, lane-group capacities).
+ */
+export function levelModel(model: TimingModel, cycle: number, integer = false): LpModel {
+  const lp = new LpBuilder();
+  const mu = lp.addCol(0, Infinity, -1);
+  const split = model.phases.map(() => lp.addCol(0, Infinity, 0, integer));
+  const barrier = model.rings[0].map(() => lp.addCol(0, Infinity, 0, integer));
+  lp.addRow(
+    barrier,
+    barrier.map(() => 1),
+    cycle,
+    cycle,
+  );
+  lp.addRow([mu], [1], -Infinity, MAX_RESERVE_FACTOR);
+  model.phases.forEach((p, i) => lp.addRow([split[i]], [1], p.minSplit, Infinity));
+  for (let b = 0; b < barrier.length; b++)
+    for (const ring of model.rings) {
+      if (ring[b].length === 0) continue;
+      lp.addRow([barrier[b], ...ring[b].map((p) => split[p])], [-1, ...ring[b].map(() => 1)], 0, 0);
+    }
+  for (const g of model.laneGroups) {
+    if (g.flowRatio === 0) continue;
+    const phases = [...new Set(g.phases)];
+    const lost = g.phases.reduce((s, p) => s + model.phases[p].lostTime, 0);
+    lp.addRow([mu, ...phases.map((p) => split[p])], [g.flowRatio * cycle, ...phases.map(() => -1)], -Infinity, -lost);
   }
-  model.laneGroups.forEach((g, i) => {
-    if (g.flowRatio === 0) return;
-    const row = `lg${i}`;
-    constraints[row] = { max: -g.phases.reduce((s, p) => s + model.phases[p].lostTime, 0) };
-    variables.mu[row] = g.flowRatio * cycle;
-    for (const p of g.phases) variables[`s${p}`][row] = -1;
-  });
-  const ints = integer
-    ? Object.fromEntries(
-        Object.keys(variables)
-          .filter((v) => v !== 'mu')
-          .map((v) => [v, 1 as const]),
-      )
-    : undefined;
-  const result = solver.Solve({
-    optimize: 'mu',
-    opType: 'max',
-    constraints,
-    variables,
-    ...(ints ? { ints } : {}),
-    options: { presolve: false },
-  }) as SolveResult;
-  if (!result.feasible) {
+  return lp.build();
+}
+
+function solveLevel(model: TimingModel, cycle: number, integer = false): number[] {
+  // Presolve off, as the splits have always been computed: the LP has many optimal vertices, and presolving can
+  // end on another one (a different starting point for the rebalancing below).
+  const result = solveWithJsLpNow(levelModel(model, cycle, integer), { presolve: false });
+  if (result.status !== 'optimal' && result.status !== 'feasible') {
     throw new UrbanflowError(
       'UF_ERR_INFEASIBLE',
       `intersection ${model.id}: no split fits the minimums in a ${cycle} s cycle`,
       { cycle },
     );
   }
-  return model.phases.map((_, i) => Number(result[`s${i}`] ?? 0));
+  return model.phases.map((_, i) => result.x[1 + i]);
 }
 
 /**
