@@ -1,6 +1,5 @@
 // Benchmark `forecast`: fit + 48-step forecast for 10,000 bin series and for 1,000 feeders with two weeks of half-hourly history.
-import { fitBinFill, forecastBinFill } from '../models/bin-fill.js';
-import { fitFeederLoad, forecastFeederLoad } from '../models/feeder-load.js';
+import { fitBinFill, forecastBinFill, fitFeederLoad, forecastFeederLoad } from '../models/index.js';
 import { syntheticBin, syntheticDemand } from '../models/synthetic.js';
 import type { Bench } from './index.js';
 

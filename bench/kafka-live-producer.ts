@@ -1,8 +1,8 @@
 // The Kafka benchmark's live telemetry source, run as a process of its own so that producing (building and
 // encoding readings) takes no time from the engine's main thread: gateway batches at a steady rate.
-import { coPartitioning } from '../src/io/kafka/partitioner.js';
+import { coPartitioning } from '../src/io/kafka/index.js';
 import * as rd from '../src/io/kafka/rdkafka.js';
-import { encodeBatch } from '../src/telemetry/codec.js';
+import { encodeBatch } from '../src/telemetry/index.js';
 import { OPERATORS, benchCatalog, gatewayOrder, telemetryProducer } from './kafka-workload.js';
 
 export interface LiveProducerArgs {

@@ -2,8 +2,7 @@
 // every sensor once per event-time second; shared by the benchmark and its live producer process.
 import * as rd from '../src/io/kafka/rdkafka.js';
 import type { OperatorSpec } from '../src/stream/index.js';
-import { buildCatalog, type SensorCatalog } from '../src/telemetry/catalog.js';
-import type { Reading } from '../src/telemetry/reading.js';
+import { buildCatalog, type SensorCatalog, type Reading } from '../src/telemetry/index.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 6);
 

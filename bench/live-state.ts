@@ -1,10 +1,9 @@
 // Seeds a state directory with lane-group flow history up to now and the signal plans computed on it, for a server to resume.
 import { loadSampleCity } from '../src/city/index.js';
-import { DEFAULT_OPERATORS } from '../src/app/operators.js';
+import { DEFAULT_OPERATORS, StateStore } from '../src/app/index.js';
 import { ForecastService, seriesIdsOfCity } from '../src/app/forecasts/index.js';
 import { SignalPlanService, planRunnerOn } from '../src/app/plans/index.js';
 import { SolverRuntime } from '../src/runtime/index.js';
-import { StateStore } from '../src/app/state-store.js';
 import type { WindowResult } from '../src/stream/index.js';
 import { syntheticTraffic } from '../models/synthetic.js';
 

@@ -1,7 +1,6 @@
 // Stream benchmark: decode + validate + route + window aggregation throughput, emit delay, and state per key.
 import { encode } from '@msgpack/msgpack';
-import { buildCatalog, type SensorCatalog } from '../src/telemetry/catalog.js';
-import { DeadLetterLog } from '../src/telemetry/dead-letter.js';
+import { buildCatalog, type SensorCatalog, DeadLetterLog } from '../src/telemetry/index.js';
 import { StreamEngine, type OperatorSpec } from '../src/stream/index.js';
 import type { Bench } from './index.js';
 

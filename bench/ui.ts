@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
-import { createPipeline } from '../src/app/pipeline.js';
-import { DEFAULT_OPERATORS } from '../src/app/operators.js';
+import { createPipeline, DEFAULT_OPERATORS } from '../src/app/index.js';
 import { buildServer } from '../src/api/index.js';
 import { defaultUiDir } from '../src/api/routes/ui.js';
-import { loadSampleCity } from '../src/city/sample.js';
+import { loadSampleCity } from '../src/city/index.js';
 import { createSimulator } from '../src/sim/index.js';
 import type { Bench } from './index.js';
 

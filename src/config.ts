@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configError } from './errors.js';
+// validate.js, not telemetry's index: the configuration loads with `--help`, which must not load the wire codec
 import { DEFAULT_MAX_FUTURE_SKEW_MS } from './telemetry/validate.js';
 
 /** Kafka in and out (see src/io/kafka/README.md). */

@@ -3,11 +3,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { catalogFromCity } from '../../src/app/catalog.js';
+import { catalogFromCity } from '../../src/app/index.js';
 import { loadSampleCity } from '../../src/city/index.js';
 import type { OperatorSpec } from '../../src/stream/index.js';
-import { encodeBatch } from '../../src/telemetry/codec.js';
-import type { Reading } from '../../src/telemetry/reading.js';
+import { encodeBatch, type Reading } from '../../src/telemetry/index.js';
 import { UrbanflowProcess } from './urbanflow-process.js';
 import { waitFor } from './wait-for.js';
 

@@ -1,5 +1,5 @@
 // What the routes work with: the pipeline, the managed city, key and plan stores, metrics, limits and the clock.
-import type { Pipeline } from '../app/pipeline.js';
+import type { Pipeline } from '../app/index.js';
 import type { LateRateStatus } from '../stream/index.js';
 import type { KeyStore, Role } from './access/index.js';
 import type { CityModel } from './city-model.js';

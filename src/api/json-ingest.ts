@@ -2,21 +2,25 @@
 // a bounded sample of dead letters, and the good readings routed as one message of the client's source.
 import { doubledCapacity, resized } from '../typed-arrays.js';
 import { encode } from '@msgpack/msgpack';
-import type { PipelineEngine } from '../app/pipeline.js';
+import type { PipelineEngine } from '../app/index.js';
 import type { StreamEngine } from '../stream/index.js';
-import type { SensorCatalog } from '../telemetry/catalog.js';
 import {
+  type SensorCatalog,
   WireFormatError,
   batchFromReadings,
   decodeSingle,
   decodeWire,
   encodeBatch,
   type DecodedBatch,
-} from '../telemetry/codec.js';
-import { DeadLetterSampler } from '../telemetry/dead-letter-sampler.js';
-import type { DeadLetter, DeadLetterSink } from '../telemetry/dead-letter.js';
-import { QUALITY_CODES, type Reading } from '../telemetry/reading.js';
-import { validateBatch, type ValidReadings, type ValidationContext } from '../telemetry/validate.js';
+  DeadLetterSampler,
+  type DeadLetter,
+  type DeadLetterSink,
+  QUALITY_CODES,
+  type Reading,
+  validateBatch,
+  type ValidReadings,
+  type ValidationContext,
+} from '../telemetry/index.js';
 import { readJsonArray } from './json-array-reader.js';
 
 export interface JsonIngestTarget {

@@ -1,7 +1,7 @@
 // Prometheus metrics: engine counters read at scrape time, HTTP and solver latency histograms, hooks for sources.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Pipeline } from '../app/pipeline.js';
+import type { Pipeline } from '../app/index.js';
 import type { LateRateStatus } from '../stream/index.js';
 
 /** Consumer lag per topic partition, reported by a Kafka source at scrape time. */

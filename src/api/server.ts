@@ -11,7 +11,7 @@ import Fastify, {
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Pipeline } from '../app/pipeline.js';
+import type { Pipeline } from '../app/index.js';
 import { LateRateMonitor } from '../stream/index.js';
 import { installAccessControl, KeyStore, PUBLIC, type Role } from './access/index.js';
 import { CityModel, managedCityFile } from './city-model.js';

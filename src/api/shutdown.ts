@@ -1,5 +1,5 @@
 // Graceful shutdown: refuse new work, finish requests in flight, stop sources, drain the engine, checkpoint, close.
-import type { Pipeline } from '../app/pipeline.js';
+import type { Pipeline } from '../app/index.js';
 import type { ApiServer } from './server.js';
 
 export interface ShutdownParts {

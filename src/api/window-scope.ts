@@ -1,7 +1,7 @@
 // Which window operators and keys a caller may read: by the sensor kind of the metric, and for bins by contractor scope.
 import type { City } from '../city/index.js';
 import type { OperatorSpec } from '../stream/index.js';
-import { METRICS, type SensorKind } from '../telemetry/metrics.js';
+import { METRICS, type SensorKind } from '../telemetry/index.js';
 import { contractorDepots, mayReadBin, type Principal, type Role } from './access/index.js';
 
 const READERS: Record<SensorKind, readonly Role[]> = {

@@ -1,6 +1,6 @@
 // The sensor catalog of a city: every sensor with its kind and the entities it belongs to (the stream keys).
 import { sensorIndex, type City } from '../city/index.js';
-import { buildCatalog, type CatalogSensor, type SensorCatalog } from '../telemetry/catalog.js';
+import { buildCatalog, type CatalogSensor, type SensorCatalog } from '../telemetry/index.js';
 
 /**
  * Approach and lane group ids are unique only within their intersection (every intersection has an `N`

@@ -5,7 +5,7 @@ import { decode } from '@msgpack/msgpack';
 import { KafkaProcessor } from '../io/kafka/index.js';
 import { GlobalTopicReader } from '../io/kafka/global-table.js';
 import type { OperatorSpec, WindowResult } from '../stream/index.js';
-import { DeadLetterLog, type DeadLetter } from '../telemetry/dead-letter.js';
+import { DeadLetterLog, type DeadLetter } from '../telemetry/index.js';
 import { catalogFromCity } from './catalog.js';
 import type { Pipeline } from './pipeline.js';
 import { ResultFanOut } from './result-fan-out.js';

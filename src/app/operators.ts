@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { configError } from '../errors.js';
 import { AGGREGATES, type OperatorSpec } from '../stream/index.js';
-import { METRIC_INDEX } from '../telemetry/metrics.js';
+import { METRIC_INDEX } from '../telemetry/index.js';
 
 const MIN = 60_000;
 

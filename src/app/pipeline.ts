@@ -1,8 +1,7 @@
 // The in-process pipeline: engine, result store and dead-letter log wired together for one city.
 import type { City } from '../city/index.js';
 import { StreamEngine, resultRows, type OperatorSpec, type WatermarkSpec, type WindowResult } from '../stream/index.js';
-import { DeadLetterLog, type DeadLetter, type DeadLetterSink } from '../telemetry/dead-letter.js';
-import type { SensorCatalog } from '../telemetry/catalog.js';
+import { DeadLetterLog, type DeadLetter, type DeadLetterSink, type SensorCatalog } from '../telemetry/index.js';
 import { catalogFromCity } from './catalog.js';
 import { ResultFanOut, type ResultListener } from './result-fan-out.js';
 import { ResultStore } from './result-store.js';

@@ -1,5 +1,5 @@
 // The sensor index: every sensor id mapped to its kind and the entities that own it, the keys stream operators group by.
-import type { SensorKind } from '../telemetry/metrics.js';
+import type { SensorKind } from '../telemetry/index.js';
 import type { City, DrResourceType } from './schema.js';
 
 export interface DetectorSensor {

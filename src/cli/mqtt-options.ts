@@ -1,6 +1,6 @@
 // The MQTT flags of `run` (and the publishing ones of `simulate`); each maps to a URBANFLOW_MQTT_* variable (src/io/mqtt/config.ts).
 import type { Command } from 'commander';
-import type { MqttFlags } from '../io/mqtt/config.js';
+import type { MqttFlags } from '../io/mqtt/index.js';
 
 export function addMqttOptions(cmd: Command): Command {
   return cmd

@@ -1,5 +1,5 @@
 // What every simulated sensor family provides to the scheduler, and the shared per-simulation context.
-import type { SensorKind } from '../telemetry/metrics.js';
+import type { SensorKind } from '../telemetry/index.js';
 import type { Delivery } from './delivery.js';
 import type { LocalClock } from './local-clock.js';
 import type { Rng } from '../random.js';

@@ -1,6 +1,6 @@
 // Network delivery of simulated readings: random delay, late and duplicate sends, sensor dropouts; hands readings out in arrival order.
 import { doubledCapacity } from '../typed-arrays.js';
-import type { Quality, Reading } from '../telemetry/reading.js';
+import type { Quality, Reading } from '../telemetry/index.js';
 import type { DisorderOptions } from './options.js';
 import type { Rng } from '../random.js';
 

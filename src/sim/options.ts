@@ -1,6 +1,6 @@
 // Simulator options with their defaults, validated once when the simulator is created.
 import { configError } from '../errors.js';
-import type { SensorKind } from '../telemetry/metrics.js';
+import type { SensorKind } from '../telemetry/index.js';
 
 export interface DisorderOptions {
   /** Mean of the exponential network delay of an on-time reading. */

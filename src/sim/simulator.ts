@@ -1,7 +1,7 @@
 // The embedded city simulator: schedules every sensor's reports in event time and hands readings out in arrival order.
 import type { City } from '../city/schema.js';
 import { inputError } from '../errors.js';
-import type { Reading } from '../telemetry/reading.js';
+import type { Reading } from '../telemetry/index.js';
 import type { Channel, SimContext } from './channel.js';
 import { Delivery } from './delivery.js';
 import { LocalClock } from './local-clock.js';

@@ -1,5 +1,5 @@
 // Window results as plain records, for the API, sinks and tests.
-import type { SensorCatalog } from '../telemetry/catalog.js';
+import type { SensorCatalog } from '../telemetry/index.js';
 import type { WindowResultColumns } from './emit-buffer.js';
 import type { OperatorSpec } from './spec.js';
 

@@ -1,6 +1,6 @@
 // Which bucket of checkpointed state each key belongs to: buckets by a hash of the entity name, so a checkpoint of a dense update writes a few large records.
 import { configError } from '../errors.js';
-import type { SensorCatalog } from '../telemetry/catalog.js';
+import type { SensorCatalog } from '../telemetry/index.js';
 import type { OperatorSpec } from './spec.js';
 
 /** The entity names of one operator's keys as UTF-8, key i at bytes[offset[i], offset[i + 1]). */

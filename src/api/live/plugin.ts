@@ -1,5 +1,5 @@
 // The live city over HTTP: signal plans, collection routes, forecasts and feeder-cap dispatch completion, as one API plugin.
-import type { LiveServices } from '../../app/live.js';
+import type { LiveServices } from '../../app/index.js';
 import type { ApiPlugin } from '../server.js';
 import { dispatchInputs } from './dispatch-inputs.js';
 import { forecastRoutes } from './forecast-routes.js';

@@ -1,7 +1,7 @@
 // Live signal timing plans for traffic centers: the plan in effect per intersection and corridor, conditional GETs, listings.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { intersectionKey } from '../../app/catalog.js';
+import { intersectionKey } from '../../app/index.js';
 import {
   CorridorPlanReadySchema,
   SignalPlanReadySchema,

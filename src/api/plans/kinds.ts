@@ -8,7 +8,7 @@ import {
   type DispatchRequest as DispatchRequestBody,
   type DispatchRequestInput,
 } from '../../../solvers/dispatch/index.js';
-import { resolveCityResources } from '../../app/plans/dispatch-resources.js';
+import { resolveCityResources } from '../../app/plans/index.js';
 import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import {

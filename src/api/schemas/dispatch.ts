@@ -1,7 +1,7 @@
 // Contract of dispatch plans over HTTP: the request (its schema is the solver's), the plan with OpenADR events, the inputs filled in.
 import { Type } from '@sinclair/typebox';
 import { DispatchRequestSchema } from '../../../solvers/dispatch/request.js';
-import { DECOMPOSITION_FALLBACK_REASONS } from '../../../solvers/dispatch/solution.js';
+import { DECOMPOSITION_FALLBACK_REASONS } from '../../../solvers/dispatch/index.js';
 
 const Num = Type.Number();
 const Window = Type.Object(

@@ -1,5 +1,5 @@
 // `urbanflow city validate|generate`: check a city file and name every bad field, or write a generated city.
-import { GENERATE_DEFAULTS } from '../../city/generate.js';
+import { GENERATE_DEFAULTS } from '../../city/index.js';
 import { inputError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { KeyStore, KeyRecord } from '../../api/access/key-store.js';
+// roles.js, not the folder's index: the index loads the key store (better-sqlite3), which `--help` must not
 import { ROLES, type Role } from '../../api/access/roles.js';
 import { stateDirConfig } from '../../config.js';
 import { inputError } from '../../errors.js';

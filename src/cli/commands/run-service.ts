@@ -6,22 +6,25 @@ import { configError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import { buildServer, gracefulShutdown, KeyStore, liveRoutes, type Role, type ServerOptions } from '../../api/index.js';
 import { ensureOperatorKey } from '../../api/access/index.js';
-import { parseOperators, DEFAULT_OPERATORS } from '../../app/operators.js';
-import { createPipeline } from '../../app/pipeline.js';
-import { createKafkaPipeline } from '../../app/kafka-pipeline.js';
+import {
+  parseOperators,
+  DEFAULT_OPERATORS,
+  createPipeline,
+  createKafkaPipeline,
+  startLiveServices,
+  catalogFromCity,
+} from '../../app/index.js';
 import { SharedState, registerScaleOutMetrics } from '../../app/shared-state/index.js';
 import type { City } from '../../city/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { kafkaFlags } from '../kafka-options.js';
 import { loadServedCity } from '../served-city.js';
-import { startLiveServices } from '../../app/live.js';
-import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
-import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
+import { startSimulatorSource, type SimulatorSource } from '../../io/index.js';
 import { SolverRuntime } from '../../runtime/index.js';
 import type { StopSignal } from '../stop-signal.js';
 import { mqttFlags } from '../mqtt-options.js';
-import { mqttConfig } from '../../io/mqtt/config.js';
+import { mqttConfig } from '../../io/mqtt/index.js';
 
 const HOUR = 3_600_000;
 /**

@@ -6,8 +6,7 @@ import { kafkaConfig, type KafkaConfig } from '../../config.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import type { Simulator } from '../../sim/index.js';
 import { addKafkaOptions, kafkaFlags } from '../kafka-options.js';
-import type { SensorKind } from '../../telemetry/metrics.js';
-import type { Reading } from '../../telemetry/reading.js';
+import type { SensorKind, Reading } from '../../telemetry/index.js';
 import type { RegisterCommand } from './index.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -8,7 +8,7 @@ import type { OperatorSpec } from '../../stream/index.js';
 import { ENTRY_BUCKET, ENTRY_BUCKET_TOMBSTONE, ENTRY_KEY, StateReplay } from '../../stream/state-log.js';
 import type { StateLayout } from '../../stream/state-layout.js';
 import type { WatermarkState } from '../../stream/watermark.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
+import type { SensorCatalog } from '../../telemetry/index.js';
 import { consume, type KafkaConsumer, type Message } from './rdkafka.js';
 
 export const META_KEY = 'meta';

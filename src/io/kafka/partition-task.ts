@@ -3,9 +3,7 @@ import { StreamEngine, type EngineStats, type OperatorSpec } from '../../stream/
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
 import type { StateLayout } from '../../stream/state-layout.js';
 import type { WorkerPool } from '../../stream/worker-pool.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
-import type { DeadLetterSink } from '../../telemetry/dead-letter.js';
-import type { PartitionOwnership } from '../../telemetry/validate.js';
+import type { SensorCatalog, DeadLetterSink, PartitionOwnership } from '../../telemetry/index.js';
 
 /** What every partition's engine is built from: the same for all partitions of a process. */
 export interface PartitionEngineOptions {

@@ -6,9 +6,7 @@
 // that report the operator's metric), and a unit lives on exactly one partition: murmur2(unit id) mod
 // partitions, the Kafka default partitioner applied to the unit id as message key. Producers key messages
 // by the unit id (or compute the partition the same way); the engine checks every reading against it.
-import { SENSOR_KINDS, type SensorCatalog } from '../../telemetry/catalog.js';
-import { METRICS } from '../../telemetry/metrics.js';
-import type { PartitionOwnership } from '../../telemetry/validate.js';
+import { SENSOR_KINDS, type SensorCatalog, METRICS, type PartitionOwnership } from '../../telemetry/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 
 const encoder = new TextEncoder();

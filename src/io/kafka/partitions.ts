@@ -2,7 +2,7 @@
 import type { KafkaConfig } from '../../config.js';
 import type { EngineStats, OperatorSpec } from '../../stream/index.js';
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
-import type { DeadLetter } from '../../telemetry/dead-letter.js';
+import type { DeadLetter } from '../../telemetry/index.js';
 import { changelogTopic } from './client-config.js';
 import { readChangelog, type ChangelogKeys } from './changelog.js';
 import type { CoPartitioning } from './partitioner.js';

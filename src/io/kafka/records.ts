@@ -1,8 +1,7 @@
 // What the sinks write: window results as keyed MessagePack, dead letters as JSON with their Kafka coordinates.
 import type { OperatorSpec } from '../../stream/index.js';
 import type { WindowResultColumns } from '../../stream/emit-buffer.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
-import type { DeadLetter } from '../../telemetry/dead-letter.js';
+import type { SensorCatalog, DeadLetter } from '../../telemetry/index.js';
 
 const SLAB = 256 * 1024;
 const TWO_32 = 4294967296;

@@ -7,8 +7,7 @@ import type { EngineStats } from '../../stream/index.js';
 import { ACCEPTED } from '../../stream/engine.js';
 import { stateLayout } from '../../stream/state-layout.js';
 import { WorkerPool } from '../../stream/worker-pool.js';
-import type { DeadLetter } from '../../telemetry/dead-letter.js';
-import { DEFAULT_MAX_FUTURE_SKEW_MS } from '../../telemetry/validate.js';
+import { type DeadLetter, DEFAULT_MAX_FUTURE_SKEW_MS } from '../../telemetry/index.js';
 import { consumerConfig, restoreConsumerConfig } from './client-config.js';
 import { ChangelogKeys } from './changelog.js';
 import { Mutex } from './mutex.js';
@@ -51,6 +50,14 @@ interface Built {
   pool: WorkerPool | undefined;
   layout: ReturnType<typeof stateLayout>;
   keys: ChangelogKeys;
+}
+
+/** One rebalance callback: the consumer it came to, the input partitions it moves, and its protocol. */
+interface Rebalance {
+  consumer: rd.KafkaConsumer;
+  parts: number[];
+  assignment: rd.TopicPartitionOffset[];
+  cooperative: boolean;
 }
 
 export class RunningProcessor {
@@ -466,18 +473,13 @@ export class RunningProcessor {
     }
     const work =
       err.code === rd.ERR.ERR__ASSIGN_PARTITIONS
-        ? () => this.onAssign(consumer, parts, assignment, cooperative)
-        : () => this.onRevoke(consumer, parts, assignment, cooperative);
+        ? () => this.onAssign({ consumer, parts, assignment, cooperative })
+        : () => this.onRevoke({ consumer, parts, assignment, cooperative });
     this.lock.run(work).catch((e: Error) => this.ctx.fail(e));
   }
 
   /** Restores each new partition's state before any of its messages is consumed. */
-  private async onAssign(
-    consumer: rd.KafkaConsumer,
-    parts: number[],
-    assignment: rd.TopicPartitionOffset[],
-    cooperative: boolean,
-  ): Promise<void> {
+  private async onAssign({ consumer, parts, assignment, cooperative }: Rebalance): Promise<void> {
     if (consumer !== this.consumer) return;
     if (!(await this.cycle.settle())) await this.reset();
     const offsets = await this.parts.restore(
@@ -496,12 +498,7 @@ export class RunningProcessor {
   }
 
   /** Finishes in-flight work and commits it before the partitions go; if that fails, drops them unflushed. */
-  private async onRevoke(
-    consumer: rd.KafkaConsumer,
-    parts: number[],
-    assignment: rd.TopicPartitionOffset[],
-    cooperative: boolean,
-  ): Promise<void> {
+  private async onRevoke({ consumer, parts, assignment, cooperative }: Rebalance): Promise<void> {
     if (consumer !== this.consumer) return;
     const ok = await this.cycle.commitNow();
     await this.parts.close(parts);

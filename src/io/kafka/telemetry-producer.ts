@@ -2,9 +2,15 @@
 // columnar gateway batches (one message per partition per send) or as single-reading messages keyed by unit.
 import type { KafkaConfig } from '../../config.js';
 import type { OperatorSpec } from '../../stream/index.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
-import { decodeWire, encodeBatch, encodeReading, type DecodedMessage } from '../../telemetry/codec.js';
-import { QUALITY_NAMES, type Reading } from '../../telemetry/reading.js';
+import {
+  type SensorCatalog,
+  decodeWire,
+  encodeBatch,
+  encodeReading,
+  type DecodedMessage,
+  QUALITY_NAMES,
+  type Reading,
+} from '../../telemetry/index.js';
 import { PRODUCER_TOPIC_CONFIG } from './client-config.js';
 import { coPartitioning, type CoPartitioning } from './partitioner.js';
 import * as rd from './rdkafka.js';

@@ -3,8 +3,7 @@
 // published goes straight into the ingest, and a QoS 1 PUBACK is sent only once the readings are durable.
 import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import type { KeyStore } from '../../api/access/key-store.js';
-import type { Principal } from '../../api/access/roles.js';
+import type { KeyStore, Principal } from '../../api/access/index.js';
 import type { MqttIngest } from './ingest.js';
 import { matchTopic, type TopicTemplate } from './topics.js';
 

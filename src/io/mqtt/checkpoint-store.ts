@@ -9,7 +9,7 @@ import type { EngineCheckpoint, EngineRestore } from '../../stream/engine.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { StateReplay } from '../../stream/state-log.js';
 import type { StateLayout } from '../../stream/state-layout.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
+import type { SensorCatalog } from '../../telemetry/index.js';
 import { ChangelogKeys, changelogRecords, operatorFingerprints } from '../kafka/changelog.js';
 import type { SeenGeneration } from './redelivery-filter.js';
 

@@ -1,13 +1,18 @@
 // MQTT messages into the engine: decode by topic, validate, drop QoS 1 redeliveries, gather each source's readings
 // for one engine message per tick, and checkpoint window state so that QoS 1 messages are acknowledged only once
 // their readings are durable (exactly once across a crash, with the broker redelivering what was not acknowledged).
-import type { StreamEngine } from '../../stream/engine.js';
-import type { OperatorSpec } from '../../stream/index.js';
-import type { SensorCatalog } from '../../telemetry/catalog.js';
+import type { StreamEngine, OperatorSpec } from '../../stream/index.js';
+import {
+  type SensorCatalog,
+  type DeadLetter,
+  type DeadLetterSink,
+  METRICS,
+  validateBatch,
+  validateSingle,
+  type ValidReadings,
+  type ValidationContext,
+} from '../../telemetry/index.js';
 import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
-import type { DeadLetter, DeadLetterSink } from '../../telemetry/dead-letter.js';
-import { METRICS } from '../../telemetry/metrics.js';
-import { validateBatch, validateSingle, type ValidReadings, type ValidationContext } from '../../telemetry/validate.js';
 import type { MqttCheckpointStore } from './checkpoint-store.js';
 import { decodeBatchTopicPayload, readingFromTopicPayload } from './payload.js';
 import { RedeliveryFilter } from './redelivery-filter.js';

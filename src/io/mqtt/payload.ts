@@ -8,7 +8,7 @@ import {
   type DecodedMessage,
   type SingleReading,
 } from '../../telemetry/codec.js';
-import { QUALITY_CODES, type Quality } from '../../telemetry/reading.js';
+import { QUALITY_CODES, type Quality } from '../../telemetry/index.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

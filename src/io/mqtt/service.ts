@@ -1,8 +1,8 @@
 // The MQTT side of `urbanflow run`: restores the saved window state, then subscribes to the city's broker and/or
 // starts the embedded one, all feeding one ingest; `stop` commits and acknowledges what was taken.
-import type { Pipeline } from '../../app/pipeline.js';
-import type { KeyStore } from '../../api/access/key-store.js';
-import type { StreamEngine } from '../../stream/engine.js';
+import type { Pipeline } from '../../app/index.js';
+import type { KeyStore } from '../../api/access/index.js';
+import type { StreamEngine } from '../../stream/index.js';
 import { stateLayout } from '../../stream/state-layout.js';
 import { MqttCheckpointStore } from './checkpoint-store.js';
 import { startMqttClientSource, type MqttClientSource } from './client-source.js';

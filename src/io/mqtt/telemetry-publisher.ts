@@ -2,8 +2,7 @@
 // gateway batches on the batch topic, or one reading per message on the reading topic (`{value, ts}` JSON).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { configError } from '../../errors.js';
-import { encodeBatch } from '../../telemetry/codec.js';
-import type { Reading } from '../../telemetry/reading.js';
+import { encodeBatch, type Reading } from '../../telemetry/index.js';
 import { topicFor, type TopicTemplate } from './topics.js';
 
 export interface TelemetryPublisherOptions {
