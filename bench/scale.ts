@@ -7,7 +7,7 @@ import type { Bench } from './index.js';
 import { KafkaBroker } from './kafka-broker.js';
 import { EngineProcess, type GroupArgs } from './harness/engine-process.js';
 import type { UrbanflowProcess } from './harness/urbanflow-process.js';
-import { call, gauge, simulate } from './harness/serving-group.js';
+import { call, cityWideRoutes, gauge, simulate } from './harness/serving-group.js';
 import { waitFor } from './harness/wait-for.js';
 
 const HOUR = 3_600_000;
@@ -155,13 +155,7 @@ export const scaleBench: Bench = async (args) => {
     }
 
     // Takeover: kill -9 of one process until the other two hold every partition and serve every route.
-    const routes = [
-      '/v1/operators',
-      '/v1/windows/lane-group-flow-5m/current',
-      '/v1/signals/intersections',
-      `/v1/signals/intersections/${city.intersections[0].id}/plan`,
-      '/v1/keys',
-    ];
+    const routes = cityWideRoutes(city.intersections[0].id);
     const survivors = bases.slice(0, 2);
     const killedAt = performance.now();
     await processes[2].kill9();

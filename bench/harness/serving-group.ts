@@ -57,3 +57,14 @@ export async function gauge(base: string, key: string, name: string): Promise<nu
   }
   return sum;
 }
+
+/** Routes every process of a serving group answers for the whole city, whichever partitions it holds. */
+export function cityWideRoutes(intersectionId: string): string[] {
+  return [
+    '/v1/operators',
+    '/v1/windows/lane-group-flow-5m/current',
+    '/v1/signals/intersections',
+    `/v1/signals/intersections/${intersectionId}/plan`,
+    '/v1/keys',
+  ];
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaBroker } from '../../../bench/kafka-broker.js';
 import { EngineProcess, type GroupArgs } from '../../../bench/harness/engine-process.js';
 import type { UrbanflowProcess } from '../../../bench/harness/urbanflow-process.js';
-import { call, gauge, simulate } from '../../../bench/harness/serving-group.js';
+import { call, cityWideRoutes, gauge, simulate } from '../../../bench/harness/serving-group.js';
 import { waitFor } from '../../../bench/harness/wait-for.js';
 import { formatCityJson, generateCity } from '../../../src/city/index.js';
 import * as rd from '../../../src/io/kafka/rdkafka.js';
@@ -263,14 +263,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('scale-out serving on a real broker', () => {
     const [victim] = processes.splice(2, 1);
     bases = bases.slice(0, 2);
     await victim.kill9();
-    const routes = [
-      '/v1/operators',
-      '/v1/windows/lane-group-flow-5m/current',
-      '/v1/signals/intersections',
-      `/v1/signals/intersections/${city.intersections[0].id}/plan`,
-      '/v1/keys',
-      '/v1/signals/plans',
-    ];
+    const routes = [...cityWideRoutes(city.intersections[0].id), '/v1/signals/plans'];
     try {
       await waitFor(
         'the survivors to hold every input partition',
