@@ -12,8 +12,8 @@ import {
   type DispatchCompletionOptions,
   type FeederLoadSource,
   type SignalPlanOptions,
-  type VersionReplica,
 } from './plans/index.js';
+import type { Replica } from './replica.js';
 import { SolverRuntime } from '../runtime/index.js';
 import { StateStore } from './state-store.js';
 
@@ -43,7 +43,7 @@ export interface LiveOptions {
    * Kafka mode (src/app/shared-state): plan versions are shared by the group, and only its leader refreshes the
    * signal plans (the others serve what it publishes).
    */
-  shared?: { replicas: (namespace: string) => VersionReplica; leads: () => boolean };
+  shared?: { replicas: (namespace: string) => Replica; leads: () => boolean };
 }
 
 export interface LiveServices {

@@ -18,7 +18,8 @@ import { materialChange, periodDemand, type DemandStatistic } from './lane-deman
 import type { PlanRunner } from './plan-runner.js';
 import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
 import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
-import { VersionLog, type Versioned, type VersionPersistence, type VersionReplica } from './versioned.js';
+import type { Replica } from '../replica.js';
+import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 
 /** What the plans read forecasts from (the forecast service). */
 export interface ForecastSource {
@@ -84,7 +85,7 @@ export interface SignalPlanDeps {
   /** Where versions persist. */
   store?: StateStore;
   /** Shares plan versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => VersionReplica;
+  replicas?: (namespace: string) => Replica;
   options?: Partial<SignalPlanOptions>;
 }
 

@@ -15,7 +15,7 @@ import {
   type Message,
   type Producer,
 } from '../../io/kafka/rdkafka.js';
-import type { VersionReplica } from '../plans/index.js';
+import type { Replica } from '../replica.js';
 import { ensureSharedTopics, sharedTopics, type SharedTopics } from './topics.js';
 
 const TOKEN_SECRET = 'token-secret';
@@ -65,7 +65,7 @@ export class SharedState {
   }
 
   /** The replica of one namespace of live plan versions (VersionLog), for the live services. */
-  replicas = (namespace: string): VersionReplica => ({
+  replicas = (namespace: string): Replica => ({
     publish: (key, doc) => this.publish(this.topics.livePlans, `${namespace}|${key}`, doc),
     subscribe: (apply) => void this.versionLogs.set(namespace, apply),
   });
