@@ -161,12 +161,12 @@ export const scaleBench: Bench = async (args) => {
             JSON.stringify(a.body) === JSON.stringify(answers[0].body),
         );
       };
-      let same = await identical();
-      if (!same) {
+      let agreed = await identical();
+      if (!agreed) {
         await new Promise((r) => setTimeout(r, 2_000));
-        same = await identical();
+        agreed = await identical();
       }
-      if (same) forecastsSame++;
+      if (agreed) forecastsSame++;
       if (await fitted(id)) forecastsFitted++;
     }
 
