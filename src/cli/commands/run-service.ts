@@ -118,7 +118,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     pipeline,
     clock: () => Date.now(),
     stateDir: config.stateDir,
-    shared: { replicas: shared.replicas, leads: shared.leads },
+    shared: { replicas: shared.replicas, fits: shared.fits, leads: shared.leads },
     // Refits and plans wait for the whole city's results, not the part read so far.
     holdWhile: () => !pipeline.resultsTable.isCaughtUp,
     solvers,
@@ -158,6 +158,8 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
       log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`),
     );
     await shared.start();
+    // Fits this process holds and the group does not (its state file outlived the topic, say) become the group's.
+    live.forecasts.shareOwnFits();
   } catch (err) {
     await app.close();
     await solvers.close();
