@@ -36,3 +36,25 @@ export function hasCosts(trucks: readonly CollectionTruck[]): boolean {
 export function truckCost(t: CollectionTruck, km: number): number {
   return (t.fixedCost ?? 0) + (t.costPerKm ?? 1) * km;
 }
+
+/** More trucks than any depot runs: each takes part in every trip's placement. */
+const MAX_TRUCKS = 1000;
+
+/** What no schema can say about a request's fleet and hours, checked before planning (a 422 naming the field). */
+export function checkFleetRules(req: CollectionRequest): CollectionTruck[] {
+  const fleet = fleetOf(req);
+  if (fleet.length === 0)
+    throw inputError('trucks: at least one truck is needed to plan collection (in trucks or vehicleTypes)', {
+      field: 'trucks',
+    });
+  if (fleet.length > MAX_TRUCKS)
+    throw inputError(`trucks: ${fleet.length} trucks with vehicleTypes expanded; a plan takes at most ${MAX_TRUCKS}`, {
+      field: 'vehicleTypes',
+    });
+  const hours = req.depot.openingHours;
+  if (hours && !(hours.end > hours.start))
+    throw inputError(`depot.openingHours: closes (${hours.end}) before it opens (${hours.start})`, {
+      field: 'depot.openingHours',
+    });
+  return fleet;
+}

@@ -4,7 +4,7 @@ import { inputError, UrbanflowError } from '../../../src/errors.js';
 import { makeInstance, type VehicleType } from '../instance.js';
 import { solveCvrp } from '../solve.js';
 import { checkCollectionPlan } from './check-collection-plan.js';
-import { fleetOf, hasCosts, truckCost } from './fleet.js';
+import { checkFleetRules, hasCosts, truckCost } from './fleet.js';
 import { binLoad, simulateDay, type Nodes } from './schedule.js';
 import { selectBins } from './select.js';
 import { geoTravel, matrixTravel, type Travel } from './travel.js';
@@ -29,9 +29,7 @@ export interface PlanOptions {
 const NO_ROAD = 1e7;
 
 export async function planCollection(req: CollectionRequest, opts: PlanOptions): Promise<CollectionPlan> {
-  const fleet = fleetOf(req);
-  if (fleet.length === 0)
-    throw inputError('trucks: at least one truck is needed to plan collection', { field: 'trucks' });
+  const fleet = checkFleetRules(req);
   if (req.disposalSites.length === 0)
     throw inputError('disposalSites: at least one disposal site is needed', { field: 'disposalSites' });
   fleet.forEach((t, i) => {
@@ -41,10 +39,6 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
       });
   });
   const hours = req.depot.openingHours;
-  if (hours && !(hours.end > hours.start))
-    throw inputError(`depot.openingHours: closes (${hours.end}) before it opens (${hours.start})`, {
-      field: 'depot.openingHours',
-    });
   // The day starts at the shift start, or when the depot opens if that is later; trucks are back before it closes.
   const dayStart = Math.max(req.shiftStart, hours?.start ?? -Infinity);
   const closing = hours?.end ?? Infinity;
