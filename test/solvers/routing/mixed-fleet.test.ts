@@ -5,12 +5,14 @@ import {
   checkSolution,
   euclideanMatrix,
   makeInstance,
+  parseSolomon,
   parseVrplib,
   solveCvrp,
   type CvrpInstance,
   type VehicleType,
 } from '../../../solvers/routing/index.js';
 import { randomVrplib } from './generate.js';
+import { randomSolomon } from './generate-vrptw.js';
 
 const now = (): number => performance.now();
 
@@ -98,6 +100,23 @@ describe('solveCvrp with a mixed fleet', () => {
       expect(result.feasible).toBe(true);
       expect(check.cost).toBeCloseTo(result.cost, 6);
       fleet.forEach((t, k) => expect(result.vehicleTypes.filter((x) => x === k).length).toBeLessThanOrEqual(t.count));
+    }
+  });
+
+  it('keeps every time window and every type count together', async () => {
+    for (const seed of [4, 6]) {
+      const gen = randomSolomon({ name: `tw-mix-${seed}`, n: 30, seed, routes: 4, vehicles: 8, windowWidth: 300 });
+      const base = parseSolomon(gen.text);
+      const fleet: VehicleType[] = [
+        { name: 'van', capacity: base.capacity / 2, count: 4, fixedCost: 200, unitDistanceCost: 0.8 },
+        { name: 'truck', capacity: base.capacity, count: 4, fixedCost: 600, unitDistanceCost: 1 },
+      ];
+      const inst = makeInstance({ ...base, vehicleTypes: fleet });
+      const result = await solveCvrp(inst, { timeLimitMs: 8000, maxIterations: 1500, seed, now });
+      const check = checkSolution(inst, result.routes, result.vehicleTypes);
+      expect(check.violations).toEqual([]);
+      expect(result.feasible).toBe(true);
+      expect(check.cost).toBeCloseTo(result.cost, 6);
     }
   });
 
