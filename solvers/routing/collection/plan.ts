@@ -103,6 +103,9 @@ export async function planCollection(req: CollectionRequest, opts: PlanOptions):
         `the earliest arrival from the depot is ${clockOf(earliest)}, after the window ${clockOf(b.timeWindow.start)}-${clockOf(b.timeWindow.end)} closes`,
       );
     else if (alone + overhead > maxShift) drop(i, 'no truck time left');
+    // A windowed bin is routed on a trip from the depot to the disposal site (see routeGroup), which must fit too.
+    else if (b.timeWindow && tm(0, k) + tm(k, siteNode) + b.serviceSeconds / 60 > maxShift - overhead)
+      drop(i, 'no truck time left');
     else routable.push(i);
   });
   if (!Number.isFinite(overhead))

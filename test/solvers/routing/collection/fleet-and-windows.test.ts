@@ -8,6 +8,7 @@ import {
   generateCollectionDay,
   planCollection,
   type BinLevel,
+  type CollectionBin,
   type CollectionPlan,
   type CollectionRequest,
 } from '../../../../solvers/routing/index.js';
@@ -162,6 +163,29 @@ describe('planCollection with time windows', () => {
     expect(late.length).toBeGreaterThan(0);
     expect(binsRouted(plan).length).toBeGreaterThan(0);
     expect(binsRouted(plan).length + plan.unassigned.length).toBe(plan.mustCollect.length + plan.optional.length);
+  });
+});
+
+describe('planCollection with a travel matrix and windows', () => {
+  it('lists a windowed bin whose trip from the depot cannot fit a shift, though one from the disposal site could', async () => {
+    const day = generateCollectionDay({ bins: 3, trucks: 1, seed: 2, windowShare: 0 });
+    const bins: CollectionBin[] = day.bins.map((b) => ({ ...b, fill: 0.9, forecastFill: 1.2, volumeL: 240 }));
+    bins[0] = { ...bins[0], timeWindow: { start: 360, end: 2000 } };
+    const ids = ['depot', ...day.disposalSites.map((s) => s.id), ...bins.map((b) => b.id)];
+    // The first bin is 5 minutes from everything but 700 from the depot.
+    const minutes = ids.map((a, i) =>
+      ids.map((b, j) => (i === j ? 0 : (a === 'depot' || b === 'depot') && (i === 3 || j === 3) ? 700 : 5)),
+    );
+    const req: CollectionRequest = {
+      ...day,
+      bins,
+      trucks: [{ id: 't', capacityM3: 50, capacityKg: 9000, shiftMinutes: 600 }],
+      matrix: { ids, minutes, km: minutes },
+    };
+    const plan = await planCollection(req, opts);
+    accountsForEveryMustBin(req, plan);
+    expect(plan.unassigned).toContainEqual({ bin: bins[0].id, mustCollect: true, reason: 'no truck time left' });
+    expect(binsRouted(plan).sort()).toEqual([bins[1].id, bins[2].id].sort());
   });
 });
 
