@@ -90,10 +90,13 @@ describe('notifications a device posts, and the ones refused', () => {
     await h?.close();
   });
 
-  it('takes keyValues as application/json from a device key', async () => {
-    const res = await post(h, fixture('notification-key-values.json'), deviceAuth(h), 'application/json');
+  it('takes keyValues as application/json from a device key, which reads nothing', async () => {
+    const device = deviceAuth(h);
+    const res = await post(h, fixture('notification-key-values.json'), device, 'application/json');
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ entities: 4, readings: 6, accepted: 6, deadLettered: 0 });
+    expect((await h.app.inject({ url: '/ngsi-ld/v1/entities', headers: device })).statusCode).toBe(403);
+    expect((await h.app.inject({ url: '/v1/operators', headers: device })).statusCode).toBe(403);
   });
 
   it('dead-letters bad entities with the reason, entity id and attribute, keeping the good one', async () => {

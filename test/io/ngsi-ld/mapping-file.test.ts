@@ -1,5 +1,6 @@
 // The NGSI-LD mapping file: one schema for the built-in mapping and --ngsi-ld-mapping, unknown fields refused with
 // their path, metrics checked against the registry and against what the named city objects report.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isUrbanflowError } from '../../../src/errors.js';
 import { DEFAULT_NGSI_LD_MAPPING, parseNgsiLdMapping } from '../../../src/io/ngsi-ld/index.js';
@@ -20,8 +21,12 @@ const rule = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('NGSI-LD mapping files', () => {
-  it('accepts the built-in mapping and the custom fixture', () => {
+  it('accepts the built-in mapping, its copy in examples/ (a starting point for custom ones) and the custom fixture', () => {
     expect(parseNgsiLdMapping(structuredClone(DEFAULT_NGSI_LD_MAPPING))).toEqual(DEFAULT_NGSI_LD_MAPPING);
+    const example = JSON.parse(
+      readFileSync(new URL('../../../examples/ngsi-ld-mapping.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    expect(parseNgsiLdMapping(example)).toEqual(DEFAULT_NGSI_LD_MAPPING);
     expect(parseNgsiLdMapping(fixture('mapping-santander.json')).entities[0].idTemplate).toBe('santander:{id}');
   });
 
