@@ -1,7 +1,12 @@
 // TypeBox schemas of the NGSI-LD routes: entity queries, entities, the notification answer.
 import { Type, type Static } from '@sinclair/typebox';
 
-const TERM_LIST = '^[^,\\s]+(,[^,\\s]+)*$';
+/**
+ * Comma-separated terms of printable ASCII (URIs and names), so that the longest list, percent-encoded, stays well
+ * within the request line Node's HTTP parser accepts (a longer one would be refused with 431 before any route).
+ */
+const TERM = '[!-+\\--~]+';
+const TERM_LIST = `^${TERM}(,${TERM})*$`;
 
 /** NGSI-LD's page size bound (ETSI GS CIM 009 leaves the maximum to the broker). */
 export const MAX_PAGE = 1000;
@@ -18,7 +23,7 @@ export const EntitiesQuery = Type.Object(
     type: Type.Optional(
       Type.String({
         pattern: TERM_LIST,
-        maxLength: 1024,
+        maxLength: 512,
         description:
           'entity types, comma-separated: WasteContainer, TrafficFlowObserved, ElectricityMeter (short names or expanded IRIs); default every type your role reads',
       }),
@@ -26,7 +31,7 @@ export const EntitiesQuery = Type.Object(
     id: Type.Optional(
       Type.String({
         pattern: TERM_LIST,
-        maxLength: 8192,
+        maxLength: 2048,
         description: 'entity ids (urn:ngsi-ld:<Type>:<id>), comma-separated',
       }),
     ),
