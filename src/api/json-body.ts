@@ -39,7 +39,7 @@ export function forbiddenKeyPath(root: unknown, rootPath = 'body'): string | und
 }
 
 /** A JSON request body as a value, or the problem refusing it (empty, broken JSON, a forbidden key). */
-export function parseJsonText(body: string): unknown {
+function parseJsonText(body: string): unknown {
   if (body.length === 0)
     throw new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document');
   let value: unknown;

@@ -78,6 +78,19 @@ describe('POST /v1/ngsi-ld/notify', () => {
       headers: h.auth('utility'),
     });
     expect(meter.json()).toMatchObject({ id: 'urn:ngsi-ld:ElectricityMeter:fdr-001', totalActivePower: 1830.5 });
+    const flow = await h.app.inject({
+      url: '/ngsi-ld/v1/entities/urn:ngsi-ld:TrafficFlowObserved:det-int-001-N-L',
+      headers: h.auth('traffic'),
+    });
+    expect(flow.json()).toMatchObject({
+      intensity: { type: 'Property', value: 14, observedAt: '2026-06-03T04:10:00.000Z' },
+      dateObservedFrom: { value: '2026-06-03T04:05:00.000Z' },
+      dateObservedTo: { value: '2026-06-03T04:10:00.000Z' },
+      refIntersection: { type: 'Relationship', object: 'urn:ngsi-ld:Intersection:int-001' },
+    });
+    // 12.5 m/s is 45 km/h; the speed is the mean of the detector's approach.
+    expect(flow.json().averageVehicleSpeed.value).toBeCloseTo(45, 9);
+    expect(flow.json().averageVehicleSpeed.unitCode).toBe('KMH');
   });
 });
 

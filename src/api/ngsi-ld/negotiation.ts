@@ -25,7 +25,7 @@ function quality(accept: string, type: string): number {
 }
 
 /** JSON-LD only when the client asks for it at least as much as for plain JSON (which is the default). */
-export function wantsLdJson(accept: string | undefined): boolean {
+function wantsLdJson(accept: string | undefined): boolean {
   if (!accept || !accept.toLowerCase().includes(LD_JSON)) return false;
   const ld = quality(accept, LD_JSON);
   return ld > 0 && ld >= quality(accept, 'application/json');

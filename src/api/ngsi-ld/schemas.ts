@@ -9,9 +9,9 @@ const TERM = '[!-+\\--~]+';
 const TERM_LIST = `^${TERM}(,${TERM})*$`;
 
 /** NGSI-LD's page size bound (ETSI GS CIM 009 leaves the maximum to the broker). */
-export const MAX_PAGE = 1000;
+const MAX_PAGE = 1000;
 
-export const Options = Type.Optional(
+const Options = Type.Optional(
   Type.String({
     pattern: '^(keyValues|normalized|simplified)(,(keyValues|normalized|simplified))*$',
     description: 'keyValues (also simplified): each attribute as its bare value; normalized (default): full Properties',

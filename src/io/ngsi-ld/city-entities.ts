@@ -91,7 +91,8 @@ function trafficFlowObserved(city: City, sensor: string, s: EntitySources): Ngsi
       for (const g of a.laneGroups) {
         if (!g.detectors.includes(sensor)) continue;
         e.location = point(x.location.lat, x.location.lon);
-        e.laneDirection = property(a.direction);
+        // The side traffic arrives from (N, NE, ...): not the Smart Data Model's laneDirection (forward/backward).
+        e.approachDirection = property(a.direction);
         e.refIntersection = relationship(entityId('Intersection', x.id));
         const count = s.latest('detector.count', 'sensor', sensor, ['sum']);
         if (count) {

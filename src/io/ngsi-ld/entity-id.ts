@@ -14,8 +14,3 @@ export function parseEntityId(id: string): { type: string; localId: string } | u
   if (colon <= 0 || colon === rest.length - 1) return undefined;
   return { type: rest.slice(0, colon), localId: rest.slice(colon + 1) };
 }
-
-/** Whether a text is an absolute URI (scheme ':' ...), as NGSI-LD requires of entity ids. */
-export function isUri(text: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(text);
-}

@@ -32,7 +32,7 @@ export const AttributeRule = Type.Object(
   { additionalProperties: false },
 );
 
-export const TARGETS = ['sensor', 'bin', 'feeder', 'dr-resource'] as const;
+const TARGETS = ['sensor', 'bin', 'feeder', 'dr-resource'] as const;
 
 export const EntityRule = Type.Object(
   {

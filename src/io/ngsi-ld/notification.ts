@@ -6,7 +6,7 @@ import { entityReadings, type EntityOutcome } from './entity-readings.js';
 import type { NgsiLdMapping } from './mapping-schema.js';
 
 /** Entities in one notification; a broker batches more into several notifications. */
-export const MAX_NOTIFIED_ENTITIES = 10_000;
+const MAX_NOTIFIED_ENTITIES = 10_000;
 
 export const NotificationSchema = Type.Object(
   {
