@@ -14,7 +14,8 @@ import type { City } from '../../city/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { kafkaFlags } from '../kafka-options.js';
 import { loadServedCity } from '../served-city.js';
-import { startLiveServices } from '../../app/live.js';
+import { startLiveServices, type LiveServices } from '../../app/live.js';
+import { parseNgsiLdMapping, type NgsiLdMapping } from '../../io/ngsi-ld/index.js';
 import { catalogFromCity } from '../../app/catalog.js';
 import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/simulator-source.js';
@@ -72,13 +73,24 @@ function solverRuntime(config: RunConfig): SolverRuntime {
   return new SolverRuntime({ threads: config.solverThreads + 1, maxQueue: 64, timeoutMs: SOLVE_TIMEOUT_MS });
 }
 
+/** The NGSI-LD mapping of --ngsi-ld-mapping, checked before anything starts; undefined for the built-in one. */
+function ngsiLdMapping(config: RunConfig): NgsiLdMapping | undefined {
+  const file = config.ngsiLdMappingFile;
+  return file === undefined
+    ? undefined
+    : parseNgsiLdMapping(readJson(file, 'NGSI-LD mapping'), `NGSI-LD mapping ${file}`);
+}
+
 /** What the API server takes from the run configuration, whatever the source. */
 function serviceOptions(
   config: RunConfig,
   keys: KeyStore,
   solvers: SolverRuntime,
-): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits'> {
+  live: Pick<LiveServices, 'forecasts' | 'clock'>,
+  mapping: NgsiLdMapping | undefined,
+): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits' | 'ngsiLd'> {
   return {
+    ngsiLd: { mapping, forecasts: { service: live.forecasts, now: live.clock } },
     stateDir: config.stateDir,
     keys,
     logger: { level: config.logLevel },
@@ -96,7 +108,13 @@ function serviceOptions(
  * Kafka mode: telemetry from the input topic (HTTP ingest forwards to it); results, dead letters and window
  * state to topics, exactly once. The API, live forecasts and plans see committed results only.
  */
-async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec[], stop: StopSignal): Promise<void> {
+async function runOnKafka(
+  config: RunConfig,
+  city: City,
+  operators: OperatorSpec[],
+  mapping: NgsiLdMapping | undefined,
+  stop: StopSignal,
+): Promise<void> {
   const log = (line: string) => process.stderr.write(`urbanflow: ${line}\n`);
   const writeResult = ndjsonWriter(config.resultsFile);
   const pipeline = createKafkaPipeline({
@@ -130,7 +148,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     source: 'kafka',
     // Complete answers only: not ready until the results and the shared state were read up to their ends.
     sourceReady: () => processor.ready() && pipeline.resultsTable.isCaughtUp && shared.caughtUp,
-    ...serviceOptions(config, keys, solvers),
+    ...serviceOptions(config, keys, solvers, live, mapping),
     plugins: [liveRoutes(live)],
   });
   shared.bindKeys(keys);
@@ -215,6 +233,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     {
       cityFile: flags.city,
       operatorsFile: flags.operators,
+      ngsiLdMappingFile: flags.ngsiLdMapping,
       host: flags.host,
       port: flags.port,
       workers: flags.workers,
@@ -240,6 +259,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     process.cwd(),
     kafkaFlags(flags),
   );
+  const mapping = ngsiLdMapping(config);
   const served = await loadServedCity(config.cityFile, config.stateDir);
   if (served.managed) process.stderr.write(`urbanflow: using ${served.origin}\n`);
   const city = served.city;
@@ -247,7 +267,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const operators = config.operatorsFile
     ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings)
     : DEFAULT_OPERATORS;
-  if (config.kafka) return runOnKafka(config, city, operators, stop);
+  if (config.kafka) return runOnKafka(config, city, operators, mapping, stop);
   // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
   let startMs = Math.floor(Date.now() / HOUR) * HOUR;
   let source: SimulatorSource | undefined;
@@ -331,7 +351,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     source: config.source,
     // Replaying history is not ready yet: the live routes would answer on part of it.
     sourceReady: () => failed === undefined && !(source?.replaying() ?? false),
-    ...serviceOptions(config, keys, solvers),
+    ...serviceOptions(config, keys, solvers, live, mapping),
     plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1, warmUp: () => source?.replayProgress() })],
   });
   // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.
