@@ -3,6 +3,7 @@
 // their readings are durable (exactly once across a crash, with the broker redelivering what was not acknowledged).
 import type { StreamEngine } from '../../stream/engine.js';
 import type { OperatorSpec } from '../../stream/index.js';
+import { BatchScanner, type ScannedBatch } from '../../telemetry/batch-scan.js';
 import type { SensorCatalog } from '../../telemetry/catalog.js';
 import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
 import type { DeadLetter, DeadLetterSink } from '../../telemetry/dead-letter.js';
@@ -114,6 +115,7 @@ export class MqttIngest {
   private readonly spare: Gathered[] = [];
   private readonly routes = new Map<string, TopicRoute>();
   private readonly scanned: ScannedReading = { value: 0, ts: 0, quality: 0 };
+  private readonly batchScanner: BatchScanner;
   /** The topic of the message being taken, which its dead letters name. */
   private topic = '';
   private readonly ctx: ValidationContext;
@@ -134,6 +136,7 @@ export class MqttIngest {
   ) {
     this.filter = restoredFilter;
     this.horizonMs = redeliveryHorizonMs(o.operators);
+    this.batchScanner = new BatchScanner(o.catalog);
     this.ctx = {
       catalog: o.catalog,
       nowMs: 0,
@@ -245,6 +248,8 @@ export class MqttIngest {
           else this.takeSingle(r, g, dedup);
         }
       } else {
+        const scanned = this.batchScanner.scan(payload);
+        if (scanned && this.takeScannedBatch(scanned, g, dedup)) return this.afterMessage(qos);
         const decoded = decodeBatchTopicPayload(payload);
         if (decoded.kind === 'single') {
           this.counters.readings++;
@@ -267,6 +272,10 @@ export class MqttIngest {
         payload: Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64'),
       });
     }
+    return this.afterMessage(qos);
+  }
+
+  private afterMessage(qos: number): Promise<void> | undefined {
     if (this.gatheredRows >= MAX_GATHERED) void this.flushSoon();
     return this.durable(qos);
   }
@@ -325,6 +334,31 @@ export class MqttIngest {
     if (dedup && this.filter.seenBefore(s, m, r.ts)) return;
     g.push(s, m, r.ts, r.value, r.quality);
     this.gatheredRows++;
+  }
+
+  /**
+   * A scanned batch whose every reading is good is taken whole; false (nothing taken) when one is not: the message is
+   * then decoded and validated row by row, which writes the dead letters with the names and details.
+   */
+  private takeScannedBatch(b: ScannedBatch, g: Gathered, dedup: boolean): boolean {
+    const ctx = this.ctx;
+    const { length, sensorOf, metricOf, sensor, metric, ts, value, quality } = b;
+    for (let i = 0; i < length; i++) {
+      const sd = sensor[i];
+      const md = metric[i];
+      if (sd >= b.sensorNames || md >= b.metricNames) return false;
+      if (rowProblem(ctx, sensorOf[sd], metricOf[md], '', '', ts[i], value[i], quality[i]) !== undefined) return false;
+    }
+    this.counters.readings += length;
+    g.readings += length;
+    for (let i = 0; i < length; i++) {
+      const s = sensorOf[sensor[i]];
+      const m = metricOf[metric[i]];
+      if (dedup && this.filter.seenBefore(s, m, ts[i])) continue;
+      g.push(s, m, ts[i], value[i], quality[i]);
+    }
+    this.gatheredRows += length;
+    return true;
   }
 
   private takeBatch(batch: DecodedBatch, g: Gathered, dedup: boolean): void {
