@@ -2,51 +2,11 @@
 // its sensor and metric dictionaries resolved to catalog ids by their UTF-8 bytes (no string per name, no Map probe of
 // a fresh string) and its columns copied into buffers reused from message to message. Anything else returns
 // undefined and goes through decodeWire, which also explains what is wrong with a bad message.
+import { ByteNameTable } from './byte-name-table.js';
 import type { SensorCatalog } from './catalog.js';
 import { METRICS } from './metrics.js';
 
-/** Names as UTF-8 bytes to their ids, by open addressing on an FNV-1a hash of the bytes. */
-class ByteNameTable {
-  private readonly slots: Int32Array;
-  private readonly names: Uint8Array[];
-  private readonly mask: number;
-
-  constructor(names: readonly string[]) {
-    const encoder = new TextEncoder();
-    this.names = names.map((n) => encoder.encode(n));
-    let size = 16;
-    while (size < names.length * 2) size *= 2;
-    this.mask = size - 1;
-    this.slots = new Int32Array(size).fill(-1);
-    this.names.forEach((bytes, id) => {
-      let i = hash(bytes, 0, bytes.length) & this.mask;
-      while (this.slots[i] >= 0) i = (i + 1) & this.mask;
-      this.slots[i] = id;
-    });
-  }
-
-  /** The id of the name at bytes[start, end), or -1. */
-  find(bytes: Uint8Array, start: number, end: number): number {
-    const len = end - start;
-    for (let i = hash(bytes, start, end) & this.mask; ; i = (i + 1) & this.mask) {
-      const id = this.slots[i];
-      if (id < 0) return -1;
-      const name = this.names[id];
-      if (name.length !== len) continue;
-      let k = 0;
-      while (k < len && name[k] === bytes[start + k]) k++;
-      if (k === len) return id;
-    }
-  }
-}
-
-function hash(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h >>> 0;
-}
-
-/** A batch read by scanBatch: valid until the next call (its buffers are reused). */
+/** A batch read by BatchScanner.scan: valid until the next call (its buffers are reused). */
 export interface ScannedBatch {
   length: number;
   /** Per dictionary entry, the catalog sensor id; per metric entry, the metric id. Every name is known. */
@@ -100,7 +60,7 @@ export class BatchScanner {
     for (let e = 0; e < entries; e++) {
       const klen = this.strLength();
       if (klen < 0 || this.pos + klen > bytes.length) return undefined;
-      const key = KEY_TABLE.find(bytes, this.pos, this.pos + klen);
+      const key = KEY_TABLE.find(bytes, this.pos, klen);
       this.pos += klen;
       if (key < 0 || seen[key]) return undefined;
       seen[key] = 1;
@@ -157,7 +117,7 @@ export class BatchScanner {
     for (let i = 0; i < n; i++) {
       const len = this.strLength();
       if (len < 0 || this.pos + len > this.bytes.length) return -1;
-      const id = table.find(this.bytes, this.pos, this.pos + len);
+      const id = table.find(this.bytes, this.pos, len);
       // an unknown name: decodeWire and the validation name it in the dead letter
       if (id < 0) return -1;
       ids[i] = id;
