@@ -37,13 +37,28 @@ const city = loadSampleCity();
 const catalog = catalogFromCity(city);
 const detectors = catalog.ids.filter((_, i) => catalog.kind[i] === 0);
 
-function readings(n: number, t0: number): Reading[] {
+/**
+ * `n` readings, a second apart for each detector, in event-time order, the last of them ten minutes before now at the
+ * latest and the first at a window start: however many there are, none is in the future (beyond the allowed clock skew
+ * they would be dead letters, not throughput).
+ */
+function readings(n: number): Reading[] {
+  const spanMs = Math.ceil(n / detectors.length) * 1000;
+  const t0 = Math.floor((Date.now() - 600_000 - spanMs) / WINDOW_MS) * WINDOW_MS;
   return Array.from({ length: n }, (_, i) => ({
     sensor: detectors[i % detectors.length],
     metric: 'detector.count',
     ts: t0 + Math.floor(i / detectors.length) * 1000,
     value: i % 20,
   }));
+}
+
+/** A throughput counts only readings that reached the windows: a dead letter means the benchmark's data is wrong. */
+function refuseDeadLetters(pipeline: { deadLetters: { total: number; counts: Map<string, number> } }): void {
+  if (pipeline.deadLetters.total > 0)
+    throw new Error(
+      `${pipeline.deadLetters.total} readings became dead letters (${[...pipeline.deadLetters.counts].map(([r, n]) => `${r}: ${n}`).join(', ')})`,
+    );
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -73,15 +88,14 @@ async function publishAll(
 type Messages = { topic: string; payload: string | Buffer }[];
 
 function singleMessages(n: number, tenant: string): Messages {
-  const t0 = Date.now() - 3_600_000;
-  return readings(n, t0).map((r) => ({
+  return readings(n).map((r) => ({
     topic: `urbanflow/${tenant}/${r.sensor}/${r.metric}`,
     payload: `{"value":${r.value},"ts":${r.ts}}`,
   }));
 }
 
 function batchMessages(n: number, perMessage: number, tenant: string): Messages {
-  const all = readings(n, Date.now() - 3_600_000);
+  const all = readings(n);
   const out: Messages = [];
   for (let i = 0; i < n; i += perMessage)
     out.push({ topic: `urbanflow/${tenant}/batch`, payload: Buffer.from(encodeBatch(all.slice(i, i + perMessage))) });
@@ -120,6 +134,7 @@ async function throughMosquitto(
     });
     return { pipeline, service };
   };
+  let running: Awaited<ReturnType<typeof start>> | undefined;
   try {
     const first = await start();
     await first.service.stop();
@@ -127,7 +142,8 @@ async function throughMosquitto(
     const pub = await mqtt.connectAsync(url, { clientId: `${id}-pub` });
     await publishAll(pub, messages, qos);
     await pub.endAsync();
-    const { pipeline, service } = await start();
+    running = await start();
+    const { pipeline, service } = running;
     // Timed from the first reading taken in: worker start-up and the connection are not the broker's throughput.
     await until(() => service.ingest.stats().readings > 0, 60_000, 'the first reading');
     // from the first message taken in, as the ingest recorded it: the backlog can all arrive before a timer here runs
@@ -136,10 +152,11 @@ async function throughMosquitto(
     await pipeline.engine.flush();
     await pipeline.engine.drain();
     const seconds = (performance.now() - t0) / 1000;
-    await service.stop();
-    await pipeline.engine.close();
+    refuseDeadLetters(pipeline);
     return Math.round(total / seconds);
   } finally {
+    await running?.service.stop();
+    await running?.pipeline.engine.close();
     keys.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -166,20 +183,21 @@ async function throughEmbedded(messages: Messages, total: number, qos: 0 | 1): P
     log: () => undefined,
     onError: (e) => log(e.message),
   });
+  const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${service.brokerPort}`, {
+    username: 'bench',
+    password: secret,
+  });
   try {
-    const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${service.brokerPort}`, {
-      username: 'bench',
-      password: secret,
-    });
     const t0 = performance.now();
     await publishAll(pub, messages, qos);
     await until(() => service.ingest.stats().readings >= total, 300_000, `${total} readings`);
     await pipeline.engine.flush();
     await pipeline.engine.drain();
     const seconds = (performance.now() - t0) / 1000;
-    await pub.endAsync();
+    refuseDeadLetters(pipeline);
     return Math.round(total / seconds);
   } finally {
+    await pub.endAsync();
     await service.stop();
     await pipeline.engine.close();
     keys.close();
@@ -238,7 +256,7 @@ async function lostAfterKill(
     return out;
   };
   const total = messagesCount * perMessage;
-  const all = readings(total, Math.floor((Date.now() - 3 * 3_600_000) / WINDOW_MS) * WINDOW_MS);
+  const all = readings(total);
   const expectedKeys = new Set(all.map((r) => `${r.sensor}@${Math.floor(r.ts / WINDOW_MS) * WINDOW_MS}`));
   let child = await runUrbanflow();
   const pub = await connect(dir);
@@ -292,73 +310,115 @@ async function lostAfterKill(
   }
 }
 
+/** The figures, by part: `--parts single,batched,qos1,lost` and `--brokers mosquitto,embedded` run some of them. */
+const PARTS = ['single', 'batched', 'qos1', 'lost'] as const;
+const BROKERS = ['mosquitto', 'embedded'] as const;
+
+function listFlag<T extends string>(args: string[], name: string, all: readonly T[]): Set<T> {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return new Set(all);
+  const picked = (args[i + 1] ?? '').split(',');
+  for (const p of picked)
+    if (!all.includes(p as T)) throw new Error(`--${name}: unknown '${p}' (known: ${all.join(', ')})`);
+  return new Set(picked as T[]);
+}
+
 export const mqttBench: Bench = async (args) => {
-  const scale = args.includes('--quick') ? 0.1 : 1;
+  const i = args.indexOf('--scale');
+  const scale = i >= 0 ? Number(args[i + 1]) : args.includes('--quick') ? 0.1 : 1;
+  if (!(scale > 0)) throw new Error('--scale must be a positive number');
+  const parts = listFlag(args, 'parts', PARTS);
+  const brokers = listFlag(args, 'brokers', BROKERS);
   const single = Math.round(200_000 * scale);
   const batched = Math.round(5_000_000 * scale);
   const qos1 = Math.round(2_000_000 * scale);
-  const broker = await startMosquitto();
+  const killMessages = 2 * Math.max(10, Math.round(500 * scale));
   const figures: Record<string, number> = {};
+  const broker = brokers.has('mosquitto') ? await startMosquitto() : undefined;
   try {
-    log(`${single} single-reading messages at QoS 0 through Mosquitto`);
-    figures.mqttSingleReadingsPerSec = await throughMosquitto(
-      broker.url,
-      singleMessages(single, 'bench'),
-      single,
-      0,
-      'bench-single',
-    );
-    log(`${batched} readings in batches of 1,000 at QoS 0 through Mosquitto`);
-    figures.mqttBatchedReadingsPerSec = await throughMosquitto(
-      broker.url,
-      batchMessages(batched, 1000, 'bench'),
-      batched,
-      0,
-      'bench-batched',
-    );
-    log(`${qos1} readings in batches of 1,000 at QoS 1 through Mosquitto`);
-    figures.mqttQos1ReadingsPerSec = await throughMosquitto(
-      broker.url,
-      batchMessages(qos1, 1000, 'bench'),
-      qos1,
-      1,
-      'bench-qos1',
-    );
-    log('kill and restart through Mosquitto');
-    figures.lostReadings = await lostAfterKill(
-      () => ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'],
-      () => mqtt.connectAsync(broker.url, { clientId: 'bench-kill-pub' }),
-      'urbanflow/bench/batch',
-      Math.round(1000 * scale),
-      1000,
-    );
-    log(`${single} single-reading messages at QoS 0 through the embedded broker`);
-    figures.embeddedSingleReadingsPerSec = await throughEmbedded(singleMessages(single, 'bench'), single, 0);
-    log(`${batched} readings in batches at QoS 0 through the embedded broker`);
-    figures.embeddedBatchedReadingsPerSec = await throughEmbedded(batchMessages(batched, 1000, 'bench'), batched, 0);
-    log(`${qos1} readings in batches at QoS 1 through the embedded broker`);
-    figures.embeddedQos1ReadingsPerSec = await throughEmbedded(batchMessages(qos1, 1000, 'bench'), qos1, 1);
-    log('kill and restart through the embedded broker');
-    const port = await freePort();
-    figures.embeddedLostReadings = await lostAfterKill(
-      () => ['--mqtt-listen', String(port)],
-      async (dir) => {
-        const keys = KeyStore.open(join(dir, 'state', 'keys.db'));
-        const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
-        keys.close();
-        return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-          clientId: 'bench-device',
-          username: 'bench-device',
-          password: secret,
-          reconnectPeriod: 500,
-        });
-      },
-      'urbanflow/bench/batch',
-      Math.round(1000 * scale),
-      1000,
-    );
+    if (broker) {
+      if (parts.has('single')) {
+        log(`${single} single-reading messages at QoS 0 through Mosquitto`);
+        figures.mqttSingleReadingsPerSec = await throughMosquitto(
+          broker.url,
+          singleMessages(single, 'bench'),
+          single,
+          0,
+          'bench-single',
+        );
+      }
+      if (parts.has('batched')) {
+        log(`${batched} readings in batches of 1,000 at QoS 0 through Mosquitto`);
+        figures.mqttBatchedReadingsPerSec = await throughMosquitto(
+          broker.url,
+          batchMessages(batched, 1000, 'bench'),
+          batched,
+          0,
+          'bench-batched',
+        );
+      }
+      if (parts.has('qos1')) {
+        log(`${qos1} readings in batches of 1,000 at QoS 1 through Mosquitto`);
+        figures.mqttQos1ReadingsPerSec = await throughMosquitto(
+          broker.url,
+          batchMessages(qos1, 1000, 'bench'),
+          qos1,
+          1,
+          'bench-qos1',
+        );
+      }
+      if (parts.has('lost')) {
+        log('kill and restart through Mosquitto');
+        figures.lostReadings = await lostAfterKill(
+          () => ['--mqtt', broker.url, '--mqtt-client-id', 'bench-kill'],
+          () => mqtt.connectAsync(broker.url, { clientId: 'bench-kill-pub' }),
+          'urbanflow/bench/batch',
+          killMessages,
+          1000,
+        );
+      }
+    }
+    if (brokers.has('embedded')) {
+      if (parts.has('single')) {
+        log(`${single} single-reading messages at QoS 0 through the embedded broker`);
+        figures.embeddedSingleReadingsPerSec = await throughEmbedded(singleMessages(single, 'bench'), single, 0);
+      }
+      if (parts.has('batched')) {
+        log(`${batched} readings in batches at QoS 0 through the embedded broker`);
+        figures.embeddedBatchedReadingsPerSec = await throughEmbedded(
+          batchMessages(batched, 1000, 'bench'),
+          batched,
+          0,
+        );
+      }
+      if (parts.has('qos1')) {
+        log(`${qos1} readings in batches at QoS 1 through the embedded broker`);
+        figures.embeddedQos1ReadingsPerSec = await throughEmbedded(batchMessages(qos1, 1000, 'bench'), qos1, 1);
+      }
+      if (parts.has('lost')) {
+        log('kill and restart through the embedded broker');
+        const port = await freePort();
+        figures.embeddedLostReadings = await lostAfterKill(
+          () => ['--mqtt-listen', String(port)],
+          async (dir) => {
+            const keys = KeyStore.open(join(dir, 'state', 'keys.db'));
+            const secret = keys.create({ tenant: 'bench', role: 'device' }, Date.now()).secret;
+            keys.close();
+            return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+              clientId: 'bench-device',
+              username: 'bench-device',
+              password: secret,
+              reconnectPeriod: 500,
+            });
+          },
+          'urbanflow/bench/batch',
+          killMessages,
+          1000,
+        );
+      }
+    }
   } finally {
-    await broker.stop();
+    await broker?.stop();
   }
   return figures;
 };
