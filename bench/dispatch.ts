@@ -63,6 +63,8 @@ function phases(prefix: string, plan: DispatchPlan): Record<string, number | str
     [`${prefix}Method`]: plan.method,
     // a decomposition plan the checker rejected (the figure is then the full model's)
     [`${prefix}Rejected`]: plan.rejectedPlan ? plan.rejectedPlan.violations.join('; ') : null,
+    // a plan the budget stopped that the checker rejected and that was repaired (the figure is the repaired plan's)
+    [`${prefix}Repaired`]: plan.repairedPlan ? plan.repairedPlan.violations.join('; ') : null,
   };
 }
 

@@ -1,4 +1,4 @@
-// Benchmark `scale`: three `urbanflow run --kafka` processes of one group on a real broker, fed by the simulator: agreement of their answers, revocation propagation, takeover after kill -9, catch-up of a joining process.
+// Benchmark `scale`: three `urbanflow run --kafka` processes of one group on a real broker, fed by the simulator: agreement of their answers (windows, plans, forecasts), revocation propagation, takeover after kill -9, catch-up of a joining process.
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,13 @@ import { waitFor } from './harness/wait-for.js';
 
 const HOUR = 3_600_000;
 const PARTITIONS = 6;
-/** Lane-group forecasts, and so signal plans, leave cold start after a day and an hour of history. */
-const HISTORY_MS = 26 * HOUR;
+/**
+ * Lane-group forecasts, and so signal plans, leave cold start after a day and an hour of history, and come from
+ * fitted models (the leader's, shared) after 29.5 h.
+ */
+const HISTORY_MS = 31 * HOUR;
+/** Lane groups whose forecasts are compared across the processes. */
+const FORECAST_SAMPLE = 10;
 const WINDOW_OPERATORS = [
   'lane-group-flow-5m',
   'approach-speed-15m',
@@ -132,6 +137,41 @@ export const scaleBench: Bench = async (args) => {
     }
     const planAgreement = agree(lists) / intersections;
 
+    // Forecasts: a sample of lane groups, once the leader's fits reached the processes; the same query on the three
+    // (a window closing between the reads is waited out once).
+    const laneGroups = (
+      (await call(bases[0], '/v1/windows/lane-group-flow-5m/current', key)).body as { results: { key: string }[] }
+    ).results
+      .map((r) => r.key)
+      .sort()
+      .slice(0, FORECAST_SAMPLE);
+    const forecastOf = (b: string, id: string) => call(b, `/v1/forecasts/lane-groups/${id}`, key);
+    const fitted = async (id: string) =>
+      (await Promise.all(bases.map((b) => forecastOf(b, id)))).every(
+        (a) => a.status === 200 && (a.body as { status: string }).status === 'ready',
+      );
+    await waitFor('lane-group forecasts from fitted models', async () => fitted(laneGroups[0]), 600_000, 1_000);
+    let forecastsSame = 0;
+    let forecastsFitted = 0;
+    for (const id of laneGroups) {
+      const identical = async () => {
+        const answers = await Promise.all(bases.map((b) => forecastOf(b, id)));
+        return answers.every(
+          (a) =>
+            a.status === answers[0].status &&
+            a.headers.etag === answers[0].headers.etag &&
+            JSON.stringify(a.body) === JSON.stringify(answers[0].body),
+        );
+      };
+      let agreed = await identical();
+      if (!agreed) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        agreed = await identical();
+      }
+      if (agreed) forecastsSame++;
+      if (await fitted(id)) forecastsFitted++;
+    }
+
     // Revocation: a key made on one process, revoked on another, until refused by all three (five times, the worst).
     const revocations: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -192,6 +232,9 @@ export const scaleBench: Bench = async (args) => {
       windowQueries: asked,
       windowsAgreement: asked === 0 ? 0 : same / asked,
       planAgreement,
+      forecastQueries: laneGroups.length,
+      forecastAgreement: laneGroups.length === 0 ? 0 : forecastsSame / laneGroups.length,
+      forecastsFromFits: laneGroups.length === 0 ? 0 : forecastsFitted / laneGroups.length,
       revocationPropagationMs: Math.round(Math.max(...revocations)),
       revocationPropagationMsEach: revocations.map(Math.round),
       takeoverMs: Math.round(takeoverMs),

@@ -3,6 +3,7 @@ import { autoConfig } from './auto-config.js';
 import { dayNumber } from './calendar.js';
 import { applyIntervals, type Bands } from './intervals.js';
 import { minimumHistory, seasonSlot, type RegularSeries } from './seasonal-arx.js';
+import { isNearHoliday, NEAR_HOLIDAY_PRIOR } from './near-holiday.js';
 import { fitSeriesModel, seriesPoint, type SeriesModel } from './series-model.js';
 
 export interface SeriesInput extends RegularSeries {
@@ -70,23 +71,32 @@ export function calibratableHorizon(season: number, stepMs: number, length: numb
 /**
  * Point forecast and 80/95% intervals for `horizon` steps after the end of the fit. On special days the band is
  * widened by what held-out special days showed or, with none held out, reaches out to the forecast of the same
- * day as an ordinary one: without history, whether a holiday behaves like a Sunday is itself uncertain. Days next
- * to a holiday (its eve, a bridge day, the days between Christmas and New Year) are forecast as ordinary days,
- * but their band reaches out to the forecast of the day taken as a holiday: many people take them off, and how
- * many the calendar cannot say.
+ * day as an ordinary one: without history, whether a holiday behaves like a Sunday is itself uncertain. Days near
+ * a holiday (see near-holiday.ts) are forecast part as ordinary days and part as holidays, by the weight the
+ * history's near-holiday days showed, and their band reaches out to both forecasts: many people take them off, and
+ * how many the calendar cannot say.
  */
 export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: ArrayLike<number>[]): Forecast {
   const point = seriesPoint(model, horizon, exogFuture);
+  const ordinary = Float64Array.from(point);
   const min = model.min ?? -Infinity;
   const timestamps = Array.from({ length: horizon }, (_, h) => model.endMs + (h + 1) * model.stepMs);
+  const holidays = new Set(model.holidays);
+  const days = timestamps.map((t) => dayNumber(t));
+  const nearHoliday = days.map((d) => isNearHoliday(d, holidays));
+  let asHoliday: Float64Array | undefined;
+  if (nearHoliday.includes(true)) {
+    const asHolidays = [...model.holidays, ...new Set(days.filter((_, h) => nearHoliday[h]))].sort((a, b) => a - b);
+    asHoliday = seriesPoint(model, horizon, exogFuture, asHolidays);
+    const w = model.nearHoliday?.weight ?? NEAR_HOLIDAY_PRIOR;
+    for (let h = 0; h < horizon; h++) if (nearHoliday[h]) point[h] = (1 - w) * point[h] + w * asHoliday[h];
+  }
   const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
   const cal =
     model.recentScale > 1
       ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) }
       : model.calibration;
   const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
-  const holidays = new Set(model.holidays);
-  const days = timestamps.map((t) => dayNumber(t));
   const special = days.map((d) => holidays.has(d));
   const k = model.specialDayScale;
   if (special.includes(true)) {
@@ -98,16 +108,22 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
       );
     else widenBy(bands, point, special, k, min);
   }
-  const nextToHoliday = days.map((d) => !holidays.has(d) && (holidays.has(d - 1) || holidays.has(d + 1)));
-  if (nextToHoliday.includes(true)) {
-    const asHolidays = [...model.holidays, ...new Set(days.filter((_, h) => nextToHoliday[h]))].sort((a, b) => a - b);
-    reachOut(
-      bands,
-      applyIntervals(seriesPoint(model, horizon, exogFuture, asHolidays), cal, min, Infinity, firstSlot),
-      nextToHoliday,
-    );
+  // The band always holds both outcomes' point forecasts; without near-holiday days in the history to learn the
+  // weight from, their whole bands.
+  if (asHoliday) {
+    const learned = (model.nearHoliday?.learnedFromDays ?? 0) > 0;
+    const around = (p: Float64Array): Bands =>
+      learned ? pointBand(p) : applyIntervals(p, cal, min, Infinity, firstSlot);
+    reachOut(bands, around(asHoliday), nearHoliday);
+    reachOut(bands, around(ordinary), nearHoliday);
   }
   return { timestamps, forecast: Array.from(point), ...bands };
+}
+
+/** A band of zero width at `p`. */
+function pointBand(p: Float64Array): Bands {
+  const v = Array.from(p);
+  return { lower80: v, upper80: v, lower95: v, upper95: v };
 }
 
 /** Where `mask` holds, each band spans its own and the alternative forecast's band. */

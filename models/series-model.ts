@@ -1,4 +1,5 @@
 // The series forecaster: candidates scored at the same held-out origins, the best one kept, intervals calibrated on its errors.
+import { learnNearHolidayWeight, type NearHolidayWeight } from './near-holiday.js';
 import { dayNumber } from './calendar.js';
 import {
   appendDecomposition,
@@ -57,6 +58,11 @@ export interface SeriesModel {
    * err as the last ones did, and quantiles of the whole tail would cover far less than nominal.
    */
   recentScale: number;
+  /**
+   * How far towards a holiday the days near one are forecast, learned from the history's near-holiday days
+   * (absent in models saved before it was learned: then the prior).
+   */
+  nearHoliday?: NearHolidayWeight;
   /** Mean absolute held-out error of every candidate scored, best first: why the method was chosen. */
   selection: { method: SeriesMethod; mae: number }[];
 }
@@ -163,6 +169,7 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     calibration,
     specialDayScale: specialScale(z, special, season),
     recentScale: recentScale(z, origins, horizon, n - season),
+    nearHoliday: learnNearHolidayWeight(series.startMs, stepMs, y, cfg.holidays),
     selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
   };
 }

@@ -30,6 +30,8 @@ export interface KafkaConfig {
 export interface RunConfig {
   cityFile?: string;
   operatorsFile?: string;
+  /** How NGSI-LD notifications map to readings (src/io/ngsi-ld); the built-in mapping when absent. */
+  ngsiLdMappingFile?: string;
   host: string;
   port: number;
   workers: number;
@@ -105,6 +107,7 @@ function oneOf(text: string, name: string, allowed: readonly string[]): string {
 const ENV: Record<keyof RunFlags, string> = {
   cityFile: 'URBANFLOW_CITY',
   operatorsFile: 'URBANFLOW_OPERATORS',
+  ngsiLdMappingFile: 'URBANFLOW_NGSI_LD_MAPPING',
   host: 'URBANFLOW_HOST',
   port: 'URBANFLOW_PORT',
   workers: 'URBANFLOW_WORKERS',
@@ -167,6 +170,7 @@ export function runConfig(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = '.', ka
   return {
     cityFile: get('cityFile'),
     operatorsFile: get('operatorsFile'),
+    ngsiLdMappingFile: get('ngsiLdMappingFile'),
     host: or('host', '127.0.0.1'),
     port: number(or('port', '8080'), 'port', 0),
     workers: number(or('workers', '2'), 'workers', 0),

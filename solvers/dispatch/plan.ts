@@ -44,6 +44,17 @@ export interface DispatchPlan {
   /** Present when a first plan broke a rule of the request (checked independently) and the full model replaced it. */
   readonly rejectedPlan?: { readonly method: DispatchMethod; readonly violations: readonly string[] };
   /**
+   * Present when the plan the time budget stopped broke a rule of the request and was repaired rather than dropped:
+   * the first violations of the plan as stopped, and the resource-intervals whose storage charging and discharging
+   * were merged into one direction, keeping the state of charge (the setpoint there rises by the loss no longer taken),
+   * and the resources whose merged plan was scaled down (by `factor`) where it would have broken their ramp limit.
+   */
+  readonly repairedPlan?: {
+    readonly violations: readonly string[];
+    readonly nettedIntervals: number;
+    readonly scaledResources: readonly { readonly id: string; readonly factor: number }[];
+  };
+  /**
    * Present when the request's time budget (timeLimitSeconds) ran out before the plan was proven: the best plan found,
    * the lower bound on the optimal objective proven by then (null if none yet) and the relative gap between them.
    */

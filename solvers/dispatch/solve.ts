@@ -7,7 +7,8 @@ import { idlePlan, solveFullModel } from './full-model.js';
 import type { DispatchPlan } from './plan.js';
 import type { DispatchProblem } from './problem.js';
 import { readPlan } from './read-plan.js';
-import type { DecompositionFallback, DispatchMethod } from './solution.js';
+import { netStoredEnergy } from './repair.js';
+import type { DecompositionFallback, DispatchMethod, DispatchSolution } from './solution.js';
 
 export interface DispatchSolveOptions extends LpSolveOptions {
   /**
@@ -38,6 +39,30 @@ export function chooseMethod(p: DispatchProblem, options: DispatchSolveOptions =
 const LISTED_VIOLATIONS = 5;
 
 /**
+ * A plan the time budget stopped that the checker rejected, repaired (`repair.ts`: storages that charge and discharge
+ * in one interval move one way only, at the same state of charge) when the repaired plan passes the checker; the plan
+ * says so in `repairedPlan`. Undefined when there is nothing to repair or the repair breaks a rule too.
+ */
+function repairedPlan(
+  p: DispatchProblem,
+  s: DispatchSolution,
+  violations: readonly string[],
+): DispatchPlan | undefined {
+  const repaired = netStoredEnergy(p, s);
+  if (!repaired) return undefined;
+  const plan = readPlan(p, repaired.solution);
+  if (checkDispatchPlan(p.request, plan).length > 0) return undefined;
+  return {
+    ...plan,
+    repairedPlan: {
+      violations: violations.slice(0, LISTED_VIOLATIONS),
+      nettedIntervals: repaired.nettedIntervals,
+      scaledResources: repaired.scaledResources,
+    },
+  };
+}
+
+/**
  * Solves the problem to optimality (LP) or to the MIP gap. Every plan passes the independent checker before it is
  * returned: a decomposition plan that breaks a rule is set aside for the full model's (the plan then says so in
  * `rejectedPlan`), and a full-model plan that breaks one is an error (UF_ERR_INTERNAL), as is a failing backend.
@@ -45,7 +70,9 @@ const LISTED_VIOLATIONS = 5;
  *
  * The time budget (timeLimitSeconds) bounds the whole solve: the full model after the decomposition gets what the
  * decomposition left. When it runs out the best checked plan found is returned with `timeLimit` (its proven bound
- * and gap): the decomposition's plan outside the gap, the full model's incumbent, or the idle plan if none.
+ * and gap): the decomposition's plan outside the gap, the full model's incumbent, or the idle plan if none. A stopped
+ * plan the checker rejects is repaired when the repair passes the checker (`repairedPlan` says so), else set aside
+ * for the next best checked plan.
  */
 export async function solveDispatch(
   p: DispatchProblem,
@@ -78,6 +105,8 @@ export async function solveDispatch(
       // a MIP plan not proven within the requested gap goes to the full model's branch and bound, unless the time is up
       const withinGap = s.timeLimit || !(s.mipGap !== undefined && s.mipGap > options.mipRelGap!);
       if (violations.length === 0 && withinGap) return plan;
+      const repaired = s.timeLimit && violations.length > 0 ? repairedPlan(p, s, violations) : undefined;
+      if (repaired) return repaired;
       if (violations.length === 0) {
         outsideGap = { plan, lowerBound: s.decomposition?.lowerBound ?? -Infinity };
         fallback = {
@@ -118,7 +147,18 @@ export async function solveDispatch(
   const remaining = Number.isFinite(budgetMs) ? { timeLimitSeconds: Math.max(0.001, leftMs() / 1000) } : {};
   const solved =
     leftMs() > 0 ? await solveFullModel(p, { ...options, ...remaining }) : idlePlan(p, null, budgetMs / 1000);
-  const plan = bestOf(readPlan(p, solved));
+  let fullPlan = readPlan(p, solved);
+  const fullViolations = checkDispatchPlan(p.request, fullPlan);
+  if (fullViolations.length > 0 && solved.timeLimit) {
+    // an incumbent the budget stopped: repaired if it can be, else the best checked plan (the idle plan at worst)
+    const repaired = repairedPlan(p, solved, fullViolations);
+    if (repaired) fullPlan = repaired;
+    else {
+      rejectedPlan ??= { method: 'full-model', violations: fullViolations.slice(0, LISTED_VIOLATIONS) };
+      fullPlan = readPlan(p, idlePlan(p, solved.timeLimit.lowerBound, budgetMs / 1000));
+    }
+  }
+  const plan = bestOf(fullPlan);
   const violations = checkDispatchPlan(p.request, plan);
   if (violations.length > 0) {
     throw new UrbanflowError(

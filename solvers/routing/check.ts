@@ -3,18 +3,34 @@ import type { CvrpInstance } from './instance.js';
 
 export interface CheckReport {
   readonly feasible: boolean;
-  /** Travel cost recomputed from the matrix. */
+  /** The objective recomputed from the matrix: distance, or Σ (fixed + unit distance cost × distance) on a mixed fleet. */
   readonly cost: number;
+  /** Total distance recomputed from the matrix. */
+  readonly distance: number;
+  /** The violations that are routes beyond the fleet (also in `violations`): a result may be reported with them. */
+  readonly fleetViolations: string[];
   readonly violations: string[];
 }
 
 /**
  * Checks that every customer is visited exactly once, each route keeps to capacity and the duration limit, starts
  * service within every time window (waiting when early) and is back before the depot closes, and that no more
- * routes are used than there are vehicles.
+ * routes are used than there are vehicles. With a mixed fleet `vehicleTypes[r]` names the type driving route r: its
+ * capacity binds, no type drives more routes than its count, and the cost counts its fixed and per-distance cost.
  */
-export function checkSolution(inst: CvrpInstance, routes: readonly (readonly number[])[]): CheckReport {
+export function checkSolution(
+  inst: CvrpInstance,
+  routes: readonly (readonly number[])[],
+  vehicleTypes?: readonly number[],
+): CheckReport {
   const violations: string[] = [];
+  const fleet = inst.vehicleTypes;
+  if (!vehicleTypes && fleet.length > 1)
+    violations.push('the fleet has several vehicle types but no route names its type');
+  if (vehicleTypes && vehicleTypes.length !== routes.length)
+    violations.push(`${routes.length} routes but ${vehicleTypes.length} vehicle types`);
+  const usedOfType = fleet.map(() => 0);
+  let objective = 0;
   const n = inst.n;
   const side = n + 1;
   const seen = new Array<number>(side).fill(0);
@@ -39,7 +55,18 @@ export function checkSolution(inst: CvrpInstance, routes: readonly (readonly num
       demand += inst.demand[c];
       service += inst.service[c];
     }
-    if (demand > inst.capacity + 1e-9) violations.push(`route ${r} carries ${demand}, above capacity ${inst.capacity}`);
+    const k = vehicleTypes ? vehicleTypes[r] : 0;
+    const type = fleet[k];
+    if (!type) {
+      violations.push(`route ${r} names vehicle type ${k}, which is not a type 0..${fleet.length - 1}`);
+      return;
+    }
+    usedOfType[k]++;
+    if (demand > type.capacity + 1e-9)
+      violations.push(
+        `route ${r} carries ${demand}, above capacity ${type.capacity}${fleet.length > 1 ? ` of its vehicle type ${type.name}` : ''}`,
+      );
+    objective += route.length > 0 ? type.fixedCost + type.unitDistanceCost * length : 0;
     if (length + service > inst.maxDuration + 1e-6)
       violations.push(`route ${r} lasts ${length + service}, above the limit ${inst.maxDuration}`);
     let clock = inst.readyTime[0];
@@ -58,10 +85,22 @@ export function checkSolution(inst: CvrpInstance, routes: readonly (readonly num
     }
     total += length;
   });
+  const fleetViolations: string[] = [];
   if (routes.length > inst.maxVehicles)
-    violations.push(`${routes.length} routes, more than the ${inst.maxVehicles} vehicles`);
+    fleetViolations.push(`${routes.length} routes, more than the ${inst.maxVehicles} vehicles`);
+  fleet.forEach((t, k) => {
+    if (usedOfType[k] > t.count && fleet.length > 1)
+      fleetViolations.push(`${usedOfType[k]} routes driven by ${t.name}, more than its ${t.count} vehicles`);
+  });
+  violations.push(...fleetViolations);
   for (let c = 1; c <= n; c++) {
     if (seen[c] !== 1) violations.push(`customer ${c} is visited ${seen[c]} times`);
   }
-  return { feasible: violations.length === 0, cost: total, violations };
+  return {
+    feasible: violations.length === 0,
+    cost: inst.mixedFleet ? objective : total,
+    distance: total,
+    violations,
+    fleetViolations,
+  };
 }

@@ -1,5 +1,5 @@
 // Public surface of the routing solvers: VRPLIB reading, the CVRP metaheuristic and the independent checker.
-export { makeInstance, euclideanMatrix, type CvrpInstance } from './instance.js';
+export { makeInstance, euclideanMatrix, type CvrpInstance, type VehicleType } from './instance.js';
 export { parseVrplib, conventionalRounding, type EdgeRounding, type VrplibInstance } from './vrplib.js';
 export { solveCvrp, type SolveOptions, type SolveResult } from './solve.js';
 export { checkSolution, type CheckReport } from './check.js';

@@ -1,5 +1,18 @@
 // The routing instance the solver works on: a dense distance matrix over depot (node 0) and customers, with
-// capacity, an optional route-length limit, optional time windows and an optional limit on the number of vehicles.
+// capacity, an optional route-length limit, optional time windows and a fleet of vehicle types (one type of unlimited
+// count, no fixed cost and unit distance cost unless the instance says otherwise).
+
+/** A kind of truck: how much it carries, how many there are, what using one costs and what it costs per unit distance. */
+export interface VehicleType {
+  readonly name: string;
+  readonly capacity: number;
+  /** How many vehicles of this type there are; Infinity when unlimited. */
+  readonly count: number;
+  /** Paid once per route driven by a vehicle of this type. */
+  readonly fixedCost: number;
+  /** Paid per unit of distance (the matrix's unit) driven by a vehicle of this type. */
+  readonly unitDistanceCost: number;
+}
 
 /** Immutable problem data. Node 0 is the depot; customers are 1..n. */
 export interface CvrpInstance {
@@ -10,6 +23,7 @@ export interface CvrpInstance {
   readonly dist: Float64Array;
   /** demand[i] for node i; demand[0] is 0. */
   readonly demand: Float64Array;
+  /** The largest capacity of any vehicle type (the only one for a homogeneous fleet). */
   readonly capacity: number;
   /** Maximum route duration (travel plus service); Infinity when unlimited. */
   readonly maxDuration: number;
@@ -21,8 +35,15 @@ export interface CvrpInstance {
   readonly dueTime: Float64Array;
   /** True when some window is binding, so the search tracks arrival times. */
   readonly hasTimeWindows: boolean;
-  /** Most routes a solution may use; Infinity when the fleet is unlimited. */
+  /** Most routes a solution may use (the sum of the types' counts); Infinity when the fleet is unlimited. */
   readonly maxVehicles: number;
+  /** The fleet; every route is driven by a vehicle of one of these types. Never empty. */
+  readonly vehicleTypes: readonly VehicleType[];
+  /**
+   * True when the fleet is more than one type, or its type has a fixed or non-unit distance cost: the objective is
+   * then Σ (fixed cost + unit distance cost × distance) over the routes, and each route carries its type.
+   */
+  readonly mixedFleet: boolean;
 }
 
 export function makeInstance(fields: {
@@ -30,12 +51,15 @@ export function makeInstance(fields: {
   n: number;
   dist: Float64Array;
   demand: ArrayLike<number>;
+  /** Ignored when `vehicleTypes` is given (the largest type capacity is used). */
   capacity: number;
   maxDuration?: number;
   service?: ArrayLike<number>;
   readyTime?: ArrayLike<number>;
   dueTime?: ArrayLike<number>;
+  /** Ignored when `vehicleTypes` is given (the sum of their counts is used). */
   maxVehicles?: number;
+  vehicleTypes?: readonly VehicleType[];
 }): CvrpInstance {
   const size = fields.n + 1;
   const demand = Float64Array.from(fields.demand);
@@ -46,18 +70,34 @@ export function makeInstance(fields: {
   const dueTime = fields.dueTime ? Float64Array.from(fields.dueTime) : new Float64Array(size).fill(Infinity);
   let hasTimeWindows = false;
   for (let i = 0; i < size; i++) if (readyTime[i] > readyTime[0] || dueTime[i] < Infinity) hasTimeWindows = true;
+  const vehicleTypes: VehicleType[] =
+    fields.vehicleTypes && fields.vehicleTypes.length > 0
+      ? fields.vehicleTypes.map((t) => ({ ...t }))
+      : [
+          {
+            name: 'vehicle',
+            capacity: fields.capacity,
+            count: fields.maxVehicles ?? Infinity,
+            fixedCost: 0,
+            unitDistanceCost: 1,
+          },
+        ];
+  const mixedFleet =
+    vehicleTypes.length > 1 || vehicleTypes[0].fixedCost !== 0 || vehicleTypes[0].unitDistanceCost !== 1;
   return {
     name: fields.name,
     n: fields.n,
     dist: fields.dist,
     demand,
-    capacity: fields.capacity,
+    capacity: Math.max(...vehicleTypes.map((t) => t.capacity)),
     maxDuration: fields.maxDuration ?? Infinity,
     service,
     readyTime,
     dueTime,
     hasTimeWindows,
-    maxVehicles: fields.maxVehicles ?? Infinity,
+    maxVehicles: vehicleTypes.reduce((sum, t) => sum + t.count, 0),
+    vehicleTypes,
+    mixedFleet,
   };
 }
 

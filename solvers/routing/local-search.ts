@@ -2,7 +2,7 @@
 // Moves are screened by their change in distance less the time warp they could remove, then measured exactly.
 import type { NeighbourLists } from './neighbours.js';
 import type { Rng } from './rng.js';
-import type { RouteState } from './state.js';
+import { bestType, retype, type RouteState } from './state.js';
 import { routeTimeWarp } from './time-warp.js';
 
 const EPS = 1e-7;
@@ -34,6 +34,7 @@ export function localSearch(
     }
   }
   s.compact();
+  if (s.inst.mixedFleet) retype(s);
   s.resum();
 }
 
@@ -42,8 +43,10 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
   const size = n + 1;
   const ru = s.routeOf[u];
   const rv = s.routeOf[v];
-  // A move can at best remove all the warp of the two routes, so its distance change must beat that.
-  const slack = warpPenalty * (s.timeWarp[ru] + (ru === rv ? 0 : s.timeWarp[rv]));
+  // A move can at best remove all the warp of the two routes, so its distance change must beat that; with a mixed
+  // fleet it may also save a short route's fixed cost or move customers to a vehicle cheaper per unit distance.
+  let slack = warpPenalty * (s.timeWarp[ru] + (ru === rv ? 0 : s.timeWarp[rv]));
+  if (s.inst.mixedFleet) slack += mixedSlack(s, ru, rv);
   const d = (a: number, b: number): number => dist[a * size + b];
   const apply = (ra: number, rb: number, build: (a: number[], b: number[]) => [number[], number[]]): boolean =>
     applyMove(s, ra, rb, warpPenalty, build);
@@ -117,6 +120,18 @@ function tryMoves(s: RouteState, u: number, v: number, warpPenalty: number): boo
   return false;
 }
 
+/** What a move between routes ru and rv could save beyond its distance change on a mixed fleet (a screen, not a price). */
+function mixedSlack(s: RouteState, ru: number, rv: number): number {
+  const types = s.inst.vehicleTypes;
+  let slack = 0;
+  for (const r of ru === rv ? [ru] : [ru, rv]) if (s.routes[r].length <= 3) slack += types[s.vtype[r]].fixedCost;
+  if (ru !== rv) {
+    const spread = Math.abs(types[s.vtype[ru]].unitDistanceCost - types[s.vtype[rv]].unitDistanceCost);
+    slack += spread * Math.max(s.travel[ru], s.travel[rv]);
+  }
+  return slack;
+}
+
 function reverse(a: number[], from: number, to: number): number[] {
   const out = a.slice();
   for (let i = from, j = to; i < j; i++, j--) {
@@ -169,31 +184,45 @@ function applyMove(
   build: (a: number[], b: number[]) => [number[], number[]],
 ): boolean {
   const [na, nb] = build(s.routes[ru], s.routes[rv]);
-  if (!measure(s, na)) return false;
-  let travelChange = measured.travel - s.travel[ru];
+  if (!measure(s, na, ru)) return false;
+  const typeA = measured.type;
+  let costChange = measured.cost - s.objective[ru];
   let warpChange = measured.warp - s.timeWarp[ru];
+  let typeB = typeA;
   if (ru !== rv) {
-    if (!measure(s, nb)) return false;
-    travelChange += measured.travel - s.travel[rv];
+    if (!measure(s, nb, rv)) return false;
+    typeB = measured.type;
+    // Both routes growing out of their vehicles into the last spare one of a type would overdraw it.
+    if (typeA !== s.vtype[ru] && typeA === typeB && typeB !== s.vtype[rv]) {
+      const t = s.inst.vehicleTypes[typeA];
+      if (s.used[typeA] + 2 > t.count) return false;
+    }
+    costChange += measured.cost - s.objective[rv];
     warpChange += measured.warp - s.timeWarp[rv];
   }
   // Changes, not totals, are compared: a large penalty times the warp would swamp the tolerance.
-  if (travelChange + warpPenalty * warpChange > -EPS) return false;
+  if (costChange + warpPenalty * warpChange > -EPS) return false;
   s.routes[ru] = na;
+  if (s.inst.mixedFleet && typeA !== s.vtype[ru]) s.setType(ru, typeA);
   s.refresh(ru);
   if (ru !== rv) {
     s.routes[rv] = nb;
+    if (s.inst.mixedFleet && typeB !== s.vtype[rv]) s.setType(rv, typeB);
     s.refresh(rv);
   }
   return true;
 }
 
 /** Scratch output of `measure`, reused so the inner loop allocates no result objects. */
-const measured = { travel: 0, warp: 0 };
+const measured = { cost: 0, warp: 0, type: 0 };
 
-/** Sets `measured` to the route's travel cost and time warp; false when it breaks capacity or the duration limit. */
-function measure(s: RouteState, r: number[]): boolean {
-  const { dist, demand, service, capacity, maxDuration, n } = s.inst;
+/**
+ * Sets `measured` to the route's cost (travel, or its vehicle's fixed and distance cost on a mixed fleet), time warp
+ * and vehicle type; false when it breaks the duration limit or no vehicle to spare can carry it. Route `own` keeps
+ * its vehicle when the load still fits it, else moves to the cheapest spare type that carries it.
+ */
+function measure(s: RouteState, r: number[], own: number): boolean {
+  const { dist, demand, service, capacity, maxDuration, n, mixedFleet, vehicleTypes } = s.inst;
   const size = n + 1;
   let prev = 0;
   let travel = 0;
@@ -207,7 +236,19 @@ function measure(s: RouteState, r: number[]): boolean {
   }
   if (r.length > 0) travel += dist[prev * size];
   if (load > capacity + 1e-9 || travel + serviceSum > maxDuration + 1e-9) return false;
-  measured.travel = travel;
+  measured.cost = travel;
+  measured.type = s.vtype[own];
+  if (mixedFleet) {
+    let type = s.vtype[own];
+    if (load > vehicleTypes[type].capacity + 1e-9) {
+      type = bestType(s, load, travel, own);
+      const t = vehicleTypes[type];
+      if (t.capacity + 1e-9 < load || s.used[type] >= t.count) return false;
+    }
+    const t = vehicleTypes[type];
+    measured.type = type;
+    measured.cost = r.length > 0 ? t.fixedCost + t.unitDistanceCost * travel : 0;
+  }
   measured.warp = s.inst.hasTimeWindows ? routeTimeWarp(s.inst, r) : 0;
   return true;
 }

@@ -1,7 +1,7 @@
 // SISR ruin-and-recreate (Christiaens & Vanden Berghe 2020): remove adjacent strings, reinsert greedily with blinks.
 import type { NeighbourLists } from './neighbours.js';
 import type { Rng } from './rng.js';
-import type { Penalties, RouteState } from './state.js';
+import { bestType, retype, type Penalties, type RouteState } from './state.js';
 import { warpWithInsertion } from './time-warp.js';
 
 export interface SisrParams {
@@ -71,14 +71,17 @@ function removeSplitString(route: number[], pos: number, l: number, rng: Rng, ou
  * when that is cheaper than any late insertion (plus the extra-route penalty once the fleet is used up).
  */
 export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrParams, penalties: Penalties): void {
-  const { dist, demand, service, capacity, maxDuration, n, hasTimeWindows, maxVehicles } = s.inst;
+  const { dist, demand, service, capacity, maxDuration, n, hasTimeWindows, mixedFleet, vehicleTypes } = s.inst;
   const warpPenalty = penalties.warp;
   const size = n + 1;
+  // Routes the ruin emptied give their vehicles back before anything is inserted.
+  s.compact();
   sortRemoved(s, removed, rng);
   for (const c of removed) {
     let bestDelta = Infinity;
     let bestRoute = -1;
     let bestPos = -1;
+    let bestRouteType = 0;
     const dc = demand[c];
     const sc = service[c];
     const rowC = c * size;
@@ -86,32 +89,58 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
       if (s.load[r] + dc > capacity) continue;
       const route = s.routes[r];
       if (route.length === 0) continue;
+      // With a mixed fleet a route that outgrows its vehicle moves to a larger one, priced as the change of type.
+      let unit = 1;
+      let typeDelta = 0;
+      let type = 0;
+      if (mixedFleet) {
+        type = s.vtype[r];
+        if (s.load[r] + dc > vehicleTypes[type].capacity + 1e-9) {
+          type = bestType(s, s.load[r] + dc, s.travel[r], r);
+          if (vehicleTypes[type].capacity + 1e-9 < s.load[r] + dc) continue;
+          const overLimit = s.used[type] >= vehicleTypes[type].count ? penalties.extraRoute : 0;
+          typeDelta = vehicleTypes[type].fixedCost + vehicleTypes[type].unitDistanceCost * s.travel[r] + overLimit;
+          typeDelta -= s.objective[r];
+        }
+        unit = vehicleTypes[type].unitDistanceCost;
+      }
       const slack = maxDuration - s.travel[r] - s.serviceTime[r] - sc;
       let prev = 0;
       for (let i = 0; i <= route.length; i++) {
         const next = i < route.length ? route[i] : 0;
         if (rng.next() >= p.blink) {
           const detour = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
+          const priced = typeDelta + unit * detour;
           const delta =
-            hasTimeWindows && detour < bestDelta
-              ? detour + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r])
-              : detour;
+            hasTimeWindows && priced < bestDelta
+              ? priced + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r])
+              : priced;
           if (delta < bestDelta && detour <= slack) {
             bestDelta = delta;
             bestRoute = r;
             bestPos = i;
+            bestRouteType = type;
           }
         }
         prev = next;
       }
     }
-    const opening = dist[c] + dist[rowC] + (s.routes.length >= maxVehicles ? penalties.extraRoute : 0);
-    if (bestRoute < 0 || (hasTimeWindows && bestDelta > opening)) {
-      s.addRoute([c]);
+    const outAndBack = dist[c] + dist[rowC];
+    let opening = outAndBack + (s.routes.length >= s.inst.maxVehicles ? penalties.extraRoute : 0);
+    let openingType = 0;
+    if (mixedFleet) {
+      openingType = bestType(s, dc, outAndBack, -1);
+      const t = vehicleTypes[openingType];
+      opening =
+        t.fixedCost + t.unitDistanceCost * outAndBack + (s.used[openingType] >= t.count ? penalties.extraRoute : 0);
+    }
+    if (bestRoute < 0 || ((hasTimeWindows || mixedFleet) && bestDelta > opening)) {
+      s.addRoute([c], mixedFleet ? openingType : undefined);
       continue;
     }
     s.routes[bestRoute].splice(bestPos, 0, c);
-    if (hasTimeWindows) {
+    if (hasTimeWindows || mixedFleet) {
+      if (mixedFleet && bestRouteType !== s.vtype[bestRoute]) s.setType(bestRoute, bestRouteType);
       s.refresh(bestRoute);
       continue;
     }
@@ -119,9 +148,11 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
     s.load[bestRoute] += dc;
     s.serviceTime[bestRoute] += sc;
     s.travel[bestRoute] += bestDelta;
+    s.objective[bestRoute] += bestDelta;
     s.cost += bestDelta;
   }
   s.compact();
+  if (mixedFleet) retype(s);
 }
 
 function sortRemoved(s: RouteState, removed: number[], rng: Rng): void {

@@ -23,7 +23,12 @@ export interface SolveOptions {
 
 export interface SolveResult {
   readonly routes: number[][];
+  /** Vehicle type (index into the instance's vehicleTypes) driving each route. */
+  readonly vehicleTypes: number[];
+  /** The objective: total distance, or with a mixed fleet Σ (fixed cost + unit distance cost × distance) over the routes. */
   readonly cost: number;
+  /** Total distance of the routes. */
+  readonly distance: number;
   /** False only when no solution within the vehicle limit was found (the routes then use more vehicles than allowed). */
   readonly feasible: boolean;
   readonly stats: {
@@ -76,7 +81,9 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   if (inst.n === 0)
     return {
       routes: [],
+      vehicleTypes: [],
       cost: 0,
+      distance: 0,
       feasible: true,
       stats: {
         iterations: 0,
@@ -91,7 +98,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const rng = new Rng(opts.seed ?? 1);
   const nb = nearestNeighbours(inst, 50);
   const timed = inst.hasTimeWindows;
-  const excess = (s: RouteState): number => Math.max(0, s.routes.length - inst.maxVehicles);
+  const excess = (s: RouteState): number => s.excessVehicles();
   /** Lexicographic: fewer vehicles over the limit first, then shorter. Only solutions that keep every window compete. */
   const beats = (a: RouteState, b: RouteState): boolean =>
     a.totalTimeWarp() <= WARP_EPS && (excess(a) < excess(b) || (excess(a) === excess(b) && a.cost < b.cost - 1e-9));
@@ -99,11 +106,23 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   let best = new RouteState(inst, savingsConstruction(inst, nb));
   localSearch(best, nb, rng, GRANULARITY, FEASIBLE_ONLY);
   let pool = new RoutePool();
+  const types = inst.vehicleTypes;
+  // With a mixed fleet each route enters the pool once per type that can carry it, so the MIP chooses the mix.
   const remember = (s: RouteState): void => {
-    for (let r = 0; r < s.routes.length; r++) if (s.timeWarp[r] <= WARP_EPS) pool.add(s.routes[r], s.travel[r]);
+    for (let r = 0; r < s.routes.length; r++) {
+      if (s.timeWarp[r] > WARP_EPS) continue;
+      if (!inst.mixedFleet) pool.add(s.routes[r], s.travel[r]);
+      else
+        types.forEach((t, k) => {
+          if (t.capacity + 1e-9 >= s.load[r]) pool.add(s.routes[r], t.fixedCost + t.unitDistanceCost * s.travel[r], k);
+        });
+    }
   };
   remember(best);
-  const meanEdge = best.cost / (inst.n + best.routes.length);
+  // The temperature scale is the distance part of the cost per edge (fixed costs do not change with an edge).
+  let fixedPart = 0;
+  for (const k of best.vtype) fixedPart += types[k].fixedCost;
+  const meanEdge = Math.max(best.cost - fixedPart, 1e-9) / (inst.n + best.routes.length);
   let warpPenalty = 1;
   // A route beyond the fleet costs as much as many edges, so the annealing gives routes up until the fleet suffices.
   const extraRoute = EXTRA_ROUTE_EDGES * meanEdge;
@@ -165,10 +184,16 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
       const timeout = Math.max(MIP_MIN_TIMEOUT_MS, Math.min(MIP_TIMEOUT_MS, deadline - opts.now()));
       const mipStart = opts.now();
-      const chosen = await recombine(trimPool(pool, POOL_MAX, best), inst.n, best.routes, timeout);
+      const chosen = await recombine(
+        trimPool(pool, POOL_MAX, best),
+        inst.n,
+        best.routes,
+        timeout,
+        types.map((t) => t.count),
+      );
       recombinationMs += opts.now() - mipStart;
       if (chosen) {
-        const s = new RouteState(inst, chosen);
+        const s = new RouteState(inst, chosen.routes, chosen.types);
         localSearch(s, nb, rng, GRANULARITY, FEASIBLE_ONLY);
         if (beats(s, best)) {
           best = s;
@@ -180,12 +205,22 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
     remember(best);
     cur = best.clone();
   }
-  const routes = best.routes.filter((r) => r.length > 0).map((r) => r.slice());
+  const kept = best.routes.map((r, i) => i).filter((i) => best.routes[i].length > 0);
+  const routes = kept.map((i) => best.routes[i].slice());
+  const vehicleTypes = kept.map((i) => best.vtype[i]);
   let cost = 0;
-  for (const r of routes) cost += routeCost(inst, r);
+  let distance = 0;
+  routes.forEach((r, i) => {
+    const d = routeCost(inst, r);
+    const t = types[vehicleTypes[i]];
+    distance += d;
+    cost += inst.mixedFleet ? t.fixedCost + t.unitDistanceCost * d : d;
+  });
   return {
     routes,
+    vehicleTypes,
     cost,
+    distance,
     feasible: excess(best) === 0 && best.totalTimeWarp() <= WARP_EPS,
     stats: {
       iterations,
@@ -205,8 +240,9 @@ function trimPool(pool: RoutePool, max: number, incumbent: RouteState): PooledRo
   if (all.length <= max) return all;
   const kept = all.sort((a, b) => a.cost / a.route.length - b.cost / b.route.length).slice(0, max);
   const small = new RoutePool();
-  for (const p of kept) small.add(p.route, p.cost);
-  for (let r = 0; r < incumbent.routes.length; r++) small.add(incumbent.routes[r], incumbent.travel[r]);
+  for (const p of kept) small.add(p.route, p.cost, p.type);
+  for (let r = 0; r < incumbent.routes.length; r++)
+    small.add(incumbent.routes[r], incumbent.objective[r], incumbent.vtype[r]);
   return small.routes();
 }
 

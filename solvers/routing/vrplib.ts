@@ -1,6 +1,6 @@
 // Reader for VRPLIB / CVRPLIB text instances (TSPLIB-style header plus sections) into a CvrpInstance.
 import { inputError } from '../../src/errors.js';
-import { euclideanMatrix, makeInstance, type CvrpInstance } from './instance.js';
+import { euclideanMatrix, makeInstance, type CvrpInstance, type VehicleType } from './instance.js';
 
 /** How EUC_2D edges are measured: TSPLIB `nint` (integer-cost sets) or the exact real distance. */
 export type EdgeRounding = 'nint' | 'exact';
@@ -26,6 +26,9 @@ const SECTIONS = new Set([
   'SERVICE_TIME_SECTION',
   'TIME_WINDOW_SECTION',
   'DISPLAY_DATA_SECTION',
+  'CAPACITY_SECTION',
+  'VEHICLES_FIXED_COST_SECTION',
+  'VEHICLES_UNIT_DISTANCE_COST_SECTION',
 ]);
 
 interface Token {
@@ -98,12 +101,12 @@ export function parseVrplib(
   const dimension = headerNum('DIMENSION', true)!;
   if (!Number.isInteger(dimension) || dimension < 2)
     fail(header.get('DIMENSION')!.line, 'header', 'DIMENSION must be an integer of at least 2');
-  const capacity = headerNum('CAPACITY', true)!;
-  if (capacity <= 0) fail(header.get('CAPACITY')!.line, 'header', 'CAPACITY must be positive');
   const maxDuration = headerNum('DISTANCE', false) ?? Infinity;
   const vehicles = headerNum('VEHICLES', false) ?? Infinity;
   if (vehicles !== Infinity && (!Number.isInteger(vehicles) || vehicles < 1))
     fail(header.get('VEHICLES')!.line, 'header', 'VEHICLES must be a positive integer');
+  const fleet = readFleet(header, sections, vehicles, headerNum);
+  const capacity = Math.max(...fleet.map((t) => t.capacity));
   const serviceTime = headerNum('SERVICE_TIME', false) ?? 0;
   const weightType = (header.get('EDGE_WEIGHT_TYPE')?.value ?? '').toUpperCase();
   const rounding = options.rounding ?? conventionalRounding(name);
@@ -174,8 +177,67 @@ export function parseVrplib(
     service: order.map((i) => service[i]),
     ...(windows ? { readyTime: order.map((i) => windows[i][0]), dueTime: order.map((i) => windows[i][1]) } : {}),
     maxVehicles: vehicles,
+    ...(fleet.length > 1 || fleet[0].fixedCost !== 0 || fleet[0].unitDistanceCost !== 1 ? { vehicleTypes: fleet } : {}),
   });
   return { instance, rounding };
+}
+
+/**
+ * The fleet as PyVRP reads it: CAPACITY, VEHICLES_FIXED_COST and VEHICLES_UNIT_DISTANCE_COST each a header value for
+ * every vehicle or a section with one row "vehicle value" per vehicle 1..VEHICLES; vehicles alike in all three form
+ * one type, named by their 0-based indices joined by commas (PyVRP's names, which its read_solution relies on).
+ */
+function readFleet(
+  header: Map<string, { value: string; line: number }>,
+  sections: Map<string, Token[]>,
+  vehicles: number,
+  headerNum: (key: string, required: boolean) => number | undefined,
+): VehicleType[] {
+  const perVehicle = (key: string, fallback: number, positive: boolean): number[] | number => {
+    const section = sections.get(`${key}_SECTION`);
+    if (section) {
+      if (vehicles === Infinity) fail(section[0]?.line ?? 0, `${key}_SECTION`, 'a per-vehicle section needs VEHICLES');
+      const rows = readIndexed(section, `${key}_SECTION`, vehicles, 1)!.map((r) => r[0]);
+      rows.forEach((v, i) => {
+        if (v < 0 || (positive && v === 0))
+          fail(
+            section[0].line,
+            `${key}_SECTION`,
+            `vehicle ${i + 1} has ${key} ${v}, which must be ${positive ? 'positive' : 'non-negative'}`,
+          );
+      });
+      return rows;
+    }
+    const v = headerNum(key, false);
+    if (v === undefined) return fallback;
+    if (positive && v <= 0) fail(header.get(key)!.line, 'header', `${key} must be positive`);
+    return v;
+  };
+  if (!header.has('CAPACITY') && !sections.has('CAPACITY_SECTION')) fail(0, 'header', 'missing CAPACITY');
+  const capacity = perVehicle('CAPACITY', 0, true);
+  const fixedCost = perVehicle('VEHICLES_FIXED_COST', 0, false);
+  const unitCost = perVehicle('VEHICLES_UNIT_DISTANCE_COST', 1, false);
+  if (typeof capacity === 'number' && typeof fixedCost === 'number' && typeof unitCost === 'number')
+    return [{ name: 'vehicle', capacity, count: vehicles, fixedCost, unitDistanceCost: unitCost }];
+  const at = (field: number[] | number, v: number): number => (typeof field === 'number' ? field : field[v]);
+  const byKey = new Map<
+    string,
+    { capacity: number; fixedCost: number; unitDistanceCost: number; vehicles: number[] }
+  >();
+  for (let v = 0; v < vehicles; v++) {
+    const type = { capacity: at(capacity, v), fixedCost: at(fixedCost, v), unitDistanceCost: at(unitCost, v) };
+    const key = `${type.capacity}|${type.fixedCost}|${type.unitDistanceCost}`;
+    const had = byKey.get(key);
+    if (had) had.vehicles.push(v);
+    else byKey.set(key, { ...type, vehicles: [v] });
+  }
+  return [...byKey.values()].map((t) => ({
+    name: t.vehicles.join(','),
+    capacity: t.capacity,
+    count: t.vehicles.length,
+    fixedCost: t.fixedCost,
+    unitDistanceCost: t.unitDistanceCost,
+  }));
 }
 
 /** Reads rows "id v1 .. vk" for ids 1..dimension; undefined when the section is absent. */

@@ -104,7 +104,8 @@ export function installResponseValidation(app: FastifyInstance): void {
   });
   app.addHook('preSerialization', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.startsWith('application/json')) return payload;
+    // JSON-LD (the NGSI-LD routes) is JSON with a context: checked against the same schema.
+    if (!type.startsWith('application/json') && !type.startsWith('application/ld+json')) return payload;
     const checks = (request.routeOptions.config as { responseChecks?: ResponseChecks }).responseChecks;
     if (!checks) return payload;
     const status = reply.statusCode;

@@ -38,31 +38,38 @@ export function forbiddenKeyPath(root: unknown, rootPath = 'body'): string | und
   return undefined;
 }
 
-export function installJsonBodyParser(app: FastifyInstance): void {
-  // Replaces Fastify's default JSON parser, which answers every refusal with the same "not valid JSON".
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    const body = text as string;
-    if (body.length === 0) {
-      done(
-        new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document'),
-        undefined,
-      );
-      return;
-    }
+/** A JSON request body as a value, or the problem refusing it (empty, broken JSON, a forbidden key). */
+function parseJsonText(body: string): unknown {
+  if (body.length === 0)
+    throw new HttpProblem('bad-request', 'the body is empty but Content-Type says JSON; send a JSON document');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    throw new HttpProblem('bad-request', `the body is not valid JSON: ${(err as SyntaxError).message}`);
+  }
+  // Only a body that spells one of the keys (or escapes characters) needs the walk.
+  const path = mayHoldForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
+  if (path !== undefined) throw forbiddenKeyProblem(path);
+  return value;
+}
+
+/** Parses bodies of these media types (JSON, or a JSON-based type such as application/ld+json) with parseJsonText. */
+export function addJsonParser(app: FastifyInstance, types: string | string[]): void {
+  app.addContentTypeParser(types, { parseAs: 'string' }, (_request, text, done) => {
     let value: unknown;
     try {
-      value = JSON.parse(body);
+      value = parseJsonText(text as string);
     } catch (err) {
-      done(new HttpProblem('bad-request', `the body is not valid JSON: ${(err as SyntaxError).message}`), undefined);
-      return;
-    }
-    // Only a body that spells one of the keys (or escapes characters) needs the walk.
-    const path = mayHoldForbiddenKey(body) ? forbiddenKeyPath(value) : undefined;
-    if (path !== undefined) {
-      done(forbiddenKeyProblem(path), undefined);
+      done(err as HttpProblem, undefined);
       return;
     }
     done(null, value);
   });
+}
+
+export function installJsonBodyParser(app: FastifyInstance): void {
+  // Replaces Fastify's default JSON parser, which answers every refusal with the same "not valid JSON".
+  app.removeContentTypeParser('application/json');
+  addJsonParser(app, 'application/json');
 }

@@ -30,6 +30,7 @@ export class ApiMetrics {
   readonly httpIngestRefused: Counter<'reason'>;
   /** Dispatch plans meant for the decomposition that the full model solved, by the plan's `decomposition.fallback.reason`. */
   readonly decompositionFallbacks: Counter<'reason'>;
+  readonly dispatchPlansRepaired: Counter;
   private readonly lagProviders: LagProvider[] = [];
 
   constructor(
@@ -182,6 +183,11 @@ export class ApiMetrics {
       labelNames: ['reason'],
       registers: [r],
     });
+    this.dispatchPlansRepaired = new Counter({
+      name: 'urbanflow_dispatch_plans_repaired_total',
+      help: 'Dispatch plans the time budget stopped that broke a rule and were repaired before they were returned (repairedPlan)',
+      registers: [r],
+    });
   }
 
   /** A source (the Kafka consumer) reports its lag through this hook. */
@@ -222,6 +228,8 @@ export class ApiMetrics {
             ?.reason
         : undefined;
     if (reason) this.decompositionFallbacks.inc({ reason });
+    if (kind === 'dispatch' && (result as { repairedPlan?: unknown } | undefined)?.repairedPlan)
+      this.dispatchPlansRepaired.inc();
   }
 
   observeUnmatched(method: string, status: number, seconds: number): void {

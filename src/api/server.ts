@@ -37,6 +37,8 @@ import { planRoutes } from './routes/plans.js';
 import { windowRoutes } from './routes/windows.js';
 import { uiRoutes } from './routes/ui.js';
 import { updateRoutes, type UpdateOptions } from './routes/updates.js';
+import { ngsiLdEntityRoutes, ngsiLdNotifyRoute, type NgsiLdForecasts } from './ngsi-ld/index.js';
+import { DEFAULT_NGSI_LD_MAPPING, type NgsiLdMapping } from '../io/ngsi-ld/index.js';
 
 /** Routes added by other services (e.g. live-city planners); each must declare `config.access` like every route. */
 export type ApiPlugin = (ctx: ApiContext) => FastifyPluginAsync;
@@ -65,6 +67,8 @@ export interface ServerOptions {
   uiDir?: string;
   /** Live update stream (`GET /v1/updates`) settings. */
   updates?: UpdateOptions;
+  /** NGSI-LD: the notification mapping (default: the built-in one) and the live forecasts the entities carry. */
+  ngsiLd?: { mapping?: NgsiLdMapping; forecasts?: NgsiLdForecasts };
 }
 
 export type ApiServer = FastifyInstance & { urbanflow: ApiContext };
@@ -227,11 +231,13 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
       await v1.register(ingestRoutes(ctx));
       await v1.register(cityRoutes(ctx));
       await v1.register(updateRoutes(ctx, o.updates));
+      await v1.register(ngsiLdNotifyRoute(ctx, o.ngsiLd?.mapping ?? DEFAULT_NGSI_LD_MAPPING));
       for (const def of PLAN_KIND_DEFS) await v1.register(planRoutes(ctx, def));
       for (const plugin of o.plugins ?? []) await v1.register(plugin(ctx));
     },
     { prefix: '/v1' },
   );
+  await app.register(ngsiLdEntityRoutes(ctx, o.ngsiLd?.forecasts), { prefix: '/ngsi-ld/v1' });
 
   app.addHook('onClose', async () => {
     ctx.draining = true;

@@ -12,8 +12,8 @@ import {
   type DispatchCompletionOptions,
   type FeederLoadSource,
   type SignalPlanOptions,
-  type VersionReplica,
 } from './plans/index.js';
+import type { Replica } from './replica.js';
 import { SolverRuntime } from '../runtime/index.js';
 import { StateStore } from './state-store.js';
 
@@ -40,10 +40,10 @@ export interface LiveOptions {
   solvers?: SolverRuntime;
   onError?: (err: Error) => void;
   /**
-   * Kafka mode (src/app/shared-state): plan versions are shared by the group, and only its leader refreshes the
-   * signal plans (the others serve what it publishes).
+   * Kafka mode (src/app/shared-state): forecast fits and plan versions are shared by the group, and only its leader
+   * refits the forecasts and refreshes the signal plans (the others serve what it publishes).
    */
-  shared?: { replicas: (namespace: string) => VersionReplica; leads: () => boolean };
+  shared?: { replicas: (namespace: string) => Replica; fits: Replica; leads: () => boolean };
 }
 
 export interface LiveServices {
@@ -72,7 +72,13 @@ export function startLiveServices(o: LiveOptions): LiveServices {
   const { pipeline, clock } = o;
   let city = pipeline.city;
   const store = o.stateDir === null ? undefined : StateStore.open(o.stateDir);
-  const forecasts = new ForecastService({ ...o.forecasts, city: pipeline.city, operators: pipeline.operators, store });
+  const forecasts = new ForecastService({
+    ...o.forecasts,
+    city: pipeline.city,
+    operators: pipeline.operators,
+    store,
+    shared: o.shared && { replica: o.shared.fits, fits: o.shared.leads },
+  });
   const solvers = o.solvers ?? new SolverRuntime({ threads: 1 });
   const runner = planRunnerOn(solvers);
   const replicas = o.shared?.replicas;

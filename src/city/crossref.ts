@@ -137,9 +137,24 @@ function checkWaste(city: City, out: FieldError[]): void {
   uniqueIds(w.disposalSites, 'waste.disposalSites', 'disposal site', out);
   uniqueIds(w.trucks, 'waste.trucks', 'truck', out);
   uniqueIds(w.bins, 'waste.bins', 'bin', out);
+  const truckIds = new Set(w.trucks.map((t) => t.id));
   w.depots.forEach((d, i) => {
     if (!contractors.has(d.contractor))
       out.push({ path: `waste.depots[${i}].contractor`, message: `unknown contractor "${d.contractor}"` });
+    if (d.openingHours && d.openingHours.end <= d.openingHours.start)
+      out.push({ path: `waste.depots[${i}].openingHours.end`, message: 'must be after openingHours.start' });
+    uniqueIds(d.fleet ?? [], `waste.depots[${i}].fleet`, 'vehicle type', out);
+    (d.fleet ?? []).forEach((t, k) => {
+      for (let n = 1; n <= t.count; n++) {
+        if (truckIds.has(`${t.id}-${n}`)) {
+          out.push({
+            path: `waste.depots[${i}].fleet[${k}].id`,
+            message: `its truck "${t.id}-${n}" has the id of a truck in waste.trucks`,
+          });
+          break;
+        }
+      }
+    });
   });
   w.trucks.forEach((t, i) => {
     if (!depots.has(t.depot)) out.push({ path: `waste.trucks[${i}].depot`, message: `unknown depot "${t.depot}"` });

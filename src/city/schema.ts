@@ -206,7 +206,34 @@ export const Feeder = Obj({
 /** A waste contractor; its id is the tenant under which it fetches its routes. */
 export const Contractor = Obj({ id: Id, name: Type.String() });
 
-export const Depot = Obj({ id: Id, name: Type.Optional(Type.String()), location: Location, contractor: Id });
+/** What running a truck costs: once per day it is used, and per kilometre driven (currency units). */
+const TruckCosts = {
+  fixedCost: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'paid per day the truck is used' })),
+  costPerKm: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1e4, description: 'paid per km driven; default 1 (plans minimise km)' }),
+  ),
+};
+
+/** A kind of truck the depot has `count` of; the planner names them `${id}-1` .. `${id}-${count}`. */
+export const VehicleType = Obj({
+  id: Id,
+  count: Type.Integer({ minimum: 0, maximum: 1000 }),
+  capacityM3: Positive,
+  capacityKg: Positive,
+  shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
+  ...TruckCosts,
+});
+
+export const Depot = Obj({
+  id: Id,
+  name: Type.Optional(Type.String()),
+  location: Location,
+  contractor: Id,
+  /** Trucks leave no earlier than the depot opens and are back before it closes (local time). */
+  openingHours: Type.Optional(Obj({ start: ClockTime, end: ClockTime })),
+  /** Vehicle types based at the depot, in addition to the trucks listed in `waste.trucks`. */
+  fleet: Type.Optional(Type.Array(VehicleType)),
+});
 
 export const DisposalSite = Obj({
   id: Id,
@@ -221,6 +248,7 @@ export const Truck = Obj({
   capacityM3: Positive,
   capacityKg: Positive,
   shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
+  ...TruckCosts,
 });
 
 export const Bin = Obj({

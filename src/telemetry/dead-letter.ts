@@ -14,6 +14,7 @@ export const DEAD_LETTER_REASONS = [
   'late',
   'wrong-partition',
   'unknown-topic',
+  'unknown-entity',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
@@ -33,6 +34,9 @@ export interface DeadLetter {
   payload?: string;
   /** The MQTT topic the record came on (MQTT sources). */
   topic?: string;
+  /** The NGSI-LD entity id and attribute the record came from (NGSI-LD notifications). */
+  entity?: string;
+  attribute?: string;
   /** Refused records this letter stands for, when more than one (the rest of a message's junk, see DeadLetterSampler). */
   count?: number;
 }

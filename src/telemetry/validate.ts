@@ -38,15 +38,19 @@ export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const KINDS = SENSOR_KINDS.length;
 const ALLOWED = metricKindTable();
 
-type Problem = [DeadLetterReason, string] | undefined;
+/** Why a reading is refused and what to tell its sender; undefined for a good reading. */
+export type Problem = [DeadLetterReason, string] | undefined;
 
 /** An ISO date where the time is within JavaScript's date range, else the raw number (toISOString would throw). */
 function describeTs(ts: number): string {
   return Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
 }
 
-/** What is wrong with one reading whose sensor and metric were resolved to ids (-1: unknown), if anything. */
-function rowProblem(
+/**
+ * What is wrong with one reading whose sensor and metric were resolved to ids (-1: unknown), if anything (a source
+ * that resolves names once, e.g. by MQTT topic, checks its readings with this alone).
+ */
+export function rowProblem(
   ctx: ValidationContext,
   s: number,
   m: number,

@@ -141,7 +141,19 @@ export async function startHarness(
     ...(live ? [liveRoutes(live, { serviceRate: extra.live?.serviceRate, warmUp: extra.live?.warmUp })] : []),
     ...(extra.plugins ?? []),
   ];
-  const app = await buildServer({ pipeline, source: 'test', stateDir, now: () => clock.now, ...extra, plugins });
+  // The NGSI-LD entities carry the live forecasts, as `urbanflow run` wires them.
+  const ngsiLd = live
+    ? { forecasts: { service: live.forecasts, now: () => clock.now }, ...extra.ngsiLd }
+    : extra.ngsiLd;
+  const app = await buildServer({
+    pipeline,
+    source: 'test',
+    stateDir,
+    now: () => clock.now,
+    ...extra,
+    plugins,
+    ngsiLd,
+  });
   const keys = app.urbanflow.keys;
   const mk = (tenant: string, role: Parameters<typeof keys.create>[0]['role'], more: object = {}) =>
     keys.create({ tenant, role, ...more }, clock.now);

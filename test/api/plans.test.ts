@@ -150,6 +150,39 @@ describe('route plans', () => {
     expect(pdf.json().errors[0].path).toBe('querystring.format');
   });
 
+  it('plans a fleet given by vehicle types within the depot hours, and refuses a request without any truck', async () => {
+    const base = routeRequest(h.city, 'depot-1', 3) as CollectionRequest & Record<string, unknown>;
+    const req = {
+      ...base,
+      depot: { ...base.depot, openingHours: { start: 420, end: 1080 } },
+      trucks: [],
+      vehicleTypes: [
+        { id: 'compact', count: 2, capacityM3: 20, capacityKg: 6000, shiftMinutes: 480, fixedCost: 90, costPerKm: 1.2 },
+      ],
+    };
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/routes/plans?wait=60',
+      headers: h.auth('cleanway'),
+      payload: req,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const plan = res.json().plan;
+    expect(checkRoute(req, plan)).toEqual([]);
+    for (const t of plan.trucks) {
+      expect(t.vehicleType).toBe('compact');
+      expect(t.stops[0].departure).toBeGreaterThanOrEqual(420);
+    }
+    const none = await h.app.inject({
+      method: 'POST',
+      url: '/v1/routes/plans',
+      headers: h.auth('cleanway'),
+      payload: { ...req, vehicleTypes: [] },
+    });
+    expect(none.statusCode).toBe(422);
+    expect(none.json().errors[0].path).toBe('body.trucks');
+  });
+
   it('limits a key with explicit depots to them, even within its own tenant', async () => {
     const { secret } = h.app.urbanflow.keys.create(
       { tenant: 'cleanway', role: 'waste-contractor', depots: ['depot-9'] },

@@ -94,7 +94,7 @@ describe('Schemathesis against urbanflow run', () => {
     try {
       const env = { ...process.env, SCHEMATHESIS_HOOKS: HOOKS, UF_SCHEMATHESIS_KEY_ID: key.split('_')[1] };
       // Run in the state directory: Schemathesis keeps its crash cache in the working directory.
-      out = (await run(BIN, args, { timeout: 480_000, maxBuffer: 64 << 20, env, cwd: stateDir })).stdout;
+      out = (await run(BIN, args, { timeout: 900_000, maxBuffer: 64 << 20, env, cwd: stateDir })).stdout;
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; code?: number | string; killed?: boolean };
       out = `${e.stdout ?? ''}\n${e.stderr ?? ''}${e.killed ? '\n(schemathesis ran out of time and was stopped)' : ''}`;
@@ -102,5 +102,5 @@ describe('Schemathesis against urbanflow run', () => {
     }
     // On failure the summary lists every failing operation with the request that reproduces it.
     expect(code, out.slice(-20_000)).toBe(0);
-  }, 540_000);
+  }, 960_000);
 });

@@ -132,7 +132,7 @@ describe('fitSeries', () => {
     expect(differs).toBeGreaterThan(24);
   });
 
-  it('widens the band of the days next to a holiday out to their forecast as holidays, and leaves the point as an ordinary day', () => {
+  it('forecasts the days next to a holiday half as holidays without history of such days, the band spanning both', () => {
     const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 42, seed: 4 });
     const endMs = d.startMs + (d.values.length - 1) * STEP;
     // A Wednesday holiday two days after the history: its eve (Tuesday) and the day after (Thursday) are next to it.
@@ -144,13 +144,14 @@ describe('fitSeries', () => {
       { startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, holidays: [next], min: 0 },
       H,
     );
+    expect(model.nearHoliday).toEqual({ weight: 0.5, learnedFromDays: 0 });
     const fc = forecastModel(model, horizon);
     const plain = forecastModel({ ...model, holidays: [] }, horizon);
     const asHolidays = seriesPoint(model, horizon, undefined, [next - 1, next, next + 1]);
     let reached = 0;
     for (const day of [0, 2]) {
       for (let h = lead + day * 48; h < lead + (day + 1) * 48; h++) {
-        expect(fc.forecast[h]).toBeCloseTo(plain.forecast[h], 9);
+        expect(fc.forecast[h]).toBeCloseTo((plain.forecast[h] + asHolidays[h]) / 2, 9);
         expect(fc.lower80[h]).toBeLessThanOrEqual(Math.min(plain.lower80[h], asHolidays[h]) + 1e-9);
         expect(fc.upper80[h]).toBeGreaterThanOrEqual(Math.max(plain.upper80[h], asHolidays[h]) - 1e-9);
         if (fc.upper80[h] - fc.lower80[h] > plain.upper80[h] - plain.lower80[h] + 1) reached++;
@@ -158,7 +159,9 @@ describe('fitSeries', () => {
     }
     // A weekday taken as a holiday is forecast much lower for most of the day: the band had to reach out.
     expect(reached).toBeGreaterThan(24);
-    for (let h = 0; h < lead; h++)
+    for (let h = 0; h < lead; h++) {
+      expect(fc.forecast[h]).toBeCloseTo(plain.forecast[h], 9);
       expect(fc.upper80[h] - fc.lower80[h]).toBeCloseTo(plain.upper80[h] - plain.lower80[h], 9);
+    }
   });
 });

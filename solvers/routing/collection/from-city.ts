@@ -1,10 +1,15 @@
 // Builds one depot's collection request from the city file's waste section and each bin's fill level and forecast.
 import { inputError } from '../../../src/errors.js';
-import type { CollectionRequest, LatLon } from './types.js';
+import type { CollectionRequest, CollectionVehicleType, LatLon } from './types.js';
 
 /** The parts of the city's `waste` section the planner reads (structurally the city schema's types). */
 export interface CityWaste {
-  readonly depots: readonly { id: string; location: LatLon }[];
+  readonly depots: readonly {
+    id: string;
+    location: LatLon;
+    openingHours?: { start: string; end: string };
+    fleet?: readonly CollectionVehicleType[];
+  }[];
   readonly disposalSites: readonly { id: string; location: LatLon; unloadMinutes: number }[];
   readonly trucks: readonly {
     id: string;
@@ -12,6 +17,8 @@ export interface CityWaste {
     capacityM3: number;
     capacityKg: number;
     shiftMinutes: number;
+    fixedCost?: number;
+    costPerKm?: number;
   }[];
   readonly bins: readonly {
     id: string;
@@ -67,10 +74,23 @@ export function collectionRequestForDepot(
           : {}),
       };
     });
+  const hours = depot.openingHours;
   return {
-    depot: { id: depot.id, location: depot.location },
+    depot: {
+      id: depot.id,
+      location: depot.location,
+      ...(hours
+        ? {
+            openingHours: {
+              start: minutesOf(hours.start, `${depot.id}.openingHours.start`),
+              end: minutesOf(hours.end, `${depot.id}.openingHours.end`),
+            },
+          }
+        : {}),
+    },
     disposalSites: waste.disposalSites,
     trucks: waste.trucks.filter((t) => t.depot === depotId),
+    ...(depot.fleet && depot.fleet.length > 0 ? { vehicleTypes: depot.fleet } : {}),
     bins,
     shiftStart: minutesOf(shiftStart, 'shiftStart'),
     ...tuning,

@@ -6,3 +6,4 @@ export { planToGeoJson, planToGpx, clock } from './export.js';
 export { generateCollectionDay } from './generate.js';
 export { collectionRequestForDepot, minutesOf, type BinLevel, type CityWaste } from './from-city.js';
 export type * from './types.js';
+export { checkFleetRules } from './fleet.js';

@@ -26,6 +26,29 @@ export interface CollectionTruck {
   readonly capacityM3: number;
   readonly capacityKg: number;
   readonly shiftMinutes: number;
+  /** Paid when the truck is used at all that day; default 0. */
+  readonly fixedCost?: number;
+  /** Paid per kilometre driven; default 1 (so without costs the plan minimises kilometres). */
+  readonly costPerKm?: number;
+  /** The vehicle type the truck was made from (set for trucks of `vehicleTypes`). */
+  readonly vehicleType?: string;
+}
+
+/** A kind of truck of which the depot has `count`: they become trucks `${id}-1` .. `${id}-${count}`. */
+export interface CollectionVehicleType {
+  readonly id: string;
+  readonly count: number;
+  readonly capacityM3: number;
+  readonly capacityKg: number;
+  readonly shiftMinutes: number;
+  readonly fixedCost?: number;
+  readonly costPerKm?: number;
+}
+
+/** Minutes after midnight. */
+export interface OpeningHours {
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface DisposalSite {
@@ -42,9 +65,12 @@ export interface TravelMatrix {
 }
 
 export interface CollectionRequest {
-  readonly depot: { readonly id: string; readonly location: LatLon };
+  /** Trucks leave the depot no earlier than it opens and are back before it closes. */
+  readonly depot: { readonly id: string; readonly location: LatLon; readonly openingHours?: OpeningHours };
   readonly disposalSites: readonly DisposalSite[];
+  /** Individual trucks; `vehicleTypes` adds `count` trucks of each type. */
   readonly trucks: readonly CollectionTruck[];
+  readonly vehicleTypes?: readonly CollectionVehicleType[];
   readonly bins: readonly CollectionBin[];
   /** Minutes after midnight when the shifts start. */
   readonly shiftStart: number;
@@ -74,6 +100,9 @@ export interface PlannedStop {
 
 export interface TruckPlan {
   readonly truck: string;
+  readonly vehicleType?: string;
+  /** Fixed cost of the truck plus its cost per km times the distance. */
+  readonly cost: number;
   readonly stops: PlannedStop[];
   readonly trips: number;
   readonly distanceKm: number;
@@ -91,6 +120,8 @@ export interface UnassignedBin {
   readonly bin: string;
   readonly mustCollect: boolean;
   readonly reason: UnassignedReason;
+  /** The figures behind the reason, e.g. the earliest arrival against the window's end. */
+  readonly detail?: string;
 }
 
 export interface CollectionPlan {
@@ -100,4 +131,6 @@ export interface CollectionPlan {
   readonly mustCollect: string[];
   readonly optional: string[];
   readonly distanceKm: number;
+  /** Σ over the trucks used of fixed cost + cost per km × km. */
+  readonly cost: number;
 }

@@ -1,6 +1,6 @@
 // Roles, principals and the access declaration every route carries in its options.
 
-/** `device`: an MQTT device or gateway that may only publish its tenant's telemetry to the embedded broker. */
+/** `device`: a device or gateway that may only publish telemetry: to the embedded MQTT broker, or NGSI-LD notifications. */
 export const ROLES = ['utility', 'waste-contractor', 'traffic-center', 'operator', 'device'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,7 +30,10 @@ export function allow(...roles: Role[]): Access {
   return { roles };
 }
 
-/** Every role that reads the API: routes any authenticated caller may use (their answers are scoped to the caller); device keys only publish telemetry over MQTT. */
+/**
+ * Every role that reads the API: routes any authenticated caller may use (their answers are scoped to the caller);
+ * device keys only publish telemetry (over MQTT, or NGSI-LD notifications).
+ */
 export const ANY_ROLE: Access = { roles: ROLES.filter((r) => r !== 'device') };
 
 declare module 'fastify' {

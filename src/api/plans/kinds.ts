@@ -9,7 +9,7 @@ import {
   type DispatchRequestInput,
 } from '../../../solvers/dispatch/index.js';
 import { resolveCityResources } from '../../app/plans/index.js';
-import { planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
+import { checkFleetRules, planToGeoJson, planToGpx, type CollectionPlan } from '../../../solvers/routing/index.js';
 import { isUrbanflowError, UrbanflowError } from '../../errors.js';
 import {
   allow,
@@ -127,6 +127,7 @@ export const ROUTE: PlanKind = {
     // The date places the GPX times on the city's clock: a day that does not exist (2026-02-30) is refused now, not when the plan is read.
     try {
       dayOfDate((body as RouteRequest).date, 'date');
+      checkFleetRules(body as RouteRequest);
     } catch (err) {
       asBodyProblem(err);
     }

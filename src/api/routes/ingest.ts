@@ -8,6 +8,7 @@ import { MSGPACK_TYPES } from '../content.js';
 import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
 import { forbiddenKeyPath, forbiddenKeyProblem, mayHoldForbiddenKey } from '../json-body.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
+import { countIngest, ingestMessage, refuseIfStopped, refuseWhileDraining } from '../message-ingest.js';
 import { MAX_BODY_DEPTH, TOO_DEEP, tooDeepAt } from '../nesting.js';
 import { fieldPath, HttpProblem } from '../problem.js';
 import { AUTH_ERRORS, errors } from '../schemas/common.js';
@@ -120,25 +121,12 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        if (ctx.draining)
-          throw new HttpProblem(
-            'unavailable',
-            'the server is shutting down and no longer takes telemetry; send it to another instance or retry after the restart',
-            { headers: { 'retry-after': '5' } },
-          );
+        refuseWhileDraining(ctx);
         const raw = request.body as Buffer;
         const partition = `http:${principal(request).keyId}`;
         const engine = ctx.pipeline.engine;
         const dead = ctx.pipeline.deadLetters;
-        const refuseIfStopped = (err: unknown): never => {
-          if (err instanceof HttpProblem || err instanceof JsonBodyError) throw err;
-          ctx.pipelineFailure ??= err as Error;
-          throw new HttpProblem(
-            'unavailable',
-            `the stream pipeline stopped (${(err as Error).message}); nothing more of this request was taken`,
-            { headers: { 'retry-after': '30' } },
-          );
-        };
+        const stopped = (err: unknown): never => refuseIfStopped(ctx, err);
         // Refused like every other route's body, naming where it nests too deep (a byte scan first: no parsing of junk).
         // Larger arrays are judged by the chunked reader as it goes, so the event loop never scans megabytes at once.
         if (!isMsgpack(request) && raw.length <= LOCATE_DEPTH_BYTES && nestsDeeperThan(raw, MAX_BODY_DEPTH))
@@ -149,7 +137,7 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           counts = await ctx.ingest
             .run(() =>
               ingestJsonArray(raw, { engine, catalog: ctx.pipeline.catalog, partition, deadLetter: dead.add }).catch(
-                refuseIfStopped,
+                stopped,
               ),
             )
             .catch((err: unknown) => {
@@ -167,33 +155,11 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           counts = { readings: 1, deadLettered: 1, byReason: { malformed: 1 } };
         } else {
           const message = isMsgpack(request) ? raw : encode(parseJsonObject(raw));
-          counts = await ctx.ingest.run(async () => {
-            const before = new Map(dead.counts);
-            const readings0 = engine.stats().readings;
-            const dead0 = dead.total;
-            let done: Promise<void>;
-            try {
-              done = engine.ingestMessage(message, partition);
-            } catch (err) {
-              return refuseIfStopped(err);
-            }
-            // Validation runs before the engine's first await: the counters now hold this message's outcome alone.
-            const byReason: Record<string, number> = {};
-            for (const [reason, n] of dead.counts)
-              if (n !== (before.get(reason) ?? 0)) byReason[reason] = n - (before.get(reason) ?? 0);
-            const outcome = {
-              readings: engine.stats().readings - readings0,
-              deadLettered: dead.total - dead0,
-              byReason,
-            };
-            await done;
-            return outcome;
-          });
+          counts = await ingestMessage(ctx, message, partition);
         }
         // A message that could not be decoded counts as one refused message, not as readings.
         const readings = Math.max(counts.readings, counts.deadLettered);
-        ctx.metrics.httpIngestReadings.inc({ outcome: 'accepted' }, readings - counts.deadLettered);
-        ctx.metrics.httpIngestReadings.inc({ outcome: 'dead-lettered' }, counts.deadLettered);
+        countIngest(ctx, readings, counts.deadLettered);
         return reply.code(202).send({
           readings,
           accepted: readings - counts.deadLettered,

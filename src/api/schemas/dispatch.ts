@@ -86,6 +86,19 @@ export const DispatchPlan = Type.Object({
       },
     ),
   ),
+  repairedPlan: Type.Optional(
+    Type.Object(
+      {
+        violations: Type.Array(Type.String()),
+        nettedIntervals: Type.Integer(),
+        scaledResources: Type.Array(Type.Object({ id: Type.String(), factor: Num })),
+      },
+      {
+        description:
+          'the plan the time budget stopped broke these rules and was repaired: storage charging and discharging in one interval merged at the same state of charge, and merged plans that would break a ramp scaled down',
+      },
+    ),
+  ),
   intervals: Type.Array(Window),
   objective: Num,
   cost: Type.Object({ total: Num, energy: Num, calls: Num }),

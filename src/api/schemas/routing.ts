@@ -12,6 +12,10 @@ const NodeId = Type.String({ minLength: 1, maxLength: 128 });
 /** Sites, trucks and bins copied from the city file may keep its other fields (name, depot, sensor, area): they are ignored. */
 const CityField = Type.Optional(Type.String({ maxLength: 200 }));
 const CLOSED = { additionalProperties: false };
+const TruckCosts = {
+  fixedCost: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'paid per day the truck is used' })),
+  costPerKm: Type.Optional(Type.Number({ minimum: 0, maximum: 1e4, description: 'paid per km driven; default 1' })),
+};
 // Physical bounds: a value outside them is a 400 naming the field before the solver sees it.
 const Matrix = (max: number, unit: string) =>
   Type.Array(Type.Array(Type.Union([Type.Number({ minimum: 0, maximum: max, description: unit }), Type.Null()])));
@@ -19,7 +23,19 @@ const Matrix = (max: number, unit: string) =>
 export const RoutingRequest = Type.Object(
   {
     date: CalendarDate({ description: 'service day (YYYY-MM-DD), used for GPX times' }),
-    depot: Type.Object({ id: NodeId, location: LatLon }, { additionalProperties: false }),
+    depot: Type.Object(
+      {
+        id: NodeId,
+        location: LatLon,
+        openingHours: Type.Optional(
+          Type.Object(
+            { start: Minutes, end: Minutes },
+            { additionalProperties: false, description: 'trucks leave no earlier and are back before it closes' },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
     disposalSites: Type.Array(
       Type.Object(
         { id: NodeId, name: CityField, location: LatLon, unloadMinutes: Type.Number({ minimum: 0, maximum: 600 }) },
@@ -35,10 +51,27 @@ export const RoutingRequest = Type.Object(
           capacityM3: Type.Number({ exclusiveMinimum: 0, maximum: 200 }),
           capacityKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
           shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
+          ...TruckCosts,
         },
         CLOSED,
       ),
-      { minItems: 1, maxItems: 500 },
+      { maxItems: 500, description: 'individual trucks; with vehicleTypes, at least one truck in all' },
+    ),
+    vehicleTypes: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: NodeId,
+            count: Type.Integer({ minimum: 0, maximum: 500 }),
+            capacityM3: Type.Number({ exclusiveMinimum: 0, maximum: 200 }),
+            capacityKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+            shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
+            ...TruckCosts,
+          },
+          { additionalProperties: false, description: 'count trucks of this kind, named id-1 .. id-count' },
+        ),
+        { maxItems: 50, description: "the depot's fleet by type; overrides the city's fleet for this plan" },
+      ),
     ),
     bins: Type.Array(
       Type.Object(

@@ -11,6 +11,8 @@ export interface SeriesState {
   inFlight: boolean;
   modelDirty: boolean;
   lastError?: { atMs: number; message: string };
+  /** Kafka mode: the shared fit this state holds (its time and tag), or undefined when it holds only its own. */
+  shared?: { at: number; tag: string };
 }
 
 export interface KindState {
@@ -22,6 +24,20 @@ export interface KindState {
 }
 
 const MODEL_KIND: Record<SeriesKind, string> = { feeder: 'feeder-load', bin: 'bin-fill', laneGroup: 'traffic-flow' };
+
+/** Whether a parsed record (saved here or shared by another process) is a current model of the kind, with what it was fitted on. */
+export function isModelRecordOf(kind: SeriesKind, rec: unknown): rec is ModelRecord {
+  const r = rec as Partial<ModelRecord> | null | undefined;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    r.model?.kind === MODEL_KIND[kind] &&
+    isCurrentModel(r.model) &&
+    typeof r.fittedAtMs === 'number' &&
+    typeof r.data === 'object' &&
+    r.data !== null
+  );
+}
 
 /** Writes the history chunks changed since the last save (unless `modelsOnly`) and the models fitted since, in one transaction. */
 export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsOnly: boolean): void {
@@ -81,19 +97,13 @@ export function restoreState(
     }
     for (const { id, record } of store.models(k.kind)) {
       const s = ks.series.get(id);
-      let rec: ModelRecord | undefined;
+      let rec: unknown;
       try {
-        rec = JSON.parse(record) as ModelRecord;
+        rec = JSON.parse(record);
       } catch {
         rec = undefined;
       }
-      if (
-        !s ||
-        rec?.model?.kind !== MODEL_KIND[k.kind] ||
-        !isCurrentModel(rec.model) ||
-        typeof rec.fittedAtMs !== 'number' ||
-        !rec.data
-      ) {
+      if (!s || !isModelRecordOf(k.kind, rec)) {
         out.discarded++;
         continue;
       }

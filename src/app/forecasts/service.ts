@@ -3,6 +3,7 @@ import { cityHolidayDates, type City } from '../../city/index.js';
 import { inputError, notFoundError } from '../../errors.js';
 import type { OperatorSpec, WindowResult } from '../../stream/index.js';
 import { utcOffsetMs } from '../../city/local-time.js';
+import type { Replica } from '../replica.js';
 import type { StateStore } from '../state-store.js';
 import { answerForecast, fallbackRequired } from './answer.js';
 import { buildFitTask, requiredSteps, type FitData, type FitOutcome, type FitTask } from './fit-task.js';
@@ -11,6 +12,7 @@ import type { ModelRecord } from './online.js';
 import { restoreState, saveState, type KindState, type SeriesState } from './persistence.js';
 import { createRefitPool, type RefitPool } from './refit-pool.js';
 import { refitPriority } from './schedule.js';
+import { decodeSharedFit, encodeSharedFit, parseSharedFitKey, sharedFitKey, supersedes } from './shared-fits.js';
 import type { ForecastAnswer, ForecastQuery, SeriesSummary } from './schemas.js';
 import {
   resolveKinds,
@@ -33,6 +35,12 @@ export interface ForecastServiceOptions {
   /** Service time between saves of new observations (default 1 h); models are saved after every refit. */
   persistEveryMs?: number;
   kinds?: Partial<Record<SeriesKind, Partial<KindSettings>>>;
+  /**
+   * Kafka mode: the processes of a group share their fits. Only the process for which `fits()` answers true (the
+   * group's leader) refits on its schedule; every fit and failed fit goes to the replica, and every process
+   * forecasts with the newest fit it read there, so the same window results give the same forecasts everywhere.
+   */
+  shared?: { replica: Replica; fits: () => boolean };
 }
 
 export interface ForecastStats {
@@ -51,6 +59,9 @@ export interface ForecastStats {
   restoredModels: number;
   discardedOnRestore: number;
   persists: number;
+  /** Kafka mode: fit states this process published, and those read from the group that replaced its own. */
+  sharedPublished: number;
+  sharedApplied: number;
   kinds: Record<string, { series: number; models: number; inFlight: number; disabled?: string }>;
 }
 
@@ -80,6 +91,8 @@ export class ForecastService {
     restoredModels: 0,
     discardedOnRestore: 0,
     persists: 0,
+    sharedPublished: 0,
+    sharedApplied: 0,
   };
 
   constructor(private readonly o: ForecastServiceOptions) {
@@ -102,6 +115,7 @@ export class ForecastService {
       this.counters.restoredModels = r.models;
       this.counters.discardedOnRestore = r.discarded;
     }
+    o.shared?.replica.subscribe((key, doc) => this.applyShared(key, doc));
   }
 
   /** Takes window results as the pipeline emits them; a revision replaces the value of its window. */
@@ -137,7 +151,7 @@ export class ForecastService {
   /** Starts the refits that are due (in the background) and saves new observations when a save is due. */
   tick(nowMs: number): void {
     if (this.closed) return;
-    this.startRefits(nowMs);
+    if (!this.o.shared || this.o.shared.fits()) this.startRefits(nowMs);
     if (this.o.store && nowMs - this.lastPersistMs >= (this.o.persistEveryMs ?? 3_600_000)) {
       this.persist();
       this.lastPersistMs = nowMs;
@@ -282,6 +296,16 @@ export class ForecastService {
     }
   }
 
+  /**
+   * Kafka mode, once the group's fits were read: shares the fits this process holds that are later than the
+   * group's (restored from its state file, e.g. after a run without sharing), so the group converges on them.
+   */
+  shareOwnFits(): void {
+    if (!this.o.shared) return;
+    for (const ks of this.kinds.values())
+      for (const [id, s] of ks.series) if ((s.record || s.lastError) && !s.shared) this.share(ks.kind.kind, id, s);
+  }
+
   /** Saves observations changed since the last save, and models fitted since. */
   persist(): void {
     if (!this.o.store) return;
@@ -391,10 +415,14 @@ export class ForecastService {
     this.counters.refitBatches++;
     const p: Promise<void> = this.pool
       .run(batch.map((b) => b.task))
-      .then((outcomes: FitOutcome[]) => outcomes.forEach((out, i) => this.apply(batch[i].s, batch[i].data, out, nowMs)))
+      .then((outcomes: FitOutcome[]) => outcomes.forEach((out, i) => this.apply(batch[i], out, nowMs)))
       .catch((err: Error) => {
         this.counters.poolErrors++;
-        for (const b of batch) b.s.lastError = { atMs: nowMs, message: `refit worker failed: ${err.message}` };
+        for (const b of batch)
+          this.settle(b.task, b.s, {
+            record: b.s.record,
+            lastError: { atMs: nowMs, message: `refit worker failed: ${err.message}` },
+          });
       })
       .finally(() => {
         for (const b of batch) b.s.inFlight = false;
@@ -404,15 +432,69 @@ export class ForecastService {
     this.running.add(p);
   }
 
-  private apply(s: SeriesState, data: FitData, out: FitOutcome, nowMs: number): void {
+  private apply(b: { task: FitTask; data: FitData; s: SeriesState }, out: FitOutcome, nowMs: number): void {
     if (!out.ok) {
       this.counters.refitErrors++;
-      s.lastError = { atMs: nowMs, message: `${out.code}: ${out.message}` };
+      this.settle(b.task, b.s, {
+        record: b.s.record,
+        lastError: { atMs: nowMs, message: `${out.code}: ${out.message}` },
+      });
       return;
     }
     this.counters.refitSeries++;
-    s.record = { model: out.model, data, fittedAtMs: nowMs, fitMs: out.fitMs, threadId: out.threadId };
-    s.lastError = undefined;
-    s.modelDirty = true;
+    const record = { model: out.model, data: b.data, fittedAtMs: nowMs, fitMs: out.fitMs, threadId: out.threadId };
+    this.settle(b.task, b.s, { record, lastError: undefined });
+  }
+
+  /**
+   * A fit's outcome becomes the series' state: at once alone; in a group it is published and taken through the
+   * same merge as the fits read from the others (a later fit another process made meanwhile stands).
+   */
+  private settle(
+    at: { kind: SeriesKind; id: string },
+    s: SeriesState,
+    next: Pick<SeriesState, 'record' | 'lastError'>,
+  ): void {
+    if (!this.o.shared) {
+      s.modelDirty ||= next.record !== s.record;
+      s.record = next.record;
+      s.lastError = next.lastError;
+      return;
+    }
+    this.share(at.kind, at.id, next);
+  }
+
+  /** Publishes a fit state and applies it here as every other process will. */
+  private share(kind: SeriesKind, id: string, state: Pick<SeriesState, 'record' | 'lastError'>): void {
+    const key = sharedFitKey(kind, id);
+    const doc = encodeSharedFit(state);
+    this.counters.sharedPublished++;
+    this.o.shared!.replica.publish(key, doc);
+    this.applyShared(key, doc);
+  }
+
+  /** A fit state read from the group (this process's own included); a malformed one throws for the reader to count. */
+  private applyShared(key: string, doc: string | null): void {
+    const { kind, id } = parseSharedFitKey(key);
+    const ks = this.kinds.get(kind as SeriesKind);
+    // A kind disabled here, a series not in this city, or a removed series (no fit state is deleted otherwise).
+    if (!ks || !ks.known.has(id) || doc === null) return;
+    const fit = decodeSharedFit(ks.kind.kind, doc);
+    let s = ks.series.get(id);
+    if (!s)
+      ks.series.set(
+        id,
+        (s = {
+          history: new SeriesHistory(ks.kind.historySteps, ks.kind.maxGapSteps),
+          inFlight: false,
+          modelDirty: false,
+        }),
+      );
+    if (!supersedes(fit, s)) return;
+    s.record = fit.record ?? undefined;
+    s.lastError = fit.lastError ?? undefined;
+    s.shared = { at: fit.at, tag: fit.tag };
+    s.modelDirty = s.record !== undefined;
+    this.counters.sharedApplied++;
   }
 }

@@ -10,7 +10,8 @@ import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js
 import { isServiceDay, serviceWindow, shiftMinutes, type ServiceCalendar } from './service-days.js';
 import type { PlanRunner } from './plan-runner.js';
 import { persistence, type ForecastSource } from './signal-plans.js';
-import { VersionLog, type VersionReplica } from './versioned.js';
+import type { Replica } from '../replica.js';
+import { VersionLog } from './versioned.js';
 
 export interface CollectionRouteOptions {
   shiftStart: string;
@@ -52,7 +53,7 @@ export interface CollectionRouteDeps {
   runner: PlanRunner;
   store?: StateStore;
   /** Shares route versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => VersionReplica;
+  replicas?: (namespace: string) => Replica;
   options?: Partial<CollectionRouteOptions>;
 }
 

@@ -25,5 +25,5 @@ export { periodDemand, materialChange, type DemandStatistic } from './lane-deman
 export { binLevelsFor, type BinLevels } from './bin-levels.js';
 export { serviceWindow, nextServiceDay, isServiceDay, type ServiceCalendar } from './service-days.js';
 export { etagOf, etagMatches, canonicalJson } from './etag.js';
-export { VersionLog, type Versioned, type VersionPersistence, type VersionReplica } from './versioned.js';
+export { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 export * from './schemas.js';

@@ -132,6 +132,8 @@ export const CollectionPlanSchema = Type.Object({
   trucks: Type.Array(
     Type.Object({
       truck: Type.String(),
+      vehicleType: Type.Optional(Type.String({ description: 'the vehicle type the truck belongs to' })),
+      cost: Type.Number({ description: "the truck's fixed cost plus its cost per km times its distance" }),
       stops: Type.Array(
         Type.Object({
           kind: Type.Union([Type.Literal('depot'), Type.Literal('bin'), Type.Literal('disposal')]),
@@ -163,11 +165,15 @@ export const CollectionPlanSchema = Type.Object({
           ] as const
         ).map((r) => Type.Literal(r)),
       ),
+      detail: Type.Optional(
+        Type.String({ description: 'the figures behind the reason, e.g. the earliest arrival against the window' }),
+      ),
     }),
   ),
   mustCollect: Type.Array(Type.String()),
   optional: Type.Array(Type.String()),
   distanceKm: Type.Number(),
+  cost: Type.Number({ description: 'Σ over the trucks used of fixed cost + cost per km × km' }),
 });
 
 export const CollectionRoutesQuerySchema = Type.Object(

@@ -16,9 +16,11 @@ import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
 import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
 import type { PlanRunner } from './plan-runner.js';
+import { PlanWarnings, type PlanWarning } from './plan-warnings.js';
 import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
 import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
-import { VersionLog, type Versioned, type VersionPersistence, type VersionReplica } from './versioned.js';
+import type { Replica } from '../replica.js';
+import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
 
 /** What the plans read forecasts from (the forecast service). */
 export interface ForecastSource {
@@ -84,7 +86,7 @@ export interface SignalPlanDeps {
   /** Where versions persist. */
   store?: StateStore;
   /** Shares plan versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => VersionReplica;
+  replicas?: (namespace: string) => Replica;
   options?: Partial<SignalPlanOptions>;
 }
 
@@ -95,11 +97,9 @@ export class SignalPlanService {
   private readonly options: SignalPlanOptions;
   private readonly intersections: VersionLog<IntersectionBody>;
   private readonly corridors: VersionLog<CorridorBody>;
-  private readonly notReady = new Map<string, string>();
-  private readonly failures = new Map<string, string>();
+  /** Per plan (`i:<id>`, `c:<id>`), what the last refresh could not do; shared with the versions in a group. */
+  private readonly warnings: PlanWarnings;
   private running: Promise<RefreshReport> | undefined;
-  /** Versions shared by a group: answers hold only what every process has (the leader's local warnings are not). */
-  private readonly shared: boolean;
 
   constructor(deps: SignalPlanDeps) {
     const { store } = deps;
@@ -107,7 +107,6 @@ export class SignalPlanService {
     this.forecasts = deps.forecasts;
     this.runner = deps.runner;
     this.options = { ...DEFAULT_SIGNAL_PLAN_OPTIONS, ...deps.options };
-    this.shared = deps.replicas !== undefined;
     const { periodMs, leadMs } = this.options;
     if (!(periodMs >= 5 * 60_000 && periodMs <= 4 * 3_600_000))
       throw configError(`signal plan period must be between 5 min and 4 h, got ${periodMs} ms`);
@@ -122,6 +121,7 @@ export class SignalPlanService {
       keepPrevious: true,
       replica: deps.replicas?.('signal-plan:corridor'),
     });
+    this.warnings = new PlanWarnings(deps.replicas?.('signal-plan:warning'));
   }
 
   /** The plan period whose plans are current at `nowMs` (the one that starts within the lead time, or the running one). */
@@ -149,7 +149,7 @@ export class SignalPlanService {
         status: 'not-ready',
         kind: 'intersection',
         id,
-        reason: this.notReady.get(`i:${id}`) ?? 'no plan computed yet',
+        reason: this.warnings.get(`i:${id}`)?.notReady ?? 'no plan computed yet',
       };
     return {
       status: 'ready',
@@ -170,7 +170,7 @@ export class SignalPlanService {
         status: 'not-ready',
         kind: 'corridor',
         id,
-        reason: this.notReady.get(`c:${id}`) ?? 'no plan computed yet',
+        reason: this.warnings.get(`c:${id}`)?.notReady ?? 'no plan computed yet',
       };
     return {
       status: 'ready',
@@ -259,8 +259,7 @@ export class SignalPlanService {
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
-    const stuck = this.shared ? undefined : this.notReady.get(key);
-    const failure = this.shared ? undefined : this.failures.get(key);
+    const { notReady: stuck, failure } = this.warnings.get(key) ?? {};
     const warning =
       failure ?? (stuck ? `not recomputed for the current period, this plan is older: ${stuck}` : undefined);
     return {
@@ -275,6 +274,16 @@ export class SignalPlanService {
   }
 
   private async refreshNow(nowMs: number): Promise<RefreshReport> {
+    const notes = this.warnings.draft();
+    try {
+      return await this.planPeriod(nowMs, notes);
+    } finally {
+      this.warnings.commit(notes);
+    }
+  }
+
+  private async planPeriod(nowMs: number, notes: Map<string, PlanWarning>): Promise<RefreshReport> {
+    const note = (key: string, w: PlanWarning) => notes.set(key, { ...notes.get(key), ...w });
     const { startMs, endMs } = this.period(nowMs);
     const report: RefreshReport = {
       periodStartMs: startMs,
@@ -292,11 +301,11 @@ export class SignalPlanService {
       demands.set(x.id, d);
       const key = `i:${x.id}`;
       if ('missing' in d) {
-        this.notReady.set(key, d.missing);
+        note(key, { notReady: d.missing });
         report.notReady++;
         continue;
       }
-      this.notReady.delete(key);
+      note(key, { notReady: undefined });
       const cur = this.intersections.get(x.id);
       if (
         cur &&
@@ -315,7 +324,7 @@ export class SignalPlanService {
         } as const;
         due.push({ id: x.id, input: intersectionFromCity(x, d.demand), body });
       } catch (err) {
-        this.fail(report, 'intersection', x.id, err as Error);
+        this.fail(notes, report, 'intersection', x.id, err as Error);
       }
     }
     const dueCorridors: { id: string; input: CorridorInput; body: Omit<CorridorBody, 'plan'> }[] = [];
@@ -324,14 +333,13 @@ export class SignalPlanService {
       const members = c.intersections.map((id) => [id, demands.get(id)] as const);
       const missing = members.find(([, d]) => !d || 'missing' in d);
       if (missing) {
-        this.notReady.set(
-          key,
-          `intersection ${missing[0]}: ${missing[1] && 'missing' in missing[1] ? missing[1].missing : 'not in the city'}`,
-        );
+        note(key, {
+          notReady: `intersection ${missing[0]}: ${missing[1] && 'missing' in missing[1] ? missing[1].missing : 'not in the city'}`,
+        });
         report.notReady++;
         continue;
       }
-      this.notReady.delete(key);
+      note(key, { notReady: undefined });
       const demand: Record<string, Record<string, number>> = {};
       let fallback = false;
       for (const [id, d] of members) {
@@ -361,7 +369,7 @@ export class SignalPlanService {
           body,
         });
       } catch (err) {
-        this.fail(report, 'corridor', c.id, err as Error);
+        this.fail(notes, report, 'corridor', c.id, err as Error);
       }
     }
     if (due.length + dueCorridors.length === 0) return report;
@@ -373,8 +381,8 @@ export class SignalPlanService {
         planner: this.options.planner,
       });
     } catch (err) {
-      for (const d of due) this.fail(report, 'intersection', d.id, err as Error);
-      for (const d of dueCorridors) this.fail(report, 'corridor', d.id, err as Error);
+      for (const d of due) this.fail(notes, report, 'intersection', d.id, err as Error);
+      for (const d of dueCorridors) this.fail(notes, report, 'corridor', d.id, err as Error);
       return report;
     }
     const publish = <B>(
@@ -385,9 +393,9 @@ export class SignalPlanService {
       error: SignalPlansReply['intersections'][number]['error'],
     ) => {
       if (error || body === undefined)
-        return this.fail(report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
+        return this.fail(notes, report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
       const { changed } = log.publish(id, body, meta);
-      this.failures.delete(`${kind === 'intersection' ? 'i' : 'c'}:${id}`);
+      note(`${kind === 'intersection' ? 'i' : 'c'}:${id}`, { failure: undefined });
       if (changed) report.published++;
       else report.unchanged++;
     };
@@ -400,12 +408,19 @@ export class SignalPlanService {
     return report;
   }
 
-  private fail(report: RefreshReport, kind: 'intersection' | 'corridor', id: string, err: Error): void {
+  private fail(
+    notes: Map<string, PlanWarning>,
+    report: RefreshReport,
+    kind: 'intersection' | 'corridor',
+    id: string,
+    err: Error,
+  ): void {
     report.failed.push({ kind, id, message: err.message });
-    this.failures.set(
-      `${kind === 'intersection' ? 'i' : 'c'}:${id}`,
-      `the latest recomputation failed, this plan is older: ${err.message}`,
-    );
+    const key = `${kind === 'intersection' ? 'i' : 'c'}:${id}`;
+    notes.set(key, {
+      ...notes.get(key),
+      failure: `the latest recomputation failed, this plan is older: ${err.message}`,
+    });
   }
 
   /** Demand per lane group (veh/h, whole vehicles) over the period's part still to come, or what is missing. */

@@ -1,4 +1,5 @@
 // Versioned results per key: a new version (monotonic) and ETag only when the content changes; survives restarts.
+import type { Replica } from '../replica.js';
 import { etagOf } from './etag.js';
 
 export interface Versioned<T> {
@@ -19,20 +20,9 @@ export interface VersionPersistence {
   remove(key: string): void;
 }
 
-/**
- * Where published versions go to reach the other processes of a group (a compacted Kafka topic, src/app/shared-state),
- * and where the versions they publish come from.
- */
-export interface VersionReplica {
-  /** A published document (as persisted), or null when the key was deleted. */
-  publish(key: string, doc: string | null): void;
-  /** Calls `apply` with every document replicated, this process's own included. */
-  subscribe(apply: (key: string, doc: string | null) => void): void;
-}
-
 export interface VersionLogOptions {
   /** Shares versions with the other processes of a group: the highest version of a key stands everywhere. */
-  replica?: VersionReplica;
+  replica?: Replica;
   /**
    * Also keep the entry a publish replaced, e.g. the plan still in effect while the next period's plan is
    * published ahead of its start. It is saved in the same document as the current entry.

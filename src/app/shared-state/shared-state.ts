@@ -15,7 +15,7 @@ import {
   type Message,
   type Producer,
 } from '../../io/kafka/rdkafka.js';
-import type { VersionReplica } from '../plans/index.js';
+import type { Replica } from '../replica.js';
 import { ensureSharedTopics, sharedTopics, type SharedTopics } from './topics.js';
 
 const TOKEN_SECRET = 'token-secret';
@@ -41,6 +41,7 @@ export class SharedState {
   private plans?: PlanStore;
   private city?: CityModel;
   private readonly versionLogs = new Map<string, (key: string, doc: string | null) => void>();
+  private fitsApply?: (key: string, doc: string | null) => void;
   private tokenSecretSeen = false;
   /** Changes that could not be published (they stay local to this process); shown in /metrics and logged. */
   publishErrors = 0;
@@ -65,13 +66,22 @@ export class SharedState {
   }
 
   /** The replica of one namespace of live plan versions (VersionLog), for the live services. */
-  replicas = (namespace: string): VersionReplica => ({
+  replicas = (namespace: string): Replica => ({
     publish: (key, doc) => this.publish(this.topics.livePlans, `${namespace}|${key}`, doc),
     subscribe: (apply) => void this.versionLogs.set(namespace, apply),
   });
 
-  /** Whether this process leads the refresh of live signal plans. */
-  leads = (): boolean => this.leader?.isLeader ?? false;
+  /** The forecast fits of the group (ForecastService): the leader's fits go to every process. */
+  fits: Replica = {
+    publish: (key, doc) => this.publish(this.topics.forecastFits, key, doc),
+    subscribe: (apply) => void (this.fitsApply = apply),
+  };
+
+  /**
+   * Whether this process leads the refits and the refresh of live signal plans: it holds the leadership and has
+   * read what the group shared (a leader that had not would refit and replan what the previous one just did).
+   */
+  leads = (): boolean => (this.leader?.isLeader ?? false) && this.caughtUp;
 
   /** How long this process has led without interruption (0 when it does not lead). */
   leadingForMs = (): number => this.leader?.leadingForMs() ?? 0;
@@ -118,6 +128,10 @@ export class SharedState {
         { name: t.plans, apply: this.each((m) => this.applyPlan(m)) },
         { name: t.city, apply: this.each((m) => this.applyCity(m)) },
         { name: t.livePlans, apply: this.each((m) => this.applyLivePlan(m)) },
+        {
+          name: t.forecastFits,
+          apply: this.each((m) => this.fitsApply?.(m.key?.toString() ?? '', m.value ? m.value.toString() : null)),
+        },
       ],
     });
     await this.reader.start();

@@ -12,6 +12,8 @@ export interface SharedTopics {
   city: string;
   /** Live plan versions (signal plans, collection routes); its one partition also elects the leader that refreshes them. */
   livePlans: string;
+  /** The group leader's forecast fits (model and last fit error per series), which every process forecasts with. */
+  forecastFits: string;
 }
 
 export function sharedTopics(c: KafkaConfig): SharedTopics {
@@ -21,6 +23,7 @@ export function sharedTopics(c: KafkaConfig): SharedTopics {
     plans: `${p}-shared-plans`,
     city: `${p}-shared-city`,
     livePlans: `${p}-shared-live-plans`,
+    forecastFits: `${p}-shared-forecast-fits`,
   };
 }
 

@@ -6,6 +6,35 @@ import { inputError, UrbanflowError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
 
+/**
+ * CVRPLIB .sol route lines. With a mixed fleet read from VRPLIB, whose type names list their vehicles' indices
+ * (PyVRP's convention), route k is driven by vehicle k - 1, so every vehicle up to the last used gets a line (empty
+ * when unused) and PyVRP's read_solution gives each route back its type.
+ */
+function solutionLines(
+  instance: { mixedFleet: boolean; vehicleTypes: readonly { name: string }[] },
+  routes: readonly number[][],
+  types: readonly number[],
+): string[] {
+  const vehiclesOf = instance.vehicleTypes.map((t) =>
+    /^\d+(,\d+)*$/.test(t.name) ? t.name.split(',').map(Number) : null,
+  );
+  if (!instance.mixedFleet || vehiclesOf.some((v) => v === null))
+    return routes.map((r, i) => `Route #${i + 1}: ${r.join(' ')}`);
+  const byVehicle = new Map<number, number[]>();
+  for (let i = 0; i < routes.length; i++) {
+    const vehicle = vehiclesOf[types[i]]!.shift();
+    // A type driving more routes than it has vehicles (reported on stderr) leaves the plain numbering.
+    if (vehicle === undefined) return routes.map((r, j) => `Route #${j + 1}: ${r.join(' ')}`);
+    byVehicle.set(vehicle, routes[i]);
+  }
+  if (routes.length === 0) return [];
+  const last = Math.max(...byVehicle.keys());
+  const lines: string[] = [];
+  for (let v = 0; v <= last; v++) lines.push(`Route #${v + 1}: ${(byVehicle.get(v) ?? []).join(' ')}`.trimEnd());
+  return lines;
+}
+
 export const registerRouteCommand: RegisterCommand = (program) => {
   program
     .command('route')
@@ -51,8 +80,8 @@ export const registerRouteCommand: RegisterCommand = (program) => {
       const { instance } = parseInstance(text, basename(file).replace(/\.(vrp|txt)$/i, ''));
       const result = await solveCvrp(instance, { timeLimitMs: seconds * 1000, seed, now: () => performance.now() });
       // Printed only after the independent checker agrees; a vehicle count beyond the fleet is reported, not hidden.
-      const overFleet = `${result.routes.length} routes, more than the ${instance.maxVehicles} vehicles`;
-      const violations = checkSolution(instance, result.routes).violations.filter((v) => v !== overFleet);
+      const check = checkSolution(instance, result.routes, result.vehicleTypes);
+      const violations = check.violations.filter((v) => !check.fleetViolations.includes(v));
       if (violations.length > 0)
         throw new UrbanflowError(
           'UF_ERR_INTERNAL',
@@ -64,12 +93,15 @@ export const registerRouteCommand: RegisterCommand = (program) => {
           `route: no solution within the ${instance.maxVehicles} vehicles was found; the routes below use ${result.routes.length}\n`,
         );
       if (opts.json) {
+        const fleet = instance.mixedFleet
+          ? { distance: result.distance, vehicleTypes: result.vehicleTypes.map((k) => instance.vehicleTypes[k].name) }
+          : {};
         process.stdout.write(
-          `${JSON.stringify({ cost: result.cost, feasible: result.feasible, routes: result.routes })}\n`,
+          `${JSON.stringify({ cost: result.cost, feasible: result.feasible, routes: result.routes, ...fleet })}\n`,
         );
         return;
       }
-      result.routes.forEach((r, i) => process.stdout.write(`Route #${i + 1}: ${r.join(' ')}\n`));
+      for (const line of solutionLines(instance, result.routes, result.vehicleTypes)) process.stdout.write(`${line}\n`);
       process.stdout.write(`Cost ${result.cost}\n`);
     });
 };

@@ -13,12 +13,14 @@ import {
   createKafkaPipeline,
   startLiveServices,
   catalogFromCity,
+  type LiveServices,
 } from '../../app/index.js';
 import { SharedState, registerScaleOutMetrics } from '../../app/shared-state/index.js';
 import type { City } from '../../city/index.js';
 import type { OperatorSpec } from '../../stream/index.js';
 import { kafkaFlags } from '../kafka-options.js';
 import { loadServedCity } from '../served-city.js';
+import { parseNgsiLdMapping, type NgsiLdMapping } from '../../io/ngsi-ld/index.js';
 import { createSimulator } from '../../sim/index.js';
 import { startSimulatorSource, type SimulatorSource } from '../../io/index.js';
 import { SolverRuntime } from '../../runtime/index.js';
@@ -75,13 +77,24 @@ function solverRuntime(config: RunConfig): SolverRuntime {
   return new SolverRuntime({ threads: config.solverThreads + 1, maxQueue: 64, timeoutMs: SOLVE_TIMEOUT_MS });
 }
 
+/** The NGSI-LD mapping of --ngsi-ld-mapping, checked before anything starts; undefined for the built-in one. */
+function ngsiLdMapping(config: RunConfig): NgsiLdMapping | undefined {
+  const file = config.ngsiLdMappingFile;
+  return file === undefined
+    ? undefined
+    : parseNgsiLdMapping(readJson(file, 'NGSI-LD mapping'), `NGSI-LD mapping ${file}`);
+}
+
 /** What the API server takes from the run configuration, whatever the source. */
 function serviceOptions(
   config: RunConfig,
   keys: KeyStore,
   solvers: SolverRuntime,
-): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits'> {
+  live: Pick<LiveServices, 'forecasts' | 'clock'>,
+  mapping: NgsiLdMapping | undefined,
+): Pick<ServerOptions, 'stateDir' | 'keys' | 'logger' | 'solvers' | 'warmSolvers' | 'limits' | 'ngsiLd'> {
   return {
+    ngsiLd: { mapping, forecasts: { service: live.forecasts, now: live.clock } },
     stateDir: config.stateDir,
     keys,
     logger: { level: config.logLevel },
@@ -99,7 +112,13 @@ function serviceOptions(
  * Kafka mode: telemetry from the input topic (HTTP ingest forwards to it); results, dead letters and window
  * state to topics, exactly once. The API, live forecasts and plans see committed results only.
  */
-async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec[], stop: StopSignal): Promise<void> {
+async function runOnKafka(
+  config: RunConfig,
+  city: City,
+  operators: OperatorSpec[],
+  mapping: NgsiLdMapping | undefined,
+  stop: StopSignal,
+): Promise<void> {
   const log = (line: string) => process.stderr.write(`urbanflow: ${line}\n`);
   const writeResult = ndjsonWriter(config.resultsFile);
   const pipeline = createKafkaPipeline({
@@ -121,7 +140,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     pipeline,
     clock: () => Date.now(),
     stateDir: config.stateDir,
-    shared: { replicas: shared.replicas, leads: shared.leads },
+    shared: { replicas: shared.replicas, fits: shared.fits, leads: shared.leads },
     // Refits and plans wait for the whole city's results, not the part read so far.
     holdWhile: () => !pipeline.resultsTable.isCaughtUp,
     solvers,
@@ -133,7 +152,7 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
     source: 'kafka',
     // Complete answers only: not ready until the results and the shared state were read up to their ends.
     sourceReady: () => processor.ready() && pipeline.resultsTable.isCaughtUp && shared.caughtUp,
-    ...serviceOptions(config, keys, solvers),
+    ...serviceOptions(config, keys, solvers, live, mapping),
     plugins: [liveRoutes(live)],
   });
   shared.bindKeys(keys);
@@ -161,6 +180,8 @@ async function runOnKafka(config: RunConfig, city: City, operators: OperatorSpec
       log(`window results caught up in ${pipeline.resultsTable.catchUpMs} ms`),
     );
     await shared.start();
+    // Fits this process holds and the group does not (its state file outlived the topic, say) become the group's.
+    live.forecasts.shareOwnFits();
   } catch (err) {
     await app.close();
     await solvers.close();
@@ -216,6 +237,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     {
       cityFile: flags.city,
       operatorsFile: flags.operators,
+      ngsiLdMappingFile: flags.ngsiLdMapping,
       host: flags.host,
       port: flags.port,
       workers: flags.workers,
@@ -241,6 +263,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     process.cwd(),
     kafkaFlags(flags),
   );
+  const mapping = ngsiLdMapping(config);
   const served = await loadServedCity(config.cityFile, config.stateDir);
   if (served.managed) process.stderr.write(`urbanflow: using ${served.origin}\n`);
   const city = served.city;
@@ -248,7 +271,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
   const operators = config.operatorsFile
     ? parseOperators(readJson(config.operatorsFile, 'operators'), groupings)
     : DEFAULT_OPERATORS;
-  if (config.kafka) return runOnKafka(config, city, operators, stop);
+  if (config.kafka) return runOnKafka(config, city, operators, mapping, stop);
   // Simulated time starts at the current hour, so results line up with the wall clock at speed 1.
   let startMs = Math.floor(Date.now() / HOUR) * HOUR;
   let source: SimulatorSource | undefined;
@@ -332,7 +355,7 @@ export async function runService(flags: Record<string, string | undefined>, stop
     source: config.source,
     // Replaying history is not ready yet: the live routes would answer on part of it.
     sourceReady: () => failed === undefined && !(source?.replaying() ?? false),
-    ...serviceOptions(config, keys, solvers),
+    ...serviceOptions(config, keys, solvers, live, mapping),
     plugins: [liveRoutes(live, { serviceRate: simulated ? config.speed : 1, warmUp: () => source?.replayProgress() })],
   });
   // Without the simulator nothing else ticks the engine: idle partitions must still release the watermark.

@@ -10,6 +10,10 @@ export const registerRunCommand: RegisterCommand = (program) => {
     .description('run the engine on the embedded city simulator (or on Kafka with --kafka) and serve the HTTP API')
     .option('--city <file>', 'city file (default: the shipped sample city)')
     .option('--operators <file>', 'JSON array of stream operator declarations (default: the built-in set)')
+    .option(
+      '--ngsi-ld-mapping <file>',
+      'JSON mapping of NGSI-LD entity types and attributes to metrics for POST /v1/ngsi-ld/notify (default: the built-in Smart Data Models mapping)',
+    )
     .option('--host <host>', 'API address (default 127.0.0.1)')
     .option('--port <port>', 'API port (default 8080; 0 picks a free one)')
     .option('--workers <n>', 'worker threads for window aggregation (default 2; 0 runs them on the main thread)')

@@ -1,22 +1,25 @@
 // MQTT messages into the engine: decode by topic, validate, drop QoS 1 redeliveries, gather each source's readings
 // for one engine message per tick, and checkpoint window state so that QoS 1 messages are acknowledged only once
 // their readings are durable (exactly once across a crash, with the broker redelivering what was not acknowledged).
-import type { StreamEngine, OperatorSpec } from '../../stream/index.js';
+import type { StreamEngine } from '../../stream/engine.js';
+import type { OperatorSpec } from '../../stream/index.js';
+import { BatchScanner, type ScannedBatch } from '../../telemetry/batch-scan.js';
+import type { SensorCatalog } from '../../telemetry/catalog.js';
+import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
+import type { DeadLetter, DeadLetterSink } from '../../telemetry/dead-letter.js';
+import { METRICS, METRIC_INDEX } from '../../telemetry/metrics.js';
 import {
-  type SensorCatalog,
-  type DeadLetter,
-  type DeadLetterSink,
-  METRICS,
+  rowProblem,
   validateBatch,
   validateSingle,
   type ValidReadings,
   type ValidationContext,
-} from '../../telemetry/index.js';
-import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
+} from '../../telemetry/validate.js';
 import type { MqttCheckpointStore } from './checkpoint-store.js';
 import { decodeBatchTopicPayload, readingFromTopicPayload } from './payload.js';
+import { scanReadingPayload, type ScannedReading } from './reading-payload-scan.js';
 import { RedeliveryFilter } from './redelivery-filter.js';
-import { matchTopic, type TopicFields, type TopicTemplate } from './topics.js';
+import { matchTopic, type TopicTemplate } from './topics.js';
 
 export interface MqttIngestOptions {
   engine: StreamEngine;
@@ -51,6 +54,17 @@ export interface MqttIngestStats {
 }
 
 const MAX_GATHERED = 65_536;
+
+/**
+ * What a topic names, resolved once and kept by topic string: devices publish on the same topics again and again, so
+ * the split, the template match and the catalog look-ups are not paid per message.
+ */
+type TopicRoute =
+  | { kind: 'reading'; source: string; sensorName: string; metricName: string; sensor: number; metric: number }
+  | { kind: 'batch'; source: string };
+
+/** Topics remembered at most (a city's sensors times metrics times tenants); beyond, the memory starts afresh. */
+const MAX_ROUTES = 100_000;
 
 /** One source's readings since the last tick, validated, in columns that grow by doubling. */
 class Gathered implements ValidReadings {
@@ -97,6 +111,13 @@ export function redeliveryHorizonMs(operators: readonly OperatorSpec[]): number 
 export class MqttIngest {
   private readonly filter: RedeliveryFilter;
   private readonly gathered = new Map<string, Gathered>();
+  /** Buffers the engine is done with, reused (their columns stay grown): no fresh columns every tick. */
+  private readonly spare: Gathered[] = [];
+  private readonly routes = new Map<string, TopicRoute>();
+  private readonly scanned: ScannedReading = { value: 0, ts: 0, quality: 0 };
+  private readonly batchScanner: BatchScanner;
+  /** The topic of the message being taken, which its dead letters name. */
+  private topic = '';
   private readonly ctx: ValidationContext;
   private readonly horizonMs: number;
   private chain: Promise<void> = Promise.resolve();
@@ -115,7 +136,14 @@ export class MqttIngest {
   ) {
     this.filter = restoredFilter;
     this.horizonMs = redeliveryHorizonMs(o.operators);
-    this.ctx = { catalog: o.catalog, nowMs: 0, maxFutureMs: 0, source: '', deadLetter: o.deadLetter };
+    this.batchScanner = new BatchScanner(o.catalog);
+    this.ctx = {
+      catalog: o.catalog,
+      nowMs: 0,
+      maxFutureMs: 0,
+      source: '',
+      deadLetter: (l: DeadLetter) => o.deadLetter({ ...l, topic: this.topic }),
+    };
     this.timer = setInterval(() => this.onTick(), o.tickMs ?? 20);
   }
 
@@ -147,14 +175,33 @@ export class MqttIngest {
     };
   }
 
-  private letter(topic: string): DeadLetterSink {
-    return (l: DeadLetter) => this.o.deadLetter({ ...l, topic });
-  }
-
   private gather(source: string): Gathered {
     let g = this.gathered.get(source);
-    if (!g) this.gathered.set(source, (g = new Gathered()));
+    if (!g) this.gathered.set(source, (g = this.spare.pop() ?? new Gathered()));
     return g;
+  }
+
+  /** The topic's route, or undefined when it matches neither template. */
+  private route(topic: string): TopicRoute | undefined {
+    const known = this.routes.get(topic);
+    if (known) return known;
+    const reading = matchTopic(this.o.readingTopic, topic);
+    const fields = reading ?? matchTopic(this.o.batchTopic, topic);
+    if (!fields) return undefined;
+    const source = `mqtt:${fields.tenant ?? 'default'}`;
+    const route: TopicRoute = reading
+      ? {
+          kind: 'reading',
+          source,
+          sensorName: reading.sensor!,
+          metricName: reading.metric!,
+          sensor: this.o.catalog.index.get(reading.sensor!) ?? -1,
+          metric: METRIC_INDEX.get(reading.metric!) ?? -1,
+        }
+      : { kind: 'batch', source };
+    if (this.routes.size >= MAX_ROUTES) this.routes.clear();
+    this.routes.set(topic, route);
+    return route;
   }
 
   /**
@@ -170,50 +217,49 @@ export class MqttIngest {
     const ctx = this.ctx;
     ctx.nowMs = clock.nowMs;
     ctx.maxFutureMs = clock.maxFutureMs;
+    this.topic = topic;
     const dedup = qos > 0 && this.o.store !== undefined;
-    const reading = matchTopic(this.o.readingTopic, topic);
-    const fields: TopicFields | undefined = reading ?? matchTopic(this.o.batchTopic, topic);
-    const source = `mqtt:${fields?.tenant ?? 'default'}`;
-    ctx.source = source;
-    if (!fields) {
+    const route = this.route(topic);
+    if (!route) {
       this.counters.readings++;
       this.o.deadLetter({
         reason: 'unknown-topic',
         detail: `topic '${topic}' matches neither ${this.o.readingTopic.text} nor ${this.o.batchTopic.text}`,
-        source,
+        source: 'mqtt:default',
         topic,
       });
       return this.durable(qos);
     }
-    const g = this.gather(source);
+    ctx.source = route.source;
+    const g = this.gather(route.source);
     try {
-      if (reading) {
+      if (route.kind === 'reading') {
         this.counters.readings++;
         g.readings++;
-        const r = readingFromTopicPayload(payload, reading.sensor!, reading.metric!, clock.nowMs);
-        if (this.o.catalog.index.get(r.sensor) === undefined) {
-          this.o.deadLetter({
-            reason: 'unknown-sensor',
-            detail: `sensor '${r.sensor}' named by the topic is not in the city model`,
-            source,
-            topic,
-            sensor: r.sensor,
-            metric: r.metric,
-            ts: r.ts,
-            value: r.value,
-          });
-        } else this.takeSingle(r, g, dedup, topic);
+        const scanned = this.scanned;
+        if (scanReadingPayload(payload, scanned)) {
+          const ts = Number.isNaN(scanned.ts) ? clock.nowMs : scanned.ts;
+          if (route.sensor < 0) this.unknownSensor(route, ts, scanned.value);
+          else this.takeRouted(route, ts, scanned.value, scanned.quality, g, dedup);
+        } else {
+          // what the scan does not read (an ISO time, a mistake to explain) is read, and judged, in full
+          const r = readingFromTopicPayload(payload, route.sensorName, route.metricName, clock.nowMs);
+          if (route.sensor < 0) this.unknownSensor(route, r.ts, r.value);
+          else this.takeSingle(r, g, dedup);
+        }
       } else {
+        const scanned = this.batchScanner.scan(payload);
+        if (scanned && this.takeScannedBatch(scanned, g, dedup)) return this.afterMessage(qos);
         const decoded = decodeBatchTopicPayload(payload);
         if (decoded.kind === 'single') {
           this.counters.readings++;
           g.readings++;
-          this.takeSingle(decoded.reading, g, dedup, topic);
-        } else this.takeBatch(decoded.batch, g, dedup, topic);
+          this.takeSingle(decoded.reading, g, dedup);
+        } else this.takeBatch(decoded.batch, g, dedup);
       }
     } catch (err) {
       if (!(err instanceof WireFormatError)) throw err;
-      if (!reading) {
+      if (route.kind === 'batch') {
         this.counters.readings++;
         g.readings++;
       }
@@ -221,11 +267,15 @@ export class MqttIngest {
       this.o.deadLetter({
         reason: err.reason,
         detail: err.message,
-        source,
+        source: route.source,
         topic,
         payload: Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64'),
       });
     }
+    return this.afterMessage(qos);
+  }
+
+  private afterMessage(qos: number): Promise<void> | undefined {
     if (this.gatheredRows >= MAX_GATHERED) void this.flushSoon();
     return this.durable(qos);
   }
@@ -235,11 +285,49 @@ export class MqttIngest {
     return this.gatheredRows >= MAX_GATHERED ? this.flushing : undefined;
   }
 
-  private takeSingle(r: SingleReading, g: Gathered, dedup: boolean, topic: string): void {
-    const ctx = this.ctx;
-    ctx.deadLetter = this.letter(topic);
-    const sm = validateSingle(r, ctx);
-    ctx.deadLetter = this.o.deadLetter;
+  private unknownSensor(route: TopicRoute & { kind: 'reading' }, ts: number, value: number): void {
+    this.o.deadLetter({
+      reason: 'unknown-sensor',
+      detail: `sensor '${route.sensorName}' named by the topic is not in the city model`,
+      source: route.source,
+      topic: this.topic,
+      sensor: route.sensorName,
+      metric: route.metricName,
+      ts,
+      value,
+    });
+  }
+
+  /** A reading whose sensor and metric the topic's route resolved: only its time, value and quality are judged. */
+  private takeRouted(
+    route: TopicRoute & { kind: 'reading' },
+    ts: number,
+    value: number,
+    quality: number,
+    g: Gathered,
+    dedup: boolean,
+  ): void {
+    const { sensor, metric } = route;
+    const problem = rowProblem(this.ctx, sensor, metric, route.sensorName, route.metricName, ts, value, quality);
+    if (problem) {
+      this.ctx.deadLetter({
+        reason: problem[0],
+        detail: problem[1],
+        source: route.source,
+        sensor: route.sensorName,
+        metric: route.metricName,
+        ts,
+        value,
+      });
+      return;
+    }
+    if (dedup && this.filter.seenBefore(sensor, metric, ts)) return;
+    g.push(sensor, metric, ts, value, quality);
+    this.gatheredRows++;
+  }
+
+  private takeSingle(r: SingleReading, g: Gathered, dedup: boolean): void {
+    const sm = validateSingle(r, this.ctx);
     if (sm < 0) return;
     const s = Math.floor(sm / 256);
     const m = sm % 256;
@@ -248,13 +336,35 @@ export class MqttIngest {
     this.gatheredRows++;
   }
 
-  private takeBatch(batch: DecodedBatch, g: Gathered, dedup: boolean, topic: string): void {
+  /**
+   * A scanned batch whose every reading is good is taken whole; false (nothing taken) when one is not: the message is
+   * then decoded and validated row by row, which writes the dead letters with the names and details.
+   */
+  private takeScannedBatch(b: ScannedBatch, g: Gathered, dedup: boolean): boolean {
+    const ctx = this.ctx;
+    const { length, sensorOf, metricOf, sensor, metric, ts, value, quality } = b;
+    for (let i = 0; i < length; i++) {
+      const sd = sensor[i];
+      const md = metric[i];
+      if (sd >= b.sensorNames || md >= b.metricNames) return false;
+      if (rowProblem(ctx, sensorOf[sd], metricOf[md], '', '', ts[i], value[i], quality[i]) !== undefined) return false;
+    }
+    this.counters.readings += length;
+    g.readings += length;
+    for (let i = 0; i < length; i++) {
+      const s = sensorOf[sensor[i]];
+      const m = metricOf[metric[i]];
+      if (dedup && this.filter.seenBefore(s, m, ts[i])) continue;
+      g.push(s, m, ts[i], value[i], quality[i]);
+    }
+    this.gatheredRows += length;
+    return true;
+  }
+
+  private takeBatch(batch: DecodedBatch, g: Gathered, dedup: boolean): void {
     this.counters.readings += batch.length;
     g.readings += batch.length;
-    const ctx = this.ctx;
-    ctx.deadLetter = this.letter(topic);
-    const valid = validateBatch(batch, ctx);
-    ctx.deadLetter = this.o.deadLetter;
+    const valid = validateBatch(batch, this.ctx);
     for (let i = 0; i < valid.length; i++) {
       if (dedup && this.filter.seenBefore(valid.sensor[i], valid.metric[i], valid.ts[i])) continue;
       g.push(valid.sensor[i], valid.metric[i], valid.ts[i], valid.value[i], valid.quality[i]);
@@ -318,7 +428,13 @@ export class MqttIngest {
   }
 
   private async ingestGathered(sources: [string, Gathered][]): Promise<void> {
-    for (const [source, g] of sources) if (g.readings > 0) await this.o.engine.ingestValidated(g, g.readings, source);
+    for (const [source, g] of sources) {
+      if (g.readings > 0) await this.o.engine.ingestValidated(g, g.readings, source);
+      // the engine copied the readings out (ingestValidated routes them before it resolves): the columns are free
+      g.length = 0;
+      g.readings = 0;
+      this.spare.push(g);
+    }
   }
 
   private async flushGathered(): Promise<void> {

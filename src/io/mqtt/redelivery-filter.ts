@@ -1,5 +1,6 @@
 // QoS 1 redeliveries counted once: the (sensor, metric, event time) of every reading taken at QoS 1, kept while a
 // copy of it could still be aggregated (the allowed lateness), in generations that are saved with each checkpoint.
+import { SafeIntegerSet } from './safe-integer-set.js';
 
 /** One checkpoint's worth of keys: saved with the checkpoint, dropped once all of its event times are too late to matter. */
 export interface SeenGeneration {
@@ -15,7 +16,8 @@ export interface SeenGeneration {
  * The base is the first event time ever seen (kept with the checkpoints), so any city and decades of event time fit.
  */
 export class RedeliveryFilter {
-  private readonly seen = new Set<number | string>();
+  private readonly seen = new SafeIntegerSet();
+  private readonly seenText = new Set<string>();
   private readonly generations: SeenGeneration[] = [];
   private current: { keys: number[]; textKeys: string[]; maxTs: number };
   private nextId: number;
@@ -30,7 +32,7 @@ export class RedeliveryFilter {
     for (const g of restored) {
       this.generations.push(g);
       for (const k of g.keys) this.seen.add(k);
-      for (const k of g.textKeys) this.seen.add(k);
+      for (const k of g.textKeys) this.seenText.add(k);
     }
     this.nextId = restored.reduce((n, g) => Math.max(n, g.id + 1), 0);
     this.current = { keys: [], textKeys: [], maxTs: -Infinity };
@@ -45,11 +47,16 @@ export class RedeliveryFilter {
   /** True when this reading was taken before (a redelivery: skip it); otherwise records it and returns false. */
   seenBefore(sensor: number, metric: number, ts: number): boolean {
     const k = this.key(sensor, metric, ts);
-    if (this.seen.has(k)) {
+    let fresh: boolean;
+    if (typeof k === 'number') fresh = this.seen.add(k);
+    else {
+      fresh = !this.seenText.has(k);
+      this.seenText.add(k);
+    }
+    if (!fresh) {
       this.duplicates++;
       return true;
     }
-    this.seen.add(k);
     if (typeof k === 'number') this.current.keys.push(k);
     else this.current.textKeys.push(k);
     if (ts > this.current.maxTs) this.current.maxTs = ts;
@@ -57,7 +64,7 @@ export class RedeliveryFilter {
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.seen.size + this.seenText.size;
   }
 
   /** Closes the keys recorded since the last call into a generation, to be saved with the checkpoint; null if none. */
@@ -85,7 +92,7 @@ export class RedeliveryFilter {
         continue;
       }
       for (const k of g.keys) this.seen.delete(k);
-      for (const k of g.textKeys) this.seen.delete(k);
+      for (const k of g.textKeys) this.seenText.delete(k);
       this.generations.splice(i, 1);
       gone.push(g.id);
     }

@@ -22,6 +22,7 @@ import {
   type PlanRunner,
   type SignalPlanReady,
 } from '../../../src/app/plans/index.js';
+import type { Replica } from '../../../src/app/replica.js';
 import { SolverRuntime } from '../../../src/runtime/index.js';
 import { StateStore } from '../../../src/app/state-store.js';
 import { checkCorridor, checkPlan, corridorFromCity, intersectionFromCity } from '../../../solvers/signals/index.js';
@@ -208,5 +209,66 @@ describe('live signal plans', () => {
       /lead must be/,
     );
     expect(() => plans.intersection('int-999')).toThrow(expect.objectContaining({ code: 'UF_ERR_NOT_FOUND' }));
+  });
+});
+
+describe('live signal plans in a group', () => {
+  /** One topic per namespace, delivered in one order to every process; a late subscriber reads it from the start. */
+  function group() {
+    const topics = new Map<
+      string,
+      { log: [string, string | null][]; subscribers: ((k: string, d: string | null) => void)[] }
+    >();
+    return (namespace: string): Replica => {
+      if (!topics.has(namespace)) topics.set(namespace, { log: [], subscribers: [] });
+      const t = topics.get(namespace)!;
+      return {
+        publish: (key, doc) => {
+          t.log.push([key, doc]);
+          for (const s of t.subscribers) s(key, doc);
+        },
+        subscribe: (apply) => {
+          t.subscribers.push(apply);
+          for (const [key, doc] of t.log) apply(key, doc);
+        },
+      };
+    };
+  }
+  const failing: PlanRunner = {
+    signals: () => Promise.reject(new Error('the solver pool is down')),
+    collection: () => Promise.reject(new Error('the solver pool is down')),
+  };
+
+  it("every process answers the leader's plans with its warnings: a failed recomputation, a forecast not ready", async () => {
+    const replicas = group();
+    const leader = new SignalPlanService({ city, forecasts, runner: inline, replicas });
+    const follower = new SignalPlanService({ city, forecasts, runner: failing, replicas });
+    const ids = city.intersections.map((x) => x.id);
+    const same = () => {
+      for (const id of ids) expect(follower.intersection(id), id).toEqual(leader.intersection(id));
+      for (const c of city.corridors) expect(follower.corridor(c.id), c.id).toEqual(leader.corridor(c.id));
+    };
+    const t = NOW + 54 * MIN;
+    expect((await leader.refresh(t)).failed).toEqual([]);
+    same();
+    expect((leader.intersection(ids[0]) as SignalPlanReady).warning).toBeUndefined();
+    // The next period, with the leader's solver failing: its plans stay, with the failure.
+    const failingLeader = new SignalPlanService({ city, forecasts, runner: failing, replicas });
+    const report = await failingLeader.refresh(t + 30 * MIN);
+    expect(report.failed.length).toBe(city.intersections.length + city.corridors.length);
+    const warned = follower.intersection(ids[0]) as SignalPlanReady;
+    expect(warned.warning).toMatch(/the latest recomputation failed, this plan is older: the solver pool is down/);
+    same();
+    // A process joining now answers the same.
+    const late = new SignalPlanService({ city, forecasts, runner: inline, replicas });
+    expect(late.intersection(ids[0])).toEqual(warned);
+    // A working leader's next recomputation clears it everywhere.
+    await leader.refresh(t + 30 * MIN);
+    expect((follower.intersection(ids[0]) as SignalPlanReady).warning).toBeUndefined();
+    same();
+    // The flow forecast stops: not recomputed for the current period, on every process.
+    await leader.refresh(NOW + 3 * DAY);
+    expect((follower.intersection(ids[0]) as SignalPlanReady).warning).toMatch(/not recomputed for the current period/);
+    same();
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyStore, type ReplicatedKey } from '../../../src/api/access/index.js';
 import { PlanStore, type PlanRecord } from '../../../src/api/plans/index.js';
-import { VersionLog, type VersionReplica } from '../../../src/app/plans/index.js';
+import { VersionLog } from '../../../src/app/plans/index.js';
+import type { Replica } from '../../../src/app/replica.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'uf-shared-merge-'));
 
@@ -114,7 +115,7 @@ describe('shared live plan versions', () => {
   function bus() {
     const subscribers: ((key: string, doc: string | null) => void)[] = [];
     const published: [string, string | null][] = [];
-    const replica: VersionReplica = {
+    const replica: Replica = {
       publish: (key, doc) => void published.push([key, doc]),
       subscribe: (apply) => void subscribers.push(apply),
     };
