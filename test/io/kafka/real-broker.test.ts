@@ -169,7 +169,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     await produceInput(broker.brokers, prefix, 0);
     const e = engine(prefix, 'clean');
     await untilCaughtUp(prefix, 'clean', [e]);
-    expect(await e.stop()).toBe(0);
+    expect(await e.stop(), `exit code of a clean stop; its last output:\n${e.output.slice(-30).join('\n')}`).toBe(0);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     const ref = referenceResults(await storedInput(broker.brokers, prefix));
@@ -206,7 +206,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     }
     await producing;
     await untilCaughtUp(prefix, 'crash', [e]);
-    expect(await e.stop()).toBe(0);
+    expect(await e.stop(), `exit code of a clean stop; its last output:\n${e.output.slice(-30).join('\n')}`).toBe(0);
     // The kills hit a stream in progress: some input committed before them, not all of it.
     const total = (await endOffsets(prefix)).reduce((a, b) => a + b, 0);
     expect(
@@ -232,7 +232,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
       b.output.filter((l) => l.includes('assigned partitions')).length,
       'the survivor is assigned the dead process partitions',
     ).toBeGreaterThanOrEqual(2);
-    expect(await b.stop()).toBe(0);
+    expect(await b.stop(), `exit code of a clean stop; its last output:\n${b.output.slice(-30).join('\n')}`).toBe(0);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     expect(sorted(rows)).toEqual(sorted(clean!));
@@ -257,8 +257,8 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
       b!.output.some((l) => /restored: [1-9]\d* keys/.test(l)),
       `the second process continued from checkpointed state:\n${b!.output.join('\n')}\n${a.output.join('\n')}`,
     ).toBe(true);
-    expect(await a.stop()).toBe(0);
-    expect(await b!.stop()).toBe(0);
+    expect(await a.stop(), `exit code of a clean stop; its last output:\n${a.output.slice(-30).join('\n')}`).toBe(0);
+    expect(await b!.stop(), `exit code of a clean stop; its last output:\n${b!.output.slice(-30).join('\n')}`).toBe(0);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     expect(sorted(rows)).toEqual(sorted(clean!));
@@ -276,7 +276,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     });
     await untilCaughtUp(prefix, 'restart', [e]);
     expect(exitedEarly, `the engine exited during the broker restart:\n${e.output.join('\n')}`).toBe(false);
-    expect(await e.stop()).toBe(0);
+    expect(await e.stop(), `exit code of a clean stop; its last output:\n${e.output.slice(-30).join('\n')}`).toBe(0);
     const rows = await output(prefix);
     expectExactlyOnce(rows);
     expect(sorted(rows)).toEqual(sorted(clean!));
@@ -315,7 +315,7 @@ describe.skipIf(SKIP_REAL_KAFKA)('Kafka on a real broker', () => {
     await produceAll(broker.brokers, topics(prefix).input, messages);
     const e = engine(prefix, 'poison');
     await untilCaughtUp(prefix, 'poison', [e]);
-    expect(await e.stop()).toBe(0);
+    expect(await e.stop(), `exit code of a clean stop; its last output:\n${e.output.slice(-30).join('\n')}`).toBe(0);
     const letters = (await readTopic(broker.brokers, topics(prefix).deadLetters, PARTITIONS)).map((m) =>
       JSON.parse(m.value!.toString()),
     );
