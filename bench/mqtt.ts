@@ -13,24 +13,13 @@ import { createPipeline } from '../src/app/pipeline.js';
 import { loadSampleCity } from '../src/city/index.js';
 import { mqttConfig } from '../src/io/mqtt/config.js';
 import { startMqttService } from '../src/io/mqtt/service.js';
-import type { OperatorSpec } from '../src/stream/index.js';
 import { encodeBatch } from '../src/telemetry/codec.js';
 import type { Reading } from '../src/telemetry/reading.js';
 import type { Bench } from './index.js';
 import { freePort, startMosquitto } from './mosquitto.js';
+import { COUNT_OPERATORS as OPERATORS, WINDOW_MS } from './harness/mqtt-kill-restart.js';
 
 const CLI = fileURLToPath(new URL('../../bin/urbanflow.js', import.meta.url));
-const WINDOW_MS = 300_000;
-const OPERATORS: OperatorSpec[] = [
-  {
-    name: 'count-5m',
-    metric: 'detector.count',
-    keyBy: 'sensor',
-    window: { type: 'tumbling', sizeMs: WINDOW_MS },
-    aggregates: ['sum', 'count'],
-    allowedLatenessMs: 60_000,
-  },
-];
 const log = (line: string) => process.stderr.write(`mqtt bench: ${line}\n`);
 
 const city = loadSampleCity();
