@@ -97,6 +97,26 @@ function rows(): Row[] {
     r('POST', '/v1/telemetry', '/v1/telemetry', admin(202), () => [
       { sensor: 'wx-1-temp', metric: 'weather.temp_c', ts: h.clock.now - 60_000, value: 21 },
     ]),
+    r('POST', '/v1/ngsi-ld/notify', '/v1/ngsi-ld/notify', admin(202), () => ({
+      id: 'urn:ngsi-ld:Notification:access',
+      type: 'Notification',
+      subscriptionId: 'urn:ngsi-ld:Subscription:access',
+      notifiedAt: new Date(h.clock.now).toISOString(),
+      data: [
+        {
+          id: `urn:ngsi-ld:WasteContainer:${cleanBin}`,
+          type: 'WasteContainer',
+          fillingLevel: { type: 'Property', value: 0.5, observedAt: new Date(h.clock.now - 60_000).toISOString() },
+        },
+      ],
+    })),
+    r('GET', '/ngsi-ld/v1/entities', '/ngsi-ld/v1/entities?type=WasteContainer', waste),
+    r(
+      'GET',
+      '/ngsi-ld/v1/entities/{entityId}',
+      `/ngsi-ld/v1/entities/urn:ngsi-ld:WasteContainer:${cleanBin}`,
+      ownDepot,
+    ),
     r('GET', '/v1/city', '/v1/city', admin(200)),
     r('GET', '/v1/city/intersections', '/v1/city/intersections', traffic),
     r('GET', '/v1/city/intersections/{id}', '/v1/city/intersections/int-001', traffic),
