@@ -58,13 +58,20 @@ export class LeaderElection {
       {
         ...leaderConsumerConfig(this.o.config, this.o.groupId),
         rebalance_cb: (err: LibrdKafkaError, assignment: { topic: string; partition: number }[]) => {
-          if (err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
-            consumer.assign(assignment);
-            set(assignment.length > 0);
-          } else {
+          const assign = err.code === CODES.ERRORS.ERR__ASSIGN_PARTITIONS && !this.stopping;
+          if (!assign) set(false);
+          try {
+            if (assign) consumer.assign(assignment);
+            else consumer.unassign();
+          } catch (e) {
+            // The callback runs inside librdkafka: a throw here ends the process. A consumer that is closing (the
+            // whole process shutting down) refuses assignments with ERR__STATE; anything else is a bug.
+            if (asError(e).code !== CODES.ERRORS.ERR__STATE) throw e;
+            this.o.log?.(`kafka: leader election for ${this.o.groupId}: ${asError(e).message} while closing`);
             set(false);
-            consumer.unassign();
+            return;
           }
+          if (assign) set(assignment.length > 0);
         },
       } as never,
       {},
