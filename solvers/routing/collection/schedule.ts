@@ -47,15 +47,19 @@ export function simulateDay(
     km += travel.km[at * size + to];
     at = to;
   };
-  stops.push({
-    kind: 'depot',
-    id: nodes.depot.id,
-    location: nodes.depot.location,
-    arrival: t,
-    departure: t,
-    loadM3: 0,
-    loadKg: 0,
-  });
+  // The day starts and ends at the depot, empty.
+  const atDepot = (): void => {
+    stops.push({
+      kind: 'depot',
+      id: nodes.depot.id,
+      location: nodes.depot.location,
+      arrival: t,
+      departure: t,
+      loadM3: 0,
+      loadKg: 0,
+    });
+  };
+  atDepot();
   for (const trip of trips) {
     for (const i of trip) {
       const bin = nodes.bins[i];
@@ -85,14 +89,6 @@ export function simulateDay(
     });
   }
   drive(0);
-  stops.push({
-    kind: 'depot',
-    id: nodes.depot.id,
-    location: nodes.depot.location,
-    arrival: t,
-    departure: t,
-    loadM3: 0,
-    loadKg: 0,
-  });
+  atDepot();
   return { stops, durationMinutes: t - start, distanceKm: km, late };
 }
