@@ -1,6 +1,6 @@
 // Near-holiday days: which days count, and how far towards a holiday the history's own near-holiday days went.
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, dayNumber } from '../../models/calendar.js';
+import { DAY_MS, dayNumber, weekday } from '../../models/calendar.js';
 import { isNearHoliday, learnNearHolidayWeight, NEAR_HOLIDAY_PRIOR } from '../../models/near-holiday.js';
 
 const STEP = 3_600_000;
@@ -22,7 +22,7 @@ describe('near-holiday days', () => {
     const start = day('2014-10-06');
     return Float64Array.from({ length: 42 * 24 }, (_, t) => {
       const d = start + Math.floor(t / 24);
-      const wd = (((d + 4) % 7) + 7) % 7;
+      const wd = weekday(d * DAY_MS);
       if (d === bridgeDay) return bridge;
       if (holidays.includes(d) || wd === 0) return 40;
       return wd === 6 ? 70 : 100;
