@@ -92,9 +92,26 @@ async function publishToMqtt(
       rejectUnauthorized: opts.mqttInsecure !== true,
     },
   });
-  const pace = opts.pace === undefined ? undefined : Number(opts.pace);
+  await stepRange(sim, from, to, opts.pace, (batch) => publisher.send(batch));
+  await publisher.close();
+  process.stderr.write(`urbanflow: ${publisher.readings} readings in ${publisher.messages} MQTT messages to ${url}\n`);
+}
+
+/**
+ * Steps the simulator over [from, to) a chunk at a time and hands each chunk to `send` (the chunk's array is reused:
+ * `send` must be done with it when it returns or resolves); with --pace, simulated time runs that many times the
+ * wall clock.
+ */
+async function stepRange(
+  sim: Simulator,
+  from: number,
+  to: number,
+  paceFlag: SimulateOptions['pace'],
+  send: (batch: Reading[]) => Promise<void> | void,
+): Promise<void> {
+  const pace = paceFlag === undefined ? undefined : Number(paceFlag);
   if (pace !== undefined && !(pace > 0))
-    throw inputError(`--pace must be a positive number (got "${opts.pace}")`, { flag: '--pace' });
+    throw inputError(`--pace must be a positive number (got "${paceFlag}")`, { flag: '--pace' });
   const wallStart = Date.now();
   const step = pace === undefined ? CHUNK_MS : Math.max(100, Math.min(CHUNK_MS, pace * 200));
   const batch: Reading[] = [];
@@ -105,10 +122,8 @@ async function publishToMqtt(
     }
     batch.length = 0;
     sim.stepInto(t, Math.min(to, t + step), batch);
-    await publisher.send(batch);
+    await send(batch);
   }
-  await publisher.close();
-  process.stderr.write(`urbanflow: ${publisher.readings} readings in ${publisher.messages} MQTT messages to ${url}\n`);
 }
 
 /** Produces the range into Kafka; with --pace, simulated time runs that many times the wall clock. */
@@ -129,23 +144,11 @@ async function produceToKafka(
     ? parseOperators(JSON.parse(readText(opts.operators)), [...catalog.groupings.keys()])
     : DEFAULT_OPERATORS;
   const producer = await TelemetryProducer.connect({ config, catalog, operators, single: opts.single });
-  const pace = opts.pace === undefined ? undefined : Number(opts.pace);
-  if (pace !== undefined && !(pace > 0))
-    throw inputError(`--pace must be a positive number (got "${opts.pace}")`, { flag: '--pace' });
-  const wallStart = Date.now();
-  const step = pace === undefined ? CHUNK_MS : Math.max(100, Math.min(CHUNK_MS, pace * 200));
-  const batch: Reading[] = [];
   let readings = 0;
-  for (let t = from; t < to; t += step) {
-    if (pace !== undefined) {
-      const due = wallStart + (t - from) / pace;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    }
-    batch.length = 0;
-    sim.stepInto(t, Math.min(to, t + step), batch);
+  await stepRange(sim, from, to, opts.pace, (batch) => {
     producer.send(batch);
     readings += batch.length;
-  }
+  });
   await producer.close();
   process.stderr.write(
     `urbanflow: ${readings} readings in ${producer.messages} messages to ${config.inputTopic} (${producer.partitions} partitions) on ${config.brokers}\n`,
