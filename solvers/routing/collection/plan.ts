@@ -349,13 +349,7 @@ function packTrips(
     .map((t) => ({ t, end: windowEnd(t), demand: t.length }))
     .sort((a, b) => a.end - b.end || b.demand - a.demand);
   const place = (t: number[]): boolean => {
-    let m3 = 0;
-    let kg = 0;
-    for (const i of t) {
-      const load = binLoad(nodes.bins[i]);
-      m3 += load.m3;
-      kg += load.kg;
-    }
+    const { m3, kg } = tripLoad(nodes, t);
     let best: { ti: number; at: number; km: number } | null = null;
     let bestScore = Infinity;
     fleet.forEach((truck, ti) => {
@@ -406,13 +400,7 @@ function exchangeDays(
     if (trips.length === 0) return 0;
     const truck = fleet[ti];
     for (const t of trips) {
-      let m3 = 0;
-      let kg = 0;
-      for (const i of t) {
-        const load = binLoad(nodes.bins[i]);
-        m3 += load.m3;
-        kg += load.kg;
-      }
+      const { m3, kg } = tripLoad(nodes, t);
       if (m3 > truck.capacityM3 + 1e-9 || kg > truck.capacityKg + 1e-6) return Infinity;
     }
     const sim = simulateDay(nodes, truck, trips, day.dayStart);
@@ -446,4 +434,16 @@ function exchangeDays(
       }
     }
   }
+}
+
+/** The volume and weight a trip's bins load onto the truck. */
+function tripLoad(nodes: Nodes, trip: readonly number[]): { m3: number; kg: number } {
+  let m3 = 0;
+  let kg = 0;
+  for (const i of trip) {
+    const load = binLoad(nodes.bins[i]);
+    m3 += load.m3;
+    kg += load.kg;
+  }
+  return { m3, kg };
 }
