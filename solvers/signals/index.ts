@@ -20,3 +20,5 @@ export { checkCorridor } from './check-corridor.js';
 export type { CorridorInput, CorridorLinkInput, CorridorSignalInput, CorridorPlan } from './corridor-types.js';
 export { intersectionFromCity, corridorFromCity, SHARED_TURN_SHARE } from './from-city.js';
 export type { LaneGroupDemand, IntersectionDemand } from './from-city.js';
+export { IntersectionInputSchema, SignalsRequestSchema, checkSignalsRequest } from './request-schema.js';
+export type { SignalsRequest } from './request-schema.js';

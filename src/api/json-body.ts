@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './problem.js';
 
-const FORBIDDEN_KEYS = ['__proto__', 'constructor'];
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor'];
 
 /** Whether a JSON text may hold a forbidden key (spelled out, or hidden behind a \u escape). */
 export function mayHoldForbiddenKey(text: string | Buffer): boolean {

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from the route schemas, with the rules that make it say what the server does.
 import type { SwaggerOptions } from '@fastify/swagger';
+import { FORBIDDEN_KEYS } from './json-body.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,14 +27,15 @@ export function withDefaultsOptional(schema: unknown): unknown {
 
 /**
  * A copy of a request body schema whose open objects (extra properties allowed) say that no property may be named
- * `__proto__`: the JSON parser refuses such bodies (prototype poisoning), whatever the schema.
+ * `__proto__` or `constructor`: the JSON parser refuses such bodies (prototype poisoning), whatever the schema.
  */
 export function withoutProtoKeys(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutProtoKeys);
   if (!isObject(schema)) return schema;
   const out: Json = {};
   for (const [k, v] of Object.entries(schema)) out[k] = withoutProtoKeys(v);
-  if (out.type === 'object' && out.additionalProperties !== false) out.propertyNames = { not: { const: '__proto__' } };
+  if (out.type === 'object' && out.additionalProperties !== false)
+    out.propertyNames = { not: { enum: [...FORBIDDEN_KEYS] } };
   return out;
 }
 

@@ -226,12 +226,48 @@ describe('signal plans', () => {
     });
   });
 
-  it('names the field of a phase with no movements', async () => {
+  it('refuses a phase with no movements with 400 naming the field', async () => {
     const req = signalsRequest() as {
       intersections: { phasing: { stages?: { laneGroups: string[] }[]; phases?: { laneGroups: string[] }[] } }[];
     };
     const phasing = req.intersections[0].phasing;
-    (phasing.stages ?? phasing.phases)![0].laneGroups = [];
+    const key = phasing.stages ? 'stages' : 'phases';
+    phasing[key]![0].laneGroups = [];
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/signals/plans?wait=60',
+      headers: h.auth('traffic'),
+      payload: req,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(
+      `body.intersections[0].phasing.${key}[0].laneGroups`,
+    );
+  });
+
+  it('refuses a misspelt lane group field with its path and the closest name', async () => {
+    const req = signalsRequest() as { intersections: { laneGroups: Record<string, unknown>[] }[] };
+    req.intersections[0].laneGroups[0].heavyVehiclePct = 5;
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/signals/plans?wait=60',
+      headers: h.auth('traffic'),
+      payload: req,
+    });
+    expect(res.statusCode).toBe(400);
+    const err = (res.json().errors as { path: string; message: string }[]).find((e) =>
+      e.path.endsWith('heavyVehiclePct'),
+    );
+    expect(err?.path).toBe('body.intersections[0].laneGroups[0].heavyVehiclePct');
+    expect(err?.message).toMatch(/heavyVehiclePercent/);
+  });
+
+  it('answers 422 with the plan id when a phase serves a lane group the intersection lacks', async () => {
+    const req = signalsRequest() as {
+      intersections: { phasing: { stages?: { laneGroups: string[] }[]; phases?: { laneGroups: string[] }[] } }[];
+    };
+    const phasing = req.intersections[0].phasing;
+    (phasing.stages ?? phasing.phases)![0].laneGroups = ['no-such-group'];
     const res = await h.app.inject({
       method: 'POST',
       url: '/v1/signals/plans?wait=60',
@@ -239,7 +275,7 @@ describe('signal plans', () => {
       payload: req,
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json().detail).toMatch(/lane group|movement/i);
+    expect(res.json().detail).toMatch(/unknown lane group "no-such-group"/);
     expect(res.json().plan).toMatch(/^sig_/);
   });
 });

@@ -1,31 +1,20 @@
 // `urbanflow signal-plan FILE.json`: timing plans for the intersections and corridors a JSON file describes.
 import { inputError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
-import type { CorridorInput, IntersectionInput, IntersectionPlan } from '../../../solvers/signals/index.js';
+import type { IntersectionPlan } from '../../../solvers/signals/index.js';
+import type { SignalsRequest } from '../../../solvers/signals/request-schema.js';
 import type { RegisterCommand } from './index.js';
 
-/** The file: intersections to plan alone, and corridors whose signals name those intersections by id. */
-interface SignalPlanFile {
-  intersections: IntersectionInput[];
-  corridors?: (Omit<CorridorInput, 'signals'> & {
-    signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[];
-  })[];
-}
-
-function readPlanFile(file: string): SignalPlanFile {
+async function readPlanFile(file: string): Promise<SignalsRequest> {
   let data: unknown;
   try {
     data = JSON.parse(readTextFile(file));
   } catch (err) {
     throw inputError(`cannot read ${file} as JSON: ${(err as Error).message}`, { file });
   }
-  const f = data as SignalPlanFile;
-  if (typeof f !== 'object' || f === null || !Array.isArray(f.intersections)) {
-    throw inputError(`${file}: expected an object with an "intersections" array`, { field: 'intersections' });
-  }
-  if (f.corridors !== undefined && !Array.isArray(f.corridors))
-    throw inputError(`${file}: "corridors" must be an array`, { field: 'corridors' });
-  return f;
+  // loaded here, not with the command list: `urbanflow --help` loads no schema library
+  const { checkSignalsRequest } = await import('../../../solvers/signals/request-schema.js');
+  return checkSignalsRequest(data, file);
 }
 
 export const registerSignalPlanCommand: RegisterCommand = (program) => {
@@ -37,11 +26,7 @@ export const registerSignalPlanCommand: RegisterCommand = (program) => {
     .argument('<file>', 'JSON with "intersections" (geometry, demand per lane group, phasing) and optional "corridors"')
     .option('--json', 'print the plans as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const input = readPlanFile(file);
-      for (const [i, c] of (input.corridors ?? []).entries()) {
-        if (!Array.isArray(c.signals))
-          throw inputError(`corridors[${i}] (${c.id}): signals must be an array`, { field: `corridors[${i}].signals` });
-      }
+      const input = await readPlanFile(file);
       // the same task the API's POST /v1/signals/plans runs, here on this thread
       const { SolverRuntime } = await import('../../runtime/index.js');
       const solvers = new SolverRuntime({ threads: 0 });
