@@ -16,7 +16,6 @@ export {
   type HighsVariant,
 } from './highs.js';
 export { highsOnThisThread, type Highs } from './highs-module.js';
-export { solveLpFormat, type LpFormatSolution } from './lp-format.js';
 export { jsLpSolver, type SolveResult } from './jslp-module.js';
 
 /**

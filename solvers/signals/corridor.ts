@@ -2,7 +2,7 @@
 import { inputError, UrbanflowError } from '../../src/errors.js';
 import { bandwidth, greenWindow, type GreenWindow } from './band.js';
 import type { CorridorInput, CorridorPlan } from './corridor-types.js';
-import { solveLpFormat } from '../lp/index.js';
+import { LpBuilder, solveLp, type LpModel, type LpResult } from '../lp/index.js';
 import { wholeSecondOffsets } from './whole-offsets.js';
 import { DEFAULT_CYCLE_MAX } from './model.js';
 import { planIntersection } from './plan.js';
@@ -66,6 +66,68 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
   };
 }
 
+/**
+ * Rounds a coefficient or bound of the MILP to 12 significant digits. K_i is a sum of travel times and green
+ * starts whose last bits depend on the order of the additions; the band objective has many tied optima, and that
+ * noise alone would make HiGHS settle on another of them (other offsets, a band 0.1-0.6 s different after the
+ * whole-second search). Rounded, the same corridor gives the same offsets as long as its data agree to 12 digits.
+ */
+function settle(v: number): number {
+  return Math.abs(v) < 1e-12 ? 0 : Number(v.toPrecision(12));
+}
+
+/**
+ * The bandwidth MILP of step 3 as an LpModel (minimizing the negated band objective). Columns: b, b̄, z (the
+ * narrower band), the direction binaries u, ū, then per signal x_i, y_i, with D after y_0 and m_i after y_i for
+ * i > 0; returned with the indices of the x_i.
+ */
+function maxbandModel(
+  C: number,
+  out: GreenWindow[],
+  back: GreenWindow[],
+  T: number[],
+  Tb: number[],
+  k: number,
+): { model: LpModel; x: number[] } {
+  const n = out.length;
+  const K = out.map((w, i) => Tb[i] - T[i] + w.start - back[i].start);
+  const c = settle(C);
+  const lp = new LpBuilder();
+  const b = lp.addCol(0, Infinity, -1);
+  const bb = lp.addCol(0, Infinity, -settle(k));
+  const z = lp.addCol(0, Infinity, -BALANCE_WEIGHT);
+  // Binaries u / ub switch a direction's band on: with it off, that direction's x_i (y_i) are free in [0, C + g],
+  // so one wide one-way band can win over two narrow ones (MAXBAND proper always keeps both).
+  const u = lp.addCol(0, 1, 0, true);
+  const ub = lp.addCol(0, 1, 0, true);
+  lp.addRow([z, b], [1, -1], -Infinity, 0);
+  lp.addRow([z, bb], [1, -1], -Infinity, 0);
+  lp.addRow([b, u], [1, -c], -Infinity, 0);
+  lp.addRow([bb, ub], [1, -c], -Infinity, 0);
+  // Where the bands sit in signal i's outbound (x_i) and inbound (y_i) greens.
+  const windows = (i: number): [number, number] => {
+    const xi = lp.addCol(0, Infinity, 0);
+    const yi = lp.addCol(0, Infinity, 0);
+    lp.addRow([xi, b, u], [1, 1, c], -Infinity, settle(out[i].length + C));
+    lp.addRow([yi, bb, ub], [1, 1, c], -Infinity, settle(back[i].length + C));
+    return [xi, yi];
+  };
+  const [x0, y0] = windows(0);
+  const D = lp.addCol(-Infinity, Infinity, 0);
+  lp.addRow([y0, x0, D], [1, -1, -1], settle(K[0]), settle(K[0]));
+  const x = [x0];
+  for (let i = 1; i < n; i++) {
+    const [xi, yi] = windows(i);
+    x.push(xi);
+    // Whole cycles between signal 0's and signal i's bands: any m_i outside these bounds leaves no band.
+    const lo = Math.floor((-out[i].length - back[0].length - 2 * C + K[0] - K[i]) / C) - 1;
+    const hi = Math.ceil((back[i].length + out[0].length + 2 * C + K[0] - K[i]) / C) + 1;
+    const m = lp.addCol(lo, hi, 0, true);
+    lp.addRow([yi, xi, D, m], [1, -1, -1, -c], settle(K[i]), settle(K[i]));
+  }
+  return { model: lp.build(), x };
+}
+
 async function maxband(
   C: number,
   out: GreenWindow[],
@@ -74,54 +136,29 @@ async function maxband(
   Tb: number[],
   k: number,
 ): Promise<{ status: string; x: number[] }> {
-  const n = out.length;
-  const K = out.map((w, i) => Tb[i] - T[i] + w.start - back[i].start);
-  const f = (v: number): string => (Math.abs(v) < 1e-12 ? '0' : v.toPrecision(12));
-  // Binaries u / ub switch a direction's band on: with it off, that direction's x_i (y_i) are free in [0, C + g],
-  // so one wide one-way band can win over two narrow ones (MAXBAND proper always keeps both).
-  const rows: string[] = [
-    ' zb: z - b <= 0',
-    ' zbb: z - bb <= 0',
-    ` bu: b - ${f(C)} u <= 0`,
-    ` bbu: bb - ${f(C)} ub <= 0`,
-  ];
-  const bounds: string[] = [' D free'];
-  const generals: string[] = [];
-  for (let i = 0; i < n; i++) {
-    rows.push(
-      ` out${i}: x${i} + b + ${f(C)} u <= ${f(out[i].length + C)}`,
-      ` in${i}: y${i} + bb + ${f(C)} ub <= ${f(back[i].length + C)}`,
-    );
-    if (i === 0) {
-      rows.push(` loop0: y0 - x0 - D = ${f(K[0])}`);
-      continue;
-    }
-    rows.push(` loop${i}: y${i} - x${i} - D - ${f(C)} m${i} = ${f(K[i])}`);
-    const lo = Math.floor((-out[i].length - back[0].length - 2 * C + K[0] - K[i]) / C) - 1;
-    const hi = Math.ceil((back[i].length + out[0].length + 2 * C + K[0] - K[i]) / C) + 1;
-    bounds.push(` ${lo} <= m${i} <= ${hi}`);
-    generals.push(`m${i}`);
+  const { model, x } = maxbandModel(C, out, back, T, Tb, k);
+  // HiGHS on the calling thread: a few dozen columns solve in milliseconds, no thread hop is worth it. Forced, as
+  // by size alone solveLp would give short corridors to javascript-lp-solver, whose branch and bound is not fit for
+  // this MILP (and whose columns cannot go negative, as D and the m_i do).
+  const result = await solveLp(model, { backend: 'highs', timeLimitSeconds: MILP_TIME_LIMIT_S });
+  const status = highsStatusName(result);
+  if (result.status !== 'optimal' && result.status !== 'feasible') {
+    throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${status}`, { status });
   }
-  const model = [
-    'Maximize',
-    ` obj: b + ${f(k)} bb + ${BALANCE_WEIGHT} z`,
-    'Subject To',
-    ...rows,
-    'Bounds',
-    ...bounds,
-    ...(generals.length > 0 ? ['General', ` ${generals.join(' ')}`] : []),
-    'Binary',
-    ' u ub',
-    'End',
-  ].join('\n');
-  const sol = await solveLpFormat(model, { timeLimitSeconds: MILP_TIME_LIMIT_S });
-  const cols = sol.Columns as Record<string, { Primal?: number }>;
-  if (cols.x0?.Primal === undefined) {
-    throw new UrbanflowError('UF_ERR_INFEASIBLE', `corridor bandwidth MILP ended with status ${sol.Status}`, {
-      status: sol.Status,
-    });
-  }
-  return { status: sol.Status, x: out.map((_, i) => cols[`x${i}`]?.Primal ?? 0) };
+  return { status, x: x.map((j) => result.x[j]) };
+}
+
+/** HiGHS's own name for how the solve ended ('Optimal', 'Time limit reached', …), as plans have always reported it. */
+function highsStatusName(result: LpResult): string {
+  if (result.status === 'optimal') return 'Optimal';
+  if (result.timeLimitReached) return 'Time limit reached';
+  const names: Record<Exclude<LpResult['status'], 'optimal'>, string> = {
+    feasible: 'Feasible',
+    infeasible: 'Infeasible',
+    unbounded: 'Unbounded',
+    error: result.message ?? 'Solve error',
+  };
+  return names[result.status];
 }
 
 function cumulative(times: number[]): number[] {
