@@ -67,10 +67,10 @@ export async function planCorridor(input: CorridorInput, options: Partial<Planne
 }
 
 /**
- * Rounds a coefficient or bound of the MILP to 12 significant digits. K_i is a sum of travel times and green
- * starts whose last bits depend on the order of the additions; the band objective has many tied optima, and that
- * noise alone would make HiGHS settle on another of them (other offsets, a band 0.1-0.6 s different after the
- * whole-second search). Rounded, the same corridor gives the same offsets as long as its data agree to 12 digits.
+ * Rounds a coefficient or bound of the MILP to 12 significant digits. K_i sums travel times (from length / speed
+ * or given in seconds) and green starts, whose last bits depend on how they were computed; the band objective has
+ * many tied optima, and that noise alone would make HiGHS return another of them (other offsets, bands up to 0.6 s
+ * apart after the whole-second search). Rounded, corridors whose data agree to 12 digits get the same offsets.
  */
 function settle(v: number): number {
   return Math.abs(v) < 1e-12 ? 0 : Number(v.toPrecision(12));
