@@ -74,7 +74,8 @@ export class BasisLu {
       this.uStart = new Int32Array(m + 1);
       this.work = new Float64Array(m);
     }
-    // the active submatrix, dense for random access (kept zero between factorizations: only its nonzeros are cleared)
+    // the active submatrix, dense by columns for random access (a[c·m + r]; kept zero between factorizations: only
+    // its nonzeros are cleared)
     if (this.dense.length < m * m) this.dense = new Float64Array(m * m);
     const a = this.dense;
     const colCount = new Int32Array(m);
@@ -87,12 +88,12 @@ export class BasisLu {
     for (let c = 0; c < m; c++) {
       const rows: number[] = [];
       column(c, (r, v) => {
-        a[r * m + c] += v;
+        a[c * m + r] += v;
         if (seen[r] !== c) ((seen[r] = c), rows.push(r));
       });
       const kept: number[] = [];
       for (const r of rows) {
-        if (a[r * m + c] === 0) continue;
+        if (a[c * m + r] === 0) continue;
         kept.push(r);
         rowCols[r].push(c);
         rowCount[r]++;
@@ -142,7 +143,7 @@ export class BasisLu {
         let big = 0;
         for (const r of colRows[c]) {
           if (!rowActive[r] || rowMark[r] === k) continue;
-          const v = a[r * m + c];
+          const v = a[c * m + r];
           if (v === 0) continue;
           rowMark[r] = k;
           colNz[nc++] = r;
@@ -153,24 +154,25 @@ export class BasisLu {
         let r = -1;
         for (let i = 0; i < nc; i++) {
           const ri = colNz[i];
-          if (Math.abs(a[ri * m + c]) < THRESHOLD * big) continue;
+          if (Math.abs(a[c * m + ri]) < THRESHOLD * big) continue;
           if (r < 0 || rowCount[ri] < rowCount[r]) r = ri;
         }
-        const d = a[r * m + c];
-        a[r * m + c] = 0;
+        const colC = c * m;
+        const d = a[colC + r];
+        a[colC + r] = 0;
         this.pivRow[k] = r;
         this.pivCol[k] = c;
         this.pivVal[k] = d;
         rowActive[r] = 0;
         colActive[c] = 0;
         // U: the pivot row's other active entries (taken out of the active matrix)
-        const rowR = r * m;
         let nr = 0;
         this.uStart[k] = nu;
         for (const q of rowCols[r]) {
           if (!colActive[q] || colMark[q] === k) continue;
-          const v = a[rowR + q];
+          const v = a[q * m + r];
           if (v === 0) continue;
+          a[q * m + r] = 0;
           colMark[q] = k;
           rowNz[nr++] = q;
           if (nu >= this.uIdx.length) this.growU();
@@ -178,23 +180,29 @@ export class BasisLu {
           this.uVal[nu++] = v;
           recount(q, -1);
         }
-        // L: eliminate the column below the pivot
+        // L: the multipliers of the column below the pivot
+        const l0 = nl;
         this.lStart[k] = nl;
         for (let i = 0; i < nc; i++) {
           const ri = colNz[i];
           if (ri === r) continue;
-          const rowI = ri * m;
-          const l = a[rowI + c] / d;
-          a[rowI + c] = 0;
-          rowCount[ri]--;
           if (nl >= this.lIdx.length) this.growL();
           this.lIdx[nl] = ri;
-          this.lVal[nl++] = l;
-          for (let j = 0; j < nr; j++) {
-            const q = rowNz[j];
-            const before = a[rowI + q];
-            const after = before - l * a[rowR + q];
-            a[rowI + q] = after;
+          this.lVal[nl++] = a[colC + ri] / d;
+          a[colC + ri] = 0;
+          rowCount[ri]--;
+        }
+        // eliminate, one column of the pivot row at a time (contiguous in the column-major submatrix)
+        const { lIdx, lVal, uVal } = this;
+        for (let j = 0; j < nr; j++) {
+          const q = rowNz[j];
+          const u = uVal[nu - nr + j];
+          const colQ = q * m;
+          for (let e = l0; e < nl; e++) {
+            const ri = lIdx[e];
+            const before = a[colQ + ri];
+            const after = before - lVal[e] * u;
+            a[colQ + ri] = after;
             if (before === 0 && after !== 0) {
               rowCount[ri]++;
               recount(q, 1);
@@ -206,7 +214,6 @@ export class BasisLu {
             }
           }
         }
-        for (let j = 0; j < nr; j++) a[rowR + rowNz[j]] = 0;
       }
     } catch (err) {
       a.fill(0, 0, m * m);
