@@ -44,6 +44,10 @@ export class BasisLu {
   private readonly members: number[] = [];
   private work = new Float64Array(0);
   private dense = new Float64Array(0);
+  private scratch = new Int32Array(0);
+  private active = new Uint8Array(0);
+  private readonly colRows: number[][] = [];
+  private readonly rowCols: number[][] = [];
 
   /** Update operators applied since the last factorization. */
   get updates(): number {
@@ -73,39 +77,52 @@ export class BasisLu {
       this.lStart = new Int32Array(m + 1);
       this.uStart = new Int32Array(m + 1);
       this.work = new Float64Array(m);
+      this.scratch = new Int32Array(11 * m + 1);
+      this.active = new Uint8Array(2 * m);
     }
+    while (this.colRows.length < m) (this.colRows.push([]), this.rowCols.push([]));
     // the active submatrix, dense by columns for random access (a[c·m + r]; kept zero between factorizations: only
     // its nonzeros are cleared)
     if (this.dense.length < m * m) this.dense = new Float64Array(m * m);
     const a = this.dense;
-    const colCount = new Int32Array(m);
-    const rowCount = new Int32Array(m);
+    // scratch reused from one factorization to the next (a refactorization comes every few dozen iterations)
+    const w = this.scratch;
+    const colCount = w.subarray(0, m).fill(0);
+    const rowCount = w.subarray(m, 2 * m).fill(0);
+    const seen = w.subarray(2 * m, 3 * m).fill(-1);
+    const head = w.subarray(3 * m, 4 * m + 1).fill(-1);
+    const next = w.subarray(4 * m + 1, 5 * m + 1);
+    const prev = w.subarray(5 * m + 1, 6 * m + 1);
+    const bucket = w.subarray(6 * m + 1, 7 * m + 1);
+    const colNz = w.subarray(7 * m + 1, 8 * m + 1);
+    const rowNz = w.subarray(8 * m + 1, 9 * m + 1);
+    const rowMark = w.subarray(9 * m + 1, 10 * m + 1).fill(-1);
+    const colMark = w.subarray(10 * m + 1, 11 * m + 1).fill(-1);
+    const rowActive = this.active.subarray(0, m).fill(1);
+    const colActive = this.active.subarray(m, 2 * m).fill(1);
     // rows of each column and columns of each row that may hold a nonzero (fill is appended; stale ones are skipped)
-    const colRows: number[][] = [];
-    const rowCols: number[][] = [];
-    for (let r = 0; r < m; r++) rowCols.push([]);
-    const seen = new Int32Array(m).fill(-1);
+    const { colRows, rowCols } = this;
+    for (let r = 0; r < m; r++) rowCols[r].length = 0;
     for (let c = 0; c < m; c++) {
-      const rows: number[] = [];
+      const rows = colRows[c];
+      rows.length = 0;
+      const col = c * m;
       column(c, (r, v) => {
-        a[c * m + r] += v;
+        a[col + r] += v;
         if (seen[r] !== c) ((seen[r] = c), rows.push(r));
       });
-      const kept: number[] = [];
-      for (const r of rows) {
-        if (a[c * m + r] === 0) continue;
-        kept.push(r);
+      let kept = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        if (a[col + r] === 0) continue;
+        rows[kept++] = r;
         rowCols[r].push(c);
         rowCount[r]++;
       }
-      colCount[c] = kept.length;
-      colRows.push(kept);
+      rows.length = kept;
+      colCount[c] = kept;
     }
     // active columns in buckets by count, so that the sparsest is found without a scan
-    const head = new Int32Array(m + 1).fill(-1);
-    const next = new Int32Array(m);
-    const prev = new Int32Array(m);
-    const bucket = new Int32Array(m);
     const unlink = (c: number) => {
       if (prev[c] >= 0) next[prev[c]] = next[c];
       else head[bucket[c]] = next[c];
@@ -124,12 +141,6 @@ export class BasisLu {
       link(c);
     };
     for (let c = 0; c < m; c++) link(c);
-    const rowActive = new Uint8Array(m).fill(1);
-    const colActive = new Uint8Array(m).fill(1);
-    const colNz = new Int32Array(m);
-    const rowNz = new Int32Array(m);
-    const rowMark = new Int32Array(m).fill(-1);
-    const colMark = new Int32Array(m).fill(-1);
     let nl = 0;
     let nu = 0;
     try {

@@ -1,16 +1,32 @@
 // Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
 import { ColumnStore } from './columns.js';
 import { BasisLu } from './basis-lu.js';
+import { exchangeColumn, invert } from './dense.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 
 const AT_LOWER = -2;
 const AT_UPPER = -3;
 const KEY = -1;
 /**
- * Basis changes between refactorizations of the working basis: at most this many, and fewer once the update
- * operators hold more entries than the factors (each solve pays for both).
+ * Basis changes between refactorizations of the working basis: at least this many, and at least m (a refactorization
+ * costs up to m³, an update m × the pivot row's nonzeros; with the feeder rows held m reaches several hundred).
  */
-const REFACTOR_EVERY = 100;
+const REFACTOR_EVERY = 128;
+/**
+ * Rows from which the working basis is a sparse LU instead of a dense inverse. With feeder rows held the master reaches
+ * several hundred rows and the inverse is about 40 % full (the target rows link every feeder), so each column exchange
+ * rewrote ~10⁵ entries, while the basis itself stays sparse (its LU holds 2.3k entries at 218 rows, 10k at 600). On
+ * target rows only (m = the intervals, ~100) the dense inverse is the faster (measured: master 0.37 s against 0.52 s
+ * at 200 × 96; the feeder-structured 200 × 96, m = 218, 0.84 s against 0.94-1.08 s; 1000 × 96, m = 600, 12 s
+ * against 44 s).
+ */
+const SPARSE_FROM = 160;
+/**
+ * Updates between refactorizations of the sparse LU: at most this many, and fewer once the update operators hold more
+ * entries than twice the factors and 16 per row (each solve pays for both; a factorization costs about as much as a
+ * few dozen solves).
+ */
+const LU_REFACTOR_EVERY = 100;
 const CANDIDATES = 128;
 /** Attractive columns a partial pricing pass looks for before it stops. */
 const SECTION = 32;
@@ -26,9 +42,10 @@ export interface GubSolveResult {
  * min c·x subject to Σ_j a_j·x_j − w = 0 (one logical w_r ∈ [rowLower_r, rowUpper_r] per coupling row), bounds on
  * x, and Σ over each convexity set of x_j = 1. Every basis holds one key column per set; the other basic columns
  * form the working basis W, an m×m matrix over the coupling rows only, whose columns are a_j minus the key column
- * of j's set. W is kept as a sparse LU factorization with product-form updates (`BasisLu`), so an iteration costs
- * two solves with it plus the pricing of a short candidate list; a full pricing pass over all columns refills it.
- * Logical columns occupy indices 0 … m−1.
+ * of j's set. W's inverse is kept dense (m is the number of intervals, about a hundred) and updated in place, so an
+ * iteration costs O(m²) plus the pricing of a short candidate list; a full pricing pass over all columns refills it.
+ * From SPARSE_FROM rows on (feeder rows held) W is a sparse LU with product-form updates instead (`BasisLu`): an
+ * iteration then costs two solves with it. Logical columns occupy indices 0 … m−1.
  */
 export class GubSimplex {
   /** Coupling rows (they may grow: addRows). */
@@ -42,12 +59,21 @@ export class GubSimplex {
   numSets = 0;
   private wCol!: Int32Array;
   private cW!: Float64Array;
+  private inv!: Float64Array;
+  /** Whether W is held as `lu` (m ≥ SPARSE_FROM) rather than as the dense `inv`; set by refactor(). */
+  private sparse = false;
   private readonly lu = new BasisLu();
   /** Row duals (d objective / d row bound). */
   pi!: Float64Array;
   private tmp!: Float64Array;
   private alpha!: Float64Array;
+  private zrow!: Float64Array;
   private zrow2!: Float64Array;
+  /** Scratch: nonzero positions for the sparse products and updates of the inverse (2m for the inversion), and the refactorization's matrices. */
+  private nz!: Int32Array;
+  private work!: Float64Array;
+  private invTmp!: Float64Array;
+  private order!: Int32Array;
   /** Per column: the row whose logical it is, or -1. */
   private logicalRow = new Int32Array(256).fill(-1);
   private setRate = new Float64Array(64);
@@ -66,7 +92,12 @@ export class GubSimplex {
   private scanAt = 0;
   iterations = 0;
 
-  constructor(rowLower: ArrayLike<number>, rowUpper: ArrayLike<number>) {
+  /** `sparseFrom`: rows from which W is a sparse LU (tests give 0 to run every master on it). */
+  constructor(
+    rowLower: ArrayLike<number>,
+    rowUpper: ArrayLike<number>,
+    private readonly sparseFrom = SPARSE_FROM,
+  ) {
     const m = (this.m = rowLower.length);
     this.allocateRows(m);
     for (let r = 0; r < m; r++) {
@@ -82,10 +113,18 @@ export class GubSimplex {
     if (this.wCol) wCol.set(this.wCol.subarray(0, Math.min(m, this.wCol.length)));
     this.wCol = wCol;
     this.cW = new Float64Array(m);
+    // the dense inverse and its refactorization's matrices only below SPARSE_FROM rows
+    const dense = m < this.sparseFrom ? m * m : 0;
+    this.inv = new Float64Array(dense);
     this.pi = new Float64Array(m);
     this.tmp = new Float64Array(m);
     this.alpha = new Float64Array(m);
+    this.zrow = new Float64Array(m);
     this.zrow2 = new Float64Array(m);
+    this.nz = new Int32Array(2 * m);
+    this.work = new Float64Array(dense);
+    this.invTmp = new Float64Array(dense);
+    this.order = new Int32Array(m);
   }
 
   /** The logical column of row r, basic at W position r. */
@@ -222,8 +261,39 @@ export class GubSimplex {
     return this.cols.cost[j] - (s >= 0 ? this.cols.cost[this.key[s]] : 0);
   }
 
-  /** Factorizes W afresh and recomputes values and duals from scratch. */
+  /**
+   * Rebuilds W⁻¹ by Gauss-Jordan and recomputes values and duals from scratch. Unit columns (logicals, shortfall,
+   * most merged columns) are eliminated first: they cause no fill, and the inverse keeps the zeros the updates skip.
+   */
   refactor(): void {
+    this.sparse = this.m >= this.sparseFrom;
+    if (this.sparse) return this.factorize();
+    const { m, inv, wCol, order, tmp } = this;
+    const w = this.work;
+    let units = 0;
+    let rest = m;
+    for (let p = 0; p < m; p++) {
+      const j = wCol[p];
+      const single = this.cols.set[j] < 0 && this.cols.start[j + 1] - this.cols.start[j] === 1;
+      if (single) order[units++] = p;
+      else order[--rest] = p;
+    }
+    for (let c = 0; c < m; c++) {
+      const p = order[c];
+      this.transformed(wCol[p], tmp);
+      for (let r = 0; r < m; r++) w[r * m + c] = tmp[r];
+      this.cW[p] = this.transformedCost(wCol[p]);
+    }
+    // (W·P)⁻¹ = P⁻¹·W⁻¹: row c of the permuted inverse is row order[c] of W⁻¹
+    invert(w, m, this.invTmp, m, this.nz);
+    for (let c = 0; c < m; c++) inv.set(this.invTmp.subarray(c * m, c * m + m), order[c] * m);
+    this.updates = 0;
+    this.recomputeValues();
+    this.recomputeDuals();
+  }
+
+  /** Factorizes W afresh as a sparse LU and recomputes values and duals from scratch. */
+  private factorize(): void {
     const { m, wCol } = this;
     const { start, index, value, set } = this.cols;
     // W's column p: a_j less its set's key column
@@ -249,7 +319,7 @@ export class GubSimplex {
       if ((st === AT_LOWER || st === AT_UPPER) && x[j] !== 0) cols.scatter(j, -x[j], beta);
     }
     const v = this.alpha;
-    this.lu.ftran(beta, v);
+    this.timesInverse(beta, v);
     for (let p = 0; p < m; p++) x[this.wCol[p]] = v[p];
     for (let i = 0; i < this.numSets; i++) x[this.key[i]] = 1;
     for (let p = 0; p < m; p++) {
@@ -261,7 +331,18 @@ export class GubSimplex {
 
   /** π = c_Wᵀ·W⁻¹. */
   private recomputeDuals(): void {
-    this.lu.btran(this.cW, this.pi);
+    const { m, inv, cW, pi } = this;
+    if (this.sparse) {
+      this.lu.btran(cW, pi);
+      this.stamp++;
+      return;
+    }
+    pi.fill(0);
+    for (let p = 0; p < m; p++) {
+      const c = cW[p];
+      if (c === 0) continue;
+      for (let k = 0; k < m; k++) pi[k] += c * inv[p * m + k];
+    }
     this.stamp++;
   }
 
@@ -378,12 +459,12 @@ export class GubSimplex {
   }
 
   private iterate(q: number): void {
-    const { m, cols, x, alpha } = this;
+    const { m, cols, x, inv, alpha } = this;
     const sigma = this.status[q] === AT_LOWER ? 1 : -1;
     const aq = this.tmp;
     this.transformed(q, aq);
-    // α = W⁻¹·â_q
-    this.lu.ftran(aq, alpha);
+    // α = W⁻¹·â_q (shortfall and merged columns have one or two nonzeros)
+    this.timesInverse(aq, alpha);
     // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums
     const qs = cols.set[q];
     const touched = this.setTouched;
@@ -446,27 +527,54 @@ export class GubSimplex {
       x[q] = sigma > 0 ? cols.upper[q] : cols.lower[q];
       return;
     }
+    const dq = this.reducedCost(q);
+    let changed: number[] | undefined;
     if (leave >= 0) {
       const j = this.wCol[leave];
       const toUpper = -sigma * alpha[leave] > 0;
       this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
-    } else this.changeKey(-leave - 3, q);
-    if (++this.updates >= REFACTOR_EVERY || this.lu.updateEntries > this.lu.factorEntries + 8 * m) this.refactor();
-    else this.recomputeDuals();
+    } else changed = this.changeKey(-leave - 3, q);
+    ++this.updates;
+    if (this.sparse) {
+      const lu = this.lu;
+      if (this.updates >= LU_REFACTOR_EVERY || lu.updateEntries > 2 * lu.factorEntries + 16 * m) this.refactor();
+      else this.recomputeDuals();
+    } else if (this.updates >= Math.max(REFACTOR_EVERY, m)) this.refactor();
+    else if (leave >= 0) {
+      // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
+      const row = leave * m;
+      for (let k = 0; k < m; k++) this.pi[k] += dq * inv[row + k];
+      this.stamp++;
+    } else this.repairDuals(changed!);
+  }
+
+  /** out = W⁻¹·v, over v's nonzeros only. */
+  private timesInverse(v: Float64Array, out: Float64Array): void {
+    if (this.sparse) return this.lu.ftran(v, out);
+    const { m, inv, nz } = this;
+    let k = 0;
+    for (let r = 0; r < m; r++) if (v[r] !== 0) nz[k++] = r;
+    for (let p = 0; p < m; p++) {
+      let sum = 0;
+      const row = p * m;
+      for (let j = 0; j < k; j++) sum += inv[row + nz[j]] * v[nz[j]];
+      out[p] = sum;
+    }
   }
 
   /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
   private replace(p: number, q: number): void {
-    this.lu.exchange(p, this.alpha);
+    if (this.sparse) this.lu.exchange(p, this.alpha);
+    else exchangeColumn(this.inv, this.m, this.m, this.alpha, p, this.nz);
     this.wCol[p] = q;
     this.status[q] = p;
     this.cW[p] = this.transformedCost(q);
   }
 
   /** The key of set s leaves the basis as q enters. */
-  private changeKey(s: number, q: number): void {
+  private changeKey(s: number, q: number): number[] {
     const { m, cols, alpha, x } = this;
     const old = this.key[s];
     const members: number[] = [];
@@ -474,7 +582,7 @@ export class GubSimplex {
     if (cols.set[q] === s) {
       // q becomes the key: every member's transformed column loses q's (relative to the old key)
       const cq = this.transformedCost(q);
-      this.lu.rankOne(members, alpha, -1);
+      this.rankOneSetUpdate(members, alpha, -1);
       this.key[s] = q;
       this.status[q] = KEY;
       for (const p of members) this.cW[p] -= cq;
@@ -492,14 +600,68 @@ export class GubSimplex {
       const rest = members.filter((p) => p !== star);
       // the other members are re-expressed against the new key: W'' = W' − oldCol·1ᵀ over their positions
       const y = this.alpha;
-      this.lu.ftran(oldCol, y);
-      this.lu.rankOne(rest, y, -1);
+      this.timesInverse(oldCol, y);
+      this.rankOneSetUpdate(rest, y, -1);
       this.key[s] = js;
       this.status[js] = KEY;
       for (const p of rest) this.cW[p] -= cs;
     }
     this.status[old] = AT_LOWER;
     x[old] = 0;
+    return members;
+  }
+
+  /**
+   * Duals after a key change, from the old ones: only the W positions in `changed` have new columns or costs, so
+   * their residuals r_p = c_p − π·w_p give π' = π + Σ r_p × (row p of W⁻¹).
+   */
+  private repairDuals(changed: readonly number[]): void {
+    const { m, inv, pi, cols, wCol } = this;
+    const r = this.zrow;
+    for (let k = 0; k < changed.length; k++) {
+      const p = changed[k];
+      const j = wCol[p];
+      const s = cols.set[j];
+      r[k] = this.cW[p] - cols.dot(j, pi) + (s >= 0 ? cols.dot(this.key[s], pi) : 0);
+    }
+    for (let k = 0; k < changed.length; k++) {
+      const f = r[k];
+      if (f === 0) continue;
+      const row = changed[k] * m;
+      for (let i = 0; i < m; i++) pi[i] += f * inv[row + i];
+    }
+    this.stamp++;
+  }
+
+  /**
+   * W ← W + sign·u·1ᵀ over positions `members`, given y = W⁻¹u: Sherman–Morrison,
+   * W⁻¹ ← W⁻¹ − sign·y·zᵀ / (1 + sign·Σ_members y_p), z = Σ_members (row p of W⁻¹).
+   */
+  private rankOneSetUpdate(members: number[], y: Float64Array, sign: number): void {
+    if (members.length === 0) return;
+    if (this.sparse) return this.lu.rankOne(members, y, sign);
+    const { m, inv } = this;
+    const z = this.zrow;
+    z.fill(0);
+    let vy = 0;
+    for (const p of members) {
+      vy += y[p];
+      const row = p * m;
+      for (let k = 0; k < m; k++) z[k] += inv[row + k];
+    }
+    const denom = 1 + sign * vy;
+    if (Math.abs(denom) < 1e-12)
+      throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
+    const f = sign / denom;
+    const nz = this.nz;
+    let nnz = 0;
+    for (let k = 0; k < m; k++) if (z[k] !== 0) nz[nnz++] = k;
+    for (let p = 0; p < m; p++) {
+      const g = y[p] * f;
+      if (g === 0) continue;
+      const row = p * m;
+      for (let k = 0; k < nnz; k++) inv[row + nz[k]] -= g * z[nz[k]];
+    }
   }
 
   /** Changes a column's cost; call refactor() before the next solve so duals follow. */
