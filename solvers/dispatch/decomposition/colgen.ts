@@ -35,6 +35,8 @@ export interface ColgenOptions {
    * breaks them. Target rows are always held.
    */
   readonly heldRows?: Uint8Array;
+  /** Master rows from which its working basis is a sparse LU (GubSimplex's default when absent; tests give 0). */
+  readonly masterSparseFrom?: number;
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
   readonly remote?: { readonly pricer: RemotePricer; readonly ids: readonly number[] };
 }
@@ -156,7 +158,7 @@ export class Colgen {
     const isTarget = new Uint8Array(coupling.numRows);
     for (const r of coupling.targetRow) if (r >= 0) isTarget[r] = 1;
     const rows = (this.rows = new MasterRows(coupling, (r) => isTarget[r] === 1 || options.heldRows?.[r] === 1));
-    const master = (this.master = new GubSimplex(rows.lower(), rows.upper()));
+    const master = (this.master = new GubSimplex(rows.lower(), rows.upper(), options.masterSparseFrom));
     this.sink = rows.sink(master);
     this.stats = {
       rounds: 0,
