@@ -3,21 +3,8 @@ import { get, maybe } from '../api.js';
 import { chart } from '../chart.js';
 import { fmt, h } from '../dom.js';
 import type { View, WindowRow } from '../view.js';
-
-interface Forecast {
-  status: 'ready' | 'fallback' | 'not-ready';
-  method?: string;
-  unit: string;
-  stepMs: number;
-  timestamps: number[];
-  forecast: number[];
-  lower80: number[];
-  upper80: number[];
-  lower95: number[];
-  upper95: number[];
-  lastObservationMs: number;
-  reason?: string;
-}
+// The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
+import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
 
 const HISTORY_MS = 24 * 3_600_000;
 let selected: string | undefined;
@@ -39,7 +26,7 @@ export const utilityFeeders: View = {
       selected = id;
       pick.value = id;
       const cap = feeders.items.find((f) => f.id === id)?.capacityKW ?? null;
-      const fc = await maybe<Forecast>(`/v1/forecasts/feeders/${id}?horizon=24h`);
+      const fc = await maybe<ForecastAnswer>(`/v1/forecasts/feeders/${id}?horizon=24h`);
       if (!fc || fc.status === 'not-ready') {
         body.replaceChildren(h('p', {}, `No load forecast for ${id} yet${fc?.reason ? `: ${fc.reason}` : ''}.`));
         return;
