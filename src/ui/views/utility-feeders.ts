@@ -1,12 +1,31 @@
 // Utility: a feeder's measured load and its forecast with the 80 % and 95 % bands, against the feeder's capacity.
 import { get, maybe } from '../api.js';
-import { chart } from '../chart.js';
+import { chart, type Series } from '../chart.js';
 import { fmt, h } from '../dom.js';
 import type { View, WindowRow } from '../view.js';
 // The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
 import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
 
 const HISTORY_MS = 24 * 3_600_000;
+
+/**
+ * A prediction interval as two series, the area between them filled: `at` is the index of the upper bound in the
+ * chart's series (the lower bound follows it).
+ */
+function interval(
+  percent: number,
+  upper: (number | null)[],
+  lower: (number | null)[],
+  at: number,
+  look: { color: string; dash: number[]; fill: string },
+): Series[] {
+  const { color, dash, fill } = look;
+  return [
+    { label: `upper ${percent} %`, values: upper, color, dash, bandTo: at + 1, fill },
+    { label: `lower ${percent} %`, values: lower, color, dash },
+  ];
+}
+
 let selected: string | undefined;
 let redraw: (() => void) | undefined;
 
@@ -57,24 +76,16 @@ export const utilityFeeders: View = {
               color: '#222',
             },
             { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
-            {
-              label: 'upper 95 %',
-              values: pad(fc.upper95),
+            ...interval(95, pad(fc.upper95), pad(fc.lower95), 2, {
               color: '#9ecae1',
               dash: [4, 4],
-              bandTo: 3,
               fill: 'rgba(158,202,225,0.35)',
-            },
-            { label: 'lower 95 %', values: pad(fc.lower95), color: '#9ecae1', dash: [4, 4] },
-            {
-              label: 'upper 80 %',
-              values: pad(fc.upper80),
+            }),
+            ...interval(80, pad(fc.upper80), pad(fc.lower80), 4, {
               color: '#6baed6',
               dash: [2, 2],
-              bandTo: 5,
               fill: 'rgba(107,174,214,0.45)',
-            },
-            { label: 'lower 80 %', values: pad(fc.lower80), color: '#6baed6', dash: [2, 2] },
+            }),
             { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
           ],
         }),
