@@ -12,10 +12,9 @@ import {
   type PlannerOptions,
 } from '../../../solvers/signals/index.js';
 import { intersectionKey } from '../catalog.js';
-import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
-import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
 import type { PlanRunner } from './plan-runner.js';
+import { persistence, type ForecastSource, type LivePlanDeps } from './live-plan-deps.js';
 import { PlanWarnings, type PlanWarning } from './plan-warnings.js';
 import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
 import type {
@@ -25,13 +24,7 @@ import type {
   SignalPlanAnswer,
   SignalPlanReady,
 } from './schemas.js';
-import type { Replica } from '../replica.js';
-import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
-
-/** What the plans read forecasts from (the forecast service). */
-export interface ForecastSource {
-  forecast(query: ForecastQuery, nowMs: number): ForecastAnswer;
-}
+import { VersionLog, type Versioned } from './versioned.js';
 
 export interface SignalPlanOptions {
   /** Plans cover consecutive periods of this length (15 min to 2 h is usual). */
@@ -84,27 +77,7 @@ export interface RefreshReport {
 
 type Demand = { demand: Record<string, number>; fallback: boolean } | { missing: string };
 
-export function persistence(store: StateStore | undefined, namespace: string): VersionPersistence | undefined {
-  return (
-    store && {
-      load: () => store.documents(namespace),
-      save: (key, body) => store.saveDocument(namespace, key, body),
-      remove: (key) => store.deleteDocument(namespace, key),
-    }
-  );
-}
-
-export interface SignalPlanDeps {
-  city: City;
-  forecasts: ForecastSource;
-  /** Where the planner runs (a worker pool in the server). */
-  runner: PlanRunner;
-  /** Where versions persist. */
-  store?: StateStore;
-  /** Shares plan versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => Replica;
-  options?: Partial<SignalPlanOptions>;
-}
+export type SignalPlanDeps = LivePlanDeps<SignalPlanOptions>;
 
 export class SignalPlanService {
   private city: City;
