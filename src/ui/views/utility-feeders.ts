@@ -1,7 +1,7 @@
 // Utility: a feeder's measured load and its forecast with the 80 % and 95 % bands, against the feeder's capacity.
 import { get, maybe } from '../api.js';
 import { chart, type Series } from '../chart.js';
-import { fmt, h } from '../dom.js';
+import { fmt, h, select } from '../dom.js';
 import type { View, WindowRow } from '../view.js';
 // The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
 import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
@@ -36,10 +36,9 @@ export const utilityFeeders: View = {
   async render(_who, root) {
     const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
     const body = h('div', { id: 'feeder-chart' });
-    const pick = h(
-      'select',
+    const pick = select(
       { id: 'feeder', name: 'feeder' },
-      ...feeders.items.map((f) => h('option', { value: f.id }, f.id)),
+      feeders.items.map((f) => f.id),
     );
     const show = async (id: string) => {
       selected = id;
