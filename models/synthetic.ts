@@ -9,6 +9,14 @@ export function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
+/** Whole days of a seeded series: the first step's start, the step length, the number of days and the seed. */
+export interface SyntheticDays {
+  startMs: number;
+  stepMs: number;
+  days: number;
+  seed: number;
+}
+
 export interface SyntheticDemand {
   startMs: number;
   stepMs: number;
@@ -21,13 +29,7 @@ export interface SyntheticDemand {
  * Half-hourly-style demand: morning and evening peaks, lower weekends with a different shape, holidays that
  * look like Sundays, U-shaped temperature response around 16 °C, slow level drift and AR(1) noise.
  */
-export function syntheticDemand(opts: {
-  startMs: number;
-  stepMs: number;
-  days: number;
-  seed: number;
-  base?: number;
-}): SyntheticDemand {
+export function syntheticDemand(opts: SyntheticDays & { base?: number }): SyntheticDemand {
   const rand = rng(opts.seed);
   const perDay = Math.round(DAY_MS / opts.stepMs);
   const n = opts.days * perDay;
@@ -95,13 +97,7 @@ export function syntheticBin(opts: { startMs: number; stepMs: number; steps: num
 }
 
 /** 5-min vehicle counts: AM/PM peaks on weekdays, a midday hump at weekends, Poisson-like noise. */
-export function syntheticTraffic(opts: {
-  startMs: number;
-  stepMs: number;
-  days: number;
-  seed: number;
-  peak?: number;
-}): Float64Array {
+export function syntheticTraffic(opts: SyntheticDays & { peak?: number }): Float64Array {
   const rand = rng(opts.seed);
   const perDay = Math.round(DAY_MS / opts.stepMs);
   const peak = opts.peak ?? 60;

@@ -4,12 +4,32 @@ import type { CvrpInstance } from './instance.js';
 
 /** Time warp of a whole route driven from the depot's opening: waiting when early, warping back when late. */
 export function routeTimeWarp(inst: CvrpInstance, route: readonly number[]): number {
+  return driveForward(inst, route);
+}
+
+/**
+ * Drives the route from the depot's opening and answers its whole time warp, the return to the depot included. Given
+ * arrays of route.length + 1, it writes at i the departure from the stop before route[i] and the warp up to it (at
+ * route.length: the departure from the last stop and the warp before the return).
+ */
+function driveForward(
+  inst: CvrpInstance,
+  route: readonly number[],
+  departPrev?: Float64Array,
+  warpPrev?: Float64Array,
+): number {
   const { dist, readyTime, dueTime, service } = inst;
   const size = inst.n + 1;
+  const len = route.length;
   let t = readyTime[0];
   let warp = 0;
   let prev = 0;
-  for (const c of route) {
+  for (let i = 0; i < len; i++) {
+    if (departPrev && warpPrev) {
+      departPrev[i] = t;
+      warpPrev[i] = warp;
+    }
+    const c = route[i];
     t = Math.max(t + dist[prev * size + c], readyTime[c]);
     if (t > dueTime[c]) {
       warp += t - dueTime[c];
@@ -17,6 +37,10 @@ export function routeTimeWarp(inst: CvrpInstance, route: readonly number[]): num
     }
     t += service[c];
     prev = c;
+  }
+  if (departPrev && warpPrev) {
+    departPrev[len] = t;
+    warpPrev[len] = warp;
   }
   t += dist[prev * size];
   if (t > dueTime[0]) warp += t - dueTime[0];
@@ -42,23 +66,7 @@ export function routeTimes(inst: CvrpInstance, route: readonly number[]): RouteT
   const len = route.length;
   const departPrev = new Float64Array(len + 1);
   const warpPrev = new Float64Array(len + 1);
-  let t = readyTime[0];
-  let warp = 0;
-  let prev = 0;
-  for (let i = 0; i < len; i++) {
-    departPrev[i] = t;
-    warpPrev[i] = warp;
-    const c = route[i];
-    t = Math.max(t + dist[prev * size + c], readyTime[c]);
-    if (t > dueTime[c]) {
-      warp += t - dueTime[c];
-      t = dueTime[c];
-    }
-    t += service[c];
-    prev = c;
-  }
-  departPrev[len] = t;
-  warpPrev[len] = warp;
+  driveForward(inst, route, departPrev, warpPrev);
   const suffixWarp = new Float64Array(len + 1);
   const suffixLatest = new Float64Array(len + 1);
   suffixLatest[len] = dueTime[0];

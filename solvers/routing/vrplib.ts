@@ -266,68 +266,37 @@ function readIndexed(
   return rows;
 }
 
+/**
+ * The cells each explicit matrix format lists, row i by row i: the columns [from, to) of row i (LOWER_ROW equals
+ * UPPER_COL and so on, the matrix being symmetric).
+ */
+const EXPLICIT_COLUMNS = new Map<string, (i: number, dim: number) => [number, number]>([
+  ['FULL_MATRIX', (_i, dim) => [0, dim]],
+  ['LOWER_ROW', (i) => [0, i]],
+  ['UPPER_COL', (i) => [0, i]],
+  ['LOWER_DIAG_ROW', (i) => [0, i + 1]],
+  ['UPPER_DIAG_COL', (i) => [0, i + 1]],
+  ['UPPER_ROW', (i, dim) => [i + 1, dim]],
+  ['LOWER_COL', (i, dim) => [i + 1, dim]],
+  ['UPPER_DIAG_ROW', (i, dim) => [i, dim]],
+  ['LOWER_DIAG_COL', (i, dim) => [i, dim]],
+]);
+
 /** Expands an EDGE_WEIGHT_SECTION in any TSPLIB matrix format into a full symmetric matrix. */
 function readExplicit(tokens: Token[] | undefined, format: string, dim: number): Float64Array {
   const section = 'EDGE_WEIGHT_SECTION';
   if (!tokens) fail(0, section, 'EDGE_WEIGHT_TYPE EXPLICIT needs an EDGE_WEIGHT_SECTION');
+  const columns = EXPLICIT_COLUMNS.get(format);
+  if (!columns)
+    fail(
+      0,
+      'header',
+      `EDGE_WEIGHT_FORMAT "${format}" is not supported (FULL_MATRIX, LOWER_ROW, LOWER_DIAG_ROW, UPPER_ROW, UPPER_DIAG_ROW and the _COL forms are)`,
+    );
   const cells: Array<[number, number]> = [];
-  // LOWER_ROW equals UPPER_COL and so on: each format is a walk over (row, col) pairs.
-  const walk = (
-    outer: number,
-    inner: (i: number) => [number, number],
-    map: (i: number, j: number) => [number, number],
-  ): void => {
-    for (let i = 0; i < outer; i++) {
-      const [from, to] = inner(i);
-      for (let j = from; j < to; j++) cells.push(map(i, j));
-    }
-  };
-  switch (format) {
-    case 'FULL_MATRIX':
-      walk(
-        dim,
-        () => [0, dim],
-        (i, j) => [i, j],
-      );
-      break;
-    case 'LOWER_ROW':
-    case 'UPPER_COL':
-      walk(
-        dim,
-        (i) => [0, i],
-        (i, j) => [i, j],
-      );
-      break;
-    case 'LOWER_DIAG_ROW':
-    case 'UPPER_DIAG_COL':
-      walk(
-        dim,
-        (i) => [0, i + 1],
-        (i, j) => [i, j],
-      );
-      break;
-    case 'UPPER_ROW':
-    case 'LOWER_COL':
-      walk(
-        dim,
-        (i) => [i + 1, dim],
-        (i, j) => [i, j],
-      );
-      break;
-    case 'UPPER_DIAG_ROW':
-    case 'LOWER_DIAG_COL':
-      walk(
-        dim,
-        (i) => [i, dim],
-        (i, j) => [i, j],
-      );
-      break;
-    default:
-      fail(
-        0,
-        'header',
-        `EDGE_WEIGHT_FORMAT "${format}" is not supported (FULL_MATRIX, LOWER_ROW, LOWER_DIAG_ROW, UPPER_ROW, UPPER_DIAG_ROW and the _COL forms are)`,
-      );
+  for (let i = 0; i < dim; i++) {
+    const [from, to] = columns(i, dim);
+    for (let j = from; j < to; j++) cells.push([i, j]);
   }
   if (tokens.length !== cells.length) {
     const last = tokens.length > 0 ? tokens[tokens.length - 1].line : 0;

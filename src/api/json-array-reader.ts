@@ -1,6 +1,16 @@
 // A JSON array body read a few thousand elements at a time, the event loop running every few ms: a 16 MB array of
 // junk neither blocks the API for seconds nor holds millions of parsed objects at once.
 
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COMMA,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  isJsonSpace,
+} from '../io/json-bytes.js';
 import { forbiddenKeyPath, forbiddenKeyProblem, mayHoldForbiddenKey } from './json-body.js';
 
 /** Why a JSON body could not be read; the route answers 400 with it and nothing of the body is taken. */
@@ -17,18 +27,6 @@ export interface JsonArrayOptions {
   /** Awaited between chunks once `sliceMs` of work went by since the last pause: the caller's way of yielding. */
   pause: () => Promise<void>;
   sliceMs?: number;
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 /**
@@ -56,7 +54,7 @@ export function nestsDeeperThan(bytes: Uint8Array, depth: number): boolean {
 /** Whether the body's first non-blank byte opens an array. */
 export function isJsonArray(bytes: Uint8Array): boolean {
   let i = 0;
-  while (i < bytes.length && isSpace(bytes[i])) i++;
+  while (i < bytes.length && isJsonSpace(bytes[i])) i++;
   return bytes[i] === OPEN_ARRAY;
 }
 
@@ -82,7 +80,7 @@ export async function readJsonArray(
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = buf.length;
   let i = 0;
-  while (i < n && isSpace(buf[i])) i++;
+  while (i < n && isJsonSpace(buf[i])) i++;
   if (buf[i] !== OPEN_ARRAY) throw new JsonBodyError('the body is not a JSON array');
   let chunkStart = i + 1;
   let elementStart = chunkStart;
@@ -156,10 +154,10 @@ export async function readJsonArray(
   }
   if (end < 0) throw new JsonBodyError('the body is not valid JSON: the array is not closed');
   for (let j = end + 1; j < n; j++)
-    if (!isSpace(buf[j]))
+    if (!isJsonSpace(buf[j]))
       throw new JsonBodyError(`the body is not valid JSON: unexpected data after the array at byte ${j}`);
   let blank = true;
-  for (let j = elementStart; j < end && blank; j++) blank = isSpace(buf[j]);
+  for (let j = elementStart; j < end && blank; j++) blank = isJsonSpace(buf[j]);
   // `[]` is an empty array; `[1,]` a trailing comma, which JSON refuses.
   if (blank && elements > 0) throw new JsonBodyError('the body is not valid JSON: a comma ends the array');
   if (!blank) endElement(end);

@@ -1,6 +1,5 @@
 // A JSON array of readings into the pipeline: read in chunks, validated as it goes, refused records kept as counts and
 // a bounded sample of dead letters, and the good readings routed as one message of the client's source.
-import { doubledCapacity, resized } from '../typed-arrays.js';
 import { encode } from '@msgpack/msgpack';
 import type { PipelineEngine } from '../app/index.js';
 import type { StreamEngine } from '../stream/index.js';
@@ -16,9 +15,9 @@ import {
   type DeadLetter,
   type DeadLetterSink,
   QUALITY_CODES,
+  ReadingColumns,
   type Reading,
   validateBatch,
-  type ValidReadings,
   type ValidationContext,
 } from '../telemetry/index.js';
 import { readJsonArray } from './json-array-reader.js';
@@ -55,34 +54,6 @@ function localEngine(engine: PipelineEngine): StreamEngine | undefined {
   return 'ingestValidated' in engine ? (engine as StreamEngine) : undefined;
 }
 
-/** The valid rows of every chunk, in order, in columns that grow by doubling. */
-class ValidColumns implements ValidReadings {
-  length = 0;
-  sensor = new Int32Array(1024);
-  metric = new Uint8Array(1024);
-  ts = new Float64Array(1024);
-  value = new Float64Array(1024);
-  quality = new Uint8Array(1024);
-
-  append(v: ValidReadings): void {
-    const need = this.length + v.length;
-    if (need > this.ts.length) {
-      const size = doubledCapacity(this.ts.length, need);
-      this.sensor = resized(this.sensor, size);
-      this.metric = resized(this.metric, size);
-      this.ts = resized(this.ts, size);
-      this.value = resized(this.value, size);
-      this.quality = resized(this.quality, size);
-    }
-    this.sensor.set(v.sensor.subarray(0, v.length), this.length);
-    this.metric.set(v.metric.subarray(0, v.length), this.length);
-    this.ts.set(v.ts.subarray(0, v.length), this.length);
-    this.value.set(v.value.subarray(0, v.length), this.length);
-    this.quality.set(v.quality.subarray(0, v.length), this.length);
-    this.length = need;
-  }
-}
-
 const NOT_AN_OBJECT =
   'an element of the array must be an object: one reading {sensor, metric, ts, value, quality?} or a columnar batch';
 
@@ -102,7 +73,8 @@ export async function ingestJsonArray(bytes: Uint8Array, t: JsonIngestTarget): P
     source: t.partition,
     deadLetter: sampler.add,
   };
-  const valid = new ValidColumns();
+  // The valid rows of every chunk, in order.
+  const valid = new ReadingColumns(1024);
   const forward: Uint8Array[] = [];
   let readings = 0;
   const take = (batch: DecodedBatch) => {

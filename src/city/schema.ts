@@ -206,8 +206,14 @@ export const Feeder = Obj({
 /** A waste contractor; its id is the tenant under which it fetches its routes. */
 export const Contractor = Obj({ id: Id, name: Type.String() });
 
-/** What running a truck costs: once per day it is used, and per kilometre driven (currency units). */
-const TruckCosts = {
+/**
+ * What a truck carries and how long it may drive, shared by a listed truck and a vehicle type; what running it costs:
+ * once per day it is used, and per kilometre driven (currency units).
+ */
+const TruckSpec = {
+  capacityM3: Positive,
+  capacityKg: Positive,
+  shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
   fixedCost: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'paid per day the truck is used' })),
   costPerKm: Type.Optional(
     Type.Number({ minimum: 0, maximum: 1e4, description: 'paid per km driven; default 1 (plans minimise km)' }),
@@ -218,10 +224,7 @@ const TruckCosts = {
 export const VehicleType = Obj({
   id: Id,
   count: Type.Integer({ minimum: 0, maximum: 1000 }),
-  capacityM3: Positive,
-  capacityKg: Positive,
-  shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
-  ...TruckCosts,
+  ...TruckSpec,
 });
 
 export const Depot = Obj({
@@ -245,10 +248,7 @@ export const DisposalSite = Obj({
 export const Truck = Obj({
   id: Id,
   depot: Id,
-  capacityM3: Positive,
-  capacityKg: Positive,
-  shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
-  ...TruckCosts,
+  ...TruckSpec,
 });
 
 export const Bin = Obj({

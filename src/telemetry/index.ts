@@ -21,5 +21,6 @@ export {
   type ValidReadings,
   type ValidationContext,
 } from './validate.js';
+export { ReadingColumns } from './reading-columns.js';
 export { DeadLetterLog, type DeadLetter, type DeadLetterReason, type DeadLetterSink } from './dead-letter.js';
 export { DeadLetterSampler } from './dead-letter-sampler.js';

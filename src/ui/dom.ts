@@ -24,6 +24,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A <select> whose options have these values, each shown as `text` writes it (the value itself by default). */
+export function select(
+  attrs: Attrs,
+  values: readonly string[],
+  text: (value: string, i: number) => string = (v) => v,
+): HTMLSelectElement {
+  return h('select', attrs, ...values.map((v, i) => h('option', { value: v }, text(v, i))));
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export function s(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
   const el = document.createElementNS(SVG_NS, tag);

@@ -64,14 +64,7 @@ export function collectionRequestForDepot(
         ...rest,
         fill: level.fill,
         forecastFill: level.forecastFill,
-        ...(timeWindow
-          ? {
-              timeWindow: {
-                start: minutesOf(timeWindow.start, `${b.id}.timeWindow.start`),
-                end: minutesOf(timeWindow.end, `${b.id}.timeWindow.end`),
-              },
-            }
-          : {}),
+        ...(timeWindow ? { timeWindow: windowMinutes(timeWindow, `${b.id}.timeWindow`) } : {}),
       };
     });
   const hours = depot.openingHours;
@@ -79,14 +72,7 @@ export function collectionRequestForDepot(
     depot: {
       id: depot.id,
       location: depot.location,
-      ...(hours
-        ? {
-            openingHours: {
-              start: minutesOf(hours.start, `${depot.id}.openingHours.start`),
-              end: minutesOf(hours.end, `${depot.id}.openingHours.end`),
-            },
-          }
-        : {}),
+      ...(hours ? { openingHours: windowMinutes(hours, `${depot.id}.openingHours`) } : {}),
     },
     disposalSites: waste.disposalSites,
     trucks: waste.trucks.filter((t) => t.depot === depotId),
@@ -103,4 +89,9 @@ export function minutesOf(clock: string, field: string): number {
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
     throw inputError(`${field} must be a time HH:MM, got "${clock}"`, { field });
   return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** A local-time window `{start, end}` (HH:MM) in minutes after midnight; `field` names it in an error. */
+function windowMinutes(w: { start: string; end: string }, field: string): { start: number; end: number } {
+  return { start: minutesOf(w.start, `${field}.start`), end: minutesOf(w.end, `${field}.end`) };
 }

@@ -2,7 +2,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { inputError } from '../../errors.js';
-import { preparePrivateDatabase } from '../../io/private-files.js';
+import { openPrivateDatabase } from '../../io/private-database.js';
 import { isRole, ROLES, type Principal, type Role } from './roles.js';
 
 export interface KeyRecord {
@@ -90,10 +90,7 @@ export class KeyStore {
 
   private constructor(readonly file: string) {
     // The store holds key hashes and the token signing secret: readable by its owner only.
-    preparePrivateDatabase(file);
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 2000');
+    this.db = openPrivateDatabase(file, 'busy_timeout = 2000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS api_keys (
         id TEXT PRIMARY KEY, hash BLOB NOT NULL, tenant TEXT NOT NULL, role TEXT NOT NULL,

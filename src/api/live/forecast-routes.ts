@@ -38,6 +38,13 @@ interface KindRoute {
   mayRead?: (p: Principal, city: City, id: string) => boolean;
 }
 
+/** A series named by one id in the path (a feeder, a bin). */
+const NAMED_BY_ID: Pick<KindRoute, 'params' | 'paramPath' | 'idOf'> = {
+  params: IdParams,
+  paramPath: ':id',
+  idOf: (p) => p.id,
+};
+
 const KINDS: KindRoute[] = [
   {
     kind: 'feeder',
@@ -45,9 +52,7 @@ const KINDS: KindRoute[] = [
     noun: 'feeder',
     roles: ['utility', 'operator'],
     defaultHorizonMs: 24 * HOUR,
-    params: IdParams,
-    paramPath: ':id',
-    idOf: (p) => p.id,
+    ...NAMED_BY_ID,
   },
   {
     kind: 'bin',
@@ -55,9 +60,7 @@ const KINDS: KindRoute[] = [
     noun: 'bin',
     roles: ['waste-contractor', 'operator'],
     defaultHorizonMs: 48 * HOUR,
-    params: IdParams,
-    paramPath: ':id',
-    idOf: (p) => p.id,
+    ...NAMED_BY_ID,
     mayRead: (p, city, id) => {
       const bin = city.waste.bins.find((b) => b.id === id);
       return bin !== undefined && mayReadBin(p, city, bin);

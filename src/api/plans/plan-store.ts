@@ -1,7 +1,7 @@
 // Plans in a SQLite file: requests, their status and their results, so plans and pending solves survive a restart.
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { preparePrivateDatabase } from '../../io/private-files.js';
+import { openPrivateDatabase } from '../../io/private-database.js';
 import { unservablePath } from './servable.js';
 import type { PlanKindName, TaskError } from '../../runtime/index.js';
 
@@ -87,11 +87,8 @@ export class PlanStore {
   private replication: PlanReplication | undefined;
 
   private constructor(file: string) {
-    preparePrivateDatabase(file);
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     // A committed plan must survive a crash of the process, not only of the machine: NORMAL is enough under WAL.
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openPrivateDatabase(file, 'synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS plans (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, key_id TEXT NOT NULL, scope TEXT NOT NULL,

@@ -44,29 +44,29 @@ const ListQuery = Type.Object({
   before: Type.Optional(Type.String({ description: 'cursor: the last id of the previous page' })),
 });
 
-function envelope(result: TSchema, inputs: TSchema | undefined) {
-  return Type.Object({
-    id: Type.String(),
-    kind: Type.String(),
-    status: Status,
-    tenant: Type.String(),
-    scope: Type.Optional(Type.String()),
-    createdAt: Type.String(),
-    finishedAt: Type.Union([Type.String(), Type.Null()]),
-    plan: Type.Optional(result),
-    error: Type.Optional(SolveError),
-    ...(inputs ? { inputs: Type.Optional(inputs) } : {}),
-  });
-}
-
-const Summary = Type.Object({
+/** What a stored plan shows in listings; its envelope adds the kind after the id, and the plan or the error. */
+const SUMMARY_FIELDS = {
   id: Type.String(),
   status: Status,
   tenant: Type.String(),
   scope: Type.Optional(Type.String()),
   createdAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
-});
+};
+
+function envelope(result: TSchema, inputs: TSchema | undefined) {
+  const { id, ...since } = SUMMARY_FIELDS;
+  return Type.Object({
+    id,
+    kind: Type.String(),
+    ...since,
+    plan: Type.Optional(result),
+    error: Type.Optional(SolveError),
+    ...(inputs ? { inputs: Type.Optional(inputs) } : {}),
+  });
+}
+
+const Summary = Type.Object(SUMMARY_FIELDS);
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();

@@ -12,7 +12,11 @@ const NodeId = Type.String({ minLength: 1, maxLength: 128 });
 /** Sites, trucks and bins copied from the city file may keep its other fields (name, depot, sensor, area): they are ignored. */
 const CityField = Type.Optional(Type.String({ maxLength: 200 }));
 const CLOSED = { additionalProperties: false };
-const TruckCosts = {
+/** What a truck carries, how long it may drive and what running it costs: a listed truck's and a vehicle type's. */
+const TruckSpec = {
+  capacityM3: Type.Number({ exclusiveMinimum: 0, maximum: 200 }),
+  capacityKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+  shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
   fixedCost: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'paid per day the truck is used' })),
   costPerKm: Type.Optional(Type.Number({ minimum: 0, maximum: 1e4, description: 'paid per km driven; default 1' })),
 };
@@ -48,10 +52,7 @@ export const RoutingRequest = Type.Object(
         {
           id: NodeId,
           depot: CityField,
-          capacityM3: Type.Number({ exclusiveMinimum: 0, maximum: 200 }),
-          capacityKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
-          shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
-          ...TruckCosts,
+          ...TruckSpec,
         },
         CLOSED,
       ),
@@ -63,10 +64,7 @@ export const RoutingRequest = Type.Object(
           {
             id: NodeId,
             count: Type.Integer({ minimum: 0, maximum: 500 }),
-            capacityM3: Type.Number({ exclusiveMinimum: 0, maximum: 200 }),
-            capacityKg: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
-            shiftMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
-            ...TruckCosts,
+            ...TruckSpec,
           },
           { additionalProperties: false, description: 'count trucks of this kind, named id-1 .. id-count' },
         ),

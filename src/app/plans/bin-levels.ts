@@ -1,7 +1,7 @@
 // Bin levels for a collection day from the fill forecasts: the fill when the shift starts, and the fill by the next service day.
 import type { BinLevel } from '../../../solvers/routing/collection/index.js';
 import type { ForecastReady } from '../forecasts/index.js';
-import type { ForecastSource } from './signal-plans.js';
+import type { ForecastSource } from './live-plan-deps.js';
 import type { BinLevelRow } from './schemas.js';
 
 export interface BinLevels {

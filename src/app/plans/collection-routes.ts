@@ -3,14 +3,12 @@ import type { City } from '../../city/index.js';
 import { inputError, notFoundError, notReadyError } from '../../errors.js';
 import { collectionRequestForDepot, type CollectionRequest } from '../../../solvers/routing/collection/index.js';
 import { dateOfDay, dayOfDate, localDate, localInstant } from '../../city/local-time.js';
-import type { StateStore } from '../state-store.js';
 import { binLevelsFor } from './bin-levels.js';
 import { etagOf } from './etag.js';
 import type { CollectionRoutesAnswer, CollectionRoutesQuery } from './schemas.js';
 import { isServiceDay, serviceWindow, shiftMinutes, type ServiceCalendar } from './service-days.js';
 import type { PlanRunner } from './plan-runner.js';
-import { persistence, type ForecastSource } from './signal-plans.js';
-import type { Replica } from '../replica.js';
+import { persistence, type ForecastSource, type LivePlanDeps } from './live-plan-deps.js';
 import { VersionLog } from './versioned.js';
 
 export interface CollectionRouteOptions {
@@ -46,16 +44,7 @@ type RoutesBody = Omit<
   'status' | 'version' | 'etag' | 'computedAtMs' | 'effectiveFromMs' | 'effectiveUntilMs' | 'frozen'
 > & { selection: string };
 
-export interface CollectionRouteDeps {
-  city: City;
-  forecasts: ForecastSource;
-  /** Where the routing solver runs (a worker pool in the server: a solve takes seconds). */
-  runner: PlanRunner;
-  store?: StateStore;
-  /** Shares route versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => Replica;
-  options?: Partial<CollectionRouteOptions>;
-}
+export type CollectionRouteDeps = LivePlanDeps<CollectionRouteOptions>;
 
 export class CollectionRouteService {
   private city: City;

@@ -4,7 +4,7 @@ import { inputError, notReadyError } from '../../errors.js';
 import type { DispatchRequest } from '../../../solvers/dispatch/index.js';
 import type { ForecastReady } from '../forecasts/index.js';
 import type { DispatchCompletionOptions, FeederLoadSource } from './schemas.js';
-import type { ForecastSource } from './signal-plans.js';
+import type { ForecastSource } from './live-plan-deps.js';
 
 /** Measured load of a feeder's windows (the forecast service's `observed`). */
 export interface ObservedSource extends ForecastSource {

@@ -5,8 +5,8 @@ export {
   type SignalPlanDeps,
   type SignalPlanOptions,
   type RefreshReport,
-  type ForecastSource,
 } from './signal-plans.js';
+export type { ForecastSource } from './live-plan-deps.js';
 export {
   CollectionRouteService,
   DEFAULT_COLLECTION_OPTIONS,

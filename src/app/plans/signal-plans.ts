@@ -12,20 +12,19 @@ import {
   type PlannerOptions,
 } from '../../../solvers/signals/index.js';
 import { intersectionKey } from '../catalog.js';
-import type { ForecastAnswer, ForecastQuery } from '../forecasts/index.js';
-import type { StateStore } from '../state-store.js';
 import { materialChange, periodDemand, type DemandStatistic } from './lane-demand.js';
 import type { PlanRunner } from './plan-runner.js';
+import { persistence, type ForecastSource, type LivePlanDeps } from './live-plan-deps.js';
 import { PlanWarnings, type PlanWarning } from './plan-warnings.js';
 import { fromTaskError, type SignalPlansReply } from '../../runtime/index.js';
-import type { CorridorPlanAnswer, CorridorPlanReady, SignalPlanAnswer, SignalPlanReady } from './schemas.js';
-import type { Replica } from '../replica.js';
-import { VersionLog, type Versioned, type VersionPersistence } from './versioned.js';
-
-/** What the plans read forecasts from (the forecast service). */
-export interface ForecastSource {
-  forecast(query: ForecastQuery, nowMs: number): ForecastAnswer;
-}
+import type {
+  CorridorPlanAnswer,
+  CorridorPlanReady,
+  PlanNotReady,
+  SignalPlanAnswer,
+  SignalPlanReady,
+} from './schemas.js';
+import { VersionLog, type Versioned } from './versioned.js';
 
 export interface SignalPlanOptions {
   /** Plans cover consecutive periods of this length (15 min to 2 h is usual). */
@@ -56,6 +55,16 @@ interface PlanBody<P, D> {
 type IntersectionBody = PlanBody<IntersectionPlan, Record<string, number>>;
 type CorridorBody = PlanBody<CorridorPlan, Record<string, Record<string, number>>>;
 
+type PlanKind = 'intersection' | 'corridor';
+/** What each kind of plan stores and answers. */
+interface Plans {
+  intersection: { body: IntersectionBody; ready: SignalPlanReady };
+  corridor: { body: CorridorBody; ready: CorridorPlanReady };
+}
+
+/** The key of a plan's warnings: `i:<id>` for an intersection, `c:<id>` for a corridor. */
+const warningKey = (kind: PlanKind, id: string) => `${kind === 'intersection' ? 'i' : 'c'}:${id}`;
+
 export interface RefreshReport {
   periodStartMs: number;
   periodEndMs: number;
@@ -63,32 +72,12 @@ export interface RefreshReport {
   published: number;
   unchanged: number;
   notReady: number;
-  failed: { kind: 'intersection' | 'corridor'; id: string; message: string }[];
+  failed: { kind: PlanKind; id: string; message: string }[];
 }
 
 type Demand = { demand: Record<string, number>; fallback: boolean } | { missing: string };
 
-export function persistence(store: StateStore | undefined, namespace: string): VersionPersistence | undefined {
-  return (
-    store && {
-      load: () => store.documents(namespace),
-      save: (key, body) => store.saveDocument(namespace, key, body),
-      remove: (key) => store.deleteDocument(namespace, key),
-    }
-  );
-}
-
-export interface SignalPlanDeps {
-  city: City;
-  forecasts: ForecastSource;
-  /** Where the planner runs (a worker pool in the server). */
-  runner: PlanRunner;
-  /** Where versions persist. */
-  store?: StateStore;
-  /** Shares plan versions with the other processes of a group (Kafka mode). */
-  replicas?: (namespace: string) => Replica;
-  options?: Partial<SignalPlanOptions>;
-}
+export type SignalPlanDeps = LivePlanDeps<SignalPlanOptions>;
 
 export class SignalPlanService {
   private city: City;
@@ -141,45 +130,11 @@ export class SignalPlanService {
   }
 
   intersection(id: string): SignalPlanAnswer {
-    if (!this.city.intersections.some((x) => x.id === id))
-      throw notFoundError(`intersection '${id}' is not in city ${this.city.id}`, { intersection: id });
-    const e = this.intersections.get(id);
-    if (!e)
-      return {
-        status: 'not-ready',
-        kind: 'intersection',
-        id,
-        reason: this.warnings.get(`i:${id}`)?.notReady ?? 'no plan computed yet',
-      };
-    return {
-      status: 'ready',
-      kind: 'intersection',
-      id,
-      ...this.common(e, `i:${id}`),
-      demandVehPerHour: e.body.demandVehPerHour,
-      plan: e.body.plan,
-    };
+    return this.latest('intersection', id);
   }
 
   corridor(id: string): CorridorPlanAnswer {
-    if (!this.city.corridors.some((c) => c.id === id))
-      throw notFoundError(`corridor '${id}' is not in city ${this.city.id}`, { corridor: id });
-    const e = this.corridors.get(id);
-    if (!e)
-      return {
-        status: 'not-ready',
-        kind: 'corridor',
-        id,
-        reason: this.warnings.get(`c:${id}`)?.notReady ?? 'no plan computed yet',
-      };
-    return {
-      status: 'ready',
-      kind: 'corridor',
-      id,
-      ...this.common(e, `c:${id}`),
-      demandVehPerHour: e.body.demandVehPerHour,
-      plan: e.body.plan,
-    };
+    return this.latest('corridor', id);
   }
 
   /**
@@ -187,49 +142,23 @@ export class SignalPlanService {
    * the lead time before its start). `intersection(id)` answers the latest plan, whichever period it is for.
    */
   intersectionAt(id: string, nowMs: number): { current: SignalPlanAnswer; next: SignalPlanReady | null } {
-    const latest = this.intersection(id);
-    const prior = this.inEffect(this.intersections, id, nowMs);
-    if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
-    return {
-      current: {
-        status: 'ready',
-        kind: 'intersection',
-        id,
-        ...this.common(prior, `i:${id}`),
-        demandVehPerHour: prior.body.demandVehPerHour,
-        plan: prior.body.plan,
-      },
-      next: latest,
-    };
+    return this.at('intersection', id, nowMs);
   }
 
   /** The corridor's plan in effect at `nowMs`, and the next period's plan when it is already published. */
   corridorAt(id: string, nowMs: number): { current: CorridorPlanAnswer; next: CorridorPlanReady | null } {
-    const latest = this.corridor(id);
-    const prior = this.inEffect(this.corridors, id, nowMs);
-    if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
-    return {
-      current: {
-        status: 'ready',
-        kind: 'corridor',
-        id,
-        ...this.common(prior, `c:${id}`),
-        demandVehPerHour: prior.body.demandVehPerHour,
-        plan: prior.body.plan,
-      },
-      next: latest,
-    };
+    return this.at('corridor', id, nowMs);
   }
 
   /** Version and ETag of every plan, for listings and cheap polling. */
   list(): {
-    kind: 'intersection' | 'corridor';
+    kind: PlanKind;
     id: string;
     version: number | null;
     etag: string | null;
     effectiveFromMs: number | null;
   }[] {
-    const row = (kind: 'intersection' | 'corridor', id: string, e: Versioned<unknown> | undefined) => ({
+    const row = (kind: PlanKind, id: string, e: Versioned<unknown> | undefined) => ({
       kind,
       id,
       version: e?.version ?? null,
@@ -256,6 +185,48 @@ export class SignalPlanService {
     const prior = log.previousOf(id);
     if (!latest || !prior || latest.effectiveFromMs <= nowMs) return undefined;
     return prior.effectiveFromMs <= nowMs && nowMs < prior.effectiveUntilMs ? prior : undefined;
+  }
+
+  private logOf<K extends PlanKind>(kind: K): VersionLog<Plans[K]['body']> {
+    return (kind === 'intersection' ? this.intersections : this.corridors) as VersionLog<Plans[K]['body']>;
+  }
+
+  /** The latest plan of an intersection or corridor of the city, or why there is none yet. */
+  private latest<K extends PlanKind>(kind: K, id: string): Plans[K]['ready'] | PlanNotReady {
+    const known = kind === 'intersection' ? this.city.intersections : this.city.corridors;
+    if (!known.some((x) => x.id === id))
+      throw notFoundError(`${kind} '${id}' is not in city ${this.city.id}`, { [kind]: id });
+    const e = this.logOf(kind).get(id);
+    if (!e)
+      return {
+        status: 'not-ready',
+        kind,
+        id,
+        reason: this.warnings.get(warningKey(kind, id))?.notReady ?? 'no plan computed yet',
+      };
+    return this.ready(kind, id, e);
+  }
+
+  private at<K extends PlanKind>(
+    kind: K,
+    id: string,
+    nowMs: number,
+  ): { current: Plans[K]['ready'] | PlanNotReady; next: Plans[K]['ready'] | null } {
+    const latest = this.latest(kind, id);
+    const prior = this.inEffect(this.logOf(kind), id, nowMs);
+    if (latest.status !== 'ready' || !prior) return { current: latest, next: null };
+    return { current: this.ready(kind, id, prior), next: latest as Plans[K]['ready'] };
+  }
+
+  private ready<K extends PlanKind>(kind: K, id: string, e: Versioned<Plans[K]['body']>): Plans[K]['ready'] {
+    return {
+      status: 'ready',
+      kind,
+      id,
+      ...this.common(e, warningKey(kind, id)),
+      demandVehPerHour: e.body.demandVehPerHour,
+      plan: e.body.plan,
+    } as Plans[K]['ready'];
   }
 
   private common(e: Versioned<IntersectionBody | CorridorBody>, key: string) {
@@ -294,42 +265,45 @@ export class SignalPlanService {
       failed: [],
     };
     const meta = { computedAtMs: nowMs, effectiveFromMs: Math.max(startMs, nowMs), effectiveUntilMs: endMs };
+    // A plan for this period whose demand did not move materially is kept as it is (counted unchanged).
+    const holds = <B extends PlanBody<unknown, unknown>>(
+      cur: Versioned<B> | undefined,
+      moved: (body: B) => boolean,
+    ) => {
+      const kept = cur !== undefined && cur.body.periodStartMs === startMs && !moved(cur.body);
+      if (kept) report.unchanged++;
+      return kept;
+    };
+    const bodyOf = <D>(demand: D, fallback: boolean): Omit<PlanBody<never, D>, 'plan'> => ({
+      periodStartMs: startMs,
+      periodEndMs: endMs,
+      forecastStatus: fallback ? 'fallback' : 'ready',
+      demandVehPerHour: demand,
+    });
     const demands = new Map<string, Demand>();
     const due: { id: string; input: IntersectionInput; body: Omit<IntersectionBody, 'plan'> }[] = [];
     for (const x of this.city.intersections) {
       const d = this.demandOf(x, startMs, endMs, nowMs);
       demands.set(x.id, d);
-      const key = `i:${x.id}`;
+      const key = warningKey('intersection', x.id);
       if ('missing' in d) {
         note(key, { notReady: d.missing });
         report.notReady++;
         continue;
       }
       note(key, { notReady: undefined });
-      const cur = this.intersections.get(x.id);
-      if (
-        cur &&
-        cur.body.periodStartMs === startMs &&
-        !materialChange(cur.body.demandVehPerHour, d.demand, this.options.material)
-      ) {
-        report.unchanged++;
+      const { demand } = d;
+      if (holds(this.intersections.get(x.id), (b) => materialChange(b.demandVehPerHour, demand, this.options.material)))
         continue;
-      }
       try {
-        const body = {
-          periodStartMs: startMs,
-          periodEndMs: endMs,
-          forecastStatus: d.fallback ? 'fallback' : 'ready',
-          demandVehPerHour: d.demand,
-        } as const;
-        due.push({ id: x.id, input: intersectionFromCity(x, d.demand), body });
+        due.push({ id: x.id, input: intersectionFromCity(x, demand), body: bodyOf(demand, d.fallback) });
       } catch (err) {
         this.fail(notes, report, 'intersection', x.id, err as Error);
       }
     }
     const dueCorridors: { id: string; input: CorridorInput; body: Omit<CorridorBody, 'plan'> }[] = [];
     for (const c of this.city.corridors) {
-      const key = `c:${c.id}`;
+      const key = warningKey('corridor', c.id);
       const members = c.intersections.map((id) => [id, demands.get(id)] as const);
       const missing = members.find(([, d]) => !d || 'missing' in d);
       if (missing) {
@@ -347,26 +321,14 @@ export class SignalPlanService {
         demand[id] = ok.demand;
         fallback ||= ok.fallback;
       }
-      const cur = this.corridors.get(c.id);
-      if (
-        cur &&
-        cur.body.periodStartMs === startMs &&
-        !members.some(([id]) => materialChange(cur.body.demandVehPerHour[id] ?? {}, demand[id], this.options.material))
-      ) {
-        report.unchanged++;
-        continue;
-      }
+      const moved = (b: CorridorBody) =>
+        members.some(([id]) => materialChange(b.demandVehPerHour[id] ?? {}, demand[id], this.options.material));
+      if (holds(this.corridors.get(c.id), moved)) continue;
       try {
-        const body = {
-          periodStartMs: startMs,
-          periodEndMs: endMs,
-          forecastStatus: fallback ? 'fallback' : 'ready',
-          demandVehPerHour: demand,
-        } as const;
         dueCorridors.push({
           id: c.id,
           input: corridorFromCity(c, this.city.intersections, demand as Record<string, IntersectionDemand>),
-          body,
+          body: bodyOf(demand, fallback),
         });
       } catch (err) {
         this.fail(notes, report, 'corridor', c.id, err as Error);
@@ -387,7 +349,7 @@ export class SignalPlanService {
     }
     const publish = <B>(
       log: VersionLog<B>,
-      kind: 'intersection' | 'corridor',
+      kind: PlanKind,
       id: string,
       body: B | undefined,
       error: SignalPlansReply['intersections'][number]['error'],
@@ -395,7 +357,7 @@ export class SignalPlanService {
       if (error || body === undefined)
         return this.fail(notes, report, kind, id, error ? fromTaskError(error) : new Error('no plan returned'));
       const { changed } = log.publish(id, body, meta);
-      note(`${kind === 'intersection' ? 'i' : 'c'}:${id}`, { failure: undefined });
+      note(warningKey(kind, id), { failure: undefined });
       if (changed) report.published++;
       else report.unchanged++;
     };
@@ -408,15 +370,9 @@ export class SignalPlanService {
     return report;
   }
 
-  private fail(
-    notes: Map<string, PlanWarning>,
-    report: RefreshReport,
-    kind: 'intersection' | 'corridor',
-    id: string,
-    err: Error,
-  ): void {
+  private fail(notes: Map<string, PlanWarning>, report: RefreshReport, kind: PlanKind, id: string, err: Error): void {
     report.failed.push({ kind, id, message: err.message });
-    const key = `${kind === 'intersection' ? 'i' : 'c'}:${id}`;
+    const key = warningKey(kind, id);
     notes.set(key, {
       ...notes.get(key),
       failure: `the latest recomputation failed, this plan is older: ${err.message}`,

@@ -2,24 +2,17 @@
 // session, whose QoS 1 acknowledgements wait for the checkpoint that holds the message's readings.
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import { configError } from '../../errors.js';
+import type { MqttConfig } from './config.js';
 import type { MqttIngest } from './ingest.js';
 import type { TopicTemplate } from './topics.js';
 
-export interface MqttClientSourceOptions {
+/** The broker connection as `urbanflow run` configures it (session, QoS, credentials, TLS), with its URL required. */
+export interface MqttClientSourceOptions extends Pick<
+  MqttConfig,
+  'clientId' | 'cleanSession' | 'qos' | 'username' | 'password' | 'ca' | 'cert' | 'key' | 'rejectUnauthorized'
+> {
   /** mqtt://host:port, mqtts://host:port (TLS), ws:// or wss://. */
   url: string;
-  /** Stable across restarts: the broker keeps the session (subscriptions, unacknowledged messages) under it. */
-  clientId: string;
-  /** false (the default of `urbanflow run --mqtt`): a persistent session, so readings published during a restart are delivered after it. */
-  clean: boolean;
-  qos: 0 | 1;
-  username?: string;
-  password?: string;
-  /** PEM contents (not file names): CA bundle, client certificate and key for mutual TLS. */
-  ca?: string;
-  cert?: string;
-  key?: string;
-  rejectUnauthorized: boolean;
   topics: readonly TopicTemplate[];
   ingest: MqttIngest;
   /** How long the first connection may take before start-up fails (default 30 s). */
@@ -47,7 +40,7 @@ type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[
 export async function startMqttClientSource(o: MqttClientSourceOptions): Promise<MqttClientSource> {
   const options: IClientOptions = {
     clientId: o.clientId,
-    clean: o.clean,
+    clean: o.cleanSession,
     protocolVersion: 4,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,

@@ -31,11 +31,13 @@ export interface MqttConfig {
   readingTopic: TopicTemplate;
   batchTopic: TopicTemplate;
   qos: 0 | 1;
+  /** Stable across restarts: the broker keeps the session (subscriptions, unacknowledged messages) under it. */
   clientId: string;
+  /** false (the default of `urbanflow run --mqtt`): a persistent session, so readings published during a restart are delivered after it. */
   cleanSession: boolean;
   username?: string;
   password?: string;
-  /** PEM contents read from the files named by the flags. */
+  /** PEM contents (not file names) read from the files named by the flags: CA bundle, client certificate and key for mutual TLS. */
   ca?: string;
   cert?: string;
   key?: string;

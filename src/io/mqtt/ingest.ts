@@ -8,13 +8,8 @@ import type { SensorCatalog } from '../../telemetry/catalog.js';
 import { WireFormatError, type DecodedBatch, type SingleReading } from '../../telemetry/codec.js';
 import type { DeadLetter, DeadLetterSink } from '../../telemetry/dead-letter.js';
 import { METRICS, METRIC_INDEX } from '../../telemetry/metrics.js';
-import {
-  rowProblem,
-  validateBatch,
-  validateSingle,
-  type ValidReadings,
-  type ValidationContext,
-} from '../../telemetry/validate.js';
+import { ReadingColumns } from '../../telemetry/reading-columns.js';
+import { rowProblem, validateBatch, validateSingle, type ValidationContext } from '../../telemetry/validate.js';
 import type { MqttCheckpointStore } from './checkpoint-store.js';
 import { decodeBatchTopicPayload, readingFromTopicPayload } from './payload.js';
 import { scanReadingPayload, type ScannedReading } from './reading-payload-scan.js';
@@ -66,34 +61,12 @@ type TopicRoute =
 /** Topics remembered at most (a city's sensors times metrics times tenants); beyond, the memory starts afresh. */
 const MAX_ROUTES = 100_000;
 
-/** One source's readings since the last tick, validated, in columns that grow by doubling. */
-class Gathered implements ValidReadings {
-  length = 0;
+/** One source's readings since the last tick: the valid ones in columns, and how many were read in all. */
+class Gathered extends ReadingColumns {
   readings = 0;
-  sensor = new Int32Array(256);
-  metric = new Uint8Array(256);
-  ts = new Float64Array(256);
-  value = new Float64Array(256);
-  quality = new Uint8Array(256);
 
-  private grow(): void {
-    const n = this.ts.length * 2;
-    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, b: T) => (b.set(a), b);
-    this.sensor = g(this.sensor, new Int32Array(n));
-    this.metric = g(this.metric, new Uint8Array(n));
-    this.ts = g(this.ts, new Float64Array(n));
-    this.value = g(this.value, new Float64Array(n));
-    this.quality = g(this.quality, new Uint8Array(n));
-  }
-
-  push(s: number, m: number, ts: number, value: number, quality: number): void {
-    if (this.length === this.ts.length) this.grow();
-    const i = this.length++;
-    this.sensor[i] = s;
-    this.metric[i] = m;
-    this.ts[i] = ts;
-    this.value[i] = value;
-    this.quality[i] = quality;
+  constructor() {
+    super(256);
   }
 }
 

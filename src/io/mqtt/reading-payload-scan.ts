@@ -1,5 +1,6 @@
 // The common shapes of a reading topic's payload (`21.5`, `{"value":21.5,"ts":1764763200000}`) read straight from
 // the bytes, with no string, regex or JSON object per message; anything else is left to readingFromTopicPayload.
+import { CLOSE_OBJECT, COLON, COMMA, DOT, MINUS, NINE, OPEN_OBJECT, QUOTE, ZERO, isJsonSpace } from '../json-bytes.js';
 
 /** What a scan found; `ts` is NaN when the payload carried none (the caller stamps it). Reused from call to call. */
 export interface ScannedReading {
@@ -13,16 +14,6 @@ export interface ScannedReading {
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const MAX_DIGITS = 15;
 
-const QUOTE = 0x22;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 /** Reads a number as JSON writes it, without exponent and with at most 15 digits; sets `end`. NaN: not such a number. */
 class Scanner {
   pos = 0;
@@ -30,7 +21,7 @@ class Scanner {
 
   skipSpace(): void {
     const b = this.bytes;
-    while (this.pos < b.length && isSpace(b[this.pos])) this.pos++;
+    while (this.pos < b.length && isJsonSpace(b[this.pos])) this.pos++;
   }
 
   number(): number {
@@ -94,7 +85,7 @@ export function scanReadingPayload(bytes: Uint8Array, out: ScannedReading): bool
   s.bytes = bytes;
   s.pos = 0;
   s.skipSpace();
-  if (bytes[s.pos] !== 0x7b) {
+  if (bytes[s.pos] !== OPEN_OBJECT) {
     const value = s.number();
     if (Number.isNaN(value)) return false;
     s.skipSpace();
@@ -116,7 +107,7 @@ export function scanReadingPayload(bytes: Uint8Array, out: ScannedReading): bool
     else if (s.literal(QUALITY)) key = 2;
     else return false;
     s.skipSpace();
-    if (bytes[s.pos++] !== 0x3a) return false;
+    if (bytes[s.pos++] !== COLON) return false;
     s.skipSpace();
     if (key === 2) {
       if (quality >= 0) return false;
@@ -132,8 +123,8 @@ export function scanReadingPayload(bytes: Uint8Array, out: ScannedReading): bool
     }
     s.skipSpace();
     const c = bytes[s.pos++];
-    if (c === 0x7d) break;
-    if (c !== 0x2c) return false;
+    if (c === CLOSE_OBJECT) break;
+    if (c !== COMMA) return false;
   }
   s.skipSpace();
   if (s.pos !== bytes.length || Number.isNaN(value)) return false;

@@ -63,7 +63,7 @@ export async function startMqttService(o: MqttServiceOptions): Promise<MqttServi
       client = await startMqttClientSource({
         url: config.url,
         clientId: config.clientId,
-        clean: config.cleanSession,
+        cleanSession: config.cleanSession,
         qos: config.qos,
         username: config.username,
         password: config.password,

@@ -1,6 +1,6 @@
 // Traffic center: a corridor's time-space diagram, each signal's coordinated green and the outbound green band through them.
 import { get, maybe } from '../api.js';
-import { fmt, h, s, table } from '../dom.js';
+import { fmt, h, s, select, table } from '../dom.js';
 import type { View } from '../view.js';
 import { INTERVAL_COLORS, type SignalPlan } from './traffic-intersection.js';
 
@@ -121,10 +121,9 @@ export const trafficCorridors: View = {
       '/v1/signals/corridors',
     );
     const body = h('div', { id: 'corridor-plan' });
-    const pick = h(
-      'select',
+    const pick = select(
       { id: 'corridor', name: 'corridor' },
-      ...list.items.map((c) => h('option', { value: c.id }, c.id)),
+      list.items.map((c) => c.id),
     );
     const show = async (id: string) => {
       selected = id;

@@ -1,6 +1,6 @@
 // Traffic center: an intersection's ring-and-barrier timing diagram and lane-group performance, current and next period.
 import { get, maybe } from '../api.js';
-import { fmt, h, s, table, time } from '../dom.js';
+import { fmt, h, s, select, table, time } from '../dom.js';
 import type { View, WindowRow } from '../view.js';
 
 interface Phase {
@@ -198,10 +198,10 @@ export const trafficIntersections: View = {
     const ready = list.items.filter((x) => x.status === 'ready');
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const body = h('div', { id: 'intersection-plan' });
-    const pick = h(
-      'select',
+    const pick = select(
       { id: 'intersection', name: 'intersection' },
-      ...list.items.map((x) => h('option', { value: x.id }, `${x.id}${x.status === 'ready' ? '' : ' (not ready)'}`)),
+      list.items.map((x) => x.id),
+      (id, i) => `${id}${list.items[i].status === 'ready' ? '' : ' (not ready)'}`,
     );
     const show = async (id: string) => {
       selected = id;

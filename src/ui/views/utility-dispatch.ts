@@ -1,7 +1,7 @@
 // Utility: dispatch plans as stacked reductions by DR resource against the target, their OpenADR events, and a request form.
 import { ApiError, get, send } from '../api.js';
 import { chart, PALETTE, stack } from '../chart.js';
-import { fmt, h, table } from '../dom.js';
+import { fmt, h, select, table } from '../dom.js';
 import type { View } from '../view.js';
 
 interface Stored {
@@ -123,7 +123,10 @@ export const utilityDispatch: View = {
         'label',
         {},
         'DR resources of feeder ',
-        h('select', { name: 'feeder' }, ...feeders.items.map((f) => h('option', { value: f.id }, f.id))),
+        select(
+          { name: 'feeder' },
+          feeders.items.map((f) => f.id),
+        ),
       ),
       h('button', { type: 'submit' }, 'Request plan'),
       h('p', { id: 'dispatch-message', role: 'status' }),

@@ -1,25 +1,31 @@
 // Utility: a feeder's measured load and its forecast with the 80 % and 95 % bands, against the feeder's capacity.
 import { get, maybe } from '../api.js';
-import { chart } from '../chart.js';
-import { fmt, h } from '../dom.js';
+import { chart, type Series } from '../chart.js';
+import { fmt, h, select } from '../dom.js';
 import type { View, WindowRow } from '../view.js';
-
-interface Forecast {
-  status: 'ready' | 'fallback' | 'not-ready';
-  method?: string;
-  unit: string;
-  stepMs: number;
-  timestamps: number[];
-  forecast: number[];
-  lower80: number[];
-  upper80: number[];
-  lower95: number[];
-  upper95: number[];
-  lastObservationMs: number;
-  reason?: string;
-}
+// The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
+import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
 
 const HISTORY_MS = 24 * 3_600_000;
+
+/**
+ * A prediction interval as two series, the area between them filled: `at` is the index of the upper bound in the
+ * chart's series (the lower bound follows it).
+ */
+function interval(
+  percent: number,
+  upper: (number | null)[],
+  lower: (number | null)[],
+  at: number,
+  look: { color: string; dash: number[]; fill: string },
+): Series[] {
+  const { color, dash, fill } = look;
+  return [
+    { label: `upper ${percent} %`, values: upper, color, dash, bandTo: at + 1, fill },
+    { label: `lower ${percent} %`, values: lower, color, dash },
+  ];
+}
+
 let selected: string | undefined;
 let redraw: (() => void) | undefined;
 
@@ -30,16 +36,15 @@ export const utilityFeeders: View = {
   async render(_who, root) {
     const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
     const body = h('div', { id: 'feeder-chart' });
-    const pick = h(
-      'select',
+    const pick = select(
       { id: 'feeder', name: 'feeder' },
-      ...feeders.items.map((f) => h('option', { value: f.id }, f.id)),
+      feeders.items.map((f) => f.id),
     );
     const show = async (id: string) => {
       selected = id;
       pick.value = id;
       const cap = feeders.items.find((f) => f.id === id)?.capacityKW ?? null;
-      const fc = await maybe<Forecast>(`/v1/forecasts/feeders/${id}?horizon=24h`);
+      const fc = await maybe<ForecastAnswer>(`/v1/forecasts/feeders/${id}?horizon=24h`);
       if (!fc || fc.status === 'not-ready') {
         body.replaceChildren(h('p', {}, `No load forecast for ${id} yet${fc?.reason ? `: ${fc.reason}` : ''}.`));
         return;
@@ -70,24 +75,16 @@ export const utilityFeeders: View = {
               color: '#222',
             },
             { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
-            {
-              label: 'upper 95 %',
-              values: pad(fc.upper95),
+            ...interval(95, pad(fc.upper95), pad(fc.lower95), 2, {
               color: '#9ecae1',
               dash: [4, 4],
-              bandTo: 3,
               fill: 'rgba(158,202,225,0.35)',
-            },
-            { label: 'lower 95 %', values: pad(fc.lower95), color: '#9ecae1', dash: [4, 4] },
-            {
-              label: 'upper 80 %',
-              values: pad(fc.upper80),
+            }),
+            ...interval(80, pad(fc.upper80), pad(fc.lower80), 4, {
               color: '#6baed6',
               dash: [2, 2],
-              bandTo: 5,
               fill: 'rgba(107,174,214,0.45)',
-            },
-            { label: 'lower 80 %', values: pad(fc.lower80), color: '#6baed6', dash: [2, 2] },
+            }),
             { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
           ],
         }),

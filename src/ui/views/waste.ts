@@ -2,7 +2,7 @@
 // forecast fill and overflow risk, and the routes as GeoJSON or GPX.
 import { ApiError, download, get, maybe } from '../api.js';
 import { PALETTE } from '../chart.js';
-import { fmt, h, pct, s, table } from '../dom.js';
+import { fmt, h, pct, s, select, table } from '../dom.js';
 import { mapSvg, projection, ramp } from '../map.js';
 import type { View, WindowRow } from '../view.js';
 
@@ -111,7 +111,7 @@ export const wasteRoutes: View = {
   async render(_who, root) {
     const depots = await depotsOf();
     const body = h('div', { id: 'routes' });
-    const pick = h('select', { id: 'depot', name: 'depot' }, ...depots.map((d) => h('option', { value: d }, d)));
+    const pick = select({ id: 'depot', name: 'depot' }, depots);
     const show = async (depot: string) => {
       depotSelected = depot;
       pick.value = depot;
