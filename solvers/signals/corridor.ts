@@ -128,15 +128,9 @@ function maxbandModel(
   return { model: lp.build(), x };
 }
 
-async function maxband(
-  C: number,
-  out: GreenWindow[],
-  back: GreenWindow[],
-  T: number[],
-  Tb: number[],
-  k: number,
-): Promise<{ status: string; x: number[] }> {
-  const { model, x } = maxbandModel(C, out, back, T, Tb, k);
+/** Solves the bandwidth MILP built by maxbandModel from the same arguments; the x_i of its best solution. */
+async function maxband(...args: Parameters<typeof maxbandModel>): Promise<{ status: string; x: number[] }> {
+  const { model, x } = maxbandModel(...args);
   // HiGHS on the calling thread: a few dozen columns solve in milliseconds, no thread hop is worth it. Forced, as
   // by size alone solveLp would give short corridors to javascript-lp-solver, whose branch and bound is not fit for
   // this MILP (and whose columns cannot go negative, as D and the m_i do).

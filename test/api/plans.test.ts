@@ -199,6 +199,14 @@ describe('route plans', () => {
 });
 
 describe('signal plans', () => {
+  const postSignals = (payload: unknown) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/signals/plans?wait=60',
+      headers: h.auth('traffic'),
+      payload: payload as object,
+    });
+
   it('plans the CLI file format and every plan passes the checkers', async () => {
     const req = signalsRequest() as {
       intersections: IntersectionInput[];
@@ -206,12 +214,7 @@ describe('signal plans', () => {
         signals: { intersection: string; outboundLaneGroup: string; inboundLaneGroup: string }[];
       })[];
     };
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/signals/plans?wait=60',
-      headers: h.auth('traffic'),
-      payload: req,
-    });
+    const res = await postSignals(req);
     expect(res.statusCode, res.body).toBe(201);
     const { plans, corridors } = res.json().plan;
     expect(plans.length).toBe(req.intersections.length);
@@ -233,12 +236,7 @@ describe('signal plans', () => {
     const phasing = req.intersections[0].phasing;
     const key = phasing.stages ? 'stages' : 'phases';
     phasing[key]![0].laneGroups = [];
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/signals/plans?wait=60',
-      headers: h.auth('traffic'),
-      payload: req,
-    });
+    const res = await postSignals(req);
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(
       `body.intersections[0].phasing.${key}[0].laneGroups`,
@@ -248,12 +246,7 @@ describe('signal plans', () => {
   it('refuses a misspelt lane group field with its path and the closest name', async () => {
     const req = signalsRequest() as { intersections: { laneGroups: Record<string, unknown>[] }[] };
     req.intersections[0].laneGroups[0].heavyVehiclePct = 5;
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/signals/plans?wait=60',
-      headers: h.auth('traffic'),
-      payload: req,
-    });
+    const res = await postSignals(req);
     expect(res.statusCode).toBe(400);
     const err = (res.json().errors as { path: string; message: string }[]).find((e) =>
       e.path.endsWith('heavyVehiclePct'),
@@ -268,12 +261,7 @@ describe('signal plans', () => {
     };
     const phasing = req.intersections[0].phasing;
     (phasing.stages ?? phasing.phases)![0].laneGroups = ['no-such-group'];
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/v1/signals/plans?wait=60',
-      headers: h.auth('traffic'),
-      payload: req,
-    });
+    const res = await postSignals(req);
     expect(res.statusCode).toBe(422);
     expect(res.json().detail).toMatch(/unknown lane group "no-such-group"/);
     expect(res.json().plan).toMatch(/^sig_/);
