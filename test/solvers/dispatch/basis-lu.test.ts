@@ -129,6 +129,28 @@ describe('BasisLu', () => {
     }
   });
 
+  it("keeps an update operator's values only, not the rounding ftran leaves where an entry cancels to zero", () => {
+    const m = 6;
+    const cols: Matrix = Array.from({ length: m }, (_, p) => Float64Array.from({ length: m }, (_, r) => +(r === p)));
+    const lu = factored(cols, m);
+    // the new column for position 0, and its α = W⁻¹·a as ftran could give it: exact values, rounding elsewhere
+    const a = Float64Array.from([2, 0, -1, 0, 0, 0]);
+    const alpha = Float64Array.from([2, 3e-17, -1, -4e-16, 0, 1e-15]);
+    lu.exchange(0, alpha);
+    cols[0] = a;
+    expect(lu.updateEntries).toBe(2);
+    expectSolves(lu, cols, m, rng(5));
+    // a key change: y = W⁻¹·u with rounding in it, members 1 and 3
+    const u = Float64Array.from([0, 0.5, 0, 0, 0, 0]);
+    const y = new Float64Array(m);
+    lu.ftran(u, y);
+    y[4] = 2e-17;
+    lu.rankOne([1, 3], y, 1);
+    for (const p of [1, 3]) for (let r = 0; r < m; r++) cols[p][r] += u[r];
+    expect(lu.updateEntries).toBe(3);
+    expectSolves(lu, cols, m, rng(6));
+  });
+
   it('refuses a singular matrix with the typed numerical error, and factorizes the next one', () => {
     const m = 4;
     const singular: Matrix = [
