@@ -1,4 +1,5 @@
 // Sparse LU factorization of the master's working basis with product-form updates between refactorizations.
+import { resized } from '../../../src/typed-arrays.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 
 /** A pivot is accepted when at least this fraction of the largest entry of its column (threshold partial pivoting). */
@@ -194,7 +195,10 @@ export class BasisLu {
           a[q * m + r] = 0;
           colMark[q] = k;
           rowNz[nr++] = q;
-          if (nu >= this.uIdx.length) this.growU();
+          if (nu >= this.uIdx.length) {
+            this.uIdx = resized(this.uIdx, this.uIdx.length * 2);
+            this.uVal = resized(this.uVal, this.uVal.length * 2);
+          }
           this.uIdx[nu] = q;
           this.uVal[nu++] = v;
           recount(q, -1);
@@ -205,7 +209,10 @@ export class BasisLu {
         for (let i = 0; i < nc; i++) {
           const ri = colNz[i];
           if (ri === r) continue;
-          if (nl >= this.lIdx.length) this.growL();
+          if (nl >= this.lIdx.length) {
+            this.lIdx = resized(this.lIdx, this.lIdx.length * 2);
+            this.lVal = resized(this.lVal, this.lVal.length * 2);
+          }
           this.lIdx[nl] = ri;
           this.lVal[nl++] = a[colC + ri] / d;
           a[colC + ri] = 0;
@@ -248,24 +255,6 @@ export class BasisLu {
     this.members.length = 0;
   }
 
-  private growL(): void {
-    const idx = new Int32Array(this.lIdx.length * 2);
-    idx.set(this.lIdx);
-    this.lIdx = idx;
-    const val = new Float64Array(this.lVal.length * 2);
-    val.set(this.lVal);
-    this.lVal = val;
-  }
-
-  private growU(): void {
-    const idx = new Int32Array(this.uIdx.length * 2);
-    idx.set(this.uIdx);
-    this.uIdx = idx;
-    const val = new Float64Array(this.uVal.length * 2);
-    val.set(this.uVal);
-    this.uVal = val;
-  }
-
   /**
    * Appends an update operator with the nonzeros of v, less those below DROP_TOL of its largest entry (entry p of an
    * exchange, its pivot, is always kept: btran takes it out of the dot product again).
@@ -278,12 +267,8 @@ export class BasisLu {
     for (let i = 0; i < this.m; i++) {
       if (!(Math.abs(v[i]) > drop) && i !== p) continue;
       if (n >= this.etaIdx.length) {
-        const idx = new Int32Array(this.etaIdx.length * 2);
-        idx.set(this.etaIdx);
-        this.etaIdx = idx;
-        const val = new Float64Array(this.etaVal.length * 2);
-        val.set(this.etaVal);
-        this.etaVal = val;
+        this.etaIdx = resized(this.etaIdx, this.etaIdx.length * 2);
+        this.etaVal = resized(this.etaVal, this.etaVal.length * 2);
       }
       this.etaIdx[n] = i;
       this.etaVal[n++] = v[i];
