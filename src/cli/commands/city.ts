@@ -1,5 +1,7 @@
 // `urbanflow city validate|generate`: check a city file and name every bad field, or write a generated city.
-import { GENERATE_DEFAULTS } from '../../city/index.js';
+// The generator's module, not the folder's index: the index brings the city schemas and the holiday calendars
+// (about 350 ms of loading) that `urbanflow --help` must not pay for a table of defaults.
+import { GENERATE_DEFAULTS } from '../../city/generate.js';
 import { inputError } from '../../errors.js';
 import { readTextFile } from '../../io/read-text-file.js';
 import type { RegisterCommand } from './index.js';
