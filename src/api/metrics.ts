@@ -22,6 +22,19 @@ function counterFrom(registry: Registry, name: string, help: string, read: () =>
   });
 }
 
+/** A gauge read at scrape time; while `read` gives undefined it keeps no new value (absent until the first one). */
+function gaugeFrom(registry: Registry, name: string, help: string, read: () => number | undefined): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const value = read();
+      if (value !== undefined) this.set(value);
+    },
+  });
+}
+
 export class ApiMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -66,22 +79,18 @@ export class ApiMetrics {
       'Readings refused as late by a window operator (one per operator), all sources',
       () => stats().late,
     );
-    new Gauge({
-      name: 'urbanflow_late_drop_ratio',
-      help: 'Late readings per routed reading over the last minute',
-      registers: [r],
-      collect() {
-        this.set(lateDrops().recentRatio);
-      },
-    });
-    new Gauge({
-      name: 'urbanflow_late_drops_abnormal',
-      help: '1 while the late share of the last minute is far above the usual one (a source clock or the out-of-orderness bound may be wrong)',
-      registers: [r],
-      collect() {
-        this.set(lateDrops().abnormal ? 1 : 0);
-      },
-    });
+    gaugeFrom(
+      r,
+      'urbanflow_late_drop_ratio',
+      'Late readings per routed reading over the last minute',
+      () => lateDrops().recentRatio,
+    );
+    gaugeFrom(
+      r,
+      'urbanflow_late_drops_abnormal',
+      '1 while the late share of the last minute is far above the usual one (a source clock or the out-of-orderness bound may be wrong)',
+      () => (lateDrops().abnormal ? 1 : 0),
+    );
     counterFrom(r, 'urbanflow_window_results_total', 'Window results emitted', () => stats().results);
     new Counter({
       name: 'urbanflow_dead_letters_total',
@@ -104,31 +113,22 @@ export class ApiMetrics {
         this.set({ quantile: '0.99' }, s.emitDelayP99Ms / 1000);
       },
     });
-    new Gauge({
-      name: 'urbanflow_watermark_seconds',
-      help: 'Event-time watermark (epoch seconds); absent before the first reading',
-      registers: [r],
-      collect() {
+    gaugeFrom(
+      r,
+      'urbanflow_watermark_seconds',
+      'Event-time watermark (epoch seconds); absent before the first reading',
+      () => {
         const w = stats().watermark;
-        if (Number.isFinite(w)) this.set(w / 1000);
+        return Number.isFinite(w) ? w / 1000 : undefined;
       },
-    });
-    new Gauge({
-      name: 'urbanflow_active_windows',
-      help: 'Open windows across workers',
-      registers: [r],
-      collect() {
-        this.set(stats().activeWindows);
-      },
-    });
-    new Gauge({
-      name: 'urbanflow_worker_tasks_in_flight',
-      help: 'Reading batches sent to stream workers and not yet answered',
-      registers: [r],
-      collect() {
-        this.set(stats().tasksInFlight);
-      },
-    });
+    );
+    gaugeFrom(r, 'urbanflow_active_windows', 'Open windows across workers', () => stats().activeWindows);
+    gaugeFrom(
+      r,
+      'urbanflow_worker_tasks_in_flight',
+      'Reading batches sent to stream workers and not yet answered',
+      () => stats().tasksInFlight,
+    );
     const lagProviders = this.lagProviders;
     new Gauge({
       name: 'urbanflow_consumer_lag',

@@ -2,76 +2,42 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { configError } from '../errors.js';
-import { AGGREGATES, type OperatorSpec } from '../stream/index.js';
+import { AGGREGATES, type AggregateName, type OperatorSpec, type WindowSpec } from '../stream/index.js';
 import { METRIC_INDEX } from '../telemetry/index.js';
 
 const MIN = 60_000;
 
+const tumbling = (minutes: number): WindowSpec => ({ type: 'tumbling', sizeMs: minutes * MIN });
+const hopping = (minutes: number, slideMinutes: number): WindowSpec => ({
+  type: 'hopping',
+  sizeMs: minutes * MIN,
+  slideMs: slideMinutes * MIN,
+});
+const sliding = (minutes: number): WindowSpec => ({ type: 'sliding', sizeMs: minutes * MIN });
+const session = (gapMinutes: number): WindowSpec => ({ type: 'session', gapMs: gapMinutes * MIN });
+
+/** One default operator: a late reading still revises its window for `latenessMinutes` after the window closes. */
+function operator(
+  name: string,
+  metric: string,
+  keyBy: string,
+  window: WindowSpec,
+  aggregates: AggregateName[],
+  latenessMinutes: number,
+): OperatorSpec {
+  return { name, metric, keyBy, window, aggregates, allowedLatenessMs: latenessMinutes * MIN };
+}
+
+/** Name, metric, grouping, window, aggregates, allowed lateness in minutes. */
 export const DEFAULT_OPERATORS: OperatorSpec[] = [
-  {
-    name: 'detector-count-5m',
-    metric: 'detector.count',
-    keyBy: 'sensor',
-    window: { type: 'tumbling', sizeMs: 5 * MIN },
-    aggregates: ['sum', 'count'],
-    allowedLatenessMs: 2 * MIN,
-  },
-  {
-    name: 'lane-group-flow-5m',
-    metric: 'detector.count',
-    keyBy: 'laneGroup',
-    window: { type: 'tumbling', sizeMs: 5 * MIN },
-    aggregates: ['sum'],
-    allowedLatenessMs: 2 * MIN,
-  },
-  {
-    name: 'approach-speed-15m',
-    metric: 'detector.speed',
-    keyBy: 'approach',
-    window: { type: 'tumbling', sizeMs: 15 * MIN },
-    aggregates: ['mean', 'p50', 'p95', 'count'],
-    allowedLatenessMs: 2 * MIN,
-  },
-  {
-    name: 'feeder-kw-1h',
-    metric: 'feeder.kw',
-    keyBy: 'feeder',
-    window: { type: 'hopping', sizeMs: 60 * MIN, slideMs: 15 * MIN },
-    aggregates: ['mean', 'max', 'p95'],
-    allowedLatenessMs: 5 * MIN,
-  },
-  {
-    name: 'feeder-kw-30m',
-    metric: 'feeder.kw',
-    keyBy: 'feeder',
-    window: { type: 'tumbling', sizeMs: 30 * MIN },
-    aggregates: ['mean', 'min', 'max', 'variance'],
-    allowedLatenessMs: 5 * MIN,
-  },
-  {
-    name: 'bin-fill-latest',
-    metric: 'bin.fill',
-    keyBy: 'bin',
-    window: { type: 'tumbling', sizeMs: 60 * MIN },
-    aggregates: ['last', 'max'],
-    allowedLatenessMs: 30 * MIN,
-  },
-  {
-    name: 'dr-kw-sessions',
-    metric: 'dr.kw',
-    keyBy: 'resource',
-    window: { type: 'session', gapMs: 10 * MIN },
-    aggregates: ['count', 'mean', 'max'],
-    allowedLatenessMs: 5 * MIN,
-  },
-  {
-    name: 'temperature-1h-sliding',
-    metric: 'weather.temp_c',
-    keyBy: 'station',
-    window: { type: 'sliding', sizeMs: 60 * MIN },
-    aggregates: ['mean', 'min', 'max'],
-    allowedLatenessMs: 5 * MIN,
-  },
+  operator('detector-count-5m', 'detector.count', 'sensor', tumbling(5), ['sum', 'count'], 2),
+  operator('lane-group-flow-5m', 'detector.count', 'laneGroup', tumbling(5), ['sum'], 2),
+  operator('approach-speed-15m', 'detector.speed', 'approach', tumbling(15), ['mean', 'p50', 'p95', 'count'], 2),
+  operator('feeder-kw-1h', 'feeder.kw', 'feeder', hopping(60, 15), ['mean', 'max', 'p95'], 5),
+  operator('feeder-kw-30m', 'feeder.kw', 'feeder', tumbling(30), ['mean', 'min', 'max', 'variance'], 5),
+  operator('bin-fill-latest', 'bin.fill', 'bin', tumbling(60), ['last', 'max'], 30),
+  operator('dr-kw-sessions', 'dr.kw', 'resource', session(10), ['count', 'mean', 'max'], 5),
+  operator('temperature-1h-sliding', 'weather.temp_c', 'station', sliding(60), ['mean', 'min', 'max'], 5),
 ];
 
 const Positive = Type.Integer({ minimum: 1 });

@@ -12,27 +12,33 @@ export class StateWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
-  private ensure(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    this.buf = resized(this.buf, doubledCapacity(this.buf.length * 2, this.length + n), this.length);
-    this.view = new DataView(this.buf.buffer);
+  /**
+   * Makes room for `n` more bytes and counts them written: where they start. Read `buf` and `view` only after calling
+   * it, since growing replaces both.
+   */
+  private reserve(n: number): number {
+    const at = this.length;
+    if (at + n > this.buf.length) {
+      this.buf = resized(this.buf, doubledCapacity(this.buf.length * 2, at + n), at);
+      this.view = new DataView(this.buf.buffer);
+    }
+    this.length = at + n;
+    return at;
   }
 
   u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.length++] = v;
+    const at = this.reserve(1);
+    this.buf[at] = v;
   }
 
   u16(v: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.length, v, true);
-    this.length += 2;
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
   }
 
   u32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.length, v, true);
-    this.length += 4;
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
   }
 
   /** Overwrites a u32 written earlier (a length known only once what follows it is written). */
@@ -41,9 +47,8 @@ export class StateWriter {
   }
 
   raw(src: Uint8Array, from: number, to: number): void {
-    this.ensure(to - from);
-    this.buf.set(src.subarray(from, to), this.length);
-    this.length += to - from;
+    const at = this.reserve(to - from);
+    this.buf.set(src.subarray(from, to), at);
   }
 
   /** Drops what was written after `length` (a record that turned out not to be needed). */
@@ -52,15 +57,13 @@ export class StateWriter {
   }
 
   i32(v: number): void {
-    this.ensure(4);
-    this.view.setInt32(this.length, v, true);
-    this.length += 4;
+    const at = this.reserve(4);
+    this.view.setInt32(at, v, true);
   }
 
   f64(v: number): void {
-    this.ensure(8);
-    this.view.setFloat64(this.length, v, true);
-    this.length += 8;
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
   }
 
   /** A copy of what was written, in a buffer of its own (for transfer to another thread). */
@@ -85,50 +88,38 @@ export class StateReader {
     this.pos = start;
   }
 
-  private need(n: number): void {
-    if (this.pos + n > this.end)
-      throw new StateFormatError(`window state record ends after ${this.pos} of ${this.end} bytes`);
+  /** Counts the next `n` bytes read: where they start; past the record's end the record is corrupt. */
+  private take(n: number): number {
+    const at = this.pos;
+    if (at + n > this.end) throw new StateFormatError(`window state record ends after ${at} of ${this.end} bytes`);
+    this.pos = at + n;
+    return at;
   }
 
   u8(): number {
-    this.need(1);
-    return this.buf[this.pos++];
+    return this.buf[this.take(1)];
   }
 
   u16(): number {
-    this.need(2);
-    const v = this.view.getUint16(this.pos, true);
-    this.pos += 2;
-    return v;
+    return this.view.getUint16(this.take(2), true);
   }
 
   /** A view of the next `n` bytes. */
   raw(n: number): Uint8Array {
-    this.need(n);
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+    const at = this.take(n);
+    return this.buf.subarray(at, at + n);
   }
 
   u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
+    return this.view.getUint32(this.take(4), true);
   }
 
   i32(): number {
-    this.need(4);
-    const v = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return v;
+    return this.view.getInt32(this.take(4), true);
   }
 
   f64(): number {
-    this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+    return this.view.getFloat64(this.take(8), true);
   }
 
   get done(): boolean {

@@ -36,6 +36,16 @@ export function pointerToPath(pointer: string): string {
   return out === '' ? '(root)' : out;
 }
 
+/** A value as the user wrote it (JSON), or as JavaScript shows it when JSON has no form for it (undefined). */
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A lower bound on a count of `unit` (items, characters); a bound of one means the value must not be empty. */
+function atLeast(count: unknown, unit: string): string {
+  return count === 1 ? 'must not be empty' : `must have at least ${count} ${unit}`;
+}
+
 function describe(error: ValueError): string {
   const s = error.schema as Schema;
   // A schema may say in words what its pattern or format means (`errorMessage`, as the API contract reads it too).
@@ -54,9 +64,9 @@ function describe(error: ValueError): string {
     case ValueErrorType.IntegerExclusiveMaximum:
       return `must be < ${s.exclusiveMaximum}, got ${error.value}`;
     case ValueErrorType.Number:
-      return `must be a finite number, got ${JSON.stringify(error.value) ?? String(error.value)}`;
+      return `must be a finite number, got ${shown(error.value)}`;
     case ValueErrorType.Integer:
-      return `must be an integer, got ${JSON.stringify(error.value) ?? String(error.value)}`;
+      return `must be an integer, got ${shown(error.value)}`;
     case ValueErrorType.String:
       return 'must be a string';
     case ValueErrorType.Boolean:
@@ -66,13 +76,13 @@ function describe(error: ValueError): string {
     case ValueErrorType.Object:
       return 'must be an object';
     case ValueErrorType.ArrayMinItems:
-      return s.minItems === 1 ? 'must not be empty' : `must have at least ${s.minItems} items`;
+      return atLeast(s.minItems, 'items');
     case ValueErrorType.ArrayMaxItems:
       return `must have at most ${s.maxItems} items`;
     case ValueErrorType.ArrayUniqueItems:
       return 'must not repeat an item';
     case ValueErrorType.StringMinLength:
-      return s.minLength === 1 ? 'must not be empty' : `must have at least ${s.minLength} characters`;
+      return atLeast(s.minLength, 'characters');
     case ValueErrorType.StringMaxLength:
       return `must have at most ${s.maxLength} characters`;
     case ValueErrorType.StringPattern:

@@ -1,4 +1,5 @@
 // Column storage of the restricted master: cost, bounds, convexity set and sparse coupling entries, growing in place.
+import { resized } from '../../../src/typed-arrays.js';
 
 /** Growable typed arrays: the master appends columns every round and reads them in tight loops. */
 export class ColumnStore {
@@ -32,12 +33,9 @@ export class ColumnStore {
   entry(row: number, value: number): void {
     if (value === 0) return;
     if (this.nnz >= this.index.length) {
-      const index = new Int32Array(this.index.length * 2);
-      const val = new Float64Array(this.index.length * 2);
-      index.set(this.index);
-      val.set(this.value);
-      this.index = index;
-      this.value = val;
+      const size = this.index.length * 2;
+      this.index = resized(this.index, size);
+      this.value = resized(this.value, size);
     }
     this.index[this.nnz] = row;
     this.value[this.nnz++] = value;
@@ -105,20 +103,11 @@ export class ColumnStore {
 
   private growCols(): void {
     const cap = this.cost.length * 2;
-    const f = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.cost = f(this.cost);
-    this.lower = f(this.lower);
-    this.upper = f(this.upper);
-    const set = new Int32Array(cap);
-    set.set(this.set);
-    this.set = set;
-    this.scales = f(this.scales);
-    const start = new Int32Array(cap + 1);
-    start.set(this.start);
-    this.start = start;
+    this.cost = resized(this.cost, cap);
+    this.lower = resized(this.lower, cap);
+    this.upper = resized(this.upper, cap);
+    this.set = resized(this.set, cap);
+    this.scales = resized(this.scales, cap);
+    this.start = resized(this.start, cap + 1);
   }
 }

@@ -1,4 +1,5 @@
 // Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
+import { resized } from '../../../src/typed-arrays.js';
 import { ColumnStore } from './columns.js';
 import { BasisLu } from './basis-lu.js';
 import { exchangeColumn, invert } from './dense.js';
@@ -165,16 +166,12 @@ export class GubSimplex {
   /** A new convexity set; its first column becomes its key (give the zero plan, which keeps the basis feasible). */
   addSet(): number {
     if (this.numSets >= this.key.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.key = grow(this.key);
-      this.setRate = grow(this.setRate);
-      this.setMark = grow(this.setMark);
-      this.uStamp = grow(this.uStamp);
-      this.uValue = grow(this.uValue);
+      const size = this.key.length * 2;
+      this.key = resized(this.key, size);
+      this.setRate = resized(this.setRate, size);
+      this.setMark = resized(this.setMark, size);
+      this.uStamp = resized(this.uStamp, size);
+      this.uValue = resized(this.uValue, size);
     }
     this.key[this.numSets] = -1;
     return this.numSets++;
@@ -184,18 +181,12 @@ export class GubSimplex {
   addColumn(cost: number, lower: number, upper: number, set: number): number {
     const j = this.cols.add(cost, lower, upper, set);
     if (j >= this.status.length) {
-      const s = new Int32Array(this.status.length * 2);
-      s.set(this.status);
-      this.status = s;
-      const x = new Float64Array(this.x.length * 2);
-      x.set(this.x);
-      this.x = x;
-      const age = new Int32Array(this.age.length * 2);
-      age.set(this.age);
-      this.age = age;
-      const logical = new Int32Array(this.logicalRow.length * 2).fill(-1);
-      logical.set(this.logicalRow);
-      this.logicalRow = logical;
+      const old = this.status.length;
+      this.status = resized(this.status, old * 2);
+      this.x = resized(this.x, old * 2);
+      this.age = resized(this.age, old * 2);
+      // -1: the new columns are not logicals
+      this.logicalRow = resized(this.logicalRow, old * 2).fill(-1, old);
     }
     if (set >= 0 && this.key[set] < 0) {
       this.key[set] = j;

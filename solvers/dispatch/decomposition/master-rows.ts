@@ -1,4 +1,5 @@
 // Which coupling rows the master holds: every target row, and a feeder's cap and limit rows only once a plan needs them.
+import { resized } from '../../../src/typed-arrays.js';
 import type { Coupling, EntrySink } from './coupling.js';
 import type { GubSimplex } from './gub-simplex.js';
 
@@ -61,12 +62,8 @@ export class MasterRows {
     if (v === 0) return;
     this.reach(column);
     if (this.size >= this.row.length) {
-      const row = new Int32Array(this.row.length * 2);
-      row.set(this.row);
-      this.row = row;
-      const value = new Float64Array(this.value.length * 2);
-      value.set(this.value);
-      this.value = value;
+      this.row = resized(this.row, this.row.length * 2);
+      this.value = resized(this.value, this.value.length * 2);
     }
     this.row[this.size] = r;
     this.value[this.size++] = v;
@@ -75,11 +72,7 @@ export class MasterRows {
 
   /** Opens columns up to `column` (empty ones in between). */
   private reach(column: number): void {
-    if (column + 2 > this.start.length) {
-      const start = new Int32Array(Math.max(column + 2, this.start.length * 2));
-      start.set(this.start);
-      this.start = start;
-    }
+    if (column + 2 > this.start.length) this.start = resized(this.start, Math.max(column + 2, this.start.length * 2));
     while (this.columns <= column) this.start[++this.columns] = this.size;
   }
 

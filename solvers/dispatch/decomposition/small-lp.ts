@@ -1,4 +1,5 @@
 // A dense simplex for the tiny mixing LPs of one block: a few dozen plans and rows, solved thousands of times.
+import { resized } from '../../../src/typed-arrays.js';
 import { exchangeColumn, invert } from './dense.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 
@@ -73,16 +74,12 @@ export class SmallLp {
   addPlan(cost: number, activity: (row: number) => number): number {
     const { stride } = this;
     if (this.cols >= this.cap) {
+      const old = this.cap;
       this.cap *= 2;
-      const a = new Float64Array(this.cap * stride);
-      a.set(this.a);
-      this.a = a;
-      const c = new Float64Array(this.cap);
-      c.set(this.cost);
-      this.cost = c;
-      const pp = new Int32Array(this.cap).fill(-1);
-      pp.set(this.planPos);
-      this.planPos = pp;
+      this.a = resized(this.a, this.cap * stride);
+      this.cost = resized(this.cost, this.cap);
+      // -1: the new plans are not basic
+      this.planPos = resized(this.planPos, this.cap).fill(-1, old);
     }
     const j = this.cols++;
     const o = j * stride;
@@ -154,17 +151,12 @@ export class SmallLp {
     const inv = new Float64Array(stride * stride);
     for (let p = 0; p < this.rows; p++) for (let q = 0; q < this.rows; q++) inv[p * stride + q] = this.inv[p * old + q];
     this.inv = inv;
-    const widen = <T extends Int32Array | Float64Array>(x: T): T => {
-      const y = new (x.constructor as new (n: number) => T)(stride);
-      y.set(x);
-      return y;
-    };
-    this.basis = widen(this.basis);
-    this.logicalPos = widen(this.logicalPos);
-    this.value = widen(this.value);
-    this.pi = widen(this.pi);
-    this.col = widen(this.col);
-    this.alpha = widen(this.alpha);
+    this.basis = resized(this.basis, stride);
+    this.logicalPos = resized(this.logicalPos, stride);
+    this.value = resized(this.value, stride);
+    this.pi = resized(this.pi, stride);
+    this.col = resized(this.col, stride);
+    this.alpha = resized(this.alpha, stride);
     this.nz = new Int32Array(2 * stride);
   }
 

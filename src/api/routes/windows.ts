@@ -1,6 +1,6 @@
 // Window aggregates: the operators a caller may read, the current result per key, and a key's results over a time range.
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { OperatorSpec } from '../../stream/index.js';
 import { ANY_ROLE, principal, type Principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
@@ -54,14 +54,16 @@ function parseTime(text: string | undefined, name: string): number {
 
 export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
   const readable = (p: Principal): OperatorSpec[] => ctx.pipeline.operators.filter((o) => mayReadOperator(p, o));
-  const find = (p: Principal, name: string): OperatorSpec => {
+  /** The operator a request names, if its caller may read it, with the caller's filter on its keys (none: all). */
+  const operatorInScope = (request: FastifyRequest, name: string) => {
+    const p = principal(request);
     const op = readable(p).find((o) => o.name === name);
     if (!op)
       throw new HttpProblem(
         'not-found',
         `unknown operator '${name}'; GET /v1/operators lists the ones your role may read`,
       );
-    return op;
+    return { op, allowed: keyFilter(p, op, ctx.city.city) };
   };
   return async (app) => {
     const tags = ['windows'];
@@ -91,9 +93,7 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const p = principal(request);
-        const op = find(p, request.params.operator);
-        const allowed = keyFilter(p, op, ctx.city.city);
+        const { op, allowed } = operatorInScope(request, request.params.operator);
         let rows = ctx.pipeline.results.current(op.name, request.query.key);
         if (allowed) rows = rows.filter((r) => allowed(r.key));
         return { operator: op.name, results: rows.slice(0, request.query.limit), total: rows.length };
@@ -113,10 +113,8 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const p = principal(request);
-        const op = find(p, request.params.operator);
+        const { op, allowed } = operatorInScope(request, request.params.operator);
         const { key } = request.query;
-        const allowed = keyFilter(p, op, ctx.city.city);
         if (allowed && !allowed(key))
           throw new HttpProblem('not-found', `no key '${key}' in operator '${op.name}' within your scope`);
         const from = parseTime(request.query.from, 'from');

@@ -1,6 +1,7 @@
 // Traffic center: a corridor's time-space diagram, each signal's coordinated green and the outbound green band through them.
 import { get, maybe } from '../api.js';
-import { fmt, h, s, select, table } from '../dom.js';
+import { fmt, h, s, table } from '../dom.js';
+import { Picker } from '../picker.js';
 import type { View } from '../view.js';
 import { INTERVAL_COLORS, type SignalPlan } from './traffic-intersection.js';
 
@@ -110,7 +111,7 @@ function diagram(plan: CorridorPlan, names: string[], T: number[]): SVGElement {
   return svg;
 }
 
-let selected: string | undefined;
+const corridorPicker = new Picker('corridor', 'Corridor ');
 
 export const trafficCorridors: View = {
   id: 'corridors',
@@ -121,13 +122,7 @@ export const trafficCorridors: View = {
       '/v1/signals/corridors',
     );
     const body = h('div', { id: 'corridor-plan' });
-    const pick = select(
-      { id: 'corridor', name: 'corridor' },
-      list.items.map((c) => c.id),
-    );
     const show = async (id: string) => {
-      selected = id;
-      pick.value = id;
       const [answer, corridor] = await Promise.all([
         maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
         get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
@@ -160,8 +155,11 @@ export const trafficCorridors: View = {
       );
       body.setAttribute('data-state', 'ready');
     };
-    pick.addEventListener('change', () => void show(pick.value));
-    root.append(h('h1', {}, 'Corridor coordination'), h('label', {}, 'Corridor ', pick), body);
-    if (list.items.length > 0) await show(selected ?? list.items[0].id);
+    const { label, choose } = corridorPicker.mount(
+      list.items.map((c) => c.id),
+      show,
+    );
+    root.append(h('h1', {}, 'Corridor coordination'), label, body);
+    if (list.items.length > 0) await choose(corridorPicker.selected ?? list.items[0].id);
   },
 };

@@ -1,6 +1,7 @@
 // Traffic center: an intersection's ring-and-barrier timing diagram and lane-group performance, current and next period.
 import { get, maybe } from '../api.js';
-import { fmt, h, s, select, table, time } from '../dom.js';
+import { fmt, h, s, table, time } from '../dom.js';
+import { Picker } from '../picker.js';
 import type { View, WindowRow } from '../view.js';
 
 interface Phase {
@@ -183,7 +184,7 @@ function planSection(title: string, a: LivePlan, tz: string): HTMLElement {
   );
 }
 
-let selected: string | undefined;
+const intersectionPicker = new Picker('intersection', 'Intersection ');
 let refresh: (() => void) | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -198,14 +199,7 @@ export const trafficIntersections: View = {
     const ready = list.items.filter((x) => x.status === 'ready');
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const body = h('div', { id: 'intersection-plan' });
-    const pick = select(
-      { id: 'intersection', name: 'intersection' },
-      list.items.map((x) => x.id),
-      (id, i) => `${id}${list.items[i].status === 'ready' ? '' : ' (not ready)'}`,
-    );
     const show = async (id: string) => {
-      selected = id;
-      pick.value = id;
       // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
       const rows = body.hasChildNodes() ? (await get<typeof list>('/v1/signals/intersections')).items : list.items;
       const published = rows.find((x) => x.id === id)?.next;
@@ -221,15 +215,21 @@ export const trafficIntersections: View = {
       );
       body.setAttribute('data-state', 'ready');
     };
+    const { label, choose } = intersectionPicker.mount(
+      list.items.map((x) => x.id),
+      show,
+      (id, i) => `${id}${list.items[i].status === 'ready' ? '' : ' (not ready)'}`,
+    );
     refresh = () => {
-      if (selected && body.isConnected) void show(selected);
+      const { selected } = intersectionPicker;
+      if (selected && body.isConnected) void choose(selected);
     };
-    pick.addEventListener('change', () => void show(pick.value));
-    root.append(h('h1', {}, 'Signal timing'), h('label', {}, 'Intersection ', pick), body);
-    await show(selected ?? ready[0]?.id ?? list.items[0].id);
+    root.append(h('h1', {}, 'Signal timing'), label, body);
+    await choose(intersectionPicker.selected ?? ready[0]?.id ?? list.items[0].id);
   },
   update(event, data) {
     // New counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can change).
+    const { selected } = intersectionPicker;
     if (
       event !== 'results' ||
       !(data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${selected}/`))

@@ -1,7 +1,8 @@
 // Utility: a feeder's measured load and its forecast with the 80 % and 95 % bands, against the feeder's capacity.
 import { get, maybe } from '../api.js';
 import { chart, type Series } from '../chart.js';
-import { fmt, h, select } from '../dom.js';
+import { fmt, h } from '../dom.js';
+import { Picker } from '../picker.js';
 import type { View, WindowRow } from '../view.js';
 // The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
 import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
@@ -26,7 +27,7 @@ function interval(
   ];
 }
 
-let selected: string | undefined;
+const feederPicker = new Picker('feeder', 'Feeder ');
 let redraw: (() => void) | undefined;
 
 export const utilityFeeders: View = {
@@ -36,13 +37,7 @@ export const utilityFeeders: View = {
   async render(_who, root) {
     const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
     const body = h('div', { id: 'feeder-chart' });
-    const pick = select(
-      { id: 'feeder', name: 'feeder' },
-      feeders.items.map((f) => f.id),
-    );
     const show = async (id: string) => {
-      selected = id;
-      pick.value = id;
       const cap = feeders.items.find((f) => f.id === id)?.capacityKW ?? null;
       const fc = await maybe<ForecastAnswer>(`/v1/forecasts/feeders/${id}?horizon=24h`);
       if (!fc || fc.status === 'not-ready') {
@@ -92,15 +87,20 @@ export const utilityFeeders: View = {
       body.setAttribute('data-state', 'ready');
       body.setAttribute('data-points', String(times.length));
     };
+    const { label, choose } = feederPicker.mount(
+      feeders.items.map((f) => f.id),
+      show,
+    );
     redraw = () => {
-      if (selected && body.isConnected) void show(selected);
+      const { selected } = feederPicker;
+      if (selected && body.isConnected) void choose(selected);
     };
-    pick.addEventListener('change', () => void show(pick.value));
-    root.append(h('h1', {}, 'Feeder load and forecast'), h('label', {}, 'Feeder ', pick), body);
-    if (feeders.items.length > 0) await show(selected ?? feeders.items[0].id);
+    root.append(h('h1', {}, 'Feeder load and forecast'), label, body);
+    if (feeders.items.length > 0) await choose(feederPicker.selected ?? feeders.items[0].id);
   },
   update(event, data) {
     // A new 30-minute load window of the feeder shown: redraw with it.
+    const { selected } = feederPicker;
     if (event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === selected))
       redraw?.();
   },

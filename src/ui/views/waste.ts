@@ -2,7 +2,8 @@
 // forecast fill and overflow risk, and the routes as GeoJSON or GPX.
 import { ApiError, download, get, maybe } from '../api.js';
 import { PALETTE } from '../chart.js';
-import { fmt, h, pct, s, select, table } from '../dom.js';
+import { fmt, h, pct, s, table } from '../dom.js';
+import { Picker } from '../picker.js';
 import { mapSvg, projection, ramp } from '../map.js';
 import type { View, WindowRow } from '../view.js';
 
@@ -102,7 +103,7 @@ function routeMap(geo: { features: Feature[] }, trucks: string[]): SVGElement {
   return svg;
 }
 
-let depotSelected: string | undefined;
+const depotPicker = new Picker('depot', 'Depot ');
 
 export const wasteRoutes: View = {
   id: 'routes',
@@ -111,10 +112,7 @@ export const wasteRoutes: View = {
   async render(_who, root) {
     const depots = await depotsOf();
     const body = h('div', { id: 'routes' });
-    const pick = select({ id: 'depot', name: 'depot' }, depots);
     const show = async (depot: string) => {
-      depotSelected = depot;
-      pick.value = depot;
       const a = await maybe<RouteAnswer>(`/v1/routes/depots/${depot}/next`);
       if (!a) {
         body.replaceChildren(h('p', {}, `No routes for ${depot} yet (the bins' fill forecasts are not ready).`));
@@ -163,9 +161,10 @@ export const wasteRoutes: View = {
       );
       body.setAttribute('data-state', 'ready');
     };
-    pick.addEventListener('change', () => void show(pick.value));
-    root.append(h('h1', {}, 'Collection routes'), h('label', {}, 'Depot ', pick), body);
-    if (depots.length > 0) await show(depotSelected && depots.includes(depotSelected) ? depotSelected : depots[0]);
+    const { label, choose } = depotPicker.mount(depots, show);
+    root.append(h('h1', {}, 'Collection routes'), label, body);
+    const { selected } = depotPicker;
+    if (depots.length > 0) await choose(selected && depots.includes(selected) ? selected : depots[0]);
   },
 };
 
