@@ -1,4 +1,4 @@
-// Sparse LU factorization of the master's working basis, updated in place by Forrest-Tomlin between refactorizations.
+// Sparse LU factorization of the master's working basis with product-form updates between refactorizations.
 import { resized } from '../../../src/typed-arrays.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 
@@ -6,113 +6,71 @@ import { DecompositionNumericalError } from './numerical-error.js';
 const THRESHOLD = 0.1;
 const SINGULAR_TOL = 1e-12;
 /**
- * Entries of an update below this magnitude are rounding left where an entry cancels, and are not stored (HiGHS's
- * kHighsTiny). Not relative to the largest entry, as the product-form operators' drop was: a spike's entries span
- * many orders of magnitude (kW sums next to unit columns), and dropping those below 1e-12 of its largest lost the
- * solves' accuracy within a hundred updates (residual 1e-4 where a fresh factorization gave 1e-13, 400 × 96 on 10
- * feeders) until the basis was taken for singular.
+ * An update operator's entries below this fraction of its largest are rounding left from cancellations in ftran, not
+ * values, and are not stored. Measured at 1000 × 96 on 25 feeders: the operators' entries, relative to their column's
+ * largest, fall into two groups with almost nothing between 1e-11 and 1e-12 — values down to 1e-11, and rounding
+ * (1e-12 and below) that made up 40 % of all entries, each applied in every ftran and btran until the next
+ * refactorization.
  */
-const DROP_TOL = 1e-14;
-/**
- * An update's new diagonal must agree with the one the solve before it implies (α_p times the old diagonal) to this
- * relative tolerance; otherwise the factors have lost accuracy and the caller refactorizes.
- */
-const UPDATE_TOL = 1e-7;
-/** Room left after each row and column of U for the entries updates append. */
-const SLACK = 4;
+const DROP_TOL = 1e-12;
 
 /**
- * W = L·R⁻¹·U: L from Gaussian elimination in a Markowitz-like order (the column with the fewest nonzeros left, in it
- * the acceptable row with the fewest), U triangular in a pivot order that updates change, and R the row operations
- * of the updates since (Forrest-Tomlin: W⁻¹ = U⁻¹·R_s ⋯ R_1·L⁻¹).
+ * W = M⁻¹·U' from Gaussian elimination in a Markowitz-like order (the column with the fewest nonzeros left, in it the
+ * acceptable row with the fewest), then a product of update operators R_s ⋯ R_1 after it: W_now⁻¹ = R_s ⋯ R_1·W⁻¹.
  *
  * Why not the dense inverse: with feeder rows the master's working basis reaches several hundred rows, and its
  * inverse is about 40 % full (the target rows link every feeder), so every column exchange rewrote ~10⁵ entries.
  * The basis itself is sparse and nearly block-angular (a plan column touches the target rows and its own feeder's
- * rows only), so eliminating the feeder rows first keeps L and U small.
- *
- * Why Forrest-Tomlin rather than product-form updates: a product-form operator holds the new column's W⁻¹·a, which
- * is dense where the target rows link the feeders (about 180 entries at m ≈ 600, applied by every later solve); a
- * Forrest-Tomlin update instead writes L⁻¹·a into U (sparse: the basis is) and one row operation over the pivots
- * after the replaced one.
+ * rows only), so eliminating the feeder rows first keeps L and U small, and an update only appends an operator.
  *
  * Positions (the basis's columns) and rows are both 0 … m−1; solves take and give dense vectors.
  */
 export class BasisLu {
   private m = 0;
-  /** Pivot k: its row and position, and the pivot value (U's diagonal). */
+  /** Pivot k: its row and position, and the pivot value. */
   private pivRow = new Int32Array(0);
   private pivCol = new Int32Array(0);
   private pivVal = new Float64Array(0);
-  /** The pivot of each position. */
-  private colPivot = new Int32Array(0);
-  /** Pivots in U's triangular order, and each pivot's place in it. */
-  private seq = new Int32Array(0);
-  private seqPos = new Int32Array(0);
-  /** L: per pivot k of the factorization, (row, multiplier) pairs in lStart[k] … lStart[k + 1]. */
+  /** L: per pivot k, (row, multiplier) pairs in lStart[k] … lStart[k + 1]. */
   private lStart = new Int32Array(1);
   private lIdx = new Int32Array(1024);
   private lVal = new Float64Array(1024);
-  /** U's rows as the factorization leaves them: per pivot k, the (position, value) pairs after the pivot. */
+  /** U: per pivot k, the (position, value) pairs of its row after the pivot. */
   private uStart = new Int32Array(1);
   private uIdx = new Int32Array(1024);
   private uVal = new Float64Array(1024);
   /**
-   * U's off-diagonal entries twice, as updates keep them: by row (W row r: positions) for btran and the updates' row
-   * elimination, by position (W rows) for ftran. Each row and column is a slice start … start + len of its pool with
-   * room up to cap; one that outgrows it moves to the pool's end.
+   * Update operators: kind 0 exchanges position `p` (entries α, g = α_p), kind 1 is I − g·y·1ᵀ over `members`
+   * (entries y).
    */
-  private rowStart = new Int32Array(0);
-  private rowLen = new Int32Array(0);
-  private rowCap = new Int32Array(0);
-  private rowIdx = new Int32Array(1024);
-  private rowVal = new Float64Array(1024);
-  private rowEnd = 0;
-  private colStart = new Int32Array(0);
-  private colLen = new Int32Array(0);
-  private colCap = new Int32Array(0);
-  private colIdx = new Int32Array(1024);
-  private colVal = new Float64Array(1024);
-  private colEnd = 0;
-  /** Live off-diagonal entries of U, and their count after the factorization. */
-  private uEntries = 0;
-  private uEntries0 = 0;
-  /** R: per update s, row etaRow[s] less Σ multiplier × (row etaIdx[e]) over etaStart[s] … etaStart[s + 1]. */
-  private readonly etaRow: number[] = [];
+  private readonly etaKind: number[] = [];
+  private readonly etaP: number[] = [];
+  private readonly etaG: number[] = [];
   private etaStart: number[] = [0];
   private etaIdx = new Int32Array(1024);
   private etaVal = new Float64Array(1024);
-  /** L⁻¹·a after R (the column an update writes into U), saved by ftran when asked. */
-  private spike = new Float64Array(0);
-  private spikeValid = false;
-  /** Set when an update failed its accuracy check: the factors are unusable until the next factor(). */
-  private broken = false;
+  private readonly memberStart: number[] = [0];
+  private readonly members: number[] = [];
   private work = new Float64Array(0);
-  private rowWork = new Float64Array(0);
   private dense = new Float64Array(0);
   private scratch = new Int32Array(0);
   private active = new Uint8Array(0);
   private readonly colRows: number[][] = [];
   private readonly rowCols: number[][] = [];
 
-  /** Updates applied since the last factorization. */
+  /** Update operators applied since the last factorization. */
   get updates(): number {
-    return this.etaRow.length;
+    return this.etaKind.length;
   }
 
-  /** Entries the updates added to what a solve reads: U's growth and the row operations. */
+  /** Entries of the update operators (what a solve spends on them). */
   get updateEntries(): number {
-    return this.uEntries - this.uEntries0 + this.etaStart[this.etaStart.length - 1];
+    return this.etaStart[this.etaStart.length - 1];
   }
 
-  /** Entries of L and U after the last factorization. */
+  /** Entries of L and U. */
   get factorEntries(): number {
-    return this.lStart[this.m] + this.uEntries0 + this.m;
-  }
-
-  /** Whether an update failed its accuracy check (factor afresh before the next solve). */
-  get needsFactor(): boolean {
-    return this.broken;
+    return this.lStart[this.m] + this.uStart[this.m];
   }
 
   /**
@@ -289,82 +247,59 @@ export class BasisLu {
     }
     this.lStart[m] = nl;
     this.uStart[m] = nu;
-    this.storeU();
-  }
-
-  /** U's rows and columns from the factorization's rows, with room to grow; no updates yet. */
-  private storeU(): void {
-    const { m, pivRow, pivCol, uStart, uIdx, uVal } = this;
-    if (this.seq.length < m) {
-      this.colPivot = new Int32Array(m);
-      this.seq = new Int32Array(m);
-      this.seqPos = new Int32Array(m);
-      this.rowStart = new Int32Array(m);
-      this.rowLen = new Int32Array(m);
-      this.rowCap = new Int32Array(m);
-      this.colStart = new Int32Array(m);
-      this.colLen = new Int32Array(m);
-      this.colCap = new Int32Array(m);
-      this.spike = new Float64Array(m);
-      this.rowWork = new Float64Array(m);
-    }
-    const nu = uStart[m];
-    const pool = nu + SLACK * m;
-    if (this.rowIdx.length < pool) {
-      this.rowIdx = new Int32Array(2 * pool);
-      this.rowVal = new Float64Array(2 * pool);
-      this.colIdx = new Int32Array(2 * pool);
-      this.colVal = new Float64Array(2 * pool);
-    }
-    const { rowStart, rowLen, rowCap, rowIdx, rowVal, colStart, colLen, colCap, colIdx, colVal } = this;
-    colLen.fill(0, 0, m);
-    let at = 0;
-    for (let k = 0; k < m; k++) {
-      this.seq[k] = k;
-      this.seqPos[k] = k;
-      this.colPivot[pivCol[k]] = k;
-      const r = pivRow[k];
-      const n = uStart[k + 1] - uStart[k];
-      rowStart[r] = at;
-      rowLen[r] = n;
-      rowCap[r] = n + SLACK;
-      rowIdx.set(uIdx.subarray(uStart[k], uStart[k + 1]), at);
-      rowVal.set(uVal.subarray(uStart[k], uStart[k + 1]), at);
-      at += n + SLACK;
-      for (let e = uStart[k]; e < uStart[k + 1]; e++) colLen[uIdx[e]]++;
-    }
-    this.rowEnd = at;
-    at = 0;
-    for (let p = 0; p < m; p++) {
-      colStart[p] = at;
-      colCap[p] = colLen[p] + SLACK;
-      at += colCap[p];
-      colLen[p] = 0;
-    }
-    this.colEnd = at;
-    for (let k = 0; k < m; k++) {
-      const r = pivRow[k];
-      for (let e = uStart[k]; e < uStart[k + 1]; e++) {
-        const p = uIdx[e];
-        const at = colStart[p] + colLen[p]++;
-        colIdx[at] = r;
-        colVal[at] = uVal[e];
-      }
-    }
-    this.uEntries = this.uEntries0 = nu;
-    this.etaRow.length = 0;
+    this.etaKind.length = 0;
+    this.etaP.length = 0;
+    this.etaG.length = 0;
     this.etaStart = [0];
-    this.spikeValid = false;
-    this.broken = false;
+    this.memberStart.length = 1;
+    this.members.length = 0;
   }
 
   /**
-   * out = W⁻¹·v (v over rows, out over positions; v is left as it was). `saveSpike`: keep L⁻¹·v after R for an
-   * exchange() that puts v into the basis next.
+   * Appends an update operator with the nonzeros of v, less those below DROP_TOL of its largest entry (entry p of an
+   * exchange, its pivot, is always kept: btran takes it out of the dot product again).
    */
-  ftran(v: Float64Array, out: Float64Array, saveSpike = false): void {
-    if (this.broken) throw new Error('BasisLu: solve after a failed update, before factor()');
-    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, seq, colStart, colLen, colIdx, colVal } = this;
+  private pushEta(kind: number, p: number, g: number, v: Float64Array): void {
+    let big = 0;
+    for (let i = 0; i < this.m; i++) if (Math.abs(v[i]) > big) big = Math.abs(v[i]);
+    const drop = DROP_TOL * big;
+    let n = this.etaStart[this.etaStart.length - 1];
+    for (let i = 0; i < this.m; i++) {
+      if (!(Math.abs(v[i]) > drop) && i !== p) continue;
+      if (n >= this.etaIdx.length) {
+        this.etaIdx = resized(this.etaIdx, this.etaIdx.length * 2);
+        this.etaVal = resized(this.etaVal, this.etaVal.length * 2);
+      }
+      this.etaIdx[n] = i;
+      this.etaVal[n++] = v[i];
+    }
+    this.etaKind.push(kind);
+    this.etaP.push(p);
+    this.etaG.push(g);
+    this.etaStart.push(n);
+  }
+
+  /** Position p's column is exchanged; alpha = W⁻¹·(new column) from ftran before the exchange. */
+  exchange(p: number, alpha: Float64Array): void {
+    this.pushEta(0, p, alpha[p], alpha);
+    this.memberStart.push(this.members.length);
+  }
+
+  /** W ← W + sign·u·1ᵀ over positions `members`, given y = W⁻¹·u. Throws if that makes W singular. */
+  rankOne(members: readonly number[], y: Float64Array, sign: number): void {
+    let vy = 0;
+    for (const p of members) vy += y[p];
+    const denom = 1 + sign * vy;
+    if (Math.abs(denom) < SINGULAR_TOL)
+      throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
+    this.pushEta(1, -1, sign / denom, y);
+    for (const p of members) this.members.push(p);
+    this.memberStart.push(this.members.length);
+  }
+
+  /** out = W⁻¹·v (v over rows, out over positions; v is left as it was). */
+  ftran(v: Float64Array, out: Float64Array): void {
+    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, uStart, uIdx, uVal } = this;
     const w = this.work;
     w.set(v.subarray(0, m));
     for (let k = 0; k < m; k++) {
@@ -372,216 +307,61 @@ export class BasisLu {
       if (t === 0) continue;
       for (let e = lStart[k], end = lStart[k + 1]; e < end; e++) w[lIdx[e]] -= lVal[e] * t;
     }
-    const { etaRow, etaStart, etaIdx, etaVal } = this;
-    for (let s = 0; s < etaRow.length; s++) {
-      let sum = 0;
-      for (let e = etaStart[s], end = etaStart[s + 1]; e < end; e++) sum += etaVal[e] * w[etaIdx[e]];
-      w[etaRow[s]] -= sum;
+    for (let k = m - 1; k >= 0; k--) {
+      let s = w[pivRow[k]];
+      for (let e = uStart[k], end = uStart[k + 1]; e < end; e++) s -= uVal[e] * out[uIdx[e]];
+      out[pivCol[k]] = s / pivVal[k];
     }
-    if (saveSpike) {
-      this.spike.set(w.subarray(0, m));
-      this.spikeValid = true;
-    }
-    // U·out = w, backward over the pivot order, by columns (a zero skips its column)
-    for (let i = m - 1; i >= 0; i--) {
-      const k = seq[i];
-      const p = pivCol[k];
-      const x = w[pivRow[k]] / pivVal[k];
-      out[p] = x;
-      if (x === 0) continue;
-      for (let e = colStart[p], end = e + colLen[p]; e < end; e++) w[colIdx[e]] -= colVal[e] * x;
+    const { etaStart, etaIdx, etaVal, etaKind, etaP, etaG, memberStart, members } = this;
+    for (let s = 0; s < etaKind.length; s++) {
+      const e0 = etaStart[s];
+      const e1 = etaStart[s + 1];
+      if (etaKind[s] === 0) {
+        const p = etaP[s];
+        const vp = out[p] / etaG[s];
+        if (vp !== 0) for (let e = e0; e < e1; e++) out[etaIdx[e]] -= etaVal[e] * vp;
+        out[p] = vp;
+      } else {
+        let sum = 0;
+        for (let i = memberStart[s]; i < memberStart[s + 1]; i++) sum += out[members[i]];
+        const f = etaG[s] * sum;
+        if (f !== 0) for (let e = e0; e < e1; e++) out[etaIdx[e]] -= f * etaVal[e];
+      }
     }
   }
 
   /** out = cᵀ·W⁻¹ (c over positions, out over rows; c is left as it was). */
   btran(c: Float64Array, out: Float64Array): void {
-    if (this.broken) throw new Error('BasisLu: solve after a failed update, before factor()');
-    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, seq, rowStart, rowLen, rowIdx, rowVal } = this;
+    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, uStart, uIdx, uVal } = this;
     const acc = this.work;
     acc.set(c.subarray(0, m));
-    // zᵀ·U = cᵀ, forward over the pivot order, by rows
-    for (let i = 0; i < m; i++) {
-      const k = seq[i];
-      const r = pivRow[k];
+    const { etaStart, etaIdx, etaVal, etaKind, etaP, etaG, memberStart, members } = this;
+    for (let s = etaKind.length - 1; s >= 0; s--) {
+      const e0 = etaStart[s];
+      const e1 = etaStart[s + 1];
+      let dot = 0;
+      for (let e = e0; e < e1; e++) dot += acc[etaIdx[e]] * etaVal[e];
+      if (etaKind[s] === 0) {
+        const p = etaP[s];
+        const ap = etaG[s];
+        // r_p' = (r_p − Σ_{i≠p} r_i α_i) / α_p
+        acc[p] = (acc[p] - (dot - acc[p] * ap)) / ap;
+      } else {
+        const f = etaG[s] * dot;
+        if (f !== 0) for (let i = memberStart[s]; i < memberStart[s + 1]; i++) acc[members[i]] -= f;
+      }
+    }
+    // zᵀ·U' = accᵀ, forward over the pivots; then yᵀ = zᵀ·M, backward over L
+    for (let k = 0; k < m; k++) {
       const z = acc[pivCol[k]] / pivVal[k];
-      out[r] = z;
+      out[pivRow[k]] = z;
       if (z === 0) continue;
-      for (let e = rowStart[r], end = e + rowLen[r]; e < end; e++) acc[rowIdx[e]] -= z * rowVal[e];
+      for (let e = uStart[k], end = uStart[k + 1]; e < end; e++) acc[uIdx[e]] -= z * uVal[e];
     }
-    // then ·R_s ⋯ R_1, the newest first
-    const { etaRow, etaStart, etaIdx, etaVal } = this;
-    for (let s = etaRow.length - 1; s >= 0; s--) {
-      const f = out[etaRow[s]];
-      if (f === 0) continue;
-      for (let e = etaStart[s], end = etaStart[s + 1]; e < end; e++) out[etaIdx[e]] -= etaVal[e] * f;
-    }
-    // then ·L⁻¹, backward over L
     for (let k = m - 1; k >= 0; k--) {
       let s = 0;
       for (let e = lStart[k], end = lStart[k + 1]; e < end; e++) s += out[lIdx[e]] * lVal[e];
       out[pivRow[k]] -= s;
     }
-  }
-
-  /**
-   * Position p's column becomes the column v last given to ftran(v, alpha, true) (alpha = W⁻¹·v). Returns false when
-   * the update fails its accuracy check: the factors are then unusable until the next factor().
-   */
-  exchange(p: number, alpha: Float64Array): boolean {
-    if (!this.spikeValid) throw new Error('BasisLu.exchange: no column saved by ftran since the last update');
-    return this.update(p, alpha[p]);
-  }
-
-  /**
-   * Position p's column becomes itself less position `from`'s (a column operation: W stays nonsingular). Returns false
-   * when the update fails its accuracy check, like exchange().
-   */
-  subtractColumn(p: number, from: number): boolean {
-    if (this.broken) return false;
-    const { pivRow, pivVal, colPivot, colStart, colLen, colIdx, colVal } = this;
-    const s = this.spike;
-    s.fill(0, 0, this.m);
-    // in U's terms (W = L·R⁻¹·U): column p of U less column `from`, diagonals included
-    for (let e = colStart[p], end = e + colLen[p]; e < end; e++) s[colIdx[e]] += colVal[e];
-    s[pivRow[colPivot[p]]] += pivVal[colPivot[p]];
-    for (let e = colStart[from], end = e + colLen[from]; e < end; e++) s[colIdx[e]] -= colVal[e];
-    s[pivRow[colPivot[from]]] -= pivVal[colPivot[from]];
-    return this.update(p, 1);
-  }
-
-  /**
-   * Forrest-Tomlin: column p of U becomes the spike (its pivot t moves to the end of the order), and row t's entries
-   * after the pivot are eliminated by the rows after it, which is the row operation R appended; the spike's entry in
-   * row t, after R, is the new diagonal. alphaP: (W⁻¹·new column)_p, by which the diagonal must have grown.
-   */
-  private update(p: number, alphaP: number): boolean {
-    this.spikeValid = false;
-    if (this.broken) return false;
-    const { m, pivRow, pivCol, pivVal, seq, seqPos, rowStart, rowLen, rowIdx, rowVal, colStart, colLen, colIdx } = this;
-    const s = this.spike;
-    const t = this.colPivot[p];
-    const rt = pivRow[t];
-    // the old column p leaves the rows
-    for (let e = colStart[p], end = e + colLen[p]; e < end; e++) this.removeFromRow(colIdx[e], p);
-    this.uEntries -= colLen[p];
-    colLen[p] = 0;
-    // row t's entries after the pivot leave the columns, into rw (over positions)
-    const rw = this.rowWork;
-    for (let e = rowStart[rt], end = e + rowLen[rt]; e < end; e++) {
-      const q = rowIdx[e];
-      rw[q] = rowVal[e];
-      this.removeFromCol(q, rt);
-    }
-    this.uEntries -= rowLen[rt];
-    rowLen[rt] = 0;
-    // eliminate them over the pivots after t, in order: the multipliers are R's row
-    let n = this.etaStart[this.etaStart.length - 1];
-    let d = s[rt];
-    for (let i = seqPos[t] + 1; i < m; i++) {
-      const b = seq[i];
-      const q = pivCol[b];
-      const v = rw[q];
-      if (v === 0) continue;
-      rw[q] = 0;
-      if (!(Math.abs(v) > DROP_TOL)) continue;
-      const mu = v / pivVal[b];
-      const rb = pivRow[b];
-      if (n >= this.etaIdx.length) {
-        this.etaIdx = resized(this.etaIdx, this.etaIdx.length * 2);
-        this.etaVal = resized(this.etaVal, this.etaVal.length * 2);
-      }
-      this.etaIdx[n] = rb;
-      this.etaVal[n++] = mu;
-      d -= mu * s[rb];
-      for (let e = rowStart[rb], end = e + rowLen[rb]; e < end; e++) rw[rowIdx[e]] -= mu * rowVal[e];
-    }
-    this.etaRow.push(rt);
-    this.etaStart.push(n);
-    const expected = alphaP * pivVal[t];
-    if (!(Math.abs(d) > SINGULAR_TOL) || Math.abs(d - expected) > UPDATE_TOL * Math.max(1, Math.abs(expected))) {
-      this.broken = true;
-      return false;
-    }
-    // the spike is column p, the last in the order
-    pivVal[t] = d;
-    let nnz = 0;
-    for (let r = 0; r < m; r++) if (r !== rt && Math.abs(s[r]) > DROP_TOL) nnz++;
-    this.placeColumn(p, nnz);
-    const cs = colStart[p];
-    const { colIdx: cIdx, colVal: cVal } = this;
-    for (let r = 0; r < m; r++) {
-      if (r === rt || !(Math.abs(s[r]) > DROP_TOL)) continue;
-      cIdx[cs + colLen[p]] = r;
-      cVal[cs + colLen[p]++] = s[r];
-      this.appendToRow(r, p, s[r]);
-    }
-    this.uEntries += nnz;
-    const at = seqPos[t];
-    seq.copyWithin(at, at + 1, m);
-    seq[m - 1] = t;
-    for (let i = at; i < m; i++) seqPos[seq[i]] = i;
-    return true;
-  }
-
-  private removeFromRow(r: number, p: number): void {
-    const { rowIdx, rowVal } = this;
-    const start = this.rowStart[r];
-    const last = start + --this.rowLen[r];
-    for (let e = start; e <= last; e++)
-      if (rowIdx[e] === p) {
-        rowIdx[e] = rowIdx[last];
-        rowVal[e] = rowVal[last];
-        return;
-      }
-    throw new Error(`BasisLu: U row ${r} lacks position ${p}`);
-  }
-
-  private removeFromCol(p: number, r: number): void {
-    const { colIdx, colVal } = this;
-    const start = this.colStart[p];
-    const last = start + --this.colLen[p];
-    for (let e = start; e <= last; e++)
-      if (colIdx[e] === r) {
-        colIdx[e] = colIdx[last];
-        colVal[e] = colVal[last];
-        return;
-      }
-    throw new Error(`BasisLu: U column ${p} lacks row ${r}`);
-  }
-
-  /** Gives position p's (empty) column room for n entries, at the pool's end if its own slice is too small. */
-  private placeColumn(p: number, n: number): void {
-    if (this.colCap[p] >= n) return;
-    const cap = n + SLACK;
-    if (this.colEnd + cap > this.colIdx.length) {
-      const size = 2 * (this.colEnd + cap);
-      this.colIdx = resized(this.colIdx, size);
-      this.colVal = resized(this.colVal, size);
-    }
-    this.colStart[p] = this.colEnd;
-    this.colCap[p] = cap;
-    this.colEnd += cap;
-  }
-
-  /** Appends (p, v) to U's row r, moving the row to the pool's end when its slice is full. */
-  private appendToRow(r: number, p: number, v: number): void {
-    const len = this.rowLen[r];
-    if (len >= this.rowCap[r]) {
-      const cap = 2 * len + SLACK;
-      if (this.rowEnd + cap > this.rowIdx.length) {
-        const size = 2 * (this.rowEnd + cap);
-        this.rowIdx = resized(this.rowIdx, size);
-        this.rowVal = resized(this.rowVal, size);
-      }
-      const from = this.rowStart[r];
-      this.rowIdx.copyWithin(this.rowEnd, from, from + len);
-      this.rowVal.copyWithin(this.rowEnd, from, from + len);
-      this.rowStart[r] = this.rowEnd;
-      this.rowCap[r] = cap;
-      this.rowEnd += cap;
-    }
-    const at = this.rowStart[r] + this.rowLen[r]++;
-    this.rowIdx[at] = p;
-    this.rowVal[at] = v;
   }
 }

@@ -22,9 +22,10 @@ const REFACTOR_EVERY = 128;
  */
 const SPARSE_FROM = 160;
 /**
- * Updates between refactorizations of the sparse LU: at most this many, and fewer once the updates have added more
- * entries (U's growth and the row operations) than the factors hold and 8 per row (each solve pays for both; a
- * factorization costs about as much as a few dozen solves), or once an update fails its accuracy check.
+ * Updates between refactorizations of the sparse LU: at most this many, and fewer once the update operators hold more
+ * entries than the factors and 8 per row (each solve pays for both; a factorization costs about as much as a few
+ * dozen solves). At 1000 × 96 on 25 feeders, with the operators' rounding dropped (`BasisLu`), this bound instead of
+ * twice the factors and 16 per row took the master from 13.6-14.0 s to 9.7-11.1 s; either change alone gave nothing.
  */
 const LU_REFACTOR_EVERY = 100;
 const CANDIDATES = 128;
@@ -44,8 +45,8 @@ export interface GubSolveResult {
  * form the working basis W, an m×m matrix over the coupling rows only, whose columns are a_j minus the key column
  * of j's set. W's inverse is kept dense (m is the number of intervals, about a hundred) and updated in place, so an
  * iteration costs O(m²) plus the pricing of a short candidate list; a full pricing pass over all columns refills it.
- * From SPARSE_FROM rows on (feeder rows held) W is a sparse LU with Forrest-Tomlin updates instead (`BasisLu`): an
- * iteration then costs two solves with it and an update of its U. Logical columns occupy indices 0 … m−1.
+ * From SPARSE_FROM rows on (feeder rows held) W is a sparse LU with product-form updates instead (`BasisLu`): an
+ * iteration then costs two solves with it. Logical columns occupy indices 0 … m−1.
  */
 export class GubSimplex {
   /** Coupling rows (they may grow: addRows). */
@@ -463,8 +464,8 @@ export class GubSimplex {
     const sigma = this.status[q] === AT_LOWER ? 1 : -1;
     const aq = this.tmp;
     this.transformed(q, aq);
-    // α = W⁻¹·â_q (shortfall and merged columns have one or two nonzeros); the LU keeps L⁻¹·â_q for its update
-    this.timesInverse(aq, alpha, true);
+    // α = W⁻¹·â_q (shortfall and merged columns have one or two nonzeros)
+    this.timesInverse(aq, alpha);
     // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums
     const qs = cols.set[q];
     const touched = this.setTouched;
@@ -535,13 +536,11 @@ export class GubSimplex {
       this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
-    } else changed = this.sparse ? this.changeKeySparse(-leave - 3, q) : this.changeKey(-leave - 3, q);
+    } else changed = this.changeKey(-leave - 3, q);
     ++this.updates;
     if (this.sparse) {
       const lu = this.lu;
-      // an update that failed its accuracy check left the factors unusable: factorize the new basis afresh
-      if (lu.needsFactor || this.updates >= LU_REFACTOR_EVERY || lu.updateEntries > lu.factorEntries + 8 * m)
-        this.refactor();
+      if (this.updates >= LU_REFACTOR_EVERY || lu.updateEntries > lu.factorEntries + 8 * m) this.refactor();
       else this.recomputeDuals();
     } else if (this.updates >= Math.max(REFACTOR_EVERY, m)) this.refactor();
     else if (leave >= 0) {
@@ -552,9 +551,9 @@ export class GubSimplex {
     } else this.repairDuals(changed!);
   }
 
-  /** out = W⁻¹·v, over v's nonzeros only (`saveSpike`: v is the column the next exchange puts into the LU). */
-  private timesInverse(v: Float64Array, out: Float64Array, saveSpike = false): void {
-    if (this.sparse) return this.lu.ftran(v, out, saveSpike);
+  /** out = W⁻¹·v, over v's nonzeros only. */
+  private timesInverse(v: Float64Array, out: Float64Array): void {
+    if (this.sparse) return this.lu.ftran(v, out);
     const { m, inv, nz } = this;
     let k = 0;
     for (let r = 0; r < m; r++) if (v[r] !== 0) nz[k++] = r;
@@ -568,7 +567,6 @@ export class GubSimplex {
 
   /** Column replacement at W position p by q (alpha = W⁻¹ × q's transformed column). */
   private replace(p: number, q: number): void {
-    // a failed accuracy check shows in lu.needsFactor, which iterate() answers with a refactorization
     if (this.sparse) this.lu.exchange(p, this.alpha);
     else exchangeColumn(this.inv, this.m, this.m, this.alpha, p, this.nz);
     this.wCol[p] = q;
@@ -615,48 +613,6 @@ export class GubSimplex {
   }
 
   /**
-   * The key of set s leaves the basis as q enters, on the sparse LU, which takes single-column updates only: one of
-   * the set's W members, `star`, becomes the key and q takes its position. The other members' columns are re-expressed
-   * against the new key first (each less star's column: column operations, so every intermediate basis stays
-   * nonsingular), then star's position is exchanged for q's column against its key (q's own set's, or the new key
-   * when q is of set s). Both orders of operations reach the same basis as changeKey(); with no member, q is the key.
-   */
-  private changeKeySparse(s: number, q: number): number[] {
-    const { m, cols, alpha, x, lu } = this;
-    const old = this.key[s];
-    const members: number[] = [];
-    for (let p = 0; p < m; p++) if (cols.set[this.wCol[p]] === s) members.push(p);
-    if (members.length === 0) {
-      if (cols.set[q] !== s)
-        throw new DecompositionNumericalError('singular-basis', 'master key change without a pivot');
-      this.key[s] = q;
-      this.status[q] = KEY;
-    } else {
-      let star = members[0];
-      for (const p of members) if (Math.abs(alpha[p]) > Math.abs(alpha[star])) star = p;
-      const js = this.wCol[star];
-      const cs = this.cW[star];
-      for (const p of members) {
-        if (p === star) continue;
-        lu.subtractColumn(p, star);
-        this.cW[p] -= cs;
-      }
-      this.key[s] = js;
-      this.status[js] = KEY;
-      const col = this.tmp;
-      this.transformed(q, col);
-      if (!lu.needsFactor) lu.ftran(col, this.zrow, true);
-      if (!lu.needsFactor) lu.exchange(star, this.zrow);
-      this.wCol[star] = q;
-      this.status[q] = star;
-      this.cW[star] = this.transformedCost(q);
-    }
-    this.status[old] = AT_LOWER;
-    x[old] = 0;
-    return members;
-  }
-
-  /**
    * Duals after a key change, from the old ones: only the W positions in `changed` have new columns or costs, so
    * their residuals r_p = c_p − π·w_p give π' = π + Σ r_p × (row p of W⁻¹).
    */
@@ -684,6 +640,7 @@ export class GubSimplex {
    */
   private rankOneSetUpdate(members: number[], y: Float64Array, sign: number): void {
     if (members.length === 0) return;
+    if (this.sparse) return this.lu.rankOne(members, y, sign);
     const { m, inv } = this;
     const z = this.zrow;
     z.fill(0);
