@@ -541,7 +541,7 @@ export class GubSimplex {
     if (this.sparse) {
       const lu = this.lu;
       if (this.updates >= LU_REFACTOR_EVERY || lu.updateEntries > lu.factorEntries + 8 * m) this.refactor();
-      else this.repairDualsSparse(leave >= 0 ? [leave] : changed!);
+      else this.recomputeDuals();
     } else if (this.updates >= Math.max(REFACTOR_EVERY, m)) this.refactor();
     else if (leave >= 0) {
       // q's reduced cost becomes 0: π moves along row `leave` of the new W⁻¹
@@ -610,26 +610,6 @@ export class GubSimplex {
     this.status[old] = AT_LOWER;
     x[old] = 0;
     return members;
-  }
-
-  /**
-   * Duals after a basis change on the sparse LU, from the old ones: only the W positions in `changed` have new columns
-   * or costs, so with their residuals r_p = c_p − π·w_p, π' = π + rᵀ·W⁻¹ (a btran of a vector with few nonzeros, where
-   * the solve skips what it does not reach; the full π = c_Wᵀ·W⁻¹ comes with each refactorization).
-   */
-  private repairDualsSparse(changed: readonly number[]): void {
-    const { m, pi, cols, wCol } = this;
-    const r = this.zrow;
-    r.fill(0);
-    for (const p of changed) {
-      const j = wCol[p];
-      const s = cols.set[j];
-      r[p] = this.cW[p] - cols.dot(j, pi) + (s >= 0 ? cols.dot(this.key[s], pi) : 0);
-    }
-    const d = this.zrow2;
-    this.lu.btran(r, d);
-    for (let i = 0; i < m; i++) pi[i] += d[i];
-    this.stamp++;
   }
 
   /**
