@@ -50,8 +50,11 @@ const GRANULARITY = 20;
  * the cold, improving ones. Temperatures are fractions of the mean edge of the first solution, so the schedule is
  * scale-free.
  */
-const T_START = 0.1;
-const T_END = 0.002;
+const T_START = 0.3;
+const T_END = 0.005;
+/** With time windows the earlier, cooler schedule is kept: the hot one measured worse on Solomon R105 and RC201. */
+const T_START_WINDOWS = 0.1;
+const T_END_WINDOWS = 0.002;
 /** The pool of routes met is recombined at each of these fractions of the run (and once more at its end). */
 const RECOMBINE_AT = [0.2, 0.4, 0.6, 0.8];
 const POOL_SAMPLE_EVERY = 50;
@@ -140,8 +143,8 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   // The share of the run done: the larger of the iterations against their cap and the time against the budget.
   let progress = 0;
   let nextRecombination = 0;
-  const t0 = T_START * meanEdge;
-  const ratio = T_END / T_START;
+  const t0 = (timed ? T_START_WINDOWS : T_START) * meanEdge;
+  const ratio = timed ? T_END_WINDOWS / T_START_WINDOWS : T_END / T_START;
   let temp = t0;
 
   const recombineAndRestart = async (): Promise<void> => {
