@@ -50,8 +50,8 @@ const GRANULARITY = 20;
  * the cold, improving ones. Temperatures are fractions of the mean edge of the first solution, so the schedule is
  * scale-free.
  */
-const T_START = 0.3;
-const T_END = 0.005;
+const T_START = 1;
+const T_END = 0.01;
 /** With time windows the earlier, cooler schedule is kept: the hot one measured worse on Solomon R105 and RC201. */
 const T_START_WINDOWS = 0.1;
 const T_END_WINDOWS = 0.002;
