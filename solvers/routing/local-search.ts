@@ -9,7 +9,9 @@ const EPS = 1e-7;
 
 /**
  * Improves `s` in place; only moves within capacity and duration limits are applied. Time windows count as travel
- * plus `warpPenalty` per unit of time warp, so a move may trade distance for lateness.
+ * plus `warpPenalty` per unit of time warp, so a move may trade distance for lateness. With `changed` (the route arrays
+ * that changed since `s` was last searched) only moves touching those routes are tried at first; as in HGS
+ * (whenLastModified), a customer's moves are tried again only when its route or its neighbour's changed since.
  */
 export function localSearch(
   s: RouteState,
@@ -17,10 +19,16 @@ export function localSearch(
   rng: Rng,
   granularity: number,
   warpPenalty: number,
+  changed?: ReadonlySet<readonly number[]>,
 ): void {
   const n = s.inst.n;
   const k = Math.min(granularity, nb.k);
   for (let r = 0; r < s.routes.length; r++) s.refresh(r);
+  // Stamps count applied moves: a route's is the count after its last change, a customer's when its moves were last tried.
+  const routeStamp = new Int32Array(s.routes.length);
+  for (let r = 0; r < s.routes.length; r++) routeStamp[r] = !changed || changed.has(s.routes[r]) ? 1 : 0;
+  const triedAt = new Int32Array(n + 1);
+  let moves = 1;
   const order: number[] = [];
   for (let c = 1; c <= n; c++) order.push(c);
   let improved = true;
@@ -28,8 +36,19 @@ export function localSearch(
     improved = false;
     rng.shuffle(order);
     for (const u of order) {
+      const since = triedAt[u];
+      triedAt[u] = moves;
       for (let t = 0; t < k; t++) {
-        if (tryMoves(s, u, nb.list[u * nb.k + t], warpPenalty)) improved = true;
+        const v = nb.list[u * nb.k + t];
+        const ru = s.routeOf[u];
+        const rv = s.routeOf[v];
+        if (routeStamp[ru] <= since && routeStamp[rv] <= since) continue;
+        if (tryMoves(s, u, v, warpPenalty)) {
+          moves++;
+          routeStamp[ru] = moves;
+          routeStamp[rv] = moves;
+          improved = true;
+        }
       }
     }
   }

@@ -30,7 +30,7 @@ export function ruin(s: RouteState, adj: NeighbourLists, rng: Rng, p: SisrParams
     const c = t < 0 ? seed : adj.list[seed * adj.k + t];
     const r = s.routeOf[c];
     if (r < 0 || ruined.has(r)) continue;
-    const route = s.routes[r];
+    const route = s.writableRoute(r);
     const lMax = Math.min(route.length, lsMax);
     const l = Math.floor(rng.next() * lMax) + 1;
     const pos = route.indexOf(c);
@@ -66,65 +66,76 @@ function removeSplitString(route: number[], pos: number, l: number, rng: Rng, ou
 }
 
 /**
+ * Without time windows or a mixed fleet a customer is first offered only to the routes serving one of its this many
+ * nearest neighbours (the rest only when none of those can take it): on a thousand customers that prices a few
+ * routes instead of all of them, and the cheapest insertion is nearly always next to a near neighbour.
+ */
+const NEAR_ROUTES_FROM = 30;
+
+/** The cheapest insertion found so far for one customer (scratch, reused across customers). */
+interface Insertion {
+  delta: number;
+  route: number;
+  pos: number;
+  type: number;
+  /**
+   * Positions left to price before the next blink: a geometric draw, which skips each position with the blink
+   * probability as one draw per position would, for one random number per blink instead of one per position.
+   */
+  untilBlink: number;
+}
+
+function positionsUntilBlink(rng: Rng, blink: number): number {
+  return Math.floor(Math.log(1 - rng.next()) / Math.log(1 - blink)) + 1;
+}
+
+/** Route marks for the near-route scan: routeMark[r] === markStamp when route r was already priced for this customer. */
+let routeMark = new Int32Array(64);
+let markStamp = 0;
+
+/**
  * Greedy blink insertion of `removed` into `s`, opening a new route when no route can take a customer. With time
  * windows an insertion costs its detour plus the warp penalty per unit of added time warp, and a new route is opened
  * when that is cheaper than any late insertion (plus the extra-route penalty once the fleet is used up).
  */
-export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrParams, penalties: Penalties): void {
-  const { dist, demand, service, capacity, maxDuration, n, hasTimeWindows, mixedFleet, vehicleTypes } = s.inst;
-  const warpPenalty = penalties.warp;
+export function recreate(
+  s: RouteState,
+  removed: number[],
+  rng: Rng,
+  p: SisrParams,
+  penalties: Penalties,
+  adj: NeighbourLists,
+): void {
+  const { dist, demand, service, hasTimeWindows, mixedFleet, vehicleTypes, n } = s.inst;
   const size = n + 1;
+  const near = !hasTimeWindows && !mixedFleet ? Math.min(NEAR_ROUTES_FROM, adj.k) : 0;
+  const best: Insertion = {
+    delta: Infinity,
+    route: -1,
+    pos: -1,
+    type: 0,
+    untilBlink: positionsUntilBlink(rng, p.blink),
+  };
   // Routes the ruin emptied give their vehicles back before anything is inserted.
   s.compact();
   sortRemoved(s, removed, rng);
   for (const c of removed) {
-    let bestDelta = Infinity;
-    let bestRoute = -1;
-    let bestPos = -1;
-    let bestRouteType = 0;
+    best.delta = Infinity;
+    best.route = -1;
     const dc = demand[c];
     const sc = service[c];
     const rowC = c * size;
-    for (let r = 0; r < s.routes.length; r++) {
-      if (s.load[r] + dc > capacity) continue;
-      const route = s.routes[r];
-      if (route.length === 0) continue;
-      // With a mixed fleet a route that outgrows its vehicle moves to a larger one, priced as the change of type.
-      let unit = 1;
-      let typeDelta = 0;
-      let type = 0;
-      if (mixedFleet) {
-        type = s.vtype[r];
-        if (s.load[r] + dc > vehicleTypes[type].capacity + 1e-9) {
-          type = bestType(s, s.load[r] + dc, s.travel[r], r);
-          if (vehicleTypes[type].capacity + 1e-9 < s.load[r] + dc) continue;
-          const overLimit = s.used[type] >= vehicleTypes[type].count ? penalties.extraRoute : 0;
-          typeDelta = vehicleTypes[type].fixedCost + vehicleTypes[type].unitDistanceCost * s.travel[r] + overLimit;
-          typeDelta -= s.objective[r];
-        }
-        unit = vehicleTypes[type].unitDistanceCost;
-      }
-      const slack = maxDuration - s.travel[r] - s.serviceTime[r] - sc;
-      let prev = 0;
-      for (let i = 0; i <= route.length; i++) {
-        const next = i < route.length ? route[i] : 0;
-        if (rng.next() >= p.blink) {
-          const detour = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
-          const priced = typeDelta + unit * detour;
-          const delta =
-            hasTimeWindows && priced < bestDelta
-              ? priced + warpPenalty * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r])
-              : priced;
-          if (delta < bestDelta && detour <= slack) {
-            bestDelta = delta;
-            bestRoute = r;
-            bestPos = i;
-            bestRouteType = type;
-          }
-        }
-        prev = next;
+    if (near > 0) {
+      if (routeMark.length < s.routes.length) routeMark = new Int32Array(2 * s.routes.length);
+      markStamp = (markStamp + 1) | 0;
+      for (let t = 0; t < near; t++) {
+        const r = s.routeOf[adj.list[c * adj.k + t]];
+        if (r < 0 || routeMark[r] === markStamp) continue;
+        routeMark[r] = markStamp;
+        priceRoute(s, r, c, rng, p.blink, penalties, best);
       }
     }
+    if (best.route < 0) for (let r = 0; r < s.routes.length; r++) priceRoute(s, r, c, rng, p.blink, penalties, best);
     const outAndBack = dist[c] + dist[rowC];
     let opening = outAndBack + (s.routes.length >= s.inst.maxVehicles ? penalties.extraRoute : 0);
     let openingType = 0;
@@ -134,25 +145,80 @@ export function recreate(s: RouteState, removed: number[], rng: Rng, p: SisrPara
       opening =
         t.fixedCost + t.unitDistanceCost * outAndBack + (s.used[openingType] >= t.count ? penalties.extraRoute : 0);
     }
-    if (bestRoute < 0 || ((hasTimeWindows || mixedFleet) && bestDelta > opening)) {
+    if (best.route < 0 || ((hasTimeWindows || mixedFleet) && best.delta > opening)) {
       s.addRoute([c], mixedFleet ? openingType : undefined);
       continue;
     }
-    s.routes[bestRoute].splice(bestPos, 0, c);
+    const bestRoute = best.route;
+    s.writableRoute(bestRoute).splice(best.pos, 0, c);
     if (hasTimeWindows || mixedFleet) {
-      if (mixedFleet && bestRouteType !== s.vtype[bestRoute]) s.setType(bestRoute, bestRouteType);
+      if (mixedFleet && best.type !== s.vtype[bestRoute]) s.setType(bestRoute, best.type);
       s.refresh(bestRoute);
       continue;
     }
     s.routeOf[c] = bestRoute;
     s.load[bestRoute] += dc;
     s.serviceTime[bestRoute] += sc;
-    s.travel[bestRoute] += bestDelta;
-    s.objective[bestRoute] += bestDelta;
-    s.cost += bestDelta;
+    s.travel[bestRoute] += best.delta;
+    s.objective[bestRoute] += best.delta;
+    s.cost += best.delta;
   }
   s.compact();
   if (mixedFleet) retype(s);
+}
+
+/** Prices inserting c at every position of route r (each skipped with the blink probability), keeping the cheapest in `best`. */
+function priceRoute(
+  s: RouteState,
+  r: number,
+  c: number,
+  rng: Rng,
+  blink: number,
+  penalties: Penalties,
+  best: Insertion,
+): void {
+  const { dist, demand, service, capacity, maxDuration, n, hasTimeWindows, mixedFleet, vehicleTypes } = s.inst;
+  const dc = demand[c];
+  if (s.load[r] + dc > capacity) return;
+  const route = s.routes[r];
+  if (route.length === 0) return;
+  const size = n + 1;
+  const rowC = c * size;
+  // With a mixed fleet a route that outgrows its vehicle moves to a larger one, priced as the change of type.
+  let unit = 1;
+  let typeDelta = 0;
+  let type = 0;
+  if (mixedFleet) {
+    type = s.vtype[r];
+    if (s.load[r] + dc > vehicleTypes[type].capacity + 1e-9) {
+      type = bestType(s, s.load[r] + dc, s.travel[r], r);
+      if (vehicleTypes[type].capacity + 1e-9 < s.load[r] + dc) return;
+      const overLimit = s.used[type] >= vehicleTypes[type].count ? penalties.extraRoute : 0;
+      typeDelta = vehicleTypes[type].fixedCost + vehicleTypes[type].unitDistanceCost * s.travel[r] + overLimit;
+      typeDelta -= s.objective[r];
+    }
+    unit = vehicleTypes[type].unitDistanceCost;
+  }
+  const slack = maxDuration - s.travel[r] - s.serviceTime[r] - service[c];
+  let prev = 0;
+  for (let i = 0; i <= route.length; i++) {
+    const next = i < route.length ? route[i] : 0;
+    if (--best.untilBlink > 0) {
+      const detour = dist[prev * size + c] + dist[rowC + next] - dist[prev * size + next];
+      const priced = typeDelta + unit * detour;
+      const delta =
+        hasTimeWindows && priced < best.delta
+          ? priced + penalties.warp * (warpWithInsertion(s.inst, s.times[r], route, i, c) - s.timeWarp[r])
+          : priced;
+      if (delta < best.delta && detour <= slack) {
+        best.delta = delta;
+        best.route = r;
+        best.pos = i;
+        best.type = type;
+      }
+    } else best.untilBlink = positionsUntilBlink(rng, blink);
+    prev = next;
+  }
 }
 
 function sortRemoved(s: RouteState, removed: number[], rng: Rng): void {

@@ -44,15 +44,19 @@ export interface SolveResult {
 }
 
 const GRANULARITY = 20;
-const FIRST_CYCLE = 20_000;
-const CYCLE_GROWTH = 1.5;
-const CALIBRATION_ITERATIONS = 200;
-const MIN_CYCLE = 1000;
-/** With growth 1.5 the first cycle takes 40 % of the budget and the second the rest, less the recombinations. */
-const FIRST_CYCLE_SHARE = 0.35;
-/** Temperatures as fractions of the mean edge of the first solution, so the schedule is scale-free. */
-const T_START = 0.1;
-const T_END = 0.002;
+/**
+ * One annealing over the whole run, its temperature falling exponentially from T_START to T_END as the budget (or the
+ * iteration cap) is used, as SISR does over its iterations; tying it to the clock makes the last seconds of any limit
+ * the cold, improving ones. Temperatures are fractions of the mean edge of the first solution, so the schedule is
+ * scale-free.
+ */
+const T_START = 1;
+const T_END = 0.01;
+/** With time windows the earlier, cooler schedule is kept: the hot one measured worse on Solomon R105 and RC201. */
+const T_START_WINDOWS = 0.1;
+const T_END_WINDOWS = 0.002;
+/** The pool of routes met is recombined at each of these fractions of the run (and once more at its end). */
+const RECOMBINE_AT = [0.2, 0.4, 0.6, 0.8];
 const POOL_SAMPLE_EVERY = 50;
 const POOL_NEAR_BEST = 0.01;
 const POOL_MAX = 4000;
@@ -128,57 +132,22 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   const extraRoute = EXTRA_ROUTE_EDGES * meanEdge;
   let feasibleCandidates = 0;
   let cur = best.clone();
+  let spare: RouteState | null = null;
   let iterations = 0;
   let cycles = 0;
   let recombinations = 0;
   let improvedByRecombination = 0;
   let recombinationMs = 0;
-  let cycleLength = FIRST_CYCLE;
-  const outOfTime = (): boolean => iterations >= maxIterations || ((iterations & 15) === 0 && opts.now() >= deadline);
-
+  const budgetMs = Math.max(deadline - opts.now(), 1e-6);
   const loopStart = opts.now();
-  while (!outOfTime()) {
-    const t0 = T_START * meanEdge;
-    const ratio = T_END / T_START;
-    let length = Math.floor(cycleLength);
-    for (let it = 0; it < length; it++) {
-      if (outOfTime()) break;
-      iterations++;
-      if (timed && cycles === 0 && it === CALIBRATION_ITERATIONS) {
-        // Time-window iterations cost more, so the first cycle is sized from the measured pace: two cycles fill the budget.
-        const perMs = it / Math.max(opts.now() - loopStart, 1e-6);
-        cycleLength = Math.max(MIN_CYCLE, Math.min(FIRST_CYCLE, FIRST_CYCLE_SHARE * perMs * (deadline - loopStart)));
-        length = Math.floor(cycleLength);
-      }
-      const temp = t0 * Math.pow(ratio, it / length);
-      const cand = cur.clone();
-      const removed = ruin(cand, nb, rng, DEFAULT_SISR);
-      recreate(cand, removed, rng, DEFAULT_SISR, { warp: warpPenalty, extraRoute });
-      if (timed) {
-        if (cand.totalTimeWarp() <= WARP_EPS) feasibleCandidates++;
-        if (iterations % PENALTY_WINDOW === 0) {
-          const share = feasibleCandidates / PENALTY_WINDOW;
-          if (share < TARGET_FEASIBLE_LOW) warpPenalty = Math.min(warpPenalty * PENALTY_UP, 1e6);
-          else if (share > TARGET_FEASIBLE_HIGH) warpPenalty = Math.max(warpPenalty * PENALTY_DOWN, 1e-3);
-          feasibleCandidates = 0;
-        }
-      }
-      // Local search polishes new bests only (as in SISR); late candidates travel on through the annealing.
-      if (cand.cost < best.cost - 1e-9 && cand.totalTimeWarp() <= WARP_EPS) {
-        localSearch(cand, nb, rng, GRANULARITY, FEASIBLE_ONLY);
-        if (beats(cand, best)) {
-          best = cand.clone();
-          remember(best);
-        }
-      }
-      const penalties = { warp: warpPenalty, extraRoute };
-      if (cand.penalisedCost(penalties) < cur.penalisedCost(penalties) - temp * Math.log(rng.next() + 1e-300)) {
-        cur = cand;
-        if (iterations % POOL_SAMPLE_EVERY === 0 && cur.cost <= best.cost * (1 + POOL_NEAR_BEST)) remember(cur);
-      }
-    }
-    cycles++;
-    cycleLength *= CYCLE_GROWTH;
+  // The share of the run done: the larger of the iterations against their cap and the time against the budget.
+  let progress = 0;
+  let nextRecombination = 0;
+  const t0 = (timed ? T_START_WINDOWS : T_START) * meanEdge;
+  const ratio = timed ? T_END_WINDOWS / T_START_WINDOWS : T_END / T_START;
+  let temp = t0;
+
+  const recombineAndRestart = async (): Promise<void> => {
     if (pool.size > best.routes.length) {
       recombinations++;
       // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
@@ -201,10 +170,55 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
         }
       }
     }
+    cycles++;
     pool = new RoutePool();
     remember(best);
     cur = best.clone();
+  };
+
+  for (;;) {
+    if ((iterations & 15) === 0) {
+      progress = Math.max(iterations / maxIterations, (opts.now() - loopStart) / budgetMs);
+      temp = t0 * Math.pow(ratio, Math.min(progress, 1));
+    }
+    if (progress >= 1 || iterations >= maxIterations) break;
+    if (nextRecombination < RECOMBINE_AT.length && progress >= RECOMBINE_AT[nextRecombination]) {
+      nextRecombination++;
+      await recombineAndRestart();
+    }
+    iterations++;
+    // The candidate reuses the arrays of the state the last iteration left behind (rejected, or replaced by it).
+    const cand: RouteState = spare ? spare.copyFrom(cur) : cur.clone();
+    spare = null;
+    const removed = ruin(cand, nb, rng, DEFAULT_SISR);
+    recreate(cand, removed, rng, DEFAULT_SISR, { warp: warpPenalty, extraRoute }, nb);
+    if (timed) {
+      if (cand.totalTimeWarp() <= WARP_EPS) feasibleCandidates++;
+      if (iterations % PENALTY_WINDOW === 0) {
+        const share = feasibleCandidates / PENALTY_WINDOW;
+        if (share < TARGET_FEASIBLE_LOW) warpPenalty = Math.min(warpPenalty * PENALTY_UP, 1e6);
+        else if (share > TARGET_FEASIBLE_HIGH) warpPenalty = Math.max(warpPenalty * PENALTY_DOWN, 1e-3);
+        feasibleCandidates = 0;
+      }
+    }
+    // Local search polishes new bests only (as in SISR); late candidates travel on through the annealing.
+    if (cand.cost < best.cost - 1e-9 && cand.totalTimeWarp() <= WARP_EPS) {
+      // Only moves touching the routes this iteration changed are tried at first (then wherever moves change routes):
+      // a full search of a thousand customers per new best cost more than the iterations it saved.
+      localSearch(cand, nb, rng, GRANULARITY, FEASIBLE_ONLY, cand.changedRoutes());
+      if (beats(cand, best)) {
+        best = cand.clone();
+        remember(best);
+      }
+    }
+    const penalties = { warp: warpPenalty, extraRoute };
+    if (cand.penalisedCost(penalties) < cur.penalisedCost(penalties) - temp * Math.log(rng.next() + 1e-300)) {
+      spare = cur;
+      cur = cand;
+      if (iterations % POOL_SAMPLE_EVERY === 0 && cur.cost <= best.cost * (1 + POOL_NEAR_BEST)) remember(cur);
+    } else spare = cand;
   }
+  await recombineAndRestart();
   const kept = best.routes.map((r, i) => i).filter((i) => best.routes[i].length > 0);
   const routes = kept.map((i) => best.routes[i].slice());
   const vehicleTypes = kept.map((i) => best.vtype[i]);

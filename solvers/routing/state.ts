@@ -11,6 +11,8 @@ const NO_TIMES: RouteTimes = {
 };
 
 /** Prices of infeasibility during search: per unit of time warp and per route beyond the vehicle limit. */
+const NO_ROUTES: number[][] = [];
+
 export interface Penalties {
   readonly warp: number;
   readonly extraRoute: number;
@@ -38,13 +40,42 @@ export class RouteState {
   used: number[];
   /** Total objective of all routes (the travel distance for one plain vehicle type). */
   cost: number;
+  /**
+   * Route arrays this state may change in place. A clone shares the other's route arrays (copying every route each
+   * ruin-and-recreate iteration cost more than the iteration's own work on a thousand customers) and copies a route
+   * only when it first changes one (`writableRoute`).
+   */
+  private owned = new Set<number[]>();
 
-  /** `types` gives each route's vehicle type (mixed fleet); without it each route takes the cheapest that carries it. */
+  /**
+   * `types` gives each route's vehicle type (mixed fleet); without it each route takes the cheapest that carries it.
+   * `copyOf` (for `clone`) copies that state instead: cloning through the constructor keeps every state one object
+   * shape, so the search's hot functions see one shape, not two.
+   */
   constructor(
     readonly inst: CvrpInstance,
     routes: number[][],
     types?: readonly number[],
+    copyOf?: RouteState,
   ) {
+    if (copyOf) {
+      this.routes = copyOf.routes.slice();
+      this.load = copyOf.load.slice();
+      this.travel = copyOf.travel.slice();
+      this.serviceTime = copyOf.serviceTime.slice();
+      this.timeWarp = copyOf.timeWarp.slice();
+      // Summaries are replaced, never mutated, so the copy may share them.
+      this.times = copyOf.times.slice();
+      this.vtype = copyOf.vtype.slice();
+      this.objective = copyOf.objective.slice();
+      this.used = copyOf.used.slice();
+      this.routeOf = new Int32Array(copyOf.routeOf);
+      this.positionOf = new Int32Array(copyOf.positionOf);
+      this.cost = copyOf.cost;
+      // The route arrays are now shared, so neither state may change them in place any more.
+      copyOf.owned.clear();
+      return;
+    }
     this.routes = [];
     this.load = [];
     this.travel = [];
@@ -64,28 +95,52 @@ export class RouteState {
   }
 
   clone(): RouteState {
-    const copy = Object.create(RouteState.prototype) as RouteState;
-    (copy as { inst: CvrpInstance }).inst = this.inst;
-    copy.routes = this.routes.map((r) => r.slice());
-    copy.load = this.load.slice();
-    copy.travel = this.travel.slice();
-    copy.serviceTime = this.serviceTime.slice();
-    copy.timeWarp = this.timeWarp.slice();
-    // Summaries are replaced, never mutated, so the copy may share them.
-    copy.times = this.times.slice();
-    copy.vtype = this.vtype.slice();
-    copy.objective = this.objective.slice();
-    copy.used = this.used.slice();
-    copy.routeOf = this.routeOf.slice();
-    copy.positionOf = this.positionOf.slice();
-    copy.cost = this.cost;
-    return copy;
+    return new RouteState(this.inst, NO_ROUTES, undefined, this);
+  }
+
+  /**
+   * Makes this state a copy of `other` (of the same instance) in its own customer arrays: allocating two typed arrays
+   * of n + 1 per ruin-and-recreate iteration cost more than the iteration's insertions on a thousand customers.
+   */
+  copyFrom(other: RouteState): this {
+    this.routes = other.routes.slice();
+    this.load = other.load.slice();
+    this.travel = other.travel.slice();
+    this.serviceTime = other.serviceTime.slice();
+    this.timeWarp = other.timeWarp.slice();
+    this.times = other.times.slice();
+    this.vtype = other.vtype.slice();
+    this.objective = other.objective.slice();
+    this.used = other.used.slice();
+    this.routeOf.set(other.routeOf);
+    this.positionOf.set(other.positionOf);
+    this.cost = other.cost;
+    this.owned.clear();
+    other.owned.clear();
+    return this;
+  }
+
+  /** Route idx as an array this state alone holds, so it may be changed in place (then call `refresh`). */
+  writableRoute(idx: number): number[] {
+    let route = this.routes[idx];
+    if (!this.owned.has(route)) {
+      route = route.slice();
+      this.routes[idx] = route;
+      this.owned.add(route);
+    }
+    return route;
+  }
+
+  /** The route arrays created or changed in place since this state was cloned: where a search has news to look at. */
+  changedRoutes(): ReadonlySet<readonly number[]> {
+    return this.owned;
   }
 
   /** Appends a route driven by `type`, or by the cheapest type that can carry it when none is given. */
   addRoute(route: number[], type?: number): number {
     const idx = this.routes.length;
     this.routes.push(route);
+    this.owned.add(route);
     this.load.push(0);
     this.travel.push(0);
     this.serviceTime.push(0);
