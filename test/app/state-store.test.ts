@@ -18,7 +18,7 @@ describe('StateStore checkpoints', () => {
     try {
       const store = StateStore.open(dir);
       const record = (b: number, i: number) => JSON.stringify({ b, i, pad: 'x'.repeat(12_000) });
-      // 6 MB in batches of 32 models, as refit batches save them: more than one automatic checkpoint's worth.
+      // 6 MB in batches of 32 models of 12 kB, as refit batches save them: more than one automatic checkpoint's worth.
       for (let b = 0; b < 16; b++) {
         store.transaction(() => {
           for (let i = 0; i < 32; i++) store.saveModel('laneGroup', `s${b}-${i}`, record(b, i));

@@ -30,7 +30,10 @@ export interface ForecastServiceOptions {
   store?: StateStore;
   /** Worker threads for refits (default 1). */
   refitThreads?: number;
-  /** Series per refit task. */
+  /**
+   * Series per refit task (default 16). The event loop builds, posts, takes back and saves a batch in a few
+   * synchronous steps whose length grows with the batch: 16 keeps each to a few milliseconds.
+   */
   refitBatchSeries?: number;
   /** Service time between saves of new observations (default 1 h); models are saved after every refit. */
   persistEveryMs?: number;
@@ -381,7 +384,7 @@ export class ForecastService {
     }
     if (due.length === 0) return 0;
     due.sort((a, b) => a.priority - b.priority || a.fittedAt - b.fittedAt);
-    const per = Math.max(1, this.o.refitBatchSeries ?? 32);
+    const per = Math.max(1, this.o.refitBatchSeries ?? 16);
     const holidays = this.holidaysAround(nowMs);
     // Series of a kind mostly end on the same window: one timezone lookup (Intl, ~0.1 ms) per distinct instant.
     const offsets = new Map<number, number>();
