@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configError } from '../errors.js';
 import { ensurePrivateDir, preparePrivateDatabase } from '../io/private-files.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 const SCHEMA_VERSION = '2';
 
@@ -46,6 +47,7 @@ function prepare(db: Database.Database) {
 export class StateStore {
   private readonly db: Database.Database;
   private readonly stmts: ReturnType<typeof prepare>;
+  private readonly checkpointer: WalCheckpointer;
 
   private constructor(readonly file: string) {
     try {
@@ -69,6 +71,12 @@ export class StateStore {
         `the state file ${file} has schema version ${version}; this urbanflow reads version ${SCHEMA_VERSION}: move it away to start afresh`,
       );
     this.stmts = prepare(this.db);
+    try {
+      this.checkpointer = startWalCheckpointer(this.db, file);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
   }
 
   /** Opens (creating) `<dir>/state.sqlite`. */
@@ -88,6 +96,7 @@ export class StateStore {
 
   setMeta(key: string, value: string): void {
     this.stmts.setMeta.run(key, value);
+    this.wrote();
   }
 
   /** Every stored series of a kind, assembled from chunks of `chunkSize` steps. */
@@ -130,6 +139,7 @@ export class StateStore {
       this.stmts.putChunk.run(kind, id, fromChunk + k, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     }
     this.stmts.trimObs.run(kind, id, keepFromChunk);
+    this.wrote();
   }
 
   models(kind: string): { id: string; record: string }[] {
@@ -138,16 +148,19 @@ export class StateStore {
 
   saveModel(kind: string, id: string, record: string): void {
     this.stmts.putModel.run(kind, id, record);
+    this.wrote();
   }
 
   deleteSeries(kind: string, id: string): void {
     this.stmts.dropObs.run(kind, id);
     this.stmts.dropModel.run(kind, id);
+    this.wrote();
   }
 
   deleteKind(kind: string): void {
     this.stmts.dropKindObs.run(kind);
     this.stmts.dropKindModels.run(kind);
+    this.wrote();
   }
 
   documents(namespace: string): { key: string; body: string }[] {
@@ -156,17 +169,31 @@ export class StateStore {
 
   saveDocument(namespace: string, key: string, body: string): void {
     this.stmts.putDoc.run(namespace, key, body);
+    this.wrote();
   }
 
   deleteDocument(namespace: string, key: string): void {
     this.stmts.dropDoc.run(namespace, key);
+    this.wrote();
   }
 
   transaction(fn: () => void): void {
     this.db.transaction(fn)();
+    this.wrote();
+  }
+
+  /** WAL checkpoints the worker thread took, and its failure if it failed (see wal-checkpointer.ts). */
+  checkpointStats(): { checkpoints: number; failed: string | null } {
+    return this.checkpointer.stats();
   }
 
   close(): void {
+    this.checkpointer.close();
     if (this.db.open) this.db.close();
+  }
+
+  /** After a write outside a transaction, or a transaction's commit: the checkpoint thread takes it from here. */
+  private wrote(): void {
+    if (!this.db.inTransaction) this.checkpointer.written();
   }
 }

@@ -46,7 +46,16 @@ export interface FitTask {
 }
 
 export type FitOutcome =
-  | { kind: SeriesKind; id: string; ok: true; model: LiveModel; fitMs: number; threadId: number }
+  | {
+      kind: SeriesKind;
+      id: string;
+      ok: true;
+      model: LiveModel;
+      /** `JSON.stringify(model)`, written in the worker so that saving the model costs the event loop no stringify. */
+      modelJson: string;
+      fitMs: number;
+      threadId: number;
+    }
   | { kind: SeriesKind; id: string; ok: false; code: string; message: string; threadId: number };
 
 /** What a fitted model was fitted on, kept beside it. */

@@ -13,7 +13,7 @@ export interface Filled {
  * through a missing afternoon peak would be read as a flat afternoon.
  */
 export function fillGaps(values: Float64Array, policy: 'interpolate' | 'carry-forward', season: number): Filled {
-  const out = Float64Array.from(values);
+  const out = values.slice(); // a block copy: Float64Array.from iterates value by value
   const maxLine = Math.max(2, Math.floor(season / 12));
   let filled = 0;
   let i = 0;

@@ -131,10 +131,14 @@ export class SeriesHistory {
 
   /** Values of steps [from, to] (inclusive), NaN where none. */
   slice(from: number, to: number): Float64Array {
-    const out = new Float64Array(Math.max(0, to - from + 1)).fill(NaN);
+    const out = new Float64Array(Math.max(0, to - from + 1));
     const lo = Math.max(from, this.start);
     const hi = Math.min(to, this.lastIdx);
-    for (let i = lo; i <= hi; i++) out[i - from] = this.buf[this.head + i - this.start];
+    // One block copy (slices of every series are taken on the event loop before each refit batch).
+    if (lo > hi) return out.fill(NaN);
+    out.fill(NaN, 0, lo - from);
+    out.set(this.buf.subarray(this.head + lo - this.start, this.head + hi - this.start + 1), lo - from);
+    out.fill(NaN, hi - from + 1);
     return out;
   }
 

@@ -10,6 +10,11 @@ export interface SeriesState {
   record?: ModelRecord;
   inFlight: boolean;
   modelDirty: boolean;
+  /**
+   * `JSON.stringify(record)` when the refit worker wrote the model's JSON: saved as it is, so a refit batch's save
+   * does not stringify 32 models on the event loop. Undefined when the record came from elsewhere.
+   */
+  recordJson?: string;
   lastError?: { atMs: number; message: string };
   /** Kafka mode: the shared fit this state holds (its time and tag), or undefined when it holds only its own. */
   shared?: { at: number; tag: string };
@@ -39,6 +44,15 @@ export function isModelRecordOf(kind: SeriesKind, rec: unknown): rec is ModelRec
   );
 }
 
+/**
+ * `JSON.stringify(record)` from the JSON of its model (`modelJson`, written in the refit worker): the record's
+ * other fields are a few numbers, so the event loop writes them and copies the model's text.
+ */
+export function modelRecordJson(record: ModelRecord, modelJson: string): string {
+  const { data, fittedAtMs, fitMs, threadId } = record;
+  return `{"model":${modelJson},"data":${JSON.stringify(data)},"fittedAtMs":${JSON.stringify(fittedAtMs)},"fitMs":${JSON.stringify(fitMs)},"threadId":${JSON.stringify(threadId)}}`;
+}
+
 /** Writes the history chunks changed since the last save (unless `modelsOnly`) and the models fitted since, in one transaction. */
 export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsOnly: boolean): void {
   store.transaction(() => {
@@ -54,8 +68,9 @@ export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsO
           h.markPersisted();
         }
         if (s.modelDirty && s.record) {
-          store.saveModel(kind, id, JSON.stringify(s.record));
+          store.saveModel(kind, id, s.recordJson ?? JSON.stringify(s.record));
           s.modelDirty = false;
+          s.recordJson = undefined;
         }
       }
     }

@@ -8,7 +8,8 @@ export default function refitBatch(tasks: FitTask[]): FitOutcome[] {
     const started = performance.now();
     try {
       const model = runFit(task);
-      return { kind: task.kind, id: task.id, ok: true, model, fitMs: performance.now() - started, threadId };
+      const fitMs = performance.now() - started;
+      return { kind: task.kind, id: task.id, ok: true, model, modelJson: JSON.stringify(model), fitMs, threadId };
     } catch (err) {
       const code = isUrbanflowError(err) ? err.code : 'UF_ERR_INTERNAL';
       return { kind: task.kind, id: task.id, ok: false, code, message: (err as Error).message, threadId };

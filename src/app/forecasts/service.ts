@@ -9,7 +9,7 @@ import { answerForecast, fallbackRequired } from './answer.js';
 import { buildFitTask, requiredSteps, type FitData, type FitOutcome, type FitTask } from './fit-task.js';
 import { SeriesHistory } from './history.js';
 import type { ModelRecord } from './online.js';
-import { restoreState, saveState, type KindState, type SeriesState } from './persistence.js';
+import { modelRecordJson, restoreState, saveState, type KindState, type SeriesState } from './persistence.js';
 import { createRefitPool, type RefitPool } from './refit-pool.js';
 import { refitPriority } from './schedule.js';
 import { decodeSharedFit, encodeSharedFit, parseSharedFitKey, sharedFitKey, supersedes } from './shared-fits.js';
@@ -30,7 +30,10 @@ export interface ForecastServiceOptions {
   store?: StateStore;
   /** Worker threads for refits (default 1). */
   refitThreads?: number;
-  /** Series per refit task. */
+  /**
+   * Series per refit task (default 16). The event loop builds, posts, takes back and saves a batch in a few
+   * synchronous steps whose length grows with the batch: 16 keeps each to a few milliseconds.
+   */
   refitBatchSeries?: number;
   /** Service time between saves of new observations (default 1 h); models are saved after every refit. */
   persistEveryMs?: number;
@@ -164,6 +167,9 @@ export class ForecastService {
       const started = this.startRefits(nowMs);
       if (started === 0 && this.running.size === 0) break;
       await Promise.race([...this.running]);
+      // The batch that ended was applied and saved in this task; the next batch is built in a later one, so the
+      // event loop serves timers and I/O in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await this.idle();
   }
@@ -378,14 +384,21 @@ export class ForecastService {
     }
     if (due.length === 0) return 0;
     due.sort((a, b) => a.priority - b.priority || a.fittedAt - b.fittedAt);
-    const per = Math.max(1, this.o.refitBatchSeries ?? 32);
+    const per = Math.max(1, this.o.refitBatchSeries ?? 16);
     const holidays = this.holidaysAround(nowMs);
+    // Series of a kind mostly end on the same window: one timezone lookup (Intl, ~0.1 ms) per distinct instant.
+    const offsets = new Map<number, number>();
+    const offsetAt = (ms: number): number => {
+      let off = offsets.get(ms);
+      if (off === undefined) offsets.set(ms, (off = utcOffsetMs(this.city.timezone, ms)));
+      return off;
+    };
     let started = 0;
     for (let b = 0; b < free && b * per < due.length; b++) {
       const batch: { task: FitTask; data: FitData; s: SeriesState }[] = [];
       for (const d of due.slice(b * per, (b + 1) * per)) {
         const h = d.s.history;
-        const shift = utcOffsetMs(this.city.timezone, h.lastIdx * d.ks.kind.stepMs + d.ks.kind.phaseMs);
+        const shift = offsetAt(h.lastIdx * d.ks.kind.stepMs + d.ks.kind.phaseMs);
         const built = buildFitTask(d.ks.kind, d.id, h, shift, holidays);
         if (!built) continue;
         d.s.inFlight = true;
@@ -443,7 +456,7 @@ export class ForecastService {
     }
     this.counters.refitSeries++;
     const record = { model: out.model, data: b.data, fittedAtMs: nowMs, fitMs: out.fitMs, threadId: out.threadId };
-    this.settle(b.task, b.s, { record, lastError: undefined });
+    this.settle(b.task, b.s, { record, lastError: undefined }, out.modelJson);
   }
 
   /**
@@ -454,9 +467,13 @@ export class ForecastService {
     at: { kind: SeriesKind; id: string },
     s: SeriesState,
     next: Pick<SeriesState, 'record' | 'lastError'>,
+    modelJson?: string,
   ): void {
     if (!this.o.shared) {
-      s.modelDirty ||= next.record !== s.record;
+      if (next.record !== s.record) {
+        s.modelDirty = true;
+        s.recordJson = next.record && modelJson !== undefined ? modelRecordJson(next.record, modelJson) : undefined;
+      }
       s.record = next.record;
       s.lastError = next.lastError;
       return;
@@ -492,6 +509,7 @@ export class ForecastService {
       );
     if (!supersedes(fit, s)) return;
     s.record = fit.record ?? undefined;
+    s.recordJson = undefined;
     s.lastError = fit.lastError ?? undefined;
     s.shared = { at: fit.at, tag: fit.tag };
     s.modelDirty = s.record !== undefined;

@@ -1,6 +1,9 @@
-// Refit tasks: the holidays a task carries reach the fitted model, and saved models of the older shape are recognised.
+// Refit tasks: the holidays a task carries reach the fitted model, saved models of the older shape are recognised,
+// and the model JSON a worker writes is saved as the record's own JSON.
 import { describe, expect, it } from 'vitest';
 import { isCurrentModel, runFit } from '../../../src/app/forecasts/fit-task.js';
+import { modelRecordJson } from '../../../src/app/forecasts/persistence.js';
+import refitBatch from '../../../src/app/forecasts/refit-worker.js';
 import { holidayDays } from '../../../models/calendar.js';
 import { syntheticDemand } from '../../../models/synthetic.js';
 
@@ -54,5 +57,19 @@ describe('runFit', () => {
         ],
       } as never),
     ).toBe(false);
+  });
+});
+
+describe('a fitted model saved from the JSON its worker wrote', () => {
+  it('is saved as the same text as the record stringified on the event loop', () => {
+    const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: 1_800_000, days: 14, seed: 5 });
+    const [out] = refitBatch([
+      { kind: 'feeder', id: 'f', startMs: d.startMs, stepMs: d.stepMs, values: d.values, horizon: 24, holidays: [] },
+    ]);
+    if (!out.ok) throw new Error(out.message);
+    expect(out.modelJson).toBe(JSON.stringify(out.model));
+    const data = { fromIdx: 3, toIdx: 674, observations: 670, filled: 2, horizon: 24, shiftMs: -3_600_000 };
+    const record = { model: out.model, data, fittedAtMs: Date.UTC(2025, 0, 20, 0, 30), fitMs: 12.345678, threadId: 0 };
+    expect(modelRecordJson(record, out.modelJson)).toBe(JSON.stringify(record));
   });
 });

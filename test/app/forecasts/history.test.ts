@@ -31,6 +31,18 @@ describe('SeriesHistory', () => {
     expect(Array.from(g.slice(8, 10))).toEqual([2, NaN, 1]);
   });
 
+  it('slices ranges before, across, inside and after the kept steps, NaN where none, after the oldest were dropped', () => {
+    const h = new SeriesHistory(6);
+    for (let i = 0; i < 200; i++) h.put(i, i * 0.5);
+    expect(h.firstIdx).toBe(194);
+    expect(Array.from(h.slice(190, 193))).toEqual([NaN, NaN, NaN, NaN]);
+    expect(Array.from(h.slice(192, 196))).toEqual([NaN, NaN, 97, 97.5, 98]);
+    expect(Array.from(h.slice(196, 197))).toEqual([98, 98.5]);
+    expect(Array.from(h.slice(198, 202))).toEqual([99, 99.5, NaN, NaN, NaN]);
+    expect(Array.from(h.slice(203, 205))).toEqual([NaN, NaN, NaN]);
+    expect(h.slice(5, 4).length).toBe(0);
+  });
+
   it('starts the usable stretch after a gap longer than maxGapSteps, and starts over after one longer than the bound', () => {
     const h = new SeriesHistory(100, 3);
     for (let i = 0; i < 10; i++) h.put(i, 1);

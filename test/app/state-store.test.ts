@@ -1,0 +1,50 @@
+// The state file's write-ahead log is checkpointed by a worker thread, not inside the commits of the event loop.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StateStore } from '../../src/app/state-store.js';
+
+const until = async (ok: () => boolean, ms = 30_000): Promise<void> => {
+  for (const end = Date.now() + ms; !ok();) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('StateStore checkpoints', () => {
+  it('checkpoints what its commits wrote in the worker thread, and everything reads back after a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-state-'));
+    try {
+      const store = StateStore.open(dir);
+      const record = (b: number, i: number) => JSON.stringify({ b, i, pad: 'x'.repeat(12_000) });
+      // 6 MB in batches of 32 models of 12 kB, as refit batches save them: more than one automatic checkpoint's worth.
+      for (let b = 0; b < 16; b++) {
+        store.transaction(() => {
+          for (let i = 0; i < 32; i++) store.saveModel('laneGroup', `s${b}-${i}`, record(b, i));
+        });
+      }
+      await until(() => store.checkpointStats().checkpoints > 0);
+      expect(store.checkpointStats().failed).toBeNull();
+      store.saveDocument('plans', 'k', 'v');
+      const before = store.checkpointStats().checkpoints;
+      await until(() => store.checkpointStats().checkpoints > before);
+      store.close();
+
+      const again = StateStore.open(dir);
+      try {
+        const models = again.models('laneGroup');
+        expect(models).toHaveLength(16 * 32);
+        for (const m of models) {
+          const [b, i] = m.id.slice(1).split('-').map(Number);
+          expect(m.record).toBe(record(b, i));
+        }
+        expect(again.documents('plans')).toEqual([{ key: 'k', body: 'v' }]);
+      } finally {
+        again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
