@@ -3,7 +3,7 @@ import type { DispatchProblem } from '../problem.js';
 import { blockOf, netOf, netSimultaneous, stateOf, type Block } from './block.js';
 import { coarsen, refineDuals, refineHeldRows } from './coarse.js';
 import { Coupling, type EntrySink } from './coupling.js';
-import { GubSimplex, type MasterPricing } from './gub-simplex.js';
+import { GubSimplex } from './gub-simplex.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 import { MasterRows } from './master-rows.js';
 import { isSeparable } from './oracle.js';
@@ -37,8 +37,6 @@ export interface ColgenOptions {
   readonly heldRows?: Uint8Array;
   /** Master rows from which its working basis is a sparse LU (GubSimplex's default when absent; tests give 0). */
   readonly masterSparseFrom?: number;
-  /** The master's rule for the entering column (GubSimplex's default when absent). */
-  readonly masterPricing?: MasterPricing;
   /** A second thread pricing the blocks with these ids (indices in pricedBlocks order); this thread prices the rest. */
   readonly remote?: { readonly pricer: RemotePricer; readonly ids: readonly number[] };
 }
@@ -160,7 +158,7 @@ export class Colgen {
     const isTarget = new Uint8Array(coupling.numRows);
     for (const r of coupling.targetRow) if (r >= 0) isTarget[r] = 1;
     const rows = (this.rows = new MasterRows(coupling, (r) => isTarget[r] === 1 || options.heldRows?.[r] === 1));
-    const master = (this.master = new GubSimplex(rows.lower(), rows.upper(), options.masterSparseFrom, options.masterPricing));
+    const master = (this.master = new GubSimplex(rows.lower(), rows.upper(), options.masterSparseFrom));
     this.sink = rows.sink(master);
     this.stats = {
       rounds: 0,

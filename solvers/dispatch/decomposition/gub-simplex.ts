@@ -33,16 +33,6 @@ const CANDIDATES = 128;
 /** Attractive columns a partial pricing pass looks for before it stops. */
 const SECTION = 32;
 const PIVOT_TOL = 1e-9;
-/** Devex weights reset once the entering column's grows past this multiple of its initial one (the framework has drifted). */
-const DEVEX_RESET = 1e6;
-
-/**
- * How the entering column is chosen: `dantzig`, the largest reduced cost scaled by the column's norm (`cols.scale`);
- * `devex`, the largest d_j² / w_j with Devex reference weights (Forrest & Goldfarb 1992), updated from the pivot row
- * for the columns on the candidate list.
- */
-export type MasterPricing = 'dantzig' | 'devex';
-export const DEFAULT_MASTER_PRICING: MasterPricing = 'dantzig';
 const FEAS_TOL = 1e-9;
 
 export interface GubSolveResult {
@@ -102,11 +92,6 @@ export class GubSimplex {
   private readonly active: number[] = [];
   private age = new Int32Array(256);
   private scanAt = 0;
-  /** Devex reference weights per column; 0: not yet set (weightOf starts it at 1 + ‖a_j‖², the scaled rule's). */
-  private weight = new Float64Array(256);
-  /** Scratch: the unit vector and the pivot row ρ = e_rᵀ·W⁻¹ of the Devex update. */
-  private unit!: Float64Array;
-  private rho!: Float64Array;
   iterations = 0;
 
   /** `sparseFrom`: rows from which W is a sparse LU (tests give 0 to run every master on it). */
@@ -114,7 +99,6 @@ export class GubSimplex {
     rowLower: ArrayLike<number>,
     rowUpper: ArrayLike<number>,
     private readonly sparseFrom = SPARSE_FROM,
-    readonly pricing: MasterPricing = DEFAULT_MASTER_PRICING,
   ) {
     const m = (this.m = rowLower.length);
     this.allocateRows(m);
@@ -143,8 +127,6 @@ export class GubSimplex {
     this.work = new Float64Array(dense);
     this.invTmp = new Float64Array(dense);
     this.order = new Int32Array(m);
-    this.unit = new Float64Array(m);
-    this.rho = new Float64Array(m);
   }
 
   /** The logical column of row r, basic at W position r. */
@@ -203,7 +185,6 @@ export class GubSimplex {
       this.status = resized(this.status, old * 2);
       this.x = resized(this.x, old * 2);
       this.age = resized(this.age, old * 2);
-      this.weight = resized(this.weight, old * 2);
       // -1: the new columns are not logicals
       this.logicalRow = resized(this.logicalRow, old * 2).fill(-1, old);
     }
@@ -378,10 +359,6 @@ export class GubSimplex {
     if (st >= 0 || st === KEY) return 0;
     const d = this.reducedCost(j);
     const tol = 1e-9 * (1 + Math.abs(this.cols.cost[j]));
-    if (this.pricing === 'devex') {
-      if (st === AT_LOWER) return d < -tol && this.cols.upper[j] > this.cols.lower[j] ? (d * d) / this.weightOf(j) : 0;
-      return d > tol ? (d * d) / this.weightOf(j) : 0;
-    }
     const scale = this.cols.scale(j);
     if (st === AT_LOWER) return d < -tol && this.cols.upper[j] > this.cols.lower[j] ? -d * scale : 0;
     return d > tol ? d * scale : 0;
@@ -546,16 +523,11 @@ export class GubSimplex {
     let changed: number[] | undefined;
     if (leave >= 0) {
       const j = this.wCol[leave];
-      if (this.pricing === 'devex') this.updateWeights(leave, q, j);
       const toUpper = -sigma * alpha[leave] > 0;
       this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
       x[j] = toUpper ? cols.upper[j] : cols.lower[j];
       this.replace(leave, q);
-    } else {
-      // the leaving key's pivot row is not at hand: it leaves with q's weight, the others keep theirs
-      if (this.pricing === 'devex') this.weight[this.key[-leave - 3]] = this.weightOf(q);
-      changed = this.changeKey(-leave - 3, q);
-    }
+    } else changed = this.changeKey(-leave - 3, q);
     ++this.updates;
     if (this.sparse) {
       const lu = this.lu;
@@ -568,46 +540,6 @@ export class GubSimplex {
       for (let k = 0; k < m; k++) this.pi[k] += dq * inv[row + k];
       this.stamp++;
     } else this.repairDuals(changed!);
-  }
-
-  /**
-   * Devex update for q entering at W position r (j leaving), before W changes: ρ = e_rᵀ·W⁻¹, α_rk = ρ·â_k for the
-   * candidates k, w_k = max(w_k, (α_rk/α_rq)²·w_q), and j leaves with max(w_q/α_rq², 1). Only the candidate list is
-   * updated (a full pivot row would price every column each iteration); weights reset to 1 when w_q grows too large.
-   */
-  private updateWeights(r: number, q: number, j: number): void {
-    const { m, weight, cols, rho } = this;
-    const wq = this.weightOf(q);
-    if (wq > DEVEX_RESET * this.initialWeight(q)) {
-      weight.fill(0);
-      return;
-    }
-    if (this.sparse) {
-      const e = this.unit;
-      e[r] = 1;
-      this.lu.btran(e, rho);
-      e[r] = 0;
-    } else rho.set(this.inv.subarray(r * m, r * m + m));
-    const arq = this.alpha[r];
-    const ratio = wq / (arq * arq);
-    for (const k of this.cand) {
-      if (k === q) continue;
-      const s = cols.set[k];
-      const ark = cols.dot(k, rho) - (s >= 0 ? cols.dot(this.key[s], rho) : 0);
-      if (ark === 0) continue;
-      const w = ark * ark * ratio;
-      if (w > this.weightOf(k)) weight[k] = w;
-    }
-    weight[j] = Math.max(ratio, this.initialWeight(j));
-  }
-
-  private initialWeight(j: number): number {
-    const sc = this.cols.scale(j);
-    return 1 / (sc * sc);
-  }
-
-  private weightOf(j: number): number {
-    return this.weight[j] || (this.weight[j] = this.initialWeight(j));
   }
 
   /** out = W⁻¹·v, over v's nonzeros only. */
