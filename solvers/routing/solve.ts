@@ -4,6 +4,7 @@ import { inputError } from '../../src/errors.js';
 import { routeCost, type CvrpInstance } from './instance.js';
 import { localSearch } from './local-search.js';
 import { nearestNeighbours } from './neighbours.js';
+import { PenaltyManager } from './penalty-manager.js';
 import { Rng } from './rng.js';
 import { DEFAULT_SISR, recreate, ruin } from './ruin-recreate.js';
 import { savingsConstruction } from './savings.js';
@@ -62,16 +63,6 @@ const POOL_NEAR_BEST = 0.01;
 const POOL_MAX = 4000;
 const MIP_TIMEOUT_MS = 1000;
 const MIP_MIN_TIMEOUT_MS = 100;
-/**
- * Penalty management for time windows (as HGS and PyVRP do it): every PENALTY_WINDOW candidates the penalty per
- * unit of time warp grows when too few candidates kept every window and shrinks when nearly all did, so the search
- * crosses infeasible ground without settling there.
- */
-const PENALTY_WINDOW = 100;
-const TARGET_FEASIBLE_LOW = 0.25;
-const TARGET_FEASIBLE_HIGH = 0.5;
-const PENALTY_UP = 1.3;
-const PENALTY_DOWN = 0.85;
 /** A penalty no time warp can pay for: local search with it keeps every window. */
 const FEASIBLE_ONLY = 1e9;
 const WARP_EPS = 1e-9;
@@ -127,10 +118,9 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   let fixedPart = 0;
   for (const k of best.vtype) fixedPart += types[k].fixedCost;
   const meanEdge = Math.max(best.cost - fixedPart, 1e-9) / (inst.n + best.routes.length);
-  let warpPenalty = 1;
+  const penalty = new PenaltyManager();
   // A route beyond the fleet costs as much as many edges, so the annealing gives routes up until the fleet suffices.
   const extraRoute = EXTRA_ROUTE_EDGES * meanEdge;
-  let feasibleCandidates = 0;
   let cur = best.clone();
   let spare: RouteState | null = null;
   let iterations = 0;
@@ -191,16 +181,8 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
     const cand: RouteState = spare ? spare.copyFrom(cur) : cur.clone();
     spare = null;
     const removed = ruin(cand, nb, rng, DEFAULT_SISR);
-    recreate(cand, removed, rng, DEFAULT_SISR, { warp: warpPenalty, extraRoute }, nb);
-    if (timed) {
-      if (cand.totalTimeWarp() <= WARP_EPS) feasibleCandidates++;
-      if (iterations % PENALTY_WINDOW === 0) {
-        const share = feasibleCandidates / PENALTY_WINDOW;
-        if (share < TARGET_FEASIBLE_LOW) warpPenalty = Math.min(warpPenalty * PENALTY_UP, 1e6);
-        else if (share > TARGET_FEASIBLE_HIGH) warpPenalty = Math.max(warpPenalty * PENALTY_DOWN, 1e-3);
-        feasibleCandidates = 0;
-      }
-    }
+    recreate(cand, removed, rng, DEFAULT_SISR, { warp: penalty.warp, extraRoute }, nb);
+    if (timed) penalty.register(cand.totalTimeWarp() <= WARP_EPS);
     // Local search polishes new bests only (as in SISR); late candidates travel on through the annealing.
     if (cand.cost < best.cost - 1e-9 && cand.totalTimeWarp() <= WARP_EPS) {
       // Only moves touching the routes this iteration changed are tried at first (then wherever moves change routes):
@@ -211,7 +193,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
         remember(best);
       }
     }
-    const penalties = { warp: warpPenalty, extraRoute };
+    const penalties = { warp: penalty.warp, extraRoute };
     if (cand.penalisedCost(penalties) < cur.penalisedCost(penalties) - temp * Math.log(rng.next() + 1e-300)) {
       spare = cur;
       cur = cand;
@@ -243,7 +225,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       improvedByRecombination,
       recombinationMs,
       elapsedMs: opts.now() - start,
-      warpPenalty: timed ? warpPenalty : 0,
+      warpPenalty: timed ? penalty.warp : 0,
     },
   };
 }
