@@ -1,4 +1,5 @@
 // Day-and-week decomposition (MSTL-like): smoothed daily and weekly profiles, a trend, and an autoregression of the rest.
+import { addToBucket, emptyBucketSums } from './bucket-sums.js';
 import { dayNumber, weekday } from './calendar.js';
 import { accumulateRows, emptyNormalEquations, solveRidge } from './linalg.js';
 
@@ -94,14 +95,10 @@ function profile(
   ageCycles: Float64Array,
   halfLife: number,
 ): number[] {
-  const sum = new Float64Array(phases);
-  const wsum = new Float64Array(phases);
-  for (let t = 0; t < d.length; t++) {
-    const w = Math.pow(0.5, ageCycles[t] / halfLife);
-    sum[phaseOf[t]] += w * d[t];
-    wsum[phaseOf[t]] += w;
-  }
-  const out = Array.from(sum, (s, k) => (wsum[k] > 0 ? s / wsum[k] : 0));
+  const byPhase = emptyBucketSums(phases);
+  for (let t = 0; t < d.length; t++) addToBucket(byPhase, phaseOf[t], d[t], Math.pow(0.5, ageCycles[t] / halfLife));
+  const { sum, weight } = byPhase;
+  const out = Array.from(sum, (s, k) => (weight[k] > 0 ? s / weight[k] : 0));
   const mean = out.reduce((a, b) => a + b, 0) / phases;
   return out.map((v) => v - mean);
 }

@@ -1,4 +1,5 @@
 // Prediction intervals calibrated from rolling-origin backtest residuals, per horizon step.
+import { addToBucket, emptyBucketSums } from './bucket-sums.js';
 
 /**
  * Per-step scale times pooled standardized quantiles. A horizon step sees only one residual per origin,
@@ -37,16 +38,14 @@ export function calibrateIntervals(
   slotCount = 0,
 ): IntervalCalibration {
   const origins = Math.floor(residuals.length / horizon);
-  const sum = new Float64Array(horizon);
-  const cnt = new Float64Array(horizon);
+  const byStep = emptyBucketSums(horizon);
   for (let o = 0; o < origins; o++) {
     for (let h = 0; h < horizon; h++) {
       const r = residuals[o * horizon + h];
-      if (r !== r) continue;
-      sum[h] += r * r;
-      cnt[h] += 1;
+      if (r === r) addToBucket(byStep, h, r * r);
     }
   }
+  const { sum, weight: cnt } = byStep;
   const rms = new Float64Array(horizon);
   let lastGood = NaN;
   for (let h = 0; h < horizon; h++) {
@@ -110,15 +109,13 @@ function slotMultipliers(
   slots: Uint32Array,
   slotCount: number,
 ): number[] {
-  const sum = new Float64Array(slotCount);
-  const cnt = new Float64Array(slotCount);
+  const bySlot = emptyBucketSums(slotCount);
   for (let i = 0; i < residuals.length; i++) {
     const r = residuals[i];
     const s = scale[i % horizon];
-    if (r !== r || s !== s) continue;
-    sum[slots[i]] += (r / s) ** 2;
-    cnt[slots[i]] += 1;
+    if (r === r && s === s) addToBucket(bySlot, slots[i], (r / s) ** 2);
   }
+  const { sum, weight: cnt } = bySlot;
   const half = Math.max(1, Math.round(slotCount / 48));
   const out: number[] = new Array(slotCount);
   let total = 0;

@@ -255,12 +255,7 @@ export const DispatchRequestSchema = Obj(
 );
 
 export type TimeWindow = Static<typeof TimeWindowSchema>;
-export type RegularEvent = Static<typeof RegularEventSchema>;
 export type Feeder = Static<typeof FeederSchema>;
-export type BatteryResource = Static<typeof BatterySchema>;
-export type HvacResource = Static<typeof HvacSchema>;
-export type EvResource = Static<typeof EvSchema>;
-export type IndustrialResource = Static<typeof IndustrialSchema>;
 export type DrResource = Static<typeof DrResourceSchema>;
 export type CityResourceRef = Static<typeof CityResourceRefSchema>;
 export type CityFeederResources = Static<typeof CityFeederResourcesSchema>;

@@ -6,14 +6,10 @@ import { evaluateObjective, type LpResult, type LpSolveOptions } from './result.
 /** The options a HiGHS run reads: plain data, so they cross to a solver thread (no executor). */
 export type HighsSolveOptions = Omit<LpSolveOptions, 'highs'>;
 
-const MODEL_STATUS_OPTIMAL = 7;
-const MODEL_STATUS_INFEASIBLE = 8;
-const MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE = 9;
-const MODEL_STATUS_UNBOUNDED = 10;
-const MODEL_STATUS_TIME_LIMIT = 13;
+/** The codes of HiGHS's enums that the result reads and the warm start writes (HighsModelStatus, HighsBasisStatus). */
+const MODEL_STATUS = { optimal: 7, infeasible: 8, unboundedOrInfeasible: 9, unbounded: 10, timeLimit: 13 } as const;
 const SOLUTION_STATUS_FEASIBLE = 2;
-const AT_LOWER = 0;
-const BASIC = 1;
+const BASIS_STATUS = { atLower: 0, basic: 1 } as const;
 
 /** Solves synchronously on `highs`; callers keep it off the event loop (a HighsExecutor's threads, see highs.ts). */
 export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOptions = {}): LpResult {
@@ -46,11 +42,11 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
     if (isMip && model.start) hm.setSolution({ colValue: model.start });
     hm.run();
     const status = hm.getModelStatus();
-    if (status === MODEL_STATUS_INFEASIBLE) return empty('infeasible', model);
-    if (status === MODEL_STATUS_UNBOUNDED || status === MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE)
+    if (status === MODEL_STATUS.infeasible) return empty('infeasible', model);
+    if (status === MODEL_STATUS.unbounded || status === MODEL_STATUS.unboundedOrInfeasible)
       return empty('unbounded', model);
     const hasPrimal = hm.info.get('primal_solution_status') === SOLUTION_STATUS_FEASIBLE;
-    const timeLimitReached = status === MODEL_STATUS_TIME_LIMIT ? { timeLimitReached: true } : {};
+    const timeLimitReached = status === MODEL_STATUS.timeLimit ? { timeLimitReached: true } : {};
     if (!hasPrimal)
       return {
         ...empty('error', model, `HiGHS model status ${status} without a feasible solution`),
@@ -61,7 +57,7 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
     const mipGap = isMip ? Number(hm.info.get('mip_gap')) : undefined;
     return {
       backend: 'highs',
-      status: status === MODEL_STATUS_OPTIMAL ? 'optimal' : 'feasible',
+      status: status === MODEL_STATUS.optimal ? 'optimal' : 'feasible',
       objective: evaluateObjective(model, x),
       x,
       ...(isMip ? { mipGap } : { rowDuals: solution.rowDual }),
@@ -78,10 +74,10 @@ export function solveOnHighs(highs: Highs, model: LpModel, options: HighsSolveOp
  */
 function startBasis(model: LpModel): { colStatus: Int32Array; rowStatus: Int32Array } {
   const colStatus = new Int32Array(model.numCols);
-  const rowStatus = new Int32Array(model.numRows).fill(BASIC);
+  const rowStatus = new Int32Array(model.numRows).fill(BASIS_STATUS.basic);
   for (let k = 0; k < model.basicCols.length; k++) {
-    colStatus[model.basicCols[k]] = BASIC;
-    rowStatus[model.basicRows[k]] = AT_LOWER;
+    colStatus[model.basicCols[k]] = BASIS_STATUS.basic;
+    rowStatus[model.basicRows[k]] = BASIS_STATUS.atLower;
   }
   return { colStatus, rowStatus };
 }

@@ -4,6 +4,7 @@ import { inputError } from '../../src/errors.js';
 import { routeCost, type CvrpInstance } from './instance.js';
 import { localSearch } from './local-search.js';
 import { nearestNeighbours } from './neighbours.js';
+import { PenaltyManager } from './penalty-manager.js';
 import { Rng } from './rng.js';
 import { DEFAULT_SISR, recreate, ruin } from './ruin-recreate.js';
 import { savingsConstruction } from './savings.js';
@@ -45,33 +46,29 @@ export interface SolveResult {
 
 const GRANULARITY = 20;
 /**
- * One annealing over the whole run, its temperature falling exponentially from T_START to T_END as the budget (or the
+ * One annealing over the whole run, its temperature falling exponentially from `start` to `end` as the budget (or the
  * iteration cap) is used, as SISR does over its iterations; tying it to the clock makes the last seconds of any limit
  * the cold, improving ones. Temperatures are fractions of the mean edge of the first solution, so the schedule is
- * scale-free.
+ * scale-free. With time windows the earlier, cooler schedule is kept: the hot one measured worse on Solomon R105 and
+ * RC201.
  */
-const T_START = 1;
-const T_END = 0.01;
-/** With time windows the earlier, cooler schedule is kept: the hot one measured worse on Solomon R105 and RC201. */
-const T_START_WINDOWS = 0.1;
-const T_END_WINDOWS = 0.002;
-/** The pool of routes met is recombined at each of these fractions of the run (and once more at its end). */
-const RECOMBINE_AT = [0.2, 0.4, 0.6, 0.8];
-const POOL_SAMPLE_EVERY = 50;
-const POOL_NEAR_BEST = 0.01;
-const POOL_MAX = 4000;
-const MIP_TIMEOUT_MS = 1000;
-const MIP_MIN_TIMEOUT_MS = 100;
-/**
- * Penalty management for time windows (as HGS and PyVRP do it): every PENALTY_WINDOW candidates the penalty per
- * unit of time warp grows when too few candidates kept every window and shrinks when nearly all did, so the search
- * crosses infeasible ground without settling there.
- */
-const PENALTY_WINDOW = 100;
-const TARGET_FEASIBLE_LOW = 0.25;
-const TARGET_FEASIBLE_HIGH = 0.5;
-const PENALTY_UP = 1.3;
-const PENALTY_DOWN = 0.85;
+const ANNEALING = {
+  plain: { start: 1, end: 0.01 },
+  timeWindows: { start: 0.1, end: 0.002 },
+} as const;
+/** Set-partitioning recombination of the routes met (`set-partition.ts`). */
+const RECOMBINATION = {
+  /** The pool is recombined at each of these fractions of the run (and once more at its end). */
+  at: [0.2, 0.4, 0.6, 0.8],
+  /** Every this many iterations the current solution's routes join the pool, when within `nearBest` of the best. */
+  sampleEvery: 50,
+  nearBest: 0.01,
+  /** Routes the MIP is given at most (`trimPool`). */
+  poolMax: 4000,
+  /** The MIP's time budget, and its floor when the deadline is nearer. */
+  timeoutMs: 1000,
+  minTimeoutMs: 100,
+} as const;
 /** A penalty no time warp can pay for: local search with it keeps every window. */
 const FEASIBLE_ONLY = 1e9;
 const WARP_EPS = 1e-9;
@@ -127,10 +124,9 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   let fixedPart = 0;
   for (const k of best.vtype) fixedPart += types[k].fixedCost;
   const meanEdge = Math.max(best.cost - fixedPart, 1e-9) / (inst.n + best.routes.length);
-  let warpPenalty = 1;
+  const penalty = new PenaltyManager();
   // A route beyond the fleet costs as much as many edges, so the annealing gives routes up until the fleet suffices.
   const extraRoute = EXTRA_ROUTE_EDGES * meanEdge;
-  let feasibleCandidates = 0;
   let cur = best.clone();
   let spare: RouteState | null = null;
   let iterations = 0;
@@ -143,18 +139,19 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
   // The share of the run done: the larger of the iterations against their cap and the time against the budget.
   let progress = 0;
   let nextRecombination = 0;
-  const t0 = (timed ? T_START_WINDOWS : T_START) * meanEdge;
-  const ratio = timed ? T_END_WINDOWS / T_START_WINDOWS : T_END / T_START;
+  const schedule = timed ? ANNEALING.timeWindows : ANNEALING.plain;
+  const t0 = schedule.start * meanEdge;
+  const ratio = schedule.end / schedule.start;
   let temp = t0;
 
   const recombineAndRestart = async (): Promise<void> => {
     if (pool.size > best.routes.length) {
       recombinations++;
       // The MIP may outlast the deadline by at most its floor, so a short budget still gets one recombination.
-      const timeout = Math.max(MIP_MIN_TIMEOUT_MS, Math.min(MIP_TIMEOUT_MS, deadline - opts.now()));
+      const timeout = Math.max(RECOMBINATION.minTimeoutMs, Math.min(RECOMBINATION.timeoutMs, deadline - opts.now()));
       const mipStart = opts.now();
       const chosen = await recombine(
-        trimPool(pool, POOL_MAX, best),
+        trimPool(pool, RECOMBINATION.poolMax, best),
         inst.n,
         best.routes,
         timeout,
@@ -182,7 +179,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       temp = t0 * Math.pow(ratio, Math.min(progress, 1));
     }
     if (progress >= 1 || iterations >= maxIterations) break;
-    if (nextRecombination < RECOMBINE_AT.length && progress >= RECOMBINE_AT[nextRecombination]) {
+    if (nextRecombination < RECOMBINATION.at.length && progress >= RECOMBINATION.at[nextRecombination]) {
       nextRecombination++;
       await recombineAndRestart();
     }
@@ -191,16 +188,8 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
     const cand: RouteState = spare ? spare.copyFrom(cur) : cur.clone();
     spare = null;
     const removed = ruin(cand, nb, rng, DEFAULT_SISR);
-    recreate(cand, removed, rng, DEFAULT_SISR, { warp: warpPenalty, extraRoute }, nb);
-    if (timed) {
-      if (cand.totalTimeWarp() <= WARP_EPS) feasibleCandidates++;
-      if (iterations % PENALTY_WINDOW === 0) {
-        const share = feasibleCandidates / PENALTY_WINDOW;
-        if (share < TARGET_FEASIBLE_LOW) warpPenalty = Math.min(warpPenalty * PENALTY_UP, 1e6);
-        else if (share > TARGET_FEASIBLE_HIGH) warpPenalty = Math.max(warpPenalty * PENALTY_DOWN, 1e-3);
-        feasibleCandidates = 0;
-      }
-    }
+    recreate(cand, removed, rng, DEFAULT_SISR, { warp: penalty.warp, extraRoute }, nb);
+    if (timed) penalty.register(cand.totalTimeWarp() <= WARP_EPS);
     // Local search polishes new bests only (as in SISR); late candidates travel on through the annealing.
     if (cand.cost < best.cost - 1e-9 && cand.totalTimeWarp() <= WARP_EPS) {
       // Only moves touching the routes this iteration changed are tried at first (then wherever moves change routes):
@@ -211,11 +200,12 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
         remember(best);
       }
     }
-    const penalties = { warp: warpPenalty, extraRoute };
+    const penalties = { warp: penalty.warp, extraRoute };
     if (cand.penalisedCost(penalties) < cur.penalisedCost(penalties) - temp * Math.log(rng.next() + 1e-300)) {
       spare = cur;
       cur = cand;
-      if (iterations % POOL_SAMPLE_EVERY === 0 && cur.cost <= best.cost * (1 + POOL_NEAR_BEST)) remember(cur);
+      if (iterations % RECOMBINATION.sampleEvery === 0 && cur.cost <= best.cost * (1 + RECOMBINATION.nearBest))
+        remember(cur);
     } else spare = cand;
   }
   await recombineAndRestart();
@@ -243,7 +233,7 @@ export async function solveCvrp(inst: CvrpInstance, opts: SolveOptions): Promise
       improvedByRecombination,
       recombinationMs,
       elapsedMs: opts.now() - start,
-      warpPenalty: timed ? warpPenalty : 0,
+      warpPenalty: timed ? penalty.warp : 0,
     },
   };
 }

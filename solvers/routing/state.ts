@@ -10,9 +10,10 @@ const NO_TIMES: RouteTimes = {
   suffixLatest: new Float64Array(1),
 };
 
-/** Prices of infeasibility during search: per unit of time warp and per route beyond the vehicle limit. */
+/** What `clone` builds before copying into it. */
 const NO_ROUTES: number[][] = [];
 
+/** Prices of infeasibility during search: per unit of time warp and per route beyond the vehicle limit. */
 export interface Penalties {
   readonly warp: number;
   readonly extraRoute: number;
@@ -47,35 +48,12 @@ export class RouteState {
    */
   private owned = new Set<number[]>();
 
-  /**
-   * `types` gives each route's vehicle type (mixed fleet); without it each route takes the cheapest that carries it.
-   * `copyOf` (for `clone`) copies that state instead: cloning through the constructor keeps every state one object
-   * shape, so the search's hot functions see one shape, not two.
-   */
+  /** `types` gives each route's vehicle type (mixed fleet); without it each route takes the cheapest that carries it. */
   constructor(
     readonly inst: CvrpInstance,
     routes: number[][],
     types?: readonly number[],
-    copyOf?: RouteState,
   ) {
-    if (copyOf) {
-      this.routes = copyOf.routes.slice();
-      this.load = copyOf.load.slice();
-      this.travel = copyOf.travel.slice();
-      this.serviceTime = copyOf.serviceTime.slice();
-      this.timeWarp = copyOf.timeWarp.slice();
-      // Summaries are replaced, never mutated, so the copy may share them.
-      this.times = copyOf.times.slice();
-      this.vtype = copyOf.vtype.slice();
-      this.objective = copyOf.objective.slice();
-      this.used = copyOf.used.slice();
-      this.routeOf = new Int32Array(copyOf.routeOf);
-      this.positionOf = new Int32Array(copyOf.positionOf);
-      this.cost = copyOf.cost;
-      // The route arrays are now shared, so neither state may change them in place any more.
-      copyOf.owned.clear();
-      return;
-    }
     this.routes = [];
     this.load = [];
     this.travel = [];
@@ -94,8 +72,9 @@ export class RouteState {
     if (inst.mixedFleet) retype(this);
   }
 
+  /** A copy sharing this state's route arrays until either changes one (`writableRoute`). */
   clone(): RouteState {
-    return new RouteState(this.inst, NO_ROUTES, undefined, this);
+    return new RouteState(this.inst, NO_ROUTES).copyFrom(this);
   }
 
   /**
@@ -108,6 +87,7 @@ export class RouteState {
     this.travel = other.travel.slice();
     this.serviceTime = other.serviceTime.slice();
     this.timeWarp = other.timeWarp.slice();
+    // Summaries are replaced, never mutated, so the copy may share them.
     this.times = other.times.slice();
     this.vtype = other.vtype.slice();
     this.objective = other.objective.slice();
@@ -115,6 +95,7 @@ export class RouteState {
     this.routeOf.set(other.routeOf);
     this.positionOf.set(other.positionOf);
     this.cost = other.cost;
+    // The route arrays are now shared, so neither state may change them in place any more.
     this.owned.clear();
     other.owned.clear();
     return this;
