@@ -10,6 +10,16 @@ export function resized<T extends NumberArray>(from: T, length: number, keep = f
   return to;
 }
 
+/** `count` zeroed vectors of `length` each: the work vectors a solver sizes together. */
+export function float64Vectors(count: number, length: number): Float64Array[] {
+  return Array.from({ length: count }, () => new Float64Array(length));
+}
+
+/** Each of `arrays` resized to `length` (see `resized`): the columns of one table grow together. */
+export function resizedEach<T extends NumberArray>(arrays: readonly T[], length: number): T[] {
+  return arrays.map((a) => resized(a, length));
+}
+
 /** `capacity` doubled until it holds `need` elements (capacity itself when it already does). */
 export function doubledCapacity(capacity: number, need: number): number {
   let size = capacity;

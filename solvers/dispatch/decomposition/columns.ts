@@ -1,5 +1,5 @@
 // Column storage of the restricted master: cost, bounds, convexity set and sparse coupling entries, growing in place.
-import { resized } from '../../../src/typed-arrays.js';
+import { resized, resizedEach } from '../../../src/typed-arrays.js';
 
 /** Growable typed arrays: the master appends columns every round and reads them in tight loops. */
 export class ColumnStore {
@@ -103,11 +103,11 @@ export class ColumnStore {
 
   private growCols(): void {
     const cap = this.cost.length * 2;
-    this.cost = resized(this.cost, cap);
-    this.lower = resized(this.lower, cap);
-    this.upper = resized(this.upper, cap);
+    [this.cost, this.lower, this.upper, this.scales] = resizedEach(
+      [this.cost, this.lower, this.upper, this.scales],
+      cap,
+    );
     this.set = resized(this.set, cap);
-    this.scales = resized(this.scales, cap);
     this.start = resized(this.start, cap + 1);
   }
 }

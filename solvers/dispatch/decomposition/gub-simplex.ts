@@ -1,5 +1,5 @@
 // Primal simplex for the restricted master, with generalized upper bounding: only the coupling rows are factorized.
-import { resized } from '../../../src/typed-arrays.js';
+import { float64Vectors, resized, resizedEach } from '../../../src/typed-arrays.js';
 import { ColumnStore } from './columns.js';
 import { BasisLu } from './basis-lu.js';
 import { exchangeColumn, invert } from './dense.js';
@@ -117,15 +117,9 @@ export class GubSimplex {
     this.cW = new Float64Array(m);
     // the dense inverse and its refactorization's matrices only below SPARSE_FROM rows
     const dense = m < this.sparseFrom ? m * m : 0;
-    this.inv = new Float64Array(dense);
-    this.pi = new Float64Array(m);
-    this.tmp = new Float64Array(m);
-    this.alpha = new Float64Array(m);
-    this.zrow = new Float64Array(m);
-    this.zrow2 = new Float64Array(m);
+    [this.inv, this.work, this.invTmp] = float64Vectors(3, dense);
+    [this.pi, this.tmp, this.alpha, this.zrow, this.zrow2] = float64Vectors(5, m);
     this.nz = new Int32Array(2 * m);
-    this.work = new Float64Array(dense);
-    this.invTmp = new Float64Array(dense);
     this.order = new Int32Array(m);
   }
 
@@ -167,11 +161,8 @@ export class GubSimplex {
   addSet(): number {
     if (this.numSets >= this.key.length) {
       const size = this.key.length * 2;
-      this.key = resized(this.key, size);
-      this.setRate = resized(this.setRate, size);
-      this.setMark = resized(this.setMark, size);
-      this.uStamp = resized(this.uStamp, size);
-      this.uValue = resized(this.uValue, size);
+      [this.key, this.setMark, this.uStamp] = resizedEach([this.key, this.setMark, this.uStamp], size);
+      [this.setRate, this.uValue] = resizedEach([this.setRate, this.uValue], size);
     }
     this.key[this.numSets] = -1;
     return this.numSets++;

@@ -3,6 +3,7 @@ import type { LocalRow } from './block.js';
 import type { Plan } from './oracle.js';
 import { SmallLp } from './small-lp.js';
 import { DecompositionNumericalError } from './numerical-error.js';
+import { float64Vectors } from '../../../src/typed-arrays.js';
 
 /** Minimizes Σ a·primary + Σ b·secondary (+ call costs) over the set the method knows; writes the plan, returns the minimum. */
 export type BlockMethod = (a: Float64Array, b: Float64Array, plan: Plan) => number;
@@ -28,12 +29,7 @@ export class RowScratch {
   readonly on: Float64Array;
 
   constructor(readonly n: number) {
-    this.a = new Float64Array(n);
-    this.b = new Float64Array(n);
-    this.sp = new Float64Array(n);
-    this.primary = new Float64Array(n);
-    this.secondary = new Float64Array(n);
-    this.on = new Float64Array(n);
+    [this.a, this.b, this.sp, this.primary, this.secondary, this.on] = float64Vectors(6, n);
   }
 }
 
