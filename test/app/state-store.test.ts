@@ -21,25 +21,25 @@ describe('StateStore checkpoints', () => {
       // 6 MB in batches of 32 models of 12 kB, as refit batches save them: more than one automatic checkpoint's worth.
       for (let b = 0; b < 16; b++) {
         store.transaction(() => {
-          for (let i = 0; i < 32; i++) store.saveModel('laneGroup', `s${b}-${i}`, record(b, i));
+          for (let i = 0; i < 32; i++) store.models.save('laneGroup', `s${b}-${i}`, record(b, i));
         });
       }
       await until(() => store.checkpointStats().checkpoints > 0);
       expect(store.checkpointStats().failed).toBeNull();
-      store.saveDocument('plans', 'k', 'v');
+      store.documents.save('plans', 'k', 'v');
       const before = store.checkpointStats().checkpoints;
       await until(() => store.checkpointStats().checkpoints > before);
       store.close();
 
       const again = StateStore.open(dir);
       try {
-        const models = again.models('laneGroup');
+        const models = again.models.list('laneGroup');
         expect(models).toHaveLength(16 * 32);
         for (const m of models) {
-          const [b, i] = m.id.slice(1).split('-').map(Number);
-          expect(m.record).toBe(record(b, i));
+          const [b, i] = m.key.slice(1).split('-').map(Number);
+          expect(m.body).toBe(record(b, i));
         }
-        expect(again.documents('plans')).toEqual([{ key: 'k', body: 'v' }]);
+        expect(again.documents.list('plans')).toEqual([{ key: 'k', body: 'v' }]);
       } finally {
         again.close();
       }
