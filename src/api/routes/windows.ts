@@ -6,7 +6,7 @@ import { ANY_ROLE, principal, type Principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { Instant } from '../../formats.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { keyFilter, mayReadOperator } from '../window-scope.js';
 
 const Params = Type.Object({ operator: Type.String({ description: 'operator name from GET /v1/operators' }) });
@@ -72,7 +72,7 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
     return { op, allowed: keyFilter(p, op, ctx.city.city) };
   };
   return async (app) => {
-    const tags = ['windows'];
+    const anyRole = routeOptions(ANY_ROLE, ['windows']);
     /** A GET on one operator (`:operator` in the URL), which the handler receives already resolved in scope. */
     const operatorRoute = <Q extends TSchema>(
       url: string,
@@ -81,29 +81,22 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
     ) =>
       app.get<{ Params: Static<typeof Params>; Querystring: Static<Q> }>(
         url,
-        {
-          config: { access: ANY_ROLE },
-          schema: {
-            tags,
-            summary: doc.summary,
-            params: Params,
-            querystring: doc.querystring,
-            response: { 200: doc.response, ...errors(400, 404, ...AUTH_ERRORS) },
-          },
-        },
+        anyRole({
+          summary: doc.summary,
+          params: Params,
+          querystring: doc.querystring,
+          ok: { 200: doc.response },
+          errors: [400, 404],
+        }),
         async (request) => handle(request.query, operatorInScope(request, request.params.operator)),
       );
 
     app.get(
       '/operators',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          tags,
-          summary: 'Window operators the caller may read',
-          response: { 200: Type.Object({ operators: Type.Array(Operator) }), ...errors(...AUTH_ERRORS) },
-        },
-      },
+      anyRole({
+        summary: 'Window operators the caller may read',
+        ok: { 200: Type.Object({ operators: Type.Array(Operator) }) },
+      }),
       async (request) => ({ operators: readable(principal(request)) }),
     );
 
