@@ -48,3 +48,37 @@ describe('StateStore checkpoints', () => {
     }
   });
 });
+
+describe('StateStore records', () => {
+  it('keeps models and documents apart, replaces by key, and deletes a series or a kind with its models', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-state-'));
+    const store = StateStore.open(dir);
+    try {
+      store.models.save('feeder', 'a', '{"v":1}');
+      store.models.save('feeder', 'a', '{"v":2}');
+      store.models.save('feeder', 'b', '{"v":3}');
+      store.models.save('bin', 'a', '{"v":4}');
+      store.documents.save('feeder', 'a', 'doc');
+      store.saveChunks('feeder', 'a', 0, 2, new Float64Array([1, 2]), 0);
+      expect(store.models.list('feeder')).toEqual([
+        { key: 'a', body: '{"v":2}' },
+        { key: 'b', body: '{"v":3}' },
+      ]);
+
+      store.deleteSeries('feeder', 'a');
+      expect(store.models.list('feeder')).toEqual([{ key: 'b', body: '{"v":3}' }]);
+      expect(store.series('feeder', 2)).toEqual([]);
+      expect(store.documents.list('feeder')).toEqual([{ key: 'a', body: 'doc' }]);
+
+      store.deleteKind('feeder');
+      expect(store.models.list('feeder')).toEqual([]);
+      expect(store.models.list('bin')).toEqual([{ key: 'a', body: '{"v":4}' }]);
+
+      store.documents.delete('feeder', 'a');
+      expect(store.documents.list('feeder')).toEqual([]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
