@@ -16,6 +16,7 @@ export {
 export { HttpProblem } from './problem.js';
 export type { PlanInputStep } from './plans/kinds.js';
 export { errors, AUTH_ERRORS } from './schemas/common.js';
+export { routeOptions, type RouteContract } from './route-options.js';
 export { loadManagedCity, managedCityFile } from './city-model.js';
 export { gracefulShutdown, type ShutdownParts } from './shutdown.js';
 export { liveRoutes, type LiveApi, type LiveRouteOptions, type WarmUpProgress } from './live/index.js';

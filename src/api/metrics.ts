@@ -2,13 +2,68 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pipeline } from '../app/index.js';
-import type { LateRateStatus } from '../stream/index.js';
+import type { EngineStats, LateRateStatus } from '../stream/index.js';
+
+/** The engine stats that are one number. */
+type ScalarStat = { [K in keyof EngineStats]: EngineStats[K] extends number ? K : never }[keyof EngineStats];
 
 /** Consumer lag per topic partition, reported by a Kafka source at scrape time. */
 export type LagProvider = () => { topic: string; partition: number; lag: number }[];
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SOLVER_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+
+/** Engine figures exported as they are at scrape time: counters (running totals) and gauges, by the stat they read. */
+const ENGINE_METRICS: { type: 'counter' | 'gauge'; stat: ScalarStat; name: string; help: string }[] = [
+  {
+    type: 'counter',
+    stat: 'messages',
+    name: 'urbanflow_ingest_messages_total',
+    help: 'Messages (single readings or batches) received from every source',
+  },
+  {
+    type: 'counter',
+    stat: 'readings',
+    name: 'urbanflow_ingest_readings_total',
+    help: 'Readings received from every source',
+  },
+  {
+    type: 'counter',
+    stat: 'accepted',
+    name: 'urbanflow_readings_routed_total',
+    help: 'Valid readings routed to a window operator (one per operator that takes them)',
+  },
+  {
+    type: 'counter',
+    stat: 'badQuality',
+    name: 'urbanflow_readings_bad_quality_total',
+    help: 'Readings flagged bad by their sensor and skipped',
+  },
+  {
+    type: 'counter',
+    stat: 'late',
+    name: 'urbanflow_late_readings_total',
+    help: 'Readings refused as late by a window operator (one per operator), all sources',
+  },
+  {
+    type: 'counter',
+    stat: 'results',
+    name: 'urbanflow_window_results_total',
+    help: 'Window results emitted',
+  },
+  {
+    type: 'gauge',
+    stat: 'activeWindows',
+    name: 'urbanflow_active_windows',
+    help: 'Open windows across workers',
+  },
+  {
+    type: 'gauge',
+    stat: 'tasksInFlight',
+    name: 'urbanflow_worker_tasks_in_flight',
+    help: 'Reading batches sent to stream workers and not yet answered',
+  },
+];
 
 function counterFrom(registry: Registry, name: string, help: string, read: () => number): void {
   new Counter({
@@ -54,31 +109,11 @@ export class ApiMetrics {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'urbanflow_' });
     const stats = () => pipeline.engine.stats();
-    counterFrom(
-      r,
-      'urbanflow_ingest_messages_total',
-      'Messages (single readings or batches) received from every source',
-      () => stats().messages,
-    );
-    counterFrom(r, 'urbanflow_ingest_readings_total', 'Readings received from every source', () => stats().readings);
-    counterFrom(
-      r,
-      'urbanflow_readings_routed_total',
-      'Valid readings routed to a window operator (one per operator that takes them)',
-      () => stats().accepted,
-    );
-    counterFrom(
-      r,
-      'urbanflow_readings_bad_quality_total',
-      'Readings flagged bad by their sensor and skipped',
-      () => stats().badQuality,
-    );
-    counterFrom(
-      r,
-      'urbanflow_late_readings_total',
-      'Readings refused as late by a window operator (one per operator), all sources',
-      () => stats().late,
-    );
+    for (const m of ENGINE_METRICS) {
+      const read = () => stats()[m.stat];
+      if (m.type === 'counter') counterFrom(r, m.name, m.help, read);
+      else gaugeFrom(r, m.name, m.help, read);
+    }
     gaugeFrom(
       r,
       'urbanflow_late_drop_ratio',
@@ -91,7 +126,6 @@ export class ApiMetrics {
       '1 while the late share of the last minute is far above the usual one (a source clock or the out-of-orderness bound may be wrong)',
       () => (lateDrops().abnormal ? 1 : 0),
     );
-    counterFrom(r, 'urbanflow_window_results_total', 'Window results emitted', () => stats().results);
     new Counter({
       name: 'urbanflow_dead_letters_total',
       help: 'Readings or messages refused, by reason',
@@ -121,13 +155,6 @@ export class ApiMetrics {
         const w = stats().watermark;
         return Number.isFinite(w) ? w / 1000 : undefined;
       },
-    );
-    gaugeFrom(r, 'urbanflow_active_windows', 'Open windows across workers', () => stats().activeWindows);
-    gaugeFrom(
-      r,
-      'urbanflow_worker_tasks_in_flight',
-      'Reading batches sent to stream workers and not yet answered',
-      () => stats().tasksInFlight,
     );
     const lagProviders = this.lagProviders;
     new Gauge({

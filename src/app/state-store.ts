@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { configError } from '../errors.js';
 import { ensurePrivateDir, preparePrivateDatabase } from '../io/private-files.js';
+import { KeyedTexts } from './keyed-texts.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 const SCHEMA_VERSION = '2';
@@ -26,17 +27,6 @@ function prepare(db: Database.Database) {
     trimObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ? AND chunk < ?'),
     dropObs: db.prepare('DELETE FROM observations WHERE kind = ? AND id = ?'),
     dropKindObs: db.prepare('DELETE FROM observations WHERE kind = ?'),
-    modelsOf: db.prepare('SELECT id, record FROM models WHERE kind = ?'),
-    putModel: db.prepare(
-      'INSERT INTO models (kind, id, record) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET record = excluded.record',
-    ),
-    dropModel: db.prepare('DELETE FROM models WHERE kind = ? AND id = ?'),
-    dropKindModels: db.prepare('DELETE FROM models WHERE kind = ?'),
-    docsOf: db.prepare('SELECT key, body FROM documents WHERE namespace = ?'),
-    dropDoc: db.prepare('DELETE FROM documents WHERE namespace = ? AND key = ?'),
-    putDoc: db.prepare(
-      'INSERT INTO documents (namespace, key, body) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET body = excluded.body',
-    ),
   };
 }
 
@@ -48,6 +38,10 @@ export class StateStore {
   private readonly db: Database.Database;
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly checkpointer: WalCheckpointer;
+  /** Fitted models: a record (JSON) per kind and series id. */
+  readonly models: KeyedTexts;
+  /** Documents by namespace and key (the live plan versions). */
+  readonly documents: KeyedTexts;
 
   private constructor(readonly file: string) {
     try {
@@ -71,6 +65,13 @@ export class StateStore {
         `the state file ${file} has schema version ${version}; this urbanflow reads version ${SCHEMA_VERSION}: move it away to start afresh`,
       );
     this.stmts = prepare(this.db);
+    const wrote = () => this.wrote();
+    this.models = new KeyedTexts(this.db, { table: 'models', group: 'kind', key: 'id', body: 'record' }, wrote);
+    this.documents = new KeyedTexts(
+      this.db,
+      { table: 'documents', group: 'namespace', key: 'key', body: 'body' },
+      wrote,
+    );
     try {
       this.checkpointer = startWalCheckpointer(this.db, file);
     } catch (err) {
@@ -142,39 +143,20 @@ export class StateStore {
     this.wrote();
   }
 
-  models(kind: string): { id: string; record: string }[] {
-    return this.stmts.modelsOf.all(kind) as { id: string; record: string }[];
-  }
-
-  saveModel(kind: string, id: string, record: string): void {
-    this.stmts.putModel.run(kind, id, record);
-    this.wrote();
-  }
-
+  /** Deletes a series' observations and model together. */
   deleteSeries(kind: string, id: string): void {
-    this.stmts.dropObs.run(kind, id);
-    this.stmts.dropModel.run(kind, id);
-    this.wrote();
+    this.transaction(() => {
+      this.stmts.dropObs.run(kind, id);
+      this.models.delete(kind, id);
+    });
   }
 
+  /** Deletes every series and model of a kind. */
   deleteKind(kind: string): void {
-    this.stmts.dropKindObs.run(kind);
-    this.stmts.dropKindModels.run(kind);
-    this.wrote();
-  }
-
-  documents(namespace: string): { key: string; body: string }[] {
-    return this.stmts.docsOf.all(namespace) as { key: string; body: string }[];
-  }
-
-  saveDocument(namespace: string, key: string, body: string): void {
-    this.stmts.putDoc.run(namespace, key, body);
-    this.wrote();
-  }
-
-  deleteDocument(namespace: string, key: string): void {
-    this.stmts.dropDoc.run(namespace, key);
-    this.wrote();
+    this.transaction(() => {
+      this.stmts.dropKindObs.run(kind);
+      this.models.deleteGroup(kind);
+    });
   }
 
   transaction(fn: () => void): void {

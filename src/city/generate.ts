@@ -1,6 +1,7 @@
 // A deterministic city generator: a street grid with signalized intersections and corridors, feeders with DR resources, bins around depots.
 import { Rng } from '../random.js';
 import { generateIntersection } from './generate-intersection.js';
+import { generateResource } from './generate-resource.js';
 import { offset } from './geo.js';
 import { generateWaste } from './generate-waste.js';
 import type { City, Corridor, DrResource, Feeder, Intersection, WeatherStation } from './schema.js';
@@ -97,76 +98,6 @@ function generateGrid(rng: Rng, n: number): { intersections: Intersection[]; cor
     addCorridor(`cor-avenue-${c + 1}`, `Avenue ${c + 1} southbound`, chain, 50);
   }
   return { intersections, corridors };
-}
-
-function generateResource(rng: Rng, id: string): DrResource {
-  const sensor = `dr-${id}`;
-  const roll = rng.float();
-  if (roll < 0.2) {
-    const powerKW = round(rng.range(100, 1000), 10);
-    return {
-      id,
-      sensor,
-      type: 'battery',
-      powerKW,
-      energyKWh: round(powerKW * rng.range(2, 4), 10),
-      soc: round(rng.range(0.4, 0.9), 0.01),
-      socMin: 0.1,
-      socMax: 0.95,
-      roundTripEfficiency: round(rng.range(0.85, 0.92), 0.01),
-      costPerKWh: round(rng.range(0.02, 0.06), 0.001),
-      rampKWPerMinute: powerKW,
-      maxEventsPerDay: 2,
-    };
-  }
-  if (roll < 0.55) {
-    const shedKW = round(rng.range(50, 400), 5);
-    return {
-      id,
-      sensor,
-      type: 'hvac',
-      shedKW,
-      maxDurationMinutes: rng.pick([60, 120, 180, 240]),
-      reboundFraction: round(rng.range(0.3, 0.8), 0.05),
-      reboundMinutes: rng.pick([30, 60, 90]),
-      costPerKWh: round(rng.range(0.05, 0.15), 0.001),
-      costPerCall: round(rng.range(5, 30), 1),
-      rampKWPerMinute: round(shedKW / 5, 1),
-      availability: [{ start: '10:00', end: '21:00', days: [1, 2, 3, 4, 5] }],
-      maxEventsPerDay: 1,
-      maxEventsPerSeason: 20,
-    };
-  }
-  if (roll < 0.8) {
-    const maxChargeKW = round(rng.range(50, 500), 10);
-    return {
-      id,
-      sensor,
-      type: 'ev',
-      maxChargeKW,
-      shiftableKWh: round(maxChargeKW * rng.range(1, 3), 10),
-      deadline: rng.pick(['06:00', '07:00', '08:00']),
-      costPerKWh: round(rng.range(0.03, 0.08), 0.001),
-      rampKWPerMinute: maxChargeKW,
-      maxEventsPerDay: 2,
-    };
-  }
-  const minKW = round(rng.range(200, 1000), 10);
-  return {
-    id,
-    sensor,
-    type: 'industrial',
-    minKW,
-    maxKW: minKW + round(rng.range(300, 2000), 10),
-    noticeMinutes: rng.pick([30, 60, 120]),
-    minRunMinutes: rng.pick([30, 60, 120]),
-    costPerKWh: round(rng.range(0.1, 0.3), 0.001),
-    costPerCall: round(rng.range(50, 300), 1),
-    rampKWPerMinute: round(rng.range(50, 200), 10),
-    availability: [{ start: '08:00', end: '18:00', days: [1, 2, 3, 4, 5] }],
-    maxEventsPerDay: 1,
-    maxEventsPerSeason: 15,
-  };
 }
 
 function generateFeeders(rng: Rng, n: number, perFeeder: number, stations: WeatherStation[]): Feeder[] {

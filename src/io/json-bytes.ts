@@ -8,7 +8,6 @@ export const COLON = 0x3a;
 export const MINUS = 0x2d;
 export const DOT = 0x2e;
 export const ZERO = 0x30;
-export const NINE = 0x39;
 export const OPEN_ARRAY = 0x5b;
 export const CLOSE_ARRAY = 0x5d;
 export const OPEN_OBJECT = 0x7b;
@@ -17,4 +16,9 @@ export const CLOSE_OBJECT = 0x7d;
 /** Whether a byte is JSON white space (space, line feed, carriage return, tab). */
 export function isJsonSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Whether a byte is a decimal digit (its value is `c - ZERO`). */
+export function isJsonDigit(c: number): boolean {
+  return c >= ZERO && c <= 0x39;
 }

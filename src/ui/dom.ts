@@ -33,6 +33,11 @@ export function select(
   return h('select', attrs, ...values.map((v, i) => h('option', { value: v }, text(v, i))));
 }
 
+/** A form control with its text before it, in a label that wraps it (so the control needs no id to be named). */
+export function field(text: string, control: Node): HTMLLabelElement {
+  return h('label', {}, text, control);
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export function s(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
   const el = document.createElementNS(SVG_NS, tag);

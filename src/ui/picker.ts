@@ -1,6 +1,6 @@
 // A view's choice of one item among many (an intersection, a corridor, a feeder, a depot): a labelled <select> that
 // shows the chosen item, remembered so that the view opens on it again.
-import { h, select } from './dom.js';
+import { field, select } from './dom.js';
 
 export class Picker {
   /** The item shown last; kept across renders of the view. */
@@ -28,6 +28,6 @@ export class Picker {
       return show(id);
     };
     pick.addEventListener('change', () => void choose(pick.value));
-    return { label: h('label', {}, this.label, pick), choose };
+    return { label: field(this.label, pick), choose };
   }
 }

@@ -46,10 +46,27 @@ function atLeast(count: unknown, unit: string): string {
   return count === 1 ? 'must not be empty' : `must have at least ${count} ${unit}`;
 }
 
+/** An upper bound on a count of `unit` (items, characters). */
+function atMost(count: unknown, unit: string): string {
+  return `must have at most ${count} ${unit}`;
+}
+
+/** What is wrong, for the errors whose message does not depend on the value or the schema's bounds. */
+const FIXED_MESSAGES: Partial<Record<ValueErrorType, string>> = {
+  [ValueErrorType.String]: 'must be a string',
+  [ValueErrorType.Boolean]: 'must be true or false',
+  [ValueErrorType.Array]: 'must be an array',
+  [ValueErrorType.Object]: 'must be an object',
+  [ValueErrorType.ArrayUniqueItems]: 'must not repeat an item',
+  [ValueErrorType.ObjectRequiredProperty]: 'is required',
+};
+
 function describe(error: ValueError): string {
   const s = error.schema as Schema;
   // A schema may say in words what its pattern or format means (`errorMessage`, as the API contract reads it too).
   if (typeof s.errorMessage === 'string') return s.errorMessage;
+  const fixed = FIXED_MESSAGES[error.type];
+  if (fixed !== undefined) return fixed;
   switch (error.type) {
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:
@@ -67,28 +84,16 @@ function describe(error: ValueError): string {
       return `must be a finite number, got ${shown(error.value)}`;
     case ValueErrorType.Integer:
       return `must be an integer, got ${shown(error.value)}`;
-    case ValueErrorType.String:
-      return 'must be a string';
-    case ValueErrorType.Boolean:
-      return 'must be true or false';
-    case ValueErrorType.Array:
-      return 'must be an array';
-    case ValueErrorType.Object:
-      return 'must be an object';
     case ValueErrorType.ArrayMinItems:
       return atLeast(s.minItems, 'items');
     case ValueErrorType.ArrayMaxItems:
-      return `must have at most ${s.maxItems} items`;
-    case ValueErrorType.ArrayUniqueItems:
-      return 'must not repeat an item';
+      return atMost(s.maxItems, 'items');
     case ValueErrorType.StringMinLength:
       return atLeast(s.minLength, 'characters');
     case ValueErrorType.StringMaxLength:
-      return `must have at most ${s.maxLength} characters`;
+      return atMost(s.maxLength, 'characters');
     case ValueErrorType.StringPattern:
       return `must match ${s.pattern}${typeof s.description === 'string' ? ` (${s.description})` : ''}`;
-    case ValueErrorType.ObjectRequiredProperty:
-      return 'is required';
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(s.const)}`;
     default:

@@ -21,29 +21,63 @@ describe('StateStore checkpoints', () => {
       // 6 MB in batches of 32 models of 12 kB, as refit batches save them: more than one automatic checkpoint's worth.
       for (let b = 0; b < 16; b++) {
         store.transaction(() => {
-          for (let i = 0; i < 32; i++) store.saveModel('laneGroup', `s${b}-${i}`, record(b, i));
+          for (let i = 0; i < 32; i++) store.models.save('laneGroup', `s${b}-${i}`, record(b, i));
         });
       }
       await until(() => store.checkpointStats().checkpoints > 0);
       expect(store.checkpointStats().failed).toBeNull();
-      store.saveDocument('plans', 'k', 'v');
+      store.documents.save('plans', 'k', 'v');
       const before = store.checkpointStats().checkpoints;
       await until(() => store.checkpointStats().checkpoints > before);
       store.close();
 
       const again = StateStore.open(dir);
       try {
-        const models = again.models('laneGroup');
+        const models = again.models.list('laneGroup');
         expect(models).toHaveLength(16 * 32);
         for (const m of models) {
-          const [b, i] = m.id.slice(1).split('-').map(Number);
-          expect(m.record).toBe(record(b, i));
+          const [b, i] = m.key.slice(1).split('-').map(Number);
+          expect(m.body).toBe(record(b, i));
         }
-        expect(again.documents('plans')).toEqual([{ key: 'k', body: 'v' }]);
+        expect(again.documents.list('plans')).toEqual([{ key: 'k', body: 'v' }]);
       } finally {
         again.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('StateStore records', () => {
+  it('keeps models and documents apart, replaces by key, and deletes a series or a kind with its models', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uf-state-'));
+    const store = StateStore.open(dir);
+    try {
+      store.models.save('feeder', 'a', '{"v":1}');
+      store.models.save('feeder', 'a', '{"v":2}');
+      store.models.save('feeder', 'b', '{"v":3}');
+      store.models.save('bin', 'a', '{"v":4}');
+      store.documents.save('feeder', 'a', 'doc');
+      store.saveChunks('feeder', 'a', 0, 2, new Float64Array([1, 2]), 0);
+      expect(store.models.list('feeder')).toEqual([
+        { key: 'a', body: '{"v":2}' },
+        { key: 'b', body: '{"v":3}' },
+      ]);
+
+      store.deleteSeries('feeder', 'a');
+      expect(store.models.list('feeder')).toEqual([{ key: 'b', body: '{"v":3}' }]);
+      expect(store.series('feeder', 2)).toEqual([]);
+      expect(store.documents.list('feeder')).toEqual([{ key: 'a', body: 'doc' }]);
+
+      store.deleteKind('feeder');
+      expect(store.models.list('feeder')).toEqual([]);
+      expect(store.models.list('bin')).toEqual([{ key: 'a', body: '{"v":4}' }]);
+
+      store.documents.delete('feeder', 'a');
+      expect(store.documents.list('feeder')).toEqual([]);
+    } finally {
+      store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -13,7 +13,7 @@ import { isUrbanflowError } from '../../errors.js';
 import { allow, mayReadBin, principal, type Principal, type Role } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { notModified } from './conditional.js';
 import { missingOf, notReady, waitFor } from './not-ready.js';
 import type { LiveApi } from './plugin.js';
@@ -119,21 +119,18 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
   return async (app) => {
     const tags = ['forecasts'];
     for (const k of KINDS) {
-      const access = allow(...k.roles);
+      const readers = routeOptions(allow(...k.roles), tags);
       const readable = (request: FastifyRequest, id: string) =>
         !k.mayRead || k.mayRead(principal(request), ctx.city.city, id);
 
       app.get<{ Querystring: Static<typeof SeriesListQuery> }>(
         `/forecasts/${k.path}`,
-        {
-          config: { access },
-          schema: {
-            tags,
-            summary: `Every ${k.noun} series the caller may read, with its data and model state`,
-            querystring: SeriesListQuery,
-            response: { 200: SeriesList, ...errors(400, 404, 422, ...AUTH_ERRORS) },
-          },
-        },
+        readers({
+          summary: `Every ${k.noun} series the caller may read, with its data and model state`,
+          querystring: SeriesListQuery,
+          ok: { 200: SeriesList },
+          errors: [400, 404, 422],
+        }),
         async (request) => {
           const info = forecasts.kindInfo(k.kind);
           const now = time.now();
@@ -167,21 +164,18 @@ export function forecastRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
 
       app.get<{ Params: Record<string, string>; Querystring: Static<typeof ForecastQueryString> }>(
         `/forecasts/${k.path}/${k.paramPath}`,
-        {
-          config: { access },
-          schema: {
-            tags,
-            summary: `The ${k.noun} forecast with 80% and 95% prediction intervals`,
-            description:
-              'Point forecast and interval bounds per window from the window containing `from` (default now), the fitted model (fit time, data span) or the ' +
-              'cold-start fallback, and whether the data is stale. ETag of the content; If-None-Match answers 304. While the series is in cold start the ' +
-              'answer is 503 with Retry-After and the observations still missing.',
-            params: k.params,
-            querystring: ForecastQueryString,
-            produces: ['application/json', 'application/msgpack'],
-            response: { 200: ForecastReadySchema, 304: Type.Null(), ...errors(400, 404, 422, ...AUTH_ERRORS, 503) },
-          },
-        },
+        readers({
+          summary: `The ${k.noun} forecast with 80% and 95% prediction intervals`,
+          description:
+            'Point forecast and interval bounds per window from the window containing `from` (default now), the fitted model (fit time, data span) or the ' +
+            'cold-start fallback, and whether the data is stale. ETag of the content; If-None-Match answers 304. While the series is in cold start the ' +
+            'answer is 503 with Retry-After and the observations still missing.',
+          params: k.params,
+          querystring: ForecastQueryString,
+          produces: ['application/json', 'application/msgpack'],
+          ok: { 200: ForecastReadySchema, 304: Type.Null() },
+          errors: [400, 404, 422, 503],
+        }),
         async (
           request: FastifyRequest<{ Params: Record<string, string>; Querystring: Static<typeof ForecastQueryString> }>,
           reply: FastifyReply,

@@ -9,7 +9,7 @@ import { planToGeoJson, planToGpx } from '../../../solvers/routing/index.js';
 import { allow, mayUseDepot, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { GeoJson } from '../schemas/routing.js';
 import { derivedTag, EncodedAnswers, sendConditional } from './conditional.js';
 import { missingOf, notReady, waitFor, type MissingSeries } from './not-ready.js';
@@ -112,21 +112,17 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
   };
 
   return async (app) => {
-    const access = allow('waste-contractor', 'operator');
-    const tags = ['routes'];
+    const readers = routeOptions(allow('waste-contractor', 'operator'), ['routes']);
     const answers = new EncodedAnswers(CollectionRoutesAnswerSchema, 'collection routes');
 
     app.get<{ Params: Static<typeof DepotParams> }>(
       '/routes/depots/:depot',
-      {
-        config: { access },
-        schema: {
-          tags,
-          summary: "A depot's service dates that may be requested now, with the routes computed so far",
-          params: DepotParams,
-          response: { 200: DepotCalendar, ...errors(400, 404, ...AUTH_ERRORS) },
-        },
-      },
+      readers({
+        summary: "A depot's service dates that may be requested now, with the routes computed so far",
+        params: DepotParams,
+        ok: { 200: DepotCalendar },
+        errors: [400, 404],
+      }),
       async (request, reply) => {
         const d = depotInScope(request, request.params.depot);
         reply.header('cache-control', 'private, no-cache');
@@ -141,37 +137,33 @@ export function routeDayRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime
 
     app.get<{ Params: Static<typeof DepotDateParams>; Querystring: Static<typeof FormatQuery> }>(
       '/routes/depots/:depot/:date',
-      {
-        config: { access },
-        schema: {
-          tags,
-          summary: "A depot's collection routes for a service date, planned on the live bin fill forecasts",
-          description:
-            'Per truck the ordered stops with arrival times (minutes after local midnight), load after each stop, disposal trips, distance and duration; ' +
-            'bins left out with the reason, and must-collect bins the trucks could not take (overflowRisk). ?format=geojson or gpx (or the matching Accept) ' +
-            'for maps and navigation devices. The first request for a date plans it (seconds); later ones answer the cached plan, recomputed when the set of ' +
-            'bins to collect changes. The date `next` is the next service date whose shift has not started. Routes freeze when the shift starts. ETag per representation (the JSON one changes once more when the routes ' +
-            'freeze); If-None-Match answers 304. A date without service, in the past or too far ahead is 422 naming why. Bins without a fill ' +
-            'forecast yet are listed in unknownBins; while no bin of the depot has one the answer is 503 with Retry-After.',
-          params: DepotDateParams,
-          querystring: FormatQuery,
-          response: {
-            200: {
-              description: 'the routes (JSON or MessagePack by Accept), or GeoJSON or GPX by ?format= or Accept',
-              content: {
-                'application/json': { schema: CollectionRoutesAnswerSchema },
-                'application/msgpack': { schema: CollectionRoutesAnswerSchema },
-                [FORMATS.geojson]: { schema: GeoJson },
-                [FORMATS.gpx]: {
-                  schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }),
-                },
+      readers({
+        summary: "A depot's collection routes for a service date, planned on the live bin fill forecasts",
+        description:
+          'Per truck the ordered stops with arrival times (minutes after local midnight), load after each stop, disposal trips, distance and duration; ' +
+          'bins left out with the reason, and must-collect bins the trucks could not take (overflowRisk). ?format=geojson or gpx (or the matching Accept) ' +
+          'for maps and navigation devices. The first request for a date plans it (seconds); later ones answer the cached plan, recomputed when the set of ' +
+          'bins to collect changes. The date `next` is the next service date whose shift has not started. Routes freeze when the shift starts. ETag per representation (the JSON one changes once more when the routes ' +
+          'freeze); If-None-Match answers 304. A date without service, in the past or too far ahead is 422 naming why. Bins without a fill ' +
+          'forecast yet are listed in unknownBins; while no bin of the depot has one the answer is 503 with Retry-After.',
+        params: DepotDateParams,
+        querystring: FormatQuery,
+        ok: {
+          200: {
+            description: 'the routes (JSON or MessagePack by Accept), or GeoJSON or GPX by ?format= or Accept',
+            content: {
+              'application/json': { schema: CollectionRoutesAnswerSchema },
+              'application/msgpack': { schema: CollectionRoutesAnswerSchema },
+              [FORMATS.geojson]: { schema: GeoJson },
+              [FORMATS.gpx]: {
+                schema: Type.String({ description: 'GPX 1.1: a track per truck, waypoints per stop' }),
               },
             },
-            304: Type.Null(),
-            ...errors(400, 404, 422, ...AUTH_ERRORS, 503),
           },
+          304: Type.Null(),
         },
-      },
+        errors: [400, 404, 422, 503],
+      }),
       async (request, reply) => {
         const depot = depotInScope(request, request.params.depot).id;
         const format = formatOf(request);

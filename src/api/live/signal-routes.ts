@@ -13,7 +13,7 @@ import {
 import { allow } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { derivedTag, EncodedAnswers, sendConditional } from './conditional.js';
 import { missingOf, notReady, waitFor, type MissingSeries } from './not-ready.js';
 import type { LiveApi } from './plugin.js';
@@ -132,8 +132,7 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
   };
 
   return async (app) => {
-    const access = allow('traffic-center', 'operator');
-    const tags = ['signals'];
+    const readers = routeOptions(allow('traffic-center', 'operator'), ['signals']);
     for (const kind of ['intersection', 'corridor'] as const) {
       const path = `/signals/${PLURAL[kind]}`;
       const Answer = kind === 'intersection' ? SignalPlanReadySchema : CorridorPlanReadySchema;
@@ -142,16 +141,12 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
 
       app.get(
         path,
-        {
-          config: { access },
-          schema: {
-            tags,
-            summary: `Every ${kind} with the version and ETag of its plan in effect, and the next period's when published`,
-            description:
-              'The listing has an ETag of its own: poll it with If-None-Match and GET only the plans whose ETag changed.',
-            response: { 200: SignalPlanList, 304: Type.Null(), ...errors(...AUTH_ERRORS) },
-          },
-        },
+        readers({
+          summary: `Every ${kind} with the version and ETag of its plan in effect, and the next period's when published`,
+          description:
+            'The listing has an ETag of its own: poll it with If-None-Match and GET only the plans whose ETag changed.',
+          ok: { 200: SignalPlanList, 304: Type.Null() },
+        }),
         async (request, reply) => {
           const now = time.now();
           const items = ids(kind).map((id) => row(kind, id, now));
@@ -170,22 +165,19 @@ export function signalRoutes(ctx: ApiContext, live: LiveApi, time: ServiceTime):
 
       app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PeriodQuery> }>(
         `${path}/:id/plan`,
-        {
-          config: { access },
-          schema: {
-            tags,
-            summary: `The signal timing plan of a${kind === 'intersection' ? 'n' : ''} ${kind} in effect now (NTCIP 1202 pattern, splits and phases), or the next period's`,
-            description:
-              'ETag and Last-Modified (when computed); If-None-Match or If-Modified-Since answer 304 while the plan is unchanged. Cache-Control max-age runs to ' +
-              'the next point the plan can change (a refresh, the end of its period, or the start of the next plan). X-Plan-Version, X-Effective-From and ' +
-              "X-Effective-Until repeat the plan's version and effective span; a Link rel=next header points to the next period's plan once it is published. " +
-              'While the lane-group forecasts are in cold start the answer is 503 with Retry-After and the lane groups still missing.',
-            params: IdParams,
-            querystring: PeriodQuery,
-            produces: ['application/json', 'application/msgpack'],
-            response: { 200: Answer, 304: Type.Null(), ...errors(400, 404, ...AUTH_ERRORS, 503) },
-          },
-        },
+        readers({
+          summary: `The signal timing plan of a${kind === 'intersection' ? 'n' : ''} ${kind} in effect now (NTCIP 1202 pattern, splits and phases), or the next period's`,
+          description:
+            'ETag and Last-Modified (when computed); If-None-Match or If-Modified-Since answer 304 while the plan is unchanged. Cache-Control max-age runs to ' +
+            'the next point the plan can change (a refresh, the end of its period, or the start of the next plan). X-Plan-Version, X-Effective-From and ' +
+            "X-Effective-Until repeat the plan's version and effective span; a Link rel=next header points to the next period's plan once it is published. " +
+            'While the lane-group forecasts are in cold start the answer is 503 with Retry-After and the lane groups still missing.',
+          params: IdParams,
+          querystring: PeriodQuery,
+          produces: ['application/json', 'application/msgpack'],
+          ok: { 200: Answer, 304: Type.Null() },
+          errors: [400, 404, 503],
+        }),
         async (
           request: FastifyRequest<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PeriodQuery> }>,
           reply: FastifyReply,

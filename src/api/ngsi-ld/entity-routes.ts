@@ -19,7 +19,7 @@ import {
 import { ANY_ROLE, principal, type Principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { entitySources, type NgsiLdForecasts } from './entity-sources.js';
 import { sendEntities } from './negotiation.js';
 import { useNgsiLdProblemTypes } from './problems.js';
@@ -59,28 +59,22 @@ export function ngsiLdEntityRoutes(ctx: ApiContext, forecasts: NgsiLdForecasts |
   };
   return async (app) => {
     useNgsiLdProblemTypes(app);
-    const tags = ['ngsi-ld'];
+    const anyRole = routeOptions(ANY_ROLE, ['ngsi-ld']);
     app.get<{ Querystring: EntitiesQuery }>(
       '/entities',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          operationId: 'queryNgsiLdEntities',
-          tags,
-          summary: 'City objects as NGSI-LD entities (Smart Data Models), with latest values and forecasts',
-          description:
-            'Bins as WasteContainer (fillingLevel), detectors as TrafficFlowObserved (intensity, averageVehicleSpeed of the approach), feeder head meters and DR ' +
-            'resources as ElectricityMeter (totalActivePower): each observed value a Property with observedAt (the end of its window) and unitCode, forecasts ' +
-            'as <attribute>Forecast Properties (steps with 80/95 % intervals). Waste contractors read the bins of their depots or areas, traffic centers ' +
-            'TrafficFlowObserved, utilities ElectricityMeter, operators all. Accept: application/ld+json puts @context in each entity; application/json ' +
-            'names it in a Link header. Unknown types match nothing. `limit`/`offset` page (Link rel="next"), `count=true` gives NGSILD-Results-Count.',
-          querystring: EntitiesQuery,
-          response: {
-            200: answer(Type.Array(Entity), 'the entities of the page, in city-file order'),
-            ...errors(400, ...AUTH_ERRORS),
-          },
-        },
-      },
+      anyRole({
+        operationId: 'queryNgsiLdEntities',
+        summary: 'City objects as NGSI-LD entities (Smart Data Models), with latest values and forecasts',
+        description:
+          'Bins as WasteContainer (fillingLevel), detectors as TrafficFlowObserved (intensity, averageVehicleSpeed of the approach), feeder head meters and DR ' +
+          'resources as ElectricityMeter (totalActivePower): each observed value a Property with observedAt (the end of its window) and unitCode, forecasts ' +
+          'as <attribute>Forecast Properties (steps with 80/95 % intervals). Waste contractors read the bins of their depots or areas, traffic centers ' +
+          'TrafficFlowObserved, utilities ElectricityMeter, operators all. Accept: application/ld+json puts @context in each entity; application/json ' +
+          'names it in a Link header. Unknown types match nothing. `limit`/`offset` page (Link rel="next"), `count=true` gives NGSILD-Results-Count.',
+        querystring: EntitiesQuery,
+        ok: { 200: answer(Type.Array(Entity), 'the entities of the page, in city-file order') },
+        errors: [400],
+      }),
       async (request, reply) => {
         const p = principal(request);
         const q = request.query;
@@ -115,20 +109,17 @@ export function ngsiLdEntityRoutes(ctx: ApiContext, forecasts: NgsiLdForecasts |
 
     app.get<{ Params: EntityParams; Querystring: EntityQuery }>(
       '/entities/:entityId',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          operationId: 'getNgsiLdEntity',
-          tags,
-          summary: 'One city object as an NGSI-LD entity',
-          description:
-            'By its id, urn:ngsi-ld:<Type>:<city id> (a bin, detector sensor, feeder or DR resource id). A type your role does not read is 403; a bin outside ' +
-            "a contractor's depots and areas is 404, exactly like a missing one.",
-          params: EntityParams,
-          querystring: EntityQuery,
-          response: { 200: answer(Entity, 'the entity'), ...errors(400, 404, ...AUTH_ERRORS) },
-        },
-      },
+      anyRole({
+        operationId: 'getNgsiLdEntity',
+        summary: 'One city object as an NGSI-LD entity',
+        description:
+          'By its id, urn:ngsi-ld:<Type>:<city id> (a bin, detector sensor, feeder or DR resource id). A type your role does not read is 403; a bin outside ' +
+          "a contractor's depots and areas is 404, exactly like a missing one.",
+        params: EntityParams,
+        querystring: EntityQuery,
+        ok: { 200: answer(Entity, 'the entity') },
+        errors: [400, 404],
+      }),
       async (request, reply) => {
         const p = principal(request);
         const { entityId } = request.params;

@@ -15,7 +15,7 @@ import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { addJsonParser } from '../json-body.js';
 import { countIngest, ingestMessage, refuseWhileDraining } from '../message-ingest.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { useNgsiLdProblemTypes } from './problems.js';
 import { NotifyAnswer } from './schemas.js';
 
@@ -34,9 +34,7 @@ export function ngsiLdNotifyRoute(ctx: ApiContext, mapping: NgsiLdMapping): Fast
       '/ngsi-ld/notify',
       {
         bodyLimit: ctx.limits.ingestBodyBytes,
-        config: { access: allow('device', 'operator') },
-        schema: {
-          tags: ['ngsi-ld'],
+        ...routeOptions(allow('device', 'operator'), ['ngsi-ld'])({
           summary: 'Take an NGSI-LD notification (a subscription endpoint): entities into readings',
           description:
             'The body is a notification of ETSI GS CIM 009 (application/ld+json or application/json) whose entities (TrafficFlowObserved, WasteContainer, ElectricityMeter; ' +
@@ -45,8 +43,9 @@ export function ngsiLdNotifyRoute(ctx: ApiContext, mapping: NgsiLdMapping): Fast
             'the reason, the entity id and the attribute, and the others are kept. A device or operator key may post.',
           consumes: [LD_JSON, 'application/json'],
           body: NotificationSchema,
-          response: { 202: NotifyAnswer, ...errors(400, 413, 415, ...AUTH_ERRORS, 503) },
-        },
+          ok: { 202: NotifyAnswer },
+          errors: [400, 413, 415, 503],
+        }),
       },
       async (request, reply) => {
         refuseWhileDraining(ctx);

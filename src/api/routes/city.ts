@@ -16,7 +16,7 @@ import {
 import { allow, contractorDepots, mayReadBin, principal, type Role } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 
 interface Collection {
   /** URL segment under /v1/city. */
@@ -124,21 +124,14 @@ function bodyId(body: { id: string }, id: string): void {
 
 export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const admin = { access: allow('operator') };
     const tags = ['city'];
+    const admin = routeOptions(allow('operator'), tags);
     app.get(
       '/city',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'The managed city model',
-          response: {
-            200: Type.Object({ revision: Type.Integer(), live: Type.Boolean(), city: City }),
-            ...errors(...AUTH_ERRORS),
-          },
-        },
-      },
+      admin({
+        summary: 'The managed city model',
+        ok: { 200: Type.Object({ revision: Type.Integer(), live: Type.Boolean(), city: City }) },
+      }),
       async () => ({ revision: ctx.city.revision, live: ctx.city.live, city: ctx.city.city }),
     );
 
@@ -146,20 +139,14 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       const path = `/city/${col.name}`;
       const readable = (request: FastifyRequest, item: { id: string }) =>
         !col.visible || col.visible(request, ctx.city.city, item);
+      const readers = routeOptions(allow(...col.readers), tags);
       app.get<{ Querystring: Static<typeof ListQuery> }>(
         path,
-        {
-          config: { access: allow(...col.readers) },
-          schema: {
-            tags,
-            summary: `The ${col.noun}s the caller may read`,
-            querystring: ListQuery,
-            response: {
-              200: Type.Object({ items: Type.Array(col.schema), total: Type.Integer() }),
-              ...errors(...AUTH_ERRORS),
-            },
-          },
-        },
+        readers({
+          summary: `The ${col.noun}s the caller may read`,
+          querystring: ListQuery,
+          ok: { 200: Type.Object({ items: Type.Array(col.schema), total: Type.Integer() }) },
+        }),
         async (request) => {
           const items = col.items(ctx.city.city).filter((x) => readable(request, x));
           return { items: items.slice(0, request.query.limit), total: items.length };
@@ -167,15 +154,7 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       );
       app.get<{ Params: Static<typeof IdParams> }>(
         `${path}/:id`,
-        {
-          config: { access: allow(...col.readers) },
-          schema: {
-            tags,
-            summary: `One ${col.noun}`,
-            params: IdParams,
-            response: { 200: col.schema, ...errors(404, ...AUTH_ERRORS) },
-          },
-        },
+        readers({ summary: `One ${col.noun}`, params: IdParams, ok: { 200: col.schema }, errors: [404] }),
         async (request) => {
           const item = col.items(ctx.city.city).find((x) => x.id === request.params.id);
           if (!item || !readable(request, item))
@@ -186,16 +165,15 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       app.put<{ Params: Static<typeof IdParams>; Body: { id: string } }>(
         `${path}/:id`,
         {
-          config: admin,
-          ...(col.spelling ? { preValidation: currentSpelling(col.spelling) } : {}),
-          schema: {
-            tags,
+          ...admin({
             summary: `Create or replace a ${col.noun} (validated with the whole city)`,
             description: CHANGE_TEXT,
             params: IdParams,
             body: col.schema,
-            response: { 200: Change, 202: Change, ...errors(400, 422, ...AUTH_ERRORS) },
-          },
+            ok: { 200: Change, 202: Change },
+            errors: [400, 422],
+          }),
+          ...(col.spelling ? { preValidation: currentSpelling(col.spelling) } : {}),
         },
         async (request, reply) => {
           bodyId(request.body, request.params.id);
@@ -205,15 +183,12 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
       );
       app.delete<{ Params: Static<typeof IdParams> }>(
         `${path}/:id`,
-        {
-          config: admin,
-          schema: {
-            tags,
-            summary: `Delete a ${col.noun} (refused while others refer to it)`,
-            params: IdParams,
-            response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) },
-          },
-        },
+        admin({
+          summary: `Delete a ${col.noun} (refused while others refer to it)`,
+          params: IdParams,
+          ok: { 200: Change, 202: Change },
+          errors: [404, 422],
+        }),
         async (request, reply) => {
           if (!col.items(ctx.city.city).some((x) => x.id === request.params.id))
             throw new HttpProblem('not-found', `no ${col.noun} '${request.params.id}'`);
@@ -237,15 +212,14 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
     app.put<{ Params: Static<typeof ResourceParams>; Body: { id: string } }>(
       '/city/feeders/:feeder/resources/:id',
       {
-        config: admin,
-        preValidation: currentSpelling((b) => currentResourceSpelling(b, 'body')),
-        schema: {
-          tags,
+        ...admin({
           summary: 'Create or replace a DR resource on a feeder',
           params: ResourceParams,
           body: DrResource,
-          response: { 200: Change, 202: Change, ...errors(400, 404, 422, ...AUTH_ERRORS) },
-        },
+          ok: { 200: Change, 202: Change },
+          errors: [400, 404, 422],
+        }),
+        preValidation: currentSpelling((b) => currentResourceSpelling(b, 'body')),
       },
       async (request, reply) => {
         bodyId(request.body, request.params.id);
@@ -258,15 +232,12 @@ export function cityRoutes(ctx: ApiContext): FastifyPluginAsync {
     );
     app.delete<{ Params: Static<typeof ResourceParams> }>(
       '/city/feeders/:feeder/resources/:id',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'Delete a DR resource',
-          params: ResourceParams,
-          response: { 200: Change, 202: Change, ...errors(404, 422, ...AUTH_ERRORS) },
-        },
-      },
+      admin({
+        summary: 'Delete a DR resource',
+        params: ResourceParams,
+        ok: { 200: Change, 202: Change },
+        errors: [404, 422],
+      }),
       async (request, reply) => {
         if (!feederOf(ctx.city.city, request.params.feeder).resources.some((r) => r.id === request.params.id)) {
           throw new HttpProblem(

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { allow } from '../access/index.js';
 import type { ApiContext } from '../context.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 
 const Letter = Type.Object(
   { reason: Type.String(), detail: Type.String(), source: Type.String() },
@@ -34,34 +34,19 @@ const Stats = Type.Object(
 
 export function deadLetterRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const config = { access: allow('operator') };
-    const tags = ['operations'];
+    const operatorOnly = routeOptions(allow('operator'), ['operations']);
     app.get(
       '/dead-letters',
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Dead letters by reason, with recent samples',
-          response: { 200: DeadLetters, ...errors(...AUTH_ERRORS) },
-        },
-      },
+      operatorOnly({ summary: 'Dead letters by reason, with recent samples', ok: { 200: DeadLetters } }),
       async () => ctx.pipeline.deadLetters.summary(),
     );
-    app.get(
-      '/stats',
-      {
-        config,
-        schema: { tags, summary: 'Stream engine counters', response: { 200: Stats, ...errors(...AUTH_ERRORS) } },
-      },
-      async () => {
-        const s = ctx.pipeline.engine.stats();
-        return {
-          ...s,
-          watermark: Number.isFinite(s.watermark) ? s.watermark : null,
-          deadLetters: ctx.pipeline.deadLetters.total,
-        };
-      },
-    );
+    app.get('/stats', operatorOnly({ summary: 'Stream engine counters', ok: { 200: Stats } }), async () => {
+      const s = ctx.pipeline.engine.stats();
+      return {
+        ...s,
+        watermark: Number.isFinite(s.watermark) ? s.watermark : null,
+        deadLetters: ctx.pipeline.deadLetters.total,
+      };
+    });
   };
 }

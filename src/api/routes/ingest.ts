@@ -11,7 +11,7 @@ import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
 import { countIngest, ingestMessage, refuseIfStopped, refuseWhileDraining } from '../message-ingest.js';
 import { MAX_BODY_DEPTH, TOO_DEEP, tooDeepAt } from '../nesting.js';
 import { fieldPath, HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 
 const JsonReading = Type.Object(
   {
@@ -100,15 +100,14 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
       '/telemetry',
       {
         bodyLimit: ctx.limits.ingestBodyBytes,
-        config: { access: allow('operator'), rawMsgpack: true },
-        schema: {
-          tags: ['telemetry'],
+        ...routeOptions(allow('operator'), ['telemetry'], { rawMsgpack: true })({
           summary: 'Ingest readings (MessagePack batches are the fast path)',
           description: `Readings go through the same validation as every source; bad ones become dead letters, good ones are never dropped. Bodies above ${ctx.limits.ingestBodyBytes} bytes get 413; when the engine is behind the answer is 503 with Retry-After. One reading: ${JSON.stringify(Object.keys(JsonReading.properties))}.`,
           consumes: ['application/json', ...MSGPACK_TYPES],
           body: Body,
-          response: { 202: Accepted, ...errors(400, 413, 415, ...AUTH_ERRORS, 503) },
-        },
+          ok: { 202: Accepted },
+          errors: [400, 413, 415, 503],
+        }),
         // An empty request carries no reading: refused here rather than read as one empty reading (a dead letter).
         preValidation: async (request) => {
           const body = request.body;

@@ -14,7 +14,7 @@ import {
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { DateTime } from '../../formats.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 
 const TokenRequest = Type.Object(
   { ttlSeconds: Type.Integer({ minimum: 60, maximum: MAX_TOKEN_TTL_S, default: 3600 }) },
@@ -61,19 +61,18 @@ const RevokeQuery = Type.Object(
 
 export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
+    const anyKey = routeOptions(ANY_ROLE, ['access']);
+    const admin = routeOptions(allow('operator'), ['access']);
     app.post<{ Body: Static<typeof TokenRequest> }>(
       '/tokens',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          tags: ['access'],
-          summary: 'A short-lived signed token for the calling API key',
-          description:
-            'Only an API key mints tokens: a request made with a token is refused (403), so a leaked token ends at its expiry.',
-          body: TokenRequest,
-          response: { 201: Token, ...errors(400, ...AUTH_ERRORS) },
-        },
-      },
+      anyKey({
+        summary: 'A short-lived signed token for the calling API key',
+        description:
+          'Only an API key mints tokens: a request made with a token is refused (403), so a leaked token ends at its expiry.',
+        body: TokenRequest,
+        ok: { 201: Token },
+        errors: [400],
+      }),
       async (request, reply) => {
         const p = principal(request);
         if (p.via === 'token') {
@@ -95,33 +94,21 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     );
 
-    const admin = { access: allow('operator') };
-    const tags = ['access'];
     app.get(
       '/keys',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'API keys (never their secrets)',
-          response: { 200: Type.Object({ keys: Type.Array(Key) }), ...errors(...AUTH_ERRORS) },
-        },
-      },
+      admin({ summary: 'API keys (never their secrets)', ok: { 200: Type.Object({ keys: Type.Array(Key) }) } }),
       async () => ({
         keys: ctx.keys.list(),
       }),
     );
     app.post<{ Body: Static<typeof NewKey> }>(
       '/keys',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'Create an API key; the secret is in this answer only',
-          body: NewKey,
-          response: { 201: Type.Object({ key: Key, secret: Type.String() }), ...errors(400, 422, ...AUTH_ERRORS) },
-        },
-      },
+      admin({
+        summary: 'Create an API key; the secret is in this answer only',
+        body: NewKey,
+        ok: { 201: Type.Object({ key: Key, secret: Type.String() }) },
+        errors: [400, 422],
+      }),
       async (request, reply) => {
         const b = request.body;
         const expiresAt = b.expiresAt === undefined ? null : Date.parse(b.expiresAt);
@@ -140,18 +127,15 @@ export function keyRoutes(ctx: ApiContext): FastifyPluginAsync {
     );
     app.delete<{ Params: Static<typeof KeyParams>; Querystring: Static<typeof RevokeQuery> }>(
       '/keys/:id',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'Revoke an API key and every token issued for it',
-          description:
-            'The last active operator key cannot be revoked (409): create another first. Revoking the key the request is made with needs ?confirm=self.',
-          params: KeyParams,
-          querystring: RevokeQuery,
-          response: { 200: Type.Object({ key: Key }), ...errors(400, 404, 409, ...AUTH_ERRORS) },
-        },
-      },
+      admin({
+        summary: 'Revoke an API key and every token issued for it',
+        description:
+          'The last active operator key cannot be revoked (409): create another first. Revoking the key the request is made with needs ?confirm=self.',
+        params: KeyParams,
+        querystring: RevokeQuery,
+        ok: { 200: Type.Object({ key: Key }) },
+        errors: [400, 404, 409],
+      }),
       async (request) => {
         const { id } = request.params;
         const now = ctx.now();

@@ -6,7 +6,7 @@ import { principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { encodeMsgpack, MSGPACK_TYPES, sendEncoded } from '../content.js';
 import { HttpProblem } from '../problem.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import type { PlanKind } from '../plans/kinds.js';
 import { OpenAdrEvent } from '../schemas/dispatch.js';
 import type { PlanRecord } from '../plans/index.js';
@@ -175,25 +175,23 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
   };
 
   return async (app) => {
-    const tags = [def.tag];
-    const config = { access: def.access };
+    const planRoute = routeOptions(def.access, [def.tag]);
     app.post<{ Querystring: WaitQuery & Record<string, unknown> }>(
       def.path,
       {
         bodyLimit: ctx.limits.planBodyBytes,
-        config,
         links: { 201: submitted, 202: submitted },
-        schema: {
+        ...planRoute({
           operationId: `submit${name}`,
-          tags,
           summary: `Request a ${def.summary}; solved in a worker thread`,
           description:
             '202 with Location while solving; with ?wait=SECONDS, 201 with the plan when the solve ends in time, or 422 when the solver refuses the request.',
           consumes: ['application/json', ...MSGPACK_TYPES],
           querystring: SubmitQuery,
           body: def.body,
-          response: { 201: Envelope, 202: Envelope, ...errors(400, 403, 413, 415, 422, ...AUTH_ERRORS, 503) },
-        },
+          ok: { 201: Envelope, 202: Envelope },
+          errors: [400, 403, 413, 415, 422, 503],
+        }),
       },
       async (request, reply) => {
         if (ctx.draining)
@@ -241,20 +239,17 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
 
     app.get<{ Params: Static<typeof IdParams>; Querystring: { format?: string } }>(
       `${def.path}/:id`,
-      {
-        config,
-        schema: {
-          operationId: `get${name}`,
-          tags,
-          summary: `A ${def.summary} by id`,
-          description: def.representations
-            ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.`
-            : undefined,
-          params: IdParams,
-          querystring: GetQuery,
-          response: { 200: planContent, 304: Type.Null(), ...errors(404, 406, ...AUTH_ERRORS) },
-        },
-      },
+      planRoute({
+        operationId: `get${name}`,
+        summary: `A ${def.summary} by id`,
+        description: def.representations
+          ? `?format=${Object.keys(def.representations).join('|')} (or the matching Accept) for other representations.`
+          : undefined,
+        params: IdParams,
+        querystring: GetQuery,
+        ok: { 200: planContent, 304: Type.Null() },
+        errors: [404, 406],
+      }),
       async (request, reply) => {
         const entry = load(request, request.params.id);
         const format =
@@ -286,18 +281,14 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
     app.get<{ Querystring: Static<typeof ListQuery> }>(
       def.path,
       {
-        config,
         links: { 200: byId('$response.body#/items/0/id') },
-        schema: {
+        ...planRoute({
           operationId: `list${name}s`,
-          tags,
           summary: `Your ${def.summary}s, newest first`,
           querystring: ListQuery,
-          response: {
-            200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }),
-            ...errors(400, 422, ...AUTH_ERRORS),
-          },
-        },
+          ok: { 200: Type.Object({ items: Type.Array(Summary), next: Type.Optional(Type.String()) }) },
+          errors: [400, 422],
+        }),
       },
       async (request) => {
         const p = principal(request);
@@ -333,16 +324,13 @@ export function planRoutes(ctx: ApiContext, def: PlanKind): FastifyPluginAsync {
     if (def.kind === 'dispatch') {
       app.get<{ Params: Static<typeof IdParams> }>(
         `${def.path}/:id/events`,
-        {
-          config,
-          schema: {
-            operationId: `get${name}Events`,
-            tags,
-            summary: "The plan's OpenADR 3 events, ready for a VTN",
-            params: IdParams,
-            response: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }), ...errors(404, ...AUTH_ERRORS) },
-          },
-        },
+        planRoute({
+          operationId: `get${name}Events`,
+          summary: "The plan's OpenADR 3 events, ready for a VTN",
+          params: IdParams,
+          ok: { 200: Type.Object({ events: Type.Array(OpenAdrEvent) }) },
+          errors: [404],
+        }),
         async (request) => {
           const entry = load(request, request.params.id);
           if (entry.record.status !== 'done')

@@ -1,12 +1,12 @@
 // Window aggregates: the operators a caller may read, the current result per key, and a key's results over a time range.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { OperatorSpec } from '../../stream/index.js';
 import { ANY_ROLE, principal, type Principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { Instant } from '../../formats.js';
-import { AUTH_ERRORS, errors } from '../schemas/common.js';
+import { routeOptions } from '../route-options.js';
 import { keyFilter, mayReadOperator } from '../window-scope.js';
 
 const Params = Type.Object({ operator: Type.String({ description: 'operator name from GET /v1/operators' }) });
@@ -52,10 +52,16 @@ function parseTime(text: string | undefined, name: string): number {
   return n;
 }
 
+/** An operator a caller may read, with the caller's filter on its keys (none: all). */
+interface OperatorScope {
+  op: OperatorSpec;
+  allowed: ((key: string) => boolean) | undefined;
+}
+
 export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
   const readable = (p: Principal): OperatorSpec[] => ctx.pipeline.operators.filter((o) => mayReadOperator(p, o));
-  /** The operator a request names, if its caller may read it, with the caller's filter on its keys (none: all). */
-  const operatorInScope = (request: FastifyRequest, name: string) => {
+  /** The operator a request names, if its caller may read it. */
+  const operatorInScope = (request: FastifyRequest, name: string): OperatorScope => {
     const p = principal(request);
     const op = readable(p).find((o) => o.name === name);
     if (!op)
@@ -66,59 +72,57 @@ export function windowRoutes(ctx: ApiContext): FastifyPluginAsync {
     return { op, allowed: keyFilter(p, op, ctx.city.city) };
   };
   return async (app) => {
-    const tags = ['windows'];
+    const anyRole = routeOptions(ANY_ROLE, ['windows']);
+    /** A GET on one operator (`:operator` in the URL), which the handler receives already resolved in scope. */
+    const operatorRoute = <Q extends TSchema>(
+      url: string,
+      doc: { summary: string; querystring: Q; response: TSchema },
+      handle: (query: Static<Q>, scope: OperatorScope) => object,
+    ) =>
+      app.get<{ Params: Static<typeof Params>; Querystring: Static<Q> }>(
+        url,
+        anyRole({
+          summary: doc.summary,
+          params: Params,
+          querystring: doc.querystring,
+          ok: { 200: doc.response },
+          errors: [400, 404],
+        }),
+        async (request) => handle(request.query, operatorInScope(request, request.params.operator)),
+      );
+
     app.get(
       '/operators',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          tags,
-          summary: 'Window operators the caller may read',
-          response: { 200: Type.Object({ operators: Type.Array(Operator) }), ...errors(...AUTH_ERRORS) },
-        },
-      },
+      anyRole({
+        summary: 'Window operators the caller may read',
+        ok: { 200: Type.Object({ operators: Type.Array(Operator) }) },
+      }),
       async (request) => ({ operators: readable(principal(request)) }),
     );
 
-    app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof CurrentQuery> }>(
+    operatorRoute(
       '/windows/:operator/current',
       {
-        config: { access: ANY_ROLE },
-        schema: {
-          tags,
-          summary: 'Latest window result per key (scoped to the caller)',
-          params: Params,
-          querystring: CurrentQuery,
-          response: { 200: Current, ...errors(400, 404, ...AUTH_ERRORS) },
-        },
+        summary: 'Latest window result per key (scoped to the caller)',
+        querystring: CurrentQuery,
+        response: Current,
       },
-      async (request) => {
-        const { op, allowed } = operatorInScope(request, request.params.operator);
-        let rows = ctx.pipeline.results.current(op.name, request.query.key);
+      (query, { op, allowed }) => {
+        let rows = ctx.pipeline.results.current(op.name, query.key);
         if (allowed) rows = rows.filter((r) => allowed(r.key));
-        return { operator: op.name, results: rows.slice(0, request.query.limit), total: rows.length };
+        return { operator: op.name, results: rows.slice(0, query.limit), total: rows.length };
       },
     );
 
-    app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof RangeQuery> }>(
+    operatorRoute(
       '/windows/:operator',
-      {
-        config: { access: ANY_ROLE },
-        schema: {
-          tags,
-          summary: "A key's window results over a time range",
-          params: Params,
-          querystring: RangeQuery,
-          response: { 200: Range, ...errors(400, 404, ...AUTH_ERRORS) },
-        },
-      },
-      async (request) => {
-        const { op, allowed } = operatorInScope(request, request.params.operator);
-        const { key } = request.query;
+      { summary: "A key's window results over a time range", querystring: RangeQuery, response: Range },
+      (query, { op, allowed }) => {
+        const { key } = query;
         if (allowed && !allowed(key))
           throw new HttpProblem('not-found', `no key '${key}' in operator '${op.name}' within your scope`);
-        const from = parseTime(request.query.from, 'from');
-        const to = parseTime(request.query.to, 'to');
+        const from = parseTime(query.from, 'from');
+        const to = parseTime(query.to, 'to');
         return { operator: op.name, key, results: ctx.pipeline.results.range(op.name, key, from, to) };
       },
     );

@@ -68,7 +68,7 @@ export function saveState(store: StateStore, kinds: Iterable<KindState>, modelsO
           h.markPersisted();
         }
         if (s.modelDirty && s.record) {
-          store.saveModel(kind, id, s.recordJson ?? JSON.stringify(s.record));
+          store.models.save(kind, id, s.recordJson ?? JSON.stringify(s.record));
           s.modelDirty = false;
           s.recordJson = undefined;
         }
@@ -110,7 +110,7 @@ export function restoreState(
       });
       out.series++;
     }
-    for (const { id, record } of store.models(k.kind)) {
+    for (const { key: id, body: record } of store.models.list(k.kind)) {
       const s = ks.series.get(id);
       let rec: unknown;
       try {

@@ -28,9 +28,9 @@ export interface LivePlanDeps<Options> {
 export function persistence(store: StateStore | undefined, namespace: string): VersionPersistence | undefined {
   return (
     store && {
-      load: () => store.documents(namespace),
-      save: (key, body) => store.saveDocument(namespace, key, body),
-      remove: (key) => store.deleteDocument(namespace, key),
+      load: () => store.documents.list(namespace),
+      save: (key, body) => store.documents.save(namespace, key, body),
+      remove: (key) => store.documents.delete(namespace, key),
     }
   );
 }

@@ -52,17 +52,14 @@ export class SharedState {
     this.topics = sharedTopics(o.config);
   }
 
-  /** API keys: creations and revocations here go to every process; theirs come here. */
-  bindKeys(keys: KeyStore): void {
-    this.keys = keys;
-  }
-
-  bindPlans(plans: PlanStore): void {
-    this.plans = plans;
-  }
-
-  bindCity(city: CityModel): void {
-    this.city = city;
+  /**
+   * The stores whose changes are shared (API keys, plans, the city model): creations, revocations and edits here go
+   * to every process; theirs come here.
+   */
+  bind(stores: { keys: KeyStore; plans: PlanStore; city: CityModel }): void {
+    this.keys = stores.keys;
+    this.plans = stores.plans;
+    this.city = stores.city;
   }
 
   /** The replica of one namespace of live plan versions (VersionLog), for the live services. */

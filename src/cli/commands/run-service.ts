@@ -155,9 +155,7 @@ async function runOnKafka(
     ...serviceOptions(config, keys, solvers, live, mapping),
     plugins: [liveRoutes(live)],
   });
-  shared.bindKeys(keys);
-  shared.bindPlans(app.urbanflow.plans.store);
-  shared.bindCity(app.urbanflow.city);
+  shared.bind({ keys, plans: app.urbanflow.plans.store, city: app.urbanflow.city });
   registerScaleOutMetrics(app.urbanflow.metrics.registry, {
     lags: () => [...pipeline.resultsTable.lags(), ...shared.lags()],
     assignedPartitions: () => processor.kafkaStats().assignedPartitions.length,

@@ -1,6 +1,17 @@
 // The common shapes of a reading topic's payload (`21.5`, `{"value":21.5,"ts":1764763200000}`) read straight from
 // the bytes, with no string, regex or JSON object per message; anything else is left to readingFromTopicPayload.
-import { CLOSE_OBJECT, COLON, COMMA, DOT, MINUS, NINE, OPEN_OBJECT, QUOTE, ZERO, isJsonSpace } from '../json-bytes.js';
+import {
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  DOT,
+  MINUS,
+  OPEN_OBJECT,
+  QUOTE,
+  ZERO,
+  isJsonDigit,
+  isJsonSpace,
+} from '../json-bytes.js';
 
 /** What a scan found; `ts` is NaN when the payload carried none (the caller stamps it). Reused from call to call. */
 export interface ScannedReading {
@@ -30,18 +41,18 @@ class Scanner {
     const negative = b[i] === MINUS;
     if (negative) i++;
     // JSON forbids a leading zero before another digit (`01`), which JSON.parse refuses: left to it
-    if (b[i] === ZERO && b[i + 1] >= ZERO && b[i + 1] <= NINE) return NaN;
+    if (b[i] === ZERO && isJsonDigit(b[i + 1])) return NaN;
     let mantissa = 0;
     let digits = 0;
     let fraction = 0;
-    while (i < b.length && b[i] >= ZERO && b[i] <= NINE) {
+    while (i < b.length && isJsonDigit(b[i])) {
       mantissa = mantissa * 10 + (b[i++] - ZERO);
       digits++;
     }
     if (digits === 0) return NaN;
     if (b[i] === DOT) {
       i++;
-      while (i < b.length && b[i] >= ZERO && b[i] <= NINE) {
+      while (i < b.length && isJsonDigit(b[i])) {
         mantissa = mantissa * 10 + (b[i++] - ZERO);
         digits++;
         fraction++;

@@ -1,6 +1,6 @@
 // Operator: API keys: list, create (the secret shown once), revoke.
 import { ApiError, get, send } from '../api.js';
-import { h, select, table } from '../dom.js';
+import { field, h, select, table } from '../dom.js';
 import type { View } from '../view.js';
 
 interface Key {
@@ -32,10 +32,10 @@ async function draw(root: HTMLElement, message?: HTMLElement): Promise<void> {
     'form',
     { id: 'new-key', 'aria-label': 'Create an API key' },
     h('h2', {}, 'Create a key'),
-    h('label', {}, 'Tenant ', h('input', { name: 'tenant', required: true, maxlength: 128 })),
-    h('label', {}, 'Role ', select({ name: 'role' }, ['utility', 'waste-contractor', 'traffic-center', 'operator'])),
-    h('label', {}, 'Depots (comma-separated, contractors) ', h('input', { name: 'depots' })),
-    h('label', {}, 'Label ', h('input', { name: 'label', maxlength: 200 })),
+    field('Tenant ', h('input', { name: 'tenant', required: true, maxlength: 128 })),
+    field('Role ', select({ name: 'role' }, ['utility', 'waste-contractor', 'traffic-center', 'operator'])),
+    field('Depots (comma-separated, contractors) ', h('input', { name: 'depots' })),
+    field('Label ', h('input', { name: 'label', maxlength: 200 })),
     h('button', { type: 'submit' }, 'Create key'),
   );
   form.addEventListener('submit', (e) => {

@@ -1,7 +1,7 @@
 // Utility: dispatch plans as stacked reductions by DR resource against the target, their OpenADR events, and a request form.
 import { ApiError, get, send } from '../api.js';
 import { chart, PALETTE, stack } from '../chart.js';
-import { fmt, h, select, table } from '../dom.js';
+import { field, fmt, h, select, table } from '../dom.js';
 import type { View } from '../view.js';
 
 interface Stored {
@@ -96,21 +96,15 @@ export const utilityDispatch: View = {
       'form',
       { id: 'dispatch-form', 'aria-label': 'Request a dispatch plan' },
       h('h2', {}, 'Request a plan'),
-      h(
-        'label',
-        {},
+      field(
         'Event start (UTC) ',
         h('input', { name: 'start', type: 'datetime-local', required: true, value: start.toISOString().slice(0, 16) }),
       ),
-      h(
-        'label',
-        {},
+      field(
         'Interval (minutes) ',
         h('input', { name: 'interval', type: 'number', min: 5, max: 60, value: 30, required: true }),
       ),
-      h(
-        'label',
-        {},
+      field(
         'Reduction target per interval (kW, comma-separated) ',
         h('input', {
           name: 'targets',
@@ -119,9 +113,7 @@ export const utilityDispatch: View = {
           pattern: '\\s*\\d+(\\.\\d+)?(\\s*,\\s*\\d+(\\.\\d+)?)*\\s*',
         }),
       ),
-      h(
-        'label',
-        {},
+      field(
         'DR resources of feeder ',
         select(
           { name: 'feeder' },

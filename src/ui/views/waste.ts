@@ -38,6 +38,9 @@ async function depotsOf(): Promise<string[]> {
   return d.items.map((x) => x.id);
 }
 
+/** The routes of a depot's next service date; undefined while its bins' fill forecasts are not ready. */
+const nextRoutes = (depot: string) => maybe<RouteAnswer>(`/v1/routes/depots/${depot}/next`);
+
 function routeMap(geo: { features: Feature[] }, trucks: string[]): SVGElement {
   const points = geo.features
     .flatMap((f) => (f.geometry.type === 'Point' ? [f.geometry.coordinates] : f.geometry.coordinates))
@@ -113,7 +116,7 @@ export const wasteRoutes: View = {
     const depots = await depotsOf();
     const body = h('div', { id: 'routes' });
     const show = async (depot: string) => {
-      const a = await maybe<RouteAnswer>(`/v1/routes/depots/${depot}/next`);
+      const a = await nextRoutes(depot);
       if (!a) {
         body.replaceChildren(h('p', {}, `No routes for ${depot} yet (the bins' fill forecasts are not ready).`));
         return;
@@ -178,7 +181,7 @@ export const wasteBins: View = {
     const depots = await depotsOf();
     const [current, ...answers] = await Promise.all([
       get<{ results: WindowRow[] }>('/v1/windows/bin-fill-latest/current?limit=10000'),
-      ...depots.map((d) => maybe<RouteAnswer>(`/v1/routes/depots/${d}/next`)),
+      ...depots.map(nextRoutes),
     ]);
     const now = new Map(current.results.map((r) => [r.key, r.values.last]));
     fills.clear();
