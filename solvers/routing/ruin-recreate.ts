@@ -43,6 +43,23 @@ export function ruin(s: RouteState, adj: NeighbourLists, rng: Rng, p: SisrParams
   return removed;
 }
 
+/**
+ * Empties the smaller of two routes drawn at random and returns its customers. Recreating them where no route may be
+ * opened is the one step by which the search drops a whole route: string removals free a few customers of a route at
+ * a time, and with time windows the route then rarely empties (the wide-window Solomon instances kept a fourth route
+ * where three suffice).
+ */
+export function ruinRoute(s: RouteState, rng: Rng): number[] {
+  if (s.routes.length < 2) return [];
+  const a = rng.int(s.routes.length);
+  const b = rng.int(s.routes.length);
+  const r = s.routes[a].length <= s.routes[b].length ? a : b;
+  const removed = s.writableRoute(r).splice(0);
+  for (const c of removed) s.routeOf[c] = -1;
+  s.refresh(r);
+  return removed;
+}
+
 function removeString(route: number[], pos: number, l: number, rng: Rng, out: number[]): void {
   const lo = Math.max(0, pos - l + 1);
   const hi = Math.min(pos, route.length - l);
@@ -137,13 +154,17 @@ export function recreate(
     }
     if (best.route < 0) for (let r = 0; r < s.routes.length; r++) priceRoute(s, r, c, rng, p.blink, penalties, best);
     const outAndBack = dist[c] + dist[rowC];
-    let opening = outAndBack + (s.routes.length >= s.inst.maxVehicles ? penalties.extraRoute : 0);
+    const openingExtra = penalties.newRoute ?? 0;
+    let opening = outAndBack + (s.routes.length >= s.inst.maxVehicles ? penalties.extraRoute : 0) + openingExtra;
     let openingType = 0;
     if (mixedFleet) {
       openingType = bestType(s, dc, outAndBack, -1);
       const t = vehicleTypes[openingType];
       opening =
-        t.fixedCost + t.unitDistanceCost * outAndBack + (s.used[openingType] >= t.count ? penalties.extraRoute : 0);
+        t.fixedCost +
+        t.unitDistanceCost * outAndBack +
+        (s.used[openingType] >= t.count ? penalties.extraRoute : 0) +
+        openingExtra;
     }
     if (best.route < 0 || ((hasTimeWindows || mixedFleet) && best.delta > opening)) {
       s.addRoute([c], mixedFleet ? openingType : undefined);

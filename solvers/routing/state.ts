@@ -17,6 +17,8 @@ const NO_ROUTES: number[][] = [];
 export interface Penalties {
   readonly warp: number;
   readonly extraRoute: number;
+  /** Added to the price of opening a route in recreate (Infinity: open one only when no route has the capacity). */
+  readonly newRoute?: number;
 }
 
 export class RouteState {
