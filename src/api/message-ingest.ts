@@ -59,3 +59,29 @@ export function countIngest(ctx: ApiContext, readings: number, deadLettered: num
   ctx.metrics.httpIngestReadings.inc({ outcome: 'accepted' }, readings - deadLettered);
   ctx.metrics.httpIngestReadings.inc({ outcome: 'dead-lettered' }, deadLettered);
 }
+
+/** The reason label of an HTTP ingest request refused with `status`. */
+export function ingestRefusalReason(status: number): string {
+  return INGEST_REFUSALS[status] ?? `status-${status}`;
+}
+
+const INGEST_REFUSALS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+/**
+ * An ingest route's `onResponse` hook: every request answered with an error status counts once, by reason, so refused
+ * uploads (oversized, unparsable, unauthenticated, or turned away while the engine is behind) show on /metrics next
+ * to the readings that got in.
+ */
+export function countRefusedIngest(ctx: ApiContext) {
+  return async (_request: unknown, reply: { statusCode: number }): Promise<void> => {
+    if (reply.statusCode >= 400) ctx.metrics.httpIngestRefused.inc({ reason: ingestRefusalReason(reply.statusCode) });
+  };
+}

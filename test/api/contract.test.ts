@@ -105,6 +105,36 @@ describe('errors', () => {
       expect(r.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('counts refused telemetry uploads by reason on /metrics', async () => {
+    const refused = async (): Promise<Record<string, number>> => {
+      const text = (await h.app.inject({ url: '/metrics', headers: h.auth('operator') })).body;
+      const out: Record<string, number> = {};
+      for (const m of text.matchAll(/^urbanflow_http_ingest_refused_total\{reason="([^"]+)"\} (\d+)$/gm))
+        out[m[1]] = Number(m[2]);
+      return out;
+    };
+    const before = await refused();
+    const post = (url: string, headers: Record<string, string>, payload: string | Buffer) =>
+      h.app.inject({ method: 'POST', url, headers, payload });
+    const json = { ...h.auth('operator'), 'content-type': 'application/json' };
+    expect((await post('/v1/telemetry', json, '')).statusCode).toBe(400);
+    expect((await post('/v1/telemetry', json, '[{"a": ')).statusCode).toBe(400);
+    expect((await post('/v1/telemetry', { 'content-type': 'application/json' }, '[]')).statusCode).toBe(401);
+    expect((await post('/v1/telemetry', { ...h.auth('operator'), 'content-type': 'text/csv' }, 'a,b')).statusCode).toBe(
+      415,
+    );
+    const msgpack = { ...h.auth('operator'), 'content-type': 'application/msgpack' };
+    expect((await post('/v1/telemetry', msgpack, Buffer.alloc(70 * 1024))).statusCode).toBe(413);
+    // An accepted upload is not a refusal.
+    expect((await post('/v1/telemetry', json, '[]')).statusCode).toBe(202);
+    const after = await refused();
+    const added = (reason: string): number => (after[reason] ?? 0) - (before[reason] ?? 0);
+    expect(added('bad-request')).toBe(2);
+    expect(added('unauthenticated')).toBe(1);
+    expect(added('unsupported-media-type')).toBe(1);
+    expect(added('too-large')).toBe(1);
+  });
+
   it('never answers 5xx to random bodies, content types and query strings', async () => {
     const r = rng(42);
     const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];

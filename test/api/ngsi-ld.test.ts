@@ -8,6 +8,15 @@ const LD = 'application/ld+json';
 const ERRORS = 'https://uri.etsi.org/ngsi-ld/errors/';
 const at = (iso: string) => Date.parse(iso);
 
+/** urbanflow_http_ingest_refused_total by reason. */
+async function refusedIngest(h: Harness): Promise<Record<string, number>> {
+  const text = (await h.app.inject({ url: '/metrics', headers: h.auth('operator') })).body;
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^urbanflow_http_ingest_refused_total\{reason="([^"]+)"\} (\d+)$/gm))
+    out[m[1]] = Number(m[2]);
+  return out;
+}
+
 function post(h: Harness, body: unknown, headers: Record<string, string>, type = LD) {
   return h.app.inject({
     method: 'POST',
@@ -147,6 +156,7 @@ describe('notifications a device posts, and the ones refused', () => {
 
   it('refuses other roles, no key, a body that is no notification, broken JSON and other media types', async () => {
     const n = fixture('notification-normalized.jsonld');
+    const refusedBefore = await refusedIngest(h);
     expect((await post(h, n, h.auth('traffic'))).statusCode).toBe(403);
     expect((await post(h, n, h.auth('cleanway'))).statusCode).toBe(403);
     expect((await post(h, n, {})).statusCode).toBe(401);
@@ -162,6 +172,14 @@ describe('notifications a device posts, and the ones refused', () => {
     const proto = await post(h, '{"__proto__": {"x": 1}}', h.auth('operator'));
     expect(proto.statusCode).toBe(400);
     expect((await post(h, JSON.stringify(n), h.auth('operator'), 'text/plain')).statusCode).toBe(415);
+    const refusedAfter = await refusedIngest(h);
+    const added = (reason: string): number => (refusedAfter[reason] ?? 0) - (refusedBefore[reason] ?? 0);
+    expect([
+      added('forbidden'),
+      added('unauthenticated'),
+      added('bad-request'),
+      added('unsupported-media-type'),
+    ]).toEqual([2, 1, 4, 1]);
   });
 });
 

@@ -14,7 +14,7 @@ import { encodeBatch } from '../../telemetry/index.js';
 import { allow, principal } from '../access/index.js';
 import type { ApiContext } from '../context.js';
 import { addJsonParser } from '../json-body.js';
-import { countIngest, ingestMessage, refuseWhileDraining } from '../message-ingest.js';
+import { countIngest, countRefusedIngest, ingestMessage, refuseWhileDraining } from '../message-ingest.js';
 import { routeOptions } from '../route-options.js';
 import { useNgsiLdProblemTypes } from './problems.js';
 import { NotifyAnswer } from './schemas.js';
@@ -34,6 +34,7 @@ export function ngsiLdNotifyRoute(ctx: ApiContext, mapping: NgsiLdMapping): Fast
       '/ngsi-ld/notify',
       {
         bodyLimit: ctx.limits.ingestBodyBytes,
+        onResponse: countRefusedIngest(ctx),
         ...routeOptions(allow('device', 'operator'), ['ngsi-ld'])({
           summary: 'Take an NGSI-LD notification (a subscription endpoint): entities into readings',
           description:

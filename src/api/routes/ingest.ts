@@ -8,7 +8,13 @@ import { MSGPACK_TYPES } from '../content.js';
 import { JsonBodyError, isJsonArray, nestsDeeperThan } from '../json-array-reader.js';
 import { forbiddenKeyPath, forbiddenKeyProblem, mayHoldForbiddenKey } from '../json-body.js';
 import { ingestJsonArray, type JsonIngestOutcome } from '../json-ingest.js';
-import { countIngest, ingestMessage, refuseIfStopped, refuseWhileDraining } from '../message-ingest.js';
+import {
+  countIngest,
+  countRefusedIngest,
+  ingestMessage,
+  refuseIfStopped,
+  refuseWhileDraining,
+} from '../message-ingest.js';
 import { MAX_BODY_DEPTH, TOO_DEEP, tooDeepAt } from '../nesting.js';
 import { fieldPath, HttpProblem } from '../problem.js';
 import { routeOptions } from '../route-options.js';
@@ -108,6 +114,7 @@ export function ingestRoutes(ctx: ApiContext): FastifyPluginAsync {
           ok: { 202: Accepted },
           errors: [400, 413, 415, 503],
         }),
+        onResponse: countRefusedIngest(ctx),
         // An empty request carries no reading: refused here rather than read as one empty reading (a dead letter).
         preValidation: async (request) => {
           const body = request.body;
