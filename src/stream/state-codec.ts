@@ -12,33 +12,42 @@ export class StateWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Where the bytes counted by the last `room` call start. */
+  private at = 0;
+
   /**
-   * Makes room for `n` more bytes and counts them written: where they start. Read `buf` and `view` only after calling
-   * it, since growing replaces both.
+   * Makes room for `n` more bytes and counts them written, from `at`; returns the view to write them through. Growing
+   * replaces `buf` and `view`, so a writer takes the view from this call, not from a field read before it.
    */
-  private reserve(n: number): number {
+  private room(n: number): DataView {
     const at = this.length;
     if (at + n > this.buf.length) {
       this.buf = resized(this.buf, doubledCapacity(this.buf.length * 2, at + n), at);
       this.view = new DataView(this.buf.buffer);
     }
     this.length = at + n;
-    return at;
+    this.at = at;
+    return this.view;
   }
 
   u8(v: number): void {
-    const at = this.reserve(1);
-    this.buf[at] = v;
+    this.room(1).setUint8(this.at, v);
   }
 
   u16(v: number): void {
-    const at = this.reserve(2);
-    this.view.setUint16(at, v, true);
+    this.room(2).setUint16(this.at, v, true);
   }
 
   u32(v: number): void {
-    const at = this.reserve(4);
-    this.view.setUint32(at, v, true);
+    this.room(4).setUint32(this.at, v, true);
+  }
+
+  i32(v: number): void {
+    this.room(4).setInt32(this.at, v, true);
+  }
+
+  f64(v: number): void {
+    this.room(8).setFloat64(this.at, v, true);
   }
 
   /** Overwrites a u32 written earlier (a length known only once what follows it is written). */
@@ -47,23 +56,13 @@ export class StateWriter {
   }
 
   raw(src: Uint8Array, from: number, to: number): void {
-    const at = this.reserve(to - from);
-    this.buf.set(src.subarray(from, to), at);
+    this.room(to - from);
+    this.buf.set(src.subarray(from, to), this.at);
   }
 
   /** Drops what was written after `length` (a record that turned out not to be needed). */
   truncate(length: number): void {
     this.length = length;
-  }
-
-  i32(v: number): void {
-    const at = this.reserve(4);
-    this.view.setInt32(at, v, true);
-  }
-
-  f64(v: number): void {
-    const at = this.reserve(8);
-    this.view.setFloat64(at, v, true);
   }
 
   /** A copy of what was written, in a buffer of its own (for transfer to another thread). */
