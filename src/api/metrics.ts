@@ -178,43 +178,43 @@ export class ApiMetrics {
         for (const c of planCounts()) this.set({ kind: c.kind, status: c.status }, c.count);
       },
     });
-    this.httpDuration = new Histogram({
-      name: 'urbanflow_http_request_duration_seconds',
-      help: 'HTTP request duration by route and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: LATENCY_BUCKETS,
-      registers: [r],
-    });
-    this.solverDuration = new Histogram({
-      name: 'urbanflow_solver_duration_seconds',
-      help: 'Plan solve time in the solver pool by kind and outcome',
-      labelNames: ['kind', 'outcome'],
-      buckets: SOLVER_BUCKETS,
-      registers: [r],
-    });
-    this.httpIngestReadings = new Counter({
-      name: 'urbanflow_http_ingest_readings_total',
-      help: 'Readings received over HTTP by outcome',
-      labelNames: ['outcome'],
-      registers: [r],
-    });
-    this.httpIngestRefused = new Counter({
-      name: 'urbanflow_http_ingest_refused_total',
-      help: 'HTTP ingest requests refused before reaching the engine, by reason',
-      labelNames: ['reason'],
-      registers: [r],
-    });
-    this.decompositionFallbacks = new Counter({
-      name: 'urbanflow_dispatch_decomposition_fallbacks_total',
-      help: 'Dispatch plans meant for the decomposition that the full model solved instead, by reason (numerical trouble, not converged, gap not proven, plan rejected)',
-      labelNames: ['reason'],
-      registers: [r],
-    });
-    this.dispatchPlansRepaired = new Counter({
-      name: 'urbanflow_dispatch_plans_repaired_total',
-      help: 'Dispatch plans the time budget stopped that broke a rule and were repaired before they were returned (repairedPlan)',
-      registers: [r],
-    });
+    // The instruments the API updates itself, all in this registry.
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Counter<L>({ name, help, labelNames, registers: [r] });
+    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets, registers: [r] });
+    this.httpDuration = histogram(
+      'urbanflow_http_request_duration_seconds',
+      'HTTP request duration by route and status',
+      ['method', 'route', 'status'],
+      LATENCY_BUCKETS,
+    );
+    this.solverDuration = histogram(
+      'urbanflow_solver_duration_seconds',
+      'Plan solve time in the solver pool by kind and outcome',
+      ['kind', 'outcome'],
+      SOLVER_BUCKETS,
+    );
+    this.httpIngestReadings = counter(
+      'urbanflow_http_ingest_readings_total',
+      'Readings received over HTTP by outcome',
+      ['outcome'],
+    );
+    this.httpIngestRefused = counter(
+      'urbanflow_http_ingest_refused_total',
+      'HTTP ingest requests refused with an error status, by reason',
+      ['reason'],
+    );
+    this.decompositionFallbacks = counter(
+      'urbanflow_dispatch_decomposition_fallbacks_total',
+      'Dispatch plans meant for the decomposition that the full model solved instead, by reason (numerical trouble, not converged, gap not proven, plan rejected)',
+      ['reason'],
+    );
+    this.dispatchPlansRepaired = counter(
+      'urbanflow_dispatch_plans_repaired_total',
+      'Dispatch plans the time budget stopped that broke a rule and were repaired before they were returned (repairedPlan)',
+      [],
+    );
   }
 
   /** A source (the Kafka consumer) reports its lag through this hook. */
