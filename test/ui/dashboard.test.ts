@@ -154,10 +154,21 @@ describe('dashboard', () => {
       expect(await current.locator(`[data-vc-of="${g.id}"]`).textContent()).toBe(g.vc.toFixed(2));
     await expectClean(w, 'traffic-intersection');
 
+    // Another intersection chosen in the picker is drawn, and the view opens on it again after another view.
+    const ids = await page
+      .locator('#intersection option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const other = ids.find((x) => x !== id)!;
+    await page.selectOption('#intersection', other);
+    await page.waitForSelector(`#intersection-plan[data-item="${other}"][data-state="ready"]`);
+
     await openView(page, 'corridors');
     await page.waitForSelector('#corridor-plan[data-state="ready"]');
     expect(await page.locator('#corridor-plan polygon.band').count()).toBeGreaterThan(0);
     await expectClean(w, 'traffic-corridor');
+    await openView(page, 'intersections');
+    await page.waitForSelector('#intersection-plan[data-state="ready"]');
+    expect(await page.inputValue('#intersection')).toBe(other);
     // Operator views are not offered, and their routes refuse the key anyway.
     await page.goto(`${origin}/ui/#keys`);
     await page.waitForSelector('.view[data-state]');

@@ -1,8 +1,7 @@
 // Traffic center: a corridor's time-space diagram, each signal's coordinated green and the outbound green band through them.
 import { get, maybe } from '../api.js';
 import { fmt, h, s, table } from '../dom.js';
-import { Picker } from '../picker.js';
-import type { View } from '../view.js';
+import { pickerView } from '../picker.js';
 import { INTERVAL_COLORS, type SignalPlan } from './traffic-intersection.js';
 
 interface CorridorPlan {
@@ -111,55 +110,47 @@ function diagram(plan: CorridorPlan, names: string[], T: number[]): SVGElement {
   return svg;
 }
 
-const corridorPicker = new Picker('corridor', 'Corridor ');
-
-export const trafficCorridors: View = {
+export const trafficCorridors = pickerView({
   id: 'corridors',
   title: 'Corridors',
   roles: ['traffic-center', 'operator'],
-  async render(_who, root) {
-    const list = await get<{ items: { id: string; status: string; intersections?: string[] }[] }>(
-      '/v1/signals/corridors',
-    );
-    const body = h('div', { id: 'corridor-plan' });
-    const show = async (id: string) => {
-      const [answer, corridor] = await Promise.all([
-        maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
-        get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
-      ]);
-      if (!answer) {
-        body.replaceChildren(h('p', {}, `No plan for ${id} yet.`));
-        return;
-      }
-      const T = [0];
-      for (const t of corridor.linkTravelTimesS) T.push(T[T.length - 1] + t);
-      const p = answer.plan;
-      body.replaceChildren(
-        h(
-          'p',
-          {},
-          `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`,
-        ),
-        diagram(p, corridor.intersections, T),
-        table(
-          'Signals in corridor order',
-          ['intersection', 'offset (s)', 'coordinated phase', 'travel time from first (s)', 'LOS'],
-          p.plans.map((x, i) => [
-            x.intersectionId,
-            String(x.pattern.offsetTime),
-            x.pattern.coordPhase ?? '–',
-            fmt(T[i]),
-            x.performance.los,
-          ]),
-        ),
-      );
-      body.setAttribute('data-state', 'ready');
-    };
-    const { label, choose } = corridorPicker.mount(
-      list.items.map((c) => c.id),
-      show,
-    );
-    root.append(h('h1', {}, 'Corridor coordination'), label, body);
-    if (list.items.length > 0) await choose(corridorPicker.selected ?? list.items[0].id);
+  heading: 'Corridor coordination',
+  picker: { name: 'corridor', label: 'Corridor ' },
+  bodyId: 'corridor-plan',
+  async list() {
+    const listing = await get<{ items: { id: string }[] }>('/v1/signals/corridors');
+    return { ids: listing.items.map((c) => c.id), listing };
   },
-};
+  async show(id, body) {
+    const [answer, corridor] = await Promise.all([
+      maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
+      get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
+    ]);
+    if (!answer) {
+      body.replaceChildren(h('p', {}, `No plan for ${id} yet.`));
+      return;
+    }
+    const T = [0];
+    for (const t of corridor.linkTravelTimesS) T.push(T[T.length - 1] + t);
+    const p = answer.plan;
+    body.replaceChildren(
+      h(
+        'p',
+        {},
+        `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`,
+      ),
+      diagram(p, corridor.intersections, T),
+      table(
+        'Signals in corridor order',
+        ['intersection', 'offset (s)', 'coordinated phase', 'travel time from first (s)', 'LOS'],
+        p.plans.map((x, i) => [
+          x.intersectionId,
+          String(x.pattern.offsetTime),
+          x.pattern.coordPhase ?? '–',
+          fmt(T[i]),
+          x.performance.los,
+        ]),
+      ),
+    );
+  },
+});

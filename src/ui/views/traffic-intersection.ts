@@ -1,8 +1,8 @@
 // Traffic center: an intersection's ring-and-barrier timing diagram and lane-group performance, current and next period.
 import { get, maybe } from '../api.js';
 import { fmt, h, s, table, time } from '../dom.js';
-import { Picker } from '../picker.js';
-import type { View, WindowRow } from '../view.js';
+import { pickerView } from '../picker.js';
+import type { WindowRow } from '../view.js';
 
 interface Phase {
   phase: string;
@@ -184,58 +184,46 @@ function planSection(title: string, a: LivePlan, tz: string): HTMLElement {
   );
 }
 
-const intersectionPicker = new Picker('intersection', 'Intersection ');
-let refresh: (() => void) | undefined;
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+type IntersectionListing = { id: string; status: string; next?: { version: number } | null }[];
 
-export const trafficIntersections: View = {
+export const trafficIntersections = pickerView({
   id: 'intersections',
   title: 'Intersections',
   roles: ['traffic-center', 'operator'],
-  async render(_who, root) {
-    const list = await get<{ items: { id: string; status: string; next?: { version: number } | null }[] }>(
-      '/v1/signals/intersections',
-    );
-    const ready = list.items.filter((x) => x.status === 'ready');
+  heading: 'Signal timing',
+  picker: { name: 'intersection', label: 'Intersection ' },
+  bodyId: 'intersection-plan',
+  async list() {
+    const { items } = await get<{ items: IntersectionListing }>('/v1/signals/intersections');
+    return {
+      ids: items.map((x) => x.id),
+      text: (id, i) => `${id}${items[i].status === 'ready' ? '' : ' (not ready)'}`,
+      first: items.find((x) => x.status === 'ready')?.id,
+      listing: items,
+    };
+  },
+  async show(id, body, listed) {
+    // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
+    const rows = body.hasChildNodes()
+      ? (await get<{ items: IntersectionListing }>('/v1/signals/intersections')).items
+      : listed;
+    const published = rows.find((x) => x.id === id)?.next;
+    const [current, next] = await Promise.all([
+      maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`),
+      published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined,
+    ]);
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const body = h('div', { id: 'intersection-plan' });
-    const show = async (id: string) => {
-      // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
-      const rows = body.hasChildNodes() ? (await get<typeof list>('/v1/signals/intersections')).items : list.items;
-      const published = rows.find((x) => x.id === id)?.next;
-      const [current, next] = await Promise.all([
-        maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`),
-        published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined,
-      ]);
-      body.replaceChildren(
-        current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
-        next
-          ? planSection('Next period', next, tz)
-          : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
-      );
-      body.setAttribute('data-state', 'ready');
-    };
-    const { label, choose } = intersectionPicker.mount(
-      list.items.map((x) => x.id),
-      show,
-      (id, i) => `${id}${list.items[i].status === 'ready' ? '' : ' (not ready)'}`,
+    body.replaceChildren(
+      current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
+      next
+        ? planSection('Next period', next, tz)
+        : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
     );
-    refresh = () => {
-      const { selected } = intersectionPicker;
-      if (selected && body.isConnected) void choose(selected);
-    };
-    root.append(h('h1', {}, 'Signal timing'), label, body);
-    await choose(intersectionPicker.selected ?? ready[0]?.id ?? list.items[0].id);
   },
-  update(event, data) {
-    // New counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can change).
-    const { selected } = intersectionPicker;
-    if (
-      event !== 'results' ||
-      !(data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${selected}/`))
-    )
-      return;
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => refresh?.(), 2000);
-  },
-};
+  // new counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can
+  // change); a burst of counts redraws once
+  concerns: (event, data, shown) =>
+    event === 'results' &&
+    (data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${shown}/`)),
+  settleMs: 2000,
+});

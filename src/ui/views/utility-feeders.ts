@@ -2,8 +2,8 @@
 import { get, maybe } from '../api.js';
 import { chart, type Series } from '../chart.js';
 import { fmt, h } from '../dom.js';
-import { Picker } from '../picker.js';
-import type { View, WindowRow } from '../view.js';
+import { pickerView } from '../picker.js';
+import type { WindowRow } from '../view.js';
 // The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
 import type { ForecastAnswer } from '../../app/forecasts/schemas.js';
 
@@ -27,81 +27,67 @@ function interval(
   ];
 }
 
-const feederPicker = new Picker('feeder', 'Feeder ');
-let redraw: (() => void) | undefined;
-
-export const utilityFeeders: View = {
+export const utilityFeeders = pickerView({
   id: 'feeders',
   title: 'Feeder load',
   roles: ['utility', 'operator'],
-  async render(_who, root) {
+  heading: 'Feeder load and forecast',
+  picker: { name: 'feeder', label: 'Feeder ' },
+  bodyId: 'feeder-chart',
+  async list() {
     const feeders = await get<{ items: { id: string; capacityKW: number }[] }>('/v1/city/feeders');
-    const body = h('div', { id: 'feeder-chart' });
-    const show = async (id: string) => {
-      const cap = feeders.items.find((f) => f.id === id)?.capacityKW ?? null;
-      const fc = await maybe<ForecastAnswer>(`/v1/forecasts/feeders/${id}?horizon=24h`);
-      if (!fc || fc.status === 'not-ready') {
-        body.replaceChildren(h('p', {}, `No load forecast for ${id} yet${fc?.reason ? `: ${fc.reason}` : ''}.`));
-        return;
-      }
-      const from = fc.lastObservationMs - HISTORY_MS;
-      const hist = await get<{ results: WindowRow[] }>(
-        `/v1/windows/feeder-kw-30m?key=${encodeURIComponent(id)}&from=${from}`,
-      );
-      const past = hist.results.filter((r) => r.start >= from);
-      const times = [...past.map((r) => r.start), ...fc.timestamps.filter((t) => t > fc.lastObservationMs)];
-      const n = past.length;
-      const future = fc.timestamps.map((t, i) => [t, i] as const).filter(([t]) => t > fc.lastObservationMs);
-      const pad = (vals: number[]) => [...new Array<null>(n).fill(null), ...future.map(([, i]) => vals[i])];
-      body.replaceChildren(
-        h(
-          'p',
-          {},
-          `Forecast method ${fc.method} (${fc.status}); last observation ${new Date(fc.lastObservationMs).toISOString().slice(0, 16)}Z; capacity ${fmt(cap, 0)} kW.`,
-        ),
-        chart({
-          title: `Load of ${id}: measured and forecast`,
-          unit: 'kW',
-          times,
-          series: [
-            {
-              label: 'measured (30-min mean)',
-              values: [...past.map((r) => r.values.mean), ...future.map(() => null)],
-              color: '#222',
-            },
-            { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
-            ...interval(95, pad(fc.upper95), pad(fc.lower95), 2, {
-              color: '#9ecae1',
-              dash: [4, 4],
-              fill: 'rgba(158,202,225,0.35)',
-            }),
-            ...interval(80, pad(fc.upper80), pad(fc.lower80), 4, {
-              color: '#6baed6',
-              dash: [2, 2],
-              fill: 'rgba(107,174,214,0.45)',
-            }),
-            { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
-          ],
-        }),
-      );
-      body.setAttribute('data-state', 'ready');
-      body.setAttribute('data-points', String(times.length));
-    };
-    const { label, choose } = feederPicker.mount(
-      feeders.items.map((f) => f.id),
-      show,
+    return { ids: feeders.items.map((f) => f.id), listing: feeders.items };
+  },
+  async show(id, body, feeders) {
+    const cap = feeders.find((f) => f.id === id)?.capacityKW ?? null;
+    const fc = await maybe<ForecastAnswer>(`/v1/forecasts/feeders/${id}?horizon=24h`);
+    if (!fc || fc.status === 'not-ready') {
+      body.replaceChildren(h('p', {}, `No load forecast for ${id} yet${fc?.reason ? `: ${fc.reason}` : ''}.`));
+      return;
+    }
+    const from = fc.lastObservationMs - HISTORY_MS;
+    const hist = await get<{ results: WindowRow[] }>(
+      `/v1/windows/feeder-kw-30m?key=${encodeURIComponent(id)}&from=${from}`,
     );
-    redraw = () => {
-      const { selected } = feederPicker;
-      if (selected && body.isConnected) void choose(selected);
-    };
-    root.append(h('h1', {}, 'Feeder load and forecast'), label, body);
-    if (feeders.items.length > 0) await choose(feederPicker.selected ?? feeders.items[0].id);
+    const past = hist.results.filter((r) => r.start >= from);
+    const times = [...past.map((r) => r.start), ...fc.timestamps.filter((t) => t > fc.lastObservationMs)];
+    const n = past.length;
+    const future = fc.timestamps.map((t, i) => [t, i] as const).filter(([t]) => t > fc.lastObservationMs);
+    const pad = (vals: number[]) => [...new Array<null>(n).fill(null), ...future.map(([, i]) => vals[i])];
+    body.replaceChildren(
+      h(
+        'p',
+        {},
+        `Forecast method ${fc.method} (${fc.status}); last observation ${new Date(fc.lastObservationMs).toISOString().slice(0, 16)}Z; capacity ${fmt(cap, 0)} kW.`,
+      ),
+      chart({
+        title: `Load of ${id}: measured and forecast`,
+        unit: 'kW',
+        times,
+        series: [
+          {
+            label: 'measured (30-min mean)',
+            values: [...past.map((r) => r.values.mean), ...future.map(() => null)],
+            color: '#222',
+          },
+          { label: 'forecast', values: pad(fc.forecast), color: '#1f77b4' },
+          ...interval(95, pad(fc.upper95), pad(fc.lower95), 2, {
+            color: '#9ecae1',
+            dash: [4, 4],
+            fill: 'rgba(158,202,225,0.35)',
+          }),
+          ...interval(80, pad(fc.upper80), pad(fc.lower80), 4, {
+            color: '#6baed6',
+            dash: [2, 2],
+            fill: 'rgba(107,174,214,0.45)',
+          }),
+          { label: 'capacity', values: times.map(() => cap), color: '#d62728' },
+        ],
+      }),
+    );
+    body.setAttribute('data-points', String(times.length));
   },
-  update(event, data) {
-    // A new 30-minute load window of the feeder shown: redraw with it.
-    const { selected } = feederPicker;
-    if (event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === selected))
-      redraw?.();
-  },
-};
+  // a new 30-minute load window of the feeder shown
+  concerns: (event, data, shown) =>
+    event === 'results' && (data as WindowRow[]).some((r) => r.operator === 'feeder-kw-30m' && r.key === shown),
+});
