@@ -1,7 +1,7 @@
 // Traffic center: a corridor's time-space diagram, each signal's coordinated green and the outbound green band through them.
 import { get, maybe } from '../api.js';
 import { fmt, h, s, table } from '../dom.js';
-import { pickerView } from '../picker.js';
+import { pickerView } from '../picker-view.js';
 import { INTERVAL_COLORS, type SignalPlan } from './traffic-intersection.js';
 
 interface CorridorPlan {

@@ -1,7 +1,7 @@
 // Traffic center: an intersection's ring-and-barrier timing diagram and lane-group performance, current and next period.
 import { get, maybe } from '../api.js';
 import { fmt, h, s, table, time } from '../dom.js';
-import { pickerView } from '../picker.js';
+import { pickerView } from '../picker-view.js';
 import type { WindowRow } from '../view.js';
 
 interface Phase {

@@ -2,7 +2,7 @@
 import { get, maybe } from '../api.js';
 import { chart, type Series } from '../chart.js';
 import { fmt, h } from '../dom.js';
-import { pickerView } from '../picker.js';
+import { pickerView } from '../picker-view.js';
 import type { WindowRow } from '../view.js';
 // The API's answer type (erased from the bundle): the dashboard reads what GET /v1/forecasts answers.
 import type { ForecastAnswer } from '../../app/forecasts/schemas.js';

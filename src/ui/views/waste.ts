@@ -3,7 +3,7 @@
 import { ApiError, download, get, maybe } from '../api.js';
 import { PALETTE } from '../chart.js';
 import { fmt, h, pct, s, table } from '../dom.js';
-import { pickerView } from '../picker.js';
+import { pickerView } from '../picker-view.js';
 import { mapSvg, projection, ramp } from '../map.js';
 import type { View, WindowRow } from '../view.js';
 
