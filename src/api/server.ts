@@ -141,7 +141,7 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
       PER_REQUEST_LEVELS.has(logger.level) ? logger.child(bindings, opts) : logger,
     return503OnClosing: true,
     // Ids are checked by their routes' schemas (a 400 naming the parameter); the router only refuses absurd lengths.
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A method the HTTP parser does not know is a 405 with Allow when the path exists, like a known method the path lacks.
     clientErrorHandler: clientErrorHandler(allowed),
     // The router's own refusals (an over-long path parameter, a malformed URL) are problem documents too.
