@@ -4,7 +4,10 @@
 import { field, h, select } from './dom.js';
 import type { View } from './view.js';
 
-/** What the select offers: the items' ids, their option texts, the item to open on when none was picked before. */
+/**
+ * What the select offers: the items' ids, their option texts, and the item to open on when none was picked before or
+ * the list no longer has the one picked (default: the first).
+ */
 export interface PickerList<L> {
   ids: readonly string[];
   text?: (id: string, i: number) => string;

@@ -118,8 +118,8 @@ export const trafficCorridors = pickerView({
   picker: { name: 'corridor', label: 'Corridor ' },
   bodyId: 'corridor-plan',
   async list() {
-    const listing = await get<{ items: { id: string }[] }>('/v1/signals/corridors');
-    return { ids: listing.items.map((c) => c.id), listing };
+    const { items } = await get<{ items: { id: string }[] }>('/v1/signals/corridors');
+    return { ids: items.map((c) => c.id), listing: undefined };
   },
   async show(id, body) {
     const [answer, corridor] = await Promise.all([
