@@ -16,15 +16,16 @@ export interface PickerList<L> {
   listing: L;
 }
 
+/** Where the view stands in the dashboard's menu, and who sees it. */
+export type ViewEntry = Pick<View, 'id' | 'title' | 'roles'>;
+
 export interface PickerViewSpec<L> {
-  id: string;
-  title: string;
-  roles: View['roles'];
   heading: string;
-  /** The select's id and form name, and the text before it. */
-  picker: { name: string; label: string };
-  /** The id of the element `show` draws in: its `data-item` names the item, `data-state="ready"` once drawn. */
-  bodyId: string;
+  /**
+   * What one item is called: the select's id and form name, (capitalised) the text before it, and the id of the
+   * element `show` draws in, `<item>-shown`: its `data-item` names the item, `data-state="ready"` once drawn.
+   */
+  item: string;
   list: () => Promise<PickerList<L>>;
   show: (id: string, body: HTMLElement, listing: L) => Promise<void>;
   /** Whether a live event concerns the item shown, which is then drawn again. */
@@ -33,18 +34,16 @@ export interface PickerViewSpec<L> {
   settleMs?: number;
 }
 
-export function pickerView<L>(spec: PickerViewSpec<L>): View {
+export function pickerView<L>(entry: ViewEntry, spec: PickerViewSpec<L>): View {
   let selected: string | undefined;
   let redraw: (() => void) | undefined;
   let settle: ReturnType<typeof setTimeout> | undefined;
   return {
-    id: spec.id,
-    title: spec.title,
-    roles: spec.roles,
+    ...entry,
     async render(_who, root) {
       const { ids, text, first, listing } = await spec.list();
-      const body = h('div', { id: spec.bodyId });
-      const pick = select({ id: spec.picker.name, name: spec.picker.name }, ids, text);
+      const body = h('div', { id: `${spec.item}-shown` });
+      const pick = select({ id: spec.item, name: spec.item }, ids, text);
       const choose = async (id: string) => {
         selected = id;
         pick.value = id;
@@ -58,7 +57,8 @@ export function pickerView<L>(spec: PickerViewSpec<L>): View {
       redraw = () => {
         if (selected !== undefined && body.isConnected) void choose(selected);
       };
-      root.append(h('h1', {}, spec.heading), field(spec.picker.label, pick), body);
+      const label = `${spec.item[0].toUpperCase()}${spec.item.slice(1)} `;
+      root.append(h('h1', {}, spec.heading), field(label, pick), body);
       // the item picked last, while the list still has it
       const opening = selected !== undefined && ids.includes(selected) ? selected : (first ?? ids[0]);
       if (opening !== undefined) await choose(opening);

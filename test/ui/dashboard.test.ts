@@ -137,7 +137,7 @@ describe('dashboard', () => {
       'intersections',
       'corridors',
     ]);
-    await page.waitForSelector('#intersection-plan[data-state="ready"]');
+    await page.waitForSelector('#intersection-shown[data-state="ready"]');
     const id = await page.inputValue('#intersection');
     const live = await api<{
       plan: {
@@ -160,14 +160,14 @@ describe('dashboard', () => {
       .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     const other = ids.find((x) => x !== id)!;
     await page.selectOption('#intersection', other);
-    await page.waitForSelector(`#intersection-plan[data-item="${other}"][data-state="ready"]`);
+    await page.waitForSelector(`#intersection-shown[data-item="${other}"][data-state="ready"]`);
 
     await openView(page, 'corridors');
-    await page.waitForSelector('#corridor-plan[data-state="ready"]');
-    expect(await page.locator('#corridor-plan polygon.band').count()).toBeGreaterThan(0);
+    await page.waitForSelector('#corridor-shown[data-state="ready"]');
+    expect(await page.locator('#corridor-shown polygon.band').count()).toBeGreaterThan(0);
     await expectClean(w, 'traffic-corridor');
     await openView(page, 'intersections');
-    await page.waitForSelector('#intersection-plan[data-state="ready"]');
+    await page.waitForSelector('#intersection-shown[data-state="ready"]');
     expect(await page.inputValue('#intersection')).toBe(other);
     // Operator views are not offered, and their routes refuse the key anyway.
     await page.goto(`${origin}/ui/#keys`);
@@ -180,8 +180,8 @@ describe('dashboard', () => {
     const w = await openPage(browser);
     const { page } = w;
     await signIn(page, origin, h.secrets.utility!);
-    await page.waitForSelector('#feeder-chart[data-state="ready"] canvas');
-    const legend = await page.textContent('#feeder-chart .u-legend');
+    await page.waitForSelector('#feeder-shown[data-state="ready"] canvas');
+    const legend = await page.textContent('#feeder-shown .u-legend');
     for (const label of [
       'measured (30-min mean) (kW)',
       'forecast (kW)',
@@ -219,7 +219,7 @@ describe('dashboard', () => {
     const w = await openPage(browser);
     const { page } = w;
     await signIn(page, origin, h.secrets.cleanway!);
-    await page.waitForSelector('#routes[data-state="ready"]');
+    await page.waitForSelector('#depot-shown[data-state="ready"]');
     const depots = (await api<{ items: { id: string }[] }>('/v1/city/depots', 'cleanway')).items.map((d) => d.id);
     const options = await page
       .locator('#depot option')
@@ -254,7 +254,7 @@ describe('dashboard', () => {
     // An access token of the same key signs in to the same scope.
     const byToken = await openPage(browser);
     await signIn(byToken.page, origin, h.secrets['cleanway-token']!);
-    await byToken.page.waitForSelector('#routes[data-state]');
+    await byToken.page.waitForSelector('#depot-shown[data-state]');
     expect(
       await byToken.page.locator('#depot option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
     ).toEqual(depots);
@@ -264,7 +264,7 @@ describe('dashboard', () => {
     // The other contractor sees none of these depots or bins.
     const other = await openPage(browser);
     await signIn(other.page, origin, h.secrets.metro!);
-    await other.page.waitForSelector('#routes[data-state]');
+    await other.page.waitForSelector('#depot-shown[data-state]');
     const otherDepots = await other.page
       .locator('#depot option')
       .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));

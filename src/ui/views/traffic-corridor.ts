@@ -110,47 +110,46 @@ function diagram(plan: CorridorPlan, names: string[], T: number[]): SVGElement {
   return svg;
 }
 
-export const trafficCorridors = pickerView({
-  id: 'corridors',
-  title: 'Corridors',
-  roles: ['traffic-center', 'operator'],
-  heading: 'Corridor coordination',
-  picker: { name: 'corridor', label: 'Corridor ' },
-  bodyId: 'corridor-plan',
-  async list() {
-    const { items } = await get<{ items: { id: string }[] }>('/v1/signals/corridors');
-    return { ids: items.map((c) => c.id), listing: undefined };
+export const trafficCorridors = pickerView(
+  { id: 'corridors', title: 'Corridors', roles: ['traffic-center', 'operator'] },
+  {
+    heading: 'Corridor coordination',
+    item: 'corridor',
+    async list() {
+      const { items } = await get<{ items: { id: string }[] }>('/v1/signals/corridors');
+      return { ids: items.map((c) => c.id), listing: undefined };
+    },
+    async show(id, body) {
+      const [answer, corridor] = await Promise.all([
+        maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
+        get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
+      ]);
+      if (!answer) {
+        body.replaceChildren(h('p', {}, `No plan for ${id} yet.`));
+        return;
+      }
+      const T = [0];
+      for (const t of corridor.linkTravelTimesS) T.push(T[T.length - 1] + t);
+      const p = answer.plan;
+      body.replaceChildren(
+        h(
+          'p',
+          {},
+          `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`,
+        ),
+        diagram(p, corridor.intersections, T),
+        table(
+          'Signals in corridor order',
+          ['intersection', 'offset (s)', 'coordinated phase', 'travel time from first (s)', 'LOS'],
+          p.plans.map((x, i) => [
+            x.intersectionId,
+            String(x.pattern.offsetTime),
+            x.pattern.coordPhase ?? '–',
+            fmt(T[i]),
+            x.performance.los,
+          ]),
+        ),
+      );
+    },
   },
-  async show(id, body) {
-    const [answer, corridor] = await Promise.all([
-      maybe<{ plan: CorridorPlan }>(`/v1/signals/corridors/${id}/plan`),
-      get<{ intersections: string[]; linkTravelTimesS: number[] }>(`/v1/city/corridors/${id}`),
-    ]);
-    if (!answer) {
-      body.replaceChildren(h('p', {}, `No plan for ${id} yet.`));
-      return;
-    }
-    const T = [0];
-    for (const t of corridor.linkTravelTimesS) T.push(T[T.length - 1] + t);
-    const p = answer.plan;
-    body.replaceChildren(
-      h(
-        'p',
-        {},
-        `Common cycle ${p.cycleTime} s; outbound band ${fmt(p.outboundBandwidth)} s, inbound band ${fmt(p.inboundBandwidth)} s (planner's figures).`,
-      ),
-      diagram(p, corridor.intersections, T),
-      table(
-        'Signals in corridor order',
-        ['intersection', 'offset (s)', 'coordinated phase', 'travel time from first (s)', 'LOS'],
-        p.plans.map((x, i) => [
-          x.intersectionId,
-          String(x.pattern.offsetTime),
-          x.pattern.coordPhase ?? '–',
-          fmt(T[i]),
-          x.performance.los,
-        ]),
-      ),
-    );
-  },
-});
+);

@@ -186,44 +186,43 @@ function planSection(title: string, a: LivePlan, tz: string): HTMLElement {
 
 type IntersectionListing = { id: string; status: string; next?: { version: number } | null }[];
 
-export const trafficIntersections = pickerView({
-  id: 'intersections',
-  title: 'Intersections',
-  roles: ['traffic-center', 'operator'],
-  heading: 'Signal timing',
-  picker: { name: 'intersection', label: 'Intersection ' },
-  bodyId: 'intersection-plan',
-  async list() {
-    const { items } = await get<{ items: IntersectionListing }>('/v1/signals/intersections');
-    return {
-      ids: items.map((x) => x.id),
-      text: (id, i) => `${id}${items[i].status === 'ready' ? '' : ' (not ready)'}`,
-      first: items.find((x) => x.status === 'ready')?.id,
-      listing: items,
-    };
+export const trafficIntersections = pickerView(
+  { id: 'intersections', title: 'Intersections', roles: ['traffic-center', 'operator'] },
+  {
+    heading: 'Signal timing',
+    item: 'intersection',
+    async list() {
+      const { items } = await get<{ items: IntersectionListing }>('/v1/signals/intersections');
+      return {
+        ids: items.map((x) => x.id),
+        text: (id, i) => `${id}${items[i].status === 'ready' ? '' : ' (not ready)'}`,
+        first: items.find((x) => x.status === 'ready')?.id,
+        listing: items,
+      };
+    },
+    async show(id, body, listed) {
+      // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
+      const rows = body.hasChildNodes()
+        ? (await get<{ items: IntersectionListing }>('/v1/signals/intersections')).items
+        : listed;
+      const published = rows.find((x) => x.id === id)?.next;
+      const [current, next] = await Promise.all([
+        maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`),
+        published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined,
+      ]);
+      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      body.replaceChildren(
+        current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
+        next
+          ? planSection('Next period', next, tz)
+          : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
+      );
+    },
+    // new counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can
+    // change); a burst of counts redraws once
+    concerns: (event, data, shown) =>
+      event === 'results' &&
+      (data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${shown}/`)),
+    settleMs: 2000,
   },
-  async show(id, body, listed) {
-    // The next period's plan is asked for only once the listing says it is published (before that it is a 404).
-    const rows = body.hasChildNodes()
-      ? (await get<{ items: IntersectionListing }>('/v1/signals/intersections')).items
-      : listed;
-    const published = rows.find((x) => x.id === id)?.next;
-    const [current, next] = await Promise.all([
-      maybe<LivePlan>(`/v1/signals/intersections/${id}/plan`),
-      published ? maybe<LivePlan>(`/v1/signals/intersections/${id}/plan?period=next`) : undefined,
-    ]);
-    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    body.replaceChildren(
-      current ? planSection('Current period', current, tz) : h('p', {}, `No plan in effect for ${id} yet.`),
-      next
-        ? planSection('Next period', next, tz)
-        : h('p', {}, 'The next period’s plan is published 5 minutes before it starts.'),
-    );
-  },
-  // new counts of the intersection shown may come with a new plan (the browser's cache keeps the plan until it can
-  // change); a burst of counts redraws once
-  concerns: (event, data, shown) =>
-    event === 'results' &&
-    (data as WindowRow[]).some((r) => r.operator === 'lane-group-flow-5m' && r.key.startsWith(`${shown}/`)),
-  settleMs: 2000,
-});
+);

@@ -106,63 +106,62 @@ function routeMap(geo: { features: Feature[] }, trucks: string[]): SVGElement {
   return svg;
 }
 
-export const wasteRoutes = pickerView({
-  id: 'routes',
-  title: 'Routes',
-  roles: ['waste-contractor', 'operator'],
-  heading: 'Collection routes',
-  picker: { name: 'depot', label: 'Depot ' },
-  bodyId: 'routes',
-  list: async () => ({ ids: await depotsOf(), listing: undefined }),
-  async show(depot, body) {
-    const a = await nextRoutes(depot);
-    if (!a) {
-      body.replaceChildren(h('p', {}, `No routes for ${depot} yet (the bins' fill forecasts are not ready).`));
-      return;
-    }
-    const geo = await get<{ features: Feature[] }>(`/v1/routes/depots/${depot}/${a.date}?format=geojson`);
-    const trucks = a.plan.trucks.map((t) => t.truck);
-    const stops = a.plan.trucks.flatMap((t) =>
-      t.stops.map((st, i) => [t.truck, String(i), st.kind, st.id, clock(st.arrival), fmt(st.loadKg, 0)]),
-    );
-    const message = h('p', { role: 'status' });
-    const dl = (format: 'geojson' | 'gpx') => () =>
-      download(
-        `/v1/routes/depots/${depot}/${a.date}?format=${format}`,
-        `${depot}-${a.date}.${format === 'gpx' ? 'gpx' : 'geojson'}`,
-      ).catch((err: unknown) => {
-        message.textContent = err instanceof ApiError ? err.detail : String(err);
-      });
-    body.replaceChildren(
-      h(
-        'p',
-        {},
-        `Service date ${a.date} (version ${a.version}${a.frozen ? ', frozen: the shift has started' : ''}); ${a.plan.unassigned.length} bins not routed, ${a.overflowRisk.length} at risk of overflowing.`,
-      ),
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', onclick: dl('geojson') }, 'Download GeoJSON'),
-        h('button', { type: 'button', onclick: dl('gpx') }, 'Download GPX'),
-        message,
-      ),
-      h('div', { class: 'map-wrap' }, routeMap(geo, trucks)),
-      table(
-        'Trucks',
-        ['truck', 'stops', 'bins', 'trips', 'distance (km)'],
-        a.plan.trucks.map((t) => [
-          t.truck,
-          h('span', { 'data-stops-of': t.truck }, String(t.stops.length)),
-          String(t.stops.filter((x) => x.kind === 'bin').length),
-          String(t.trips),
-          fmt(t.distanceKm),
-        ]),
-        { id: 'trucks' },
-      ),
-      table('Stops in order', ['truck', 'order', 'kind', 'id', 'arrival', 'load after (kg)'], stops, { id: 'stops' }),
-    );
+export const wasteRoutes = pickerView(
+  { id: 'routes', title: 'Routes', roles: ['waste-contractor', 'operator'] },
+  {
+    heading: 'Collection routes',
+    item: 'depot',
+    list: async () => ({ ids: await depotsOf(), listing: undefined }),
+    async show(depot, body) {
+      const a = await nextRoutes(depot);
+      if (!a) {
+        body.replaceChildren(h('p', {}, `No routes for ${depot} yet (the bins' fill forecasts are not ready).`));
+        return;
+      }
+      const geo = await get<{ features: Feature[] }>(`/v1/routes/depots/${depot}/${a.date}?format=geojson`);
+      const trucks = a.plan.trucks.map((t) => t.truck);
+      const stops = a.plan.trucks.flatMap((t) =>
+        t.stops.map((st, i) => [t.truck, String(i), st.kind, st.id, clock(st.arrival), fmt(st.loadKg, 0)]),
+      );
+      const message = h('p', { role: 'status' });
+      const dl = (format: 'geojson' | 'gpx') => () =>
+        download(
+          `/v1/routes/depots/${depot}/${a.date}?format=${format}`,
+          `${depot}-${a.date}.${format === 'gpx' ? 'gpx' : 'geojson'}`,
+        ).catch((err: unknown) => {
+          message.textContent = err instanceof ApiError ? err.detail : String(err);
+        });
+      body.replaceChildren(
+        h(
+          'p',
+          {},
+          `Service date ${a.date} (version ${a.version}${a.frozen ? ', frozen: the shift has started' : ''}); ${a.plan.unassigned.length} bins not routed, ${a.overflowRisk.length} at risk of overflowing.`,
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: dl('geojson') }, 'Download GeoJSON'),
+          h('button', { type: 'button', onclick: dl('gpx') }, 'Download GPX'),
+          message,
+        ),
+        h('div', { class: 'map-wrap' }, routeMap(geo, trucks)),
+        table(
+          'Trucks',
+          ['truck', 'stops', 'bins', 'trips', 'distance (km)'],
+          a.plan.trucks.map((t) => [
+            t.truck,
+            h('span', { 'data-stops-of': t.truck }, String(t.stops.length)),
+            String(t.stops.filter((x) => x.kind === 'bin').length),
+            String(t.trips),
+            fmt(t.distanceKm),
+          ]),
+          { id: 'trucks' },
+        ),
+        table('Stops in order', ['truck', 'order', 'kind', 'id', 'arrival', 'load after (kg)'], stops, { id: 'stops' }),
+      );
+    },
   },
-});
+);
 
 const fills = new Map<string, HTMLElement>();
 
