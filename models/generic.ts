@@ -93,7 +93,7 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
   }
   const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
   const cal =
-    model.recentScale > 1
+    model.recentScale > 1 && inHolidaySeason(dayNumber(model.endMs), days, holidays)
       ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) }
       : model.calibration;
   const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
@@ -118,6 +118,16 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
     reachOut(bands, around(ordinary), nearHoliday);
   }
   return { timestamps, forecast: Array.from(point), ...bands };
+}
+
+/**
+ * Whether a holiday or a day near one falls in the week before `endDay` or on a forecast day: only then does the
+ * recent-error widening apply (see models/README, Intervals).
+ */
+function inHolidaySeason(endDay: number, days: readonly number[], holidays: ReadonlySet<number>): boolean {
+  const special = (d: number) => holidays.has(d) || isNearHoliday(d, holidays);
+  for (let d = endDay - 6; d <= endDay; d++) if (special(d)) return true;
+  return days.some(special);
 }
 
 /** A band of zero width at `p`. */

@@ -132,6 +132,30 @@ describe('fitSeries', () => {
     expect(differs).toBeGreaterThan(24);
   });
 
+  it('widens by the recent held-out errors only when a holiday or a day near one is in the last week or the horizon', () => {
+    const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 42, seed: 3 });
+    const endMs = d.startMs + (d.values.length - 1) * STEP;
+    const end = dayNumber(endMs);
+    const fitted = fitSeries({ startMs: d.startMs, stepMs: STEP, values: d.values, season: 48, min: 0 }, H);
+    // the last held-out day erred twice as much as the calibration says
+    const model = { ...fitted, recentScale: 2 };
+    const width = (m: SeriesModel) => {
+      const fc = forecastModel(m, H);
+      return fc.upper80.map((u, h) => u - fc.lower80[h]);
+    };
+    const base = width({ ...model, recentScale: 1 });
+    // an ordinary stretch: the band is the calibrated one
+    width(model).forEach((w, h) => expect(w).toBeCloseTo(base[h], 9));
+    // a holiday five days before the end of the history (no forecast day is next to it): the band doubles
+    const season = { ...model, holidays: [end - 5] };
+    const doubled = width(season);
+    const calibrated = width({ ...season, recentScale: 1 });
+    doubled.forEach((w, h) => expect(w).toBeCloseTo(2 * calibrated[h], 6));
+    // a holiday eight days before: out of the week, the band is the calibrated one again
+    const past = { ...model, holidays: [end - 8] };
+    width(past).forEach((w, h) => expect(w).toBeCloseTo(width({ ...past, recentScale: 1 })[h], 9));
+  });
+
   it('forecasts the days next to a holiday half as holidays without history of such days, the band spanning both', () => {
     const d = syntheticDemand({ startMs: Date.UTC(2025, 0, 6), stepMs: STEP, days: 42, seed: 4 });
     const endMs = d.startMs + (d.values.length - 1) * STEP;
