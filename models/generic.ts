@@ -47,7 +47,8 @@ export function fitSeries(full: SeriesInput, horizon: number): SeriesModel {
     holidays: input.holidays,
     min: input.min,
   });
-  return fitSeriesModel(input, cfg, horizon);
+  // the yearly candidate looks a year back, before the fit window
+  return fitSeriesModel(input, cfg, horizon, { values: full.values, offset: cut });
 }
 
 /**

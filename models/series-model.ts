@@ -20,10 +20,14 @@ import {
   type SeasonalArxModel,
 } from './seasonal-arx.js';
 
-export type SeriesMethod = 'seasonal-arx' | 'decomposition' | 'combination' | 'weekly-naive' | 'seasonal-naive';
+export type SeriesMethod =
+  'seasonal-arx' | 'decomposition' | 'combination' | 'weekly-naive' | 'seasonal-naive' | 'yearly-naive';
 
-/** The single methods a combination weighs, in the order of `SeriesModel.weights`. */
+/** The single methods a combination weighs, in the order of `SeriesModel.weights` (then yearly naive, where scored). */
 export const COMBINED: readonly SeriesMethod[] = ['seasonal-arx', 'decomposition', 'weekly-naive', 'seasonal-naive'];
+
+/** A year back on the same weekday: 52 weeks. */
+export const YEAR_DAYS = 364;
 
 /** A fitted series forecaster: plain JSON, restorable with no other state. */
 export interface SeriesModel {
@@ -43,8 +47,15 @@ export interface SeriesModel {
   arx: SeasonalArxModel;
   /** Present when the method uses it. */
   decomposition: DecompositionModel | null;
-  /** Combination only: the weight of each method of COMBINED (non-negative, summing to 1); null otherwise. */
+  /** Combination only: the weight of each method it weighs (non-negative, summing to 1); null otherwise. */
   weights: number[] | null;
+  /** The methods `weights` weigh, when not COMBINED: COMBINED and yearly naive, on a history of more than a year. */
+  combined?: SeriesMethod[];
+  /**
+   * The last year and week of observations, when the chosen method uses yearly naive (itself, or in the
+   * combination with a weight): the year before each forecast step, and the week a year before the fit's last.
+   */
+  yearTail?: number[];
   /** Conformal calibration on the chosen method's held-out errors, per horizon step. */
   calibration: IntervalCalibration;
   /**
@@ -75,6 +86,35 @@ function naivePoint(tail: ArrayLike<number>, lag: number, horizon: number, out: 
   for (let h = 0; h < horizon; h++) out[off + h] = tail[n - lag + (h % lag)];
 }
 
+function meanOf(a: ArrayLike<number>, from: number, to: number): number {
+  let s = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) if (a[i] === a[i]) ((s += a[i]), c++);
+  return c > 0 ? s / c : NaN;
+}
+
+/**
+ * Yearly naive, level-adjusted: the value 52 weeks before each step, shifted by how much the last week's mean
+ * differs from the same week's a year before (the yearly shape at this time of year, at this year's level). A step
+ * whose year-ago value is missing takes the week-ago one. `tail` holds at least a year and a week.
+ */
+function yearlyPoint(
+  tail: ArrayLike<number>,
+  year: number,
+  week: number,
+  horizon: number,
+  out: Float64Array,
+  off: number,
+): void {
+  const n = tail.length;
+  let shift = meanOf(tail, n - week, n) - meanOf(tail, n - week - year, n - year);
+  if (!(shift === shift)) shift = 0;
+  for (let h = 0; h < horizon; h++) {
+    const back = tail[n - year + (h % year)];
+    out[off + h] = back === back ? back + shift : tail[n - week + (h % week)];
+  }
+}
+
 interface Candidate {
   method: SeriesMethod;
   forecasts: Float64Array;
@@ -85,7 +125,12 @@ interface Candidate {
  * the decomposition refitted at the same points, their average, weekly naive and seasonal naive. Candidates need
  * two weeks before the first origin (weekly ones) or one season; the ARX is always a candidate.
  */
-export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, horizon: number): SeriesModel {
+export function fitSeriesModel(
+  series: RegularSeries,
+  cfg: SeasonalArxConfig,
+  horizon: number,
+  history?: YearHistory,
+): SeriesModel {
   const { model: arx, heldOut } = fitSeasonalArxHeldOut(series, cfg, horizon);
   const y = series.values;
   const n = y.length;
@@ -116,18 +161,25 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), week, horizon, wn, k * horizon);
     candidates.push({ method: 'decomposition', forecasts: dec }, { method: 'weekly-naive', forecasts: wn });
   }
+  // yearly naive where the history reaches a year and a week before the first held-out origin
+  const year = YEAR_DAYS * season;
+  const full = history?.values ?? y;
+  const offset = history?.offset ?? 0;
+  const yearly = weekly && offset + first >= year + week;
+  if (yearly) {
+    const yn = new Float64Array(count * horizon);
+    for (let k = 0; k < count; k++)
+      yearlyPoint(full.subarray(0, offset + origins[k]), year, week, horizon, yn, k * horizon);
+    candidates.push({ method: 'yearly-naive', forecasts: yn });
+  }
+  const combined: readonly SeriesMethod[] = yearly ? [...COMBINED, 'yearly-naive'] : COMBINED;
   const sn = new Float64Array(count * horizon);
   for (let k = 0; k < count; k++) naivePoint(y.subarray(0, origins[k]), season, horizon, sn, k * horizon);
   candidates.push({ method: 'seasonal-naive', forecasts: sn });
   let weights: number[] | null = null;
   if (weekly) {
-    weights = combinationWeights(
-      y,
-      origins,
-      horizon,
-      COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts),
-    );
-    const parts = COMBINED.map((m) => candidates.find((c) => c.method === m)!.forecasts);
+    const parts = combined.map((m) => candidates.find((c) => c.method === m)!.forecasts);
+    weights = combinationWeights(y, origins, horizon, parts);
     const comb = new Float64Array(count * horizon);
     for (let j = 0; j < parts.length; j++)
       if (weights[j] > 0) for (let i = 0; i < comb.length; i++) comb[i] += weights[j] * parts[j][i];
@@ -153,6 +205,8 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
   const calibration = calibrateIntervals(residuals, horizon, slots, season);
   const z = standardizedSquares(residuals, calibration, slots, horizon);
   const usesDecomposition = best.method === 'decomposition' || (best.method === 'combination' && weights![1] > 0);
+  const usesYearly =
+    best.method === 'yearly-naive' || (best.method === 'combination' && yearly && weights![COMBINED.length] > 0);
   return {
     kind: 'series',
     version: 2,
@@ -166,12 +220,20 @@ export function fitSeriesModel(series: RegularSeries, cfg: SeasonalArxConfig, ho
     arx,
     decomposition: usesDecomposition ? fitDecomposition(series.startMs, y, decCfg) : null,
     weights: best.method === 'combination' ? weights : null,
+    ...(best.method === 'combination' && yearly ? { combined: [...combined] } : {}),
+    ...(usesYearly ? { yearTail: Array.from(full.subarray(full.length - year - week)) } : {}),
     calibration,
     specialDayScale: specialScale(z, special, season),
     recentScale: recentScale(z, origins, horizon, n - season),
     nearHoliday: learnNearHolidayWeight(series.startMs, stepMs, y, cfg.holidays),
     selection: scored.map((s) => ({ method: s.c.method, mae: s.mae })),
   };
+}
+
+/** The whole history a fit window was cut from, for the yearly candidate: `offset` is where the window starts in it. */
+export interface YearHistory {
+  values: Float64Array;
+  offset: number;
 }
 
 /** Grid step of the combination weights. */
@@ -308,12 +370,17 @@ export function seriesPoint(
       return forecastDecomposition(model.decomposition!, horizon, holidays);
     case 'combination': {
       const out = new Float64Array(horizon);
-      COMBINED.forEach((m, j) => {
+      (model.combined ?? COMBINED).forEach((m, j) => {
         const w = model.weights![j];
         if (w === 0) return;
         const part = seriesPoint({ ...model, method: m }, horizon, exogFuture, holidays);
         for (let h = 0; h < horizon; h++) out[h] += w * part[h];
       });
+      return out;
+    }
+    case 'yearly-naive': {
+      const out = new Float64Array(horizon);
+      yearlyPoint(model.yearTail!, YEAR_DAYS * model.season, 7 * model.season, horizon, out, 0);
       return out;
     }
     case 'weekly-naive':
@@ -332,6 +399,7 @@ export function appendSeriesModel(model: SeriesModel, values: ArrayLike<number>)
     arx: appendSeasonalArx(model.arx, values),
     decomposition: model.decomposition ? appendDecomposition(model.decomposition, values) : null,
     tail: [...model.tail, ...Array.from(values)].slice(-model.tail.length),
+    ...(model.yearTail ? { yearTail: [...model.yearTail, ...Array.from(values)].slice(-model.yearTail.length) } : {}),
     endMs: model.endMs + values.length * model.stepMs,
   };
 }

@@ -4,7 +4,7 @@ import { backtestSeries } from '../../models/backtest.js';
 import { DAY_MS, dayNumber, holidayDays, weekday } from '../../models/calendar.js';
 import { fitSeries, forecastModel } from '../../models/generic.js';
 import { restoreModel, serializeModel } from '../../models/serialize.js';
-import { COMBINED, seriesPoint, type SeriesModel } from '../../models/series-model.js';
+import { appendSeriesModel, COMBINED, seriesPoint, YEAR_DAYS, type SeriesModel } from '../../models/series-model.js';
 import { gaussian, rng, syntheticDemand } from '../../models/synthetic.js';
 
 const STEP = 1_800_000;
@@ -56,6 +56,53 @@ describe('backtest against seasonal naive, weekly naive and the decomposition', 
     expect(report.specialDays?.steps).toBe(48);
     expect(report.specialDays!.coverage95).toBeGreaterThanOrEqual(0.9);
     expect(report.specialDays!.mase).toBeLessThan(report.seasonalNaiveMase);
+  });
+});
+
+describe('the yearly candidate', () => {
+  const year = YEAR_DAYS * 48;
+  const week = 7 * 48;
+
+  it('is scored only when the history reaches a year and a week before the held-out origins', () => {
+    const short = syntheticDemand({ startMs: Date.UTC(2024, 0, 1), stepMs: STEP, days: 300, seed: 21 });
+    const m = fitSeries({ startMs: short.startMs, stepMs: STEP, values: short.values, season: 48, min: 0 }, H);
+    expect(m.selection.map((s) => s.method)).not.toContain('yearly-naive');
+    const long = syntheticDemand({ startMs: Date.UTC(2024, 0, 1), stepMs: STEP, days: 420, seed: 21 });
+    const l = fitSeries({ startMs: long.startMs, stepMs: STEP, values: long.values, season: 48, min: 0 }, H);
+    const yearly = l.selection.find((s) => s.method === 'yearly-naive');
+    expect(yearly?.mae).toBeGreaterThan(0);
+  });
+
+  it('forecasts a series that repeats yearly, at the current level, from a year back', () => {
+    // a random year (no weekly or daily pattern) repeated with a level 50 higher each year
+    const rand = rng(9);
+    const pattern = Float64Array.from({ length: year }, () => 100 * rand());
+    const n = 2 * year + 30 * 48;
+    const values = Float64Array.from({ length: n }, (_, t) => pattern[t % year] + 50 * Math.floor(t / year));
+    const model = fitSeries({ startMs: Date.UTC(2024, 0, 1), stepMs: STEP, values, season: 48 }, H);
+    expect(model.selection[0].mae).toBeLessThan(1e-6);
+    expect(['yearly-naive', 'combination']).toContain(model.method);
+    const fc = forecastModel(model, H).forecast;
+    fc.forEach((v, h) => expect(v).toBeCloseTo(pattern[(n + h) % year] + 100, 6));
+    // moved over a day without refitting, it reads the year before the new steps
+    const moved = appendSeriesModel(
+      model,
+      Array.from({ length: 48 }, (_, h) => pattern[(n + h) % year] + 100),
+    );
+    seriesPoint(moved, H).forEach((v, h) => expect(v).toBeCloseTo(pattern[(n + 48 + h) % year] + 100, 6));
+    const restored = restoreModel(serializeModel(model)) as SeriesModel;
+    expect(forecastModel(restored, H)).toEqual(forecastModel(model, H));
+  });
+
+  it('joins the combination with a weight where it helps', () => {
+    // weekly demand plus a yearly swell that a 12-week fit window cannot see coming
+    const d = syntheticDemand({ startMs: Date.UTC(2024, 0, 1), stepMs: STEP, days: 2 * YEAR_DAYS + 20, seed: 5 });
+    const values = d.values.map((v, t) => v + 400 * Math.sin((2 * Math.PI * (t % year)) / (year / 26)));
+    const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values, season: 48, min: 0 }, H);
+    expect(model.method).toBe('combination');
+    expect(model.combined).toEqual([...COMBINED, 'yearly-naive']);
+    expect(model.weights![COMBINED.length]).toBeGreaterThan(0);
+    expect(model.yearTail).toHaveLength(year + week);
   });
 });
 

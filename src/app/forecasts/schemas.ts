@@ -45,6 +45,7 @@ export const ForecastReadySchema = Type.Object({
       Type.Literal('combination'),
       Type.Literal('weekly-naive'),
       Type.Literal('seasonal-naive'),
+      Type.Literal('yearly-naive'),
       Type.Literal('bin-fill'),
       Type.Literal('fill-rate'),
     ],
