@@ -122,8 +122,9 @@ interface Candidate {
 
 /**
  * Fits the ARX (with its rolling-origin held-out forecasts) and scores the other candidates at the same origins:
- * the decomposition refitted at the same points, their average, weekly naive and seasonal naive. Candidates need
- * two weeks before the first origin (weekly ones) or one season; the ARX is always a candidate.
+ * the decomposition refitted at the same points, their average, weekly naive and seasonal naive, and yearly naive
+ * where `history` (what the fit window was cut from) reaches a year and a week before the first origin. Candidates
+ * need two weeks before the first origin (weekly ones) or one season; the ARX is always a candidate.
  */
 export function fitSeriesModel(
   series: RegularSeries,
