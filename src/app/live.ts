@@ -142,7 +142,7 @@ export function startLiveServices(o: LiveOptions): LiveServices {
       await refreshing;
       await forecasts.close();
       if (!o.solvers) await solvers.close();
-      store?.close();
+      await store?.close();
     },
   };
 }

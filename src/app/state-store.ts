@@ -169,9 +169,14 @@ export class StateStore {
     return this.checkpointer.stats();
   }
 
-  close(): void {
-    this.checkpointer.close();
+  /**
+   * Closes the file; resolves once the checkpoint thread has closed its connection too (it checkpoints what is left
+   * and may remove the log files: wait for it before removing the folder).
+   */
+  close(): Promise<void> {
+    const ended = this.checkpointer.close();
     if (this.db.open) this.db.close();
+    return ended;
   }
 
   /** After a write outside a transaction, or a transaction's commit: the checkpoint thread takes it from here. */

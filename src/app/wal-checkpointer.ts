@@ -15,7 +15,8 @@ export interface WalCheckpointer {
   written(): void;
   /** Checkpoints taken, and the worker's failure (then the committing connection checkpoints itself again). */
   stats(): { checkpoints: number; failed: string | null };
-  close(): void;
+  /** Asks the worker to close its connection; resolves once it has ended. */
+  close(): Promise<void>;
 }
 
 export function startWalCheckpointer(db: Database.Database, file: string, delayMs = 200): WalCheckpointer {
@@ -25,6 +26,7 @@ export function startWalCheckpointer(db: Database.Database, file: string, delayM
   // Only once the worker exists: if it cannot start, SQLite's own checkpoints stay on.
   db.pragma('wal_autocheckpoint = 0');
   worker.unref();
+  const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let asked = false;
   let closed = false;
   let checkpoints = 0;
@@ -52,10 +54,12 @@ export function startWalCheckpointer(db: Database.Database, file: string, delayM
     },
     stats: () => ({ checkpoints, failed }),
     close() {
-      if (closed) return;
-      closed = true;
-      // The worker closes its connection and ends; the last connection to close checkpoints what is left.
-      worker.postMessage('close');
+      if (!closed) {
+        closed = true;
+        // The worker closes its connection and ends; the last connection to close checkpoints what is left.
+        worker.postMessage('close');
+      }
+      return ended;
     },
   };
 }

@@ -29,7 +29,7 @@ describe('StateStore checkpoints', () => {
       store.documents.save('plans', 'k', 'v');
       const before = store.checkpointStats().checkpoints;
       await until(() => store.checkpointStats().checkpoints > before);
-      store.close();
+      await store.close();
 
       const again = StateStore.open(dir);
       try {
@@ -41,7 +41,7 @@ describe('StateStore checkpoints', () => {
         }
         expect(again.documents.list('plans')).toEqual([{ key: 'k', body: 'v' }]);
       } finally {
-        again.close();
+        await again.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -50,7 +50,7 @@ describe('StateStore checkpoints', () => {
 });
 
 describe('StateStore records', () => {
-  it('keeps models and documents apart, replaces by key, and deletes a series or a kind with its models', () => {
+  it('keeps models and documents apart, replaces by key, and deletes a series or a kind with its models', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uf-state-'));
     const store = StateStore.open(dir);
     try {
@@ -77,7 +77,7 @@ describe('StateStore records', () => {
       store.documents.delete('feeder', 'a');
       expect(store.documents.list('feeder')).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

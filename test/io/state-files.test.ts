@@ -25,7 +25,7 @@ describe('state directory files', () => {
         payload: bin,
       });
       expect(put.statusCode).toBe(200);
-      StateStore.open(stateDir).close();
+      await StateStore.open(stateDir).close();
       await h.close({ keepState: true });
       expect(mode(stateDir)).toBe(0o700);
       const files = readdirSync(stateDir);

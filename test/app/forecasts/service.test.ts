@@ -64,7 +64,7 @@ afterAll(async () => {
   await service?.close();
   await frozen?.close();
   await live?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

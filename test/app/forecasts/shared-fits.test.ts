@@ -86,7 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([leader, follower, alone].map((s) => s?.close()));
   await live?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -61,7 +61,7 @@ afterAll(async () => {
   await forecasts?.close();
   await solvers?.close();
   await live?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
