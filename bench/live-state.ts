@@ -46,6 +46,6 @@ export async function seedLiveSignalPlans(dir: string, nowMs: number, days = 2):
   } finally {
     await solvers.close();
     await forecasts.close();
-    store.close();
+    await store.close();
   }
 }

@@ -116,7 +116,7 @@ export const liveBench: Bench = async (args) => {
   const restoreMs = performance.now() - t0;
   await restored.close();
   await service.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 
   const total = SERIES_KINDS.reduce((n, k) => n + series.get(k)!.ids.length, 0);
