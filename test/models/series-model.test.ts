@@ -95,7 +95,7 @@ describe('the yearly candidate', () => {
   });
 
   it('joins the combination with a weight where it helps', () => {
-    // weekly demand plus a yearly swell that a 12-week fit window cannot see coming
+    // plus a 14-day swell: the day and week candidates do not repeat it, a year back (26 periods) does
     const d = syntheticDemand({ startMs: Date.UTC(2024, 0, 1), stepMs: STEP, days: 2 * YEAR_DAYS + 20, seed: 5 });
     const values = d.values.map((v, t) => v + 400 * Math.sin((2 * Math.PI * (t % year)) / (year / 26)));
     const model = fitSeries({ startMs: d.startMs, stepMs: STEP, values, season: 48, min: 0 }, H);
