@@ -92,13 +92,16 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
     const w = model.nearHoliday?.weight ?? NEAR_HOLIDAY_PRIOR;
     for (let h = 0; h < horizon; h++) if (nearHoliday[h]) point[h] = (1 - w) * point[h] + w * asHoliday[h];
   }
+  const special = days.map((d) => holidays.has(d));
   const firstSlot = seasonSlot(timestamps[0] ?? model.endMs, model);
+  // the recent-error widening applies in the holiday season only (see models/README, Intervals)
+  const holidaySeason =
+    special.includes(true) || nearHoliday.includes(true) || weekBeforeHasHoliday(dayNumber(model.endMs), holidays);
   const cal =
-    model.recentScale > 1 && inHolidaySeason(dayNumber(model.endMs), days, holidays)
+    model.recentScale > 1 && holidaySeason
       ? { ...model.calibration, scale: model.calibration.scale.map((v) => v * model.recentScale) }
       : model.calibration;
   const bands = applyIntervals(point, cal, min, Infinity, firstSlot);
-  const special = days.map((d) => holidays.has(d));
   const k = model.specialDayScale;
   if (special.includes(true)) {
     if (k === null)
@@ -121,14 +124,10 @@ export function forecastModel(model: SeriesModel, horizon: number, exogFuture?: 
   return { timestamps, forecast: Array.from(point), ...bands };
 }
 
-/**
- * Whether a holiday or a day near one falls in the week before `endDay` or on a forecast day: only then does the
- * recent-error widening apply (see models/README, Intervals).
- */
-function inHolidaySeason(endDay: number, days: readonly number[], holidays: ReadonlySet<number>): boolean {
-  const special = (d: number) => holidays.has(d) || isNearHoliday(d, holidays);
-  for (let d = endDay - 6; d <= endDay; d++) if (special(d)) return true;
-  return days.some(special);
+/** Whether a holiday or a day near one falls in the week up to `endDay`. */
+function weekBeforeHasHoliday(endDay: number, holidays: ReadonlySet<number>): boolean {
+  for (let d = endDay - 6; d <= endDay; d++) if (holidays.has(d) || isNearHoliday(d, holidays)) return true;
+  return false;
 }
 
 /** A band of zero width at `p`. */
