@@ -12,6 +12,8 @@ export interface PricedPlan {
   /** Call pattern (MIP blocks; a mix of patterns is fractional) and the cost of its calls. */
   readonly on?: Float64Array;
   readonly callCost: number;
+  /** Against the master's duals (`out`): below −tol, or it would not be a new plan. */
+  readonly reducedCost: number;
 }
 
 export interface PricingResult {
@@ -91,6 +93,7 @@ export class BlockPricer {
           ...(plan.secondary ? { secondary: plan.secondary.slice() } : {}),
           ...(plan.on ? { on: plan.on.slice() } : {}),
           callCost: plan.callCost,
+          reducedCost: rc,
         });
       }
     }
