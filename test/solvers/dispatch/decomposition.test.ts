@@ -153,7 +153,15 @@ describe('column generation', () => {
       expect(relDiff(dw.objective, full.objective)).toBeLessThan(1e-6);
       expect(checkDispatchPlan(req, dw)).toEqual([]);
       // blocks enough for a second pricing thread (the compiled build's worker starts one)
-      if (resources > 100) expect(dw.decomposition!.pricingThreads).toBe(2);
+      if (resources > 100) {
+        expect(dw.decomposition!.pricingThreads).toBe(2);
+        // the master gets the new plans in the same order however the blocks are split: the same path on one thread
+        const one = solved(solveDecomposed(validateDispatchRequest(req)));
+        expect(one.decomposition!.pricingThreads).toBe(1);
+        expect(one.decomposition!.masterIterations).toBe(dw.decomposition!.masterIterations);
+        expect(one.decomposition!.rounds).toBe(dw.decomposition!.rounds);
+        expect(relDiff(one.objective, dw.objective)).toBeLessThan(1e-12);
+      }
     }
   });
 
