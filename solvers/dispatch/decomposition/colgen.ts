@@ -48,6 +48,8 @@ export interface ColgenStats {
   masterMs: number;
   oracleMs: number;
   mispricings: number;
+  /** Pricing calls whose new plans were more than a round adds (ROUND_COLUMN_SHARE), so only the best were added. */
+  cappedRounds: number;
   /** Coupling rows the master held at the end, of all coupling rows. */
   masterRows: number;
   couplingRows: number;
@@ -106,21 +108,27 @@ const DEFAULT_MAX_ROUNDS = 2000;
 const DEFAULT_SMOOTHING = 0.5;
 /** Rounds a plan may stay out of the master's basis before pricing stops looking at it. */
 const RETIRE_AFTER_ROUNDS = 4;
-/**
- * Relative gap above which row-generation blocks get EARLY_BUDGET pricing iterations per round instead of exactness.
- * Exact rounds cost 6-12 times a budgeted one at 1000 × 96 on 25 feeders (250-580 ms against 40 ms on one thread), and
- * with fewer columns a round (ROUND_COLUMN_SHARE) more rounds come below the gap: at 1e-3 the solve took 11.5 s, at
- * 1e-5 7.3 s. Only exact rounds may end the loop, so the plan is as optimal either way.
- */
-const EARLY_GAP = 1e-5;
+/** Relative gap above which row-generation blocks get EARLY_BUDGET pricing iterations per round instead of exactness. */
+const EARLY_GAP = 1e-3;
 const EARLY_BUDGET = 2;
 /**
+ * While a round's new plans are capped (ROUND_COLUMN_SHARE) the rounds are more, and more of them would come below
+ * EARLY_GAP: exact rounds cost 6-12 times a budgeted one at 1000 × 96 on 25 feeders (250-580 ms against 40 ms on one
+ * thread), so the solve took 11.5 s with the cap at 1e-3 and 7.3 s at this gap. Only exact rounds may end the loop, so
+ * the plan is as optimal either way.
+ */
+const EARLY_GAP_CAPPED = 1e-5;
+/**
  * A round adds at most this share of the priced blocks' new plans (those with the most negative reduced cost), and at
- * least MIN_ROUND_COLUMNS. The master pays for every column it is given (about ten pivots each, mostly re-entering
- * older plans), while a round of budgeted pricing costs less than a tenth of a master solve: at 1000 × 96 on 25 feeders
- * (829 priced blocks, about 350 new plans a round) the cap cut master iterations from 63.6k to 46-47k and the solve
- * from 9.2-9.6 s to 7.3 s (one pricing thread). Blocks with call decisions keep every plan: their call-pattern pricing
- * costs as much as the master (200 × 96 MIP on 6 feeders: 294 rounds and 39 s with the cap on the bound's blocks).
+ * least MIN_ROUND_COLUMNS, on requests with feeder rows: there the master holds hundreds of rows and pays for every
+ * column it is given (about ten pivots each, mostly re-entering older plans, at 100-200 µs each), while a round of
+ * budgeted pricing costs less than a tenth of a master solve. At 1000 × 96 on 25 feeders (829 priced blocks, about 350
+ * new plans a round) the cap cut master iterations from 63.6k to 46-47k and the solve from 9.2-9.6 s to 7.3 s (one
+ * pricing thread). On target rows only (m ≈ 100, pivots of a few µs) pricing is most of the time and the cap only adds
+ * rounds: the benchmark's target-only 1000 × 96 LP went from 1.5-1.7 s to 2.3 s with it (56 rounds instead of 32).
+ * The coarse solve of a feeder request is capped too (46.1k master iterations in all against 49.6k without).
+ * Blocks with call decisions keep every plan: their call-pattern pricing costs as much as the master (200 × 96 MIP on
+ * 6 feeders: 294 rounds and 39 s with the cap on the bound's blocks).
  */
 const ROUND_COLUMN_SHARE = 0.12;
 const MIN_ROUND_COLUMNS = 20;
@@ -178,7 +186,7 @@ export class Colgen {
   private readonly net: Float64Array;
   private readonly local: BlockPricer;
   private readonly blocks: readonly Block[];
-  /** New plans a round adds at most (ROUND_COLUMN_SHARE); unlimited with call decisions. */
+  /** New plans a round adds at most (ROUND_COLUMN_SHARE): unlimited without feeder rows or with call decisions. */
   private readonly roundColumns: number;
 
   constructor(
@@ -200,6 +208,7 @@ export class Colgen {
       masterMs: 0,
       oracleMs: 0,
       mispricings: 0,
+      cappedRounds: 0,
       masterRows: rows.held,
       couplingRows: coupling.numRows,
     };
@@ -236,9 +245,11 @@ export class Colgen {
     }
     master.crash();
     this.keepIfFeasible();
-    this.roundColumns = this.planSets.some((d) => d.block.calls)
-      ? Infinity
-      : Math.max(MIN_ROUND_COLUMNS, Math.ceil(ROUND_COLUMN_SHARE * this.planSets.length));
+    const feederRows = coupling.numRows > coupling.targetRow.filter((r) => r >= 0).length;
+    this.roundColumns =
+      !feederRows || this.planSets.some((d) => d.block.calls)
+        ? Infinity
+        : Math.max(MIN_ROUND_COLUMNS, Math.ceil(ROUND_COLUMN_SHARE * this.planSets.length));
   }
 
   /** The unit columns of a coupling row the master has just taken: its shortfall, or a limit row's artificial. */
@@ -336,11 +347,17 @@ export class Colgen {
    * most negative first (ties to the lower block).
    */
   private mostNegative(plans: PricedPlan[]): PricedPlan[] {
-    if (plans.length <= this.roundColumns) return plans;
+    if (!this.capped() || plans.length <= this.roundColumns) return plans;
+    this.stats.cappedRounds++;
     return plans
       .slice()
       .sort((x, y) => x.reducedCost - y.reducedCost || x.block - y.block)
       .slice(0, this.roundColumns);
+  }
+
+  /** Whether rounds add at most `roundColumns` new plans (see ROUND_COLUMN_SHARE). */
+  private capped(): boolean {
+    return this.roundColumns < Infinity;
   }
 
   solve(): ColgenResult {
@@ -378,7 +395,8 @@ export class Colgen {
       const t0 = this.now();
       // Blocks priced by row generation may stop early while the master is far from its optimum (their plans are
       // feasible columns, their bounds valid); near it they are priced exactly, and only exact rounds may end the loop.
-      const budget = upperBound - lowerBound > EARLY_GAP * Math.max(1, Math.abs(upperBound)) ? EARLY_BUDGET : undefined;
+      const earlyGap = this.capped() ? EARLY_GAP_CAPPED : EARLY_GAP;
+      const budget = upperBound - lowerBound > earlyGap * Math.max(1, Math.abs(upperBound)) ? EARLY_BUDGET : undefined;
       let priced = this.priceAll(dual, out, tol, budget);
       if (priced.bound > lowerBound) ((lowerBound = priced.bound), (center = dual));
       if (priced.added === 0 && dual !== out) {

@@ -57,6 +57,25 @@ describe('feeder rows taken by the master as plans need them', () => {
     }
   }, 240_000);
 
+  it("adds only the most negative share of a round's new plans on feeder requests, and still reaches the optimum", async () => {
+    const p = validateDispatchRequest(syntheticFeederRequest({ resources: 160, intervals: 24, feeders: 5, seed: 6 }));
+    const full = await solveDispatch(p, { method: 'full-model', backend: 'highs' });
+    const r = solveByColumnGeneration(p, { coarseFactor: 8, threads: 1 });
+    expect(r.optimal).toBe(true);
+    // rounds priced out more plans than the cap lets in
+    expect(r.stats.cappedRounds).toBeGreaterThan(0);
+    expect(relDiff(r.objective, full.objective), `${r.objective} vs ${full.objective}`).toBeLessThan(1e-6);
+    expect(r.lowerBound).toBeLessThanOrEqual(r.objective + 1e-7 * Math.max(1, r.objective));
+    // a target-only request is never capped: there the master is cheap and pricing is most of the time
+    const req = syntheticFeederRequest({ resources: 160, intervals: 24, feeders: 5, seed: 6 });
+    const targets = validateDispatchRequest({
+      ...req,
+      feeders: [],
+      resources: req.resources.map((r) => ({ ...r, feeder: undefined })),
+    });
+    expect(solveByColumnGeneration(targets, { coarseFactor: 8, threads: 1 }).stats.cappedRounds).toBe(0);
+  }, 240_000);
+
   it('leaves slack rows out of the master, and the plan keeps every row it left out', () => {
     const req = syntheticFeederRequest({ resources: 60, intervals: 48, feeders: 5, seed: 7 });
     const p = validateDispatchRequest(req);
