@@ -149,22 +149,6 @@ const ARTIFICIAL_RAISES = 4;
 /** An artificial column above this is in use. */
 const FEAS_TOL_ARTIFICIAL = 1e-9;
 
-/**
- * A block's pricing cost relative to an HVAC load's run-limit dynamic program, for splitting blocks between the two
- * pricing threads. Measured per block over a whole solve (1000 × 96 LP on 25 feeders, one thread; HVAC 0.23 ms): storage
- * 1.1-1.2 ms, with a ramp (row generation) 5-8 ms; HVAC windows that are no run limit 0.45 ms, HVAC with a ramp 2.2
- * ms; an industrial load with a ramp 0.8 ms. Call decisions (the 200 × 96 MIP on 6 feeders): HVAC 3.6 ms, industrial
- * 1.9 ms, HVAC with a ramp 37 ms. The former weights (storage 3, row generation ×4) left the second thread a third
- * longer than the first.
- */
-function pricingWeight(b: Block): number {
-  const base = b.storage ? 5 : 1;
-  let factor = 1;
-  if (b.ramp !== undefined) factor = b.storage ? 5 : b.kind === 'hvac' ? 9 : 3.5;
-  else if (b.windows.length > 0 && b.runLimit === undefined) factor = 2;
-  return base * factor * (b.calls ? 8 : 1);
-}
-
 export class Colgen {
   readonly coupling: Coupling;
   readonly master: GubSimplex;
@@ -614,7 +598,10 @@ export function solveByColumnGeneration(
   const priced = (options.threads ?? 1) > 1 ? pricedBlocks(blocks, isSeparable) : [];
   // a thread costs tens of milliseconds to start: worth it only where pricing takes longer
   if (priced.length >= MIN_BLOCKS_FOR_THREAD) {
-    const ids = splitBlocks(priced, pricingWeight)[1];
+    const ids = splitBlocks(
+      priced,
+      (b) => (b.storage ? 3 : 1) * (b.ramp !== undefined || (b.windows.length > 0 && b.runLimit === undefined) ? 4 : 1),
+    )[1];
     const pricer = RemotePricer.start(
       options.pricingThread,
       p,
