@@ -2,7 +2,7 @@
 import { Piscina } from 'piscina';
 import type { DecompositionExecutor, DecompositionTask, DecompositionOutcome } from '../../solvers/dispatch/index.js';
 import type { HighsExecutor, HighsTask, LpResult } from '../../solvers/lp/index.js';
-import { workerFile } from '../worker-file.js';
+import { workerFile, workerExecArgv } from '../worker-file.js';
 
 export interface SolverResources {
   readonly highs: HighsExecutor;
@@ -28,6 +28,7 @@ export function startSolverResources(): SolverResources {
     threads: HIGHS_THREADS,
     run(task, signal) {
       highsPool ??= new Piscina({
+        execArgv: workerExecArgv(),
         filename: workerFile(import.meta.url, '../../solvers/lp/highs-worker.js'),
         minThreads: HIGHS_THREADS,
         maxThreads: HIGHS_THREADS,
@@ -39,6 +40,7 @@ export function startSolverResources(): SolverResources {
   const decomposition: DecompositionExecutor = {
     run(task) {
       decompositionPool ??= new Piscina({
+        execArgv: workerExecArgv(),
         filename: workerFile(import.meta.url, './decomposition-worker.js'),
         minThreads: 1,
         maxThreads: DECOMPOSITION_THREADS,

@@ -1,7 +1,7 @@
 // The stream worker threads: one single-threaded piscina pool per lane, shareable by several engines.
 import { Piscina } from 'piscina';
 import { configError } from '../errors.js';
-import { workerFile } from '../worker-file.js';
+import { workerFile, workerExecArgv } from '../worker-file.js';
 import type { StateEntries } from './state-log.js';
 import {
   stateRecordsTransferList,
@@ -30,6 +30,7 @@ export class WorkerPool {
     for (let i = 0; i < threads; i++) {
       this.pools.push(
         new Piscina({
+          execArgv: workerExecArgv(),
           filename,
           minThreads: 1,
           maxThreads: 1,

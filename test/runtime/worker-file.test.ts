@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UrbanflowError } from '../../src/errors.js';
-import { workerFile } from '../../src/worker-file.js';
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv, workerFile } from '../../src/worker-file.js';
 
 const root = mkdtempSync(join(tmpdir(), 'uf-worker-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -72,5 +73,24 @@ describe('worker file', () => {
     const t = tree('no-source', true);
     rmSync(t.source);
     expect(workerFile(t.builtCaller, './worker.js')).toBe(t.built);
+  });
+});
+
+describe('worker threads of a pool', () => {
+  it('load ES modules by import() only: require() of one throws, so piscina takes its import() path', async () => {
+    const esm = join(root, 'task.mjs');
+    writeFileSync(esm, 'export default () => 1;\n');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const w = new Worker(
+        `const { parentPort } = require('node:worker_threads');
+        try { require(${JSON.stringify(esm)}); parentPort.postMessage('loaded'); }
+        catch (e) { parentPort.postMessage(e.code); }`,
+        { eval: true, execArgv: workerExecArgv() },
+      );
+      w.once('message', (m: string) => void w.terminate().then(() => resolve(m)));
+      w.once('error', reject);
+    });
+    // on Node without require(esm) it throws the same way by itself
+    expect(answer).toBe('ERR_REQUIRE_ESM');
   });
 });

@@ -1,6 +1,6 @@
 // The worker-thread pool that runs refits, so fitting thousands of series never blocks the event loop.
 import { Piscina } from 'piscina';
-import { workerFile } from '../../worker-file.js';
+import { workerFile, workerExecArgv } from '../../worker-file.js';
 import type { FitOutcome, FitTask } from './fit-task.js';
 
 export interface RefitPool {
@@ -11,6 +11,7 @@ export interface RefitPool {
 
 export function createRefitPool(threads: number): RefitPool {
   const pool = new Piscina({
+    execArgv: workerExecArgv(),
     filename: workerFile(import.meta.url, './refit-worker.js'),
     minThreads: 0,
     maxThreads: threads,
