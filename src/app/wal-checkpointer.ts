@@ -56,7 +56,10 @@ export function startWalCheckpointer(db: Database.Database, file: string, delayM
     close() {
       if (!closed) {
         closed = true;
-        // The worker closes its connection and ends; the last connection to close checkpoints what is left.
+        // The worker closes its connection and ends; the last connection to close checkpoints what is left. Held
+        // (ref) until it has: a shutdown awaiting an unref'd worker's exit with nothing else pending let the process
+        // end there, with status 0 and the rest of the shutdown (closing open windows, the final stats) not done.
+        worker.ref();
         worker.postMessage('close');
       }
       return ended;

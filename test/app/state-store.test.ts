@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { StateStore } from '../../src/app/state-store.js';
 
@@ -42,6 +43,35 @@ describe('StateStore checkpoints', () => {
         expect(again.documents.list('plans')).toEqual([{ key: 'k', body: 'v' }]);
       } finally {
         await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('WalCheckpointer.close', () => {
+  it('keeps a process alive until its worker has ended, when nothing else is pending', () => {
+    // the compiled build, as the service runs it (npm test builds first)
+    const script = `
+      import Database from 'better-sqlite3';
+      import { startWalCheckpointer } from './dist/src/app/wal-checkpointer.js';
+      const file = process.argv[1];
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      const checkpointer = startWalCheckpointer(db, file);
+      db.exec('create table t (x)');
+      checkpointer.written();
+      await checkpointer.close();
+      process.stdout.write('closed');`;
+    const dir = mkdtempSync(join(tmpdir(), 'uf-wal-close-'));
+    try {
+      // an unref'd worker let the process end inside the await (status 13) in two runs of three
+      for (let run = 0; run < 3; run++) {
+        const out = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(dir, `s${run}.db`)], {
+          encoding: 'utf8',
+        });
+        expect({ status: out.status, stdout: out.stdout }, out.stderr).toEqual({ status: 0, stdout: 'closed' });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
