@@ -1,8 +1,9 @@
 // What a solver thread lends its solvers: HiGHS threads and decomposition threads, started and closed here, never in solvers/.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { DecompositionExecutor, DecompositionTask, DecompositionOutcome } from '../../solvers/dispatch/index.js';
 import type { HighsExecutor, HighsTask, LpResult } from '../../solvers/lp/index.js';
-import { workerFile, workerExecArgv } from '../worker-file.js';
+import { workerFile } from '../worker-file.js';
+import { startPiscina } from '../piscina-pool.js';
 
 export interface SolverResources {
   readonly highs: HighsExecutor;
@@ -27,9 +28,7 @@ export function startSolverResources(): SolverResources {
   const highs: HighsExecutor = {
     threads: HIGHS_THREADS,
     run(task, signal) {
-      highsPool ??= new Piscina({
-        execArgv: workerExecArgv(),
-        filename: workerFile(import.meta.url, '../../solvers/lp/highs-worker.js'),
+      highsPool ??= startPiscina(workerFile(import.meta.url, '../../solvers/lp/highs-worker.js'), {
         minThreads: HIGHS_THREADS,
         maxThreads: HIGHS_THREADS,
         idleTimeout: 60_000,
@@ -39,9 +38,7 @@ export function startSolverResources(): SolverResources {
   };
   const decomposition: DecompositionExecutor = {
     run(task) {
-      decompositionPool ??= new Piscina({
-        execArgv: workerExecArgv(),
-        filename: workerFile(import.meta.url, './decomposition-worker.js'),
+      decompositionPool ??= startPiscina(workerFile(import.meta.url, './decomposition-worker.js'), {
         minThreads: 1,
         maxThreads: DECOMPOSITION_THREADS,
         idleTimeout: 60_000,

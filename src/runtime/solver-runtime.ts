@@ -1,7 +1,8 @@
 // The solver runtime: one pool of solver threads (piscina) for the API's plans, the live plans and the CLI.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { UrbanflowError } from '../errors.js';
-import { workerFile, workerExecArgv } from '../worker-file.js';
+import { workerFile } from '../worker-file.js';
+import { startPiscina } from '../piscina-pool.js';
 import { runSolverTask } from './run-task.js';
 import { startSolverResources, type SolverResources } from './solver-resources.js';
 import { fromTaskError } from './task-error.js';
@@ -26,9 +27,7 @@ export class SolverRuntime {
 
   constructor(private readonly o: SolverRuntimeOptions) {
     if (o.threads > 0)
-      this.pool = new Piscina({
-        execArgv: workerExecArgv(),
-        filename: workerFile(import.meta.url, './solver-worker.js'),
+      this.pool = startPiscina(workerFile(import.meta.url, './solver-worker.js'), {
         minThreads: 1,
         maxThreads: o.threads,
         idleTimeout: 60_000,

@@ -1,7 +1,8 @@
 // The stream worker threads: one single-threaded piscina pool per lane, shareable by several engines.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { configError } from '../errors.js';
-import { workerFile, workerExecArgv } from '../worker-file.js';
+import { workerFile } from '../worker-file.js';
+import { startPiscina } from '../piscina-pool.js';
 import type { StateEntries } from './state-log.js';
 import {
   stateRecordsTransferList,
@@ -29,9 +30,7 @@ export class WorkerPool {
     const filename = workerFile(import.meta.url, './worker.js');
     for (let i = 0; i < threads; i++) {
       this.pools.push(
-        new Piscina({
-          execArgv: workerExecArgv(),
-          filename,
+        startPiscina(filename, {
           minThreads: 1,
           maxThreads: 1,
           concurrentTasksPerWorker: 1,

@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UrbanflowError } from '../../src/errors.js';
 import { Worker } from 'node:worker_threads';
-import { workerExecArgv, workerFile } from '../../src/worker-file.js';
+import { workerFile } from '../../src/worker-file.js';
+import { workerExecArgv } from '../../src/piscina-pool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'uf-worker-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

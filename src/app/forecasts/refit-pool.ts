@@ -1,6 +1,6 @@
 // The worker-thread pool that runs refits, so fitting thousands of series never blocks the event loop.
-import { Piscina } from 'piscina';
-import { workerFile, workerExecArgv } from '../../worker-file.js';
+import { workerFile } from '../../worker-file.js';
+import { startPiscina } from '../../piscina-pool.js';
 import type { FitOutcome, FitTask } from './fit-task.js';
 
 export interface RefitPool {
@@ -10,17 +10,14 @@ export interface RefitPool {
 }
 
 export function createRefitPool(threads: number): RefitPool {
-  const pool = new Piscina({
-    execArgv: workerExecArgv(),
-    filename: workerFile(import.meta.url, './refit-worker.js'),
+  const pool = startPiscina<FitTask[], FitOutcome[]>(workerFile(import.meta.url, './refit-worker.js'), {
     minThreads: 0,
     maxThreads: threads,
     idleTimeout: 60_000,
   });
   return {
     threads,
-    run: (tasks) =>
-      pool.run(tasks, { transferList: tasks.map((t) => t.values.buffer) as never }) as Promise<FitOutcome[]>,
+    run: (tasks) => pool.run(tasks, { transferList: tasks.map((t) => t.values.buffer) as never }),
     close: () => pool.destroy(),
   };
 }
