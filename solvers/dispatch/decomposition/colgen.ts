@@ -229,7 +229,7 @@ export class Colgen {
     }
     master.crash();
     this.keepIfFeasible();
-    const feederRows = coupling.numRows > coupling.targetRow.filter((r) => r >= 0).length;
+    const feederRows = coupling.capRow.some((r) => r !== undefined) || coupling.maxRow.some((r) => r !== undefined);
     this.roundColumns =
       !feederRows || this.planSets.some((d) => d.block.calls)
         ? Infinity
