@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UrbanflowError } from '../../src/errors.js';
 import { Worker } from 'node:worker_threads';
 import { workerFile } from '../../src/worker-file.js';
-import { workerExecArgv } from '../../src/piscina-pool.js';
+import { threadExecArgv, workerExecArgv } from '../../src/piscina-pool.js';
+import { spawnSync } from 'node:child_process';
 
 const root = mkdtempSync(join(tmpdir(), 'uf-worker-file-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -93,5 +94,38 @@ describe('worker threads of a pool', () => {
     });
     // on Node without require(esm) it throws the same way by itself
     expect(answer).toBe('ERR_REQUIRE_ESM');
+  });
+});
+
+describe('the options a pool passes its threads', () => {
+  it("keep the process's thread options with their values and leave out V8 and per-process ones", () => {
+    const argv = [
+      '--expose-gc',
+      '--enable-source-maps',
+      '--max-old-space-size=4000',
+      '--conditions',
+      'x',
+      '--title',
+      't',
+    ];
+    expect(threadExecArgv(argv)).toEqual(['--enable-source-maps', '--conditions', 'x']);
+    expect(threadExecArgv([])).toEqual([]);
+  });
+
+  it('start a pool and run its task in a process started with --expose-gc, as `npm run bench` is', () => {
+    const task = join(root, 'double.mjs');
+    writeFileSync(task, 'export default (n) => 2 * n;\n');
+    // the compiled build, as the service runs it (npm test builds first)
+    const script = `
+      import { startPiscina } from './dist/src/piscina-pool.js';
+      const pool = startPiscina(process.argv[1], { maxThreads: 1 });
+      process.stdout.write(String(await pool.run(21)));
+      await pool.destroy();`;
+    const out = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=4000', '--input-type=module', '-e', script, task],
+      { encoding: 'utf8' },
+    );
+    expect({ status: out.status, stdout: out.stdout }, out.stderr).toEqual({ status: 0, stdout: '42' });
   });
 });
