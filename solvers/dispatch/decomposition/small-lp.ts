@@ -5,6 +5,12 @@ import { DecompositionNumericalError } from './numerical-error.js';
 
 const FEAS_TOL = 1e-9;
 const PIVOT_TOL = 1e-9;
+/** Bounds of the basic variables are widened by this much (× 1-2, random; relative to a row bound) when pivots stall. */
+const PERTURBATION = 1e-7;
+/** Perturbations one solve may make before it gives up (each is removed again at its optimum). */
+const MAX_PERTURBATIONS = 3;
+/** Pivots that lower the best objective so far by less than this (relative) make no progress. */
+const PROGRESS_TOL = 1e-9;
 
 /**
  * min Σ c_j·μ_j over plans μ ≥ 0 with Σ μ_j = 1 (row 0) and lo_r ≤ Σ_j A_rj·μ_j ≤ hi_r (rows 1…). Each such row has
@@ -36,6 +42,15 @@ export class SmallLp {
   /** Scratch of the inverse's sparse updates. */
   private nz: Int32Array;
   private updates = 0;
+  /**
+   * While pivots stall, the bounds of the variables basic at that moment are widened (`perturb`): plan j's lower bound
+   * to −planShift[j], row r's to lo − shiftLo[r] and hi + shiftHi[r]; all zero otherwise.
+   */
+  private perturbed = false;
+  private planShift: Float64Array;
+  private shiftLo: Float64Array;
+  private shiftHi: Float64Array;
+  private perturbSeed = 1;
 
   constructor(
     private readonly maxRows: number,
@@ -55,6 +70,9 @@ export class SmallLp {
     this.col = new Float64Array(stride);
     this.alpha = new Float64Array(stride);
     this.nz = new Int32Array(2 * stride);
+    this.planShift = new Float64Array(capacity);
+    this.shiftLo = new Float64Array(stride);
+    this.shiftHi = new Float64Array(stride);
   }
 
   get numPlans(): number {
@@ -78,6 +96,7 @@ export class SmallLp {
       this.cap *= 2;
       this.a = resized(this.a, this.cap * stride);
       this.cost = resized(this.cost, this.cap);
+      this.planShift = resized(this.planShift, this.cap);
       // -1: the new plans are not basic
       this.planPos = resized(this.planPos, this.cap).fill(-1, old);
     }
@@ -158,6 +177,8 @@ export class SmallLp {
     this.col = resized(this.col, stride);
     this.alpha = resized(this.alpha, stride);
     this.nz = new Int32Array(2 * stride);
+    this.shiftLo = resized(this.shiftLo, stride);
+    this.shiftHi = resized(this.shiftHi, stride);
   }
 
   /** Column of variable v (plan ≥ 0, logical −r) into out. */
@@ -175,16 +196,23 @@ export class SmallLp {
   }
 
   private lower(v: number): number {
-    return v >= 0 ? 0 : this.lo[-v];
+    if (v >= 0) return this.perturbed ? -this.planShift[v] : 0;
+    return this.perturbed ? this.lo[-v] - this.shiftLo[-v] : this.lo[-v];
   }
 
   private upper(v: number): number {
-    return v >= 0 ? Infinity : this.hi[-v];
+    if (v >= 0) return Infinity;
+    return this.perturbed ? this.hi[-v] + this.shiftHi[-v] : this.hi[-v];
   }
 
   /** The bound a nonbasic logical sits at. */
   private atBound(r: number): number {
-    return this.logicalPos[r] === -2 ? this.hi[r] : this.lo[r];
+    return this.logicalPos[r] === -2 ? this.upper(-r) : this.lower(-r);
+  }
+
+  /** Where nonbasic variable v sits: a plan at its lower bound, a logical at its bound. */
+  private nonbasicValue(v: number): number {
+    return v >= 0 ? this.lower(v) : this.atBound(-v);
   }
 
   /** Rebuilds the inverse by Gauss-Jordan and recomputes values and duals. */
@@ -202,6 +230,12 @@ export class SmallLp {
     rhs.fill(0, 0, rows);
     rhs[0] = 1;
     for (let r = 1; r < rows; r++) if (this.logicalPos[r] < 0) rhs[r] += this.atBound(r);
+    // a plan that left the basis while bounds were widened sits at its widened lower bound
+    if (this.perturbed)
+      for (let j = 0; j < this.cols; j++) {
+        const v = this.planPos[j] < 0 ? this.lower(j) : 0;
+        if (v !== 0) for (let r = 0; r < rows; r++) rhs[r] -= this.a[j * stride + r] * v;
+      }
     for (let p = 0; p < rows; p++) {
       let v = 0;
       for (let r = 0; r < rows; r++) v += inv[p * stride + r] * rhs[r];
@@ -238,12 +272,28 @@ export class SmallLp {
   }
 
   /**
-   * Primal simplex to optimality; false at the iteration limit. Dantzig pricing with a Harris ratio test, and Bland's
-   * rule after a run of degenerate pivots (these LPs are degenerate: many rows sit at a ramp limit at once).
+   * Primal simplex to optimality; false at the iteration limit. Dantzig pricing with a Harris ratio test (these LPs
+   * are degenerate: many rows sit at a ramp limit at once). After a run of pivots without a step, or without progress
+   * of the objective, the basic variables' bounds are widened a little (`perturb`) until the optimum, then restored;
+   * Bland's rule after a run of degenerate pivots that this did not end. Under random prices (an HVAC load with a
+   * ramp and a run limit) Bland's rule alone circled numerically until the iteration limit.
    */
   solve(maxIterations = 10_000): boolean {
     let stalled = 0;
+    let perturbations = 0;
+    let bestObjective = Infinity;
+    let flat = 0;
     for (let it = 0; it < maxIterations; it++) {
+      if (
+        (stalled > 2 * this.rows + 4 || flat > 4 * this.rows + 8) &&
+        !this.perturbed &&
+        perturbations < MAX_PERTURBATIONS
+      ) {
+        this.perturb();
+        perturbations++;
+        stalled = 0;
+        flat = 0;
+      }
       const bland = stalled > 2 * this.rows + 4;
       let enter = 0;
       let best = 0;
@@ -259,11 +309,67 @@ export class SmallLp {
         if (-d > best && -d > 1e-11 && this.free(-r, 1)) ((best = -d), (enter = -r), (dir = 1));
         else if (d > best && d > 1e-11 && this.free(-r, -1)) ((best = d), (enter = -r), (dir = -1));
       }
-      if (best === 0) return true;
-      const moved = this.primalPivot(enter, dir, bland);
-      stalled = moved ? 0 : stalled + 1;
+      if (best === 0) {
+        if (!this.perturbed) return true;
+        // optimal with widened bounds: back to the true ones, and dual simplex to the bounds the values now break
+        if (!this.unperturb()) return false;
+        stalled = 0;
+        flat = 0;
+        bestObjective = Infinity;
+        continue;
+      }
+      // steps within the Harris tolerance make no progress
+      stalled = this.primalPivot(enter, dir, bland) > FEAS_TOL ? 0 : stalled + 1;
+      // nor do steps that only move the objective back and forth by round-off (Harris's ratio test can circle through
+      // steps just above the tolerance)
+      const objective = this.basicObjective();
+      if (objective < bestObjective - PROGRESS_TOL * (1 + Math.abs(objective)))
+        ((bestObjective = objective), (flat = 0));
+      else flat++;
     }
+    if (this.perturbed) this.unperturb();
     return false;
+  }
+
+  /**
+   * Widens the bounds of the basic variables by a small random amount each, so that none sits at a bound any more:
+   * the degenerate pivots that stalled (ratios tied up to round-off, where even Bland's rule circles numerically)
+   * become steps. Values do not change; a variable leaving the basis later sits at its widened bound.
+   */
+  private perturb(): void {
+    const { rows } = this;
+    const random = () => {
+      // xorshift32: the same perturbation on every run
+      let x = this.perturbSeed;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      this.perturbSeed = x >>> 0 || 1;
+      return this.perturbSeed / 4294967296;
+    };
+    this.planShift.fill(0, 0, this.cols);
+    this.shiftLo.fill(0, 0, rows);
+    this.shiftHi.fill(0, 0, rows);
+    for (let p = 0; p < rows; p++) {
+      const v = this.basis[p];
+      if (v >= 0) this.planShift[v] = PERTURBATION * (1 + random());
+      else if (this.hi[-v] > this.lo[-v]) {
+        const r = -v;
+        if (Number.isFinite(this.lo[r])) this.shiftLo[r] = PERTURBATION * (1 + random()) * (1 + Math.abs(this.lo[r]));
+        if (Number.isFinite(this.hi[r])) this.shiftHi[r] = PERTURBATION * (1 + random()) * (1 + Math.abs(this.hi[r]));
+      }
+    }
+    this.perturbed = true;
+  }
+
+  /**
+   * Restores the true bounds: values follow from the nonbasic variables at their true bounds, and dual simplex (the
+   * basis stays dual feasible) takes out what they break. False if that does not finish.
+   */
+  private unperturb(): boolean {
+    this.perturbed = false;
+    this.refactor();
+    return this.dualSimplex(10 * this.rows + 50);
   }
 
   private ftran(v: number): void {
@@ -284,8 +390,15 @@ export class SmallLp {
     return rate < 0 ? (this.value[p] - this.lower(v) + relax) / -rate : (this.upper(v) - this.value[p] + relax) / rate;
   }
 
-  /** One primal pivot; returns whether the step was more than round-off. Bland's rule breaks ties by the smallest variable. */
-  private primalPivot(enter: number, dir: number, bland: boolean): boolean {
+  /** Σ cost × value over the basic plans (the objective, but for nonbasic plans off zero while perturbed). */
+  private basicObjective(): number {
+    let s = 0;
+    for (let p = 0; p < this.rows; p++) if (this.basis[p] >= 0) s += this.cost[this.basis[p]] * this.value[p];
+    return s;
+  }
+
+  /** One primal pivot; returns its step. Bland's rule breaks ties by the smallest variable. */
+  private primalPivot(enter: number, dir: number, bland: boolean): number {
     const { alpha, value, rows } = this;
     this.ftran(enter);
     let thetaMax = Infinity;
@@ -294,7 +407,7 @@ export class SmallLp {
     if (range <= thetaMax) {
       for (let p = 0; p < rows; p++) value[p] -= dir * range * alpha[p];
       this.logicalPos[-enter] = dir > 0 ? -2 : -1;
-      return range > FEAS_TOL;
+      return range;
     }
     let leave = -1;
     let theta = 0;
@@ -311,9 +424,8 @@ export class SmallLp {
     if (leave < 0) throw new DecompositionNumericalError('unbounded', 'block mixing LP is unbounded');
     for (let p = 0; p < rows; p++) value[p] -= dir * theta * alpha[p];
     const toUpper = -dir * alpha[leave] > 0;
-    this.exchange(leave, enter, (enter >= 0 ? 0 : this.atBound(-enter)) + dir * theta, toUpper);
-    // steps within the Harris tolerance make no progress either
-    return theta > FEAS_TOL;
+    this.exchange(leave, enter, this.nonbasicValue(enter) + dir * theta, toUpper);
+    return theta;
   }
 
   /** Bland's order of variables: plans by index, then logicals by row. */
@@ -364,7 +476,7 @@ export class SmallLp {
       const target = below ? this.lower(out) : this.upper(out);
       const theta = (this.value[leave] - target) / (dir * this.alpha[leave]);
       for (let p = 0; p < rows; p++) this.value[p] -= dir * theta * this.alpha[p];
-      this.exchange(leave, enter, (enter >= 0 ? 0 : this.atBound(-enter)) + dir * theta, !below);
+      this.exchange(leave, enter, this.nonbasicValue(enter) + dir * theta, !below);
     }
     return false;
   }

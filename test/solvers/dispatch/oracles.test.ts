@@ -5,6 +5,7 @@ import { RampPath, solveBoxes } from '../../../solvers/dispatch/decomposition/ra
 import { RunLimitPath } from '../../../solvers/dispatch/decomposition/run-limit.js';
 import { hvacCalls, industrialCalls } from '../../../solvers/dispatch/decomposition/calls.js';
 import { StoragePath } from '../../../solvers/dispatch/decomposition/storage-path.js';
+import { OracleScratch, oracleFor } from '../../../solvers/dispatch/decomposition/oracle.js';
 import { solveLp } from '../../../solvers/lp/index.js';
 import { rng, START } from './helpers.js';
 
@@ -281,6 +282,51 @@ describe('block best responses equal HiGHS on random blocks', () => {
       const got = hvacCalls(blk.calls!, blk.primaryHi, blk.runLimit ?? n).solve(a, plan);
       const want = await reference(p, netPrice, new Float64Array(n));
       expect(Math.abs(got - want) / Math.max(1, Math.abs(want))).toBeLessThan(1e-7);
+    }
+  });
+
+  it('HVAC with a ramp and a run limit (row generation) at random prices: its degenerate mixing LP converges', async () => {
+    // Under these prices the mixing LP's pivots stalled (ratios tied up to round-off) until its pivot limit in 19 of
+    // 20 sequences of four prices, and the block could not be priced any more.
+    const n = 96;
+    const p = problemOf(
+      {
+        id: 'h',
+        kind: 'hvac',
+        costPerKWh: 0.5,
+        rampKWPerInterval: 44.4,
+        shedKW: 80.8,
+        maxDurationMinutes: 180,
+        reboundFraction: 0.4,
+        reboundMinutes: 75,
+      },
+      n,
+    );
+    const blk = blockOf(p, 0);
+    expect(blk.ramp).toBeDefined();
+    expect(blk.runLimit).toBeDefined();
+    const rand = rng(1);
+    const a = new Float64Array(n);
+    const b = new Float64Array(n);
+    for (let sequence = 0; sequence < 8; sequence++) {
+      // one oracle per sequence: its plans and rows carry over from one price to the next, as in column generation
+      const oracle = oracleFor(blk, new OracleScratch(n));
+      const plan = { primary: new Float64Array(n), callCost: 0 };
+      for (let round = 0; round < 4; round++) {
+        const netPrice = Float64Array.from({ length: n }, () => 0.3 * rand());
+        columnCosts(blk, netPrice, undefined, a, b);
+        // a budget of 2 in odd rounds, as early rounds of column generation price: a valid bound, exact or not
+        const budget = round % 2 ? 2 : undefined;
+        const got = oracle.solve(a, b, plan, budget);
+        const want = await reference(p, netPrice, new Float64Array(n));
+        if (budget === undefined || oracle.exact) close(got, want);
+        else expect(got).toBeLessThanOrEqual(want + 1e-9 * Math.max(1, Math.abs(want)));
+        let value = 0;
+        for (let t = 0; t < n; t++) value += a[t] * plan.primary[t];
+        // the plan returned is feasible for the block, and exact rounds' plan attains the value
+        if (budget === undefined) close(value, want);
+        else expect(value).toBeGreaterThanOrEqual(want - 1e-9 * Math.max(1, Math.abs(want)));
+      }
     }
   });
 
