@@ -1,4 +1,5 @@
 // A dense simplex for the tiny mixing LPs of one block: a few dozen plans and rows, solved thousands of times.
+import { xorshift32 } from '../../../src/random.js';
 import { resized } from '../../../src/typed-arrays.js';
 import { exchangeColumn, invert } from './dense.js';
 import { DecompositionNumericalError } from './numerical-error.js';
@@ -50,7 +51,8 @@ export class SmallLp {
   private planShift: Float64Array;
   private shiftLo: Float64Array;
   private shiftHi: Float64Array;
-  private perturbSeed = 1;
+  /** The perturbations' random numbers: the same on every run. */
+  private readonly random = xorshift32(1);
 
   constructor(
     private readonly maxRows: number,
@@ -337,16 +339,7 @@ export class SmallLp {
    * become steps. Values do not change; a variable leaving the basis later sits at its widened bound.
    */
   private perturb(): void {
-    const { rows } = this;
-    const random = () => {
-      // xorshift32: the same perturbation on every run
-      let x = this.perturbSeed;
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      this.perturbSeed = x >>> 0 || 1;
-      return this.perturbSeed / 4294967296;
-    };
+    const { rows, random } = this;
     this.planShift.fill(0, 0, this.cols);
     this.shiftLo.fill(0, 0, rows);
     this.shiftHi.fill(0, 0, rows);
