@@ -55,8 +55,15 @@ export class BasisLu {
   private dense = new Float64Array(0);
   private scratch = new Int32Array(0);
   private active = new Uint8Array(0);
+  /**
+   * Rows of each column and columns of each row that may hold a nonzero, the first colLen[c] / rowLen[r] entries of
+   * each list. The lists keep their storage between factorizations (emptying a JS array frees it, and refilling it
+   * reallocated every list at every factorization).
+   */
   private readonly colRows: number[][] = [];
   private readonly rowCols: number[][] = [];
+  private colLen = new Int32Array(0);
+  private rowLen = new Int32Array(0);
 
   /** Update operators applied since the last factorization. */
   get updates(): number {
@@ -90,6 +97,12 @@ export class BasisLu {
       this.active = new Uint8Array(2 * m);
     }
     while (this.colRows.length < m) (this.colRows.push([]), this.rowCols.push([]));
+    if (this.colLen.length < m) ((this.colLen = new Int32Array(m)), (this.rowLen = new Int32Array(m)));
+    const { colLen, rowLen } = this;
+    const append = (list: number[], len: Int32Array, at: number, v: number) => {
+      if (len[at] < list.length) list[len[at]++] = v;
+      else (list.push(v), len[at]++);
+    };
     // the active submatrix, dense by columns for random access (a[c·m + r]; kept zero between factorizations: only
     // its nonzeros are cleared)
     if (this.dense.length < m * m) this.dense = new Float64Array(m * m);
@@ -111,24 +124,24 @@ export class BasisLu {
     const colActive = this.active.subarray(m, 2 * m).fill(1);
     // rows of each column and columns of each row that may hold a nonzero (fill is appended; stale ones are skipped)
     const { colRows, rowCols } = this;
-    for (let r = 0; r < m; r++) rowCols[r].length = 0;
+    rowLen.fill(0, 0, m);
     for (let c = 0; c < m; c++) {
       const rows = colRows[c];
-      rows.length = 0;
+      colLen[c] = 0;
       const col = c * m;
       column(c, (r, v) => {
         a[col + r] += v;
-        if (seen[r] !== c) ((seen[r] = c), rows.push(r));
+        if (seen[r] !== c) ((seen[r] = c), append(rows, colLen, c, r));
       });
       let kept = 0;
-      for (let i = 0; i < rows.length; i++) {
+      for (let i = 0, n = colLen[c]; i < n; i++) {
         const r = rows[i];
         if (a[col + r] === 0) continue;
         rows[kept++] = r;
-        rowCols[r].push(c);
+        append(rowCols[r], rowLen, r, c);
         rowCount[r]++;
       }
-      rows.length = kept;
+      colLen[c] = kept;
       colCount[c] = kept;
     }
     // active columns in buckets by count, so that the sparsest is found without a scan
@@ -161,7 +174,9 @@ export class BasisLu {
         unlink(c);
         let nc = 0;
         let big = 0;
-        for (const r of colRows[c]) {
+        const rowsOfC = colRows[c];
+        for (let i = 0, n = colLen[c]; i < n; i++) {
+          const r = rowsOfC[i];
           if (!rowActive[r] || rowMark[r] === k) continue;
           const v = a[c * m + r];
           if (v === 0) continue;
@@ -188,7 +203,9 @@ export class BasisLu {
         // U: the pivot row's other active entries (taken out of the active matrix)
         let nr = 0;
         this.uStart[k] = nu;
-        for (const q of rowCols[r]) {
+        const colsOfR = rowCols[r];
+        for (let i = 0, n = rowLen[r]; i < n; i++) {
+          const q = colsOfR[i];
           if (!colActive[q] || colMark[q] === k) continue;
           const v = a[q * m + r];
           if (v === 0) continue;
@@ -232,8 +249,8 @@ export class BasisLu {
             if (before === 0 && after !== 0) {
               rowCount[ri]++;
               recount(q, 1);
-              colRows[q].push(ri);
-              rowCols[ri].push(q);
+              append(colRows[q], colLen, q, ri);
+              append(rowCols[ri], rowLen, ri, q);
             } else if (before !== 0 && after === 0) {
               rowCount[ri]--;
               recount(q, -1);
