@@ -29,7 +29,10 @@ export class BlockPricer {
   private readonly oracles: Oracle[];
   private readonly a: Float64Array;
   private readonly b: Float64Array;
-  private readonly netPrice: Float64Array;
+  /** Net price per interval at `dual` and at `out` for each feeder of the blocks (-1: none), computed once a call. */
+  private readonly feeders: number[];
+  private readonly atDual = new Map<number, Float64Array>();
+  private readonly atOut = new Map<number, Float64Array>();
   private readonly plans: Plan[];
 
   constructor(
@@ -44,7 +47,8 @@ export class BlockPricer {
     this.oracles = blocks.map((b) => oracleFor(b, scratch));
     this.a = new Float64Array(n);
     this.b = new Float64Array(n);
-    this.netPrice = new Float64Array(n);
+    this.feeders = [...new Set(blocks.map((b) => b.feeder))];
+    for (const f of this.feeders) (this.atDual.set(f, new Float64Array(n)), this.atOut.set(f, new Float64Array(n)));
     // one plan's values at a time: a block's plan is copied out before the next block is priced
     const primary = new Float64Array(n);
     const secondary = new Float64Array(n);
@@ -68,22 +72,22 @@ export class BlockPricer {
     tol: number,
     budget?: number,
   ): PricingResult {
-    const { a, b, netPrice: price, coupling } = this;
+    const { a, b, coupling, atDual, atOut } = this;
+    for (const f of this.feeders) {
+      coupling.netPrice(dual, f, atDual.get(f)!);
+      if (dual !== out) coupling.netPrice(out, f, atOut.get(f)!);
+    }
     let bound = 0;
     let exact = true;
     const plans: PricedPlan[] = [];
     for (let k = 0; k < this.blocks.length; k++) {
       const blk = this.blocks[k];
       const oracle = this.oracles[k];
-      coupling.netPrice(dual, blk.feeder, price);
-      columnCosts(blk, price, undefined, a, b);
+      columnCosts(blk, atDual.get(blk.feeder)!, undefined, a, b);
       const plan = this.plans[k];
       bound += oracle.solve(a, b, plan, budget);
       exact &&= oracle.exact;
-      if (dual !== out) {
-        coupling.netPrice(out, blk.feeder, price);
-        columnCosts(blk, price, undefined, a, b);
-      }
+      if (dual !== out) columnCosts(blk, atOut.get(blk.feeder)!, undefined, a, b);
       let rc = plan.callCost - setDual(this.ids[k]);
       for (let t = 0; t < blk.n; t++) rc += a[t] * plan.primary[t] + (plan.secondary ? b[t] * plan.secondary[t] : 0);
       if (rc < -tol) {
@@ -111,13 +115,20 @@ export function pricedBlocks(all: readonly Block[], isSeparable: (b: Block) => b
   );
 }
 
-/** Splits block ids between two threads by a rough cost (row generation weighs most), alternating in cost order. */
-export function splitBlocks(blocks: readonly Block[], weight: (b: Block) => number): [number[], number[]] {
+/**
+ * Splits block ids between two threads by a rough cost (row generation weighs most), in cost order, each block to the
+ * thread whose load relative to its `secondShare` (of the whole) or the rest is lower.
+ */
+export function splitBlocks(
+  blocks: readonly Block[],
+  weight: (b: Block) => number,
+  secondShare = 0.5,
+): [number[], number[]] {
   const order = blocks.map((_, k) => k).sort((x, y) => weight(blocks[y]) - weight(blocks[x]) || x - y);
   const halves: [number[], number[]] = [[], []];
   const load = [0, 0];
   for (const k of order) {
-    const h = load[0] <= load[1] ? 0 : 1;
+    const h = load[0] * secondShare <= load[1] * (1 - secondShare) ? 0 : 1;
     halves[h].push(k);
     load[h] += weight(blocks[k]);
   }

@@ -11,6 +11,9 @@ interface Group {
   readonly members: Array<{ readonly resource: number; readonly t: number; readonly lo: number; readonly hi: number }>;
   /** Net reduction of one kW of this primary per interval (rebound spreads it over later intervals). */
   readonly net: Float64Array;
+  /** The intervals where `net` is nonzero and its values there (one interval without rebound). */
+  readonly netAt: Int32Array;
+  readonly netValue: Float64Array;
   readonly feeder: number;
 }
 
@@ -44,12 +47,16 @@ export class SeparableColumns {
         }
         unit.fill(0);
         unit[t] = 1;
+        const net = netOf(blk, unit, undefined, new Float64Array(n));
+        const netAt = Int32Array.from(net.keys()).filter((u) => net[u] !== 0);
         const g: Group = {
           cost: blk.unitCost[t],
           lo: member.lo,
           hi: member.hi,
           members: [member],
-          net: netOf(blk, unit, undefined, new Float64Array(n)),
+          net,
+          netAt,
+          netValue: Float64Array.from(netAt, (u) => net[u]),
           feeder: blk.feeder,
         };
         this.groups.push(g);
@@ -76,10 +83,12 @@ export class SeparableColumns {
   lagrangian(dual: Float64Array, coupling: Coupling): number {
     for (const [feeder, price] of this.prices) coupling.netPrice(dual, feeder, price);
     let s = 0;
+    // a pass per solve over thousands of groups: only the nonzeros of each group's net reduction are read
     for (const g of this.groups) {
       const price = this.prices.get(g.feeder)!;
+      const { netAt, netValue } = g;
       let d = g.cost;
-      for (let t = 0; t < g.net.length; t++) if (g.net[t] !== 0) d -= price[t] * g.net[t];
+      for (let k = 0; k < netAt.length; k++) d -= price[netAt[k]] * netValue[k];
       s += d * (d < 0 ? g.hi : g.lo);
     }
     return s;
