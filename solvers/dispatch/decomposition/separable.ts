@@ -48,7 +48,11 @@ export class SeparableColumns {
         unit.fill(0);
         unit[t] = 1;
         const net = netOf(blk, unit, undefined, new Float64Array(n));
-        const netAt = Int32Array.from(net.keys()).filter((u) => net[u] !== 0);
+        let nnz = 0;
+        for (let u = 0; u < n; u++) if (net[u] !== 0) nnz++;
+        const netAt = new Int32Array(nnz);
+        const netValue = new Float64Array(nnz);
+        for (let u = 0, k = 0; u < n; u++) if (net[u] !== 0) ((netAt[k] = u), (netValue[k++] = net[u]));
         const g: Group = {
           cost: blk.unitCost[t],
           lo: member.lo,
@@ -56,7 +60,7 @@ export class SeparableColumns {
           members: [member],
           net,
           netAt,
-          netValue: Float64Array.from(netAt, (u) => net[u]),
+          netValue,
           feeder: blk.feeder,
         };
         this.groups.push(g);
