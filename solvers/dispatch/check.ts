@@ -53,9 +53,12 @@ export function checkDispatchPlan(
     }
     const sp = p.setpointKW;
     const id = r.id;
+    const windows: Array<[number, number]> | undefined = r.availability?.map((w: Any) => [
+      Date.parse(w.start),
+      Date.parse(w.end),
+    ]);
     const avail = spans.map(([s, e]) => {
-      const inWindow =
-        !r.availability || r.availability.some((w: Any) => Date.parse(w.start) <= s && e <= Date.parse(w.end));
+      const inWindow = !windows || windows.some(([ws, we]) => ws <= s && e <= we);
       return inWindow && s >= issued + (r.noticeMinutes ?? 0) * MIN;
     });
     const net = sp.slice();
@@ -97,7 +100,8 @@ export function checkDispatchPlan(
       const spanMs = (r.reboundMinutes ?? 60) * MIN;
       for (let k = 0; k < n && frac > 0; k++) {
         const kW = (frac * sp[k] * h[k]) / (spanMs / 3_600_000);
-        for (let j = k + 1; j < n; j++) {
+        // intervals are sorted and disjoint (validation), so none after the first starting past the span overlaps it
+        for (let j = k + 1; j < n && spans[j][0] < spans[k][1] + spanMs; j++) {
           const overlap = Math.min(spans[k][1] + spanMs, spans[j][1]) - Math.max(spans[k][1], spans[j][0]);
           if (overlap > 0) net[j] -= (kW * overlap) / 3_600_000 / h[j];
         }
