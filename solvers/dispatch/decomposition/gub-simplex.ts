@@ -445,7 +445,9 @@ export class GubSimplex {
   }
 
   private iterate(q: number): void {
-    const { m, cols, x, inv, alpha } = this;
+    const { m, cols, x, inv, alpha, wCol, key, setRate } = this;
+    // the column arrays as locals: they only change when columns are added, never within an iteration
+    const { lower, upper, set } = cols;
     const sigma = this.status[q] === AT_LOWER ? 1 : -1;
     const aq = this.tmp;
     this.transformed(q, aq);
@@ -456,35 +458,36 @@ export class GubSimplex {
     let nnz = 0;
     for (let p = 0; p < m; p++) if (alpha[p] !== 0) nz[nnz++] = p;
     // rates of change per unit step of the entering column: W members move by −σα, keys by the set sums
-    const qs = cols.set[q];
+    const qs = set[q];
     const touched = this.setTouched;
-    const setRate = this.setRate;
+    const setMark = this.setMark;
+    const mark = this.iterations + 1;
     touched.length = 0;
     for (let k = 0; k < nnz; k++) {
       const p = nz[k];
-      const s = cols.set[this.wCol[p]];
+      const s = set[wCol[p]];
       if (s < 0) continue;
-      if (this.setMark[s] !== this.iterations + 1) ((this.setMark[s] = this.iterations + 1), touched.push(s));
+      if (setMark[s] !== mark) ((setMark[s] = mark), touched.push(s));
       setRate[s] += sigma * alpha[p];
     }
     if (qs >= 0) {
-      if (this.setMark[qs] !== this.iterations + 1) ((this.setMark[qs] = this.iterations + 1), touched.push(qs));
+      if (setMark[qs] !== mark) ((setMark[qs] = mark), touched.push(qs));
       setRate[qs] -= sigma;
     }
     // Harris ratio test: the largest step within tolerance-relaxed bounds, then the largest pivot below it
     let thetaMax = Infinity;
-    const range = cols.upper[q] - cols.lower[q];
+    const range = upper[q] - lower[q];
     for (let k = 0; k < nnz; k++) {
       const p = nz[k];
       const rate = -sigma * alpha[p];
       if (Math.abs(rate) < PIVOT_TOL) continue;
-      const j = this.wCol[p];
-      const lim = rate < 0 ? (x[j] - cols.lower[j] + FEAS_TOL) / -rate : (cols.upper[j] - x[j] + FEAS_TOL) / rate;
+      const j = wCol[p];
+      const lim = rate < 0 ? (x[j] - lower[j] + FEAS_TOL) / -rate : (upper[j] - x[j] + FEAS_TOL) / rate;
       if (lim < thetaMax) thetaMax = lim;
     }
     for (const s of touched) {
-      const rate = this.setRate[s];
-      if (rate < -PIVOT_TOL) thetaMax = Math.min(thetaMax, (x[this.key[s]] + FEAS_TOL) / -rate);
+      const rate = setRate[s];
+      if (rate < -PIVOT_TOL) thetaMax = Math.min(thetaMax, (x[key[s]] + FEAS_TOL) / -rate);
     }
     let leave = -2; // -2: bound flip, ≥ 0: W position, < -2: key of set −leave − 3
     let theta = range;
@@ -496,14 +499,14 @@ export class GubSimplex {
         const p = nz[k];
         const rate = -sigma * alpha[p];
         if (Math.abs(rate) < PIVOT_TOL) continue;
-        const j = this.wCol[p];
-        const lim = rate < 0 ? (x[j] - cols.lower[j]) / -rate : (cols.upper[j] - x[j]) / rate;
+        const j = wCol[p];
+        const lim = rate < 0 ? (x[j] - lower[j]) / -rate : (upper[j] - x[j]) / rate;
         if (lim <= thetaMax && Math.abs(rate) > bestPivot) ((bestPivot = Math.abs(rate)), (leave = p), (theta = lim));
       }
       for (const s of touched) {
-        const rate = this.setRate[s];
+        const rate = setRate[s];
         if (rate >= -PIVOT_TOL) continue;
-        const lim = x[this.key[s]] / -rate;
+        const lim = x[key[s]] / -rate;
         if (lim <= thetaMax && -rate > bestPivot) ((bestPivot = -rate), (leave = -s - 3), (theta = lim));
       }
       if (leave === -2) throw new DecompositionNumericalError('unbounded', 'master LP is unbounded');
@@ -513,10 +516,10 @@ export class GubSimplex {
     x[q] += sigma * theta;
     for (let k = 0; k < nnz; k++) {
       const p = nz[k];
-      x[this.wCol[p]] -= sigma * theta * alpha[p];
+      x[wCol[p]] -= sigma * theta * alpha[p];
     }
-    for (const s of touched) x[this.key[s]] += theta * this.setRate[s];
-    for (const s of touched) this.setRate[s] = 0;
+    for (const s of touched) x[key[s]] += theta * setRate[s];
+    for (const s of touched) setRate[s] = 0;
 
     if (leave === -2) {
       this.status[q] = sigma > 0 ? AT_UPPER : AT_LOWER;
