@@ -81,11 +81,13 @@ export function checkDispatchPlan(
       }
     } else if (r.kind === 'hvac') {
       const maxMs = r.maxDurationMinutes * MIN;
+      // the first interval that would take a shed starting at t past maxDuration closes the window; it never moves
+      // back as t advances (intervals are sorted)
+      let m = 0;
       for (let t = 0; t < n; t++) {
         if (sp[t] < -tol || sp[t] > r.shedKW + tol) bad(`${id}: shed ${sp[t]} outside [0, ${r.shedKW}] at ${t}`);
         energy += sp[t] * h[t];
-        // the first interval that would take a shed starting at t past maxDuration closes the window
-        let m = t;
+        m = Math.max(m, t);
         while (m < n && spans[m][1] - spans[t][0] <= maxMs) m++;
         if (m < n) {
           let e = 0;

@@ -98,4 +98,17 @@ describe('HVAC rebound over reboundMinutes of wall time', () => {
       expect(net[3]).toBeCloseTo(-2.5, 6);
     }
   });
+
+  it('the checker refuses a shed longer than maxDurationMinutes in each window that holds it, and only there', async () => {
+    // 40 kW shed in all four 15-minute intervals (allowed for 60 minutes); at 30 minutes every 45-minute window that
+    // fits in the plan holds 30 kWh against 20
+    const long = hvac({ reboundFraction: 0 });
+    const plan = await solveDispatch(validateDispatchRequest(request([long], [40, 40, 40, 40])));
+    expect(plan.resources[0].setpointKW).toEqual([40, 40, 40, 40]);
+    const found = checkDispatchPlan(request([{ ...long, maxDurationMinutes: 30 }], [40, 40, 40, 40]), plan);
+    const windows = found.filter((v) => v.includes('above the duration limit'));
+    expect(windows).toHaveLength(2);
+    expect(windows[0]).toMatch(/30 kWh shed in the window from interval 0/);
+    expect(windows[1]).toMatch(/30 kWh shed in the window from interval 1/);
+  });
 });
