@@ -9,9 +9,11 @@ interface Group {
   lo: number;
   hi: number;
   readonly members: Array<{ readonly resource: number; readonly t: number; readonly lo: number; readonly hi: number }>;
-  /** Net reduction of one kW of this primary per interval (rebound spreads it over later intervals). */
-  readonly net: Float64Array;
-  /** The intervals where `net` is nonzero and its values there (one interval without rebound). */
+  /**
+   * Net reduction of one kW of this primary per interval (rebound spreads it over later intervals), by its nonzeros:
+   * the intervals and the values there (one interval without rebound). Thousands of groups at 1,000 resources: a dense
+   * vector each made the constructor a measurable part of a solve.
+   */
   readonly netAt: Int32Array;
   readonly netValue: Float64Array;
   readonly feeder: number;
@@ -33,6 +35,7 @@ export class SeparableColumns {
     // mergeable groups by (feeder, interval), then by cost
     const byKey: Map<number, Group>[] = [];
     const unit = new Float64Array(n);
+    const net = new Float64Array(n);
     for (const blk of blocks) {
       for (let t = 0; t < n; t++) {
         if (blk.primaryHi[t] <= 0 && blk.primaryLo[t] <= 0) continue;
@@ -47,7 +50,7 @@ export class SeparableColumns {
         }
         unit.fill(0);
         unit[t] = 1;
-        const net = netOf(blk, unit, undefined, new Float64Array(n));
+        netOf(blk, unit, undefined, net);
         let nnz = 0;
         for (let u = 0; u < n; u++) if (net[u] !== 0) nnz++;
         const netAt = new Int32Array(nnz);
@@ -58,7 +61,6 @@ export class SeparableColumns {
           lo: member.lo,
           hi: member.hi,
           members: [member],
-          net,
           netAt,
           netValue,
           feeder: blk.feeder,
@@ -77,9 +79,12 @@ export class SeparableColumns {
   /** Appends the columns to the master, recording where they start; their coupling entries go to `sink`. */
   addTo(master: GubSimplex, coupling: Coupling, sink: EntrySink): void {
     this.firstCol = master.cols.count;
+    const net = new Float64Array(coupling.targetRow.length);
     for (const g of this.groups) {
       master.addColumn(g.cost, g.lo, g.hi, -1);
-      coupling.addNet(sink, g.feeder, g.net);
+      for (let k = 0; k < g.netAt.length; k++) net[g.netAt[k]] = g.netValue[k];
+      coupling.addNet(sink, g.feeder, net);
+      for (let k = 0; k < g.netAt.length; k++) net[g.netAt[k]] = 0;
     }
   }
 
