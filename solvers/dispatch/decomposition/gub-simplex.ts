@@ -523,16 +523,16 @@ export class GubSimplex {
 
     if (leave === -2) {
       this.status[q] = sigma > 0 ? AT_UPPER : AT_LOWER;
-      x[q] = sigma > 0 ? cols.upper[q] : cols.lower[q];
+      x[q] = sigma > 0 ? upper[q] : lower[q];
       return;
     }
     const dq = this.reducedCost(q);
     let changed: number[] | undefined;
     if (leave >= 0) {
-      const j = this.wCol[leave];
+      const j = wCol[leave];
       const toUpper = -sigma * alpha[leave] > 0;
       this.status[j] = toUpper ? AT_UPPER : AT_LOWER;
-      x[j] = toUpper ? cols.upper[j] : cols.lower[j];
+      x[j] = toUpper ? upper[j] : lower[j];
       this.replace(leave, q);
     } else changed = this.changeKey(-leave - 3, q);
     ++this.updates;

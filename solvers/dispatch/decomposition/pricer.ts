@@ -30,7 +30,6 @@ export class BlockPricer {
   private readonly a: Float64Array;
   private readonly b: Float64Array;
   /** Net price per interval at `dual` and at `out` for each feeder of the blocks (-1: none), computed once a call. */
-  private readonly feeders: number[];
   private readonly atDual = new Map<number, Float64Array>();
   private readonly atOut = new Map<number, Float64Array>();
   private readonly plans: Plan[];
@@ -47,8 +46,9 @@ export class BlockPricer {
     this.oracles = blocks.map((b) => oracleFor(b, scratch));
     this.a = new Float64Array(n);
     this.b = new Float64Array(n);
-    this.feeders = [...new Set(blocks.map((b) => b.feeder))];
-    for (const f of this.feeders) (this.atDual.set(f, new Float64Array(n)), this.atOut.set(f, new Float64Array(n)));
+    for (const b of blocks)
+      if (!this.atDual.has(b.feeder))
+        (this.atDual.set(b.feeder, new Float64Array(n)), this.atOut.set(b.feeder, new Float64Array(n)));
     // one plan's values at a time: a block's plan is copied out before the next block is priced
     const primary = new Float64Array(n);
     const secondary = new Float64Array(n);
@@ -73,8 +73,8 @@ export class BlockPricer {
     budget?: number,
   ): PricingResult {
     const { a, b, coupling, atDual, atOut } = this;
-    for (const f of this.feeders) {
-      coupling.netPrice(dual, f, atDual.get(f)!);
+    for (const [f, price] of atDual) {
+      coupling.netPrice(dual, f, price);
       if (dual !== out) coupling.netPrice(out, f, atOut.get(f)!);
     }
     let bound = 0;
