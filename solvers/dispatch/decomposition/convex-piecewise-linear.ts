@@ -56,24 +56,52 @@ export class ConvexPl {
 
   /** Inserts a segment of the given slope in slope order (merging an equal slope); the domain grows by `len`. */
   insert(len: number, slope: number): void {
-    if (!(len > 0)) return;
-    this.total += len;
-    const { head } = this;
-    let k = head;
-    const e = head + this.count;
-    while (k < e && this.slope[k] < slope) k++;
-    if (k < e && this.slope[k] === slope) {
-      this.len[k] += len;
-      return;
+    this.insertAfter(this.head, len, slope);
+  }
+
+  /**
+   * Inserts the segments `lens`/`slopes` (the first `n`) one after the other, as insert() does each. A segment whose
+   * slope is not below the last one's is looked for from where that one went: the slopes before it are smaller.
+   */
+  insertAll(lens: Float64Array, slopes: Float64Array, n: number): void {
+    let from = this.head;
+    let last = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const slope = slopes[j];
+      if (!(slope >= last)) from = this.head;
+      const at = this.insertAfter(from, lens[j], slope);
+      if (at >= 0) ((from = at), (last = slope));
     }
-    this.reserve(1);
-    const at = k - head + this.head;
-    const end = this.head + this.count;
-    this.len.copyWithin(at + 1, at, end);
-    this.slope.copyWithin(at + 1, at, end);
-    this.len[at] = len;
-    this.slope[at] = slope;
+  }
+
+  /**
+   * insert() with the search starting at `from` (every segment before it has a smaller slope); returns where the
+   * segment went, or -1 for an empty one. Shifts by hand: a segment list holds about ten entries, and copyWithin's
+   * call cost more than the moves (the storage dynamic program inserts about 4M segments in a 1000 × 96 solve).
+   */
+  private insertAfter(from: number, len: number, slope: number): number {
+    if (!(len > 0)) return -1;
+    this.total += len;
+    let k = from;
+    const e = this.head + this.count;
+    const slopes = this.slope;
+    while (k < e && slopes[k] < slope) k++;
+    if (k < e && slopes[k] === slope) {
+      this.len[k] += len;
+      return k;
+    }
+    if (this.head + this.count + 3 > this.len.length) {
+      const head = this.head;
+      this.reserve(1);
+      k += this.head - head;
+    }
+    const L = this.len;
+    const S = this.slope;
+    for (let i = this.head + this.count; i > k; i--) ((L[i] = L[i - 1]), (S[i] = S[i - 1]));
+    L[k] = len;
+    S[k] = slope;
     this.count++;
+    return k;
   }
 
   /** y ↦ min over |x − y| ≤ r of f(x): the minimum widens by 2r, the decreasing part moves left by r. */

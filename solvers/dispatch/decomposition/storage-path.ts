@@ -158,8 +158,7 @@ export class StoragePath {
       const o = 4 * t;
       f.x0 += this.hullD[o];
       f.f0 += this.hullC[o];
-      const k = this.segments(t);
-      for (let j = 0; j < k; j++) f.insert(this.segLen[j], this.segSlope[j]);
+      f.insertAll(this.segLen, this.segSlope, this.segments(t));
       if (!f.restrict(s.lo[t], s.hi[t])) throw new Error(`storage path infeasible at interval ${t}`);
     }
     f.minimum(m);
