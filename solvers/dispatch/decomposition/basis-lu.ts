@@ -1,5 +1,5 @@
 // Sparse LU factorization of the master's working basis with product-form updates between refactorizations.
-import { resized } from '../../../src/typed-arrays.js';
+import { LuArrays } from './basis-lu-kernels.js';
 import { DecompositionNumericalError } from './numerical-error.js';
 
 /** A pivot is accepted when at least this fraction of the largest entry of its column (threshold partial pivoting). */
@@ -27,31 +27,16 @@ const DROP_TOL = 1e-12;
  */
 export class BasisLu {
   private m = 0;
-  /** Pivot k: its row and position, and the pivot value. */
-  private pivRow = new Int32Array(0);
-  private pivCol = new Int32Array(0);
-  private pivVal = new Float64Array(0);
-  /** L: per pivot k, (row, multiplier) pairs in lStart[k] … lStart[k + 1]. */
-  private lStart = new Int32Array(1);
-  private lIdx = new Int32Array(1024);
-  private lVal = new Float64Array(1024);
-  /** U: per pivot k, the (position, value) pairs of its row after the pivot. */
-  private uStart = new Int32Array(1);
-  private uIdx = new Int32Array(1024);
-  private uVal = new Float64Array(1024);
   /**
-   * Update operators: kind 0 exchanges position `p` (entries α, g = α_p), kind 1 is I − g·y·1ᵀ over `members`
-   * (entries y).
+   * Pivot k's row and position and the pivot value (pivRow, pivCol, pivVal); L, per pivot k, (row, multiplier) pairs
+   * in lStart[k] … lStart[k + 1] (lIdx, lVal); U, per pivot k, the (position, value) pairs of its row after the
+   * pivot (uStart, uIdx, uVal). Update operators s < nEta: kind 0 exchanges position etaP[s] (entries α, etaG[s] =
+   * α_p), kind 1 is I − etaG[s]·y·1ᵀ over members memberStart[s] … memberStart[s + 1] (entries y); their entries in
+   * etaStart[s] … etaStart[s + 1]. All in the kernels' memory, where the solves run (basis-lu-kernels.wat).
    */
-  private readonly etaKind: number[] = [];
-  private readonly etaP: number[] = [];
-  private readonly etaG: number[] = [];
-  private etaStart: number[] = [0];
-  private etaIdx = new Int32Array(1024);
-  private etaVal = new Float64Array(1024);
-  private readonly memberStart: number[] = [0];
-  private readonly members: number[] = [];
-  private work = new Float64Array(0);
+  private readonly s = new LuArrays();
+  private nEta = 0;
+  private nMembers = 0;
   private dense = new Float64Array(0);
   private scratch = new Int32Array(0);
   private active = new Uint8Array(0);
@@ -67,17 +52,17 @@ export class BasisLu {
 
   /** Update operators applied since the last factorization. */
   get updates(): number {
-    return this.etaKind.length;
+    return this.nEta;
   }
 
   /** Entries of the update operators (what a solve spends on them). */
   get updateEntries(): number {
-    return this.etaStart[this.etaStart.length - 1];
+    return this.nEta > 0 ? this.s.etaStart[this.nEta] : 0;
   }
 
   /** Entries of L and U. */
   get factorEntries(): number {
-    return this.lStart[this.m] + this.uStart[this.m];
+    return this.s.lStart[this.m] + this.s.uStart[this.m];
   }
 
   /**
@@ -86,16 +71,15 @@ export class BasisLu {
    */
   factor(m: number, column: (p: number, emit: (row: number, value: number) => void) => void): void {
     this.m = m;
-    if (this.pivRow.length < m) {
-      this.pivRow = new Int32Array(m);
-      this.pivCol = new Int32Array(m);
-      this.pivVal = new Float64Array(m);
-      this.lStart = new Int32Array(m + 1);
-      this.uStart = new Int32Array(m + 1);
-      this.work = new Float64Array(m);
+    const s = this.s;
+    if (s.pivRow.length < m) {
+      for (const name of ['pivRow', 'pivCol', 'pivVal', 'work', 'input', 'output'] as const) s.reserve(name, m);
+      s.reserve('lStart', m + 1);
+      s.reserve('uStart', m + 1);
       this.scratch = new Int32Array(11 * m + 1);
       this.active = new Uint8Array(2 * m);
     }
+    if (s.lIdx.length === 0) for (const name of ['lIdx', 'lVal', 'uIdx', 'uVal'] as const) s.reserve(name, 1024);
     while (this.colRows.length < m) (this.colRows.push([]), this.rowCols.push([]));
     if (this.colLen.length < m) ((this.colLen = new Int32Array(m)), (this.rowLen = new Int32Array(m)));
     const { colLen, rowLen } = this;
@@ -195,14 +179,14 @@ export class BasisLu {
         const colC = c * m;
         const d = a[colC + r];
         a[colC + r] = 0;
-        this.pivRow[k] = r;
-        this.pivCol[k] = c;
-        this.pivVal[k] = d;
+        s.pivRow[k] = r;
+        s.pivCol[k] = c;
+        s.pivVal[k] = d;
         rowActive[r] = 0;
         colActive[c] = 0;
         // U: the pivot row's other active entries (taken out of the active matrix)
         let nr = 0;
-        this.uStart[k] = nu;
+        s.uStart[k] = nu;
         const colsOfR = rowCols[r];
         for (let i = 0, n = rowLen[r]; i < n; i++) {
           const q = colsOfR[i];
@@ -212,31 +196,25 @@ export class BasisLu {
           a[q * m + r] = 0;
           colMark[q] = k;
           rowNz[nr++] = q;
-          if (nu >= this.uIdx.length) {
-            this.uIdx = resized(this.uIdx, this.uIdx.length * 2);
-            this.uVal = resized(this.uVal, this.uVal.length * 2);
-          }
-          this.uIdx[nu] = q;
-          this.uVal[nu++] = v;
+          if (nu >= s.uIdx.length) (s.reserve('uIdx', 2 * nu, nu), s.reserve('uVal', 2 * nu, nu));
+          s.uIdx[nu] = q;
+          s.uVal[nu++] = v;
           recount(q, -1);
         }
         // L: the multipliers of the column below the pivot
         const l0 = nl;
-        this.lStart[k] = nl;
+        s.lStart[k] = nl;
         for (let i = 0; i < nc; i++) {
           const ri = colNz[i];
           if (ri === r) continue;
-          if (nl >= this.lIdx.length) {
-            this.lIdx = resized(this.lIdx, this.lIdx.length * 2);
-            this.lVal = resized(this.lVal, this.lVal.length * 2);
-          }
-          this.lIdx[nl] = ri;
-          this.lVal[nl++] = a[colC + ri] / d;
+          if (nl >= s.lIdx.length) (s.reserve('lIdx', 2 * nl, nl), s.reserve('lVal', 2 * nl, nl));
+          s.lIdx[nl] = ri;
+          s.lVal[nl++] = a[colC + ri] / d;
           a[colC + ri] = 0;
           rowCount[ri]--;
         }
         // eliminate, one column of the pivot row at a time (contiguous in the column-major submatrix)
-        const { lIdx, lVal, uVal } = this;
+        const { lIdx, lVal, uVal } = s;
         for (let j = 0; j < nr; j++) {
           const q = rowNz[j];
           const u = uVal[nu - nr + j];
@@ -262,44 +240,61 @@ export class BasisLu {
       a.fill(0, 0, m * m);
       throw err;
     }
-    this.lStart[m] = nl;
-    this.uStart[m] = nu;
-    this.etaKind.length = 0;
-    this.etaP.length = 0;
-    this.etaG.length = 0;
-    this.etaStart = [0];
-    this.memberStart.length = 1;
-    this.members.length = 0;
+    s.lStart[m] = nl;
+    s.uStart[m] = nu;
+    this.nEta = 0;
+    this.nMembers = 0;
+    if (s.etaStart.length === 0)
+      for (const name of ['etaStart', 'memberStart', 'etaKind', 'etaP', 'etaG'] as const) s.reserve(name, 64);
+    s.etaStart[0] = 0;
+    s.memberStart[0] = 0;
   }
 
   /**
    * Appends an update operator with the nonzeros of v, less those below DROP_TOL of its largest entry (entry p of an
-   * exchange, its pivot, is always kept: btran takes it out of the dot product again).
+   * exchange, its pivot, is always kept: btran takes it out of the dot product again), and its members.
    */
-  private pushEta(kind: number, p: number, g: number, v: Float64Array): void {
-    let big = 0;
-    for (let i = 0; i < this.m; i++) if (Math.abs(v[i]) > big) big = Math.abs(v[i]);
-    const drop = DROP_TOL * big;
-    let n = this.etaStart[this.etaStart.length - 1];
-    for (let i = 0; i < this.m; i++) {
-      if (!(Math.abs(v[i]) > drop) && i !== p) continue;
-      if (n >= this.etaIdx.length) {
-        this.etaIdx = resized(this.etaIdx, this.etaIdx.length * 2);
-        this.etaVal = resized(this.etaVal, this.etaVal.length * 2);
-      }
-      this.etaIdx[n] = i;
-      this.etaVal[n++] = v[i];
+  private pushEta(kind: number, p: number, g: number, v: Float64Array, members: readonly number[] = []): void {
+    const { m } = this;
+    const s = this.s;
+    const k = this.nEta;
+    if (k + 2 > s.etaKind.length) {
+      const size = 2 * (k + 2);
+      s.reserve('etaKind', size, k);
+      s.reserve('etaP', size, k);
+      s.reserve('etaG', size, k);
+      s.reserve('etaStart', size, k + 1);
+      s.reserve('memberStart', size, k + 1);
     }
-    this.etaKind.push(kind);
-    this.etaP.push(p);
-    this.etaG.push(g);
-    this.etaStart.push(n);
+    let n = s.etaStart[k];
+    if (n + m > s.etaIdx.length) {
+      const size = Math.max(2 * s.etaIdx.length, n + m, 1024);
+      s.reserve('etaIdx', size, n);
+      s.reserve('etaVal', size, n);
+    }
+    if (this.nMembers + members.length > s.members.length)
+      s.reserve('members', Math.max(2 * s.members.length, this.nMembers + members.length, 64), this.nMembers);
+    let big = 0;
+    for (let i = 0; i < m; i++) if (Math.abs(v[i]) > big) big = Math.abs(v[i]);
+    const drop = DROP_TOL * big;
+    const { etaIdx, etaVal } = s;
+    for (let i = 0; i < m; i++) {
+      if (!(Math.abs(v[i]) > drop) && i !== p) continue;
+      etaIdx[n] = i;
+      etaVal[n++] = v[i];
+    }
+    s.etaKind[k] = kind;
+    s.etaP[k] = p;
+    s.etaG[k] = g;
+    s.etaStart[k + 1] = n;
+    for (const q of members) s.members[this.nMembers++] = q;
+    s.memberStart[k + 1] = this.nMembers;
+    this.nEta = k + 1;
   }
 
   /** Position p's column is exchanged; alpha = W⁻¹·(new column) from ftran before the exchange. */
   exchange(p: number, alpha: Float64Array): void {
     this.pushEta(0, p, alpha[p], alpha);
-    this.memberStart.push(this.members.length);
   }
 
   /** W ← W + sign·u·1ᵀ over positions `members`, given y = W⁻¹·u. Throws if that makes W singular. */
@@ -309,76 +304,28 @@ export class BasisLu {
     const denom = 1 + sign * vy;
     if (Math.abs(denom) < SINGULAR_TOL)
       throw new DecompositionNumericalError('singular-basis', 'master key change is singular');
-    this.pushEta(1, -1, sign / denom, y);
-    for (const p of members) this.members.push(p);
-    this.memberStart.push(this.members.length);
+    this.pushEta(1, -1, sign / denom, y, members);
   }
 
-  /** out = W⁻¹·v (v over rows, out over positions; v is left as it was). */
+  /**
+   * out = W⁻¹·v (v over rows, out over positions; v is left as it was): L forward, U backward, then the update
+   * operators oldest first, in the kernels' memory (basis-lu-kernels.wat).
+   */
   ftran(v: Float64Array, out: Float64Array): void {
-    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, uStart, uIdx, uVal } = this;
-    const w = this.work;
-    w.set(v.subarray(0, m));
-    for (let k = 0; k < m; k++) {
-      const t = w[pivRow[k]];
-      if (t === 0) continue;
-      for (let e = lStart[k], end = lStart[k + 1]; e < end; e++) w[lIdx[e]] -= lVal[e] * t;
-    }
-    for (let k = m - 1; k >= 0; k--) {
-      let s = w[pivRow[k]];
-      for (let e = uStart[k], end = uStart[k + 1]; e < end; e++) s -= uVal[e] * out[uIdx[e]];
-      out[pivCol[k]] = s / pivVal[k];
-    }
-    const { etaStart, etaIdx, etaVal, etaKind, etaP, etaG, memberStart, members } = this;
-    for (let s = 0; s < etaKind.length; s++) {
-      const e0 = etaStart[s];
-      const e1 = etaStart[s + 1];
-      if (etaKind[s] === 0) {
-        const p = etaP[s];
-        const vp = out[p] / etaG[s];
-        if (vp !== 0) for (let e = e0; e < e1; e++) out[etaIdx[e]] -= etaVal[e] * vp;
-        out[p] = vp;
-      } else {
-        let sum = 0;
-        for (let i = memberStart[s]; i < memberStart[s + 1]; i++) sum += out[members[i]];
-        const f = etaG[s] * sum;
-        if (f !== 0) for (let e = e0; e < e1; e++) out[etaIdx[e]] -= f * etaVal[e];
-      }
-    }
+    const { m, s } = this;
+    s.input.set(v.subarray(0, m));
+    s.ftran(m, this.nEta);
+    out.set(s.output.subarray(0, m));
   }
 
-  /** out = cᵀ·W⁻¹ (c over positions, out over rows; c is left as it was). */
+  /**
+   * out = cᵀ·W⁻¹ (c over positions, out over rows; c is left as it was): the update operators newest first, then
+   * zᵀ·U' = cᵀ forward over the pivots and yᵀ = zᵀ·M backward over L, in the kernels' memory.
+   */
   btran(c: Float64Array, out: Float64Array): void {
-    const { m, pivRow, pivCol, pivVal, lStart, lIdx, lVal, uStart, uIdx, uVal } = this;
-    const acc = this.work;
-    acc.set(c.subarray(0, m));
-    const { etaStart, etaIdx, etaVal, etaKind, etaP, etaG, memberStart, members } = this;
-    for (let s = etaKind.length - 1; s >= 0; s--) {
-      const e0 = etaStart[s];
-      const e1 = etaStart[s + 1];
-      let dot = 0;
-      for (let e = e0; e < e1; e++) dot += acc[etaIdx[e]] * etaVal[e];
-      if (etaKind[s] === 0) {
-        const p = etaP[s];
-        const ap = etaG[s];
-        // r_p' = (r_p − Σ_{i≠p} r_i α_i) / α_p
-        acc[p] = (acc[p] - (dot - acc[p] * ap)) / ap;
-      } else {
-        const f = etaG[s] * dot;
-        if (f !== 0) for (let i = memberStart[s]; i < memberStart[s + 1]; i++) acc[members[i]] -= f;
-      }
-    }
-    // zᵀ·U' = accᵀ, forward over the pivots; then yᵀ = zᵀ·M, backward over L
-    for (let k = 0; k < m; k++) {
-      const z = acc[pivCol[k]] / pivVal[k];
-      out[pivRow[k]] = z;
-      if (z === 0) continue;
-      for (let e = uStart[k], end = uStart[k + 1]; e < end; e++) acc[uIdx[e]] -= z * uVal[e];
-    }
-    for (let k = m - 1; k >= 0; k--) {
-      let s = 0;
-      for (let e = lStart[k], end = lStart[k + 1]; e < end; e++) s += out[lIdx[e]] * lVal[e];
-      out[pivRow[k]] -= s;
-    }
+    const { m, s } = this;
+    s.input.set(c.subarray(0, m));
+    s.btran(m, this.nEta);
+    out.set(s.output.subarray(0, m));
   }
 }
