@@ -133,11 +133,13 @@ const EARLY_GAP_CAPPED = 1e-5;
 const ROUND_COLUMN_SHARE = 0.12;
 const MIN_ROUND_COLUMNS = 20;
 /**
- * The second thread's share of the pricing weight. With even halves (the same cost when timed one after the other on
- * one thread) the master's thread waited for the second a quarter of its own pricing time at 1000 × 96 on 25 feeders
- * (0.3 s a solve): the second thread's half took 15 % longer while both ran, and its answer comes by message.
+ * The second thread's share of the pricing weight. It was 0.45 while the second thread sent its plans by transfer:
+ * that detached their buffers, after which V8 checked every typed array access of that thread again and its half took
+ * 15-20 % longer. Plans are copied now; timed per round at 1000 × 96 on 25 feeders (three solves each, two runs),
+ * even halves priced in 729-779 ms with the master's thread waiting 21-72 ms for the second, against 815-857 ms and
+ * the master's thread pricing 740-764 ms itself at 0.45.
  */
-const REMOTE_SHARE = 0.45;
+const REMOTE_SHARE = 0.5;
 /** Priced blocks from which a second pricing thread pays for its start. */
 const MIN_BLOCKS_FOR_THREAD = 64;
 /** The coarse solve only needs approximate prices. */
