@@ -32,9 +32,10 @@ export class BasisLu {
    * in lStart[k] … lStart[k + 1] (lIdx, lVal); U, per pivot k, the (position, value) pairs of its row after the
    * pivot (uStart, uIdx, uVal). Update operators s < nEta: kind 0 exchanges position etaP[s] (entries α, etaG[s] =
    * α_p), kind 1 is I − etaG[s]·y·1ᵀ over members memberStart[s] … memberStart[s + 1] (entries y); their entries in
-   * etaStart[s] … etaStart[s + 1]. All in the kernels' memory, where the solves run (basis-lu-kernels.wat).
+   * etaStart[s] … etaStart[s + 1]. All in the kernels' memory, where the solves run (basis-lu-kernels.wat); made at
+   * the first factorization (a master below the sparse size never needs one).
    */
-  private readonly s = new LuArrays();
+  private arrays: LuArrays | undefined;
   private nEta = 0;
   private nMembers = 0;
   private dense = new Float64Array(0);
@@ -57,12 +58,12 @@ export class BasisLu {
 
   /** Entries of the update operators (what a solve spends on them). */
   get updateEntries(): number {
-    return this.nEta > 0 ? this.s.etaStart[this.nEta] : 0;
+    return this.nEta > 0 ? this.arrays!.etaStart[this.nEta] : 0;
   }
 
   /** Entries of L and U. */
   get factorEntries(): number {
-    return this.s.lStart[this.m] + this.s.uStart[this.m];
+    return this.arrays ? this.arrays.lStart[this.m] + this.arrays.uStart[this.m] : 0;
   }
 
   /**
@@ -71,7 +72,7 @@ export class BasisLu {
    */
   factor(m: number, column: (p: number, emit: (row: number, value: number) => void) => void): void {
     this.m = m;
-    const s = this.s;
+    const s = (this.arrays ??= new LuArrays());
     if (s.pivRow.length < m) {
       for (const name of ['pivRow', 'pivCol', 'pivVal', 'work', 'input', 'output'] as const) s.reserve(name, m);
       s.reserve('lStart', m + 1);
@@ -256,7 +257,7 @@ export class BasisLu {
    */
   private pushEta(kind: number, p: number, g: number, v: Float64Array, members: readonly number[] = []): void {
     const { m } = this;
-    const s = this.s;
+    const s = this.arrays!;
     const k = this.nEta;
     if (k + 2 > s.etaKind.length) {
       const size = 2 * (k + 2);
@@ -312,7 +313,8 @@ export class BasisLu {
    * operators oldest first, in the kernels' memory (basis-lu-kernels.wat).
    */
   ftran(v: Float64Array, out: Float64Array): void {
-    const { m, s } = this;
+    const { m } = this;
+    const s = this.arrays!;
     s.input.set(v.subarray(0, m));
     s.ftran(m, this.nEta);
     out.set(s.output.subarray(0, m));
@@ -323,7 +325,8 @@ export class BasisLu {
    * zᵀ·U' = cᵀ forward over the pivots and yᵀ = zᵀ·M backward over L, in the kernels' memory.
    */
   btran(c: Float64Array, out: Float64Array): void {
-    const { m, s } = this;
+    const { m } = this;
+    const s = this.arrays!;
     s.input.set(c.subarray(0, m));
     s.btran(m, this.nEta);
     out.set(s.output.subarray(0, m));

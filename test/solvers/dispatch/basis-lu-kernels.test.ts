@@ -183,11 +183,13 @@ describe('the LU solves in WebAssembly', () => {
     }
   });
 
-  it('keep an array’s first entries when it moves', () => {
+  it('keep an array’s first entries when it moves, and every array’s when the memory is replaced', () => {
     const s = new LuArrays();
     s.reserve('lVal', 4);
     s.lVal.set([1, 2, 3, 4]);
+    // room for another array outgrows the memory: a larger one takes every array's entries
     s.reserve('uIdx', 100_000);
+    expect(Array.from(s.lVal)).toEqual([1, 2, 3, 4]);
     s.reserve('lVal', 200_000, 3);
     expect(Array.from(s.lVal.subarray(0, 4))).toEqual([1, 2, 3, 0]);
     expect(s.lVal.length).toBe(200_000);
