@@ -1,13 +1,10 @@
 // The WebAssembly solves of the master's LU: built from their source, and the same arithmetic as the loops they
 // replaced, to the bit, on random factors and update operators (the master's pivots, and so its plans, depend on it).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import wabtInit from 'wabt';
 import { LuArrays } from '../../../solvers/dispatch/decomposition/basis-lu-kernels.js';
 import { basisLuKernelsWasm } from '../../../solvers/dispatch/decomposition/basis-lu-kernels.wasm.js';
+import { compileWat } from '../../../tools/build-wasm.mjs';
 import { rng } from './helpers.js';
-
-const WAT = new URL('../../../solvers/dispatch/decomposition/basis-lu-kernels.wat', import.meta.url);
 
 interface Factors {
   m: number;
@@ -150,11 +147,8 @@ const bits = (a: Float64Array) => new Uint8Array(a.slice().buffer);
 
 describe('the LU solves in WebAssembly', () => {
   it('are built from basis-lu-kernels.wat as it stands (npm run build:wasm)', async () => {
-    const wabt = await wabtInit();
-    const parsed = wabt.parseWat('basis-lu-kernels.wat', readFileSync(WAT, 'utf8'), { bulk_memory: true });
-    parsed.validate();
-    expect(Buffer.from(parsed.toBinary({}).buffer).toString('base64')).toBe(basisLuKernelsWasm);
-    parsed.destroy();
+    const wat = 'solvers/dispatch/decomposition/basis-lu-kernels.wat';
+    expect(await compileWat(wat)).toBe(basisLuKernelsWasm);
   });
 
   it('give the same bits as the TypeScript loops, with arrays moved and the memory grown in between', () => {
